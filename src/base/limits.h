@@ -1,0 +1,27 @@
+/* limits.h - every maximum in kith, one commented line each.
+ * Depends on nothing. Change a limit here, never at the call site. */
+#ifndef KITH_BASE_LIMITS_H
+#define KITH_BASE_LIMITS_H
+
+#define KITH_MAX_BUF (64u * 1024u * 1024u)   /* any growable buffer (CSV exports stay below) */
+#define KITH_MAX_BODY (1024u * 1024u)        /* HTTP request body, bytes */
+#define KITH_MAX_URL 4096u                   /* request path + query, bytes */
+#define KITH_MAX_NAME 200u                   /* a person's first/last name, company name, bytes */
+#define KITH_MAX_SHORT 320u                  /* email, phone, website, job title, tag, label, bytes */
+#define KITH_MAX_TEXT (64u * 1024u)          /* notes, consent note, free text, bytes */
+#define KITH_MAX_EMAILS 20u                  /* emails per contact */
+#define KITH_MAX_PHONES 20u                  /* phones per contact */
+#define KITH_MAX_TAGS 50u                    /* tags per record */
+#define KITH_MAX_FIELD_OPTIONS 100u          /* options of a select custom field */
+#define KITH_MAX_FIELDS 200u                 /* custom field definitions per entity */
+#define KITH_LIST_DEFAULT 50                 /* list page size when ?limit= is absent */
+#define KITH_LIST_MAX 500                    /* largest list page */
+#define KITH_MAX_QUERY_TERMS 8u              /* words in a search query */
+#define KITH_STMT_CACHE 64u                  /* prepared statements kept per connection */
+#define KITH_MAX_PASSWORD 1024u              /* password length, bytes */
+#define KITH_MIN_PASSWORD 8u                 /* shortest accepted password, bytes */
+#define KITH_IDEMPOTENCY_TTL_S (24 * 3600)   /* how long an Idempotency-Key is remembered */
+#define KITH_BUSY_TIMEOUT_MS 5000            /* wait for a locked database before failing */
+#define KITH_MAX_DEMO 10000000L              /* rows kith demo makes in one call */
+
+#endif

@@ -1,0 +1,50 @@
+/* text.h - UTF-8 validation, decoding, trimming and folding for search and sort.
+ * libc only. Folding rules are ours (not the C locale's), so they are the
+ * same on every machine: Turkish İ/ı/I fold to "i", Polish ł to "l", Latin
+ * diacritics are removed, Greek and Cyrillic are lower-cased, Thai is kept. */
+#ifndef KITH_BASE_TEXT_H
+#define KITH_BASE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+/* 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or NUL). */
+int utf8_valid(const char *s, size_t n);
+
+/* Decode one code point at *p (valid UTF-8 assumed), advance *p. */
+uint32_t utf8_next(const char **p);
+
+/* Append code point cp as UTF-8. */
+void utf8_put(Buf *b, uint32_t cp);
+
+/* Number of code points in valid UTF-8 s. */
+size_t utf8_len(const char *s);
+
+/* Append s with leading/trailing ASCII white space removed. */
+void text_trim(Buf *out, const char *s);
+
+/* 1 when s is NULL, empty, or only white space. */
+int text_blank(const char *s);
+
+/* Append the folded form of s: lower case, diacritics removed, for sort keys
+ * and search. */
+void text_fold(Buf *out, const char *s);
+
+/* Append a search document for s: its folded form, plus, for every run of Thai
+ * letters (written without spaces), each suffix that starts at a letter as an
+ * extra token, so a prefix search finds a word inside the run. */
+void text_search_doc(Buf *out, const char *s);
+
+/* 1 when cp is in the Thai block. */
+int text_is_thai(uint32_t cp);
+
+/* 1 when s looks like a deliverable address: one '@', a non-empty local
+ * part without spaces, a domain with a dot and no empty labels. */
+int text_email_valid(const char *s);
+
+/* Append the lower-cased (ASCII) form of s: the normalized email key. */
+void text_lower_ascii(Buf *out, const char *s);
+
+#endif

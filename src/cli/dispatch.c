@@ -1,0 +1,169 @@
+/* dispatch.c - cli_main: global options, command lookup, database opening,
+ * and `kith help`. Depends on cli.h, store/. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "crm/user.h"
+#include "store/migrate.h"
+
+#define KITH_VERSION "0.1.0"
+
+static const CliCommand *find(const char *noun, const char *verb, int *noun_known)
+{
+	int n;
+	const CliCommand *c = cli_commands(&n);
+	*noun_known = 0;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(c[i].noun, noun) != 0)
+			continue;
+		*noun_known = 1;
+		if (verb && strcmp(c[i].verb, verb) == 0)
+			return &c[i];
+	}
+	for (int i = 0; i < n; i++)
+		if (strcmp(c[i].noun, noun) == 0 && c[i].verb[0] == '\0')
+			return &c[i];
+	return NULL;
+}
+
+static void list_commands(FILE *f, const char *noun)
+{
+	int n;
+	const CliCommand *c = cli_commands(&n);
+	for (int i = 0; i < n; i++) {
+		if (c[i].summary[0] == '\0')
+			continue; /* hidden test-* commands */
+		if (noun && strcmp(noun, c[i].noun) != 0)
+			continue;
+		char name[64];
+		snprintf(name, sizeof name, "%s%s%s", c[i].noun, *c[i].verb ? " " : "", c[i].verb);
+		fprintf(f, "  %-20s %s\n", name, c[i].summary);
+	}
+}
+
+static void print_help(FILE *f)
+{
+	fputs("kith - a CRM for freelancers and small businesses: one binary, one database file.\n\n"
+	      "usage: kith [--db PATH] <command> [arguments] [--json] [--as EMAIL]\n\n"
+	      "Commands:\n",
+	      f);
+	list_commands(f, NULL);
+	fputs("\nGlobal options:\n"
+	      "  --db PATH     database file (default: $KITH_DB, else ./kith.db)\n"
+	      "  --as EMAIL    act as this user (default: the local system, with owner rights)\n"
+	      "  --json        print JSON instead of tables\n"
+	      "  --help        help for a command: kith contact add --help\n"
+	      "\nExit codes: 0 ok, 1 usage, 2 input rejected or not found, 3 internal/storage.\n",
+	      f);
+}
+
+int cli_help(Cli *cli)
+{
+	const char *topic = cli_arg(cli);
+	if (cli_finish_or_fail(cli))
+		return EXIT_USAGE;
+	if (!topic) {
+		print_help(cli->out);
+		return EXIT_OK;
+	}
+	int known;
+	find(topic, "", &known);
+	if (!known)
+		return cli_usage_fail(cli, "no command '%s'; see 'kith help'", topic);
+	fprintf(cli->out, "kith %s commands:\n", topic);
+	list_commands(cli->out, topic);
+	return EXIT_OK;
+}
+
+int cli_version(Cli *cli)
+{
+	if (cli_finish_or_fail(cli))
+		return EXIT_USAGE;
+	fprintf(cli->out, "kith %s (schema %d)\n", KITH_VERSION, migrate_latest());
+	return EXIT_OK;
+}
+
+/* Open the database for cmd and pick the actor. Returns an exit code. */
+static int open_db(Cli *cli, const char *as)
+{
+	Err err = {0};
+	int rc = db_open(&cli->db, cli->db_path, cli->cmd->flags == CLI_DB_RAW, &err);
+	if (rc == KITH_OK && cli->cmd->flags == CLI_DB)
+		rc = migrate_require_current(cli->db, &err);
+	if (rc == KITH_OK && as)
+		rc = user_actor_by_email(cli->db, as, &cli->actor, &err);
+	if (rc && err.field[0] == '\0' && as)
+		snprintf(err.field, sizeof err.field, "as");
+	return rc ? cli_fail(cli, &err) : EXIT_OK;
+}
+
+static int run(Cli *cli, const char *as, int help)
+{
+	if (help) {
+		fprintf(cli->out, "usage: kith %s%s%s %s\n\n%s\n\nGlobal options: --db PATH, --as "
+				  "EMAIL, --json, --help\n",
+			cli->cmd->noun, *cli->cmd->verb ? " " : "", cli->cmd->verb,
+			cli->cmd->usage ? cli->cmd->usage : "", cli->cmd->summary);
+		return EXIT_OK;
+	}
+	if (cli->cmd->flags != CLI_NODB) {
+		int rc = open_db(cli, as);
+		if (rc)
+			return rc;
+	}
+	return cli->cmd->fn(cli);
+}
+
+int cli_main(int argc, char **argv)
+{
+	Cli cli = {.out = stdout, .actor = ACTOR_SYSTEM, .quiet = !isatty(STDOUT_FILENO)};
+	int i = 1, known = 0, rc;
+	const char *noun = NULL, *verb = NULL;
+	/* Leading global options, then noun [verb]; the rest goes to the handler. */
+	char **rest = calloc((size_t)argc + 1, sizeof *rest);
+	int n_rest = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		rest[n_rest++] = argv[i];
+		if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--as") == 0) && i + 1 < argc)
+			rest[n_rest++] = argv[++i];
+	}
+	if (i < argc)
+		noun = argv[i++];
+	if (i < argc)
+		verb = argv[i];
+	const CliCommand *cmd = noun ? find(noun, verb, &known) : NULL;
+	if (cmd && cmd->verb[0])
+		i++;
+	for (; i < argc; i++)
+		rest[n_rest++] = argv[i];
+	cli.argc = n_rest;
+	cli.argv = rest;
+	cli.used = calloc((size_t)n_rest + 1, 1);
+	cli.cmd = cmd;
+	const char *db = cli_opt(&cli, "--db");
+	const char *as = cli_opt(&cli, "--as");
+	cli.json = cli_flag(&cli, "--json");
+	int help = cli_flag(&cli, "--help") | cli_flag(&cli, "-h");
+	cli.db_path = db ? db : getenv("KITH_DB") ? getenv("KITH_DB") : "kith.db";
+	if (!noun && cli_flag(&cli, "--version")) {
+		rc = cli_version(&cli);
+	} else if (!noun) {
+		print_help(help ? stdout : stderr);
+		rc = help ? EXIT_OK : EXIT_USAGE;
+	} else if (!cmd) {
+		fprintf(stderr, known ? "kith: '%s' has no command '%s'; try:\n"
+				      : "kith: unknown command '%s'%s; see 'kith help'\n",
+			noun, known ? (verb ? verb : "") : "");
+		if (known)
+			list_commands(stderr, noun);
+		rc = EXIT_USAGE;
+	} else {
+		rc = run(&cli, as, help);
+	}
+	db_close(cli.db);
+	free(cli.used);
+	free(rest);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/* access.h - who is acting, and what they may see. Every domain call takes
+ * an Actor and asks here; no surface decides access on its own.
+ * Depends on base/ only. */
+#ifndef KITH_CRM_ACCESS_H
+#define KITH_CRM_ACCESS_H
+
+#include <stdint.h>
+
+typedef enum { ROLE_OWNER = 1, ROLE_ADMIN, ROLE_MEMBER } Role;
+
+typedef struct Actor {
+	int64_t user_id;  /* app_user.id; 0 = the local system (CLI on the database file) */
+	Role role;        /* the user's role; the local system acts as owner */
+} Actor;
+
+/* The actor of local CLI commands run without --as: full rights, audited as system. */
+#define ACTOR_SYSTEM ((Actor){.user_id = 0, .role = ROLE_OWNER})
+
+/* 1 when the actor may see and change every record (owner, admin). */
+int access_is_admin(const Actor *a);
+
+/* 1 when the actor may see a record owned by owner_id (0 = unassigned).
+ * Owners and admins see everything; a member sees what they own. Callers
+ * answer ERR_NOT_FOUND, never "forbidden", when this is 0. */
+int access_can_see(const Actor *a, int64_t owner_id);
+
+/* Role from its name ("owner", "admin", "member"); 0 when unknown. */
+Role role_parse(const char *s);
+const char *role_name(Role r);
+
+#endif

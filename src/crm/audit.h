@@ -1,0 +1,27 @@
+/* audit.h - the audit log: who changed what, when. Every create, update,
+ * delete, restore, purge and merge writes one entry in the same transaction
+ * as the change. Depends on store/ and base/. */
+#ifndef KITH_CRM_AUDIT_H
+#define KITH_CRM_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "crm/access.h"
+#include "store/db.h"
+
+/* Append an entry. changes is a JSON object ({"field": [old, new]} for
+ * updates, the record for create/delete); it is borrowed, not stolen. */
+int audit_write(Db *db, const Actor *actor, const char *action, const char *entity,
+		int64_t record_id, const json_t *changes, Err *err) KITH_WARN_UNUSED;
+
+/* Changes between two JSON objects of the same record: {"key": [old, new]}
+ * for each key whose value differs (keys of either side). Caller decrefs. */
+json_t *audit_diff(const json_t *before, const json_t *after);
+
+/* Entries for one record, newest first, at most limit. A JSON array of
+ * {"id","at","user_id","action","changes"}; caller decrefs. */
+int audit_list(Db *db, const char *entity, int64_t record_id, int limit, json_t **out,
+	       Err *err) KITH_WARN_UNUSED;
+
+#endif

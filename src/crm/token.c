@@ -1,0 +1,186 @@
+/* token.c - API tokens: random secrets, stored as BLAKE2b hashes. */
+#include "crm/token.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/limits.h"
+#include "base/text.h"
+#include "crm/audit.h"
+#include "crm/user.h"
+
+static void token_hash(const char *secret, char hex[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)secret, strlen(secret), NULL, 0);
+	sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+static int insert_token(Db *db, int64_t user_id, const char *name, const char *secret,
+			int64_t *id, Err *err)
+{
+	static const char sql[] = "INSERT INTO api_token (user_id, name, prefix, token_hash, "
+				  "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id";
+	char hex[65], now[21], prefix[13];
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	token_hash(secret, hex);
+	time_now_iso(now);
+	snprintf(prefix, sizeof prefix, "%.12s", secret);
+	db_bind_int(st, 1, user_id);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, prefix);
+	db_bind_text(st, 4, hex);
+	db_bind_text(st, 5, now);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		rc = KITH_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int token_create(Db *db, const Actor *actor, const char *user_email, const char *name,
+		 char secret[TOKEN_SECRET_LEN + 1], int64_t *id, Err *err)
+{
+	unsigned char raw[32];
+	Actor target;
+	if (!name || !*name)
+		name = "api";
+	if (strlen(name) > KITH_MAX_SHORT || !utf8_valid(name, strlen(name)))
+		return err_set(err, ERR_INVALID, "name", "must be UTF-8 of at most %u bytes",
+			       KITH_MAX_SHORT);
+	int rc = user_actor_by_email(db, user_email, &target, err);
+	if (rc)
+		return rc;
+	if (!access_is_admin(actor) && actor->user_id != target.user_id)
+		return err_set(err, ERR_NOT_FOUND, "user", "no active user with email %s", user_email);
+	if (sodium_init() < 0)
+		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+	randombytes_buf(raw, sizeof raw);
+	memcpy(secret, "kith_", 5);
+	sodium_bin2base64(secret + 5, TOKEN_SECRET_LEN - 4, raw, sizeof raw,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	if ((rc = db_begin(db, err)))
+		return rc;
+	rc = insert_token(db, target.user_id, name, secret, id, err);
+	if (rc == KITH_OK) {
+		json_t *rec = json_pack("{sI ss}", "user_id", (json_int_t)target.user_id, "name", name);
+		rc = audit_write(db, actor, "create", "token", *id, rec, err);
+		json_decref(rec);
+	}
+	return db_end(db, rc, err);
+}
+
+int token_list(Db *db, const Actor *actor, json_t **out, Err *err)
+{
+	static const char sql[] =
+		"SELECT t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, t.last_used_at, "
+		"t.revoked_at FROM api_token t JOIN app_user u ON u.id = t.user_id "
+		"WHERE ? OR t.user_id = ? ORDER BY t.id";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, access_is_admin(actor));
+	db_bind_int(st, 2, actor->user_id);
+	json_t *arr = json_array();
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		json_t *o = json_pack("{sI sI ss ss ss ss}", "id", (json_int_t)db_col_int(st, 0),
+				      "user_id", (json_int_t)db_col_int(st, 1), "user_email",
+				      db_col_text(st, 2), "name", db_col_text(st, 3), "prefix",
+				      db_col_text(st, 4), "created_at", db_col_text(st, 5));
+		json_object_set_new(o, "last_used_at", db_col_is_null(st, 6)
+							       ? json_null()
+							       : json_string(db_col_text(st, 6)));
+		json_object_set_new(o, "revoked", json_boolean(!db_col_is_null(st, 7)));
+		json_array_append_new(arr, o);
+	}
+	if (rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return KITH_OK;
+}
+
+int token_revoke(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	static const char sql[] = "UPDATE api_token SET revoked_at = ? WHERE id = ? AND "
+				  "revoked_at IS NULL AND (? OR user_id = ?)";
+	char now[21];
+	DbStmt *st;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	time_now_iso(now);
+	db_bind_text(st, 1, now);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, access_is_admin(actor));
+	db_bind_int(st, 4, actor->user_id);
+	if ((rc = db_exec_stmt(st, err)))
+		goto done;
+	if (db_changes(db) == 0) {
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no active token %lld", (long long)id);
+		goto done;
+	}
+	rc = audit_write(db, actor, "revoke", "token", id, NULL, err);
+done:
+	return db_end(db, rc, err);
+}
+
+static void touch(Db *db, int64_t id, const char *last_used)
+{
+	static const char sql[] = "UPDATE api_token SET last_used_at = ? WHERE id = ?";
+	char now[21];
+	DbStmt *st;
+	time_now_iso(now);
+	if (last_used && strncmp(last_used, now, 10) == 0)
+		return; /* day precision: no write on every request */
+	if (db_prepare(db, &st, sql, NULL))
+		return;
+	db_bind_text(st, 1, now);
+	db_bind_int(st, 2, id);
+	if (db_exec_stmt(st, NULL) != KITH_OK)
+		return; /* best effort: a busy database must not fail the request */
+}
+
+int token_authenticate(Db *db, const char *secret, Actor *out, Err *err)
+{
+	static const char sql[] =
+		"SELECT t.id, t.user_id, u.role, t.last_used_at FROM api_token t "
+		"JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = ? AND "
+		"t.revoked_at IS NULL AND u.disabled_at IS NULL";
+	char hex[65], last[21] = "";
+	DbStmt *st;
+	int64_t tid = 0;
+	if (!secret || strlen(secret) != TOKEN_SECRET_LEN || strncmp(secret, "kith_", 5) != 0)
+		return err_set(err, ERR_UNAUTHORIZED, NULL, "invalid or revoked token");
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	token_hash(secret, hex);
+	db_bind_text(st, 1, hex);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		tid = db_col_int(st, 0);
+		out->user_id = db_col_int(st, 1);
+		out->role = role_parse(db_col_text(st, 2));
+		if (!db_col_is_null(st, 3))
+			snprintf(last, sizeof last, "%s", db_col_text(st, 3));
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_UNAUTHORIZED, NULL, "invalid or revoked token");
+	}
+	db_reset(st);
+	if (rc == KITH_OK)
+		touch(db, tid, last[0] ? last : NULL);
+	return rc;
+}

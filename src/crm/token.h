@@ -1,0 +1,33 @@
+/* token.h - API bearer tokens. The secret is shown once at creation; only
+ * its BLAKE2b hash is stored. Depends on store/, base/, libsodium, crm/user.
+ * Owns table api_token. */
+#ifndef KITH_CRM_TOKEN_H
+#define KITH_CRM_TOKEN_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "crm/access.h"
+#include "store/db.h"
+
+#define TOKEN_SECRET_LEN 48 /* "kith_" + 43 base64url characters */
+
+/* Create a token for the user with email user_email. Owners/admins may make
+ * tokens for anyone, others only for themselves. secret receives the
+ * NUL-terminated secret. Errors: ERR_INVALID (name), ERR_NOT_FOUND (email). */
+int token_create(Db *db, const Actor *actor, const char *user_email, const char *name,
+		 char secret[TOKEN_SECRET_LEN + 1], int64_t *id, Err *err) KITH_WARN_UNUSED;
+
+/* Tokens visible to the actor (all for admins, own for members), as a JSON
+ * array of {"id","user_id","user_email","name","prefix","created_at",
+ * "last_used_at","revoked"}. Caller decrefs. */
+int token_list(Db *db, const Actor *actor, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+/* Revoke token id. ERR_NOT_FOUND when absent or not the actor's to revoke. */
+int token_revoke(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
+
+/* Resolve a presented secret to its user. ERR_UNAUTHORIZED when unknown,
+ * revoked, or the user is disabled. Records last use at most once a day. */
+int token_authenticate(Db *db, const char *secret, Actor *out, Err *err) KITH_WARN_UNUSED;
+
+#endif

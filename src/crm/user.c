@@ -1,0 +1,247 @@
+/* user.c - users and their passwords (argon2id via libsodium). */
+#include "crm/user.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/limits.h"
+#include "base/text.h"
+#include "crm/audit.h"
+
+static int check_password(const char *pw, Err *err)
+{
+	size_t n = pw ? strlen(pw) : 0;
+	if (n < KITH_MIN_PASSWORD)
+		return err_set(err, ERR_INVALID, "password", "must be at least %u characters",
+			       KITH_MIN_PASSWORD);
+	if (n > KITH_MAX_PASSWORD || !utf8_valid(pw, n))
+		return err_set(err, ERR_INVALID, "password", "must be valid UTF-8 of at most %u bytes",
+			       KITH_MAX_PASSWORD);
+	return KITH_OK;
+}
+
+static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], Err *err)
+{
+	if (sodium_init() < 0 ||
+	    crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return err_set(err, ERR_INTERNAL, NULL, "cannot hash password (out of memory)");
+	return KITH_OK;
+}
+
+static int count_users(Db *db, int64_t *n, Err *err)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM app_user";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		*n = db_col_int(st, 0);
+		rc = KITH_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+static int check_new_user(const Actor *actor, int first, const char *email, const char *name,
+			  Role role, Err *err)
+{
+	if (!email || !text_email_valid(email) || strlen(email) > KITH_MAX_SHORT)
+		return err_set(err, ERR_INVALID, "email", "must be a valid email address");
+	if (text_blank(name) || strlen(name) > KITH_MAX_NAME || !utf8_valid(name, strlen(name)))
+		return err_set(err, ERR_INVALID, "name", "must be 1 to %u bytes of UTF-8",
+			       KITH_MAX_NAME);
+	if (!role)
+		return err_set(err, ERR_INVALID, "role", "must be owner, admin or member");
+	if (first && role != ROLE_OWNER)
+		return err_set(err, ERR_INVALID, "role", "the first user must be an owner");
+	if (!first && !access_is_admin(actor))
+		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may add users");
+	if (!first && role == ROLE_OWNER && actor->role != ROLE_OWNER)
+		return err_set(err, ERR_FORBIDDEN, "role", "only an owner may add an owner");
+	return KITH_OK;
+}
+
+int user_add(Db *db, const Actor *actor, const char *email, const char *name, const char *role,
+	     const char *password, int64_t *id, Err *err)
+{
+	static const char sql[] = "INSERT INTO app_user (email, name, role, password_hash, "
+				  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+	char hash[crypto_pwhash_STRBYTES], now[21];
+	int64_t n = 0;
+	Buf lower;
+	DbStmt *st;
+	buf_init(&lower, KITH_MAX_SHORT + 1);
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = count_users(db, &n, err)) ||
+	    (rc = check_new_user(actor, n == 0, email, name, role_parse(role), err)) ||
+	    (rc = check_password(password, err)) || (rc = hash_password(password, hash, err)) ||
+	    (rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	text_lower_ascii(&lower, email);
+	time_now_iso(now);
+	db_bind_text(st, 1, buf_str(&lower));
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, role);
+	db_bind_text(st, 4, hash);
+	db_bind_text(st, 5, now);
+	db_bind_text(st, 6, now);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		rc = KITH_OK;
+	} else if (rc == ERR_CONFLICT) {
+		err_set(err, ERR_CONFLICT, "email", "a user with email %s already exists",
+			buf_str(&lower));
+	}
+	db_reset(st);
+	if (rc == KITH_OK) {
+		json_t *rec = json_pack("{ss ss ss}", "email", buf_str(&lower), "name", name, "role",
+					role);
+		rc = audit_write(db, actor, "create", "user", *id, rec, err);
+		json_decref(rec);
+	}
+done:
+	buf_free(&lower);
+	return db_end(db, rc, err);
+}
+
+int user_actor_by_email(Db *db, const char *email, Actor *out, Err *err)
+{
+	static const char sql[] = "SELECT id, role FROM app_user WHERE email = ? AND "
+				  "disabled_at IS NULL";
+	Buf lower;
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	buf_init(&lower, KITH_MAX_SHORT + 1);
+	text_lower_ascii(&lower, email ? email : "");
+	db_bind_text(st, 1, buf_str(&lower));
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		out->user_id = db_col_int(st, 0);
+		out->role = role_parse(db_col_text(st, 1));
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "email", "no active user with email %s",
+			     buf_str(&lower));
+	}
+	db_reset(st);
+	buf_free(&lower);
+	return rc;
+}
+
+int user_passwd(Db *db, const Actor *actor, const char *email, const char *password, Err *err)
+{
+	static const char sql[] = "UPDATE app_user SET password_hash = ?, updated_at = ? WHERE id = ?";
+	char hash[crypto_pwhash_STRBYTES], now[21];
+	Actor target;
+	DbStmt *st;
+	int rc = user_actor_by_email(db, email, &target, err);
+	if (rc)
+		return rc;
+	if (!access_is_admin(actor) && actor->user_id != target.user_id)
+		return err_set(err, ERR_NOT_FOUND, "email", "no active user with email %s", email);
+	if ((rc = check_password(password, err)) || (rc = hash_password(password, hash, err)))
+		return rc;
+	if ((rc = db_begin(db, err)))
+		return rc;
+	if ((rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	time_now_iso(now);
+	db_bind_text(st, 1, hash);
+	db_bind_text(st, 2, now);
+	db_bind_int(st, 3, target.user_id);
+	if ((rc = db_exec_stmt(st, err)))
+		goto done;
+	json_t *ch = json_pack("{ss}", "password", "changed");
+	rc = audit_write(db, actor, "update", "user", target.user_id, ch, err);
+	json_decref(ch);
+done:
+	return db_end(db, rc, err);
+}
+
+static json_t *user_from_row(DbStmt *st)
+{
+	return json_pack("{sI ss ss ss ss sb}", "id", (json_int_t)db_col_int(st, 0), "email",
+			 db_col_text(st, 1), "name", db_col_text(st, 2), "role", db_col_text(st, 3),
+			 "created_at", db_col_text(st, 4), "disabled", !db_col_is_null(st, 5));
+}
+
+#define USER_COLS "id, email, name, role, created_at, disabled_at"
+
+int user_get(Db *db, int64_t id, json_t **out, Err *err)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*out = user_from_row(st);
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no user %lld", (long long)id);
+	}
+	db_reset(st);
+	return rc;
+}
+
+int user_list(Db *db, const Actor *actor, json_t **out, Err *err)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM app_user ORDER BY id";
+	DbStmt *st;
+	(void)actor; /* every member may see who their colleagues are */
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(arr, user_from_row(st));
+	if (rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return KITH_OK;
+}
+
+int user_exists(Db *db, int64_t id)
+{
+	static const char sql[] = "SELECT 1 FROM app_user WHERE id = ? AND disabled_at IS NULL";
+	DbStmt *st;
+	if (db_prepare(db, &st, sql, NULL))
+		return 0;
+	db_bind_int(st, 1, id);
+	int found = db_step(st, NULL) == DB_ROW;
+	db_reset(st);
+	return found;
+}
+
+int user_login(Db *db, const char *email, const char *password, Actor *out, Err *err)
+{
+	static const char sql[] = "SELECT password_hash FROM app_user WHERE id = ?";
+	DbStmt *st;
+	Actor a;
+	int ok = 0;
+	if (user_actor_by_email(db, email, &a, NULL) == KITH_OK && password &&
+	    db_prepare(db, &st, sql, NULL) == KITH_OK) {
+		db_bind_int(st, 1, a.user_id);
+		if (db_step(st, NULL) == DB_ROW && sodium_init() >= 0)
+			ok = crypto_pwhash_str_verify(db_col_text(st, 0), password,
+						      strlen(password)) == 0;
+		db_reset(st);
+	}
+	if (!ok)
+		return err_set(err, ERR_UNAUTHORIZED, NULL, "wrong email or password");
+	*out = a;
+	return KITH_OK;
+}

@@ -1,0 +1,42 @@
+/* user.h - the people who log in: email, name, role, argon2id password.
+ * Depends on store/, base/, libsodium. Owns table app_user. */
+#ifndef KITH_CRM_USER_H
+#define KITH_CRM_USER_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "crm/access.h"
+#include "store/db.h"
+
+/* Add a user. Only owners/admins (or the local system) may; only an owner may
+ * add an owner. The first user of a workspace is always accepted and must be
+ * an owner. Errors: ERR_INVALID naming email/name/role/password,
+ * ERR_CONFLICT when the email exists, ERR_FORBIDDEN. */
+int user_add(Db *db, const Actor *actor, const char *email, const char *name, const char *role,
+	     const char *password, int64_t *id, Err *err) KITH_WARN_UNUSED;
+
+/* Set a user's password. A user may change their own; owners/admins anyone's. */
+int user_passwd(Db *db, const Actor *actor, const char *email, const char *password,
+		Err *err) KITH_WARN_UNUSED;
+
+/* All users as a JSON array of user objects (see user_get). Caller decrefs. */
+int user_list(Db *db, const Actor *actor, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+/* One user {"id","email","name","role","created_at","disabled"}; caller decrefs.
+ * ERR_NOT_FOUND when absent. */
+int user_get(Db *db, int64_t id, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+/* Look up an active user by email (case-insensitive) and return it as an
+ * Actor. ERR_NOT_FOUND naming field "email". */
+int user_actor_by_email(Db *db, const char *email, Actor *out, Err *err) KITH_WARN_UNUSED;
+
+/* 1 when id names an active user (for owner_id validation). */
+int user_exists(Db *db, int64_t id);
+
+/* Check email + password. ERR_UNAUTHORIZED on any mismatch (same message
+ * whether the user or the password was wrong). */
+int user_login(Db *db, const char *email, const char *password, Actor *out,
+	       Err *err) KITH_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,99 @@
+/* workspace.c - the workspace settings row. Owns table workspace. */
+#include "crm/workspace.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/money.h"
+#include "base/text.h"
+#include "crm/audit.h"
+
+static int check(const char *country, const char *currency, const char *tz, Err *err)
+{
+	if (country && *country &&
+	    (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||
+	     country[1] > 'Z'))
+		return err_set(err, ERR_INVALID, "country",
+			       "must be a two-letter ISO 3166 code in capitals, like TH or PL");
+	if (currency && currency_decimals(currency) < 0)
+		return err_set(err, ERR_INVALID, "currency",
+			       "unknown currency '%s' (use an ISO 4217 code such as EUR)", currency);
+	if (tz && (!*tz || strlen(tz) > 63 || strstr(tz, "..")))
+		return err_set(err, ERR_INVALID, "timezone", "must be an IANA zone like Europe/Warsaw");
+	return KITH_OK;
+}
+
+int workspace_init(Db *db, const char *name, const char *country, const char *currency,
+		   const char *timezone, Err *err)
+{
+	static const char sql[] = "INSERT INTO workspace (id, name, default_country, currency, "
+				  "timezone, created_at) VALUES (1, ?, ?, ?, ?, ?) "
+				  "ON CONFLICT (id) DO NOTHING";
+	char now[21];
+	DbStmt *st;
+	int rc = check(country, currency, timezone, err);
+	if (rc || (rc = db_prepare(db, &st, sql, err)))
+		return rc;
+	time_now_iso(now);
+	db_bind_text(st, 1, name && *name ? name : "My business");
+	db_bind_text_or_null(st, 2, country);
+	db_bind_text(st, 3, currency ? currency : "EUR");
+	db_bind_text(st, 4, timezone ? timezone : "UTC");
+	db_bind_text(st, 5, now);
+	return db_exec_stmt(st, err);
+}
+
+int workspace_get(Db *db, Workspace *out, Err *err)
+{
+	static const char sql[] = "SELECT name, COALESCE(default_country, ''), currency, timezone "
+				  "FROM workspace WHERE id = 1";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 0));
+		snprintf(out->default_country, sizeof out->default_country, "%s", db_col_text(st, 1));
+		snprintf(out->currency, sizeof out->currency, "%s", db_col_text(st, 2));
+		snprintf(out->timezone, sizeof out->timezone, "%s", db_col_text(st, 3));
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_INVALID, "db", "database is not initialised; run 'kith init'");
+	}
+	db_reset(st);
+	return rc;
+}
+
+int workspace_set(Db *db, const Actor *actor, const char *name, const char *country,
+		  const char *currency, const char *timezone, Err *err)
+{
+	static const char sql[] = "UPDATE workspace SET name = COALESCE(?, name), "
+				  "default_country = CASE WHEN ? THEN ? ELSE default_country END, "
+				  "currency = COALESCE(?, currency), timezone = COALESCE(?, timezone) "
+				  "WHERE id = 1";
+	DbStmt *st;
+	if (!access_is_admin(actor))
+		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may change settings");
+	if (name && text_blank(name))
+		return err_set(err, ERR_INVALID, "name", "must not be empty");
+	int rc = check(country, currency, timezone, err);
+	if (rc || (rc = db_begin(db, err)))
+		return rc;
+	if ((rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	db_bind_text(st, 1, name);
+	db_bind_int(st, 2, country != NULL);
+	db_bind_text_or_null(st, 3, country);
+	db_bind_text(st, 4, currency);
+	db_bind_text(st, 5, timezone);
+	if ((rc = db_exec_stmt(st, err)))
+		goto done;
+	json_t *ch = json_pack("{s?s s?s s?s s?s}", "name", name, "default_country", country,
+			       "currency", currency, "timezone", timezone);
+	rc = audit_write(db, actor, "update", "workspace", 1, ch, err);
+	json_decref(ch);
+done:
+	return db_end(db, rc, err);
+}

@@ -1,0 +1,309 @@
+/* db.c - the SQLite backend of db.h. The only file with sqlite3 calls besides
+ * the rest of src/store/. */
+#include "store/db.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+
+struct DbStmt {
+	const char *sql;    /* cache key: the caller's string literal */
+	sqlite3_stmt *st;   /* prepared statement */
+	Db *db;             /* owning connection */
+};
+
+struct Db {
+	sqlite3 *h;                         /* the connection */
+	DbStmt cache[KITH_STMT_CACHE];      /* prepared statements by SQL address */
+	unsigned n_cache;                   /* entries used in cache */
+	unsigned next_evict;                /* round-robin victim when full */
+	int depth;                          /* transaction nesting depth */
+	int doomed;                         /* an inner level rolled back */
+};
+
+static int storage_err(Db *db, Err *err, const char *what)
+{
+	int ext = sqlite3_extended_errcode(db->h);
+	int code = ERR_STORAGE;
+	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
+	    ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		code = ERR_CONFLICT;
+	return err_set(err, code, NULL, "%s: %s", what, sqlite3_errmsg(db->h));
+}
+
+int db_open(Db **out, const char *target, int create, Err *err)
+{
+	*out = NULL;
+	if (!target || !*target)
+		return err_set(err, ERR_INVALID, "db", "no database given (use --db or KITH_DB)");
+	if (strncmp(target, "postgres://", 11) == 0 || strncmp(target, "postgresql://", 13) == 0)
+		return err_set(err, ERR_INVALID, "db",
+			       "the PostgreSQL backend is not available yet; use a file path");
+	Db *db = calloc(1, sizeof *db);
+	if (!db)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(target, &db->h, flags, NULL) != SQLITE_OK) {
+		err_set(err, ERR_STORAGE, "db", "cannot open database %s: %s", target,
+			db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		sqlite3_close(db->h);
+		free(db);
+		return ERR_STORAGE;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, KITH_BUSY_TIMEOUT_MS);
+	int rc = db_exec_script(db,
+				"PRAGMA journal_mode=WAL;"
+				"PRAGMA synchronous=FULL;"
+				"PRAGMA foreign_keys=ON;"
+				"PRAGMA temp_store=MEMORY;",
+				err);
+	if (rc) {
+		db_close(db);
+		return rc;
+	}
+	*out = db;
+	return KITH_OK;
+}
+
+void db_close(Db *db)
+{
+	if (!db)
+		return;
+	for (unsigned i = 0; i < db->n_cache; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err)
+{
+	for (unsigned i = 0; i < db->n_cache; i++) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			*out = &db->cache[i];
+			return KITH_OK;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return storage_err(db, err, "prepare");
+	unsigned slot;
+	if (db->n_cache < KITH_STMT_CACHE) {
+		slot = db->n_cache++;
+	} else {
+		slot = db->next_evict++ % KITH_STMT_CACHE;
+		sqlite3_finalize(db->cache[slot].st);
+	}
+	db->cache[slot] = (DbStmt){.sql = sql, .st = st, .db = db};
+	*out = &db->cache[slot];
+	return KITH_OK;
+}
+
+void db_bind_int(DbStmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(st->st, i, v);
+}
+
+void db_bind_text(DbStmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st->st, i);
+}
+
+void db_bind_text_or_null(DbStmt *st, int i, const char *s)
+{
+	db_bind_text(st, i, s && *s ? s : NULL);
+}
+
+void db_bind_null(DbStmt *st, int i)
+{
+	sqlite3_bind_null(st->st, i);
+}
+
+int db_step(DbStmt *st, Err *err)
+{
+	int rc = sqlite3_step(st->st);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	rc = storage_err(st->db, err, "query");
+	sqlite3_reset(st->st);
+	return rc;
+}
+
+int db_exec_stmt(DbStmt *st, Err *err)
+{
+	int rc = db_step(st, err);
+	sqlite3_reset(st->st);
+	return rc == DB_DONE || rc == DB_ROW ? KITH_OK : rc;
+}
+
+void db_reset(DbStmt *st)
+{
+	sqlite3_reset(st->st);
+}
+
+int64_t db_col_int(DbStmt *st, int i)
+{
+	return sqlite3_column_int64(st->st, i);
+}
+
+const char *db_col_text(DbStmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st->st, i);
+}
+
+int db_col_is_null(DbStmt *st, int i)
+{
+	return sqlite3_column_type(st->st, i) == SQLITE_NULL;
+}
+
+int db_col_count(DbStmt *st)
+{
+	return sqlite3_column_count(st->st);
+}
+
+int64_t db_changes(Db *db)
+{
+	return sqlite3_changes64(db->h);
+}
+
+int db_exec_script(Db *db, const char *sql, Err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int ext = sqlite3_extended_errcode(db->h);
+		err_set(err, ERR_STORAGE, NULL, "database%s: %s", ext == SQLITE_BUSY ? " busy" : "",
+			msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return ERR_STORAGE;
+	}
+	return KITH_OK;
+}
+
+/* ROLLBACK cannot usefully fail: if it does, SQLite has already rolled back. */
+static void rollback_now(Db *db)
+{
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_begin(Db *db, Err *err)
+{
+	if (db->depth++ > 0)
+		return KITH_OK;
+	db->doomed = 0;
+	int rc = db_exec_script(db, "BEGIN IMMEDIATE", err);
+	if (rc)
+		db->depth = 0;
+	return rc;
+}
+
+int db_commit(Db *db, Err *err)
+{
+	if (db->depth == 0)
+		return err_set(err, ERR_INTERNAL, NULL, "commit without a transaction");
+	if (--db->depth > 0)
+		return KITH_OK;
+	if (db->doomed) {
+		rollback_now(db);
+		return err_set(err, ERR_STORAGE, NULL, "transaction was rolled back");
+	}
+	int rc = db_exec_script(db, "COMMIT", err);
+	if (rc)
+		rollback_now(db);
+	return rc;
+}
+
+void db_rollback(Db *db)
+{
+	if (db->depth == 0)
+		return;
+	if (--db->depth > 0) {
+		db->doomed = 1;
+		return;
+	}
+	for (unsigned i = 0; i < db->n_cache; i++)
+		sqlite3_reset(db->cache[i].st);
+	rollback_now(db);
+}
+
+int db_end(Db *db, int rc, Err *err)
+{
+	if (rc == KITH_OK)
+		return db_commit(db, err);
+	db_rollback(db);
+	return rc;
+}
+
+int db_check(Db *db, Err *err)
+{
+	static const char sql[] = "PRAGMA integrity_check";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		const char *r = db_col_text(st, 0);
+		rc = r && strcmp(r, "ok") == 0 ? KITH_OK
+					       : err_set(err, ERR_STORAGE, NULL, "integrity: %s", r ? r : "?");
+	}
+	db_reset(st);
+	if (rc)
+		return rc;
+	static const char fk[] = "PRAGMA foreign_key_check";
+	if ((rc = db_prepare(db, &st, fk, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		rc = err_set(err, ERR_STORAGE, NULL, "foreign key violation in table %s",
+			     db_col_text(st, 0));
+	else if (rc == DB_DONE)
+		rc = KITH_OK;
+	db_reset(st);
+	return rc;
+}
+
+int db_backup(Db *db, const char *path, Err *err)
+{
+	sqlite3 *to = NULL;
+	int rc = KITH_OK;
+	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) {
+		rc = err_set(err, ERR_STORAGE, "file", "cannot create %s: %s", path,
+			     to ? sqlite3_errmsg(to) : "out of memory");
+		goto done;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", db->h, "main");
+	if (!b) {
+		rc = err_set(err, ERR_STORAGE, "file", "backup: %s", sqlite3_errmsg(to));
+		goto done;
+	}
+	int s, busy = 0;
+	do {
+		s = sqlite3_backup_step(b, 1024);
+		if (s == SQLITE_BUSY || s == SQLITE_LOCKED) {
+			if (++busy > KITH_BUSY_TIMEOUT_MS / 20)
+				break; /* the writer held its lock longer than the busy timeout */
+			sqlite3_sleep(20);
+		}
+	} while (s == SQLITE_OK || s == SQLITE_BUSY || s == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (s != SQLITE_DONE)
+		rc = err_set(err, ERR_STORAGE, "file", "backup: %s", sqlite3_errstr(s));
+done:
+	sqlite3_close(to);
+	return rc;
+}
+
+const char *db_backend(const Db *db)
+{
+	(void)db;
+	return "sqlite";
+}

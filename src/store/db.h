@@ -1,0 +1,85 @@
+/* db.h - the backend-neutral database interface. The only door to storage.
+ *
+ * Depends on base/ only. Callers write SQL in the subset SQLite and PostgreSQL
+ * share, with positional `?` parameters (the PostgreSQL backend will rewrite
+ * them to $n), RETURNING for generated ids, and no backend-specific functions;
+ * where backends differ (full-text search), store/search.h offers a helper.
+ * The SQLite backend is the embedded default; a target that starts with
+ * "postgres://" is refused until that backend lands.
+ *
+ * A Db is one connection, used by one thread at a time. */
+#ifndef KITH_STORE_DB_H
+#define KITH_STORE_DB_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+
+typedef struct Db Db;
+typedef struct DbStmt DbStmt;
+
+enum { DB_ROW = 100, DB_DONE = 101 };
+
+/* Open the database at target (a file path), creating the file when create
+ * is set. Sets WAL, synchronous=FULL, foreign keys and the busy timeout.
+ * Does not migrate. On success *out is owned by the caller (db_close). */
+int db_open(Db **out, const char *target, int create, Err *err) KITH_WARN_UNUSED;
+void db_close(Db *db);
+
+/* Prepare sql, or take it from the connection's cache: sql must be a string
+ * literal (the cache keys on its address). The statement is reset and its
+ * bindings cleared. Owned by the connection; do not finalize. */
+int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err) KITH_WARN_UNUSED;
+
+/* Bind parameter i (1-based). Text is copied. NULL text binds SQL NULL. */
+void db_bind_int(DbStmt *st, int i, int64_t v);
+void db_bind_text(DbStmt *st, int i, const char *s);
+void db_bind_null(DbStmt *st, int i);
+/* Bind text, or NULL when s is NULL or "". */
+void db_bind_text_or_null(DbStmt *st, int i, const char *s);
+
+/* Run one step: DB_ROW, DB_DONE, or ERR_STORAGE / ERR_CONFLICT (a UNIQUE or
+ * CHECK constraint) with err filled. */
+int db_step(DbStmt *st, Err *err);
+
+/* Step a statement that returns no rows, then reset it. KITH_OK or error. */
+int db_exec_stmt(DbStmt *st, Err *err) KITH_WARN_UNUSED;
+
+/* Release the statement's read position (call when done stepping early). */
+void db_reset(DbStmt *st);
+
+/* Column i (0-based) of the current row. Text stays valid until the next
+ * step or reset; NULL reads as NULL text and 0. */
+int64_t db_col_int(DbStmt *st, int i);
+const char *db_col_text(DbStmt *st, int i);
+int db_col_is_null(DbStmt *st, int i);
+int db_col_count(DbStmt *st);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
+int64_t db_changes(Db *db);
+
+/* Run a script of SQL statements without parameters (migrations, pragmas). */
+int db_exec_script(Db *db, const char *sql, Err *err) KITH_WARN_UNUSED;
+
+/* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE), so
+ * a read-then-write action cannot deadlock with another writer. Nesting is
+ * counted: only the outermost commit commits; a rollback anywhere marks the
+ * whole transaction to be rolled back. */
+int db_begin(Db *db, Err *err) KITH_WARN_UNUSED;
+int db_commit(Db *db, Err *err) KITH_WARN_UNUSED;
+void db_rollback(Db *db);
+
+/* Finish a transaction from a function's cleanup label: commit when rc is
+ * KITH_OK, otherwise roll back. Returns the final rc. */
+int db_end(Db *db, int rc, Err *err);
+
+/* Integrity check: KITH_OK, or ERR_STORAGE with the first problem. */
+int db_check(Db *db, Err *err);
+
+/* Online backup of the live database into the file at path. */
+int db_backup(Db *db, const char *path, Err *err);
+
+/* Name of the backend: "sqlite". */
+const char *db_backend(const Db *db);
+
+#endif

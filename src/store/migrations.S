@@ -1,0 +1,13 @@
+/* migrations.S - embeds src/store/migrations/NNN_*.sql into the binary as
+ * NUL-terminated strings. Add one block per new migration, in order, and
+ * list it in migrate.c. Paths are relative to the project root (-I.). */
+	.section .rodata
+	.global kith_migration_001
+kith_migration_001:
+	.incbin "src/store/migrations/001_init.sql"
+	.byte 0
+	.global kith_migration_002
+kith_migration_002:
+	.incbin "src/store/migrations/002_search.sql"
+	.byte 0
+	.section .note.GNU-stack,"",@progbits

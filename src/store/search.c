@@ -1,0 +1,86 @@
+/* search.c - SQLite FTS5 implementation of search.h. */
+#include "store/search.h"
+
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/text.h"
+
+static const char put_contact[] = "INSERT OR REPLACE INTO contact_fts (rowid, doc) VALUES (?, ?)";
+static const char put_company[] = "INSERT OR REPLACE INTO company_fts (rowid, doc) VALUES (?, ?)";
+static const char del_contact[] = "DELETE FROM contact_fts WHERE rowid = ?";
+static const char del_company[] = "DELETE FROM company_fts WHERE rowid = ?";
+
+static int is_contact(const char *kind)
+{
+	return strcmp(kind, "contact") == 0;
+}
+
+int search_put(Db *db, const char *kind, int64_t id, const char *doc, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, is_contact(kind) ? put_contact : put_company, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, doc);
+	return db_exec_stmt(st, err);
+}
+
+int search_remove(Db *db, const char *kind, int64_t id, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, is_contact(kind) ? del_contact : del_company, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	return db_exec_stmt(st, err);
+}
+
+/* Token characters for our purposes: anything but ASCII space/punctuation,
+ * matching what unicode61 splits on for the scripts we fold to. */
+static int is_sep(unsigned char c)
+{
+	return c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+}
+
+int search_match_expr(const char *query, Buf *out, Err *err)
+{
+	Buf folded;
+	unsigned terms = 0;
+	buf_init(&folded, KITH_MAX_SHORT * 4);
+	text_fold(&folded, query ? query : "");
+	const char *p = buf_str(&folded);
+	while (*p && terms < KITH_MAX_QUERY_TERMS) {
+		while (*p && is_sep((unsigned char)*p))
+			p++;
+		const char *start = p;
+		while (*p && !is_sep((unsigned char)*p))
+			p++;
+		if (p == start)
+			break;
+		/* Each word quoted (no FTS5 operators can be injected; folded
+		 * words never hold '"') and matched as a prefix. */
+		buf_adds(out, terms++ ? " \"" : "\"");
+		buf_add(out, start, (size_t)(p - start));
+		buf_adds(out, "\"*");
+	}
+	int failed = buf_failed(&folded) || buf_failed(out);
+	buf_free(&folded);
+	if (failed)
+		return err_set(err, ERR_INVALID, "q", "search query is too long");
+	if (terms == 0)
+		return err_set(err, ERR_INVALID, "q", "search query has no letters or digits");
+	return KITH_OK;
+}
+
+const char *search_sql_join(const char *kind)
+{
+	return is_contact(kind) ? " JOIN contact_fts s ON s.rowid = c.id"
+				: " JOIN company_fts s ON s.rowid = c.id";
+}
+
+const char *search_sql_cond(const char *kind)
+{
+	return is_contact(kind) ? "s.contact_fts MATCH ?" : "s.company_fts MATCH ?";
+}
