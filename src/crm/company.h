@@ -1,0 +1,65 @@
+/* company.h - organisations: legal name, tax id, address, website, phone,
+ * email, owner, tags, notes, custom fields; a company lists its contacts.
+ * Rules and SQL in company.c; company_cli.c and company_api.c are adapters.
+ * Depends on store/, base/, crm/{access,audit,tag,field,contact}.
+ * Owns tables company, company_tag, company_fts.
+ *
+ * JSON representation:
+ *   {"id", "legal_name", "tax_id", "address": {"street","city","region",
+ *    "postal_code","country"}, "website", "phone", "email", "owner_id",
+ *    "tags": [...], "notes", "custom": {...}, "contact_count",
+ *    "version", "created_at", "updated_at", "deleted_at"}
+ * Writable keys: legal_name, tax_id, address, website, phone, email,
+ * owner_id, tags, notes, custom. */
+#ifndef KITH_CRM_COMPANY_H
+#define KITH_CRM_COMPANY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "crm/access.h"
+#include "store/db.h"
+
+enum { COMPANY_NO_AUDIT = 2 /* bulk loads: the caller writes one summary entry */ };
+
+/* Create a company; legal_name is required. ERR_INVALID naming the field. */
+int company_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id,
+		   Err *err) KITH_WARN_UNUSED;
+
+/* The company as JSON; ERR_NOT_FOUND / ERR_GONE as for contacts. */
+int company_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+		Err *err) KITH_WARN_UNUSED;
+
+/* Patch; ERR_STALE on a version mismatch (expected_version 0 = any).
+ * A changed legal_name re-indexes the company's contacts. */
+int company_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
+		   int64_t expected_version, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+int company_delete(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
+int company_restore(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
+/* Purge from the trash; its contacts stay, unlinked. */
+int company_purge(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
+
+int company_tag(Db *db, const Actor *actor, int64_t id, const json_t *add, const json_t *remove,
+		json_t **out, Err *err) KITH_WARN_UNUSED;
+
+typedef struct CompanyQuery {
+	const char *q;             /* full-text query */
+	const char *tag;
+	int64_t owner_id;
+	const char *updated_since;
+	const char *sort;          /* name|-name|created|-created|updated|-updated */
+	int trash;
+	int limit;
+	const char *cursor;
+} CompanyQuery;
+
+int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t **items,
+		 char **next, Err *err) KITH_WARN_UNUSED;
+
+/* Name of a live company visible to the actor, for contact links and
+ * search documents: *name is malloc'd (caller frees). ERR_NOT_FOUND naming
+ * field "company_id" when absent, deleted or hidden. */
+int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err) KITH_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,145 @@
+/* tag.c - tags. Owns table tag (links live with their owners: contact_tag,
+ * company_tag). */
+#include "crm/tag.h"
+
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/limits.h"
+#include "base/text.h"
+
+int tag_check(const char *name, const char *field, Err *err)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (text_blank(name))
+		return err_set(err, ERR_INVALID, field, "a tag must not be empty");
+	if (n > KITH_MAX_SHORT || !utf8_valid(name, n))
+		return err_set(err, ERR_INVALID, field, "a tag must be UTF-8 of at most %u bytes",
+			       KITH_MAX_SHORT);
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == ',')
+			return err_set(err, ERR_INVALID, field,
+				       "tag '%s' must not contain commas or control characters", name);
+	return KITH_OK;
+}
+
+static void tag_key(Buf *key, const char *name)
+{
+	Buf trimmed;
+	buf_init(&trimmed, 0);
+	text_trim(&trimmed, name);
+	text_fold(key, buf_str(&trimmed));
+	buf_free(&trimmed);
+}
+
+int tag_find(Db *db, const char *name, int64_t *id, Err *err)
+{
+	static const char sql[] = "SELECT id FROM tag WHERE name_norm = ?";
+	DbStmt *st;
+	Buf key;
+	*id = 0;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	buf_init(&key, 0);
+	tag_key(&key, name);
+	db_bind_text(st, 1, buf_str(&key));
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	buf_free(&key);
+	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+}
+
+int tag_resolve(Db *db, const char *name, int64_t *id, Err *err)
+{
+	static const char sql[] = "INSERT INTO tag (name, name_norm) VALUES (?, ?) RETURNING id";
+	DbStmt *st;
+	Buf key, trimmed;
+	int rc = tag_check(name, "tags", err);
+	if (rc || (rc = tag_find(db, name, id, err)) || *id)
+		return rc;
+	if ((rc = db_prepare(db, &st, sql, err)))
+		return rc;
+	buf_init(&key, 0);
+	buf_init(&trimmed, 0);
+	text_trim(&trimmed, name);
+	tag_key(&key, name);
+	db_bind_text(st, 1, buf_str(&trimmed));
+	db_bind_text(st, 2, buf_str(&key));
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		rc = KITH_OK;
+	}
+	db_reset(st);
+	buf_free(&key);
+	buf_free(&trimmed);
+	return rc;
+}
+
+int tag_check_array(const json_t *tags, const char *field, Err *err)
+{
+	size_t i, j;
+	json_t *v;
+	if (!json_is_array(tags))
+		return err_set(err, ERR_INVALID, field, "must be an array of strings");
+	if (json_array_size(tags) > KITH_MAX_TAGS)
+		return err_set(err, ERR_INVALID, field, "at most %u tags", KITH_MAX_TAGS);
+	json_array_foreach(tags, i, v)
+	{
+		if (!json_is_string(v))
+			return err_set(err, ERR_INVALID, field, "must be an array of strings");
+		int rc = tag_check(json_string_value(v), field, err);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < json_array_size(tags); i++) {
+		Buf a;
+		buf_init(&a, 0);
+		tag_key(&a, json_string_value(json_array_get(tags, i)));
+		for (j = i + 1; j < json_array_size(tags); j++) {
+			Buf b;
+			buf_init(&b, 0);
+			tag_key(&b, json_string_value(json_array_get(tags, j)));
+			int same = strcmp(buf_str(&a), buf_str(&b)) == 0;
+			buf_free(&b);
+			if (same) {
+				buf_free(&a);
+				return err_set(err, ERR_INVALID, field, "tag '%s' is listed twice",
+					       json_string_value(json_array_get(tags, j)));
+			}
+		}
+		buf_free(&a);
+	}
+	return KITH_OK;
+}
+
+int tag_list(Db *db, json_t **out, Err *err)
+{
+	static const char sql[] =
+		"SELECT t.id, t.name, "
+		"(SELECT COUNT(*) FROM contact_tag ct JOIN contact c ON c.id = ct.contact_id "
+		" WHERE ct.tag_id = t.id AND c.deleted_at IS NULL), "
+		"(SELECT COUNT(*) FROM company_tag mt JOIN company m ON m.id = mt.company_id "
+		" WHERE mt.tag_id = t.id AND m.deleted_at IS NULL) "
+		"FROM tag t ORDER BY t.name_norm";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(arr, json_pack("{sI ss sI sI}", "id",
+						     (json_int_t)db_col_int(st, 0), "name",
+						     db_col_text(st, 1), "contacts",
+						     (json_int_t)db_col_int(st, 2), "companies",
+						     (json_int_t)db_col_int(st, 3)));
+	if (rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return KITH_OK;
+}

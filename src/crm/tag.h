@@ -1,0 +1,30 @@
+/* tag.h - tags shared by contacts and companies. "VIP" and "vip" are one
+ * tag (folded key); the first spelling is kept for display.
+ * Depends on store/, base/. Owns table tag. */
+#ifndef KITH_CRM_TAG_H
+#define KITH_CRM_TAG_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+/* Validate a tag name: 1..KITH_MAX_SHORT bytes of UTF-8, no commas or
+ * control characters, not blank. ERR_INVALID naming field. */
+int tag_check(const char *name, const char *field, Err *err) KITH_WARN_UNUSED;
+
+/* Id of the tag called name, created when missing. Call inside the
+ * caller's transaction. */
+int tag_resolve(Db *db, const char *name, int64_t *id, Err *err) KITH_WARN_UNUSED;
+
+/* Id of an existing tag, 0 when there is none (for filters). */
+int tag_find(Db *db, const char *name, int64_t *id, Err *err) KITH_WARN_UNUSED;
+
+/* Validate a JSON array of tag names (field names the array, e.g. "tags").
+ * Duplicates after folding are rejected, as are more than KITH_MAX_TAGS. */
+int tag_check_array(const json_t *tags, const char *field, Err *err) KITH_WARN_UNUSED;
+
+/* All tags with use counts: [{"id","name","contacts","companies"}]. */
+int tag_list(Db *db, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+#endif

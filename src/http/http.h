@@ -1,0 +1,90 @@
+/* http.h - what an API handler gets and how it answers. The contract
+ * between src/http/ (server, router, auth, idempotency) and the *_api.c
+ * adapters in the business contexts. Depends on base/, store/, crm/access.h.
+ *
+ * The dispatcher enforces everything in routes.def before a handler runs:
+ * method, bearer token (req->actor is set), permission, body limit, JSON
+ * parsing (req->body is a JSON object for routes with ROUTE_BODY), and
+ * Idempotency-Key replay for POST. A handler reads its input, calls one
+ * domain function, and answers with req_reply() or req_fail(). */
+#ifndef KITH_HTTP_HTTP_H
+#define KITH_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "crm/access.h"
+#include "store/db.h"
+
+typedef struct Req Req;
+
+/* Route permissions (routes.def column 4). */
+enum {
+	PERM_PUBLIC = 0, /* no token needed */
+	PERM_READ,       /* any valid token */
+	PERM_WRITE,      /* any valid token; the domain checks record access */
+	PERM_ADMIN,      /* owner or admin */
+};
+
+/* Route flags (routes.def column 5). */
+enum {
+	ROUTE_BODY = 1, /* expects a JSON object body; 400/415/413 handled before the handler */
+};
+
+struct Req {
+	Db *db;                  /* this thread's connection */
+	Actor actor;             /* the authenticated caller */
+	const char *method;      /* "GET", "POST", ... */
+	const char *path;        /* URL path without query */
+	int64_t id;              /* the {id} path parameter; 0 when the route has none */
+	json_t *body;            /* parsed JSON object for ROUTE_BODY routes, else NULL */
+	void *conn;              /* the server's connection handle (opaque) */
+
+	/* Response, filled by req_reply / req_fail / req_set_* */
+	int status;              /* HTTP status */
+	json_t *out;             /* response JSON (owned by Req) */
+	int problem;             /* out is a problem+json document */
+	char etag[40];           /* ETag value including quotes, "" for none */
+	char location[256];      /* Location header, "" for none */
+};
+
+/* Query-string parameter name, or NULL. Valid for the request's lifetime. */
+const char *req_query(Req *req, const char *name);
+
+/* Request header, or NULL. */
+const char *req_header(Req *req, const char *name);
+
+/* Answer status with body (stolen; NULL for no body). Returns KITH_OK. */
+int req_reply(Req *req, int status, json_t *body);
+
+/* Answer with an RFC 9457 problem document for err: status from the code
+ * (invalid 422, not_found 404, conflict 409, stale 412, gone 410,
+ * unauthorized 401, forbidden 403, storage/internal 500), "errors":
+ * [{"field","message"}] when err names a field, and "existing_id" when
+ * err->ref_id is set. Returns KITH_OK. */
+int req_fail(Req *req, const Err *err);
+
+/* Answer a problem with an explicit status (400, 413, 415, 428 ...). */
+int req_fail_status(Req *req, int status, const char *field, const char *detail);
+
+/* ETag for a record version: "\"<version>\"". */
+void req_set_etag(Req *req, int64_t version);
+
+/* Location header, printf-style. */
+void req_set_location(Req *req, const char *fmt, ...) KITH_PRINTF(2, 3);
+
+/* Parse If-Match into *version. When the header is missing, answers 428
+ * and returns non-zero; when malformed, 412. A handler does:
+ *   if (req_if_match_or_fail(req, &v)) return KITH_OK; */
+int req_if_match_or_fail(Req *req, int64_t *version);
+
+/* List parameters: ?limit= (default KITH_LIST_DEFAULT, 1..KITH_LIST_MAX)
+ * and ?cursor= (opaque string from a previous page's "next"). ERR_INVALID
+ * naming "limit" when out of range. */
+int req_list_params(Req *req, int *limit, const char **cursor, Err *err) KITH_WARN_UNUSED;
+
+/* Answer 200 with {"items": items, "next": next or null} (items stolen). */
+int req_reply_list(Req *req, json_t *items, const char *next);
+
+#endif
