@@ -46,9 +46,10 @@ int money_parse(const char *s, int decimals, int64_t *minor)
 			return -1;
 		if (frac >= 0 && ++frac > decimals)
 			return -1;
-		if (v > (INT64_MAX - 9) / 10)
+		int d = *s - '0';
+		if (v > (INT64_MAX - d) / 10)
 			return -1;
-		v = v * 10 + (*s - '0');
+		v = v * 10 + d;
 		any = 1;
 	}
 	if (!any || frac == 0)

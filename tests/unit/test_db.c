@@ -1,0 +1,160 @@
+/* test_db.c - the store: migrations, transactions, errors, backup, check. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "base/text.h"
+#include "store/search.h"
+
+static Fixture fx;
+static void setup(void)
+{
+	fixture_open(&fx, NULL);
+}
+static void teardown(void)
+{
+	fixture_close(&fx);
+}
+
+static int64_t count(Db *db, const char *sql)
+{
+	DbStmt *st;
+	Err err = {0};
+	cr_assert_eq(db_prepare(db, &st, sql, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_step(st, &err), DB_ROW);
+	int64_t n = db_col_int(st, 0);
+	db_reset(st);
+	return n;
+}
+
+static const char n_tags[] = "SELECT COUNT(*) FROM tag";
+static const char ins_tag[] = "INSERT INTO tag (name, name_norm) VALUES (?, ?)";
+
+static int insert_tag(Db *db, const char *name, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, ins_tag, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, name);
+	return db_exec_stmt(st, err);
+}
+
+TestSuite(db, .init = setup, .fini = teardown);
+
+Test(db, migrations_are_idempotent)
+{
+	Err err = {0};
+	int applied = -1, version = 0;
+	cr_assert_eq(migrate_up(fx.db, &applied, &err), KITH_OK);
+	cr_expect_eq(applied, 0);
+	cr_assert_eq(migrate_version(fx.db, &version, &err), KITH_OK);
+	cr_expect_eq(version, migrate_latest());
+	cr_expect_eq(migrate_require_current(fx.db, &err), KITH_OK);
+}
+
+Test(db, empty_database_is_not_current)
+{
+	Db *db;
+	Err err = {0};
+	char path[128];
+	snprintf(path, sizeof path, "%s/empty.db", fx.dir);
+	cr_assert_eq(db_open(&db, path, 1, &err), KITH_OK);
+	cr_expect_eq(migrate_require_current(db, &err), ERR_INVALID);
+	cr_expect_not_null(strstr(err.msg, "kith init"));
+	db_close(db);
+	unlink(path);
+}
+
+Test(db, open_missing_file_without_create_fails)
+{
+	Db *db;
+	Err err = {0};
+	cr_expect_eq(db_open(&db, "/nonexistent/dir/x.db", 0, &err), ERR_STORAGE);
+	cr_expect_null(db);
+	cr_expect_eq(db_open(&db, "postgres://localhost/kith", 0, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "db");
+}
+
+Test(db, nested_rollback_undoes_everything)
+{
+	Err err = {0};
+	cr_assert_eq(db_begin(fx.db, &err), KITH_OK);
+	cr_assert_eq(insert_tag(fx.db, "a", &err), KITH_OK);
+	cr_assert_eq(db_begin(fx.db, &err), KITH_OK);
+	cr_assert_eq(insert_tag(fx.db, "b", &err), KITH_OK);
+	db_rollback(fx.db); /* inner failure dooms the outer transaction */
+	cr_expect_neq(db_commit(fx.db, &err), KITH_OK);
+	cr_expect_eq(count(fx.db, n_tags), 0);
+}
+
+Test(db, nested_commit_commits_once)
+{
+	Err err = {0};
+	cr_assert_eq(db_begin(fx.db, &err), KITH_OK);
+	cr_assert_eq(db_begin(fx.db, &err), KITH_OK);
+	cr_assert_eq(insert_tag(fx.db, "a", &err), KITH_OK);
+	cr_assert_eq(db_commit(fx.db, &err), KITH_OK);
+	cr_assert_eq(db_end(fx.db, KITH_OK, &err), KITH_OK);
+	cr_expect_eq(count(fx.db, n_tags), 1);
+}
+
+Test(db, unique_violation_is_conflict)
+{
+	Err err = {0};
+	cr_assert_eq(insert_tag(fx.db, "vip", &err), KITH_OK);
+	cr_expect_eq(insert_tag(fx.db, "vip", &err), ERR_CONFLICT);
+	cr_expect_eq(count(fx.db, n_tags), 1);
+}
+
+Test(db, backup_and_check)
+{
+	Err err = {0};
+	char path[128];
+	Db *copy;
+	cr_assert_eq(insert_tag(fx.db, "kept", &err), KITH_OK);
+	snprintf(path, sizeof path, "%s/backup.db", fx.dir);
+	cr_assert_eq(db_backup(fx.db, path, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_open(&copy, path, 0, &err), KITH_OK);
+	cr_expect_eq(db_check(copy, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(count(copy, n_tags), 1);
+	db_close(copy);
+	unlink(path);
+	char wal[140];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof wal, "%s-shm", path);
+	unlink(wal);
+}
+
+Test(db, search_prefix_and_scripts)
+{
+	static const char q[] = "SELECT COUNT(*) FROM contact_fts WHERE contact_fts MATCH ?";
+	Err err = {0};
+	Buf doc, expr;
+	const char *docs[] = {"Łukasz Żółkiewski", "İsmail Işık", "บริษัทตัวอย่างจำกัด"};
+	const char *queries[] = {"lukasz zol", "ismail isi", "ตัวอย่าง"};
+	for (int i = 0; i < 3; i++) {
+		buf_init(&doc, 0);
+		text_search_doc(&doc, docs[i]);
+		cr_assert_eq(search_put(fx.db, "contact", i + 1, buf_str(&doc), &err), KITH_OK);
+		buf_free(&doc);
+	}
+	for (int i = 0; i < 3; i++) {
+		DbStmt *st;
+		buf_init(&expr, 0);
+		cr_assert_eq(search_match_expr(queries[i], &expr, &err), KITH_OK);
+		cr_assert_eq(db_prepare(fx.db, &st, q, &err), KITH_OK);
+		db_bind_text(st, 1, buf_str(&expr));
+		cr_assert_eq(db_step(st, &err), DB_ROW);
+		cr_expect_eq(db_col_int(st, 0), 1, "query %s (%s)", queries[i], buf_str(&expr));
+		db_reset(st);
+		buf_free(&expr);
+	}
+	buf_init(&expr, 0);
+	cr_expect_eq(search_match_expr(" -- \"* ", &expr, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "q");
+	buf_free(&expr);
+	cr_assert_eq(search_remove(fx.db, "contact", 1, &err), KITH_OK);
+}

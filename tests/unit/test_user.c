@@ -1,0 +1,153 @@
+/* test_user.c - users, passwords, roles, tokens. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/token.h"
+#include "crm/user.h"
+#include "fixture.h"
+
+static Fixture fx;
+static void setup(void)
+{
+	fixture_open(&fx, NULL);
+}
+static void teardown(void)
+{
+	fixture_close(&fx);
+}
+TestSuite(user, .init = setup, .fini = teardown);
+
+static Actor add_owner(void)
+{
+	Err err = {0};
+	int64_t id = 0;
+	Actor sys = ACTOR_SYSTEM, a;
+	cr_assert_eq(user_add(fx.db, &sys, "Owner@Example.com", "Owner", "owner", "password1", &id,
+			      &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(user_actor_by_email(fx.db, "owner@example.com", &a, &err), KITH_OK);
+	cr_expect_eq(a.user_id, id);
+	cr_expect_eq(a.role, ROLE_OWNER);
+	return a;
+}
+
+Test(user, first_user_must_be_owner)
+{
+	Err err = {0};
+	int64_t id;
+	Actor sys = ACTOR_SYSTEM;
+	cr_expect_eq(user_add(fx.db, &sys, "a@example.com", "A", "member", "password1", &id, &err),
+		     ERR_INVALID);
+	cr_expect_str_eq(err.field, "role");
+}
+
+Test(user, validation_names_the_field)
+{
+	static const struct {
+		const char *email, *name, *role, *pw, *field;
+	} cases[] = {
+		{"bad", "N", "admin", "password1", "email"},
+		{"b@example.com", "", "admin", "password1", "name"},
+		{"b@example.com", "N", "boss", "password1", "role"},
+		{"b@example.com", "N", "admin", "short", "password"},
+		{"owner@example.com", "N", "admin", "password1", "email"}, /* duplicate */
+	};
+	Actor owner = add_owner();
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		Err err = {0};
+		int64_t id;
+		cr_expect_neq(user_add(fx.db, &owner, cases[i].email, cases[i].name, cases[i].role,
+				       cases[i].pw, &id, &err),
+			      KITH_OK, "case %zu", i);
+		cr_expect_str_eq(err.field, cases[i].field, "case %zu: %s", i, err.msg);
+	}
+	json_t *list = NULL;
+	Err err = {0};
+	cr_assert_eq(user_list(fx.db, &owner, &list, &err), KITH_OK);
+	cr_expect_eq(json_array_size(list), 1, "nothing stored by rejected adds");
+	json_decref(list);
+}
+
+Test(user, members_cannot_add_users_and_admins_cannot_add_owners)
+{
+	Err err = {0};
+	int64_t id;
+	Actor owner = add_owner(), member, admin;
+	cr_assert_eq(user_add(fx.db, &owner, "m@example.com", "M", "member", "password1", &id, &err),
+		     KITH_OK);
+	cr_assert_eq(user_add(fx.db, &owner, "ad@example.com", "Ad", "admin", "password1", &id, &err),
+		     KITH_OK);
+	cr_assert_eq(user_actor_by_email(fx.db, "M@EXAMPLE.COM", &member, &err), KITH_OK);
+	cr_assert_eq(user_actor_by_email(fx.db, "ad@example.com", &admin, &err), KITH_OK);
+	cr_expect_eq(user_add(fx.db, &member, "x@example.com", "X", "member", "password1", &id, &err),
+		     ERR_FORBIDDEN);
+	cr_expect_eq(user_add(fx.db, &admin, "y@example.com", "Y", "owner", "password1", &id, &err),
+		     ERR_FORBIDDEN);
+	cr_expect_eq(user_add(fx.db, &admin, "y@example.com", "Y", "member", "password1", &id, &err),
+		     KITH_OK);
+}
+
+Test(user, password_login_and_change)
+{
+	Err err = {0};
+	Actor owner = add_owner(), a;
+	cr_expect_eq(user_login(fx.db, "owner@example.com", "password1", &a, &err), KITH_OK);
+	cr_expect_eq(user_login(fx.db, "owner@example.com", "wrong-password", &a, &err),
+		     ERR_UNAUTHORIZED);
+	cr_expect_eq(user_login(fx.db, "nobody@example.com", "password1", &a, &err),
+		     ERR_UNAUTHORIZED);
+	cr_assert_eq(user_passwd(fx.db, &owner, "owner@example.com", "new-password", &err), KITH_OK);
+	cr_expect_eq(user_login(fx.db, "owner@example.com", "password1", &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(user_login(fx.db, "owner@example.com", "new-password", &a, &err), KITH_OK);
+	cr_expect_eq(user_passwd(fx.db, &owner, "owner@example.com", "x", &err), ERR_INVALID);
+}
+
+Test(user, tokens_authenticate_until_revoked)
+{
+	Err err = {0};
+	char secret[TOKEN_SECRET_LEN + 1];
+	int64_t id;
+	Actor owner = add_owner(), a;
+	cr_assert_eq(token_create(fx.db, &owner, "owner@example.com", "ci", secret, &id, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_expect_eq(strlen(secret), TOKEN_SECRET_LEN);
+	cr_expect_eq(strncmp(secret, "kith_", 5), 0);
+	cr_assert_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
+	cr_expect_eq(a.user_id, owner.user_id);
+	cr_expect_eq(a.role, ROLE_OWNER);
+	secret[10] ^= 1;
+	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), ERR_UNAUTHORIZED);
+	secret[10] ^= 1;
+	cr_expect_eq(token_authenticate(fx.db, "kith_short", &a, &err), ERR_UNAUTHORIZED);
+	json_t *list = NULL;
+	cr_assert_eq(token_list(fx.db, &owner, &list, &err), KITH_OK);
+	cr_expect_eq(json_array_size(list), 1);
+	char *dump = json_dumps(list, 0);
+	cr_expect_null(strstr(dump, secret + 5), "secret never listed");
+	free(dump);
+	json_decref(list);
+	cr_assert_eq(token_revoke(fx.db, &owner, id, &err), KITH_OK);
+	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(token_revoke(fx.db, &owner, id, &err), ERR_NOT_FOUND);
+}
+
+Test(user, member_tokens_are_their_own)
+{
+	Err err = {0};
+	char secret[TOKEN_SECRET_LEN + 1];
+	int64_t id, tid;
+	Actor owner = add_owner(), member;
+	cr_assert_eq(user_add(fx.db, &owner, "m@example.com", "M", "member", "password1", &id, &err),
+		     KITH_OK);
+	cr_assert_eq(user_actor_by_email(fx.db, "m@example.com", &member, &err), KITH_OK);
+	cr_expect_eq(token_create(fx.db, &member, "owner@example.com", NULL, secret, &tid, &err),
+		     ERR_NOT_FOUND);
+	cr_assert_eq(token_create(fx.db, &owner, "owner@example.com", NULL, secret, &tid, &err),
+		     KITH_OK);
+	cr_expect_eq(token_revoke(fx.db, &member, tid, &err), ERR_NOT_FOUND);
+	json_t *list = NULL;
+	cr_assert_eq(token_list(fx.db, &member, &list, &err), KITH_OK);
+	cr_expect_eq(json_array_size(list), 0);
+	json_decref(list);
+}
