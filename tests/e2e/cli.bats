@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# cli.bats - the foundation commands against the real binary: init, db,
+# backup, workspace, users, tokens, help, usage errors and exit codes.
+
+load helpers
+
+setup() { kith_setup; }
+teardown() { kith_teardown; }
+
+@test "help lists commands; unknown commands are usage errors" {
+	run kith help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"user add"* ]]
+	[[ "$output" == *"token create"* ]]
+	run kith frobnicate
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown command 'frobnicate'"* ]]
+	run kith user frob
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"user add"* ]]
+}
+
+@test "every command has --help" {
+	run "$KITH_BIN" help
+	for cmd in "init" "db migrate" "db check" "backup" "user add" "user list" "token create" \
+		"token revoke" "workspace set"; do
+		run "$KITH_BIN" $cmd --help
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"usage: kith $cmd"* ]]
+	done
+}
+
+@test "init is idempotent and migrate reports nothing to do" {
+	run kith init
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 migrations applied"* ]]
+	run kith db migrate
+	[ "$status" -eq 0 ]
+	[[ "$output" == "0 migrations applied"* ]]
+	run kith db check
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok" ]
+}
+
+@test "commands on an uninitialised database say to run init" {
+	run "$KITH_BIN" --db "$TMP/other.db" user list
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"cannot open database"* ]]
+	touch "$TMP/empty.db"
+	run "$KITH_BIN" --db "$TMP/empty.db" user list
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"kith init"* ]]
+}
+
+@test "unexpected arguments are refused, not ignored" {
+	run kith user list --bogus
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unexpected argument '--bogus'"* ]]
+	run kith token revoke abc
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ID: must be a positive integer"* ]]
+}
+
+@test "user add validates and names the field" {
+	run sh -c "echo pw | '$KITH_BIN' --db '$KITH_DB' user add --email x@example.com --name X --password-stdin"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: password: must be at least 8 characters" ]]
+	run sh -c "echo password1 | '$KITH_BIN' --db '$KITH_DB' user add --email nope --name X --password-stdin"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: email: must be a valid email address" ]]
+	run sh -c "echo password1 | '$KITH_BIN' --db '$KITH_DB' user add --email OWNER@example.com --name X --password-stdin"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"already exists"* ]]
+	run kith user list --json
+	[ "$(echo "$output" | jq length)" -eq 1 ]
+}
+
+@test "members cannot add users; --as picks the acting user" {
+	kith_member_token >/dev/null
+	run sh -c "echo password1 | '$KITH_BIN' --db '$KITH_DB' --as member@example.com user add --email z@example.com --name Z --password-stdin"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"only an owner or admin may add users"* ]]
+	run kith --as ghost@example.com user list
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no active user with email ghost@example.com"* ]]
+}
+
+@test "tokens: created once, listed without the secret, revoked" {
+	run kith token create --user owner@example.com --name laptop --json
+	[ "$status" -eq 0 ]
+	id="$(echo "$output" | jq -r .id)"
+	secret="$(echo "$output" | jq -r .token)"
+	[[ "$secret" == kith_* ]]
+	run kith token list --json
+	[[ "$output" != *"$secret"* ]]
+	[ "$(echo "$output" | jq '[.[] | select(.name == "laptop")] | length')" -eq 1 ]
+	run kith token revoke "$id"
+	[ "$status" -eq 0 ]
+	run kith token revoke "$id"
+	[ "$status" -eq 2 ]
+	run kith token create --user nobody@example.com
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"email"* ]]
+}
+
+@test "password change through --password-stdin" {
+	run sh -c "echo new-password | '$KITH_BIN' --db '$KITH_DB' user passwd owner@example.com --password-stdin"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "password changed for owner@example.com" ]]
+}
+
+@test "workspace settings are validated" {
+	run kith workspace set --country pl
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: country: "* ]]
+	run kith workspace set --currency XYZ
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: currency: "* ]]
+	run kith workspace set --country TR --currency TRY --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .default_country)" = "TR" ]
+	[ "$(echo "$output" | jq -r .currency)" = "TRY" ]
+}
+
+@test "backup makes a consistent copy of a live database" {
+	run kith backup "$TMP/copy.db"
+	[ "$status" -eq 0 ]
+	run "$KITH_BIN" --db "$TMP/copy.db" db check
+	[ "$status" -eq 0 ]
+	run "$KITH_BIN" --db "$TMP/copy.db" user list --json
+	[ "$(echo "$output" | jq -r '.[0].email')" = "owner@example.com" ]
+	run kith backup
+	[ "$status" -eq 1 ]
+}
