@@ -22,8 +22,10 @@ LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 MIGRATIONS := $(wildcard src/store/migrations/*.sql)
 
-REL := build/rel
-TST := build/test
+# Objects of different compilers never mix: clang builds into its own trees.
+FLAVOR := $(if $(findstring clang,$(notdir $(CC))),-clang,)
+REL := build/rel$(FLAVOR)
+TST := build/test$(FLAVOR)
 REL_OBJS := $(SRCS:%.c=$(REL)/%.o) $(ASMS:%.S=$(REL)/%.o)
 TST_LIB_OBJS := $(LIB_SRCS:%.c=$(TST)/%.o) $(ASMS:%.S=$(TST)/%.o)
 TST_OBJS := $(TST_LIB_OBJS) $(TST)/src/main.o

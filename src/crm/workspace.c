@@ -25,21 +25,21 @@ static int check(const char *country, const char *currency, const char *tz, Err 
 }
 
 int workspace_init(Db *db, const char *name, const char *country, const char *currency,
-		   const char *timezone, Err *err)
+		   const char *tz_name, Err *err)
 {
 	static const char sql[] = "INSERT INTO workspace (id, name, default_country, currency, "
 				  "timezone, created_at) VALUES (1, ?, ?, ?, ?, ?) "
 				  "ON CONFLICT (id) DO NOTHING";
 	char now[21];
 	DbStmt *st;
-	int rc = check(country, currency, timezone, err);
+	int rc = check(country, currency, tz_name, err);
 	if (rc || (rc = db_prepare(db, &st, sql, err)))
 		return rc;
 	time_now_iso(now);
 	db_bind_text(st, 1, name && *name ? name : "My business");
 	db_bind_text_or_null(st, 2, country);
 	db_bind_text(st, 3, currency ? currency : "EUR");
-	db_bind_text(st, 4, timezone ? timezone : "UTC");
+	db_bind_text(st, 4, tz_name ? tz_name : "UTC");
 	db_bind_text(st, 5, now);
 	return db_exec_stmt(st, err);
 }
@@ -67,7 +67,7 @@ int workspace_get(Db *db, Workspace *out, Err *err)
 }
 
 int workspace_set(Db *db, const Actor *actor, const char *name, const char *country,
-		  const char *currency, const char *timezone, Err *err)
+		  const char *currency, const char *tz_name, Err *err)
 {
 	static const char sql[] = "UPDATE workspace SET name = COALESCE(?, name), "
 				  "default_country = CASE WHEN ? THEN ? ELSE default_country END, "
@@ -78,7 +78,7 @@ int workspace_set(Db *db, const Actor *actor, const char *name, const char *coun
 		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may change settings");
 	if (name && text_blank(name))
 		return err_set(err, ERR_INVALID, "name", "must not be empty");
-	int rc = check(country, currency, timezone, err);
+	int rc = check(country, currency, tz_name, err);
 	if (rc || (rc = db_begin(db, err)))
 		return rc;
 	if ((rc = db_prepare(db, &st, sql, err)))
@@ -87,11 +87,11 @@ int workspace_set(Db *db, const Actor *actor, const char *name, const char *coun
 	db_bind_int(st, 2, country != NULL);
 	db_bind_text_or_null(st, 3, country);
 	db_bind_text(st, 4, currency);
-	db_bind_text(st, 5, timezone);
+	db_bind_text(st, 5, tz_name);
 	if ((rc = db_exec_stmt(st, err)))
 		goto done;
 	json_t *ch = json_pack("{s?s s?s s?s s?s}", "name", name, "default_country", country,
-			       "currency", currency, "timezone", timezone);
+			       "currency", currency, "timezone", tz_name);
 	rc = audit_write(db, actor, "update", "workspace", 1, ch, err);
 	json_decref(ch);
 done:

@@ -16,7 +16,7 @@ typedef struct Workspace {
 /* Create the workspace row if it does not exist; fields may be NULL for
  * defaults. Validates country (two letters), currency (known ISO 4217). */
 int workspace_init(Db *db, const char *name, const char *country, const char *currency,
-		   const char *timezone, Err *err) KITH_WARN_UNUSED;
+		   const char *tz_name, Err *err) KITH_WARN_UNUSED;
 
 /* Read the workspace. ERR_INVALID when not initialised. */
 int workspace_get(Db *db, Workspace *out, Err *err) KITH_WARN_UNUSED;
@@ -24,6 +24,6 @@ int workspace_get(Db *db, Workspace *out, Err *err) KITH_WARN_UNUSED;
 /* Change settings (owner/admin only); NULL leaves a field as it is, "" clears
  * default_country. */
 int workspace_set(Db *db, const Actor *actor, const char *name, const char *country,
-		  const char *currency, const char *timezone, Err *err) KITH_WARN_UNUSED;
+		  const char *currency, const char *tz_name, Err *err) KITH_WARN_UNUSED;
 
 #endif
