@@ -17,10 +17,11 @@ OPT ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS := $(wildcard src/*.c src/*/*.c)
-ASMS := src/store/migrations.S
+ASMS := src/store/migrations.S src/http/openapi_docs.S
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 MIGRATIONS := $(wildcard src/store/migrations/*.sql)
+OPENAPI_DOCS := $(wildcard docs/openapi/*.json)
 
 # Objects of different compilers never mix: clang builds into its own trees.
 FLAVOR := $(if $(findstring clang,$(notdir $(CC))),-clang,)
@@ -44,7 +45,7 @@ $(REL)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) -c -o $@ $<
 
-$(REL)/%.o: %.S $(MIGRATIONS)
+$(REL)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
 	@mkdir -p $(@D)
 	$(CC) -I. -c -o $@ $<
 
@@ -52,7 +53,7 @@ $(TST)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
 
-$(TST)/%.o: %.S $(MIGRATIONS)
+$(TST)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
 	@mkdir -p $(@D)
 	$(CC) -I. -c -o $@ $<
 

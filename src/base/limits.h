@@ -23,5 +23,8 @@
 #define KITH_IDEMPOTENCY_TTL_S (24 * 3600)   /* how long an Idempotency-Key is remembered */
 #define KITH_BUSY_TIMEOUT_MS 5000            /* wait for a locked database before failing */
 #define KITH_MAX_DEMO 10000000L              /* rows kith demo makes in one call */
+#define KITH_MAX_IDEMPOTENCY_KEY 200u        /* Idempotency-Key header value, bytes (printable ASCII) */
+#define KITH_MAX_THREADS 256u                /* kith serve --threads */
+#define KITH_HTTP_IDLE_S 60u                 /* an idle keep-alive connection is closed after this, seconds */
 
 #endif

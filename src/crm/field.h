@@ -8,7 +8,10 @@
  *   "options": [..] | null,"position","version","created_at","updated_at"}
  * Value JSON by type: text/select: string; number: JSON number; date:
  *   "YYYY-MM-DD"; money: {"amount_minor": int, "currency": "EUR"};
- *   boolean: true/false. null removes a value. */
+ *   boolean: true/false. null (or an empty string) removes a value.
+ *   Money is also accepted as {"amount": "12.50", "currency": "EUR"} and is
+ *   answered with both plus "amount"; integral numbers come back as JSON
+ *   integers. */
 #ifndef KITH_CRM_FIELD_H
 #define KITH_CRM_FIELD_H
 
@@ -61,5 +64,24 @@ int field_values_merge(Db *db, const char *entity, int64_t keep, int64_t other,
 
 /* Delete all values of a record (purge). */
 int field_values_delete(Db *db, const char *entity, int64_t record_id, Err *err) KITH_WARN_UNUSED;
+
+/* Delete a definition (owner/admin) after checking its values: when values
+ * exist and force is 0, ERR_CONFLICT naming field "force" with a message
+ * that says how many; with force they are deleted with it. *n_values (may
+ * be NULL) receives the number of values deleted. ERR_NOT_FOUND naming
+ * "id", ERR_FORBIDDEN for members. field_delete() is this with force set. */
+int field_remove(Db *db, const Actor *actor, int64_t id, int force, int64_t *n_values,
+		 Err *err) KITH_WARN_UNUSED;
+
+/* Convert the text form of a value (CLI --field KEY=VALUE) into the typed
+ * JSON value for the field key of entity, ready for field_values_put:
+ * text and select as given; number from decimal text ("42" stays an exact
+ * integer, "12.5"); date "YYYY-MM-DD"; money "12.50 EUR" or "EUR 12.50"
+ * ({"amount","currency"}); boolean true/false/yes/no/1/0 (any case).
+ * An empty text gives JSON null (removes the value). *out: new reference
+ * (caller decrefs). ERR_INVALID naming "custom.<key>" for an unknown key
+ * or a text that is not a value of the field's type. */
+int field_value_from_text(Db *db, const char *entity, const char *key, const char *text,
+			  json_t **out, Err *err) KITH_WARN_UNUSED;
 
 #endif

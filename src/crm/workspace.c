@@ -1,13 +1,33 @@
 /* workspace.c - the workspace settings row. Owns table workspace. */
 #include "crm/workspace.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "base/date.h"
 #include "base/money.h"
 #include "base/text.h"
 #include "crm/audit.h"
+
+/* An IANA zone name: "UTC" or Area/Location of letters, digits, _ + -;
+ * where the system has a tz database, the zone must be in it. */
+static int zone_valid(const char *tz)
+{
+	char path[128];
+	struct stat sb;
+	size_t n = strlen(tz);
+	if (n == 0 || n > 63 || tz[0] == '/' || tz[n - 1] == '/' || strstr(tz, "//"))
+		return 0;
+	for (const char *p = tz; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+			return 0;
+	if (stat("/usr/share/zoneinfo", &sb) != 0)
+		return 1;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
 
 static int check(const char *country, const char *currency, const char *tz, Err *err)
 {
@@ -19,8 +39,9 @@ static int check(const char *country, const char *currency, const char *tz, Err 
 	if (currency && currency_decimals(currency) < 0)
 		return err_set(err, ERR_INVALID, "currency",
 			       "unknown currency '%s' (use an ISO 4217 code such as EUR)", currency);
-	if (tz && (!*tz || strlen(tz) > 63 || strstr(tz, "..")))
-		return err_set(err, ERR_INVALID, "timezone", "must be an IANA zone like Europe/Warsaw");
+	if (tz && !zone_valid(tz))
+		return err_set(err, ERR_INVALID, "timezone",
+			       "unknown time zone '%s' (use an IANA name like Europe/Warsaw)", tz);
 	return KITH_OK;
 }
 

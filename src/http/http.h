@@ -49,8 +49,13 @@ struct Req {
 	char location[256];      /* Location header, "" for none */
 };
 
-/* Query-string parameter name, or NULL. Valid for the request's lifetime. */
+/* Query-string parameter name, or NULL. Valid for the request's lifetime.
+ * Both lookups answer NULL when req->conn is NULL (a Req built by a test). */
 const char *req_query(Req *req, const char *name);
+
+/* ERR_INVALID naming the first query parameter not in the NULL-terminated
+ * list allowed ("unknown query parameter"). */
+int req_query_check(Req *req, const char *const *allowed, Err *err) KITH_WARN_UNUSED;
 
 /* Request header, or NULL. */
 const char *req_header(Req *req, const char *name);
@@ -86,5 +91,16 @@ int req_list_params(Req *req, int *limit, const char **cursor, Err *err) KITH_WA
 
 /* Answer 200 with {"items": items, "next": next or null} (items stolen). */
 int req_reply_list(Req *req, json_t *items, const char *next);
+
+/* Pure parsers behind the helpers above, for tests and other surfaces. */
+
+/* Parse an If-Match value: "\"N\"" or "W/\"N\"" (N a non-negative integer,
+ * surrounding blanks allowed). Returns 0 and sets *version; -1 when hdr is
+ * NULL (header missing); -2 when malformed (including "*" and lists). */
+int req_parse_if_match(const char *hdr, int64_t *version);
+
+/* Parse a ?limit= value; s NULL (absent) gives KITH_LIST_DEFAULT.
+ * ERR_INVALID naming "limit" unless s is an integer in 1..KITH_LIST_MAX. */
+int req_parse_limit(const char *s, int *limit, Err *err) KITH_WARN_UNUSED;
 
 #endif

@@ -10,4 +10,12 @@ kith_migration_001:
 kith_migration_002:
 	.incbin "src/store/migrations/002_search.sql"
 	.byte 0
+	.global kith_migration_003
+kith_migration_003:
+	.incbin "src/store/migrations/003_company_lists.sql"
+	.byte 0
+	.global kith_migration_004
+kith_migration_004:
+	.incbin "src/store/migrations/004_contact_lists.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

@@ -132,3 +132,14 @@ teardown() { kith_teardown; }
 	run kith backup
 	[ "$status" -eq 1 ]
 }
+
+@test "time zones must be real IANA zones" {
+	run kith workspace set --timezone Mars/Olympus
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: timezone: unknown time zone 'Mars/Olympus'"* ]]
+	run kith workspace set --timezone ../../etc/passwd
+	[ "$status" -eq 2 ]
+	run kith workspace set --timezone Asia/Bangkok --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .timezone)" = "Asia/Bangkok" ]
+}

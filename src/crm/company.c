@@ -1,0 +1,1098 @@
+/* company.c - organisations: validation, access, trash, tags, search and
+ * lists. Owns tables company, company_tag and the company search index.
+ * Depends on store/, base/, crm/{access,audit,tag,field,contact,phone,
+ * user,workspace}; the CLI and API adapters call only company.h.
+ *
+ * A change is one transaction: the row, its tags, its custom values, its
+ * search document and one audit entry commit together or not at all. */
+#include "crm/company.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/cursor.h"
+#include "base/date.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "base/text.h"
+#include "crm/audit.h"
+#include "crm/contact.h"
+#include "crm/field.h"
+#include "crm/phone.h"
+#include "crm/tag.h"
+#include "crm/user.h"
+#include "crm/workspace.h"
+#include "store/search.h"
+
+enum { TAX_ID_MAX = 64 }; /* VAT / tax numbers are short; 64 leaves room for prefixes */
+
+static const char *const writable[] = {"legal_name", "tax_id", "address", "website", "phone",
+				       "email",      "owner_id", "tags",   "notes",   "custom",
+				       NULL};
+static const char *const address_keys[] = {"street", "city", "region", "postal_code", "country",
+					   NULL};
+
+/* ---- reading ----------------------------------------------------------- */
+
+#define COMPANY_COLS                                                                            \
+	"c.id, c.legal_name, c.tax_id, c.street, c.city, c.region, c.postal_code, c.country, "  \
+	"c.website, c.phone, c.email, c.owner_id, c.notes, c.version, c.created_at, "          \
+	"c.updated_at, c.deleted_at"
+
+static json_t *col_str(DbStmt *st, int i)
+{
+	return db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
+
+/* The row as JSON in the representation's key order; tags, custom and
+ * contact_count are placeholders filled by company_fill(). */
+static json_t *company_from_row(DbStmt *st)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
+	json_object_set_new(o, "legal_name", col_str(st, 1));
+	json_object_set_new(o, "tax_id", col_str(st, 2));
+	json_t *a = json_object();
+	for (int i = 0; address_keys[i]; i++)
+		json_object_set_new(a, address_keys[i], col_str(st, 3 + i));
+	json_object_set_new(o, "address", a);
+	json_object_set_new(o, "website", col_str(st, 8));
+	json_object_set_new(o, "phone", col_str(st, 9));
+	json_object_set_new(o, "email", col_str(st, 10));
+	json_object_set_new(o, "owner_id",
+			    db_col_is_null(st, 11) ? json_null() : json_integer(db_col_int(st, 11)));
+	json_object_set_new(o, "tags", json_array());
+	json_object_set_new(o, "notes", col_str(st, 12));
+	json_object_set_new(o, "custom", json_object());
+	json_object_set_new(o, "contact_count", json_integer(0));
+	json_object_set_new(o, "version", json_integer(db_col_int(st, 13)));
+	json_object_set_new(o, "created_at", col_str(st, 14));
+	json_object_set_new(o, "updated_at", col_str(st, 15));
+	json_object_set_new(o, "deleted_at", col_str(st, 16));
+	return o;
+}
+
+static int load_tags(Db *db, int64_t id, json_t *tags, Err *err)
+{
+	static const char sql[] = "SELECT t.name FROM company_tag ct JOIN tag t ON t.id = ct.tag_id "
+				  "WHERE ct.company_id = ? ORDER BY t.name_norm";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(tags, json_string(db_col_text(st, 0)));
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+static int count_contacts(Db *db, int64_t id, int64_t *n, Err *err)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM contact WHERE company_id = ? "
+				  "AND deleted_at IS NULL";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*n = db_col_int(st, 0);
+		rc = KITH_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+/* Fill tags, custom values and contact_count of a record from the row. */
+static int company_fill(Db *db, json_t *rec, Err *err)
+{
+	int64_t id = json_integer_value(json_object_get(rec, "id")), n = 0;
+	json_t *custom = NULL;
+	int rc = load_tags(db, id, json_object_get(rec, "tags"), err);
+	if (rc || (rc = field_values_get(db, "company", id, &custom, err)))
+		return rc;
+	json_object_set_new(rec, "custom", custom);
+	if ((rc = count_contacts(db, id, &n, err)))
+		return rc;
+	json_object_set_new(rec, "contact_count", json_integer(n));
+	return KITH_OK;
+}
+
+/* The full record of id, without access checks; ERR_NOT_FOUND when absent. */
+static int company_load(Db *db, int64_t id, json_t **out, Err *err)
+{
+	static const char sql[] = "SELECT " COMPANY_COLS " FROM company c WHERE c.id = ?";
+	DbStmt *st;
+	json_t *rec = NULL;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		rec = company_from_row(st);
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
+	}
+	db_reset(st);
+	if (rc == KITH_OK && (rc = company_fill(db, rec, err)) == KITH_OK) {
+		*out = rec;
+		return KITH_OK;
+	}
+	json_decref(rec);
+	return rc;
+}
+
+static int64_t rec_int(const json_t *rec, const char *key)
+{
+	return json_integer_value(json_object_get(rec, key));
+}
+
+static const char *rec_str(const json_t *rec, const char *key)
+{
+	return json_string_value(json_object_get(rec, key));
+}
+
+/* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
+ * ERR_GONE when in the trash and !include_deleted. */
+static int company_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
+			   json_t **out, Err *err)
+{
+	json_t *rec = NULL;
+	int rc = company_load(db, id, &rec, err);
+	if (rc)
+		return rc;
+	if (!access_can_see(actor, rec_int(rec, "owner_id"))) {
+		json_decref(rec);
+		return err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
+	}
+	if (!include_deleted && !json_is_null(json_object_get(rec, "deleted_at"))) {
+		json_decref(rec);
+		return err_set(err, ERR_GONE, "id",
+			       "company %lld is in the trash; restore it first", (long long)id);
+	}
+	*out = rec;
+	return KITH_OK;
+}
+
+int company_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+		Err *err)
+{
+	return company_visible(db, actor, id, include_deleted, out, err);
+}
+
+int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err)
+{
+	static const char sql[] = "SELECT legal_name, owner_id FROM company "
+				  "WHERE id = ? AND deleted_at IS NULL";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW && access_can_see(actor, db_col_int(st, 1))) {
+		*name = strdup(db_col_text(st, 0));
+		rc = *name ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	} else if (rc == DB_ROW || rc == DB_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "company_id", "no company %lld", (long long)id);
+	}
+	db_reset(st);
+	return rc;
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+/* Optional text member key of in: absent -> nothing; null or blank -> JSON
+ * null in dst; else trimmed, checked for UTF-8 and max bytes. *val points
+ * to the stored string (or NULL). */
+static int opt_text(const json_t *in, const char *key, const char *field, size_t max,
+		    json_t *dst, const char **val, Err *err)
+{
+	json_t *v = json_object_get(in, key);
+	Buf t;
+	if (val)
+		*val = NULL;
+	if (!v)
+		return KITH_OK;
+	if (!json_is_null(v) && !json_is_string(v))
+		return err_set(err, ERR_INVALID, field, "must be a string or null");
+	const char *s = json_string_value(v);
+	if (s && (strlen(s) != json_string_length(v) || !utf8_valid(s, strlen(s))))
+		return err_set(err, ERR_INVALID, field, "must be UTF-8 text");
+	buf_init(&t, 0);
+	if (s)
+		text_trim(&t, s);
+	if (t.len > max) {
+		buf_free(&t);
+		return err_set(err, ERR_INVALID, field, "must be at most %zu bytes", max);
+	}
+	json_object_set_new(dst, key, t.len ? json_string(buf_str(&t)) : json_null());
+	buf_free(&t);
+	if (val)
+		*val = json_string_value(json_object_get(dst, key));
+	return KITH_OK;
+}
+
+static int check_legal_name(const json_t *in, json_t *rec, int creating, Err *err)
+{
+	json_t *v = json_object_get(in, "legal_name");
+	const char *s;
+	if (!v && !creating)
+		return KITH_OK;
+	if (!v || json_is_null(v) || (json_is_string(v) && text_blank(json_string_value(v))))
+		return err_set(err, ERR_INVALID, "legal_name", "is required");
+	return opt_text(in, "legal_name", "legal_name", KITH_MAX_NAME, rec, &s, err);
+}
+
+/* Tax id: letters, digits, spaces and . - / only. */
+static int check_tax_id(const json_t *in, json_t *rec, Err *err)
+{
+	const char *s;
+	int rc = opt_text(in, "tax_id", "tax_id", TAX_ID_MAX, rec, &s, err);
+	for (const char *p = s; rc == KITH_OK && p && *p; p++) {
+		char c = *p;
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == ' ' || c == '.' || c == '-' || c == '/'))
+			rc = err_set(err, ERR_INVALID, "tax_id",
+				     "may hold only letters, digits, spaces, '.', '-' and '/'");
+	}
+	return rc;
+}
+
+/* Address: an object merged into the current one (absent members stay,
+ * null clears), or null to clear it all. */
+static int check_address(const json_t *in, json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, "address"), *addr = json_object_get(rec, "address");
+	char field[64];
+	const char *key, *cc;
+	json_t *m;
+	if (!v)
+		return KITH_OK;
+	if (json_is_null(v)) {
+		for (int i = 0; address_keys[i]; i++)
+			json_object_set_new(addr, address_keys[i], json_null());
+		return KITH_OK;
+	}
+	if (!json_is_object(v))
+		return err_set(err, ERR_INVALID, "address", "must be an object or null");
+	json_object_foreach(v, key, m)
+	{
+		int known = 0;
+		for (int i = 0; address_keys[i]; i++)
+			known |= !strcmp(key, address_keys[i]);
+		snprintf(field, sizeof field, "address.%s", key);
+		if (!known)
+			return err_set(err, ERR_INVALID, field, "unknown field '%s'", key);
+		int rc = opt_text(v, key, field, KITH_MAX_SHORT, addr, &cc, err);
+		if (rc)
+			return rc;
+	}
+	cc = json_string_value(json_object_get(addr, "country"));
+	if (cc) {
+		char up[3] = {0};
+		for (int i = 0; i < 2 && cc[i]; i++)
+			up[i] = (char)(cc[i] >= 'a' && cc[i] <= 'z' ? cc[i] - 32 : cc[i]);
+		if (strlen(cc) != 2 || up[0] < 'A' || up[0] > 'Z' || up[1] < 'A' || up[1] > 'Z')
+			return err_set(err, ERR_INVALID, "address.country",
+				       "must be an ISO 3166 alpha-2 code like PL or TH");
+		json_object_set_new(addr, "country", json_string(up));
+	}
+	return KITH_OK;
+}
+
+/* Website: [http(s)://]host.tld[/path], no blanks or control characters. */
+static int website_valid(const char *s)
+{
+	if (!strncmp(s, "https://", 8))
+		s += 8;
+	else if (!strncmp(s, "http://", 7))
+		s += 7;
+	else if (strstr(s, "://"))
+		return 0;
+	size_t host = strcspn(s, "/?#");
+	if (host == 0 || s[0] == '.' || s[host - 1] == '.' || !memchr(s, '.', host))
+		return 0;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || (p < s + host && p[0] == '.' &&
+							       p[1] == '.'))
+			return 0;
+	return 1;
+}
+
+static int check_contact_info(Db *db, const json_t *in, json_t *rec, Err *err)
+{
+	const char *s;
+	int rc = opt_text(in, "website", "website", KITH_MAX_SHORT, rec, &s, err);
+	if (rc == KITH_OK && s && !website_valid(s))
+		rc = err_set(err, ERR_INVALID, "website", "must be a web address like example.com");
+	if (rc || (rc = opt_text(in, "email", "email", KITH_MAX_SHORT, rec, &s, err)))
+		return rc;
+	if (s && !text_email_valid(s))
+		return err_set(err, ERR_INVALID, "email", "must be a valid email address");
+	if ((rc = opt_text(in, "phone", "phone", KITH_MAX_SHORT, rec, &s, err)) || !s)
+		return rc;
+	Workspace ws = {0};
+	Err ignore = {0};
+	Phone ph;
+	if (workspace_get(db, &ws, &ignore))
+		ws.default_country[0] = '\0'; /* no workspace: national numbers stay as typed */
+	if ((rc = phone_normalize(s, ws.default_country, "phone", &ph, err)))
+		return rc;
+	json_object_set_new(rec, "phone", json_string(ph.value));
+	return KITH_OK;
+}
+
+/* owner_id: an active user; members may only assign themselves and get
+ * themselves by default on create. */
+static int check_owner(Db *db, const Actor *actor, const json_t *in, json_t *rec, int creating,
+		       Err *err)
+{
+	json_t *v = json_object_get(in, "owner_id");
+	int member = !access_is_admin(actor);
+	if (!v) {
+		if (creating && member)
+			json_object_set_new(rec, "owner_id", json_integer(actor->user_id));
+		return KITH_OK;
+	}
+	if (json_is_null(v)) {
+		if (member)
+			return err_set(err, ERR_INVALID, "owner_id",
+				       "a member may not leave a company unassigned");
+		json_object_set_new(rec, "owner_id", json_null());
+		return KITH_OK;
+	}
+	if (!json_is_integer(v))
+		return err_set(err, ERR_INVALID, "owner_id", "must be a user id or null");
+	int64_t id = json_integer_value(v);
+	if (member && id != actor->user_id)
+		return err_set(err, ERR_INVALID, "owner_id", "a member may only assign themselves");
+	if (!user_exists(db, id))
+		return err_set(err, ERR_INVALID, "owner_id", "no active user %lld", (long long)id);
+	json_object_set_new(rec, "owner_id", json_integer(id));
+	return KITH_OK;
+}
+
+/* Validate in and apply its writable members to rec (custom values are
+ * checked when written, in the same transaction). */
+static int company_apply(Db *db, const Actor *actor, const json_t *in, json_t *rec, int creating,
+			 Err *err)
+{
+	const char *s;
+	int rc;
+	if (!json_is_object(in))
+		return err_set(err, ERR_INVALID, NULL, "the company must be a JSON object");
+	if ((rc = json_check_fields(in, writable, err)) ||
+	    (rc = check_legal_name(in, rec, creating, err)) || (rc = check_tax_id(in, rec, err)) ||
+	    (rc = check_address(in, rec, err)) || (rc = check_contact_info(db, in, rec, err)) ||
+	    (rc = check_owner(db, actor, in, rec, creating, err)) ||
+	    (rc = opt_text(in, "notes", "notes", KITH_MAX_TEXT, rec, &s, err)))
+		return rc;
+	json_t *tags = json_object_get(in, "tags");
+	if (tags && json_is_null(tags)) {
+		json_object_set_new(rec, "tags", json_array());
+	} else if (tags) {
+		if ((rc = tag_check_array(tags, "tags", err)))
+			return rc;
+		json_object_set(rec, "tags", tags);
+	}
+	json_t *custom = json_object_get(in, "custom");
+	if (custom && !json_is_null(custom) && !json_is_object(custom))
+		return err_set(err, ERR_INVALID, "custom", "must be an object of custom field values");
+	return KITH_OK;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static void bind_fields(DbStmt *st, const json_t *rec, const char *sort_key, const char *now)
+{
+	const json_t *a = json_object_get(rec, "address");
+	db_bind_text(st, 1, rec_str(rec, "legal_name"));
+	db_bind_text(st, 2, sort_key);
+	db_bind_text(st, 3, rec_str(rec, "tax_id"));
+	for (int i = 0; address_keys[i]; i++)
+		db_bind_text(st, 4 + i, rec_str(a, address_keys[i]));
+	db_bind_text(st, 9, rec_str(rec, "website"));
+	db_bind_text(st, 10, rec_str(rec, "phone"));
+	db_bind_text(st, 11, rec_str(rec, "email"));
+	if (json_is_integer(json_object_get(rec, "owner_id")))
+		db_bind_int(st, 12, rec_int(rec, "owner_id"));
+	else
+		db_bind_null(st, 12);
+	db_bind_text(st, 13, rec_str(rec, "notes"));
+	db_bind_text(st, 14, now);
+}
+
+/* Insert (id 0, *id receives the new id) or update the row from rec. */
+static int company_store(Db *db, const json_t *rec, int64_t *id, Err *err)
+{
+	static const char ins[] =
+		"INSERT INTO company (legal_name, sort_key, tax_id, street, city, region, "
+		"postal_code, country, website, phone, email, owner_id, notes, updated_at, "
+		"created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	static const char upd[] =
+		"UPDATE company SET legal_name = ?, sort_key = ?, tax_id = ?, street = ?, city = ?, "
+		"region = ?, postal_code = ?, country = ?, website = ?, phone = ?, email = ?, "
+		"owner_id = ?, notes = ?, updated_at = ?, version = version + 1 WHERE id = ?";
+	DbStmt *st;
+	Buf key;
+	char now[21];
+	buf_init(&key, 0);
+	text_fold(&key, rec_str(rec, "legal_name"));
+	time_now_iso(now);
+	int rc = db_prepare(db, &st, *id ? upd : ins, err);
+	if (rc == KITH_OK && buf_failed(&key))
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (rc == KITH_OK) {
+		bind_fields(st, rec, buf_str(&key), now);
+		if (*id) {
+			db_bind_int(st, 15, *id);
+			rc = db_exec_stmt(st, err);
+		} else {
+			db_bind_text(st, 15, now);
+			rc = db_step(st, err);
+			if (rc == DB_ROW) {
+				*id = db_col_int(st, 0);
+				rc = KITH_OK;
+			}
+			db_reset(st);
+		}
+	}
+	buf_free(&key);
+	return rc;
+}
+
+/* Replace the company's tags with the names in tags. */
+static int store_tags(Db *db, int64_t id, const json_t *tags, Err *err)
+{
+	static const char del[] = "DELETE FROM company_tag WHERE company_id = ?";
+	static const char ins[] = "INSERT INTO company_tag (company_id, tag_id) VALUES (?, ?)";
+	DbStmt *st;
+	size_t i;
+	json_t *t;
+	int rc = db_prepare(db, &st, del, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	if ((rc = db_exec_stmt(st, err)))
+		return rc;
+	json_array_foreach(tags, i, t)
+	{
+		int64_t tag_id;
+		if ((rc = tag_resolve(db, json_string_value(t), &tag_id, err)) ||
+		    (rc = db_prepare(db, &st, ins, err)))
+			return rc;
+		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, tag_id);
+		if ((rc = db_exec_stmt(st, err)))
+			return rc;
+	}
+	return KITH_OK;
+}
+
+static void doc_add(Buf *raw, const char *s)
+{
+	if (!s || !*s)
+		return;
+	if (raw->len)
+		buf_addc(raw, ' ');
+	buf_adds(raw, s);
+}
+
+/* The tax id squeezed to letters and digits, and to digits only, so
+ * "PL 123-456-78-90" is found as "PL1234567890" and "1234567890". */
+static void doc_add_tax_id(Buf *raw, const char *s)
+{
+	Buf alnum, digits;
+	buf_init(&alnum, 0);
+	buf_init(&digits, 0);
+	for (const char *p = s; p && *p; p++) {
+		if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+			buf_addc(&alnum, *p);
+		if (*p >= '0' && *p <= '9')
+			buf_addc(&digits, *p);
+	}
+	doc_add(raw, s);
+	doc_add(raw, buf_str(&alnum));
+	doc_add(raw, buf_str(&digits));
+	buf_free(&alnum);
+	buf_free(&digits);
+}
+
+/* Rebuild the search document of rec: legal name, tax id, email, phone
+ * digits, website, city, tags, text and select custom values. */
+static int company_index(Db *db, const json_t *rec, Err *err)
+{
+	int64_t id = rec_int(rec, "id");
+	Buf raw, doc;
+	size_t i;
+	json_t *t;
+	buf_init(&raw, 0);
+	buf_init(&doc, 0);
+	doc_add(&raw, rec_str(rec, "legal_name"));
+	doc_add_tax_id(&raw, rec_str(rec, "tax_id"));
+	doc_add(&raw, rec_str(rec, "email"));
+	if (rec_str(rec, "phone")) {
+		buf_addc(&raw, ' ');
+		phone_search_forms(rec_str(rec, "phone"), &raw);
+	}
+	doc_add(&raw, rec_str(rec, "website"));
+	doc_add(&raw, rec_str(json_object_get(rec, "address"), "city"));
+	json_array_foreach(json_object_get(rec, "tags"), i, t) doc_add(&raw, json_string_value(t));
+	int rc = field_values_text(db, "company", id, &raw, err);
+	if (rc == KITH_OK) {
+		text_search_doc(&doc, buf_str(&raw));
+		rc = buf_failed(&raw) || buf_failed(&doc)
+			     ? err_set(err, ERR_INVALID, NULL, "the company is too large to index")
+			     : search_put(db, "company", id, buf_str(&doc), err);
+	}
+	buf_free(&raw);
+	buf_free(&doc);
+	return rc;
+}
+
+/* Audit changes between two records, without bookkeeping keys. */
+static json_t *change_diff(const json_t *before, const json_t *after)
+{
+	json_t *d = audit_diff(before, after);
+	json_object_del(d, "version");
+	json_object_del(d, "updated_at");
+	json_object_del(d, "contact_count");
+	return d;
+}
+
+/* The custom values of an input object, NULL when absent or null. */
+static const json_t *custom_of(const json_t *in)
+{
+	const json_t *c = json_object_get(in, "custom");
+	return json_is_null(c) ? NULL : c;
+}
+
+/* An empty record to apply a create's input to. */
+static json_t *company_blank(void)
+{
+	json_t *a = json_object();
+	for (int i = 0; address_keys[i]; i++)
+		json_object_set_new(a, address_keys[i], json_null());
+	return json_pack("{sn sn so sn sn sn sn so sn}", "legal_name", "tax_id", "address", a,
+			 "website", "phone", "email", "owner_id", "tags", json_array(), "notes");
+}
+
+int company_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id,
+		   Err *err)
+{
+	json_t *rec = company_blank(), *saved = NULL;
+	int64_t new_id = 0;
+	int rc = db_begin(db, err);
+	if (rc) {
+		json_decref(rec);
+		return rc;
+	}
+	if ((rc = company_apply(db, actor, in, rec, 1, err)) ||
+	    (rc = company_store(db, rec, &new_id, err)) ||
+	    (rc = store_tags(db, new_id, json_object_get(rec, "tags"), err)) ||
+	    (rc = field_values_put(db, "company", new_id, custom_of(in), 1, err)) ||
+	    (rc = company_load(db, new_id, &saved, err)) || (rc = company_index(db, saved, err)))
+		goto done;
+	if (!(flags & COMPANY_NO_AUDIT))
+		rc = audit_write(db, actor, "create", "company", new_id, saved, err);
+done:
+	rc = db_end(db, rc, err);
+	if (rc == KITH_OK)
+		*id = new_id;
+	json_decref(rec);
+	json_decref(saved);
+	return rc;
+}
+
+/* Stale check for expected_version (0 = any). */
+static int version_check(const json_t *rec, int64_t expected, Err *err)
+{
+	int64_t v = rec_int(rec, "version");
+	if (expected && expected != v)
+		return err_set(err, ERR_STALE, "version",
+			       "company %lld changed since you read it (version %lld, now %lld)",
+			       (long long)rec_int(rec, "id"), (long long)expected, (long long)v);
+	return KITH_OK;
+}
+
+/* Write rec (a changed copy of before) with its tags, index it, re-index
+ * contacts when the name changed, and audit action. *out gets the result. */
+static int company_save(Db *db, const Actor *actor, const char *action, const json_t *before,
+			json_t *rec, const json_t *custom, json_t **out, Err *err)
+{
+	int64_t id = rec_int(before, "id");
+	json_t *after = NULL, *diff = NULL;
+	int rc = company_store(db, rec, &id, err);
+	if (rc || (rc = store_tags(db, id, json_object_get(rec, "tags"), err)) ||
+	    (rc = field_values_put(db, "company", id, custom, 0, err)) ||
+	    (rc = company_load(db, id, &after, err)) || (rc = company_index(db, after, err)))
+		goto done;
+	if (strcmp(rec_str(before, "legal_name"), rec_str(after, "legal_name")) != 0 &&
+	    (rc = contact_reindex_company(db, id, err)))
+		goto done;
+	diff = change_diff(before, after);
+	rc = audit_write(db, actor, action, "company", id, diff, err);
+done:
+	json_decref(diff);
+	if (rc == KITH_OK && out)
+		*out = json_incref(after);
+	json_decref(after);
+	return rc;
+}
+
+int company_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
+		   int64_t expected_version, json_t **out, Err *err)
+{
+	json_t *before = NULL, *rec = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = company_visible(db, actor, id, 0, &before, err)) ||
+	    (rc = version_check(before, expected_version, err)))
+		goto done;
+	rec = json_deep_copy(before);
+	if ((rc = company_apply(db, actor, patch, rec, 0, err)))
+		goto done;
+	rc = company_save(db, actor, "update", before, rec, custom_of(patch), out, err);
+done:
+	json_decref(before);
+	json_decref(rec);
+	return db_end(db, rc, err);
+}
+
+/* Union of tags and add, minus remove (compared by folded name). */
+static int tags_apply(json_t *tags, const json_t *add, const json_t *remove, Err *err)
+{
+	size_t i, j;
+	json_t *t, *u;
+	int rc;
+	if ((add && (rc = tag_check_array(add, "add", err))) ||
+	    (remove && (rc = tag_check_array(remove, "remove", err))))
+		return rc;
+	for (int pass = 0; pass < 2; pass++) {
+		const json_t *names = pass ? add : remove;
+		json_array_foreach(names, i, t)
+		{
+			Buf a;
+			buf_init(&a, 0);
+			text_fold(&a, json_string_value(t));
+			for (j = json_array_size(tags); j-- > 0;) {
+				Buf b;
+				buf_init(&b, 0);
+				u = json_array_get(tags, j);
+				text_fold(&b, json_string_value(u));
+				if (!strcmp(buf_str(&a), buf_str(&b)))
+					json_array_remove(tags, j);
+				buf_free(&b);
+			}
+			buf_free(&a);
+			if (pass)
+				json_array_append(tags, t);
+		}
+	}
+	if (json_array_size(tags) > KITH_MAX_TAGS)
+		return err_set(err, ERR_INVALID, "add", "a company may have at most %u tags",
+			       KITH_MAX_TAGS);
+	return KITH_OK;
+}
+
+int company_tag(Db *db, const Actor *actor, int64_t id, const json_t *add, const json_t *remove,
+		json_t **out, Err *err)
+{
+	json_t *before = NULL, *rec = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = company_visible(db, actor, id, 0, &before, err)))
+		goto done;
+	rec = json_deep_copy(before);
+	if ((rc = tags_apply(json_object_get(rec, "tags"), add, remove, err)))
+		goto done;
+	rc = company_save(db, actor, "tag", before, rec, NULL, out, err);
+done:
+	json_decref(before);
+	json_decref(rec);
+	return db_end(db, rc, err);
+}
+
+/* ---- trash ------------------------------------------------------------- */
+
+static int set_deleted(Db *db, int64_t id, int deleted, Err *err)
+{
+	static const char sql[] = "UPDATE company SET deleted_at = ?, updated_at = ?, "
+				  "version = version + 1 WHERE id = ?";
+	DbStmt *st;
+	char now[21];
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_text(st, 1, deleted ? now : NULL);
+	db_bind_text(st, 2, now);
+	db_bind_int(st, 3, id);
+	return db_exec_stmt(st, err);
+}
+
+/* Move to the trash (deleted 1) or back (0), with one audit entry. */
+static int company_trash(Db *db, const Actor *actor, int64_t id, int deleted, Err *err)
+{
+	json_t *before = NULL, *after = NULL, *diff = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = company_visible(db, actor, id, 1, &before, err)))
+		goto done;
+	int in_trash = !json_is_null(json_object_get(before, "deleted_at"));
+	if (deleted && in_trash) {
+		rc = err_set(err, ERR_GONE, "id", "company %lld is already in the trash",
+			     (long long)id);
+		goto done;
+	}
+	if (!deleted && !in_trash) {
+		rc = err_set(err, ERR_CONFLICT, "id", "company %lld is not in the trash",
+			     (long long)id);
+		goto done;
+	}
+	if ((rc = set_deleted(db, id, deleted, err)) || (rc = company_load(db, id, &after, err)))
+		goto done;
+	diff = deleted ? json_incref(before) : change_diff(before, after);
+	rc = audit_write(db, actor, deleted ? "delete" : "restore", "company", id, diff, err);
+done:
+	json_decref(before);
+	json_decref(after);
+	json_decref(diff);
+	return db_end(db, rc, err);
+}
+
+int company_delete(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	return company_trash(db, actor, id, 1, err);
+}
+
+int company_restore(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	return company_trash(db, actor, id, 0, err);
+}
+
+static int delete_row(Db *db, int64_t id, Err *err)
+{
+	static const char tags[] = "DELETE FROM company_tag WHERE company_id = ?";
+	static const char row[] = "DELETE FROM company WHERE id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, tags, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	if ((rc = db_exec_stmt(st, err)) || (rc = db_prepare(db, &st, row, err)))
+		return rc;
+	db_bind_int(st, 1, id);
+	return db_exec_stmt(st, err);
+}
+
+int company_purge(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	json_t *before = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = company_visible(db, actor, id, 1, &before, err)))
+		goto done;
+	if (!access_is_admin(actor)) {
+		rc = err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may purge companies");
+		goto done;
+	}
+	if (json_is_null(json_object_get(before, "deleted_at"))) {
+		rc = err_set(err, ERR_CONFLICT, "id",
+			     "company %lld is not in the trash; delete it first", (long long)id);
+		goto done;
+	}
+	/* Its contacts stay, unlinked; the audit entry keeps a snapshot. */
+	if ((rc = contact_unlink_company(db, id, err)) ||
+	    (rc = field_values_delete(db, "company", id, err)) ||
+	    (rc = search_remove(db, "company", id, err)) || (rc = delete_row(db, id, err)))
+		goto done;
+	rc = audit_write(db, actor, "purge", "company", id, before, err);
+done:
+	json_decref(before);
+	return db_end(db, rc, err);
+}
+
+/* ---- lists ------------------------------------------------------------- */
+
+/* A list statement is one complete literal (db_prepare caches by address),
+ * made of a scope, the shared filters, a keyset condition and an order:
+ *
+ *   scope      live: every live company the actor may see; owner: live
+ *              companies of one owner (a member's own, or ?owner_id=), through
+ *              the company_owner_* indexes; trash: trashed companies, through
+ *              the partial company_trash* indexes (migration 003). Without
+ *              them a member owning 20 of 100,000 companies, or a short
+ *              trash, cost a scan of the whole sort index (~150 ms).
+ *   filters    owner filter, updated_since, tag: "(? IS NULL OR ...)".
+ *   keyset     (key, id) after/before the cursor. The first page binds a
+ *              bound no row passes: ("", 0) going up, (KEY_MAX, INT64_MAX)
+ *              going down, so one statement serves every page.
+ *   order      ORDER BY key, id [DESC] LIMIT ?.
+ * EXPLAIN QUERY PLAN of each is a SEARCH on the index of its order. */
+#define LIST_SELECT "SELECT c.id, c.sort_key, c.updated_at FROM company c WHERE "
+/* Scopes; their parameters come first (scope_bind()). */
+#define SCOPE_LIVE "c.deleted_at IS NULL AND (? IS NULL OR c.owner_id = ?)"
+#define SCOPE_OWNER "c.deleted_at IS NULL AND c.owner_id = ?"
+#define SCOPE_TRASH "c.deleted_at IS NOT NULL AND (? IS NULL OR c.owner_id = ?)"
+#define LIST_FILTERS                                                                            \
+	" AND (? IS NULL OR c.owner_id = ?) AND (? IS NULL OR c.updated_at >= ?)"               \
+	" AND (? IS NULL OR EXISTS (SELECT 1 FROM company_tag ct"                               \
+	" WHERE ct.company_id = c.id AND ct.tag_id = ?))"
+#define BY_NAME " AND (c.sort_key, c.id) > (?, ?) ORDER BY c.sort_key, c.id LIMIT ?"
+#define BY_NAME_DESC " AND (c.sort_key, c.id) < (?, ?) ORDER BY c.sort_key DESC, c.id DESC LIMIT ?"
+#define BY_UPDATED " AND (c.updated_at, c.id) > (?, ?) ORDER BY c.updated_at, c.id LIMIT ?"
+#define BY_UPDATED_DESC                                                                         \
+	" AND (c.updated_at, c.id) < (?, ?) ORDER BY c.updated_at DESC, c.id DESC LIMIT ?"
+/* "created" is creation order, which is id order: ids only grow. */
+#define BY_ID " AND c.id > ? ORDER BY c.id LIMIT ?"
+#define BY_ID_DESC " AND c.id < ? ORDER BY c.id DESC LIMIT ?"
+#define LIST_SORTS(scope)                                                                       \
+	{LIST_SELECT scope LIST_FILTERS BY_NAME, LIST_SELECT scope LIST_FILTERS BY_NAME_DESC,    \
+	 LIST_SELECT scope LIST_FILTERS BY_ID, LIST_SELECT scope LIST_FILTERS BY_ID_DESC,        \
+	 LIST_SELECT scope LIST_FILTERS BY_UPDATED, LIST_SELECT scope LIST_FILTERS BY_UPDATED_DESC}
+
+enum { SCOPE_LIVE_I, SCOPE_OWNER_I, SCOPE_TRASH_I, N_SCOPES };
+enum { N_SORTS = 6 };
+static const char *const list_sql[N_SCOPES][N_SORTS] = {
+	LIST_SORTS(SCOPE_LIVE), LIST_SORTS(SCOPE_OWNER), LIST_SORTS(SCOPE_TRASH)};
+
+/* One sort order: its name, its column in the page query (1 sort_key, 2
+ * updated_at, 0 id only) and its direction. Index into list_sql[s][]. */
+static const struct {
+	const char *name;
+	int key;
+	int desc;
+} sorts[N_SORTS] = {{"name", 1, 0},    {"-name", 1, 1},    {"created", 0, 0},
+		    {"-created", 0, 1}, {"updated", 2, 0}, {"-updated", 2, 1}};
+
+/* Full-text search: the FTS table drives, in rowid (= id) order (FTS5
+ * consumes ORDER BY rowid and the rowid range). The fragments are the text
+ * of search_sql_join("company") and search_sql_cond("company"), written as
+ * literals so the statement is one literal. */
+#define COMPANY_FTS_JOIN " JOIN company_fts s ON s.rowid = c.id"
+#define COMPANY_FTS_COND "s.company_fts MATCH ?"
+static const char search_sql[] =
+	"SELECT c.id, c.sort_key, c.updated_at FROM company c" COMPANY_FTS_JOIN
+	" WHERE (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
+	" AND (? IS NULL OR c.owner_id = ?)" LIST_FILTERS " AND " COMPANY_FTS_COND
+	" AND s.rowid > ? ORDER BY s.rowid LIMIT ?";
+
+/* Greater than every sort_key and updated_at: U+10FFFF (the largest code
+ * point, valid UTF-8) 51 times. A sort_key folds a legal name of at most
+ * KITH_MAX_NAME (200) bytes, so it holds at most 50 such characters, and
+ * every other character's encoding compares lower byte by byte. */
+#define U10FFFF "\xf4\x8f\xbf\xbf"
+#define U10FFFF_X10 U10FFFF U10FFFF U10FFFF U10FFFF U10FFFF U10FFFF U10FFFF U10FFFF U10FFFF U10FFFF
+static const char key_max[] = U10FFFF_X10 U10FFFF_X10 U10FFFF_X10 U10FFFF_X10 U10FFFF_X10 U10FFFF;
+_Static_assert(KITH_MAX_NAME <= 200, "key_max must outgrow the longest sort_key");
+
+/* Validated filters of a CompanyQuery. */
+typedef struct ListArgs {
+	int sort;         /* index into sorts[], -1 with q */
+	Buf match;        /* FTS match expression (q) */
+	char since[21];   /* updated_since as an instant, "" for none */
+	int64_t tag_id;   /* tag filter, -1 = none, 0 = a tag nobody has */
+	char *key;        /* cursor key (owned), NULL on the first page */
+	int64_t after_id; /* cursor id */
+	int limit;        /* page size */
+} ListArgs;
+
+static const char *sort_name(const ListArgs *a)
+{
+	return a->sort < 0 ? "q" : sorts[a->sort].name;
+}
+
+/* The cursor key: "<sort>|<value>", so a cursor only continues its own sort. */
+static char *cursor_make(const char *sort, const char *value, int64_t id)
+{
+	Buf k;
+	buf_init(&k, KITH_MAX_URL);
+	buf_adds(&k, sort);
+	buf_addc(&k, '|');
+	buf_adds(&k, value ? value : "");
+	char *c = buf_failed(&k) ? NULL : cursor_encode(buf_str(&k), id);
+	buf_free(&k);
+	return c;
+}
+
+static int cursor_read(const char *sort, const char *cursor, ListArgs *a, Err *err)
+{
+	char *key = NULL;
+	int rc = cursor_decode(cursor, &key, &a->after_id, err);
+	if (rc)
+		return rc;
+	size_t n = strlen(sort);
+	if (strncmp(key, sort, n) != 0 || key[n] != '|') {
+		free(key);
+		return err_set(err, ERR_INVALID, "cursor", "belongs to another sort order or query");
+	}
+	memmove(key, key + n + 1, strlen(key + n + 1) + 1);
+	a->key = key;
+	return KITH_OK;
+}
+
+static int list_args(Db *db, const CompanyQuery *q, ListArgs *a, Err *err)
+{
+	int rc;
+	time_t t;
+	a->tag_id = -1;
+	a->sort = -1;
+	a->limit = q->limit ? q->limit : KITH_LIST_DEFAULT;
+	if (a->limit < 1 || a->limit > KITH_LIST_MAX)
+		return err_set(err, ERR_INVALID, "limit", "must be between 1 and %d", KITH_LIST_MAX);
+	if (q->q) {
+		if (q->sort)
+			return err_set(err, ERR_INVALID, "sort",
+				       "search results come in creation order; leave sort out");
+		if ((rc = search_match_expr(q->q, &a->match, err)))
+			return rc;
+	} else {
+		const char *s = q->sort ? q->sort : "name";
+		for (int i = 0; i < N_SORTS; i++)
+			if (!strcmp(sorts[i].name, s))
+				a->sort = i;
+		if (a->sort < 0)
+			return err_set(err, ERR_INVALID, "sort",
+				       "must be name, -name, created, -created, updated or -updated");
+	}
+	if (q->updated_since) {
+		if (time_parse_iso(q->updated_since, &t))
+			return err_set(err, ERR_INVALID, "updated_since",
+				       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
+		time_iso(t, a->since);
+	}
+	if (q->owner_id < 0)
+		return err_set(err, ERR_INVALID, "owner_id", "must be a user id");
+	if (q->tag) {
+		if ((rc = tag_check(q->tag, "tag", err)) || (rc = tag_find(db, q->tag, &a->tag_id, err)))
+			return rc;
+	}
+	if (q->cursor)
+		return cursor_read(sort_name(a), q->cursor, a, err);
+	return KITH_OK;
+}
+
+/* Bind the shared filters from parameter p on; returns the next one. */
+static int bind_filters(DbStmt *st, int p, const CompanyQuery *q, const ListArgs *a)
+{
+	if (q->owner_id) {
+		db_bind_int(st, p, q->owner_id);
+		db_bind_int(st, p + 1, q->owner_id);
+	}
+	db_bind_text_or_null(st, p + 2, a->since);
+	db_bind_text_or_null(st, p + 3, a->since);
+	if (a->tag_id >= 0) {
+		db_bind_int(st, p + 4, 1);
+		db_bind_int(st, p + 5, a->tag_id);
+	}
+	return p + 6;
+}
+
+/* Bind the visibility pair "(? IS NULL OR c.owner_id = ?)" at p, p + 1. */
+static void bind_visible(DbStmt *st, int p, const Actor *actor)
+{
+	if (!access_is_admin(actor)) {
+		db_bind_int(st, p, actor->user_id);
+		db_bind_int(st, p + 1, actor->user_id);
+	}
+}
+
+/* Prepare the page statement for q and bind everything but the page size;
+ * *p receives the number of the LIMIT parameter. */
+static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const ListArgs *a,
+			DbStmt **st, int *p, Err *err)
+{
+	int member = !access_is_admin(actor), rc;
+	if (a->sort < 0) {
+		if ((rc = db_prepare(db, st, search_sql, err)))
+			return rc;
+		db_bind_int(*st, 1, q->trash ? 1 : 0);
+		bind_visible(*st, 2, actor);
+		*p = bind_filters(*st, 4, q, a);
+		db_bind_text(*st, (*p)++, buf_str(&a->match));
+		db_bind_int(*st, (*p)++, a->key ? a->after_id : 0);
+		return KITH_OK;
+	}
+	int scope = q->trash ? SCOPE_TRASH_I : member || q->owner_id ? SCOPE_OWNER_I : SCOPE_LIVE_I;
+	if ((rc = db_prepare(db, st, list_sql[scope][a->sort], err)))
+		return rc;
+	if (scope == SCOPE_OWNER_I) {
+		db_bind_int(*st, 1, member ? actor->user_id : q->owner_id);
+		*p = bind_filters(*st, 2, q, a);
+	} else {
+		bind_visible(*st, 1, actor);
+		*p = bind_filters(*st, 3, q, a);
+	}
+	int desc = sorts[a->sort].desc;
+	if (sorts[a->sort].key)
+		db_bind_text(*st, (*p)++, a->key ? a->key : desc ? key_max : "");
+	db_bind_int(*st, (*p)++, a->key ? a->after_id : desc ? INT64_MAX : 0);
+	return KITH_OK;
+}
+
+/* Run the page query: ids[0..*n) of at most limit + 1 rows, and the cursor
+ * key of row limit (the last one shown) in *last_key. */
+static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const ListArgs *a,
+		    int64_t *ids, int *n, char **last_key, Err *err)
+{
+	DbStmt *st;
+	int p, rc = list_prepare(db, actor, q, a, &st, &p, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, p, a->limit + 1);
+	*n = 0;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		ids[(*n)++] = db_col_int(st, 0);
+		if (*n == a->limit) {
+			int col = a->sort < 0 ? 0 : sorts[a->sort].key;
+			*last_key = strdup(col ? db_col_text(st, col) : "");
+		}
+	}
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t **items,
+		 char **next, Err *err)
+{
+	ListArgs a = {0};
+	int64_t ids[KITH_LIST_MAX + 1];
+	int n = 0;
+	char *last_key = NULL;
+	json_t *arr = json_array();
+	buf_init(&a.match, KITH_MAX_URL);
+	*next = NULL;
+	int rc = list_args(db, query, &a, err);
+	if (rc == KITH_OK)
+		rc = list_ids(db, actor, query, &a, ids, &n, &last_key, err);
+	/* Rows are loaded after the page query is done: a statement is never
+	 * kept open across other statements of the shared cache. */
+	for (int i = 0; rc == KITH_OK && i < n && i < a.limit; i++) {
+		json_t *rec = NULL;
+		if ((rc = company_load(db, ids[i], &rec, err)) == KITH_OK)
+			json_array_append_new(arr, rec);
+	}
+	if (rc == KITH_OK && n > a.limit) {
+		*next = cursor_make(sort_name(&a), last_key, ids[a.limit - 1]);
+		if (!*next)
+			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	}
+	free(last_key);
+	free(a.key);
+	buf_free(&a.match);
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return KITH_OK;
+}

@@ -1,0 +1,1283 @@
+/* contact.c - contacts (contact.h): validation, access, the duplicate guard,
+ * writes, search documents, trash, merge, tags and company links. Owns
+ * tables contact, contact_email, contact_phone, contact_tag and the
+ * "contact" search index; reading a row and its JSON live in contact_rec.c,
+ * contact_list() in contact_list.c. Depends on base/, store/ and
+ * crm/{access, audit, company, contact_rec, field, phone, tag, user,
+ * workspace}; never on cli/ or http/.
+ *
+ * Statement discipline: db_prepare hands out slots of a small
+ * per-connection cache that a later prepare may reuse, so every statement
+ * here is bound, stepped to its end and reset before the next prepare (lists
+ * read a page of rows first, then their emails, phones and tags). */
+#include "crm/contact.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "base/text.h"
+#include "crm/audit.h"
+#include "crm/company.h"
+#include "crm/contact_rec.h"
+#include "crm/field.h"
+#include "crm/phone.h"
+#include "crm/tag.h"
+#include "crm/user.h"
+#include "crm/workspace.h"
+#include "store/search.h"
+
+static int blank(const char *s)
+{
+	return !s || !*s;
+}
+
+static const char *const writable[] = {
+    "first_name", "last_name", "job_title",  "emails",	     "phones",	    "address",
+    "website",	  "birthday",  "company_id", "status",	     "temperature", "source",
+    "owner_id",	  "tags",      "notes",	     "consent_note", "custom",	    NULL};
+
+/* ---- validation of input objects ---- */
+
+enum { K_NAME, K_LINE, K_TEXT, K_WEBSITE, K_DATE, K_STATUS, K_TEMP, K_COUNTRY };
+
+typedef struct TextKey {
+	const char *key; /* JSON key */
+	int idx;	 /* S_* column */
+	unsigned max;	 /* longest accepted value, bytes */
+	int kind;	 /* K_*: what else the value must be */
+} TextKey;
+
+static const TextKey text_keys[] = {
+    {"first_name", S_FIRST, KITH_MAX_NAME, K_NAME},
+    {"last_name", S_LAST, KITH_MAX_NAME, K_NAME},
+    {"job_title", S_TITLE, KITH_MAX_SHORT, K_LINE},
+    {"website", S_WEBSITE, KITH_MAX_SHORT, K_WEBSITE},
+    {"birthday", S_BIRTHDAY, KITH_MAX_SHORT, K_DATE},
+    {"status", S_STATUS, KITH_MAX_SHORT, K_STATUS},
+    {"temperature", S_TEMP, KITH_MAX_SHORT, K_TEMP},
+    {"source", S_SOURCE, KITH_MAX_SHORT, K_LINE},
+    {"notes", S_NOTES, KITH_MAX_TEXT, K_TEXT},
+    {"consent_note", S_CONSENT, KITH_MAX_TEXT, K_TEXT},
+};
+static const TextKey address_keys[] = {
+    {"street", S_STREET, KITH_MAX_SHORT, K_LINE},
+    {"city", S_CITY, KITH_MAX_SHORT, K_LINE},
+    {"region", S_REGION, KITH_MAX_SHORT, K_LINE},
+    {"postal_code", S_POSTAL, KITH_MAX_SHORT, K_LINE},
+    {"country", S_COUNTRY, KITH_MAX_SHORT, K_COUNTRY},
+};
+enum { N_TEXT_KEYS = sizeof text_keys / sizeof text_keys[0] };
+enum { N_ADDRESS_KEYS = sizeof address_keys / sizeof address_keys[0] };
+
+/* Single-line text has no control characters; multi-line text allows tab,
+ * line feed and carriage return. */
+static int has_controls(const char *s, int multiline)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < 0x20 || c == 0x7F) &&
+		    !(multiline && (c == '\n' || c == '\r' || c == '\t')))
+			return 1;
+	}
+	return 0;
+}
+
+/* An http(s) URL or a bare domain ("example.com/about"): a host of letters,
+ * digits, hyphens and non-ASCII (IDN) labels with at least one dot, an
+ * optional port, then anything without spaces. */
+static int website_valid(const char *s)
+{
+	const char *host = s;
+	if (strncasecmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (strncasecmp(s, "https://", 8) == 0)
+		host = s + 8;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ')
+			return 0;
+	size_t n = strcspn(host, "/?#"), dots = 0, i;
+	for (i = 0; i < n && host[i] != ':'; i++) {
+		unsigned char c = (unsigned char)host[i];
+		int label = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '-' || c >= 0x80;
+		if (c == '.') {
+			if (i == 0 || host[i - 1] == '.' || host[i + 1] == '.')
+				return 0;
+			dots++;
+		} else if (!label) {
+			return 0;
+		}
+	}
+	if (i == 0 || dots == 0 || host[i - 1] == '.' || host[0] == '-')
+		return 0;
+	if (i < n) { /* a port */
+		size_t digits = 0;
+		for (i++; i < n; i++, digits++)
+			if (host[i] < '0' || host[i] > '9')
+				return 0;
+		if (digits == 0 || digits > 5)
+			return 0;
+	}
+	return 1;
+}
+
+/* Birthdays are civil dates in the workspace's zone; comparing with the UTC
+ * date plus one day accepts "today" in every zone and rejects the future. */
+static int date_in_future(const char *date)
+{
+	char tomorrow[21];
+	time_iso(time(NULL) + 24 * 3600, tomorrow);
+	return strncmp(date, tomorrow, 10) > 0;
+}
+
+/* Validate one text value (v NULL = clear) for tk and store it in r. */
+static int apply_text(ContactRec *r, const TextKey *tk, const char *v, const char *field, Err *err)
+{
+	Buf t;
+	int rc = KITH_OK;
+	buf_init(&t, 0);
+	if (v && !utf8_valid(v, strlen(v)))
+		return err_set(err, ERR_INVALID, field, "must be valid UTF-8 text");
+	if (v && has_controls(v, tk->kind == K_TEXT))
+		return err_set(err, ERR_INVALID, field, "must not contain control characters");
+	if (v)
+		text_trim(&t, v);
+	if (buf_failed(&t)) {
+		buf_free(&t);
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	}
+	const char *s = t.len ? buf_str(&t) : NULL;
+	switch (tk->kind) {
+	case K_NAME:
+		s = s ? s : "";
+		break;
+	case K_WEBSITE:
+		if (s && !website_valid(s))
+			rc = err_set(
+			    err, ERR_INVALID, field,
+			    "must be a web address like https://example.com or example.com");
+		break;
+	case K_DATE:
+		if (s && !date_valid(s))
+			rc = err_set(err, ERR_INVALID, field, "must be a date YYYY-MM-DD, got '%s'",
+				     s);
+		else if (s && date_in_future(s))
+			rc = err_set(err, ERR_INVALID, field, "must not be in the future");
+		break;
+	case K_STATUS:
+		if (!s || !contact_one_of(s, contact_statuses))
+			rc = err_set(err, ERR_INVALID, field,
+				     "must be one of lead, prospect, customer, former");
+		break;
+	case K_TEMP:
+		if (s && !contact_one_of(s, contact_temperatures))
+			rc = err_set(err, ERR_INVALID, field,
+				     "must be one of cold, warm, hot (or null)");
+		break;
+	case K_COUNTRY:
+		for (size_t i = 0; i < t.len; i++)
+			if (t.data[i] >= 'a' && t.data[i] <= 'z')
+				t.data[i] = (char)(t.data[i] - 32);
+		if (s && (t.len != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z'))
+			rc = err_set(err, ERR_INVALID, field,
+				     "must be a two-letter ISO 3166 country code like PL or TH");
+		break;
+	default:
+		break;
+	}
+	if (rc == KITH_OK)
+		contact_rec_set(r, tk->idx, s);
+	buf_free(&t);
+	return rc;
+}
+
+/* Read a string-or-null member key of obj (named field in errors). */
+static int get_text(const json_t *obj, const char *key, const char *field, unsigned max,
+		    const char **v, int *present, Err *err)
+{
+	int rc = json_get_str(obj, key, max, v, present, err);
+	if (rc && err)
+		snprintf(err->field, sizeof err->field, "%s", field);
+	return rc;
+}
+
+static int apply_texts(ContactRec *r, const json_t *in, Err *err)
+{
+	for (int i = 0; i < N_TEXT_KEYS; i++) {
+		const TextKey *tk = &text_keys[i];
+		const char *v = NULL;
+		int present = 0;
+		int rc = get_text(in, tk->key, tk->key, tk->max, &v, &present, err);
+		if (rc == KITH_OK && present)
+			rc = apply_text(r, tk, v, tk->key, err);
+		if (rc)
+			return rc;
+	}
+	return KITH_OK;
+}
+
+/* "address": an object whose parts patch the stored ones (absent parts stay,
+ * null clears a part), or null to clear the whole address. */
+static int apply_address(ContactRec *r, const json_t *in, Err *err)
+{
+	static const char *const parts[] = {"street",	   "city",    "region",
+					    "postal_code", "country", NULL};
+	json_t *a = json_object_get(in, "address");
+	char field[64];
+	if (!a)
+		return KITH_OK;
+	if (json_is_null(a)) {
+		for (int i = 0; i < N_ADDRESS_KEYS; i++)
+			contact_rec_set(r, address_keys[i].idx, NULL);
+		return KITH_OK;
+	}
+	if (!json_is_object(a))
+		return err_set(err, ERR_INVALID, "address",
+			       "must be an object with street, city, region, postal_code, country");
+	int rc = json_check_fields(a, parts, err);
+	if (rc) {
+		snprintf(field, sizeof field, "address.%.40s", err->field);
+		snprintf(err->field, sizeof err->field, "%s", field);
+		return rc;
+	}
+	for (int i = 0; i < N_ADDRESS_KEYS; i++) {
+		const TextKey *tk = &address_keys[i];
+		const char *v = NULL;
+		int present = 0;
+		snprintf(field, sizeof field, "address.%s", tk->key);
+		rc = get_text(a, tk->key, field, tk->max, &v, &present, err);
+		if (rc == KITH_OK && present)
+			rc = apply_text(r, tk, v, field, err);
+		if (rc)
+			return rc;
+	}
+	return KITH_OK;
+}
+
+/* Validate an entry label (emails[0].label); NULL = the default. */
+static int check_label(const char *label, const char *field, Err *err)
+{
+	if (strlen(label) > KITH_MAX_SHORT || !utf8_valid(label, strlen(label)))
+		return err_set(err, ERR_INVALID, field, "must be UTF-8 text of at most %u bytes",
+			       KITH_MAX_SHORT);
+	if (text_blank(label) || has_controls(label, 0))
+		return err_set(
+		    err, ERR_INVALID, field,
+		    "must be a short word like work or home, without control characters");
+	return KITH_OK;
+}
+
+/* Normalize one email or phone value into value/norm. */
+static int entry_value(const char *raw, int phones, const char *country, const char *field,
+		       Buf *value, Buf *norm, Err *err)
+{
+	if (strlen(raw) > KITH_MAX_SHORT)
+		return err_set(err, ERR_INVALID, field, "is longer than %u bytes", KITH_MAX_SHORT);
+	if (phones) {
+		Phone ph;
+		int rc = phone_normalize(raw, country, field, &ph, err);
+		if (rc)
+			return rc;
+		buf_adds(value, ph.value);
+		buf_adds(norm, ph.norm);
+		return KITH_OK;
+	}
+	text_trim(value, raw);
+	if (!utf8_valid(buf_str(value), value->len) || !text_email_valid(buf_str(value)))
+		return err_set(err, ERR_INVALID, field,
+			       "must be an email address like ann@example.com");
+	text_lower_ascii(norm, buf_str(value));
+	return KITH_OK;
+}
+
+/* Parse one entry of "emails"/"phones": a string or {"label","value"}. */
+static int parse_entry(const json_t *e, const char *key, size_t i, int phones, const char *country,
+		       json_t **out, Err *err)
+{
+	static const char *const allowed[] = {"label", "value", NULL};
+	char field[64];
+	const char *label = phones ? "mobile" : "work", *raw = NULL;
+	Buf value, norm, lab;
+	int rc = KITH_OK;
+	if (json_is_string(e)) {
+		raw = json_string_value(e);
+	} else if (json_is_object(e)) {
+		if (json_check_fields(e, allowed, err)) {
+			snprintf(field, sizeof field, "%.8s[%zu].%.30s", key, i, err->field);
+			return err_set(err, ERR_INVALID, field,
+				       "unknown field (use label and value)");
+		}
+		json_t *l = json_object_get(e, "label"), *v = json_object_get(e, "value");
+		snprintf(field, sizeof field, "%s[%zu].label", key, i);
+		if (l && !json_is_null(l) && !json_is_string(l))
+			return err_set(err, ERR_INVALID, field, "must be a string");
+		if (json_is_string(l) && (rc = check_label(json_string_value(l), field, err)))
+			return rc;
+		if (json_is_string(l))
+			label = json_string_value(l);
+		snprintf(field, sizeof field, "%s[%zu].value", key, i);
+		if (!json_is_string(v))
+			return err_set(err, ERR_INVALID, field, "must be a string");
+		raw = json_string_value(v);
+	} else {
+		snprintf(field, sizeof field, "%s[%zu]", key, i);
+		return err_set(err, ERR_INVALID, field,
+			       "must be a string or an object with label and value");
+	}
+	snprintf(field, sizeof field, "%s[%zu].value", key, i);
+	buf_init(&value, 0);
+	buf_init(&norm, 0);
+	buf_init(&lab, 0);
+	text_trim(&lab, label);
+	rc = entry_value(raw, phones, country, field, &value, &norm, err);
+	if (rc == KITH_OK)
+		*out = json_pack("{ss ss ss}", "label", buf_str(&lab), "value", buf_str(&value),
+				 "norm", buf_str(&norm));
+	buf_free(&value);
+	buf_free(&norm);
+	buf_free(&lab);
+	return rc;
+}
+
+static int find_norm(const json_t *list, const char *norm)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e)
+	{
+		if (strcmp(json_string_value(json_object_get(e, "norm")), norm) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* "emails" / "phones": an array of entries (null = none). */
+static int apply_entries(Db *db, ContactRec *r, const json_t *in, int phones, Err *err)
+{
+	const char *key = phones ? "phones" : "emails";
+	unsigned max = phones ? KITH_MAX_PHONES : KITH_MAX_EMAILS;
+	json_t *arr = json_object_get(in, key), *e;
+	Workspace ws = {0};
+	size_t i;
+	if (!arr)
+		return KITH_OK;
+	if (!json_is_null(arr) && !json_is_array(arr))
+		return err_set(err, ERR_INVALID, key,
+			       "must be an array of strings or {\"label\",\"value\"} objects");
+	if (json_array_size(arr) > max)
+		return err_set(err, ERR_INVALID, key, "at most %u %s", max, key);
+	if (phones && json_array_size(arr)) {
+		int rc = workspace_get(db, &ws, err);
+		if (rc)
+			return rc;
+	}
+	json_t *list = json_array();
+	json_array_foreach(arr, i, e)
+	{
+		json_t *entry = NULL;
+		int rc = parse_entry(e, key, i, phones, ws.default_country, &entry, err);
+		if (rc == KITH_OK &&
+		    find_norm(list, json_string_value(json_object_get(entry, "norm"))) >= 0) {
+			char field[64];
+			snprintf(field, sizeof field, "%s[%zu].value", key, i);
+			rc = err_set(err, ERR_INVALID, field, "%s is listed twice",
+				     json_string_value(json_object_get(entry, "value")));
+		}
+		if (rc) {
+			json_decref(entry);
+			json_decref(list);
+			return rc;
+		}
+		json_array_append_new(list, entry);
+	}
+	contact_rec_set_list(phones ? &r->phones : &r->emails, list);
+	return KITH_OK;
+}
+
+/* Read an id-or-null member: *id = 0 for null. */
+static int get_ref(const json_t *in, const char *key, int64_t *id, int *present, Err *err)
+{
+	json_t *v = json_object_get(in, key);
+	*present = v != NULL;
+	*id = 0;
+	if (!v || json_is_null(v))
+		return KITH_OK;
+	if (!json_is_integer(v) || json_integer_value(v) <= 0)
+		return err_set(err, ERR_INVALID, key, "must be a positive integer id or null");
+	*id = json_integer_value(v);
+	return KITH_OK;
+}
+
+/* owner_id: an active user; a member may only assign themselves. On create
+ * without owner_id a member owns what they add, others leave it open. */
+static int apply_owner(Db *db, const Actor *actor, ContactRec *r, const json_t *in, int creating,
+		       Err *err)
+{
+	int64_t id;
+	int present;
+	int rc = get_ref(in, "owner_id", &id, &present, err);
+	if (rc)
+		return rc;
+	if (!present) {
+		if (creating && !access_is_admin(actor))
+			r->owner_id = actor->user_id;
+		return KITH_OK;
+	}
+	if (!access_is_admin(actor) && id != actor->user_id)
+		return err_set(err, ERR_FORBIDDEN, "owner_id",
+			       "a member may only assign contacts to themselves");
+	if (id && id != r->owner_id && !user_exists(db, id))
+		return err_set(err, ERR_INVALID, "owner_id", "no active user #%lld", (long long)id);
+	r->owner_id = id;
+	return KITH_OK;
+}
+
+/* company_id: a live company the actor can see (checked when it changes). */
+static int apply_company(Db *db, const Actor *actor, ContactRec *r, const json_t *in, Err *err)
+{
+	int64_t id;
+	int present;
+	char *name = NULL;
+	int rc = get_ref(in, "company_id", &id, &present, err);
+	if (rc || !present || id == r->company_id)
+		return rc;
+	if (id && (rc = company_name(db, actor, id, &name, err))) {
+		if (rc == ERR_NOT_FOUND)
+			rc = err_set(err, ERR_INVALID, "company_id", "no company #%lld",
+				     (long long)id);
+		return rc;
+	}
+	free(name);
+	r->company_id = id;
+	return KITH_OK;
+}
+
+static int apply_tags(ContactRec *r, const json_t *in, Err *err)
+{
+	json_t *tags = json_object_get(in, "tags");
+	if (!tags)
+		return KITH_OK;
+	if (json_is_null(tags)) {
+		contact_rec_set_list(&r->tags, json_array());
+		return KITH_OK;
+	}
+	int rc = tag_check_array(tags, "tags", err);
+	if (rc == KITH_OK)
+		contact_rec_set_list(&r->tags, json_deep_copy(tags));
+	return rc;
+}
+
+/* display_name is "first last", else the first email; sort_key folds it. */
+static void rec_derive(ContactRec *r)
+{
+	Buf name, key;
+	buf_init(&name, 0);
+	buf_init(&key, 0);
+	buf_adds(&name, r->s[S_FIRST] ? r->s[S_FIRST] : "");
+	if (!blank(r->s[S_FIRST]) && !blank(r->s[S_LAST]))
+		buf_addc(&name, ' ');
+	buf_adds(&name, r->s[S_LAST] ? r->s[S_LAST] : "");
+	if (name.len == 0 && json_array_size(r->emails))
+		buf_adds(&name,
+			 json_string_value(json_object_get(json_array_get(r->emails, 0), "value")));
+	text_fold(&key, buf_str(&name));
+	r->oom |= buf_failed(&name) || buf_failed(&key);
+	contact_rec_set(r, S_DISPLAY, buf_str(&name));
+	contact_rec_set(r, S_SORT, buf_str(&key));
+	buf_free(&name);
+	buf_free(&key);
+}
+
+/* What an input object asked for besides plain columns. */
+typedef struct Patch {
+	int emails, phones, tags; /* the lists were given */
+	const json_t *custom;	  /* "custom" object, NULL when absent */
+} Patch;
+
+/* Validate in (keys of contact.h) and apply it to r. */
+static int rec_apply(Db *db, const Actor *actor, ContactRec *r, const json_t *in, int creating,
+		     Patch *p, Err *err)
+{
+	int rc;
+	if (!json_is_object(in))
+		return err_set(err, ERR_INVALID, NULL, "a contact must be a JSON object");
+	if ((rc = json_check_fields(in, writable, err)))
+		return rc;
+	if ((rc = apply_texts(r, in, err)) || (rc = apply_address(r, in, err)) ||
+	    (rc = apply_entries(db, r, in, 0, err)) || (rc = apply_entries(db, r, in, 1, err)) ||
+	    (rc = apply_tags(r, in, err)) || (rc = apply_owner(db, actor, r, in, creating, err)) ||
+	    (rc = apply_company(db, actor, r, in, err)))
+		return rc;
+	json_t *custom = json_object_get(in, "custom");
+	if (custom && !json_is_object(custom))
+		return err_set(err, ERR_INVALID, "custom",
+			       "must be an object of custom field values {\"key\": value}");
+	if (creating && !r->s[S_STATUS])
+		contact_rec_set(r, S_STATUS, "lead");
+	for (int i = S_FIRST; i <= S_LAST; i++)
+		if (!r->s[i])
+			contact_rec_set(r, i, ""); /* NOT NULL DEFAULT '' columns */
+	if (blank(r->s[S_FIRST]) && blank(r->s[S_LAST]) && json_array_size(r->emails) == 0)
+		return err_set(err, ERR_INVALID, "first_name",
+			       "a contact needs a first name, a last name or an email");
+	p->emails = json_object_get(in, "emails") != NULL;
+	p->phones = json_object_get(in, "phones") != NULL;
+	p->tags = json_object_get(in, "tags") != NULL;
+	p->custom = custom;
+	rec_derive(r);
+	return r->oom ? err_set(err, ERR_INTERNAL, NULL, "out of memory") : KITH_OK;
+}
+
+/* ---- duplicate guard ---- */
+
+/* ERR_CONFLICT when a value of r's emails (or phones) that old does not
+ * hold already belongs to another live contact. The existing contact is
+ * named only when the actor may see it. */
+static int dup_check(Db *db, const Actor *actor, const ContactRec *r, const json_t *old, int phones,
+		     Err *err)
+{
+	static const char by_email[] =
+	    "SELECT c.id, c.display_name, c.owner_id FROM contact_email e "
+	    "JOIN contact c ON c.id = e.contact_id "
+	    "WHERE e.email_norm = ? AND c.id <> ? AND c.deleted_at IS NULL ORDER BY c.id LIMIT 1";
+	static const char by_phone[] =
+	    "SELECT c.id, c.display_name, c.owner_id FROM contact_phone e "
+	    "JOIN contact c ON c.id = e.contact_id "
+	    "WHERE e.phone_norm = ? AND c.id <> ? AND c.deleted_at IS NULL ORDER BY c.id LIMIT 1";
+	const json_t *list = phones ? r->phones : r->emails;
+	json_t *e;
+	size_t i;
+	json_array_foreach(list, i, e)
+	{
+		const char *norm = json_string_value(json_object_get(e, "norm"));
+		DbStmt *st;
+		if (old && find_norm(old, norm) >= 0)
+			continue;
+		int rc = db_prepare(db, &st, phones ? by_phone : by_email, err);
+		if (rc)
+			return rc;
+		db_bind_text(st, 1, norm);
+		db_bind_int(st, 2, r->id);
+		rc = db_step(st, err);
+		if (rc == DB_DONE)
+			continue;
+		if (rc != DB_ROW)
+			return rc;
+		char field[64];
+		int64_t other = db_col_int(st, 0);
+		const char *value = json_string_value(json_object_get(e, "value"));
+		snprintf(field, sizeof field, "%s[%zu].value", phones ? "phones" : "emails", i);
+		if (access_can_see(actor, db_col_int(st, 2))) {
+			rc = err_set(err, ERR_CONFLICT, field,
+				     "a contact with %s %s already exists: #%lld %s (use --force "
+				     "to add anyway)",
+				     phones ? "phone" : "email", value, (long long)other,
+				     db_col_text(st, 1));
+			err->ref_id = other;
+		} else {
+			rc = err_set(err, ERR_CONFLICT, field,
+				     "a contact with %s %s already exists (owned by another user; "
+				     "use --force to add anyway)",
+				     phones ? "phone" : "email", value);
+		}
+		db_reset(st);
+		return rc;
+	}
+	return KITH_OK;
+}
+
+/* ---- writing ---- */
+
+static void bind_columns(DbStmt *st, const ContactRec *r)
+{
+	for (int i = 0; i < N_WRITTEN; i++)
+		db_bind_text(st, i + 1, r->s[i]);
+	if (r->company_id)
+		db_bind_int(st, N_WRITTEN + 1, r->company_id);
+	else
+		db_bind_null(st, N_WRITTEN + 1);
+	if (r->owner_id)
+		db_bind_int(st, N_WRITTEN + 2, r->owner_id);
+	else
+		db_bind_null(st, N_WRITTEN + 2);
+}
+
+static int rec_insert(Db *db, ContactRec *r, Err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO contact (first_name, last_name, display_name, sort_key, job_title, "
+	    "street, city, region, postal_code, country, website, birthday, status, "
+	    "temperature, source, notes, consent_note, company_id, owner_id, version, "
+	    "created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING "
+	    "id";
+	char now[21];
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	bind_columns(st, r);
+	db_bind_text(st, N_WRITTEN + 3, now);
+	db_bind_text(st, N_WRITTEN + 4, now);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		r->id = db_col_int(st, 0);
+		rc = KITH_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+static int rec_update_row(Db *db, const ContactRec *r, Err *err)
+{
+	static const char sql[] =
+	    "UPDATE contact SET first_name = ?, last_name = ?, display_name = ?, sort_key = ?, "
+	    "job_title = ?, street = ?, city = ?, region = ?, postal_code = ?, country = ?, "
+	    "website = ?, birthday = ?, status = ?, temperature = ?, source = ?, notes = ?, "
+	    "consent_note = ?, company_id = ?, owner_id = ?, version = version + 1, "
+	    "updated_at = ? WHERE id = ?";
+	char now[21];
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	bind_columns(st, r);
+	db_bind_text(st, N_WRITTEN + 3, now);
+	db_bind_int(st, N_WRITTEN + 4, r->id);
+	return db_exec_stmt(st, err);
+}
+
+/* Bump version and updated_at (tag changes, merges). */
+static int rec_touch(Db *db, int64_t id, Err *err)
+{
+	static const char sql[] =
+	    "UPDATE contact SET version = version + 1, updated_at = ? WHERE id = ?";
+	char now[21];
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_text(st, 1, now);
+	db_bind_int(st, 2, id);
+	return db_exec_stmt(st, err);
+}
+
+static int exec_id(Db *db, const char *sql, int64_t id, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	return db_exec_stmt(st, err);
+}
+
+/* Replace the stored emails or phones of r with r's list. */
+static int write_entries(Db *db, const ContactRec *r, int phones, Err *err)
+{
+	static const char del_e[] = "DELETE FROM contact_email WHERE contact_id = ?";
+	static const char del_p[] = "DELETE FROM contact_phone WHERE contact_id = ?";
+	static const char ins_e[] =
+	    "INSERT INTO contact_email (contact_id, position, label, email, "
+	    "email_norm) VALUES (?, ?, ?, ?, ?)";
+	static const char ins_p[] =
+	    "INSERT INTO contact_phone (contact_id, position, label, phone, "
+	    "phone_norm) VALUES (?, ?, ?, ?, ?)";
+	const json_t *list = phones ? r->phones : r->emails;
+	json_t *e;
+	size_t i;
+	int rc = exec_id(db, phones ? del_p : del_e, r->id, err);
+	json_array_foreach(list, i, e)
+	{
+		DbStmt *st;
+		if (rc || (rc = db_prepare(db, &st, phones ? ins_p : ins_e, err)))
+			return rc;
+		db_bind_int(st, 1, r->id);
+		db_bind_int(st, 2, (int64_t)i);
+		db_bind_text(st, 3, json_string_value(json_object_get(e, "label")));
+		db_bind_text(st, 4, json_string_value(json_object_get(e, "value")));
+		db_bind_text(st, 5, json_string_value(json_object_get(e, "norm")));
+		rc = db_exec_stmt(st, err);
+	}
+	return rc;
+}
+
+static int write_tags(Db *db, const ContactRec *r, Err *err)
+{
+	static const char del[] = "DELETE FROM contact_tag WHERE contact_id = ?";
+	static const char ins[] = "INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)";
+	json_t *t;
+	size_t i;
+	int rc = exec_id(db, del, r->id, err);
+	json_array_foreach(r->tags, i, t)
+	{
+		int64_t tag_id = 0;
+		DbStmt *st;
+		if (rc || (rc = tag_resolve(db, json_string_value(t), &tag_id, err)) ||
+		    (rc = db_prepare(db, &st, ins, err)))
+			return rc;
+		db_bind_int(st, 1, r->id);
+		db_bind_int(st, 2, tag_id);
+		rc = db_exec_stmt(st, err);
+	}
+	return rc;
+}
+
+/* ---- search document ---- */
+
+/* Put (or, for a trashed contact, remove) r's search document: names,
+ * emails, phone forms, company name, tags, job title, city and the text
+ * custom values. */
+static int rec_index(Db *db, const ContactRec *r, Err *err)
+{
+	const Actor system = ACTOR_SYSTEM;
+	char *company = NULL;
+	Buf raw, doc;
+	json_t *e;
+	size_t i;
+	if (r->s[S_DELETED])
+		return search_remove(db, "contact", r->id, err);
+	int rc = r->company_id ? company_name(db, &system, r->company_id, &company, err) : KITH_OK;
+	if (rc == ERR_NOT_FOUND) {
+		err_clear(err);
+		rc = KITH_OK;
+	}
+	if (rc)
+		return rc;
+	buf_init(&raw, 0);
+	buf_init(&doc, 0);
+	buf_adds(&raw, r->s[S_DISPLAY] ? r->s[S_DISPLAY] : "");
+	json_array_foreach(r->emails, i, e)
+	{
+		buf_addf(&raw, " %s", json_string_value(json_object_get(e, "value")));
+	}
+	json_array_foreach(r->phones, i, e)
+	{
+		buf_addc(&raw, ' ');
+		phone_search_forms(json_string_value(json_object_get(e, "value")), &raw);
+	}
+	json_array_foreach(r->tags, i, e)
+	{
+		buf_addf(&raw, " %s", json_string_value(e));
+	}
+	buf_addf(&raw, " %s %s %s", company ? company : "", r->s[S_TITLE] ? r->s[S_TITLE] : "",
+		 r->s[S_CITY] ? r->s[S_CITY] : "");
+	buf_addc(&raw, ' ');
+	free(company);
+	rc = field_values_text(db, "contact", r->id, &raw, err);
+	if (rc == KITH_OK) {
+		text_search_doc(&doc, buf_str(&raw));
+		rc = buf_failed(&raw) || buf_failed(&doc)
+			 ? err_set(err, ERR_INTERNAL, NULL, "search document too large")
+			 : search_put(db, "contact", r->id, buf_str(&doc), err);
+	}
+	buf_free(&raw);
+	buf_free(&doc);
+	return rc;
+}
+
+/* Reload r from the database (canonical tag spellings, version, times),
+ * re-index it, and when want is set build its full JSON. */
+static int rec_refresh(Db *db, const Actor *actor, ContactRec *r, json_t **want, Err *err)
+{
+	int64_t id = r->id;
+	contact_rec_free(r);
+	contact_rec_init(r);
+	int rc = contact_rec_load(db, id, r, err);
+	if (rc == KITH_OK)
+		rc = rec_index(db, r, err);
+	if (rc == KITH_OK && want)
+		rc = contact_rec_json(db, actor, r, 1, want, err);
+	return rc;
+}
+
+/* ---- public: create, get, update ---- */
+
+int contact_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id, Err *err)
+{
+	ContactRec r;
+	Patch p = {0};
+	json_t *snap = NULL;
+	int audit = !(flags & CONTACT_NO_AUDIT);
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	contact_rec_init(&r);
+	if ((rc = rec_apply(db, actor, &r, in, 1, &p, err)))
+		goto done;
+	if (!(flags & CONTACT_FORCE) && ((rc = dup_check(db, actor, &r, NULL, 0, err)) ||
+					 (rc = dup_check(db, actor, &r, NULL, 1, err))))
+		goto done;
+	if ((rc = rec_insert(db, &r, err)) || (rc = write_entries(db, &r, 0, err)) ||
+	    (rc = write_entries(db, &r, 1, err)) || (rc = write_tags(db, &r, err)) ||
+	    (rc = field_values_put(db, "contact", r.id, p.custom, 1, err)) ||
+	    (rc = rec_refresh(db, actor, &r, audit ? &snap : NULL, err)))
+		goto done;
+	if (audit)
+		rc = audit_write(db, actor, "create", "contact", r.id, snap, err);
+	if (rc == KITH_OK)
+		*id = r.id;
+done:
+	json_decref(snap);
+	contact_rec_free(&r);
+	return db_end(db, rc, err);
+}
+
+int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out, Err *err)
+{
+	ContactRec r;
+	contact_rec_init(&r);
+	int rc = contact_rec_find(db, actor, id, include_deleted, &r, err);
+	if (rc == KITH_OK)
+		rc = contact_rec_json(db, actor, &r, 1, out, err);
+	contact_rec_free(&r);
+	return rc;
+}
+
+static int check_version(const ContactRec *r, int64_t expected, Err *err)
+{
+	if (expected && expected != r->version)
+		return err_set(err, ERR_STALE, "version",
+			       "contact #%lld changed since you read it (now version %lld); reload "
+			       "it and try again",
+			       (long long)r->id, (long long)r->version);
+	return KITH_OK;
+}
+
+int contact_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
+		   int64_t expected_version, int flags, json_t **out, Err *err)
+{
+	ContactRec r;
+	Patch p = {0};
+	json_t *before = NULL, *after = NULL, *old_emails = NULL, *old_phones = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	contact_rec_init(&r);
+	if ((rc = contact_rec_find(db, actor, id, 0, &r, err)) ||
+	    (rc = check_version(&r, expected_version, err)) ||
+	    (rc = contact_rec_json(db, actor, &r, 1, &before, err)))
+		goto done;
+	old_emails = json_incref(r.emails);
+	old_phones = json_incref(r.phones);
+	if ((rc = rec_apply(db, actor, &r, patch, 0, &p, err)))
+		goto done;
+	if (!(flags & CONTACT_FORCE) && ((rc = dup_check(db, actor, &r, old_emails, 0, err)) ||
+					 (rc = dup_check(db, actor, &r, old_phones, 1, err))))
+		goto done;
+	if ((rc = rec_update_row(db, &r, err)) ||
+	    (p.emails && (rc = write_entries(db, &r, 0, err))) ||
+	    (p.phones && (rc = write_entries(db, &r, 1, err))) ||
+	    (p.tags && (rc = write_tags(db, &r, err))) ||
+	    (p.custom && (rc = field_values_put(db, "contact", id, p.custom, 0, err))) ||
+	    (rc = rec_refresh(db, actor, &r, &after, err)))
+		goto done;
+	if (!(flags & CONTACT_NO_AUDIT)) {
+		json_t *diff = audit_diff(before, after);
+		rc = audit_write(db, actor, "update", "contact", id, diff, err);
+		json_decref(diff);
+	}
+done:
+	rc = db_end(db, rc, err);
+	if (rc == KITH_OK && out)
+		*out = json_incref(after);
+	json_decref(before);
+	json_decref(after);
+	json_decref(old_emails);
+	json_decref(old_phones);
+	contact_rec_free(&r);
+	return rc;
+}
+
+/* ---- trash ---- */
+
+static int set_deleted(Db *db, int64_t id, const char *at, Err *err)
+{
+	static const char sql[] = "UPDATE contact SET deleted_at = ?, version = version + 1, "
+				  "updated_at = ? WHERE id = ?";
+	char now[21];
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_text(st, 1, at);
+	db_bind_text(st, 2, now);
+	db_bind_int(st, 3, id);
+	return db_exec_stmt(st, err);
+}
+
+int contact_delete(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	ContactRec r;
+	json_t *snap = NULL;
+	char now[21];
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	contact_rec_init(&r);
+	time_now_iso(now);
+	if ((rc = contact_rec_find(db, actor, id, 0, &r, err)) ||
+	    (rc = contact_rec_json(db, actor, &r, 1, &snap, err)) ||
+	    (rc = set_deleted(db, id, now, err)) || (rc = search_remove(db, "contact", id, err)))
+		goto done;
+	rc = audit_write(db, actor, "delete", "contact", id, snap, err);
+done:
+	json_decref(snap);
+	contact_rec_free(&r);
+	return db_end(db, rc, err);
+}
+
+int contact_restore(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	ContactRec r;
+	json_t *ch = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	contact_rec_init(&r);
+	if ((rc = contact_rec_find(db, actor, id, 1, &r, err)))
+		goto done;
+	if (!r.s[S_DELETED]) {
+		rc = err_set(err, ERR_CONFLICT, "id", "contact #%lld is not in the trash",
+			     (long long)id);
+		goto done;
+	}
+	ch = json_pack("{s[sn]}", "deleted_at", r.s[S_DELETED]);
+	if ((rc = set_deleted(db, id, NULL, err)) == KITH_OK &&
+	    (rc = rec_refresh(db, actor, &r, NULL, err)) == KITH_OK)
+		rc = audit_write(db, actor, "restore", "contact", id, ch, err);
+done:
+	json_decref(ch);
+	contact_rec_free(&r);
+	return db_end(db, rc, err);
+}
+
+int contact_purge(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	static const char sql[] = "DELETE FROM contact WHERE id = ?";
+	ContactRec r;
+	json_t *snap = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	contact_rec_init(&r);
+	if ((rc = contact_rec_find(db, actor, id, 1, &r, err)))
+		goto done;
+	if (!r.s[S_DELETED]) {
+		rc = err_set(err, ERR_CONFLICT, "id",
+			     "contact #%lld is not in the trash; move it to the trash first",
+			     (long long)id);
+		goto done;
+	}
+	if (!access_is_admin(actor)) {
+		rc = err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may purge contacts");
+		goto done;
+	}
+	/* The audit entry keeps the snapshot: the only copy after the purge. */
+	if ((rc = contact_rec_json(db, actor, &r, 1, &snap, err)) ||
+	    (rc = field_values_delete(db, "contact", id, err)) ||
+	    (rc = exec_id(db, sql, id, err)) || (rc = search_remove(db, "contact", id, err)))
+		goto done;
+	rc = audit_write(db, actor, "purge", "contact", id, snap, err);
+done:
+	json_decref(snap);
+	contact_rec_free(&r);
+	return db_end(db, rc, err);
+}
+
+/* ---- merge and tags ---- */
+
+/* Folded key of a tag name, as tag.c compares them. */
+static void tag_key(Buf *key, const char *name)
+{
+	Buf t;
+	buf_init(&t, 0);
+	text_trim(&t, name);
+	text_fold(key, buf_str(&t));
+	buf_free(&t);
+}
+
+/* Position of name in the tag array tags (compared folded), -1 if absent. */
+static int tag_index(const json_t *tags, const char *name)
+{
+	Buf want, have;
+	json_t *t;
+	size_t i;
+	int found = -1;
+	buf_init(&want, 0);
+	buf_init(&have, 0);
+	tag_key(&want, name);
+	json_array_foreach(tags, i, t)
+	{
+		buf_reset(&have);
+		tag_key(&have, json_string_value(t));
+		if (strcmp(buf_str(&want), buf_str(&have)) == 0) {
+			found = (int)i;
+			break;
+		}
+	}
+	buf_free(&want);
+	buf_free(&have);
+	return found;
+}
+
+/* Append other's entries that keep lacks; ERR_INVALID past max. */
+static int unite_entries(json_t *keep, const json_t *other, unsigned max, const char *key, Err *err)
+{
+	json_t *e;
+	size_t i;
+	json_array_foreach(other, i, e)
+	{
+		if (find_norm(keep, json_string_value(json_object_get(e, "norm"))) >= 0)
+			continue;
+		if (json_array_size(keep) >= max)
+			return err_set(err, ERR_INVALID, key,
+				       "the merged contact would have more than %u %s", max, key);
+		json_array_append(keep, e);
+	}
+	return KITH_OK;
+}
+
+/* keep's empty fields take other's values; lists are united; notes are
+ * appended. The address moves as a whole so parts of two addresses never
+ * mix. */
+static int merge_into(ContactRec *keep, const ContactRec *other, Err *err)
+{
+	static const int fill[] = {S_FIRST,    S_LAST, S_TITLE,	 S_WEBSITE,
+				   S_BIRTHDAY, S_TEMP, S_SOURCE, S_CONSENT};
+	json_t *t;
+	size_t i;
+	for (i = 0; i < sizeof fill / sizeof fill[0]; i++)
+		if (blank(keep->s[fill[i]]) && !blank(other->s[fill[i]]))
+			contact_rec_set(keep, fill[i], other->s[fill[i]]);
+	int has_address = 0;
+	for (i = 0; i < N_ADDRESS_KEYS; i++)
+		has_address |= !blank(keep->s[address_keys[i].idx]);
+	for (i = 0; i < N_ADDRESS_KEYS && !has_address; i++)
+		contact_rec_set(keep, address_keys[i].idx, other->s[address_keys[i].idx]);
+	keep->company_id = keep->company_id ? keep->company_id : other->company_id;
+	keep->owner_id = keep->owner_id ? keep->owner_id : other->owner_id;
+	if (!blank(other->s[S_NOTES])) {
+		Buf notes;
+		buf_init(&notes, 0);
+		if (!blank(keep->s[S_NOTES]))
+			buf_addf(&notes, "%s\n\n", keep->s[S_NOTES]);
+		buf_adds(&notes, other->s[S_NOTES]);
+		int too_long = notes.len > KITH_MAX_TEXT;
+		if (!too_long)
+			contact_rec_set(keep, S_NOTES, buf_str(&notes));
+		buf_free(&notes);
+		if (too_long)
+			return err_set(err, ERR_INVALID, "notes",
+				       "the merged notes would be longer than %u bytes",
+				       KITH_MAX_TEXT);
+	}
+	int rc = unite_entries(keep->emails, other->emails, KITH_MAX_EMAILS, "emails", err);
+	if (rc || (rc = unite_entries(keep->phones, other->phones, KITH_MAX_PHONES, "phones", err)))
+		return rc;
+	json_array_foreach(other->tags, i, t)
+	{
+		if (tag_index(keep->tags, json_string_value(t)) >= 0)
+			continue;
+		if (json_array_size(keep->tags) >= KITH_MAX_TAGS)
+			return err_set(err, ERR_INVALID, "tags",
+				       "the merged contact would have more than %u tags",
+				       KITH_MAX_TAGS);
+		json_array_append(keep->tags, t);
+	}
+	rec_derive(keep);
+	return keep->oom ? err_set(err, ERR_INTERNAL, NULL, "out of memory") : KITH_OK;
+}
+
+static int merge_audit(Db *db, const Actor *actor, const ContactRec *keep, const ContactRec *other,
+		       const json_t *before, const json_t *after, Err *err)
+{
+	json_t *diff = audit_diff(before, after);
+	json_t *a = json_pack("{sI so}", "merged_from", (json_int_t)other->id, "changes", diff);
+	json_t *b = json_pack("{sI ss}", "merged_into", (json_int_t)keep->id, "keeper",
+			      keep->s[S_DISPLAY] ? keep->s[S_DISPLAY] : "");
+	int rc = audit_write(db, actor, "merge", "contact", keep->id, a, err);
+	if (rc == KITH_OK)
+		rc = audit_write(db, actor, "merge", "contact", other->id, b, err);
+	json_decref(a);
+	json_decref(b);
+	return rc;
+}
+
+int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_t **out, Err *err)
+{
+	ContactRec k, o;
+	json_t *before = NULL, *after = NULL;
+	char now[21];
+	if (keep == other)
+		return err_set(err, ERR_INVALID, "other_id", "cannot merge a contact with itself");
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	contact_rec_init(&k);
+	contact_rec_init(&o);
+	time_now_iso(now);
+	if ((rc = contact_rec_find(db, actor, keep, 0, &k, err)) ||
+	    (rc = contact_rec_find(db, actor, other, 0, &o, err)) ||
+	    (rc = contact_rec_json(db, actor, &k, 1, &before, err)) ||
+	    (rc = merge_into(&k, &o, err)))
+		goto done;
+	if ((rc = rec_update_row(db, &k, err)) || (rc = write_entries(db, &k, 0, err)) ||
+	    (rc = write_entries(db, &k, 1, err)) || (rc = write_tags(db, &k, err)) ||
+	    (rc = field_values_merge(db, "contact", keep, other, err)) ||
+	    (rc = set_deleted(db, other, now, err)) ||
+	    (rc = search_remove(db, "contact", other, err)) ||
+	    (rc = rec_refresh(db, actor, &k, &after, err)))
+		goto done;
+	rc = merge_audit(db, actor, &k, &o, before, after, err);
+done:
+	rc = db_end(db, rc, err);
+	if (rc == KITH_OK && out)
+		*out = json_incref(after);
+	json_decref(before);
+	json_decref(after);
+	contact_rec_free(&k);
+	contact_rec_free(&o);
+	return rc;
+}
+
+int contact_tag(Db *db, const Actor *actor, int64_t id, const json_t *add, const json_t *remove,
+		json_t **out, Err *err)
+{
+	ContactRec r;
+	json_t *old = NULL, *after = NULL, *ch = NULL, *t;
+	size_t i;
+	int rc = KITH_OK;
+	if ((add && !json_is_null(add) && (rc = tag_check_array(add, "add", err))) ||
+	    (remove && !json_is_null(remove) && (rc = tag_check_array(remove, "remove", err))))
+		return rc;
+	json_array_foreach(add, i, t)
+	{
+		if (json_is_array(remove) && tag_index(remove, json_string_value(t)) >= 0)
+			return err_set(err, ERR_INVALID, "remove",
+				       "tag '%s' is both added and removed", json_string_value(t));
+	}
+	if ((rc = db_begin(db, err)))
+		return rc;
+	contact_rec_init(&r);
+	if ((rc = contact_rec_find(db, actor, id, 0, &r, err)))
+		goto done;
+	old = json_deep_copy(r.tags);
+	json_array_foreach(add, i, t)
+	{
+		if (tag_index(r.tags, json_string_value(t)) < 0)
+			json_array_append(r.tags, t);
+	}
+	json_array_foreach(remove, i, t)
+	{
+		int at = tag_index(r.tags, json_string_value(t));
+		if (at >= 0)
+			json_array_remove(r.tags, (size_t)at);
+	}
+	if (json_array_size(r.tags) > KITH_MAX_TAGS) {
+		rc = err_set(err, ERR_INVALID, "add", "a contact has at most %u tags",
+			     KITH_MAX_TAGS);
+		goto done;
+	}
+	if ((rc = write_tags(db, &r, err)) || (rc = rec_touch(db, id, err)) ||
+	    (rc = rec_refresh(db, actor, &r, &after, err)))
+		goto done;
+	ch = json_pack("{s[OO]}", "tags", old, json_object_get(after, "tags"));
+	rc = audit_write(db, actor, "tag", "contact", id, ch, err);
+done:
+	rc = db_end(db, rc, err);
+	json_decref(ch);
+	if (rc == KITH_OK && out)
+		*out = json_incref(after);
+	json_decref(old);
+	json_decref(after);
+	contact_rec_free(&r);
+	return rc;
+}
+
+/* ---- company links ---- */
+
+/* Ids of the contacts of company_id (live only unless all), into ids. */
+static int company_contacts(Db *db, int64_t company_id, int all, Buf *ids, Err *err)
+{
+	static const char sql[] = "SELECT c.id FROM contact c WHERE c.company_id = ? "
+				  "AND (? OR c.deleted_at IS NULL) ORDER BY c.id";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, company_id);
+	db_bind_int(st, 2, all);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		buf_add(ids, &id, sizeof id);
+	}
+	if (rc == DB_DONE && buf_failed(ids)) {
+		db_reset(st);
+		return err_set(err, ERR_INTERNAL, NULL, "too many contacts to re-index at once");
+	}
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+static int reindex_ids(Db *db, const Buf *ids, Err *err)
+{
+	int rc = KITH_OK;
+	for (size_t off = 0; off + sizeof(int64_t) <= ids->len && rc == KITH_OK;
+	     off += sizeof(int64_t)) {
+		ContactRec r;
+		int64_t id;
+		memcpy(&id, ids->data + off, sizeof id);
+		contact_rec_init(&r);
+		if ((rc = contact_rec_load(db, id, &r, err)) == KITH_OK)
+			rc = rec_index(db, &r, err);
+		contact_rec_free(&r);
+	}
+	return rc;
+}
+
+int contact_reindex_company(Db *db, int64_t company_id, Err *err)
+{
+	Buf ids;
+	buf_init(&ids, 0);
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = company_contacts(db, company_id, 0, &ids, err)) == KITH_OK)
+		rc = reindex_ids(db, &ids, err);
+	buf_free(&ids);
+	return db_end(db, rc, err);
+}
+
+int contact_unlink_company(Db *db, int64_t company_id, Err *err)
+{
+	static const char sql[] = "UPDATE contact SET company_id = NULL, version = version + 1, "
+				  "updated_at = ? WHERE company_id = ?";
+	char now[21];
+	DbStmt *st;
+	Buf ids;
+	buf_init(&ids, 0);
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = company_contacts(db, company_id, 0, &ids, err)) ||
+	    (rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	time_now_iso(now);
+	db_bind_text(st, 1, now);
+	db_bind_int(st, 2, company_id);
+	if ((rc = db_exec_stmt(st, err)) == KITH_OK)
+		rc = reindex_ids(db, &ids, err);
+done:
+	buf_free(&ids);
+	return db_end(db, rc, err);
+}

@@ -1,0 +1,242 @@
+/* contact_api.c - the /api/v1/contacts routes: reads query parameters and
+ * bodies, calls one contact.h function, answers JSON (ETag on every single
+ * contact, Location on create, problems from the domain's Err). No rules
+ * live here. Depends on http/http.h, crm/contact.h, crm/audit.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "base/limits.h"
+#include "crm/audit.h"
+#include "crm/contact.h"
+#include "http/http.h"
+
+/* Answer 422 naming field. */
+static int invalid_or_fail(Req *req, const char *field, const char *msg)
+{
+	Err err = {0};
+	err_set(&err, ERR_INVALID, field, "%s", msg);
+	req_fail(req, &err);
+	return 1;
+}
+
+/* Query parameters each route accepts; any other is 422 naming it. */
+static const char *const list_params[] = {
+    "q",    "tag",   "status", "temperature", "source", "owner_id", "company_id", "updated_since",
+    "sort", "trash", "limit",  "cursor",      NULL};
+static const char *const force_params[] = {"force", NULL};
+static const char *const get_params[] = {"include_deleted", NULL};
+static const char *const history_params[] = {"limit", NULL};
+static const char *const no_params[] = {NULL};
+
+/* Answer 422 (non-zero) when the query has a parameter not in allowed. */
+static int params_or_fail(Req *req, const char *const *allowed)
+{
+	Err err = {0};
+	if (req_query_check(req, allowed, &err) == KITH_OK)
+		return 0;
+	req_fail(req, &err);
+	return 1;
+}
+
+/* ?name=true|false; absent = 0. Non-zero (answered 422) when malformed. */
+static int query_bool_or_fail(Req *req, const char *name, int *out)
+{
+	const char *v = req_query(req, name);
+	*out = 0;
+	if (!v || strcmp(v, "false") == 0)
+		return 0;
+	if (strcmp(v, "true") == 0) {
+		*out = 1;
+		return 0;
+	}
+	return invalid_or_fail(req, name, "must be true or false");
+}
+
+/* ?name=<positive id>; absent = 0. */
+static int query_id_or_fail(Req *req, const char *name, int64_t *out)
+{
+	const char *v = req_query(req, name);
+	char *end = NULL;
+	*out = 0;
+	if (!v)
+		return 0;
+	long long n = *v >= '1' && *v <= '9' && strlen(v) <= 18 ? strtoll(v, &end, 10) : 0;
+	if (!end || *end || n <= 0)
+		return invalid_or_fail(req, name, "must be a positive integer id");
+	*out = n;
+	return 0;
+}
+
+/* Answer 200 (or status) with the contact and its ETag (c is stolen). */
+static int reply_contact(Req *req, int status, json_t *c)
+{
+	req_set_etag(req, json_integer_value(json_object_get(c, "version")));
+	return req_reply(req, status, c);
+}
+
+/* Fetch contact req->id and answer it with status. */
+static int reply_get(Req *req, int status, int include_deleted)
+{
+	Err err = {0};
+	json_t *c = NULL;
+	if (contact_get(req->db, &req->actor, req->id, include_deleted, &c, &err))
+		return req_fail(req, &err);
+	return reply_contact(req, status, c);
+}
+
+int contact_api_list(Req *req)
+{
+	ContactQuery q = {0};
+	Err err = {0};
+	json_t *items = NULL;
+	char *next = NULL;
+	if (params_or_fail(req, list_params))
+		return KITH_OK;
+	if (req_list_params(req, &q.limit, &q.cursor, &err))
+		return req_fail(req, &err);
+	if (query_id_or_fail(req, "owner_id", &q.owner_id) ||
+	    query_id_or_fail(req, "company_id", &q.company_id) ||
+	    query_bool_or_fail(req, "trash", &q.trash))
+		return KITH_OK;
+	q.q = req_query(req, "q");
+	q.tag = req_query(req, "tag");
+	q.status = req_query(req, "status");
+	q.temperature = req_query(req, "temperature");
+	q.source = req_query(req, "source");
+	q.updated_since = req_query(req, "updated_since");
+	q.sort = req_query(req, "sort");
+	if (contact_list(req->db, &req->actor, &q, &items, &next, &err))
+		return req_fail(req, &err);
+	req_reply_list(req, items, next);
+	free(next);
+	return KITH_OK;
+}
+
+int contact_api_create(Req *req)
+{
+	Err err = {0};
+	int64_t id = 0;
+	int force;
+	if (params_or_fail(req, force_params) || query_bool_or_fail(req, "force", &force))
+		return KITH_OK;
+	if (contact_create(req->db, &req->actor, req->body, force ? CONTACT_FORCE : 0, &id, &err))
+		return req_fail(req, &err);
+	req_set_location(req, "/api/v1/contacts/%lld", (long long)id);
+	req->id = id;
+	return reply_get(req, 201, 0);
+}
+
+int contact_api_get(Req *req)
+{
+	int include_deleted;
+	if (params_or_fail(req, get_params) ||
+	    query_bool_or_fail(req, "include_deleted", &include_deleted))
+		return KITH_OK;
+	return reply_get(req, 200, include_deleted);
+}
+
+int contact_api_update(Req *req)
+{
+	Err err = {0};
+	int64_t version;
+	int force;
+	json_t *c = NULL;
+	if (params_or_fail(req, force_params) || req_if_match_or_fail(req, &version) ||
+	    query_bool_or_fail(req, "force", &force))
+		return KITH_OK;
+	/* Versions start at 1; "0" must not mean "any version" here. */
+	if (contact_update(req->db, &req->actor, req->id, req->body, version ? version : -1,
+			   force ? CONTACT_FORCE : 0, &c, &err))
+		return req_fail(req, &err);
+	return reply_contact(req, 200, c);
+}
+
+int contact_api_delete(Req *req)
+{
+	Err err = {0};
+	if (params_or_fail(req, no_params))
+		return KITH_OK;
+	if (contact_delete(req->db, &req->actor, req->id, &err))
+		return req_fail(req, &err);
+	return req_reply(req, 204, NULL);
+}
+
+int contact_api_restore(Req *req)
+{
+	Err err = {0};
+	if (params_or_fail(req, no_params))
+		return KITH_OK;
+	if (contact_restore(req->db, &req->actor, req->id, &err))
+		return req_fail(req, &err);
+	return reply_get(req, 200, 0);
+}
+
+int contact_api_purge(Req *req)
+{
+	Err err = {0};
+	if (params_or_fail(req, no_params))
+		return KITH_OK;
+	if (contact_purge(req->db, &req->actor, req->id, &err))
+		return req_fail(req, &err);
+	return req_reply(req, 204, NULL);
+}
+
+int contact_api_merge(Req *req)
+{
+	static const char *const fields[] = {"other_id", NULL};
+	Err err = {0};
+	int64_t other = 0;
+	int present = 0;
+	json_t *c = NULL;
+	if (params_or_fail(req, no_params))
+		return KITH_OK;
+	if (json_check_fields(req->body, fields, &err) ||
+	    json_get_int(req->body, "other_id", &other, &present, &err))
+		return req_fail(req, &err);
+	if (!present || other <= 0)
+		return invalid_or_fail(req, "other_id",
+				       "the id of the contact to merge into this one is required");
+	if (contact_merge(req->db, &req->actor, req->id, other, &c, &err))
+		return req_fail(req, &err);
+	return reply_contact(req, 200, c);
+}
+
+int contact_api_tag(Req *req)
+{
+	static const char *const fields[] = {"add", "remove", NULL};
+	Err err = {0};
+	json_t *c = NULL;
+	json_t *add = json_object_get(req->body, "add"),
+	       *remove = json_object_get(req->body, "remove");
+	if (params_or_fail(req, no_params))
+		return KITH_OK;
+	if (json_check_fields(req->body, fields, &err))
+		return req_fail(req, &err);
+	if (json_array_size(add) + json_array_size(remove) == 0 && (!add || json_is_array(add)) &&
+	    (!remove || json_is_array(remove)))
+		return invalid_or_fail(req, "add", "give tags to add or remove");
+	if (contact_tag(req->db, &req->actor, req->id, add, remove, &c, &err))
+		return req_fail(req, &err);
+	return reply_contact(req, 200, c);
+}
+
+int contact_api_history(Req *req)
+{
+	Err err = {0};
+	json_t *c = NULL, *items = NULL;
+	int limit;
+	const char *cursor;
+	if (params_or_fail(req, history_params))
+		return KITH_OK; /* history is one page, newest first: no cursor */
+	if (req_list_params(req, &limit, &cursor, &err))
+		return req_fail(req, &err);
+	/* Access: the history of a contact is visible with the contact, trash included. */
+	if (contact_get(req->db, &req->actor, req->id, 1, &c, &err) ||
+	    audit_list(req->db, "contact", req->id, limit, &items, &err)) {
+		json_decref(c);
+		return req_fail(req, &err);
+	}
+	json_decref(c);
+	return req_reply_list(req, items, NULL);
+}

@@ -1,0 +1,672 @@
+/* contact_cli.c - kith contact add|show|list|search|edit|rm|restore|purge|
+ * merge|tag: turns options into the JSON objects contact.h takes and prints
+ * the results as text or JSON. No rules live here: every check is made by
+ * contact.c (and field.c for --field values). Depends on cli/, crm/. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/limits.h"
+#include "base/text.h"
+#include "cli/cli.h"
+#include "crm/audit.h"
+#include "crm/contact.h"
+#include "crm/field.h"
+#include "crm/user.h"
+
+/* Columns of `contact list` / `contact search`. */
+static const char *const list_keys[] = {"id",	  "name",	 "company", "email", "phone",
+					"status", "temperature", "tags",    NULL};
+static const char *const list_heads[] = {"ID",	   "NAME", "COMPANY", "EMAIL", "PHONE",
+					 "STATUS", "TEMP", "TAGS",    NULL};
+
+/* Options of add/edit that map to one top-level string key. */
+static const struct {
+	const char *opt, *key;
+} text_opts[] = {
+    {"--first", "first_name"},	   {"--last", "last_name"},	     {"--title", "job_title"},
+    {"--status", "status"},	   {"--temperature", "temperature"}, {"--source", "source"},
+    {"--birthday", "birthday"},	   {"--website", "website"},	     {"--notes", "notes"},
+    {"--consent", "consent_note"},
+};
+/* Address options and the parts they set. */
+static const struct {
+	const char *opt, *key;
+} address_opts[] = {
+    {"--street", "street"},	      {"--city", "city"},	{"--region", "region"},
+    {"--postal-code", "postal_code"}, {"--country", "country"},
+};
+enum { N_TEXT_OPTS = sizeof text_opts / sizeof text_opts[0] };
+enum { N_ADDRESS_OPTS = sizeof address_opts / sizeof address_opts[0] };
+
+/* Print an input error naming field and return EXIT_REJECTED. */
+static int reject(Cli *cli, const char *field, const char *msg)
+{
+	Err err = {0};
+	err_set(&err, ERR_INVALID, field, "%s", msg);
+	return cli_fail(cli, &err);
+}
+
+/* Set key of obj to the string s; argv may hold bytes that are not UTF-8,
+ * which jansson refuses. */
+static int put_str(Cli *cli, json_t *obj, const char *key, const char *s)
+{
+	json_t *v = json_string(s);
+	if (!v)
+		return reject(cli, key, "must be valid UTF-8 text");
+	json_object_set_new(obj, key, v);
+	return 0;
+}
+
+/* Append the string s to arr (field names it in errors). */
+static int push_str(Cli *cli, json_t *arr, const char *field, const char *s)
+{
+	json_t *v = json_string(s);
+	if (!v)
+		return reject(cli, field, "must be valid UTF-8 text");
+	json_array_append_new(arr, v);
+	return 0;
+}
+
+/* "[LABEL:]VALUE": a label is the part before the first ':' when it holds
+ * no '@' (emails) and is not empty. */
+static int put_entry(Cli *cli, json_t *arr, const char *field, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	json_t *o = json_object();
+	int rc;
+	if (colon && colon > arg && !memchr(arg, '@', (size_t)(colon - arg))) {
+		char *label = strndup(arg, (size_t)(colon - arg));
+		rc = label ? put_str(cli, o, "label", label) : reject(cli, field, "out of memory");
+		free(label);
+		if (rc == 0)
+			rc = put_str(cli, o, "value", colon + 1);
+	} else {
+		rc = put_str(cli, o, "value", arg);
+	}
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	json_array_append_new(arr, o);
+	return 0;
+}
+
+/* Read a repeated option into an array under key (only when given). */
+static int read_list(Cli *cli, json_t *in, const char *opt, const char *key, int entries)
+{
+	const char *v;
+	json_t *arr = NULL;
+	int rc = 0;
+	while (rc == 0 && (v = cli_opt(cli, opt))) {
+		if (!arr)
+			arr = json_array();
+		rc = entries ? put_entry(cli, arr, key, v) : push_str(cli, arr, key, v);
+	}
+	if (arr && rc == 0)
+		json_object_set_new(in, key, json_incref(arr));
+	json_decref(arr);
+	return rc;
+}
+
+/* --owner EMAIL -> owner_id; --company ID -> company_id. */
+static int read_refs(Cli *cli, json_t *in)
+{
+	const char *owner = cli_opt(cli, "--owner"), *company = cli_opt(cli, "--company");
+	Err err = {0};
+	if (owner) {
+		Actor a;
+		if (user_actor_by_email(cli->db, owner, &a, &err)) {
+			snprintf(err.field, sizeof err.field, "owner");
+			return cli_fail(cli, &err);
+		}
+		json_object_set_new(in, "owner_id", json_integer(a.user_id));
+	}
+	if (company) {
+		int64_t id;
+		if (cli_id_or_fail(cli, company, "--company", &id))
+			return EXIT_USAGE;
+		json_object_set_new(in, "company_id", json_integer(id));
+	}
+	return 0;
+}
+
+/* --field KEY=VALUE: the text converted by the field's type (field.h). */
+static int read_fields(Cli *cli, json_t *in)
+{
+	const char *arg;
+	json_t *custom = NULL;
+	int rc = 0;
+	while (rc == 0 && (arg = cli_opt(cli, "--field"))) {
+		const char *eq = strchr(arg, '=');
+		Err err = {0};
+		json_t *v = NULL;
+		if (!eq || eq == arg) {
+			rc = cli_usage_fail(cli, "--field: expected KEY=VALUE, got '%s'", arg);
+			break;
+		}
+		char *key = strndup(arg, (size_t)(eq - arg));
+		if (!key || field_value_from_text(cli->db, "contact", key, eq + 1, &v, &err)) {
+			rc = key ? cli_fail(cli, &err) : reject(cli, "custom", "out of memory");
+		} else {
+			if (!custom)
+				custom = json_object();
+			json_object_set_new(custom, key, v);
+		}
+		free(key);
+	}
+	if (custom && rc == 0)
+		json_object_set_new(in, "custom", json_incref(custom));
+	json_decref(custom);
+	return rc;
+}
+
+/* Other option names --clear accepts, and their keys. */
+static const struct {
+	const char *name, *key;
+} clear_aliases[] = {
+    {"company", "company_id"}, {"owner", "owner_id"}, {"email", "emails"},
+    {"phone", "phones"},       {"tag", "tags"},
+};
+
+/* --clear FIELD: a writable key, an address part or custom.KEY set to null.
+ * An option name works too: "title" and "job-title" both clear job_title. */
+static int read_clears(Cli *cli, json_t *in)
+{
+	const char *arg;
+	while ((arg = cli_opt(cli, "--clear"))) {
+		char key[64], opt[72];
+		int part = 0;
+		snprintf(key, sizeof key, "%s", arg);
+		for (char *p = key; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		snprintf(opt, sizeof opt, "--%s", arg);
+		for (int i = 0; i < N_TEXT_OPTS; i++)
+			if (strcmp(text_opts[i].opt, opt) == 0)
+				snprintf(key, sizeof key, "%s", text_opts[i].key);
+		for (size_t i = 0; i < sizeof clear_aliases / sizeof clear_aliases[0]; i++)
+			if (strcmp(clear_aliases[i].name, key) == 0)
+				snprintf(key, sizeof key, "%s", clear_aliases[i].key);
+		for (int i = 0; i < N_ADDRESS_OPTS && !part; i++)
+			part = strcmp(address_opts[i].key, key) == 0;
+		json_t *target = in;
+		if (strncmp(key, "custom.", 7) == 0 && key[7]) {
+			target = json_object_get(in, "custom");
+			if (!json_is_object(target))
+				json_object_set_new(in, "custom", target = json_object());
+			memmove(key, key + 7, strlen(key + 7) + 1);
+		} else if (part) {
+			target = json_object_get(in, "address");
+			if (!json_is_object(target))
+				json_object_set_new(in, "address", target = json_object());
+		}
+		if (json_object_set_new(target, key, json_null()))
+			return reject(cli, "clear", "must name a field, like city or job_title");
+	}
+	return 0;
+}
+
+/* Turn the options of add/edit into a contact input object. Returns an exit
+ * code (0 = read). */
+static int read_input(Cli *cli, json_t *in, int editing)
+{
+	int rc = 0;
+	for (int i = 0; i < N_TEXT_OPTS && rc == 0; i++) {
+		const char *v = cli_opt(cli, text_opts[i].opt);
+		if (v)
+			rc = put_str(cli, in, text_opts[i].key, v);
+	}
+	json_t *address = json_object();
+	for (int i = 0; i < N_ADDRESS_OPTS && rc == 0; i++) {
+		const char *v = cli_opt(cli, address_opts[i].opt);
+		if (v)
+			rc = put_str(cli, address, address_opts[i].key, v);
+	}
+	if (json_object_size(address))
+		json_object_set(in, "address", address);
+	json_decref(address);
+	if (rc || (rc = read_list(cli, in, "--email", "emails", 1)) ||
+	    (rc = read_list(cli, in, "--phone", "phones", 1)) ||
+	    (rc = read_list(cli, in, "--tag", "tags", 0)) || (rc = read_refs(cli, in)) ||
+	    (rc = read_fields(cli, in)))
+		return rc;
+	return editing ? read_clears(cli, in) : 0;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+int contact_cli_add(Cli *cli)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = json_object(), *c = NULL;
+	int force = cli_flag(cli, "--force");
+	int rc = read_input(cli, in, 0);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		goto done;
+	if (contact_create(cli->db, &cli->actor, in, force ? CONTACT_FORCE : 0, &id, &err) ||
+	    contact_get(cli->db, &cli->actor, id, 0, &c, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json)
+		cli_print_json(cli, c);
+	else
+		fprintf(cli->out, "added contact #%lld %s\n", (long long)id,
+			str(c, "display_name"));
+done:
+	json_decref(in);
+	json_decref(c);
+	return rc;
+}
+
+int contact_cli_edit(Cli *cli)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *in = json_object(), *c = NULL;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	int force = cli_flag(cli, "--force");
+	if (rc || (rc = read_input(cli, in, 1)) || (rc = cli_finish_or_fail(cli)))
+		goto done;
+	if (json_object_size(in) == 0) {
+		rc = cli_usage_fail(cli, "nothing to change; give at least one option");
+		goto done;
+	}
+	if (contact_update(cli->db, &cli->actor, id, in, 0, force ? CONTACT_FORCE : 0, &c, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json)
+		cli_print_json(cli, c);
+	else
+		fprintf(cli->out, "updated contact #%lld %s\n", (long long)id,
+			str(c, "display_name"));
+done:
+	json_decref(in);
+	json_decref(c);
+	return rc;
+}
+
+/* "label: value, label: value" of an emails/phones array. */
+static void entries_text(Buf *b, const json_t *list)
+{
+	json_t *e;
+	size_t i;
+	json_array_foreach(list, i, e)
+	{
+		buf_addf(b, "%s%s (%s)", i ? ", " : "", str(e, "value"), str(e, "label"));
+	}
+}
+
+/* "street, postal_code city, region, country" without the empty parts. */
+static void address_text(Buf *b, const json_t *a)
+{
+	const char *parts[] = {str(a, "street"), "", str(a, "region"), str(a, "country")};
+	Buf town;
+	buf_init(&town, 0);
+	buf_addf(&town, "%s%s%s", str(a, "postal_code"),
+		 *str(a, "postal_code") && *str(a, "city") ? " " : "", str(a, "city"));
+	parts[1] = buf_str(&town);
+	for (int i = 0, n = 0; i < 4; i++)
+		if (*parts[i])
+			buf_addf(b, "%s%s", n++ ? ", " : "", parts[i]);
+	buf_free(&town);
+}
+
+static void put_line(json_t *rec, const char *key, Buf *b)
+{
+	if (b->len)
+		json_object_set_new(rec, key, json_string(buf_str(b)));
+	buf_reset(b);
+}
+
+/* The record view of `contact show`: one line per non-empty value. */
+static json_t *show_record(Cli *cli, const json_t *c)
+{
+	static const char *const plain[] = {"job_title",   "website", "birthday", "status",
+					    "temperature", "source",  NULL};
+	static const char *const trailer[] = {"notes",	    "consent_note", "version", "created_at",
+					      "updated_at", "deleted_at",   NULL};
+	json_t *rec = json_object(), *v, *company = json_object_get(c, "company");
+	const char *key;
+	Buf b;
+	buf_init(&b, 0);
+	buf_addf(&b, "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+	put_line(rec, "id", &b);
+	buf_adds(&b, str(c, "display_name"));
+	put_line(rec, "name", &b);
+	for (const char *const *k = plain; *k; k++)
+		if (*str(c, *k))
+			json_object_set(rec, *k, json_object_get(c, *k));
+	if (json_is_object(company))
+		buf_addf(&b, "%s (#%lld)", str(company, "name"),
+			 (long long)json_integer_value(json_object_get(company, "id")));
+	put_line(rec, "company", &b);
+	entries_text(&b, json_object_get(c, "emails"));
+	put_line(rec, "emails", &b);
+	entries_text(&b, json_object_get(c, "phones"));
+	put_line(rec, "phones", &b);
+	address_text(&b, json_object_get(c, "address"));
+	put_line(rec, "address", &b);
+	json_t *owner = NULL, *owner_id = json_object_get(c, "owner_id");
+	Err err = {0};
+	if (json_is_integer(owner_id) &&
+	    user_get(cli->db, json_integer_value(owner_id), &owner, &err) == KITH_OK)
+		buf_addf(&b, "%s <%s>", str(owner, "name"), str(owner, "email"));
+	json_decref(owner);
+	put_line(rec, "owner", &b);
+	if (json_array_size(json_object_get(c, "tags")))
+		json_object_set(rec, "tags", json_object_get(c, "tags"));
+	json_object_foreach(json_object_get(c, "custom"), key, v)
+	{
+		char k[80];
+		snprintf(k, sizeof k, "custom.%s", key);
+		if (json_is_object(v) && json_is_string(json_object_get(v, "amount"))) {
+			buf_addf(&b, "%s %s", str(v, "amount"), str(v, "currency")); /* money */
+			put_line(rec, k, &b);
+		} else {
+			json_object_set(rec, k, v);
+		}
+	}
+	for (const char *const *k = trailer; *k; k++)
+		if (!json_is_null(json_object_get(c, *k)) && json_object_get(c, *k))
+			json_object_set(rec, *k, json_object_get(c, *k));
+	buf_free(&b);
+	return rec;
+}
+
+static const char *const history_keys[] = {"at", "user", "action", "changes", NULL};
+static const char *const history_heads[] = {"AT", "USER", "ACTION", "CHANGES", NULL};
+
+/* Table rows of audit entries: who by email ("system" for the local CLI),
+ * and which keys changed ("snapshot" for a whole record). */
+static json_t *history_rows(Cli *cli, const json_t *history)
+{
+	json_t *rows = json_array(), *e;
+	size_t i;
+	json_array_foreach(history, i, e)
+	{
+		json_t *ch = json_object_get(e, "changes"), *u = NULL, *v;
+		const char *key;
+		Err err = {0};
+		Buf keys, who;
+		buf_init(&keys, 0);
+		buf_init(&who, 0);
+		if (json_object_get(ch, "display_name") && json_object_get(ch, "id"))
+			buf_adds(&keys, "snapshot");
+		else
+			json_object_foreach(ch, key, v)
+			{
+				buf_addf(&keys, "%s%s", keys.len ? ", " : "", key);
+			}
+		json_t *uid = json_object_get(e, "user_id");
+		if (json_is_integer(uid) &&
+		    user_get(cli->db, json_integer_value(uid), &u, &err) == 0)
+			buf_adds(&who, str(u, "email"));
+		else
+			buf_adds(&who, json_is_integer(uid) ? "?" : "system");
+		json_decref(u);
+		json_array_append_new(
+		    rows, json_pack("{sO ss sO ss}", "at", json_object_get(e, "at"), "user",
+				    buf_str(&who), "action", json_object_get(e, "action"),
+				    "changes", buf_str(&keys)));
+		buf_free(&keys);
+		buf_free(&who);
+	}
+	return rows;
+}
+
+int contact_cli_show(Cli *cli)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *c = NULL, *history = NULL;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	int with_history = cli_flag(cli, "--history"), trash = cli_flag(cli, "--trash");
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (contact_get(cli->db, &cli->actor, id, trash, &c, &err) ||
+	    (with_history && audit_list(cli->db, "contact", id, KITH_LIST_MAX, &history, &err))) {
+		json_decref(c);
+		return cli_fail(cli, &err);
+	}
+	if (cli->json) {
+		if (history)
+			json_object_set(c, "history", history);
+		cli_print_json(cli, c);
+	} else {
+		json_t *rec = show_record(cli, c);
+		cli_print_record(cli, rec, NULL);
+		json_decref(rec);
+		if (history) {
+			json_t *rows = history_rows(cli, history);
+			fputs("\nhistory:\n", cli->out);
+			cli_print_table(cli, rows, history_keys, history_heads);
+			json_decref(rows);
+		}
+	}
+	json_decref(c);
+	json_decref(history);
+	return EXIT_OK;
+}
+
+/* Filters of list/search into q. Strings point into argv. */
+static int read_query(Cli *cli, ContactQuery *q)
+{
+	const char *owner = cli_opt(cli, "--owner"), *company = cli_opt(cli, "--company");
+	const char *limit = cli_opt(cli, "--limit");
+	Err err = {0};
+	q->tag = cli_opt(cli, "--tag");
+	q->status = cli_opt(cli, "--status");
+	q->temperature = cli_opt(cli, "--temperature");
+	q->source = cli_opt(cli, "--source");
+	q->updated_since = cli_opt(cli, "--updated-since");
+	q->sort = cli_opt(cli, "--sort");
+	q->cursor = cli_opt(cli, "--cursor");
+	q->trash = cli_flag(cli, "--trash");
+	if (owner) {
+		Actor a;
+		if (user_actor_by_email(cli->db, owner, &a, &err)) {
+			snprintf(err.field, sizeof err.field, "owner");
+			return cli_fail(cli, &err);
+		}
+		q->owner_id = a.user_id;
+	}
+	if (company && cli_id_or_fail(cli, company, "--company", &q->company_id))
+		return EXIT_USAGE;
+	if (limit) {
+		int64_t n;
+		if (cli_id_or_fail(cli, limit, "--limit", &n))
+			return EXIT_USAGE;
+		q->limit = n > KITH_LIST_MAX ? KITH_LIST_MAX + 1 : (int)n;
+	}
+	return 0;
+}
+
+/* One table row of a list item: first email and phone, company name. */
+static json_t *list_row(const json_t *c)
+{
+	json_t *company = json_object_get(c, "company");
+	json_t *email = json_array_get(json_object_get(c, "emails"), 0);
+	json_t *phone = json_array_get(json_object_get(c, "phones"), 0);
+	return json_pack(
+	    "{sO ss so so so sO sO sO}", "id", json_object_get(c, "id"), "name",
+	    str(c, "display_name"), "company",
+	    json_is_object(company) ? json_incref(json_object_get(company, "name")) : json_null(),
+	    "email", email ? json_incref(json_object_get(email, "value")) : json_null(), "phone",
+	    phone ? json_incref(json_object_get(phone, "value")) : json_null(), "status",
+	    json_object_get(c, "status"), "temperature", json_object_get(c, "temperature"), "tags",
+	    json_object_get(c, "tags"));
+}
+
+static int run_list(Cli *cli, const ContactQuery *q)
+{
+	Err err = {0};
+	json_t *items = NULL;
+	char *next = NULL;
+	if (contact_list(cli->db, &cli->actor, q, &items, &next, &err))
+		return cli_fail(cli, &err);
+	if (cli->json) {
+		json_t *page = json_pack("{sO so}", "items", items, "next",
+					 next ? json_string(next) : json_null());
+		cli_print_json(cli, page);
+		json_decref(page);
+	} else {
+		json_t *rows = json_array(), *c;
+		size_t i;
+		json_array_foreach(items, i, c)
+		{
+			json_array_append_new(rows, list_row(c));
+		}
+		cli_print_table(cli, rows, list_keys, list_heads);
+		json_decref(rows);
+		if (next && isatty(STDOUT_FILENO))
+			fprintf(stderr, "next: %s\n", next);
+	}
+	json_decref(items);
+	free(next);
+	return EXIT_OK;
+}
+
+int contact_cli_list(Cli *cli)
+{
+	ContactQuery q = {0};
+	int rc = read_query(cli, &q);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	return run_list(cli, &q);
+}
+
+int contact_cli_search(Cli *cli)
+{
+	ContactQuery q = {0};
+	Buf words;
+	const char *w;
+	int rc = read_query(cli, &q);
+	if (rc)
+		return rc;
+	buf_init(&words, KITH_MAX_URL);
+	while ((w = cli_arg(cli)))
+		buf_addf(&words, "%s%s", words.len ? " " : "", w);
+	if ((rc = cli_finish_or_fail(cli)) == 0) {
+		if (words.len == 0)
+			rc = cli_usage_fail(cli, "QUERY: missing");
+		else if (buf_failed(&words))
+			rc = reject(cli, "q", "the query is too long");
+	}
+	if (rc == 0) {
+		q.q = buf_str(&words);
+		rc = run_list(cli, &q);
+	}
+	buf_free(&words);
+	return rc;
+}
+
+/* rm, restore and purge: ID, then one domain call. */
+static int trash_op(Cli *cli, int (*op)(Db *, const Actor *, int64_t, Err *), const char *done)
+{
+	Err err = {0};
+	int64_t id;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (op(cli->db, &cli->actor, id, &err))
+		return cli_fail(cli, &err);
+	if (cli->json) {
+		json_t *o = json_pack("{sI ss}", "id", (json_int_t)id, "result", done);
+		cli_print_json(cli, o);
+		json_decref(o);
+	} else {
+		fprintf(cli->out, "contact #%lld %s\n", (long long)id, done);
+	}
+	return EXIT_OK;
+}
+
+int contact_cli_rm(Cli *cli)
+{
+	return trash_op(cli, contact_delete, "moved to the trash");
+}
+
+int contact_cli_restore(Cli *cli)
+{
+	return trash_op(cli, contact_restore, "restored");
+}
+
+int contact_cli_purge(Cli *cli)
+{
+	return trash_op(cli, contact_purge, "purged");
+}
+
+int contact_cli_merge(Cli *cli)
+{
+	Err err = {0};
+	int64_t keep, other;
+	json_t *c = NULL;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "KEEP", &keep);
+	if (rc || (rc = cli_id_or_fail(cli, cli_arg(cli), "OTHER", &other)) ||
+	    (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (contact_merge(cli->db, &cli->actor, keep, other, &c, &err))
+		return cli_fail(cli, &err);
+	if (cli->json)
+		cli_print_json(cli, c);
+	else
+		fprintf(cli->out, "merged contact #%lld into #%lld %s\n", (long long)other,
+			(long long)keep, str(c, "display_name"));
+	json_decref(c);
+	return EXIT_OK;
+}
+
+int contact_cli_tag(Cli *cli)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *add = json_array(), *remove = json_array(), *c = NULL;
+	const char *v;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	while (rc == 0 && (v = cli_opt(cli, "--add")))
+		rc = push_str(cli, add, "add", v);
+	while (rc == 0 && (v = cli_opt(cli, "--remove")))
+		rc = push_str(cli, remove, "remove", v);
+	while (rc == 0 && (v = cli_arg(cli)))
+		rc = *v == '-' ? push_str(cli, remove, "remove", v + 1)
+			       : push_str(cli, add, "add", *v == '+' ? v + 1 : v);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		goto done;
+	if (json_array_size(add) + json_array_size(remove) == 0) {
+		rc = cli_usage_fail(cli, "give tags to add (+TAG) or remove (-TAG)");
+		goto done;
+	}
+	if (contact_tag(cli->db, &cli->actor, id, add, remove, &c, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json) {
+		cli_print_json(cli, c);
+	} else {
+		Buf b;
+		buf_init(&b, 0);
+		json_t *t;
+		size_t i;
+		json_array_foreach(json_object_get(c, "tags"), i, t)
+		{
+			buf_addf(&b, "%s%s", i ? ", " : "", json_string_value(t));
+		}
+		fprintf(cli->out, "contact #%lld tags: %s\n", (long long)id,
+			b.len ? buf_str(&b) : "(none)");
+		buf_free(&b);
+	}
+done:
+	json_decref(add);
+	json_decref(remove);
+	json_decref(c);
+	return rc;
+}

@@ -1,0 +1,388 @@
+/* contact_list.c - contact_list() of contact.h: pages of contacts with
+ * filters, keyset cursors and full-text search. Part of the contact module
+ * (shares contact_rec.h with contact.c). Depends on base/, store/,
+ * crm/{access, contact_rec, tag}.
+ *
+ * The SQL is a fixed set of complete literal statements (db_prepare caches
+ * by the literal's address): every filter is written `(? IS NULL OR ...)`
+ * so one statement covers every combination, and a few variants exist only
+ * where they change the plan. Plans, checked with EXPLAIN QUERY PLAN on 1M
+ * contacts:
+ *   live, any scope     walk contact_sort / contact_updated / the rowid
+ *   live, one company   seek contact_company, sort that company's few rows
+ *   live, one owner     walk contact_owner_sort / contact_owner_updated /
+ *                       contact_owner (members, and ?owner_id=)
+ *   trash               walk the partial trash indexes (004_contact_lists)
+ *   search              FTS5 drives in rowid order; no sort, no table scan
+ * Each sort has a first-page statement and an after-cursor statement, so
+ * the keyset range is an index bound instead of an OR the planner cannot
+ * use. */
+#include "crm/contact.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/cursor.h"
+#include "base/date.h"
+#include "base/limits.h"
+#include "crm/contact_rec.h"
+#include "crm/tag.h"
+#include "store/search.h"
+
+/* Filters every statement binds, in list_bind_filters order. */
+#define LIST_FILTERS                                                                               \
+	" AND (? OR c.owner_id = ?)"                                                               \
+	" AND (? IS NULL OR c.status = ?)"                                                         \
+	" AND (? IS NULL OR c.temperature = ?)"                                                    \
+	" AND (? IS NULL OR c.source = ?)"                                                         \
+	" AND (? IS NULL OR c.owner_id = ?)"                                                       \
+	" AND (? IS NULL OR c.updated_at >= ?)"                                                    \
+	" AND (? IS NULL OR EXISTS (SELECT 1 FROM contact_tag ct "                                 \
+	"WHERE ct.contact_id = c.id AND ct.tag_id = ?))"
+#define LIVE "c.deleted_at IS NULL"
+#define TRASH "c.deleted_at IS NOT NULL"
+/* Scopes: the company filter as a filter, or as the equality that drives
+ * the query from an index; the owner equality likewise. */
+#define ANY_SCOPE " AND (? IS NULL OR c.company_id = ?)"
+#define COMPANY_SCOPE " AND c.company_id = ?"
+#define OWNER_SCOPE ANY_SCOPE " AND c.owner_id = ?"
+#define LIST_SQL(state, scope, after, order)                                                       \
+	"SELECT " CONTACT_LIST_COLS " FROM contact c WHERE " state LIST_FILTERS scope after        \
+	" ORDER BY " order " LIMIT ?"
+#define PAGES(state, scope, after, order)                                                          \
+	{                                                                                          \
+		LIST_SQL(state, scope, "", order), LIST_SQL(state, scope, after, order)            \
+	}
+#define SCOPES(state, after, order)                                                                \
+	{                                                                                          \
+		PAGES(state, ANY_SCOPE, after, order), PAGES(state, COMPANY_SCOPE, after, order),  \
+		    PAGES(state, OWNER_SCOPE, after, order)                                        \
+	}
+#define SORT_SQL(after, order)                                                                     \
+	{                                                                                          \
+		SCOPES(LIVE, after, order), SCOPES(TRASH, after, order)                            \
+	}
+
+enum { SCOPE_ANY, SCOPE_COMPANY, SCOPE_OWNER, N_SCOPES };
+enum { KEY_ID, KEY_SORT, KEY_UPDATED }; /* the column after the id in a cursor */
+
+typedef struct SortDef {
+	const char *name;		 /* value of ?sort= */
+	int key;			 /* KEY_* */
+	const char *sql[2][N_SCOPES][2]; /* [trash][SCOPE_*][after a cursor] */
+} SortDef;
+
+static const SortDef sorts[] = {
+    {"name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) > (?, ?)", "c.sort_key, c.id")},
+    {"-name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) < (?, ?)", "c.sort_key DESC, c.id DESC")},
+    {"created", KEY_ID, SORT_SQL(" AND c.id > ?", "c.id")},
+    {"-created", KEY_ID, SORT_SQL(" AND c.id < ?", "c.id DESC")},
+    {"updated", KEY_UPDATED, SORT_SQL(" AND (c.updated_at, c.id) > (?, ?)", "c.updated_at, c.id")},
+    {"-updated", KEY_UPDATED,
+     SORT_SQL(" AND (c.updated_at, c.id) < (?, ?)", "c.updated_at DESC, c.id DESC")},
+};
+enum { N_SORTS = sizeof sorts / sizeof sorts[0] };
+
+/* Search: the FTS join drives the query in rowid order, so neither is the
+ * contact table scanned nor are all matches sorted. The keyset condition
+ * and ORDER BY name s.rowid (= c.id): only then does SQLite hand both to
+ * FTS5 instead of sorting in a temporary B-tree. The join and MATCH are
+ * search_sql_join("contact") and search_sql_cond("contact") written out,
+ * because db_prepare needs one literal (list_statement asserts they agree).
+ * Trashed contacts have no search document, so search is live only. */
+static const char search_sql[] =
+    "SELECT " CONTACT_LIST_COLS " FROM contact c JOIN contact_fts s ON s.rowid = c.id "
+    "WHERE s.contact_fts MATCH ? AND s.rowid > ? AND " LIVE LIST_FILTERS ANY_SCOPE
+    " ORDER BY s.rowid LIMIT ?";
+
+/* A query checked and resolved into bindable values. */
+typedef struct ListPlan {
+	const SortDef *sort; /* NULL for a search */
+	int scope;	     /* SCOPE_* */
+	int64_t owner;	     /* owner for SCOPE_OWNER */
+	int limit;	     /* page size */
+	int64_t tag_id;	     /* -1 = no filter; 0 = unknown tag (empty result) */
+	int empty;	     /* the answer is known to be empty */
+	char since[21];	     /* updated_since as an instant, "" = none */
+	Buf match;	     /* FTS match expression for q */
+	Buf query;	     /* q with phone punctuation removed */
+	int has_cursor;	     /* a cursor was given */
+	char *after_key;     /* cursor key (malloc'd) */
+	int64_t after_id;    /* cursor id */
+} ListPlan;
+
+static int blank(const char *s)
+{
+	return !s || !*s;
+}
+
+/* A query made only of digits and phone punctuation searches digits: "+66
+ * 81-234" finds 66812345678. */
+static void list_query_text(const char *q, Buf *out)
+{
+	int digits = 0, other = 0;
+	for (const char *p = q; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr(" +-().", *p))
+			other++;
+	}
+	if (other || digits < 3) {
+		buf_adds(out, q);
+		return;
+	}
+	for (const char *p = q; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			buf_addc(out, *p);
+}
+
+/* The cursor's key is "<sort>:<column value>" so a cursor is never read
+ * under another sort order. */
+static int plan_cursor(ListPlan *pl, const ContactQuery *q, Err *err)
+{
+	char *raw = NULL;
+	const char *name = pl->sort ? pl->sort->name : "q";
+	if (blank(q->cursor))
+		return KITH_OK;
+	int rc = cursor_decode(q->cursor, &raw, &pl->after_id, err);
+	if (rc)
+		return rc;
+	size_t n = strlen(name);
+	if (strncmp(raw, name, n) != 0 || raw[n] != ':') {
+		free(raw);
+		return err_set(err, ERR_INVALID, "cursor",
+			       "belongs to another sort order or query; start from the first page");
+	}
+	memmove(raw, raw + n + 1, strlen(raw + n + 1) + 1);
+	pl->after_key = raw;
+	pl->has_cursor = 1;
+	return KITH_OK;
+}
+
+static int plan_filters(Db *db, ListPlan *pl, const ContactQuery *q, Err *err)
+{
+	time_t t;
+	if (!blank(q->status) && !contact_one_of(q->status, contact_statuses))
+		return err_set(err, ERR_INVALID, "status",
+			       "unknown status '%s' (use lead, prospect, customer or former)",
+			       q->status);
+	if (!blank(q->temperature) && !contact_one_of(q->temperature, contact_temperatures))
+		return err_set(err, ERR_INVALID, "temperature",
+			       "unknown temperature '%s' (use cold, warm or hot)", q->temperature);
+	if (q->owner_id < 0 || q->company_id < 0)
+		return err_set(err, ERR_INVALID, q->owner_id < 0 ? "owner_id" : "company_id",
+			       "must be a positive integer id");
+	if (!blank(q->updated_since)) {
+		if (time_parse_iso(q->updated_since, &t))
+			return err_set(err, ERR_INVALID, "updated_since",
+				       "must be a date YYYY-MM-DD or an instant "
+				       "YYYY-MM-DDTHH:MM:SSZ, got '%s'",
+				       q->updated_since);
+		time_iso(t, pl->since);
+	}
+	pl->tag_id = -1;
+	if (!blank(q->tag)) {
+		int rc = tag_find(db, q->tag, &pl->tag_id, err);
+		if (rc)
+			return rc;
+		pl->empty |= pl->tag_id == 0; /* no such tag: nothing carries it */
+	}
+	return KITH_OK;
+}
+
+/* Pick the statement variant: a company is the narrowest scope; then the
+ * owner a member is limited to (or the one asked for). */
+static void plan_scope(ListPlan *pl, const Actor *actor, const ContactQuery *q)
+{
+	int64_t owner = q->owner_id;
+	if (!access_is_admin(actor)) {
+		pl->empty |= owner && owner != actor->user_id; /* others' contacts are hidden */
+		owner = actor->user_id;
+	}
+	/* Search has one statement; the trash is small, so its partial indexes
+	 * beat an owner index. */
+	pl->scope = !pl->sort		 ? SCOPE_ANY
+		    : q->company_id	 ? SCOPE_COMPANY
+		    : owner && !q->trash ? SCOPE_OWNER
+					 : SCOPE_ANY;
+	pl->owner = owner;
+}
+
+static int list_plan(Db *db, const Actor *actor, const ContactQuery *q, ListPlan *pl, Err *err)
+{
+	pl->limit = q->limit ? q->limit : KITH_LIST_DEFAULT;
+	if (pl->limit < 1 || pl->limit > KITH_LIST_MAX)
+		return err_set(err, ERR_INVALID, "limit", "must be between 1 and %d",
+			       KITH_LIST_MAX);
+	if (blank(q->q)) {
+		const char *s = blank(q->sort) ? "name" : q->sort;
+		for (int i = 0; i < N_SORTS && !pl->sort; i++)
+			if (strcmp(sorts[i].name, s) == 0)
+				pl->sort = &sorts[i];
+		if (!pl->sort)
+			return err_set(err, ERR_INVALID, "sort",
+				       "unknown sort '%s' (use name, -name, created, -created, "
+				       "updated or -updated)",
+				       s);
+	} else {
+		if (!blank(q->sort))
+			return err_set(err, ERR_INVALID, "sort",
+				       "search results come in a fixed order; leave sort out");
+		if (q->trash)
+			return err_set(
+			    err, ERR_INVALID, "trash",
+			    "search covers live contacts; list the trash without a query");
+		list_query_text(q->q, &pl->query);
+		int rc = search_match_expr(buf_str(&pl->query), &pl->match, err);
+		if (rc)
+			return rc;
+	}
+	int rc = plan_filters(db, pl, q, err);
+	if (rc == KITH_OK)
+		plan_scope(pl, actor, q);
+	return rc ? rc : plan_cursor(pl, q, err);
+}
+
+static void bind_pair_text(DbStmt *st, int *i, const char *v)
+{
+	db_bind_text_or_null(st, (*i)++, v);
+	db_bind_text_or_null(st, (*i)++, v);
+}
+
+static void bind_pair_id(DbStmt *st, int *i, int64_t v)
+{
+	for (int k = 0; k < 2; k++) {
+		if (v)
+			db_bind_int(st, (*i)++, v);
+		else
+			db_bind_null(st, (*i)++);
+	}
+}
+
+/* Bind LIST_FILTERS and the scope's parameters starting at *i. */
+static void list_bind_filters(DbStmt *st, int *i, const Actor *actor, const ContactQuery *q,
+			      const ListPlan *pl)
+{
+	db_bind_int(st, (*i)++, access_is_admin(actor));
+	db_bind_int(st, (*i)++, actor->user_id);
+	bind_pair_text(st, i, q->status);
+	bind_pair_text(st, i, q->temperature);
+	bind_pair_text(st, i, q->source);
+	bind_pair_id(st, i, q->owner_id);
+	bind_pair_text(st, i, pl->since);
+	bind_pair_id(st, i, pl->tag_id > 0 ? pl->tag_id : 0);
+	if (pl->scope == SCOPE_COMPANY) {
+		db_bind_int(st, (*i)++, q->company_id);
+		return;
+	}
+	bind_pair_id(st, i, q->company_id);
+	if (pl->scope == SCOPE_OWNER)
+		db_bind_int(st, (*i)++, pl->owner);
+}
+
+/* Prepare and bind the page query of pl. */
+static int list_statement(Db *db, const Actor *actor, const ContactQuery *q, const ListPlan *pl,
+			  DbStmt **out, Err *err)
+{
+	int i = 1;
+	const char *sql =
+	    pl->sort ? pl->sort->sql[q->trash ? 1 : 0][pl->scope][pl->has_cursor] : search_sql;
+	assert(pl->sort || (strstr(search_sql, search_sql_join("contact")) &&
+			    strstr(search_sql, search_sql_cond("contact"))));
+	int rc = db_prepare(db, out, sql, err);
+	if (rc)
+		return rc;
+	DbStmt *st = *out;
+	if (!pl->sort) {
+		db_bind_text(st, i++, buf_str(&pl->match));
+		db_bind_int(st, i++, pl->has_cursor ? pl->after_id : 0);
+	}
+	list_bind_filters(st, &i, actor, q, pl);
+	if (pl->sort && pl->has_cursor) {
+		if (pl->sort->key != KEY_ID)
+			db_bind_text(st, i++, pl->after_key);
+		db_bind_int(st, i++, pl->after_id);
+	}
+	db_bind_int(st, i, pl->limit + 1);
+	return KITH_OK;
+}
+
+/* The cursor after row r under plan pl (caller frees). */
+static char *list_next(const ListPlan *pl, const ContactRec *r)
+{
+	Buf key;
+	buf_init(&key, 0);
+	buf_addf(&key, "%s:", pl->sort ? pl->sort->name : "q");
+	if (pl->sort && pl->sort->key == KEY_SORT)
+		buf_adds(&key, r->s[S_SORT]);
+	else if (pl->sort && pl->sort->key == KEY_UPDATED)
+		buf_adds(&key, r->s[S_UPDATED]);
+	char *c = buf_failed(&key) ? NULL : cursor_encode(buf_str(&key), r->id);
+	buf_free(&key);
+	return c;
+}
+
+/* Read up to cap rows into recs; *n receives how many. The statement is
+ * reset before anything else is prepared. */
+static int list_fetch(DbStmt *st, ContactRec *recs, int cap, int *n, Err *err)
+{
+	int rc = DB_DONE;
+	*n = 0;
+	while (*n < cap && (rc = db_step(st, err)) == DB_ROW) {
+		contact_rec_init(&recs[*n]);
+		contact_rec_from_row(st, &recs[(*n)++]);
+	}
+	if (*n == cap)
+		rc = DB_DONE;
+	db_reset(st);
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t **items, char **next,
+		 Err *err)
+{
+	ListPlan pl = {0};
+	ContactRec *recs = NULL;
+	DbStmt *st;
+	int n = 0, rc;
+	json_t *arr = json_array();
+	*items = NULL;
+	*next = NULL;
+	buf_init(&pl.match, KITH_MAX_URL * 4);
+	buf_init(&pl.query, KITH_MAX_URL * 4);
+	if ((rc = list_plan(db, actor, query, &pl, err)) || pl.empty)
+		goto done;
+	recs = calloc((size_t)pl.limit + 1, sizeof *recs);
+	if (!recs) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	if ((rc = list_statement(db, actor, query, &pl, &st, err)) ||
+	    (rc = list_fetch(st, recs, pl.limit + 1, &n, err)))
+		goto done;
+	for (int i = 0; i < n && i < pl.limit && rc == KITH_OK; i++) {
+		json_t *item = NULL;
+		if ((rc = contact_rec_children(db, &recs[i], err)) == KITH_OK &&
+		    (rc = contact_rec_json(db, actor, &recs[i], 0, &item, err)) == KITH_OK)
+			json_array_append_new(arr, item);
+	}
+	if (rc == KITH_OK && n > pl.limit && !(*next = list_next(&pl, &recs[pl.limit - 1])))
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+done:
+	for (int i = 0; i < n; i++)
+		contact_rec_free(&recs[i]);
+	free(recs);
+	free(pl.after_key);
+	buf_free(&pl.match);
+	buf_free(&pl.query);
+	if (rc) {
+		json_decref(arr);
+		free(*next);
+		*next = NULL;
+		return rc;
+	}
+	*items = arr;
+	return KITH_OK;
+}

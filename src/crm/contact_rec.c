@@ -1,0 +1,254 @@
+/* contact_rec.c - a contact in memory (contact_rec.h): reading a row and
+ * its emails, phones and tags, access and trash checks on the way in, and
+ * the JSON representation contact.h documents. Private to the contact
+ * module (contact.c, contact_list.c). Depends on base/, store/,
+ * crm/{access, company, field}. Statements follow contact.c's discipline:
+ * each is stepped to its end and reset before the next prepare. */
+#include "crm/contact_rec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/company.h"
+#include "crm/field.h"
+
+enum { COL_TEXT0 = 4 }; /* first text column in CONTACT_COLS */
+
+const char *const contact_statuses[] = {"lead", "prospect", "customer", "former", NULL};
+const char *const contact_temperatures[] = {"cold", "warm", "hot", NULL};
+
+int contact_one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+void contact_rec_init(ContactRec *r)
+{
+	memset(r, 0, sizeof *r);
+	r->emails = json_array();
+	r->phones = json_array();
+	r->tags = json_array();
+	r->oom = !r->emails || !r->phones || !r->tags;
+}
+
+void contact_rec_free(ContactRec *r)
+{
+	for (int i = 0; i < N_S; i++)
+		free(r->s[i]);
+	json_decref(r->emails);
+	json_decref(r->phones);
+	json_decref(r->tags);
+	memset(r, 0, sizeof *r);
+}
+
+void contact_rec_set(ContactRec *r, int i, const char *v)
+{
+	char *copy = v ? strdup(v) : NULL;
+	if (v && !copy)
+		r->oom = 1;
+	free(r->s[i]);
+	r->s[i] = copy;
+}
+
+void contact_rec_set_list(json_t **slot, json_t *list)
+{
+	json_decref(*slot);
+	*slot = list;
+}
+
+void contact_rec_from_row(DbStmt *st, ContactRec *r)
+{
+	r->id = db_col_int(st, 0);
+	r->company_id = db_col_int(st, 1);
+	r->owner_id = db_col_int(st, 2);
+	r->version = db_col_int(st, 3);
+	for (int i = 0; i < N_S; i++)
+		contact_rec_set(r, i,
+				db_col_is_null(st, COL_TEXT0 + i) ? NULL
+								  : db_col_text(st, COL_TEXT0 + i));
+}
+
+/* Read [{"label","value","norm"}] rows of sql (one ? = contact id). */
+static int load_entries(Db *db, const char *sql, int64_t id, json_t **out, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(arr,
+				      json_pack("{ss ss ss}", "label", db_col_text(st, 0), "value",
+						db_col_text(st, 1), "norm", db_col_text(st, 2)));
+	if (rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return KITH_OK;
+}
+
+int contact_rec_children(Db *db, ContactRec *r, Err *err)
+{
+	static const char emails[] = "SELECT label, email, email_norm FROM contact_email "
+				     "WHERE contact_id = ? ORDER BY position";
+	static const char phones[] = "SELECT label, phone, phone_norm FROM contact_phone "
+				     "WHERE contact_id = ? ORDER BY position";
+	static const char tags[] =
+	    "SELECT t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id "
+	    "WHERE ct.contact_id = ? ORDER BY t.name_norm";
+	json_t *list = NULL;
+	DbStmt *st;
+	int rc = load_entries(db, emails, r->id, &list, err);
+	if (rc)
+		return rc;
+	contact_rec_set_list(&r->emails, list);
+	if ((rc = load_entries(db, phones, r->id, &list, err)))
+		return rc;
+	contact_rec_set_list(&r->phones, list);
+	if ((rc = db_prepare(db, &st, tags, err)))
+		return rc;
+	list = json_array();
+	db_bind_int(st, 1, r->id);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(list, json_string(db_col_text(st, 0)));
+	if (rc != DB_DONE) {
+		json_decref(list);
+		return rc;
+	}
+	contact_rec_set_list(&r->tags, list);
+	return KITH_OK;
+}
+
+/* Load contact id with its lists. ERR_NOT_FOUND when there is no row. */
+int contact_rec_load(Db *db, int64_t id, ContactRec *r, Err *err)
+{
+	static const char sql[] = "SELECT " CONTACT_COLS " FROM contact c WHERE c.id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		contact_rec_from_row(st, r);
+	db_reset(st);
+	if (rc == DB_DONE)
+		return err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
+	if (rc != DB_ROW)
+		return rc;
+	return contact_rec_children(db, r, err);
+}
+
+/* Load a contact the actor may see: ERR_NOT_FOUND when absent or hidden,
+ * ERR_GONE when in the trash unless include_deleted. */
+int contact_rec_find(Db *db, const Actor *actor, int64_t id, int include_deleted, ContactRec *r,
+		     Err *err)
+{
+	int rc = contact_rec_load(db, id, r, err);
+	if (rc == KITH_OK && !access_can_see(actor, r->owner_id))
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
+	if (rc == KITH_OK && r->s[S_DELETED] && !include_deleted)
+		rc = err_set(
+		    err, ERR_GONE, "id",
+		    "contact #%lld is in the trash (restore it with 'kith contact restore')",
+		    (long long)id);
+	return rc;
+}
+
+/* ---- JSON representation ---- */
+
+static json_t *entries_json(const json_t *list)
+{
+	json_t *arr = json_array(), *e;
+	size_t i;
+	json_array_foreach(list, i, e)
+	{
+		json_array_append_new(arr,
+				      json_pack("{sO sO}", "label", json_object_get(e, "label"),
+						"value", json_object_get(e, "value")));
+	}
+	return arr;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *id_or_null(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+/* {"id","name"} of the linked company; name null when the company is in
+ * the trash or hidden from the actor. */
+static int company_json(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
+{
+	char *name = NULL;
+	*out = json_null();
+	if (!id)
+		return KITH_OK;
+	int rc = company_name(db, actor, id, &name, err);
+	if (rc == ERR_NOT_FOUND) {
+		err_clear(err);
+		rc = KITH_OK;
+	}
+	if (rc)
+		return rc;
+	*out = json_pack("{sI so}", "id", (json_int_t)id, "name", str_or_null(name));
+	free(name);
+	return KITH_OK;
+}
+
+/* The contact as contact.h documents it; full adds notes, consent_note and
+ * custom (list items leave them out). */
+int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, json_t **out,
+		     Err *err)
+{
+	json_t *company = NULL, *custom = NULL;
+	int rc = company_json(db, actor, r->company_id, &company, err);
+	if (rc == KITH_OK && full)
+		rc = field_values_get(db, "contact", r->id, &custom, err);
+	if (rc) {
+		json_decref(company);
+		return rc;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "first_name", json_string(r->s[S_FIRST] ? r->s[S_FIRST] : ""));
+	json_object_set_new(o, "last_name", json_string(r->s[S_LAST] ? r->s[S_LAST] : ""));
+	json_object_set_new(o, "display_name", str_or_null(r->s[S_DISPLAY]));
+	json_object_set_new(o, "job_title", str_or_null(r->s[S_TITLE]));
+	json_object_set_new(o, "emails", entries_json(r->emails));
+	json_object_set_new(o, "phones", entries_json(r->phones));
+	json_object_set_new(o, "address",
+			    json_pack("{so so so so so}", "street", str_or_null(r->s[S_STREET]),
+				      "city", str_or_null(r->s[S_CITY]), "region",
+				      str_or_null(r->s[S_REGION]), "postal_code",
+				      str_or_null(r->s[S_POSTAL]), "country",
+				      str_or_null(r->s[S_COUNTRY])));
+	json_object_set_new(o, "website", str_or_null(r->s[S_WEBSITE]));
+	json_object_set_new(o, "birthday", str_or_null(r->s[S_BIRTHDAY]));
+	json_object_set_new(o, "company", company);
+	json_object_set_new(o, "status", str_or_null(r->s[S_STATUS]));
+	json_object_set_new(o, "temperature", str_or_null(r->s[S_TEMP]));
+	json_object_set_new(o, "source", str_or_null(r->s[S_SOURCE]));
+	json_object_set_new(o, "owner_id", id_or_null(r->owner_id));
+	json_object_set_new(o, "tags", json_deep_copy(r->tags));
+	if (full) {
+		json_object_set_new(o, "notes", str_or_null(r->s[S_NOTES]));
+		json_object_set_new(o, "consent_note", str_or_null(r->s[S_CONSENT]));
+		json_object_set_new(o, "custom", custom ? custom : json_object());
+	}
+	json_object_set_new(o, "version", json_integer(r->version));
+	json_object_set_new(o, "created_at", str_or_null(r->s[S_CREATED]));
+	json_object_set_new(o, "updated_at", str_or_null(r->s[S_UPDATED]));
+	json_object_set_new(o, "deleted_at", str_or_null(r->s[S_DELETED]));
+	*out = o;
+	return KITH_OK;
+}

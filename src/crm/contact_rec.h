@@ -1,0 +1,103 @@
+/* contact_rec.h - a contact in memory, shared by the files of the contact
+ * module: contact.c (rules and writes) and contact_list.c (list pages).
+ * Private to src/crm/contact*.c; every other module uses contact.h.
+ * Depends on store/db.h, crm/access.h, jansson. */
+#ifndef KITH_CRM_CONTACT_REC_H
+#define KITH_CRM_CONTACT_REC_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "crm/access.h"
+#include "store/db.h"
+
+/* Text columns of a contact, in the order CONTACT_COLS reads them. */
+enum {
+	S_FIRST,
+	S_LAST,
+	S_DISPLAY,
+	S_SORT,
+	S_TITLE,
+	S_STREET,
+	S_CITY,
+	S_REGION,
+	S_POSTAL,
+	S_COUNTRY,
+	S_WEBSITE,
+	S_BIRTHDAY,
+	S_STATUS,
+	S_TEMP,
+	S_SOURCE,
+	S_NOTES,
+	S_CONSENT,
+	S_CREATED,
+	S_UPDATED,
+	S_DELETED,
+	N_S
+};
+enum { N_WRITTEN = S_CONSENT + 1 }; /* text columns an INSERT/UPDATE writes */
+
+/* One contact row with its emails, phones and tags. */
+typedef struct ContactRec {
+	int64_t id;	    /* contact.id, 0 before insert */
+	int64_t company_id; /* 0 = none */
+	int64_t owner_id;   /* 0 = unassigned */
+	int64_t version;    /* the ETag */
+	char *s[N_S];	    /* text columns (malloc'd), NULL = SQL NULL */
+	json_t *emails;	    /* [{"label","value","norm"}] in position order */
+	json_t *phones;	    /* same shape; value is E.164 or as entered */
+	json_t *tags;	    /* ["name"] */
+	int oom;	    /* set when a copy failed; checked before writing */
+} ContactRec;
+
+/* The columns every read selects, in ContactRec order: ids, then S_* texts.
+ * This is the only place the column list is written. Lists read NULL for
+ * notes and consent_note to keep pages light. */
+#define CONTACT_COLS_HEAD                                                                          \
+	"c.id, c.company_id, c.owner_id, c.version, c.first_name, c.last_name, "                   \
+	"c.display_name, c.sort_key, c.job_title, c.street, c.city, c.region, "                    \
+	"c.postal_code, c.country, c.website, c.birthday, c.status, c.temperature, c.source, "
+#define CONTACT_COLS_TAIL ", c.created_at, c.updated_at, c.deleted_at"
+#define CONTACT_COLS CONTACT_COLS_HEAD "c.notes, c.consent_note" CONTACT_COLS_TAIL
+#define CONTACT_LIST_COLS CONTACT_COLS_HEAD "NULL, NULL" CONTACT_COLS_TAIL
+
+/* NULL-terminated lists of the accepted status and temperature values. */
+extern const char *const contact_statuses[];
+extern const char *const contact_temperatures[];
+
+/* 1 when s is one of the NULL-terminated list. */
+int contact_one_of(const char *s, const char *const *list);
+
+/* An empty record (empty lists); contact_rec_free releases it. A failed
+ * allocation sets r->oom. */
+void contact_rec_init(ContactRec *r);
+void contact_rec_free(ContactRec *r);
+
+/* Replace text column i with a copy of v (NULL = SQL NULL). */
+void contact_rec_set(ContactRec *r, int i, const char *v);
+
+/* Replace the list in *slot with list (stolen). */
+void contact_rec_set_list(json_t **slot, json_t *list);
+
+/* Fill r from the current row of a statement that selected CONTACT_COLS
+ * or CONTACT_LIST_COLS. */
+void contact_rec_from_row(DbStmt *st, ContactRec *r);
+
+/* Load r's emails, phones and tags (r->id set). */
+int contact_rec_children(Db *db, ContactRec *r, Err *err) KITH_WARN_UNUSED;
+
+/* Load contact id with its lists. ERR_NOT_FOUND naming "id" when absent. */
+int contact_rec_load(Db *db, int64_t id, ContactRec *r, Err *err) KITH_WARN_UNUSED;
+
+/* Load a contact the actor may see: ERR_NOT_FOUND when absent or hidden,
+ * ERR_GONE when in the trash unless include_deleted. */
+int contact_rec_find(Db *db, const Actor *actor, int64_t id, int include_deleted, ContactRec *r,
+		     Err *err) KITH_WARN_UNUSED;
+
+/* The JSON of contact.h (caller decrefs); full adds notes, consent_note
+ * and custom, which list items leave out. The company's name is null when
+ * the company is in the trash or hidden from the actor. */
+int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, json_t **out,
+		     Err *err) KITH_WARN_UNUSED;
+
+#endif

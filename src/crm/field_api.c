@@ -1,0 +1,79 @@
+/* field_api.c - the /api/v1/fields routes: custom field definitions. Reads
+ * query parameters and bodies, calls one field.h function, answers JSON
+ * (ETag per definition, Location on create). No rules live here; the
+ * router enforces PERM_ADMIN on writes, field.c checks again. Depends on
+ * http/http.h, crm/field.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "crm/field.h"
+#include "http/http.h"
+
+static int reply_def(Req *req, int status, json_t *def)
+{
+	req_set_etag(req, json_integer_value(json_object_get(def, "version")));
+	return req_reply(req, status, def);
+}
+
+int field_api_list(Req *req)
+{
+	static const char *const params[] = {"entity", NULL};
+	Err err = {0};
+	json_t *list = NULL;
+	if (req_query_check(req, params, &err) || field_list(req->db, req_query(req, "entity"), &list, &err))
+		return req_fail(req, &err);
+	return req_reply_list(req, list, NULL);
+}
+
+int field_api_create(Req *req)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *def = NULL;
+	if (field_define(req->db, &req->actor, req->body, &id, &err) ||
+	    field_get(req->db, id, &def, &err))
+		return req_fail(req, &err);
+	req_set_location(req, "/api/v1/fields/%lld", (long long)id);
+	return reply_def(req, 201, def);
+}
+
+int field_api_get(Req *req)
+{
+	Err err = {0};
+	json_t *def = NULL;
+	if (field_get(req->db, req->id, &def, &err))
+		return req_fail(req, &err);
+	return reply_def(req, 200, def);
+}
+
+int field_api_update(Req *req)
+{
+	Err err = {0};
+	int64_t version;
+	json_t *def = NULL;
+	if (req_if_match_or_fail(req, &version))
+		return KITH_OK;
+	/* Versions start at 1; "0" must not mean "any version" here. */
+	if (field_update(req->db, &req->actor, req->id, req->body, version ? version : -1, &def,
+			 &err))
+		return req_fail(req, &err);
+	return reply_def(req, 200, def);
+}
+
+int field_api_delete(Req *req)
+{
+	Err err = {0};
+	const char *f = req_query(req, "force");
+	if (f && strcmp(f, "true") != 0 && strcmp(f, "false") != 0) {
+		err_set(&err, ERR_INVALID, "force", "must be true or false");
+		return req_fail(req, &err);
+	}
+	if (field_remove(req->db, &req->actor, req->id, f && !strcmp(f, "true"), NULL, &err)) {
+		char *cut = err.code == ERR_CONFLICT ? strstr(err.msg, "; confirm with force") : NULL;
+		if (cut) /* on the API, the confirmation is ?force=true */
+			snprintf(cut, sizeof err.msg - (size_t)(cut - err.msg),
+				 "; repeat with ?force=true to delete them");
+		return req_fail(req, &err);
+	}
+	return req_reply(req, 204, NULL);
+}

@@ -1,0 +1,41 @@
+/* phone.h - phone numbers: normalization to E.164 (ITU-T E.164: "+", a
+ * country calling code and at most 15 digits in all), the digits-only key
+ * the duplicate guard compares, and the national forms a search should
+ * find. A table maps ISO 3166 countries to calling codes, national trunk
+ * prefixes and national number lengths. Depends on base/ only (libc). */
+#ifndef KITH_CRM_PHONE_H
+#define KITH_CRM_PHONE_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/limits.h"
+
+typedef struct Phone {
+	char
+	    value[KITH_MAX_SHORT + 1]; /* stored form: E.164 "+66812345678", or the trimmed input */
+	char norm[16];		       /* digits only (with the calling code when known) */
+} Phone;
+
+/* Normalize a phone number as a user typed it. Spaces, dots, dashes,
+ * slashes and parentheses are dropped. "+CC..." and "00CC..." are
+ * international. Otherwise, when country (ISO alpha-2, may be NULL or "")
+ * is in the table, the national trunk prefix is dropped and the calling
+ * code prepended. The E.164 result must have 8..15 digits. Without a known
+ * country a national number is kept as entered (trimmed) and needs 6..15
+ * digits. Errors: ERR_INVALID naming field ("must be a phone number, e.g.
+ * +48 601 234 567"); *out is filled only on success. */
+int phone_normalize(const char *input, const char *country, const char *field, Phone *out,
+		    Err *err) KITH_WARN_UNUSED;
+
+/* Append, space separated, the digit strings a search should find for a
+ * stored value: all its digits and, for an E.164 number whose calling code
+ * is in the table, the national number without the calling code, and that
+ * number with the national trunk prefix ("66812345678 812345678
+ * 0812345678"). */
+void phone_search_forms(const char *value, Buf *out);
+
+/* Calling code of a country in the table ("66" for "TH"), NULL when the
+ * country is not in it. */
+const char *phone_calling_code(const char *country);
+
+#endif

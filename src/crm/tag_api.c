@@ -1,0 +1,14 @@
+/* tag_api.c - GET /api/v1/tags: the tags contacts and companies share, with
+ * how many live records use each. Depends on http/http.h, crm/tag.h. */
+#include "crm/tag.h"
+#include "http/http.h"
+
+int tag_api_list(Req *req)
+{
+	static const char *const no_params[] = {NULL};
+	Err err = {0};
+	json_t *tags = NULL;
+	if (req_query_check(req, no_params, &err) || tag_list(req->db, &tags, &err))
+		return req_fail(req, &err);
+	return req_reply_list(req, tags, NULL);
+}

@@ -1,0 +1,181 @@
+/* http.c - the handler helpers of http.h: reading query parameters and
+ * headers, and filling the response (JSON, problems, ETag, Location).
+ * Depends on base/, libmicrohttpd (lookups only) and problem.h. Nothing
+ * here touches the database. */
+#include "http/http.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "http/problem.h"
+
+const char *req_query(Req *req, const char *name)
+{
+	if (!req->conn)
+		return NULL;
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+typedef struct QueryCheck {
+	const char *const *allowed; /* permitted names */
+	const char *unknown;        /* first name not permitted, NULL while none */
+} QueryCheck;
+
+static enum MHD_Result query_visit(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	QueryCheck *qc = cls;
+	(void)kind;
+	(void)value;
+	for (const char *const *a = qc->allowed; *a; a++)
+		if (strcmp(*a, key) == 0)
+			return MHD_YES;
+	qc->unknown = key;
+	return MHD_NO;
+}
+
+int req_query_check(Req *req, const char *const *allowed, Err *err)
+{
+	QueryCheck qc = {.allowed = allowed};
+	if (req->conn)
+		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_visit, &qc);
+	if (qc.unknown)
+		return err_set(err, ERR_INVALID, qc.unknown, "unknown query parameter '%s'",
+			       qc.unknown);
+	return KITH_OK;
+}
+
+const char *req_header(Req *req, const char *name)
+{
+	if (!req->conn)
+		return NULL;
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+int req_reply(Req *req, int status, json_t *body)
+{
+	json_decref(req->out);
+	req->out = body;
+	req->status = status;
+	req->problem = 0;
+	return KITH_OK;
+}
+
+int req_fail(Req *req, const Err *err)
+{
+	json_decref(req->out);
+	req->status = problem_status(err->code);
+	req->out = problem_from_err(err);
+	req->problem = 1;
+	if (req->status == 500)
+		fprintf(stderr, "kith: %s %s: %s%s%s\n", req->method ? req->method : "-",
+			req->path ? req->path : "-", err->field, err->field[0] ? ": " : "",
+			err->msg);
+	return KITH_OK;
+}
+
+int req_fail_status(Req *req, int status, const char *field, const char *detail)
+{
+	json_decref(req->out);
+	req->status = status;
+	req->out = problem_new(status, NULL, detail, field, detail, 0);
+	req->problem = 1;
+	return KITH_OK;
+}
+
+void req_set_etag(Req *req, int64_t version)
+{
+	snprintf(req->etag, sizeof req->etag, "\"%lld\"", (long long)version);
+}
+
+void req_set_location(Req *req, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(req->location, sizeof req->location, fmt, ap);
+	va_end(ap);
+}
+
+int req_parse_if_match(const char *hdr, int64_t *version)
+{
+	if (!hdr)
+		return -1;
+	const char *p = hdr;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "W/", 2) == 0)
+		p += 2;
+	if (*p++ != '"' || *p < '0' || *p > '9')
+		return -2;
+	int64_t v = 0;
+	int digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		int d = *p - '0';
+		if (digits >= 19 || v > (INT64_MAX - d) / 10)
+			return -2;
+		v = v * 10 + d;
+	}
+	if (*p++ != '"')
+		return -2;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p)
+		return -2;
+	*version = v;
+	return 0;
+}
+
+int req_if_match_or_fail(Req *req, int64_t *version)
+{
+	int rc = req_parse_if_match(req_header(req, "If-Match"), version);
+	if (rc == -1) {
+		req_fail_status(req, 428, "If-Match",
+				"If-Match header is required: send the ETag from your last GET");
+		return 1;
+	}
+	if (rc < 0) {
+		req_fail_status(req, 412, "If-Match",
+				"If-Match must be one ETag such as \"3\", as sent by GET");
+		return 1;
+	}
+	return 0;
+}
+
+int req_parse_limit(const char *s, int *limit, Err *err)
+{
+	if (!s) {
+		*limit = KITH_LIST_DEFAULT;
+		return KITH_OK;
+	}
+	char *end = NULL;
+	long v = 0;
+	if (*s >= '0' && *s <= '9' && strlen(s) <= 9)
+		v = strtol(s, &end, 10);
+	if (!end || *end || v < 1 || v > KITH_LIST_MAX)
+		return err_set(err, ERR_INVALID, "limit", "must be an integer from 1 to %d",
+			       KITH_LIST_MAX);
+	*limit = (int)v;
+	return KITH_OK;
+}
+
+int req_list_params(Req *req, int *limit, const char **cursor, Err *err)
+{
+	int rc = req_parse_limit(req_query(req, "limit"), limit, err);
+	if (rc)
+		return rc;
+	const char *c = req_query(req, "cursor");
+	*cursor = c && *c ? c : NULL;
+	return KITH_OK;
+}
+
+int req_reply_list(Req *req, json_t *items, const char *next)
+{
+	json_t *page = json_object();
+	json_object_set_new(page, "items", items ? items : json_array());
+	json_object_set_new(page, "next", next ? json_string(next) : json_null());
+	return req_reply(req, 200, page);
+}

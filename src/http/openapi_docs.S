@@ -1,0 +1,22 @@
+/* openapi_docs.S - embeds the docs/openapi/NAME.json files (partial OpenAPI documents)
+ * into the binary as NUL-terminated strings; openapi.c merges them. Add one
+ * block per new file AND list it in openapi.c. Paths are relative to the
+ * project root (-I.). */
+	.section .rodata
+	.global kith_openapi_base
+kith_openapi_base:
+	.incbin "docs/openapi/base.json"
+	.byte 0
+	.global kith_openapi_contacts
+kith_openapi_contacts:
+	.incbin "docs/openapi/contacts.json"
+	.byte 0
+	.global kith_openapi_companies
+kith_openapi_companies:
+	.incbin "docs/openapi/companies.json"
+	.byte 0
+	.global kith_openapi_fields
+kith_openapi_fields:
+	.incbin "docs/openapi/fields.json"
+	.byte 0
+	.section .note.GNU-stack,"",@progbits

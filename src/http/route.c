@@ -1,0 +1,163 @@
+/* route.c - the route table from routes.def and the matcher over it.
+ * Depends on http.h (handler signature) only; no sockets, no database. */
+#include "http/route.h"
+
+#include <string.h>
+
+/* Declare every handler named in the table. */
+#define ROUTE(method, pattern, fn, perm, flags, summary) int fn(Req *req);
+#include "http/routes.def"
+#undef ROUTE
+
+static const Route routes[] = {
+#define ROUTE(method, pattern, fn, perm, flags, summary)                                           \
+	{#method, pattern, fn, perm, flags, summary},
+#include "http/routes.def"
+#undef ROUTE
+};
+
+const Route *route_table(int *n)
+{
+	*n = (int)(sizeof routes / sizeof routes[0]);
+	return routes;
+}
+
+/* Parse the path segment [s, end) as a positive decimal integer without
+ * sign or leading zero. Returns 1 and sets *id, or 0. */
+static int parse_id(const char *s, const char *end, int64_t *id)
+{
+	int64_t v = 0;
+	if (s == end || *s == '0' || end - s > 19)
+		return 0;
+	for (const char *p = s; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		int d = *p - '0';
+		if (v > (INT64_MAX - d) / 10)
+			return 0;
+		v = v * 10 + d;
+	}
+	*id = v;
+	return 1;
+}
+
+int route_match(const char *pattern, const char *path, int64_t *id)
+{
+	const char *p = pattern, *s = path;
+	int64_t v = 0;
+	int bad_id = 0;
+	*id = 0;
+	while (*p) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			const char *seg_end = strchr(s, '/');
+			if (!close)
+				return 0;
+			if (!seg_end)
+				seg_end = s + strlen(s);
+			if (seg_end == s)
+				return 0; /* an empty segment is no segment at all */
+			if (!parse_id(s, seg_end, &v))
+				bad_id = 1;
+			p = close + 1;
+			s = seg_end;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	if (*s)
+		return 0;
+	if (bad_id)
+		return -1;
+	*id = v;
+	return 1;
+}
+
+/* Append method to the comma-separated allow list, once. */
+static void allow_add(char *allow, size_t cap, const char *method)
+{
+	size_t n = strlen(method), len = strlen(allow);
+	for (const char *a = allow; (a = strstr(a, method)) != NULL; a += n)
+		if ((a == allow || a[-1] == ' ') && (a[n] == ',' || a[n] == '\0'))
+			return;
+	if (len + n + 3 > cap)
+		return;
+	if (len) {
+		memcpy(allow + len, ", ", 2);
+		len += 2;
+	}
+	memcpy(allow + len, method, n + 1);
+}
+
+int route_find(const Route *table, int n, const char *method, const char *path, RouteMatch *m)
+{
+	int bad_id = 0;
+	m->route = NULL;
+	m->id = 0;
+	m->allow[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		int64_t id;
+		int r = route_match(table[i].pattern, path, &id);
+		if (r < 0) {
+			bad_id = 1;
+		} else if (r > 0 && strcmp(table[i].method, method) == 0) {
+			m->route = &table[i];
+			m->id = id;
+			m->allow[0] = '\0';
+			return ROUTE_FOUND;
+		} else if (r > 0) {
+			allow_add(m->allow, sizeof m->allow, table[i].method);
+		}
+	}
+	if (m->allow[0])
+		return ROUTE_NO_METHOD;
+	return bad_id ? ROUTE_BAD_ID : ROUTE_NO_PATH;
+}
+
+static int method_known(const char *m)
+{
+	static const char *const known[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
+	for (const char *const *k = known; *k; k++)
+		if (strcmp(*k, m) == 0)
+			return 1;
+	return 0;
+}
+
+/* Validate one pattern's shape: "/api/" prefix, no empty segments, at most
+ * one "{id}" that fills a whole segment. */
+static int pattern_ok(const char *pat)
+{
+	const char *brace = strchr(pat, '{');
+	if (strncmp(pat, "/api/", 5) != 0 || strstr(pat, "//") || pat[strlen(pat) - 1] == '/')
+		return 0;
+	if (!brace)
+		return 1;
+	if (strncmp(brace, "{id}", 4) != 0 || brace[-1] != '/' || (brace[4] && brace[4] != '/'))
+		return 0;
+	return strchr(brace + 1, '{') == NULL && strchr(brace + 4, '}') == NULL;
+}
+
+int route_table_check(const Route *table, int n, Err *err)
+{
+	for (int i = 0; i < n; i++) {
+		const Route *r = &table[i];
+		if (!method_known(r->method))
+			return err_set(err, ERR_INTERNAL, "method", "%s %s: unknown method",
+				       r->method, r->pattern);
+		if (!pattern_ok(r->pattern))
+			return err_set(err, ERR_INTERNAL, "pattern", "%s %s: bad pattern",
+				       r->method, r->pattern);
+		if (r->perm < PERM_PUBLIC || r->perm > PERM_ADMIN || !r->summary || !r->summary[0])
+			return err_set(err, ERR_INTERNAL, "perm",
+				       "%s %s: bad permission or summary", r->method, r->pattern);
+		for (int j = 0; j < i; j++)
+			if (strcmp(table[j].method, r->method) == 0 &&
+			    strcmp(table[j].pattern, r->pattern) == 0)
+				return err_set(err, ERR_INTERNAL, "pattern", "%s %s: listed twice",
+					       r->method, r->pattern);
+	}
+	return KITH_OK;
+}

@@ -1,0 +1,56 @@
+/* route.h - the route table (built from routes.def by X-macros) and the
+ * matcher that maps METHOD + path to a route. Pure functions: no sockets,
+ * no database, so tests/unit/test_route.c drives them directly.
+ * Depends on http.h. */
+#ifndef KITH_HTTP_ROUTE_H
+#define KITH_HTTP_ROUTE_H
+
+#include <stdint.h>
+
+#include "http/http.h"
+
+typedef int (*RouteFn)(Req *req);
+
+typedef struct Route {
+	const char *method;  /* "GET", "POST", "PATCH", "DELETE", ... */
+	const char *pattern; /* "/api/v1/contacts/{id}/restore" */
+	RouteFn fn;	     /* the handler */
+	int perm;	     /* PERM_* */
+	int flags;	     /* ROUTE_* */
+	const char *summary; /* one line, also the OpenAPI summary */
+} Route;
+
+/* Outcome of route_find. */
+enum {
+	ROUTE_FOUND = 0, /* m->route and m->id are set */
+	ROUTE_NO_PATH,	 /* no pattern matches the path: 404 */
+	ROUTE_NO_METHOD, /* the path exists with other methods: 405, m->allow lists them */
+	ROUTE_BAD_ID,	 /* the path fits a pattern except that {id} is not a positive integer: 404
+			    naming "id" */
+};
+
+typedef struct RouteMatch {
+	const Route *route; /* the matched route (ROUTE_FOUND), else NULL */
+	int64_t id;	    /* the {id} value, 0 when the pattern has none */
+	char allow[96];	    /* "GET, PATCH" for ROUTE_NO_METHOD, else "" */
+} RouteMatch;
+
+/* The compiled-in table from routes.def; *n receives its length. */
+const Route *route_table(int *n);
+
+/* Match one pattern against path. Returns 1 on a match (with *id set to the
+ * {id} value or 0), 0 when the path does not fit, -1 when it fits except
+ * that the {id} segment is not a positive integer. */
+int route_match(const char *pattern, const char *path, int64_t *id);
+
+/* Find the route for method + path in table[0..n). Literal matches and
+ * valid ids win over an invalid id. Returns ROUTE_FOUND or a ROUTE_NO_* /
+ * ROUTE_BAD_ID outcome; m is filled as described there. */
+int route_find(const Route *table, int n, const char *method, const char *path, RouteMatch *m);
+
+/* Check a table for mistakes: patterns starting with "/api/", at most one
+ * {id}, known methods, no duplicate METHOD + pattern. Returns KITH_OK or
+ * ERR_INTERNAL naming the first bad route in err. */
+int route_table_check(const Route *table, int n, Err *err) KITH_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,691 @@
+/* server.c - libmicrohttpd glue and the request dispatcher.
+ *
+ * One request's life: MHD calls on_uri (we allocate the Ctx that carries the
+ * Req), then on_request at least twice: the first call only records and
+ * routes (queueing a response there makes libmicrohttpd close every
+ * connection: the keep-alive trap), further calls deliver body chunks, and
+ * the last one (no data) dispatches and queues the answer. on_done frees
+ * the Ctx. Each server thread opens its own database connection on first
+ * use; server_stop closes them all.
+ *
+ * Depends on http/, store/, crm/token.h, crm/access.h, libmicrohttpd,
+ * libsodium, pthreads. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/limits.h"
+#include "crm/token.h"
+#include "http/body.h"
+#include "http/openapi.h"
+#include "http/problem.h"
+#include "http/route.h"
+#include "store/idempotency.h"
+
+#define PURGE_EVERY_S 3600 /* how often a thread deletes expired idempotency keys */
+
+/* One server thread's database connection. */
+typedef struct DbSlot {
+	Db *db;		     /* opened on the thread's first request */
+	time_t last_purge;   /* last idempotency_purge on this connection */
+	struct DbSlot *next; /* all slots, for server_stop */
+} DbSlot;
+
+struct Server {
+	struct MHD_Daemon *mhd; /* the daemon */
+	ServerConfig cfg;	/* copy of the start-up configuration */
+	const Route *routes;	/* route_table() */
+	int n_routes;
+	pthread_key_t slot_key; /* this thread's DbSlot */
+	pthread_mutex_t lock;	/* guards slots */
+	DbSlot *slots;		/* every slot opened, closed by server_stop */
+	char *openapi;		/* merged OpenAPI document (JSON text) */
+	size_t n_openapi;
+};
+
+/* Per-request state. req comes first so a Req * is its Ctx *. */
+typedef struct Ctx {
+	Req req;	  /* what the handler sees */
+	Server *srv;	  /* the server */
+	RouteMatch match; /* routing result */
+	int outcome;	  /* ROUTE_FOUND or a ROUTE_NO_* outcome */
+	int started;	  /* the first on_request call has happened */
+	int answered;	  /* a response is queued */
+	int uri_too_long; /* raw URI longer than KITH_MAX_URL */
+	Buf body;	  /* request body (ROUTE_BODY routes only) */
+	size_t n_body;	  /* body bytes received, kept or not */
+	const char *raw;  /* static response body (server_reply_static), or NULL */
+	size_t n_raw;
+	char *resp; /* rendered response body (malloc'd), or NULL */
+	size_t n_resp;
+	int replayed;	      /* answer is an Idempotency-Key replay */
+	const char *www_auth; /* WWW-Authenticate value for a 401 */
+	struct timespec t0;   /* request start, for --log */
+} Ctx;
+
+static const char encode_failed[] =
+    "{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500,"
+    "\"detail\":\"the response could not be encoded\"}";
+
+/* The Ctx around req: every Req the server hands out is a Ctx's first
+ * member, and C17 6.7.2.1p15 lets a pointer to a struct's first member be
+ * converted back to the struct. */
+static Ctx *ctx_of(Req *req)
+{
+	return (Ctx *)req;
+}
+
+const char *server_openapi(Req *req, size_t *len)
+{
+	Server *srv = ctx_of(req)->srv;
+	*len = srv->n_openapi;
+	return srv->openapi;
+}
+
+void server_reply_static(Req *req, int status, const char *data, size_t len)
+{
+	Ctx *c = ctx_of(req);
+	json_decref(req->out);
+	req->out = NULL;
+	req->problem = 0;
+	req->status = status;
+	c->raw = data;
+	c->n_raw = len;
+}
+
+/* This thread's connection, opened on first use. */
+static int thread_db(Server *srv, DbSlot **out, Err *err)
+{
+	DbSlot *s = pthread_getspecific(srv->slot_key);
+	if (s) {
+		*out = s;
+		return KITH_OK;
+	}
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	int rc = db_open(&s->db, srv->cfg.db_path, 0, err);
+	if (rc) {
+		free(s);
+		return rc;
+	}
+	pthread_mutex_lock(&srv->lock);
+	s->next = srv->slots;
+	srv->slots = s;
+	pthread_mutex_unlock(&srv->lock);
+	pthread_setspecific(srv->slot_key, s);
+	*out = s;
+	return KITH_OK;
+}
+
+/* A 400 problem naming e->field (when set) with message e->msg. */
+static void fail_400(Req *req, const Err *e)
+{
+	char detail[sizeof e->field + sizeof e->msg + 2];
+	snprintf(detail, sizeof detail, "%s%s%s", e->field, e->field[0] ? ": " : "", e->msg);
+	json_decref(req->out);
+	req->out = problem_new(400, NULL, detail, e->field, e->msg, 0);
+	req->status = 400;
+	req->problem = 1;
+}
+
+/* Bearer token -> req->actor; answers 401 and returns non-zero on failure. */
+static int authenticate_or_fail(Ctx *c)
+{
+	Req *req = &c->req;
+	Err err = {0};
+	const char *h = req_header(req, "Authorization");
+	c->www_auth = "Bearer realm=\"kith\"";
+	int rc;
+	if (!h) {
+		rc = err_set(&err, ERR_UNAUTHORIZED, NULL,
+			     "this needs a token: send Authorization: Bearer kith_...");
+	} else if (strncasecmp(h, "Bearer ", 7) != 0) {
+		rc = err_set(&err, ERR_UNAUTHORIZED, NULL,
+			     "the Authorization header must be Bearer kith_...");
+	} else {
+		for (h += 7; *h == ' '; h++)
+			;
+		rc = token_authenticate(req->db, h, &req->actor, &err);
+		if (rc)
+			c->www_auth = "Bearer realm=\"kith\", error=\"invalid_token\"";
+	}
+	if (rc)
+		req_fail(req, &err);
+	return rc;
+}
+
+/* Content type and JSON object body for ROUTE_BODY routes. */
+static int body_or_fail(Ctx *c)
+{
+	Req *req = &c->req;
+	Err err = {0};
+	if (!body_is_json_type(req_header(req, "Content-Type"))) {
+		req_fail_status(req, 415, "Content-Type", "Content-Type must be application/json");
+		return 1;
+	}
+	if (body_parse(c->body.data, c->body.len, &req->body, &err)) {
+		fail_400(req, &err);
+		return 1;
+	}
+	return 0;
+}
+
+/* Run the route's handler; a handler that answers nothing is a bug: 500. */
+static void run_handler(Ctx *c)
+{
+	Req *req = &c->req;
+	int rc = c->match.route->fn(req);
+	if (req->status == 0) {
+		Err err = {0};
+		err_set(&err, ERR_INTERNAL, NULL, "handler returned %d without answering", rc);
+		req_fail(req, &err);
+	}
+}
+
+/* Turn req->out into the response body text (c->resp), once. */
+static void render(Ctx *c)
+{
+	Req *req = &c->req;
+	if (c->raw || c->resp || req->status == 204 || !req->out)
+		return;
+	c->resp = json_dumps(req->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (c->resp) {
+		c->n_resp = strlen(c->resp);
+		return;
+	}
+	fprintf(stderr, "kith: %s %s: the response could not be encoded\n", req->method, req->path);
+	req->status = 500;
+	req->problem = 1;
+	c->raw = encode_failed;
+	c->n_raw = sizeof encode_failed - 1;
+}
+
+/* Feed the query arguments into the request hash. */
+static enum MHD_Result hash_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	crypto_generichash_state *st = cls;
+	crypto_generichash_update(st, (const unsigned char *)key, strlen(key) + 1);
+	if (value)
+		crypto_generichash_update(st, (const unsigned char *)value, strlen(value) + 1);
+	crypto_generichash_update(st, (const unsigned char *)"&", 1);
+	return MHD_YES;
+}
+
+/* BLAKE2b of method, path, query and body, as hex. */
+static void request_hash(Ctx *c, char hex[65])
+{
+	crypto_generichash_state st;
+	unsigned char h[32];
+	Req *req = &c->req;
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)req->method, strlen(req->method) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)req->path, strlen(req->path) + 1);
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, hash_arg, &st);
+	crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
+	if (c->body.len)
+		crypto_generichash_update(&st, (const unsigned char *)c->body.data, c->body.len);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+/* 1 when key is 1..KITH_MAX_IDEMPOTENCY_KEY printable ASCII characters. */
+static int idempotency_key_ok(const char *key)
+{
+	size_t n = strlen(key);
+	if (n < 1 || n > KITH_MAX_IDEMPOTENCY_KEY)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (key[i] < 0x20 || key[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* Answer with a stored response instead of running the handler. */
+static void replay(Ctx *c, IdempotencyRecord *rec)
+{
+	Req *req = &c->req;
+	json_decref(req->out);
+	req->out = NULL;
+	req->status = rec->status;
+	req->problem = rec->status >= 400;
+	snprintf(req->location, sizeof req->location, "%s", rec->location);
+	c->n_resp = strlen(rec->body);
+	c->resp = rec->body;
+	rec->body = NULL;
+	c->replayed = 1;
+}
+
+/* Store the rendered response under key, in the caller's transaction, and
+ * now and then purge expired keys. */
+static int remember(Ctx *c, DbSlot *slot, const char *key, const char *hash, Err *err)
+{
+	Req *req = &c->req;
+	time_t now = time(NULL);
+	int rc = KITH_OK;
+	if (now - slot->last_purge >= PURGE_EVERY_S) {
+		rc = idempotency_purge(req->db, now, err);
+		slot->last_purge = now;
+	}
+	if (rc == KITH_OK)
+		rc = idempotency_save(req->db, req->actor.user_id, key, hash, req->status,
+				      c->raw ? c->raw : c->resp, req->location, now, err);
+	return rc;
+}
+
+/* Store a refusal (4xx) in a transaction of its own: the handler's was
+ * rolled back. A failure here only costs the replay, so it is logged. */
+static void remember_alone(Ctx *c, DbSlot *slot, const char *key, const char *hash)
+{
+	Err err = {0};
+	int rc = db_begin(c->req.db, &err);
+	if (rc == KITH_OK)
+		rc = db_end(c->req.db, remember(c, slot, key, hash, &err), &err);
+	if (rc)
+		fprintf(stderr, "kith: Idempotency-Key not stored: %s\n", err.msg);
+}
+
+/* Drop a rendered answer, before answering with a problem instead. */
+static void discard_answer(Ctx *c)
+{
+	free(c->resp);
+	c->resp = NULL;
+	c->n_resp = 0;
+	c->raw = NULL;
+	c->replayed = 0;
+	c->req.etag[0] = c->req.location[0] = '\0';
+}
+
+/* In the open transaction: replay the stored answer for key, or refuse a
+ * key reused for another request. Returns 1 when it answered (and ended
+ * the transaction), 0 when the key is new. */
+static int replay_or_refuse(Ctx *c, const char *key, const char *hash)
+{
+	Req *req = &c->req;
+	IdempotencyRecord rec = {0};
+	Err err = {0};
+	int found = 0;
+	int rc = idempotency_find(req->db, req->actor.user_id, key, time(NULL), &rec, &found, &err);
+	if (rc == KITH_OK && found && strcmp(rec.request_hash, hash) != 0)
+		rc = err_set(&err, ERR_INVALID, "Idempotency-Key",
+			     "was already used with a different request; use a new key");
+	if (rc == KITH_OK && !found)
+		return 0;
+	if (rc == KITH_OK)
+		replay(c, &rec);
+	idempotency_record_free(&rec);
+	if (db_end(req->db, rc, &err)) {
+		discard_answer(c);
+		req_fail(req, &err);
+	}
+	return 1;
+}
+
+/* POST with Idempotency-Key: lookup, handler and store in one transaction
+ * (the handler's own db_begin/db_end nest inside it). */
+static void run_idempotent(Ctx *c, DbSlot *slot, const char *key)
+{
+	Req *req = &c->req;
+	Err err = {0};
+	char hash[65];
+	if (!idempotency_key_ok(key)) {
+		err_set(&err, ERR_INVALID, "Idempotency-Key",
+			"must be 1 to %u printable ASCII characters", KITH_MAX_IDEMPOTENCY_KEY);
+		fail_400(req, &err);
+		return;
+	}
+	request_hash(c, hash);
+	if (db_begin(req->db, &err)) {
+		req_fail(req, &err);
+		return;
+	}
+	if (replay_or_refuse(c, key, hash))
+		return;
+	run_handler(c);
+	render(c);
+	if (req->status >= 400) {
+		db_rollback(req->db); /* whatever the handler began is undone */
+		if (req->status < 500)
+			remember_alone(c, slot, key, hash);
+		return;
+	}
+	if (db_end(req->db, remember(c, slot, key, hash, &err), &err)) {
+		discard_answer(c);
+		req_fail(req, &err);
+	}
+}
+
+/* 404/405/414 answers that need no database. Returns 1 when it answered. */
+static int route_or_fail(Ctx *c)
+{
+	Req *req = &c->req;
+	char detail[160];
+	if (c->uri_too_long) {
+		snprintf(detail, sizeof detail, "the URL is longer than %u bytes", KITH_MAX_URL);
+		req_fail_status(req, 414, NULL, detail);
+	} else if (c->outcome == ROUTE_NO_METHOD) {
+		snprintf(detail, sizeof detail, "%s is not allowed here; use %s", req->method,
+			 c->match.allow);
+		req_fail_status(req, 405, NULL, detail);
+	} else if (c->outcome == ROUTE_BAD_ID) {
+		req_fail_status(req, 404, "id", "the id in the path must be a positive integer");
+	} else if (c->outcome != ROUTE_FOUND) {
+		req_fail_status(req, 404, NULL, "no such resource");
+	}
+	return req->status != 0;
+}
+
+/* Enforce the route's policy, then run its handler. */
+static void dispatch(Ctx *c)
+{
+	Req *req = &c->req;
+	const Route *r = c->match.route;
+	DbSlot *slot = NULL;
+	Err err = {0};
+	if (route_or_fail(c))
+		return;
+	req->id = c->match.id;
+	if (thread_db(c->srv, &slot, &err)) {
+		req_fail(req, &err);
+		return;
+	}
+	req->db = slot->db;
+	if (r->perm != PERM_PUBLIC && authenticate_or_fail(c))
+		return;
+	if (r->perm == PERM_ADMIN && !access_is_admin(&req->actor)) {
+		err_set(&err, ERR_FORBIDDEN, NULL, "only owners and admins may do this");
+		req_fail(req, &err);
+		return;
+	}
+	if ((r->flags & ROUTE_BODY) && body_or_fail(c))
+		return;
+	const char *key =
+	    strcmp(req->method, "POST") == 0 ? req_header(req, "Idempotency-Key") : NULL;
+	if (key)
+		run_idempotent(c, slot, key);
+	else
+		run_handler(c);
+}
+
+/* Content type, caching and security headers, then the per-answer ones. */
+static void add_headers(Ctx *c, struct MHD_Response *resp)
+{
+	Req *req = &c->req;
+	if (req->status != 204)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					req->problem ? "application/problem+json"
+						     : "application/json; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (req->etag[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, req->etag);
+	if (req->location[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, req->location);
+	if (req->status == 401)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					c->www_auth ? c->www_auth : "Bearer realm=\"kith\"");
+	if (req->status == 405)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, c->match.allow);
+	if (c->replayed)
+		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
+}
+
+/* --log: "METHOD PATH STATUS µs", time from the request line to the answer. */
+static void log_request(Ctx *c)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long us =
+	    (long)((t1.tv_sec - c->t0.tv_sec) * 1000000L + (t1.tv_nsec - c->t0.tv_nsec) / 1000);
+	fprintf(stderr, "%s %s %d %ldµs\n", c->req.method, c->req.path, c->req.status, us);
+}
+
+/* Render and queue the response. */
+static enum MHD_Result answer(Ctx *c)
+{
+	Req *req = &c->req;
+	const char *data = "";
+	size_t n = 0;
+	enum MHD_ResponseMemoryMode mode = MHD_RESPMEM_PERSISTENT;
+	render(c);
+	if (req->status != 204 && c->raw) {
+		data = c->raw;
+		n = c->n_raw;
+	} else if (req->status != 204 && c->resp) {
+		data = c->resp;
+		n = c->n_resp;
+		mode = MHD_RESPMEM_MUST_FREE;
+	}
+	struct MHD_Response *resp = MHD_create_response_from_buffer(n, (void *)data, mode);
+	if (!resp)
+		return MHD_NO;
+	if (mode == MHD_RESPMEM_MUST_FREE)
+		c->resp = NULL; /* libmicrohttpd frees it with the response */
+	add_headers(c, resp);
+	enum MHD_Result ok = MHD_queue_response(req->conn, (unsigned)req->status, resp);
+	MHD_destroy_response(resp);
+	c->answered = 1;
+	if (c->srv->cfg.log)
+		log_request(c);
+	return ok;
+}
+
+/* Called with the raw request line's URI before anything else: allocate the
+ * Ctx (it becomes *con_cls) and measure the URI before MHD splits it. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	Ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->srv = cls;
+	c->uri_too_long = strlen(uri) > KITH_MAX_URL;
+	if (c->srv->cfg.log)
+		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	return c;
+}
+
+/* First call: record and route; a declared body over the limit gets its
+ * 413 at once (so it is never read; the connection closes). */
+static enum MHD_Result start(Ctx *c, struct MHD_Connection *conn, const char *url,
+			     const char *method)
+{
+	Req *req = &c->req;
+	c->started = 1;
+	req->conn = conn;
+	req->method = method;
+	req->path = url;
+	c->outcome = route_find(c->srv->routes, c->srv->n_routes, method, url, &c->match);
+	buf_init(&c->body, KITH_MAX_BODY);
+	const char *len = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (len && strtoull(len, NULL, 10) > KITH_MAX_BODY) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "the body is larger than %u bytes", KITH_MAX_BODY);
+		req_fail_status(req, 413, NULL, detail);
+		return answer(c);
+	}
+	return MHD_YES;
+}
+
+/* The access handler: first call (start), body chunks, then the answer. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	Ctx *c = *con_cls;
+	if (!c)
+		return MHD_NO; /* out of memory in on_uri */
+	if (!c->started)
+		return start(c, conn, url, method);
+	if (c->answered)
+		return MHD_YES;
+	if (*upload_size) {
+		c->n_body += *upload_size;
+		if (c->n_body > KITH_MAX_BODY)
+			return MHD_NO; /* chunked body over the limit: stop reading, drop the
+					  connection */
+		if (c->outcome == ROUTE_FOUND && (c->match.route->flags & ROUTE_BODY))
+			buf_add(&c->body, upload, *upload_size);
+		*upload_size = 0;
+		return buf_failed(&c->body) ? MHD_NO : MHD_YES;
+	}
+	dispatch(c);
+	return answer(c);
+}
+
+/* The request is over (answered, or the connection dropped): free the Ctx. */
+static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+		    enum MHD_RequestTerminationCode toe)
+{
+	Ctx *c = *con_cls;
+	if (!c)
+		return;
+	json_decref(c->req.out);
+	json_decref(c->req.body);
+	buf_free(&c->body);
+	free(c->resp);
+	free(c);
+	*con_cls = NULL;
+}
+
+int server_parse_listen(const char *s, ServerConfig *cfg, char *display, size_t n, Err *err)
+{
+	char host[256];
+	const char *colon = s ? strrchr(s, ':') : NULL, *hs = s;
+	size_t hl;
+	if (!colon || colon == s)
+		return err_set(err, ERR_INVALID, "listen",
+			       "must be ADDR:PORT, e.g. 127.0.0.1:8080");
+	hl = (size_t)(colon - s);
+	if (s[0] == '[' && colon[-1] == ']') {
+		hs = s + 1;
+		hl -= 2;
+	}
+	char *end = NULL;
+	long port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || colon[1] < '0' || colon[1] > '9' || port < 0 || port > 65535)
+		return err_set(err, ERR_INVALID, "listen",
+			       "the port must be a number from 0 to 65535");
+	if (hl == 0 || hl >= sizeof host)
+		return err_set(err, ERR_INVALID, "listen",
+			       "must be ADDR:PORT, e.g. 127.0.0.1:8080");
+	memcpy(host, hs, hl);
+	host[hl] = '\0';
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai = NULL;
+	int gai = getaddrinfo(host, NULL, &hints, &ai);
+	if (gai != 0 || !ai)
+		return err_set(err, ERR_INVALID, "listen", "cannot resolve '%s': %s", host,
+			       gai_strerror(gai));
+	memset(&cfg->addr, 0, sizeof cfg->addr);
+	memcpy(&cfg->addr, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	char num[INET6_ADDRSTRLEN];
+	if (cfg->addr.ss_family == AF_INET6) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&cfg->addr;
+		a6->sin6_port = htons((uint16_t)port);
+		inet_ntop(AF_INET6, &a6->sin6_addr, num, sizeof num);
+		snprintf(display, n, "[%s]", num);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&cfg->addr;
+		a4->sin_port = htons((uint16_t)port);
+		inet_ntop(AF_INET, &a4->sin_addr, num, sizeof num);
+		snprintf(display, n, "%s", num);
+	}
+	return KITH_OK;
+}
+
+/* Start the daemon: epoll thread pool where available. */
+static int start_daemon(Server *srv, Err *err)
+{
+	unsigned flags = MHD_is_feature_supported(MHD_FEATURE_EPOLL) ? MHD_USE_EPOLL_INTERNAL_THREAD
+								     : MHD_USE_AUTO_INTERNAL_THREAD;
+	if (srv->cfg.addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (srv->cfg.log)
+		flags |= MHD_USE_ERROR_LOG;
+	/* A pool of one is no pool: libmicrohttpd wants the option left out. */
+	struct MHD_OptionItem pool[] = {
+	    {srv->cfg.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+	     (intptr_t)srv->cfg.threads, NULL},
+	    {MHD_OPTION_END, 0, NULL},
+	};
+	errno = 0;
+	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+				    &srv->cfg.addr, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+				    MHD_OPTION_NOTIFY_COMPLETED, on_done, srv,
+				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)KITH_HTTP_IDLE_S,
+				    MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
+	if (!srv->mhd)
+		return err_set(err, ERR_INTERNAL, "listen", "cannot listen: %s",
+			       errno ? strerror(errno) : "libmicrohttpd refused to start");
+	return KITH_OK;
+}
+
+int server_start(Server **out, const ServerConfig *cfg, Err *err)
+{
+	*out = NULL;
+	if (cfg->threads < 1 || cfg->threads > KITH_MAX_THREADS)
+		return err_set(err, ERR_INVALID, "threads", "must be from 1 to %u",
+			       KITH_MAX_THREADS);
+	if (sodium_init() < 0)
+		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+	Server *srv = calloc(1, sizeof *srv);
+	if (!srv)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	srv->cfg = *cfg;
+	srv->routes = route_table(&srv->n_routes);
+	pthread_mutex_init(&srv->lock, NULL);
+	int rc = pthread_key_create(&srv->slot_key, NULL)
+		     ? err_set(err, ERR_INTERNAL, NULL, "pthread_key_create failed")
+		     : KITH_OK;
+	if (rc) {
+		pthread_mutex_destroy(&srv->lock);
+		free(srv);
+		return rc;
+	}
+	rc = route_table_check(srv->routes, srv->n_routes, err);
+	if (rc == KITH_OK)
+		rc = openapi_build(&srv->openapi, &srv->n_openapi, err);
+	if (rc == KITH_OK)
+		rc = start_daemon(srv, err);
+	if (rc) {
+		server_stop(srv);
+		return rc;
+	}
+	*out = srv;
+	return KITH_OK;
+}
+
+unsigned server_port(const Server *srv)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	return info ? info->port : 0;
+}
+
+void server_stop(Server *srv)
+{
+	if (!srv)
+		return;
+	if (srv->mhd)
+		MHD_stop_daemon(srv->mhd);
+	for (DbSlot *s = srv->slots, *next; s; s = next) {
+		next = s->next;
+		db_close(s->db);
+		free(s);
+	}
+	pthread_key_delete(srv->slot_key);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv->openapi);
+	free(srv);
+}

@@ -1,0 +1,51 @@
+/* server.h - the HTTP server behind `kith serve`: libmicrohttpd with an
+ * epoll thread pool, one database connection per server thread, and the
+ * dispatcher that enforces routes.def policy (URL length, routing, bearer
+ * token, permission, body size/type/JSON, Idempotency-Key) before a
+ * handler runs. Depends on http.h, route.h, problem.h, body.h, openapi.h,
+ * store/, crm/token.h. Only src/http/ includes this header. */
+#ifndef KITH_HTTP_SERVER_H
+#define KITH_HTTP_SERVER_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "http/http.h"
+
+typedef struct Server Server;
+
+typedef struct ServerConfig {
+	const char *db_path; /* database each server thread opens (must outlive the server) */
+	struct sockaddr_storage addr; /* address to listen on (IPv4 or IPv6) */
+	unsigned threads;	      /* worker threads, 1..KITH_MAX_THREADS */
+	int log;		      /* print "METHOD PATH STATUS µs" per request to stderr */
+} ServerConfig;
+
+/* Parse "ADDR:PORT" ("127.0.0.1:8080", "[::1]:0", "localhost:8080") into
+ * cfg->addr. display (n bytes) receives the numeric host as it belongs in a
+ * URL ("127.0.0.1", "[::1]"). Errors: ERR_INVALID naming "listen". */
+int server_parse_listen(const char *s, ServerConfig *cfg, char *display, size_t n,
+			Err *err) KITH_WARN_UNUSED;
+
+/* Start listening and serving in background threads. *out is owned by the
+ * caller (server_stop). Builds the OpenAPI document and checks the route
+ * table first. Errors: ERR_INTERNAL (bad table or document, cannot listen:
+ * field "listen"). */
+int server_start(Server **out, const ServerConfig *cfg, Err *err) KITH_WARN_UNUSED;
+
+/* The port actually bound (useful after port 0). */
+unsigned server_port(const Server *srv);
+
+/* Stop accepting, finish the threads, close every database connection and
+ * free srv. NULL is a no-op. */
+void server_stop(Server *srv);
+
+/* For handlers in src/http/: the merged OpenAPI document of the server
+ * that runs req (built once at start-up; owned by the server). */
+const char *server_openapi(Req *req, size_t *len);
+
+/* For handlers in src/http/: answer status with data[0..len) as a JSON
+ * body that outlives the request (not copied, not freed). */
+void server_reply_static(Req *req, int status, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,314 @@
+#!/usr/bin/env bats
+# http.bats - `kith serve` end to end: routing, bearer tokens, problem
+# documents, limits, keep-alive, the OpenAPI document against the route
+# table, request bodies, Idempotency-Key, and clean shutdown.
+# The body and idempotency tests use POST /api/v1/contacts (a ROUTE_BODY
+# route owned by contacts).
+
+load helpers
+
+setup() {
+	kith_setup
+	kith_serve
+}
+
+# Stop the server here (not in kith_teardown) to see its exit status and any
+# sanitizer report: under ASan a leak or a memory error fails the test.
+teardown() {
+	local rc=0 pid="${SERVER_PID:-}"
+	SERVER_PID=""
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		for _ in $(seq 1 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid"
+			echo "kith serve did not stop on SIGTERM" >&2
+			rc=1
+		fi
+		wait "$pid" 2>/dev/null || rc=$?
+		if [ "$rc" -ne 0 ] || grep -q 'Sanitizer\|runtime error' "$TMP/serve.log"; then
+			echo "kith serve exited $rc:" >&2
+			cat "$TMP/serve.log" >&2
+			rc=1
+		fi
+	fi
+	kith_teardown
+	return "$rc"
+}
+
+# hdr NAME: the value of response header NAME in $TMP/h (case-insensitive).
+hdr() {
+	tr -d '\r' <"$TMP/h" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
+		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
+}
+
+# post_file PATH FILE [curl args...]: POST FILE as the body; sets status_code, body, $TMP/h.
+post_file() {
+	local path="$1" file="$2"
+	shift 2
+	status_code="$(curl -s -D "$TMP/h" -o "$TMP/body" -w '%{http_code}' -X POST \
+		-H "Authorization: Bearer $TOKEN" "$@" --data-binary "@$file" "$URL$path")"
+	body="$(cat "$TMP/body")"
+}
+
+@test "health answers without a token and touches nothing" {
+	AUTH_TOKEN=none api GET /api/v1/health "" -D "$TMP/h"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq -r .status)" = ok ]
+	[[ "$(hdr Content-Type)" == "application/json; charset=utf-8" ]]
+	[ "$(hdr Cache-Control)" = no-store ]
+	[ "$(hdr X-Content-Type-Options)" = nosniff ]
+}
+
+@test "me answers the token's user" {
+	api GET /api/v1/me
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq -r .email)" = owner@example.com ]
+	[ "$(echo "$body" | jq -r .role)" = owner ]
+}
+
+@test "me without a token is 401 with WWW-Authenticate" {
+	AUTH_TOKEN=none api GET /api/v1/me "" -D "$TMP/h"
+	[ "$status_code" = 401 ]
+	[[ "$(hdr WWW-Authenticate)" == Bearer* ]]
+	[[ "$(hdr Content-Type)" == application/problem+json* ]]
+	[ "$(echo "$body" | jq -r .status)" = 401 ]
+	[ "$(echo "$body" | jq -r .type)" = https://kith.dev/problems/unauthorized ]
+}
+
+@test "a revoked token is 401" {
+	api GET /api/v1/me
+	[ "$status_code" = 200 ]
+	kith token revoke 1
+	api GET /api/v1/me "" -D "$TMP/h"
+	[ "$status_code" = 401 ]
+	[[ "$(hdr WWW-Authenticate)" == Bearer* ]]
+}
+
+@test "garbage tokens are 401" {
+	for t in garbage "kith_$(printf "A%.0s" $(seq 1 43))" "${TOKEN}x" "kith_"; do
+		AUTH_TOKEN="$t" api GET /api/v1/me
+		[ "$status_code" = 401 ] || { echo "token '$t' gave $status_code"; false; }
+	done
+	status_code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Basic $TOKEN" \
+		"$URL/api/v1/me")"
+	[ "$status_code" = 401 ]
+}
+
+@test "unknown path is a 404 problem" {
+	api GET /api/v1/nothing-here "" -D "$TMP/h"
+	[ "$status_code" = 404 ]
+	[[ "$(hdr Content-Type)" == application/problem+json* ]]
+	[ "$(echo "$body" | jq -r .status)" = 404 ]
+	[ "$(echo "$body" | jq -r .title)" = "Not Found" ]
+}
+
+@test "a non-integer id is a 404 naming id" {
+	for id in abc 0 -1 1.5 99999999999999999999; do
+		api GET "/api/v1/contacts/$id"
+		[ "$status_code" = 404 ] || { echo "$id gave $status_code"; false; }
+		[ "$(echo "$body" | jq -r '.errors[0].field')" = id ]
+	done
+}
+
+@test "wrong method is 405 with Allow" {
+	api DELETE /api/v1/me "" -D "$TMP/h"
+	[ "$status_code" = 405 ]
+	[ "$(hdr Allow)" = GET ]
+	api PUT /api/v1/contacts "" -D "$TMP/h"
+	[ "$status_code" = 405 ]
+	[ "$(hdr Allow)" = "GET, POST" ]
+}
+
+@test "a URL longer than 4096 bytes is 414" {
+	long="$(head -c 5000 /dev/zero | tr '\0' x)"
+	api GET "/api/v1/me?$long"
+	[ "$status_code" = 414 ]
+	[ "$(echo "$body" | jq -r .status)" = 414 ]
+	api GET "/api/v1/me?$(head -c 3000 /dev/zero | tr '\0' x)"
+	[ "$status_code" = 200 ]
+}
+
+@test "keep-alive holds across requests, errors included" {
+	run curl -sv -H "Authorization: Bearer $TOKEN" "$URL/api/v1/health" "$URL/api/v1/nothing" \
+		"$URL/api/v1/me" "$URL/api/v1/me" -o /dev/null -o /dev/null -o /dev/null -o /dev/null
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c 'Connected to')" -eq 1 ]
+	[ "$(echo "$output" | grep -c 'Re-using existing connection')" -eq 3 ]
+	! echo "$output" | grep -qi '< Connection: close'
+}
+
+@test "openapi.json parses and describes exactly the routes" {
+	AUTH_TOKEN=none api GET /api/v1/openapi.json
+	[ "$status_code" = 200 ]
+	echo "$body" | jq -e '.openapi == "3.1.0"'
+	kith test-routes | sort >"$TMP/routes"
+	[ "$(wc -l <"$TMP/routes")" -ge 3 ]
+	grep -qx 'GET /api/v1/health' "$TMP/routes"
+	echo "$body" | jq -r '.paths | to_entries[] | .key as $p | .value | keys[]
+		| select(IN("get","post","put","patch","delete")) | "\(ascii_upcase) \($p)"' |
+		sort >"$TMP/described"
+	echo "routes not described / described but not routes:"
+	diff "$TMP/routes" "$TMP/described"
+}
+
+@test "openapi.json is a valid OpenAPI 3.1 document" {
+	python3 -c 'import openapi_spec_validator' 2>/dev/null ||
+		skip "python3 module openapi_spec_validator is not installed"
+	curl -s -o "$TMP/openapi.json" "$URL/api/v1/openapi.json"
+	python3 -c 'import json, sys; from openapi_spec_validator import validate
+validate(json.load(open(sys.argv[1])))' "$TMP/openapi.json"
+}
+
+@test "test-routes is hidden from help" {
+	run kith help
+	[ "$status" -eq 0 ]
+	! echo "$output" | grep -q test-routes
+	echo "$output" | grep -q serve
+}
+
+@test "a body that is not application/json is 415" {
+	api POST /api/v1/contacts "" -H 'Content-Type: text/plain' --data-binary '{"first_name":"A"}'
+	[ "$status_code" = 415 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = Content-Type ]
+}
+
+@test "malformed JSON is 400 with the position" {
+	api POST /api/v1/contacts '{"first_name": "A",'
+	[ "$status_code" = 400 ]
+	echo "$body" | jq -r .detail | grep -q 'line 1, column'
+	api POST /api/v1/contacts '["first_name"]'
+	[ "$status_code" = 400 ]
+	[ "$(echo "$body" | jq -r .detail)" = "body must be a JSON object" ]
+}
+
+@test "invalid UTF-8 is 400 naming the field" {
+	printf '{"last_name": "Nowak", "first_name": "Zo\xff"}' >"$TMP/bad.json"
+	post_file /api/v1/contacts "$TMP/bad.json" -H 'Content-Type: application/json'
+	[ "$status_code" = 400 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = first_name ]
+	[ "$(echo "$body" | jq -r '.errors[0].message')" = "is not valid UTF-8" ]
+}
+
+@test "duplicate keys are 400 naming the key" {
+	api POST /api/v1/contacts '{"first_name": "A", "first_name": "B"}'
+	[ "$status_code" = 400 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = first_name ]
+	[ "$(echo "$body" | jq -r '.errors[0].message')" = "is a duplicate key" ]
+}
+
+@test "a 2 MB body is 413 and the server keeps serving" {
+	head -c 2097152 /dev/zero | tr '\0' a >"$TMP/big.json"
+	post_file /api/v1/contacts "$TMP/big.json" -H 'Content-Type: application/json'
+	[ "$status_code" = 413 ]
+	[ "$(echo "$body" | jq -r .status)" = 413 ]
+	# chunked, so the size is not declared: the connection is dropped, the server lives on
+	run curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+		-H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' \
+		--data-binary "@$TMP/big.json" "$URL/api/v1/contacts"
+	[ "$output" != 201 ]
+	AUTH_TOKEN=none api GET /api/v1/health
+	[ "$status_code" = 200 ]
+}
+
+@test "Idempotency-Key: a retry replays, creating one contact" {
+	api POST /api/v1/contacts '{"first_name": "Ann", "last_name": "Idem"}' -H 'Idempotency-Key: k-1'
+	[ "$status_code" = 201 ]
+	first="$body"
+	api POST /api/v1/contacts '{"first_name": "Ann", "last_name": "Idem"}' \
+		-H 'Idempotency-Key: k-1' -D "$TMP/h"
+	[ "$status_code" = 201 ]
+	[ "$(hdr Idempotent-Replayed)" = true ]
+	[ "$body" = "$first" ]
+	[ -n "$(hdr Location)" ]
+	api GET /api/v1/contacts
+	[ "$(echo "$body" | jq '[.items[] | select(.last_name == "Idem")] | length')" -eq 1 ]
+	# without a key, the same request creates another
+	api POST /api/v1/contacts '{"first_name": "Ann", "last_name": "Idem2"}' -D "$TMP/h"
+	[ "$status_code" = 201 ]
+	[ -z "$(hdr Idempotent-Replayed)" ]
+}
+
+@test "Idempotency-Key: the same key with another body is 422" {
+	api POST /api/v1/contacts '{"first_name": "Ann", "last_name": "Key"}' -H 'Idempotency-Key: k-2'
+	[ "$status_code" = 201 ]
+	api POST /api/v1/contacts '{"first_name": "Bob", "last_name": "Key"}' -H 'Idempotency-Key: k-2'
+	[ "$status_code" = 422 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = Idempotency-Key ]
+	# another user may use the same key
+	AUTH_TOKEN="$(kith_member_token)" api POST /api/v1/contacts \
+		'{"first_name": "Bob", "last_name": "Key"}' -H 'Idempotency-Key: k-2'
+	[ "$status_code" = 201 ]
+}
+
+@test "Idempotency-Key: a rejected request is replayed too, and bad keys are 400" {
+	api POST /api/v1/contacts '{"no_such_field": 1}' -H 'Idempotency-Key: k-3'
+	first_status="$status_code"
+	first="$body"
+	[ "$first_status" -ge 400 ] && [ "$first_status" -lt 500 ]
+	api POST /api/v1/contacts '{"no_such_field": 1}' -H 'Idempotency-Key: k-3' -D "$TMP/h"
+	[ "$status_code" = "$first_status" ]
+	[ "$body" = "$first" ]
+	[ "$(hdr Idempotent-Replayed)" = true ]
+	long="$(head -c 201 /dev/zero | tr '\0' k)"
+	api POST /api/v1/contacts '{"first_name": "A"}' -H "Idempotency-Key: $long"
+	[ "$status_code" = 400 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = Idempotency-Key ]
+	api POST /api/v1/contacts '{"first_name": "A"}' -H "Idempotency-Key: caf$(printf '\xc3\xa9')"
+	[ "$status_code" = 400 ]
+}
+
+@test "a member gets 403 on an admin route" {
+	AUTH_TOKEN="$(kith_member_token)" api POST /api/v1/contacts/1/purge
+	[ "$status_code" = 403 ]
+	[ "$(echo "$body" | jq -r .type)" = https://kith.dev/problems/forbidden ]
+}
+
+@test "parallel requests on every thread all succeed" {
+	seq 1 200 | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+		-H "Authorization: Bearer $TOKEN" "$URL/api/v1/me" >"$TMP/codes"
+	[ "$(grep -c '^200$' "$TMP/codes")" -eq 200 ]
+}
+
+@test "SIGTERM stops the server cleanly with exit 0" {
+	kill -TERM "$SERVER_PID"
+	wait "$SERVER_PID"
+	SERVER_PID=""
+	run curl -s "$URL/api/v1/health"
+	[ "$status" -ne 0 ]
+}
+
+@test "--log prints one line per request; --threads and --listen are checked" {
+	"$KITH_BIN" --db "$KITH_DB" serve --listen 127.0.0.1:0 --threads 1 --log \
+		>"$TMP/log.out" 2>"$TMP/log.err" &
+	pid=$!
+	for _ in $(seq 1 100); do
+		url="$(sed -n 's/^kith: listening on \(http:[^ ]*\)$/\1/p' "$TMP/log.out")"
+		[ -n "$url" ] && break
+		sleep 0.05
+	done
+	curl -s -o /dev/null "$url/api/v1/health"
+	curl -s -o /dev/null "$url/api/v1/nothing"
+	kill -INT "$pid"
+	wait "$pid"
+	[ "$(wc -l <"$TMP/log.out")" -eq 1 ]
+	grep -Eq '^GET /api/v1/health 200 [0-9]+µs$' "$TMP/log.err"
+	grep -Eq '^GET /api/v1/nothing 404 [0-9]+µs$' "$TMP/log.err"
+	run kith serve --threads 0
+	[ "$status" -eq 1 ]
+	run kith serve --listen nowhere
+	[ "$status" -eq 2 ]
+	run kith serve --listen 127.0.0.1:99999
+	[ "$status" -eq 2 ]
+	run kith serve --bogus
+	[ "$status" -eq 1 ]
+}
+
+@test "serve refuses a database that is not initialised" {
+	run "$KITH_BIN" --db "$TMP/none.db" serve --listen 127.0.0.1:0
+	[ "$status" -ne 0 ]
+	! echo "$output" | grep -q listening
+}

@@ -1,0 +1,652 @@
+/* test_company.c - companies: CRUD, validation, access, trash, tags, search,
+ * lists and audit. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/audit.h"
+#include "crm/company.h"
+#include "crm/contact.h"
+#include "crm/field.h"
+#include "crm/user.h"
+#include "fixture.h"
+
+static Fixture fx;
+static const Actor sys = ACTOR_SYSTEM;
+
+static void setup(void)
+{
+	fixture_open(&fx, "PL");
+}
+static void teardown(void)
+{
+	fixture_close(&fx);
+}
+TestSuite(company, .init = setup, .fini = teardown);
+
+static int64_t create(const char *json)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = json_loads(json, 0, NULL);
+	cr_assert_not_null(in, "bad test JSON %s", json);
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &id, &err), KITH_OK, "%s: %s: %s", json,
+		     err.field, err.msg);
+	json_decref(in);
+	return id;
+}
+
+static json_t *get(int64_t id)
+{
+	Err err = {0};
+	json_t *out = NULL;
+	cr_assert_eq(company_get(fx.db, &sys, id, 1, &out, &err), KITH_OK, "%s", err.msg);
+	return out;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int64_t num(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* Add a user with role and return it as an actor. */
+static Actor add_user(const char *email, const char *role)
+{
+	Err err = {0};
+	int64_t id;
+	Actor a;
+	cr_assert_eq(user_add(fx.db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
+	return a;
+}
+
+/* ids of a full walk over the list with page size limit. */
+static json_t *walk(const Actor *actor, CompanyQuery q, int limit)
+{
+	json_t *all = json_array();
+	char *cursor = NULL;
+	q.limit = limit;
+	for (int pages = 0; pages < 1000; pages++) {
+		Err err = {0};
+		json_t *items = NULL;
+		char *next = NULL;
+		q.cursor = cursor;
+		cr_assert_eq(company_list(fx.db, actor, &q, &items, &next, &err), KITH_OK, "%s: %s",
+			     err.field, err.msg);
+		cr_assert_leq(json_array_size(items), (size_t)limit);
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it) json_array_append(all, it);
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+		if (!next)
+			break;
+	}
+	free(cursor);
+	return all;
+}
+
+Test(company, crud_round_trip)
+{
+	Err err = {0};
+	int64_t id = create(
+		"{\"legal_name\":\"  Łódzka Spółka Handlowa sp. z o.o. \",\"tax_id\":\"PL 725-18-01-126\","
+		"\"address\":{\"street\":\"Piotrkowska 1\",\"city\":\"Łódź\",\"postal_code\":\"90-001\","
+		"\"country\":\"pl\"},\"website\":\"https://example.pl\",\"phone\":\"601 234 567\","
+		"\"email\":\"biuro@example.pl\",\"tags\":[\"VIP\",\"Hurt\"],\"notes\":\"Zażółć\"}");
+	json_t *c = get(id);
+	cr_expect_str_eq(str(c, "legal_name"), "Łódzka Spółka Handlowa sp. z o.o.", "trimmed");
+	cr_expect_str_eq(str(c, "tax_id"), "PL 725-18-01-126");
+	json_t *a = json_object_get(c, "address");
+	cr_expect_str_eq(str(a, "city"), "Łódź");
+	cr_expect_str_eq(str(a, "country"), "PL", "upper-cased");
+	cr_expect(json_is_null(json_object_get(a, "region")));
+	cr_expect_str_eq(str(c, "phone"), "+48601234567", "normalized with the workspace country");
+	cr_expect_str_eq(str(c, "email"), "biuro@example.pl");
+	cr_expect_eq(json_array_size(json_object_get(c, "tags")), 2);
+	cr_expect_str_eq(str(c, "notes"), "Zażółć");
+	cr_expect_eq(num(c, "version"), 1);
+	cr_expect_eq(num(c, "contact_count"), 0);
+	cr_expect(json_is_object(json_object_get(c, "custom")));
+	cr_expect(json_is_null(json_object_get(c, "deleted_at")));
+	cr_expect(json_is_null(json_object_get(c, "owner_id")));
+
+	json_t *patch = json_loads("{\"legal_name\":\"ŁSH\",\"address\":{\"city\":\"Kraków\"},"
+				   "\"tax_id\":null,\"notes\":\"\"}",
+				   0, NULL),
+	       *out = NULL;
+	cr_expect_eq(company_update(fx.db, &sys, id, patch, 2, &out, &err), ERR_STALE);
+	cr_assert_eq(company_update(fx.db, &sys, id, patch, 1, &out, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(num(out, "version"), 2);
+	cr_expect_str_eq(str(out, "legal_name"), "ŁSH");
+	cr_expect_str_eq(str(json_object_get(out, "address"), "city"), "Kraków");
+	cr_expect_str_eq(str(json_object_get(out, "address"), "street"), "Piotrkowska 1",
+			 "address members merge");
+	cr_expect(json_is_null(json_object_get(out, "tax_id")));
+	cr_expect(json_is_null(json_object_get(out, "notes")), "blank clears");
+	cr_expect_str_eq(str(out, "email"), "biuro@example.pl", "untouched");
+	json_decref(out);
+	json_decref(patch);
+
+	cr_assert_eq(company_delete(fx.db, &sys, id, &err), KITH_OK);
+	cr_expect_eq(company_delete(fx.db, &sys, id, &err), ERR_GONE);
+	cr_expect_eq(company_get(fx.db, &sys, id, 0, &out, &err), ERR_GONE);
+	json_decref(c);
+	c = get(id);
+	cr_expect_not_null(str(c, "deleted_at"));
+	cr_expect_eq(num(c, "version"), 3);
+	patch = json_pack("{ss}", "notes", "x");
+	cr_expect_eq(company_update(fx.db, &sys, id, patch, 0, NULL, &err), ERR_GONE);
+	cr_assert_eq(company_restore(fx.db, &sys, id, &err), KITH_OK);
+	cr_expect_eq(company_restore(fx.db, &sys, id, &err), ERR_CONFLICT);
+	cr_expect_eq(company_update(fx.db, &sys, id, patch, 0, NULL, &err), KITH_OK);
+	json_decref(patch);
+	json_decref(c);
+	cr_expect_eq(company_get(fx.db, &sys, 9999, 1, &out, &err), ERR_NOT_FOUND);
+}
+
+Test(company, validation_names_the_field_and_changes_nothing)
+{
+	static const struct {
+		const char *json, *field;
+	} cases[] = {
+		{"{}", "legal_name"},
+		{"{\"legal_name\":\"   \"}", "legal_name"},
+		{"{\"legal_name\":null}", "legal_name"},
+		{"{\"legal_name\":42}", "legal_name"},
+		{"{\"legal_name\":\"A\",\"colour\":\"red\"}", "colour"},
+		{"{\"legal_name\":\"A\",\"tax_id\":\"PL#123\"}", "tax_id"},
+		{"{\"legal_name\":\"A\",\"tax_id\":\"12345678901234567890123456789012345678901234567890"
+		 "123456789012345\"}",
+		 "tax_id"},
+		{"{\"legal_name\":\"A\",\"address\":\"Main St\"}", "address"},
+		{"{\"legal_name\":\"A\",\"address\":{\"town\":\"X\"}}", "address.town"},
+		{"{\"legal_name\":\"A\",\"address\":{\"country\":\"POL\"}}", "address.country"},
+		{"{\"legal_name\":\"A\",\"address\":{\"country\":\"P1\"}}", "address.country"},
+		{"{\"legal_name\":\"A\",\"address\":{\"city\":7}}", "address.city"},
+		{"{\"legal_name\":\"A\",\"website\":\"not a site\"}", "website"},
+		{"{\"legal_name\":\"A\",\"website\":\"ftp://example.com\"}", "website"},
+		{"{\"legal_name\":\"A\",\"phone\":\"12\"}", "phone"},
+		{"{\"legal_name\":\"A\",\"email\":\"nobody\"}", "email"},
+		{"{\"legal_name\":\"A\",\"owner_id\":999}", "owner_id"},
+		{"{\"legal_name\":\"A\",\"owner_id\":\"1\"}", "owner_id"},
+		{"{\"legal_name\":\"A\",\"tags\":\"vip\"}", "tags"},
+		{"{\"legal_name\":\"A\",\"tags\":[\"vip\",\"VIP\"]}", "tags"},
+		{"{\"legal_name\":\"A\",\"tags\":[\"a,b\"]}", "tags"},
+		{"{\"legal_name\":\"A\",\"notes\":[]}", "notes"},
+		{"{\"legal_name\":\"A\",\"custom\":{\"nope\":1}}", "custom.nope"},
+		{"{\"legal_name\":\"A\",\"custom\":{\"size\":\"big\"}}", "custom.size"},
+		{"{\"legal_name\":\"A\",\"custom\":[]}", "custom"},
+	};
+	Err err = {0};
+	int64_t fid;
+	json_t *def = json_pack("{ss ss ss ss}", "entity", "company", "key", "size", "label", "Size",
+				"type", "number");
+	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK);
+	json_decref(def);
+	int64_t id = create("{\"legal_name\":\"Keep\",\"tax_id\":\"PL1\",\"address\":{\"city\":"
+			    "\"Gdańsk\"},\"tags\":[\"old\"]}");
+	json_t *before = get(id);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t nid = 0;
+		json_t *in = json_loads(cases[i].json, 0, NULL);
+		cr_assert_not_null(in, "case %zu JSON", i);
+		err = (Err){0};
+		cr_expect_eq(company_create(fx.db, &sys, in, 0, &nid, &err), ERR_INVALID,
+			     "create case %zu", i);
+		cr_expect_str_eq(err.field, cases[i].field, "create case %zu: %s", i, err.msg);
+		if (i > 0) { /* "{}" is a valid (empty) patch */
+			err = (Err){0};
+			cr_expect_eq(company_update(fx.db, &sys, id, in, 0, NULL, &err), ERR_INVALID,
+				     "update case %zu", i);
+			cr_expect_str_eq(err.field, cases[i].field, "update case %zu: %s", i,
+					 err.msg);
+		}
+		json_decref(in);
+	}
+	json_t *items = NULL;
+	char *next = NULL;
+	CompanyQuery q = {0};
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 1, "no company created by rejected input");
+	json_decref(items);
+	json_t *after = get(id);
+	cr_expect(json_equal(before, after), "rejected updates changed nothing");
+	json_decref(before);
+	json_decref(after);
+}
+
+Test(company, members_see_only_their_own)
+{
+	Err err = {0};
+	Actor owner = add_user("owner@example.com", "owner");
+	Actor member = add_user("member@example.com", "member");
+	Actor other = add_user("other@example.com", "member");
+	int64_t hidden = create("{\"legal_name\":\"Hidden SA\"}");
+	int64_t mine = 0, nid = 0;
+	json_t *in = json_pack("{ss}", "legal_name", "Mine GmbH"), *out = NULL;
+	cr_assert_eq(company_create(fx.db, &member, in, 0, &mine, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	json_t *c = get(mine);
+	cr_expect_eq(num(c, "owner_id"), member.user_id, "a member owns what they add");
+	json_decref(c);
+
+	cr_expect_eq(company_get(fx.db, &member, hidden, 1, &out, &err), ERR_NOT_FOUND);
+	cr_expect_eq(company_get(fx.db, &other, mine, 1, &out, &err), ERR_NOT_FOUND);
+	cr_expect_eq(company_get(fx.db, &owner, mine, 0, &out, &err), KITH_OK);
+	json_decref(out);
+	json_t *patch = json_pack("{ss}", "notes", "x");
+	cr_expect_eq(company_update(fx.db, &member, hidden, patch, 0, NULL, &err), ERR_NOT_FOUND);
+	cr_expect_eq(company_delete(fx.db, &member, hidden, &err), ERR_NOT_FOUND);
+	cr_expect_eq(company_tag(fx.db, &member, hidden, patch, NULL, NULL, &err), ERR_NOT_FOUND);
+	json_decref(patch);
+	char *name = NULL;
+	cr_expect_eq(company_name(fx.db, &member, hidden, &name, &err), ERR_NOT_FOUND);
+	cr_expect_str_eq(err.field, "company_id");
+	cr_assert_eq(company_name(fx.db, &member, mine, &name, &err), KITH_OK);
+	cr_expect_str_eq(name, "Mine GmbH");
+	free(name);
+
+	/* Members may only assign themselves. */
+	in = json_pack("{ss sI}", "legal_name", "X", "owner_id", (json_int_t)owner.user_id);
+	cr_expect_eq(company_create(fx.db, &member, in, 0, &nid, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "owner_id");
+	json_decref(in);
+	in = json_pack("{sn}", "owner_id");
+	cr_expect_eq(company_update(fx.db, &member, mine, in, 0, NULL, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "owner_id");
+	json_decref(in);
+	/* An owner may hand a company to a member. */
+	in = json_pack("{sI}", "owner_id", (json_int_t)member.user_id);
+	cr_expect_eq(company_update(fx.db, &owner, hidden, in, 0, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(in);
+
+	/* Lists filter in SQL, also for the trash. */
+	cr_assert_eq(company_delete(fx.db, &owner, hidden, &err), KITH_OK);
+	int64_t again = create("{\"legal_name\":\"Owner only\"}");
+	cr_assert_eq(company_delete(fx.db, &owner, again, &err), KITH_OK);
+	CompanyQuery q = {0};
+	json_t *all = walk(&member, q, 10);
+	cr_expect_eq(json_array_size(all), 1);
+	cr_expect_eq(num(json_array_get(all, 0), "id"), mine);
+	json_decref(all);
+	q.trash = 1;
+	all = walk(&member, q, 10);
+	cr_expect_eq(json_array_size(all), 1, "the member's trashed company only");
+	cr_expect_eq(num(json_array_get(all, 0), "id"), hidden);
+	json_decref(all);
+	all = walk(&owner, q, 10);
+	cr_expect_eq(json_array_size(all), 2);
+	json_decref(all);
+	/* Search and the owner filter keep to what the member may see. */
+	q = (CompanyQuery){.q = "mine"};
+	all = walk(&member, q, 10);
+	cr_expect_eq(json_array_size(all), 1);
+	json_decref(all);
+	q = (CompanyQuery){.q = "owner"};
+	all = walk(&member, q, 10);
+	cr_expect_eq(json_array_size(all), 0, "the owner's company is not found by a member");
+	json_decref(all);
+	q = (CompanyQuery){.owner_id = owner.user_id};
+	all = walk(&member, q, 10);
+	cr_expect_eq(json_array_size(all), 0);
+	json_decref(all);
+	q = (CompanyQuery){.owner_id = member.user_id, .trash = 1};
+	all = walk(&owner, q, 10);
+	cr_expect_eq(json_array_size(all), 1, "owner filter in the trash");
+	json_decref(all);
+	/* Purge is for owners and admins. */
+	cr_expect_eq(company_purge(fx.db, &member, hidden, &err), ERR_FORBIDDEN);
+	cr_expect_eq(company_purge(fx.db, &owner, hidden, &err), KITH_OK, "%s", err.msg);
+}
+
+Test(company, trash_restore_purge_unlinks_contacts)
+{
+	Err err = {0};
+	int64_t id = create("{\"legal_name\":\"Purged Ltd\",\"tags\":[\"x\"]}"), cid = 0;
+	int64_t fid;
+	json_t *def = json_pack("{ss ss ss ss}", "entity", "company", "key", "note", "label", "N",
+				"type", "text");
+	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK);
+	json_decref(def);
+	json_t *patch = json_pack("{s{ss}}", "custom", "note", "remember me");
+	cr_assert_eq(company_update(fx.db, &sys, id, patch, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(patch);
+	json_t *in = json_pack("{ss ss sI}", "first_name", "Ann", "last_name", "Nowak", "company_id", (json_int_t)id);
+	cr_assert_eq(contact_create(fx.db, &sys, in, 0, &cid, &err), KITH_OK, "%s: %s", err.field,
+		     err.msg);
+	json_decref(in);
+	json_t *c = get(id);
+	cr_expect_eq(num(c, "contact_count"), 1);
+	json_decref(c);
+
+	cr_expect_eq(company_purge(fx.db, &sys, id, &err), ERR_CONFLICT, "purge only from trash");
+	cr_assert_eq(company_delete(fx.db, &sys, id, &err), KITH_OK);
+	cr_assert_eq(company_purge(fx.db, &sys, id, &err), KITH_OK, "%s", err.msg);
+	json_t *out = NULL;
+	cr_expect_eq(company_get(fx.db, &sys, id, 1, &out, &err), ERR_NOT_FOUND);
+	cr_expect_eq(company_purge(fx.db, &sys, id, &err), ERR_NOT_FOUND);
+	cr_assert_eq(contact_get(fx.db, &sys, cid, 0, &out, &err), KITH_OK, "contact stays");
+	cr_expect(json_is_null(json_object_get(out, "company")), "contact unlinked");
+	json_decref(out);
+	json_t *vals = NULL;
+	cr_assert_eq(field_values_get(fx.db, "company", id, &vals, &err), KITH_OK);
+	cr_expect_eq(json_object_size(vals), 0, "custom values purged");
+	json_decref(vals);
+	json_t *log = NULL;
+	cr_assert_eq(audit_list(fx.db, "company", id, 10, &log, &err), KITH_OK);
+	cr_expect_str_eq(str(json_array_get(log, 0), "action"), "purge");
+	cr_expect_str_eq(str(json_object_get(json_array_get(log, 0), "changes"), "legal_name"),
+			 "Purged Ltd", "the audit keeps a snapshot");
+	json_decref(log);
+	CompanyQuery q = {.q = "purged"};
+	json_t *all = walk(&sys, q, 10);
+	cr_expect_eq(json_array_size(all), 0, "gone from the index");
+	json_decref(all);
+}
+
+Test(company, renaming_makes_contacts_findable_by_the_new_name)
+{
+	Err err = {0};
+	int64_t id = create("{\"legal_name\":\"Oldname Trading\"}"), cid = 0;
+	json_t *in = json_pack("{ss ss sI}", "first_name", "Ann", "last_name", "Nowak", "company_id", (json_int_t)id);
+	cr_assert_eq(contact_create(fx.db, &sys, in, 0, &cid, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	json_t *patch = json_pack("{ss}", "legal_name", "Zupełnie Nowa");
+	cr_assert_eq(company_update(fx.db, &sys, id, patch, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(patch);
+	ContactQuery cq = {.q = "zupelnie", .limit = 10};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(contact_list(fx.db, &sys, &cq, &items, &next, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(items), 1);
+	cr_expect_eq(num(json_array_get(items, 0), "id"), cid);
+	json_decref(items);
+	free(next);
+	cq.q = "oldname";
+	cr_assert_eq(contact_list(fx.db, &sys, &cq, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 0, "the old name is gone");
+	json_decref(items);
+	free(next);
+}
+
+Test(company, list_pagination_visits_every_row_once_per_sort)
+{
+	static const char *const names[] = {"Zeta", "alpha", "Ålborg", "Beta", "beta", "Łuk",
+					    "Istanbul", "ıslak", "Ölmez", "Żuraw", "Gamma", "Ąki",
+					    "Delta", "Epsilon", "Omega", "Kappa", "Lambda"};
+	enum { N = sizeof names / sizeof names[0] };
+	static const char *const sorts[] = {"name", "-name", "created", "-created", "updated",
+					    "-updated", NULL};
+	Err err = {0};
+	int64_t ids[N];
+	for (int i = 0; i < N; i++) {
+		json_t *in = json_pack("{ss}", "legal_name", names[i]);
+		cr_assert_eq(company_create(fx.db, &sys, in, 0, &ids[i], &err), KITH_OK);
+		json_decref(in);
+	}
+	/* Spread updated_at so that sort differs from id order. */
+	static const char upd[] = "UPDATE company SET updated_at = ? WHERE id = ?";
+	for (int i = 0; i < N; i++) {
+		DbStmt *st;
+		char ts[32];
+		snprintf(ts, sizeof ts, "2026-01-%02dT10:00:00Z", 1 + (i * 7) % 5);
+		cr_assert_eq(db_prepare(fx.db, &st, upd, &err), KITH_OK);
+		db_bind_text(st, 1, ts);
+		db_bind_int(st, 2, ids[i]);
+		cr_assert_eq(db_exec_stmt(st, &err), KITH_OK);
+	}
+	for (int s = 0; sorts[s]; s++) {
+		for (int limit = 1; limit <= 7; limit += 3) {
+			CompanyQuery q = {.sort = sorts[s]};
+			json_t *all = walk(&sys, q, limit);
+			cr_expect_eq(json_array_size(all), N, "%s/%d", sorts[s], limit);
+			int seen[N] = {0};
+			for (size_t i = 0; i < json_array_size(all); i++) {
+				json_t *a = json_array_get(all, i);
+				for (int k = 0; k < N; k++)
+					seen[k] += num(a, "id") == ids[k];
+				if (i == 0)
+					continue;
+				json_t *p = json_array_get(all, i - 1);
+				int desc = sorts[s][0] == '-';
+				const char *col = strstr(sorts[s], "updated") ? "updated_at" : NULL;
+				int cmp = 0;
+				if (col)
+					cmp = strcmp(str(p, col), str(a, col));
+				if (cmp == 0 && !strstr(sorts[s], "name"))
+					cmp = num(p, "id") < num(a, "id") ? -1 : 1;
+				if (strstr(sorts[s], "name"))
+					cmp = 0; /* checked below against the fold order */
+				cr_expect(desc ? cmp >= 0 : cmp <= 0, "%s order at %zu", sorts[s], i);
+			}
+			for (int k = 0; k < N; k++)
+				cr_expect_eq(seen[k], 1, "%s/%d: %s seen %d times", sorts[s], limit,
+					     names[k], seen[k]);
+			if (!strcmp(sorts[s], "name")) {
+				cr_expect_str_eq(str(json_array_get(all, 0), "legal_name"), "Ąki");
+				cr_expect_str_eq(str(json_array_get(all, 1), "legal_name"), "Ålborg");
+				cr_expect_str_eq(str(json_array_get(all, 2), "legal_name"), "alpha");
+				cr_expect_str_eq(str(json_array_get(all, N - 1), "legal_name"), "Żuraw");
+			}
+			json_decref(all);
+		}
+	}
+	/* A cursor continues only its own sort. */
+	CompanyQuery q = {.sort = "name", .limit = 2};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	json_decref(items);
+	cr_assert_not_null(next);
+	q.sort = "-updated";
+	q.cursor = next;
+	cr_expect_eq(company_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "cursor");
+	free((char *)q.cursor);
+	static const struct {
+		CompanyQuery q;
+		const char *field;
+	} bad[] = {
+		{{.sort = "size"}, "sort"},
+		{{.limit = 501}, "limit"},
+		{{.limit = -1}, "limit"},
+		{{.cursor = "zz"}, "cursor"},
+		{{.updated_since = "yesterday"}, "updated_since"},
+		{{.q = "!!!"}, "q"},
+		{{.q = "a", .sort = "name"}, "sort"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err = (Err){0};
+		cr_expect_eq(company_list(fx.db, &sys, &bad[i].q, &items, &next, &err), ERR_INVALID,
+			     "bad %zu", i);
+		cr_expect_str_eq(err.field, bad[i].field, "bad %zu: %s", i, err.msg);
+	}
+}
+
+static json_t *search(const char *query)
+{
+	CompanyQuery q = {.q = query};
+	return walk(&sys, q, 3);
+}
+
+Test(company, search_by_name_and_tax_id_with_folding)
+{
+	int64_t pl = create("{\"legal_name\":\"Łódzkie Zakłady Źródlane\",\"tax_id\":\"PL 725-18-01-126\","
+			    "\"address\":{\"city\":\"Łódź\"},\"tags\":[\"Hurtownia\"]}");
+	int64_t tr = create("{\"legal_name\":\"İSTANBUL Işık Ticaret\",\"email\":\"satis@isik.com.tr\","
+			    "\"phone\":\"+90 212 555 12 34\"}");
+	int64_t th = create("{\"legal_name\":\"บริษัทตัวอย่างจำกัด\",\"website\":\"www.example.co.th\"}");
+	const struct {
+		const char *q;
+		int64_t *want; /* NULL = nothing */
+	} cases[] = {
+		{"lodzkie", &pl},       {"ŁÓDZKIE zakłady", &pl}, {"zrodlane", &pl},
+		{"lodz", &pl},          {"7251801126", &pl},      {"PL7251801126", &pl},
+		{"725", &pl},           {"hurtow", &pl},          {"istanbul", &tr},
+		{"İstanbul", &tr},      {"isik", &tr},            {"IŞIK", &tr},
+		{"satis", &tr},         {"2125551234", &tr},      {"ตัวอย่าง", &th},
+		{"example", &th},       {"krakow", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *r = search(cases[i].q);
+		if (cases[i].want) {
+			cr_expect_eq(json_array_size(r), 1, "'%s' finds one", cases[i].q);
+			cr_expect_eq(num(json_array_get(r, 0), "id"), *cases[i].want, "'%s'",
+				     cases[i].q);
+		} else {
+			cr_expect_eq(json_array_size(r), 0, "'%s' finds none", cases[i].q);
+		}
+		json_decref(r);
+	}
+	/* Custom text values are searchable; the trash is searched with trash. */
+	Err err = {0};
+	int64_t fid;
+	json_t *def = json_pack("{ss ss ss ss}", "entity", "company", "key", "brand", "label", "Brand",
+				"type", "text");
+	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK);
+	json_decref(def);
+	json_t *patch = json_pack("{s{ss}}", "custom", "brand", "Żywiec");
+	cr_assert_eq(company_update(fx.db, &sys, pl, patch, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(patch);
+	json_t *r = search("zywiec");
+	cr_expect_eq(json_array_size(r), 1);
+	json_decref(r);
+	cr_assert_eq(company_delete(fx.db, &sys, pl, &err), KITH_OK);
+	r = search("zywiec");
+	cr_expect_eq(json_array_size(r), 0);
+	json_decref(r);
+	CompanyQuery q = {.q = "zywiec", .trash = 1};
+	r = walk(&sys, q, 5);
+	cr_expect_eq(json_array_size(r), 1);
+	json_decref(r);
+}
+
+Test(company, filters_tag_owner_updated_since)
+{
+	Err err = {0};
+	Actor owner = add_user("owner@example.com", "owner");
+	int64_t a = create("{\"legal_name\":\"A\",\"tags\":[\"VIP\"]}");
+	int64_t b = create("{\"legal_name\":\"B\",\"tags\":[\"vip\",\"x\"]}");
+	int64_t c = create("{\"legal_name\":\"C\"}");
+	json_t *in = json_pack("{sI}", "owner_id", (json_int_t)owner.user_id);
+	cr_assert_eq(company_update(fx.db, &sys, c, in, 0, NULL, &err), KITH_OK);
+	json_decref(in);
+	CompanyQuery q = {.tag = "Vip"};
+	json_t *r = walk(&sys, q, 10);
+	cr_expect_eq(json_array_size(r), 2);
+	json_decref(r);
+	q = (CompanyQuery){.tag = "never-used"};
+	r = walk(&sys, q, 10);
+	cr_expect_eq(json_array_size(r), 0);
+	json_decref(r);
+	q = (CompanyQuery){.owner_id = owner.user_id};
+	r = walk(&sys, q, 10);
+	cr_expect_eq(json_array_size(r), 1);
+	cr_expect_eq(num(json_array_get(r, 0), "id"), c);
+	json_decref(r);
+	q = (CompanyQuery){.updated_since = "2000-01-01"};
+	r = walk(&sys, q, 10);
+	cr_expect_eq(json_array_size(r), 3);
+	json_decref(r);
+	q = (CompanyQuery){.updated_since = "2999-01-01T00:00:00Z"};
+	r = walk(&sys, q, 10);
+	cr_expect_eq(json_array_size(r), 0);
+	json_decref(r);
+	(void)a;
+	(void)b;
+}
+
+Test(company, tags_add_and_remove)
+{
+	Err err = {0};
+	int64_t id = create("{\"legal_name\":\"T\",\"tags\":[\"one\",\"Two\"]}");
+	json_t *add = json_pack("[ss]", "three", "ONE"), *rm = json_pack("[s]", "two"), *out = NULL;
+	cr_assert_eq(company_tag(fx.db, &sys, id, add, rm, &out, &err), KITH_OK, "%s", err.msg);
+	json_t *tags = json_object_get(out, "tags");
+	cr_expect_eq(json_array_size(tags), 2, "%s", json_dumps(tags, 0));
+	cr_expect_eq(num(out, "version"), 2);
+	json_decref(out);
+	json_decref(add);
+	add = json_pack("[s]", "");
+	cr_expect_eq(company_tag(fx.db, &sys, id, add, NULL, &out, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "add");
+	json_decref(add);
+	json_decref(rm);
+	json_t *log = NULL;
+	cr_assert_eq(audit_list(fx.db, "company", id, 10, &log, &err), KITH_OK);
+	cr_expect_str_eq(str(json_array_get(log, 0), "action"), "tag");
+	cr_expect_not_null(json_object_get(json_object_get(json_array_get(log, 0), "changes"), "tags"));
+	json_decref(log);
+}
+
+Test(company, audit_entries_for_every_change)
+{
+	Err err = {0};
+	int64_t id = create("{\"legal_name\":\"Audited\",\"email\":\"a@example.com\"}");
+	json_t *patch = json_pack("{ss}", "email", "b@example.com"), *log = NULL;
+	cr_assert_eq(company_update(fx.db, &sys, id, patch, 0, NULL, &err), KITH_OK);
+	json_decref(patch);
+	cr_assert_eq(company_delete(fx.db, &sys, id, &err), KITH_OK);
+	cr_assert_eq(company_restore(fx.db, &sys, id, &err), KITH_OK);
+	cr_assert_eq(audit_list(fx.db, "company", id, 10, &log, &err), KITH_OK);
+	static const char *const actions[] = {"restore", "delete", "update", "create"};
+	cr_assert_eq(json_array_size(log), 4);
+	for (size_t i = 0; i < 4; i++)
+		cr_expect_str_eq(str(json_array_get(log, i), "action"), actions[i]);
+	json_t *ch = json_object_get(json_array_get(log, 2), "changes");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(ch, "email"), 0)),
+			 "a@example.com");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(ch, "email"), 1)),
+			 "b@example.com");
+	cr_expect_null(json_object_get(ch, "legal_name"), "only what changed");
+	json_decref(log);
+	/* Bulk loads skip the audit. */
+	int64_t bulk;
+	json_t *in = json_pack("{ss}", "legal_name", "Bulk");
+	cr_assert_eq(company_create(fx.db, &sys, in, COMPANY_NO_AUDIT, &bulk, &err), KITH_OK);
+	json_decref(in);
+	cr_assert_eq(audit_list(fx.db, "company", bulk, 10, &log, &err), KITH_OK);
+	cr_expect_eq(json_array_size(log), 0);
+	json_decref(log);
+}
+
+Test(company, custom_fields_required_and_typed)
+{
+	Err err = {0};
+	int64_t fid, id = 0;
+	json_t *def = json_pack("{ss ss ss ss sb}", "entity", "company", "key", "employees", "label",
+				"Employees", "type", "number", "required", 1);
+	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK);
+	json_decref(def);
+	json_t *in = json_pack("{ss}", "legal_name", "NoCustom");
+	cr_expect_eq(company_create(fx.db, &sys, in, 0, &id, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "custom.employees");
+	json_decref(in);
+	in = json_loads("{\"legal_name\":\"WithCustom\",\"custom\":{\"employees\":12}}", 0, NULL);
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &id, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	json_t *c = get(id);
+	cr_expect_eq(num(json_object_get(c, "custom"), "employees"), 12);
+	json_decref(c);
+	in = json_loads("{\"notes\":\"x\",\"custom\":null}", 0, NULL);
+	cr_expect_eq(company_update(fx.db, &sys, id, in, 0, NULL, &err), KITH_OK, "custom: null "
+		     "changes no value: %s", err.msg);
+	json_decref(in);
+	in = json_loads("{\"custom\":{\"employees\":null}}", 0, NULL);
+	cr_expect_eq(company_update(fx.db, &sys, id, in, 0, NULL, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "custom.employees");
+	json_decref(in);
+	CompanyQuery q = {0};
+	json_t *all = walk(&sys, q, 10);
+	cr_expect_eq(json_array_size(all), 1);
+	json_decref(all);
+}

@@ -1,0 +1,931 @@
+/* test_contact.c - contacts: round trips, validation that names the field
+ * and changes nothing, the duplicate guard, member access, versions, trash,
+ * merge, tags, search in Polish, Turkish and Thai, list filters and keyset
+ * pagination, audit entries. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/text.h"
+#include "crm/audit.h"
+#include "crm/company.h"
+#include "crm/contact.h"
+#include "crm/field.h"
+#include "crm/tag.h"
+#include "crm/user.h"
+#include "fixture.h"
+
+static Fixture fx;
+static const Actor sys = ACTOR_SYSTEM;
+static Actor owner, member, other_member;
+
+static Actor make_user(const char *email, const char *role)
+{
+	Err err = {0};
+	int64_t id = 0;
+	Actor a;
+	cr_assert_eq(user_add(fx.db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
+	return a;
+}
+
+static void setup(void)
+{
+	fixture_open(&fx, "PL");
+	owner = make_user("owner@example.com", "owner");
+	member = make_user("member@example.com", "member");
+	other_member = make_user("other@example.com", "member");
+}
+static void teardown(void)
+{
+	fixture_close(&fx);
+}
+TestSuite(contact, .init = setup, .fini = teardown);
+
+static json_t *J(const char *text)
+{
+	json_error_t e;
+	json_t *v = json_loads(text, JSON_DECODE_ANY, &e);
+	cr_assert_not_null(v, "bad test JSON: %s: %s", text, e.text);
+	return v;
+}
+
+/* Create a contact from JSON text as actor a; asserts success. */
+static int64_t add_as(const Actor *a, const char *json)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = J(json);
+	cr_assert_eq(contact_create(fx.db, a, in, 0, &id, &err), KITH_OK, "%s: %s: %s", json,
+		     err.field, err.msg);
+	json_decref(in);
+	cr_assert_gt(id, 0);
+	return id;
+}
+
+static int64_t add(const char *json)
+{
+	return add_as(&sys, json);
+}
+
+static int try_add(const Actor *a, const char *json, int flags, Err *err)
+{
+	int64_t id = 0;
+	json_t *in = J(json);
+	int rc = contact_create(fx.db, a, in, flags, &id, err);
+	json_decref(in);
+	return rc;
+}
+
+static json_t *get(int64_t id)
+{
+	Err err = {0};
+	json_t *c = NULL;
+	cr_assert_eq(contact_get(fx.db, &sys, id, 1, &c, &err), KITH_OK, "%s", err.msg);
+	return c;
+}
+
+static int update(const Actor *a, int64_t id, const char *json, int64_t version, Err *err)
+{
+	json_t *in = J(json), *out = NULL;
+	int rc = contact_update(fx.db, a, id, in, version, 0, &out, err);
+	json_decref(in);
+	json_decref(out);
+	return rc;
+}
+
+static int64_t count(const char *sql)
+{
+	Err err = {0};
+	DbStmt *st;
+	cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+	int64_t n = db_col_int(st, 0);
+	db_reset(st);
+	return n;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int64_t num(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* Audit actions of contact id, newest first, joined by spaces. */
+static void audit_actions(int64_t id, char *out, size_t n)
+{
+	Err err = {0};
+	json_t *list = NULL, *e;
+	size_t i;
+	cr_assert_eq(audit_list(fx.db, "contact", id, 100, &list, &err), KITH_OK);
+	out[0] = '\0';
+	json_array_foreach(list, i, e)
+	{
+		strncat(out, i ? " " : "", n - strlen(out) - 1);
+		strncat(out, str(e, "action"), n - strlen(out) - 1);
+	}
+	json_decref(list);
+}
+
+/* ---- round trips ---- */
+
+Test(contact, create_and_get_round_trip)
+{
+	int64_t id = add("{\"first_name\":\"  Ann \",\"last_name\":\"Kowalska\","
+			 "\"job_title\":\"CEO\",\"emails\":[\"Ann@Example.PL\","
+			 "{\"label\":\"home\",\"value\":\" ann@home.pl \"}],"
+			 "\"phones\":[{\"label\":\"work\",\"value\":\"22 123 45 67\"}],"
+			 "\"address\":{\"street\":\"Piotrkowska 1\",\"city\":\"Łódź\","
+			 "\"postal_code\":\"90-001\",\"country\":\"pl\"},"
+			 "\"website\":\"example.pl\",\"birthday\":\"1980-02-29\","
+			 "\"status\":\"customer\",\"temperature\":\"hot\",\"source\":\"referral\","
+			 "\"tags\":[\"VIP\",\"Łódź\"],\"notes\":\"line 1\\nline 2\","
+			 "\"consent_note\":\"newsletter ok\"}");
+	json_t *c = get(id);
+	cr_expect_eq(num(c, "id"), id);
+	cr_expect_str_eq(str(c, "first_name"), "Ann");
+	cr_expect_str_eq(str(c, "display_name"), "Ann Kowalska");
+	json_t *emails = json_object_get(c, "emails");
+	cr_expect_eq(json_array_size(emails), 2);
+	cr_expect_str_eq(str(json_array_get(emails, 0), "value"), "Ann@Example.PL");
+	cr_expect_str_eq(str(json_array_get(emails, 0), "label"), "work");
+	cr_expect_str_eq(str(json_array_get(emails, 1), "value"), "ann@home.pl");
+	cr_expect_str_eq(str(json_array_get(emails, 1), "label"), "home");
+	cr_expect_null(json_object_get(json_array_get(emails, 0), "norm"));
+	json_t *ph = json_array_get(json_object_get(c, "phones"), 0);
+	cr_expect_str_eq(str(ph, "value"), "+48221234567");
+	cr_expect_str_eq(str(ph, "label"), "work");
+	json_t *a = json_object_get(c, "address");
+	cr_expect_str_eq(str(a, "country"), "PL");
+	cr_expect_str_eq(str(a, "city"), "Łódź");
+	cr_expect(json_is_null(json_object_get(a, "region")));
+	cr_expect_str_eq(str(c, "website"), "example.pl");
+	cr_expect_str_eq(str(c, "birthday"), "1980-02-29");
+	cr_expect_str_eq(str(c, "status"), "customer");
+	cr_expect_str_eq(str(c, "temperature"), "hot");
+	cr_expect_str_eq(str(c, "source"), "referral");
+	cr_expect(json_is_null(json_object_get(c, "owner_id")), "system adds unassigned");
+	cr_expect(json_is_null(json_object_get(c, "company")));
+	cr_expect_eq(json_array_size(json_object_get(c, "tags")), 2);
+	cr_expect_str_eq(str(c, "notes"), "line 1\nline 2");
+	cr_expect_str_eq(str(c, "consent_note"), "newsletter ok");
+	cr_expect(json_is_object(json_object_get(c, "custom")));
+	cr_expect_eq(num(c, "version"), 1);
+	cr_expect(json_is_null(json_object_get(c, "deleted_at")));
+	json_decref(c);
+
+	/* Defaults: status lead, display name from the email. */
+	c = get(add("{\"emails\":[\"solo@example.com\"]}"));
+	cr_expect_str_eq(str(c, "display_name"), "solo@example.com");
+	cr_expect_str_eq(str(c, "status"), "lead");
+	cr_expect(json_is_null(json_object_get(c, "temperature")));
+	json_decref(c);
+
+	char actions[256];
+	audit_actions(id, actions, sizeof actions);
+	cr_expect_str_eq(actions, "create");
+}
+
+Test(contact, member_owns_what_they_add)
+{
+	json_t *c = get(add_as(&member, "{\"first_name\":\"Mine\"}"));
+	cr_expect_eq(num(c, "owner_id"), member.user_id);
+	json_decref(c);
+	c = get(add_as(&owner, "{\"first_name\":\"Open\"}"));
+	cr_expect(json_is_null(json_object_get(c, "owner_id")), "owners leave it unassigned");
+	json_decref(c);
+	char in[128];
+	snprintf(in, sizeof in, "{\"first_name\":\"Given\",\"owner_id\":%lld}",
+		 (long long)member.user_id);
+	c = get(add_as(&owner, in));
+	cr_expect_eq(num(c, "owner_id"), member.user_id);
+	json_decref(c);
+}
+
+/* ---- validation ---- */
+
+static const char long_name[] =
+    "{\"first_name\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}";
+
+Test(contact, validation_names_the_field_and_changes_nothing)
+{
+	static const struct {
+		const char *json, *field;
+	} cases[] = {
+	    {"{}", "first_name"},
+	    {"{\"first_name\":\"  \",\"last_name\":\"\"}", "first_name"},
+	    {"{\"first_name\":5}", "first_name"},
+	    {long_name, "first_name"},
+	    {"{\"first_name\":\"A\",\"last_name\":\"x\\u0001y\"}", "last_name"},
+	    {"{\"first_name\":\"A\",\"nickname\":\"x\"}", "nickname"},
+	    {"{\"first_name\":\"A\",\"emails\":[\"bad\"]}", "emails[0].value"},
+	    {"{\"first_name\":\"A\",\"emails\":[\"a@b.pl\",{\"label\":\"home\",\"value\":\"nope\"}]"
+	     "}",
+	     "emails[1].value"},
+	    {"{\"first_name\":\"A\",\"emails\":\"a@b.pl\"}", "emails"},
+	    {"{\"first_name\":\"A\",\"emails\":[{\"value\":\"a@b.pl\",\"kind\":1}]}",
+	     "emails[0].kind"},
+	    {"{\"first_name\":\"A\",\"emails\":[{\"label\":5,\"value\":\"a@b.pl\"}]}",
+	     "emails[0].label"},
+	    {"{\"first_name\":\"A\",\"emails\":[{\"label\":\"home\"}]}", "emails[0].value"},
+	    {"{\"first_name\":\"A\",\"emails\":[5]}", "emails[0]"},
+	    {"{\"first_name\":\"A\",\"emails\":[\"a@b.pl\",\"A@B.PL\"]}", "emails[1].value"},
+	    {"{\"first_name\":\"A\",\"phones\":[\"abc\"]}", "phones[0].value"},
+	    {"{\"first_name\":\"A\",\"phones\":[\"601 234 567\",\"12\"]}", "phones[1].value"},
+	    {"{\"first_name\":\"A\",\"phones\":[\"601 234 567\",\"+48601234567\"]}",
+	     "phones[1].value"},
+	    {"{\"first_name\":\"A\",\"phones\":{}}", "phones"},
+	    {"{\"first_name\":\"A\",\"website\":\"not a url\"}", "website"},
+	    {"{\"first_name\":\"A\",\"website\":\"ftp://example.com\"}", "website"},
+	    {"{\"first_name\":\"A\",\"website\":\"https://\"}", "website"},
+	    {"{\"first_name\":\"A\",\"birthday\":\"2020-02-30\"}", "birthday"},
+	    {"{\"first_name\":\"A\",\"birthday\":\"2999-01-01\"}", "birthday"},
+	    {"{\"first_name\":\"A\",\"birthday\":19800101}", "birthday"},
+	    {"{\"first_name\":\"A\",\"address\":\"Main St\"}", "address"},
+	    {"{\"first_name\":\"A\",\"address\":{\"country\":\"POL\"}}", "address.country"},
+	    {"{\"first_name\":\"A\",\"address\":{\"zip\":\"00-001\"}}", "address.zip"},
+	    {"{\"first_name\":\"A\",\"address\":{\"city\":5}}", "address.city"},
+	    {"{\"first_name\":\"A\",\"status\":\"vip\"}", "status"},
+	    {"{\"first_name\":\"A\",\"status\":null}", "status"},
+	    {"{\"first_name\":\"A\",\"temperature\":\"tepid\"}", "temperature"},
+	    {"{\"first_name\":\"A\",\"owner_id\":99999}", "owner_id"},
+	    {"{\"first_name\":\"A\",\"owner_id\":\"1\"}", "owner_id"},
+	    {"{\"first_name\":\"A\",\"company_id\":99999}", "company_id"},
+	    {"{\"first_name\":\"A\",\"company_id\":-1}", "company_id"},
+	    {"{\"first_name\":\"A\",\"tags\":\"vip\"}", "tags"},
+	    {"{\"first_name\":\"A\",\"tags\":[\"vip\",\"VIP\"]}", "tags"},
+	    {"{\"first_name\":\"A\",\"tags\":[\"a,b\"]}", "tags"},
+	    {"{\"first_name\":\"A\",\"custom\":\"x\"}", "custom"},
+	    {"{\"first_name\":\"A\",\"custom\":{\"nope\":1}}", "custom.nope"},
+	    {"[]", ""},
+	};
+	/* Something already stored, which a rejected write must not disturb. */
+	add("{\"first_name\":\"Kept\",\"emails\":[\"kept@example.com\"],\"phones\":[\"601 000 "
+	    "001\"],"
+	    "\"tags\":[\"old\"]}");
+	int64_t before[] = {count("SELECT COUNT(*) FROM contact"),
+			    count("SELECT COUNT(*) FROM contact_email"),
+			    count("SELECT COUNT(*) FROM contact_phone"),
+			    count("SELECT COUNT(*) FROM contact_tag"),
+			    count("SELECT COUNT(*) FROM tag"),
+			    count("SELECT COUNT(*) FROM audit_log"),
+			    count("SELECT COUNT(*) FROM contact_fts")};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		Err err = {0};
+		int rc = try_add(&sys, cases[i].json, 0, &err);
+		cr_expect_eq(rc, ERR_INVALID, "%s: rc %d (%s)", cases[i].json, rc, err.msg);
+		cr_expect_str_eq(err.field, cases[i].field, "%s: %s", cases[i].json, err.msg);
+		cr_expect_neq(err.msg[0], '\0');
+	}
+	/* A long notes text, and tags past the limit. */
+	Buf big;
+	buf_init(&big, 0);
+	buf_adds(&big, "{\"first_name\":\"A\",\"notes\":\"");
+	for (unsigned i = 0; i <= KITH_MAX_TEXT; i++)
+		buf_addc(&big, 'x');
+	buf_adds(&big, "\"}");
+	Err err = {0};
+	cr_expect_eq(try_add(&sys, buf_str(&big), 0, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "notes");
+	buf_reset(&big);
+	buf_adds(&big, "{\"first_name\":\"A\",\"tags\":[");
+	for (unsigned i = 0; i <= KITH_MAX_TAGS; i++)
+		buf_addf(&big, "%s\"t%u\"", i ? "," : "", i);
+	buf_adds(&big, "]}");
+	cr_expect_eq(try_add(&sys, buf_str(&big), 0, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "tags");
+	buf_free(&big);
+
+	int64_t after[] = {count("SELECT COUNT(*) FROM contact"),
+			   count("SELECT COUNT(*) FROM contact_email"),
+			   count("SELECT COUNT(*) FROM contact_phone"),
+			   count("SELECT COUNT(*) FROM contact_tag"),
+			   count("SELECT COUNT(*) FROM tag"),
+			   count("SELECT COUNT(*) FROM audit_log"),
+			   count("SELECT COUNT(*) FROM contact_fts")};
+	for (size_t i = 0; i < sizeof before / sizeof before[0]; i++)
+		cr_expect_eq(after[i], before[i], "table %zu changed: %lld -> %lld", i,
+			     (long long)before[i], (long long)after[i]);
+}
+
+Test(contact, rejected_update_changes_nothing)
+{
+	Err err = {0};
+	int64_t id =
+	    add("{\"first_name\":\"Ann\",\"emails\":[\"ann@example.com\"],\"tags\":[\"a\"]}");
+	json_t *before = get(id);
+	cr_expect_eq(update(&sys, id, "{\"tags\":[\"new\"],\"emails\":[\"broken\"]}", 0, &err),
+		     ERR_INVALID);
+	cr_expect_str_eq(err.field, "emails[0].value");
+	cr_expect_eq(update(&sys, id, "{\"first_name\":\"\",\"emails\":[]}", 0, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "first_name");
+	json_t *after = get(id);
+	cr_expect(json_equal(before, after), "the contact changed");
+	cr_expect_eq(count("SELECT COUNT(*) FROM tag"), 1, "tag 'new' was left behind");
+	json_decref(before);
+	json_decref(after);
+}
+
+/* ---- duplicate guard ---- */
+
+Test(contact, duplicate_guard)
+{
+	Err err = {0};
+	int64_t ann = add("{\"first_name\":\"Ann\",\"last_name\":\"Kowalska\","
+			  "\"emails\":[\"ann@x.pl\"],\"phones\":[\"601 234 567\"]}");
+	cr_expect_eq(try_add(&sys,
+			     "{\"first_name\":\"A2\",\"emails\":[\"other@x.pl\",\"ANN@X.PL\"]}", 0,
+			     &err),
+		     ERR_CONFLICT);
+	cr_expect_str_eq(err.field, "emails[1].value");
+	cr_expect_eq(err.ref_id, ann);
+	cr_expect(strstr(err.msg, "#") && strstr(err.msg, "Ann Kowalska") &&
+		      strstr(err.msg, "--force"),
+		  "%s", err.msg);
+	const char *phones[] = {"+48 601 234 567", "0048601234567", "601-234-567", "(601) 234 567"};
+	for (size_t i = 0; i < 4; i++) {
+		char in[128];
+		err_clear(&err);
+		snprintf(in, sizeof in, "{\"first_name\":\"P\",\"phones\":[\"%s\"]}", phones[i]);
+		cr_expect_eq(try_add(&sys, in, 0, &err), ERR_CONFLICT, "%s", phones[i]);
+		cr_expect_str_eq(err.field, "phones[0].value");
+		cr_expect_eq(err.ref_id, ann);
+	}
+	int64_t n = count("SELECT COUNT(*) FROM contact");
+	cr_expect_eq(
+	    try_add(&sys, "{\"first_name\":\"A2\",\"emails\":[\"Ann@x.pl\"]}", CONTACT_FORCE, &err),
+	    KITH_OK, "--force adds anyway: %s", err.msg);
+	cr_expect_eq(count("SELECT COUNT(*) FROM contact"), n + 1);
+
+	/* Update: keeping its own email is fine, taking another's is not. */
+	int64_t bob = add("{\"first_name\":\"Bob\",\"emails\":[\"bob@x.pl\"]}");
+	cr_expect_eq(update(&sys, bob, "{\"emails\":[\"bob@x.pl\",\"BOB2@x.pl\"]}", 0, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_expect_eq(update(&sys, bob, "{\"phones\":[\"+48601234567\"]}", 0, &err), ERR_CONFLICT);
+	cr_expect_eq(err.ref_id, ann);
+
+	/* A contact in the trash is no duplicate. */
+	cr_expect_eq(contact_delete(fx.db, &sys, ann, &err), KITH_OK);
+	cr_expect_eq(update(&sys, bob, "{\"phones\":[\"+48601234567\"]}", 0, &err), KITH_OK, "%s",
+		     err.msg);
+}
+
+Test(contact, duplicate_of_a_hidden_contact_is_not_named)
+{
+	Err err = {0};
+	add_as(&other_member, "{\"first_name\":\"Secret\",\"last_name\":\"Person\","
+			      "\"emails\":[\"secret@x.pl\"]}");
+	cr_expect_eq(
+	    try_add(&member, "{\"first_name\":\"S\",\"emails\":[\"secret@x.pl\"]}", 0, &err),
+	    ERR_CONFLICT);
+	cr_expect_null(strstr(err.msg, "Secret Person"), "%s", err.msg);
+	cr_expect_eq(err.ref_id, 0);
+}
+
+/* ---- access ---- */
+
+Test(contact, members_see_only_their_own)
+{
+	Err err = {0};
+	json_t *c = NULL;
+	int64_t open = add_as(&owner, "{\"first_name\":\"Open\"}");
+	int64_t mine = add_as(&member, "{\"first_name\":\"Mine\"}");
+	int64_t theirs = add_as(&other_member, "{\"first_name\":\"Theirs\"}");
+	cr_expect_eq(contact_get(fx.db, &member, mine, 0, &c, &err), KITH_OK);
+	json_decref(c);
+	c = NULL;
+	cr_expect_eq(contact_get(fx.db, &member, theirs, 0, &c, &err), ERR_NOT_FOUND);
+	cr_expect_eq(contact_get(fx.db, &member, open, 0, &c, &err), ERR_NOT_FOUND);
+	cr_expect_eq(update(&member, theirs, "{\"first_name\":\"X\"}", 0, &err), ERR_NOT_FOUND);
+	cr_expect_eq(contact_delete(fx.db, &member, theirs, &err), ERR_NOT_FOUND);
+	json_t *tags = J("[\"x\"]");
+	cr_expect_eq(contact_tag(fx.db, &member, theirs, tags, NULL, NULL, &err), ERR_NOT_FOUND);
+	json_decref(tags);
+	cr_expect_eq(contact_merge(fx.db, &member, mine, theirs, NULL, &err), ERR_NOT_FOUND);
+	cr_expect_eq(contact_get(fx.db, &owner, theirs, 0, &c, &err), KITH_OK, "owners see all");
+	json_decref(c);
+
+	/* A member may not give a contact away. */
+	char in[96];
+	snprintf(in, sizeof in, "{\"owner_id\":%lld}", (long long)other_member.user_id);
+	cr_expect_eq(update(&member, mine, in, 0, &err), ERR_FORBIDDEN);
+	cr_expect_str_eq(err.field, "owner_id");
+	cr_expect_eq(update(&member, mine, "{\"owner_id\":null}", 0, &err), ERR_FORBIDDEN);
+
+	json_t *items = NULL;
+	char *next = NULL;
+	ContactQuery q = {.limit = 50};
+	cr_assert_eq(contact_list(fx.db, &member, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 1);
+	cr_expect_eq(num(json_array_get(items, 0), "id"), mine);
+	json_decref(items);
+	q.q = "theirs";
+	cr_assert_eq(contact_list(fx.db, &member, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 0, "search hides others' contacts");
+	json_decref(items);
+	q.q = NULL;
+	cr_assert_eq(contact_list(fx.db, &owner, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 3);
+	json_decref(items);
+}
+
+/* ---- versions and updates ---- */
+
+Test(contact, update_versions_and_audit_diff)
+{
+	Err err = {0};
+	int64_t id =
+	    add("{\"first_name\":\"Ann\",\"address\":{\"city\":\"Kraków\",\"country\":\"PL\"}}");
+	cr_expect_eq(update(&sys, id, "{\"last_name\":\"Nowak\"}", 1, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect_eq(update(&sys, id, "{\"last_name\":\"Stale\"}", 1, &err), ERR_STALE);
+	json_t *c = get(id);
+	cr_expect_eq(num(c, "version"), 2);
+	cr_expect_str_eq(str(c, "display_name"), "Ann Nowak");
+	json_decref(c);
+
+	/* Address parts patch; null clears one part. */
+	cr_expect_eq(
+	    update(&sys, id, "{\"address\":{\"street\":\"Rynek 1\",\"country\":null}}", 2, &err),
+	    KITH_OK, "%s", err.msg);
+	c = get(id);
+	json_t *a = json_object_get(c, "address");
+	cr_expect_str_eq(str(a, "street"), "Rynek 1");
+	cr_expect_str_eq(str(a, "city"), "Kraków");
+	cr_expect(json_is_null(json_object_get(a, "country")));
+	cr_expect_eq(num(c, "version"), 3);
+	json_decref(c);
+	cr_expect_eq(update(&sys, id, "{\"address\":null,\"temperature\":\"warm\"}", 0, &err),
+		     KITH_OK);
+	c = get(id);
+	cr_expect(json_is_null(json_object_get(json_object_get(c, "address"), "city")));
+	cr_expect_str_eq(str(c, "temperature"), "warm");
+	json_decref(c);
+
+	json_t *list = NULL;
+	cr_assert_eq(audit_list(fx.db, "contact", id, 10, &list, &err), KITH_OK);
+	cr_expect_eq(json_array_size(list), 4);
+	json_t *first_update = json_array_get(list, 2);
+	cr_expect_str_eq(str(first_update, "action"), "update");
+	json_t *ch = json_object_get(first_update, "changes");
+	json_t *ln = json_object_get(ch, "last_name");
+	cr_expect_str_eq(json_string_value(json_array_get(ln, 0)), "");
+	cr_expect_str_eq(json_string_value(json_array_get(ln, 1)), "Nowak");
+	cr_expect_null(json_object_get(ch, "first_name"), "unchanged keys are not in the diff");
+	cr_expect_not_null(json_object_get(ch, "version"));
+	json_decref(list);
+}
+
+/* ---- trash ---- */
+
+Test(contact, delete_restore_purge)
+{
+	Err err = {0};
+	json_t *c = NULL;
+	int64_t id = add("{\"first_name\":\"Gone\",\"last_name\":\"Soon\",\"emails\":[\"g@x.pl\"],"
+			 "\"phones\":[\"601 111 222\"],\"tags\":[\"t\"]}");
+	cr_expect_eq(contact_purge(fx.db, &sys, id, &err), ERR_CONFLICT);
+	cr_expect(strstr(err.msg, "trash first") != NULL, "%s", err.msg);
+	cr_expect_eq(contact_restore(fx.db, &sys, id, &err), ERR_CONFLICT);
+	cr_assert_eq(contact_delete(fx.db, &sys, id, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_get(fx.db, &sys, id, 0, &c, &err), ERR_GONE);
+	cr_expect_eq(contact_delete(fx.db, &sys, id, &err), ERR_GONE);
+	cr_expect_eq(update(&sys, id, "{\"first_name\":\"X\"}", 0, &err), ERR_GONE);
+	c = get(id);
+	cr_expect(json_is_string(json_object_get(c, "deleted_at")));
+	json_decref(c);
+
+	json_t *items = NULL;
+	char *next = NULL;
+	ContactQuery q = {.q = "gone"};
+	cr_assert_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 0, "trashed contacts are not found");
+	json_decref(items);
+	q = (ContactQuery){.trash = 1};
+	cr_assert_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 1, "the trash lists it");
+	json_decref(items);
+
+	cr_assert_eq(contact_restore(fx.db, &sys, id, &err), KITH_OK, "%s", err.msg);
+	q = (ContactQuery){.q = "gone"};
+	cr_assert_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 1, "restored contacts are found again");
+	json_decref(items);
+
+	/* Members may not purge, even their own. */
+	int64_t mine = add_as(&member, "{\"first_name\":\"Mine\"}");
+	cr_assert_eq(contact_delete(fx.db, &member, mine, &err), KITH_OK);
+	cr_expect_eq(contact_purge(fx.db, &member, mine, &err), ERR_FORBIDDEN);
+
+	cr_assert_eq(contact_delete(fx.db, &sys, id, &err), KITH_OK);
+	cr_assert_eq(contact_purge(fx.db, &sys, id, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_get(fx.db, &sys, id, 1, &c, &err), ERR_NOT_FOUND);
+	cr_expect_eq(count("SELECT COUNT(*) FROM contact_email WHERE email_norm = 'g@x.pl'"), 0);
+	cr_expect_eq(count("SELECT COUNT(*) FROM contact_phone WHERE phone_norm = '48601111222'"),
+		     0);
+	char actions[256];
+	audit_actions(id, actions, sizeof actions);
+	cr_expect_str_eq(actions, "purge delete restore delete create");
+	json_t *list = NULL;
+	cr_assert_eq(audit_list(fx.db, "contact", id, 1, &list, &err), KITH_OK);
+	json_t *snap = json_object_get(json_array_get(list, 0), "changes");
+	cr_expect_str_eq(str(snap, "display_name"), "Gone Soon", "purge keeps a snapshot");
+	json_decref(list);
+}
+
+/* ---- merge and tags ---- */
+
+Test(contact, merge_unites_and_trashes_the_other)
+{
+	Err err = {0};
+	json_t *m = NULL;
+	int64_t keep = add("{\"first_name\":\"Ann\",\"emails\":[\"ann@x.pl\"],\"tags\":[\"vip\"],"
+			   "\"notes\":\"first\"}");
+	/* The duplicate a merge cleans up: added with force. */
+	int64_t other = 0;
+	json_t *in = J("{\"first_name\":\"Anna\",\"last_name\":\"Kowalska\","
+		       "\"emails\":[\"ANN@x.pl\",\"anna@home.pl\"],\"phones\":[\"601 234 567\"],"
+		       "\"tags\":[\"VIP\",\"gdańsk\"],\"notes\":\"second\","
+		       "\"address\":{\"city\":\"Gdańsk\"},\"status\":\"customer\"}");
+	cr_assert_eq(contact_create(fx.db, &sys, in, CONTACT_FORCE, &other, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(in);
+	cr_expect_eq(contact_merge(fx.db, &sys, keep, keep, &m, &err), ERR_INVALID);
+	cr_assert_eq(contact_merge(fx.db, &sys, keep, other, &m, &err), KITH_OK, "%s", err.msg);
+	cr_expect_str_eq(str(m, "first_name"), "Ann", "keep's values win");
+	cr_expect_str_eq(str(m, "last_name"), "Kowalska", "empty fields are filled");
+	cr_expect_str_eq(str(m, "display_name"), "Ann Kowalska");
+	cr_expect_eq(json_array_size(json_object_get(m, "emails")), 2);
+	cr_expect_eq(json_array_size(json_object_get(m, "phones")), 1);
+	cr_expect_eq(json_array_size(json_object_get(m, "tags")), 2);
+	cr_expect_str_eq(str(m, "notes"), "first\n\nsecond");
+	cr_expect_str_eq(str(json_object_get(m, "address"), "city"), "Gdańsk");
+	cr_expect_str_eq(str(m, "status"), "lead");
+	cr_expect_eq(num(m, "version"), 2);
+	json_decref(m);
+	json_t *o = get(other);
+	cr_expect(json_is_string(json_object_get(o, "deleted_at")), "the other is in the trash");
+	json_decref(o);
+	char actions[128];
+	audit_actions(keep, actions, sizeof actions);
+	cr_expect_str_eq(actions, "merge create");
+	audit_actions(other, actions, sizeof actions);
+	cr_expect_str_eq(actions, "merge create");
+	json_t *list = NULL;
+	cr_assert_eq(audit_list(fx.db, "contact", other, 1, &list, &err), KITH_OK);
+	cr_expect_eq(num(json_object_get(json_array_get(list, 0), "changes"), "merged_into"), keep);
+	json_decref(list);
+	/* The merged email now finds only the keeper. */
+	cr_expect_eq(try_add(&sys, "{\"first_name\":\"X\",\"emails\":[\"anna@home.pl\"]}", 0, &err),
+		     ERR_CONFLICT);
+	cr_expect_eq(err.ref_id, keep);
+}
+
+Test(contact, tag_add_remove)
+{
+	Err err = {0};
+	json_t *c = NULL;
+	json_t *add1 = J("[\"vip\",\"Łódź\",\"new\"]"), *rm1 = J("[\"LODZ\",\"new\",\"absent\"]");
+	json_t *x = J("[\"x\"]"), *big_x = J("[\"X\"]"), *not_array = J("\"x\"");
+	int64_t id = add("{\"first_name\":\"T\",\"tags\":[\"VIP\"]}");
+	cr_assert_eq(contact_tag(fx.db, &sys, id, add1, NULL, &c, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(json_object_get(c, "tags")), 3, "vip is VIP");
+	cr_expect_eq(num(c, "version"), 2);
+	json_decref(c);
+	cr_assert_eq(contact_tag(fx.db, &sys, id, NULL, rm1, &c, &err), KITH_OK);
+	json_t *tags = json_object_get(c, "tags");
+	cr_expect_eq(json_array_size(tags), 1, "LODZ is Łódź folded");
+	cr_expect_str_eq(json_string_value(json_array_get(tags, 0)), "VIP", "first spelling kept");
+	json_decref(c);
+	cr_expect_eq(contact_tag(fx.db, &sys, id, x, big_x, &c, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "remove");
+	cr_expect_eq(contact_tag(fx.db, &sys, id, not_array, NULL, &c, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "add");
+	char actions[128];
+	audit_actions(id, actions, sizeof actions);
+	cr_expect_str_eq(actions, "tag tag create");
+	json_t *list = NULL;
+	cr_assert_eq(tag_list(fx.db, &list, &err), KITH_OK);
+	cr_expect_geq(json_array_size(list), 2);
+	json_decref(list);
+	json_decref(add1);
+	json_decref(rm1);
+	json_decref(x);
+	json_decref(big_x);
+	json_decref(not_array);
+}
+
+/* ---- search ---- */
+
+/* Ids found by query q (as the system), in order, space separated. */
+static void search(const char *q, char *out, size_t n)
+{
+	Err err = {0};
+	json_t *items = NULL, *c;
+	char *next = NULL;
+	size_t i;
+	ContactQuery cq = {.q = q, .limit = 100};
+	cr_assert_eq(contact_list(fx.db, &sys, &cq, &items, &next, &err), KITH_OK, "%s: %s", q,
+		     err.msg);
+	out[0] = '\0';
+	json_array_foreach(items, i, c)
+	{
+		char id[24];
+		snprintf(id, sizeof id, "%s%lld", i ? " " : "", (long long)num(c, "id"));
+		strncat(out, id, n - strlen(out) - 1);
+	}
+	json_decref(items);
+	free(next);
+}
+
+static int found(const char *q, int64_t id)
+{
+	char ids[512], want[24];
+	search(q, ids, sizeof ids);
+	snprintf(want, sizeof want, "%lld", (long long)id);
+	for (char *t = strtok(ids, " "); t; t = strtok(NULL, " "))
+		if (strcmp(t, want) == 0)
+			return 1;
+	return 0;
+}
+
+Test(contact, search_in_many_scripts)
+{
+	Err err = {0};
+	int64_t lodz = add("{\"first_name\":\"Łucja\",\"last_name\":\"Kowalska\","
+			   "\"address\":{\"city\":\"Łódź\"}}");
+	int64_t zolc = add("{\"first_name\":\"Żółć\",\"emails\":[\"zolc@example.com\"]}");
+	int64_t ist1 = add("{\"first_name\":\"Ayşe\",\"address\":{\"city\":\"İstanbul\"}}");
+	int64_t ist2 = add("{\"first_name\":\"Mehmet\",\"address\":{\"city\":\"ISTANBUL\"}}");
+	int64_t ist3 = add("{\"first_name\":\"Can\",\"address\":{\"city\":\"istanbul\"}}");
+	int64_t ilgaz = add("{\"first_name\":\"ılgaz\"}");
+	int64_t ilgaz2 = add("{\"first_name\":\"Ilgaz\"}");
+	int64_t thai = add("{\"first_name\":\"สมชาย\",\"job_title\":\"บริษัทตัวอย่างจำกัด\"}");
+	int64_t phone = add("{\"first_name\":\"Somchai\",\"phones\":[\"+66 81 234 5678\"]}");
+	int64_t tagged = add("{\"first_name\":\"Tagged\",\"tags\":[\"Wholesale\"]}");
+	json_t *in = J("{\"legal_name\":\"Globex Sp. z o.o.\"}");
+	int64_t company = 0;
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &company, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	char body[96];
+	snprintf(body, sizeof body, "{\"first_name\":\"Worker\",\"company_id\":%lld}",
+		 (long long)company);
+	int64_t worker = add(body);
+
+	cr_expect(found("kow", lodz), "prefix");
+	cr_expect(found("lodz", lodz), "lodz finds Łódź");
+	cr_expect(found("LUCJA", lodz));
+	cr_expect(found("zolc", zolc), "zolc finds Żółć");
+	cr_expect(found("zolc@example", zolc), "email");
+	int64_t ists[] = {ist1, ist2, ist3};
+	const char *qs[] = {"istanbul", "ISTANBUL", "İstanbul", "ıstanbul"};
+	for (size_t q = 0; q < 4; q++)
+		for (size_t i = 0; i < 3; i++)
+			cr_expect(found(qs[q], ists[i]), "%s finds contact %lld", qs[q],
+				  (long long)ists[i]);
+	cr_expect(found("ılgaz", ilgaz) && found("ılgaz", ilgaz2), "ılgaz");
+	cr_expect(found("ilgaz", ilgaz) && found("ilgaz", ilgaz2), "ilgaz");
+	cr_expect(found("ตัวอย่าง", thai), "a Thai word inside a run");
+	cr_expect(found("บริษัท", thai));
+	cr_expect(found("0812345678", phone), "national form with trunk 0");
+	cr_expect(found("812345678", phone), "national form");
+	cr_expect(found("+66812345678", phone), "E.164");
+	cr_expect(found("+66 81 234 5678", phone), "E.164 with spaces");
+	cr_expect(found("0812", phone), "prefix of the national form");
+	cr_expect(found("wholesale", tagged), "tag");
+	cr_expect(found("globex", worker), "company name");
+	cr_expect(!found("globex", tagged));
+
+	/* A company rename re-indexes its contacts (company.c calls us). */
+	json_t *patch = J("{\"legal_name\":\"Initech\"}");
+	cr_assert_eq(company_update(fx.db, &sys, company, patch, 0, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(patch);
+	cr_expect(found("initech", worker), "renamed company");
+	cr_expect(!found("globex", worker));
+	json_t *c = get(worker);
+	cr_expect_str_eq(str(json_object_get(c, "company"), "name"), "Initech");
+	json_decref(c);
+
+	/* Unlinking (company purge) drops the company from contacts. */
+	cr_assert_eq(contact_unlink_company(fx.db, company, &err), KITH_OK, "%s", err.msg);
+	c = get(worker);
+	cr_expect(json_is_null(json_object_get(c, "company")));
+	json_decref(c);
+	cr_expect(!found("initech", worker));
+
+	ContactQuery q = {.q = "!!!"};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_expect_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "q");
+}
+
+Test(contact, custom_values_are_stored_and_searched)
+{
+	Err err = {0};
+	int64_t fid = 0;
+	json_t *def = J("{\"entity\":\"contact\",\"key\":\"hobby\",\"label\":\"Hobby\","
+			"\"type\":\"text\"}");
+	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
+	json_decref(def);
+	int64_t id = add("{\"first_name\":\"Cy\",\"custom\":{\"hobby\":\"Żeglarstwo\"}}");
+	json_t *c = get(id);
+	cr_expect_str_eq(str(json_object_get(c, "custom"), "hobby"), "Żeglarstwo");
+	json_decref(c);
+	cr_expect(found("zeglar", id));
+	cr_expect_eq(update(&sys, id, "{\"custom\":{\"hobby\":\"chess\"}}", 0, &err), KITH_OK);
+	cr_expect(found("chess", id));
+	cr_expect(!found("zeglar", id));
+	cr_expect_eq(update(&sys, id, "{\"custom\":{\"hobby\":5}}", 0, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "custom.hobby");
+}
+
+/* ---- lists ---- */
+
+static const char *const sort_names[] = {"name",     "-name",	"created",
+					 "-created", "updated", "-updated"};
+
+/* Walk every page of query q with page size limit; asserts each contact of
+ * the n created (ids[]) comes exactly once and keys are in order. */
+static void walk(const Actor *a, ContactQuery q, const int64_t *ids, int n, int limit)
+{
+	int seen_count[64] = {0}, total = 0, pages = 0;
+	char *cursor = NULL, prev_key[512] = "";
+	int64_t prev_id = 0;
+	q.limit = limit;
+	do {
+		Err err = {0};
+		json_t *items = NULL, *c;
+		char *next = NULL;
+		size_t i;
+		q.cursor = cursor;
+		cr_assert_eq(contact_list(fx.db, a, &q, &items, &next, &err), KITH_OK, "%s: %s",
+			     q.sort ? q.sort : "q", err.msg);
+		cr_assert_leq(json_array_size(items), (size_t)limit);
+		json_array_foreach(items, i, c)
+		{
+			int64_t id = num(c, "id");
+			const char *key = !q.sort || strstr(q.sort, "created") ? ""
+					  : strstr(q.sort, "name") ? str(c, "display_name")
+								   : str(c, "updated_at");
+			char folded[512];
+			Buf f;
+			buf_init(&f, 0);
+			text_fold(&f, key);
+			snprintf(folded, sizeof folded, "%s", buf_str(&f));
+			buf_free(&f);
+			int desc = q.sort && q.sort[0] == '-';
+			int cmp = strcmp(folded, prev_key);
+			if (total > 0)
+				cr_expect(desc ? (cmp < 0 || (cmp == 0 && id < prev_id))
+					       : (cmp > 0 || (cmp == 0 && id > prev_id)),
+					  "%s: %lld after %lld out of order", q.sort ? q.sort : "q",
+					  (long long)id, (long long)prev_id);
+			snprintf(prev_key, sizeof prev_key, "%s", folded);
+			prev_id = id;
+			for (int k = 0; k < n; k++)
+				if (ids[k] == id)
+					seen_count[k]++;
+			total++;
+		}
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+		cr_assert_lt(++pages, 100, "pagination does not end");
+	} while (cursor);
+	cr_expect_eq(total, n, "%s: %d rows for %d contacts", q.sort ? q.sort : "q", total, n);
+	for (int k = 0; k < n; k++)
+		cr_expect_eq(seen_count[k], 1, "%s: contact %lld seen %d times",
+			     q.sort ? q.sort : "q", (long long)ids[k], seen_count[k]);
+}
+
+Test(contact, pagination_visits_every_row_once)
+{
+	static const char *const names[] = {"Zofia", "Ann",   "ann", "Łukasz", "Lukas", "Ömer",
+					    "Omer",  "สมชาย", "Ann", "Ян",     "Émile", "Emil"};
+	int64_t ids[40], mine[40], trash[40];
+	int n = 0, n_mine = 0, n_trash = 0;
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+			char in[160];
+			snprintf(
+			    in, sizeof in,
+			    "{\"first_name\":\"%s\",\"last_name\":\"Pager\",\"owner_id\":%lld}",
+			    names[i], (long long)(i % 3 ? member.user_id : other_member.user_id));
+			ids[n] = add(in);
+			if (i % 3)
+				mine[n_mine++] = ids[n];
+			n++;
+		}
+	for (size_t s = 0; s < sizeof sort_names / sizeof sort_names[0]; s++)
+		for (int limit = 1; limit <= 7; limit += 3)
+			walk(&sys, (ContactQuery){.sort = sort_names[s]}, ids, n, limit);
+	walk(&sys, (ContactQuery){.q = "pager"}, ids, n, 4);
+	walk(&sys, (ContactQuery){.q = "pag"}, ids, n, 50);
+
+	/* A member's pages (the owner-index statements), and an admin's
+	 * owner filter. */
+	for (size_t s = 0; s < sizeof sort_names / sizeof sort_names[0]; s++) {
+		walk(&member, (ContactQuery){.sort = sort_names[s]}, mine, n_mine, 3);
+		walk(&sys, (ContactQuery){.sort = sort_names[s], .owner_id = member.user_id}, mine,
+		     n_mine, 5);
+	}
+	walk(&member, (ContactQuery){.q = "pager"}, mine, n_mine, 4);
+
+	/* The trash (partial-index statements). */
+	for (int i = 0; i < n; i += 2) {
+		Err err = {0};
+		cr_assert_eq(contact_delete(fx.db, &sys, ids[i], &err), KITH_OK);
+		trash[n_trash++] = ids[i];
+	}
+	for (size_t s = 0; s < sizeof sort_names / sizeof sort_names[0]; s++)
+		walk(&sys, (ContactQuery){.sort = sort_names[s], .trash = 1}, trash, n_trash, 4);
+}
+
+Test(contact, list_filters)
+{
+	Err err = {0};
+	json_t *items = NULL;
+	char *next = NULL;
+	json_t *in = J("{\"legal_name\":\"Acme\"}");
+	int64_t company = 0;
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &company, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	char body[256];
+	snprintf(body, sizeof body,
+		 "{\"first_name\":\"A\",\"status\":\"customer\",\"temperature\":\"hot\","
+		 "\"source\":\"web\",\"tags\":[\"vip\"],\"company_id\":%lld,\"owner_id\":%lld}",
+		 (long long)company, (long long)member.user_id);
+	int64_t a = add(body);
+	add("{\"first_name\":\"B\",\"status\":\"lead\",\"temperature\":\"cold\",\"source\":"
+	    "\"fair\"}");
+	add("{\"first_name\":\"C\",\"status\":\"customer\",\"tags\":[\"other\"]}");
+	struct {
+		ContactQuery q;
+		int n;
+	} cases[] = {
+	    {{.status = "customer"}, 2},
+	    {{.temperature = "hot"}, 1},
+	    {{.source = "web"}, 1},
+	    {{.tag = "VIP"}, 1},
+	    {{.tag = "no-such-tag"}, 0},
+	    {{.company_id = company}, 1},
+	    {{.company_id = company, .sort = "-updated"}, 1},
+	    {{.owner_id = member.user_id}, 1},
+	    {{.status = "customer", .tag = "other"}, 1},
+	    {{.updated_since = "2000-01-01"}, 3},
+	    {{.updated_since = "2999-01-01T00:00:00Z"}, 0},
+	    {{.q = "a", .status = "customer", .company_id = company}, 1},
+	    {{.trash = 1}, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cr_assert_eq(contact_list(fx.db, &sys, &cases[i].q, &items, &next, &err), KITH_OK,
+			     "case %zu: %s", i, err.msg);
+		cr_expect_eq(json_array_size(items), (size_t)cases[i].n, "case %zu", i);
+		if (cases[i].n == 1 && i < 3)
+			cr_expect_eq(num(json_array_get(items, 0), "id"), a);
+		json_t *item = json_array_get(items, 0);
+		if (item)
+			cr_expect_null(json_object_get(item, "notes"), "list items are light");
+		json_decref(items);
+		free(next);
+	}
+	struct {
+		ContactQuery q;
+		const char *field;
+	} bad[] = {
+	    {{.sort = "age"}, "sort"},
+	    {{.status = "vip"}, "status"},
+	    {{.temperature = "tepid"}, "temperature"},
+	    {{.updated_since = "yesterday"}, "updated_since"},
+	    {{.cursor = "zz"}, "cursor"},
+	    {{.q = "ann", .sort = "name"}, "sort"},
+	    {{.limit = KITH_LIST_MAX + 1}, "limit"},
+	    {{.limit = -1}, "limit"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err_clear(&err);
+		cr_expect_eq(contact_list(fx.db, &sys, &bad[i].q, &items, &next, &err), ERR_INVALID,
+			     "bad case %zu", i);
+		cr_expect_str_eq(err.field, bad[i].field, "bad case %zu", i);
+	}
+	/* A cursor of one sort order is refused by another. */
+	ContactQuery q = {.sort = "name", .limit = 1};
+	cr_assert_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	json_decref(items);
+	cr_assert_not_null(next);
+	q.sort = "updated";
+	q.cursor = next;
+	cr_expect_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "cursor");
+	free((char *)q.cursor);
+}

@@ -1,0 +1,156 @@
+/* test_route.c - the route matcher and the compiled-in route table. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "http/route.h"
+
+static int h(Req *req)
+{
+	return KITH_OK;
+}
+
+typedef struct MatchCase {
+	const char *pattern, *path;
+	int want; /* 1 match, 0 no, -1 bad id */
+	int64_t id;
+} MatchCase;
+
+Test(route, match_patterns)
+{
+	static const MatchCase cases[] = {
+	    {"/api/v1/contacts", "/api/v1/contacts", 1, 0},
+	    {"/api/v1/contacts", "/api/v1/contacts/", 0, 0},
+	    {"/api/v1/contacts", "/api/v1/contact", 0, 0},
+	    {"/api/v1/contacts", "/api/v1/contactsx", 0, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/42", 1, 42},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/9223372036854775807", 1, INT64_MAX},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/9223372036854775808", -1, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/99999999999999999999", -1, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/abc", -1, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/0", -1, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/007", -1, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/-1", -1, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/1e3", -1, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/", 0, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts", 0, 0},
+	    {"/api/v1/contacts/{id}", "/api/v1/contacts/42/restore", 0, 0},
+	    {"/api/v1/contacts/{id}/restore", "/api/v1/contacts/42/restore", 1, 42},
+	    {"/api/v1/contacts/{id}/restore", "/api/v1/contacts/x/restore", -1, 0},
+	    {"/api/v1/contacts/{id}/restore", "/api/v1/contacts/42/restor", 0, 0},
+	    {"/api/v1/contacts/{id}/restore", "/api/v1/contacts/42/restore/", 0, 0},
+	    {"/api/v1/contacts/{id}/restore", "/api/v1/contacts/42", 0, 0},
+	    {"/api/v1/contacts/{id}/restore", "/api/v1/contacts//restore", 0, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t id = -5;
+		int got = route_match(cases[i].pattern, cases[i].path, &id);
+		cr_expect_eq(got, cases[i].want, "%s vs %s: got %d", cases[i].pattern,
+			     cases[i].path, got);
+		if (got == 1)
+			cr_expect_eq(id, cases[i].id, "%s: id %lld", cases[i].path, (long long)id);
+		else
+			cr_expect_eq(id, 0, "%s: id must be 0 without a match", cases[i].path);
+	}
+}
+
+static const Route table[] = {
+    {"GET", "/api/v1/contacts", h, PERM_READ, 0, "list"},
+    {"POST", "/api/v1/contacts", h, PERM_WRITE, ROUTE_BODY, "create"},
+    {"GET", "/api/v1/contacts/search", h, PERM_READ, 0, "search"},
+    {"GET", "/api/v1/contacts/{id}", h, PERM_READ, 0, "get"},
+    {"PATCH", "/api/v1/contacts/{id}", h, PERM_WRITE, ROUTE_BODY, "update"},
+    {"DELETE", "/api/v1/contacts/{id}", h, PERM_WRITE, 0, "delete"},
+    {"POST", "/api/v1/contacts/{id}/restore", h, PERM_WRITE, 0, "restore"},
+};
+#define N_TABLE ((int)(sizeof table / sizeof table[0]))
+
+Test(route, find_exact_and_id)
+{
+	RouteMatch m;
+	cr_assert_eq(route_find(table, N_TABLE, "POST", "/api/v1/contacts", &m), ROUTE_FOUND);
+	cr_expect_eq(m.route, &table[1]);
+	cr_expect_eq(m.id, 0);
+	cr_assert_eq(route_find(table, N_TABLE, "PATCH", "/api/v1/contacts/17", &m), ROUTE_FOUND);
+	cr_expect_eq(m.route, &table[4]);
+	cr_expect_eq(m.id, 17);
+	cr_assert_eq(route_find(table, N_TABLE, "POST", "/api/v1/contacts/17/restore", &m),
+		     ROUTE_FOUND);
+	cr_expect_eq(m.route, &table[6]);
+	cr_expect_eq(m.id, 17);
+}
+
+Test(route, literal_beats_bad_id)
+{
+	RouteMatch m;
+	cr_assert_eq(route_find(table, N_TABLE, "GET", "/api/v1/contacts/search", &m), ROUTE_FOUND);
+	cr_expect_eq(m.route, &table[2]);
+	/* search exists only as GET; {id} does not fit "search": 405, not 404 */
+	cr_assert_eq(route_find(table, N_TABLE, "DELETE", "/api/v1/contacts/search", &m),
+		     ROUTE_NO_METHOD);
+	cr_expect_str_eq(m.allow, "GET");
+}
+
+Test(route, wrong_method_lists_allowed_once)
+{
+	RouteMatch m;
+	cr_assert_eq(route_find(table, N_TABLE, "PUT", "/api/v1/contacts/5", &m), ROUTE_NO_METHOD);
+	cr_expect_null(m.route);
+	cr_expect_str_eq(m.allow, "GET, PATCH, DELETE");
+	cr_assert_eq(route_find(table, N_TABLE, "DELETE", "/api/v1/contacts", &m), ROUTE_NO_METHOD);
+	cr_expect_str_eq(m.allow, "GET, POST");
+	cr_assert_eq(route_find(table, N_TABLE, "GET", "/api/v1/contacts/5/restore", &m),
+		     ROUTE_NO_METHOD);
+	cr_expect_str_eq(m.allow, "POST");
+}
+
+Test(route, bad_id_and_unknown_path)
+{
+	RouteMatch m;
+	cr_expect_eq(route_find(table, N_TABLE, "GET", "/api/v1/contacts/abc", &m), ROUTE_BAD_ID);
+	cr_expect_eq(route_find(table, N_TABLE, "GET", "/api/v1/contacts/0/restore", &m),
+		     ROUTE_BAD_ID);
+	cr_expect_eq(route_find(table, N_TABLE, "GET", "/api/v1/nothing", &m), ROUTE_NO_PATH);
+	cr_expect_eq(route_find(table, N_TABLE, "GET", "/", &m), ROUTE_NO_PATH);
+	cr_expect_eq(route_find(table, N_TABLE, "GET", "", &m), ROUTE_NO_PATH);
+	cr_expect_eq(route_find(table, 0, "GET", "/api/v1/contacts", &m), ROUTE_NO_PATH);
+}
+
+Test(route, compiled_table_is_valid)
+{
+	int n;
+	Err err = {0};
+	const Route *r = route_table(&n);
+	cr_assert_gt(n, 0);
+	cr_expect_eq(route_table_check(r, n, &err), KITH_OK, "%s", err.msg);
+	RouteMatch m;
+	cr_assert_eq(route_find(r, n, "GET", "/api/v1/health", &m), ROUTE_FOUND);
+	cr_expect_eq(m.route->perm, PERM_PUBLIC);
+	cr_assert_eq(route_find(r, n, "GET", "/api/v1/me", &m), ROUTE_FOUND);
+	cr_expect_eq(m.route->perm, PERM_READ);
+	cr_assert_eq(route_find(r, n, "GET", "/api/v1/openapi.json", &m), ROUTE_FOUND);
+	cr_expect_eq(m.route->perm, PERM_PUBLIC);
+}
+
+Test(route, table_check_rejects_mistakes)
+{
+	static const Route bad[][2] = {
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "x"},
+	     {"GET", "/api/v1/a", h, PERM_READ, 0, "y"}},
+	    {{"GET", "/api/v1/{id}/x/{id}", h, PERM_READ, 0, "x"}, {0}},
+	    {{"GET", "/api/v1/a{id}", h, PERM_READ, 0, "x"}, {0}},
+	    {{"GET", "/api/v1/{name}", h, PERM_READ, 0, "x"}, {0}},
+	    {{"GET", "/api/v1/a/", h, PERM_READ, 0, "x"}, {0}},
+	    {{"GET", "api/v1/a", h, PERM_READ, 0, "x"}, {0}},
+	    {{"FETCH", "/api/v1/a", h, PERM_READ, 0, "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, 9, 0, "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, ""}, {0}},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		Err err = {0};
+		int n = bad[i][1].method ? 2 : 1;
+		cr_expect_eq(route_table_check(bad[i], n, &err), ERR_INTERNAL, "case %zu accepted",
+			     i);
+	}
+	Err err = {0};
+	cr_expect_eq(route_table_check(table, N_TABLE, &err), KITH_OK, "%s", err.msg);
+}
