@@ -18,13 +18,18 @@
 #define KITH_LIST_MAX 500                    /* largest list page */
 #define KITH_MAX_QUERY_TERMS 8u              /* words in a search query */
 #define KITH_STMT_CACHE 64u                  /* prepared statements kept per connection */
+#define KITH_MAX_DEFERRED 4096u              /* deferred index writes queued before an early flush */
 #define KITH_MAX_PASSWORD 1024u              /* password length, bytes */
 #define KITH_MIN_PASSWORD 8u                 /* shortest accepted password, bytes */
 #define KITH_IDEMPOTENCY_TTL_S (24 * 3600)   /* how long an Idempotency-Key is remembered */
+#define KITH_DB_CACHE_KB 16384             /* SQLite page cache per connection, KiB */
 #define KITH_BUSY_TIMEOUT_MS 5000            /* wait for a locked database before failing */
 #define KITH_MAX_DEMO 10000000L              /* rows kith demo makes in one call */
 #define KITH_MAX_IDEMPOTENCY_KEY 200u        /* Idempotency-Key header value, bytes (printable ASCII) */
 #define KITH_MAX_THREADS 256u                /* kith serve --threads */
 #define KITH_HTTP_IDLE_S 60u                 /* an idle keep-alive connection is closed after this, seconds */
+
+#define KITH_STR_(x) #x
+#define KITH_STR(x) KITH_STR_(x) /* a limit as a string literal, for SQL pragmas */
 
 #endif

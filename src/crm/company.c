@@ -758,7 +758,9 @@ static int company_trash(Db *db, const Actor *actor, int64_t id, int deleted, Er
 			     (long long)id);
 		goto done;
 	}
-	if ((rc = set_deleted(db, id, deleted, err)) || (rc = company_load(db, id, &after, err)))
+	/* Contacts show the company's name only while it is live. */
+	if ((rc = set_deleted(db, id, deleted, err)) || (rc = company_load(db, id, &after, err)) ||
+	    (rc = contact_reindex_company(db, id, err)))
 		goto done;
 	diff = deleted ? json_incref(before) : change_diff(before, after);
 	rc = audit_write(db, actor, deleted ? "delete" : "restore", "company", id, diff, err);

@@ -785,18 +785,46 @@ static int rec_index(Db *db, const ContactRec *r, Err *err)
 	return rc;
 }
 
+/* Store doc as r's stored representation (migration 005), stamped with
+ * the current custom-field generation. */
+static int rec_store_doc(Db *db, const ContactRec *r, const json_t *doc, Err *err)
+{
+	static const char sql[] = "UPDATE contact SET doc = ?, doc_gen = ? WHERE id = ?";
+	int64_t gen = 0;
+	DbStmt *st;
+	int rc = field_generation(db, &gen, err);
+	if (rc || (rc = db_prepare(db, &st, sql, err)))
+		return rc;
+	char *text = json_dump(doc);
+	if (!text)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	db_bind_text(st, 1, text);
+	db_bind_int(st, 2, gen);
+	db_bind_int(st, 3, r->id);
+	rc = db_exec_stmt(st, err);
+	free(text);
+	return rc;
+}
+
 /* Reload r from the database (canonical tag spellings, version, times),
- * re-index it, and when want is set build its full JSON. */
+ * re-index it and store its JSON; when want is set, hand that JSON over. */
 static int rec_refresh(Db *db, const Actor *actor, ContactRec *r, json_t **want, Err *err)
 {
 	int64_t id = r->id;
+	json_t *doc = NULL;
 	contact_rec_free(r);
 	contact_rec_init(r);
 	int rc = contact_rec_load(db, id, r, err);
 	if (rc == KITH_OK)
 		rc = rec_index(db, r, err);
+	if (rc == KITH_OK)
+		rc = contact_rec_json(db, actor, r, 1, &doc, err);
+	if (rc == KITH_OK)
+		rc = rec_store_doc(db, r, doc, err);
 	if (rc == KITH_OK && want)
-		rc = contact_rec_json(db, actor, r, 1, want, err);
+		*want = doc;
+	else
+		json_decref(doc);
 	return rc;
 }
 
@@ -832,7 +860,39 @@ done:
 	return db_end(db, rc, err);
 }
 
-int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out, Err *err)
+/* The stored representation of contact id when it is current: *text is
+ * malloc'd (caller frees), or NULL when the doc must be built live. Checks
+ * visibility like contact_rec_find. */
+static int doc_read(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
+		    int64_t *version, Err *err)
+{
+	static const char sql[] =
+	    "SELECT c.owner_id, c.deleted_at IS NOT NULL, c.doc, "
+	    "c.doc_gen = (SELECT generation FROM field_schema WHERE id = 1), c.version "
+	    "FROM contact c WHERE c.id = ?";
+	DbStmt *st;
+	*text = NULL;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_DONE)
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
+	if (rc == DB_ROW) {
+		rc = contact_rec_visible(actor, id, db_col_int(st, 0), (int)db_col_int(st, 1),
+					 include_deleted, err);
+		*version = db_col_int(st, 4);
+		if (rc == KITH_OK && !db_col_is_null(st, 2) && db_col_int(st, 3) == 1 &&
+		    !(*text = strdup(db_col_text(st, 2))))
+			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	}
+	db_reset(st);
+	return rc;
+}
+
+static int get_live(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+		    Err *err)
 {
 	ContactRec r;
 	contact_rec_init(&r);
@@ -841,6 +901,35 @@ int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, jso
 		rc = contact_rec_json(db, actor, &r, 1, out, err);
 	contact_rec_free(&r);
 	return rc;
+}
+
+int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out, Err *err)
+{
+	char *text = NULL;
+	int64_t version;
+	int rc = doc_read(db, actor, id, include_deleted, &text, &version, err);
+	if (rc == KITH_OK && text) {
+		*out = json_loads(text, 0, NULL);
+		free(text);
+		if (*out)
+			return KITH_OK;
+	}
+	return rc ? rc : get_live(db, actor, id, include_deleted, out, err);
+}
+
+int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
+		     int64_t *version, Err *err)
+{
+	json_t *live = NULL;
+	int rc = doc_read(db, actor, id, include_deleted, text, version, err);
+	if (rc || *text)
+		return rc;
+	if ((rc = get_live(db, actor, id, include_deleted, &live, err)))
+		return rc;
+	*version = json_integer_value(json_object_get(live, "version"));
+	*text = json_dump(live);
+	json_decref(live);
+	return *text ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 }
 
 static int check_version(const ContactRec *r, int64_t expected, Err *err)
@@ -928,7 +1017,7 @@ int contact_delete(Db *db, const Actor *actor, int64_t id, Err *err)
 	time_now_iso(now);
 	if ((rc = contact_rec_find(db, actor, id, 0, &r, err)) ||
 	    (rc = contact_rec_json(db, actor, &r, 1, &snap, err)) ||
-	    (rc = set_deleted(db, id, now, err)) || (rc = search_remove(db, "contact", id, err)))
+	    (rc = set_deleted(db, id, now, err)) || (rc = rec_refresh(db, actor, &r, NULL, err)))
 		goto done;
 	rc = audit_write(db, actor, "delete", "contact", id, snap, err);
 done:
@@ -1135,8 +1224,7 @@ int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_
 	if ((rc = rec_update_row(db, &k, err)) || (rc = write_entries(db, &k, 0, err)) ||
 	    (rc = write_entries(db, &k, 1, err)) || (rc = write_tags(db, &k, err)) ||
 	    (rc = field_values_merge(db, "contact", keep, other, err)) ||
-	    (rc = set_deleted(db, other, now, err)) ||
-	    (rc = search_remove(db, "contact", other, err)) ||
+	    (rc = set_deleted(db, other, now, err)) || (rc = rec_refresh(db, actor, &o, NULL, err)) ||
 	    (rc = rec_refresh(db, actor, &k, &after, err)))
 		goto done;
 	rc = merge_audit(db, actor, &k, &o, before, after, err);
@@ -1229,17 +1317,17 @@ static int company_contacts(Db *db, int64_t company_id, int all, Buf *ids, Err *
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
+/* Rebuild the search documents and stored JSON of the contacts in ids. */
 static int reindex_ids(Db *db, const Buf *ids, Err *err)
 {
+	const Actor system = ACTOR_SYSTEM;
 	int rc = KITH_OK;
 	for (size_t off = 0; off + sizeof(int64_t) <= ids->len && rc == KITH_OK;
 	     off += sizeof(int64_t)) {
 		ContactRec r;
-		int64_t id;
-		memcpy(&id, ids->data + off, sizeof id);
 		contact_rec_init(&r);
-		if ((rc = contact_rec_load(db, id, &r, err)) == KITH_OK)
-			rc = rec_index(db, &r, err);
+		memcpy(&r.id, ids->data + off, sizeof r.id);
+		rc = rec_refresh(db, &system, &r, NULL, err);
 		contact_rec_free(&r);
 	}
 	return rc;
@@ -1252,7 +1340,7 @@ int contact_reindex_company(Db *db, int64_t company_id, Err *err)
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = company_contacts(db, company_id, 0, &ids, err)) == KITH_OK)
+	if ((rc = company_contacts(db, company_id, 1, &ids, err)) == KITH_OK)
 		rc = reindex_ids(db, &ids, err);
 	buf_free(&ids);
 	return db_end(db, rc, err);
@@ -1269,7 +1357,7 @@ int contact_unlink_company(Db *db, int64_t company_id, Err *err)
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = company_contacts(db, company_id, 0, &ids, err)) ||
+	if ((rc = company_contacts(db, company_id, 1, &ids, err)) ||
 	    (rc = db_prepare(db, &st, sql, err)))
 		goto done;
 	time_now_iso(now);

@@ -45,6 +45,13 @@ int contact_create(Db *db, const Actor *actor, const json_t *in, int flags, int6
 int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 		Err *err) KITH_WARN_UNUSED;
 
+/* contact_get, serialized: *text is the contact's JSON (malloc'd, caller
+ * frees) and *version its version. Served from the representation stored
+ * at the last write, so a read is one row; built live when that is stale
+ * (after a custom field's removal deleted values). Same errors. */
+int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
+		     int64_t *version, Err *err) KITH_WARN_UNUSED;
+
 /* Apply patch (keys as for create; absent keys unchanged). When
  * expected_version is non-zero and differs: ERR_STALE. The duplicate guard
  * applies to new emails/phones unless CONTACT_FORCE. *out (may be NULL)
@@ -92,8 +99,9 @@ typedef struct ContactQuery {
 int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t **items,
 		 char **next, Err *err) KITH_WARN_UNUSED;
 
-/* Rebuild the search documents of every contact of company_id (after the
- * company's name changed). Runs in the caller's transaction. */
+/* Rebuild the search documents and stored JSON of every contact of
+ * company_id, trashed ones included (after the company's name changed or it
+ * moved to or from the trash). Runs in the caller's transaction. */
 int contact_reindex_company(Db *db, int64_t company_id, Err *err) KITH_WARN_UNUSED;
 
 /* Set company_id to NULL on every contact of company_id (company purge). */

@@ -130,10 +130,16 @@ int contact_api_create(Req *req)
 int contact_api_get(Req *req)
 {
 	int include_deleted;
+	Err err = {0};
+	char *text = NULL;
+	int64_t version = 0;
 	if (params_or_fail(req, get_params) ||
 	    query_bool_or_fail(req, "include_deleted", &include_deleted))
 		return KITH_OK;
-	return reply_get(req, 200, include_deleted);
+	if (contact_get_text(req->db, &req->actor, req->id, include_deleted, &text, &version, &err))
+		return req_fail(req, &err);
+	req_set_etag(req, version);
+	return req_reply_text(req, 200, text);
 }
 
 int contact_api_update(Req *req)

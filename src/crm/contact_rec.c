@@ -146,17 +146,26 @@ int contact_rec_load(Db *db, int64_t id, ContactRec *r, Err *err)
 
 /* Load a contact the actor may see: ERR_NOT_FOUND when absent or hidden,
  * ERR_GONE when in the trash unless include_deleted. */
+int contact_rec_visible(const Actor *actor, int64_t id, int64_t owner_id, int deleted,
+			int include_deleted, Err *err)
+{
+	if (!access_can_see(actor, owner_id))
+		return err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
+	if (deleted && !include_deleted)
+		return err_set(
+		    err, ERR_GONE, "id",
+		    "contact #%lld is in the trash (restore it with 'kith contact restore')",
+		    (long long)id);
+	return KITH_OK;
+}
+
 int contact_rec_find(Db *db, const Actor *actor, int64_t id, int include_deleted, ContactRec *r,
 		     Err *err)
 {
 	int rc = contact_rec_load(db, id, r, err);
-	if (rc == KITH_OK && !access_can_see(actor, r->owner_id))
-		rc = err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
-	if (rc == KITH_OK && r->s[S_DELETED] && !include_deleted)
-		rc = err_set(
-		    err, ERR_GONE, "id",
-		    "contact #%lld is in the trash (restore it with 'kith contact restore')",
-		    (long long)id);
+	if (rc == KITH_OK)
+		rc = contact_rec_visible(actor, id, r->owner_id, r->s[S_DELETED] != NULL,
+					 include_deleted, err);
 	return rc;
 }
 
@@ -186,14 +195,16 @@ static json_t *id_or_null(int64_t id)
 }
 
 /* {"id","name"} of the linked company; name null when the company is in
- * the trash or hidden from the actor. */
-static int company_json(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
+ * the trash. Whoever may see a contact sees the name of the company it
+ * belongs to, so the JSON is the same for every actor (and can be stored). */
+static int company_json(Db *db, int64_t id, json_t **out, Err *err)
 {
+	const Actor system = ACTOR_SYSTEM;
 	char *name = NULL;
 	*out = json_null();
 	if (!id)
 		return KITH_OK;
-	int rc = company_name(db, actor, id, &name, err);
+	int rc = company_name(db, &system, id, &name, err);
 	if (rc == ERR_NOT_FOUND) {
 		err_clear(err);
 		rc = KITH_OK;
@@ -211,7 +222,8 @@ int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, 
 		     Err *err)
 {
 	json_t *company = NULL, *custom = NULL;
-	int rc = company_json(db, actor, r->company_id, &company, err);
+	int rc = company_json(db, r->company_id, &company, err);
+
 	if (rc == KITH_OK && full)
 		rc = field_values_get(db, "contact", r->id, &custom, err);
 	if (rc) {

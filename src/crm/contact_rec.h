@@ -89,6 +89,12 @@ int contact_rec_children(Db *db, ContactRec *r, Err *err) KITH_WARN_UNUSED;
 /* Load contact id with its lists. ERR_NOT_FOUND naming "id" when absent. */
 int contact_rec_load(Db *db, int64_t id, ContactRec *r, Err *err) KITH_WARN_UNUSED;
 
+/* KITH_OK when the actor may see contact id (owned by owner_id, in the
+ * trash when deleted); ERR_NOT_FOUND when hidden, ERR_GONE when trashed
+ * unless include_deleted. */
+int contact_rec_visible(const Actor *actor, int64_t id, int64_t owner_id, int deleted,
+			int include_deleted, Err *err) KITH_WARN_UNUSED;
+
 /* Load a contact the actor may see: ERR_NOT_FOUND when absent or hidden,
  * ERR_GONE when in the trash unless include_deleted. */
 int contact_rec_find(Db *db, const Actor *actor, int64_t id, int include_deleted, ContactRec *r,
@@ -96,7 +102,7 @@ int contact_rec_find(Db *db, const Actor *actor, int64_t id, int include_deleted
 
 /* The JSON of contact.h (caller decrefs); full adds notes, consent_note
  * and custom, which list items leave out. The company's name is null when
- * the company is in the trash or hidden from the actor. */
+ * the company is in the trash; it does not depend on the actor. */
 int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, json_t **out,
 		     Err *err) KITH_WARN_UNUSED;
 

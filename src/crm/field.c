@@ -1009,6 +1009,27 @@ static int def_delete_rows(Db *db, int64_t id, Err *err)
 	return db_exec_stmt(st, err);
 }
 
+static int bump_generation(Db *db, Err *err)
+{
+	static const char sql[] = "UPDATE field_schema SET generation = generation + 1 WHERE id = 1";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	return rc ? rc : db_exec_stmt(st, err);
+}
+
+int field_generation(Db *db, int64_t *generation, Err *err)
+{
+	static const char sql[] = "SELECT generation FROM field_schema WHERE id = 1";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	rc = db_step(st, err);
+	*generation = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? KITH_OK : rc == DB_DONE ? err_set(err, ERR_STORAGE, NULL, "field_schema row missing") : rc;
+}
+
 int field_remove(Db *db, const Actor *actor, int64_t id, int force, int64_t *n_values, Err *err)
 {
 	json_t *cur = NULL;
@@ -1029,7 +1050,7 @@ int field_remove(Db *db, const Actor *actor, int64_t id, int force, int64_t *n_v
 			     n == 1 ? "" : "s");
 		goto done;
 	}
-	if ((rc = def_delete_rows(db, id, err)))
+	if ((rc = def_delete_rows(db, id, err)) || (n && (rc = bump_generation(db, err))))
 		goto done;
 	json_object_set_new(cur, "values_deleted", json_integer(n));
 	rc = audit_write(db, actor, "delete", "field", id, cur, err);

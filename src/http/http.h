@@ -63,6 +63,10 @@ const char *req_header(Req *req, const char *name);
 /* Answer status with body (stolen; NULL for no body). Returns KITH_OK. */
 int req_reply(Req *req, int status, json_t *body);
 
+/* Answer status with a body that is already JSON text (stolen, malloc'd),
+ * for records the domain keeps serialized. Returns KITH_OK. */
+int req_reply_text(Req *req, int status, char *text);
+
 /* Answer with an RFC 9457 problem document for err: status from the code
  * (invalid 422, not_found 404, conflict 409, stale 412, gone 410,
  * unauthorized 401, forbidden 403, storage/internal 500), "errors":

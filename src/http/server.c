@@ -93,6 +93,19 @@ const char *server_openapi(Req *req, size_t *len)
 	return srv->openapi;
 }
 
+int req_reply_text(Req *req, int status, char *text)
+{
+	Ctx *c = ctx_of(req);
+	json_decref(req->out);
+	req->out = NULL;
+	req->problem = 0;
+	req->status = status;
+	free(c->resp);
+	c->resp = text;
+	c->n_resp = text ? strlen(text) : 0;
+	return KITH_OK;
+}
+
 void server_reply_static(Req *req, int status, const char *data, size_t len)
 {
 	Ctx *c = ctx_of(req);
@@ -388,20 +401,11 @@ static int route_or_fail(Ctx *c)
 }
 
 /* Enforce the route's policy, then run its handler. */
-static void dispatch(Ctx *c)
+static void enforce_and_run(Ctx *c, DbSlot *slot)
 {
 	Req *req = &c->req;
 	const Route *r = c->match.route;
-	DbSlot *slot = NULL;
 	Err err = {0};
-	if (route_or_fail(c))
-		return;
-	req->id = c->match.id;
-	if (thread_db(c->srv, &slot, &err)) {
-		req_fail(req, &err);
-		return;
-	}
-	req->db = slot->db;
 	if (r->perm != PERM_PUBLIC && authenticate_or_fail(c))
 		return;
 	if (r->perm == PERM_ADMIN && !access_is_admin(&req->actor)) {
@@ -417,6 +421,33 @@ static void dispatch(Ctx *c)
 		run_idempotent(c, slot, key);
 	else
 		run_handler(c);
+}
+
+static void dispatch(Ctx *c)
+{
+	Req *req = &c->req;
+	DbSlot *slot = NULL;
+	Err err = {0};
+	if (route_or_fail(c))
+		return;
+	req->id = c->match.id;
+	if (thread_db(c->srv, &slot, &err)) {
+		req_fail(req, &err);
+		return;
+	}
+	req->db = slot->db;
+	/* A GET reads one consistent snapshot, and takes the WAL read lock once
+	 * instead of once per statement. */
+	int snapshot = strcmp(req->method, "GET") == 0;
+	if (snapshot && db_begin_read(req->db, &err)) {
+		req_fail(req, &err);
+		return;
+	}
+	enforce_and_run(c, slot);
+	if (snapshot && db_end(req->db, KITH_OK, &err) && req->status < 400) {
+		discard_answer(c);
+		req_fail(req, &err);
+	}
 }
 
 /* Content type, caching and security headers, then the per-answer ones. */

@@ -14,6 +14,12 @@ struct DbStmt {
 	Db *db;             /* owning connection */
 };
 
+typedef struct Deferred {
+	const char *sql;   /* statement literal */
+	int64_t id;        /* ?1 */
+	char *text;        /* ?2, or NULL when the statement has one parameter */
+} Deferred;
+
 struct Db {
 	sqlite3 *h;                         /* the connection */
 	DbStmt cache[KITH_STMT_CACHE];      /* prepared statements by SQL address */
@@ -21,6 +27,8 @@ struct Db {
 	unsigned next_evict;                /* round-robin victim when full */
 	int depth;                          /* transaction nesting depth */
 	int doomed;                         /* an inner level rolled back */
+	Deferred *deferred;                 /* writes to run before commit (db_defer) */
+	size_t n_deferred;                  /* entries used in deferred */
 };
 
 static int storage_err(Db *db, Err *err, const char *what)
@@ -58,7 +66,8 @@ int db_open(Db **out, const char *target, int create, Err *err)
 				"PRAGMA journal_mode=WAL;"
 				"PRAGMA synchronous=FULL;"
 				"PRAGMA foreign_keys=ON;"
-				"PRAGMA temp_store=MEMORY;",
+				"PRAGMA temp_store=MEMORY;"
+				"PRAGMA cache_size=-" KITH_STR(KITH_DB_CACHE_KB) ";",
 				err);
 	if (rc) {
 		db_close(db);
@@ -68,10 +77,19 @@ int db_open(Db **out, const char *target, int create, Err *err)
 	return KITH_OK;
 }
 
+static void drop_deferred(Db *db)
+{
+	for (size_t i = 0; i < db->n_deferred; i++)
+		free(db->deferred[i].text);
+	db->n_deferred = 0;
+}
+
 void db_close(Db *db)
 {
 	if (!db)
 		return;
+	drop_deferred(db);
+	free(db->deferred);
 	for (unsigned i = 0; i < db->n_cache; i++)
 		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);
@@ -95,7 +113,15 @@ int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err)
 	if (db->n_cache < KITH_STMT_CACHE) {
 		slot = db->n_cache++;
 	} else {
-		slot = db->next_evict++ % KITH_STMT_CACHE;
+		/* Evict round-robin, never a statement a caller is still stepping. */
+		unsigned tries = 0;
+		do
+			slot = db->next_evict++ % KITH_STMT_CACHE;
+		while (sqlite3_stmt_busy(db->cache[slot].st) && ++tries < KITH_STMT_CACHE);
+		if (tries == KITH_STMT_CACHE) {
+			sqlite3_finalize(st);
+			return err_set(err, ERR_INTERNAL, NULL, "every cached statement is in use");
+		}
 		sqlite3_finalize(db->cache[slot].st);
 	}
 	db->cache[slot] = (DbStmt){.sql = sql, .st = st, .db = db};
@@ -194,15 +220,76 @@ static void rollback_now(Db *db)
 	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int db_begin(Db *db, Err *err)
+/* Run a cached parameterless statement (transaction control). */
+static int run_cached(Db *db, const char *sql, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	return rc ? rc : db_exec_stmt(st, err);
+}
+
+static const char sql_begin_write[] = "BEGIN IMMEDIATE";
+static const char sql_begin_read[] = "BEGIN";
+static const char sql_commit[] = "COMMIT";
+
+static int begin(Db *db, const char *sql, Err *err)
 {
 	if (db->depth++ > 0)
 		return KITH_OK;
 	db->doomed = 0;
-	int rc = db_exec_script(db, "BEGIN IMMEDIATE", err);
+	int rc = run_cached(db, sql, err);
 	if (rc)
 		db->depth = 0;
 	return rc;
+}
+
+int db_begin(Db *db, Err *err)
+{
+	return begin(db, sql_begin_write, err);
+}
+
+int db_begin_read(Db *db, Err *err)
+{
+	return begin(db, sql_begin_read, err);
+}
+
+static int run_one(Db *db, const char *sql, int64_t id, const char *text, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	if (text)
+		db_bind_text(st, 2, text);
+	return db_exec_stmt(st, err);
+}
+
+static int flush_deferred(Db *db, Err *err)
+{
+	int rc = KITH_OK;
+	for (size_t i = 0; i < db->n_deferred && rc == KITH_OK; i++)
+		rc = run_one(db, db->deferred[i].sql, db->deferred[i].id, db->deferred[i].text, err);
+	drop_deferred(db);
+	return rc;
+}
+
+int db_defer(Db *db, const char *sql, int64_t id, const char *text, Err *err)
+{
+	if (db->depth == 0)
+		return run_one(db, sql, id, text, err);
+	if (db->n_deferred == KITH_MAX_DEFERRED) {
+		int rc = flush_deferred(db, err);
+		if (rc)
+			return rc;
+	}
+	if (!db->deferred && !(db->deferred = malloc(KITH_MAX_DEFERRED * sizeof *db->deferred)))
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	char *copy = text ? strdup(text) : NULL;
+	if (text && !copy)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	db->deferred[db->n_deferred++] = (Deferred){.sql = sql, .id = id, .text = copy};
+	return KITH_OK;
 }
 
 int db_commit(Db *db, Err *err)
@@ -212,10 +299,15 @@ int db_commit(Db *db, Err *err)
 	if (--db->depth > 0)
 		return KITH_OK;
 	if (db->doomed) {
+		drop_deferred(db);
 		rollback_now(db);
 		return err_set(err, ERR_STORAGE, NULL, "transaction was rolled back");
 	}
-	int rc = db_exec_script(db, "COMMIT", err);
+	db->depth++; /* deferred writes run inside the transaction */
+	int rc = flush_deferred(db, err);
+	db->depth--;
+	if (rc == KITH_OK)
+		rc = run_cached(db, sql_commit, err);
 	if (rc)
 		rollback_now(db);
 	return rc;
@@ -229,6 +321,7 @@ void db_rollback(Db *db)
 		db->doomed = 1;
 		return;
 	}
+	drop_deferred(db);
 	for (unsigned i = 0; i < db->n_cache; i++)
 		sqlite3_reset(db->cache[i].st);
 	rollback_now(db);

@@ -28,7 +28,9 @@ void db_close(Db *db);
 
 /* Prepare sql, or take it from the connection's cache: sql must be a string
  * literal (the cache keys on its address). The statement is reset and its
- * bindings cleared. Owned by the connection; do not finalize. */
+ * bindings cleared. Owned by the connection; do not finalize. Preparing the
+ * same literal again resets the statement, so finish stepping one use
+ * before starting another; a statement being stepped is never evicted. */
 int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err) KITH_WARN_UNUSED;
 
 /* Bind parameter i (1-based). Text is copied. NULL text binds SQL NULL. */
@@ -67,11 +69,26 @@ int db_exec_script(Db *db, const char *sql, Err *err) KITH_WARN_UNUSED;
  * whole transaction to be rolled back. */
 int db_begin(Db *db, Err *err) KITH_WARN_UNUSED;
 int db_commit(Db *db, Err *err) KITH_WARN_UNUSED;
+
+/* Begin a read transaction (deferred: no write lock) so several reads see
+ * one snapshot. Nests like db_begin; finish with db_end or db_commit. A
+ * write inside it may fail with ERR_STORAGE (busy) where another writer
+ * committed meanwhile; use db_begin for read-then-write actions. */
+int db_begin_read(Db *db, Err *err) KITH_WARN_UNUSED;
 void db_rollback(Db *db);
 
 /* Finish a transaction from a function's cleanup label: commit when rc is
  * KITH_OK, otherwise roll back. Returns the final rc. */
 int db_end(Db *db, int rc, Err *err);
+
+/* Store-internal: run `sql` (a string literal with `?1` = id and, when
+ * text is not NULL, `?2` = text) just before the outermost transaction
+ * commits, in the order queued; at once when no transaction is open. Used
+ * for full-text index writes: FTS5 flushes its pending terms at every
+ * statement savepoint, so index writes interleaved with row writes cost a
+ * segment each, while a batch at the end costs one. The queue is flushed
+ * early when it holds KITH_MAX_DEFERRED writes, and dropped on rollback. */
+int db_defer(Db *db, const char *sql, int64_t id, const char *text, Err *err) KITH_WARN_UNUSED;
 
 /* Integrity check: KITH_OK, or ERR_STORAGE with the first problem. */
 int db_check(Db *db, Err *err);

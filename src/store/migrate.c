@@ -10,12 +10,14 @@ extern const char kith_migration_001[];
 extern const char kith_migration_002[];
 extern const char kith_migration_003[];
 extern const char kith_migration_004[];
+extern const char kith_migration_005[];
 
 static const char *const migrations[] = {
 	kith_migration_001,
 	kith_migration_002,
 	kith_migration_003,
 	kith_migration_004,
+	kith_migration_005,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

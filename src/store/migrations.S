@@ -18,4 +18,8 @@ kith_migration_003:
 kith_migration_004:
 	.incbin "src/store/migrations/004_contact_lists.sql"
 	.byte 0
+	.global kith_migration_005
+kith_migration_005:
+	.incbin "src/store/migrations/005_contact_doc.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

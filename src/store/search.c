@@ -18,23 +18,12 @@ static int is_contact(const char *kind)
 
 int search_put(Db *db, const char *kind, int64_t id, const char *doc, Err *err)
 {
-	DbStmt *st;
-	int rc = db_prepare(db, &st, is_contact(kind) ? put_contact : put_company, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, doc);
-	return db_exec_stmt(st, err);
+	return db_defer(db, is_contact(kind) ? put_contact : put_company, id, doc, err);
 }
 
 int search_remove(Db *db, const char *kind, int64_t id, Err *err)
 {
-	DbStmt *st;
-	int rc = db_prepare(db, &st, is_contact(kind) ? del_contact : del_company, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, id);
-	return db_exec_stmt(st, err);
+	return db_defer(db, is_contact(kind) ? del_contact : del_company, id, NULL, err);
 }
 
 /* Token characters for our purposes: anything but ASCII space/punctuation,
