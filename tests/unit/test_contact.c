@@ -929,3 +929,144 @@ Test(contact, list_filters)
 	cr_expect_str_eq(err.field, "cursor");
 	free((char *)q.cursor);
 }
+
+/* ---- stored JSON (migration 005): reads by id serve what the last write
+ * stored; every change that alters the JSON must rewrite it. ---- */
+
+static json_t *get_text_json(int64_t id, int include_deleted)
+{
+	Err err = {0};
+	char *text = NULL;
+	int64_t version = 0;
+	cr_assert_eq(contact_get_text(fx.db, &sys, id, include_deleted, &text, &version, &err),
+		     KITH_OK, "%s", err.msg);
+	json_t *o = json_loads(text, 0, NULL);
+	cr_assert_not_null(o);
+	cr_expect_eq(json_integer_value(json_object_get(o, "version")), version);
+	free(text);
+	return o;
+}
+
+static json_t *get_live_json(int64_t id)
+{
+	Err err = {0};
+	json_t *o = NULL;
+	cr_assert_eq(contact_get(fx.db, &sys, id, 1, &o, &err), KITH_OK, "%s", err.msg);
+	return o;
+}
+
+static const char *company_name_of(json_t *c)
+{
+	return json_string_value(json_object_get(json_object_get(c, "company"), "name"));
+}
+
+Test(contact, stored_json_follows_company_rename_and_trash)
+{
+	Err err = {0};
+	int64_t co = 0;
+	json_t *in = J("{\"legal_name\": \"Stara Firma\"}"), *patch, *out = NULL;
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &co, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	char body[128];
+	snprintf(body, sizeof body, "{\"first_name\": \"Ola\", \"company_id\": %lld}", (long long)co);
+	int64_t id = add(body);
+	json_t *c = get_text_json(id, 0);
+	cr_expect_str_eq(company_name_of(c), "Stara Firma");
+	json_decref(c);
+
+	patch = J("{\"legal_name\": \"Nowa Firma\"}");
+	cr_assert_eq(company_update(fx.db, &sys, co, patch, 0, &out, &err), KITH_OK, "%s", err.msg);
+	json_decref(patch);
+	json_decref(out);
+	c = get_text_json(id, 0);
+	cr_expect_str_eq(company_name_of(c), "Nowa Firma");
+	json_decref(c);
+
+	cr_assert_eq(company_delete(fx.db, &sys, co, &err), KITH_OK, "%s", err.msg);
+	c = get_text_json(id, 0);
+	cr_expect_null(company_name_of(c), "a trashed company's name is not shown");
+	json_decref(c);
+	cr_assert_eq(company_restore(fx.db, &sys, co, &err), KITH_OK, "%s", err.msg);
+	c = get_text_json(id, 0);
+	cr_expect_str_eq(company_name_of(c), "Nowa Firma");
+	json_decref(c);
+
+	cr_assert_eq(company_delete(fx.db, &sys, co, &err), KITH_OK);
+	cr_assert_eq(company_purge(fx.db, &sys, co, &err), KITH_OK, "%s", err.msg);
+	c = get_text_json(id, 0);
+	cr_expect(json_is_null(json_object_get(c, "company")), "purged company unlinked");
+	json_decref(c);
+}
+
+Test(contact, stored_json_matches_live_json_after_every_write)
+{
+	Err err = {0};
+	int64_t id = add("{\"first_name\": \"Kemal\", \"emails\": [\"k@example.com\"], "
+			 "\"tags\": [\"vip\"]}");
+	int64_t other = add("{\"first_name\": \"Kemal2\", \"phones\": [\"+48601234567\"]}");
+	json_t *tags = J("[\"export\"]"), *out = NULL;
+	cr_assert_eq(contact_tag(fx.db, &sys, id, tags, NULL, &out, &err), KITH_OK, "%s", err.msg);
+	json_decref(tags);
+	json_decref(out);
+	cr_assert_eq(contact_merge(fx.db, &sys, id, other, &out, &err), KITH_OK, "%s", err.msg);
+	json_decref(out);
+	int64_t ids[] = {id, other};
+	for (int i = 0; i < 2; i++) {
+		json_t *stored = get_text_json(ids[i], 1), *live = get_live_json(ids[i]);
+		cr_expect(json_equal(stored, live), "contact %lld stored and live JSON differ",
+			  (long long)ids[i]);
+		json_decref(stored);
+		json_decref(live);
+	}
+	json_t *o = get_text_json(other, 1);
+	cr_expect_not(json_is_null(json_object_get(o, "deleted_at")), "merged-away is in trash");
+	json_decref(o);
+	o = get_text_json(id, 0);
+	cr_expect_eq(json_array_size(json_object_get(o, "phones")), 1);
+	json_decref(o);
+	cr_assert_eq(contact_delete(fx.db, &sys, id, &err), KITH_OK);
+	o = get_text_json(id, 1);
+	cr_expect_not(json_is_null(json_object_get(o, "deleted_at")));
+	json_decref(o);
+	cr_assert_eq(contact_restore(fx.db, &sys, id, &err), KITH_OK);
+	o = get_text_json(id, 0);
+	cr_expect(json_is_null(json_object_get(o, "deleted_at")));
+	json_decref(o);
+}
+
+Test(contact, removing_a_field_with_values_retires_stored_json)
+{
+	Err err = {0};
+	int64_t fid = 0, n = 0;
+	json_t *def = J("{\"entity\": \"contact\", \"key\": \"nip\", \"label\": \"NIP\", "
+			"\"type\": \"text\"}");
+	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
+	json_decref(def);
+	int64_t id = add("{\"first_name\": \"Ewa\", \"custom\": {\"nip\": \"5260001246\"}}");
+	json_t *c = get_text_json(id, 0);
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(c, "custom"), "nip")),
+			 "5260001246");
+	json_decref(c);
+	cr_assert_eq(field_remove(fx.db, &sys, fid, 1, &n, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(n, 1);
+	c = get_text_json(id, 0);
+	cr_expect_null(json_object_get(json_object_get(c, "custom"), "nip"),
+		       "a removed field's value must not be served from the stored JSON");
+	json_decref(c);
+	c = get_live_json(id);
+	cr_expect_null(json_object_get(json_object_get(c, "custom"), "nip"));
+	json_decref(c);
+}
+
+Test(contact, get_text_checks_access_like_get)
+{
+	Err err = {0};
+	char *text = NULL;
+	int64_t version = 0;
+	int64_t id = add_as(&owner, "{\"first_name\": \"Private\", \"owner_id\": 1}");
+	cr_expect_eq(contact_get_text(fx.db, &member, id, 0, &text, &version, &err), ERR_NOT_FOUND);
+	cr_expect_null(text);
+	cr_assert_eq(contact_delete(fx.db, &sys, id, &err), KITH_OK);
+	cr_expect_eq(contact_get_text(fx.db, &sys, id, 0, &text, &version, &err), ERR_GONE);
+	cr_expect_eq(contact_get_text(fx.db, &sys, 999999, 0, &text, &version, &err), ERR_NOT_FOUND);
+}
