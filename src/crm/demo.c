@@ -243,7 +243,9 @@ int demo_generate(Db *db, const Actor *actor, const DemoOptions *opt, Err *err)
 		return err_set(err, ERR_INVALID, "contacts", "must be 0 to %ld", KITH_MAX_DEMO);
 	if (opt->companies < 0 || opt->companies > KITH_MAX_DEMO)
 		return err_set(err, ERR_INVALID, "companies", "must be 0 to %ld", KITH_MAX_DEMO);
-	int rc = chunked(db, opt, opt->companies, &done, grand, make_company, actor, &seed, &ids, err);
+	int rc = db_bulk_mode(db, err);
+	if (rc == KITH_OK)
+		rc = chunked(db, opt, opt->companies, &done, grand, make_company, actor, &seed, &ids, err);
 	if (rc == KITH_OK)
 		rc = chunked(db, opt, opt->contacts, &done, grand, make_contact, actor, &seed, &ids,
 			     err);

@@ -335,6 +335,11 @@ int db_end(Db *db, int rc, Err *err)
 	return rc;
 }
 
+int db_bulk_mode(Db *db, Err *err)
+{
+	return db_exec_script(db, "PRAGMA cache_size=-" KITH_STR(KITH_DB_BULK_CACHE_KB), err);
+}
+
 int db_check(Db *db, Err *err)
 {
 	static const char sql[] = "PRAGMA integrity_check";

@@ -90,6 +90,11 @@ int db_end(Db *db, int rc, Err *err);
  * early when it holds KITH_MAX_DEFERRED writes, and dropped on rollback. */
 int db_defer(Db *db, const char *sql, int64_t id, const char *text, Err *err) KITH_WARN_UNUSED;
 
+/* Bulk loads (demo data, imports): a page cache of KITH_DB_BULK_CACHE_KB
+ * so index pages stay in memory while millions of rows go in. Durability
+ * settings are unchanged. */
+int db_bulk_mode(Db *db, Err *err) KITH_WARN_UNUSED;
+
 /* Integrity check: KITH_OK, or ERR_STORAGE with the first problem. */
 int db_check(Db *db, Err *err);
 
