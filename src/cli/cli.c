@@ -1,5 +1,7 @@
 /* cli.c - argv dispatch over commands.def, option parsing, and output
- * (tables, records, JSON, progress). Depends on base/, store/, crm/. */
+ * (tables, records, JSON, progress), plus the helpers the record adapters
+ * share (tags, trash, search words, --field, list pages). Depends on
+ * base/, store/, crm/. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
+#include "crm/field.h"
 #include "crm/user.h"
 #include "store/migrate.h"
 
@@ -345,4 +348,253 @@ void cli_progress(Cli *cli, const char *label, long done, long total)
 	fprintf(stderr, "\r%s: %ld/%ld (%ld%%)%s", label, done, total,
 		total ? done * 100 / total : 100, done >= total ? "\n" : "");
 	fflush(stderr);
+}
+
+int cli_reject(Cli *cli, const char *field, const char *msg)
+{
+	Err err = {0};
+	err_set(&err, ERR_INVALID, field, "%s", msg);
+	return cli_fail(cli, &err);
+}
+
+int cli_put_str(Cli *cli, json_t *obj, const char *key, const char *s)
+{
+	json_t *v = json_string(s);
+	if (!v)
+		return cli_reject(cli, key, "must be valid UTF-8 text");
+	json_object_set_new(obj, key, v);
+	return 0;
+}
+
+int cli_push_str(Cli *cli, json_t *arr, const char *field, const char *s)
+{
+	json_t *v = json_string(s);
+	if (!v)
+		return cli_reject(cli, field, "must be valid UTF-8 text");
+	json_array_append_new(arr, v);
+	return 0;
+}
+
+const char *cli_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+void cli_address_text(Buf *b, const json_t *a)
+{
+	const char *parts[] = {cli_str(a, "street"), "", cli_str(a, "region"),
+			       cli_str(a, "country")};
+	Buf town;
+	buf_init(&town, 0);
+	buf_addf(&town, "%s%s%s", cli_str(a, "postal_code"),
+		 *cli_str(a, "postal_code") && *cli_str(a, "city") ? " " : "", cli_str(a, "city"));
+	parts[1] = buf_str(&town);
+	for (int i = 0, n = 0; i < 4; i++)
+		if (*parts[i])
+			buf_addf(b, "%s%s", n++ ? ", " : "", parts[i]);
+	buf_free(&town);
+}
+
+void cli_user_text(Cli *cli, const json_t *user_id, Buf *b)
+{
+	json_t *user = NULL;
+	Err err = {0};
+	if (json_is_integer(user_id) &&
+	    user_get(cli->db, json_integer_value(user_id), &user, &err) == KITH_OK)
+		buf_addf(b, "%s <%s>", cli_str(user, "name"), cli_str(user, "email"));
+	json_decref(user);
+}
+
+/* Address options and the parts they set. */
+static const struct {
+	const char *opt, *key;
+} address_opts[] = {
+    {"--street", "street"},	      {"--city", "city"},	{"--region", "region"},
+    {"--postal-code", "postal_code"}, {"--country", "country"},
+};
+enum { N_ADDRESS_OPTS = sizeof address_opts / sizeof address_opts[0] };
+
+int cli_address_args(Cli *cli, json_t *in)
+{
+	json_t *address = json_object();
+	int rc = 0;
+	for (int i = 0; i < N_ADDRESS_OPTS && rc == 0; i++) {
+		const char *v = cli_opt(cli, address_opts[i].opt);
+		if (v)
+			rc = cli_put_str(cli, address, address_opts[i].key, v);
+	}
+	if (rc == 0 && json_object_size(address))
+		json_object_set(in, "address", address);
+	json_decref(address);
+	return rc;
+}
+
+int cli_address_part(const char *key)
+{
+	for (int i = 0; i < N_ADDRESS_OPTS; i++)
+		if (strcmp(address_opts[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
+int cli_field_args(Cli *cli, const char *entity, json_t *in)
+{
+	const char *arg;
+	json_t *custom = NULL;
+	int rc = 0;
+	while (rc == 0 && (arg = cli_opt(cli, "--field"))) {
+		const char *eq = strchr(arg, '=');
+		Err err = {0};
+		json_t *v = NULL;
+		if (!eq || eq == arg) {
+			rc = cli_usage_fail(cli, "--field: expected KEY=VALUE, got '%s'", arg);
+			break;
+		}
+		char *key = strndup(arg, (size_t)(eq - arg));
+		if (!key || field_value_from_text(cli->db, entity, key, eq + 1, &v, &err)) {
+			rc = key ? cli_fail(cli, &err) : cli_reject(cli, "custom", "out of memory");
+		} else {
+			if (!custom)
+				custom = json_object();
+			json_object_set_new(custom, key, v);
+		}
+		free(key);
+	}
+	if (custom && rc == 0)
+		json_object_set_new(in, "custom", json_incref(custom));
+	json_decref(custom);
+	return rc;
+}
+
+int cli_owner_or_fail(Cli *cli, const char *email, int64_t *id)
+{
+	Err err = {0};
+	Actor a;
+	if (user_actor_by_email(cli->db, email, &a, &err)) {
+		snprintf(err.field, sizeof err.field, "owner");
+		return cli_fail(cli, &err);
+	}
+	*id = a.user_id;
+	return 0;
+}
+
+int cli_limit_or_fail(Cli *cli, const char *s, int *limit)
+{
+	int64_t n;
+	if (!s)
+		return 0;
+	if (cli_id_or_fail(cli, s, "--limit", &n))
+		return EXIT_USAGE;
+	*limit = n > KITH_LIST_MAX ? KITH_LIST_MAX + 1 : (int)n;
+	return 0;
+}
+
+int cli_query_words(Cli *cli, Buf *words)
+{
+	const char *w;
+	int rc;
+	buf_init(words, KITH_MAX_URL);
+	while ((w = cli_arg(cli)))
+		buf_addf(words, "%s%s", words->len ? " " : "", w);
+	if ((rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (words->len == 0)
+		return cli_usage_fail(cli, "QUERY: missing");
+	if (buf_failed(words))
+		return cli_reject(cli, "q", "the query is too long");
+	return 0;
+}
+
+void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
+		    const char *const *keys, const char *const *headers)
+{
+	if (cli->json) {
+		json_t *page = json_pack("{sO so}", "items", (json_t *)items, "next",
+					 next ? json_string(next) : json_null());
+		cli_print_json(cli, page);
+		json_decref(page);
+		return;
+	}
+	json_t *rows = json_array(), *item;
+	size_t i;
+	json_array_foreach(items, i, item)
+	{
+		json_array_append_new(rows, row(item));
+	}
+	cli_print_table(cli, rows, keys, headers);
+	json_decref(rows);
+}
+
+int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done)
+{
+	Err err = {0};
+	int64_t id;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (op(cli->db, &cli->actor, id, &err))
+		return cli_fail(cli, &err);
+	if (cli->json) {
+		json_t *o = json_pack("{sI ss}", "id", (json_int_t)id, "result", done);
+		cli_print_json(cli, o);
+		json_decref(o);
+	} else {
+		fprintf(cli->out, "%s #%lld %s\n", noun, (long long)id, done);
+	}
+	return EXIT_OK;
+}
+
+/* The tag arguments of `NOUN tag ID ...` into add and remove: --add and
+ * --remove options (when options is set), then +TAG (or a bare TAG) to add
+ * and -TAG to remove. */
+static int tag_args(Cli *cli, int options, json_t *add, json_t *remove)
+{
+	const char *v;
+	int rc = 0;
+	while (options && rc == 0 && (v = cli_opt(cli, "--add")))
+		rc = cli_push_str(cli, add, "add", v);
+	while (options && rc == 0 && (v = cli_opt(cli, "--remove")))
+		rc = cli_push_str(cli, remove, "remove", v);
+	while (rc == 0 && (v = cli_arg(cli)))
+		rc = *v == '-' ? cli_push_str(cli, remove, "remove", v + 1)
+			       : cli_push_str(cli, add, "add", *v == '+' ? v + 1 : v);
+	return rc;
+}
+
+int cli_tag_op(Cli *cli, const char *noun, int options, CliTagFn op)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *add = json_array(), *remove = json_array(), *c = NULL, *t;
+	size_t i;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	if (rc || (rc = tag_args(cli, options, add, remove)) || (rc = cli_finish_or_fail(cli)))
+		goto done;
+	if (json_array_size(add) + json_array_size(remove) == 0) {
+		rc = cli_usage_fail(cli, "give tags to add (+TAG) or remove (-TAG)");
+		goto done;
+	}
+	if (op(cli->db, &cli->actor, id, add, remove, &c, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json) {
+		cli_print_json(cli, c);
+	} else {
+		Buf b;
+		buf_init(&b, 0);
+		json_array_foreach(json_object_get(c, "tags"), i, t)
+		{
+			buf_addf(&b, "%s%s", i ? ", " : "", json_string_value(t));
+		}
+		fprintf(cli->out, "%s #%lld tags: %s\n", noun, (long long)id,
+			b.len ? buf_str(&b) : "(none)");
+		buf_free(&b);
+	}
+done:
+	json_decref(add);
+	json_decref(remove);
+	json_decref(c);
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "crm/access.h"
 #include "store/db.h"
@@ -89,6 +90,78 @@ char *cli_read_password(Cli *cli, int from_stdin, Err *err);
 
 /* Progress on stderr when stderr is a terminal: "label: done/total". */
 void cli_progress(Cli *cli, const char *label, long done, long total);
+
+/* Helpers the record adapters (contact_cli.c, company_cli.c, field_cli.c)
+ * share; noun-specific wording stays in the adapters and comes in as
+ * parameters. Each returns an exit code (0 = go on) unless it says else. */
+
+/* Print an ERR_INVALID error naming field with msg; return EXIT_REJECTED. */
+int cli_reject(Cli *cli, const char *field, const char *msg);
+
+/* Set key of obj to the string s. argv may hold bytes that are not UTF-8,
+ * which jansson refuses: then prints an error naming key. */
+int cli_put_str(Cli *cli, json_t *obj, const char *key, const char *s);
+/* Append the string s to arr; field names it in the UTF-8 error. */
+int cli_push_str(Cli *cli, json_t *arr, const char *field, const char *s);
+
+/* The string member key of o, or "" when it is missing or not a string.
+ * Borrowed from o. */
+const char *cli_str(const json_t *o, const char *key);
+
+/* Append "street, postal_code city, region, country" of the address
+ * object a to b, leaving out the empty parts. */
+void cli_address_text(Buf *b, const json_t *a);
+
+/* Append "name <email>" of the user with id user_id (a JSON integer) to b;
+ * appends nothing when user_id is not an integer or no such user. */
+void cli_user_text(Cli *cli, const json_t *user_id, Buf *b);
+
+/* --street, --city, --region, --postal-code, --country into the "address"
+ * object of in (set only when one is given). */
+int cli_address_args(Cli *cli, json_t *in);
+/* 1 when key ("city", "postal_code") is an address part, else 0. */
+int cli_address_part(const char *key);
+
+/* --field KEY=VALUE options into the "custom" object of in (set only when
+ * one is given), each text converted by the type of field KEY of entity
+ * ("contact", "company"; field_value_from_text). EXIT_USAGE for a malformed
+ * option; the field's Err for a value it refuses. */
+int cli_field_args(Cli *cli, const char *entity, json_t *in);
+
+/* Resolve the --owner option's email into the user id *id. An unknown email
+ * prints the Err naming "owner". */
+int cli_owner_or_fail(Cli *cli, const char *email, int64_t *id);
+
+/* The --limit option's value s (NULL when absent: *limit is left alone).
+ * EXIT_USAGE unless a positive integer; a value above KITH_LIST_MAX is
+ * passed on as KITH_LIST_MAX + 1, so the domain's range check names it. */
+int cli_limit_or_fail(Cli *cli, const char *s, int *limit);
+
+/* The search words of `NOUN search QUERY...`: joins the remaining
+ * positional arguments with single spaces into words, then checks for
+ * leftovers (cli_finish_or_fail). words is initialised here in every case
+ * (at most KITH_MAX_URL bytes); the caller buf_free()s it. EXIT_USAGE when
+ * there are no words, EXIT_REJECTED naming "q" when they are too long. */
+int cli_query_words(Cli *cli, Buf *words);
+
+/* Print one page of a list: with --json {"items": items, "next": next or
+ * null}, else a table of row(item) for each item (row returns a new
+ * reference). The hint for the next page is the caller's to print. */
+typedef json_t *(*CliRowFn)(const json_t *item);
+void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
+		    const char *const *keys, const char *const *headers);
+
+/* rm, restore and purge of a record: reads ID, calls op, then prints
+ * "<noun> #ID <done>" or, with --json, {"id": ID, "result": done}. */
+typedef int (*CliTrashFn)(Db *db, const Actor *actor, int64_t id, Err *err);
+int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done);
+
+/* `NOUN tag ID [+TAG|-TAG]...` (and [--add TAG]... [--remove TAG]... when
+ * options is set): reads the tags, calls op, then prints the record
+ * (--json) or "<noun> #ID tags: a, b". EXIT_USAGE when no tag is given. */
+typedef int (*CliTagFn)(Db *db, const Actor *actor, int64_t id, const json_t *add,
+			const json_t *remove, json_t **out, Err *err);
+int cli_tag_op(Cli *cli, const char *noun, int options, CliTagFn op);
 
 /* The command table, for help and dispatch. */
 const CliCommand *cli_commands(int *n);

@@ -3,7 +3,6 @@
  * company, Location on create, problems from the domain's Err). No rules
  * live here. Depends on http/http.h, crm/{company,contact,audit}. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "base/json.h"
 #include "base/limits.h"
@@ -12,58 +11,13 @@
 #include "crm/contact.h"
 #include "http/http.h"
 
-/* Answer 422 naming field; returns non-zero. */
-static int invalid_or_fail(Req *req, const char *field, const char *msg)
-{
-	Err err = {0};
-	err_set(&err, ERR_INVALID, field, "%s", msg);
-	req_fail(req, &err);
-	return 1;
-}
-
-/* ?name=true|false; absent = 0. Non-zero (answered 422) when malformed. */
-static int query_bool_or_fail(Req *req, const char *name, int *out)
-{
-	const char *v = req_query(req, name);
-	*out = 0;
-	if (!v || strcmp(v, "false") == 0)
-		return 0;
-	if (strcmp(v, "true") == 0) {
-		*out = 1;
-		return 0;
-	}
-	return invalid_or_fail(req, name, "must be true or false");
-}
-
-/* ?name=<positive id>; absent = 0. */
-static int query_id_or_fail(Req *req, const char *name, int64_t *out)
-{
-	const char *v = req_query(req, name);
-	char *end = NULL;
-	*out = 0;
-	if (!v)
-		return 0;
-	long long n = *v >= '1' && *v <= '9' && strlen(v) <= 18 ? strtoll(v, &end, 10) : 0;
-	if (!end || *end || n <= 0)
-		return invalid_or_fail(req, name, "must be a positive integer id");
-	*out = n;
-	return 0;
-}
-
-/* Answer status with the company and its ETag (c is stolen). */
-static int reply_company(Req *req, int status, json_t *c)
-{
-	req_set_etag(req, json_integer_value(json_object_get(c, "version")));
-	return req_reply(req, status, c);
-}
-
 static int reply_get(Req *req, int status, int include_deleted)
 {
 	Err err = {0};
 	json_t *c = NULL;
 	if (company_get(req->db, &req->actor, req->id, include_deleted, &c, &err))
 		return req_fail(req, &err);
-	return reply_company(req, status, c);
+	return req_reply_record(req, status, c);
 }
 
 int company_api_list(Req *req)
@@ -76,8 +30,8 @@ int company_api_list(Req *req)
 	char *next = NULL;
 	if (req_query_check(req, params, &err) || req_list_params(req, &q.limit, &q.cursor, &err))
 		return req_fail(req, &err);
-	if (query_id_or_fail(req, "owner_id", &q.owner_id) ||
-	    query_bool_or_fail(req, "trash", &q.trash))
+	if (req_query_id_or_fail(req, "owner_id", &q.owner_id) ||
+	    req_query_bool_or_fail(req, "trash", &q.trash))
 		return KITH_OK;
 	q.q = req_query(req, "q");
 	q.tag = req_query(req, "tag");
@@ -104,7 +58,7 @@ int company_api_create(Req *req)
 int company_api_get(Req *req)
 {
 	int include_deleted;
-	if (query_bool_or_fail(req, "include_deleted", &include_deleted))
+	if (req_query_bool_or_fail(req, "include_deleted", &include_deleted))
 		return KITH_OK;
 	return reply_get(req, 200, include_deleted);
 }
@@ -120,7 +74,7 @@ int company_api_update(Req *req)
 	if (company_update(req->db, &req->actor, req->id, req->body, version ? version : -1, &c,
 			   &err))
 		return req_fail(req, &err);
-	return reply_company(req, 200, c);
+	return req_reply_record(req, 200, c);
 }
 
 int company_api_delete(Req *req)
@@ -157,10 +111,10 @@ int company_api_tag(Req *req)
 		return req_fail(req, &err);
 	if (json_array_size(add) + json_array_size(remove) == 0 && (!add || json_is_array(add)) &&
 	    (!remove || json_is_array(remove)))
-		return invalid_or_fail(req, "add", "give tags to add or remove");
+		return req_invalid_or_fail(req, "add", "give tags to add or remove");
 	if (company_tag(req->db, &req->actor, req->id, add, remove, &c, &err))
 		return req_fail(req, &err);
-	return reply_company(req, 200, c);
+	return req_reply_record(req, 200, c);
 }
 
 int company_api_contacts(Req *req)
@@ -194,8 +148,8 @@ int company_api_history(Req *req)
 	if (req_list_params(req, &limit, &cursor, &err))
 		return req_fail(req, &err);
 	if (cursor)
-		return invalid_or_fail(req, "cursor",
-				       "history is one page, newest first; raise limit instead");
+		return req_invalid_or_fail(req, "cursor",
+					   "history is one page, newest first; raise limit instead");
 	if (company_get(req->db, &req->actor, req->id, 1, &c, &err) ||
 	    audit_list(req->db, "company", req->id, limit, &items, &err)) {
 		json_decref(c);

@@ -3,22 +3,12 @@
  * contact, Location on create, problems from the domain's Err). No rules
  * live here. Depends on http/http.h, crm/contact.h, crm/audit.h. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "base/json.h"
 #include "base/limits.h"
 #include "crm/audit.h"
 #include "crm/contact.h"
 #include "http/http.h"
-
-/* Answer 422 naming field. */
-static int invalid_or_fail(Req *req, const char *field, const char *msg)
-{
-	Err err = {0};
-	err_set(&err, ERR_INVALID, field, "%s", msg);
-	req_fail(req, &err);
-	return 1;
-}
 
 /* Query parameters each route accepts; any other is 422 naming it. */
 static const char *const list_params[] = {
@@ -29,52 +19,6 @@ static const char *const get_params[] = {"include_deleted", NULL};
 static const char *const history_params[] = {"limit", NULL};
 static const char *const no_params[] = {NULL};
 
-/* Answer 422 (non-zero) when the query has a parameter not in allowed. */
-static int params_or_fail(Req *req, const char *const *allowed)
-{
-	Err err = {0};
-	if (req_query_check(req, allowed, &err) == KITH_OK)
-		return 0;
-	req_fail(req, &err);
-	return 1;
-}
-
-/* ?name=true|false; absent = 0. Non-zero (answered 422) when malformed. */
-static int query_bool_or_fail(Req *req, const char *name, int *out)
-{
-	const char *v = req_query(req, name);
-	*out = 0;
-	if (!v || strcmp(v, "false") == 0)
-		return 0;
-	if (strcmp(v, "true") == 0) {
-		*out = 1;
-		return 0;
-	}
-	return invalid_or_fail(req, name, "must be true or false");
-}
-
-/* ?name=<positive id>; absent = 0. */
-static int query_id_or_fail(Req *req, const char *name, int64_t *out)
-{
-	const char *v = req_query(req, name);
-	char *end = NULL;
-	*out = 0;
-	if (!v)
-		return 0;
-	long long n = *v >= '1' && *v <= '9' && strlen(v) <= 18 ? strtoll(v, &end, 10) : 0;
-	if (!end || *end || n <= 0)
-		return invalid_or_fail(req, name, "must be a positive integer id");
-	*out = n;
-	return 0;
-}
-
-/* Answer 200 (or status) with the contact and its ETag (c is stolen). */
-static int reply_contact(Req *req, int status, json_t *c)
-{
-	req_set_etag(req, json_integer_value(json_object_get(c, "version")));
-	return req_reply(req, status, c);
-}
-
 /* Fetch contact req->id and answer it with status. */
 static int reply_get(Req *req, int status, int include_deleted)
 {
@@ -82,7 +26,7 @@ static int reply_get(Req *req, int status, int include_deleted)
 	json_t *c = NULL;
 	if (contact_get(req->db, &req->actor, req->id, include_deleted, &c, &err))
 		return req_fail(req, &err);
-	return reply_contact(req, status, c);
+	return req_reply_record(req, status, c);
 }
 
 int contact_api_list(Req *req)
@@ -91,13 +35,13 @@ int contact_api_list(Req *req)
 	Err err = {0};
 	json_t *items = NULL;
 	char *next = NULL;
-	if (params_or_fail(req, list_params))
+	if (req_params_or_fail(req, list_params))
 		return KITH_OK;
 	if (req_list_params(req, &q.limit, &q.cursor, &err))
 		return req_fail(req, &err);
-	if (query_id_or_fail(req, "owner_id", &q.owner_id) ||
-	    query_id_or_fail(req, "company_id", &q.company_id) ||
-	    query_bool_or_fail(req, "trash", &q.trash))
+	if (req_query_id_or_fail(req, "owner_id", &q.owner_id) ||
+	    req_query_id_or_fail(req, "company_id", &q.company_id) ||
+	    req_query_bool_or_fail(req, "trash", &q.trash))
 		return KITH_OK;
 	q.q = req_query(req, "q");
 	q.tag = req_query(req, "tag");
@@ -118,7 +62,7 @@ int contact_api_create(Req *req)
 	Err err = {0};
 	int64_t id = 0;
 	int force;
-	if (params_or_fail(req, force_params) || query_bool_or_fail(req, "force", &force))
+	if (req_params_or_fail(req, force_params) || req_query_bool_or_fail(req, "force", &force))
 		return KITH_OK;
 	if (contact_create(req->db, &req->actor, req->body, force ? CONTACT_FORCE : 0, &id, &err))
 		return req_fail(req, &err);
@@ -133,8 +77,8 @@ int contact_api_get(Req *req)
 	Err err = {0};
 	char *text = NULL;
 	int64_t version = 0;
-	if (params_or_fail(req, get_params) ||
-	    query_bool_or_fail(req, "include_deleted", &include_deleted))
+	if (req_params_or_fail(req, get_params) ||
+	    req_query_bool_or_fail(req, "include_deleted", &include_deleted))
 		return KITH_OK;
 	if (contact_get_text(req->db, &req->actor, req->id, include_deleted, &text, &version, &err))
 		return req_fail(req, &err);
@@ -148,20 +92,20 @@ int contact_api_update(Req *req)
 	int64_t version;
 	int force;
 	json_t *c = NULL;
-	if (params_or_fail(req, force_params) || req_if_match_or_fail(req, &version) ||
-	    query_bool_or_fail(req, "force", &force))
+	if (req_params_or_fail(req, force_params) || req_if_match_or_fail(req, &version) ||
+	    req_query_bool_or_fail(req, "force", &force))
 		return KITH_OK;
 	/* Versions start at 1; "0" must not mean "any version" here. */
 	if (contact_update(req->db, &req->actor, req->id, req->body, version ? version : -1,
 			   force ? CONTACT_FORCE : 0, &c, &err))
 		return req_fail(req, &err);
-	return reply_contact(req, 200, c);
+	return req_reply_record(req, 200, c);
 }
 
 int contact_api_delete(Req *req)
 {
 	Err err = {0};
-	if (params_or_fail(req, no_params))
+	if (req_params_or_fail(req, no_params))
 		return KITH_OK;
 	if (contact_delete(req->db, &req->actor, req->id, &err))
 		return req_fail(req, &err);
@@ -171,7 +115,7 @@ int contact_api_delete(Req *req)
 int contact_api_restore(Req *req)
 {
 	Err err = {0};
-	if (params_or_fail(req, no_params))
+	if (req_params_or_fail(req, no_params))
 		return KITH_OK;
 	if (contact_restore(req->db, &req->actor, req->id, &err))
 		return req_fail(req, &err);
@@ -181,7 +125,7 @@ int contact_api_restore(Req *req)
 int contact_api_purge(Req *req)
 {
 	Err err = {0};
-	if (params_or_fail(req, no_params))
+	if (req_params_or_fail(req, no_params))
 		return KITH_OK;
 	if (contact_purge(req->db, &req->actor, req->id, &err))
 		return req_fail(req, &err);
@@ -195,17 +139,17 @@ int contact_api_merge(Req *req)
 	int64_t other = 0;
 	int present = 0;
 	json_t *c = NULL;
-	if (params_or_fail(req, no_params))
+	if (req_params_or_fail(req, no_params))
 		return KITH_OK;
 	if (json_check_fields(req->body, fields, &err) ||
 	    json_get_int(req->body, "other_id", &other, &present, &err))
 		return req_fail(req, &err);
 	if (!present || other <= 0)
-		return invalid_or_fail(req, "other_id",
-				       "the id of the contact to merge into this one is required");
+		return req_invalid_or_fail(req, "other_id",
+					   "the id of the contact to merge into this one is required");
 	if (contact_merge(req->db, &req->actor, req->id, other, &c, &err))
 		return req_fail(req, &err);
-	return reply_contact(req, 200, c);
+	return req_reply_record(req, 200, c);
 }
 
 int contact_api_tag(Req *req)
@@ -215,16 +159,16 @@ int contact_api_tag(Req *req)
 	json_t *c = NULL;
 	json_t *add = json_object_get(req->body, "add"),
 	       *remove = json_object_get(req->body, "remove");
-	if (params_or_fail(req, no_params))
+	if (req_params_or_fail(req, no_params))
 		return KITH_OK;
 	if (json_check_fields(req->body, fields, &err))
 		return req_fail(req, &err);
 	if (json_array_size(add) + json_array_size(remove) == 0 && (!add || json_is_array(add)) &&
 	    (!remove || json_is_array(remove)))
-		return invalid_or_fail(req, "add", "give tags to add or remove");
+		return req_invalid_or_fail(req, "add", "give tags to add or remove");
 	if (contact_tag(req->db, &req->actor, req->id, add, remove, &c, &err))
 		return req_fail(req, &err);
-	return reply_contact(req, 200, c);
+	return req_reply_record(req, 200, c);
 }
 
 int contact_api_history(Req *req)
@@ -233,7 +177,7 @@ int contact_api_history(Req *req)
 	json_t *c = NULL, *items = NULL;
 	int limit;
 	const char *cursor;
-	if (params_or_fail(req, history_params))
+	if (req_params_or_fail(req, history_params))
 		return KITH_OK; /* history is one page, newest first: no cursor */
 	if (req_list_params(req, &limit, &cursor, &err))
 		return req_fail(req, &err);

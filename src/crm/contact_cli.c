@@ -2,18 +2,15 @@
  * merge|tag: turns options into the JSON objects contact.h takes and prints
  * the results as text or JSON. No rules live here: every check is made by
  * contact.c (and field.c for --field values). Depends on cli/, crm/. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/buf.h"
 #include "base/limits.h"
-#include "base/text.h"
 #include "cli/cli.h"
 #include "crm/audit.h"
 #include "crm/contact.h"
-#include "crm/field.h"
 #include "crm/user.h"
 
 /* Columns of `contact list` / `contact search`. */
@@ -31,44 +28,7 @@ static const struct {
     {"--birthday", "birthday"},	   {"--website", "website"},	     {"--notes", "notes"},
     {"--consent", "consent_note"},
 };
-/* Address options and the parts they set. */
-static const struct {
-	const char *opt, *key;
-} address_opts[] = {
-    {"--street", "street"},	      {"--city", "city"},	{"--region", "region"},
-    {"--postal-code", "postal_code"}, {"--country", "country"},
-};
 enum { N_TEXT_OPTS = sizeof text_opts / sizeof text_opts[0] };
-enum { N_ADDRESS_OPTS = sizeof address_opts / sizeof address_opts[0] };
-
-/* Print an input error naming field and return EXIT_REJECTED. */
-static int reject(Cli *cli, const char *field, const char *msg)
-{
-	Err err = {0};
-	err_set(&err, ERR_INVALID, field, "%s", msg);
-	return cli_fail(cli, &err);
-}
-
-/* Set key of obj to the string s; argv may hold bytes that are not UTF-8,
- * which jansson refuses. */
-static int put_str(Cli *cli, json_t *obj, const char *key, const char *s)
-{
-	json_t *v = json_string(s);
-	if (!v)
-		return reject(cli, key, "must be valid UTF-8 text");
-	json_object_set_new(obj, key, v);
-	return 0;
-}
-
-/* Append the string s to arr (field names it in errors). */
-static int push_str(Cli *cli, json_t *arr, const char *field, const char *s)
-{
-	json_t *v = json_string(s);
-	if (!v)
-		return reject(cli, field, "must be valid UTF-8 text");
-	json_array_append_new(arr, v);
-	return 0;
-}
 
 /* "[LABEL:]VALUE": a label is the part before the first ':' when it holds
  * no '@' (emails) and is not empty. */
@@ -79,12 +39,13 @@ static int put_entry(Cli *cli, json_t *arr, const char *field, const char *arg)
 	int rc;
 	if (colon && colon > arg && !memchr(arg, '@', (size_t)(colon - arg))) {
 		char *label = strndup(arg, (size_t)(colon - arg));
-		rc = label ? put_str(cli, o, "label", label) : reject(cli, field, "out of memory");
+		rc = label ? cli_put_str(cli, o, "label", label)
+			   : cli_reject(cli, field, "out of memory");
 		free(label);
 		if (rc == 0)
-			rc = put_str(cli, o, "value", colon + 1);
+			rc = cli_put_str(cli, o, "value", colon + 1);
 	} else {
-		rc = put_str(cli, o, "value", arg);
+		rc = cli_put_str(cli, o, "value", arg);
 	}
 	if (rc) {
 		json_decref(o);
@@ -103,7 +64,7 @@ static int read_list(Cli *cli, json_t *in, const char *opt, const char *key, int
 	while (rc == 0 && (v = cli_opt(cli, opt))) {
 		if (!arr)
 			arr = json_array();
-		rc = entries ? put_entry(cli, arr, key, v) : push_str(cli, arr, key, v);
+		rc = entries ? put_entry(cli, arr, key, v) : cli_push_str(cli, arr, key, v);
 	}
 	if (arr && rc == 0)
 		json_object_set_new(in, key, json_incref(arr));
@@ -115,52 +76,19 @@ static int read_list(Cli *cli, json_t *in, const char *opt, const char *key, int
 static int read_refs(Cli *cli, json_t *in)
 {
 	const char *owner = cli_opt(cli, "--owner"), *company = cli_opt(cli, "--company");
-	Err err = {0};
+	int64_t id;
+	int rc;
 	if (owner) {
-		Actor a;
-		if (user_actor_by_email(cli->db, owner, &a, &err)) {
-			snprintf(err.field, sizeof err.field, "owner");
-			return cli_fail(cli, &err);
-		}
-		json_object_set_new(in, "owner_id", json_integer(a.user_id));
+		if ((rc = cli_owner_or_fail(cli, owner, &id)))
+			return rc;
+		json_object_set_new(in, "owner_id", json_integer(id));
 	}
 	if (company) {
-		int64_t id;
 		if (cli_id_or_fail(cli, company, "--company", &id))
 			return EXIT_USAGE;
 		json_object_set_new(in, "company_id", json_integer(id));
 	}
 	return 0;
-}
-
-/* --field KEY=VALUE: the text converted by the field's type (field.h). */
-static int read_fields(Cli *cli, json_t *in)
-{
-	const char *arg;
-	json_t *custom = NULL;
-	int rc = 0;
-	while (rc == 0 && (arg = cli_opt(cli, "--field"))) {
-		const char *eq = strchr(arg, '=');
-		Err err = {0};
-		json_t *v = NULL;
-		if (!eq || eq == arg) {
-			rc = cli_usage_fail(cli, "--field: expected KEY=VALUE, got '%s'", arg);
-			break;
-		}
-		char *key = strndup(arg, (size_t)(eq - arg));
-		if (!key || field_value_from_text(cli->db, "contact", key, eq + 1, &v, &err)) {
-			rc = key ? cli_fail(cli, &err) : reject(cli, "custom", "out of memory");
-		} else {
-			if (!custom)
-				custom = json_object();
-			json_object_set_new(custom, key, v);
-		}
-		free(key);
-	}
-	if (custom && rc == 0)
-		json_object_set_new(in, "custom", json_incref(custom));
-	json_decref(custom);
-	return rc;
 }
 
 /* Other option names --clear accepts, and their keys. */
@@ -178,7 +106,6 @@ static int read_clears(Cli *cli, json_t *in)
 	const char *arg;
 	while ((arg = cli_opt(cli, "--clear"))) {
 		char key[64], opt[72];
-		int part = 0;
 		snprintf(key, sizeof key, "%s", arg);
 		for (char *p = key; *p; p++)
 			if (*p == '-')
@@ -190,8 +117,7 @@ static int read_clears(Cli *cli, json_t *in)
 		for (size_t i = 0; i < sizeof clear_aliases / sizeof clear_aliases[0]; i++)
 			if (strcmp(clear_aliases[i].name, key) == 0)
 				snprintf(key, sizeof key, "%s", clear_aliases[i].key);
-		for (int i = 0; i < N_ADDRESS_OPTS && !part; i++)
-			part = strcmp(address_opts[i].key, key) == 0;
+		int part = cli_address_part(key);
 		json_t *target = in;
 		if (strncmp(key, "custom.", 7) == 0 && key[7]) {
 			target = json_object_get(in, "custom");
@@ -204,7 +130,7 @@ static int read_clears(Cli *cli, json_t *in)
 				json_object_set_new(in, "address", target = json_object());
 		}
 		if (json_object_set_new(target, key, json_null()))
-			return reject(cli, "clear", "must name a field, like city or job_title");
+			return cli_reject(cli, "clear", "must name a field, like city or job_title");
 	}
 	return 0;
 }
@@ -217,29 +143,14 @@ static int read_input(Cli *cli, json_t *in, int editing)
 	for (int i = 0; i < N_TEXT_OPTS && rc == 0; i++) {
 		const char *v = cli_opt(cli, text_opts[i].opt);
 		if (v)
-			rc = put_str(cli, in, text_opts[i].key, v);
+			rc = cli_put_str(cli, in, text_opts[i].key, v);
 	}
-	json_t *address = json_object();
-	for (int i = 0; i < N_ADDRESS_OPTS && rc == 0; i++) {
-		const char *v = cli_opt(cli, address_opts[i].opt);
-		if (v)
-			rc = put_str(cli, address, address_opts[i].key, v);
-	}
-	if (json_object_size(address))
-		json_object_set(in, "address", address);
-	json_decref(address);
-	if (rc || (rc = read_list(cli, in, "--email", "emails", 1)) ||
+	if (rc || (rc = cli_address_args(cli, in)) || (rc = read_list(cli, in, "--email", "emails", 1)) ||
 	    (rc = read_list(cli, in, "--phone", "phones", 1)) ||
 	    (rc = read_list(cli, in, "--tag", "tags", 0)) || (rc = read_refs(cli, in)) ||
-	    (rc = read_fields(cli, in)))
+	    (rc = cli_field_args(cli, "contact", in)))
 		return rc;
 	return editing ? read_clears(cli, in) : 0;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
 }
 
 int contact_cli_add(Cli *cli)
@@ -260,7 +171,7 @@ int contact_cli_add(Cli *cli)
 		cli_print_json(cli, c);
 	else
 		fprintf(cli->out, "added contact #%lld %s\n", (long long)id,
-			str(c, "display_name"));
+			cli_str(c, "display_name"));
 done:
 	json_decref(in);
 	json_decref(c);
@@ -288,7 +199,7 @@ int contact_cli_edit(Cli *cli)
 		cli_print_json(cli, c);
 	else
 		fprintf(cli->out, "updated contact #%lld %s\n", (long long)id,
-			str(c, "display_name"));
+			cli_str(c, "display_name"));
 done:
 	json_decref(in);
 	json_decref(c);
@@ -302,23 +213,8 @@ static void entries_text(Buf *b, const json_t *list)
 	size_t i;
 	json_array_foreach(list, i, e)
 	{
-		buf_addf(b, "%s%s (%s)", i ? ", " : "", str(e, "value"), str(e, "label"));
+		buf_addf(b, "%s%s (%s)", i ? ", " : "", cli_str(e, "value"), cli_str(e, "label"));
 	}
-}
-
-/* "street, postal_code city, region, country" without the empty parts. */
-static void address_text(Buf *b, const json_t *a)
-{
-	const char *parts[] = {str(a, "street"), "", str(a, "region"), str(a, "country")};
-	Buf town;
-	buf_init(&town, 0);
-	buf_addf(&town, "%s%s%s", str(a, "postal_code"),
-		 *str(a, "postal_code") && *str(a, "city") ? " " : "", str(a, "city"));
-	parts[1] = buf_str(&town);
-	for (int i = 0, n = 0; i < 4; i++)
-		if (*parts[i])
-			buf_addf(b, "%s%s", n++ ? ", " : "", parts[i]);
-	buf_free(&town);
 }
 
 static void put_line(json_t *rec, const char *key, Buf *b)
@@ -341,27 +237,22 @@ static json_t *show_record(Cli *cli, const json_t *c)
 	buf_init(&b, 0);
 	buf_addf(&b, "%lld", (long long)json_integer_value(json_object_get(c, "id")));
 	put_line(rec, "id", &b);
-	buf_adds(&b, str(c, "display_name"));
+	buf_adds(&b, cli_str(c, "display_name"));
 	put_line(rec, "name", &b);
 	for (const char *const *k = plain; *k; k++)
-		if (*str(c, *k))
+		if (*cli_str(c, *k))
 			json_object_set(rec, *k, json_object_get(c, *k));
 	if (json_is_object(company))
-		buf_addf(&b, "%s (#%lld)", str(company, "name"),
+		buf_addf(&b, "%s (#%lld)", cli_str(company, "name"),
 			 (long long)json_integer_value(json_object_get(company, "id")));
 	put_line(rec, "company", &b);
 	entries_text(&b, json_object_get(c, "emails"));
 	put_line(rec, "emails", &b);
 	entries_text(&b, json_object_get(c, "phones"));
 	put_line(rec, "phones", &b);
-	address_text(&b, json_object_get(c, "address"));
+	cli_address_text(&b, json_object_get(c, "address"));
 	put_line(rec, "address", &b);
-	json_t *owner = NULL, *owner_id = json_object_get(c, "owner_id");
-	Err err = {0};
-	if (json_is_integer(owner_id) &&
-	    user_get(cli->db, json_integer_value(owner_id), &owner, &err) == KITH_OK)
-		buf_addf(&b, "%s <%s>", str(owner, "name"), str(owner, "email"));
-	json_decref(owner);
+	cli_user_text(cli, json_object_get(c, "owner_id"), &b);
 	put_line(rec, "owner", &b);
 	if (json_array_size(json_object_get(c, "tags")))
 		json_object_set(rec, "tags", json_object_get(c, "tags"));
@@ -370,7 +261,7 @@ static json_t *show_record(Cli *cli, const json_t *c)
 		char k[80];
 		snprintf(k, sizeof k, "custom.%s", key);
 		if (json_is_object(v) && json_is_string(json_object_get(v, "amount"))) {
-			buf_addf(&b, "%s %s", str(v, "amount"), str(v, "currency")); /* money */
+			buf_addf(&b, "%s %s", cli_str(v, "amount"), cli_str(v, "currency")); /* money */
 			put_line(rec, k, &b);
 		} else {
 			json_object_set(rec, k, v);
@@ -410,7 +301,7 @@ static json_t *history_rows(Cli *cli, const json_t *history)
 		json_t *uid = json_object_get(e, "user_id");
 		if (json_is_integer(uid) &&
 		    user_get(cli->db, json_integer_value(uid), &u, &err) == 0)
-			buf_adds(&who, str(u, "email"));
+			buf_adds(&who, cli_str(u, "email"));
 		else
 			buf_adds(&who, json_is_integer(uid) ? "?" : "system");
 		json_decref(u);
@@ -463,7 +354,7 @@ static int read_query(Cli *cli, ContactQuery *q)
 {
 	const char *owner = cli_opt(cli, "--owner"), *company = cli_opt(cli, "--company");
 	const char *limit = cli_opt(cli, "--limit");
-	Err err = {0};
+	int rc;
 	q->tag = cli_opt(cli, "--tag");
 	q->status = cli_opt(cli, "--status");
 	q->temperature = cli_opt(cli, "--temperature");
@@ -472,23 +363,11 @@ static int read_query(Cli *cli, ContactQuery *q)
 	q->sort = cli_opt(cli, "--sort");
 	q->cursor = cli_opt(cli, "--cursor");
 	q->trash = cli_flag(cli, "--trash");
-	if (owner) {
-		Actor a;
-		if (user_actor_by_email(cli->db, owner, &a, &err)) {
-			snprintf(err.field, sizeof err.field, "owner");
-			return cli_fail(cli, &err);
-		}
-		q->owner_id = a.user_id;
-	}
+	if (owner && (rc = cli_owner_or_fail(cli, owner, &q->owner_id)))
+		return rc;
 	if (company && cli_id_or_fail(cli, company, "--company", &q->company_id))
 		return EXIT_USAGE;
-	if (limit) {
-		int64_t n;
-		if (cli_id_or_fail(cli, limit, "--limit", &n))
-			return EXIT_USAGE;
-		q->limit = n > KITH_LIST_MAX ? KITH_LIST_MAX + 1 : (int)n;
-	}
-	return 0;
+	return cli_limit_or_fail(cli, limit, &q->limit);
 }
 
 /* One table row of a list item: first email and phone, company name. */
@@ -499,7 +378,7 @@ static json_t *list_row(const json_t *c)
 	json_t *phone = json_array_get(json_object_get(c, "phones"), 0);
 	return json_pack(
 	    "{sO ss so so so sO sO sO}", "id", json_object_get(c, "id"), "name",
-	    str(c, "display_name"), "company",
+	    cli_str(c, "display_name"), "company",
 	    json_is_object(company) ? json_incref(json_object_get(company, "name")) : json_null(),
 	    "email", email ? json_incref(json_object_get(email, "value")) : json_null(), "phone",
 	    phone ? json_incref(json_object_get(phone, "value")) : json_null(), "status",
@@ -514,23 +393,9 @@ static int run_list(Cli *cli, const ContactQuery *q)
 	char *next = NULL;
 	if (contact_list(cli->db, &cli->actor, q, &items, &next, &err))
 		return cli_fail(cli, &err);
-	if (cli->json) {
-		json_t *page = json_pack("{sO so}", "items", items, "next",
-					 next ? json_string(next) : json_null());
-		cli_print_json(cli, page);
-		json_decref(page);
-	} else {
-		json_t *rows = json_array(), *c;
-		size_t i;
-		json_array_foreach(items, i, c)
-		{
-			json_array_append_new(rows, list_row(c));
-		}
-		cli_print_table(cli, rows, list_keys, list_heads);
-		json_decref(rows);
-		if (next && isatty(STDOUT_FILENO))
-			fprintf(stderr, "next: %s\n", next);
-	}
+	cli_print_page(cli, items, next, list_row, list_keys, list_heads);
+	if (!cli->json && next && isatty(STDOUT_FILENO))
+		fprintf(stderr, "next: %s\n", next);
 	json_decref(items);
 	free(next);
 	return EXIT_OK;
@@ -549,20 +414,10 @@ int contact_cli_search(Cli *cli)
 {
 	ContactQuery q = {0};
 	Buf words;
-	const char *w;
 	int rc = read_query(cli, &q);
 	if (rc)
 		return rc;
-	buf_init(&words, KITH_MAX_URL);
-	while ((w = cli_arg(cli)))
-		buf_addf(&words, "%s%s", words.len ? " " : "", w);
-	if ((rc = cli_finish_or_fail(cli)) == 0) {
-		if (words.len == 0)
-			rc = cli_usage_fail(cli, "QUERY: missing");
-		else if (buf_failed(&words))
-			rc = reject(cli, "q", "the query is too long");
-	}
-	if (rc == 0) {
+	if ((rc = cli_query_words(cli, &words)) == 0) {
 		q.q = buf_str(&words);
 		rc = run_list(cli, &q);
 	}
@@ -570,39 +425,19 @@ int contact_cli_search(Cli *cli)
 	return rc;
 }
 
-/* rm, restore and purge: ID, then one domain call. */
-static int trash_op(Cli *cli, int (*op)(Db *, const Actor *, int64_t, Err *), const char *done)
-{
-	Err err = {0};
-	int64_t id;
-	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
-	if (rc || (rc = cli_finish_or_fail(cli)))
-		return rc;
-	if (op(cli->db, &cli->actor, id, &err))
-		return cli_fail(cli, &err);
-	if (cli->json) {
-		json_t *o = json_pack("{sI ss}", "id", (json_int_t)id, "result", done);
-		cli_print_json(cli, o);
-		json_decref(o);
-	} else {
-		fprintf(cli->out, "contact #%lld %s\n", (long long)id, done);
-	}
-	return EXIT_OK;
-}
-
 int contact_cli_rm(Cli *cli)
 {
-	return trash_op(cli, contact_delete, "moved to the trash");
+	return cli_trash_op(cli, "contact", contact_delete, "moved to the trash");
 }
 
 int contact_cli_restore(Cli *cli)
 {
-	return trash_op(cli, contact_restore, "restored");
+	return cli_trash_op(cli, "contact", contact_restore, "restored");
 }
 
 int contact_cli_purge(Cli *cli)
 {
-	return trash_op(cli, contact_purge, "purged");
+	return cli_trash_op(cli, "contact", contact_purge, "purged");
 }
 
 int contact_cli_merge(Cli *cli)
@@ -620,53 +455,12 @@ int contact_cli_merge(Cli *cli)
 		cli_print_json(cli, c);
 	else
 		fprintf(cli->out, "merged contact #%lld into #%lld %s\n", (long long)other,
-			(long long)keep, str(c, "display_name"));
+			(long long)keep, cli_str(c, "display_name"));
 	json_decref(c);
 	return EXIT_OK;
 }
 
 int contact_cli_tag(Cli *cli)
 {
-	Err err = {0};
-	int64_t id;
-	json_t *add = json_array(), *remove = json_array(), *c = NULL;
-	const char *v;
-	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
-	while (rc == 0 && (v = cli_opt(cli, "--add")))
-		rc = push_str(cli, add, "add", v);
-	while (rc == 0 && (v = cli_opt(cli, "--remove")))
-		rc = push_str(cli, remove, "remove", v);
-	while (rc == 0 && (v = cli_arg(cli)))
-		rc = *v == '-' ? push_str(cli, remove, "remove", v + 1)
-			       : push_str(cli, add, "add", *v == '+' ? v + 1 : v);
-	if (rc || (rc = cli_finish_or_fail(cli)))
-		goto done;
-	if (json_array_size(add) + json_array_size(remove) == 0) {
-		rc = cli_usage_fail(cli, "give tags to add (+TAG) or remove (-TAG)");
-		goto done;
-	}
-	if (contact_tag(cli->db, &cli->actor, id, add, remove, &c, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
-	if (cli->json) {
-		cli_print_json(cli, c);
-	} else {
-		Buf b;
-		buf_init(&b, 0);
-		json_t *t;
-		size_t i;
-		json_array_foreach(json_object_get(c, "tags"), i, t)
-		{
-			buf_addf(&b, "%s%s", i ? ", " : "", json_string_value(t));
-		}
-		fprintf(cli->out, "contact #%lld tags: %s\n", (long long)id,
-			b.len ? buf_str(&b) : "(none)");
-		buf_free(&b);
-	}
-done:
-	json_decref(add);
-	json_decref(remove);
-	json_decref(c);
-	return rc;
+	return cli_tag_op(cli, "contact", 1, contact_tag);
 }

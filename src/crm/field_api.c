@@ -9,18 +9,14 @@
 #include "crm/field.h"
 #include "http/http.h"
 
-static int reply_def(Req *req, int status, json_t *def)
-{
-	req_set_etag(req, json_integer_value(json_object_get(def, "version")));
-	return req_reply(req, status, def);
-}
-
 int field_api_list(Req *req)
 {
 	static const char *const params[] = {"entity", NULL};
 	Err err = {0};
 	json_t *list = NULL;
-	if (req_query_check(req, params, &err) || field_list(req->db, req_query(req, "entity"), &list, &err))
+	if (req_params_or_fail(req, params))
+		return KITH_OK;
+	if (field_list(req->db, req_query(req, "entity"), &list, &err))
 		return req_fail(req, &err);
 	return req_reply_list(req, list, NULL);
 }
@@ -34,7 +30,7 @@ int field_api_create(Req *req)
 	    field_get(req->db, id, &def, &err))
 		return req_fail(req, &err);
 	req_set_location(req, "/api/v1/fields/%lld", (long long)id);
-	return reply_def(req, 201, def);
+	return req_reply_record(req, 201, def);
 }
 
 int field_api_get(Req *req)
@@ -43,7 +39,7 @@ int field_api_get(Req *req)
 	json_t *def = NULL;
 	if (field_get(req->db, req->id, &def, &err))
 		return req_fail(req, &err);
-	return reply_def(req, 200, def);
+	return req_reply_record(req, 200, def);
 }
 
 int field_api_update(Req *req)
@@ -57,18 +53,16 @@ int field_api_update(Req *req)
 	if (field_update(req->db, &req->actor, req->id, req->body, version ? version : -1, &def,
 			 &err))
 		return req_fail(req, &err);
-	return reply_def(req, 200, def);
+	return req_reply_record(req, 200, def);
 }
 
 int field_api_delete(Req *req)
 {
 	Err err = {0};
-	const char *f = req_query(req, "force");
-	if (f && strcmp(f, "true") != 0 && strcmp(f, "false") != 0) {
-		err_set(&err, ERR_INVALID, "force", "must be true or false");
-		return req_fail(req, &err);
-	}
-	if (field_remove(req->db, &req->actor, req->id, f && !strcmp(f, "true"), NULL, &err)) {
+	int force;
+	if (req_query_bool_or_fail(req, "force", &force))
+		return KITH_OK;
+	if (field_remove(req->db, &req->actor, req->id, force, NULL, &err)) {
 		char *cut = err.code == ERR_CONFLICT ? strstr(err.msg, "; confirm with force") : NULL;
 		if (cut) /* on the API, the confirmation is ?force=true */
 			snprintf(cut, sizeof err.msg - (size_t)(cut - err.msg),

@@ -13,22 +13,6 @@ static const char *const list_keys[] = {"id",       "entity",  "key",      "labe
 static const char *const list_heads[] = {"ID",       "ENTITY",  "KEY",      "LABEL",
 					 "TYPE",     "REQUIRED", "OPTIONS", "POSITION", NULL};
 
-static int reject(Cli *cli, const char *field, const char *msg)
-{
-	Err err = {0};
-	err_set(&err, ERR_INVALID, field, "%s", msg);
-	return cli_fail(cli, &err);
-}
-
-static int put_str(Cli *cli, json_t *obj, const char *key, const char *s)
-{
-	json_t *v = json_string(s);
-	if (!v)
-		return reject(cli, key, "must be valid UTF-8 text");
-	json_object_set_new(obj, key, v);
-	return 0;
-}
-
 /* --option VALUE... into "options" (only when given), --position N. */
 static int read_options(Cli *cli, json_t *in)
 {
@@ -43,13 +27,8 @@ static int read_options(Cli *cli, json_t *in)
 		else
 			json_object_set_new(in, "position", json_integer(n));
 	}
-	while (rc == 0 && (v = cli_opt(cli, "--option"))) {
-		json_t *s = json_string(v);
-		if (!s)
-			rc = reject(cli, "options", "must be valid UTF-8 text");
-		else
-			json_array_append_new(opts, s);
-	}
+	while (rc == 0 && (v = cli_opt(cli, "--option")))
+		rc = cli_push_str(cli, opts, "options", v);
 	if (rc == 0 && json_array_size(opts))
 		json_object_set(in, "options", opts);
 	json_decref(opts);
@@ -79,7 +58,7 @@ int field_cli_add(Cli *cli)
 		if (!v)
 			rc = cli_usage_fail(cli, "%s: missing", text[i].opt);
 		else
-			rc = put_str(cli, in, text[i].key, v);
+			rc = cli_put_str(cli, in, text[i].key, v);
 	}
 	if (rc == 0 && cli_flag(cli, "--required"))
 		json_object_set_new(in, "required", json_true());
@@ -148,7 +127,7 @@ int field_cli_edit(Cli *cli)
 		rc = cli_usage_fail(cli, "--required and --optional exclude each other");
 		goto done;
 	}
-	if (label && (rc = put_str(cli, in, "label", label)))
+	if (label && (rc = cli_put_str(cli, in, "label", label)))
 		goto done;
 	if (required || optional)
 		json_object_set_new(in, "required", json_boolean(required));

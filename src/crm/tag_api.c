@@ -8,7 +8,9 @@ int tag_api_list(Req *req)
 	static const char *const no_params[] = {NULL};
 	Err err = {0};
 	json_t *tags = NULL;
-	if (req_query_check(req, no_params, &err) || tag_list(req->db, &tags, &err))
+	if (req_params_or_fail(req, no_params))
+		return KITH_OK;
+	if (tag_list(req->db, &tags, &err))
 		return req_fail(req, &err);
 	return req_reply_list(req, tags, NULL);
 }

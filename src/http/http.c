@@ -179,3 +179,53 @@ int req_reply_list(Req *req, json_t *items, const char *next)
 	json_object_set_new(page, "next", next ? json_string(next) : json_null());
 	return req_reply(req, 200, page);
 }
+
+int req_invalid_or_fail(Req *req, const char *field, const char *msg)
+{
+	Err err = {0};
+	err_set(&err, ERR_INVALID, field, "%s", msg);
+	req_fail(req, &err);
+	return 1;
+}
+
+int req_params_or_fail(Req *req, const char *const *allowed)
+{
+	Err err = {0};
+	if (req_query_check(req, allowed, &err) == KITH_OK)
+		return 0;
+	req_fail(req, &err);
+	return 1;
+}
+
+int req_query_bool_or_fail(Req *req, const char *name, int *out)
+{
+	const char *v = req_query(req, name);
+	*out = 0;
+	if (!v || strcmp(v, "false") == 0)
+		return 0;
+	if (strcmp(v, "true") == 0) {
+		*out = 1;
+		return 0;
+	}
+	return req_invalid_or_fail(req, name, "must be true or false");
+}
+
+int req_query_id_or_fail(Req *req, const char *name, int64_t *out)
+{
+	const char *v = req_query(req, name);
+	char *end = NULL;
+	*out = 0;
+	if (!v)
+		return 0;
+	long long n = *v >= '1' && *v <= '9' && strlen(v) <= 18 ? strtoll(v, &end, 10) : 0;
+	if (!end || *end || n <= 0)
+		return req_invalid_or_fail(req, name, "must be a positive integer id");
+	*out = n;
+	return 0;
+}
+
+int req_reply_record(Req *req, int status, json_t *rec)
+{
+	req_set_etag(req, json_integer_value(json_object_get(rec, "version")));
+	return req_reply(req, status, rec);
+}

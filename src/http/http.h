@@ -88,6 +88,29 @@ void req_set_location(Req *req, const char *fmt, ...) KITH_PRINTF(2, 3);
  *   if (req_if_match_or_fail(req, &v)) return KITH_OK; */
 int req_if_match_or_fail(Req *req, int64_t *version);
 
+/* Helpers that answer for the handler: on failure each has already
+ * answered 422 (a problem naming the field) and returns non-zero, so a
+ * handler does: if (req_query_bool_or_fail(req, "force", &f)) return KITH_OK; */
+
+/* Answer 422 with an ERR_INVALID naming field with msg; returns 1. */
+int req_invalid_or_fail(Req *req, const char *field, const char *msg);
+
+/* Answer 422 naming the first query parameter not in the NULL-terminated
+ * list allowed (req_query_check); 0 when all are allowed. */
+int req_params_or_fail(Req *req, const char *const *allowed);
+
+/* ?name=true|false into *out; absent means 0. Anything else answers 422
+ * naming name ("must be true or false"). */
+int req_query_bool_or_fail(Req *req, const char *name, int *out);
+
+/* ?name=<positive integer id> into *out; absent means 0. Anything else
+ * answers 422 naming name ("must be a positive integer id"). */
+int req_query_id_or_fail(Req *req, const char *name, int64_t *out);
+
+/* Answer status with a versioned record (stolen) and its ETag, taken from
+ * the record's "version" member. Returns KITH_OK. */
+int req_reply_record(Req *req, int status, json_t *rec);
+
 /* List parameters: ?limit= (default KITH_LIST_DEFAULT, 1..KITH_LIST_MAX)
  * and ?cursor= (opaque string from a previous page's "next"). ERR_INVALID
  * naming "limit" when out of range. */

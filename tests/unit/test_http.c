@@ -129,3 +129,42 @@ Test(http, list_params_without_query)
 	cr_expect_null(cursor);
 	cr_expect_null(req_header(&req, "If-Match"));
 }
+
+Test(http, invalid_or_fail_names_the_field)
+{
+	Req req = {.method = "GET", .path = "/api/v1/x"};
+	cr_expect_neq(req_invalid_or_fail(&req, "force", "must be true or false"), 0);
+	cr_expect_eq(req.status, 422);
+	cr_expect(req.problem);
+	json_t *e = json_array_get(json_object_get(req.out, "errors"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(e, "field")), "force");
+	cr_expect_str_eq(json_string_value(json_object_get(e, "message")),
+			 "must be true or false");
+	json_decref(req.out);
+}
+
+Test(http, query_helpers_without_query)
+{
+	static const char *const none[] = {NULL};
+	Req req = {0};
+	int flag = 7;
+	int64_t id = 7;
+	cr_expect_eq(req_params_or_fail(&req, none), 0);
+	cr_expect_eq(req_query_bool_or_fail(&req, "force", &flag), 0);
+	cr_expect_eq(flag, 0);
+	cr_expect_eq(req_query_id_or_fail(&req, "owner_id", &id), 0);
+	cr_expect_eq(id, 0);
+	cr_expect_null(req.out);
+	cr_expect_eq(req.status, 0);
+}
+
+Test(http, reply_record_sets_etag)
+{
+	Req req = {0};
+	cr_expect_eq(req_reply_record(&req, 201, json_pack("{s:i, s:i}", "id", 4, "version", 9)),
+		     KITH_OK);
+	cr_expect_eq(req.status, 201);
+	cr_expect_str_eq(req.etag, "\"9\"");
+	cr_expect_eq(json_integer_value(json_object_get(req.out, "id")), 4);
+	json_decref(req.out);
+}
