@@ -11,7 +11,7 @@
 #include "crm/company.h"
 #include "crm/contact.h"
 
-enum { DEMO_CHUNK = 5000 };
+enum { DEMO_CHUNK = 25000 };
 
 typedef struct Locale {
 	const char *country;              /* ISO 3166 */

@@ -337,7 +337,10 @@ int db_end(Db *db, int rc, Err *err)
 
 int db_bulk_mode(Db *db, Err *err)
 {
-	return db_exec_script(db, "PRAGMA cache_size=-" KITH_STR(KITH_DB_BULK_CACHE_KB), err);
+	return db_exec_script(db,
+			      "PRAGMA cache_size=-" KITH_STR(KITH_DB_BULK_CACHE_KB) ";"
+			      "PRAGMA wal_autocheckpoint=" KITH_STR(KITH_DB_BULK_CHECKPOINT) ";",
+			      err);
 }
 
 int db_check(Db *db, Err *err)
