@@ -25,6 +25,7 @@
 #define KITH_DB_CACHE_KB 16384             /* SQLite page cache per connection, KiB */
 #define KITH_DB_BULK_CACHE_KB 524288       /* page cache during bulk loads (demo), KiB */
 #define KITH_DB_BULK_CHECKPOINT 65536       /* WAL pages between checkpoints during bulk loads */
+#define KITH_MAX_MMAP_MB 65536u             /* largest database memory map for kith serve --mmap, MiB */
 #define KITH_BUSY_TIMEOUT_MS 5000            /* wait for a locked database before failing */
 #define KITH_MAX_DEMO 10000000L              /* rows kith demo makes in one call */
 #define KITH_MAX_IDEMPOTENCY_KEY 200u        /* Idempotency-Key header value, bytes (printable ASCII) */

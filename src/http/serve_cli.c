@@ -31,17 +31,31 @@ static int threads_or_fail(Cli *cli, const char *s, unsigned *out)
 	return 0;
 }
 
+/* Parse --mmap MB (0..KITH_MAX_MMAP_MB). Returns 0 or EXIT_USAGE. */
+static int mmap_or_fail(Cli *cli, const char *s, unsigned *out)
+{
+	char *end = NULL;
+	long n = s ? strtol(s, &end, 10) : 0;
+	if (s && (!*s || *end || n < 0 || n > (long)KITH_MAX_MMAP_MB))
+		return cli_usage_fail(cli, "--mmap: must be a number of MiB from 0 to %u",
+				      KITH_MAX_MMAP_MB);
+	*out = (unsigned)n;
+	return 0;
+}
+
 int serve_cli(Cli *cli)
 {
 	ServerConfig cfg = {.db_path = cli->db_path};
 	const char *listen = cli_opt(cli, "--listen"), *threads = cli_opt(cli, "--threads");
+	const char *mmap = cli_opt(cli, "--mmap");
 	char host[INET6_ADDRSTRLEN + 3];
 	Err err = {0};
 	Server *srv = NULL;
 	sigset_t stop;
 	int sig = 0;
 	cfg.log = cli_flag(cli, "--log");
-	if (cli_finish_or_fail(cli) || threads_or_fail(cli, threads, &cfg.threads))
+	if (cli_finish_or_fail(cli) || threads_or_fail(cli, threads, &cfg.threads) ||
+	    mmap_or_fail(cli, mmap, &cfg.mmap_mb))
 		return EXIT_USAGE;
 	if (server_parse_listen(listen ? listen : "127.0.0.1:8080", &cfg, host, sizeof host, &err))
 		return cli_fail(cli, &err);

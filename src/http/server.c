@@ -129,7 +129,10 @@ static int thread_db(Server *srv, DbSlot **out, Err *err)
 	if (!s)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	int rc = db_open(&s->db, srv->cfg.db_path, 0, err);
+	if (rc == KITH_OK && srv->cfg.mmap_mb)
+		rc = db_set_mmap(s->db, srv->cfg.mmap_mb, err);
 	if (rc) {
+		db_close(s->db);
 		free(s);
 		return rc;
 	}

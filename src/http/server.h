@@ -19,6 +19,7 @@ typedef struct ServerConfig {
 	struct sockaddr_storage addr; /* address to listen on (IPv4 or IPv6) */
 	unsigned threads;	      /* worker threads, 1..KITH_MAX_THREADS */
 	int log;		      /* print "METHOD PATH STATUS µs" per request to stderr */
+	unsigned mmap_mb;	      /* map up to this much of the database file, 0 = read with pread */
 } ServerConfig;
 
 /* Parse "ADDR:PORT" ("127.0.0.1:8080", "[::1]:0", "localhost:8080") into

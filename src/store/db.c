@@ -3,6 +3,7 @@
 #include "store/db.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,6 +334,14 @@ int db_end(Db *db, int rc, Err *err)
 		return db_commit(db, err);
 	db_rollback(db);
 	return rc;
+}
+
+int db_set_mmap(Db *db, unsigned mb, Err *err)
+{
+	char sql[64];
+	/* Built from an integer, never from user text. */
+	snprintf(sql, sizeof sql, "PRAGMA mmap_size=%llu", (unsigned long long)mb * 1048576ULL);
+	return db_exec_script(db, sql, err);
 }
 
 int db_bulk_mode(Db *db, Err *err)

@@ -90,6 +90,11 @@ int db_end(Db *db, int rc, Err *err);
  * early when it holds KITH_MAX_DEFERRED writes, and dropped on rollback. */
 int db_defer(Db *db, const char *sql, int64_t id, const char *text, Err *err) KITH_WARN_UNUSED;
 
+/* Read the database through a memory map of up to mb MiB instead of
+ * pread: reads of pages the OS has cached cost no system call, at the price
+ * of the mapped file pages counting in the process's resident size. */
+int db_set_mmap(Db *db, unsigned mb, Err *err) KITH_WARN_UNUSED;
+
 /* Bulk loads (demo data, imports): a page cache of KITH_DB_BULK_CACHE_KB
  * so index pages stay in memory while millions of rows go in. Durability
  * settings are unchanged. */

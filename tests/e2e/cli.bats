@@ -143,3 +143,20 @@ teardown() { kith_teardown; }
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r .timezone)" = "Asia/Bangkok" ]
 }
+
+@test "serve --mmap reads through a memory map; bad values are usage errors" {
+	run kith serve --mmap -1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--mmap: must be a number of MiB"* ]]
+	run kith serve --mmap lots
+	[ "$status" -eq 1 ]
+	"$KITH_BIN" --db "$KITH_DB" serve --listen 127.0.0.1:0 --mmap 64 >"$TMP/serve.log" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 1 100); do
+		URL="$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$TMP/serve.log" | head -n 1)"
+		[ -n "$URL" ] && break
+		sleep 0.05
+	done
+	run curl -s -H "Authorization: Bearer $TOKEN" "$URL/api/v1/me"
+	[ "$(echo "$output" | jq -r .email)" = "owner@example.com" ]
+}
