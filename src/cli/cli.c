@@ -524,6 +524,9 @@ void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn ro
 	}
 	cli_print_table(cli, rows, keys, headers);
 	json_decref(rows);
+	/* A hint for people at a terminal; scripts use --json and "next". */
+	if (next && !cli->quiet)
+		fprintf(stderr, "next page: --cursor %s\n", next);
 }
 
 int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done)

@@ -146,7 +146,7 @@ int cli_query_words(Cli *cli, Buf *words);
 
 /* Print one page of a list: with --json {"items": items, "next": next or
  * null}, else a table of row(item) for each item (row returns a new
- * reference). The hint for the next page is the caller's to print. */
+ * reference), followed on a terminal by "next page: --cursor C" on stderr. */
 typedef json_t *(*CliRowFn)(const json_t *item);
 void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
 		    const char *const *keys, const char *const *headers);

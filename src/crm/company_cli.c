@@ -290,8 +290,6 @@ static int run_list(Cli *cli, const CompanyQuery *q)
 	if (company_list(cli->db, &cli->actor, q, &items, &next, &err))
 		return cli_fail(cli, &err);
 	cli_print_page(cli, items, next, list_row, list_keys, list_heads);
-	if (!cli->json && next)
-		fprintf(stderr, "next page: --cursor %s\n", next);
 	json_decref(items);
 	free(next);
 	return EXIT_OK;

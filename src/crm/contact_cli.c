@@ -4,7 +4,6 @@
  * contact.c (and field.c for --field values). Depends on cli/, crm/. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/limits.h"
@@ -394,8 +393,6 @@ static int run_list(Cli *cli, const ContactQuery *q)
 	if (contact_list(cli->db, &cli->actor, q, &items, &next, &err))
 		return cli_fail(cli, &err);
 	cli_print_page(cli, items, next, list_row, list_keys, list_heads);
-	if (!cli->json && next && isatty(STDOUT_FILENO))
-		fprintf(stderr, "next: %s\n", next);
 	json_decref(items);
 	free(next);
 	return EXIT_OK;
