@@ -601,3 +601,44 @@ done:
 	json_decref(c);
 	return rc;
 }
+
+void cli_print_history(Cli *cli, const json_t *history)
+{
+	static const char *const keys[] = {"at", "user", "action", "changes", NULL};
+	static const char *const heads[] = {"AT", "USER", "ACTION", "CHANGES", NULL};
+	json_t *rows = json_array(), *e;
+	size_t i;
+	json_array_foreach(history, i, e)
+	{
+		json_t *ch = json_object_get(e, "changes"), *u = NULL, *v;
+		const char *key, *action = json_string_value(json_object_get(e, "action"));
+		Err err = {0};
+		Buf changed, who;
+		buf_init(&changed, 0);
+		buf_init(&who, 0);
+		/* create, delete and purge store the whole record, others a diff */
+		if (action && (!strcmp(action, "create") || !strcmp(action, "delete") ||
+			       !strcmp(action, "purge")))
+			buf_adds(&changed, "snapshot");
+		else
+			json_object_foreach(ch, key, v)
+			{
+				buf_addf(&changed, "%s%s", changed.len ? ", " : "", key);
+			}
+		json_t *uid = json_object_get(e, "user_id");
+		if (json_is_integer(uid) && user_get(cli->db, json_integer_value(uid), &u, &err) == 0)
+			buf_adds(&who, cli_str(u, "email"));
+		else
+			buf_adds(&who, json_is_integer(uid) ? "?" : "system");
+		json_decref(u);
+		json_array_append_new(rows, json_pack("{sO ss sO ss}", "at", json_object_get(e, "at"),
+						      "user", buf_str(&who), "action",
+						      json_object_get(e, "action"), "changes",
+						      buf_str(&changed)));
+		buf_free(&changed);
+		buf_free(&who);
+	}
+	fputs("\nhistory:\n", cli->out);
+	cli_print_table(cli, rows, keys, heads);
+	json_decref(rows);
+}

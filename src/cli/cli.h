@@ -83,6 +83,11 @@ void cli_print_table(Cli *cli, const json_t *rows, const char *const *keys,
  * all keys). Nested arrays/objects print as compact JSON. */
 void cli_print_record(Cli *cli, const json_t *obj, const char *const *keys);
 
+/* Print audit entries (audit_list) as a table under "history:": when,
+ * who (email, or "system" for the local CLI), the action, and the changed
+ * keys ("snapshot" where the entry holds the whole record). */
+void cli_print_history(Cli *cli, const json_t *history);
+
 /* Read a password: from stdin (one line) when from_stdin, else prompt on
  * the terminal twice without echo. Returns a malloc'd string or NULL with
  * err set. */

@@ -18,8 +18,6 @@ static const char *const list_heads[] = {"ID",    "NAME", "TAX ID",   "CITY", "E
 					 "PHONE", "TAGS", "CONTACTS", NULL};
 static const char *const contact_keys[] = {"id", "name", "email", "status", NULL};
 static const char *const contact_heads[] = {"ID", "NAME", "EMAIL", "STATUS", NULL};
-static const char *const history_keys[] = {"at", "user_id", "action", "changes", NULL};
-static const char *const history_heads[] = {"AT", "USER", "ACTION", "CHANGES", NULL};
 
 /* Options that set one top-level string key (the address parts are
  * cli_address_args'). */
@@ -248,8 +246,7 @@ int company_cli_show(Cli *cli)
 	if (more)
 		fprintf(cli->out, "(more: kith contact list --company %lld)\n", (long long)id);
 	if (history) {
-		fputs("\nhistory:\n", cli->out);
-		cli_print_table(cli, history, history_keys, history_heads);
+		cli_print_history(cli, history);
 	}
 done:
 	json_decref(c);

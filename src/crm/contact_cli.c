@@ -273,47 +273,6 @@ static json_t *show_record(Cli *cli, const json_t *c)
 	return rec;
 }
 
-static const char *const history_keys[] = {"at", "user", "action", "changes", NULL};
-static const char *const history_heads[] = {"AT", "USER", "ACTION", "CHANGES", NULL};
-
-/* Table rows of audit entries: who by email ("system" for the local CLI),
- * and which keys changed ("snapshot" for a whole record). */
-static json_t *history_rows(Cli *cli, const json_t *history)
-{
-	json_t *rows = json_array(), *e;
-	size_t i;
-	json_array_foreach(history, i, e)
-	{
-		json_t *ch = json_object_get(e, "changes"), *u = NULL, *v;
-		const char *key;
-		Err err = {0};
-		Buf keys, who;
-		buf_init(&keys, 0);
-		buf_init(&who, 0);
-		if (json_object_get(ch, "display_name") && json_object_get(ch, "id"))
-			buf_adds(&keys, "snapshot");
-		else
-			json_object_foreach(ch, key, v)
-			{
-				buf_addf(&keys, "%s%s", keys.len ? ", " : "", key);
-			}
-		json_t *uid = json_object_get(e, "user_id");
-		if (json_is_integer(uid) &&
-		    user_get(cli->db, json_integer_value(uid), &u, &err) == 0)
-			buf_adds(&who, cli_str(u, "email"));
-		else
-			buf_adds(&who, json_is_integer(uid) ? "?" : "system");
-		json_decref(u);
-		json_array_append_new(
-		    rows, json_pack("{sO ss sO ss}", "at", json_object_get(e, "at"), "user",
-				    buf_str(&who), "action", json_object_get(e, "action"),
-				    "changes", buf_str(&keys)));
-		buf_free(&keys);
-		buf_free(&who);
-	}
-	return rows;
-}
-
 int contact_cli_show(Cli *cli)
 {
 	Err err = {0};
@@ -336,12 +295,8 @@ int contact_cli_show(Cli *cli)
 		json_t *rec = show_record(cli, c);
 		cli_print_record(cli, rec, NULL);
 		json_decref(rec);
-		if (history) {
-			json_t *rows = history_rows(cli, history);
-			fputs("\nhistory:\n", cli->out);
-			cli_print_table(cli, rows, history_keys, history_heads);
-			json_decref(rows);
-		}
+		if (history)
+			cli_print_history(cli, history);
 	}
 	json_decref(c);
 	json_decref(history);

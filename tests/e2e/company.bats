@@ -333,3 +333,13 @@ hdr() {
 	api GET "/api/v1/contacts?q=ann"
 	[ "$(echo "$body" | jq -r '.items[0].company')" = null ]
 }
+
+@test "company show --history lists who changed which fields" {
+	kith company add --name "Historia Sp. z o.o." >/dev/null
+	kith company edit 1 --city "Gdańsk" >/dev/null
+	run kith company show 1 --history
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"history:"* ]]
+	echo "$output" | grep -Eq 'system +update +address'
+	echo "$output" | grep -Eq 'system +create +snapshot'
+}
