@@ -54,10 +54,13 @@ uint32_t utf8_next(const char **pp)
 	} else {
 		cp = p[0] & 0x07, len = 4;
 	}
-	for (int i = 1; i < len && p[i]; i++)
+	int i = 1;
+	for (; i < len && (p[i] & 0xC0) == 0x80; i++)
 		cp = (cp << 6) | (p[i] & 0x3F);
-	*pp += len;
-	return cp;
+	/* A truncated sequence (invalid input) yields U+FFFD and never steps
+	 * past the bytes it read, so a NUL terminator is never skipped. */
+	*pp += i;
+	return i == len ? cp : 0xFFFD;
 }
 
 void utf8_put(Buf *b, uint32_t cp)

@@ -13,7 +13,9 @@
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or NUL). */
 int utf8_valid(const char *s, size_t n);
 
-/* Decode one code point at *p (valid UTF-8 assumed), advance *p. */
+/* Decode one code point at *p and advance *p past it. On malformed input
+ * it returns U+FFFD and advances only over the bytes examined (never past
+ * a NUL), so loops over any NUL-terminated string end. */
 uint32_t utf8_next(const char **p);
 
 /* Append code point cp as UTF-8. */

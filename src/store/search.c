@@ -37,6 +37,8 @@ int search_match_expr(const char *query, Buf *out, Err *err)
 {
 	Buf folded;
 	unsigned terms = 0;
+	if (query && !utf8_valid(query, strlen(query)))
+		return err_set(err, ERR_INVALID, "q", "is not valid UTF-8");
 	buf_init(&folded, KITH_MAX_SHORT * 4);
 	text_fold(&folded, query ? query : "");
 	const char *p = buf_str(&folded);

@@ -160,3 +160,16 @@ teardown() { kith_teardown; }
 	run curl -s -H "Authorization: Bearer $TOKEN" "$URL/api/v1/me"
 	[ "$(echo "$output" | jq -r .email)" = "owner@example.com" ]
 }
+
+@test "a search query that is not UTF-8 is 422 naming q, and the server keeps serving" {
+	kith_serve
+	api GET "/api/v1/contacts?q=%E0%B8"
+	[ "$status_code" -eq 422 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = "q" ]
+	api GET "/api/v1/companies?q=%C3"
+	[ "$status_code" -eq 422 ]
+	api GET /api/v1/me
+	[ "$status_code" -eq 200 ]
+	run kith contact search $'\xc3'
+	[ "$status" -eq 2 ]
+}

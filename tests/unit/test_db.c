@@ -158,3 +158,13 @@ Test(db, search_prefix_and_scripts)
 	buf_free(&expr);
 	cr_assert_eq(search_remove(fx.db, "contact", 1, &err), KITH_OK);
 }
+
+Test(db, search_query_must_be_utf8)
+{
+	Err err = {0};
+	Buf expr;
+	buf_init(&expr, 0);
+	cr_expect_eq(search_match_expr("\xe0\xb8", &expr, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "q");
+	buf_free(&expr);
+}

@@ -102,3 +102,20 @@ Test(buf, limit_is_sticky)
 	cr_expect_str_eq(buf_str(&b), "1234", "no writes after failure");
 	buf_free(&b);
 }
+
+Test(text, truncated_sequences_never_run_past_the_end)
+{
+	/* "\xe0\xb8" is the first two bytes of a three-byte Thai letter. */
+	static const char *bad[] = {"\xe0\xb8", "a\xc3", "\xf0\x9f\x98", "\xe0"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *p = bad[i], *end = bad[i] + strlen(bad[i]);
+		while (*p)
+			utf8_next(&p);
+		cr_expect(p == end, "case %zu stopped at the terminator", i);
+		Buf b;
+		buf_init(&b, 0);
+		text_fold(&b, bad[i]); /* must not read past the NUL (ASan) */
+		text_search_doc(&b, bad[i]);
+		buf_free(&b);
+	}
+}
