@@ -13,6 +13,15 @@ int access_can_see(const Actor *a, int64_t owner_id)
 	return access_is_admin(a) || (owner_id != 0 && owner_id == a->user_id);
 }
 
+int access_may_manage(const Actor *a, const Actor *target)
+{
+	if (a->user_id && a->user_id == target->user_id)
+		return 1;
+	if (a->role == ROLE_OWNER)
+		return 1;
+	return a->role == ROLE_ADMIN && target->role != ROLE_OWNER;
+}
+
 Role role_parse(const char *s)
 {
 	if (!s)

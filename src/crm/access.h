@@ -24,6 +24,11 @@ int access_is_admin(const Actor *a);
  * answer ERR_NOT_FOUND, never "forbidden", when this is 0. */
 int access_can_see(const Actor *a, int64_t owner_id);
 
+/* 1 when the actor may act for another user (set their password, make
+ * them a token): themselves always; owners anyone; admins anyone but an
+ * owner, so an admin cannot become an owner; members nobody else. */
+int access_may_manage(const Actor *a, const Actor *target);
+
 /* Role from its name ("owner", "admin", "member"); 0 when unknown. */
 Role role_parse(const char *s);
 const char *role_name(Role r);

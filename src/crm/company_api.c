@@ -70,8 +70,7 @@ int company_api_update(Req *req)
 	json_t *c = NULL;
 	if (req_if_match_or_fail(req, &version))
 		return KITH_OK;
-	/* Versions start at 1; "0" must not mean "any version" here. */
-	if (company_update(req->db, &req->actor, req->id, req->body, version ? version : -1, &c,
+	if (company_update(req->db, &req->actor, req->id, req->body, version, &c,
 			   &err))
 		return req_fail(req, &err);
 	return req_reply_record(req, 200, c);

@@ -95,8 +95,7 @@ int contact_api_update(Req *req)
 	if (req_params_or_fail(req, force_params) || req_if_match_or_fail(req, &version) ||
 	    req_query_bool_or_fail(req, "force", &force))
 		return KITH_OK;
-	/* Versions start at 1; "0" must not mean "any version" here. */
-	if (contact_update(req->db, &req->actor, req->id, req->body, version ? version : -1,
+	if (contact_update(req->db, &req->actor, req->id, req->body, version,
 			   force ? CONTACT_FORCE : 0, &c, &err))
 		return req_fail(req, &err);
 	return req_reply_record(req, 200, c);

@@ -49,8 +49,7 @@ int field_api_update(Req *req)
 	json_t *def = NULL;
 	if (req_if_match_or_fail(req, &version))
 		return KITH_OK;
-	/* Versions start at 1; "0" must not mean "any version" here. */
-	if (field_update(req->db, &req->actor, req->id, req->body, version ? version : -1, &def,
+	if (field_update(req->db, &req->actor, req->id, req->body, version, &def,
 			 &err))
 		return req_fail(req, &err);
 	return req_reply_record(req, 200, def);

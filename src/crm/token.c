@@ -58,7 +58,7 @@ int token_create(Db *db, const Actor *actor, const char *user_email, const char 
 	int rc = user_actor_by_email(db, user_email, &target, err);
 	if (rc)
 		return rc;
-	if (!access_is_admin(actor) && actor->user_id != target.user_id)
+	if (!access_may_manage(actor, &target))
 		return err_set(err, ERR_NOT_FOUND, "user", "no active user with email %s", user_email);
 	if (sodium_init() < 0)
 		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");

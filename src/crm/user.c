@@ -146,7 +146,7 @@ int user_passwd(Db *db, const Actor *actor, const char *email, const char *passw
 	int rc = user_actor_by_email(db, email, &target, err);
 	if (rc)
 		return rc;
-	if (!access_is_admin(actor) && actor->user_id != target.user_id)
+	if (!access_may_manage(actor, &target))
 		return err_set(err, ERR_NOT_FOUND, "email", "no active user with email %s", email);
 	if ((rc = check_password(password, err)) || (rc = hash_password(password, hash, err)))
 		return rc;
@@ -230,16 +230,23 @@ int user_login(Db *db, const char *email, const char *password, Actor *out, Err 
 {
 	static const char sql[] = "SELECT password_hash FROM app_user WHERE id = ?";
 	DbStmt *st;
+	char dummy[crypto_pwhash_STRBYTES];
 	Actor a;
-	int ok = 0;
+	int ok = 0, checked = 0;
 	if (user_actor_by_email(db, email, &a, NULL) == KITH_OK && password &&
 	    db_prepare(db, &st, sql, NULL) == KITH_OK) {
 		db_bind_int(st, 1, a.user_id);
-		if (db_step(st, NULL) == DB_ROW && sodium_init() >= 0)
+		if (db_step(st, NULL) == DB_ROW && sodium_init() >= 0) {
 			ok = crypto_pwhash_str_verify(db_col_text(st, 0), password,
 						      strlen(password)) == 0;
+			checked = 1;
+		}
 		db_reset(st);
 	}
+	/* Spend the same argon2id time for unknown emails, so the answer's
+	 * timing does not tell which emails have accounts. */
+	if (!checked && password)
+		(void)hash_password(password, dummy, NULL);
 	if (!ok)
 		return err_set(err, ERR_UNAUTHORIZED, NULL, "wrong email or password");
 	*out = a;

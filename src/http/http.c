@@ -142,6 +142,10 @@ int req_if_match_or_fail(Req *req, int64_t *version)
 				"If-Match must be one ETag such as \"3\", as sent by GET");
 		return 1;
 	}
+	/* Versions start at 1, and domain calls read 0 as "any version": an
+	 * ETag of "0" can match nothing, so pass a version nothing has. */
+	if (*version == 0)
+		*version = -1;
 	return 0;
 }
 

@@ -83,8 +83,10 @@ void req_set_etag(Req *req, int64_t version);
 /* Location header, printf-style. */
 void req_set_location(Req *req, const char *fmt, ...) KITH_PRINTF(2, 3);
 
-/* Parse If-Match into *version. When the header is missing, answers 428
- * and returns non-zero; when malformed, 412. A handler does:
+/* Parse If-Match into *version (never 0: "0" becomes -1, which no record
+ * has, since domain calls read 0 as "do not check"). When the header is
+ * missing, answers 428 and returns non-zero; when malformed, 412. A
+ * handler does:
  *   if (req_if_match_or_fail(req, &v)) return KITH_OK; */
 int req_if_match_or_fail(Req *req, int64_t *version);
 

@@ -403,14 +403,12 @@ static int route_or_fail(Ctx *c)
 	return req->status != 0;
 }
 
-/* Enforce the route's policy, then run its handler. */
+/* Enforce the rest of the route's policy, then run its handler. */
 static void enforce_and_run(Ctx *c, DbSlot *slot)
 {
 	Req *req = &c->req;
 	const Route *r = c->match.route;
 	Err err = {0};
-	if (r->perm != PERM_PUBLIC && authenticate_or_fail(c))
-		return;
 	if (r->perm == PERM_ADMIN && !access_is_admin(&req->actor)) {
 		err_set(&err, ERR_FORBIDDEN, NULL, "only owners and admins may do this");
 		req_fail(req, &err);
@@ -439,6 +437,10 @@ static void dispatch(Ctx *c)
 		return;
 	}
 	req->db = slot->db;
+	/* Authentication may record the token's use (a write), so it runs
+	 * before a GET's read transaction, never inside it. */
+	if (c->match.route->perm != PERM_PUBLIC && authenticate_or_fail(c))
+		return;
 	/* A GET reads one consistent snapshot, and takes the WAL read lock once
 	 * instead of once per statement. */
 	int snapshot = strcmp(req->method, "GET") == 0;

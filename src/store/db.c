@@ -395,15 +395,15 @@ int db_backup(Db *db, const char *path, Err *err)
 		rc = err_set(err, ERR_STORAGE, "file", "backup: %s", sqlite3_errmsg(to));
 		goto done;
 	}
+	/* One step copies every page inside one read transaction: writers go on
+	 * (WAL), and no write can restart the copy. Only a lock held by another
+	 * process's checkpoint makes it wait, with a bounded number of retries. */
 	int s, busy = 0;
-	do {
-		s = sqlite3_backup_step(b, 1024);
-		if (s == SQLITE_BUSY || s == SQLITE_LOCKED) {
-			if (++busy > KITH_BUSY_TIMEOUT_MS / 20)
-				break; /* the writer held its lock longer than the busy timeout */
-			sqlite3_sleep(20);
-		}
-	} while (s == SQLITE_OK || s == SQLITE_BUSY || s == SQLITE_LOCKED);
+	while ((s = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || s == SQLITE_LOCKED) {
+		if (++busy > KITH_BUSY_TIMEOUT_MS / 20)
+			break;
+		sqlite3_sleep(20);
+	}
 	sqlite3_backup_finish(b);
 	if (s != SQLITE_DONE)
 		rc = err_set(err, ERR_STORAGE, "file", "backup: %s", sqlite3_errstr(s));

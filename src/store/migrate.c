@@ -56,9 +56,13 @@ static int apply_one(Db *db, int n, Err *err)
 	static const char sql[] = "INSERT INTO schema_migration (version, applied_at) VALUES (?, ?)";
 	char now[21];
 	DbStmt *st;
-	int rc = db_begin(db, err);
+	int version = 0, rc = db_begin(db, err);
 	if (rc)
 		return rc;
+	/* Read again under the write lock: another process may have applied
+	 * it since we looked (two `kith init` at once). */
+	if ((rc = migrate_version(db, &version, err)) || version >= n)
+		return db_end(db, rc, err);
 	rc = db_exec_script(db, migrations[n - 1], err);
 	if (rc == KITH_OK && (rc = db_prepare(db, &st, sql, err)) == KITH_OK) {
 		time_now_iso(now);

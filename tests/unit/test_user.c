@@ -151,3 +151,24 @@ Test(user, member_tokens_are_their_own)
 	cr_expect_eq(json_array_size(list), 0);
 	json_decref(list);
 }
+
+Test(user, admins_cannot_act_for_owners)
+{
+	Err err = {0};
+	char secret[TOKEN_SECRET_LEN + 1];
+	int64_t id, tid;
+	Actor owner = add_owner(), admin, sys = ACTOR_SYSTEM;
+	cr_assert_eq(user_add(fx.db, &owner, "ad@example.com", "Ad", "admin", "password1", &id, &err),
+		     KITH_OK);
+	cr_assert_eq(user_actor_by_email(fx.db, "ad@example.com", &admin, &err), KITH_OK);
+	cr_expect_eq(token_create(fx.db, &admin, "owner@example.com", NULL, secret, &tid, &err),
+		     ERR_NOT_FOUND, "an admin must not get an owner's token");
+	cr_expect_eq(user_passwd(fx.db, &admin, "owner@example.com", "admin-chose-it", &err),
+		     ERR_NOT_FOUND, "an admin must not set an owner's password");
+	cr_expect_eq(token_create(fx.db, &admin, "ad@example.com", NULL, secret, &tid, &err),
+		     KITH_OK, "own token");
+	cr_expect_eq(token_create(fx.db, &owner, "ad@example.com", NULL, secret, &tid, &err),
+		     KITH_OK, "owners may act for admins");
+	cr_expect_eq(token_create(fx.db, &sys, "owner@example.com", NULL, secret, &tid, &err),
+		     KITH_OK, "the local system acts as owner");
+}
