@@ -16,6 +16,7 @@
 #define KITH_MAX_FIELDS 200u                 /* custom field definitions per entity */
 #define KITH_LIST_DEFAULT 50                 /* list page size when ?limit= is absent */
 #define KITH_LIST_MAX 500                    /* largest list page */
+#define KITH_THAI_SUFFIX 20u                 /* code points kept of each indexed Thai suffix (and query word) */
 #define KITH_MAX_QUERY_TERMS 8u              /* words in a search query */
 #define KITH_STMT_CACHE 64u                  /* prepared statements kept per connection */
 #define KITH_MAX_DEFERRED 4096u              /* deferred index writes queued before an early flush */

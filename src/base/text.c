@@ -2,6 +2,8 @@
  * Extended-A, Romanian comma letters, Greek and Cyrillic capitals. */
 #include "base/text.h"
 
+#include "base/limits.h"
+
 #include <string.h>
 
 int utf8_valid(const char *s, size_t n)
@@ -195,18 +197,23 @@ static int thai_mark(uint32_t cp)
 }
 
 /* Append, space separated, every suffix of the Thai run [a, b) that starts
- * at a letter other than the first. */
+ * at a letter other than the first, cut to KITH_THAI_SUFFIX code points so
+ * the document grows linearly with the text (a prefix search finds a word
+ * of up to that many letters inside the run; search_match_expr cuts longer
+ * Thai query words the same way). */
 static void thai_suffixes(Buf *out, const char *a, const char *b)
 {
 	const char *p = a;
 	utf8_next(&p);
 	while (p < b) {
-		const char *at = p;
+		const char *at = p, *end = p;
 		uint32_t cp = utf8_next(&p);
 		if (thai_mark(cp))
 			continue;
+		for (unsigned n = 0; n < KITH_THAI_SUFFIX && end < b; n++)
+			utf8_next(&end);
 		buf_addc(out, ' ');
-		buf_add(out, at, (size_t)(b - at));
+		buf_add(out, at, (size_t)(end - at));
 	}
 }
 

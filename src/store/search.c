@@ -33,6 +33,19 @@ static int is_sep(unsigned char c)
 	return c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
 }
 
+/* Bytes of the word [w, end) to search for: Thai words are cut to
+ * KITH_THAI_SUFFIX code points, as their indexed suffixes are. */
+static size_t thai_word_len(const char *w, const char *end)
+{
+	const char *p = w;
+	unsigned n = 0, thai = 0;
+	while (p < end && n < KITH_THAI_SUFFIX) {
+		thai |= (unsigned)text_is_thai(utf8_next(&p));
+		n++;
+	}
+	return thai ? (size_t)(p - w) : (size_t)(end - w);
+}
+
 int search_match_expr(const char *query, Buf *out, Err *err)
 {
 	Buf folded;
@@ -53,7 +66,7 @@ int search_match_expr(const char *query, Buf *out, Err *err)
 		/* Each word quoted (no FTS5 operators can be injected; folded
 		 * words never hold '"') and matched as a prefix. */
 		buf_adds(out, terms++ ? " \"" : "\"");
-		buf_add(out, start, (size_t)(p - start));
+		buf_add(out, start, thai_word_len(start, p));
 		buf_adds(out, "\"*");
 	}
 	int failed = buf_failed(&folded) || buf_failed(out);

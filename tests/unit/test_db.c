@@ -168,3 +168,26 @@ Test(db, search_query_must_be_utf8)
 	cr_expect_str_eq(err.field, "q");
 	buf_free(&expr);
 }
+
+Test(db, long_thai_words_are_found_inside_long_runs)
+{
+	static const char q[] = "SELECT COUNT(*) FROM contact_fts WHERE contact_fts MATCH ?";
+	Err err = {0};
+	Buf doc, expr;
+	DbStmt *st;
+	/* a word of 23 letters in the middle of a run, searched whole */
+	const char *text = "บริษัทเครื่องปรับอากาศและอุปกรณ์ไฟฟ้าจำกัด";
+	const char *word = "เครื่องปรับอากาศและอุปกรณ์";
+	buf_init(&doc, 0);
+	text_search_doc(&doc, text);
+	cr_assert_eq(search_put(fx.db, "contact", 1, buf_str(&doc), &err), KITH_OK);
+	buf_free(&doc);
+	buf_init(&expr, 0);
+	cr_assert_eq(search_match_expr(word, &expr, &err), KITH_OK);
+	cr_assert_eq(db_prepare(fx.db, &st, q, &err), KITH_OK);
+	db_bind_text(st, 1, buf_str(&expr));
+	cr_assert_eq(db_step(st, &err), DB_ROW);
+	cr_expect_eq(db_col_int(st, 0), 1, "%s", buf_str(&expr));
+	db_reset(st);
+	buf_free(&expr);
+}

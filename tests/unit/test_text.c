@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/limits.h"
 #include "base/text.h"
 
 static char *fold(const char *s)
@@ -118,4 +119,19 @@ Test(text, truncated_sequences_never_run_past_the_end)
 		text_search_doc(&b, bad[i]);
 		buf_free(&b);
 	}
+}
+
+Test(text, thai_suffix_documents_grow_linearly)
+{
+	Buf run, doc;
+	buf_init(&run, 0);
+	for (int i = 0; i < 4000; i++)
+		buf_adds(&run, "ก"); /* 4,000 Thai letters without spaces */
+	buf_init(&doc, 0);
+	text_search_doc(&doc, buf_str(&run));
+	/* the folded run plus at most KITH_THAI_SUFFIX letters per start */
+	cr_expect_lt(doc.len, run.len + 4000 * (KITH_THAI_SUFFIX * 3 + 1) + 1);
+	cr_expect_not(buf_failed(&doc));
+	buf_free(&run);
+	buf_free(&doc);
 }
