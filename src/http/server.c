@@ -278,6 +278,7 @@ static void replay(Ctx *c, IdempotencyRecord *rec)
 	req->status = rec->status;
 	req->problem = rec->status >= 400;
 	snprintf(req->location, sizeof req->location, "%s", rec->location);
+	snprintf(req->etag, sizeof req->etag, "%s", rec->etag);
 	c->n_resp = strlen(rec->body);
 	c->resp = rec->body;
 	rec->body = NULL;
@@ -297,7 +298,7 @@ static int remember(Ctx *c, DbSlot *slot, const char *key, const char *hash, Err
 	}
 	if (rc == KITH_OK)
 		rc = idempotency_save(req->db, req->actor.user_id, key, hash, req->status,
-				      c->raw ? c->raw : c->resp, req->location, now, err);
+				      c->raw ? c->raw : c->resp, req->location, req->etag, now, err);
 	return rc;
 }
 

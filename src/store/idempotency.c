@@ -19,7 +19,7 @@ int idempotency_find(Db *db, int64_t user_id, const char *key, time_t now, Idemp
 		     int *found, Err *err)
 {
 	static const char sql[] =
-	    "SELECT request_hash, status, body, location FROM idempotency_key "
+	    "SELECT request_hash, status, body, location, etag FROM idempotency_key "
 	    "WHERE user_id = ? AND key = ? AND created_at >= ?";
 	char since[21];
 	DbStmt *st;
@@ -35,10 +35,11 @@ int idempotency_find(Db *db, int64_t user_id, const char *key, time_t now, Idemp
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		const char *hash = db_col_text(st, 0), *body = db_col_text(st, 2);
-		const char *loc = db_col_text(st, 3);
+		const char *loc = db_col_text(st, 3), *etag = db_col_text(st, 4);
 		snprintf(out->request_hash, sizeof out->request_hash, "%s", hash ? hash : "");
 		out->status = (int)db_col_int(st, 1);
 		snprintf(out->location, sizeof out->location, "%s", loc ? loc : "");
+		snprintf(out->etag, sizeof out->etag, "%s", etag ? etag : "");
 		out->body = strdup(body ? body : "");
 		rc = out->body ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 		*found = rc == KITH_OK;
@@ -50,14 +51,14 @@ int idempotency_find(Db *db, int64_t user_id, const char *key, time_t now, Idemp
 }
 
 int idempotency_save(Db *db, int64_t user_id, const char *key, const char *request_hash, int status,
-		     const char *body, const char *location, time_t now, Err *err)
+		     const char *body, const char *location, const char *etag, time_t now, Err *err)
 {
 	static const char sql[] =
 	    "INSERT INTO idempotency_key (user_id, key, request_hash, status, body, location, "
-	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+	    "etag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
 	    "ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, "
 	    "status = excluded.status, body = excluded.body, location = excluded.location, "
-	    "created_at = excluded.created_at";
+	    "etag = excluded.etag, created_at = excluded.created_at";
 	char at[21];
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
@@ -70,7 +71,8 @@ int idempotency_save(Db *db, int64_t user_id, const char *key, const char *reque
 	db_bind_int(st, 4, status);
 	db_bind_text(st, 5, body ? body : "");
 	db_bind_text_or_null(st, 6, location);
-	db_bind_text(st, 7, at);
+	db_bind_text_or_null(st, 7, etag);
+	db_bind_text(st, 8, at);
 	return db_exec_stmt(st, err);
 }
 

@@ -15,6 +15,7 @@ typedef struct IdempotencyRecord {
 	int status;	       /* HTTP status of the first response */
 	char *body;	    /* its body (malloc'd, "" when it had none); idempotency_record_free */
 	char location[256]; /* its Location header, "" when none */
+	char etag[40];	    /* its ETag header, "" when none */
 } IdempotencyRecord;
 
 /* Look up (user_id, key) among keys stored after now - TTL. *found is 1 and
@@ -24,10 +25,11 @@ int idempotency_find(Db *db, int64_t user_id, const char *key, time_t now, Idemp
 		     int *found, Err *err) KITH_WARN_UNUSED;
 
 /* Store (or replace an expired) response for (user_id, key), stamped now.
- * body may be NULL (no body); location may be NULL or "". Run it inside
+ * body may be NULL (no body); location and etag may be NULL or "". Run it inside
  * the caller's transaction. Errors: ERR_STORAGE. */
 int idempotency_save(Db *db, int64_t user_id, const char *key, const char *request_hash, int status,
-		     const char *body, const char *location, time_t now, Err *err) KITH_WARN_UNUSED;
+		     const char *body, const char *location, const char *etag, time_t now,
+		     Err *err) KITH_WARN_UNUSED;
 
 /* Delete every key stored before now - TTL. Errors: ERR_STORAGE. */
 int idempotency_purge(Db *db, time_t now, Err *err) KITH_WARN_UNUSED;

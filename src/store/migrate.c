@@ -11,6 +11,7 @@ extern const char kith_migration_002[];
 extern const char kith_migration_003[];
 extern const char kith_migration_004[];
 extern const char kith_migration_005[];
+extern const char kith_migration_006[];
 
 static const char *const migrations[] = {
 	kith_migration_001,
@@ -18,6 +19,7 @@ static const char *const migrations[] = {
 	kith_migration_003,
 	kith_migration_004,
 	kith_migration_005,
+	kith_migration_006,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

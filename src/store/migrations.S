@@ -22,4 +22,8 @@ kith_migration_004:
 kith_migration_005:
 	.incbin "src/store/migrations/005_contact_doc.sql"
 	.byte 0
+	.global kith_migration_006
+kith_migration_006:
+	.incbin "src/store/migrations/006_idempotency_etag.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

@@ -224,6 +224,7 @@ validate(json.load(open(sys.argv[1])))' "$TMP/openapi.json"
 	[ "$(hdr Idempotent-Replayed)" = true ]
 	[ "$body" = "$first" ]
 	[ -n "$(hdr Location)" ]
+	[ "$(hdr ETag)" = '"1"' ]
 	api GET /api/v1/contacts
 	[ "$(echo "$body" | jq '[.items[] | select(.last_name == "Idem")] | length')" -eq 1 ]
 	# without a key, the same request creates another
