@@ -36,6 +36,7 @@ const char *err_code_name(int code)
 	case ERR_GONE: return "gone";
 	case ERR_UNAUTHORIZED: return "unauthorized";
 	case ERR_FORBIDDEN: return "forbidden";
+	case ERR_BUSY: return "busy";
 	case ERR_STORAGE: return "storage";
 	default: return "internal";
 	}

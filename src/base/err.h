@@ -15,6 +15,7 @@ enum {
 	ERR_GONE,         /* the record is in the trash */
 	ERR_UNAUTHORIZED, /* no valid credentials */
 	ERR_FORBIDDEN,    /* known actor, action not allowed (rare: hidden records are NOT_FOUND) */
+	ERR_BUSY,         /* the database stayed locked past the busy timeout; retry later */
 	ERR_STORAGE,      /* database failure */
 	ERR_INTERNAL,     /* bug or resource exhaustion */
 };

@@ -147,6 +147,7 @@ int cli_fail(Cli *cli, const Err *err)
 		fprintf(stderr, "kith: %s\n", err->msg);
 	switch (err->code) {
 	case KITH_OK: return EXIT_OK;
+	case ERR_BUSY:
 	case ERR_STORAGE:
 	case ERR_INTERNAL: return EXIT_INTERNAL;
 	default: return EXIT_REJECTED;

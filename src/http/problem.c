@@ -24,6 +24,8 @@ int problem_status(int code)
 		return 401;
 	case ERR_FORBIDDEN:
 		return 403;
+	case ERR_BUSY:
+		return 503;
 	default:
 		return 500;
 	}

@@ -36,6 +36,9 @@ static int storage_err(Db *db, Err *err, const char *what)
 {
 	int ext = sqlite3_extended_errcode(db->h);
 	int code = ERR_STORAGE;
+	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
+		return err_set(err, ERR_BUSY, NULL,
+			       "the database is busy with another change; try again");
 	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
 	    ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_FOREIGNKEY)
 		code = ERR_CONFLICT;

@@ -191,3 +191,17 @@ Test(db, long_thai_words_are_found_inside_long_runs)
 	db_reset(st);
 	buf_free(&expr);
 }
+
+Test(db, a_lock_held_past_the_busy_timeout_is_busy, .timeout = 30)
+{
+	Db *other;
+	Err err = {0};
+	cr_assert_eq(db_open(&other, fx.path, 0, &err), KITH_OK);
+	cr_assert_eq(db_begin(other, &err), KITH_OK); /* holds the write lock */
+	cr_expect_eq(db_begin(fx.db, &err), ERR_BUSY, "%s", err.msg);
+	cr_expect_not_null(strstr(err.msg, "try again"));
+	db_rollback(other);
+	db_close(other);
+	cr_expect_eq(db_begin(fx.db, &err), KITH_OK);
+	db_rollback(fx.db);
+}
