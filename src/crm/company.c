@@ -427,8 +427,9 @@ static void bind_fields(DbStmt *st, const json_t *rec, const char *sort_key, con
 	db_bind_text(st, 14, now);
 }
 
-/* Insert (id 0, *id receives the new id) or update the row from rec. */
-static int company_store(Db *db, const json_t *rec, int64_t *id, Err *err)
+/* Insert (id 0, *id receives the new id) or update the row from rec; now
+ * receives the time written as updated_at (and created_at). */
+static int company_store(Db *db, const json_t *rec, int64_t *id, char now[21], Err *err)
 {
 	static const char ins[] =
 		"INSERT INTO company (legal_name, sort_key, tax_id, street, city, region, "
@@ -440,7 +441,6 @@ static int company_store(Db *db, const json_t *rec, int64_t *id, Err *err)
 		"owner_id = ?, notes = ?, updated_at = ?, version = version + 1 WHERE id = ?";
 	DbStmt *st;
 	Buf key;
-	char now[21];
 	buf_init(&key, 0);
 	text_fold(&key, rec_str(rec, "legal_name"));
 	time_now_iso(now);
@@ -466,20 +466,23 @@ static int company_store(Db *db, const json_t *rec, int64_t *id, Err *err)
 	return rc;
 }
 
-/* Replace the company's tags with the names in tags. */
-static int store_tags(Db *db, int64_t id, const json_t *tags, Err *err)
+/* Replace the company's tags with the names in tags (fresh: a new company,
+ * with nothing to replace). */
+static int store_tags(Db *db, int64_t id, const json_t *tags, int fresh, Err *err)
 {
 	static const char del[] = "DELETE FROM company_tag WHERE company_id = ?";
 	static const char ins[] = "INSERT INTO company_tag (company_id, tag_id) VALUES (?, ?)";
 	DbStmt *st;
 	size_t i;
 	json_t *t;
-	int rc = db_prepare(db, &st, del, err);
+	int rc = fresh ? KITH_OK : db_prepare(db, &st, del, err);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, id);
-	if ((rc = db_exec_stmt(st, err)))
-		return rc;
+	if (!fresh) {
+		db_bind_int(st, 1, id);
+		if ((rc = db_exec_stmt(st, err)))
+			return rc;
+	}
 	json_array_foreach(tags, i, t)
 	{
 		int64_t tag_id;
@@ -524,8 +527,9 @@ static void doc_add_tax_id(Buf *raw, const char *s)
 }
 
 /* Rebuild the search document of rec: legal name, tax id, email, phone
- * digits, website, city, tags, text and select custom values. */
-static int company_index(Db *db, const json_t *rec, Err *err)
+ * digits, website, city, tags, text and select custom values (custom: NULL
+ * reads them; a new company passes those it wrote). */
+static int company_index(Db *db, const json_t *rec, const char *custom, Err *err)
 {
 	int64_t id = rec_int(rec, "id");
 	Buf raw, doc;
@@ -543,7 +547,11 @@ static int company_index(Db *db, const json_t *rec, Err *err)
 	doc_add(&raw, rec_str(rec, "website"));
 	doc_add(&raw, rec_str(json_object_get(rec, "address"), "city"));
 	json_array_foreach(json_object_get(rec, "tags"), i, t) doc_add(&raw, json_string_value(t));
-	int rc = field_values_text(db, "company", id, &raw, err);
+	int rc = KITH_OK;
+	if (!custom)
+		rc = field_values_text(db, "company", id, &raw, err);
+	else
+		doc_add(&raw, custom); /* as field_values_text appends */
 	if (rc == KITH_OK) {
 		text_search_doc(&doc, buf_str(&raw));
 		rc = buf_failed(&raw) || buf_failed(&doc)
@@ -582,21 +590,72 @@ static json_t *company_blank(void)
 			 "website", "phone", "email", "owner_id", "tags", json_array(), "notes");
 }
 
+/* The record of a company just inserted from rec with id and time now, as
+ * company_load would read it back: tags in their stored spelling and order
+ * (one read), custom values read once and only when the input gave some
+ * (their text and select values go to custom_text), no contacts yet. */
+static int company_new(Db *db, const json_t *rec, int64_t id, const char *now,
+		       const json_t *custom_in, Buf *custom_text, json_t **out, Err *err)
+{
+	const json_t *a = json_object_get(rec, "address");
+	json_t *custom = NULL, *tags = json_array(), *addr = json_object();
+	int rc = KITH_OK;
+	if (json_array_size(json_object_get(rec, "tags")))
+		rc = load_tags(db, id, tags, err);
+	if (rc == KITH_OK && custom_in && json_object_size(custom_in))
+		rc = field_values_read(db, "company", id, &custom, custom_text, err);
+	if (rc) {
+		json_decref(tags);
+		json_decref(addr);
+		return rc;
+	}
+	for (int i = 0; address_keys[i]; i++)
+		json_object_set(addr, address_keys[i], json_object_get(a, address_keys[i]));
+	json_t *owner = json_object_get(rec, "owner_id");
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(id));
+	json_object_set(o, "legal_name", json_object_get(rec, "legal_name"));
+	json_object_set(o, "tax_id", json_object_get(rec, "tax_id"));
+	json_object_set_new(o, "address", addr);
+	json_object_set(o, "website", json_object_get(rec, "website"));
+	json_object_set(o, "phone", json_object_get(rec, "phone"));
+	json_object_set(o, "email", json_object_get(rec, "email"));
+	json_object_set_new(o, "owner_id", json_is_integer(owner) ? json_incref(owner) : json_null());
+	json_object_set_new(o, "tags", tags);
+	json_object_set(o, "notes", json_object_get(rec, "notes"));
+	json_object_set_new(o, "custom", custom ? custom : json_object());
+	json_object_set_new(o, "contact_count", json_integer(0));
+	json_object_set_new(o, "version", json_integer(1));
+	json_object_set_new(o, "created_at", json_string(now));
+	json_object_set_new(o, "updated_at", json_string(now));
+	json_object_set_new(o, "deleted_at", json_null());
+	if (json_object_size(o) != 16 || json_object_size(addr) != 5 || buf_failed(custom_text)) {
+		json_decref(o);
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	}
+	*out = o;
+	return KITH_OK;
+}
+
 int company_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id,
 		   Err *err)
 {
 	json_t *rec = company_blank(), *saved = NULL;
 	int64_t new_id = 0;
+	char now[21];
+	Buf custom;
 	int rc = db_begin(db, err);
 	if (rc) {
 		json_decref(rec);
 		return rc;
 	}
+	buf_init(&custom, 0);
 	if ((rc = company_apply(db, actor, in, rec, 1, err)) ||
-	    (rc = company_store(db, rec, &new_id, err)) ||
-	    (rc = store_tags(db, new_id, json_object_get(rec, "tags"), err)) ||
+	    (rc = company_store(db, rec, &new_id, now, err)) ||
+	    (rc = store_tags(db, new_id, json_object_get(rec, "tags"), 1, err)) ||
 	    (rc = field_values_put(db, "company", new_id, custom_of(in), 1, err)) ||
-	    (rc = company_load(db, new_id, &saved, err)) || (rc = company_index(db, saved, err)))
+	    (rc = company_new(db, rec, new_id, now, custom_of(in), &custom, &saved, err)) ||
+	    (rc = company_index(db, saved, buf_str(&custom), err)))
 		goto done;
 	if (!(flags & COMPANY_NO_AUDIT))
 		rc = audit_write(db, actor, "create", "company", new_id, saved, err);
@@ -604,6 +663,7 @@ done:
 	rc = db_end(db, rc, err);
 	if (rc == KITH_OK)
 		*id = new_id;
+	buf_free(&custom);
 	json_decref(rec);
 	json_decref(saved);
 	return rc;
@@ -627,10 +687,11 @@ static int company_save(Db *db, const Actor *actor, const char *action, const js
 {
 	int64_t id = rec_int(before, "id");
 	json_t *after = NULL, *diff = NULL;
-	int rc = company_store(db, rec, &id, err);
-	if (rc || (rc = store_tags(db, id, json_object_get(rec, "tags"), err)) ||
+	char now[21];
+	int rc = company_store(db, rec, &id, now, err);
+	if (rc || (rc = store_tags(db, id, json_object_get(rec, "tags"), 0, err)) ||
 	    (rc = field_values_put(db, "company", id, custom, 0, err)) ||
-	    (rc = company_load(db, id, &after, err)) || (rc = company_index(db, after, err)))
+	    (rc = company_load(db, id, &after, err)) || (rc = company_index(db, after, NULL, err)))
 		goto done;
 	if (strcmp(rec_str(before, "legal_name"), rec_str(after, "legal_name")) != 0 &&
 	    (rc = contact_reindex_company(db, id, err)))

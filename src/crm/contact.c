@@ -42,6 +42,103 @@ static const char *const writable[] = {
     "website",	  "birthday",  "company_id", "status",	     "temperature", "source",
     "owner_id",	  "tags",      "notes",	     "consent_note", "custom",	    NULL};
 
+/* ---- lookups done once per call ---- */
+
+enum { TAG_MEMO_MAX = 2 * KITH_MAX_TAGS }; /* distinct tags a call remembers */
+
+/* A tag met during a call: its folded key, id and stored spelling. */
+typedef struct TagMemo {
+	char *key;   /* folded name (tag.name_norm) */
+	char *name;  /* stored spelling (tag.name) */
+	int64_t id;  /* tag.id */
+} TagMemo;
+
+/* What the writes of one call read at most once: the workspace (default
+ * country for phones), the custom-field generation and the tags met. A
+ * bulk load (contact_create_many) shares one across its rows; they cannot
+ * change while its transaction holds the write lock. */
+typedef struct Lookups {
+	int have_ws;
+	Workspace ws;
+	int have_gen;
+	int64_t gen;
+	int64_t next_id; /* id of the next contact, 0 = not read yet */
+	TagMemo tags[TAG_MEMO_MAX];
+	size_t n_tags;
+} Lookups;
+
+static void lookups_free(Lookups *lk)
+{
+	for (size_t i = 0; i < lk->n_tags; i++) {
+		free(lk->tags[i].key);
+		free(lk->tags[i].name);
+	}
+	lk->n_tags = 0;
+}
+
+static int lookups_country(Db *db, Lookups *lk, const char **country, Err *err)
+{
+	if (!lk->have_ws) {
+		int rc = workspace_get(db, &lk->ws, err);
+		if (rc)
+			return rc;
+		lk->have_ws = 1;
+	}
+	*country = lk->ws.default_country;
+	return KITH_OK;
+}
+
+static int lookups_generation(Db *db, Lookups *lk, int64_t *gen, Err *err)
+{
+	if (!lk->have_gen) {
+		int rc = field_generation(db, &lk->gen, err);
+		if (rc)
+			return rc;
+		lk->have_gen = 1;
+	}
+	*gen = lk->gen;
+	return KITH_OK;
+}
+
+/* The id the next contact gets: one past the largest, the id SQLite would
+ * pick itself. Knowing it before the INSERT lets create_one write the row
+ * once, stored JSON included (no INSERT ... RETURNING, then UPDATE). Read
+ * once per call and counted up by create_one: the caller's transaction
+ * holds the write lock, so nobody else inserts meanwhile. */
+static int lookups_next_id(Db *db, Lookups *lk, int64_t *id, Err *err)
+{
+	static const char sql[] = "SELECT COALESCE(MAX(id), 0) FROM contact";
+	DbStmt *st;
+	if (!lk->next_id) {
+		int rc = db_prepare(db, &st, sql, err);
+		if (rc)
+			return rc;
+		rc = db_step(st, err);
+		int64_t max = rc == DB_ROW ? db_col_int(st, 0) : 0;
+		db_reset(st);
+		if (rc != DB_ROW)
+			return rc == DB_DONE ? err_set(err, ERR_STORAGE, NULL, "no contact id") : rc;
+		if (max == INT64_MAX)
+			return err_set(err, ERR_STORAGE, NULL, "contact ids are used up");
+		lk->next_id = max + 1;
+	}
+	*id = lk->next_id;
+	return KITH_OK;
+}
+
+/* What an input object asked for besides plain columns. */
+typedef struct Patch {
+	int emails, phones, tags; /* the lists were given */
+	const json_t *custom;	  /* "custom" object, NULL when absent */
+	char *company_name;	  /* name of a newly linked company (malloc'd) */
+} Patch;
+
+static void patch_free(Patch *p)
+{
+	free(p->company_name);
+	p->company_name = NULL;
+}
+
 /* ---- validation of input objects ---- */
 
 enum { K_NAME, K_LINE, K_TEXT, K_WEBSITE, K_DATE, K_STATUS, K_TEMP, K_COUNTRY };
@@ -358,12 +455,13 @@ static int find_norm(const json_t *list, const char *norm)
 }
 
 /* "emails" / "phones": an array of entries (null = none). */
-static int apply_entries(Db *db, ContactRec *r, const json_t *in, int phones, Err *err)
+static int apply_entries(Db *db, Lookups *lk, ContactRec *r, const json_t *in, int phones,
+			 Err *err)
 {
 	const char *key = phones ? "phones" : "emails";
 	unsigned max = phones ? KITH_MAX_PHONES : KITH_MAX_EMAILS;
 	json_t *arr = json_object_get(in, key), *e;
-	Workspace ws = {0};
+	const char *country = "";
 	size_t i;
 	if (!arr)
 		return KITH_OK;
@@ -373,7 +471,7 @@ static int apply_entries(Db *db, ContactRec *r, const json_t *in, int phones, Er
 	if (json_array_size(arr) > max)
 		return err_set(err, ERR_INVALID, key, "at most %u %s", max, key);
 	if (phones && json_array_size(arr)) {
-		int rc = workspace_get(db, &ws, err);
+		int rc = lookups_country(db, lk, &country, err);
 		if (rc)
 			return rc;
 	}
@@ -381,7 +479,7 @@ static int apply_entries(Db *db, ContactRec *r, const json_t *in, int phones, Er
 	json_array_foreach(arr, i, e)
 	{
 		json_t *entry = NULL;
-		int rc = parse_entry(e, key, i, phones, ws.default_country, &entry, err);
+		int rc = parse_entry(e, key, i, phones, country, &entry, err);
 		if (rc == KITH_OK &&
 		    find_norm(list, json_string_value(json_object_get(entry, "norm"))) >= 0) {
 			char field[64];
@@ -438,8 +536,10 @@ static int apply_owner(Db *db, const Actor *actor, ContactRec *r, const json_t *
 	return KITH_OK;
 }
 
-/* company_id: a live company the actor can see (checked when it changes). */
-static int apply_company(Db *db, const Actor *actor, ContactRec *r, const json_t *in, Err *err)
+/* company_id: a live company the actor can see (checked when it changes;
+ * p->company_name keeps its name). */
+static int apply_company(Db *db, const Actor *actor, ContactRec *r, const json_t *in, Patch *p,
+			 Err *err)
 {
 	int64_t id;
 	int present;
@@ -453,7 +553,8 @@ static int apply_company(Db *db, const Actor *actor, ContactRec *r, const json_t
 				     (long long)id);
 		return rc;
 	}
-	free(name);
+	free(p->company_name);
+	p->company_name = name;
 	r->company_id = id;
 	return KITH_OK;
 }
@@ -494,15 +595,9 @@ static void rec_derive(ContactRec *r)
 	buf_free(&key);
 }
 
-/* What an input object asked for besides plain columns. */
-typedef struct Patch {
-	int emails, phones, tags; /* the lists were given */
-	const json_t *custom;	  /* "custom" object, NULL when absent */
-} Patch;
-
 /* Validate in (keys of contact.h) and apply it to r. */
-static int rec_apply(Db *db, const Actor *actor, ContactRec *r, const json_t *in, int creating,
-		     Patch *p, Err *err)
+static int rec_apply(Db *db, const Actor *actor, Lookups *lk, ContactRec *r, const json_t *in,
+		     int creating, Patch *p, Err *err)
 {
 	int rc;
 	if (!json_is_object(in))
@@ -510,9 +605,10 @@ static int rec_apply(Db *db, const Actor *actor, ContactRec *r, const json_t *in
 	if ((rc = json_check_fields(in, writable, err)))
 		return rc;
 	if ((rc = apply_texts(r, in, err)) || (rc = apply_address(r, in, err)) ||
-	    (rc = apply_entries(db, r, in, 0, err)) || (rc = apply_entries(db, r, in, 1, err)) ||
-	    (rc = apply_tags(r, in, err)) || (rc = apply_owner(db, actor, r, in, creating, err)) ||
-	    (rc = apply_company(db, actor, r, in, err)))
+	    (rc = apply_entries(db, lk, r, in, 0, err)) ||
+	    (rc = apply_entries(db, lk, r, in, 1, err)) || (rc = apply_tags(r, in, err)) ||
+	    (rc = apply_owner(db, actor, r, in, creating, err)) ||
+	    (rc = apply_company(db, actor, r, in, p, err)))
 		return rc;
 	json_t *custom = json_object_get(in, "custom");
 	if (custom && !json_is_object(custom))
@@ -608,31 +704,28 @@ static void bind_columns(DbStmt *st, const ContactRec *r)
 		db_bind_null(st, N_WRITTEN + 2);
 }
 
-static int rec_insert(Db *db, ContactRec *r, Err *err)
+/* Insert r's row under r->id with its stored representation doc (JSON
+ * text) built at custom-field generation gen. */
+static int rec_insert(Db *db, const ContactRec *r, const char *doc, int64_t gen, Err *err)
 {
 	static const char sql[] =
 	    "INSERT INTO contact (first_name, last_name, display_name, sort_key, job_title, "
 	    "street, city, region, postal_code, country, website, birthday, status, "
 	    "temperature, source, notes, consent_note, company_id, owner_id, version, "
-	    "created_at, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING "
-	    "id";
-	char now[21];
+	    "created_at, updated_at, id, doc, doc_gen) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
-	time_now_iso(now);
 	bind_columns(st, r);
-	db_bind_text(st, N_WRITTEN + 3, now);
-	db_bind_text(st, N_WRITTEN + 4, now);
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		r->id = db_col_int(st, 0);
-		rc = KITH_OK;
-	}
-	db_reset(st);
-	return rc;
+	db_bind_int(st, N_WRITTEN + 3, r->version);
+	db_bind_text(st, N_WRITTEN + 4, r->s[S_CREATED]);
+	db_bind_text(st, N_WRITTEN + 5, r->s[S_UPDATED]);
+	db_bind_int(st, N_WRITTEN + 6, r->id);
+	db_bind_text(st, N_WRITTEN + 7, doc);
+	db_bind_int(st, N_WRITTEN + 8, gen);
+	return db_exec_stmt(st, err);
 }
 
 static int rec_update_row(Db *db, const ContactRec *r, Err *err)
@@ -681,8 +774,9 @@ static int exec_id(Db *db, const char *sql, int64_t id, Err *err)
 	return db_exec_stmt(st, err);
 }
 
-/* Replace the stored emails or phones of r with r's list. */
-static int write_entries(Db *db, const ContactRec *r, int phones, Err *err)
+/* Replace the stored emails or phones of r with r's list (fresh: r was
+ * just inserted, so there is nothing to replace). */
+static int write_entries(Db *db, const ContactRec *r, int phones, int fresh, Err *err)
 {
 	static const char del_e[] = "DELETE FROM contact_email WHERE contact_id = ?";
 	static const char del_p[] = "DELETE FROM contact_phone WHERE contact_id = ?";
@@ -695,7 +789,7 @@ static int write_entries(Db *db, const ContactRec *r, int phones, Err *err)
 	const json_t *list = phones ? r->phones : r->emails;
 	json_t *e;
 	size_t i;
-	int rc = exec_id(db, phones ? del_p : del_e, r->id, err);
+	int rc = fresh ? KITH_OK : exec_id(db, phones ? del_p : del_e, r->id, err);
 	json_array_foreach(list, i, e)
 	{
 		DbStmt *st;
@@ -732,27 +826,154 @@ static int write_tags(Db *db, const ContactRec *r, Err *err)
 	return rc;
 }
 
+/* Folded key of a tag name, as tag.c compares them. */
+static void tag_key(Buf *key, const char *name)
+{
+	Buf t;
+	buf_init(&t, 0);
+	text_trim(&t, name);
+	text_fold(key, buf_str(&t));
+	buf_free(&t);
+}
+
+/* The memo entry of the tag with folded key, NULL when not met yet. */
+static TagMemo *memo_find(Lookups *lk, const char *key)
+{
+	for (size_t i = 0; i < lk->n_tags; i++)
+		if (strcmp(lk->tags[i].key, key) == 0)
+			return &lk->tags[i];
+	return NULL;
+}
+
+/* Id and stored spelling (*stored, malloc'd) of the tag called name with
+ * folded key, created when missing, as tag_resolve resolves it; one query
+ * for an existing tag. (A tag.h call that hands back the stored spelling
+ * would let this go.) */
+static int tag_lookup(Db *db, const char *name, const char *key, int64_t *id, char **stored,
+		      Err *err)
+{
+	static const char sql[] = "SELECT id, name FROM tag WHERE name_norm = ?";
+	DbStmt *st;
+	Buf trimmed;
+	*stored = NULL;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, key);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		*stored = strdup(db_col_text(st, 1));
+	}
+	db_reset(st);
+	if (rc == DB_DONE) { /* a new tag keeps the name as given, trimmed */
+		if ((rc = tag_resolve(db, name, id, err)))
+			return rc;
+		buf_init(&trimmed, 0);
+		text_trim(&trimmed, name);
+		*stored = buf_failed(&trimmed) ? NULL : buf_take(&trimmed);
+		buf_free(&trimmed);
+	} else if (rc != DB_ROW) {
+		return rc;
+	}
+	return *stored ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+}
+
+/* The memo entry of tag name, looked up (or created) when the call meets
+ * it first. The memo has room (tags_resolve sees to it). */
+static int memo_tag(Db *db, Lookups *lk, const char *name, TagMemo **out, Err *err)
+{
+	Buf key;
+	int rc = KITH_OK;
+	buf_init(&key, 0);
+	tag_key(&key, name);
+	*out = buf_failed(&key) ? NULL : memo_find(lk, buf_str(&key));
+	if (!*out && !buf_failed(&key)) {
+		TagMemo *m = &lk->tags[lk->n_tags];
+		*m = (TagMemo){0};
+		rc = tag_lookup(db, name, buf_str(&key), &m->id, &m->name, err);
+		if (rc == KITH_OK && (m->key = buf_take(&key))) {
+			lk->n_tags++;
+			*out = m;
+		} else {
+			free(m->name);
+		}
+	}
+	buf_free(&key);
+	if (rc == KITH_OK && !*out)
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	return rc;
+}
+
+static int memo_cmp(const void *a, const void *b)
+{
+	return strcmp((*(TagMemo *const *)a)->key, (*(TagMemo *const *)b)->key);
+}
+
+/* Resolve r's tags (creating missing ones) for a new contact: r->tags
+ * becomes their stored spellings in stored order (by folded name), as a
+ * reload would read them, and ids[] their ids in that order. Tags met
+ * before in this call cost no lookup. */
+static int tags_resolve(Db *db, Lookups *lk, ContactRec *r, int64_t ids[KITH_MAX_TAGS], Err *err)
+{
+	size_t n = json_array_size(r->tags), i;
+	TagMemo *used[KITH_MAX_TAGS];
+	json_t *t, *names;
+	int rc;
+	if (n == 0)
+		return KITH_OK;
+	if (n > KITH_MAX_TAGS)
+		return err_set(err, ERR_INVALID, "tags", "at most %u tags", KITH_MAX_TAGS);
+	if (lk->n_tags + n > TAG_MEMO_MAX)
+		lookups_free(lk); /* full: start over rather than grow */
+	json_array_foreach(r->tags, i, t)
+	{
+		if ((rc = memo_tag(db, lk, json_string_value(t), &used[i], err)))
+			return rc;
+	}
+	qsort(used, n, sizeof used[0], memo_cmp);
+	names = json_array();
+	for (i = 0; i < n && names; i++) {
+		ids[i] = used[i]->id;
+		if (json_array_append_new(names, json_string(used[i]->name))) {
+			json_decref(names);
+			names = NULL;
+		}
+	}
+	if (!names)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	contact_rec_set_list(&r->tags, names);
+	return KITH_OK;
+}
+
+/* Link a new contact to the n tags of ids. */
+static int write_tag_links(Db *db, int64_t id, const int64_t *ids, size_t n, Err *err)
+{
+	static const char ins[] = "INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)";
+	int rc = KITH_OK;
+	for (size_t i = 0; i < n && rc == KITH_OK; i++) {
+		DbStmt *st;
+		if ((rc = db_prepare(db, &st, ins, err)))
+			return rc;
+		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, ids[i]);
+		rc = db_exec_stmt(st, err);
+	}
+	return rc;
+}
+
 /* ---- search document ---- */
 
-/* Put (or, for a trashed contact, remove) r's search document: names,
- * emails, phone forms, company name, tags, job title, city and the text
- * custom values. */
-static int rec_index(Db *db, const ContactRec *r, Err *err)
+/* Put r's search document: names, emails, phone forms, company name, tags,
+ * job title, city and the text custom values (custom: NULL reads them, ""
+ * when there are none). */
+static int rec_index_put(Db *db, const ContactRec *r, const char *company, const char *custom,
+			 Err *err)
 {
-	const Actor system = ACTOR_SYSTEM;
-	char *company = NULL;
 	Buf raw, doc;
 	json_t *e;
 	size_t i;
-	if (r->s[S_DELETED])
-		return search_remove(db, "contact", r->id, err);
-	int rc = r->company_id ? company_name(db, &system, r->company_id, &company, err) : KITH_OK;
-	if (rc == ERR_NOT_FOUND) {
-		err_clear(err);
-		rc = KITH_OK;
-	}
-	if (rc)
-		return rc;
+	int rc = KITH_OK;
 	buf_init(&raw, 0);
 	buf_init(&doc, 0);
 	buf_adds(&raw, r->s[S_DISPLAY] ? r->s[S_DISPLAY] : "");
@@ -772,8 +993,10 @@ static int rec_index(Db *db, const ContactRec *r, Err *err)
 	buf_addf(&raw, " %s %s %s", company ? company : "", r->s[S_TITLE] ? r->s[S_TITLE] : "",
 		 r->s[S_CITY] ? r->s[S_CITY] : "");
 	buf_addc(&raw, ' ');
-	free(company);
-	rc = field_values_text(db, "contact", r->id, &raw, err);
+	if (!custom)
+		rc = field_values_text(db, "contact", r->id, &raw, err);
+	else if (*custom)
+		buf_addf(&raw, " %s", custom); /* as field_values_text appends */
 	if (rc == KITH_OK) {
 		text_search_doc(&doc, buf_str(&raw));
 		rc = buf_failed(&raw) || buf_failed(&doc)
@@ -785,15 +1008,32 @@ static int rec_index(Db *db, const ContactRec *r, Err *err)
 	return rc;
 }
 
+/* Put (or, for a trashed contact, remove) r's search document. */
+static int rec_index(Db *db, const ContactRec *r, Err *err)
+{
+	const Actor system = ACTOR_SYSTEM;
+	char *company = NULL;
+	if (r->s[S_DELETED])
+		return search_remove(db, "contact", r->id, err);
+	int rc = r->company_id ? company_name(db, &system, r->company_id, &company, err) : KITH_OK;
+	if (rc == ERR_NOT_FOUND) {
+		err_clear(err);
+		rc = KITH_OK;
+	}
+	if (rc == KITH_OK)
+		rc = rec_index_put(db, r, company, NULL, err);
+	free(company);
+	return rc;
+}
+
 /* Store doc as r's stored representation (migration 005), stamped with
- * the current custom-field generation. */
-static int rec_store_doc(Db *db, const ContactRec *r, const json_t *doc, Err *err)
+ * the custom-field generation gen. */
+static int rec_store_doc(Db *db, const ContactRec *r, const json_t *doc, int64_t gen, Err *err)
 {
 	static const char sql[] = "UPDATE contact SET doc = ?, doc_gen = ? WHERE id = ?";
-	int64_t gen = 0;
 	DbStmt *st;
-	int rc = field_generation(db, &gen, err);
-	if (rc || (rc = db_prepare(db, &st, sql, err)))
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
 		return rc;
 	char *text = json_dump(doc);
 	if (!text)
@@ -810,7 +1050,7 @@ static int rec_store_doc(Db *db, const ContactRec *r, const json_t *doc, Err *er
  * re-index it and store its JSON; when want is set, hand that JSON over. */
 static int rec_refresh(Db *db, const Actor *actor, ContactRec *r, json_t **want, Err *err)
 {
-	int64_t id = r->id;
+	int64_t id = r->id, gen = 0;
 	json_t *doc = NULL;
 	contact_rec_free(r);
 	contact_rec_init(r);
@@ -820,7 +1060,9 @@ static int rec_refresh(Db *db, const Actor *actor, ContactRec *r, json_t **want,
 	if (rc == KITH_OK)
 		rc = contact_rec_json(db, actor, r, 1, &doc, err);
 	if (rc == KITH_OK)
-		rc = rec_store_doc(db, r, doc, err);
+		rc = field_generation(db, &gen, err);
+	if (rc == KITH_OK)
+		rc = rec_store_doc(db, r, doc, gen, err);
 	if (rc == KITH_OK && want)
 		*want = doc;
 	else
@@ -830,33 +1072,105 @@ static int rec_refresh(Db *db, const Actor *actor, ContactRec *r, json_t **want,
 
 /* ---- public: create, get, update ---- */
 
-int contact_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id, Err *err)
+/* The stored representation of a new contact (*doc; *text its JSON text,
+ * malloc'd), built from r as a reload would read it: the company's name and
+ * the custom values are read once, and *custom_text receives the text and
+ * select values for the search document. */
+static int new_doc(Db *db, const ContactRec *r, const Patch *p, json_t **doc, char **text,
+		   Buf *custom_text, Err *err)
+{
+	json_t *custom = NULL;
+	int rc = KITH_OK;
+	/* a new row has custom values only when the input gave some */
+	if (p->custom && json_object_size(p->custom))
+		rc = field_values_read(db, "contact", r->id, &custom, custom_text, err);
+	if (rc)
+		return rc;
+	*doc = contact_rec_json_known(r, 1, p->company_name, custom);
+	*text = *doc ? json_dump(*doc) : NULL;
+	if (!*text || buf_failed(custom_text))
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	return KITH_OK;
+}
+
+/* contact_create's work inside the caller's transaction. The row is
+ * written once, with its stored JSON: its id is taken in advance
+ * (lookups_next_id) and everything the JSON shows is known before. */
+static int create_one(Db *db, const Actor *actor, Lookups *lk, const json_t *in, int flags,
+		      int64_t *id, Err *err)
 {
 	ContactRec r;
 	Patch p = {0};
-	json_t *snap = NULL;
-	int audit = !(flags & CONTACT_NO_AUDIT);
-	int rc = db_begin(db, err);
-	if (rc)
-		return rc;
+	json_t *doc = NULL;
+	char *text = NULL, now[21];
+	int64_t tag_ids[KITH_MAX_TAGS], gen = 0;
+	Buf custom;
+	int rc;
 	contact_rec_init(&r);
-	if ((rc = rec_apply(db, actor, &r, in, 1, &p, err)))
+	buf_init(&custom, 0);
+	if ((rc = rec_apply(db, actor, lk, &r, in, 1, &p, err)))
 		goto done;
 	if (!(flags & CONTACT_FORCE) && ((rc = dup_check(db, actor, &r, NULL, 0, err)) ||
 					 (rc = dup_check(db, actor, &r, NULL, 1, err))))
 		goto done;
-	if ((rc = rec_insert(db, &r, err)) || (rc = write_entries(db, &r, 0, err)) ||
-	    (rc = write_entries(db, &r, 1, err)) || (rc = write_tags(db, &r, err)) ||
-	    (rc = field_values_put(db, "contact", r.id, p.custom, 1, err)) ||
-	    (rc = rec_refresh(db, actor, &r, audit ? &snap : NULL, err)))
+	time_now_iso(now);
+	r.version = 1;
+	contact_rec_set(&r, S_CREATED, now);
+	contact_rec_set(&r, S_UPDATED, now);
+	if (r.oom) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 		goto done;
-	if (audit)
-		rc = audit_write(db, actor, "create", "contact", r.id, snap, err);
+	}
+	if ((rc = lookups_next_id(db, lk, &r.id, err)) ||
+	    (rc = tags_resolve(db, lk, &r, tag_ids, err)) ||
+	    (rc = field_values_put(db, "contact", r.id, p.custom, 1, err)) ||
+	    (rc = new_doc(db, &r, &p, &doc, &text, &custom, err)) ||
+	    (rc = lookups_generation(db, lk, &gen, err)) ||
+	    (rc = rec_insert(db, &r, text, gen, err)))
+		goto done;
+	lk->next_id++;
+	if ((rc = write_entries(db, &r, 0, 1, err)) || (rc = write_entries(db, &r, 1, 1, err)) ||
+	    (rc = write_tag_links(db, r.id, tag_ids, json_array_size(r.tags), err)) ||
+	    (rc = rec_index_put(db, &r, p.company_name, buf_str(&custom), err)))
+		goto done;
+	if (!(flags & CONTACT_NO_AUDIT))
+		rc = audit_write(db, actor, "create", "contact", r.id, doc, err);
 	if (rc == KITH_OK)
 		*id = r.id;
 done:
-	json_decref(snap);
+	json_decref(doc);
+	free(text);
+	buf_free(&custom);
+	patch_free(&p);
 	contact_rec_free(&r);
+	return rc;
+}
+
+int contact_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id, Err *err)
+{
+	Lookups lk = {0};
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	rc = create_one(db, actor, &lk, in, flags, id, err);
+	lookups_free(&lk);
+	return db_end(db, rc, err);
+}
+
+int contact_create_many(Db *db, const Actor *actor, json_t *const *in, size_t n, int flags,
+			int64_t *ids, Err *err)
+{
+	Lookups lk = {0};
+	int64_t id = 0;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && rc == KITH_OK; i++) {
+		rc = create_one(db, actor, &lk, in[i], flags, &id, err);
+		if (rc == KITH_OK && ids)
+			ids[i] = id;
+	}
+	lookups_free(&lk);
 	return db_end(db, rc, err);
 }
 
@@ -947,6 +1261,7 @@ int contact_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 {
 	ContactRec r;
 	Patch p = {0};
+	Lookups lk = {0};
 	json_t *before = NULL, *after = NULL, *old_emails = NULL, *old_phones = NULL;
 	int rc = db_begin(db, err);
 	if (rc)
@@ -958,14 +1273,14 @@ int contact_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 		goto done;
 	old_emails = json_incref(r.emails);
 	old_phones = json_incref(r.phones);
-	if ((rc = rec_apply(db, actor, &r, patch, 0, &p, err)))
+	if ((rc = rec_apply(db, actor, &lk, &r, patch, 0, &p, err)))
 		goto done;
 	if (!(flags & CONTACT_FORCE) && ((rc = dup_check(db, actor, &r, old_emails, 0, err)) ||
 					 (rc = dup_check(db, actor, &r, old_phones, 1, err))))
 		goto done;
 	if ((rc = rec_update_row(db, &r, err)) ||
-	    (p.emails && (rc = write_entries(db, &r, 0, err))) ||
-	    (p.phones && (rc = write_entries(db, &r, 1, err))) ||
+	    (p.emails && (rc = write_entries(db, &r, 0, 0, err))) ||
+	    (p.phones && (rc = write_entries(db, &r, 1, 0, err))) ||
 	    (p.tags && (rc = write_tags(db, &r, err))) ||
 	    (p.custom && (rc = field_values_put(db, "contact", id, p.custom, 0, err))) ||
 	    (rc = rec_refresh(db, actor, &r, &after, err)))
@@ -983,6 +1298,8 @@ done:
 	json_decref(after);
 	json_decref(old_emails);
 	json_decref(old_phones);
+	patch_free(&p);
+	lookups_free(&lk);
 	contact_rec_free(&r);
 	return rc;
 }
@@ -1085,16 +1402,6 @@ done:
 }
 
 /* ---- merge and tags ---- */
-
-/* Folded key of a tag name, as tag.c compares them. */
-static void tag_key(Buf *key, const char *name)
-{
-	Buf t;
-	buf_init(&t, 0);
-	text_trim(&t, name);
-	text_fold(key, buf_str(&t));
-	buf_free(&t);
-}
 
 /* Position of name in the tag array tags (compared folded), -1 if absent. */
 static int tag_index(const json_t *tags, const char *name)
@@ -1221,8 +1528,8 @@ int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_
 	    (rc = contact_rec_json(db, actor, &k, 1, &before, err)) ||
 	    (rc = merge_into(&k, &o, err)))
 		goto done;
-	if ((rc = rec_update_row(db, &k, err)) || (rc = write_entries(db, &k, 0, err)) ||
-	    (rc = write_entries(db, &k, 1, err)) || (rc = write_tags(db, &k, err)) ||
+	if ((rc = rec_update_row(db, &k, err)) || (rc = write_entries(db, &k, 0, 0, err)) ||
+	    (rc = write_entries(db, &k, 1, 0, err)) || (rc = write_tags(db, &k, err)) ||
 	    (rc = field_values_merge(db, "contact", keep, other, err)) ||
 	    (rc = set_deleted(db, other, now, err)) || (rc = rec_refresh(db, actor, &o, NULL, err)) ||
 	    (rc = rec_refresh(db, actor, &k, &after, err)))

@@ -40,6 +40,15 @@ enum {
 int contact_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id,
 		   Err *err) KITH_WARN_UNUSED;
 
+/* Create n contacts from in[0..n) in one transaction, each by the rules of
+ * contact_create, for bulk loads (demo data, imports): lookups that cannot
+ * change meanwhile (workspace, tags, custom-field generation) are done once.
+ * ids (may be NULL) receives the new ids in input order. On the first
+ * failing row nothing is created and err is that row's contact_create
+ * error. */
+int contact_create_many(Db *db, const Actor *actor, json_t *const *in, size_t n, int flags,
+			int64_t *ids, Err *err) KITH_WARN_UNUSED;
+
 /* The contact as JSON (caller decrefs). ERR_NOT_FOUND when absent or not
  * visible; ERR_GONE when in the trash, unless include_deleted. */
 int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,

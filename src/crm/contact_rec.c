@@ -194,26 +194,28 @@ static json_t *id_or_null(int64_t id)
 	return id ? json_integer(id) : json_null();
 }
 
-/* {"id","name"} of the linked company; name null when the company is in
- * the trash. Whoever may see a contact sees the name of the company it
- * belongs to, so the JSON is the same for every actor (and can be stored). */
-static int company_json(Db *db, int64_t id, json_t **out, Err *err)
+static json_t *company_link(int64_t id, const char *name)
+{
+	return id ? json_pack("{sI so}", "id", (json_int_t)id, "name", str_or_null(name))
+		  : json_null();
+}
+
+/* Name of the linked company (*name NULL when the company is in the trash
+ * or there is none). Whoever may see a contact sees the name of the company
+ * it belongs to, so the JSON is the same for every actor (and can be
+ * stored). *name is malloc'd (caller frees). */
+static int company_lookup(Db *db, int64_t id, char **name, Err *err)
 {
 	const Actor system = ACTOR_SYSTEM;
-	char *name = NULL;
-	*out = json_null();
+	*name = NULL;
 	if (!id)
 		return KITH_OK;
-	int rc = company_name(db, &system, id, &name, err);
+	int rc = company_name(db, &system, id, name, err);
 	if (rc == ERR_NOT_FOUND) {
 		err_clear(err);
 		rc = KITH_OK;
 	}
-	if (rc)
-		return rc;
-	*out = json_pack("{sI so}", "id", (json_int_t)id, "name", str_or_null(name));
-	free(name);
-	return KITH_OK;
+	return rc;
 }
 
 /* The contact as contact.h documents it; full adds notes, consent_note and
@@ -221,16 +223,29 @@ static int company_json(Db *db, int64_t id, json_t **out, Err *err)
 int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, json_t **out,
 		     Err *err)
 {
-	json_t *company = NULL, *custom = NULL;
-	int rc = company_json(db, r->company_id, &company, err);
+	json_t *custom = NULL;
+	char *company = NULL;
+	int rc = company_lookup(db, r->company_id, &company, err);
 
 	if (rc == KITH_OK && full)
 		rc = field_values_get(db, "contact", r->id, &custom, err);
-	if (rc) {
-		json_decref(company);
-		return rc;
+	if (rc == KITH_OK) {
+		*out = contact_rec_json_known(r, full, company, custom);
+		if (!*out)
+			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	}
+	free(company);
+	return rc;
+}
+
+json_t *contact_rec_json_known(const ContactRec *r, int full, const char *company_name,
+			       json_t *custom)
+{
 	json_t *o = json_object();
+	if (!o) {
+		json_decref(custom);
+		return NULL;
+	}
 	json_object_set_new(o, "id", json_integer(r->id));
 	json_object_set_new(o, "first_name", json_string(r->s[S_FIRST] ? r->s[S_FIRST] : ""));
 	json_object_set_new(o, "last_name", json_string(r->s[S_LAST] ? r->s[S_LAST] : ""));
@@ -246,7 +261,7 @@ int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, 
 				      str_or_null(r->s[S_COUNTRY])));
 	json_object_set_new(o, "website", str_or_null(r->s[S_WEBSITE]));
 	json_object_set_new(o, "birthday", str_or_null(r->s[S_BIRTHDAY]));
-	json_object_set_new(o, "company", company);
+	json_object_set_new(o, "company", company_link(r->company_id, company_name));
 	json_object_set_new(o, "status", str_or_null(r->s[S_STATUS]));
 	json_object_set_new(o, "temperature", str_or_null(r->s[S_TEMP]));
 	json_object_set_new(o, "source", str_or_null(r->s[S_SOURCE]));
@@ -256,11 +271,12 @@ int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, 
 		json_object_set_new(o, "notes", str_or_null(r->s[S_NOTES]));
 		json_object_set_new(o, "consent_note", str_or_null(r->s[S_CONSENT]));
 		json_object_set_new(o, "custom", custom ? custom : json_object());
+	} else {
+		json_decref(custom);
 	}
 	json_object_set_new(o, "version", json_integer(r->version));
 	json_object_set_new(o, "created_at", str_or_null(r->s[S_CREATED]));
 	json_object_set_new(o, "updated_at", str_or_null(r->s[S_UPDATED]));
 	json_object_set_new(o, "deleted_at", str_or_null(r->s[S_DELETED]));
-	*out = o;
-	return KITH_OK;
+	return o;
 }

@@ -106,4 +106,12 @@ int contact_rec_find(Db *db, const Actor *actor, int64_t id, int include_deleted
 int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, json_t **out,
 		     Err *err) KITH_WARN_UNUSED;
 
+/* contact_rec_json with its two lookups already done (a create knows both):
+ * company_name is the linked company's name (NULL gives a null name; unused
+ * when r->company_id is 0); custom (stolen; NULL = {}) is used when full and
+ * released otherwise. Returns a new object (caller decrefs), NULL when out of
+ * memory. */
+json_t *contact_rec_json_known(const ContactRec *r, int full, const char *company_name,
+			       json_t *custom);
+
 #endif

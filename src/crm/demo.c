@@ -1,6 +1,6 @@
-/* demo.c - demo data generator. Uses contact_create/company_create (with
- * the bulk flags: no per-row audit, no duplicate guard), so every row obeys
- * the same rules as real input. */
+/* demo.c - demo data generator. Uses contact_create_many/company_create
+ * (with the bulk flags: no per-row audit, no duplicate guard), so every row
+ * obeys the same rules as real input. */
 #include "crm/demo.h"
 
 #include <jansson.h>
@@ -11,7 +11,8 @@
 #include "crm/company.h"
 #include "crm/contact.h"
 
-enum { DEMO_CHUNK = 25000 };
+enum { DEMO_CHUNK = 25000 }; /* rows per transaction */
+enum { DEMO_BATCH = 500 };   /* contacts per contact_create_many call */
 
 typedef struct Locale {
 	const char *country;              /* ISO 3166 */
@@ -184,18 +185,25 @@ static json_t *demo_contact(uint64_t *s, long i, int64_t company_id)
 	return c;
 }
 
-/* Make `total` rows with make_one in chunks; each chunk is one transaction. */
+/* Makes the n rows numbered from i (n at most the batch chunked passes). */
+typedef int (*MakeFn)(Db *, const Actor *, uint64_t *, long i, long n, void *, Err *);
+
+/* Make `total` rows with make_some, batch rows a call, in chunks; each
+ * chunk is one transaction. */
 static int chunked(Db *db, const DemoOptions *opt, long total, long *done_all, long grand,
-		   int (*make_one)(Db *, const Actor *, uint64_t *, long, void *, Err *),
-		   const Actor *actor, uint64_t *seed, void *ctx, Err *err)
+		   MakeFn make_some, long batch, const Actor *actor, uint64_t *seed, void *ctx,
+		   Err *err)
 {
 	int rc = KITH_OK;
 	for (long i = 0; i < total && rc == KITH_OK;) {
 		long start = i, end = i + DEMO_CHUNK < total ? i + DEMO_CHUNK : total;
 		if ((rc = db_begin(db, err)))
 			break;
-		for (; i < end && rc == KITH_OK; i++)
-			rc = make_one(db, actor, seed, i, ctx, err);
+		while (i < end && rc == KITH_OK) {
+			long n = batch < end - i ? batch : end - i;
+			rc = make_some(db, actor, seed, i, n, ctx, err);
+			i += n;
+		}
 		rc = db_end(db, rc, err);
 		*done_all += i - start;
 		if (opt->progress)
@@ -209,7 +217,8 @@ typedef struct Ids {
 	long n;          /* companies made */
 } Ids;
 
-static int make_company(Db *db, const Actor *a, uint64_t *s, long i, void *ctx, Err *err)
+/* One company (n is 1). */
+static int make_company(Db *db, const Actor *a, uint64_t *s, long i, long n, void *ctx, Err *err)
 {
 	Ids *ids = ctx;
 	int64_t id;
@@ -221,16 +230,30 @@ static int make_company(Db *db, const Actor *a, uint64_t *s, long i, void *ctx, 
 	return rc;
 }
 
-static int make_contact(Db *db, const Actor *a, uint64_t *s, long i, void *ctx, Err *err)
+static int make_contacts(Db *db, const Actor *a, uint64_t *s, long i, long n, void *ctx,
+			 Err *err)
 {
 	Ids *ids = ctx;
-	int64_t id, company = 0;
-	/* seven in ten contacts work at one of the demo companies */
-	if (ids->n && pick(s, 10) < 7)
-		company = ids->first + pick(s, (int)(ids->n < 0x7fffffff ? ids->n : 0x7fffffff));
-	json_t *c = demo_contact(s, i, company);
-	int rc = contact_create(db, a, c, CONTACT_FORCE | CONTACT_NO_AUDIT, &id, err);
-	json_decref(c);
+	json_t *in[DEMO_BATCH];
+	long k, made = 0;
+	int rc = KITH_OK;
+	for (k = 0; k < n && k < DEMO_BATCH; k++) {
+		int64_t company = 0;
+		/* seven in ten contacts work at one of the demo companies */
+		if (ids->n && pick(s, 10) < 7)
+			company = ids->first +
+				  pick(s, (int)(ids->n < 0x7fffffff ? ids->n : 0x7fffffff));
+		if (!(in[k] = demo_contact(s, i + k, company))) {
+			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+			break;
+		}
+		made++;
+	}
+	if (rc == KITH_OK)
+		rc = contact_create_many(db, a, in, (size_t)made,
+					 CONTACT_FORCE | CONTACT_NO_AUDIT, NULL, err);
+	for (k = 0; k < made; k++)
+		json_decref(in[k]);
 	return rc;
 }
 
@@ -245,10 +268,11 @@ int demo_generate(Db *db, const Actor *actor, const DemoOptions *opt, Err *err)
 		return err_set(err, ERR_INVALID, "companies", "must be 0 to %ld", KITH_MAX_DEMO);
 	int rc = db_bulk_mode(db, err);
 	if (rc == KITH_OK)
-		rc = chunked(db, opt, opt->companies, &done, grand, make_company, actor, &seed, &ids, err);
+		rc = chunked(db, opt, opt->companies, &done, grand, make_company, 1, actor, &seed,
+			     &ids, err);
 	if (rc == KITH_OK)
-		rc = chunked(db, opt, opt->contacts, &done, grand, make_contact, actor, &seed, &ids,
-			     err);
+		rc = chunked(db, opt, opt->contacts, &done, grand, make_contacts, DEMO_BATCH, actor,
+			     &seed, &ids, err);
 	if (rc == KITH_OK) {
 		json_t *summary = json_pack("{sI sI}", "contacts", (json_int_t)opt->contacts,
 					    "companies", (json_int_t)opt->companies);

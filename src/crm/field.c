@@ -474,6 +474,36 @@ int field_values_text(Db *db, const char *entity, int64_t record_id, Buf *out, E
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
+int field_values_read(Db *db, const char *entity, int64_t record_id, json_t **custom, Buf *text,
+		      Err *err)
+{
+	/* field_values_get's statement; the text is picked by type. */
+	static const char sql[] = "SELECT d.key, d.type, v.value FROM field_value v "
+				  "JOIN field_def d ON d.id = v.field_id "
+				  "WHERE v.record_id = ? AND d.entity = ? ORDER BY d.position, d.key";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, record_id);
+	db_bind_text(st, 2, entity);
+	json_t *o = json_object();
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		const char *type = db_col_text(st, 1), *value = db_col_text(st, 2);
+		json_object_set_new(o, db_col_text(st, 0), value_to_json(type, value));
+		if (text && (!strcmp(type, "text") || !strcmp(type, "select"))) {
+			if (text->len)
+				buf_addc(text, ' ');
+			buf_adds(text, value);
+		}
+	}
+	if (rc != DB_DONE || !custom)
+		json_decref(o);
+	else
+		*custom = o;
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
 int field_values_merge(Db *db, const char *entity, int64_t keep, int64_t other, Err *err)
 {
 	static const char sql[] =

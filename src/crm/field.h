@@ -58,6 +58,11 @@ int field_values_get(Db *db, const char *entity, int64_t record_id, json_t **out
 int field_values_text(Db *db, const char *entity, int64_t record_id, Buf *out,
 		      Err *err) KITH_WARN_UNUSED;
 
+/* field_values_get and field_values_text in one read: *custom (may be
+ * NULL) receives the values object, text (may be NULL) the text and select
+ * values appended as field_values_text appends them. */
+int field_values_read(Db *db, const char *entity, int64_t record_id, json_t **custom, Buf *text,
+		      Err *err) KITH_WARN_UNUSED;
 /* Copy other's values into keep where keep has none (merge). */
 int field_values_merge(Db *db, const char *entity, int64_t keep, int64_t other,
 		       Err *err) KITH_WARN_UNUSED;

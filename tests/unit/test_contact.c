@@ -11,6 +11,7 @@
 #include "crm/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
+#include "crm/contact_rec.h"
 #include "crm/field.h"
 #include "crm/tag.h"
 #include "crm/user.h"
@@ -1069,4 +1070,176 @@ Test(contact, get_text_checks_access_like_get)
 	cr_assert_eq(contact_delete(fx.db, &sys, id, &err), KITH_OK);
 	cr_expect_eq(contact_get_text(fx.db, &sys, id, 0, &text, &version, &err), ERR_GONE);
 	cr_expect_eq(contact_get_text(fx.db, &sys, 999999, 0, &text, &version, &err), ERR_NOT_FOUND);
+}
+
+/* The JSON contact_rec builds from the tables (no stored doc), as text. */
+static char *live_text(int64_t id)
+{
+	Err err = {0};
+	ContactRec r;
+	json_t *o = NULL;
+	contact_rec_init(&r);
+	cr_assert_eq(contact_rec_find(fx.db, &sys, id, 1, &r, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_rec_json(fx.db, &sys, &r, 1, &o, &err), KITH_OK, "%s", err.msg);
+	contact_rec_free(&r);
+	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	json_decref(o);
+	cr_assert_not_null(text);
+	return text;
+}
+
+static char *stored_text(int64_t id)
+{
+	Err err = {0};
+	char *text = NULL;
+	int64_t version = 0;
+	cr_assert_eq(contact_get_text(fx.db, &sys, id, 1, &text, &version, &err), KITH_OK, "%s",
+		     err.msg);
+	return text;
+}
+
+/* The contact's search document as stored in the index. */
+static char *search_doc(int64_t id)
+{
+	static const char sql[] = "SELECT doc FROM contact_fts WHERE rowid = ?";
+	Err err = {0};
+	DbStmt *st;
+	cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+	db_bind_int(st, 1, id);
+	cr_assert_eq(db_step(st, &err), DB_ROW, "contact %lld has no search document",
+		     (long long)id);
+	char *doc = strdup(db_col_text(st, 0));
+	db_reset(st);
+	return doc;
+}
+
+/* What create stored (JSON and search document) is byte for byte what the
+ * reload path builds: compare with the live JSON, then rebuild both through
+ * contact_reindex_company (which reloads) and compare again. */
+static void expect_create_matches_reload(int64_t id, int64_t company)
+{
+	Err err = {0};
+	char *stored = stored_text(id), *live = live_text(id), *doc = search_doc(id);
+	cr_expect_str_eq(stored, live, "stored JSON after create differs from the live JSON");
+	cr_assert_eq(contact_reindex_company(fx.db, company, &err), KITH_OK, "%s", err.msg);
+	char *again = stored_text(id), *doc_again = search_doc(id);
+	cr_expect_str_eq(again, stored, "a reload rebuilds a different stored JSON");
+	cr_expect_str_eq(doc_again, doc, "a reload rebuilds a different search document");
+	free(stored);
+	free(live);
+	free(doc);
+	free(again);
+	free(doc_again);
+}
+
+/* A company, two custom fields and an existing tag spelled "VIP". */
+static int64_t create_fixture_data(void)
+{
+	Err err = {0};
+	int64_t co = 0, fid = 0;
+	json_t *in = J("{\"legal_name\": \"Żabka Polska Sp. z o.o.\"}");
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &co, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	const char *defs[] = {
+	    "{\"entity\": \"contact\", \"key\": \"nip\", \"label\": \"NIP\", \"type\": \"text\"}",
+	    "{\"entity\": \"contact\", \"key\": \"budget\", \"label\": \"Budget\", "
+	    "\"type\": \"money\"}",
+	    "{\"entity\": \"contact\", \"key\": \"seats\", \"label\": \"Seats\", "
+	    "\"type\": \"number\"}"};
+	for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+		json_t *def = J(defs[i]);
+		cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
+		json_decref(def);
+	}
+	add("{\"first_name\": \"First\", \"tags\": [\"VIP\"]}");
+	return co;
+}
+
+Test(contact, stored_json_right_after_create_is_the_live_json)
+{
+	int64_t co = create_fixture_data();
+	char body[1024];
+	snprintf(body, sizeof body,
+		 "{\"first_name\": \"  Łucja \", \"last_name\": \"Dąbrowska\", "
+		 "\"emails\": [\"Lucja@Example.com\", {\"label\": \"home\", \"value\": "
+		 "\"l.d@example.org\"}], \"phones\": [\"601 234 567\", {\"label\": \"work\", "
+		 "\"value\": \"+66 81 234 5678\"}], \"tags\": [\"vip\", \"Zebra\", \" ärger\", "
+		 "\"alpha\"], \"company_id\": %lld, \"address\": {\"city\": \"Łódź\", "
+		 "\"country\": \"pl\"}, \"job_title\": \"CEO\", \"notes\": \"line\\nbreak \\\"q\\\"\", "
+		 "\"custom\": {\"nip\": \"526-000-12-46\", \"budget\": {\"amount\": \"12.50\", "
+		 "\"currency\": \"EUR\"}, \"seats\": 12}}",
+		 (long long)co);
+	int64_t id = add(body);
+	char *stored = stored_text(id);
+	json_t *o = json_loads(stored, 0, NULL);
+	json_t *tags = json_object_get(o, "tags");
+	cr_assert_eq(json_array_size(tags), 4);
+	cr_expect_str_eq(json_string_value(json_array_get(tags, 0)), "alpha");
+	cr_expect_str_eq(json_string_value(json_array_get(tags, 1)), "ärger");
+	cr_expect_str_eq(json_string_value(json_array_get(tags, 2)), "VIP",
+			 "the existing tag's spelling is kept");
+	cr_expect_str_eq(json_string_value(json_array_get(tags, 3)), "Zebra");
+	cr_expect_eq(json_integer_value(json_object_get(o, "version")), 1);
+	cr_expect_str_eq(json_string_value(json_object_get(o, "created_at")),
+			 json_string_value(json_object_get(o, "updated_at")));
+	json_decref(o);
+	free(stored);
+	expect_create_matches_reload(id, co);
+
+	/* the smallest contact: no company, lists or custom values */
+	int64_t bare = add("{\"emails\": [\"only@example.com\"]}");
+	char *live = live_text(bare);
+	stored = stored_text(bare);
+	cr_expect_str_eq(stored, live);
+	free(live);
+	free(stored);
+}
+
+Test(contact, create_many_creates_each_row_like_create)
+{
+	Err err = {0};
+	int64_t co = create_fixture_data(), ids[3] = {0};
+	char body[512];
+	snprintf(body, sizeof body,
+		 "{\"first_name\": \"Jan\", \"company_id\": %lld, \"tags\": [\"vip\", \"New\"], "
+		 "\"phones\": [\"601 234 567\"], \"custom\": {\"nip\": \"1\"}}",
+		 (long long)co);
+	json_t *in[3] = {J(body), J("{\"first_name\": \"Ola\", \"tags\": [\"new\", \"vip\"], "
+				   "\"phones\": [\"602 234 567\"]}"),
+			 J("{\"last_name\": \"Nowak\", \"emails\": [\"n@example.com\"]}")};
+	cr_assert_eq(contact_create_many(fx.db, &sys, in, 3, 0, ids, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect(ids[0] > 0 && ids[1] == ids[0] + 1 && ids[2] == ids[1] + 1);
+	for (int i = 0; i < 3; i++)
+		expect_create_matches_reload(ids[i], co);
+	json_t *o = get_text_json(ids[1], 0), *list = NULL;
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(o, "tags"), 0)), "New",
+			 "a tag made by an earlier row keeps that row's spelling");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(o, "tags"), 1)), "VIP");
+	json_decref(o);
+	cr_assert_eq(audit_list(fx.db, "contact", ids[2], 10, &list, &err), KITH_OK);
+	cr_expect_eq(json_array_size(list), 1, "each row gets its create entry");
+	json_decref(list);
+
+	/* a bad row: nothing of the call is created, the error names the field */
+	int64_t more[3] = {0};
+	json_decref(in[2]);
+	in[2] = J("{\"first_name\": \"Bad\", \"emails\": [\"not-an-email\"]}");
+	json_decref(in[0]);
+	in[0] = J("{\"first_name\": \"Fine\", \"emails\": [\"fine@example.com\"]}");
+	json_decref(in[1]);
+	in[1] = J("{\"first_name\": \"Dup\", \"phones\": [\"+48 601 234 567\"]}");
+	cr_expect_eq(contact_create_many(fx.db, &sys, in, 3, CONTACT_FORCE, more, &err),
+		     ERR_INVALID);
+	cr_expect_str_eq(err.field, "emails[0].value");
+	cr_expect_eq(contact_get_text(fx.db, &sys, ids[2] + 1, 1, &(char *){NULL},
+				     &(int64_t){0}, &err),
+		     ERR_NOT_FOUND, "the good rows before the bad one were rolled back");
+	/* without CONTACT_FORCE the duplicate guard sees the rows already made */
+	in[2] = (json_decref(in[2]), J("{\"first_name\": \"Ok\"}"));
+	cr_expect_eq(contact_create_many(fx.db, &sys, in, 3, 0, more, &err), ERR_CONFLICT);
+	cr_expect_str_eq(err.field, "phones[0].value");
+	cr_expect_eq(err.ref_id, ids[0]);
+	for (int i = 0; i < 3; i++)
+		json_decref(in[i]);
 }
