@@ -116,19 +116,26 @@ int tag_check_array(const json_t *tags, const char *field, Err *err)
 	return KITH_OK;
 }
 
-int tag_list(Db *db, json_t **out, Err *err)
+int tag_list(Db *db, const Actor *actor, json_t **out, Err *err)
 {
+	/* Counts only what the actor may see; a tag none of whose records the
+	 * actor may see is not listed (its name could tell about them). */
 	static const char sql[] =
-		"SELECT t.id, t.name, "
-		"(SELECT COUNT(*) FROM contact_tag ct JOIN contact c ON c.id = ct.contact_id "
-		" WHERE ct.tag_id = t.id AND c.deleted_at IS NULL), "
-		"(SELECT COUNT(*) FROM company_tag mt JOIN company m ON m.id = mt.company_id "
-		" WHERE mt.tag_id = t.id AND m.deleted_at IS NULL) "
-		"FROM tag t ORDER BY t.name_norm";
+	    "SELECT id, name, contacts, companies FROM ("
+	    " SELECT t.id, t.name, t.name_norm,"
+	    " (SELECT COUNT(*) FROM contact_tag ct JOIN contact c ON c.id = ct.contact_id"
+	    "  WHERE ct.tag_id = t.id AND c.deleted_at IS NULL AND (?1 OR c.owner_id = ?2))"
+	    "  AS contacts,"
+	    " (SELECT COUNT(*) FROM company_tag mt JOIN company m ON m.id = mt.company_id"
+	    "  WHERE mt.tag_id = t.id AND m.deleted_at IS NULL AND (?1 OR m.owner_id = ?2))"
+	    "  AS companies"
+	    " FROM tag t) WHERE ?1 OR contacts > 0 OR companies > 0 ORDER BY name_norm";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
+	db_bind_int(st, 1, access_is_admin(actor));
+	db_bind_int(st, 2, actor->user_id);
 	json_t *arr = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW)
 		json_array_append_new(arr, json_pack("{sI ss sI sI}", "id",

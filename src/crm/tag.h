@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "crm/access.h"
 #include "store/db.h"
 
 /* Validate a tag name: 1..KITH_MAX_SHORT bytes of UTF-8, no commas or
@@ -24,7 +25,9 @@ int tag_find(Db *db, const char *name, int64_t *id, Err *err) KITH_WARN_UNUSED;
  * Duplicates after folding are rejected, as are more than KITH_MAX_TAGS. */
 int tag_check_array(const json_t *tags, const char *field, Err *err) KITH_WARN_UNUSED;
 
-/* All tags with use counts: [{"id","name","contacts","companies"}]. */
-int tag_list(Db *db, json_t **out, Err *err) KITH_WARN_UNUSED;
+/* Tags with how many live records the actor may see use each:
+ * [{"id","name","contacts","companies"}]. Members see only tags on records
+ * they may see; owners and admins see every tag, unused ones included. */
+int tag_list(Db *db, const Actor *actor, json_t **out, Err *err) KITH_WARN_UNUSED;
 
 #endif

@@ -10,7 +10,7 @@ int tag_api_list(Req *req)
 	json_t *tags = NULL;
 	if (req_params_or_fail(req, no_params))
 		return KITH_OK;
-	if (tag_list(req->db, &tags, &err))
+	if (tag_list(req->db, &req->actor, &tags, &err))
 		return req_fail(req, &err);
 	return req_reply_list(req, tags, NULL);
 }

@@ -12,7 +12,7 @@ int tag_cli_list(Cli *cli)
 	json_t *tags = NULL;
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
-	if (tag_list(cli->db, &tags, &err))
+	if (tag_list(cli->db, &cli->actor, &tags, &err))
 		return cli_fail(cli, &err);
 	if (cli->json)
 		cli_print_json(cli, tags);

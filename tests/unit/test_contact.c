@@ -614,7 +614,7 @@ Test(contact, tag_add_remove)
 	audit_actions(id, actions, sizeof actions);
 	cr_expect_str_eq(actions, "tag tag create");
 	json_t *list = NULL;
-	cr_assert_eq(tag_list(fx.db, &list, &err), KITH_OK);
+	cr_assert_eq(tag_list(fx.db, &sys, &list, &err), KITH_OK);
 	cr_expect_geq(json_array_size(list), 2);
 	json_decref(list);
 	json_decref(add1);
@@ -1242,4 +1242,27 @@ Test(contact, create_many_creates_each_row_like_create)
 	cr_expect_eq(err.ref_id, ids[0]);
 	for (int i = 0; i < 3; i++)
 		json_decref(in[i]);
+}
+
+Test(contact, members_see_only_tags_of_records_they_may_see)
+{
+	Err err = {0};
+	json_t *list = NULL;
+	char body[160];
+	snprintf(body, sizeof body, "{\"first_name\": \"Mine\", \"tags\": [\"shared\"], \"owner_id\": %lld}",
+		 (long long)member.user_id);
+	add_as(&member, body);
+	snprintf(body, sizeof body,
+		 "{\"first_name\": \"Theirs\", \"tags\": [\"shared\", \"secret-deal\"], \"owner_id\": %lld}",
+		 (long long)owner.user_id);
+	add_as(&owner, body);
+	cr_assert_eq(tag_list(fx.db, &member, &list, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(list), 1, "only 'shared' is visible");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "name")), "shared");
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(list, 0), "contacts")), 1,
+		     "the owner's contact is not counted");
+	json_decref(list);
+	cr_assert_eq(tag_list(fx.db, &owner, &list, &err), KITH_OK);
+	cr_expect_eq(json_array_size(list), 2);
+	json_decref(list);
 }
