@@ -637,6 +637,26 @@ static int company_new(Db *db, const json_t *rec, int64_t id, const char *now,
 	return KITH_OK;
 }
 
+int company_reindex_ids(Db *db, const Buf *ids, Err *err)
+{
+	int rc = KITH_OK;
+	for (size_t off = 0; off + sizeof(int64_t) <= ids->len && rc == KITH_OK;
+	     off += sizeof(int64_t)) {
+		json_t *rec = NULL;
+		int64_t id;
+		memcpy(&id, ids->data + off, sizeof id);
+		rc = company_load(db, id, &rec, err);
+		if (rc == KITH_OK)
+			rc = company_index(db, rec, NULL, err);
+		else if (rc == ERR_NOT_FOUND) { /* purged meanwhile: nothing to index */
+			err_clear(err);
+			rc = KITH_OK;
+		}
+		json_decref(rec);
+	}
+	return rc;
+}
+
 int company_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id,
 		   Err *err)
 {

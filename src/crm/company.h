@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "crm/access.h"
 #include "store/db.h"
 
@@ -56,6 +57,10 @@ typedef struct CompanyQuery {
 
 int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t **items,
 		 char **next, Err *err) KITH_WARN_UNUSED;
+
+/* Rebuild the search documents of the companies whose ids ids holds
+ * (int64_t values; missing ones are skipped). Caller's transaction. */
+int company_reindex_ids(Db *db, const Buf *ids, Err *err) KITH_WARN_UNUSED;
 
 /* Name of a live company visible to the actor, for contact links and
  * search documents: *name is malloc'd (caller frees). ERR_NOT_FOUND naming

@@ -1625,7 +1625,7 @@ static int company_contacts(Db *db, int64_t company_id, int all, Buf *ids, Err *
 }
 
 /* Rebuild the search documents and stored JSON of the contacts in ids. */
-static int reindex_ids(Db *db, const Buf *ids, Err *err)
+int contact_reindex_ids(Db *db, const Buf *ids, Err *err)
 {
 	const Actor system = ACTOR_SYSTEM;
 	int rc = KITH_OK;
@@ -1635,6 +1635,10 @@ static int reindex_ids(Db *db, const Buf *ids, Err *err)
 		contact_rec_init(&r);
 		memcpy(&r.id, ids->data + off, sizeof r.id);
 		rc = rec_refresh(db, &system, &r, NULL, err);
+		if (rc == ERR_NOT_FOUND) { /* purged meanwhile: nothing to index */
+			err_clear(err);
+			rc = KITH_OK;
+		}
 		contact_rec_free(&r);
 	}
 	return rc;
@@ -1648,7 +1652,7 @@ int contact_reindex_company(Db *db, int64_t company_id, Err *err)
 	if (rc)
 		return rc;
 	if ((rc = company_contacts(db, company_id, 1, &ids, err)) == KITH_OK)
-		rc = reindex_ids(db, &ids, err);
+		rc = contact_reindex_ids(db, &ids, err);
 	buf_free(&ids);
 	return db_end(db, rc, err);
 }
@@ -1671,7 +1675,7 @@ int contact_unlink_company(Db *db, int64_t company_id, Err *err)
 	db_bind_text(st, 1, now);
 	db_bind_int(st, 2, company_id);
 	if ((rc = db_exec_stmt(st, err)) == KITH_OK)
-		rc = reindex_ids(db, &ids, err);
+		rc = contact_reindex_ids(db, &ids, err);
 done:
 	buf_free(&ids);
 	return db_end(db, rc, err);

@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "crm/access.h"
 #include "store/db.h"
 
@@ -112,6 +113,11 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
  * company_id, trashed ones included (after the company's name changed or it
  * moved to or from the trash). Runs in the caller's transaction. */
 int contact_reindex_company(Db *db, int64_t company_id, Err *err) KITH_WARN_UNUSED;
+
+/* Rebuild the search documents and stored JSON of the contacts whose ids
+ * ids holds (int64_t values; missing ones are skipped). Runs in the
+ * caller's transaction. */
+int contact_reindex_ids(Db *db, const Buf *ids, Err *err) KITH_WARN_UNUSED;
 
 /* Set company_id to NULL on every contact of company_id (company purge). */
 int contact_unlink_company(Db *db, int64_t company_id, Err *err) KITH_WARN_UNUSED;

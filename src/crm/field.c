@@ -1039,6 +1039,24 @@ static int def_delete_rows(Db *db, int64_t id, Err *err)
 	return db_exec_stmt(st, err);
 }
 
+int field_value_records(Db *db, int64_t field_id, Buf *ids, Err *err)
+{
+	static const char sql[] = "SELECT record_id FROM field_value WHERE field_id = ? "
+				  "ORDER BY record_id";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, field_id);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		buf_add(ids, &id, sizeof id);
+	}
+	if (rc == DB_DONE && buf_failed(ids))
+		return err_set(err, ERR_INTERNAL, NULL, "too many records to re-index at once");
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
 static int bump_generation(Db *db, Err *err)
 {
 	static const char sql[] = "UPDATE field_schema SET generation = generation + 1 WHERE id = 1";

@@ -89,6 +89,10 @@ int field_remove(Db *db, const Actor *actor, int64_t id, int force, int64_t *n_v
 int field_value_from_text(Db *db, const char *entity, const char *key, const char *text,
 			  json_t **out, Err *err) KITH_WARN_UNUSED;
 
+/* Append to ids (as int64_t values) the records that hold a value of
+ * field_id, so callers above this module can re-index them. */
+int field_value_records(Db *db, int64_t field_id, Buf *ids, Err *err) KITH_WARN_UNUSED;
+
 /* The custom-field schema generation: it moves on whenever removing a
  * definition deletes values, so caches of records' custom values built at
  * an older generation (the contact doc) are known to be stale. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crm/field.h"
+#include "crm/field_use.h"
 #include "http/http.h"
 
 int field_api_list(Req *req)
@@ -61,7 +62,7 @@ int field_api_delete(Req *req)
 	int force;
 	if (req_query_bool_or_fail(req, "force", &force))
 		return KITH_OK;
-	if (field_remove(req->db, &req->actor, req->id, force, NULL, &err)) {
+	if (field_use_remove(req->db, &req->actor, req->id, force, NULL, &err)) {
 		char *cut = err.code == ERR_CONFLICT ? strstr(err.msg, "; confirm with force") : NULL;
 		if (cut) /* on the API, the confirmation is ?force=true */
 			snprintf(cut, sizeof err.msg - (size_t)(cut - err.msg),

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "crm/field.h"
+#include "crm/field_use.h"
 
 static const char *const list_keys[] = {"id",       "entity",  "key",      "label",
 					"type",     "required", "options", "position", NULL};
@@ -155,7 +156,7 @@ int field_cli_rm(Cli *cli)
 	if (cli_id_or_fail(cli, cli_arg(cli), "ID", &id) || cli_finish_or_fail(cli))
 		return EXIT_USAGE;
 	if (field_get(cli->db, id, &def, &err) ||
-	    field_remove(cli->db, &cli->actor, id, force, &n, &err)) {
+	    field_use_remove(cli->db, &cli->actor, id, force, &n, &err)) {
 		json_decref(def);
 		if (err.code == ERR_CONFLICT && !strcmp(err.field, "force")) {
 			/* The domain says "confirm with force"; on the CLI that is --force. */
