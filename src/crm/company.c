@@ -958,17 +958,13 @@ static const struct {
 } sorts[N_SORTS] = {{"name", 1, 0},    {"-name", 1, 1},    {"created", 0, 0},
 		    {"-created", 0, 1}, {"updated", 2, 0}, {"-updated", 2, 1}};
 
-/* Full-text search: the FTS table drives, in rowid (= id) order (FTS5
- * consumes ORDER BY rowid and the rowid range). The fragments are the text
- * of search_sql_join("company") and search_sql_cond("company"), written as
- * literals so the statement is one literal. */
-#define COMPANY_FTS_JOIN " JOIN company_fts s ON s.rowid = c.id"
-#define COMPANY_FTS_COND "s.company_fts MATCH ?"
+/* Full-text search: the search index drives, in id order (FTS5 consumes
+ * ORDER BY rowid and the rowid range), with the store's fragments. */
 static const char search_sql[] =
-	"SELECT c.id, c.sort_key, c.updated_at FROM company c" COMPANY_FTS_JOIN
+	"SELECT c.id, c.sort_key, c.updated_at FROM company c" SEARCH_JOIN_COMPANY
 	" WHERE (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
-	" AND (? IS NULL OR c.owner_id = ?)" LIST_FILTERS " AND " COMPANY_FTS_COND
-	" AND s.rowid > ? ORDER BY s.rowid LIMIT ?";
+	" AND (? IS NULL OR c.owner_id = ?)" LIST_FILTERS " AND " SEARCH_MATCH_COMPANY
+	" AND" SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
 
 /* Greater than every sort_key and updated_at: U+10FFFF (the largest code
  * point, valid UTF-8) 51 times. A sort_key folds a legal name of at most

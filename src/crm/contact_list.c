@@ -19,7 +19,6 @@
  * use. */
 #include "crm/contact.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,15 +86,14 @@ enum { N_SORTS = sizeof sorts / sizeof sorts[0] };
 
 /* Search: the FTS join drives the query in rowid order, so neither is the
  * contact table scanned nor are all matches sorted. The keyset condition
- * and ORDER BY name s.rowid (= c.id): only then does SQLite hand both to
- * FTS5 instead of sorting in a temporary B-tree. The join and MATCH are
- * search_sql_join("contact") and search_sql_cond("contact") written out,
- * because db_prepare needs one literal (list_statement asserts they agree).
- * Trashed contacts have no search document, so search is live only. */
+ * and ORDER BY name the index's rowid (= c.id): only then does SQLite hand
+ * both to FTS5 instead of sorting in a temporary B-tree. The fragments are
+ * the store's (search.h). Trashed contacts have no search document, so
+ * search is live only. */
 static const char search_sql[] =
-    "SELECT " CONTACT_LIST_COLS " FROM contact c JOIN contact_fts s ON s.rowid = c.id "
-    "WHERE s.contact_fts MATCH ? AND s.rowid > ? AND " LIVE LIST_FILTERS ANY_SCOPE
-    " ORDER BY s.rowid LIMIT ?";
+    "SELECT " CONTACT_LIST_COLS " FROM contact c" SEARCH_JOIN_CONTACT
+    "WHERE" SEARCH_MATCH_CONTACT "AND" SEARCH_ROWID "> ? AND " LIVE LIST_FILTERS ANY_SCOPE
+    " ORDER BY" SEARCH_ROWID "LIMIT ?";
 
 /* A query checked and resolved into bindable values. */
 typedef struct ListPlan {
@@ -289,8 +287,6 @@ static int list_statement(Db *db, const Actor *actor, const ContactQuery *q, con
 	int i = 1;
 	const char *sql =
 	    pl->sort ? pl->sort->sql[q->trash ? 1 : 0][pl->scope][pl->has_cursor] : search_sql;
-	assert(pl->sort || (strstr(search_sql, search_sql_join("contact")) &&
-			    strstr(search_sql, search_sql_cond("contact"))));
 	int rc = db_prepare(db, out, sql, err);
 	if (rc)
 		return rc;

@@ -77,14 +77,3 @@ int search_match_expr(const char *query, Buf *out, Err *err)
 		return err_set(err, ERR_INVALID, "q", "search query has no letters or digits");
 	return KITH_OK;
 }
-
-const char *search_sql_join(const char *kind)
-{
-	return is_contact(kind) ? " JOIN contact_fts s ON s.rowid = c.id"
-				: " JOIN company_fts s ON s.rowid = c.id";
-}
-
-const char *search_sql_cond(const char *kind)
-{
-	return is_contact(kind) ? "s.contact_fts MATCH ?" : "s.company_fts MATCH ?";
-}

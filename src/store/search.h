@@ -25,10 +25,16 @@ int search_remove(Db *db, const char *kind, int64_t id, Err *err) KITH_WARN_UNUS
  * query has no searchable word. */
 int search_match_expr(const char *query, Buf *out, Err *err) KITH_WARN_UNUSED;
 
-/* SQL fragments for a list query over kind, aliased "s": a join clause that
- * ties s to the record alias `c` ("JOIN ... s ON s.rowid = c.id") and a
- * WHERE condition with one `?` for the match expression. Static strings. */
-const char *search_sql_join(const char *kind);
-const char *search_sql_cond(const char *kind);
+/* SQL fragments for a list query that the search index drives, as string
+ * literals so a statement stays one literal (db_prepare caches by address):
+ * SEARCH_JOIN_<KIND> ties the index, aliased "s", to the record alias "c";
+ * SEARCH_MATCH_<KIND> is the condition with one `?` for search_match_expr's
+ * output; SEARCH_ROWID is the index's record id, for keyset order. A
+ * PostgreSQL backend will define its own. */
+#define SEARCH_JOIN_CONTACT " JOIN contact_fts s ON s.rowid = c.id "
+#define SEARCH_MATCH_CONTACT " s.contact_fts MATCH ? "
+#define SEARCH_JOIN_COMPANY " JOIN company_fts s ON s.rowid = c.id "
+#define SEARCH_MATCH_COMPANY " s.company_fts MATCH ? "
+#define SEARCH_ROWID " s.rowid "
 
 #endif
