@@ -121,6 +121,14 @@ static int company_fill(Db *db, json_t *rec, Err *err)
 }
 
 /* The full record of id, without access checks; ERR_NOT_FOUND when absent. */
+/* One past the largest company id ever used, purged companies included
+ * (their audit entries keep their ids), so a new company never inherits a
+ * purged one's history. */
+#define COMPANY_NEXT_ID                                                                     \
+	"(SELECT 1 + CASE WHEN a > b THEN a ELSE b END FROM "                               \
+	"(SELECT COALESCE((SELECT MAX(id) FROM company), 0) AS a, "                         \
+	"COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'company'), 0) AS b))"
+
 static int company_load(Db *db, int64_t id, json_t **out, Err *err)
 {
 	static const char sql[] = "SELECT " COMPANY_COLS " FROM company c WHERE c.id = ?";
@@ -432,9 +440,10 @@ static void bind_fields(DbStmt *st, const json_t *rec, const char *sort_key, con
 static int company_store(Db *db, const json_t *rec, int64_t *id, char now[21], Err *err)
 {
 	static const char ins[] =
-		"INSERT INTO company (legal_name, sort_key, tax_id, street, city, region, "
+		"INSERT INTO company (id, legal_name, sort_key, tax_id, street, city, region, "
 		"postal_code, country, website, phone, email, owner_id, notes, updated_at, "
-		"created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+		"created_at) VALUES (" COMPANY_NEXT_ID ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"?, ?) RETURNING id";
 	static const char upd[] =
 		"UPDATE company SET legal_name = ?, sort_key = ?, tax_id = ?, street = ?, city = ?, "
 		"region = ?, postal_code = ?, country = ?, website = ?, phone = ?, email = ?, "

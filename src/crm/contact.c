@@ -100,14 +100,19 @@ static int lookups_generation(Db *db, Lookups *lk, int64_t *gen, Err *err)
 	return KITH_OK;
 }
 
-/* The id the next contact gets: one past the largest, the id SQLite would
- * pick itself. Knowing it before the INSERT lets create_one write the row
- * once, stored JSON included (no INSERT ... RETURNING, then UPDATE). Read
- * once per call and counted up by create_one: the caller's transaction
- * holds the write lock, so nobody else inserts meanwhile. */
+/* The id the next contact gets: one past the largest ever used, purged
+ * contacts included (their audit entries keep their ids), so a new contact
+ * never inherits a purged one's history. Knowing it before the INSERT lets
+ * create_one write the row once, stored JSON included. Read once per call
+ * and counted up by create_one: the caller's transaction holds the write
+ * lock, so nobody else inserts meanwhile. (A PostgreSQL backend will use a
+ * sequence here.) */
 static int lookups_next_id(Db *db, Lookups *lk, int64_t *id, Err *err)
 {
-	static const char sql[] = "SELECT COALESCE(MAX(id), 0) FROM contact";
+	static const char sql[] =
+	    "SELECT CASE WHEN a > b THEN a ELSE b END FROM "
+	    "(SELECT COALESCE((SELECT MAX(id) FROM contact), 0) AS a, "
+	    "COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'contact'), 0) AS b)";
 	DbStmt *st;
 	if (!lk->next_id) {
 		int rc = db_prepare(db, &st, sql, err);

@@ -710,3 +710,18 @@ Test(company, create_snapshot_and_search_doc_match_a_reload)
 	free(doc);
 	free(again);
 }
+
+Test(company, a_new_company_never_reuses_a_purged_ones_id)
+{
+	Err err = {0};
+	json_t *hist = NULL;
+	create("{\"legal_name\": \"Kept\"}");
+	int64_t gone = create("{\"legal_name\": \"Gone\"}");
+	cr_assert_eq(company_delete(fx.db, &sys, gone, &err), KITH_OK);
+	cr_assert_eq(company_purge(fx.db, &sys, gone, &err), KITH_OK, "%s", err.msg);
+	int64_t fresh = create("{\"legal_name\": \"Fresh\"}");
+	cr_expect_gt(fresh, gone, "the purged company's id was handed out again");
+	cr_assert_eq(audit_list(fx.db, "company", fresh, 50, &hist, &err), KITH_OK);
+	cr_expect_eq(json_array_size(hist), 1, "only its own creation in its history");
+	json_decref(hist);
+}

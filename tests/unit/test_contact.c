@@ -1266,3 +1266,18 @@ Test(contact, members_see_only_tags_of_records_they_may_see)
 	cr_expect_eq(json_array_size(list), 2);
 	json_decref(list);
 }
+
+Test(contact, a_new_contact_never_reuses_a_purged_ones_id)
+{
+	Err err = {0};
+	json_t *hist = NULL;
+	add("{\"first_name\": \"Kept\"}");
+	int64_t gone = add("{\"first_name\": \"Gone\"}");
+	cr_assert_eq(contact_delete(fx.db, &sys, gone, &err), KITH_OK);
+	cr_assert_eq(contact_purge(fx.db, &sys, gone, &err), KITH_OK, "%s", err.msg);
+	int64_t fresh = add("{\"first_name\": \"Fresh\"}");
+	cr_expect_gt(fresh, gone, "the purged contact's id was handed out again");
+	cr_assert_eq(audit_list(fx.db, "contact", fresh, 50, &hist, &err), KITH_OK);
+	cr_expect_eq(json_array_size(hist), 1, "only its own creation in its history");
+	json_decref(hist);
+}
