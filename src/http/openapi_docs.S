@@ -19,4 +19,12 @@ kith_openapi_companies:
 kith_openapi_fields:
 	.incbin "docs/openapi/fields.json"
 	.byte 0
+	.global kith_openapi_activities
+kith_openapi_activities:
+	.incbin "docs/openapi/activities.json"
+	.byte 0
+	.global kith_openapi_deals
+kith_openapi_deals:
+	.incbin "docs/openapi/deals.json"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

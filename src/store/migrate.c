@@ -12,6 +12,8 @@ extern const char kith_migration_003[];
 extern const char kith_migration_004[];
 extern const char kith_migration_005[];
 extern const char kith_migration_006[];
+extern const char kith_migration_007[];
+extern const char kith_migration_008[];
 
 static const char *const migrations[] = {
 	kith_migration_001,
@@ -20,6 +22,8 @@ static const char *const migrations[] = {
 	kith_migration_004,
 	kith_migration_005,
 	kith_migration_006,
+	kith_migration_007,
+	kith_migration_008,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

@@ -26,4 +26,12 @@ kith_migration_005:
 kith_migration_006:
 	.incbin "src/store/migrations/006_idempotency_etag.sql"
 	.byte 0
+	.global kith_migration_007
+kith_migration_007:
+	.incbin "src/store/migrations/007_activities.sql"
+	.byte 0
+	.global kith_migration_008
+kith_migration_008:
+	.incbin "src/store/migrations/008_pipelines.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

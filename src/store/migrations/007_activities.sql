@@ -1,0 +1,2 @@
+-- 007_activities.sql - placeholder, filled by its module's engineer in this change.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- 008_pipelines.sql - placeholder, filled by its module's engineer in this change.
+SELECT 1;
