@@ -92,10 +92,8 @@ static int open_db(Cli *cli, const char *as)
 	int rc = db_open(&cli->db, cli->db_path, cli->cmd->flags == CLI_DB_RAW, &err);
 	if (rc == KITH_OK && cli->cmd->flags == CLI_DB)
 		rc = migrate_require_current(cli->db, &err);
-	if (rc == KITH_OK && as)
-		rc = user_actor_by_email(cli->db, as, &cli->actor, &err);
-	if (rc && err.field[0] == '\0' && as)
-		snprintf(err.field, sizeof err.field, "as");
+	if (rc == KITH_OK && as && (rc = user_actor_by_email(cli->db, as, &cli->actor, &err)))
+		snprintf(err.field, sizeof err.field, "as"); /* the user named by --as */
 	return rc ? cli_fail(cli, &err) : EXIT_OK;
 }
 
