@@ -1,0 +1,747 @@
+/* activity.c - interaction history: validation, access, trash, lists and
+ * timelines. Owns table activity. Depends on store/, base/,
+ * crm/{access,audit,user,contact,company}; the CLI and API adapters call
+ * only activity.h.
+ *
+ * A change is one transaction: the row and one audit entry commit together
+ * or not at all. Access is decided in SQL for lists (the visibility
+ * condition below) and from the same columns for single records. */
+#include "crm/activity.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/cursor.h"
+#include "base/date.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "base/text.h"
+#include "crm/audit.h"
+#include "crm/company.h"
+#include "crm/contact.h"
+#include "crm/user.h"
+
+enum { DURATION_MAX = 1440 };             /* minutes in a day */
+enum { FUTURE_SLACK_S = 24 * 3600 };      /* occurred_at may be at most a day ahead */
+
+static const char *const writable[] = {"kind",        "direction", "subject", "body",
+				       "outcome",     "duration_minutes", "occurred_at",
+				       "user_id",     "contact_id", "company_id", NULL};
+static const char *const kinds[] = {"call", "email", "meeting", "note", "sms", "letter", NULL};
+
+/* ---- reading ----------------------------------------------------------- */
+
+/* Columns of activity_from_row (0..15) plus the linked records' owners
+ * (16, 17) for the access check. */
+#define ACT_COLS                                                                                \
+	"a.id, a.kind, a.direction, a.subject, a.body, a.outcome, a.duration_minutes, "        \
+	"a.occurred_at, a.user_id, u.name, a.contact_id, a.company_id, a.version, "            \
+	"a.created_at, a.updated_at, a.deleted_at, c.owner_id, co.owner_id"
+#define ACT_FROM                                                                                \
+	" FROM activity a LEFT JOIN app_user u ON u.id = a.user_id "                           \
+	"LEFT JOIN contact c ON c.id = a.contact_id LEFT JOIN company co ON co.id = a.company_id "
+/* A member sees what they logged and what is linked to a record they own;
+ * params: is_admin, user_id, user_id, user_id. */
+#define ACT_VISIBLE "(? = 1 OR a.user_id = ? OR c.owner_id = ? OR co.owner_id = ?)"
+/* Keyset for newest first; params: key, key, key, id (key NULL = first page). */
+#define ACT_KEYSET                                                                              \
+	" AND (? IS NULL OR a.occurred_at < ? OR (a.occurred_at = ? AND a.id < ?))"             \
+	" ORDER BY a.occurred_at DESC, a.id DESC LIMIT ?"
+
+static json_t *col_str(DbStmt *st, int i)
+{
+	return db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
+
+static json_t *col_int(DbStmt *st, int i)
+{
+	return db_col_is_null(st, i) ? json_null() : json_integer(db_col_int(st, i));
+}
+
+static json_t *activity_from_row(DbStmt *st)
+{
+	static const char *const keys[] = {
+		"id",         "kind",       "direction",  "subject",    "body",
+		"outcome",    "duration_minutes", "occurred_at", "user_id", "user_name",
+		"contact_id", "company_id", "version",    "created_at", "updated_at",
+		"deleted_at"};
+	json_t *rec = json_object();
+	for (int i = 0; i < 16; i++) {
+		int num = i == 0 || i == 6 || i == 8 || i == 10 || i == 11 || i == 12;
+		json_object_set_new(rec, keys[i], num ? col_int(st, i) : col_str(st, i));
+	}
+	return rec;
+}
+
+/* 1 when the actor may see the activity on the current row. */
+static int row_visible(DbStmt *st, const Actor *actor)
+{
+	return access_can_see(actor, db_col_int(st, 8)) || access_can_see(actor, db_col_int(st, 16)) ||
+	       access_can_see(actor, db_col_int(st, 17));
+}
+
+static int bind_visible(DbStmt *st, int p, const Actor *actor)
+{
+	db_bind_int(st, p++, access_is_admin(actor));
+	for (int i = 0; i < 3; i++)
+		db_bind_int(st, p++, actor->user_id);
+	return p;
+}
+
+static int64_t rec_int(const json_t *rec, const char *key)
+{
+	return json_integer_value(json_object_get(rec, key));
+}
+
+static const char *rec_str(const json_t *rec, const char *key)
+{
+	return json_string_value(json_object_get(rec, key));
+}
+
+/* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
+ * ERR_GONE when in the trash and !include_deleted. */
+static int activity_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
+			    json_t **out, Err *err)
+{
+	static const char sql[] = "SELECT " ACT_COLS ACT_FROM "WHERE a.id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW && row_visible(st, actor)) {
+		*out = activity_from_row(st);
+		rc = KITH_OK;
+	} else if (rc == DB_ROW || rc == DB_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no activity %lld", (long long)id);
+	}
+	db_reset(st);
+	if (rc == KITH_OK && !include_deleted && !json_is_null(json_object_get(*out, "deleted_at"))) {
+		json_decref(*out);
+		*out = NULL;
+		rc = err_set(err, ERR_GONE, "id", "activity %lld is in the trash; restore it first",
+			     (long long)id);
+	}
+	return rc;
+}
+
+int activity_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+		 Err *err)
+{
+	return activity_visible(db, actor, id, include_deleted, out, err);
+}
+
+int activity_kind_valid(const char *s)
+{
+	for (int i = 0; s && kinds[i]; i++)
+		if (!strcmp(s, kinds[i]))
+			return 1;
+	return 0;
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+/* Optional text member key: absent -> nothing; null or blank -> null in
+ * rec; else trimmed, checked for UTF-8 and at most max bytes. */
+static int opt_text(const json_t *in, const char *key, size_t max, json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, key);
+	Buf t;
+	if (!v)
+		return KITH_OK;
+	if (!json_is_null(v) && !json_is_string(v))
+		return err_set(err, ERR_INVALID, key, "must be a string or null");
+	const char *s = json_string_value(v);
+	if (s && (strlen(s) != json_string_length(v) || !utf8_valid(s, strlen(s))))
+		return err_set(err, ERR_INVALID, key, "must be UTF-8 text");
+	buf_init(&t, 0);
+	if (s)
+		text_trim(&t, s);
+	if (t.len > max) {
+		buf_free(&t);
+		return err_set(err, ERR_INVALID, key, "must be at most %zu bytes", max);
+	}
+	json_object_set_new(rec, key, t.len ? json_string(buf_str(&t)) : json_null());
+	buf_free(&t);
+	return KITH_OK;
+}
+
+static int check_kind(const json_t *in, json_t *rec, int creating, Err *err)
+{
+	json_t *v = json_object_get(in, "kind");
+	if (!v && !creating)
+		return KITH_OK;
+	if (!v || json_is_null(v))
+		return err_set(err, ERR_INVALID, "kind",
+			       "is required: call, email, meeting, note, sms or letter");
+	if (!activity_kind_valid(json_string_value(v)))
+		return err_set(err, ERR_INVALID, "kind",
+			       "must be call, email, meeting, note, sms or letter");
+	json_object_set(rec, "kind", v);
+	return KITH_OK;
+}
+
+static int check_direction(const json_t *in, json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, "direction");
+	const char *s = json_string_value(v);
+	if (!v)
+		return KITH_OK;
+	if (!json_is_null(v) && !(s && (!strcmp(s, "in") || !strcmp(s, "out"))))
+		return err_set(err, ERR_INVALID, "direction", "must be in, out or null");
+	json_object_set(rec, "direction", v);
+	return KITH_OK;
+}
+
+static int check_duration(const json_t *in, json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, "duration_minutes");
+	if (!v)
+		return KITH_OK;
+	if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) < 0 ||
+				 json_integer_value(v) > DURATION_MAX))
+		return err_set(err, ERR_INVALID, "duration_minutes",
+			       "must be a whole number of minutes from 0 to %d, or null",
+			       DURATION_MAX);
+	json_object_set(rec, "duration_minutes", v);
+	return KITH_OK;
+}
+
+/* occurred_at: an instant or a date (midnight UTC), at most a day ahead;
+ * stored normalized. Defaults to now on create. */
+static int check_occurred(const json_t *in, json_t *rec, int creating, Err *err)
+{
+	json_t *v = json_object_get(in, "occurred_at");
+	char iso[21];
+	time_t t;
+	if (!v) {
+		if (creating) {
+			time_now_iso(iso);
+			json_object_set_new(rec, "occurred_at", json_string(iso));
+		}
+		return KITH_OK;
+	}
+	if (!json_is_string(v) || time_parse_iso(json_string_value(v), &t) != 0)
+		return err_set(err, ERR_INVALID, "occurred_at",
+			       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
+	if (t > time(NULL) + FUTURE_SLACK_S)
+		return err_set(err, ERR_INVALID, "occurred_at",
+			       "must not be more than a day in the future");
+	time_iso(t, iso);
+	json_object_set_new(rec, "occurred_at", json_string(iso));
+	return KITH_OK;
+}
+
+/* user_id: who did it. The actor by default; owners and admins may name
+ * another active user (or null: nobody in particular). */
+static int check_user(Db *db, const Actor *actor, const json_t *in, json_t *rec, int creating,
+		      Err *err)
+{
+	json_t *v = json_object_get(in, "user_id");
+	int admin = access_is_admin(actor);
+	if (!v) {
+		if (creating)
+			json_object_set_new(rec, "user_id", actor->user_id
+								   ? json_integer(actor->user_id)
+								   : json_null());
+		return KITH_OK;
+	}
+	if (json_is_null(v) && admin) {
+		json_object_set_new(rec, "user_id", json_null());
+		return KITH_OK;
+	}
+	if (!json_is_integer(v))
+		return err_set(err, ERR_INVALID, "user_id", "must be a user id");
+	int64_t id = json_integer_value(v);
+	if (!admin && id != actor->user_id)
+		return err_set(err, ERR_INVALID, "user_id",
+			       "a member may only log activities as themselves");
+	if (!user_exists(db, id))
+		return err_set(err, ERR_INVALID, "user_id", "no active user %lld", (long long)id);
+	json_object_set_new(rec, "user_id", json_integer(id));
+	return KITH_OK;
+}
+
+/* contact_id / company_id (key): null, or a live record the actor may see.
+ * A link left unchanged is not re-checked (its record may be in the trash
+ * now). The Err of contact_get/company_get is renamed to the key. */
+static int check_link(Db *db, const Actor *actor, const json_t *in, const char *key,
+		      json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, key), *r = NULL;
+	int rc;
+	if (!v)
+		return KITH_OK;
+	if (json_is_null(v)) {
+		json_object_set_new(rec, key, json_null());
+		return KITH_OK;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) <= 0)
+		return err_set(err, ERR_INVALID, key, "must be a positive integer id or null");
+	int64_t id = json_integer_value(v);
+	if (id == rec_int(rec, key))
+		return KITH_OK;
+	rc = !strcmp(key, "contact_id") ? contact_get(db, actor, id, 0, &r, err)
+					 : company_get(db, actor, id, 0, &r, err);
+	json_decref(r);
+	if (rc && err) {
+		snprintf(err->field, sizeof err->field, "%s", key);
+		return rc;
+	}
+	json_object_set_new(rec, key, json_integer(id));
+	return KITH_OK;
+}
+
+/* Validate in and apply its writable members to rec. */
+static int activity_apply(Db *db, const Actor *actor, const json_t *in, json_t *rec,
+			  int creating, Err *err)
+{
+	int rc;
+	if (!json_is_object(in))
+		return err_set(err, ERR_INVALID, NULL, "the activity must be a JSON object");
+	if ((rc = json_check_fields(in, writable, err)) ||
+	    (rc = check_kind(in, rec, creating, err)) || (rc = check_direction(in, rec, err)) ||
+	    (rc = opt_text(in, "subject", KITH_MAX_SHORT, rec, err)) ||
+	    (rc = opt_text(in, "body", KITH_MAX_TEXT, rec, err)) ||
+	    (rc = opt_text(in, "outcome", KITH_MAX_SHORT, rec, err)) ||
+	    (rc = check_duration(in, rec, err)) || (rc = check_occurred(in, rec, creating, err)) ||
+	    (rc = check_user(db, actor, in, rec, creating, err)) ||
+	    (rc = check_link(db, actor, in, "contact_id", rec, err)) ||
+	    (rc = check_link(db, actor, in, "company_id", rec, err)))
+		return rc;
+	if (json_is_null(json_object_get(rec, "contact_id")) &&
+	    json_is_null(json_object_get(rec, "company_id")))
+		return err_set(err, ERR_INVALID, "contact_id",
+			       "link the activity to a contact_id or a company_id");
+	if (!strcmp(rec_str(rec, "kind"), "note") &&
+	    !json_is_null(json_object_get(rec, "direction")))
+		return err_set(err, ERR_INVALID, "direction", "a note has no direction");
+	return KITH_OK;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static void bind_opt_int(DbStmt *st, int p, const json_t *v)
+{
+	if (json_is_integer(v))
+		db_bind_int(st, p, json_integer_value(v));
+	else
+		db_bind_null(st, p);
+}
+
+/* Bind the writable columns of rec as params 1..10 in writable[] order. */
+static void bind_fields(DbStmt *st, const json_t *rec)
+{
+	for (int i = 0; writable[i]; i++) {
+		json_t *v = json_object_get(rec, writable[i]);
+		if (json_is_string(v))
+			db_bind_text(st, i + 1, json_string_value(v));
+		else
+			bind_opt_int(st, i + 1, v);
+	}
+}
+
+static int activity_insert(Db *db, const json_t *rec, int64_t *id, Err *err)
+{
+	static const char sql[] =
+		"INSERT INTO activity (kind, direction, subject, body, outcome, duration_minutes, "
+		"occurred_at, user_id, contact_id, company_id, created_at, updated_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	DbStmt *st;
+	char now[21];
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	bind_fields(st, rec);
+	db_bind_text(st, 11, now);
+	db_bind_text(st, 12, now);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_STORAGE, NULL, "the activity was not stored");
+	}
+	db_reset(st);
+	return rc;
+}
+
+static int activity_write(Db *db, int64_t id, const json_t *rec, Err *err)
+{
+	static const char sql[] =
+		"UPDATE activity SET kind = ?, direction = ?, subject = ?, body = ?, outcome = ?, "
+		"duration_minutes = ?, occurred_at = ?, user_id = ?, contact_id = ?, company_id = ?, "
+		"updated_at = ?, version = version + 1 WHERE id = ?";
+	DbStmt *st;
+	char now[21];
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	bind_fields(st, rec);
+	db_bind_text(st, 11, now);
+	db_bind_int(st, 12, id);
+	return db_exec_stmt(st, err);
+}
+
+/* A blank record: every writable key null, for create. */
+static json_t *activity_blank(void)
+{
+	json_t *rec = json_object();
+	for (int i = 0; writable[i]; i++)
+		json_object_set_new(rec, writable[i], json_null());
+	return rec;
+}
+
+int activity_create(Db *db, const Actor *actor, const json_t *in, int64_t *id, Err *err)
+{
+	json_t *rec = activity_blank(), *after = NULL;
+	int rc = db_begin(db, err);
+	if (rc) {
+		json_decref(rec);
+		return rc;
+	}
+	if ((rc = activity_apply(db, actor, in, rec, 1, err)) ||
+	    (rc = activity_insert(db, rec, id, err)) ||
+	    (rc = activity_visible(db, &ACTOR_SYSTEM, *id, 1, &after, err)))
+		goto done;
+	rc = audit_write(db, actor, "create", "activity", *id, after, err);
+done:
+	json_decref(rec);
+	json_decref(after);
+	return db_end(db, rc, err);
+}
+
+/* The changed keys between two versions, without bookkeeping keys. */
+static json_t *change_diff(const json_t *before, const json_t *after)
+{
+	json_t *d = audit_diff(before, after);
+	json_object_del(d, "version");
+	json_object_del(d, "updated_at");
+	json_object_del(d, "user_name");
+	return d;
+}
+
+int activity_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
+		    int64_t expected_version, json_t **out, Err *err)
+{
+	json_t *before = NULL, *rec = NULL, *after = NULL, *diff = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = activity_visible(db, actor, id, 0, &before, err)))
+		goto done;
+	if (expected_version && expected_version != rec_int(before, "version")) {
+		rc = err_set(err, ERR_STALE, "version",
+			     "activity %lld changed since you read it (version %lld, now %lld)",
+			     (long long)id, (long long)expected_version,
+			     (long long)rec_int(before, "version"));
+		goto done;
+	}
+	rec = json_deep_copy(before);
+	if ((rc = activity_apply(db, actor, patch, rec, 0, err)) ||
+	    (rc = activity_write(db, id, rec, err)) ||
+	    (rc = activity_visible(db, &ACTOR_SYSTEM, id, 1, &after, err)))
+		goto done;
+	diff = change_diff(before, after);
+	rc = audit_write(db, actor, "update", "activity", id, diff, err);
+done:
+	if (rc == KITH_OK && out)
+		*out = json_incref(after);
+	json_decref(before);
+	json_decref(rec);
+	json_decref(after);
+	json_decref(diff);
+	return db_end(db, rc, err);
+}
+
+static int set_deleted(Db *db, int64_t id, int deleted, Err *err)
+{
+	static const char sql[] = "UPDATE activity SET deleted_at = ?, updated_at = ?, "
+				  "version = version + 1 WHERE id = ?";
+	DbStmt *st;
+	char now[21];
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_text(st, 1, deleted ? now : NULL);
+	db_bind_text(st, 2, now);
+	db_bind_int(st, 3, id);
+	return db_exec_stmt(st, err);
+}
+
+/* Move to the trash (deleted 1) or back (0), with one audit entry. */
+static int activity_trash(Db *db, const Actor *actor, int64_t id, int deleted, Err *err)
+{
+	json_t *before = NULL, *after = NULL, *diff = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = activity_visible(db, actor, id, 1, &before, err)))
+		goto done;
+	int in_trash = !json_is_null(json_object_get(before, "deleted_at"));
+	if (deleted && in_trash) {
+		rc = err_set(err, ERR_GONE, "id", "activity %lld is already in the trash",
+			     (long long)id);
+		goto done;
+	}
+	if (!deleted && !in_trash) {
+		rc = err_set(err, ERR_CONFLICT, "id", "activity %lld is not in the trash",
+			     (long long)id);
+		goto done;
+	}
+	if ((rc = set_deleted(db, id, deleted, err)) ||
+	    (rc = activity_visible(db, &ACTOR_SYSTEM, id, 1, &after, err)))
+		goto done;
+	diff = deleted ? json_incref(before) : change_diff(before, after);
+	rc = audit_write(db, actor, deleted ? "delete" : "restore", "activity", id, diff, err);
+done:
+	json_decref(before);
+	json_decref(after);
+	json_decref(diff);
+	return db_end(db, rc, err);
+}
+
+int activity_delete(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	return activity_trash(db, actor, id, 1, err);
+}
+
+int activity_restore(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	return activity_trash(db, actor, id, 0, err);
+}
+
+/* ---- lists and timelines ----------------------------------------------- */
+
+/* Page arguments: limit (0 = default) checked, cursor decoded into *key
+ * (malloc'd, NULL on the first page) and *after_id. */
+static int page_args(int *limit, const char *cursor, char **key, int64_t *after_id, Err *err)
+{
+	*key = NULL;
+	*after_id = 0;
+	if (*limit == 0)
+		*limit = KITH_LIST_DEFAULT;
+	if (*limit < 1 || *limit > KITH_LIST_MAX)
+		return err_set(err, ERR_INVALID, "limit", "must be from 1 to %d", KITH_LIST_MAX);
+	if (!cursor)
+		return KITH_OK;
+	int rc = cursor_decode(cursor, key, after_id, err);
+	if (rc == KITH_OK && strlen(*key) != 20) {
+		free(*key);
+		*key = NULL;
+		rc = err_set(err, ERR_INVALID, "cursor", "is not a cursor of this list");
+	}
+	return rc;
+}
+
+/* Bind the keyset and the limit (limit + 1 rows, to know whether a next
+ * page exists) from param p on. */
+static void bind_keyset(DbStmt *st, int p, const char *key, int64_t after_id, int limit)
+{
+	for (int i = 0; i < 3; i++)
+		db_bind_text(st, p++, key);
+	db_bind_int(st, p++, after_id);
+	db_bind_int(st, p, limit + 1);
+}
+
+/* Step a prepared page query: up to limit records (wrapped as timeline
+ * items when timeline is set) into *items, and *next when there are more. */
+static int run_page(DbStmt *st, int limit, int timeline, json_t **items, char **next, Err *err)
+{
+	json_t *arr = json_array(), *last = NULL;
+	int rc, more = 0;
+	*next = NULL;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if ((int)json_array_size(arr) == limit) {
+			more = 1;
+			break;
+		}
+		last = activity_from_row(st);
+		if (timeline) {
+			json_t *item = json_object();
+			json_object_set_new(item, "type", json_string("activity"));
+			json_object_set(item, "at", json_object_get(last, "occurred_at"));
+			json_object_set_new(item, "activity", last);
+			json_array_append_new(arr, item);
+		} else {
+			json_array_append_new(arr, last);
+		}
+	}
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	if (more) {
+		*next = cursor_encode(rec_str(last, "occurred_at"), rec_int(last, "id"));
+		if (!*next) {
+			json_decref(arr);
+			return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		}
+	}
+	*items = arr;
+	return KITH_OK;
+}
+
+/* since: a date or instant, normalized into out; "" when absent. */
+static int since_arg(const char *since, char out[21], Err *err)
+{
+	time_t t;
+	out[0] = '\0';
+	if (!since)
+		return KITH_OK;
+	if (time_parse_iso(since, &t) != 0)
+		return err_set(err, ERR_INVALID, "since",
+			       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
+	time_iso(t, out);
+	return KITH_OK;
+}
+
+/* Filters of activity_list; params: contact_id x2, company_id x2, kind x2,
+ * user_id x2, since x2 (0 / NULL = any). */
+#define LIST_FILTERS                                                                            \
+	" AND (? = 0 OR a.contact_id = ?) AND (? = 0 OR a.company_id = ?)"                      \
+	" AND (? IS NULL OR a.kind = ?) AND (? = 0 OR a.user_id = ?)"                           \
+	" AND (? IS NULL OR a.occurred_at >= ?)"
+
+/* The statement for q: driven by the contact or company index when one is
+ * given (param 1 = its id, *p = 2), else by occurred_at (*p = 1). */
+static int list_prepare(Db *db, const ActivityQuery *q, DbStmt **st, int *p, Err *err)
+{
+	static const char any[] = "SELECT " ACT_COLS ACT_FROM "WHERE a.deleted_at IS NULL AND "
+				  ACT_VISIBLE LIST_FILTERS ACT_KEYSET;
+	static const char by_contact[] = "SELECT " ACT_COLS ACT_FROM
+					 "WHERE a.contact_id = ? AND a.deleted_at IS NULL AND "
+					 ACT_VISIBLE LIST_FILTERS ACT_KEYSET;
+	static const char by_company[] = "SELECT " ACT_COLS ACT_FROM
+					 "WHERE a.company_id = ? AND a.deleted_at IS NULL AND "
+					 ACT_VISIBLE LIST_FILTERS ACT_KEYSET;
+	int64_t drive = q->contact_id ? q->contact_id : q->company_id;
+	int rc = db_prepare(db, st, q->contact_id ? by_contact : q->company_id ? by_company : any,
+			    err);
+	if (rc)
+		return rc;
+	*p = 1;
+	if (drive)
+		db_bind_int(*st, (*p)++, drive);
+	return KITH_OK;
+}
+
+int activity_list(Db *db, const Actor *actor, const ActivityQuery *q, json_t **items,
+		  char **next, Err *err)
+{
+	DbStmt *st;
+	char *key = NULL, since[21];
+	int64_t after_id;
+	int limit = q->limit, p;
+	int rc = page_args(&limit, q->cursor, &key, &after_id, err);
+	if (rc == KITH_OK && q->kind && !activity_kind_valid(q->kind))
+		rc = err_set(err, ERR_INVALID, "kind",
+			     "must be call, email, meeting, note, sms or letter");
+	if (rc || (rc = since_arg(q->since, since, err)) ||
+	    (rc = list_prepare(db, q, &st, &p, err)))
+		goto done;
+	p = bind_visible(st, p, actor);
+	const int64_t ids[] = {q->contact_id, q->company_id};
+	for (int i = 0; i < 2; i++) {
+		db_bind_int(st, p++, ids[i]);
+		db_bind_int(st, p++, ids[i]);
+	}
+	db_bind_text(st, p++, q->kind);
+	db_bind_text(st, p++, q->kind);
+	db_bind_int(st, p++, q->user_id);
+	db_bind_int(st, p++, q->user_id);
+	db_bind_text_or_null(st, p++, since);
+	db_bind_text_or_null(st, p++, since);
+	bind_keyset(st, p, key, after_id, limit);
+	rc = run_page(st, limit, 0, items, next, err);
+done:
+	free(key);
+	return rc;
+}
+
+/* The contact or company must exist and be visible (trash included). */
+static int record_check(Db *db, const Actor *actor, const char *entity, int64_t id, int *company,
+			Err *err)
+{
+	json_t *r = NULL;
+	int rc;
+	if (entity && !strcmp(entity, "contact"))
+		*company = 0;
+	else if (entity && !strcmp(entity, "company"))
+		*company = 1;
+	else
+		return err_set(err, ERR_INVALID, "entity", "must be contact or company");
+	rc = *company ? company_get(db, actor, id, 1, &r, err)
+		      : contact_get(db, actor, id, 1, &r, err);
+	json_decref(r);
+	return rc;
+}
+
+int activity_timeline(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
+		      const char *cursor, json_t **items, char **next, Err *err)
+{
+	static const char by_contact[] = "SELECT " ACT_COLS ACT_FROM
+					 "WHERE a.contact_id = ? AND a.deleted_at IS NULL AND "
+					 ACT_VISIBLE ACT_KEYSET;
+	static const char by_company[] =
+		"SELECT " ACT_COLS ACT_FROM
+		"WHERE (a.company_id = ? OR a.contact_id IN (SELECT id FROM contact WHERE "
+		"company_id = ?)) AND a.deleted_at IS NULL AND " ACT_VISIBLE ACT_KEYSET;
+	DbStmt *st;
+	char *key = NULL;
+	int64_t after_id;
+	int company, p = 1;
+	int rc = record_check(db, actor, entity, id, &company, err);
+	if (rc || (rc = page_args(&limit, cursor, &key, &after_id, err)) ||
+	    (rc = db_prepare(db, &st, company ? by_company : by_contact, err)))
+		goto done;
+	db_bind_int(st, p++, id);
+	if (company)
+		db_bind_int(st, p++, id);
+	p = bind_visible(st, p, actor);
+	bind_keyset(st, p, key, after_id, limit);
+	rc = run_page(st, limit, 1, items, next, err);
+done:
+	free(key);
+	return rc;
+}
+
+int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t id,
+			char out[21], Err *err)
+{
+	static const char by_contact[] = "SELECT max(a.occurred_at)" ACT_FROM
+					 "WHERE a.contact_id = ? AND a.kind <> 'note' AND "
+					 "a.deleted_at IS NULL AND " ACT_VISIBLE;
+	static const char by_company[] =
+		"SELECT max(a.occurred_at)" ACT_FROM
+		"WHERE (a.company_id = ? OR a.contact_id IN (SELECT id FROM contact WHERE "
+		"company_id = ?)) AND a.kind <> 'note' AND a.deleted_at IS NULL AND " ACT_VISIBLE;
+	DbStmt *st;
+	int company, p = 1;
+	int rc = record_check(db, actor, entity, id, &company, err);
+	out[0] = '\0';
+	if (rc || (rc = db_prepare(db, &st, company ? by_company : by_contact, err)))
+		return rc;
+	db_bind_int(st, p++, id);
+	if (company)
+		db_bind_int(st, p++, id);
+	bind_visible(st, p, actor);
+	rc = db_step(st, err);
+	if (rc == DB_ROW && !db_col_is_null(st, 0))
+		snprintf(out, 21, "%s", db_col_text(st, 0));
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+}
+
+int activity_last_contacted(Db *db, const Actor *actor, int64_t contact_id, char out[21],
+			    Err *err)
+{
+	return activity_last_touch(db, actor, "contact", contact_id, out, err);
+}

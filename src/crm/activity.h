@@ -1,0 +1,93 @@
+/* activity.h - interaction history: calls, emails, meetings, notes, SMS and
+ * letters logged against a contact and/or a company, and the timelines
+ * built from them. Rules and SQL in activity.c; activity_cli.c and
+ * activity_api.c are adapters. Depends on store/, base/,
+ * crm/{access,audit,user,contact,company}. Owns table activity.
+ *
+ * JSON representation (activity_get, list items):
+ *   {"id", "kind", "direction", "subject", "body", "outcome",
+ *    "duration_minutes", "occurred_at", "user_id", "user_name",
+ *    "contact_id", "company_id", "version", "created_at", "updated_at",
+ *    "deleted_at"}
+ * Writable keys: kind, direction, subject, body, outcome, duration_minutes,
+ * occurred_at, user_id, contact_id, company_id. (The table's deal_id column
+ * is kept for the deals module and not accepted yet.)
+ *
+ * Access: owners and admins see every activity; a member sees one they
+ * logged, or one whose linked contact or company they may see. Hidden
+ * activities answer ERR_NOT_FOUND. */
+#ifndef KITH_CRM_ACTIVITY_H
+#define KITH_CRM_ACTIVITY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "crm/access.h"
+#include "store/db.h"
+
+/* Log an activity. kind and contact_id and/or company_id are required;
+ * occurred_at defaults to now (a date means midnight UTC; at most a day
+ * ahead); user_id defaults to the actor (owners/admins may name another
+ * active user). ERR_INVALID naming the field; ERR_NOT_FOUND / ERR_GONE
+ * naming "contact_id" or "company_id" for a hidden, absent or trashed
+ * link. Nothing is stored on error. *id gets the new id. Audited. */
+int activity_create(Db *db, const Actor *actor, const json_t *in, int64_t *id,
+		    Err *err) KITH_WARN_UNUSED;
+
+/* The activity as JSON (caller decrefs). ERR_NOT_FOUND when absent or
+ * hidden; ERR_GONE when in the trash and !include_deleted. */
+int activity_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+		 Err *err) KITH_WARN_UNUSED;
+
+/* Patch with the keys of create (absent keys unchanged, null clears the
+ * optional ones). ERR_STALE when expected_version is non-zero and differs.
+ * *out (may be NULL) gets the new record. Audited with the changed keys. */
+int activity_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
+		    int64_t expected_version, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+/* Move to the trash / restore from it. ERR_GONE when already in the trash,
+ * ERR_CONFLICT when restoring one that is not. Audited. */
+int activity_delete(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
+int activity_restore(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
+
+typedef struct ActivityQuery {
+	int64_t contact_id;   /* 0 = any */
+	int64_t company_id;   /* 0 = any */
+	const char *kind;     /* NULL = any */
+	int64_t user_id;      /* 0 = any */
+	const char *since;    /* date or instant: occurred_at >= since; NULL = any */
+	int limit;            /* 1..KITH_LIST_MAX; 0 = KITH_LIST_DEFAULT */
+	const char *cursor;   /* from a previous page's next */
+} ActivityQuery;
+
+/* Live activities the actor may see, newest first (occurred_at, id). *items
+ * is a JSON array (caller decrefs), *next a malloc'd cursor or NULL (caller
+ * frees). ERR_INVALID naming "kind", "since", "limit" or "cursor". */
+int activity_list(Db *db, const Actor *actor, const ActivityQuery *q, json_t **items,
+		  char **next, Err *err) KITH_WARN_UNUSED;
+
+/* The timeline of a contact or company (entity "contact" or "company"):
+ * its live activities the actor may see, for a company also those of its
+ * contacts, newest first (occurred_at DESC, id DESC keyset cursor). Each
+ * item is {"type": "activity", "at": occurred_at, "activity": {...}}, so
+ * other kinds of events (tasks, stage changes, invoices) can join later
+ * with their own "type". ERR_NOT_FOUND when the record is absent or hidden
+ * (trashed records still have a timeline); ERR_INVALID naming "entity",
+ * "limit" or "cursor". *items: caller decrefs; *next: caller frees. */
+int activity_timeline(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
+		      const char *cursor, json_t **items, char **next, Err *err) KITH_WARN_UNUSED;
+
+/* When the actor's team last contacted a contact or company: the latest
+ * occurred_at of a live, non-note activity in its timeline, into out ("" when
+ * none). ERR_NOT_FOUND when the record is absent or hidden. */
+int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t id,
+			char out[21], Err *err) KITH_WARN_UNUSED;
+
+/* activity_last_touch for a contact. */
+int activity_last_contacted(Db *db, const Actor *actor, int64_t contact_id, char out[21],
+			    Err *err) KITH_WARN_UNUSED;
+
+/* 1 when s names an activity kind (call, email, meeting, note, sms, letter). */
+int activity_kind_valid(const char *s);
+
+#endif

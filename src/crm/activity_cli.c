@@ -1,0 +1,321 @@
+/* activity_cli.c - kith log add|list|show|edit|rm|restore and kith
+ * timeline: turns options into the JSON objects activity.h takes and prints
+ * the results as text or JSON. No rules live here: every check is made by
+ * activity.c. Depends on cli/, crm/{activity,audit,user}. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "crm/activity.h"
+#include "crm/audit.h"
+#include "crm/user.h"
+
+static const char *const list_keys[] = {"id",      "at",      "kind",    "dir",
+					"subject", "by",      "contact", "company", NULL};
+static const char *const list_heads[] = {"ID",      "AT", "KIND",    "DIR",
+					 "SUBJECT", "BY", "CONTACT", "COMPANY", NULL};
+static const char *const tl_keys[] = {"at", "kind", "dir", "subject", "by", NULL};
+static const char *const tl_heads[] = {"AT", "KIND", "DIR", "SUBJECT", "BY", NULL};
+
+/* Options that set one string key. */
+static const struct {
+	const char *opt, *key;
+} text_opts[] = {
+	{"--kind", "kind"},       {"--direction", "direction"}, {"--subject", "subject"},
+	{"--body", "body"},       {"--outcome", "outcome"},     {"--at", "occurred_at"},
+};
+enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
+
+/* --user EMAIL into *id (0 when absent); an unknown email is rejected
+ * naming "user". */
+static int read_user(Cli *cli, int64_t *id)
+{
+	const char *email = cli_opt(cli, "--user");
+	Err err = {0};
+	Actor a;
+	*id = 0;
+	if (!email)
+		return 0;
+	if (user_actor_by_email(cli->db, email, &a, &err)) {
+		snprintf(err.field, sizeof err.field, "user");
+		return cli_fail(cli, &err);
+	}
+	*id = a.user_id;
+	return 0;
+}
+
+/* --contact ID / --company ID into key of in. */
+static int read_link(Cli *cli, const char *opt, const char *key, json_t *in)
+{
+	const char *s = cli_opt(cli, opt);
+	int64_t id;
+	if (!s)
+		return 0;
+	if (cli_id_or_fail(cli, s, opt + 2, &id))
+		return EXIT_USAGE;
+	json_object_set_new(in, key, json_integer(id));
+	return 0;
+}
+
+/* --duration MIN: a whole number (the domain checks the range). */
+static int read_duration(Cli *cli, json_t *in)
+{
+	const char *s = cli_opt(cli, "--duration");
+	char *end;
+	if (!s)
+		return 0;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || errno)
+		return cli_reject(cli, "duration_minutes", "must be a whole number of minutes");
+	json_object_set_new(in, "duration_minutes", json_integer(v));
+	return 0;
+}
+
+/* --clear NAME: an optional key set to null. */
+static int read_clears(Cli *cli, json_t *in)
+{
+	static const struct {
+		const char *name, *key;
+	} clearable[] = {{"direction", "direction"}, {"subject", "subject"},
+			 {"body", "body"},           {"outcome", "outcome"},
+			 {"duration", "duration_minutes"}, {"contact", "contact_id"},
+			 {"company", "company_id"}};
+	const char *arg;
+	while ((arg = cli_opt(cli, "--clear"))) {
+		size_t i = 0;
+		while (i < sizeof clearable / sizeof clearable[0] && strcmp(arg, clearable[i].name))
+			i++;
+		if (i == sizeof clearable / sizeof clearable[0])
+			return cli_usage_fail(cli, "--clear: cannot clear '%s'", arg);
+		json_object_set_new(in, clearable[i].key, json_null());
+	}
+	return 0;
+}
+
+/* Options of add/edit into an activity input object. Returns an exit code. */
+static int read_input(Cli *cli, json_t *in, int editing)
+{
+	int rc = 0;
+	int64_t user;
+	const char *v;
+	for (int i = 0; i < N_TEXT && rc == 0; i++)
+		if ((v = cli_opt(cli, text_opts[i].opt)))
+			rc = cli_put_str(cli, in, text_opts[i].key, v);
+	if (rc || (rc = read_duration(cli, in)) ||
+	    (rc = read_link(cli, "--contact", "contact_id", in)) ||
+	    (rc = read_link(cli, "--company", "company_id", in)) || (rc = read_user(cli, &user)))
+		return rc;
+	if (user)
+		json_object_set_new(in, "user_id", json_integer(user));
+	return editing ? read_clears(cli, in) : 0;
+}
+
+/* "last contacted: WHEN" of the activity's contact, when it has one. */
+static int print_last(Cli *cli, const json_t *a, json_t *out_json)
+{
+	Err err = {0};
+	char last[21];
+	json_t *c = json_object_get(a, "contact_id");
+	if (!json_is_integer(c))
+		return 0;
+	if (activity_last_contacted(cli->db, &cli->actor, json_integer_value(c), last, &err))
+		return cli_fail(cli, &err);
+	if (out_json)
+		json_object_set_new(out_json, "last_contacted_at",
+				    last[0] ? json_string(last) : json_null());
+	else
+		fprintf(cli->out, "last contacted: %s\n", last[0] ? last : "never");
+	return 0;
+}
+
+int activity_cli_add(Cli *cli)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = json_object(), *a = NULL;
+	int rc = read_input(cli, in, 0);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		goto done;
+	if (!json_object_get(in, "kind")) {
+		rc = cli_usage_fail(cli, "--kind: missing");
+		goto done;
+	}
+	if (activity_create(cli->db, &cli->actor, in, &id, &err) ||
+	    activity_get(cli->db, &cli->actor, id, 0, &a, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json) {
+		rc = print_last(cli, a, a);
+		cli_print_json(cli, a);
+	} else {
+		fprintf(cli->out, "logged %s #%lld at %s\n", cli_str(a, "kind"), (long long)id,
+			cli_str(a, "occurred_at"));
+		rc = print_last(cli, a, NULL);
+	}
+done:
+	json_decref(in);
+	json_decref(a);
+	return rc;
+}
+
+int activity_cli_edit(Cli *cli)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *in = json_object(), *a = NULL;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	if (rc || (rc = read_input(cli, in, 1)) || (rc = cli_finish_or_fail(cli)))
+		goto done;
+	if (json_object_size(in) == 0) {
+		rc = cli_usage_fail(cli, "nothing to change; give at least one option");
+		goto done;
+	}
+	if (activity_update(cli->db, &cli->actor, id, in, 0, &a, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json)
+		cli_print_json(cli, a);
+	else
+		fprintf(cli->out, "updated %s #%lld\n", cli_str(a, "kind"), (long long)id);
+done:
+	json_decref(in);
+	json_decref(a);
+	return rc;
+}
+
+int activity_cli_show(Cli *cli)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *a = NULL, *history = NULL;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	int trash = cli_flag(cli, "--trash");
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (activity_get(cli->db, &cli->actor, id, trash, &a, &err) ||
+	    audit_list(cli->db, "activity", id, KITH_LIST_MAX, &history, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json) {
+		json_object_set(a, "history", history);
+		cli_print_json(cli, a);
+		goto done;
+	}
+	json_t *rec = json_object(), *v;
+	const char *key;
+	json_object_foreach(a, key, v)
+	{
+		if (!json_is_null(v) && strcmp(key, "user_id") != 0)
+			json_object_set(rec, key, v);
+	}
+	cli_print_record(cli, rec, NULL);
+	json_decref(rec);
+	cli_print_history(cli, history);
+done:
+	json_decref(a);
+	json_decref(history);
+	return rc;
+}
+
+/* The cells shared by list and timeline rows. */
+static json_t *row_of(const json_t *a)
+{
+	json_t *by = json_object_get(a, "user_name");
+	return json_pack("{sO sO sO sO sO sO sO sO}", "id", json_object_get(a, "id"), "at",
+			 json_object_get(a, "occurred_at"), "kind", json_object_get(a, "kind"),
+			 "dir", json_object_get(a, "direction"), "subject",
+			 json_object_get(a, "subject"), "by", by ? by : json_null(), "contact",
+			 json_object_get(a, "contact_id"), "company",
+			 json_object_get(a, "company_id"));
+}
+
+static json_t *timeline_row(const json_t *item)
+{
+	return row_of(json_object_get(item, "activity"));
+}
+
+int activity_cli_list(Cli *cli)
+{
+	ActivityQuery q = {0};
+	Err err = {0};
+	json_t *items = NULL, *link = json_object();
+	char *next = NULL;
+	const char *limit = cli_opt(cli, "--limit");
+	q.kind = cli_opt(cli, "--kind");
+	q.since = cli_opt(cli, "--since");
+	q.cursor = cli_opt(cli, "--cursor");
+	int rc = cli_limit_or_fail(cli, limit, &q.limit);
+	if (rc || (rc = read_link(cli, "--contact", "contact_id", link)) ||
+	    (rc = read_link(cli, "--company", "company_id", link)) ||
+	    (rc = read_user(cli, &q.user_id)) || (rc = cli_finish_or_fail(cli)))
+		goto done;
+	q.contact_id = json_integer_value(json_object_get(link, "contact_id"));
+	q.company_id = json_integer_value(json_object_get(link, "company_id"));
+	if (activity_list(cli->db, &cli->actor, &q, &items, &next, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	cli_print_page(cli, items, next, row_of, list_keys, list_heads);
+	if (!cli->json)
+		rc = print_last(cli, link, NULL);
+done:
+	json_decref(link);
+	json_decref(items);
+	free(next);
+	return rc;
+}
+
+int activity_cli_rm(Cli *cli)
+{
+	return cli_trash_op(cli, "activity", activity_delete, "moved to the trash");
+}
+
+int activity_cli_restore(Cli *cli)
+{
+	return cli_trash_op(cli, "activity", activity_restore, "restored");
+}
+
+int activity_cli_timeline(Cli *cli)
+{
+	Err err = {0};
+	json_t *items = NULL;
+	char *next = NULL, last[21];
+	int64_t id;
+	int limit = 0;
+	const char *entity = cli_arg(cli);
+	const char *id_arg = cli_arg(cli);
+	const char *limit_s = cli_opt(cli, "--limit"), *cursor = cli_opt(cli, "--cursor");
+	if (!entity || (strcmp(entity, "contact") != 0 && strcmp(entity, "company") != 0))
+		return cli_usage_fail(cli, "give contact ID or company ID");
+	int rc = cli_id_or_fail(cli, id_arg, "ID", &id);
+	if (rc || (rc = cli_limit_or_fail(cli, limit_s, &limit)) || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (activity_timeline(cli->db, &cli->actor, entity, id, limit, cursor, &items, &next,
+			      &err) ||
+	    activity_last_touch(cli->db, &cli->actor, entity, id, last, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json) {
+		json_t *out = json_pack("{sO ss? ss?}", "items", items, "next", next,
+					"last_contacted_at", last[0] ? last : NULL);
+		cli_print_json(cli, out);
+		json_decref(out);
+	} else {
+		if (json_array_size(items))
+			cli_print_page(cli, items, next, timeline_row, tl_keys, tl_heads);
+		else
+			fputs("(no activities)\n", cli->out);
+		fprintf(cli->out, "last contacted: %s\n", last[0] ? last : "never");
+	}
+done:
+	json_decref(items);
+	free(next);
+	return rc;
+}

@@ -1,0 +1,1073 @@
+/* deal.c - deals: validation, access, money, stage moves with their
+ * history, trash, lists, the pipeline board and the forecast. Owns tables
+ * deal and deal_stage_change. Depends on store/, base/, crm/{access,audit,
+ * pipeline,contact,company,field,user,workspace}; the CLI and API adapters
+ * call only deal.h.
+ *
+ * A change is one transaction: the row, its custom values, its stage
+ * history row and one audit entry commit together or not at all. */
+#include "crm/deal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/cursor.h"
+#include "base/date.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "base/money.h"
+#include "base/text.h"
+#include "crm/audit.h"
+#include "crm/company.h"
+#include "crm/contact.h"
+#include "crm/field.h"
+#include "crm/pipeline.h"
+#include "crm/user.h"
+#include "crm/workspace.h"
+
+static const char *const writable[] = {
+	"title",  "contact_id",          "company_id", "pipeline_id", "stage_id", "value",
+	"expected_close_date", "source", "owner_id",   "notes",       "lost_reason", "custom",
+	NULL};
+
+/* ---- reading ----------------------------------------------------------- */
+
+#define DEAL_COLS                                                                               \
+	"d.id, d.title, d.contact_id, d.company_id, d.pipeline_id, d.stage_id, s.name, s.kind, " \
+	"s.probability, d.amount_minor, d.currency, d.expected_close_date, d.source, "         \
+	"d.owner_id, d.notes, d.lost_reason, d.won_at, d.lost_at, d.version, d.created_at, "   \
+	"d.updated_at, d.deleted_at"
+
+static json_t *col_str(DbStmt *st, int i)
+{
+	return db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
+
+static json_t *col_id(DbStmt *st, int i)
+{
+	return db_col_is_null(st, i) ? json_null() : json_integer(db_col_int(st, i));
+}
+
+/* {"amount_minor", "currency", "amount"}: the API money shape. */
+static json_t *money_json(int64_t minor, const char *currency)
+{
+	char s[48];
+	int d = currency_decimals(currency);
+	money_format(minor, d < 0 ? 2 : d, s, sizeof s);
+	return json_pack("{sIssss}", "amount_minor", (json_int_t)minor, "currency", currency,
+			 "amount", s);
+}
+
+/* The row as JSON in the representation's key order; custom is filled by
+ * deal_load(). */
+static json_t *deal_from_row(DbStmt *st)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
+	json_object_set_new(o, "title", col_str(st, 1));
+	json_object_set_new(o, "contact_id", col_id(st, 2));
+	json_object_set_new(o, "company_id", col_id(st, 3));
+	json_object_set_new(o, "pipeline_id", json_integer(db_col_int(st, 4)));
+	json_object_set_new(o, "stage_id", json_integer(db_col_int(st, 5)));
+	json_object_set_new(o, "stage", col_str(st, 6));
+	json_object_set_new(o, "status", col_str(st, 7));
+	json_object_set_new(o, "probability", json_integer(db_col_int(st, 8)));
+	json_object_set_new(o, "value", money_json(db_col_int(st, 9), db_col_text(st, 10)));
+	json_object_set_new(o, "expected_close_date", col_str(st, 11));
+	json_object_set_new(o, "source", col_str(st, 12));
+	json_object_set_new(o, "owner_id", col_id(st, 13));
+	json_object_set_new(o, "notes", col_str(st, 14));
+	json_object_set_new(o, "lost_reason", col_str(st, 15));
+	json_object_set_new(o, "won_at", col_str(st, 16));
+	json_object_set_new(o, "lost_at", col_str(st, 17));
+	json_object_set_new(o, "custom", json_object());
+	json_object_set_new(o, "version", json_integer(db_col_int(st, 18)));
+	json_object_set_new(o, "created_at", col_str(st, 19));
+	json_object_set_new(o, "updated_at", col_str(st, 20));
+	json_object_set_new(o, "deleted_at", col_str(st, 21));
+	return o;
+}
+
+static int deal_custom(Db *db, json_t *rec, Err *err)
+{
+	json_t *custom = NULL;
+	int rc = field_values_get(db, "deal", json_integer_value(json_object_get(rec, "id")),
+				  &custom, err);
+	if (rc == KITH_OK)
+		json_object_set_new(rec, "custom", custom);
+	return rc;
+}
+
+static int deal_load(Db *db, int64_t id, json_t **out, Err *err)
+{
+	static const char sql[] = "SELECT " DEAL_COLS " FROM deal d JOIN stage s "
+				  "ON s.id = d.stage_id WHERE d.id = ?";
+	DbStmt *st;
+	json_t *rec = NULL;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		rec = deal_from_row(st);
+	db_reset(st);
+	if (rc == DB_DONE)
+		return err_set(err, ERR_NOT_FOUND, "id", "no deal %lld", (long long)id);
+	if (rc != DB_ROW)
+		return rc;
+	if ((rc = deal_custom(db, rec, err))) {
+		json_decref(rec);
+		return rc;
+	}
+	*out = rec;
+	return KITH_OK;
+}
+
+static int64_t rec_int(const json_t *rec, const char *key)
+{
+	return json_integer_value(json_object_get(rec, key));
+}
+
+static const char *rec_str(const json_t *rec, const char *key)
+{
+	return json_string_value(json_object_get(rec, key));
+}
+
+/* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
+ * ERR_GONE when in the trash and !include_deleted. */
+static int deal_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
+			json_t **out, Err *err)
+{
+	json_t *rec = NULL;
+	int rc = deal_load(db, id, &rec, err);
+	if (rc)
+		return rc;
+	if (!access_can_see(actor, rec_int(rec, "owner_id"))) {
+		json_decref(rec);
+		return err_set(err, ERR_NOT_FOUND, "id", "no deal %lld", (long long)id);
+	}
+	if (!include_deleted && !json_is_null(json_object_get(rec, "deleted_at"))) {
+		json_decref(rec);
+		return err_set(err, ERR_GONE, "id", "deal %lld is in the trash; restore it first",
+			       (long long)id);
+	}
+	*out = rec;
+	return KITH_OK;
+}
+
+int deal_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+	     Err *err)
+{
+	return deal_visible(db, actor, id, include_deleted, out, err);
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+/* Optional text member key: absent -> nothing; null or blank -> null in
+ * rec; else trimmed, checked for UTF-8 and max bytes. */
+static int opt_text(const json_t *in, const char *key, size_t max, json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, key);
+	Buf t;
+	if (!v)
+		return KITH_OK;
+	if (!json_is_null(v) && !json_is_string(v))
+		return err_set(err, ERR_INVALID, key, "must be a string or null");
+	const char *s = json_string_value(v);
+	if (s && (strlen(s) != json_string_length(v) || !utf8_valid(s, strlen(s))))
+		return err_set(err, ERR_INVALID, key, "must be UTF-8 text");
+	buf_init(&t, 0);
+	if (s)
+		text_trim(&t, s);
+	if (t.len > max) {
+		buf_free(&t);
+		return err_set(err, ERR_INVALID, key, "must be at most %zu bytes", max);
+	}
+	json_object_set_new(rec, key, t.len ? json_string(buf_str(&t)) : json_null());
+	buf_free(&t);
+	return KITH_OK;
+}
+
+static int check_title(const json_t *in, json_t *rec, int creating, Err *err)
+{
+	json_t *v = json_object_get(in, "title");
+	if (!v && !creating)
+		return KITH_OK;
+	if (!v || json_is_null(v) || (json_is_string(v) && text_blank(json_string_value(v))))
+		return err_set(err, ERR_INVALID, "title", "is required");
+	return opt_text(in, "title", KITH_MAX_NAME, rec, err);
+}
+
+static int check_date(const json_t *in, json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, "expected_close_date");
+	if (!v)
+		return KITH_OK;
+	if (!json_is_null(v) && !(json_is_string(v) && date_valid(json_string_value(v))))
+		return err_set(err, ERR_INVALID, "expected_close_date",
+			       "must be a date YYYY-MM-DD or null");
+	json_object_set(rec, "expected_close_date", v);
+	return KITH_OK;
+}
+
+/* A contact or company link: null, or the id of a live record the actor
+ * may see. */
+static int check_link(Db *db, const Actor *actor, const json_t *in, const char *key,
+		      json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, key), *c = NULL;
+	char *name = NULL;
+	int rc;
+	if (!v)
+		return KITH_OK;
+	if (json_is_null(v)) {
+		json_object_set_new(rec, key, json_null());
+		return KITH_OK;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return err_set(err, ERR_INVALID, key, "must be a record id or null");
+	int64_t id = json_integer_value(v);
+	int is_contact = strcmp(key, "contact_id") == 0;
+	if (is_contact)
+		rc = contact_get(db, actor, id, 0, &c, err);
+	else
+		rc = company_name(db, actor, id, &name, err);
+	json_decref(c);
+	free(name);
+	if (rc == ERR_NOT_FOUND || rc == ERR_GONE)
+		return err_set(err, ERR_INVALID, key, "no %s #%lld",
+			       is_contact ? "contact" : "company", (long long)id);
+	if (rc)
+		return rc;
+	json_object_set(rec, key, v);
+	return KITH_OK;
+}
+
+/* owner_id: an active user; members may only assign themselves and get
+ * themselves by default on create (as for contacts and companies). */
+static int check_owner(Db *db, const Actor *actor, const json_t *in, json_t *rec, int creating,
+		       Err *err)
+{
+	json_t *v = json_object_get(in, "owner_id");
+	int member = !access_is_admin(actor);
+	if (!v) {
+		if (creating && member)
+			json_object_set_new(rec, "owner_id", json_integer(actor->user_id));
+		return KITH_OK;
+	}
+	if (json_is_null(v)) {
+		if (member)
+			return err_set(err, ERR_INVALID, "owner_id",
+				       "a member may not leave a deal unassigned");
+		json_object_set_new(rec, "owner_id", json_null());
+		return KITH_OK;
+	}
+	if (!json_is_integer(v))
+		return err_set(err, ERR_INVALID, "owner_id", "must be a user id or null");
+	int64_t id = json_integer_value(v);
+	if (member && id != actor->user_id)
+		return err_set(err, ERR_INVALID, "owner_id", "a member may only assign themselves");
+	if (!user_exists(db, id))
+		return err_set(err, ERR_INVALID, "owner_id", "no active user %lld", (long long)id);
+	json_object_set_new(rec, "owner_id", json_integer(id));
+	return KITH_OK;
+}
+
+/* value: {"amount_minor": N, "currency"} or {"amount": "12.50",
+ * "currency"}; currency defaults to the deal's current one (on create the
+ * workspace's). Stored in rec as {"amount_minor", "currency"}. */
+static int check_value(Db *db, const json_t *in, json_t *rec, Err *err)
+{
+	static const char *const fields[] = {"amount_minor", "amount", "currency", NULL};
+	json_t *v = json_object_get(in, "value");
+	const char *cur = rec_str(json_object_get(rec, "value"), "currency");
+	const char *amount = NULL;
+	int64_t minor = 0;
+	int has_minor = 0, rc;
+	if (!v)
+		return KITH_OK;
+	if (!json_is_object(v))
+		return err_set(err, ERR_INVALID, "value",
+			       "must be an object {\"amount_minor\", \"currency\"}");
+	if ((rc = json_check_fields(v, fields, err))) {
+		char f[sizeof err->field + 8];
+		snprintf(f, sizeof f, "value.%s", err->field);
+		return err_set(err, ERR_INVALID, f, "unknown field");
+	}
+	json_t *c = json_object_get(v, "currency");
+	if (c) {
+		if (!json_is_string(c) || currency_decimals(json_string_value(c)) < 0)
+			return err_set(err, ERR_INVALID, "value.currency",
+				       "must be a known ISO 4217 currency code");
+		cur = json_string_value(c);
+	}
+	Workspace ws;
+	if (!cur) {
+		if ((rc = workspace_get(db, &ws, err)))
+			return rc;
+		cur = ws.currency;
+	}
+	json_t *m = json_object_get(v, "amount_minor"), *a = json_object_get(v, "amount");
+	if (m && a)
+		return err_set(err, ERR_INVALID, "value.amount",
+			       "give amount_minor or amount, not both");
+	if (m) {
+		if (!json_is_integer(m))
+			return err_set(err, ERR_INVALID, "value.amount_minor",
+				       "must be an integer number of minor units");
+		minor = json_integer_value(m);
+		has_minor = 1;
+	} else if (a) {
+		amount = json_string_value(a);
+		if (!amount || money_parse(amount, currency_decimals(cur), &minor))
+			return err_set(err, ERR_INVALID, "value.amount",
+				       "must be a decimal string with at most %d decimals for %s",
+				       currency_decimals(cur), cur);
+		has_minor = 1;
+	} else {
+		minor = rec_int(json_object_get(rec, "value"), "amount_minor");
+	}
+	if (has_minor && (minor < 0 || minor > KITH_MAX_DEAL_MINOR))
+		return err_set(err, ERR_INVALID, m ? "value.amount_minor" : "value.amount",
+			       "must be from 0 to %lld minor units", (long long)KITH_MAX_DEAL_MINOR);
+	json_object_set_new(rec, "value", json_pack("{sIss}", "amount_minor", (json_int_t)minor,
+						    "currency", cur));
+	return KITH_OK;
+}
+
+static int check_id_member(const json_t *v, const char *key, int64_t *id, Err *err)
+{
+	if (!v)
+		return KITH_OK;
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return err_set(err, ERR_INVALID, key, "must be a positive integer id");
+	*id = json_integer_value(v);
+	return KITH_OK;
+}
+
+/* A reference in the input to a record that does not exist is bad input
+ * (ERR_INVALID naming the same field), not a missing resource. */
+static int as_invalid(int rc, Err *err)
+{
+	if (rc == ERR_NOT_FOUND)
+		rc = err->code = ERR_INVALID;
+	return rc;
+}
+
+/* pipeline_id and stage_id: the stage must belong to the pipeline; a new
+ * pipeline without a stage starts in its first open stage; a stage alone
+ * selects its pipeline. *si gets the resulting stage. */
+static int check_stage(Db *db, const json_t *in, json_t *rec, int creating, StageInfo *si,
+		       Err *err)
+{
+	int64_t pid = 0, sid = 0;
+	int rc;
+	if ((rc = check_id_member(json_object_get(in, "pipeline_id"), "pipeline_id", &pid, err)) ||
+	    (rc = check_id_member(json_object_get(in, "stage_id"), "stage_id", &sid, err)))
+		return rc;
+	if (sid) {
+		if ((rc = stage_info(db, sid, "stage_id", si, err)))
+			return as_invalid(rc, err);
+		if (pid && si->pipeline_id != pid)
+			return err_set(err, ERR_INVALID, "stage_id",
+				       "stage %lld is not in pipeline %lld", (long long)sid,
+				       (long long)pid);
+	} else if (pid && (creating || pid != rec_int(rec, "pipeline_id"))) {
+		if ((rc = stage_first_open(db, pid, si, err)))
+			return as_invalid(rc, err);
+	} else if (creating) {
+		if ((rc = stage_first_open(db, 0, si, err)))
+			return rc;
+	} else {
+		return stage_info(db, rec_int(rec, "stage_id"), "stage_id", si, err);
+	}
+	json_object_set_new(rec, "pipeline_id", json_integer(si->pipeline_id));
+	json_object_set_new(rec, "stage_id", json_integer(si->id));
+	return KITH_OK;
+}
+
+/* Validate in and apply its writable members to rec (custom values are
+ * checked when written, in the same transaction). */
+static int deal_apply(Db *db, const Actor *actor, const json_t *in, json_t *rec, int creating,
+		      StageInfo *si, Err *err)
+{
+	int rc;
+	if (!json_is_object(in))
+		return err_set(err, ERR_INVALID, NULL, "the deal must be a JSON object");
+	if ((rc = json_check_fields(in, writable, err)) ||
+	    (rc = check_title(in, rec, creating, err)) ||
+	    (rc = check_link(db, actor, in, "contact_id", rec, err)) ||
+	    (rc = check_link(db, actor, in, "company_id", rec, err)) ||
+	    (rc = check_stage(db, in, rec, creating, si, err)) ||
+	    (rc = check_value(db, in, rec, err)) || (rc = check_date(in, rec, err)) ||
+	    (rc = opt_text(in, "source", KITH_MAX_SHORT, rec, err)) ||
+	    (rc = check_owner(db, actor, in, rec, creating, err)) ||
+	    (rc = opt_text(in, "notes", KITH_MAX_TEXT, rec, err)) ||
+	    (rc = opt_text(in, "lost_reason", KITH_MAX_TEXT, rec, err)))
+		return rc;
+	json_t *custom = json_object_get(in, "custom");
+	if (custom && !json_is_null(custom) && !json_is_object(custom))
+		return err_set(err, ERR_INVALID, "custom", "must be an object of custom field values");
+	return KITH_OK;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static void bind_opt_int(DbStmt *st, int i, const json_t *v)
+{
+	if (json_is_integer(v))
+		db_bind_int(st, i, json_integer_value(v));
+	else
+		db_bind_null(st, i);
+}
+
+/* Bind the 15 writable columns of rec from parameter 1 on. */
+static void bind_fields(DbStmt *st, const json_t *rec, const char *now)
+{
+	const json_t *val = json_object_get(rec, "value");
+	db_bind_text(st, 1, rec_str(rec, "title"));
+	bind_opt_int(st, 2, json_object_get(rec, "contact_id"));
+	bind_opt_int(st, 3, json_object_get(rec, "company_id"));
+	db_bind_int(st, 4, rec_int(rec, "pipeline_id"));
+	db_bind_int(st, 5, rec_int(rec, "stage_id"));
+	db_bind_int(st, 6, rec_int(val, "amount_minor"));
+	db_bind_text(st, 7, rec_str(val, "currency"));
+	db_bind_text_or_null(st, 8, rec_str(rec, "expected_close_date"));
+	db_bind_text_or_null(st, 9, rec_str(rec, "source"));
+	bind_opt_int(st, 10, json_object_get(rec, "owner_id"));
+	db_bind_text_or_null(st, 11, rec_str(rec, "notes"));
+	db_bind_text_or_null(st, 12, rec_str(rec, "lost_reason"));
+	db_bind_text_or_null(st, 13, rec_str(rec, "won_at"));
+	db_bind_text_or_null(st, 14, rec_str(rec, "lost_at"));
+	db_bind_text(st, 15, now);
+}
+
+/* Insert (*id 0) or update row *id from rec. */
+static int deal_store(Db *db, const json_t *rec, int64_t *id, const char *now, Err *err)
+{
+	static const char ins[] =
+		"INSERT INTO deal (title, contact_id, company_id, pipeline_id, stage_id, "
+		"amount_minor, currency, expected_close_date, source, owner_id, notes, lost_reason, "
+		"won_at, lost_at, updated_at, created_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	static const char upd[] =
+		"UPDATE deal SET title = ?, contact_id = ?, company_id = ?, pipeline_id = ?, "
+		"stage_id = ?, amount_minor = ?, currency = ?, expected_close_date = ?, source = ?, "
+		"owner_id = ?, notes = ?, lost_reason = ?, won_at = ?, lost_at = ?, updated_at = ?, "
+		"version = version + 1 WHERE id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, *id ? upd : ins, err);
+	if (rc)
+		return rc;
+	bind_fields(st, rec, now);
+	if (*id) {
+		db_bind_int(st, 16, *id);
+		return db_exec_stmt(st, err);
+	}
+	db_bind_text(st, 16, now);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? KITH_OK : rc;
+}
+
+/* Record a move from from_stage (0 = created) to to_stage. */
+static int history_add(Db *db, const Actor *actor, int64_t id, int64_t from_stage,
+		       int64_t to_stage, const char *now, Err *err)
+{
+	static const char sql[] = "INSERT INTO deal_stage_change (deal_id, from_stage_id, "
+				  "to_stage_id, at, user_id) VALUES (?, ?, ?, ?, ?)";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	if (from_stage)
+		db_bind_int(st, 2, from_stage);
+	else
+		db_bind_null(st, 2);
+	db_bind_int(st, 3, to_stage);
+	db_bind_text(st, 4, now);
+	if (actor->user_id)
+		db_bind_int(st, 5, actor->user_id);
+	else
+		db_bind_null(st, 5);
+	return db_exec_stmt(st, err);
+}
+
+/* won_at/lost_at after entering a stage of kind at now: set for won/lost
+ * (kept when already there), cleared otherwise. A move out of the lost
+ * stage also clears the lost reason (not a new deal's: moved is 0 then). */
+static void stamp_status(json_t *rec, StageKind kind, int moved, const char *now)
+{
+	json_t *w = json_object_get(rec, "won_at"), *l = json_object_get(rec, "lost_at");
+	int was_won = json_is_string(w), was_lost = json_is_string(l);
+	json_object_set_new(rec, "won_at",
+			    kind == STAGE_WON ? (moved || !was_won ? json_string(now)
+							       : json_incref(w))
+					      : json_null());
+	json_object_set_new(rec, "lost_at",
+			    kind == STAGE_LOST ? (moved || !was_lost ? json_string(now)
+								 : json_incref(l))
+					       : json_null());
+	if (kind != STAGE_LOST && moved)
+		json_object_set_new(rec, "lost_reason", json_null());
+}
+
+static const json_t *custom_of(const json_t *in)
+{
+	const json_t *c = json_object_get(in, "custom");
+	return json_is_object(c) ? c : NULL;
+}
+
+/* Write rec (a changed copy of before, NULL on create) with its custom
+ * values and stage history, and audit action. *id in/out; *out (may be
+ * NULL) gets the stored deal. */
+static int deal_save(Db *db, const Actor *actor, const char *action, const json_t *before,
+		     json_t *rec, const StageInfo *si, const json_t *custom, int64_t *id,
+		     json_t **out, Err *err)
+{
+	json_t *after = NULL, *diff = NULL;
+	char now[21];
+	int64_t from = before ? rec_int(before, "stage_id") : 0;
+	int moved = from != si->id;
+	time_now_iso(now);
+	if (moved || !before)
+		stamp_status(rec, si->kind, moved && before, now);
+	int rc = deal_store(db, rec, id, now, err);
+	if (rc || (rc = field_values_put(db, "deal", *id, custom, before == NULL, err)) ||
+	    (moved && (rc = history_add(db, actor, *id, from, si->id, now, err))) ||
+	    (rc = deal_load(db, *id, &after, err)))
+		goto done;
+	diff = before ? audit_diff(before, after) : json_incref(after);
+	rc = audit_write(db, actor, action, "deal", *id, diff, err);
+done:
+	json_decref(diff);
+	if (rc == KITH_OK && out)
+		*out = json_incref(after);
+	json_decref(after);
+	return rc;
+}
+
+int deal_create(Db *db, const Actor *actor, const json_t *in, int64_t *id, Err *err)
+{
+	json_t *rec = json_pack("{snsnsnsn}", "contact_id", "company_id", "owner_id", "won_at");
+	StageInfo si = {0};
+	int64_t new_id = 0;
+	int rc = db_begin(db, err);
+	if (rc) {
+		json_decref(rec);
+		return rc;
+	}
+	if ((rc = deal_apply(db, actor, in, rec, 1, &si, err)))
+		goto done;
+	if (!json_object_get(rec, "value")) {
+		json_t *dflt = json_pack("{s{}}", "value"); /* zero in the workspace currency */
+		rc = check_value(db, dflt, rec, err);
+		json_decref(dflt);
+		if (rc)
+			goto done;
+	}
+	rc = deal_save(db, actor, "create", NULL, rec, &si, custom_of(in), &new_id, NULL, err);
+	if (rc == KITH_OK)
+		*id = new_id;
+done:
+	json_decref(rec);
+	return db_end(db, rc, err);
+}
+
+/* Stale check for expected_version (0 = any). */
+static int version_check(const json_t *rec, int64_t expected, Err *err)
+{
+	int64_t v = rec_int(rec, "version");
+	if (expected && expected != v)
+		return err_set(err, ERR_STALE, "version",
+			       "deal %lld changed since you read it (version %lld, now %lld)",
+			       (long long)rec_int(rec, "id"), (long long)expected, (long long)v);
+	return KITH_OK;
+}
+
+int deal_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
+		int64_t expected_version, json_t **out, Err *err)
+{
+	json_t *before = NULL, *rec = NULL;
+	StageInfo si = {0};
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = deal_visible(db, actor, id, 0, &before, err)) ||
+	    (rc = version_check(before, expected_version, err)))
+		goto done;
+	rec = json_deep_copy(before);
+	if ((rc = deal_apply(db, actor, patch, rec, 0, &si, err)))
+		goto done;
+	rc = deal_save(db, actor, "update", before, rec, &si, custom_of(patch), &id, out, err);
+done:
+	json_decref(before);
+	json_decref(rec);
+	return db_end(db, rc, err);
+}
+
+int deal_move(Db *db, const Actor *actor, int64_t id, int64_t stage_id, int64_t expected_version,
+	      const char *lost_reason, json_t **out, Err *err)
+{
+	json_t *before = NULL, *rec = NULL, *patch = json_object();
+	StageInfo si = {0};
+	int rc = db_begin(db, err);
+	if (rc) {
+		json_decref(patch);
+		return rc;
+	}
+	if ((rc = deal_visible(db, actor, id, 0, &before, err)) ||
+	    (rc = version_check(before, expected_version, err)))
+		goto done;
+	if (stage_id < 1) {
+		rc = err_set(err, ERR_INVALID, "stage_id", "must be a positive integer id");
+		goto done;
+	}
+	if ((rc = as_invalid(stage_info(db, stage_id, "stage_id", &si, err), err)))
+		goto done;
+	if (si.pipeline_id != rec_int(before, "pipeline_id")) {
+		rc = err_set(err, ERR_INVALID, "stage_id", "stage %lld is not in the deal's pipeline",
+			     (long long)stage_id);
+		goto done;
+	}
+	if (si.id == rec_int(before, "stage_id")) {
+		rc = err_set(err, ERR_CONFLICT, "stage_id", "the deal is already in stage %lld",
+			     (long long)stage_id);
+		goto done;
+	}
+	if (lost_reason && si.kind != STAGE_LOST) {
+		rc = err_set(err, ERR_INVALID, "lost_reason", "is only for a move to a lost stage");
+		goto done;
+	}
+	if (lost_reason)
+		json_object_set_new(patch, "lost_reason", json_string(lost_reason));
+	rec = json_deep_copy(before);
+	if ((rc = opt_text(patch, "lost_reason", KITH_MAX_TEXT, rec, err)))
+		goto done;
+	json_object_set_new(rec, "stage_id", json_integer(si.id));
+	rc = deal_save(db, actor, "move", before, rec, &si, NULL, &id, out, err);
+done:
+	json_decref(patch);
+	json_decref(before);
+	json_decref(rec);
+	return db_end(db, rc, err);
+}
+
+/* ---- trash ------------------------------------------------------------- */
+
+static int deal_trash(Db *db, const Actor *actor, int64_t id, int deleted, Err *err)
+{
+	static const char sql[] = "UPDATE deal SET deleted_at = ?, updated_at = ?, "
+				  "version = version + 1 WHERE id = ?";
+	json_t *before = NULL, *after = NULL, *diff = NULL;
+	DbStmt *st;
+	char now[21];
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = deal_visible(db, actor, id, 1, &before, err)))
+		goto done;
+	int in_trash = !json_is_null(json_object_get(before, "deleted_at"));
+	if (deleted && in_trash) {
+		rc = err_set(err, ERR_GONE, "id", "deal %lld is already in the trash", (long long)id);
+		goto done;
+	}
+	if (!deleted && !in_trash) {
+		rc = err_set(err, ERR_CONFLICT, "id", "deal %lld is not in the trash", (long long)id);
+		goto done;
+	}
+	if ((rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	time_now_iso(now);
+	db_bind_text(st, 1, deleted ? now : NULL);
+	db_bind_text(st, 2, now);
+	db_bind_int(st, 3, id);
+	if ((rc = db_exec_stmt(st, err)) || (rc = deal_load(db, id, &after, err)))
+		goto done;
+	diff = deleted ? json_incref(before) : audit_diff(before, after);
+	rc = audit_write(db, actor, deleted ? "delete" : "restore", "deal", id, diff, err);
+done:
+	json_decref(before);
+	json_decref(after);
+	json_decref(diff);
+	return db_end(db, rc, err);
+}
+
+int deal_delete(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	return deal_trash(db, actor, id, 1, err);
+}
+
+int deal_restore(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	return deal_trash(db, actor, id, 0, err);
+}
+
+int deal_history(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
+{
+	static const char sql[] =
+		"SELECT h.from_stage_id, f.name, h.to_stage_id, t.name, h.at, h.user_id "
+		"FROM deal_stage_change h JOIN stage t ON t.id = h.to_stage_id "
+		"LEFT JOIN stage f ON f.id = h.from_stage_id WHERE h.deal_id = ? ORDER BY h.id";
+	json_t *rec = NULL, *arr = NULL;
+	DbStmt *st;
+	int rc = deal_visible(db, actor, id, 1, &rec, err);
+	json_decref(rec);
+	if (rc || (rc = db_prepare(db, &st, sql, err)))
+		return rc;
+	arr = json_array();
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(
+			arr, json_pack("{sosososososo}", "from_stage_id", col_id(st, 0),
+				       "from_stage", col_str(st, 1), "to_stage_id", col_id(st, 2),
+				       "to_stage", col_str(st, 3), "at", col_str(st, 4), "user_id",
+				       col_id(st, 5)));
+	if (rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return KITH_OK;
+}
+
+/* ---- lists --------------------------------------------------------------- */
+
+/* Bind v (0 = no filter) to parameters p and p + 1 of "(? IS NULL OR x = ?)". */
+static void bind_filter(DbStmt *st, int p, int64_t v)
+{
+	if (v) {
+		db_bind_int(st, p, v);
+		db_bind_int(st, p + 1, v);
+	} else {
+		db_bind_null(st, p);
+		db_bind_null(st, p + 1);
+	}
+}
+
+/* A member sees the deals they own: the filter is their id, else none. */
+static int64_t visible_owner(const Actor *actor)
+{
+	return access_is_admin(actor) ? 0 : (actor->user_id ? actor->user_id : -1);
+}
+
+static int list_check(const DealQuery *q, int *limit, int64_t *after, Err *err)
+{
+	char *key = NULL;
+	*limit = q->limit ? q->limit : KITH_LIST_DEFAULT;
+	if (*limit < 1 || *limit > KITH_LIST_MAX)
+		return err_set(err, ERR_INVALID, "limit", "must be from 1 to %d", KITH_LIST_MAX);
+	if (q->status && !stage_kind_parse(q->status))
+		return err_set(err, ERR_INVALID, "status", "must be open, won or lost");
+	*after = 0;
+	if (q->cursor) {
+		int rc = cursor_decode(q->cursor, &key, after, err);
+		free(key);
+		if (rc)
+			return rc;
+	}
+	return KITH_OK;
+}
+
+/* Step st (bound, LIMIT limit + 1) into one page: *items gets at most
+ * limit deals with their custom values, *next a cursor when more follow. */
+static int page_read(Db *db, DbStmt *st, int limit, json_t **items, char **next, Err *err)
+{
+	json_t *arr = json_array();
+	int n = 0, rc;
+	int64_t last = 0;
+	while ((rc = db_step(st, err)) == DB_ROW && n < limit) {
+		last = db_col_int(st, 0);
+		json_array_append_new(arr, deal_from_row(st));
+		n++;
+	}
+	int more = rc == DB_ROW;
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		goto done;
+	rc = KITH_OK;
+	size_t i;
+	json_t *d;
+	json_array_foreach(arr, i, d)
+	{
+		if ((rc = deal_custom(db, d, err)))
+			goto done;
+	}
+	*next = NULL;
+	if (more && !(*next = cursor_encode(NULL, last)))
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+done:
+	if (rc == KITH_OK)
+		*items = json_incref(arr);
+	json_decref(arr);
+	return rc;
+}
+
+int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, char **next,
+	      Err *err)
+{
+	static const char sql[] =
+		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
+		"WHERE ((? = 0 AND d.deleted_at IS NULL) OR (? = 1 AND d.deleted_at IS NOT NULL)) "
+		"AND (? IS NULL OR d.owner_id = ?) AND (? IS NULL OR d.owner_id = ?) "
+		"AND (? IS NULL OR d.pipeline_id = ?) AND (? IS NULL OR d.stage_id = ?) "
+		"AND (? IS NULL OR s.kind = ?) AND (? IS NULL OR d.contact_id = ?) "
+		"AND (? IS NULL OR d.company_id = ?) AND d.id > ? ORDER BY d.id LIMIT ?";
+	DbStmt *st;
+	int limit;
+	int64_t after;
+	int rc = list_check(q, &limit, &after, err);
+	if (rc || (rc = db_prepare(db, &st, sql, err)))
+		return rc;
+	db_bind_int(st, 1, q->trash ? 1 : 0);
+	db_bind_int(st, 2, q->trash ? 1 : 0);
+	bind_filter(st, 3, visible_owner(actor));
+	bind_filter(st, 5, q->owner_id);
+	bind_filter(st, 7, q->pipeline_id);
+	bind_filter(st, 9, q->stage_id);
+	db_bind_text(st, 11, q->status);
+	db_bind_text(st, 12, q->status);
+	bind_filter(st, 13, q->contact_id);
+	bind_filter(st, 15, q->company_id);
+	db_bind_int(st, 17, after);
+	db_bind_int(st, 18, limit + 1);
+	return page_read(db, st, limit, items, next, err);
+}
+
+/* The first limit live deals of one stage for the board, through the
+ * deal_board index (pipeline_id, stage_id, id). */
+static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, int64_t stage_id,
+		       int limit, json_t **items, char **next, Err *err)
+{
+	static const char sql[] =
+		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
+		"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "
+		"AND (? IS NULL OR d.owner_id = ?) ORDER BY d.id LIMIT ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, pipeline_id);
+	db_bind_int(st, 2, stage_id);
+	bind_filter(st, 3, visible_owner(actor));
+	db_bind_int(st, 5, limit + 1);
+	return page_read(db, st, limit, items, next, err);
+}
+
+/* ---- board, forecast ------------------------------------------------------ */
+
+/* The pipeline (0 = the first one) as JSON. ERR_NOT_FOUND naming
+ * "pipeline_id". */
+static int board_pipeline(Db *db, int64_t pipeline_id, json_t **out, Err *err)
+{
+	StageInfo si;
+	int rc = stage_first_open(db, pipeline_id, &si, err);
+	if (rc == KITH_OK)
+		rc = pipeline_get(db, si.pipeline_id, out, err);
+	if (rc == ERR_NOT_FOUND)
+		err_set(err, ERR_NOT_FOUND, "pipeline_id", "no pipeline %lld",
+			(long long)pipeline_id);
+	return rc;
+}
+
+/* Count and per-currency totals of the live deals in a stage. */
+static int stage_totals(Db *db, const Actor *actor, int64_t stage_id, json_t *col, Err *err)
+{
+	static const char sql[] = "SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
+				  "WHERE stage_id = ? AND deleted_at IS NULL "
+				  "AND (? IS NULL OR owner_id = ?) GROUP BY currency ORDER BY currency";
+	DbStmt *st;
+	json_t *totals = json_array();
+	int64_t count = 0;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc) {
+		json_decref(totals);
+		return rc;
+	}
+	db_bind_int(st, 1, stage_id);
+	bind_filter(st, 2, visible_owner(actor));
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		count += db_col_int(st, 1);
+		json_array_append_new(totals, money_json(db_col_int(st, 2), db_col_text(st, 0)));
+	}
+	json_object_set_new(col, "count", json_integer(count));
+	json_object_set_new(col, "totals", totals);
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+/* Time in stage: per stage of stages (the pipeline's, in order), the total
+ * seconds and the visits of live visible deals, from the stage history; a
+ * visit lasts until the next move, the current one until now. */
+static int stage_times(Db *db, const Actor *actor, int64_t pipeline_id, const json_t *stages,
+		       int64_t *secs, int64_t *visits, Err *err)
+{
+	static const char sql[] =
+		"SELECT h.deal_id, h.to_stage_id, h.at FROM deal_stage_change h "
+		"JOIN deal d ON d.id = h.deal_id WHERE d.pipeline_id = ? AND d.deleted_at IS NULL "
+		"AND (? IS NULL OR d.owner_id = ?) ORDER BY h.deal_id, h.id";
+	DbStmt *st;
+	int64_t deal = 0, stage = 0;
+	time_t at = 0, now = time(NULL), t;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, pipeline_id);
+	bind_filter(st, 2, visible_owner(actor));
+	for (;;) {
+		rc = db_step(st, err);
+		int row = rc == DB_ROW;
+		if (!row && rc != DB_DONE)
+			return rc;
+		if (row && time_parse_iso(db_col_text(st, 2), &t))
+			t = now;
+		if (deal) { /* close the previous visit */
+			time_t end = row && db_col_int(st, 0) == deal ? t : now;
+			for (size_t i = 0; i < json_array_size(stages); i++) {
+				if (json_integer_value(json_object_get(json_array_get(stages, i),
+								       "id")) == stage) {
+					secs[i] += end > at ? (int64_t)(end - at) : 0;
+					visits[i]++;
+				}
+			}
+		}
+		if (!row)
+			return KITH_OK;
+		deal = db_col_int(st, 0);
+		stage = db_col_int(st, 1);
+		at = t;
+	}
+}
+
+int deal_board(Db *db, const Actor *actor, int64_t pipeline_id, int limit, json_t **out,
+	       Err *err)
+{
+	json_t *p = NULL, *cols = json_array(), *s;
+	int64_t secs[KITH_MAX_STAGES] = {0}, visits[KITH_MAX_STAGES] = {0};
+	size_t i;
+	if (!limit)
+		limit = KITH_BOARD_DEFAULT;
+	int rc = limit < 1 || limit > KITH_LIST_MAX
+			 ? err_set(err, ERR_INVALID, "limit", "must be from 1 to %d", KITH_LIST_MAX)
+			 : db_begin_read(db, err);
+	if (rc) {
+		json_decref(cols);
+		return rc;
+	}
+	if ((rc = board_pipeline(db, pipeline_id, &p, err)))
+		goto done;
+	json_t *stages = json_object_get(p, "stages");
+	int64_t pid = json_integer_value(json_object_get(p, "id"));
+	if ((rc = stage_times(db, actor, pid, stages, secs, visits, err)))
+		goto done;
+	json_array_foreach(stages, i, s)
+	{
+		int64_t sid = json_integer_value(json_object_get(s, "id"));
+		json_t *col = json_pack("{sO}", "stage", s), *items = NULL;
+		char *next = NULL;
+		json_array_append_new(cols, col);
+		if ((rc = stage_totals(db, actor, sid, col, err)) ||
+		    (rc = stage_deals(db, actor, pid, sid, limit, &items, &next, err)))
+			goto done;
+		/* mean days per visit, to one decimal, without floating-point sums */
+		json_object_set_new(col, "avg_days_in_stage",
+				    visits[i] ? json_real((double)((secs[i] * 10 + visits[i] * 43200) /
+								  (visits[i] * 86400)) /
+							  10.0)
+					      : json_null());
+		json_object_set_new(col, "deals", items);
+		json_object_set_new(col, "next", next ? json_string(next) : json_null());
+		free(next);
+	}
+	json_object_del(p, "stages");
+	*out = json_pack("{sOsO}", "pipeline", p, "stages", cols);
+done:
+	json_decref(p);
+	json_decref(cols);
+	return db_end(db, rc, err);
+}
+
+int64_t deal_weighted(int64_t amount_minor, int probability)
+{
+	int64_t x = amount_minor * probability, q = x / 100, r = x % 100;
+	if (r >= 50)
+		q++;
+	else if (r <= -50)
+		q--;
+	return q;
+}
+
+/* Append one forecast group. */
+static void forecast_add(json_t *months, const char *month, const char *cur, int64_t count,
+			 int64_t amount, int64_t weighted)
+{
+	json_t *m = money_json(amount, cur), *w = money_json(weighted, cur);
+	json_array_append_new(
+		months, json_pack("{sosssIsIsIsOsO}", "month", month ? json_string(month) : json_null(),
+				  "currency", cur, "count", (json_int_t)count, "amount_minor",
+				  (json_int_t)amount, "weighted_minor", (json_int_t)weighted,
+				  "amount", json_object_get(m, "amount"), "weighted",
+				  json_object_get(w, "amount")));
+	json_decref(m);
+	json_decref(w);
+}
+
+int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out, Err *err)
+{
+	static const char sql[] =
+		"SELECT substr(d.expected_close_date, 1, 7), d.currency, d.amount_minor, "
+		"s.probability FROM deal d JOIN stage s ON s.id = d.stage_id "
+		"WHERE d.pipeline_id = ? AND s.kind = 'open' AND d.deleted_at IS NULL "
+		"AND (? IS NULL OR d.owner_id = ?) ORDER BY d.expected_close_date IS NULL, "
+		"substr(d.expected_close_date, 1, 7), d.currency";
+	json_t *p = NULL, *months = json_array();
+	DbStmt *st;
+	char month[8] = "", cur[4] = "";
+	int64_t count = 0, amount = 0, weighted = 0;
+	int dated = 0;
+	int rc = db_begin_read(db, err);
+	if (rc) {
+		json_decref(months);
+		return rc;
+	}
+	if ((rc = board_pipeline(db, pipeline_id, &p, err)) || (rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	int64_t pid = json_integer_value(json_object_get(p, "id"));
+	db_bind_int(st, 1, pid);
+	bind_filter(st, 2, visible_owner(actor));
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		const char *m = db_col_is_null(st, 0) ? "" : db_col_text(st, 0);
+		const char *c = db_col_text(st, 1);
+		if (count && (strcmp(m, month) != 0 || strcmp(c, cur) != 0)) {
+			forecast_add(months, dated ? month : NULL, cur, count, amount, weighted);
+			count = amount = weighted = 0;
+		}
+		snprintf(month, sizeof month, "%s", m);
+		snprintf(cur, sizeof cur, "%s", c);
+		dated = !db_col_is_null(st, 0);
+		int64_t a = db_col_int(st, 2);
+		if (__builtin_add_overflow(amount, a, &amount) ||
+		    __builtin_add_overflow(weighted, deal_weighted(a, (int)db_col_int(st, 3)),
+					   &weighted)) {
+			db_reset(st);
+			rc = err_set(err, ERR_INTERNAL, NULL, "forecast total out of range");
+			goto done;
+		}
+		count++;
+	}
+	if (rc != DB_DONE)
+		goto done;
+	rc = KITH_OK;
+	if (count)
+		forecast_add(months, dated ? month : NULL, cur, count, amount, weighted);
+	*out = json_pack("{sIsO}", "pipeline_id", (json_int_t)pid, "months", months);
+done:
+	json_decref(p);
+	json_decref(months);
+	return db_end(db, rc, err);
+}

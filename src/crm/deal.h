@@ -1,0 +1,106 @@
+/* deal.h - deals: a possible sale moving through the stages of a pipeline.
+ * Rules and SQL in deal.c; deal_cli.c and deal_api.c are adapters.
+ * Depends on store/, base/, crm/{access,audit,pipeline,contact,company,
+ * field,user,workspace}. Owns tables deal, deal_stage_change.
+ *
+ * JSON representation:
+ *   {"id", "title", "contact_id", "company_id", "pipeline_id", "stage_id",
+ *    "stage", "status" (open|won|lost, from the stage's kind), "probability",
+ *    "value": {"amount_minor", "currency", "amount"}, "expected_close_date",
+ *    "source", "owner_id", "notes", "lost_reason", "won_at", "lost_at",
+ *    "custom": {...}, "version", "created_at", "updated_at", "deleted_at"}
+ * Writable keys: title, contact_id, company_id, pipeline_id, stage_id,
+ * value ({"amount_minor", "currency"} or {"amount": "12.50", "currency"}),
+ * expected_close_date, source, owner_id, notes, lost_reason, custom.
+ *
+ * Access: owners and admins see every deal; a member sees the deals they
+ * own (others answer ERR_NOT_FOUND; lists are filtered in SQL). */
+#ifndef KITH_CRM_DEAL_H
+#define KITH_CRM_DEAL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "crm/access.h"
+#include "store/db.h"
+
+/* Create a deal; title is required. Defaults: the first pipeline, its first
+ * open stage, the workspace currency, the acting member as owner. A stage
+ * given without a pipeline selects its pipeline. ERR_INVALID naming the
+ * field ("title", "value.currency", "custom.<key>"...), ERR_NOT_FOUND naming
+ * "contact_id"/"company_id"/"pipeline_id"/"stage_id" for records that do
+ * not exist or the actor may not see. Stores nothing on error. */
+int deal_create(Db *db, const Actor *actor, const json_t *in, int64_t *id, Err *err) KITH_WARN_UNUSED;
+
+/* The deal as JSON (caller decrefs). ERR_NOT_FOUND when absent or hidden,
+ * ERR_GONE when in the trash and !include_deleted. */
+int deal_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+	     Err *err) KITH_WARN_UNUSED;
+
+/* Patch; ERR_STALE on a version mismatch (expected_version 0 = any). A
+ * changed stage is recorded like deal_move. *out (may be NULL) gets the
+ * deal. */
+int deal_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
+		int64_t expected_version, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+/* Move to stage_id (of the deal's pipeline, else ERR_INVALID naming
+ * "stage_id"), recording a deal_stage_change row. won_at/lost_at are set
+ * when the stage is won/lost and cleared when it is open. lost_reason (may
+ * be NULL) is only for a lost stage (else ERR_INVALID naming
+ * "lost_reason"). ERR_CONFLICT naming "stage_id" when the deal is already
+ * there; ERR_STALE as deal_update. *out (may be NULL) gets the deal. */
+int deal_move(Db *db, const Actor *actor, int64_t id, int64_t stage_id, int64_t expected_version,
+	      const char *lost_reason, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+/* Trash and restore, audited. ERR_GONE when already in the trash;
+ * ERR_CONFLICT naming "id" when restoring a live deal. */
+int deal_delete(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
+int deal_restore(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
+
+/* The stage history of a deal, oldest first: a JSON array of
+ * {"from_stage_id", "from_stage", "to_stage_id", "to_stage", "at", "user_id"}
+ * (caller decrefs). Access as deal_get (deals in the trash included). */
+int deal_history(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+typedef struct DealQuery {
+	int64_t pipeline_id; /* 0 = any */
+	int64_t stage_id;    /* 0 = any */
+	const char *status;  /* open|won|lost, NULL = any */
+	int64_t owner_id;    /* 0 = any */
+	int64_t contact_id;  /* 0 = any */
+	int64_t company_id;  /* 0 = any */
+	int trash;           /* 1 = deals in the trash instead of live ones */
+	int limit;           /* 1..KITH_LIST_MAX; 0 = KITH_LIST_DEFAULT */
+	const char *cursor;  /* from a previous page's *next, or NULL */
+} DealQuery;
+
+/* One page of deals the actor may see, by id. *items is a new JSON array;
+ * *next a malloc'd cursor or NULL on the last page (caller frees both).
+ * ERR_INVALID naming "status", "limit" or "cursor". */
+int deal_list(Db *db, const Actor *actor, const DealQuery *query, json_t **items, char **next,
+	      Err *err) KITH_WARN_UNUSED;
+
+/* The board of pipeline_id (0 = the first pipeline): {"pipeline": {...},
+ * "stages": [{"stage": {...}, "count", "totals": [{"currency",
+ * "amount_minor", "amount"}], "avg_days_in_stage", "deals": [...],
+ * "next"}]} with the first limit (1..KITH_LIST_MAX, 0 = KITH_BOARD_DEFAULT)
+ * live deals per stage the actor may see; avg_days_in_stage is the mean
+ * time deals spent in the stage per visit, from the stage history (null when
+ * none). ERR_NOT_FOUND naming "pipeline_id"; ERR_INVALID naming "limit". */
+int deal_board(Db *db, const Actor *actor, int64_t pipeline_id, int limit, json_t **out,
+	       Err *err) KITH_WARN_UNUSED;
+
+/* Weighted value of an amount at a probability percent: amount x prob / 100
+ * rounded half away from zero on minor units. amount within
+ * +-KITH_MAX_DEAL_MINOR, prob 0..100. */
+int64_t deal_weighted(int64_t amount_minor, int probability);
+
+/* Forecast of pipeline_id (0 = the first): for open live deals the actor may
+ * see, grouped by expected close month and currency: {"pipeline_id",
+ * "months": [{"month" ("YYYY-MM", null when no date), "currency", "count",
+ * "amount_minor", "weighted_minor", "amount", "weighted"}]} ordered by month
+ * (undated last) then currency. Each deal is weighted with deal_weighted. */
+int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
+		  Err *err) KITH_WARN_UNUSED;
+
+#endif

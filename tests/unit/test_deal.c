@@ -1,0 +1,559 @@
+/* test_deal.c - deals: validation naming fields and storing nothing, money
+ * round trips, defaults, moves with their history and won/lost stamps,
+ * trash, member access, lists, the board, the forecast and audit. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "crm/audit.h"
+#include "crm/company.h"
+#include "crm/contact.h"
+#include "crm/deal.h"
+#include "crm/field.h"
+#include "crm/pipeline.h"
+#include "crm/user.h"
+#include "fixture.h"
+
+static Fixture fx;
+static const Actor sys = ACTOR_SYSTEM;
+
+/* Stage ids of the default Sales pipeline (created by migration 008). */
+enum { FIRST = 1, PROPOSAL = 2, NEGOTIATION = 5, WON = 6, LOST = 7 };
+
+static void setup(void)
+{
+	fixture_open(&fx, "PL"); /* workspace currency EUR */
+}
+static void teardown(void)
+{
+	fixture_close(&fx);
+}
+TestSuite(deal, .init = setup, .fini = teardown);
+
+static json_t *load(const char *json)
+{
+	json_t *in = json_loads(json, 0, NULL);
+	cr_assert_not_null(in, "bad test JSON %s", json);
+	return in;
+}
+
+static int64_t create_as(const Actor *a, const char *json)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = load(json);
+	cr_assert_eq(deal_create(fx.db, a, in, &id, &err), KITH_OK, "%s: %s: %s", json, err.field,
+		     err.msg);
+	json_decref(in);
+	return id;
+}
+
+static int64_t create(const char *json)
+{
+	return create_as(&sys, json);
+}
+
+static json_t *get(int64_t id)
+{
+	Err err = {0};
+	json_t *out = NULL;
+	cr_assert_eq(deal_get(fx.db, &sys, id, 1, &out, &err), KITH_OK, "%s", err.msg);
+	return out;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int64_t num(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static int64_t count(const Actor *a, DealQuery q)
+{
+	Err err = {0};
+	json_t *items = NULL;
+	char *next = NULL;
+	q.limit = KITH_LIST_MAX;
+	cr_assert_eq(deal_list(fx.db, a, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	int64_t n = (int64_t)json_array_size(items);
+	json_decref(items);
+	free(next);
+	return n;
+}
+
+static Actor add_user(const char *email, const char *role)
+{
+	Err err = {0};
+	int64_t id;
+	Actor a;
+	cr_assert_eq(user_add(fx.db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
+	return a;
+}
+
+Test(deal, defaults)
+{
+	json_t *d = get(create("{\"title\": \"  Website redesign  \"}"));
+	cr_assert_str_eq(str(d, "title"), "Website redesign");
+	cr_assert_eq(num(d, "pipeline_id"), 1);
+	cr_assert_eq(num(d, "stage_id"), FIRST);
+	cr_assert_str_eq(str(d, "stage"), "First contact");
+	cr_assert_str_eq(str(d, "status"), "open");
+	cr_assert_eq(num(d, "probability"), 10);
+	json_t *v = json_object_get(d, "value");
+	cr_assert_eq(num(v, "amount_minor"), 0);
+	cr_assert_str_eq(str(v, "currency"), "EUR");
+	cr_assert_str_eq(str(v, "amount"), "0.00");
+	cr_assert(json_is_null(json_object_get(d, "owner_id")));
+	cr_assert(json_is_null(json_object_get(d, "won_at")));
+	cr_assert_eq(num(d, "version"), 1);
+	json_decref(d);
+}
+
+Test(deal, money_round_trip)
+{
+	static const struct {
+		const char *value;
+		int64_t minor;
+		const char *cur, *amount;
+	} cases[] = {
+		{"{\"amount\": \"12.50\", \"currency\": \"EUR\"}", 1250, "EUR", "12.50"},
+		{"{\"amount\": \"12.5\"}", 1250, "EUR", "12.50"},
+		{"{\"amount_minor\": 1999}", 1999, "EUR", "19.99"},
+		{"{\"amount\": \"1000\", \"currency\": \"JPY\"}", 1000, "JPY", "1000"},
+		{"{\"amount\": \"1.234\", \"currency\": \"BHD\"}", 1234, "BHD", "1.234"},
+		{"{\"amount_minor\": 1000000000000000, \"currency\": \"PLN\"}", 1000000000000000LL,
+		 "PLN", "10000000000000.00"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char json[256];
+		snprintf(json, sizeof json, "{\"title\": \"T\", \"value\": %s}", cases[i].value);
+		json_t *d = get(create(json));
+		json_t *v = json_object_get(d, "value");
+		cr_expect_eq(num(v, "amount_minor"), cases[i].minor, "%s", json);
+		cr_expect_str_eq(str(v, "currency"), cases[i].cur, "%s", json);
+		cr_expect_str_eq(str(v, "amount"), cases[i].amount, "%s", json);
+		json_decref(d);
+	}
+	/* a patch of the amount alone keeps the currency */
+	Err err = {0};
+	json_t *out = NULL, *in = load("{\"value\": {\"amount\": \"7\"}}");
+	cr_assert_eq(deal_update(fx.db, &sys, 4, in, 0, &out, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(num(json_object_get(out, "value"), "amount_minor"), 7);
+	cr_assert_str_eq(str(json_object_get(out, "value"), "currency"), "JPY");
+	json_decref(out);
+	json_decref(in);
+}
+
+Test(deal, validation_names_the_field_and_stores_nothing)
+{
+	Actor owner = add_user("o@example.com", "owner");
+	Actor m = add_user("m@example.com", "member");
+	(void)owner;
+	Err err = {0};
+	int64_t fid = 0, contact = 0;
+	json_t *def = load("{\"entity\": \"deal\", \"key\": \"seats\", \"label\": \"Seats\", "
+			   "\"type\": \"number\"}");
+	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
+	json_decref(def);
+	json_t *c = load("{\"first_name\": \"Ann\"}");
+	cr_assert_eq(contact_create(fx.db, &sys, c, 0, &contact, &err), KITH_OK, "%s", err.msg);
+	json_decref(c);
+	static const struct {
+		const char *json;
+		const char *field;
+		int member;
+	} cases[] = {
+		{"{}", "title", 0},
+		{"{\"title\": \"\"}", "title", 0},
+		{"{\"title\": null}", "title", 0},
+		{"{\"title\": 5}", "title", 0},
+		{"{\"title\": \"T\", \"colour\": \"red\"}", "colour", 0},
+		{"{\"title\": \"T\", \"value\": 5}", "value", 0},
+		{"{\"title\": \"T\", \"value\": {\"amount\": \"1.234\"}}", "value.amount", 0},
+		{"{\"title\": \"T\", \"value\": {\"amount\": \"1,50\"}}", "value.amount", 0},
+		{"{\"title\": \"T\", \"value\": {\"amount\": 12}}", "value.amount", 0},
+		{"{\"title\": \"T\", \"value\": {\"amount\": \"1\", \"amount_minor\": 100}}",
+		 "value.amount", 0},
+		{"{\"title\": \"T\", \"value\": {\"amount_minor\": -1}}", "value.amount_minor", 0},
+		{"{\"title\": \"T\", \"value\": {\"amount_minor\": 1000000000000001}}",
+		 "value.amount_minor", 0},
+		{"{\"title\": \"T\", \"value\": {\"amount_minor\": 1.5}}", "value.amount_minor", 0},
+		{"{\"title\": \"T\", \"value\": {\"currency\": \"XXQ\"}}", "value.currency", 0},
+		{"{\"title\": \"T\", \"value\": {\"cents\": 1}}", "value.cents", 0},
+		{"{\"title\": \"T\", \"expected_close_date\": \"2026-02-30\"}", "expected_close_date",
+		 0},
+		{"{\"title\": \"T\", \"expected_close_date\": 20260101}", "expected_close_date", 0},
+		{"{\"title\": \"T\", \"contact_id\": 999}", "contact_id", 0},
+		{"{\"title\": \"T\", \"contact_id\": \"1\"}", "contact_id", 0},
+		{"{\"title\": \"T\", \"contact_id\": 1}", "contact_id", 1}, /* hidden from member */
+		{"{\"title\": \"T\", \"company_id\": 999}", "company_id", 0},
+		{"{\"title\": \"T\", \"pipeline_id\": 999}", "pipeline_id", 0},
+		{"{\"title\": \"T\", \"pipeline_id\": 0}", "pipeline_id", 0},
+		{"{\"title\": \"T\", \"stage_id\": 999}", "stage_id", 0},
+		{"{\"title\": \"T\", \"owner_id\": 999}", "owner_id", 0},
+		{"{\"title\": \"T\", \"owner_id\": 1}", "owner_id", 1},
+		{"{\"title\": \"T\", \"owner_id\": null}", "owner_id", 1},
+		{"{\"title\": \"T\", \"source\": [1]}", "source", 0},
+		{"{\"title\": \"T\", \"custom\": {\"seats\": \"many\"}}", "custom.seats", 0},
+		{"{\"title\": \"T\", \"custom\": {\"nope\": 1}}", "custom.nope", 0},
+		{"{\"title\": \"T\", \"custom\": 3}", "custom", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t id = 0;
+		json_t *in = load(cases[i].json);
+		err = (Err){0};
+		cr_expect_eq(deal_create(fx.db, cases[i].member ? &m : &sys, in, &id, &err),
+			     ERR_INVALID, "%s: %s %s", cases[i].json, err.field, err.msg);
+		cr_expect_str_eq(err.field, cases[i].field, "%s: %s", cases[i].json, err.msg);
+		json_decref(in);
+	}
+	/* a stage of another pipeline than the one given */
+	json_t *p = load("{\"name\": \"Other\", \"stages\": [{\"name\": \"A\", \"probability\": "
+			 "5}, {\"name\": \"W\", \"probability\": 100, \"kind\": \"won\"}, "
+			 "{\"name\": \"L\", \"probability\": 0, \"kind\": \"lost\"}]}");
+	int64_t pid = 0, id = 0;
+	cr_assert_eq(pipeline_create(fx.db, &sys, p, &pid, &err), KITH_OK, "%s", err.msg);
+	json_decref(p);
+	char json[128];
+	snprintf(json, sizeof json, "{\"title\": \"T\", \"pipeline_id\": %lld, \"stage_id\": %d}",
+		 (long long)pid, PROPOSAL);
+	json_t *in = load(json);
+	cr_assert_eq(deal_create(fx.db, &sys, in, &id, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "stage_id");
+	json_decref(in);
+	DealQuery all = {0}, trash = {.trash = 1};
+	cr_assert_eq(count(&sys, all) + count(&sys, trash), 0);
+	/* an update that fails changes nothing */
+	int64_t ok = create("{\"title\": \"Kept\", \"value\": {\"amount\": \"5\"}}");
+	in = load("{\"title\": \"New\", \"value\": {\"amount\": \"x\"}}");
+	json_t *out = NULL;
+	cr_assert_eq(deal_update(fx.db, &sys, ok, in, 0, &out, &err), ERR_INVALID);
+	json_decref(in);
+	json_t *d = get(ok);
+	cr_assert_str_eq(str(d, "title"), "Kept");
+	cr_assert_eq(num(d, "version"), 1);
+	json_decref(d);
+}
+
+Test(deal, custom_values_and_links)
+{
+	Err err = {0};
+	int64_t fid = 0, contact = 0, company = 0;
+	json_t *def = load("{\"entity\": \"deal\", \"key\": \"seats\", \"label\": \"Seats\", "
+			   "\"type\": \"number\"}");
+	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
+	json_decref(def);
+	json_t *c = load("{\"first_name\": \"Ann\"}");
+	cr_assert_eq(contact_create(fx.db, &sys, c, 0, &contact, &err), KITH_OK, "%s", err.msg);
+	json_decref(c);
+	c = load("{\"legal_name\": \"Acme\"}");
+	cr_assert_eq(company_create(fx.db, &sys, c, 0, &company, &err), KITH_OK, "%s", err.msg);
+	json_decref(c);
+	char json[256];
+	snprintf(json, sizeof json,
+		 "{\"title\": \"T\", \"contact_id\": %lld, \"company_id\": %lld, \"custom\": "
+		 "{\"seats\": 12}, \"expected_close_date\": \"2026-12-01\", \"source\": \"web\"}",
+		 (long long)contact, (long long)company);
+	json_t *d = get(create(json));
+	cr_assert_eq(num(d, "contact_id"), contact);
+	cr_assert_eq(num(d, "company_id"), company);
+	cr_assert_eq(num(json_object_get(d, "custom"), "seats"), 12);
+	cr_assert_str_eq(str(d, "expected_close_date"), "2026-12-01");
+	cr_assert_str_eq(str(d, "source"), "web");
+	json_decref(d);
+	DealQuery q = {.contact_id = contact};
+	cr_assert_eq(count(&sys, q), 1);
+	q = (DealQuery){.company_id = company + 1};
+	cr_assert_eq(count(&sys, q), 0);
+	/* purging a linked contact or company unlinks the deal */
+	cr_assert_eq(contact_delete(fx.db, &sys, contact, &err), KITH_OK);
+	cr_assert_eq(contact_purge(fx.db, &sys, contact, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(company_delete(fx.db, &sys, company, &err), KITH_OK);
+	cr_assert_eq(company_purge(fx.db, &sys, company, &err), KITH_OK, "%s", err.msg);
+	d = get(1);
+	cr_assert(json_is_null(json_object_get(d, "contact_id")));
+	cr_assert(json_is_null(json_object_get(d, "company_id")));
+	json_decref(d);
+	/* a deal created in the lost stage keeps its reason and gets lost_at */
+	d = get(create("{\"title\": \"L\", \"stage_id\": 7, \"lost_reason\": \"budget\"}"));
+	cr_assert_str_eq(str(d, "lost_reason"), "budget");
+	cr_assert_str_eq(str(d, "status"), "lost");
+	cr_assert(json_is_string(json_object_get(d, "lost_at")));
+	json_decref(d);
+}
+
+Test(deal, move_records_history_and_stamps)
+{
+	Err err = {0};
+	json_t *d = NULL;
+	int64_t id = create("{\"title\": \"T\"}");
+	/* lost_reason only for lost stages; same stage; other pipeline's stage; stale */
+	cr_assert_eq(deal_move(fx.db, &sys, id, PROPOSAL, 0, "price", &d, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "lost_reason");
+	cr_assert_eq(deal_move(fx.db, &sys, id, FIRST, 0, NULL, &d, &err), ERR_CONFLICT);
+	cr_assert_str_eq(err.field, "stage_id");
+	cr_assert_eq(deal_move(fx.db, &sys, id, 999, 0, NULL, &d, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "stage_id");
+	cr_assert_eq(deal_move(fx.db, &sys, id, WON, 7, NULL, &d, &err), ERR_STALE);
+	cr_assert_eq(deal_move(fx.db, &sys, id + 1, WON, 0, NULL, &d, &err), ERR_NOT_FOUND);
+
+	cr_assert_eq(deal_move(fx.db, &sys, id, WON, 1, NULL, &d, &err), KITH_OK, "%s", err.msg);
+	cr_assert_str_eq(str(d, "status"), "won");
+	cr_assert(json_is_string(json_object_get(d, "won_at")));
+	cr_assert(json_is_null(json_object_get(d, "lost_at")));
+	cr_assert_eq(num(d, "version"), 2);
+	json_decref(d);
+	cr_assert_eq(deal_move(fx.db, &sys, id, LOST, 0, "  too expensive ", &d, &err), KITH_OK);
+	cr_assert_str_eq(str(d, "status"), "lost");
+	cr_assert_str_eq(str(d, "lost_reason"), "too expensive");
+	cr_assert(json_is_null(json_object_get(d, "won_at")));
+	cr_assert(json_is_string(json_object_get(d, "lost_at")));
+	json_decref(d);
+	cr_assert_eq(deal_move(fx.db, &sys, id, NEGOTIATION, 0, NULL, &d, &err), KITH_OK);
+	cr_assert_str_eq(str(d, "status"), "open");
+	cr_assert(json_is_null(json_object_get(d, "won_at")));
+	cr_assert(json_is_null(json_object_get(d, "lost_at")));
+	cr_assert(json_is_null(json_object_get(d, "lost_reason")));
+	json_decref(d);
+	/* a stage change through update is a move too */
+	json_t *in = load("{\"stage_id\": 6}");
+	cr_assert_eq(deal_update(fx.db, &sys, id, in, 0, &d, &err), KITH_OK, "%s", err.msg);
+	cr_assert_str_eq(str(d, "status"), "won");
+	json_decref(d);
+	json_decref(in);
+
+	json_t *h = NULL;
+	cr_assert_eq(deal_history(fx.db, &sys, id, &h, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(json_array_size(h), 5);
+	static const int64_t to[] = {FIRST, WON, LOST, NEGOTIATION, WON};
+	for (size_t i = 0; i < 5; i++) {
+		json_t *e = json_array_get(h, i);
+		cr_expect_eq(num(e, "to_stage_id"), to[i]);
+		if (i)
+			cr_expect_eq(num(e, "from_stage_id"), to[i - 1]);
+		else
+			cr_expect(json_is_null(json_object_get(e, "from_stage_id")));
+	}
+	cr_assert_str_eq(str(json_array_get(h, 2), "to_stage"), "Lost");
+	json_decref(h);
+	json_t *audit = NULL;
+	cr_assert_eq(audit_list(fx.db, "deal", id, 50, &audit, &err), KITH_OK);
+	cr_assert_eq(json_array_size(audit), 5); /* create + 3 moves + 1 update */
+	cr_assert_str_eq(str(json_array_get(audit, 1), "action"), "move");
+	cr_assert_str_eq(str(json_array_get(audit, 4), "action"), "create");
+	json_decref(audit);
+}
+
+Test(deal, trash_and_restore)
+{
+	Err err = {0};
+	json_t *d = NULL;
+	int64_t id = create("{\"title\": \"T\"}");
+	cr_assert_eq(deal_delete(fx.db, &sys, id, &err), KITH_OK);
+	cr_assert_eq(deal_delete(fx.db, &sys, id, &err), ERR_GONE);
+	cr_assert_eq(deal_get(fx.db, &sys, id, 0, &d, &err), ERR_GONE);
+	cr_assert_eq(deal_move(fx.db, &sys, id, WON, 0, NULL, &d, &err), ERR_GONE);
+	DealQuery live = {0}, trash = {.trash = 1};
+	cr_assert_eq(count(&sys, live), 0);
+	cr_assert_eq(count(&sys, trash), 1);
+	cr_assert_eq(deal_restore(fx.db, &sys, id, &err), KITH_OK);
+	cr_assert_eq(deal_restore(fx.db, &sys, id, &err), ERR_CONFLICT);
+	cr_assert_eq(count(&sys, live), 1);
+	json_t *audit = NULL;
+	cr_assert_eq(audit_list(fx.db, "deal", id, 50, &audit, &err), KITH_OK);
+	cr_assert_str_eq(str(json_array_get(audit, 0), "action"), "restore");
+	cr_assert_str_eq(str(json_array_get(audit, 1), "action"), "delete");
+	json_decref(audit);
+}
+
+Test(deal, members_see_only_their_deals)
+{
+	Err err = {0};
+	json_t *d = NULL;
+	add_user("o@example.com", "owner");
+	Actor m = add_user("m@example.com", "member"), n = add_user("n@example.com", "member");
+	int64_t mine = create_as(&m, "{\"title\": \"Mine\"}");
+	int64_t other = create("{\"title\": \"Unassigned\"}");
+	d = get(mine);
+	cr_assert_eq(num(d, "owner_id"), m.user_id);
+	json_decref(d);
+	cr_assert_eq(deal_get(fx.db, &n, mine, 0, &d, &err), ERR_NOT_FOUND);
+	cr_assert_eq(deal_get(fx.db, &m, other, 0, &d, &err), ERR_NOT_FOUND);
+	cr_assert_eq(deal_move(fx.db, &n, mine, WON, 0, NULL, &d, &err), ERR_NOT_FOUND);
+	cr_assert_eq(deal_delete(fx.db, &n, mine, &err), ERR_NOT_FOUND);
+	cr_assert_eq(deal_history(fx.db, &n, mine, &d, &err), ERR_NOT_FOUND);
+	DealQuery all = {0};
+	cr_assert_eq(count(&m, all), 1);
+	cr_assert_eq(count(&n, all), 0);
+	cr_assert_eq(count(&sys, all), 2);
+	json_t *b = NULL;
+	cr_assert_eq(deal_board(fx.db, &n, 1, 0, &b, &err), KITH_OK);
+	cr_assert_eq(num(json_array_get(json_object_get(b, "stages"), 0), "count"), 0);
+	json_decref(b);
+	cr_assert_eq(deal_forecast(fx.db, &n, 1, &b, &err), KITH_OK);
+	cr_assert_eq(json_array_size(json_object_get(b, "months")), 0);
+	json_decref(b);
+}
+
+Test(deal, list_filters_and_pages)
+{
+	Err err = {0};
+	json_t *d = NULL;
+	for (int i = 0; i < 7; i++)
+		create("{\"title\": \"T\"}");
+	cr_assert_eq(deal_move(fx.db, &sys, 2, WON, 0, NULL, &d, &err), KITH_OK);
+	json_decref(d);
+	cr_assert_eq(deal_move(fx.db, &sys, 3, LOST, 0, NULL, &d, &err), KITH_OK);
+	json_decref(d);
+	DealQuery q = {.status = "won"};
+	cr_assert_eq(count(&sys, q), 1);
+	q = (DealQuery){.status = "open"};
+	cr_assert_eq(count(&sys, q), 5);
+	q = (DealQuery){.stage_id = LOST};
+	cr_assert_eq(count(&sys, q), 1);
+	q = (DealQuery){.pipeline_id = 1};
+	cr_assert_eq(count(&sys, q), 7);
+	q = (DealQuery){.status = "maybe"};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(deal_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "status");
+	q = (DealQuery){.cursor = "zz"};
+	cr_assert_eq(deal_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "cursor");
+	q = (DealQuery){.limit = KITH_LIST_MAX + 1};
+	cr_assert_eq(deal_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "limit");
+	/* pages of 3: 3 + 3 + 1, each id once */
+	int64_t seen = 0, last = 0;
+	q = (DealQuery){.limit = 3};
+	for (int page = 0; page < 10; page++) {
+		cr_assert_eq(deal_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+		size_t i;
+		json_array_foreach(items, i, d)
+		{
+			cr_assert_gt(num(d, "id"), last);
+			last = num(d, "id");
+			seen++;
+		}
+		json_decref(items);
+		free((char *)q.cursor);
+		q.cursor = next;
+		if (!next)
+			break;
+	}
+	cr_assert_eq(seen, 7);
+}
+
+Test(deal, board_counts_and_sums_per_currency)
+{
+	Err err = {0};
+	json_t *b = NULL, *d = NULL;
+	create("{\"title\": \"A\", \"value\": {\"amount\": \"10.50\"}}");
+	create("{\"title\": \"B\", \"value\": {\"amount\": \"0.75\"}}");
+	create("{\"title\": \"C\", \"value\": {\"amount\": \"100\", \"currency\": \"JPY\"}}");
+	int64_t gone = create("{\"title\": \"D\", \"value\": {\"amount\": \"99\"}}");
+	int64_t moved = create("{\"title\": \"E\", \"value\": {\"amount\": \"1\"}}");
+	cr_assert_eq(deal_delete(fx.db, &sys, gone, &err), KITH_OK);
+	cr_assert_eq(deal_move(fx.db, &sys, moved, PROPOSAL, 0, NULL, &d, &err), KITH_OK);
+	json_decref(d);
+	cr_assert_eq(deal_board(fx.db, &sys, 0, 2, &b, &err), KITH_OK, "%s", err.msg);
+	cr_assert_str_eq(str(json_object_get(b, "pipeline"), "name"), "Sales");
+	json_t *cols = json_object_get(b, "stages");
+	cr_assert_eq(json_array_size(cols), 7);
+	json_t *first = json_array_get(cols, 0);
+	cr_assert_eq(num(first, "count"), 3);
+	json_t *totals = json_object_get(first, "totals");
+	cr_assert_eq(json_array_size(totals), 2);
+	cr_assert_str_eq(str(json_array_get(totals, 0), "currency"), "EUR");
+	cr_assert_eq(num(json_array_get(totals, 0), "amount_minor"), 1125);
+	cr_assert_str_eq(str(json_array_get(totals, 1), "currency"), "JPY");
+	cr_assert_eq(num(json_array_get(totals, 1), "amount_minor"), 100);
+	cr_assert_eq(json_array_size(json_object_get(first, "deals")), 2); /* limit 2 */
+	cr_assert(json_is_string(json_object_get(first, "next")));
+	cr_assert(json_is_number(json_object_get(first, "avg_days_in_stage")));
+	json_t *second = json_array_get(cols, 1);
+	cr_assert_eq(num(second, "count"), 1);
+	cr_assert_eq(num(json_array_get(json_object_get(second, "totals"), 0), "amount_minor"), 100);
+	cr_assert(json_is_null(json_object_get(second, "next")));
+	cr_assert(json_is_null(json_object_get(json_array_get(cols, 2), "avg_days_in_stage")));
+	json_decref(b);
+	cr_assert_eq(deal_board(fx.db, &sys, 99, 0, &b, &err), ERR_NOT_FOUND);
+	cr_assert_eq(deal_board(fx.db, &sys, 1, KITH_LIST_MAX + 1, &b, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "limit");
+}
+
+Test(deal, weighting_rounds_half_away_from_zero)
+{
+	static const struct {
+		int64_t amount;
+		int prob;
+		int64_t want;
+	} cases[] = {
+		{1005, 70, 704},  /* 703.5 -> 704 */
+		{1, 50, 1},       /* 0.5 -> 1 */
+		{1, 49, 0},       /* 0.49 -> 0 */
+		{3, 50, 2},       /* 1.5 -> 2 */
+		{-3, 50, -2},     /* -1.5 -> -2 */
+		{-1, 49, 0},      /* -0.49 -> 0 */
+		{123456, 30, 37037},
+		{999, 0, 0},
+		{999, 100, 999},
+		{1000000000000000LL, 99, 990000000000000LL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		cr_expect_eq(deal_weighted(cases[i].amount, cases[i].prob), cases[i].want,
+			     "%lld x %d%%", (long long)cases[i].amount, cases[i].prob);
+}
+
+Test(deal, forecast_groups_by_month_and_currency)
+{
+	Err err = {0};
+	json_t *f = NULL, *d = NULL;
+	/* First contact 10%, Negotiation 70% */
+	create("{\"title\": \"A\", \"value\": {\"amount\": \"10.05\"}, "
+	       "\"expected_close_date\": \"2026-12-01\", \"stage_id\": 5}");
+	create("{\"title\": \"B\", \"value\": {\"amount\": \"0.05\"}, "
+	       "\"expected_close_date\": \"2026-12-31\"}");
+	create("{\"title\": \"C\", \"value\": {\"amount\": \"1000\", \"currency\": \"JPY\"}, "
+	       "\"expected_close_date\": \"2026-12-15\"}");
+	create("{\"title\": \"D\", \"value\": {\"amount\": \"20\"}, "
+	       "\"expected_close_date\": \"2027-01-10\"}");
+	create("{\"title\": \"E\", \"value\": {\"amount\": \"5\"}}");
+	int64_t won = create("{\"title\": \"F\", \"value\": {\"amount\": \"500\"}, "
+			     "\"expected_close_date\": \"2026-12-01\"}");
+	cr_assert_eq(deal_move(fx.db, &sys, won, WON, 0, NULL, &d, &err), KITH_OK);
+	json_decref(d);
+	cr_assert_eq(deal_forecast(fx.db, &sys, 0, &f, &err), KITH_OK, "%s", err.msg);
+	json_t *m = json_object_get(f, "months");
+	static const struct {
+		const char *month, *cur;
+		int64_t n, amount, weighted;
+	} want[] = {
+		{"2026-12", "EUR", 2, 1010, 704 + 1}, /* 703.5 -> 704; 0.5 -> 1 */
+		{"2026-12", "JPY", 1, 1000, 100},
+		{"2027-01", "EUR", 1, 2000, 200},
+		{NULL, "EUR", 1, 500, 50},
+	};
+	cr_assert_eq(json_array_size(m), 4);
+	for (size_t i = 0; i < 4; i++) {
+		json_t *g = json_array_get(m, i);
+		if (want[i].month)
+			cr_expect_str_eq(str(g, "month"), want[i].month);
+		else
+			cr_expect(json_is_null(json_object_get(g, "month")));
+		cr_expect_str_eq(str(g, "currency"), want[i].cur);
+		cr_expect_eq(num(g, "count"), want[i].n, "group %zu", i);
+		cr_expect_eq(num(g, "amount_minor"), want[i].amount, "group %zu", i);
+		cr_expect_eq(num(g, "weighted_minor"), want[i].weighted, "group %zu", i);
+	}
+	cr_assert_str_eq(str(json_array_get(m, 0), "weighted"), "7.05");
+	json_decref(f);
+	cr_assert_eq(deal_forecast(fx.db, &sys, 42, &f, &err), ERR_NOT_FOUND);
+}
