@@ -27,4 +27,8 @@ kith_openapi_activities:
 kith_openapi_deals:
 	.incbin "docs/openapi/deals.json"
 	.byte 0
+	.global kith_openapi_tasks
+kith_openapi_tasks:
+	.incbin "docs/openapi/tasks.json"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

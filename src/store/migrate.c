@@ -14,6 +14,7 @@ extern const char kith_migration_005[];
 extern const char kith_migration_006[];
 extern const char kith_migration_007[];
 extern const char kith_migration_008[];
+extern const char kith_migration_009[];
 
 static const char *const migrations[] = {
 	kith_migration_001,
@@ -24,6 +25,7 @@ static const char *const migrations[] = {
 	kith_migration_006,
 	kith_migration_007,
 	kith_migration_008,
+	kith_migration_009,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

@@ -34,4 +34,8 @@ kith_migration_007:
 kith_migration_008:
 	.incbin "src/store/migrations/008_pipelines.sql"
 	.byte 0
+	.global kith_migration_009
+kith_migration_009:
+	.incbin "src/store/migrations/009_tasks.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits
