@@ -33,7 +33,7 @@
 #define KITH_MAX_THREADS 256u                /* kith serve --threads */
 #define KITH_HTTP_IDLE_S 60u                 /* an idle keep-alive connection is closed after this, seconds */
 #define KITH_MAX_STAGES 50u                  /* stages per deal pipeline */
-#define KITH_MAX_DEAL_MINOR 1000000000000000LL /* largest deal value, minor units (weighting by a percent cannot overflow) */
+#define KITH_MAX_DEAL_MINOR 1000000000000LL /* largest deal value, minor units: sums over millions of deals and weighting by a percent stay inside int64 */
 #define KITH_BOARD_DEFAULT 20                /* deals shown per stage on a pipeline board */
 
 #define KITH_STR_(x) #x

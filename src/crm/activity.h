@@ -10,8 +10,8 @@
  *    "contact_id", "company_id", "version", "created_at", "updated_at",
  *    "deleted_at"}
  * Writable keys: kind, direction, subject, body, outcome, duration_minutes,
- * occurred_at, user_id, contact_id, company_id. (The table's deal_id column
- * is kept for the deals module and not accepted yet.)
+ * occurred_at, user_id, contact_id, company_id. (Links to deals come with
+ * a later migration, together with their access rule.)
  *
  * Access: owners and admins see every activity; a member sees one they
  * logged, or one whose linked contact or company they may see. Hidden

@@ -327,6 +327,12 @@ static int check_value(Db *db, const json_t *in, json_t *rec, Err *err)
 				       "must be a decimal string with at most %d decimals for %s",
 				       currency_decimals(cur), cur);
 		has_minor = 1;
+	} else if (c && rec && rec_str(json_object_get(rec, "value"), "currency") &&
+		   strcmp(rec_str(json_object_get(rec, "value"), "currency"), cur) != 0) {
+		/* Minor units mean different amounts in another currency (JPY has
+		 * 0 decimals, BHD 3): a new currency needs its amount. */
+		return err_set(err, ERR_INVALID, "value.amount",
+			       "give the amount in %s when changing the currency", cur);
 	} else {
 		minor = rec_int(json_object_get(rec, "value"), "amount_minor");
 	}

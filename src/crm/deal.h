@@ -27,9 +27,10 @@
 /* Create a deal; title is required. Defaults: the first pipeline, its first
  * open stage, the workspace currency, the acting member as owner. A stage
  * given without a pipeline selects its pipeline. ERR_INVALID naming the
- * field ("title", "value.currency", "custom.<key>"...), ERR_NOT_FOUND naming
+ * field ("title", "value.currency", "custom.<key>"...; also
  * "contact_id"/"company_id"/"pipeline_id"/"stage_id" for records that do
- * not exist or the actor may not see. Stores nothing on error. */
+ * not exist or the actor may not see, like a contact's company_id). Stores
+ * nothing on error. */
 int deal_create(Db *db, const Actor *actor, const json_t *in, int64_t *id, Err *err) KITH_WARN_UNUSED;
 
 /* The deal as JSON (caller decrefs). ERR_NOT_FOUND when absent or hidden,

@@ -641,7 +641,11 @@ out:
 
 int stage_remove(Db *db, const Actor *actor, int64_t stage_id, Err *err)
 {
-	static const char cnt[] = "SELECT COUNT(*) FROM deal WHERE stage_id = ?";
+	/* Deals in the stage (trashed ones too: restore brings them back
+	 * there) and stage history rows that name it keep it. */
+	static const char cnt[] =
+	    "SELECT (SELECT COUNT(*) FROM deal WHERE stage_id = ?1), "
+	    "(SELECT COUNT(*) FROM deal_stage_change WHERE from_stage_id = ?1 OR to_stage_id = ?1)";
 	static const char del[] = "DELETE FROM stage WHERE id = ?";
 	json_t *before = NULL;
 	StageInfo si;
@@ -656,16 +660,27 @@ int stage_remove(Db *db, const Actor *actor, int64_t stage_id, Err *err)
 		goto done;
 	db_bind_int(st, 1, stage_id);
 	rc = db_step(st, err);
-	if (rc == DB_ROW)
+	int64_t moved = 0;
+	if (rc == DB_ROW) {
 		n = db_col_int(st, 0);
+		moved = db_col_int(st, 1);
+	}
 	db_reset(st);
 	if (rc != DB_ROW)
 		goto done;
 	rc = KITH_OK;
 	if (n) {
 		rc = err_set(err, ERR_CONFLICT, "stage_id",
-			     "stage %lld still holds %lld deal(s); move them first",
+			     "stage %lld still holds %lld deal(s), trashed ones included; move "
+			     "them first",
 			     (long long)stage_id, (long long)n);
+		goto done;
+	}
+	if (moved) {
+		rc = err_set(err, ERR_CONFLICT, "stage_id",
+			     "stage %lld is part of %lld deal stage change(s) in the history; "
+			     "rename it instead of removing it",
+			     (long long)stage_id, (long long)moved);
 		goto done;
 	}
 	if ((rc = db_prepare(db, &st, del, err)))

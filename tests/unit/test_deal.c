@@ -127,8 +127,8 @@ Test(deal, money_round_trip)
 		{"{\"amount_minor\": 1999}", 1999, "EUR", "19.99"},
 		{"{\"amount\": \"1000\", \"currency\": \"JPY\"}", 1000, "JPY", "1000"},
 		{"{\"amount\": \"1.234\", \"currency\": \"BHD\"}", 1234, "BHD", "1.234"},
-		{"{\"amount_minor\": 1000000000000000, \"currency\": \"PLN\"}", 1000000000000000LL,
-		 "PLN", "10000000000000.00"},
+		{"{\"amount_minor\": 1000000000000, \"currency\": \"PLN\"}", 1000000000000LL,
+		 "PLN", "10000000000.00"}, /* KITH_MAX_DEAL_MINOR */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char json[256];
@@ -556,4 +556,32 @@ Test(deal, forecast_groups_by_month_and_currency)
 	cr_assert_str_eq(str(json_array_get(m, 0), "weighted"), "7.05");
 	json_decref(f);
 	cr_assert_eq(deal_forecast(fx.db, &sys, 42, &f, &err), ERR_NOT_FOUND);
+}
+
+Test(deal, changing_the_currency_needs_the_amount_in_it)
+{
+	Err err = {0};
+	json_t *out = NULL;
+	int64_t id = create("{\"title\": \"Big\", \"value\": {\"amount\": \"100.00\", \"currency\": \"EUR\"}}");
+	json_t *patch = load("{\"value\": {\"currency\": \"JPY\"}}");
+	cr_expect_eq(deal_update(fx.db, &sys, id, patch, 0, &out, &err), ERR_INVALID,
+		     "10000 EUR cents must not silently become 10000 yen");
+	cr_expect_str_eq(err.field, "value.amount");
+	json_decref(patch);
+	json_t *d = get(id);
+	cr_expect_str_eq(str(json_object_get(d, "value"), "currency"), "EUR");
+	cr_expect_eq(num(json_object_get(d, "value"), "amount_minor"), 10000);
+	json_decref(d);
+	patch = load("{\"value\": {\"amount\": \"15000\", \"currency\": \"JPY\"}}");
+	cr_expect_eq(deal_update(fx.db, &sys, id, patch, 0, &out, &err), KITH_OK, "%s", err.msg);
+	json_decref(patch);
+	json_decref(out);
+	out = NULL;
+	/* the same currency again needs no amount */
+	patch = load("{\"value\": {\"currency\": \"JPY\"}}");
+	cr_expect_eq(deal_update(fx.db, &sys, id, patch, 0, &out, &err), KITH_OK, "%s", err.msg);
+	json_decref(patch);
+	json_decref(out);
+	/* a million deals at the largest value still sum inside int64 */
+	cr_expect_lt(KITH_MAX_DEAL_MINOR, INT64_MAX / 1000000);
 }

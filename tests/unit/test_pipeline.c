@@ -326,3 +326,22 @@ Test(pipeline, members_may_not_change_pipelines_and_changes_are_audited)
 	cr_assert_str_eq(json_string_value(json_array_get(name, 1)), "Mine");
 	json_decref(h);
 }
+
+Test(pipeline, a_stage_in_the_history_cannot_go_but_names_the_field)
+{
+	Err err = {0};
+	int64_t deal = 0;
+	int64_t proposal = stage_id(1, "Proposal"), demo = stage_id(1, "Demo scheduled");
+	char in_json[64];
+	snprintf(in_json, sizeof in_json, "{\"title\": \"T\", \"stage_id\": %lld}",
+		 (long long)proposal);
+	json_t *in = load(in_json);
+	cr_assert_eq(deal_create(fx.db, &sys, in, &deal, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	cr_assert_eq(deal_move(fx.db, &sys, deal, demo, 0, NULL, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	/* no deal is in Proposal now, but the history names it */
+	cr_expect_eq(stage_remove(fx.db, &sys, proposal, &err), ERR_CONFLICT);
+	cr_expect_str_eq(err.field, "stage_id");
+	cr_expect_not_null(strstr(err.msg, "history"), "%s", err.msg);
+}

@@ -14,7 +14,6 @@ CREATE TABLE activity (
   user_id INTEGER REFERENCES app_user(id),   -- who did it; NULL = the local system
   contact_id INTEGER REFERENCES contact(id) ON DELETE CASCADE,  -- linked contact, NULL = none
   company_id INTEGER REFERENCES company(id) ON DELETE CASCADE,  -- linked company, NULL = none
-  deal_id INTEGER,                           -- linked deal (no FK yet; set by the deals module later)
   version INTEGER NOT NULL DEFAULT 1,        -- bumped on each change; the ETag
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
