@@ -1,0 +1,25 @@
+/* tz.h - civil dates in IANA time zones, read from the system's TZif files
+ * (/usr/share/zoneinfo, Debian's tzdata), without touching the process's TZ
+ * (setenv/tzset are not thread-safe in a server). libc only.
+ * Times past a zone's last listed transition (2037 in Debian's files) use
+ * the last known offset. */
+#ifndef KITH_BASE_TZ_H
+#define KITH_BASE_TZ_H
+
+#include <time.h>
+
+#include "base/err.h"
+
+/* UTC offset of zone at instant t, in seconds east of UTC. ERR_INVALID
+ * naming "timezone" when the zone's file is missing or malformed. */
+int tz_offset(const char *zone, time_t t, long *offset, Err *err) KITH_WARN_UNUSED;
+
+/* The civil date "YYYY-MM-DD" in zone at instant t. */
+int tz_local_date(const char *zone, time_t t, char out[11], Err *err) KITH_WARN_UNUSED;
+
+/* The UTC instant at which civil date `date` begins in zone (local
+ * midnight; when a transition skips midnight, the first instant of the
+ * day). date must be valid (date_valid). */
+int tz_local_midnight(const char *zone, const char *date, time_t *out, Err *err) KITH_WARN_UNUSED;
+
+#endif

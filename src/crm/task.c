@@ -1,0 +1,1010 @@
+/* task.c - follow-ups and tasks: validation, access, completion with
+ * repetition, snooze, trash, lists and the agenda. Owns table task.
+ * Depends on store/, base/, crm/{access,audit,user,contact,company,deal,
+ * workspace}; the CLI and API adapters call only task.h.
+ *
+ * A change is one transaction: the rows and their audit entries commit
+ * together or not at all. Access is decided in SQL for lists (TASK_VISIBLE)
+ * and from the same columns for single records.
+ *
+ * Time zones: "today" and the bounds of a civil day are computed in the
+ * workspace's IANA zone with base/tz.h, which reads the zone's TZif file
+ * and never touches the process's TZ (not thread-safe in the server). */
+#include "crm/task.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/cursor.h"
+#include "base/date.h"
+#include "base/tz.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "base/text.h"
+#include "crm/audit.h"
+#include "crm/company.h"
+#include "crm/contact.h"
+#include "crm/deal.h"
+#include "crm/user.h"
+#include "crm/workspace.h"
+
+enum { REPEAT_MAX = 366, DAYS_AHEAD_MAX = 366 };
+
+static const char *const writable[] = {"title",      "type",       "due_date",    "due_at",
+				       "assignee_id", "priority",  "contact_id",  "company_id",
+				       "deal_id",    "notes",      "repeat_every", "repeat_unit",
+				       NULL};
+static const char *const types[] = {"call", "email", "meeting", "todo", NULL};
+static const char *const priorities[] = {"low", "normal", "high", NULL};
+static const char *const units[] = {"days", "weeks", "months", NULL};
+static const char *const links[] = {"contact_id", "company_id", "deal_id", NULL};
+
+
+/* ---- reading ----------------------------------------------------------- */
+
+/* Columns of task_from_row (0..20) plus the linked records' owners (21..23). */
+#define TASK_COLS                                                                               \
+	"t.id, t.title, t.type, t.due_date, t.due_at, t.assignee_id, u.name, t.priority, "     \
+	"t.contact_id, t.company_id, t.deal_id, t.notes, t.repeat_every, t.repeat_unit, "      \
+	"t.status, t.done_at, t.created_by, t.version, t.created_at, t.updated_at, "          \
+	"t.deleted_at, c.owner_id, co.owner_id, d.owner_id"
+#define TASK_FROM                                                                               \
+	" FROM task t LEFT JOIN app_user u ON u.id = t.assignee_id "                           \
+	"LEFT JOIN contact c ON c.id = t.contact_id LEFT JOIN company co ON co.id = t.company_id " \
+	"LEFT JOIN deal d ON d.id = t.deal_id "
+/* A member sees tasks assigned to or created by them and tasks linked to a
+ * record they own; params: is_admin, then user_id five times. */
+#define TASK_VISIBLE                                                                            \
+	"(? = 1 OR t.assignee_id = ? OR t.created_by = ? OR c.owner_id = ? OR co.owner_id = ? " \
+	"OR d.owner_id = ?)"
+
+static json_t *col_str(DbStmt *st, int i)
+{
+	return db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
+
+static json_t *col_int(DbStmt *st, int i)
+{
+	return db_col_is_null(st, i) ? json_null() : json_integer(db_col_int(st, i));
+}
+
+static json_t *task_from_row(DbStmt *st)
+{
+	static const char *const keys[] = {
+		"id",          "title",       "type",         "due_date",    "due_at",
+		"assignee_id", "assignee_name", "priority",   "contact_id",  "company_id",
+		"deal_id",     "notes",       "repeat_every", "repeat_unit", "status",
+		"done_at",     "created_by",  "version",      "created_at",  "updated_at",
+		"deleted_at"};
+	json_t *rec = json_object();
+	for (int i = 0; i < 21; i++) {
+		int num = i == 0 || i == 5 || (i >= 8 && i <= 10) || i == 12 || i == 16 || i == 17;
+		json_object_set_new(rec, keys[i], num ? col_int(st, i) : col_str(st, i));
+	}
+	return rec;
+}
+
+/* 1 when the actor may see the task on the current row. */
+static int row_visible(DbStmt *st, const Actor *actor)
+{
+	if (access_is_admin(actor))
+		return 1;
+	const int cols[] = {5, 16, 21, 22, 23};
+	for (int i = 0; i < 5; i++)
+		if (!db_col_is_null(st, cols[i]) && db_col_int(st, cols[i]) == actor->user_id)
+			return 1;
+	return 0;
+}
+
+static int bind_visible(DbStmt *st, int p, const Actor *actor)
+{
+	db_bind_int(st, p++, access_is_admin(actor));
+	for (int i = 0; i < 5; i++)
+		db_bind_int(st, p++, actor->user_id);
+	return p;
+}
+
+static int64_t rec_int(const json_t *rec, const char *key)
+{
+	return json_integer_value(json_object_get(rec, key));
+}
+
+static const char *rec_str(const json_t *rec, const char *key)
+{
+	return json_string_value(json_object_get(rec, key));
+}
+
+/* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
+ * ERR_GONE when in the trash and !include_deleted. */
+static int task_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
+			json_t **out, Err *err)
+{
+	static const char sql[] = "SELECT " TASK_COLS TASK_FROM "WHERE t.id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW && row_visible(st, actor)) {
+		*out = task_from_row(st);
+		rc = KITH_OK;
+	} else if (rc == DB_ROW || rc == DB_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no task %lld", (long long)id);
+	}
+	db_reset(st);
+	if (rc == KITH_OK && !include_deleted && !json_is_null(json_object_get(*out, "deleted_at"))) {
+		json_decref(*out);
+		*out = NULL;
+		rc = err_set(err, ERR_GONE, "id", "task %lld is in the trash; restore it first",
+			     (long long)id);
+	}
+	return rc;
+}
+
+int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+	     Err *err)
+{
+	return task_visible(db, actor, id, include_deleted, out, err);
+}
+
+/* ---- civil dates and zones -------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant,
+ * "chrono-Compatible Low-Level Date Algorithms", days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The inverse of days_from_civil (same source, civil_from_days). */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int month_days(int64_t y, int m)
+{
+	static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : n[m - 1];
+}
+
+int task_date_add(const char *date, int n, char unit, char out[11])
+{
+	int64_t y;
+	int m, d;
+	if (!date_valid(date) || strlen(date) != 10)
+		return -1;
+	y = strtol(date, NULL, 10);
+	m = (int)strtol(date + 5, NULL, 10);
+	d = (int)strtol(date + 8, NULL, 10);
+	if (unit == 'm') {
+		int64_t months = y * 12 + (m - 1) + n;
+		y = months / 12;
+		m = (int)(months % 12) + 1;
+		if (d > month_days(y, m))
+			d = month_days(y, m); /* Jan 31 + 1 month = Feb 28/29 */
+	} else if (unit == 'd' || unit == 'w') {
+		civil_from_days(days_from_civil(y, m, d) + (int64_t)n * (unit == 'w' ? 7 : 1), &y,
+				&m, &d);
+	} else {
+		return -1;
+	}
+	if (y < 1000 || y > 9999)
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", (int)y, m, d);
+	return 0;
+}
+
+/* Add n units to a due: a date, or an instant (its UTC date moves, its time
+ * of day stays). out[21]. Returns 0 or -1. */
+static int due_add(const char *due, int n, char unit, char out[21])
+{
+	char date[11], moved[11];
+	snprintf(date, sizeof date, "%.10s", due);
+	if (task_date_add(date, n, unit, moved))
+		return -1;
+	snprintf(out, 21, "%s%s", moved, due + 10);
+	return 0;
+}
+
+int task_today(Db *db, char out[11], Err *err)
+{
+	Workspace ws;
+	int rc = workspace_get(db, &ws, err);
+	return rc ? rc : tz_local_date(ws.timezone, time(NULL), out, err);
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+static int one_of(const char *s, const char *const *set)
+{
+	for (int i = 0; s && set[i]; i++)
+		if (!strcmp(s, set[i]))
+			return 1;
+	return 0;
+}
+
+/* Text member key: absent -> nothing; null or blank -> null in rec (an
+ * error when required); else trimmed UTF-8 of at most max bytes. */
+static int put_text(const json_t *in, const char *key, size_t max, int required, json_t *rec,
+		    Err *err)
+{
+	json_t *v = json_object_get(in, key);
+	Buf t;
+	if (!v)
+		return KITH_OK;
+	if (!json_is_null(v) && !json_is_string(v))
+		return err_set(err, ERR_INVALID, key, "must be a string");
+	const char *s = json_string_value(v);
+	if (s && (strlen(s) != json_string_length(v) || !utf8_valid(s, strlen(s))))
+		return err_set(err, ERR_INVALID, key, "must be UTF-8 text");
+	buf_init(&t, 0);
+	if (s)
+		text_trim(&t, s);
+	int rc = KITH_OK;
+	if (t.len > max)
+		rc = err_set(err, ERR_INVALID, key, "must be at most %zu bytes", max);
+	else if (!t.len && required)
+		rc = err_set(err, ERR_INVALID, key, "must not be empty");
+	else
+		json_object_set_new(rec, key, t.len ? json_string(buf_str(&t)) : json_null());
+	buf_free(&t);
+	return rc;
+}
+
+/* Enumerated member key (null allowed when nullable). */
+static int put_enum(const json_t *in, const char *key, const char *const *set, int nullable,
+		    const char *msg, json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, key);
+	if (!v)
+		return KITH_OK;
+	if (!(nullable && json_is_null(v)) && !one_of(json_string_value(v), set))
+		return err_set(err, ERR_INVALID, key, "must be %s", msg);
+	json_object_set(rec, key, v);
+	return KITH_OK;
+}
+
+/* due_date (a civil date) or due_at (an instant, stored normalized); a
+ * non-null one clears the other. */
+static int put_due(const json_t *in, json_t *rec, Err *err)
+{
+	json_t *d = json_object_get(in, "due_date"), *a = json_object_get(in, "due_at");
+	const char *s;
+	time_t t;
+	char iso[21];
+	if (d && !json_is_null(d) && a && !json_is_null(a))
+		return err_set(err, ERR_INVALID, "due_at", "give due_date or due_at, not both");
+	if (d && !json_is_null(d) && !date_valid(json_string_value(d)))
+		return err_set(err, ERR_INVALID, "due_date", "must be a date YYYY-MM-DD");
+	if (a && !json_is_null(a) &&
+	    (!(s = json_string_value(a)) || !strchr(s, 'T') || time_parse_iso(s, &t) != 0))
+		return err_set(err, ERR_INVALID, "due_at", "must be an instant YYYY-MM-DDTHH:MM:SSZ");
+	if (d) {
+		json_object_set(rec, "due_date", d);
+		if (!json_is_null(d))
+			json_object_set_new(rec, "due_at", json_null());
+	}
+	if (a) {
+		if (json_is_null(a)) {
+			json_object_set_new(rec, "due_at", json_null());
+		} else {
+			time_iso(t, iso);
+			json_object_set_new(rec, "due_at", json_string(iso));
+			json_object_set_new(rec, "due_date", json_null());
+		}
+	}
+	return KITH_OK;
+}
+
+/* assignee_id: the actor by default; owners and admins may name any active
+ * user or null, a member only themselves. */
+static int put_assignee(Db *db, const Actor *actor, const json_t *in, json_t *rec, int creating,
+			Err *err)
+{
+	json_t *v = json_object_get(in, "assignee_id");
+	int admin = access_is_admin(actor);
+	if (!v) {
+		if (creating)
+			json_object_set_new(rec, "assignee_id", actor->user_id
+								     ? json_integer(actor->user_id)
+								     : json_null());
+		return KITH_OK;
+	}
+	if (json_is_null(v) && admin) {
+		json_object_set_new(rec, "assignee_id", json_null());
+		return KITH_OK;
+	}
+	if (!json_is_integer(v))
+		return err_set(err, ERR_INVALID, "assignee_id", "must be a user id");
+	int64_t id = json_integer_value(v);
+	if (!admin && id != actor->user_id)
+		return err_set(err, ERR_INVALID, "assignee_id",
+			       "a member may only assign tasks to themselves");
+	if (!user_exists(db, id))
+		return err_set(err, ERR_INVALID, "assignee_id", "no active user %lld", (long long)id);
+	json_object_set_new(rec, "assignee_id", json_integer(id));
+	return KITH_OK;
+}
+
+/* A link key: null, or a live record the actor may see. A link left
+ * unchanged is not re-checked. The Err of the lookup is renamed to key. */
+static int put_link(Db *db, const Actor *actor, const json_t *in, const char *key, json_t *rec,
+		    Err *err)
+{
+	json_t *v = json_object_get(in, key), *r = NULL;
+	int rc;
+	if (!v)
+		return KITH_OK;
+	if (json_is_null(v)) {
+		json_object_set_new(rec, key, json_null());
+		return KITH_OK;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) <= 0)
+		return err_set(err, ERR_INVALID, key, "must be a positive integer id or null");
+	int64_t id = json_integer_value(v);
+	if (id == rec_int(rec, key))
+		return KITH_OK;
+	if (!strcmp(key, "contact_id"))
+		rc = contact_get(db, actor, id, 0, &r, err);
+	else if (!strcmp(key, "company_id"))
+		rc = company_get(db, actor, id, 0, &r, err);
+	else
+		rc = deal_get(db, actor, id, 0, &r, err);
+	json_decref(r);
+	if (rc) {
+		if (err)
+			snprintf(err->field, sizeof err->field, "%s", key);
+		return rc;
+	}
+	json_object_set_new(rec, key, json_integer(id));
+	return KITH_OK;
+}
+
+static int put_repeat(const json_t *in, json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, "repeat_every");
+	if (v && !json_is_null(v) &&
+	    (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > REPEAT_MAX))
+		return err_set(err, ERR_INVALID, "repeat_every", "must be from 1 to %d, or null",
+			       REPEAT_MAX);
+	if (v)
+		json_object_set(rec, "repeat_every", v);
+	return put_enum(in, "repeat_unit", units, 1, "days, weeks, months or null", rec, err);
+}
+
+/* Rules across keys: at most one link; repeat_every with repeat_unit and
+ * a due. */
+static int check_record(const json_t *in, const json_t *rec, Err *err)
+{
+	int n = 0;
+	for (int i = 0; links[i]; i++)
+		if (!json_is_null(json_object_get(rec, links[i])) && ++n > 1) {
+			const char *key = links[i];
+			for (int j = 0; links[j]; j++)
+				if (json_is_integer(json_object_get(in, links[j])))
+					key = links[j];
+			return err_set(err, ERR_INVALID, key,
+				       "a task links to at most one contact, company or deal");
+		}
+	int every = !json_is_null(json_object_get(rec, "repeat_every"));
+	int unit = !json_is_null(json_object_get(rec, "repeat_unit"));
+	if (every != unit)
+		return err_set(err, ERR_INVALID, every ? "repeat_unit" : "repeat_every",
+			       "repeat_every and repeat_unit go together");
+	if (every && json_is_null(json_object_get(rec, "due_date")) &&
+	    json_is_null(json_object_get(rec, "due_at")))
+		return err_set(err, ERR_INVALID, "repeat_every",
+			       "a repeating task needs a due_date or due_at");
+	return KITH_OK;
+}
+
+/* Validate in and apply its writable members to rec. */
+static int task_apply(Db *db, const Actor *actor, const json_t *in, json_t *rec, int creating,
+		      Err *err)
+{
+	int rc;
+	if (!json_is_object(in))
+		return err_set(err, ERR_INVALID, NULL, "the task must be a JSON object");
+	if (creating && !json_object_get(in, "title"))
+		return err_set(err, ERR_INVALID, "title", "is required");
+	if ((rc = json_check_fields(in, writable, err)) ||
+	    (rc = put_text(in, "title", KITH_MAX_SHORT, 1, rec, err)) ||
+	    (rc = put_enum(in, "type", types, 0, "call, email, meeting or todo", rec, err)) ||
+	    (rc = put_due(in, rec, err)) ||
+	    (rc = put_assignee(db, actor, in, rec, creating, err)) ||
+	    (rc = put_enum(in, "priority", priorities, 0, "low, normal or high", rec, err)))
+		return rc;
+	for (int i = 0; links[i]; i++)
+		if ((rc = put_link(db, actor, in, links[i], rec, err)))
+			return rc;
+	if ((rc = put_text(in, "notes", KITH_MAX_TEXT, 0, rec, err)) ||
+	    (rc = put_repeat(in, rec, err)))
+		return rc;
+	return check_record(in, rec, err);
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+/* Bind the writable columns of rec as params 1..12 in writable[] order. */
+static void bind_fields(DbStmt *st, const json_t *rec)
+{
+	for (int i = 0; writable[i]; i++) {
+		json_t *v = json_object_get(rec, writable[i]);
+		if (json_is_string(v))
+			db_bind_text(st, i + 1, json_string_value(v));
+		else if (json_is_integer(v))
+			db_bind_int(st, i + 1, json_integer_value(v));
+		else
+			db_bind_null(st, i + 1);
+	}
+}
+
+static int task_insert(Db *db, const Actor *actor, const json_t *rec, int64_t *id, Err *err)
+{
+	static const char sql[] =
+		"INSERT INTO task (title, type, due_date, due_at, assignee_id, priority, contact_id, "
+		"company_id, deal_id, notes, repeat_every, repeat_unit, created_by, created_at, "
+		"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	DbStmt *st;
+	char now[21];
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	bind_fields(st, rec);
+	if (actor->user_id)
+		db_bind_int(st, 13, actor->user_id);
+	else
+		db_bind_null(st, 13);
+	db_bind_text(st, 14, now);
+	db_bind_text(st, 15, now);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_STORAGE, NULL, "the task was not stored");
+	}
+	db_reset(st);
+	return rc;
+}
+
+static int task_write(Db *db, int64_t id, const json_t *rec, Err *err)
+{
+	static const char sql[] =
+		"UPDATE task SET title = ?, type = ?, due_date = ?, due_at = ?, assignee_id = ?, "
+		"priority = ?, contact_id = ?, company_id = ?, deal_id = ?, notes = ?, "
+		"repeat_every = ?, repeat_unit = ?, updated_at = ?, version = version + 1 "
+		"WHERE id = ?";
+	DbStmt *st;
+	char now[21];
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	bind_fields(st, rec);
+	db_bind_text(st, 13, now);
+	db_bind_int(st, 14, id);
+	return db_exec_stmt(st, err);
+}
+
+/* A new record with the defaults of create. */
+static json_t *task_blank(void)
+{
+	json_t *rec = json_object();
+	for (int i = 0; writable[i]; i++)
+		json_object_set_new(rec, writable[i], json_null());
+	json_object_set_new(rec, "type", json_string("todo"));
+	json_object_set_new(rec, "priority", json_string("normal"));
+	return rec;
+}
+
+/* The writable keys of a stored record (for a next occurrence). */
+static json_t *task_copy(const json_t *stored)
+{
+	json_t *rec = json_object();
+	for (int i = 0; writable[i]; i++)
+		json_object_set(rec, writable[i], json_object_get(stored, writable[i]));
+	return rec;
+}
+
+/* Insert rec and audit its creation. */
+static int task_add(Db *db, const Actor *actor, const json_t *rec, int64_t *id, Err *err)
+{
+	json_t *after = NULL;
+	int rc = task_insert(db, actor, rec, id, err);
+	if (rc == KITH_OK && (rc = task_visible(db, &ACTOR_SYSTEM, *id, 1, &after, err)) == KITH_OK)
+		rc = audit_write(db, actor, "create", "task", *id, after, err);
+	json_decref(after);
+	return rc;
+}
+
+int task_create(Db *db, const Actor *actor, const json_t *in, int64_t *id, Err *err)
+{
+	json_t *rec = task_blank();
+	int rc = db_begin(db, err);
+	if (rc) {
+		json_decref(rec);
+		return rc;
+	}
+	if ((rc = task_apply(db, actor, in, rec, 1, err)) == KITH_OK)
+		rc = task_add(db, actor, rec, id, err);
+	json_decref(rec);
+	return db_end(db, rc, err);
+}
+
+/* The changed keys between two versions, without bookkeeping keys. */
+static json_t *change_diff(const json_t *before, const json_t *after)
+{
+	json_t *d = audit_diff(before, after);
+	json_object_del(d, "version");
+	json_object_del(d, "updated_at");
+	json_object_del(d, "assignee_name");
+	return d;
+}
+
+/* Audit the change of task id from before to its stored state; *out (may
+ * be NULL) gets the new record. */
+static int audit_change(Db *db, const Actor *actor, const char *action, int64_t id,
+			const json_t *before, json_t **out, Err *err)
+{
+	json_t *after = NULL, *diff = NULL;
+	int rc = task_visible(db, &ACTOR_SYSTEM, id, 1, &after, err);
+	if (rc == KITH_OK) {
+		diff = change_diff(before, after);
+		rc = audit_write(db, actor, action, "task", id, diff, err);
+	}
+	if (rc == KITH_OK && out)
+		*out = json_incref(after);
+	json_decref(after);
+	json_decref(diff);
+	return rc;
+}
+
+int task_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
+		int64_t expected_version, json_t **out, Err *err)
+{
+	json_t *before = NULL, *rec = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = task_visible(db, actor, id, 0, &before, err)))
+		goto done;
+	if (expected_version && expected_version != rec_int(before, "version")) {
+		rc = err_set(err, ERR_STALE, "version",
+			     "task %lld changed since you read it (version %lld, now %lld)",
+			     (long long)id, (long long)expected_version,
+			     (long long)rec_int(before, "version"));
+		goto done;
+	}
+	rec = json_deep_copy(before);
+	if ((rc = task_apply(db, actor, patch, rec, 0, err)) ||
+	    (rc = task_write(db, id, rec, err)))
+		goto done;
+	rc = audit_change(db, actor, "update", id, before, out, err);
+done:
+	json_decref(before);
+	json_decref(rec);
+	return db_end(db, rc, err);
+}
+
+static int set_status(Db *db, int64_t id, int done, Err *err)
+{
+	static const char sql[] = "UPDATE task SET status = ?, done_at = ?, updated_at = ?, "
+				  "version = version + 1 WHERE id = ?";
+	DbStmt *st;
+	char now[21];
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_text(st, 1, done ? "done" : "open");
+	db_bind_text(st, 2, done ? now : NULL);
+	db_bind_text(st, 3, now);
+	db_bind_int(st, 4, id);
+	return db_exec_stmt(st, err);
+}
+
+/* The next occurrence of a repeating task: its due moved by the interval. */
+static int task_next(Db *db, const Actor *actor, const json_t *done_task, int64_t *next_id,
+		     Err *err)
+{
+	const char *unit = rec_str(done_task, "repeat_unit");
+	const char *date = rec_str(done_task, "due_date"), *at = rec_str(done_task, "due_at");
+	char moved[21];
+	int every = (int)rec_int(done_task, "repeat_every");
+	if (!unit || (!date && !at))
+		return KITH_OK;
+	if (due_add(date ? date : at, every, unit[0] == 'd' ? 'd' : unit[0] == 'w' ? 'w' : 'm',
+		    moved))
+		return err_set(err, ERR_INVALID, "repeat_every",
+			       "the next occurrence would be past the year 9999");
+	json_t *rec = task_copy(done_task);
+	json_object_set_new(rec, date ? "due_date" : "due_at", json_string(moved));
+	int rc = task_add(db, actor, rec, next_id, err);
+	json_decref(rec);
+	return rc;
+}
+
+/* Complete (done 1) or reopen (0) a task. */
+static int task_set_done(Db *db, const Actor *actor, int64_t id, int done, int64_t *next_id,
+			 Err *err)
+{
+	json_t *before = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if (next_id)
+		*next_id = 0;
+	if ((rc = task_visible(db, actor, id, 0, &before, err)))
+		goto done;
+	if (!strcmp(rec_str(before, "status"), done ? "done" : "open")) {
+		rc = err_set(err, ERR_CONFLICT, "status", "task %lld is already %s", (long long)id,
+			     done ? "done" : "open");
+		goto done;
+	}
+	if ((rc = set_status(db, id, done, err)) ||
+	    (rc = audit_change(db, actor, done ? "done" : "reopen", id, before, NULL, err)))
+		goto done;
+	int64_t next = 0;
+	if (done && (rc = task_next(db, actor, before, &next, err)) == KITH_OK && next_id)
+		*next_id = next;
+done:
+	json_decref(before);
+	return db_end(db, rc, err);
+}
+
+int task_done(Db *db, const Actor *actor, int64_t id, int64_t *next_id, Err *err)
+{
+	return task_set_done(db, actor, id, 1, next_id, err);
+}
+
+int task_reopen(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	return task_set_done(db, actor, id, 0, NULL, err);
+}
+
+/* ---- snooze and trash -------------------------------------------------- */
+
+/* "Nd", "Nw" or "Nm" (N 1..REPEAT_MAX) into *n and *unit. */
+static int parse_for(const char *s, int *n, char *unit, Err *err)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || errno || v < 1 || v > REPEAT_MAX ||
+	    !(end[0] == 'd' || end[0] == 'w' || end[0] == 'm') || end[1])
+		return err_set(err, ERR_INVALID, "for",
+			       "must be a count and a unit: 3d, 2w or 1m (count 1 to %d)",
+			       REPEAT_MAX);
+	*n = (int)v;
+	*unit = end[0];
+	return KITH_OK;
+}
+
+/* The new due of a snooze into date[11] or at[21] (the other one ""). */
+static int snooze_due(const json_t *task, const char *until, const char *forward, char date[11],
+		      char at[21], Err *err)
+{
+	const char *cur_date = rec_str(task, "due_date"), *cur_at = rec_str(task, "due_at");
+	const char *cur = cur_date ? cur_date : cur_at;
+	time_t t, c;
+	date[0] = at[0] = '\0';
+	if (!until == !forward)
+		return err_set(err, ERR_INVALID, until ? "for" : "until",
+			       until ? "give until or for, not both"
+				     : "is required: a date or instant (or give for: 3d, 2w, 1m)");
+	if (forward) {
+		int n = 0;
+		char unit = 'd', today[21] = "";
+		int rc = parse_for(forward, &n, &unit, err);
+		if (rc)
+			return rc;
+		if (!cur) {
+			time_now_iso(today);
+			today[10] = '\0';
+		}
+		if (due_add(cur ? cur : today, n, unit, cur_at ? at : date))
+			return err_set(err, ERR_INVALID, "for", "moves the due past the year 9999");
+		return KITH_OK;
+	}
+	if (time_parse_iso(until, &t) != 0)
+		return err_set(err, ERR_INVALID, "until",
+			       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
+	if (cur && time_parse_iso(cur, &c) == 0 && t <= c)
+		return err_set(err, ERR_INVALID, "until", "must be later than the current due %s",
+			       cur);
+	if (strchr(until, 'T'))
+		time_iso(t, at);
+	else
+		snprintf(date, 11, "%s", until);
+	return KITH_OK;
+}
+
+static int set_due(Db *db, int64_t id, const char *date, const char *at, Err *err)
+{
+	static const char sql[] = "UPDATE task SET due_date = ?, due_at = ?, updated_at = ?, "
+				  "version = version + 1 WHERE id = ?";
+	DbStmt *st;
+	char now[21];
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_text_or_null(st, 1, date);
+	db_bind_text_or_null(st, 2, at);
+	db_bind_text(st, 3, now);
+	db_bind_int(st, 4, id);
+	return db_exec_stmt(st, err);
+}
+
+int task_snooze(Db *db, const Actor *actor, int64_t id, const char *until, const char *forward,
+		Err *err)
+{
+	json_t *before = NULL;
+	char date[11], at[21];
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = task_visible(db, actor, id, 0, &before, err)))
+		goto done;
+	if (!strcmp(rec_str(before, "status"), "done")) {
+		rc = err_set(err, ERR_CONFLICT, "status", "task %lld is done; reopen it first",
+			     (long long)id);
+		goto done;
+	}
+	if ((rc = snooze_due(before, until, forward, date, at, err)) ||
+	    (rc = set_due(db, id, date, at, err)))
+		goto done;
+	rc = audit_change(db, actor, "snooze", id, before, NULL, err);
+done:
+	json_decref(before);
+	return db_end(db, rc, err);
+}
+
+static int set_deleted(Db *db, int64_t id, int deleted, Err *err)
+{
+	static const char sql[] = "UPDATE task SET deleted_at = ?, updated_at = ?, "
+				  "version = version + 1 WHERE id = ?";
+	DbStmt *st;
+	char now[21];
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_text(st, 1, deleted ? now : NULL);
+	db_bind_text(st, 2, now);
+	db_bind_int(st, 3, id);
+	return db_exec_stmt(st, err);
+}
+
+/* Move to the trash (deleted 1) or back (0), with one audit entry. */
+static int task_trash(Db *db, const Actor *actor, int64_t id, int deleted, Err *err)
+{
+	json_t *before = NULL;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = task_visible(db, actor, id, 1, &before, err)))
+		goto done;
+	int in_trash = !json_is_null(json_object_get(before, "deleted_at"));
+	if (deleted && in_trash) {
+		rc = err_set(err, ERR_GONE, "id", "task %lld is already in the trash", (long long)id);
+		goto done;
+	}
+	if (!deleted && !in_trash) {
+		rc = err_set(err, ERR_CONFLICT, "id", "task %lld is not in the trash", (long long)id);
+		goto done;
+	}
+	if ((rc = set_deleted(db, id, deleted, err)))
+		goto done;
+	if (deleted)
+		rc = audit_write(db, actor, "delete", "task", id, before, err);
+	else
+		rc = audit_change(db, actor, "restore", id, before, NULL, err);
+done:
+	json_decref(before);
+	return db_end(db, rc, err);
+}
+
+int task_delete(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	return task_trash(db, actor, id, 1, err);
+}
+
+int task_restore(Db *db, const Actor *actor, int64_t id, Err *err)
+{
+	return task_trash(db, actor, id, 0, err);
+}
+
+/* ---- lists and the agenda ---------------------------------------------- */
+
+/* Filters of task_list; params: assignee x2, status x2, contact x2,
+ * company x2, deal x2 (0 / NULL = any). */
+#define LIST_FILTERS                                                                            \
+	" AND (? = 0 OR t.assignee_id = ?) AND (? IS NULL OR t.status = ?)"                     \
+	" AND (? = 0 OR t.contact_id = ?) AND (? = 0 OR t.company_id = ?)"                      \
+	" AND (? = 0 OR t.deal_id = ?)"
+
+int task_list(Db *db, const Actor *actor, const TaskQuery *q, json_t **items, char **next,
+	      Err *err)
+{
+	static const char sql[] = "SELECT " TASK_COLS TASK_FROM "WHERE t.deleted_at IS NULL AND "
+				  TASK_VISIBLE LIST_FILTERS " AND t.id > ? ORDER BY t.id LIMIT ?";
+	DbStmt *st;
+	char *key = NULL;
+	int64_t after_id = 0;
+	int limit = q->limit ? q->limit : KITH_LIST_DEFAULT, rc, p, more = 0;
+	json_t *arr = NULL;
+	*next = NULL;
+	if (limit < 1 || limit > KITH_LIST_MAX)
+		return err_set(err, ERR_INVALID, "limit", "must be from 1 to %d", KITH_LIST_MAX);
+	if (q->status && strcmp(q->status, "open") != 0 && strcmp(q->status, "done") != 0)
+		return err_set(err, ERR_INVALID, "status", "must be open or done");
+	if (q->cursor && (rc = cursor_decode(q->cursor, &key, &after_id, err)))
+		return rc;
+	if (key && strcmp(key, "task") != 0) {
+		free(key);
+		return err_set(err, ERR_INVALID, "cursor", "is not a cursor of this list");
+	}
+	free(key);
+	if ((rc = db_prepare(db, &st, sql, err)))
+		return rc;
+	p = bind_visible(st, 1, actor);
+	const int64_t ids[] = {q->assignee_id, 0, q->contact_id, q->company_id, q->deal_id};
+	for (int i = 0; i < 5; i++) {
+		if (i == 1) {
+			db_bind_text(st, p++, q->status);
+			db_bind_text(st, p++, q->status);
+			continue;
+		}
+		db_bind_int(st, p++, ids[i]);
+		db_bind_int(st, p++, ids[i]);
+	}
+	db_bind_int(st, p++, after_id);
+	db_bind_int(st, p, limit + 1);
+	arr = json_array();
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if ((int)json_array_size(arr) == limit) {
+			more = 1;
+			break;
+		}
+		json_array_append_new(arr, task_from_row(st));
+	}
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	if (more && !(*next = cursor_encode("task", rec_int(json_array_get(arr, limit - 1), "id")))) {
+		json_decref(arr);
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	}
+	*items = arr;
+	return KITH_OK;
+}
+
+/* Whose agenda: *uid gets the assignee filter (0 = the team). */
+static int agenda_user(Db *db, const Actor *actor, int64_t user_id, int64_t *uid, Err *err)
+{
+	*uid = user_id;
+	if (!access_is_admin(actor)) {
+		if (user_id && user_id != actor->user_id)
+			return err_set(err, ERR_NOT_FOUND, "user_id", "no user %lld",
+				       (long long)user_id);
+		*uid = actor->user_id;
+		return KITH_OK;
+	}
+	if (user_id && !user_exists(db, user_id))
+		return err_set(err, ERR_NOT_FOUND, "user_id", "no active user %lld",
+			       (long long)user_id);
+	return KITH_OK;
+}
+
+/* The bounds of the agenda: civil dates today, tomorrow and the last day
+ * (d[0..2]) and the UTC instants of their local midnights (at[0..2]; at[2]
+ * is the end: the midnight after the last day). */
+typedef struct Bounds {
+	char d[3][11];
+	char at[3][21];
+} Bounds;
+
+static int agenda_bounds(Db *db, const char *today, int days, Bounds *b, Err *err)
+{
+	Workspace ws;
+	char end[11];
+	time_t mid[3];
+	int rc = workspace_get(db, &ws, err);
+	if (rc)
+		return rc;
+	if (today) {
+		if (!date_valid(today) || strlen(today) != 10)
+			return err_set(err, ERR_INVALID, "today", "must be a date YYYY-MM-DD");
+		snprintf(b->d[0], 11, "%s", today);
+	} else if ((rc = tz_local_date(ws.timezone, time(NULL), b->d[0], err))) {
+		return rc;
+	}
+	if (days < 0 || days > DAYS_AHEAD_MAX)
+		return err_set(err, ERR_INVALID, "days", "must be from 0 to %d", DAYS_AHEAD_MAX);
+	if (task_date_add(b->d[0], 1, 'd', b->d[1]) || task_date_add(b->d[0], days, 'd', b->d[2]) ||
+	    task_date_add(b->d[0], days + 1, 'd', end))
+		return err_set(err, ERR_INVALID, "today", "is too close to the year 9999");
+	const char *const dates[] = {b->d[0], b->d[1], end};
+	for (int i = 0; i < 3; i++) {
+		if ((rc = tz_local_midnight(ws.timezone, dates[i], &mid[i], err)))
+			return rc;
+		time_iso(mid[i], b->at[i]);
+	}
+	return KITH_OK;
+}
+
+/* The bucket of an open task: 0 overdue, 1 today, 2 upcoming. */
+static int agenda_bucket(const json_t *t, const Bounds *b)
+{
+	const char *date = rec_str(t, "due_date"), *at = rec_str(t, "due_at");
+	if (date)
+		return strcmp(date, b->d[0]) < 0 ? 0 : strcmp(date, b->d[0]) == 0 ? 1 : 2;
+	return strcmp(at, b->at[0]) < 0 ? 0 : strcmp(at, b->at[1]) < 0 ? 1 : 2;
+}
+
+int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
+		json_t **out, Err *err)
+{
+	static const char sql[] =
+		"SELECT " TASK_COLS TASK_FROM
+		"WHERE t.deleted_at IS NULL AND t.status = 'open' AND " TASK_VISIBLE
+		" AND (? = 0 OR t.assignee_id = ?) AND (t.due_date <= ? OR t.due_at < ?)"
+		" ORDER BY COALESCE(t.due_at, t.due_date), "
+		"CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, t.id";
+	static const char *const names[] = {"overdue", "today", "upcoming"};
+	Bounds b;
+	DbStmt *st;
+	int64_t uid;
+	json_t *lists[3];
+	int rc = agenda_user(db, actor, user_id, &uid, err);
+	if (rc || (rc = agenda_bounds(db, today, days_ahead, &b, err)) ||
+	    (rc = db_prepare(db, &st, sql, err)))
+		return rc;
+	int p = bind_visible(st, 1, actor);
+	db_bind_int(st, p++, uid);
+	db_bind_int(st, p++, uid);
+	db_bind_text(st, p++, b.d[2]);
+	db_bind_text(st, p, b.at[2]);
+	for (int i = 0; i < 3; i++)
+		lists[i] = json_array();
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		json_t *t = task_from_row(st);
+		json_array_append_new(lists[agenda_bucket(t, &b)], t);
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		for (int i = 0; i < 3; i++)
+			json_decref(lists[i]);
+		return rc;
+	}
+	*out = json_object();
+	json_object_set_new(*out, "date", json_string(b.d[0]));
+	for (int i = 0; i < 3; i++)
+		json_object_set_new(*out, names[i], lists[i]);
+	return KITH_OK;
+}

@@ -1,0 +1,375 @@
+/* task_cli.c - kith task add|list|show|edit|done|reopen|snooze|rm|restore
+ * and kith agenda: turns options into the JSON objects task.h takes and
+ * prints the results as text or JSON. No rules live here: every check is
+ * made by task.c. Depends on cli/, crm/{task,audit,user}. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "crm/audit.h"
+#include "crm/task.h"
+#include "crm/user.h"
+
+static const char *const list_keys[] = {"id",       "due",      "pri",  "type",
+					"title",    "assignee", "status", "link", NULL};
+static const char *const list_heads[] = {"ID",    "DUE",      "PRI",    "TYPE",
+					 "TITLE", "ASSIGNEE", "STATUS", "LINK", NULL};
+
+/* Options that set one string key. */
+static const struct {
+	const char *opt, *key;
+} text_opts[] = {
+	{"--title", "title"}, {"--type", "type"},         {"--due", "due_date"},
+	{"--at", "due_at"},   {"--priority", "priority"}, {"--notes", "notes"},
+};
+enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
+
+/* An --assignee / --user EMAIL option into *id (0 when absent); an unknown
+ * email is rejected naming field. */
+static int read_user(Cli *cli, const char *opt, const char *field, int64_t *id)
+{
+	const char *email = cli_opt(cli, opt);
+	Err err = {0};
+	Actor a;
+	*id = 0;
+	if (!email)
+		return 0;
+	if (user_actor_by_email(cli->db, email, &a, &err)) {
+		snprintf(err.field, sizeof err.field, "%s", field);
+		return cli_fail(cli, &err);
+	}
+	*id = a.user_id;
+	return 0;
+}
+
+/* --contact / --company / --deal ID into key of in. */
+static int read_link(Cli *cli, const char *opt, const char *key, json_t *in)
+{
+	const char *s = cli_opt(cli, opt);
+	int64_t id;
+	if (!s)
+		return 0;
+	if (cli_id_or_fail(cli, s, opt + 2, &id))
+		return EXIT_USAGE;
+	json_object_set_new(in, key, json_integer(id));
+	return 0;
+}
+
+/* --every N UNIT (or "--every 'N UNIT'"): repeat_every and repeat_unit. */
+static int read_every(Cli *cli, json_t *in)
+{
+	const char *s = cli_opt(cli, "--every"), *unit;
+	char *end;
+	if (!s)
+		return 0;
+	errno = 0;
+	long long n = strtoll(s, &end, 10);
+	if (end == s || errno)
+		return cli_reject(cli, "repeat_every", "must be a whole number: --every N days|weeks|months");
+	while (*end == ' ')
+		end++;
+	unit = *end ? end : cli_arg(cli);
+	if (!unit)
+		return cli_usage_fail(cli, "--every: give N days|weeks|months");
+	json_object_set_new(in, "repeat_every", json_integer(n));
+	return cli_put_str(cli, in, "repeat_unit", unit);
+}
+
+/* --clear NAME: optional keys set to null. */
+static int read_clears(Cli *cli, json_t *in)
+{
+	static const struct {
+		const char *name, *key, *key2;
+	} clearable[] = {{"due", "due_date", "due_at"},     {"assignee", "assignee_id", NULL},
+			 {"contact", "contact_id", NULL},    {"company", "company_id", NULL},
+			 {"deal", "deal_id", NULL},          {"notes", "notes", NULL},
+			 {"repeat", "repeat_every", "repeat_unit"}};
+	enum { N = sizeof clearable / sizeof clearable[0] };
+	const char *arg;
+	while ((arg = cli_opt(cli, "--clear"))) {
+		size_t i = 0;
+		while (i < N && strcmp(arg, clearable[i].name))
+			i++;
+		if (i == N)
+			return cli_usage_fail(cli, "--clear: cannot clear '%s'", arg);
+		json_object_set_new(in, clearable[i].key, json_null());
+		if (clearable[i].key2)
+			json_object_set_new(in, clearable[i].key2, json_null());
+	}
+	return 0;
+}
+
+/* Options of add/edit into a task input object. Returns an exit code. */
+static int read_input(Cli *cli, json_t *in, int editing)
+{
+	int rc = 0;
+	int64_t user;
+	const char *v;
+	for (int i = 0; i < N_TEXT && rc == 0; i++)
+		if ((v = cli_opt(cli, text_opts[i].opt)))
+			rc = cli_put_str(cli, in, text_opts[i].key, v);
+	if (rc || (rc = read_link(cli, "--contact", "contact_id", in)) ||
+	    (rc = read_link(cli, "--company", "company_id", in)) ||
+	    (rc = read_link(cli, "--deal", "deal_id", in)) ||
+	    (rc = read_user(cli, "--assignee", "assignee", &user)) || (rc = read_every(cli, in)))
+		return rc;
+	if (user)
+		json_object_set_new(in, "assignee_id", json_integer(user));
+	return editing ? read_clears(cli, in) : 0;
+}
+
+/* Print the task (--json) or a one-line summary with verb. */
+static int print_task(Cli *cli, int64_t id, const char *verb)
+{
+	Err err = {0};
+	json_t *t = NULL;
+	if (task_get(cli->db, &cli->actor, id, 0, &t, &err))
+		return cli_fail(cli, &err);
+	if (cli->json)
+		cli_print_json(cli, t);
+	else
+		fprintf(cli->out, "%s task #%lld: %s\n", verb, (long long)id, cli_str(t, "title"));
+	json_decref(t);
+	return 0;
+}
+
+int task_cli_add(Cli *cli)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = json_object();
+	int rc = read_input(cli, in, 0);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		goto done;
+	if (!json_object_get(in, "title")) {
+		rc = cli_usage_fail(cli, "--title: missing");
+		goto done;
+	}
+	if (task_create(cli->db, &cli->actor, in, &id, &err))
+		rc = cli_fail(cli, &err);
+	else
+		rc = print_task(cli, id, "added");
+done:
+	json_decref(in);
+	return rc;
+}
+
+int task_cli_edit(Cli *cli)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *in = json_object(), *t = NULL;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	if (rc || (rc = read_input(cli, in, 1)) || (rc = cli_finish_or_fail(cli)))
+		goto done;
+	if (json_object_size(in) == 0) {
+		rc = cli_usage_fail(cli, "nothing to change; give at least one option");
+		goto done;
+	}
+	if (task_update(cli->db, &cli->actor, id, in, 0, &t, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json)
+		cli_print_json(cli, t);
+	else
+		fprintf(cli->out, "updated task #%lld\n", (long long)id);
+done:
+	json_decref(in);
+	json_decref(t);
+	return rc;
+}
+
+int task_cli_show(Cli *cli)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *t = NULL, *history = NULL;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	int trash = cli_flag(cli, "--trash");
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (task_get(cli->db, &cli->actor, id, trash, &t, &err) ||
+	    audit_list(cli->db, "task", id, KITH_LIST_MAX, &history, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json) {
+		json_object_set(t, "history", history);
+		cli_print_json(cli, t);
+		goto done;
+	}
+	json_t *rec = json_object(), *v;
+	const char *key;
+	json_object_foreach(t, key, v)
+	{
+		if (!json_is_null(v) && strcmp(key, "assignee_id") != 0)
+			json_object_set(rec, key, v);
+	}
+	cli_print_record(cli, rec, NULL);
+	json_decref(rec);
+	cli_print_history(cli, history);
+done:
+	json_decref(t);
+	json_decref(history);
+	return rc;
+}
+
+/* One table row of a task. */
+static json_t *row_of(const json_t *t)
+{
+	json_t *due = json_object_get(t, "due_date"), *link = json_null();
+	static const struct {
+		const char *key, *prefix;
+	} links[] = {{"contact_id", "contact "}, {"company_id", "company "}, {"deal_id", "deal "}};
+	if (json_is_null(due))
+		due = json_object_get(t, "due_at");
+	for (int i = 0; i < 3; i++) {
+		json_t *v = json_object_get(t, links[i].key);
+		if (json_is_integer(v))
+			link = json_sprintf("%s#%lld", links[i].prefix,
+					    (long long)json_integer_value(v));
+	}
+	json_t *row = json_pack("{sO sO sO sO sO sO sO so}", "id", json_object_get(t, "id"),
+				"due", due, "pri", json_object_get(t, "priority"), "type",
+				json_object_get(t, "type"), "title", json_object_get(t, "title"),
+				"assignee", json_object_get(t, "assignee_name"), "status",
+				json_object_get(t, "status"), "link", link);
+	return row;
+}
+
+int task_cli_list(Cli *cli)
+{
+	TaskQuery q = {0};
+	Err err = {0};
+	json_t *items = NULL, *link = json_object();
+	char *next = NULL;
+	const char *limit = cli_opt(cli, "--limit");
+	q.status = cli_opt(cli, "--status");
+	q.cursor = cli_opt(cli, "--cursor");
+	int rc = cli_limit_or_fail(cli, limit, &q.limit);
+	if (rc || (rc = read_link(cli, "--contact", "contact_id", link)) ||
+	    (rc = read_link(cli, "--company", "company_id", link)) ||
+	    (rc = read_link(cli, "--deal", "deal_id", link)) ||
+	    (rc = read_user(cli, "--assignee", "assignee", &q.assignee_id)) ||
+	    (rc = cli_finish_or_fail(cli)))
+		goto done;
+	q.contact_id = json_integer_value(json_object_get(link, "contact_id"));
+	q.company_id = json_integer_value(json_object_get(link, "company_id"));
+	q.deal_id = json_integer_value(json_object_get(link, "deal_id"));
+	if (task_list(cli->db, &cli->actor, &q, &items, &next, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	cli_print_page(cli, items, next, row_of, list_keys, list_heads);
+done:
+	json_decref(link);
+	json_decref(items);
+	free(next);
+	return rc;
+}
+
+int task_cli_done(Cli *cli)
+{
+	Err err = {0};
+	int64_t id, next = 0;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (task_done(cli->db, &cli->actor, id, &next, &err))
+		return cli_fail(cli, &err);
+	if (cli->json) {
+		json_t *out = json_pack("{sI so}", "id", (json_int_t)id, "next_id",
+					next ? json_integer(next) : json_null());
+		cli_print_json(cli, out);
+		json_decref(out);
+		return 0;
+	}
+	fprintf(cli->out, "task #%lld done\n", (long long)id);
+	return next ? print_task(cli, next, "next occurrence:") : 0;
+}
+
+int task_cli_reopen(Cli *cli)
+{
+	Err err = {0};
+	int64_t id;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (task_reopen(cli->db, &cli->actor, id, &err))
+		return cli_fail(cli, &err);
+	return print_task(cli, id, "reopened");
+}
+
+int task_cli_snooze(Cli *cli)
+{
+	Err err = {0};
+	int64_t id;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	const char *until = cli_opt(cli, "--until"), *forward = cli_opt(cli, "--for");
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (!until && !forward)
+		return cli_usage_fail(cli, "give --until WHEN or --for 3d|2w|1m");
+	if (task_snooze(cli->db, &cli->actor, id, until, forward, &err))
+		return cli_fail(cli, &err);
+	return print_task(cli, id, "snoozed");
+}
+
+int task_cli_rm(Cli *cli)
+{
+	return cli_trash_op(cli, "task", task_delete, "moved to the trash");
+}
+
+int task_cli_restore(Cli *cli)
+{
+	return cli_trash_op(cli, "task", task_restore, "restored");
+}
+
+int task_cli_agenda(Cli *cli)
+{
+	static const char *const names[] = {"overdue", "today", "upcoming"};
+	Err err = {0};
+	json_t *out = NULL;
+	int64_t user = 0;
+	int days = 7;
+	const char *today = cli_opt(cli, "--today"), *days_s = cli_opt(cli, "--days");
+	int team = cli_flag(cli, "--team");
+	int rc = read_user(cli, "--user", "user", &user);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (team && user)
+		return cli_usage_fail(cli, "give --user or --team, not both");
+	if (days_s) {
+		char *end;
+		errno = 0;
+		long v = strtol(days_s, &end, 10);
+		if (!*days_s || *end || errno || v < -1 || v > 100000)
+			return cli_reject(cli, "days", "must be a whole number of days");
+		days = (int)v;
+	}
+	/* Without --user or --team: the actor's own agenda (the team's for the
+	 * local system, which is nobody in particular). */
+	if (!team && !user)
+		user = cli->actor.user_id;
+	if (task_agenda(cli->db, &cli->actor, user, today, days, &out, &err))
+		return cli_fail(cli, &err);
+	if (cli->json) {
+		cli_print_json(cli, out);
+	} else {
+		fprintf(cli->out, "agenda for %s\n", cli_str(out, "date"));
+		for (int i = 0; i < 3; i++) {
+			json_t *items = json_object_get(out, names[i]), *rows = json_array(), *t;
+			size_t k;
+			fprintf(cli->out, "\n%s (%zu)\n", names[i], json_array_size(items));
+			json_array_foreach(items, k, t) json_array_append_new(rows, row_of(t));
+			if (json_array_size(rows))
+				cli_print_table(cli, rows, list_keys, list_heads);
+			json_decref(rows);
+		}
+	}
+	json_decref(out);
+	return 0;
+}

@@ -1,0 +1,389 @@
+/* test_task.c - tasks: validation naming fields and storing nothing,
+ * recurring completion with month clamping, snooze, agenda buckets for
+ * dates and instants with a fixed today (also in a non-UTC zone), member
+ * access, trash and audit. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/audit.h"
+#include "crm/contact.h"
+#include "crm/task.h"
+#include "crm/user.h"
+#include "crm/workspace.h"
+#include "fixture.h"
+
+static Fixture fx;
+static const Actor sys = ACTOR_SYSTEM;
+
+static void setup(void)
+{
+	fixture_open(&fx, "DE");
+}
+static void teardown(void)
+{
+	fixture_close(&fx);
+}
+TestSuite(task, .init = setup, .fini = teardown);
+
+static int64_t add_as(const Actor *actor, const char *json)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = json_loads(json, 0, NULL);
+	cr_assert_not_null(in, "bad test JSON %s", json);
+	cr_assert_eq(task_create(fx.db, actor, in, &id, &err), KITH_OK, "%s: %s", err.field,
+		     err.msg);
+	json_decref(in);
+	return id;
+}
+
+static Actor add_user(const char *email, const char *role)
+{
+	Err err = {0};
+	int64_t id;
+	Actor a;
+	cr_assert_eq(user_add(fx.db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
+	return a;
+}
+
+static int64_t count_tasks(void)
+{
+	Err err = {0};
+	json_t *items = NULL;
+	char *next = NULL;
+	TaskQuery q = {.limit = 500};
+	cr_assert_eq(task_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	int64_t n = (int64_t)json_array_size(items);
+	json_decref(items);
+	free(next);
+	return n;
+}
+
+static json_t *get(int64_t id)
+{
+	Err err = {0};
+	json_t *t = NULL;
+	cr_assert_eq(task_get(fx.db, &sys, id, 1, &t, &err), KITH_OK, "%s", err.msg);
+	return t;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "(null)";
+}
+
+Test(task, bad_input_names_the_field_and_stores_nothing)
+{
+	static const struct {
+		const char *json, *field;
+	} cases[] = {
+		{"{}", "title"},
+		{"{\"title\":\"  \"}", "title"},
+		{"{\"title\":7}", "title"},
+		{"{\"title\":\"t\",\"type\":\"fax\"}", "type"},
+		{"{\"title\":\"t\",\"priority\":\"urgent\"}", "priority"},
+		{"{\"title\":\"t\",\"priority\":null}", "priority"},
+		{"{\"title\":\"t\",\"due_date\":\"2026-02-30\"}", "due_date"},
+		{"{\"title\":\"t\",\"due_at\":\"2026-02-01\"}", "due_at"},
+		{"{\"title\":\"t\",\"due_at\":\"tomorrow\"}", "due_at"},
+		{"{\"title\":\"t\",\"due_date\":\"2026-02-01\",\"due_at\":\"2026-02-01T10:00:00Z\"}",
+		 "due_at"},
+		{"{\"title\":\"t\",\"assignee_id\":99}", "assignee_id"},
+		{"{\"title\":\"t\",\"contact_id\":99}", "contact_id"},
+		{"{\"title\":\"t\",\"company_id\":-1}", "company_id"},
+		{"{\"title\":\"t\",\"deal_id\":99}", "deal_id"},
+		{"{\"title\":\"t\",\"due_date\":\"2026-02-01\",\"repeat_every\":0,"
+		 "\"repeat_unit\":\"days\"}",
+		 "repeat_every"},
+		{"{\"title\":\"t\",\"due_date\":\"2026-02-01\",\"repeat_every\":2}", "repeat_unit"},
+		{"{\"title\":\"t\",\"due_date\":\"2026-02-01\",\"repeat_every\":2,"
+		 "\"repeat_unit\":\"years\"}",
+		 "repeat_unit"},
+		{"{\"title\":\"t\",\"repeat_every\":2,\"repeat_unit\":\"days\"}", "repeat_every"},
+		{"{\"title\":\"t\",\"colour\":\"red\"}", "colour"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		Err err = {0};
+		int64_t id = 0;
+		json_t *in = json_loads(cases[i].json, 0, NULL);
+		cr_assert_not_null(in, "%s", cases[i].json);
+		int rc = task_create(fx.db, &sys, in, &id, &err);
+		cr_assert(rc == ERR_INVALID || rc == ERR_NOT_FOUND, "%s: rc %d", cases[i].json, rc);
+		cr_assert_str_eq(err.field, cases[i].field, "%s: field %s, want %s", cases[i].json,
+				 err.field, cases[i].field);
+		json_decref(in);
+	}
+	cr_assert_eq(count_tasks(), 0, "nothing stored");
+	/* two links at once */
+	Err err = {0};
+	int64_t c = 0, id = 0;
+	json_t *cin = json_loads("{\"first_name\":\"Ann\"}", 0, NULL);
+	cr_assert_eq(contact_create(fx.db, &sys, cin, 0, &c, &err), KITH_OK, "%s", err.msg);
+	json_decref(cin);
+	json_t *in = json_pack("{ss sI sI}", "title", "t", "contact_id", (json_int_t)c, "deal_id",
+			       (json_int_t)c);
+	cr_assert_neq(task_create(fx.db, &sys, in, &id, &err), KITH_OK);
+	json_decref(in);
+	cr_assert_eq(count_tasks(), 0);
+}
+
+Test(task, defaults_and_update)
+{
+	Err err = {0};
+	add_user("owner@example.com", "owner");
+	Actor m = add_user("m@example.com", "member");
+	int64_t id = add_as(&m, "{\"title\":\" Call Zofia \",\"due_date\":\"2026-03-01\"}");
+	json_t *t = get(id), *after = NULL;
+	cr_assert_str_eq(str(t, "title"), "Call Zofia");
+	cr_assert_str_eq(str(t, "type"), "todo");
+	cr_assert_str_eq(str(t, "priority"), "normal");
+	cr_assert_str_eq(str(t, "status"), "open");
+	cr_assert_eq(json_integer_value(json_object_get(t, "assignee_id")), m.user_id);
+	json_decref(t);
+	json_t *patch = json_loads("{\"due_at\":\"2026-03-01T09:30:00Z\"}", 0, NULL);
+	cr_assert_eq(task_update(fx.db, &m, id, patch, 1, &after, &err), KITH_OK, "%s", err.msg);
+	cr_assert_str_eq(str(after, "due_at"), "2026-03-01T09:30:00Z");
+	cr_assert(json_is_null(json_object_get(after, "due_date")), "due_at replaces due_date");
+	json_decref(after);
+	cr_assert_eq(task_update(fx.db, &m, id, patch, 1, NULL, &err), ERR_STALE);
+	json_decref(patch);
+	/* a member may not assign someone else */
+	Actor o = add_user("o@example.com", "member");
+	patch = json_pack("{sI}", "assignee_id", (json_int_t)o.user_id);
+	cr_assert_eq(task_update(fx.db, &m, id, patch, 0, NULL, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "assignee_id");
+	json_decref(patch);
+}
+
+Test(task, date_arithmetic_clamps_months)
+{
+	static const struct {
+		const char *date;
+		int n;
+		char unit;
+		const char *want;
+	} cases[] = {
+		{"2026-01-31", 1, 'm', "2026-02-28"}, {"2028-01-31", 1, 'm', "2028-02-29"},
+		{"2026-03-31", 1, 'm', "2026-04-30"}, {"2026-12-15", 1, 'm', "2027-01-15"},
+		{"2026-01-31", 13, 'm', "2027-02-28"}, {"2026-02-28", 1, 'd', "2026-03-01"},
+		{"2028-02-28", 1, 'd', "2028-02-29"}, {"2026-12-29", 1, 'w', "2027-01-05"},
+		{"2026-01-01", 365, 'd', "2027-01-01"}, {"2000-02-29", 12, 'm', "2001-02-28"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[11];
+		cr_assert_eq(task_date_add(cases[i].date, cases[i].n, cases[i].unit, out), 0);
+		cr_assert_str_eq(out, cases[i].want, "%s + %d%c", cases[i].date, cases[i].n,
+				 cases[i].unit);
+	}
+	char out[11];
+	cr_assert_eq(task_date_add("2026-02-30", 1, 'd', out), -1);
+	cr_assert_eq(task_date_add("9999-12-31", 1, 'd', out), -1);
+}
+
+Test(task, completing_a_repeating_task_creates_the_next)
+{
+	static const struct {
+		const char *json, *key, *want;
+	} cases[] = {
+		{"{\"title\":\"r\",\"due_date\":\"2026-01-31\",\"repeat_every\":1,"
+		 "\"repeat_unit\":\"months\"}",
+		 "due_date", "2026-02-28"},
+		{"{\"title\":\"r\",\"due_date\":\"2026-01-31\",\"repeat_every\":2,"
+		 "\"repeat_unit\":\"weeks\"}",
+		 "due_date", "2026-02-14"},
+		{"{\"title\":\"r\",\"due_at\":\"2026-01-31T08:00:00Z\",\"repeat_every\":3,"
+		 "\"repeat_unit\":\"days\"}",
+		 "due_at", "2026-02-03T08:00:00Z"},
+		{"{\"title\":\"r\",\"due_at\":\"2027-12-31T23:00:00Z\",\"repeat_every\":2,"
+		 "\"repeat_unit\":\"months\"}",
+		 "due_at", "2028-02-29T23:00:00Z"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		Err err = {0};
+		int64_t next = 0, id = add_as(&sys, cases[i].json);
+		cr_assert_eq(task_done(fx.db, &sys, id, &next, &err), KITH_OK, "%s", err.msg);
+		cr_assert_gt(next, id);
+		json_t *t = get(id), *n = get(next);
+		cr_assert_str_eq(str(t, "status"), "done");
+		cr_assert(json_is_string(json_object_get(t, "done_at")));
+		cr_assert_str_eq(str(n, "status"), "open");
+		cr_assert_str_eq(str(n, cases[i].key), cases[i].want, "%s", cases[i].json);
+		cr_assert_str_eq(str(n, "repeat_unit"), str(t, "repeat_unit"));
+		json_decref(t);
+		json_decref(n);
+		cr_assert_eq(task_done(fx.db, &sys, id, &next, &err), ERR_CONFLICT);
+	}
+	/* a one-off task gets no next one; reopen works once */
+	Err err = {0};
+	int64_t next = 5, id = add_as(&sys, "{\"title\":\"once\"}");
+	int64_t before = count_tasks();
+	cr_assert_eq(task_done(fx.db, &sys, id, &next, &err), KITH_OK);
+	cr_assert_eq(next, 0);
+	cr_assert_eq(count_tasks(), before);
+	cr_assert_eq(task_reopen(fx.db, &sys, id, &err), KITH_OK);
+	cr_assert_eq(task_reopen(fx.db, &sys, id, &err), ERR_CONFLICT);
+}
+
+Test(task, snooze)
+{
+	Err err = {0};
+	int64_t d = add_as(&sys, "{\"title\":\"d\",\"due_date\":\"2026-01-31\"}");
+	int64_t a = add_as(&sys, "{\"title\":\"a\",\"due_at\":\"2026-01-31T10:00:00Z\"}");
+	cr_assert_eq(task_snooze(fx.db, &sys, d, NULL, "1m", &err), KITH_OK, "%s", err.msg);
+	json_t *t = get(d);
+	cr_assert_str_eq(str(t, "due_date"), "2026-02-28");
+	json_decref(t);
+	cr_assert_eq(task_snooze(fx.db, &sys, a, NULL, "2w", &err), KITH_OK);
+	t = get(a);
+	cr_assert_str_eq(str(t, "due_at"), "2026-02-14T10:00:00Z");
+	json_decref(t);
+	cr_assert_eq(task_snooze(fx.db, &sys, a, "2026-03-02T07:00:00Z", NULL, &err), KITH_OK);
+	t = get(a);
+	cr_assert_str_eq(str(t, "due_at"), "2026-03-02T07:00:00Z");
+	json_decref(t);
+	static const struct {
+		const char *until, *forward, *field;
+	} bad[] = {{"2026-01-01", NULL, "until"}, {"soon", NULL, "until"}, {NULL, "3y", "for"},
+		   {NULL, "0d", "for"},           {NULL, "d", "for"},      {NULL, "400d", "for"},
+		   {NULL, NULL, "until"},         {"2026-05-01", "1d", "for"}};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_assert_eq(task_snooze(fx.db, &sys, d, bad[i].until, bad[i].forward, &err),
+			     ERR_INVALID, "case %zu", i);
+		cr_assert_str_eq(err.field, bad[i].field, "case %zu", i);
+	}
+	t = get(d);
+	cr_assert_str_eq(str(t, "due_date"), "2026-02-28", "bad snoozes change nothing");
+	json_decref(t);
+	cr_assert_eq(task_done(fx.db, &sys, d, NULL, &err), KITH_OK);
+	cr_assert_eq(task_snooze(fx.db, &sys, d, NULL, "1d", &err), ERR_CONFLICT);
+}
+
+/* ids of one agenda section, comma-separated. */
+static void section_ids(const json_t *agenda, const char *name, char *out, size_t n)
+{
+	size_t i;
+	json_t *t;
+	out[0] = '\0';
+	json_array_foreach(json_object_get(agenda, name), i, t)
+	{
+		size_t len = strlen(out);
+		snprintf(out + len, n - len, "%s%lld", len ? "," : "",
+			 (long long)json_integer_value(json_object_get(t, "id")));
+	}
+}
+
+Test(task, agenda_buckets_dates_and_instants)
+{
+	Err err = {0};
+	int64_t t1 = add_as(&sys, "{\"title\":\"1\",\"due_date\":\"2026-11-20\"}");
+	int64_t t2 = add_as(&sys, "{\"title\":\"2\",\"due_at\":\"2026-11-21T23:59:59Z\"}");
+	int64_t t3 = add_as(&sys, "{\"title\":\"3\",\"due_date\":\"2026-11-22\"}");
+	int64_t t4 = add_as(&sys, "{\"title\":\"4\",\"due_at\":\"2026-11-22T08:00:00Z\","
+				  "\"priority\":\"low\"}");
+	int64_t t5 = add_as(&sys, "{\"title\":\"5\",\"due_at\":\"2026-11-22T08:00:00Z\","
+				  "\"priority\":\"high\"}");
+	int64_t t6 = add_as(&sys, "{\"title\":\"6\",\"due_date\":\"2026-11-29\"}");
+	add_as(&sys, "{\"title\":\"7 beyond\",\"due_date\":\"2026-11-30\"}");
+	add_as(&sys, "{\"title\":\"8 no due\"}");
+	int64_t t9 = add_as(&sys, "{\"title\":\"9 done\",\"due_date\":\"2026-11-22\"}");
+	cr_assert_eq(task_done(fx.db, &sys, t9, NULL, &err), KITH_OK);
+	json_t *ag = NULL;
+	char got[128], want[128];
+	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2026-11-22", 7, &ag, &err), KITH_OK, "%s",
+		     err.msg);
+	section_ids(ag, "overdue", got, sizeof got);
+	snprintf(want, sizeof want, "%lld,%lld", (long long)t1, (long long)t2);
+	cr_assert_str_eq(got, want);
+	section_ids(ag, "today", got, sizeof got);
+	snprintf(want, sizeof want, "%lld,%lld,%lld", (long long)t3, (long long)t5, (long long)t4);
+	cr_assert_str_eq(got, want, "date first, then by priority");
+	section_ids(ag, "upcoming", got, sizeof got);
+	snprintf(want, sizeof want, "%lld", (long long)t6);
+	cr_assert_str_eq(got, want);
+	json_decref(ag);
+	/* In Bangkok (UTC+7) 2026-11-21T23:59:59Z is 06:59 on the 22nd: today. */
+	cr_assert_eq(workspace_set(fx.db, &sys, NULL, NULL, NULL, "Asia/Bangkok", &err), KITH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2026-11-22", 7, &ag, &err), KITH_OK);
+	section_ids(ag, "overdue", got, sizeof got);
+	snprintf(want, sizeof want, "%lld", (long long)t1);
+	cr_assert_str_eq(got, want);
+	section_ids(ag, "today", got, sizeof got);
+	snprintf(want, sizeof want, "%lld,%lld,%lld,%lld", (long long)t2, (long long)t3,
+		 (long long)t5, (long long)t4);
+	cr_assert_str_eq(got, want);
+	json_decref(ag);
+	/* bad arguments */
+	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2026-13-01", 7, &ag, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "today");
+	cr_assert_eq(task_agenda(fx.db, &sys, 0, NULL, 367, &ag, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "days");
+	cr_assert_eq(task_agenda(fx.db, &sys, 0, NULL, 0, &ag, &err), KITH_OK, "today default");
+	json_decref(ag);
+}
+
+Test(task, members_see_only_their_tasks)
+{
+	Err err = {0};
+	add_user("owner@example.com", "owner");
+	Actor m = add_user("m@example.com", "member"), o = add_user("o@example.com", "member");
+	Actor admin = add_user("a@example.com", "admin");
+	int64_t mine = add_as(&m, "{\"title\":\"mine\",\"due_date\":\"2026-11-22\"}");
+	int64_t theirs = add_as(&o, "{\"title\":\"theirs\",\"due_date\":\"2026-11-22\"}");
+	char json[128];
+	snprintf(json, sizeof json, "{\"title\":\"for m\",\"due_date\":\"2026-11-22\","
+		 "\"assignee_id\":%lld}", (long long)m.user_id);
+	int64_t given = add_as(&admin, json);
+	json_t *t = NULL, *items = NULL, *ag = NULL;
+	char *next = NULL;
+	cr_assert_eq(task_get(fx.db, &m, theirs, 0, &t, &err), ERR_NOT_FOUND);
+	cr_assert_eq(task_done(fx.db, &m, theirs, NULL, &err), ERR_NOT_FOUND);
+	cr_assert_eq(task_delete(fx.db, &m, theirs, &err), ERR_NOT_FOUND);
+	cr_assert_eq(task_snooze(fx.db, &m, theirs, NULL, "1d", &err), ERR_NOT_FOUND);
+	cr_assert_eq(task_get(fx.db, &m, given, 0, &t, &err), KITH_OK, "assigned to m");
+	json_decref(t);
+	TaskQuery q = {0};
+	cr_assert_eq(task_list(fx.db, &m, &q, &items, &next, &err), KITH_OK);
+	cr_assert_eq(json_array_size(items), 2);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")), mine);
+	json_decref(items);
+	cr_assert_eq(task_agenda(fx.db, &m, 0, "2026-11-22", 7, &ag, &err), KITH_OK);
+	cr_assert_eq(json_array_size(json_object_get(ag, "today")), 2, "members get their own");
+	json_decref(ag);
+	cr_assert_eq(task_agenda(fx.db, &m, o.user_id, "2026-11-22", 7, &ag, &err), ERR_NOT_FOUND);
+	cr_assert_str_eq(err.field, "user_id");
+	cr_assert_eq(task_agenda(fx.db, &admin, 0, "2026-11-22", 7, &ag, &err), KITH_OK);
+	cr_assert_eq(json_array_size(json_object_get(ag, "today")), 3, "the team");
+	json_decref(ag);
+	cr_assert_eq(task_agenda(fx.db, &admin, o.user_id, "2026-11-22", 7, &ag, &err), KITH_OK);
+	cr_assert_eq(json_array_size(json_object_get(ag, "today")), 1);
+	json_decref(ag);
+}
+
+Test(task, trash_and_audit)
+{
+	Err err = {0};
+	json_t *t = NULL, *h = NULL;
+	int64_t id = add_as(&sys, "{\"title\":\"t\",\"due_date\":\"2026-01-31\"}");
+	cr_assert_eq(task_delete(fx.db, &sys, id, &err), KITH_OK);
+	cr_assert_eq(task_delete(fx.db, &sys, id, &err), ERR_GONE);
+	cr_assert_eq(task_get(fx.db, &sys, id, 0, &t, &err), ERR_GONE);
+	cr_assert_eq(count_tasks(), 0);
+	cr_assert_eq(task_restore(fx.db, &sys, id, &err), KITH_OK);
+	cr_assert_eq(task_restore(fx.db, &sys, id, &err), ERR_CONFLICT);
+	cr_assert_eq(task_snooze(fx.db, &sys, id, NULL, "1d", &err), KITH_OK);
+	cr_assert_eq(task_done(fx.db, &sys, id, NULL, &err), KITH_OK);
+	cr_assert_eq(audit_list(fx.db, "task", id, 50, &h, &err), KITH_OK);
+	static const char *const want[] = {"done", "snooze", "restore", "delete", "create"};
+	cr_assert_eq(json_array_size(h), 5);
+	for (size_t i = 0; i < 5; i++)
+		cr_assert_str_eq(str(json_array_get(h, i), "action"), want[i]);
+	json_t *ch = json_object_get(json_array_get(h, 1), "changes");
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ch, "due_date"), 1)),
+			 "2026-02-01");
+	json_decref(h);
+}
