@@ -66,6 +66,16 @@ int json_get_bool(const json_t *obj, const char *key, int *out, int *present, Er
 	return KITH_OK;
 }
 
+int64_t json_int_of(const json_t *obj, const char *key)
+{
+	return json_integer_value(json_object_get(obj, key));
+}
+
+const char *json_str_of(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
 void json_set_str(json_t *obj, const char *key, const char *s)
 {
 	json_object_set_new(obj, key, s ? json_string(s) : json_null());

@@ -29,6 +29,12 @@ int json_get_int(const json_t *obj, const char *key, int64_t *out, int *present,
 int json_get_bool(const json_t *obj, const char *key, int *out, int *present,
 		  Err *err) KITH_WARN_UNUSED;
 
+/* Member key of a record we built ourselves: its integer (0 when absent or
+ * not an integer) or its string (NULL when absent or not a string). For
+ * trusted objects; input is read with the json_get_* readers above. */
+int64_t json_int_of(const json_t *obj, const char *key);
+const char *json_str_of(const json_t *obj, const char *key);
+
 /* Set key to a string, or to JSON null when s is NULL. */
 void json_set_str(json_t *obj, const char *key, const char *s);
 

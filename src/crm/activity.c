@@ -90,16 +90,6 @@ static int bind_visible(DbStmt *st, int p, const Actor *actor)
 	return p;
 }
 
-static int64_t rec_int(const json_t *rec, const char *key)
-{
-	return json_integer_value(json_object_get(rec, key));
-}
-
-static const char *rec_str(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
-}
-
 /* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
  * ERR_GONE when in the trash and !include_deleted. */
 static int activity_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
@@ -282,7 +272,7 @@ static int check_link(Db *db, const Actor *actor, const json_t *in, const char *
 	if (!json_is_integer(v) || json_integer_value(v) <= 0)
 		return err_set(err, ERR_INVALID, key, "must be a positive integer id or null");
 	int64_t id = json_integer_value(v);
-	if (id == rec_int(rec, key))
+	if (id == json_int_of(rec, key))
 		return KITH_OK;
 	rc = !strcmp(key, "contact_id") ? contact_get(db, actor, id, 0, &r, err)
 					 : company_get(db, actor, id, 0, &r, err);
@@ -316,7 +306,7 @@ static int activity_apply(Db *db, const Actor *actor, const json_t *in, json_t *
 	    json_is_null(json_object_get(rec, "company_id")))
 		return err_set(err, ERR_INVALID, "contact_id",
 			       "link the activity to a contact_id or a company_id");
-	if (!strcmp(rec_str(rec, "kind"), "note") &&
+	if (!strcmp(json_str_of(rec, "kind"), "note") &&
 	    !json_is_null(json_object_get(rec, "direction")))
 		return err_set(err, ERR_INVALID, "direction", "a note has no direction");
 	return KITH_OK;
@@ -435,11 +425,11 @@ int activity_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 		return rc;
 	if ((rc = activity_visible(db, actor, id, 0, &before, err)))
 		goto done;
-	if (expected_version && expected_version != rec_int(before, "version")) {
+	if (expected_version && expected_version != json_int_of(before, "version")) {
 		rc = err_set(err, ERR_STALE, "version",
 			     "activity %lld changed since you read it (version %lld, now %lld)",
 			     (long long)id, (long long)expected_version,
-			     (long long)rec_int(before, "version"));
+			     (long long)json_int_of(before, "version"));
 		goto done;
 	}
 	rec = json_deep_copy(before);
@@ -579,7 +569,7 @@ static int run_page(DbStmt *st, int limit, int timeline, json_t **items, char **
 		return rc;
 	}
 	if (more) {
-		*next = cursor_encode(rec_str(last, "occurred_at"), rec_int(last, "id"));
+		*next = cursor_encode(json_str_of(last, "occurred_at"), json_int_of(last, "id"));
 		if (!*next) {
 			json_decref(arr);
 			return err_set(err, ERR_INTERNAL, NULL, "out of memory");

@@ -154,16 +154,6 @@ static int company_load(Db *db, int64_t id, json_t **out, Err *err)
 	return rc;
 }
 
-static int64_t rec_int(const json_t *rec, const char *key)
-{
-	return json_integer_value(json_object_get(rec, key));
-}
-
-static const char *rec_str(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
-}
-
 /* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
  * ERR_GONE when in the trash and !include_deleted. */
 static int company_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
@@ -173,7 +163,7 @@ static int company_visible(Db *db, const Actor *actor, int64_t id, int include_d
 	int rc = company_load(db, id, &rec, err);
 	if (rc)
 		return rc;
-	if (!access_can_see(actor, rec_int(rec, "owner_id"))) {
+	if (!access_can_see(actor, json_int_of(rec, "owner_id"))) {
 		json_decref(rec);
 		return err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
 	}
@@ -419,19 +409,19 @@ static int company_apply(Db *db, const Actor *actor, const json_t *in, json_t *r
 static void bind_fields(DbStmt *st, const json_t *rec, const char *sort_key, const char *now)
 {
 	const json_t *a = json_object_get(rec, "address");
-	db_bind_text(st, 1, rec_str(rec, "legal_name"));
+	db_bind_text(st, 1, json_str_of(rec, "legal_name"));
 	db_bind_text(st, 2, sort_key);
-	db_bind_text(st, 3, rec_str(rec, "tax_id"));
+	db_bind_text(st, 3, json_str_of(rec, "tax_id"));
 	for (int i = 0; address_keys[i]; i++)
-		db_bind_text(st, 4 + i, rec_str(a, address_keys[i]));
-	db_bind_text(st, 9, rec_str(rec, "website"));
-	db_bind_text(st, 10, rec_str(rec, "phone"));
-	db_bind_text(st, 11, rec_str(rec, "email"));
+		db_bind_text(st, 4 + i, json_str_of(a, address_keys[i]));
+	db_bind_text(st, 9, json_str_of(rec, "website"));
+	db_bind_text(st, 10, json_str_of(rec, "phone"));
+	db_bind_text(st, 11, json_str_of(rec, "email"));
 	if (json_is_integer(json_object_get(rec, "owner_id")))
-		db_bind_int(st, 12, rec_int(rec, "owner_id"));
+		db_bind_int(st, 12, json_int_of(rec, "owner_id"));
 	else
 		db_bind_null(st, 12);
-	db_bind_text(st, 13, rec_str(rec, "notes"));
+	db_bind_text(st, 13, json_str_of(rec, "notes"));
 	db_bind_text(st, 14, now);
 }
 
@@ -451,7 +441,7 @@ static int company_store(Db *db, const json_t *rec, int64_t *id, char now[21], E
 	DbStmt *st;
 	Buf key;
 	buf_init(&key, 0);
-	text_fold(&key, rec_str(rec, "legal_name"));
+	text_fold(&key, json_str_of(rec, "legal_name"));
 	time_now_iso(now);
 	int rc = db_prepare(db, &st, *id ? upd : ins, err);
 	if (rc == KITH_OK && buf_failed(&key))
@@ -540,21 +530,21 @@ static void doc_add_tax_id(Buf *raw, const char *s)
  * reads them; a new company passes those it wrote). */
 static int company_index(Db *db, const json_t *rec, const char *custom, Err *err)
 {
-	int64_t id = rec_int(rec, "id");
+	int64_t id = json_int_of(rec, "id");
 	Buf raw, doc;
 	size_t i;
 	json_t *t;
 	buf_init(&raw, 0);
 	buf_init(&doc, 0);
-	doc_add(&raw, rec_str(rec, "legal_name"));
-	doc_add_tax_id(&raw, rec_str(rec, "tax_id"));
-	doc_add(&raw, rec_str(rec, "email"));
-	if (rec_str(rec, "phone")) {
+	doc_add(&raw, json_str_of(rec, "legal_name"));
+	doc_add_tax_id(&raw, json_str_of(rec, "tax_id"));
+	doc_add(&raw, json_str_of(rec, "email"));
+	if (json_str_of(rec, "phone")) {
 		buf_addc(&raw, ' ');
-		phone_search_forms(rec_str(rec, "phone"), &raw);
+		phone_search_forms(json_str_of(rec, "phone"), &raw);
 	}
-	doc_add(&raw, rec_str(rec, "website"));
-	doc_add(&raw, rec_str(json_object_get(rec, "address"), "city"));
+	doc_add(&raw, json_str_of(rec, "website"));
+	doc_add(&raw, json_str_of(json_object_get(rec, "address"), "city"));
 	json_array_foreach(json_object_get(rec, "tags"), i, t) doc_add(&raw, json_string_value(t));
 	int rc = KITH_OK;
 	if (!custom)
@@ -701,11 +691,11 @@ done:
 /* Stale check for expected_version (0 = any). */
 static int version_check(const json_t *rec, int64_t expected, Err *err)
 {
-	int64_t v = rec_int(rec, "version");
+	int64_t v = json_int_of(rec, "version");
 	if (expected && expected != v)
 		return err_set(err, ERR_STALE, "version",
 			       "company %lld changed since you read it (version %lld, now %lld)",
-			       (long long)rec_int(rec, "id"), (long long)expected, (long long)v);
+			       (long long)json_int_of(rec, "id"), (long long)expected, (long long)v);
 	return KITH_OK;
 }
 
@@ -714,7 +704,7 @@ static int version_check(const json_t *rec, int64_t expected, Err *err)
 static int company_save(Db *db, const Actor *actor, const char *action, const json_t *before,
 			json_t *rec, const json_t *custom, json_t **out, Err *err)
 {
-	int64_t id = rec_int(before, "id");
+	int64_t id = json_int_of(before, "id");
 	json_t *after = NULL, *diff = NULL;
 	char now[21];
 	int rc = company_store(db, rec, &id, now, err);
@@ -722,7 +712,7 @@ static int company_save(Db *db, const Actor *actor, const char *action, const js
 	    (rc = field_values_put(db, "company", id, custom, 0, err)) ||
 	    (rc = company_load(db, id, &after, err)) || (rc = company_index(db, after, NULL, err)))
 		goto done;
-	if (strcmp(rec_str(before, "legal_name"), rec_str(after, "legal_name")) != 0 &&
+	if (strcmp(json_str_of(before, "legal_name"), json_str_of(after, "legal_name")) != 0 &&
 	    (rc = contact_reindex_company(db, id, err)))
 		goto done;
 	diff = change_diff(before, after);

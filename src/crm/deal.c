@@ -126,16 +126,6 @@ static int deal_load(Db *db, int64_t id, json_t **out, Err *err)
 	return KITH_OK;
 }
 
-static int64_t rec_int(const json_t *rec, const char *key)
-{
-	return json_integer_value(json_object_get(rec, key));
-}
-
-static const char *rec_str(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
-}
-
 /* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
  * ERR_GONE when in the trash and !include_deleted. */
 static int deal_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
@@ -145,7 +135,7 @@ static int deal_visible(Db *db, const Actor *actor, int64_t id, int include_dele
 	int rc = deal_load(db, id, &rec, err);
 	if (rc)
 		return rc;
-	if (!access_can_see(actor, rec_int(rec, "owner_id"))) {
+	if (!access_can_see(actor, json_int_of(rec, "owner_id"))) {
 		json_decref(rec);
 		return err_set(err, ERR_NOT_FOUND, "id", "no deal %lld", (long long)id);
 	}
@@ -283,7 +273,7 @@ static int check_value(Db *db, const json_t *in, json_t *rec, Err *err)
 {
 	static const char *const fields[] = {"amount_minor", "amount", "currency", NULL};
 	json_t *v = json_object_get(in, "value");
-	const char *cur = rec_str(json_object_get(rec, "value"), "currency");
+	const char *cur = json_str_of(json_object_get(rec, "value"), "currency");
 	const char *amount = NULL;
 	int64_t minor = 0;
 	int has_minor = 0, rc;
@@ -327,14 +317,14 @@ static int check_value(Db *db, const json_t *in, json_t *rec, Err *err)
 				       "must be a decimal string with at most %d decimals for %s",
 				       currency_decimals(cur), cur);
 		has_minor = 1;
-	} else if (c && rec && rec_str(json_object_get(rec, "value"), "currency") &&
-		   strcmp(rec_str(json_object_get(rec, "value"), "currency"), cur) != 0) {
+	} else if (c && rec && json_str_of(json_object_get(rec, "value"), "currency") &&
+		   strcmp(json_str_of(json_object_get(rec, "value"), "currency"), cur) != 0) {
 		/* Minor units mean different amounts in another currency (JPY has
 		 * 0 decimals, BHD 3): a new currency needs its amount. */
 		return err_set(err, ERR_INVALID, "value.amount",
 			       "give the amount in %s when changing the currency", cur);
 	} else {
-		minor = rec_int(json_object_get(rec, "value"), "amount_minor");
+		minor = json_int_of(json_object_get(rec, "value"), "amount_minor");
 	}
 	if (has_minor && (minor < 0 || minor > KITH_MAX_DEAL_MINOR))
 		return err_set(err, ERR_INVALID, m ? "value.amount_minor" : "value.amount",
@@ -381,14 +371,14 @@ static int check_stage(Db *db, const json_t *in, json_t *rec, int creating, Stag
 			return err_set(err, ERR_INVALID, "stage_id",
 				       "stage %lld is not in pipeline %lld", (long long)sid,
 				       (long long)pid);
-	} else if (pid && (creating || pid != rec_int(rec, "pipeline_id"))) {
+	} else if (pid && (creating || pid != json_int_of(rec, "pipeline_id"))) {
 		if ((rc = stage_first_open(db, pid, si, err)))
 			return as_invalid(rc, err);
 	} else if (creating) {
 		if ((rc = stage_first_open(db, 0, si, err)))
 			return rc;
 	} else {
-		return stage_info(db, rec_int(rec, "stage_id"), "stage_id", si, err);
+		return stage_info(db, json_int_of(rec, "stage_id"), "stage_id", si, err);
 	}
 	json_object_set_new(rec, "pipeline_id", json_integer(si->pipeline_id));
 	json_object_set_new(rec, "stage_id", json_integer(si->id));
@@ -434,20 +424,20 @@ static void bind_opt_int(DbStmt *st, int i, const json_t *v)
 static void bind_fields(DbStmt *st, const json_t *rec, const char *now)
 {
 	const json_t *val = json_object_get(rec, "value");
-	db_bind_text(st, 1, rec_str(rec, "title"));
+	db_bind_text(st, 1, json_str_of(rec, "title"));
 	bind_opt_int(st, 2, json_object_get(rec, "contact_id"));
 	bind_opt_int(st, 3, json_object_get(rec, "company_id"));
-	db_bind_int(st, 4, rec_int(rec, "pipeline_id"));
-	db_bind_int(st, 5, rec_int(rec, "stage_id"));
-	db_bind_int(st, 6, rec_int(val, "amount_minor"));
-	db_bind_text(st, 7, rec_str(val, "currency"));
-	db_bind_text_or_null(st, 8, rec_str(rec, "expected_close_date"));
-	db_bind_text_or_null(st, 9, rec_str(rec, "source"));
+	db_bind_int(st, 4, json_int_of(rec, "pipeline_id"));
+	db_bind_int(st, 5, json_int_of(rec, "stage_id"));
+	db_bind_int(st, 6, json_int_of(val, "amount_minor"));
+	db_bind_text(st, 7, json_str_of(val, "currency"));
+	db_bind_text_or_null(st, 8, json_str_of(rec, "expected_close_date"));
+	db_bind_text_or_null(st, 9, json_str_of(rec, "source"));
 	bind_opt_int(st, 10, json_object_get(rec, "owner_id"));
-	db_bind_text_or_null(st, 11, rec_str(rec, "notes"));
-	db_bind_text_or_null(st, 12, rec_str(rec, "lost_reason"));
-	db_bind_text_or_null(st, 13, rec_str(rec, "won_at"));
-	db_bind_text_or_null(st, 14, rec_str(rec, "lost_at"));
+	db_bind_text_or_null(st, 11, json_str_of(rec, "notes"));
+	db_bind_text_or_null(st, 12, json_str_of(rec, "lost_reason"));
+	db_bind_text_or_null(st, 13, json_str_of(rec, "won_at"));
+	db_bind_text_or_null(st, 14, json_str_of(rec, "lost_at"));
 	db_bind_text(st, 15, now);
 }
 
@@ -539,7 +529,7 @@ static int deal_save(Db *db, const Actor *actor, const char *action, const json_
 {
 	json_t *after = NULL, *diff = NULL;
 	char now[21];
-	int64_t from = before ? rec_int(before, "stage_id") : 0;
+	int64_t from = before ? json_int_of(before, "stage_id") : 0;
 	int moved = from != si->id;
 	time_now_iso(now);
 	if (moved || !before)
@@ -589,11 +579,11 @@ done:
 /* Stale check for expected_version (0 = any). */
 static int version_check(const json_t *rec, int64_t expected, Err *err)
 {
-	int64_t v = rec_int(rec, "version");
+	int64_t v = json_int_of(rec, "version");
 	if (expected && expected != v)
 		return err_set(err, ERR_STALE, "version",
 			       "deal %lld changed since you read it (version %lld, now %lld)",
-			       (long long)rec_int(rec, "id"), (long long)expected, (long long)v);
+			       (long long)json_int_of(rec, "id"), (long long)expected, (long long)v);
 	return KITH_OK;
 }
 
@@ -637,12 +627,12 @@ int deal_move(Db *db, const Actor *actor, int64_t id, int64_t stage_id, int64_t 
 	}
 	if ((rc = as_invalid(stage_info(db, stage_id, "stage_id", &si, err), err)))
 		goto done;
-	if (si.pipeline_id != rec_int(before, "pipeline_id")) {
+	if (si.pipeline_id != json_int_of(before, "pipeline_id")) {
 		rc = err_set(err, ERR_INVALID, "stage_id", "stage %lld is not in the deal's pipeline",
 			     (long long)stage_id);
 		goto done;
 	}
-	if (si.id == rec_int(before, "stage_id")) {
+	if (si.id == json_int_of(before, "stage_id")) {
 		rc = err_set(err, ERR_CONFLICT, "stage_id", "the deal is already in stage %lld",
 			     (long long)stage_id);
 		goto done;

@@ -108,16 +108,6 @@ static int bind_visible(DbStmt *st, int p, const Actor *actor)
 	return p;
 }
 
-static int64_t rec_int(const json_t *rec, const char *key)
-{
-	return json_integer_value(json_object_get(rec, key));
-}
-
-static const char *rec_str(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
-}
-
 /* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
  * ERR_GONE when in the trash and !include_deleted. */
 static int task_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
@@ -362,7 +352,7 @@ static int put_link(Db *db, const Actor *actor, const json_t *in, const char *ke
 	if (!json_is_integer(v) || json_integer_value(v) <= 0)
 		return err_set(err, ERR_INVALID, key, "must be a positive integer id or null");
 	int64_t id = json_integer_value(v);
-	if (id == rec_int(rec, key))
+	if (id == json_int_of(rec, key))
 		return KITH_OK;
 	if (!strcmp(key, "contact_id"))
 		rc = contact_get(db, actor, id, 0, &r, err);
@@ -590,11 +580,11 @@ int task_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 		return rc;
 	if ((rc = task_visible(db, actor, id, 0, &before, err)))
 		goto done;
-	if (expected_version && expected_version != rec_int(before, "version")) {
+	if (expected_version && expected_version != json_int_of(before, "version")) {
 		rc = err_set(err, ERR_STALE, "version",
 			     "task %lld changed since you read it (version %lld, now %lld)",
 			     (long long)id, (long long)expected_version,
-			     (long long)rec_int(before, "version"));
+			     (long long)json_int_of(before, "version"));
 		goto done;
 	}
 	rec = json_deep_copy(before);
@@ -629,10 +619,10 @@ static int set_status(Db *db, int64_t id, int done, Err *err)
 static int task_next(Db *db, const Actor *actor, const json_t *done_task, int64_t *next_id,
 		     Err *err)
 {
-	const char *unit = rec_str(done_task, "repeat_unit");
-	const char *date = rec_str(done_task, "due_date"), *at = rec_str(done_task, "due_at");
+	const char *unit = json_str_of(done_task, "repeat_unit");
+	const char *date = json_str_of(done_task, "due_date"), *at = json_str_of(done_task, "due_at");
 	char moved[21];
-	int every = (int)rec_int(done_task, "repeat_every");
+	int every = (int)json_int_of(done_task, "repeat_every");
 	if (!unit || (!date && !at))
 		return KITH_OK;
 	if (due_add(date ? date : at, every, unit[0] == 'd' ? 'd' : unit[0] == 'w' ? 'w' : 'm',
@@ -658,7 +648,7 @@ static int task_set_done(Db *db, const Actor *actor, int64_t id, int done, int64
 		*next_id = 0;
 	if ((rc = task_visible(db, actor, id, 0, &before, err)))
 		goto done;
-	if (!strcmp(rec_str(before, "status"), done ? "done" : "open")) {
+	if (!strcmp(json_str_of(before, "status"), done ? "done" : "open")) {
 		rc = err_set(err, ERR_CONFLICT, "status", "task %lld is already %s", (long long)id,
 			     done ? "done" : "open");
 		goto done;
@@ -706,7 +696,7 @@ static int parse_for(const char *s, int *n, char *unit, Err *err)
 static int snooze_due(const json_t *task, const char *until, const char *forward, char date[11],
 		      char at[21], Err *err)
 {
-	const char *cur_date = rec_str(task, "due_date"), *cur_at = rec_str(task, "due_at");
+	const char *cur_date = json_str_of(task, "due_date"), *cur_at = json_str_of(task, "due_at");
 	const char *cur = cur_date ? cur_date : cur_at;
 	time_t t, c;
 	date[0] = at[0] = '\0';
@@ -768,7 +758,7 @@ int task_snooze(Db *db, const Actor *actor, int64_t id, const char *until, const
 		return rc;
 	if ((rc = task_visible(db, actor, id, 0, &before, err)))
 		goto done;
-	if (!strcmp(rec_str(before, "status"), "done")) {
+	if (!strcmp(json_str_of(before, "status"), "done")) {
 		rc = err_set(err, ERR_CONFLICT, "status", "task %lld is done; reopen it first",
 			     (long long)id);
 		goto done;
@@ -896,7 +886,7 @@ int task_list(Db *db, const Actor *actor, const TaskQuery *q, json_t **items, ch
 		json_decref(arr);
 		return rc;
 	}
-	if (more && !(*next = cursor_encode("task", rec_int(json_array_get(arr, limit - 1), "id")))) {
+	if (more && !(*next = cursor_encode("task", json_int_of(json_array_get(arr, limit - 1), "id")))) {
 		json_decref(arr);
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	}
@@ -961,7 +951,7 @@ static int agenda_bounds(Db *db, const char *today, int days, Bounds *b, Err *er
 /* The bucket of an open task: 0 overdue, 1 today, 2 upcoming. */
 static int agenda_bucket(const json_t *t, const Bounds *b)
 {
-	const char *date = rec_str(t, "due_date"), *at = rec_str(t, "due_at");
+	const char *date = json_str_of(t, "due_date"), *at = json_str_of(t, "due_at");
 	if (date)
 		return strcmp(date, b->d[0]) < 0 ? 0 : strcmp(date, b->d[0]) == 0 ? 1 : 2;
 	return strcmp(at, b->at[0]) < 0 ? 0 : strcmp(at, b->at[1]) < 0 ? 1 : 2;
