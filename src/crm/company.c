@@ -1174,3 +1174,27 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 	*items = arr;
 	return KITH_OK;
 }
+
+int company_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err)
+{
+	static const char sql[] = "UPDATE company SET owner_id = ?, version = version + 1, "
+				  "updated_at = ? WHERE owner_id = ? RETURNING id";
+	char now[21];
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_int(st, 1, to);
+	db_bind_text(st, 2, now);
+	db_bind_int(st, 3, from);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		buf_add(ids, &id, sizeof id);
+	}
+	if (rc != DB_DONE)
+		return rc;
+	if (buf_failed(ids))
+		return err_set(err, ERR_INTERNAL, NULL, "too many records to reassign at once");
+	return KITH_OK;
+}

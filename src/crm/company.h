@@ -67,4 +67,9 @@ int company_reindex_ids(Db *db, const Buf *ids, Err *err) KITH_WARN_UNUSED;
  * field "company_id" when absent, deleted or hidden. */
 int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err) KITH_WARN_UNUSED;
 
+/* Hand every company (trashed ones too) of user `from` to user `to` (ids checked by the
+ * caller), bumping versions; the changed ids are appended to ids (int64_t).
+ * Runs in the caller's transaction; the caller audits. */
+int company_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err) KITH_WARN_UNUSED;
+
 #endif

@@ -122,4 +122,9 @@ int contact_reindex_ids(Db *db, const Buf *ids, Err *err) KITH_WARN_UNUSED;
 /* Set company_id to NULL on every contact of company_id (company purge). */
 int contact_unlink_company(Db *db, int64_t company_id, Err *err) KITH_WARN_UNUSED;
 
+/* Hand every contact (trashed ones too) of user `from` to user `to` (ids checked by the
+ * caller), bumping versions; the changed ids are appended to ids (int64_t).
+ * Runs in the caller's transaction; the caller audits. */
+int contact_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err) KITH_WARN_UNUSED;
+
 #endif

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "crm/access.h"
 #include "store/db.h"
 
@@ -103,5 +104,10 @@ int64_t deal_weighted(int64_t amount_minor, int probability);
  * (undated last) then currency. Each deal is weighted with deal_weighted. */
 int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 		  Err *err) KITH_WARN_UNUSED;
+
+/* Hand every deal (trashed ones too) of user `from` to user `to` (ids checked by the
+ * caller), bumping versions; the changed ids are appended to ids (int64_t).
+ * Runs in the caller's transaction; the caller audits. */
+int deal_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err) KITH_WARN_UNUSED;
 
 #endif

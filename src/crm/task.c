@@ -998,3 +998,27 @@ int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, 
 		json_object_set_new(*out, names[i], lists[i]);
 	return KITH_OK;
 }
+
+int task_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err)
+{
+	static const char sql[] = "UPDATE task SET assignee_id = ?, version = version + 1, "
+				  "updated_at = ? WHERE assignee_id = ? AND status = 'open' RETURNING id";
+	char now[21];
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_int(st, 1, to);
+	db_bind_text(st, 2, now);
+	db_bind_int(st, 3, from);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		buf_add(ids, &id, sizeof id);
+	}
+	if (rc != DB_DONE)
+		return rc;
+	if (buf_failed(ids))
+		return err_set(err, ERR_INTERNAL, NULL, "too many records to reassign at once");
+	return KITH_OK;
+}

@@ -22,6 +22,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "crm/access.h"
 #include "store/db.h"
 
@@ -105,5 +106,10 @@ int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, 
  * (unit 'd', 'w', 'm'; months clamp to the month's last day) into out[11].
  * Returns 0, or -1 when date is not valid or the result leaves 1000..9999. */
 int task_date_add(const char *date, int n, char unit, char out[11]);
+
+/* Hand every open task assigned to of user `from` to user `to` (ids checked by the
+ * caller), bumping versions; the changed ids are appended to ids (int64_t).
+ * Runs in the caller's transaction; the caller audits. */
+int task_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err) KITH_WARN_UNUSED;
 
 #endif
