@@ -1618,15 +1618,7 @@ static int company_contacts(Db *db, int64_t company_id, int all, Buf *ids, Err *
 		return rc;
 	db_bind_int(st, 1, company_id);
 	db_bind_int(st, 2, all);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		buf_add(ids, &id, sizeof id);
-	}
-	if (rc == DB_DONE && buf_failed(ids)) {
-		db_reset(st);
-		return err_set(err, ERR_INTERNAL, NULL, "too many contacts to re-index at once");
-	}
-	return rc == DB_DONE ? KITH_OK : rc;
+	return db_collect_ids(st, ids, err);
 }
 
 /* Rebuild the search documents and stored JSON of the contacts in ids. */
@@ -1699,13 +1691,7 @@ int contact_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err)
 	db_bind_int(st, 1, to);
 	db_bind_text(st, 2, now);
 	db_bind_int(st, 3, from);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		buf_add(ids, &id, sizeof id);
-	}
-	if (rc != DB_DONE)
-		return rc;
-	if (buf_failed(ids))
-		return err_set(err, ERR_INTERNAL, NULL, "too many records to reassign at once");
-	return contact_reindex_ids(db, ids, err) /* the stored JSON holds owner_id */;
+	rc = db_collect_ids(st, ids, err);
+	/* the stored JSON holds owner_id */
+	return rc ? rc : contact_reindex_ids(db, ids, err);
 }

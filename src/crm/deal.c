@@ -236,35 +236,6 @@ static int check_link(Db *db, const Actor *actor, const json_t *in, const char *
 	return KITH_OK;
 }
 
-/* owner_id: an active user; members may only assign themselves and get
- * themselves by default on create (as for contacts and companies). */
-static int check_owner(Db *db, const Actor *actor, const json_t *in, json_t *rec, int creating,
-		       Err *err)
-{
-	json_t *v = json_object_get(in, "owner_id");
-	int member = !access_is_admin(actor);
-	if (!v) {
-		if (creating && member)
-			json_object_set_new(rec, "owner_id", json_integer(actor->user_id));
-		return KITH_OK;
-	}
-	if (json_is_null(v)) {
-		if (member)
-			return err_set(err, ERR_INVALID, "owner_id",
-				       "a member may not leave a deal unassigned");
-		json_object_set_new(rec, "owner_id", json_null());
-		return KITH_OK;
-	}
-	if (!json_is_integer(v))
-		return err_set(err, ERR_INVALID, "owner_id", "must be a user id or null");
-	int64_t id = json_integer_value(v);
-	if (member && id != actor->user_id)
-		return err_set(err, ERR_INVALID, "owner_id", "a member may only assign themselves");
-	if (!user_exists(db, id))
-		return err_set(err, ERR_INVALID, "owner_id", "no active user %lld", (long long)id);
-	json_object_set_new(rec, "owner_id", json_integer(id));
-	return KITH_OK;
-}
 
 /* value: {"amount_minor": N, "currency"} or {"amount": "12.50",
  * "currency"}; currency defaults to the deal's current one (on create the
@@ -400,7 +371,7 @@ static int deal_apply(Db *db, const Actor *actor, const json_t *in, json_t *rec,
 	    (rc = check_stage(db, in, rec, creating, si, err)) ||
 	    (rc = check_value(db, in, rec, err)) || (rc = check_date(in, rec, err)) ||
 	    (rc = opt_text(in, "source", KITH_MAX_SHORT, rec, err)) ||
-	    (rc = check_owner(db, actor, in, rec, creating, err)) ||
+	    (rc = user_owner_apply(db, actor, in, "deal", creating, rec, err)) ||
 	    (rc = opt_text(in, "notes", KITH_MAX_TEXT, rec, err)) ||
 	    (rc = opt_text(in, "lost_reason", KITH_MAX_TEXT, rec, err)))
 		return rc;
@@ -1081,13 +1052,5 @@ int deal_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err)
 	db_bind_int(st, 1, to);
 	db_bind_text(st, 2, now);
 	db_bind_int(st, 3, from);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		buf_add(ids, &id, sizeof id);
-	}
-	if (rc != DB_DONE)
-		return rc;
-	if (buf_failed(ids))
-		return err_set(err, ERR_INTERNAL, NULL, "too many records to reassign at once");
-	return KITH_OK;
+	return db_collect_ids(st, ids, err);
 }

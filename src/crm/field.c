@@ -1048,13 +1048,7 @@ int field_value_records(Db *db, int64_t field_id, Buf *ids, Err *err)
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, field_id);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		buf_add(ids, &id, sizeof id);
-	}
-	if (rc == DB_DONE && buf_failed(ids))
-		return err_set(err, ERR_INTERNAL, NULL, "too many records to re-index at once");
-	return rc == DB_DONE ? KITH_OK : rc;
+	return db_collect_ids(st, ids, err);
 }
 
 static int bump_generation(Db *db, Err *err)

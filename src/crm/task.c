@@ -1012,13 +1012,5 @@ int task_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err)
 	db_bind_int(st, 1, to);
 	db_bind_text(st, 2, now);
 	db_bind_int(st, 3, from);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		buf_add(ids, &id, sizeof id);
-	}
-	if (rc != DB_DONE)
-		return rc;
-	if (buf_failed(ids))
-		return err_set(err, ERR_INTERNAL, NULL, "too many records to reassign at once");
-	return KITH_OK;
+	return db_collect_ids(st, ids, err);
 }

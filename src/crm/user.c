@@ -252,3 +252,31 @@ int user_login(Db *db, const char *email, const char *password, Actor *out, Err 
 	*out = a;
 	return KITH_OK;
 }
+
+int user_owner_apply(Db *db, const Actor *actor, const json_t *in, const char *noun,
+		     int creating, json_t *rec, Err *err)
+{
+	json_t *v = json_object_get(in, "owner_id");
+	int member = !access_is_admin(actor);
+	if (!v) {
+		if (creating && member)
+			json_object_set_new(rec, "owner_id", json_integer(actor->user_id));
+		return KITH_OK;
+	}
+	if (json_is_null(v)) {
+		if (member)
+			return err_set(err, ERR_INVALID, "owner_id",
+				       "a member may not leave a %s unassigned", noun);
+		json_object_set_new(rec, "owner_id", json_null());
+		return KITH_OK;
+	}
+	if (!json_is_integer(v))
+		return err_set(err, ERR_INVALID, "owner_id", "must be a user id or null");
+	int64_t id = json_integer_value(v);
+	if (member && id != actor->user_id)
+		return err_set(err, ERR_INVALID, "owner_id", "a member may only assign themselves");
+	if (!user_exists(db, id))
+		return err_set(err, ERR_INVALID, "owner_id", "no active user %lld", (long long)id);
+	json_object_set_new(rec, "owner_id", json_integer(id));
+	return KITH_OK;
+}

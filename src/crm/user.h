@@ -34,6 +34,13 @@ int user_actor_by_email(Db *db, const char *email, Actor *out, Err *err) KITH_WA
 /* 1 when id names an active user (for owner_id validation). */
 int user_exists(Db *db, int64_t id);
 
+/* Apply in's "owner_id" to rec for a record called noun ("company",
+ * "deal"): an active user or null; a member may only assign themselves,
+ * may not leave the record unassigned, and owns what they create when in
+ * names no owner (creating set). ERR_INVALID naming "owner_id". */
+int user_owner_apply(Db *db, const Actor *actor, const json_t *in, const char *noun,
+		     int creating, json_t *rec, Err *err) KITH_WARN_UNUSED;
+
 /* Check email + password. ERR_UNAUTHORIZED on any mismatch (same message
  * whether the user or the password was wrong). */
 int user_login(Db *db, const char *email, const char *password, Actor *out,

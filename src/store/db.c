@@ -200,6 +200,19 @@ int db_col_count(DbStmt *st)
 	return sqlite3_column_count(st->st);
 }
 
+int db_collect_ids(DbStmt *st, Buf *ids, Err *err)
+{
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		buf_add(ids, &id, sizeof id);
+	}
+	if (rc != DB_DONE)
+		return rc;
+	return buf_failed(ids) ? err_set(err, ERR_INTERNAL, NULL, "too many records at once")
+			       : KITH_OK;
+}
+
 int64_t db_changes(Db *db)
 {
 	return sqlite3_changes64(db->h);

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 typedef struct Db Db;
@@ -56,6 +57,11 @@ int64_t db_col_int(DbStmt *st, int i);
 const char *db_col_text(DbStmt *st, int i);
 int db_col_is_null(DbStmt *st, int i);
 int db_col_count(DbStmt *st);
+
+/* Step st to the end, appending column 0 of every row to ids as int64_t
+ * values (an UPDATE ... RETURNING id, a SELECT id). ERR_INTERNAL when ids
+ * hits its limit. */
+int db_collect_ids(DbStmt *st, Buf *ids, Err *err) KITH_WARN_UNUSED;
 
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(Db *db);
