@@ -420,6 +420,18 @@ out:
 	return rc;
 }
 
+/* ERR_STALE unless expected (0 = any) is the version of pipeline p. */
+static int check_version(const json_t *p, int64_t expected, Err *err)
+{
+	int64_t v = json_integer_value(json_object_get(p, "version"));
+	if (expected && expected != v)
+		return err_set(err, ERR_STALE, "version",
+			       "pipeline %lld changed since you read it (version %lld, now %lld)",
+			       (long long)json_integer_value(json_object_get(p, "id")),
+			       (long long)expected, (long long)v);
+	return KITH_OK;
+}
+
 int pipeline_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 		    int64_t expected_version, json_t **out, Err *err)
 {
@@ -441,16 +453,9 @@ int pipeline_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	    (rc = name_key(json_object_get(patch, "name"), "name", &name, &key, err)) ||
 	    (rc = db_begin(db, err)))
 		goto out;
-	if ((rc = pipeline_get(db, id, &before, err)))
-		goto done;
-	int64_t v = json_integer_value(json_object_get(before, "version"));
-	if (expected_version && expected_version != v) {
-		rc = err_set(err, ERR_STALE, "version",
-			     "pipeline %lld changed since you read it (version %lld, now %lld)",
-			     (long long)id, (long long)expected_version, (long long)v);
-		goto done;
-	}
-	if ((rc = db_prepare(db, &st, sql, err)))
+	if ((rc = pipeline_get(db, id, &before, err)) ||
+	    (rc = check_version(before, expected_version, err)) ||
+	    (rc = db_prepare(db, &st, sql, err)))
 		goto done;
 	db_bind_text(st, 1, buf_str(&name));
 	db_bind_text(st, 2, buf_str(&key));
@@ -586,13 +591,83 @@ out:
 	return rc;
 }
 
-int stage_update(Db *db, const Actor *actor, int64_t stage_id, const json_t *patch, json_t **out,
-		 Err *err)
+/* How many deals (trashed ones too: restore brings them back there) are in
+ * the stage, and how many stage history rows name it. */
+static int stage_usage(Db *db, int64_t stage_id, int64_t *deals, int64_t *history, Err *err)
+{
+	static const char sql[] =
+	    "SELECT (SELECT COUNT(*) FROM deal WHERE stage_id = ?1), "
+	    "(SELECT COUNT(*) FROM deal_stage_change WHERE from_stage_id = ?1 OR to_stage_id = ?1)";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, stage_id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*deals = db_col_int(st, 0);
+		*history = db_col_int(st, 1);
+		rc = KITH_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+/* A deal's status follows its stage's kind (won_at/lost_at were set by the
+ * move), so only an empty stage may change kind. */
+static int require_empty_for_kind(Db *db, int64_t stage_id, Err *err)
+{
+	int64_t n = 0, history = 0;
+	int rc = stage_usage(db, stage_id, &n, &history, err);
+	if (rc == KITH_OK && n)
+		rc = err_set(err, ERR_CONFLICT, "kind",
+			     "stage %lld holds %lld deal(s), trashed ones included; only an "
+			     "empty stage can change kind (move the deals first)",
+			     (long long)stage_id, (long long)n);
+	return rc;
+}
+
+/* Give stage_id the kind `to` (it differs from the stored `from`). Won and
+ * lost are roles a pipeline has exactly one of, so taking one hands it
+ * over: the stage that held it becomes open. Both stages must be empty. */
+static int stage_change_kind(Db *db, const StageInfo *si, StageKind to, Err *err)
+{
+	static const char holder_sql[] = "SELECT id FROM stage WHERE pipeline_id = ? AND kind = ? "
+					 "AND id <> ?";
+	static const char set_sql[] = "UPDATE stage SET kind = ? WHERE id = ?";
+	DbStmt *st;
+	int64_t holder = 0;
+	int rc = require_empty_for_kind(db, si->id, err);
+	if (rc == KITH_OK && to != STAGE_OPEN && (rc = db_prepare(db, &st, holder_sql, err)) == 0) {
+		db_bind_int(st, 1, si->pipeline_id);
+		db_bind_text(st, 2, stage_kind_name(to));
+		db_bind_int(st, 3, si->id);
+		rc = db_step(st, err);
+		if (rc == DB_ROW)
+			holder = db_col_int(st, 0);
+		db_reset(st);
+		rc = rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+	}
+	if (rc == KITH_OK && holder && (rc = require_empty_for_kind(db, holder, err)) == 0 &&
+	    (rc = db_prepare(db, &st, set_sql, err)) == 0) {
+		db_bind_text(st, 1, stage_kind_name(STAGE_OPEN));
+		db_bind_int(st, 2, holder);
+		rc = db_exec_stmt(st, err);
+	}
+	if (rc == KITH_OK && (rc = db_prepare(db, &st, set_sql, err)) == 0) {
+		db_bind_text(st, 1, stage_kind_name(to));
+		db_bind_int(st, 2, si->id);
+		rc = db_exec_stmt(st, err);
+	}
+	return rc;
+}
+
+int stage_update(Db *db, const Actor *actor, int64_t stage_id, const json_t *patch,
+		 int64_t expected_version, json_t **out, Err *err)
 {
 	static const char *const fields[] = {"name", "probability", "kind", "position", NULL};
 	static const char sql[] = "UPDATE stage SET name = COALESCE(?, name), "
-				  "probability = COALESCE(?, probability), "
-				  "kind = COALESCE(?, kind) WHERE id = ?";
+				  "probability = COALESCE(?, probability) WHERE id = ?";
 	json_t *before = NULL, *v;
 	StageInfo si;
 	DbStmt *st;
@@ -617,7 +692,9 @@ int stage_update(Db *db, const Actor *actor, int64_t stage_id, const json_t *pat
 	    (rc = db_begin(db, err)))
 		goto out;
 	if ((rc = stage_info(db, stage_id, "id", &si, err)) ||
-	    (rc = pipeline_get(db, si.pipeline_id, &before, err)) ||
+	    (rc = pipeline_get(db, si.pipeline_id, &before, err)))
+		goto done;
+	if ((rc = check_version(before, expected_version, err)) ||
 	    (rc = db_prepare(db, &st, sql, err)))
 		goto done;
 	db_bind_text_or_null(st, 1, name.len ? buf_str(&name) : NULL);
@@ -625,9 +702,9 @@ int stage_update(Db *db, const Actor *actor, int64_t stage_id, const json_t *pat
 		db_bind_int(st, 2, prob);
 	else
 		db_bind_null(st, 2);
-	db_bind_text_or_null(st, 3, kind ? stage_kind_name(kind) : NULL);
-	db_bind_int(st, 4, stage_id);
+	db_bind_int(st, 3, stage_id);
 	if ((rc = db_exec_stmt(st, err)) ||
+	    (kind && kind != si.kind && (rc = stage_change_kind(db, &si, kind, err))) ||
 	    (pos && (rc = reorder(db, si.pipeline_id, stage_id, pos, err))))
 		goto done;
 	rc = pipeline_finish(db, actor, "update", si.pipeline_id, before, out, err);
@@ -641,34 +718,18 @@ out:
 
 int stage_remove(Db *db, const Actor *actor, int64_t stage_id, Err *err)
 {
-	/* Deals in the stage (trashed ones too: restore brings them back
-	 * there) and stage history rows that name it keep it. */
-	static const char cnt[] =
-	    "SELECT (SELECT COUNT(*) FROM deal WHERE stage_id = ?1), "
-	    "(SELECT COUNT(*) FROM deal_stage_change WHERE from_stage_id = ?1 OR to_stage_id = ?1)";
 	static const char del[] = "DELETE FROM stage WHERE id = ?";
 	json_t *before = NULL;
 	StageInfo si;
 	DbStmt *st;
-	int64_t n = 0;
+	int64_t n = 0, moved = 0;
 	int rc = require_admin(actor, err);
 	if (rc || (rc = db_begin(db, err)))
 		return rc;
 	if ((rc = stage_info(db, stage_id, "id", &si, err)) ||
 	    (rc = pipeline_get(db, si.pipeline_id, &before, err)) ||
-	    (rc = db_prepare(db, &st, cnt, err)))
+	    (rc = stage_usage(db, stage_id, &n, &moved, err)))
 		goto done;
-	db_bind_int(st, 1, stage_id);
-	rc = db_step(st, err);
-	int64_t moved = 0;
-	if (rc == DB_ROW) {
-		n = db_col_int(st, 0);
-		moved = db_col_int(st, 1);
-	}
-	db_reset(st);
-	if (rc != DB_ROW)
-		goto done;
-	rc = KITH_OK;
 	if (n) {
 		rc = err_set(err, ERR_CONFLICT, "stage_id",
 			     "stage %lld still holds %lld deal(s), trashed ones included; move "

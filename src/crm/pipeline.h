@@ -60,9 +60,15 @@ int stage_add(Db *db, const Actor *actor, int64_t pipeline_id, const json_t *in,
 	      int64_t *stage_id, Err *err) KITH_WARN_UNUSED;
 
 /* Change a stage's name, probability, kind or position (the others shift).
- * *out (may be NULL) gets the whole pipeline. ERR_NOT_FOUND naming "id". */
-int stage_update(Db *db, const Actor *actor, int64_t stage_id, const json_t *patch, json_t **out,
-		 Err *err) KITH_WARN_UNUSED;
+ * A stage changes kind only while it holds no deals (trashed ones
+ * included; ERR_CONFLICT naming "kind"), because a deal's status follows
+ * its stage. Won and lost are roles: giving a stage kind won (lost) makes
+ * the stage that was won (lost) open, which must be empty too.
+ * expected_version is the pipeline's version (its ETag; 0 = any):
+ * ERR_STALE when it differs. *out (may be NULL) gets the whole pipeline.
+ * ERR_NOT_FOUND naming "id". */
+int stage_update(Db *db, const Actor *actor, int64_t stage_id, const json_t *patch,
+		 int64_t expected_version, json_t **out, Err *err) KITH_WARN_UNUSED;
 
 /* Remove a stage. ERR_CONFLICT naming "stage_id" while any deal (also in
  * the trash) is in it; ERR_INVALID naming "kind" when the pipeline would

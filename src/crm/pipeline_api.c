@@ -69,8 +69,11 @@ int pipeline_api_stage_add(Req *req)
 int pipeline_api_stage_update(Req *req)
 {
 	Err err = {0};
+	int64_t version;
 	json_t *p = NULL;
-	if (stage_update(req->db, &req->actor, req->id, req->body, &p, &err))
+	if (req_if_match_or_fail(req, &version))
+		return KITH_OK;
+	if (stage_update(req->db, &req->actor, req->id, req->body, version, &p, &err))
 		return req_fail(req, &err);
 	return req_reply_record(req, 200, p);
 }

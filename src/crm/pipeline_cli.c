@@ -228,7 +228,7 @@ int pipeline_cli_stage_edit(Cli *cli)
 		rc = cli_usage_fail(cli, "nothing to change");
 		goto done;
 	}
-	if (stage_update(cli->db, &cli->actor, id, in, &p, &err)) {
+	if (stage_update(cli->db, &cli->actor, id, in, 0, &p, &err)) {
 		rc = cli_fail(cli, &err);
 		goto done;
 	}

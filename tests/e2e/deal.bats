@@ -324,11 +324,25 @@ teardown() { kith_teardown; }
 	api POST "/api/v1/pipelines/$pid/stages" '{"name":"B","probability":40,"position":1}'
 	[ "$status_code" = 201 ]
 	sid="$(echo "$body" | jq -r '.stages[0].id')"
-	api PATCH "/api/v1/stages/$sid" '{"probability":101}'
+	version="$(echo "$body" | jq -r .version)"
+	api PATCH "/api/v1/stages/$sid" '{"probability":45}'
+	[ "$status_code" = 428 ]
+	api PATCH "/api/v1/stages/$sid" '{"probability":101}' -H "If-Match: \"$version\""
 	[ "$status_code" = 422 ]
 	[ "$(echo "$body" | jq -r '.errors[0].field')" = probability ]
-	api PATCH "/api/v1/stages/$sid" '{"probability":45}'
+	api PATCH "/api/v1/stages/$sid" '{"probability":45}' -H "If-Match: \"$((version + 1))\""
+	[ "$status_code" = 412 ]
+	api PATCH "/api/v1/stages/$sid" '{"probability":45}' -H "If-Match: \"$version\""
 	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq -r .version)" = "$((version + 1))" ]
+	# the won role moves to another empty stage; the old won stage becomes open
+	won="$(echo "$body" | jq -r '[.stages[] | select(.kind == "won")][0].id')"
+	api PATCH "/api/v1/stages/$sid" '{"kind":"won"}' -H "If-Match: \"$((version + 1))\""
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq -r --argjson w "$won" '.stages[] | select(.id == $w) | .kind')" = open ]
+	api PATCH "/api/v1/stages/$won" '{"kind":"won"}' -H "If-Match: \"$((version + 2))\""
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq -r --argjson s "$sid" '.stages[] | select(.id == $s) | .kind')" = open ]
 	api POST /api/v1/deals "{\"title\":\"R\",\"stage_id\":$sid}"
 	[ "$status_code" = 201 ]
 	[ "$(echo "$body" | jq -r .pipeline_id)" = "$pid" ]

@@ -198,7 +198,7 @@ Test(pipeline, create_rename_and_stages)
 
 	/* reorder: Viewing first */
 	in = load("{\"position\": 1, \"probability\": 60}");
-	cr_assert_eq(stage_update(fx.db, &sys, sid, in, &p, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(stage_update(fx.db, &sys, sid, in, 0, &p, &err), KITH_OK, "%s", err.msg);
 	json_decref(in);
 	cr_assert_eq(json_integer_value(json_object_get(
 			     json_array_get(json_object_get(p, "stages"), 0), "probability")),
@@ -209,7 +209,7 @@ Test(pipeline, create_rename_and_stages)
 
 	/* a position past the end puts it last */
 	in = load("{\"position\": 99}");
-	cr_assert_eq(stage_update(fx.db, &sys, sid, in, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(stage_update(fx.db, &sys, sid, in, 0, NULL, &err), KITH_OK, "%s", err.msg);
 	json_decref(in);
 	stage_names(id, names, sizeof names);
 	cr_assert_str_eq(names, "Inquiry,Signed,Gone,Viewing");
@@ -236,7 +236,6 @@ Test(pipeline, stage_edit_and_add_bad_input)
 		{"{\"probability\": -1}", "probability"},  {"{\"probability\": 1.5}", "probability"},
 		{"{\"kind\": \"closed\"}", "kind"},         {"{\"position\": 0}", "position"},
 		{"{\"name\": \"\"}", "name"},               {"{\"stage\": 1}", "stage"},
-		{"{\"kind\": \"won\"}", "kind"}, /* a second won stage */
 		{"{\"name\": \"proposal\"}", "name"},       /* taken in the pipeline (folded) */
 	};
 	int64_t first = stage_id(1, "First contact");
@@ -245,7 +244,7 @@ Test(pipeline, stage_edit_and_add_bad_input)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		Err err = {0};
 		json_t *in = load(cases[i].json);
-		cr_expect_neq(stage_update(fx.db, &sys, first, in, NULL, &err), KITH_OK, "%s",
+		cr_expect_neq(stage_update(fx.db, &sys, first, in, 0, NULL, &err), KITH_OK, "%s",
 			      cases[i].json);
 		cr_expect_str_eq(err.field, cases[i].field, "%s: %s", cases[i].json, err.msg);
 		json_decref(in);
@@ -260,7 +259,74 @@ Test(pipeline, stage_edit_and_add_bad_input)
 	json_decref(in);
 	in = load("{\"name\": \"X\", \"probability\": 5}");
 	cr_assert_eq(stage_add(fx.db, &sys, 77, in, &sid, &err), ERR_NOT_FOUND);
-	cr_assert_eq(stage_update(fx.db, &sys, 999, in, NULL, &err), ERR_NOT_FOUND);
+	cr_assert_eq(stage_update(fx.db, &sys, 999, in, 0, NULL, &err), ERR_NOT_FOUND);
+	json_decref(in);
+}
+
+/* Won and lost are roles: taking one hands it over, and only empty stages
+ * change kind, because a deal's status follows its stage. */
+Test(pipeline, won_and_lost_roles_move_between_empty_stages)
+{
+	Err err = {0};
+	int64_t won = stage_id(1, "Won"), lost = stage_id(1, "Lost");
+	int64_t nego = stage_id(1, "Negotiation"), proposal = stage_id(1, "Proposal"), deal = 0;
+	json_t *in = load("{\"kind\": \"won\"}"), *p = NULL;
+	cr_assert_eq(stage_update(fx.db, &sys, nego, in, 0, &p, &err), KITH_OK, "%s", err.msg);
+	json_t *stages = json_object_get(p, "stages");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(stages, 4), "kind")),
+			 "won"); /* Negotiation */
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(stages, 5), "kind")),
+			 "open"); /* the old Won */
+	json_decref(p);
+	json_decref(in);
+
+	/* a stage with a deal (even trashed) keeps its kind; so does a holder */
+	char js[64];
+	snprintf(js, sizeof js, "{\"title\": \"T\", \"stage_id\": %lld}", (long long)proposal);
+	in = load(js);
+	cr_assert_eq(deal_create(fx.db, &sys, in, &deal, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	cr_assert_eq(deal_delete(fx.db, &sys, deal, &err), KITH_OK);
+	in = load("{\"kind\": \"lost\"}");
+	cr_assert_eq(stage_update(fx.db, &sys, proposal, in, 0, NULL, &err), ERR_CONFLICT);
+	cr_assert_str_eq(err.field, "kind");
+	/* the old Won (now open) takes the lost role from Lost */
+	cr_assert_eq(stage_update(fx.db, &sys, won, in, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	StageInfo si;
+	cr_assert_eq(stage_info(fx.db, lost, "id", &si, &err), KITH_OK);
+	cr_assert_eq(si.kind, STAGE_OPEN);
+	/* giving up the only won role without a taker breaks the rule */
+	in = load("{\"kind\": \"open\"}");
+	cr_assert_eq(stage_update(fx.db, &sys, nego, in, 0, NULL, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "kind");
+	json_decref(in);
+	/* a holder with deals refuses the handover, and nothing changes */
+	snprintf(js, sizeof js, "{\"title\": \"W\", \"stage_id\": %lld}", (long long)nego);
+	in = load(js);
+	cr_assert_eq(deal_create(fx.db, &sys, in, &deal, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	in = load("{\"kind\": \"won\"}");
+	cr_assert_eq(stage_update(fx.db, &sys, lost, in, 0, NULL, &err), ERR_CONFLICT);
+	cr_assert_str_eq(err.field, "kind");
+	json_decref(in);
+	cr_assert_eq(stage_info(fx.db, nego, "id", &si, &err), KITH_OK);
+	cr_assert_eq(si.kind, STAGE_WON);
+}
+
+Test(pipeline, stage_edits_check_the_pipeline_version)
+{
+	Err err = {0};
+	json_t *p = NULL, *in = load("{\"probability\": 15}");
+	cr_assert_eq(pipeline_get(fx.db, 1, &p, &err), KITH_OK);
+	int64_t v = json_integer_value(json_object_get(p, "version"));
+	json_decref(p);
+	int64_t sid = stage_id(1, "First contact");
+	cr_assert_eq(stage_update(fx.db, &sys, sid, in, v + 1, NULL, &err), ERR_STALE);
+	cr_assert_eq(stage_update(fx.db, &sys, sid, in, v, &p, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(json_integer_value(json_object_get(p, "version")), v + 1);
+	json_decref(p);
+	cr_assert_eq(stage_update(fx.db, &sys, sid, in, v, NULL, &err), ERR_STALE);
 	json_decref(in);
 }
 
@@ -307,7 +373,7 @@ Test(pipeline, members_may_not_change_pipelines_and_changes_are_audited)
 	cr_assert_eq(pipeline_update(fx.db, &m, 1, in, 0, NULL, &err), ERR_FORBIDDEN);
 	cr_assert_eq(pipeline_create(fx.db, &m, in, &id, &err), ERR_FORBIDDEN);
 	cr_assert_eq(stage_remove(fx.db, &m, stage_id(1, "Follow-up"), &err), ERR_FORBIDDEN);
-	cr_assert_eq(stage_update(fx.db, &m, stage_id(1, "Follow-up"), in, NULL, &err),
+	cr_assert_eq(stage_update(fx.db, &m, stage_id(1, "Follow-up"), in, 0, NULL, &err),
 		     ERR_FORBIDDEN);
 	cr_assert_eq(stage_add(fx.db, &m, 1, in, &id, &err), ERR_FORBIDDEN);
 	/* members may read */
