@@ -39,8 +39,10 @@ static int storage_err(Db *db, Err *err, const char *what)
 	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
 		return err_set(err, ERR_BUSY, NULL,
 			       "the database is busy with another change; try again");
-	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
-	    ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+	/* A duplicate key is a real conflict the caller may rename (a name that
+	 * is taken). CHECK, NOT NULL and foreign-key failures mean the domain let
+	 * bad data through: that is our bug, so it stays a storage error. */
+	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
 		code = ERR_CONFLICT;
 	return err_set(err, code, NULL, "%s: %s", what, sqlite3_errmsg(db->h));
 }

@@ -108,6 +108,24 @@ Test(db, unique_violation_is_conflict)
 	cr_expect_eq(count(fx.db, n_tags), 1);
 }
 
+/* CHECK and foreign-key failures are the domain's bugs, not the user's
+ * conflicts: they must not come back as a 409 the user could "fix". */
+Test(db, check_and_foreign_key_violations_are_storage_errors)
+{
+	Err err = {0};
+	cr_assert_eq(db_exec_script(fx.db,
+				    "INSERT INTO task (title, type, created_at, updated_at) "
+				    "VALUES ('t', 'dance', 'x', 'x')",
+				    &err),
+		     ERR_STORAGE);
+	cr_assert_eq(db_exec_script(fx.db,
+				    "INSERT INTO task (title, contact_id, created_at, updated_at) "
+				    "VALUES ('t', 424242, 'x', 'x')",
+				    &err),
+		     ERR_STORAGE);
+	cr_expect_eq(count(fx.db, "SELECT COUNT(*) FROM task"), 0);
+}
+
 Test(db, backup_and_check)
 {
 	Err err = {0};
