@@ -35,6 +35,9 @@
 #define KITH_MAX_STAGES 50u                  /* stages per deal pipeline */
 #define KITH_MAX_DEAL_MINOR 1000000000000LL /* largest deal value, minor units: sums over millions of deals and weighting by a percent stay inside int64 */
 #define KITH_BOARD_DEFAULT 20                /* deals shown per stage on a pipeline board */
+#define KITH_BOARD_CLOSED_DAYS 30            /* won/lost board columns: deals closed in these last days */
+#define KITH_BOARD_CLOSED_DAYS_MAX 3660      /* largest closed_days a board accepts (ten years) */
+#define KITH_BOARD_VISIT_MONTHS 12           /* time in stage: visits ended in these last months */
 
 #define KITH_STR_(x) #x
 #define KITH_STR(x) KITH_STR_(x) /* a limit as a string literal, for SQL pragmas */

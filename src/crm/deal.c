@@ -38,7 +38,7 @@ static const char *const writable[] = {
 	"d.id, d.title, d.contact_id, d.company_id, d.pipeline_id, d.stage_id, s.name, s.kind, " \
 	"s.probability, d.amount_minor, d.currency, d.expected_close_date, d.source, "         \
 	"d.owner_id, d.notes, d.lost_reason, d.won_at, d.lost_at, d.version, d.created_at, "   \
-	"d.updated_at, d.deleted_at"
+	"d.updated_at, d.deleted_at, d.stage_since"
 
 static json_t *col_str(DbStmt *st, int i)
 {
@@ -82,6 +82,7 @@ static json_t *deal_from_row(DbStmt *st)
 	json_object_set_new(o, "lost_reason", col_str(st, 15));
 	json_object_set_new(o, "won_at", col_str(st, 16));
 	json_object_set_new(o, "lost_at", col_str(st, 17));
+	json_object_set_new(o, "stage_since", col_str(st, 22));
 	json_object_set_new(o, "custom", json_object());
 	json_object_set_new(o, "version", json_integer(db_col_int(st, 18)));
 	json_object_set_new(o, "created_at", col_str(st, 19));
@@ -391,7 +392,7 @@ static void bind_opt_int(DbStmt *st, int i, const json_t *v)
 		db_bind_null(st, i);
 }
 
-/* Bind the 15 writable columns of rec from parameter 1 on. */
+/* Bind the 16 stored columns of rec from parameter 1 on. */
 static void bind_fields(DbStmt *st, const json_t *rec, const char *now)
 {
 	const json_t *val = json_object_get(rec, "value");
@@ -409,7 +410,8 @@ static void bind_fields(DbStmt *st, const json_t *rec, const char *now)
 	db_bind_text_or_null(st, 12, json_str_of(rec, "lost_reason"));
 	db_bind_text_or_null(st, 13, json_str_of(rec, "won_at"));
 	db_bind_text_or_null(st, 14, json_str_of(rec, "lost_at"));
-	db_bind_text(st, 15, now);
+	db_bind_text(st, 15, json_str_of(rec, "stage_since"));
+	db_bind_text(st, 16, now);
 }
 
 /* Insert (*id 0) or update row *id from rec. */
@@ -418,23 +420,23 @@ static int deal_store(Db *db, const json_t *rec, int64_t *id, const char *now, E
 	static const char ins[] =
 		"INSERT INTO deal (title, contact_id, company_id, pipeline_id, stage_id, "
 		"amount_minor, currency, expected_close_date, source, owner_id, notes, lost_reason, "
-		"won_at, lost_at, updated_at, created_at) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+		"won_at, lost_at, stage_since, updated_at, created_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	static const char upd[] =
 		"UPDATE deal SET title = ?, contact_id = ?, company_id = ?, pipeline_id = ?, "
 		"stage_id = ?, amount_minor = ?, currency = ?, expected_close_date = ?, source = ?, "
-		"owner_id = ?, notes = ?, lost_reason = ?, won_at = ?, lost_at = ?, updated_at = ?, "
-		"version = version + 1 WHERE id = ?";
+		"owner_id = ?, notes = ?, lost_reason = ?, won_at = ?, lost_at = ?, stage_since = ?, "
+		"updated_at = ?, version = version + 1 WHERE id = ?";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, *id ? upd : ins, err);
 	if (rc)
 		return rc;
 	bind_fields(st, rec, now);
 	if (*id) {
-		db_bind_int(st, 16, *id);
+		db_bind_int(st, 17, *id);
 		return db_exec_stmt(st, err);
 	}
-	db_bind_text(st, 16, now);
+	db_bind_text(st, 17, now);
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
 		*id = db_col_int(st, 0);
@@ -463,6 +465,29 @@ static int history_add(Db *db, const Actor *actor, int64_t id, int64_t from_stag
 		db_bind_int(st, 5, actor->user_id);
 	else
 		db_bind_null(st, 5);
+	return db_exec_stmt(st, err);
+}
+
+/* The visit of a deal to stage_id from since to now has ended: add it to
+ * the month's rollup of completed visits (the board's time in stage). */
+static int visit_end(Db *db, int64_t stage_id, const char *since, const char *now, Err *err)
+{
+	static const char sql[] =
+		"INSERT INTO stage_visit (stage_id, month, visits, seconds) VALUES (?, ?, 1, ?) "
+		"ON CONFLICT (stage_id, month) DO UPDATE SET visits = visits + 1, "
+		"seconds = seconds + excluded.seconds";
+	time_t from, to;
+	char month[8];
+	DbStmt *st;
+	if (!since || time_parse_iso(since, &from) || time_parse_iso(now, &to))
+		return KITH_OK; /* no start known: nothing to add */
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	snprintf(month, sizeof month, "%.7s", now);
+	db_bind_int(st, 1, stage_id);
+	db_bind_text(st, 2, month);
+	db_bind_int(st, 3, to > from ? (int64_t)(to - from) : 0);
 	return db_exec_stmt(st, err);
 }
 
@@ -503,11 +528,15 @@ static int deal_save(Db *db, const Actor *actor, const char *action, const json_
 	int64_t from = before ? json_int_of(before, "stage_id") : 0;
 	int moved = from != si->id;
 	time_now_iso(now);
-	if (moved || !before)
+	if (moved || !before) {
 		stamp_status(rec, si->kind, moved && before, now);
+		json_object_set_new(rec, "stage_since", json_string(now));
+	}
 	int rc = deal_store(db, rec, id, now, err);
 	if (rc || (rc = field_values_put(db, "deal", *id, custom, before == NULL, err)) ||
 	    (moved && (rc = history_add(db, actor, *id, from, si->id, now, err))) ||
+	    (moved && before &&
+	     (rc = visit_end(db, from, json_str_of(before, "stage_since"), now, err))) ||
 	    (rc = deal_load(db, *id, &after, err)))
 		goto done;
 	diff = before ? audit_diff(before, after) : json_incref(after);
@@ -724,9 +753,18 @@ static int64_t visible_owner(const Actor *actor)
 	return access_is_admin(actor) ? 0 : (actor->user_id ? actor->user_id : -1);
 }
 
-static int list_check(const DealQuery *q, int *limit, int64_t *after, Err *err)
+/* Check q; *since gets stage_since normalized to an instant ("" = none). */
+static int list_check(const DealQuery *q, int *limit, int64_t *after, char since[21], Err *err)
 {
 	char *key = NULL;
+	time_t t;
+	since[0] = 0;
+	if (q->stage_since) {
+		if (time_parse_iso(q->stage_since, &t))
+			return err_set(err, ERR_INVALID, "stage_since",
+				       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
+		time_iso(t, since);
+	}
 	*limit = q->limit ? q->limit : KITH_LIST_DEFAULT;
 	if (*limit < 1 || *limit > KITH_LIST_MAX)
 		return err_set(err, ERR_INVALID, "limit", "must be from 1 to %d", KITH_LIST_MAX);
@@ -785,11 +823,13 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 		"AND (? IS NULL OR d.owner_id = ?) AND (? IS NULL OR d.owner_id = ?) "
 		"AND (? IS NULL OR d.pipeline_id = ?) AND (? IS NULL OR d.stage_id = ?) "
 		"AND (? IS NULL OR s.kind = ?) AND (? IS NULL OR d.contact_id = ?) "
-		"AND (? IS NULL OR d.company_id = ?) AND d.id > ? ORDER BY d.id LIMIT ?";
+		"AND (? IS NULL OR d.company_id = ?) AND (? IS NULL OR d.stage_since >= ?) "
+		"AND d.id > ? ORDER BY d.id LIMIT ?";
 	DbStmt *st;
-	int limit;
-	int64_t after;
-	int rc = list_check(q, &limit, &after, err);
+	int limit = 0;
+	int64_t after = 0;
+	char since[21];
+	int rc = list_check(q, &limit, &after, since, err);
 	if (rc || (rc = db_prepare(db, &st, sql, err)))
 		return rc;
 	db_bind_int(st, 1, q->trash ? 1 : 0);
@@ -802,28 +842,38 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 	db_bind_text(st, 12, q->status);
 	bind_filter(st, 13, q->contact_id);
 	bind_filter(st, 15, q->company_id);
-	db_bind_int(st, 17, after);
-	db_bind_int(st, 18, limit + 1);
+	db_bind_text_or_null(st, 17, since[0] ? since : NULL);
+	db_bind_text_or_null(st, 18, since[0] ? since : NULL);
+	db_bind_int(st, 19, after);
+	db_bind_int(st, 20, limit + 1);
 	return page_read(db, st, limit, items, next, err);
 }
 
-/* The first limit live deals of one stage for the board, through the
- * deal_board index (pipeline_id, stage_id, id). */
-static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, int64_t stage_id,
-		       int limit, json_t **items, char **next, Err *err)
+/* The first limit live deals of one stage for the board, by id: for an
+ * open stage all of them (through the deal_board index), for a won or lost
+ * stage those closed since `closed` (through deal_stage_values). */
+static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const json_t *stage,
+		       const char *closed, int limit, json_t **items, char **next, Err *err)
 {
-	static const char sql[] =
+	static const char open_sql[] =
 		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
 		"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "
 		"AND (? IS NULL OR d.owner_id = ?) ORDER BY d.id LIMIT ?";
+	static const char closed_sql[] =
+		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
+		"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "
+		"AND (? IS NULL OR d.owner_id = ?) AND d.stage_since >= ? ORDER BY d.id LIMIT ?";
+	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
 	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, pipeline_id);
-	db_bind_int(st, 2, stage_id);
+	db_bind_int(st, 2, json_int_of(stage, "id"));
 	bind_filter(st, 3, visible_owner(actor));
-	db_bind_int(st, 5, limit + 1);
+	if (!is_open)
+		db_bind_text(st, 5, closed);
+	db_bind_int(st, is_open ? 5 : 6, limit + 1);
 	return page_read(db, st, limit, items, next, err);
 }
 
@@ -843,22 +893,32 @@ static int board_pipeline(Db *db, int64_t pipeline_id, json_t **out, Err *err)
 	return rc;
 }
 
-/* Count and per-currency totals of the live deals in a stage. */
-static int stage_totals(Db *db, const Actor *actor, int64_t stage_id, json_t *col, Err *err)
+/* Count and per-currency totals of the live deals in a stage (a won or lost
+ * stage: those closed since `closed`), from the deal_stage_values index. */
+static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const char *closed,
+			json_t *col, Err *err)
 {
-	static const char sql[] = "SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
-				  "WHERE stage_id = ? AND deleted_at IS NULL "
-				  "AND (? IS NULL OR owner_id = ?) GROUP BY currency ORDER BY currency";
+	static const char open_sql[] =
+		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
+		"WHERE stage_id = ? AND deleted_at IS NULL "
+		"AND (? IS NULL OR owner_id = ?) GROUP BY currency ORDER BY currency";
+	static const char closed_sql[] =
+		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
+		"WHERE stage_id = ? AND deleted_at IS NULL AND stage_since >= ? "
+		"AND (? IS NULL OR owner_id = ?) GROUP BY currency ORDER BY currency";
+	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
 	DbStmt *st;
 	json_t *totals = json_array();
 	int64_t count = 0;
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err);
 	if (rc) {
 		json_decref(totals);
 		return rc;
 	}
-	db_bind_int(st, 1, stage_id);
-	bind_filter(st, 2, visible_owner(actor));
+	db_bind_int(st, 1, json_int_of(stage, "id"));
+	if (!is_open)
+		db_bind_text(st, 2, closed);
+	bind_filter(st, is_open ? 2 : 3, visible_owner(actor));
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		count += db_col_int(st, 1);
 		json_array_append_new(totals, money_json(db_col_int(st, 2), db_col_text(st, 0)));
@@ -868,91 +928,79 @@ static int stage_totals(Db *db, const Actor *actor, int64_t stage_id, json_t *co
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
-/* Time in stage: per stage of stages (the pipeline's, in order), the total
- * seconds and the visits of live visible deals, from the stage history; a
- * visit lasts until the next move, the current one until now. */
-static int stage_times(Db *db, const Actor *actor, int64_t pipeline_id, const json_t *stages,
-		       int64_t *secs, int64_t *visits, Err *err)
+/* Mean days per completed visit of an open stage over the visits that ended
+ * in the months since `month` (YYYY-MM), to one decimal; null when none, and
+ * for won/lost stages, where a visit only ends when a deal is reopened.
+ * A pipeline-wide measure of the process over every deal, read from the
+ * stage_visit rollup so it costs one index range per stage. */
+static int stage_avg_days(Db *db, const json_t *stage, const char *month, json_t *col, Err *err)
 {
-	static const char sql[] =
-		"SELECT h.deal_id, h.to_stage_id, h.at FROM deal_stage_change h "
-		"JOIN deal d ON d.id = h.deal_id WHERE d.pipeline_id = ? AND d.deleted_at IS NULL "
-		"AND (? IS NULL OR d.owner_id = ?) ORDER BY h.deal_id, h.id";
+	static const char sql[] = "SELECT COALESCE(SUM(visits), 0), COALESCE(SUM(seconds), 0) "
+				  "FROM stage_visit WHERE stage_id = ? AND month >= ?";
+	json_t *avg = json_null();
 	DbStmt *st;
-	int64_t deal = 0, stage = 0;
-	time_t at = 0, now = time(NULL), t;
-	int rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, pipeline_id);
-	bind_filter(st, 2, visible_owner(actor));
-	for (;;) {
+	int rc = KITH_OK;
+	if (stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN &&
+	    (rc = db_prepare(db, &st, sql, err)) == KITH_OK) {
+		db_bind_int(st, 1, json_int_of(stage, "id"));
+		db_bind_text(st, 2, month);
 		rc = db_step(st, err);
-		int row = rc == DB_ROW;
-		if (!row && rc != DB_DONE)
-			return rc;
-		if (row && time_parse_iso(db_col_text(st, 2), &t))
-			t = now;
-		if (deal) { /* close the previous visit */
-			time_t end = row && db_col_int(st, 0) == deal ? t : now;
-			for (size_t i = 0; i < json_array_size(stages); i++) {
-				if (json_integer_value(json_object_get(json_array_get(stages, i),
-								       "id")) == stage) {
-					secs[i] += end > at ? (int64_t)(end - at) : 0;
-					visits[i]++;
-				}
-			}
-		}
-		if (!row)
-			return KITH_OK;
-		deal = db_col_int(st, 0);
-		stage = db_col_int(st, 1);
-		at = t;
+		int64_t visits = rc == DB_ROW ? db_col_int(st, 0) : 0;
+		int64_t secs = rc == DB_ROW ? db_col_int(st, 1) : 0;
+		db_reset(st);
+		rc = rc == DB_ROW ? KITH_OK : rc;
+		/* tenths of days rounded half up, without floating-point sums */
+		if (visits)
+			avg = json_real((double)((secs * 10 + visits * 43200) / (visits * 86400)) /
+					10.0);
 	}
+	json_object_set_new(col, "avg_days_in_stage", avg);
+	return rc;
 }
 
-int deal_board(Db *db, const Actor *actor, int64_t pipeline_id, int limit, json_t **out,
-	       Err *err)
+int deal_board(Db *db, const Actor *actor, const DealBoardQuery *q, json_t **out, Err *err)
 {
 	json_t *p = NULL, *cols = json_array(), *s;
-	int64_t secs[KITH_MAX_STAGES] = {0}, visits[KITH_MAX_STAGES] = {0};
+	int limit = q->limit ? q->limit : KITH_BOARD_DEFAULT;
+	int closed_days = q->closed_days ? q->closed_days : KITH_BOARD_CLOSED_DAYS;
+	char closed[21], month[16];
 	size_t i;
-	if (!limit)
-		limit = KITH_BOARD_DEFAULT;
-	int rc = limit < 1 || limit > KITH_LIST_MAX
-			 ? err_set(err, ERR_INVALID, "limit", "must be from 1 to %d", KITH_LIST_MAX)
-			 : db_begin_read(db, err);
-	if (rc) {
+	int rc = KITH_OK;
+	if (limit < 1 || limit > KITH_LIST_MAX)
+		rc = err_set(err, ERR_INVALID, "limit", "must be from 1 to %d", KITH_LIST_MAX);
+	else if (closed_days < 1 || closed_days > KITH_BOARD_CLOSED_DAYS_MAX)
+		rc = err_set(err, ERR_INVALID, "closed_days", "must be from 1 to %d",
+			     KITH_BOARD_CLOSED_DAYS_MAX);
+	if (rc || (rc = db_begin_read(db, err))) {
 		json_decref(cols);
 		return rc;
 	}
-	if ((rc = board_pipeline(db, pipeline_id, &p, err)))
+	time_t now = time(NULL);
+	time_iso(now - (time_t)closed_days * 86400, closed);
+	/* the visits that ended this month and in the KITH_BOARD_VISIT_MONTHS - 1 before */
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	int m = tm.tm_year * 12 + tm.tm_mon - (KITH_BOARD_VISIT_MONTHS - 1);
+	snprintf(month, sizeof month, "%04d-%02d", 1900 + m / 12, m % 12 + 1);
+	if ((rc = board_pipeline(db, q->pipeline_id, &p, err)))
 		goto done;
-	json_t *stages = json_object_get(p, "stages");
-	int64_t pid = json_integer_value(json_object_get(p, "id"));
-	if ((rc = stage_times(db, actor, pid, stages, secs, visits, err)))
-		goto done;
-	json_array_foreach(stages, i, s)
+	int64_t pid = json_int_of(p, "id");
+	json_array_foreach(json_object_get(p, "stages"), i, s)
 	{
-		int64_t sid = json_integer_value(json_object_get(s, "id"));
 		json_t *col = json_pack("{sO}", "stage", s), *items = NULL;
 		char *next = NULL;
 		json_array_append_new(cols, col);
-		if ((rc = stage_totals(db, actor, sid, col, err)) ||
-		    (rc = stage_deals(db, actor, pid, sid, limit, &items, &next, err)))
+		if ((rc = stage_totals(db, actor, s, closed, col, err)) ||
+		    (rc = stage_avg_days(db, s, month, col, err)) ||
+		    (rc = stage_deals(db, actor, pid, s, closed, limit, &items, &next, err)))
 			goto done;
-		/* mean days per visit, to one decimal, without floating-point sums */
-		json_object_set_new(col, "avg_days_in_stage",
-				    visits[i] ? json_real((double)((secs[i] * 10 + visits[i] * 43200) /
-								  (visits[i] * 86400)) /
-							  10.0)
-					      : json_null());
 		json_object_set_new(col, "deals", items);
 		json_object_set_new(col, "next", next ? json_string(next) : json_null());
 		free(next);
 	}
 	json_object_del(p, "stages");
-	*out = json_pack("{sOsO}", "pipeline", p, "stages", cols);
+	*out = json_pack("{sOsssOss}", "pipeline", p, "closed_since", closed, "stages", cols,
+			 "visits_since", month);
 done:
 	json_decref(p);
 	json_decref(cols);
@@ -986,17 +1034,18 @@ static void forecast_add(json_t *months, const char *month, const char *cur, int
 
 int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out, Err *err)
 {
+	/* One pass over the open stages' deal_stage_close index entries; each
+	 * deal is weighted as deal_weighted() does: amounts are never negative
+	 * (check_value), so half away from zero is + 50 then integer division. */
 	static const char sql[] =
-		"SELECT substr(d.expected_close_date, 1, 7), d.currency, d.amount_minor, "
-		"s.probability FROM deal d JOIN stage s ON s.id = d.stage_id "
-		"WHERE d.pipeline_id = ? AND s.kind = 'open' AND d.deleted_at IS NULL "
-		"AND (? IS NULL OR d.owner_id = ?) ORDER BY d.expected_close_date IS NULL, "
-		"substr(d.expected_close_date, 1, 7), d.currency";
+		"SELECT substr(d.expected_close_date, 1, 7) AS month, d.currency, COUNT(*), "
+		"SUM(d.amount_minor), SUM((d.amount_minor * s.probability + 50) / 100) "
+		"FROM stage s JOIN deal d ON d.stage_id = s.id "
+		"WHERE s.pipeline_id = ? AND s.kind = 'open' AND d.deleted_at IS NULL "
+		"AND (? IS NULL OR d.owner_id = ?) GROUP BY month, d.currency "
+		"ORDER BY month IS NULL, month, d.currency";
 	json_t *p = NULL, *months = json_array();
 	DbStmt *st;
-	char month[8] = "", cur[4] = "";
-	int64_t count = 0, amount = 0, weighted = 0;
-	int dated = 0;
 	int rc = db_begin_read(db, err);
 	if (rc) {
 		json_decref(months);
@@ -1004,34 +1053,16 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 	}
 	if ((rc = board_pipeline(db, pipeline_id, &p, err)) || (rc = db_prepare(db, &st, sql, err)))
 		goto done;
-	int64_t pid = json_integer_value(json_object_get(p, "id"));
+	int64_t pid = json_int_of(p, "id");
 	db_bind_int(st, 1, pid);
 	bind_filter(st, 2, visible_owner(actor));
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		const char *m = db_col_is_null(st, 0) ? "" : db_col_text(st, 0);
-		const char *c = db_col_text(st, 1);
-		if (count && (strcmp(m, month) != 0 || strcmp(c, cur) != 0)) {
-			forecast_add(months, dated ? month : NULL, cur, count, amount, weighted);
-			count = amount = weighted = 0;
-		}
-		snprintf(month, sizeof month, "%s", m);
-		snprintf(cur, sizeof cur, "%s", c);
-		dated = !db_col_is_null(st, 0);
-		int64_t a = db_col_int(st, 2);
-		if (__builtin_add_overflow(amount, a, &amount) ||
-		    __builtin_add_overflow(weighted, deal_weighted(a, (int)db_col_int(st, 3)),
-					   &weighted)) {
-			db_reset(st);
-			rc = err_set(err, ERR_INTERNAL, NULL, "forecast total out of range");
-			goto done;
-		}
-		count++;
-	}
+	while ((rc = db_step(st, err)) == DB_ROW)
+		forecast_add(months, db_col_is_null(st, 0) ? NULL : db_col_text(st, 0),
+			     db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),
+			     db_col_int(st, 4));
 	if (rc != DB_DONE)
 		goto done;
 	rc = KITH_OK;
-	if (count)
-		forecast_add(months, dated ? month : NULL, cur, count, amount, weighted);
 	*out = json_pack("{sIsO}", "pipeline_id", (json_int_t)pid, "months", months);
 done:
 	json_decref(p);

@@ -8,7 +8,8 @@
  *    "stage", "status" (open|won|lost, from the stage's kind), "probability",
  *    "value": {"amount_minor", "currency", "amount"}, "expected_close_date",
  *    "source", "owner_id", "notes", "lost_reason", "won_at", "lost_at",
- *    "custom": {...}, "version", "created_at", "updated_at", "deleted_at"}
+ *    "stage_since" (instant it entered its current stage), "custom": {...},
+ *    "version", "created_at", "updated_at", "deleted_at"}
  * Writable keys: title, contact_id, company_id, pipeline_id, stage_id,
  * value ({"amount_minor", "currency"} or {"amount": "12.50", "currency"}),
  * expected_close_date, source, owner_id, notes, lost_reason, custom.
@@ -71,6 +72,7 @@ typedef struct DealQuery {
 	int64_t owner_id;    /* 0 = any */
 	int64_t contact_id;  /* 0 = any */
 	int64_t company_id;  /* 0 = any */
+	const char *stage_since; /* date or instant: entered the current stage at or after; NULL = any */
 	int trash;           /* 1 = deals in the trash instead of live ones */
 	int limit;           /* 1..KITH_LIST_MAX; 0 = KITH_LIST_DEFAULT */
 	const char *cursor;  /* from a previous page's *next, or NULL */
@@ -78,18 +80,30 @@ typedef struct DealQuery {
 
 /* One page of deals the actor may see, by id. *items is a new JSON array;
  * *next a malloc'd cursor or NULL on the last page (caller frees both).
- * ERR_INVALID naming "status", "limit" or "cursor". */
+ * ERR_INVALID naming "status", "stage_since", "limit" or "cursor". */
 int deal_list(Db *db, const Actor *actor, const DealQuery *query, json_t **items, char **next,
 	      Err *err) KITH_WARN_UNUSED;
 
-/* The board of pipeline_id (0 = the first pipeline): {"pipeline": {...},
- * "stages": [{"stage": {...}, "count", "totals": [{"currency",
- * "amount_minor", "amount"}], "avg_days_in_stage", "deals": [...],
- * "next"}]} with the first limit (1..KITH_LIST_MAX, 0 = KITH_BOARD_DEFAULT)
- * live deals per stage the actor may see; avg_days_in_stage is the mean
- * time deals spent in the stage per visit, from the stage history (null when
- * none). ERR_NOT_FOUND naming "pipeline_id"; ERR_INVALID naming "limit". */
-int deal_board(Db *db, const Actor *actor, int64_t pipeline_id, int limit, json_t **out,
+typedef struct DealBoardQuery {
+	int64_t pipeline_id; /* 0 = the first pipeline */
+	int limit;           /* deals per stage, 1..KITH_LIST_MAX; 0 = KITH_BOARD_DEFAULT */
+	int closed_days;     /* won/lost columns: closed in the last N days, 1..
+	                        KITH_BOARD_CLOSED_DAYS_MAX; 0 = KITH_BOARD_CLOSED_DAYS */
+} DealBoardQuery;
+
+/* The board of a pipeline: {"pipeline": {...}, "closed_since", "visits_since",
+ * "stages": [{"stage": {...}, "count", "totals": [{"currency", "amount_minor",
+ * "amount"}], "avg_days_in_stage", "deals": [...], "next"}]}. Open stages
+ * count all their live deals the actor may see; won and lost stages those
+ * that entered them at or after closed_since (now - closed_days), so the
+ * board stays about current work. deals: the first limit, by id; next
+ * continues with deal_list (stage_id, and stage_since = closed_since for a
+ * won/lost stage). avg_days_in_stage (open stages; else null) is the mean
+ * time per completed visit, over all deals, of the visits that ended since
+ * the month visits_since (KITH_BOARD_VISIT_MONTHS months); null when none.
+ * ERR_NOT_FOUND naming "pipeline_id"; ERR_INVALID naming "limit" or
+ * "closed_days". */
+int deal_board(Db *db, const Actor *actor, const DealBoardQuery *query, json_t **out,
 	       Err *err) KITH_WARN_UNUSED;
 
 /* Weighted value of an amount at a probability percent: amount x prob / 100

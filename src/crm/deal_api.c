@@ -22,8 +22,8 @@ static int reply_get(Req *req, int status, int include_deleted)
 int deal_api_list(Req *req)
 {
 	static const char *const params[] = {"pipeline_id", "stage_id", "status", "owner_id",
-					     "contact_id",  "company_id", "trash", "limit",
-					     "cursor",      NULL};
+					     "contact_id",  "company_id", "stage_since", "trash",
+					     "limit",       "cursor",     NULL};
 	DealQuery q = {0};
 	Err err = {0};
 	json_t *items = NULL;
@@ -38,6 +38,7 @@ int deal_api_list(Req *req)
 	    req_query_bool_or_fail(req, "trash", &q.trash))
 		return KITH_OK;
 	q.status = req_query(req, "status");
+	q.stage_since = req_query(req, "stage_since");
 	if (deal_list(req->db, &req->actor, &q, &items, &next, &err))
 		return req_fail(req, &err);
 	req_reply_list(req, items, next);
@@ -117,15 +118,15 @@ int deal_api_move(Req *req)
 
 int deal_api_board(Req *req)
 {
-	static const char *const params[] = {"limit", NULL};
+	static const char *const params[] = {"limit", "closed_days", NULL};
 	Err err = {0};
 	json_t *b = NULL;
-	int limit = KITH_BOARD_DEFAULT;
+	DealBoardQuery q = {.pipeline_id = req->id, .limit = KITH_BOARD_DEFAULT};
 	const char *s = req_query(req, "limit");
-	if (req_params_or_fail(req, params))
+	if (req_params_or_fail(req, params) ||
+	    req_query_int_or_fail(req, "closed_days", 1, KITH_BOARD_CLOSED_DAYS_MAX, &q.closed_days))
 		return KITH_OK;
-	if ((s && req_parse_limit(s, &limit, &err)) ||
-	    deal_board(req->db, &req->actor, req->id, limit, &b, &err))
+	if ((s && req_parse_limit(s, &q.limit, &err)) || deal_board(req->db, &req->actor, &q, &b, &err))
 		return req_fail(req, &err);
 	return req_reply(req, 200, b);
 }

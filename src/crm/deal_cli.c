@@ -207,6 +207,7 @@ int deal_cli_list(Cli *cli)
 			return EXIT_USAGE;
 	}
 	q.status = cli_opt(cli, "--status");
+	q.stage_since = cli_opt(cli, "--stage-since");
 	q.cursor = cli_opt(cli, "--cursor");
 	q.trash = cli_flag(cli, "--trash");
 	int rc = cli_limit_or_fail(cli, limit, &q.limit);
@@ -300,13 +301,17 @@ int deal_cli_board(Cli *cli)
 {
 	Err err = {0};
 	json_t *b = NULL, *col;
-	int64_t id;
+	DealBoardQuery q = {0};
+	int64_t days = 0;
 	size_t i;
-	const char *limit = cli_opt(cli, "--limit");
-	int n = 0;
-	if (cli_limit_or_fail(cli, limit, &n) || pipeline_arg(cli, &id))
+	const char *limit = cli_opt(cli, "--limit"), *closed = cli_opt(cli, "--closed-days");
+	if (cli_limit_or_fail(cli, limit, &q.limit) ||
+	    (closed && cli_id_or_fail(cli, closed, "--closed-days", &days)) ||
+	    pipeline_arg(cli, &q.pipeline_id))
 		return EXIT_USAGE;
-	if (deal_board(cli->db, &cli->actor, id, n, &b, &err))
+	/* out of range is passed on for the domain to name */
+	q.closed_days = days > KITH_BOARD_CLOSED_DAYS_MAX ? KITH_BOARD_CLOSED_DAYS_MAX + 1 : (int)days;
+	if (deal_board(cli->db, &cli->actor, &q, &b, &err))
 		return cli_fail(cli, &err);
 	if (cli->json) {
 		cli_print_json(cli, b);
@@ -319,11 +324,14 @@ int deal_cli_board(Cli *cli)
 	json_array_foreach(json_object_get(b, "stages"), i, col)
 	{
 		const json_t *s = json_object_get(col, "stage");
+		int is_open = !strcmp(cli_str(s, "kind"), "open");
 		fprintf(cli->out, "\n== %s (#%lld, %lld%%, %s): %lld deal(s)", cli_str(s, "name"),
 			(long long)json_integer_value(json_object_get(s, "id")),
 			(long long)json_integer_value(json_object_get(s, "probability")),
 			cli_str(s, "kind"),
 			(long long)json_integer_value(json_object_get(col, "count")));
+		if (!is_open)
+			fprintf(cli->out, " closed since %.10s", cli_str(b, "closed_since"));
 		if (json_array_size(json_object_get(col, "totals"))) {
 			fprintf(cli->out, ", ");
 			print_totals(cli, json_object_get(col, "totals"));
@@ -340,9 +348,10 @@ int deal_cli_board(Cli *cli)
 			cli_print_table(cli, rows, list_keys, list_heads);
 		json_decref(rows);
 		if (json_is_string(json_object_get(col, "next")))
-			fprintf(cli->out, "more: kith deal list --stage %lld --cursor %s\n",
+			fprintf(cli->out, "more: kith deal list --stage %lld%s%s --cursor %s\n",
 				(long long)json_integer_value(json_object_get(s, "id")),
-				cli_str(col, "next"));
+				is_open ? "" : " --stage-since ",
+				is_open ? "" : cli_str(b, "closed_since"), cli_str(col, "next"));
 	}
 	json_decref(b);
 	return EXIT_OK;

@@ -228,6 +228,24 @@ int req_query_id_or_fail(Req *req, const char *name, int64_t *out)
 	return 0;
 }
 
+int req_query_int_or_fail(Req *req, const char *name, int min, int max, int *out)
+{
+	const char *v = req_query(req, name);
+	char *end = NULL;
+	if (!v)
+		return 0;
+	long n = ((*v >= '0' && *v <= '9') || *v == '-') && strlen(v) <= 10 ? strtol(v, &end, 10)
+									       : 0;
+	if (!end || *end || n < min || n > max) {
+		Err err = {0};
+		err_set(&err, ERR_INVALID, name, "must be an integer from %d to %d", min, max);
+		req_fail(req, &err);
+		return 1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
 int req_reply_record(Req *req, int status, json_t *rec)
 {
 	req_set_etag(req, json_integer_value(json_object_get(rec, "version")));

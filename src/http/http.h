@@ -109,6 +109,10 @@ int req_query_bool_or_fail(Req *req, const char *name, int *out);
  * answers 422 naming name ("must be a positive integer id"). */
 int req_query_id_or_fail(Req *req, const char *name, int64_t *out);
 
+/* ?name=<integer from min to max> into *out; absent leaves *out as it is.
+ * Anything else answers 422 naming name and returns non-zero. */
+int req_query_int_or_fail(Req *req, const char *name, int min, int max, int *out);
+
 /* Answer status with a versioned record (stolen) and its ETag, taken from
  * the record's "version" member. Returns KITH_OK. */
 int req_reply_record(Req *req, int status, json_t *rec);

@@ -260,6 +260,14 @@ teardown() { kith_teardown; }
 	[ "$status_code" = 200 ]
 	[ "$(echo "$body" | jq -r '.stages[2].totals[0].amount_minor')" = 2000 ]
 	[ "$(echo "$body" | jq -r '.stages[2].deals[0].id')" = "$id" ]
+	closed_since="$(echo "$body" | jq -r .closed_since)"
+	[[ "$closed_since" == 20*Z ]]
+	[ "$(echo "$body" | jq -r '.stages[5].stage.kind')" = won ]
+	won_before="$(echo "$body" | jq -r '.stages[5].count')"
+	api GET "/api/v1/deals?stage_id=6&stage_since=$closed_since"
+	[ "$(echo "$body" | jq -r '.items | length')" = "$won_before" ]
+	api GET "/api/v1/pipelines/1/board?closed_days=3660"
+	[ "$status_code" = 200 ]
 	api GET /api/v1/pipelines/1/forecast
 	[ "$status_code" = 200 ]
 	[ "$(echo "$body" | jq -r '.months[0].month')" = 2026-11 ]
@@ -301,6 +309,14 @@ teardown() { kith_teardown; }
 	api GET '/api/v1/pipelines/1/board?limit=0'
 	[ "$status_code" = 422 ]
 	[ "$(echo "$body" | jq -r '.errors[0].field')" = limit ]
+	for days in 0 -3 3661 x 1.5; do
+		api GET "/api/v1/pipelines/1/board?closed_days=$days"
+		[ "$status_code" = 422 ]
+		[ "$(echo "$body" | jq -r '.errors[0].field')" = closed_days ]
+	done
+	api GET '/api/v1/deals?stage_since=yesterday'
+	[ "$status_code" = 422 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = stage_since ]
 	api GET /api/v1/deals
 	[ "$(echo "$body" | jq -r '.items | length')" = 0 ]
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/limits.h"
 #include "crm/audit.h"
 #include "crm/company.h"
@@ -393,7 +394,7 @@ Test(deal, members_see_only_their_deals)
 	cr_assert_eq(count(&n, all), 0);
 	cr_assert_eq(count(&sys, all), 2);
 	json_t *b = NULL;
-	cr_assert_eq(deal_board(fx.db, &n, 1, 0, &b, &err), KITH_OK);
+	cr_assert_eq(deal_board(fx.db, &n, &(DealBoardQuery){.pipeline_id = 1}, &b, &err), KITH_OK);
 	cr_assert_eq(num(json_array_get(json_object_get(b, "stages"), 0), "count"), 0);
 	json_decref(b);
 	cr_assert_eq(deal_forecast(fx.db, &n, 1, &b, &err), KITH_OK);
@@ -463,7 +464,8 @@ Test(deal, board_counts_and_sums_per_currency)
 	cr_assert_eq(deal_delete(fx.db, &sys, gone, &err), KITH_OK);
 	cr_assert_eq(deal_move(fx.db, &sys, moved, PROPOSAL, 0, NULL, &d, &err), KITH_OK);
 	json_decref(d);
-	cr_assert_eq(deal_board(fx.db, &sys, 0, 2, &b, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(deal_board(fx.db, &sys, &(DealBoardQuery){.limit = 2}, &b, &err), KITH_OK, "%s",
+		     err.msg);
 	cr_assert_str_eq(str(json_object_get(b, "pipeline"), "name"), "Sales");
 	json_t *cols = json_object_get(b, "stages");
 	cr_assert_eq(json_array_size(cols), 7);
@@ -484,9 +486,104 @@ Test(deal, board_counts_and_sums_per_currency)
 	cr_assert(json_is_null(json_object_get(second, "next")));
 	cr_assert(json_is_null(json_object_get(json_array_get(cols, 2), "avg_days_in_stage")));
 	json_decref(b);
-	cr_assert_eq(deal_board(fx.db, &sys, 99, 0, &b, &err), ERR_NOT_FOUND);
-	cr_assert_eq(deal_board(fx.db, &sys, 1, KITH_LIST_MAX + 1, &b, &err), ERR_INVALID);
+	cr_assert_eq(deal_board(fx.db, &sys, &(DealBoardQuery){.pipeline_id = 99}, &b, &err),
+		     ERR_NOT_FOUND);
+	cr_assert_eq(deal_board(fx.db, &sys, &(DealBoardQuery){.limit = KITH_LIST_MAX + 1}, &b, &err),
+		     ERR_INVALID);
 	cr_assert_str_eq(err.field, "limit");
+	static const int bad_days[] = {-1, KITH_BOARD_CLOSED_DAYS_MAX + 1};
+	for (size_t i = 0; i < 2; i++) {
+		cr_assert_eq(deal_board(fx.db, &sys, &(DealBoardQuery){.closed_days = bad_days[i]}, &b,
+					&err),
+			     ERR_INVALID);
+		cr_assert_str_eq(err.field, "closed_days");
+	}
+}
+
+/* Put deal id's entry into its current stage `days` days in the past. */
+static void age_stage(int64_t id, int days)
+{
+	char sql[160], when[21];
+	Err err = {0};
+	time_iso(time(NULL) - (time_t)days * 86400, when);
+	snprintf(sql, sizeof sql, "UPDATE deal SET stage_since = '%s' WHERE id = %lld", when,
+		 (long long)id);
+	cr_assert_eq(db_exec_script(fx.db, sql, &err), KITH_OK, "%s", err.msg);
+}
+
+static json_t *board_column(int closed_days, int index)
+{
+	Err err = {0};
+	json_t *b = NULL;
+	cr_assert_eq(deal_board(fx.db, &sys, &(DealBoardQuery){.closed_days = closed_days}, &b,
+				&err),
+		     KITH_OK, "%s", err.msg);
+	json_t *col = json_incref(json_array_get(json_object_get(b, "stages"), (size_t)index));
+	json_decref(b);
+	return col;
+}
+
+/* Won and lost columns show what closed lately; the rest stays listable. */
+Test(deal, board_won_and_lost_columns_count_recent_closes)
+{
+	Err err = {0};
+	json_t *d = NULL, *col;
+	int64_t old = create("{\"title\": \"Old\", \"value\": {\"amount\": \"5\"}}");
+	int64_t recent = create("{\"title\": \"New\", \"value\": {\"amount\": \"7\"}}");
+	cr_assert_eq(deal_move(fx.db, &sys, old, WON, 0, NULL, &d, &err), KITH_OK);
+	cr_assert(json_is_string(json_object_get(d, "stage_since")));
+	json_decref(d);
+	cr_assert_eq(deal_move(fx.db, &sys, recent, WON, 0, NULL, NULL, &err), KITH_OK);
+	age_stage(old, 40);
+	col = board_column(0, 5); /* Won, default 30 days */
+	cr_assert_eq(num(col, "count"), 1);
+	cr_assert_eq(num(json_array_get(json_object_get(col, "totals"), 0), "amount_minor"), 700);
+	cr_assert_eq(json_array_size(json_object_get(col, "deals")), 1);
+	cr_assert_eq(num(json_array_get(json_object_get(col, "deals"), 0), "id"), recent);
+	cr_assert(json_is_null(json_object_get(col, "avg_days_in_stage")));
+	json_decref(col);
+	col = board_column(41, 5);
+	cr_assert_eq(num(col, "count"), 2);
+	json_decref(col);
+	/* the list filter the board's next cursor continues with */
+	char since[21];
+	time_iso(time(NULL) - 30 * 86400, since);
+	DealQuery q = {.stage_id = WON, .stage_since = since};
+	cr_assert_eq(count(&sys, q), 1);
+	q.stage_since = "2020-01-01";
+	cr_assert_eq(count(&sys, q), 2);
+	q.stage_since = "last week";
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(deal_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "stage_since");
+}
+
+/* Time in stage: the mean of completed visits, from the rollup. */
+Test(deal, board_time_in_stage_averages_completed_visits)
+{
+	Err err = {0};
+	int64_t a = create("{\"title\": \"A\"}"), b = create("{\"title\": \"B\"}");
+	json_t *col = board_column(0, 0);
+	cr_assert(json_is_null(json_object_get(col, "avg_days_in_stage"))); /* no visit ended */
+	json_decref(col);
+	age_stage(a, 3);
+	age_stage(b, 1);
+	cr_assert_eq(deal_move(fx.db, &sys, a, PROPOSAL, 0, NULL, NULL, &err), KITH_OK);
+	cr_assert_eq(deal_move(fx.db, &sys, b, PROPOSAL, 0, NULL, NULL, &err), KITH_OK);
+	col = board_column(0, 0);
+	cr_assert_eq(json_real_value(json_object_get(col, "avg_days_in_stage")), 2.0);
+	json_decref(col);
+	age_stage(a, 4);
+	cr_assert_eq(deal_move(fx.db, &sys, a, 1, 0, NULL, NULL, &err), KITH_OK); /* back */
+	col = board_column(0, 1); /* Proposal: a's 4-day visit; b's is still open */
+	cr_assert_eq(json_real_value(json_object_get(col, "avg_days_in_stage")), 4.0);
+	json_decref(col);
+	/* trashing a deal does not rewrite the past */
+	cr_assert_eq(deal_delete(fx.db, &sys, b, &err), KITH_OK);
+	col = board_column(0, 0);
+	cr_assert_eq(json_real_value(json_object_get(col, "avg_days_in_stage")), 2.0);
+	json_decref(col);
 }
 
 Test(deal, weighting_rounds_half_away_from_zero)
