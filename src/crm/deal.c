@@ -20,6 +20,7 @@
 #include "base/money.h"
 #include "base/text.h"
 #include "crm/audit.h"
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/field.h"
@@ -135,7 +136,7 @@ static int deal_visible(Db *db, const Actor *actor, int64_t id, int include_dele
 	int rc = deal_load(db, id, &rec, err);
 	if (rc)
 		return rc;
-	if (!access_can_see(actor, json_int_of(rec, "owner_id"))) {
+	if (!collab_can_see(db, actor, COLLAB_DEAL, id, json_int_of(rec, "owner_id"))) {
 		json_decref(rec);
 		return err_set(err, ERR_NOT_FOUND, "id", "no deal %lld", (long long)id);
 	}
@@ -718,12 +719,6 @@ static void bind_filter(DbStmt *st, int p, int64_t v)
 	}
 }
 
-/* A member sees the deals they own: the filter is their id, else none. */
-static int64_t visible_owner(const Actor *actor)
-{
-	return access_is_admin(actor) ? 0 : (actor->user_id ? actor->user_id : -1);
-}
-
 static int list_check(const DealQuery *q, int *limit, int64_t *after, Err *err)
 {
 	char *key = NULL;
@@ -782,7 +777,7 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 	static const char sql[] =
 		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
 		"WHERE ((? = 0 AND d.deleted_at IS NULL) OR (? = 1 AND d.deleted_at IS NOT NULL)) "
-		"AND (? IS NULL OR d.owner_id = ?) AND (? IS NULL OR d.owner_id = ?) "
+		"AND " COLLAB_VISIBLE("deal", "d") " AND (? IS NULL OR d.owner_id = ?) "
 		"AND (? IS NULL OR d.pipeline_id = ?) AND (? IS NULL OR d.stage_id = ?) "
 		"AND (? IS NULL OR s.kind = ?) AND (? IS NULL OR d.contact_id = ?) "
 		"AND (? IS NULL OR d.company_id = ?) AND d.id > ? ORDER BY d.id LIMIT ?";
@@ -794,16 +789,16 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 		return rc;
 	db_bind_int(st, 1, q->trash ? 1 : 0);
 	db_bind_int(st, 2, q->trash ? 1 : 0);
-	bind_filter(st, 3, visible_owner(actor));
-	bind_filter(st, 5, q->owner_id);
-	bind_filter(st, 7, q->pipeline_id);
-	bind_filter(st, 9, q->stage_id);
-	db_bind_text(st, 11, q->status);
-	db_bind_text(st, 12, q->status);
-	bind_filter(st, 13, q->contact_id);
-	bind_filter(st, 15, q->company_id);
-	db_bind_int(st, 17, after);
-	db_bind_int(st, 18, limit + 1);
+	int p = collab_bind_visible(st, 3, actor);
+	bind_filter(st, p, q->owner_id);
+	bind_filter(st, p + 2, q->pipeline_id);
+	bind_filter(st, p + 4, q->stage_id);
+	db_bind_text(st, p + 6, q->status);
+	db_bind_text(st, p + 7, q->status);
+	bind_filter(st, p + 8, q->contact_id);
+	bind_filter(st, p + 10, q->company_id);
+	db_bind_int(st, p + 12, after);
+	db_bind_int(st, p + 13, limit + 1);
 	return page_read(db, st, limit, items, next, err);
 }
 
@@ -815,15 +810,14 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, int64_t 
 	static const char sql[] =
 		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
 		"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "
-		"AND (? IS NULL OR d.owner_id = ?) ORDER BY d.id LIMIT ?";
+		"AND " COLLAB_VISIBLE("deal", "d") " ORDER BY d.id LIMIT ?";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, pipeline_id);
 	db_bind_int(st, 2, stage_id);
-	bind_filter(st, 3, visible_owner(actor));
-	db_bind_int(st, 5, limit + 1);
+	db_bind_int(st, collab_bind_visible(st, 3, actor), limit + 1);
 	return page_read(db, st, limit, items, next, err);
 }
 
@@ -848,7 +842,8 @@ static int stage_totals(Db *db, const Actor *actor, int64_t stage_id, json_t *co
 {
 	static const char sql[] = "SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
 				  "WHERE stage_id = ? AND deleted_at IS NULL "
-				  "AND (? IS NULL OR owner_id = ?) GROUP BY currency ORDER BY currency";
+				  "AND " COLLAB_VISIBLE("deal", "deal") " GROUP BY currency "
+				  "ORDER BY currency";
 	DbStmt *st;
 	json_t *totals = json_array();
 	int64_t count = 0;
@@ -858,7 +853,7 @@ static int stage_totals(Db *db, const Actor *actor, int64_t stage_id, json_t *co
 		return rc;
 	}
 	db_bind_int(st, 1, stage_id);
-	bind_filter(st, 2, visible_owner(actor));
+	collab_bind_visible(st, 2, actor);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		count += db_col_int(st, 1);
 		json_array_append_new(totals, money_json(db_col_int(st, 2), db_col_text(st, 0)));
@@ -877,7 +872,7 @@ static int stage_times(Db *db, const Actor *actor, int64_t pipeline_id, const js
 	static const char sql[] =
 		"SELECT h.deal_id, h.to_stage_id, h.at FROM deal_stage_change h "
 		"JOIN deal d ON d.id = h.deal_id WHERE d.pipeline_id = ? AND d.deleted_at IS NULL "
-		"AND (? IS NULL OR d.owner_id = ?) ORDER BY h.deal_id, h.id";
+		"AND " COLLAB_VISIBLE("deal", "d") " ORDER BY h.deal_id, h.id";
 	DbStmt *st;
 	int64_t deal = 0, stage = 0;
 	time_t at = 0, now = time(NULL), t;
@@ -885,7 +880,7 @@ static int stage_times(Db *db, const Actor *actor, int64_t pipeline_id, const js
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, pipeline_id);
-	bind_filter(st, 2, visible_owner(actor));
+	collab_bind_visible(st, 2, actor);
 	for (;;) {
 		rc = db_step(st, err);
 		int row = rc == DB_ROW;
@@ -990,7 +985,7 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 		"SELECT substr(d.expected_close_date, 1, 7), d.currency, d.amount_minor, "
 		"s.probability FROM deal d JOIN stage s ON s.id = d.stage_id "
 		"WHERE d.pipeline_id = ? AND s.kind = 'open' AND d.deleted_at IS NULL "
-		"AND (? IS NULL OR d.owner_id = ?) ORDER BY d.expected_close_date IS NULL, "
+		"AND " COLLAB_VISIBLE("deal", "d") " ORDER BY d.expected_close_date IS NULL, "
 		"substr(d.expected_close_date, 1, 7), d.currency";
 	json_t *p = NULL, *months = json_array();
 	DbStmt *st;
@@ -1006,7 +1001,7 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 		goto done;
 	int64_t pid = json_integer_value(json_object_get(p, "id"));
 	db_bind_int(st, 1, pid);
-	bind_filter(st, 2, visible_owner(actor));
+	collab_bind_visible(st, 2, actor);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		const char *m = db_col_is_null(st, 0) ? "" : db_col_text(st, 0);
 		const char *c = db_col_text(st, 1);

@@ -38,4 +38,8 @@ kith_migration_008:
 kith_migration_009:
 	.incbin "src/store/migrations/009_tasks.sql"
 	.byte 0
+	.global kith_migration_010
+kith_migration_010:
+	.incbin "src/store/migrations/010_collaborators.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits
