@@ -21,7 +21,7 @@
 
 /* The statements of one kind; every table has the same shape. */
 typedef struct KindSql {
-	const char *name;   /* audit entity, table prefix */
+	const char *name;      /* audit entity, table prefix */
 	const char *is_collab; /* ?1 record, ?2 user */
 	const char *insert;    /* ?1 record, ?2 user, ?3 added_by, ?4 added_at */
 	const char *remove;    /* ?1 record, ?2 user */
@@ -29,11 +29,11 @@ typedef struct KindSql {
 	const char *count;     /* ?1 record */
 } KindSql;
 
-#define KIND_SQL(k)                                                                               \
-	{                                                                                         \
+#define KIND_SQL(k)                                                                                \
+	{                                                                                          \
 		k, "SELECT 1 FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = ?2",        \
 		    "INSERT INTO " k "_collaborator (" k "_id, user_id, added_by, added_at) "      \
-		    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",                             \
+		    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",                              \
 		    "DELETE FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = ?2",         \
 		    "SELECT user_id, added_by, added_at FROM " k "_collaborator WHERE " k          \
 		    "_id = ?1 ORDER BY added_at, user_id",                                         \
@@ -84,13 +84,16 @@ int collab_can_see(Db *db, const Actor *actor, CollabKind kind, int64_t id, int6
 
 /* The record as the actor sees it (its get function: ERR_NOT_FOUND when
  * absent or hidden, ERR_GONE when trashed unless include_deleted). */
-static int record_get(Db *db, const Actor *actor, CollabKind kind, int64_t id,
-		      int include_deleted, json_t **out, Err *err)
+static int record_get(Db *db, const Actor *actor, CollabKind kind, int64_t id, int include_deleted,
+		      json_t **out, Err *err)
 {
 	switch (kind) {
-	case COLLAB_CONTACT: return contact_get(db, actor, id, include_deleted, out, err);
-	case COLLAB_COMPANY: return company_get(db, actor, id, include_deleted, out, err);
-	case COLLAB_DEAL: return deal_get(db, actor, id, include_deleted, out, err);
+	case COLLAB_CONTACT:
+		return contact_get(db, actor, id, include_deleted, out, err);
+	case COLLAB_COMPANY:
+		return company_get(db, actor, id, include_deleted, out, err);
+	case COLLAB_DEAL:
+		return deal_get(db, actor, id, include_deleted, out, err);
 	}
 	return err_set(err, ERR_INTERNAL, NULL, "unknown record kind");
 }
@@ -98,8 +101,8 @@ static int record_get(Db *db, const Actor *actor, CollabKind kind, int64_t id,
 /* The owner of record id when the actor may manage its collaborators: the
  * record's owner, an owner or an admin. A collaborator sees the record, so
  * they are told "forbidden"; everyone else "not found". */
-static int manage_check(Db *db, const Actor *actor, CollabKind kind, int64_t id,
-			int64_t *owner_id, Err *err)
+static int manage_check(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t *owner_id,
+			Err *err)
 {
 	json_t *rec = NULL;
 	int rc = record_get(db, actor, kind, id, 0, &rec, err);
@@ -155,8 +158,8 @@ static int room_check(Db *db, CollabKind kind, int64_t id, Err *err)
 	return KITH_OK;
 }
 
-int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,
-	       int *added, Err *err)
+int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id, int *added,
+	       Err *err)
 {
 	int64_t owner_id = 0;
 	char now[21];
@@ -169,7 +172,8 @@ int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t 
 	if ((rc = manage_check(db, actor, kind, id, &owner_id, err)))
 		goto done;
 	if (!user_exists(db, user_id)) {
-		rc = err_set(err, ERR_INVALID, "user_id", "no active user %lld", (long long)user_id);
+		rc =
+		    err_set(err, ERR_INVALID, "user_id", "no active user %lld", (long long)user_id);
 		goto done;
 	}
 	if (user_id == owner_id) {
@@ -218,8 +222,9 @@ int collab_remove(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64
 	if ((rc = db_exec_stmt(st, err)))
 		goto done;
 	if (db_changes(db) == 0) {
-		rc = err_set(err, ERR_NOT_FOUND, "user_id", "user %lld is not a collaborator on %s %lld",
-			     (long long)user_id, collab_kind_name(kind), (long long)id);
+		rc = err_set(err, ERR_NOT_FOUND, "user_id",
+			     "user %lld is not a collaborator on %s %lld", (long long)user_id,
+			     collab_kind_name(kind), (long long)id);
 		goto done;
 	}
 	rc = audit_share(db, actor, kind, id, user_id, 0, err);
@@ -245,8 +250,7 @@ static int entry_from_row(Db *db, DbStmt *st, json_t **out, Err *err)
 	return *out ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 }
 
-int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t **out,
-		Err *err)
+int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t **out, Err *err)
 {
 	json_t *rec = NULL, *arr = json_array(), *e = NULL;
 	DbStmt *st;

@@ -29,15 +29,15 @@ typedef enum { COLLAB_CONTACT = 1, COLLAB_COMPANY, COLLAB_DEAL } CollabKind;
  * the kind record whose id is the SQL expression id_expr ("a.contact_id").
  * kind is the literal table prefix: "contact", "company" or "deal". A
  * primary-key probe of <kind>_collaborator. */
-#define COLLAB_SHARED(kind, id_expr)                                                             \
-	"EXISTS (SELECT 1 FROM " kind "_collaborator cl WHERE cl." kind "_id = " id_expr         \
+#define COLLAB_SHARED(kind, id_expr)                                                               \
+	"EXISTS (SELECT 1 FROM " kind "_collaborator cl WHERE cl." kind "_id = " id_expr           \
 	" AND cl.user_id = ?)"
 
 /* SQL: true when the actor may see the kind record aliased alias (which has
  * owner_id and id columns): an owner or admin, the record's owner, or a
  * collaborator. Three parameters, bound by collab_bind_visible(). For an
  * owner or admin the first parameter is 1 and SQLite never runs the rest. */
-#define COLLAB_VISIBLE(kind, alias)                                                              \
+#define COLLAB_VISIBLE(kind, alias)                                                                \
 	"(? OR " alias ".owner_id = ? OR " COLLAB_SHARED(kind, alias ".id") ")"
 
 /* Bind COLLAB_VISIBLE's three parameters from p on; returns the next
@@ -61,8 +61,8 @@ const char *collab_kind_name(CollabKind kind);
  * the actor is a collaborator but neither its owner nor an owner/admin;
  * ERR_INVALID naming "user_id" for an unknown or disabled user or the
  * record's owner. */
-int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,
-	       int *added, Err *err) KITH_WARN_UNUSED;
+int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id, int *added,
+	       Err *err) KITH_WARN_UNUSED;
 
 /* Stop sharing record id of kind with user_id, audited as "unshare".
  * Errors as collab_add; ERR_NOT_FOUND naming "user_id" when the user is not

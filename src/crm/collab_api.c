@@ -50,8 +50,8 @@ static int add(Req *req, CollabKind kind)
 	if (json_check_fields(req->body, fields, &err) ||
 	    json_get_int(req->body, "user_id", &user_id, &present, &err))
 		return req_fail(req, &err);
-	if (!present)
-		return req_invalid_or_fail(req, "user_id", "is required"), KITH_OK;
+	if (!present && req_invalid_or_fail(req, "user_id", "is required"))
+		return KITH_OK;
 	if (collab_add(req->db, &req->actor, kind, req->id, user_id, &added, &err) ||
 	    entry(req, kind, user_id, &e, &err))
 		return req_fail(req, &err);

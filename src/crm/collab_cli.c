@@ -35,8 +35,8 @@ static void print_result(Cli *cli, CollabKind kind, int64_t id, const char *emai
 			 const char *result)
 {
 	if (cli->json) {
-		json_t *o = json_pack("{sI ss ss}", "id", (json_int_t)id, "with", email, "result",
-				      result);
+		json_t *o =
+		    json_pack("{sI ss ss}", "id", (json_int_t)id, "with", email, "result", result);
 		cli_print_json(cli, o);
 		json_decref(o);
 	} else {

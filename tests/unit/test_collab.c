@@ -107,7 +107,8 @@ static void contact_ids(const Actor *a, const char *sort, const char *q, int64_t
 		ContactQuery cq = {.sort = sort, .q = q, .limit = 2, .cursor = cursor};
 		cr_assert_eq(contact_list(fx.db, a, &cq, &items, &next, &err), KITH_OK, "%s: %s",
 			     err.field, err.msg);
-		json_array_foreach(items, i, it) ids[(*n)++] = json_integer_value(json_object_get(it, "id"));
+		json_array_foreach(items, i, it) ids[(*n)++] =
+		    json_integer_value(json_object_get(it, "id"));
 		json_decref(items);
 		free(cursor);
 		cursor = next;
@@ -127,7 +128,8 @@ static void company_ids(const Actor *a, const char *sort, const char *q, int64_t
 		CompanyQuery cq = {.sort = sort, .q = q, .limit = 2, .cursor = cursor};
 		cr_assert_eq(company_list(fx.db, a, &cq, &items, &next, &err), KITH_OK, "%s: %s",
 			     err.field, err.msg);
-		json_array_foreach(items, i, it) ids[(*n)++] = json_integer_value(json_object_get(it, "id"));
+		json_array_foreach(items, i, it) ids[(*n)++] =
+		    json_integer_value(json_object_get(it, "id"));
 		json_decref(items);
 		free(cursor);
 		cursor = next;
@@ -193,7 +195,8 @@ Test(collab, member_contact_lists_are_owned_plus_shared_in_every_sort)
 		contact_ids(&bob, sorts[s], NULL, ids, &n);
 		cr_expect_eq(n, 4, "sort %s: %d rows", sorts[s], n);
 		cr_expect(has(ids, n, own1) && has(ids, n, own2) && has(ids, n, sh1) &&
-			  has(ids, n, sh2) && !has(ids, n, hidden), "sort %s", sorts[s]);
+			      has(ids, n, sh2) && !has(ids, n, hidden),
+			  "sort %s", sorts[s]);
 	}
 	contact_ids(&bob, "name", NULL, ids, &n);
 	cr_expect(ids[0] == own2 && ids[1] == sh2 && ids[2] == sh1 && ids[3] == own1,
@@ -339,7 +342,8 @@ Test(collab, list_audit_and_idempotent_share)
 	json_t *list = NULL, *hist = NULL;
 	int added = -1;
 	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
-	cr_assert_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, bob.user_id, &added, &err), KITH_OK);
+	cr_assert_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, bob.user_id, &added, &err),
+		     KITH_OK);
 	cr_expect_eq(added, 1);
 	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, c, bob.user_id, &added, &err),
 		     KITH_OK);
@@ -456,4 +460,43 @@ Test(collab, purge_cascades_and_merge_keeps_shares)
 	cr_assert_eq(company_delete(fx.db, &ann, m, &err), KITH_OK);
 	cr_assert_eq(company_purge(fx.db, &sys, m, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(share_rows(count_company, m), 0);
+}
+
+Test(collab, trash_lists_and_links_through_shares)
+{
+	Err err = {0};
+	json_t *items = NULL;
+	char *next = NULL;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t hidden = contact_as(&ann, "{\"first_name\": \"Kim\"}");
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	share(COLLAB_CONTACT, c, &bob);
+	char buf[96];
+	/* a member may link their records to a company shared with them only */
+	snprintf(buf, sizeof buf, "{\"first_name\": \"New\", \"company_id\": %lld}", (long long)m);
+	json_t *in = parse(buf);
+	int64_t id = 0;
+	cr_expect_eq(contact_create(fx.db, &bob, in, 0, &id, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "company_id");
+	share(COLLAB_COMPANY, m, &bob);
+	cr_expect_eq(contact_create(fx.db, &bob, in, 0, &id, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	/* the trash: a shared record trashed by its collaborator stays theirs */
+	cr_assert_eq(contact_delete(fx.db, &bob, c, &err), KITH_OK);
+	cr_assert_eq(contact_delete(fx.db, &ann, hidden, &err), KITH_OK);
+	ContactQuery q = {.trash = 1};
+	cr_assert_eq(contact_list(fx.db, &bob, &q, &items, &next, &err), KITH_OK);
+	cr_assert_eq(json_array_size(items), 1);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")), c);
+	json_decref(items);
+	cr_assert_eq(company_delete(fx.db, &bob, m, &err), KITH_OK);
+	CompanyQuery cq = {.trash = 1};
+	cr_assert_eq(company_list(fx.db, &bob, &cq, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 1);
+	json_decref(items);
+	/* the collaborators of a trashed record can be listed, not changed */
+	cr_assert_eq(collab_list(fx.db, &bob, COLLAB_COMPANY, m, &items, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 1);
+	json_decref(items);
+	cr_expect_eq(collab_remove(fx.db, &ann, COLLAB_COMPANY, m, bob.user_id, &err), ERR_GONE);
 }
