@@ -1,11 +1,11 @@
 /* activity.c - interaction history: validation, access, trash, lists and
  * timelines. Owns table activity. Depends on store/, base/,
- * crm/{access,audit,user,contact,company}; the CLI and API adapters call
- * only activity.h.
+ * crm/{access,audit,collab,user,contact,company}; the CLI and API adapters
+ * call only activity.h.
  *
  * A change is one transaction: the row and one audit entry commit together
- * or not at all. Access is decided in SQL for lists (the visibility
- * condition below) and from the same columns for single records. */
+ * or not at all. Access is decided in SQL (ACT_VISIBLE, with collab.h's
+ * fragments for shared records) for lists and single records. */
 #include "crm/activity.h"
 
 #include <stdlib.h>
@@ -34,12 +34,12 @@ static const char *const kinds[] = {"call", "email", "meeting", "note", "sms", "
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* Columns of activity_from_row (0..15) plus the linked records' owners
- * (16, 17) for the access check. */
+/* Columns of activity_from_row (0..15). Access is decided in SQL
+ * (ACT_VISIBLE), for single records too. */
 #define ACT_COLS                                                                                \
 	"a.id, a.kind, a.direction, a.subject, a.body, a.outcome, a.duration_minutes, "        \
 	"a.occurred_at, a.user_id, u.name, a.contact_id, a.company_id, a.version, "            \
-	"a.created_at, a.updated_at, a.deleted_at, c.owner_id, co.owner_id"
+	"a.created_at, a.updated_at, a.deleted_at"
 #define ACT_FROM                                                                                \
 	" FROM activity a LEFT JOIN app_user u ON u.id = a.user_id "                           \
 	"LEFT JOIN contact c ON c.id = a.contact_id LEFT JOIN company co ON co.id = a.company_id "
@@ -103,7 +103,7 @@ static int activity_visible(Db *db, const Actor *actor, int64_t id, int include_
 	if (rc == DB_ROW) {
 		*out = activity_from_row(st);
 		rc = KITH_OK;
-	} else if (rc == DB_ROW || rc == DB_DONE) {
+	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no activity %lld", (long long)id);
 	}
 	db_reset(st);

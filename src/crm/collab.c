@@ -232,28 +232,33 @@ done:
 	return db_end(db, rc, err);
 }
 
-/* One collaborator: the share's columns on the current row with the user's
- * email, name, role and disabled flag. */
-static int entry_from_row(Db *db, DbStmt *st, json_t **out, Err *err)
+/* The share on the current row: {"user_id","added_by","added_at"}. */
+static json_t *share_from_row(DbStmt *st)
 {
-	json_t *u = NULL;
-	int rc = user_get(db, db_col_int(st, 0), &u, err);
-	if (rc)
-		return rc;
-	*out = json_pack("{sI sO sO sO sO so ss}", "user_id", (json_int_t)db_col_int(st, 0),
-			 "email", json_object_get(u, "email"), "name", json_object_get(u, "name"),
-			 "role", json_object_get(u, "role"), "disabled",
-			 json_object_get(u, "disabled"), "added_by",
+	return json_pack("{sI so ss}", "user_id", (json_int_t)db_col_int(st, 0), "added_by",
 			 db_col_is_null(st, 1) ? json_null() : json_integer(db_col_int(st, 1)),
 			 "added_at", db_col_text(st, 2));
+}
+
+/* Add the user's email, name, role and disabled flag to share e. */
+static int share_user(Db *db, json_t *e, Err *err)
+{
+	json_t *u = NULL;
+	int rc = user_get(db, json_int_of(e, "user_id"), &u, err);
+	if (rc)
+		return rc;
+	const char *const keys[] = {"email", "name", "role", "disabled"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		json_object_set(e, keys[i], json_object_get(u, keys[i]));
 	json_decref(u);
-	return *out ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	return KITH_OK;
 }
 
 int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t **out, Err *err)
 {
-	json_t *rec = NULL, *arr = json_array(), *e = NULL;
+	json_t *rec = NULL, *arr = json_array(), *e;
 	DbStmt *st;
+	size_t i;
 	int rc = db_begin_read(db, err);
 	if (rc) {
 		json_decref(arr);
@@ -263,14 +268,17 @@ int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t 
 	    (rc = db_prepare(db, &st, kind_sql(kind)->list, err)))
 		goto done;
 	db_bind_int(st, 1, id);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		if ((rc = entry_from_row(db, st, &e, err)))
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(arr, share_from_row(st));
+	db_reset(st); /* read the shares, then their users */
+	if (rc != DB_DONE)
+		goto done;
+	rc = KITH_OK;
+	json_array_foreach(arr, i, e)
+	{
+		if ((rc = share_user(db, e, err)))
 			break;
-		json_array_append_new(arr, e);
 	}
-	db_reset(st);
-	if (rc == DB_DONE)
-		rc = KITH_OK;
 done:
 	json_decref(rec);
 	if (rc == KITH_OK)

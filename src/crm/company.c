@@ -193,13 +193,18 @@ int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err)
 		return rc;
 	db_bind_int(st, 1, id);
 	rc = db_step(st, err);
-	if (rc == DB_ROW && collab_can_see(db, actor, COLLAB_COMPANY, id, db_col_int(st, 1))) {
-		*name = strdup(db_col_text(st, 0));
-		rc = *name ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	int64_t owner_id = rc == DB_ROW ? db_col_int(st, 1) : 0;
+	char *copy = rc == DB_ROW ? strdup(db_col_text(st, 0)) : NULL;
+	db_reset(st); /* before collab_can_see prepares its own statement */
+	if (rc == DB_ROW && !copy) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	} else if (rc == DB_ROW && collab_can_see(db, actor, COLLAB_COMPANY, id, owner_id)) {
+		*name = copy;
+		return KITH_OK;
 	} else if (rc == DB_ROW || rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "company_id", "no company %lld", (long long)id);
 	}
-	db_reset(st);
+	free(copy);
 	return rc;
 }
 

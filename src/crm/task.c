@@ -1,11 +1,11 @@
 /* task.c - follow-ups and tasks: validation, access, completion with
  * repetition, snooze, trash, lists and the agenda. Owns table task.
- * Depends on store/, base/, crm/{access,audit,user,contact,company,deal,
- * workspace}; the CLI and API adapters call only task.h.
+ * Depends on store/, base/, crm/{access,audit,collab,user,contact,company,
+ * deal,workspace}; the CLI and API adapters call only task.h.
  *
  * A change is one transaction: the rows and their audit entries commit
- * together or not at all. Access is decided in SQL for lists (TASK_VISIBLE)
- * and from the same columns for single records.
+ * together or not at all. Access is decided in SQL (TASK_VISIBLE, with
+ * collab.h's fragments for shared records) for lists and single records.
  *
  * Time zones: "today" and the bounds of a civil day are computed in the
  * workspace's IANA zone with base/tz.h, which reads the zone's TZif file
@@ -47,12 +47,13 @@ static const char *const links[] = {"contact_id", "company_id", "deal_id", NULL}
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* Columns of task_from_row (0..20) plus the linked records' owners (21..23). */
+/* Columns of task_from_row (0..20). Access is decided in SQL (TASK_VISIBLE),
+ * for single records too. */
 #define TASK_COLS                                                                               \
 	"t.id, t.title, t.type, t.due_date, t.due_at, t.assignee_id, u.name, t.priority, "     \
 	"t.contact_id, t.company_id, t.deal_id, t.notes, t.repeat_every, t.repeat_unit, "      \
 	"t.status, t.done_at, t.created_by, t.version, t.created_at, t.updated_at, "          \
-	"t.deleted_at, c.owner_id, co.owner_id, d.owner_id"
+	"t.deleted_at"
 #define TASK_FROM                                                                               \
 	" FROM task t LEFT JOIN app_user u ON u.id = t.assignee_id "                           \
 	"LEFT JOIN contact c ON c.id = t.contact_id LEFT JOIN company co ON co.id = t.company_id " \
@@ -115,7 +116,7 @@ static int task_visible(Db *db, const Actor *actor, int64_t id, int include_dele
 	if (rc == DB_ROW) {
 		*out = task_from_row(st);
 		rc = KITH_OK;
-	} else if (rc == DB_ROW || rc == DB_DONE) {
+	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no task %lld", (long long)id);
 	}
 	db_reset(st);
