@@ -893,8 +893,8 @@ done:
  *              company_collaborator_user index, sorted: a member's shares
  *              are few), a UNION ALL that SQLite merges in order, so a page
  *              costs the page, not the member's whole list; trash: trashed
- *              companies, through
- *              the partial company_trash* indexes (migration 003). Without
+ *              companies, through the partial company_trash* indexes
+ *              (migration 003). Without
  *              them a member owning 20 of 100,000 companies, or a short
  *              trash, cost a scan of the whole sort index (~150 ms).
  *   filters    owner filter, updated_since, tag: "(? IS NULL OR ...)".
@@ -935,7 +935,7 @@ done:
 #define ORD_ID_DESC " ORDER BY c.id DESC LIMIT ?"
 #define ONE_SIDE(scope, key, ord) LIST_SELECT scope LIST_FILTERS key ord
 /* A member: own rows UNION ALL shared rows, each side with the filters and
- * keyset, one order over both. */
+ * keyset, one order over both (scope is unused: the sides are fixed). */
 #define TWO_SIDES(scope, key, ord)                                                              \
 	LIST_SELECT SCOPE_OWNER LIST_FILTERS key " UNION ALL " SHARED_SELECT LIST_FILTERS key ord
 #define LIST_SORTS(scope, side)                                                                 \

@@ -306,7 +306,7 @@ static void list_bind_after(DbStmt *st, int *i, const ListPlan *pl)
 static void list_bind_shared(DbStmt *st, int *i, const Actor *actor, const ContactQuery *q,
 			     const ListPlan *pl)
 {
-	ListPlan any = *pl;
+	ListPlan any = *pl; /* a shallow copy read for its filters; nothing in it is freed */
 	any.scope = SCOPE_ANY;
 	db_bind_int(st, (*i)++, actor->user_id);
 	db_bind_int(st, (*i)++, actor->user_id);
