@@ -38,6 +38,7 @@
 #define KITH_BOARD_CLOSED_DAYS 30            /* won/lost board columns: deals closed in these last days */
 #define KITH_BOARD_CLOSED_DAYS_MAX 3660      /* largest closed_days a board accepts (ten years) */
 #define KITH_BOARD_VISIT_MONTHS 12           /* time in stage: visits ended in these last months */
+#define KITH_MAX_COLLABORATORS 100u          /* collaborators per contact, company or deal (lists of them are one page) */
 
 #define KITH_STR_(x) #x
 #define KITH_STR(x) KITH_STR_(x) /* a limit as a string literal, for SQL pragmas */

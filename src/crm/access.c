@@ -1,4 +1,5 @@
-/* access.c - the access rules. Issue 3 extends them with sharing. */
+/* access.c - the access rules by role and ownership; sharing with
+ * collaborators is collab.c's. */
 #include "crm/access.h"
 
 #include <string.h>

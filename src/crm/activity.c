@@ -1,11 +1,11 @@
 /* activity.c - interaction history: validation, access, trash, lists and
  * timelines. Owns table activity. Depends on store/, base/,
- * crm/{access,audit,user,contact,company}; the CLI and API adapters call
- * only activity.h.
+ * crm/{access,audit,collab,user,contact,company}; the CLI and API adapters
+ * call only activity.h.
  *
  * A change is one transaction: the row and one audit entry commit together
- * or not at all. Access is decided in SQL for lists (the visibility
- * condition below) and from the same columns for single records. */
+ * or not at all. Access is decided in SQL (ACT_VISIBLE, with collab.h's
+ * fragments for shared records) for lists and single records. */
 #include "crm/activity.h"
 
 #include <stdlib.h>
@@ -19,6 +19,7 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "crm/audit.h"
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/user.h"
@@ -33,18 +34,21 @@ static const char *const kinds[] = {"call", "email", "meeting", "note", "sms", "
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* Columns of activity_from_row (0..15) plus the linked records' owners
- * (16, 17) for the access check. */
+/* Columns of activity_from_row (0..15). Access is decided in SQL
+ * (ACT_VISIBLE), for single records too. */
 #define ACT_COLS                                                                                \
 	"a.id, a.kind, a.direction, a.subject, a.body, a.outcome, a.duration_minutes, "        \
 	"a.occurred_at, a.user_id, u.name, a.contact_id, a.company_id, a.version, "            \
-	"a.created_at, a.updated_at, a.deleted_at, c.owner_id, co.owner_id"
+	"a.created_at, a.updated_at, a.deleted_at"
 #define ACT_FROM                                                                                \
 	" FROM activity a LEFT JOIN app_user u ON u.id = a.user_id "                           \
 	"LEFT JOIN contact c ON c.id = a.contact_id LEFT JOIN company co ON co.id = a.company_id "
-/* A member sees what they logged and what is linked to a record they own;
- * params: is_admin, user_id, user_id, user_id. */
-#define ACT_VISIBLE "(? = 1 OR a.user_id = ? OR c.owner_id = ? OR co.owner_id = ?)"
+/* A member sees what they logged and what is linked to a record they own
+ * or that is shared with them (collab.h); params: is_admin, then user_id
+ * five times (bind_visible). */
+#define ACT_VISIBLE                                                                             \
+	"(? = 1 OR a.user_id = ? OR c.owner_id = ? OR co.owner_id = ? OR "                      \
+	COLLAB_SHARED("contact", "a.contact_id") " OR " COLLAB_SHARED("company", "a.company_id") ")"
 /* Keyset for newest first; params: key, key, key, id (key NULL = first page). */
 #define ACT_KEYSET                                                                              \
 	" AND (? IS NULL OR a.occurred_at < ? OR (a.occurred_at = ? AND a.id < ?))"             \
@@ -75,17 +79,10 @@ static json_t *activity_from_row(DbStmt *st)
 	return rec;
 }
 
-/* 1 when the actor may see the activity on the current row. */
-static int row_visible(DbStmt *st, const Actor *actor)
-{
-	return access_can_see(actor, db_col_int(st, 8)) || access_can_see(actor, db_col_int(st, 16)) ||
-	       access_can_see(actor, db_col_int(st, 17));
-}
-
 static int bind_visible(DbStmt *st, int p, const Actor *actor)
 {
 	db_bind_int(st, p++, access_is_admin(actor));
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 5; i++)
 		db_bind_int(st, p++, actor->user_id);
 	return p;
 }
@@ -95,17 +92,18 @@ static int bind_visible(DbStmt *st, int p, const Actor *actor)
 static int activity_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
 			    json_t **out, Err *err)
 {
-	static const char sql[] = "SELECT " ACT_COLS ACT_FROM "WHERE a.id = ?";
+	static const char sql[] = "SELECT " ACT_COLS ACT_FROM "WHERE a.id = ? AND " ACT_VISIBLE;
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, id);
+	bind_visible(st, 2, actor);
 	rc = db_step(st, err);
-	if (rc == DB_ROW && row_visible(st, actor)) {
+	if (rc == DB_ROW) {
 		*out = activity_from_row(st);
 		rc = KITH_OK;
-	} else if (rc == DB_ROW || rc == DB_DONE) {
+	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no activity %lld", (long long)id);
 	}
 	db_reset(st);

@@ -17,6 +17,7 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "crm/audit.h"
+#include "crm/collab.h"
 #include "crm/contact.h"
 #include "crm/field.h"
 #include "crm/phone.h"
@@ -163,7 +164,7 @@ static int company_visible(Db *db, const Actor *actor, int64_t id, int include_d
 	int rc = company_load(db, id, &rec, err);
 	if (rc)
 		return rc;
-	if (!access_can_see(actor, json_int_of(rec, "owner_id"))) {
+	if (!collab_can_see(db, actor, COLLAB_COMPANY, id, json_int_of(rec, "owner_id"))) {
 		json_decref(rec);
 		return err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
 	}
@@ -192,13 +193,18 @@ int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err)
 		return rc;
 	db_bind_int(st, 1, id);
 	rc = db_step(st, err);
-	if (rc == DB_ROW && access_can_see(actor, db_col_int(st, 1))) {
-		*name = strdup(db_col_text(st, 0));
-		rc = *name ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	int64_t owner_id = rc == DB_ROW ? db_col_int(st, 1) : 0;
+	char *copy = rc == DB_ROW ? strdup(db_col_text(st, 0)) : NULL;
+	db_reset(st); /* before collab_can_see prepares its own statement */
+	if (rc == DB_ROW && !copy) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	} else if (rc == DB_ROW && collab_can_see(db, actor, COLLAB_COMPANY, id, owner_id)) {
+		*name = copy;
+		return KITH_OK;
 	} else if (rc == DB_ROW || rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "company_id", "no company %lld", (long long)id);
 	}
-	db_reset(st);
+	free(copy);
 	return rc;
 }
 
@@ -881,9 +887,14 @@ done:
  * made of a scope, the shared filters, a keyset condition and an order:
  *
  *   scope      live: every live company the actor may see; owner: live
- *              companies of one owner (a member's own, or ?owner_id=), through
- *              the company_owner_* indexes; trash: trashed companies, through
- *              the partial company_trash* indexes (migration 003). Without
+ *              companies of one owner (?owner_id= of an owner/admin), through
+ *              the company_owner_* indexes; member: a member's own companies
+ *              (company_owner_*) merged with those shared with them (the
+ *              company_collaborator_user index, sorted: a member's shares
+ *              are few), a UNION ALL that SQLite merges in order, so a page
+ *              costs the page, not the member's whole list; trash: trashed
+ *              companies, through the partial company_trash* indexes
+ *              (migration 003). Without
  *              them a member owning 20 of 100,000 companies, or a short
  *              trash, cost a scan of the whole sort index (~150 ms).
  *   filters    owner filter, updated_since, tag: "(? IS NULL OR ...)".
@@ -894,30 +905,49 @@ done:
  * EXPLAIN QUERY PLAN of each is a SEARCH on the index of its order. */
 #define LIST_SELECT "SELECT c.id, c.sort_key, c.updated_at FROM company c WHERE "
 /* Scopes; their parameters come first (scope_bind()). */
-#define SCOPE_LIVE "c.deleted_at IS NULL AND (? IS NULL OR c.owner_id = ?)"
+#define SCOPE_LIVE "c.deleted_at IS NULL AND " COLLAB_VISIBLE("company", "c")
 #define SCOPE_OWNER "c.deleted_at IS NULL AND c.owner_id = ?"
-#define SCOPE_TRASH "c.deleted_at IS NOT NULL AND (? IS NULL OR c.owner_id = ?)"
+#define SCOPE_TRASH "c.deleted_at IS NOT NULL AND " COLLAB_VISIBLE("company", "c")
+/* The shared side of a member's list: driven by the collaborator index
+ * (CROSS JOIN keeps that order), the member's own rows left to the owned
+ * side. Params: user_id, user_id. */
+#define SHARED_SELECT                                                                           \
+	"SELECT c.id, c.sort_key, c.updated_at FROM company_collaborator cl CROSS JOIN company c " \
+	"WHERE cl.user_id = ? AND c.id = cl.company_id AND c.owner_id IS NOT ? AND "           \
+	"c.deleted_at IS NULL"
 #define LIST_FILTERS                                                                            \
 	" AND (? IS NULL OR c.owner_id = ?) AND (? IS NULL OR c.updated_at >= ?)"               \
 	" AND (? IS NULL OR EXISTS (SELECT 1 FROM company_tag ct"                               \
 	" WHERE ct.company_id = c.id AND ct.tag_id = ?))"
-#define BY_NAME " AND (c.sort_key, c.id) > (?, ?) ORDER BY c.sort_key, c.id LIMIT ?"
-#define BY_NAME_DESC " AND (c.sort_key, c.id) < (?, ?) ORDER BY c.sort_key DESC, c.id DESC LIMIT ?"
-#define BY_UPDATED " AND (c.updated_at, c.id) > (?, ?) ORDER BY c.updated_at, c.id LIMIT ?"
-#define BY_UPDATED_DESC                                                                         \
-	" AND (c.updated_at, c.id) < (?, ?) ORDER BY c.updated_at DESC, c.id DESC LIMIT ?"
+/* Keyset conditions (KEY_*) and orders (ORD_*) of each sort. */
+#define KEY_NAME " AND (c.sort_key, c.id) > (?, ?)"
+#define ORD_NAME " ORDER BY c.sort_key, c.id LIMIT ?"
+#define KEY_NAME_DESC " AND (c.sort_key, c.id) < (?, ?)"
+#define ORD_NAME_DESC " ORDER BY c.sort_key DESC, c.id DESC LIMIT ?"
+#define KEY_UPDATED " AND (c.updated_at, c.id) > (?, ?)"
+#define ORD_UPDATED " ORDER BY c.updated_at, c.id LIMIT ?"
+#define KEY_UPDATED_DESC " AND (c.updated_at, c.id) < (?, ?)"
+#define ORD_UPDATED_DESC " ORDER BY c.updated_at DESC, c.id DESC LIMIT ?"
 /* "created" is creation order, which is id order: ids only grow. */
-#define BY_ID " AND c.id > ? ORDER BY c.id LIMIT ?"
-#define BY_ID_DESC " AND c.id < ? ORDER BY c.id DESC LIMIT ?"
-#define LIST_SORTS(scope)                                                                       \
-	{LIST_SELECT scope LIST_FILTERS BY_NAME, LIST_SELECT scope LIST_FILTERS BY_NAME_DESC,    \
-	 LIST_SELECT scope LIST_FILTERS BY_ID, LIST_SELECT scope LIST_FILTERS BY_ID_DESC,        \
-	 LIST_SELECT scope LIST_FILTERS BY_UPDATED, LIST_SELECT scope LIST_FILTERS BY_UPDATED_DESC}
+#define KEY_ID " AND c.id > ?"
+#define ORD_ID " ORDER BY c.id LIMIT ?"
+#define KEY_ID_DESC " AND c.id < ?"
+#define ORD_ID_DESC " ORDER BY c.id DESC LIMIT ?"
+#define ONE_SIDE(scope, key, ord) LIST_SELECT scope LIST_FILTERS key ord
+/* A member: own rows UNION ALL shared rows, each side with the filters and
+ * keyset, one order over both (scope is unused: the sides are fixed). */
+#define TWO_SIDES(scope, key, ord)                                                              \
+	LIST_SELECT SCOPE_OWNER LIST_FILTERS key " UNION ALL " SHARED_SELECT LIST_FILTERS key ord
+#define LIST_SORTS(scope, side)                                                                 \
+	{side(scope, KEY_NAME, ORD_NAME),       side(scope, KEY_NAME_DESC, ORD_NAME_DESC),       \
+	 side(scope, KEY_ID, ORD_ID),           side(scope, KEY_ID_DESC, ORD_ID_DESC),           \
+	 side(scope, KEY_UPDATED, ORD_UPDATED), side(scope, KEY_UPDATED_DESC, ORD_UPDATED_DESC)}
 
-enum { SCOPE_LIVE_I, SCOPE_OWNER_I, SCOPE_TRASH_I, N_SCOPES };
+enum { SCOPE_LIVE_I, SCOPE_OWNER_I, SCOPE_TRASH_I, SCOPE_MEMBER_I, N_SCOPES };
 enum { N_SORTS = 6 };
 static const char *const list_sql[N_SCOPES][N_SORTS] = {
-	LIST_SORTS(SCOPE_LIVE), LIST_SORTS(SCOPE_OWNER), LIST_SORTS(SCOPE_TRASH)};
+	LIST_SORTS(SCOPE_LIVE, ONE_SIDE), LIST_SORTS(SCOPE_OWNER, ONE_SIDE),
+	LIST_SORTS(SCOPE_TRASH, ONE_SIDE), LIST_SORTS(SCOPE_OWNER, TWO_SIDES)};
 
 /* One sort order: its name, its column in the page query (1 sort_key, 2
  * updated_at, 0 id only) and its direction. Index into list_sql[s][]. */
@@ -933,7 +963,7 @@ static const struct {
 static const char search_sql[] =
 	"SELECT c.id, c.sort_key, c.updated_at FROM company c" SEARCH_JOIN_COMPANY
 	" WHERE (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
-	" AND (? IS NULL OR c.owner_id = ?)" LIST_FILTERS " AND " SEARCH_MATCH_COMPANY
+	" AND " COLLAB_VISIBLE("company", "c") LIST_FILTERS " AND " SEARCH_MATCH_COMPANY
 	" AND" SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
 
 /* Greater than every sort_key and updated_at: U+10FFFF (the largest code
@@ -1047,13 +1077,14 @@ static int bind_filters(DbStmt *st, int p, const CompanyQuery *q, const ListArgs
 	return p + 6;
 }
 
-/* Bind the visibility pair "(? IS NULL OR c.owner_id = ?)" at p, p + 1. */
-static void bind_visible(DbStmt *st, int p, const Actor *actor)
+/* Bind the keyset of a sorted page from p on; returns the next one. */
+static int bind_keyset(DbStmt *st, int p, const ListArgs *a)
 {
-	if (!access_is_admin(actor)) {
-		db_bind_int(st, p, actor->user_id);
-		db_bind_int(st, p + 1, actor->user_id);
-	}
+	int desc = sorts[a->sort].desc;
+	if (sorts[a->sort].key)
+		db_bind_text(st, p++, a->key ? a->key : desc ? key_max : "");
+	db_bind_int(st, p++, a->key ? a->after_id : desc ? INT64_MAX : 0);
+	return p;
 }
 
 /* Prepare the page statement for q and bind everything but the page size;
@@ -1066,26 +1097,28 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 		if ((rc = db_prepare(db, st, search_sql, err)))
 			return rc;
 		db_bind_int(*st, 1, q->trash ? 1 : 0);
-		bind_visible(*st, 2, actor);
-		*p = bind_filters(*st, 4, q, a);
+		*p = bind_filters(*st, collab_bind_visible(*st, 2, actor), q, a);
 		db_bind_text(*st, (*p)++, buf_str(&a->match));
 		db_bind_int(*st, (*p)++, a->key ? a->after_id : 0);
 		return KITH_OK;
 	}
-	int scope = q->trash ? SCOPE_TRASH_I : member || q->owner_id ? SCOPE_OWNER_I : SCOPE_LIVE_I;
+	int scope = q->trash	? SCOPE_TRASH_I
+		    : member	? SCOPE_MEMBER_I
+		    : q->owner_id ? SCOPE_OWNER_I
+				  : SCOPE_LIVE_I;
 	if ((rc = db_prepare(db, st, list_sql[scope][a->sort], err)))
 		return rc;
-	if (scope == SCOPE_OWNER_I) {
+	if (scope == SCOPE_OWNER_I || scope == SCOPE_MEMBER_I) {
 		db_bind_int(*st, 1, member ? actor->user_id : q->owner_id);
-		*p = bind_filters(*st, 2, q, a);
+		*p = bind_keyset(*st, bind_filters(*st, 2, q, a), a);
 	} else {
-		bind_visible(*st, 1, actor);
-		*p = bind_filters(*st, 3, q, a);
+		*p = bind_keyset(*st, bind_filters(*st, collab_bind_visible(*st, 1, actor), q, a), a);
 	}
-	int desc = sorts[a->sort].desc;
-	if (sorts[a->sort].key)
-		db_bind_text(*st, (*p)++, a->key ? a->key : desc ? key_max : "");
-	db_bind_int(*st, (*p)++, a->key ? a->after_id : desc ? INT64_MAX : 0);
+	if (scope == SCOPE_MEMBER_I) { /* the shared side */
+		db_bind_int(*st, (*p)++, actor->user_id);
+		db_bind_int(*st, (*p)++, actor->user_id);
+		*p = bind_keyset(*st, bind_filters(*st, *p, q, a), a);
+	}
 	return KITH_OK;
 }
 

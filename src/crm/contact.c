@@ -23,6 +23,7 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "crm/audit.h"
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact_rec.h"
 #include "crm/field.h"
@@ -535,6 +536,11 @@ static int apply_owner(Db *db, const Actor *actor, ContactRec *r, const json_t *
 	if (!access_is_admin(actor) && id != actor->user_id)
 		return err_set(err, ERR_FORBIDDEN, "owner_id",
 			       "a member may only assign contacts to themselves");
+	/* collab.h: a collaborator may not change the owner */
+	if (!access_is_admin(actor) && !creating && id != r->owner_id &&
+	    r->owner_id != actor->user_id)
+		return err_set(err, ERR_FORBIDDEN, "owner_id",
+			       "only the contact's owner or an admin may change its owner");
 	if (id && id != r->owner_id && !user_exists(db, id))
 		return err_set(err, ERR_INVALID, "owner_id", "no active user #%lld", (long long)id);
 	r->owner_id = id;
@@ -671,23 +677,27 @@ static int dup_check(Db *db, const Actor *actor, const ContactRec *r, const json
 		if (rc != DB_ROW)
 			return rc;
 		char field[64];
-		int64_t other = db_col_int(st, 0);
+		int64_t other = db_col_int(st, 0), owner_id = db_col_int(st, 2);
+		char *name = strdup(db_col_text(st, 1));
 		const char *value = json_string_value(json_object_get(e, "value"));
+		db_reset(st); /* before collab_can_see prepares its own statement */
 		snprintf(field, sizeof field, "%s[%zu].value", phones ? "phones" : "emails", i);
-		if (access_can_see(actor, db_col_int(st, 2))) {
+		if (!name) {
+			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		} else if (collab_can_see(db, actor, COLLAB_CONTACT, other, owner_id)) {
 			rc = err_set(err, ERR_CONFLICT, field,
 				     "a contact with %s %s already exists: #%lld %s (use --force "
 				     "to add anyway)",
-				     phones ? "phone" : "email", value, (long long)other,
-				     db_col_text(st, 1));
-			err->ref_id = other;
+				     phones ? "phone" : "email", value, (long long)other, name);
+			if (err)
+				err->ref_id = other;
 		} else {
 			rc = err_set(err, ERR_CONFLICT, field,
 				     "a contact with %s %s already exists (owned by another user; "
 				     "use --force to add anyway)",
 				     phones ? "phone" : "email", value);
 		}
-		db_reset(st);
+		free(name);
 		return rc;
 	}
 	return KITH_OK;
@@ -1198,15 +1208,22 @@ static int doc_read(Db *db, const Actor *actor, int64_t id, int include_deleted,
 	rc = db_step(st, err);
 	if (rc == DB_DONE)
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
+	int64_t owner_id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	int deleted = rc == DB_ROW && db_col_int(st, 1);
 	if (rc == DB_ROW) {
-		rc = contact_rec_visible(actor, id, db_col_int(st, 0), (int)db_col_int(st, 1),
-					 include_deleted, err);
 		*version = db_col_int(st, 4);
-		if (rc == KITH_OK && !db_col_is_null(st, 2) && db_col_int(st, 3) == 1 &&
+		rc = KITH_OK;
+		if (!db_col_is_null(st, 2) && db_col_int(st, 3) == 1 &&
 		    !(*text = strdup(db_col_text(st, 2))))
 			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	}
-	db_reset(st);
+	db_reset(st); /* before the visibility check prepares its own statement */
+	if (rc == KITH_OK)
+		rc = contact_rec_visible(db, actor, id, owner_id, deleted, include_deleted, err);
+	if (rc) {
+		free(*text);
+		*text = NULL;
+	}
 	return rc;
 }
 
@@ -1536,6 +1553,7 @@ int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_
 	if ((rc = rec_update_row(db, &k, err)) || (rc = write_entries(db, &k, 0, 0, err)) ||
 	    (rc = write_entries(db, &k, 1, 0, err)) || (rc = write_tags(db, &k, err)) ||
 	    (rc = field_values_merge(db, "contact", keep, other, err)) ||
+	    (rc = collab_merge_contacts(db, keep, other, err)) ||
 	    (rc = set_deleted(db, other, now, err)) || (rc = rec_refresh(db, actor, &o, NULL, err)) ||
 	    (rc = rec_refresh(db, actor, &k, &after, err)))
 		goto done;

@@ -1,7 +1,7 @@
 /* contact_list.c - contact_list() of contact.h: pages of contacts with
  * filters, keyset cursors and full-text search. Part of the contact module
  * (shares contact_rec.h with contact.c). Depends on base/, store/,
- * crm/{access, contact_rec, tag}.
+ * crm/{access, collab, contact_rec, tag}.
  *
  * The SQL is a fixed set of complete literal statements (db_prepare caches
  * by the literal's address): every filter is written `(? IS NULL OR ...)`
@@ -11,7 +11,11 @@
  *   live, any scope     walk contact_sort / contact_updated / the rowid
  *   live, one company   seek contact_company, sort that company's few rows
  *   live, one owner     walk contact_owner_sort / contact_owner_updated /
- *                       contact_owner (members, and ?owner_id=)
+ *                       contact_owner (?owner_id= of an owner/admin)
+ *   live, a member      own contacts as above UNION ALL those shared with
+ *                       them (contact_collaborator_user, then sorted: a
+ *                       member's shares are few); SQLite merges the two
+ *                       ordered sides, so a page costs about the page
  *   trash               walk the partial trash indexes (004_contact_lists)
  *   search              FTS5 drives in rowid order; no sort, no table scan
  * Each sort has a first-page statement and an after-cursor statement, so
@@ -26,13 +30,14 @@
 #include "base/cursor.h"
 #include "base/date.h"
 #include "base/limits.h"
+#include "crm/collab.h"
 #include "crm/contact_rec.h"
 #include "crm/tag.h"
 #include "store/search.h"
 
 /* Filters every statement binds, in list_bind_filters order. */
 #define LIST_FILTERS                                                                               \
-	" AND (? OR c.owner_id = ?)"                                                               \
+	" AND " COLLAB_VISIBLE("contact", "c")                                                     \
 	" AND (? IS NULL OR c.status = ?)"                                                         \
 	" AND (? IS NULL OR c.temperature = ?)"                                                    \
 	" AND (? IS NULL OR c.source = ?)"                                                         \
@@ -50,6 +55,14 @@
 #define LIST_SQL(state, scope, after, order)                                                       \
 	"SELECT " CONTACT_LIST_COLS " FROM contact c WHERE " state LIST_FILTERS scope after        \
 	" ORDER BY " order " LIMIT ?"
+/* A member's list: their own contacts UNION ALL the ones shared with them
+ * (collab.h), the shared side driven by the collaborator index (CROSS JOIN
+ * keeps that order) and without their own. */
+#define MEMBER_SQL(state, after, order)                                                            \
+	"SELECT " CONTACT_LIST_COLS " FROM contact c WHERE " state LIST_FILTERS OWNER_SCOPE after  \
+	" UNION ALL SELECT " CONTACT_LIST_COLS " FROM contact_collaborator cl CROSS JOIN contact c " \
+	"WHERE cl.user_id = ? AND c.id = cl.contact_id AND c.owner_id IS NOT ? AND " state        \
+	LIST_FILTERS ANY_SCOPE after " ORDER BY " order " LIMIT ?"
 #define PAGES(state, scope, after, order)                                                          \
 	{                                                                                          \
 		LIST_SQL(state, scope, "", order), LIST_SQL(state, scope, after, order)            \
@@ -57,14 +70,15 @@
 #define SCOPES(state, after, order)                                                                \
 	{                                                                                          \
 		PAGES(state, ANY_SCOPE, after, order), PAGES(state, COMPANY_SCOPE, after, order),  \
-		    PAGES(state, OWNER_SCOPE, after, order)                                        \
+		    PAGES(state, OWNER_SCOPE, after, order),                                       \
+		    {MEMBER_SQL(state, "", order), MEMBER_SQL(state, after, order)},               \
 	}
 #define SORT_SQL(after, order)                                                                     \
 	{                                                                                          \
 		SCOPES(LIVE, after, order), SCOPES(TRASH, after, order)                            \
 	}
 
-enum { SCOPE_ANY, SCOPE_COMPANY, SCOPE_OWNER, N_SCOPES };
+enum { SCOPE_ANY, SCOPE_COMPANY, SCOPE_OWNER, SCOPE_MEMBER, N_SCOPES };
 enum { KEY_ID, KEY_SORT, KEY_UPDATED }; /* the column after the id in a cursor */
 
 typedef struct SortDef {
@@ -190,22 +204,20 @@ static int plan_filters(Db *db, ListPlan *pl, const ContactQuery *q, Err *err)
 	return KITH_OK;
 }
 
-/* Pick the statement variant: a company is the narrowest scope; then the
- * owner a member is limited to (or the one asked for). */
+/* Pick the statement variant: a company is the narrowest scope; then a
+ * member's own and shared contacts; then the owner asked for. */
 static void plan_scope(ListPlan *pl, const Actor *actor, const ContactQuery *q)
 {
-	int64_t owner = q->owner_id;
-	if (!access_is_admin(actor)) {
-		pl->empty |= owner && owner != actor->user_id; /* others' contacts are hidden */
-		owner = actor->user_id;
-	}
+	int member = !access_is_admin(actor);
 	/* Search has one statement; the trash is small, so its partial indexes
 	 * beat an owner index. */
-	pl->scope = !pl->sort		 ? SCOPE_ANY
-		    : q->company_id	 ? SCOPE_COMPANY
-		    : owner && !q->trash ? SCOPE_OWNER
-					 : SCOPE_ANY;
-	pl->owner = owner;
+	pl->scope = !pl->sort			? SCOPE_ANY
+		    : q->company_id		? SCOPE_COMPANY
+		    : q->trash			? SCOPE_ANY
+		    : member			? SCOPE_MEMBER
+		    : q->owner_id		? SCOPE_OWNER
+						: SCOPE_ANY;
+	pl->owner = member ? actor->user_id : q->owner_id;
 }
 
 static int list_plan(Db *db, const Actor *actor, const ContactQuery *q, ListPlan *pl, Err *err)
@@ -259,12 +271,12 @@ static void bind_pair_id(DbStmt *st, int *i, int64_t v)
 	}
 }
 
-/* Bind LIST_FILTERS and the scope's parameters starting at *i. */
+/* Bind LIST_FILTERS and the scope's parameters starting at *i (the owned
+ * side of SCOPE_MEMBER, which reads like SCOPE_OWNER). */
 static void list_bind_filters(DbStmt *st, int *i, const Actor *actor, const ContactQuery *q,
 			      const ListPlan *pl)
 {
-	db_bind_int(st, (*i)++, access_is_admin(actor));
-	db_bind_int(st, (*i)++, actor->user_id);
+	*i = collab_bind_visible(st, *i, actor);
 	bind_pair_text(st, i, q->status);
 	bind_pair_text(st, i, q->temperature);
 	bind_pair_text(st, i, q->source);
@@ -276,8 +288,30 @@ static void list_bind_filters(DbStmt *st, int *i, const Actor *actor, const Cont
 		return;
 	}
 	bind_pair_id(st, i, q->company_id);
-	if (pl->scope == SCOPE_OWNER)
+	if (pl->scope == SCOPE_OWNER || pl->scope == SCOPE_MEMBER)
 		db_bind_int(st, (*i)++, pl->owner);
+}
+
+/* Bind the keyset after a cursor starting at *i. */
+static void list_bind_after(DbStmt *st, int *i, const ListPlan *pl)
+{
+	if (pl->sort && pl->has_cursor) {
+		if (pl->sort->key != KEY_ID)
+			db_bind_text(st, (*i)++, pl->after_key);
+		db_bind_int(st, (*i)++, pl->after_id);
+	}
+}
+
+/* Bind the shared side of SCOPE_MEMBER starting at *i. */
+static void list_bind_shared(DbStmt *st, int *i, const Actor *actor, const ContactQuery *q,
+			     const ListPlan *pl)
+{
+	ListPlan any = *pl; /* a shallow copy read for its filters; nothing in it is freed */
+	any.scope = SCOPE_ANY;
+	db_bind_int(st, (*i)++, actor->user_id);
+	db_bind_int(st, (*i)++, actor->user_id);
+	list_bind_filters(st, i, actor, q, &any);
+	list_bind_after(st, i, pl);
 }
 
 /* Prepare and bind the page query of pl. */
@@ -296,11 +330,9 @@ static int list_statement(Db *db, const Actor *actor, const ContactQuery *q, con
 		db_bind_int(st, i++, pl->has_cursor ? pl->after_id : 0);
 	}
 	list_bind_filters(st, &i, actor, q, pl);
-	if (pl->sort && pl->has_cursor) {
-		if (pl->sort->key != KEY_ID)
-			db_bind_text(st, i++, pl->after_key);
-		db_bind_int(st, i++, pl->after_id);
-	}
+	list_bind_after(st, &i, pl);
+	if (pl->scope == SCOPE_MEMBER)
+		list_bind_shared(st, &i, actor, q, pl);
 	db_bind_int(st, i, pl->limit + 1);
 	return KITH_OK;
 }

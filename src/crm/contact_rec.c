@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/field.h"
 
@@ -146,10 +147,10 @@ int contact_rec_load(Db *db, int64_t id, ContactRec *r, Err *err)
 
 /* Load a contact the actor may see: ERR_NOT_FOUND when absent or hidden,
  * ERR_GONE when in the trash unless include_deleted. */
-int contact_rec_visible(const Actor *actor, int64_t id, int64_t owner_id, int deleted,
+int contact_rec_visible(Db *db, const Actor *actor, int64_t id, int64_t owner_id, int deleted,
 			int include_deleted, Err *err)
 {
-	if (!access_can_see(actor, owner_id))
+	if (!collab_can_see(db, actor, COLLAB_CONTACT, id, owner_id))
 		return err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
 	if (deleted && !include_deleted)
 		return err_set(
@@ -164,7 +165,7 @@ int contact_rec_find(Db *db, const Actor *actor, int64_t id, int include_deleted
 {
 	int rc = contact_rec_load(db, id, r, err);
 	if (rc == KITH_OK)
-		rc = contact_rec_visible(actor, id, r->owner_id, r->s[S_DELETED] != NULL,
+		rc = contact_rec_visible(db, actor, id, r->owner_id, r->s[S_DELETED] != NULL,
 					 include_deleted, err);
 	return rc;
 }

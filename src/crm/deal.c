@@ -20,6 +20,7 @@
 #include "base/money.h"
 #include "base/text.h"
 #include "crm/audit.h"
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/field.h"
@@ -136,7 +137,7 @@ static int deal_visible(Db *db, const Actor *actor, int64_t id, int include_dele
 	int rc = deal_load(db, id, &rec, err);
 	if (rc)
 		return rc;
-	if (!access_can_see(actor, json_int_of(rec, "owner_id"))) {
+	if (!collab_can_see(db, actor, COLLAB_DEAL, id, json_int_of(rec, "owner_id"))) {
 		json_decref(rec);
 		return err_set(err, ERR_NOT_FOUND, "id", "no deal %lld", (long long)id);
 	}
@@ -747,12 +748,6 @@ static void bind_filter(DbStmt *st, int p, int64_t v)
 	}
 }
 
-/* A member sees the deals they own: the filter is their id, else none. */
-static int64_t visible_owner(const Actor *actor)
-{
-	return access_is_admin(actor) ? 0 : (actor->user_id ? actor->user_id : -1);
-}
-
 /* Check q; *since gets stage_since normalized to an instant ("" = none). */
 static int list_check(const DealQuery *q, int *limit, int64_t *after, char since[21], Err *err)
 {
@@ -820,7 +815,7 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 	static const char sql[] =
 		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
 		"WHERE ((? = 0 AND d.deleted_at IS NULL) OR (? = 1 AND d.deleted_at IS NOT NULL)) "
-		"AND (? IS NULL OR d.owner_id = ?) AND (? IS NULL OR d.owner_id = ?) "
+		"AND " COLLAB_VISIBLE("deal", "d") " AND (? IS NULL OR d.owner_id = ?) "
 		"AND (? IS NULL OR d.pipeline_id = ?) AND (? IS NULL OR d.stage_id = ?) "
 		"AND (? IS NULL OR s.kind = ?) AND (? IS NULL OR d.contact_id = ?) "
 		"AND (? IS NULL OR d.company_id = ?) AND (? IS NULL OR d.stage_since >= ?) "
@@ -834,18 +829,18 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 		return rc;
 	db_bind_int(st, 1, q->trash ? 1 : 0);
 	db_bind_int(st, 2, q->trash ? 1 : 0);
-	bind_filter(st, 3, visible_owner(actor));
-	bind_filter(st, 5, q->owner_id);
-	bind_filter(st, 7, q->pipeline_id);
-	bind_filter(st, 9, q->stage_id);
-	db_bind_text(st, 11, q->status);
-	db_bind_text(st, 12, q->status);
-	bind_filter(st, 13, q->contact_id);
-	bind_filter(st, 15, q->company_id);
-	db_bind_text_or_null(st, 17, since[0] ? since : NULL);
-	db_bind_text_or_null(st, 18, since[0] ? since : NULL);
-	db_bind_int(st, 19, after);
-	db_bind_int(st, 20, limit + 1);
+	int p = collab_bind_visible(st, 3, actor);
+	bind_filter(st, p, q->owner_id);
+	bind_filter(st, p + 2, q->pipeline_id);
+	bind_filter(st, p + 4, q->stage_id);
+	db_bind_text(st, p + 6, q->status);
+	db_bind_text(st, p + 7, q->status);
+	bind_filter(st, p + 8, q->contact_id);
+	bind_filter(st, p + 10, q->company_id);
+	db_bind_text_or_null(st, p + 12, since[0] ? since : NULL);
+	db_bind_text_or_null(st, p + 13, since[0] ? since : NULL);
+	db_bind_int(st, p + 14, after);
+	db_bind_int(st, p + 15, limit + 1);
 	return page_read(db, st, limit, items, next, err);
 }
 
@@ -858,11 +853,11 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const js
 	static const char open_sql[] =
 		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
 		"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "
-		"AND (? IS NULL OR d.owner_id = ?) ORDER BY d.id LIMIT ?";
+		"AND " COLLAB_VISIBLE("deal", "d") " ORDER BY d.id LIMIT ?";
 	static const char closed_sql[] =
 		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
 		"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "
-		"AND (? IS NULL OR d.owner_id = ?) AND d.stage_since >= ? ORDER BY d.id LIMIT ?";
+		"AND d.stage_since >= ? AND " COLLAB_VISIBLE("deal", "d") " ORDER BY d.id LIMIT ?";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
 	DbStmt *st;
 	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err);
@@ -870,10 +865,10 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const js
 		return rc;
 	db_bind_int(st, 1, pipeline_id);
 	db_bind_int(st, 2, json_int_of(stage, "id"));
-	bind_filter(st, 3, visible_owner(actor));
+	int p = 3;
 	if (!is_open)
-		db_bind_text(st, 5, closed);
-	db_bind_int(st, is_open ? 5 : 6, limit + 1);
+		db_bind_text(st, p++, closed);
+	db_bind_int(st, collab_bind_visible(st, p, actor), limit + 1);
 	return page_read(db, st, limit, items, next, err);
 }
 
@@ -901,11 +896,11 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 	static const char open_sql[] =
 		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
 		"WHERE stage_id = ? AND deleted_at IS NULL "
-		"AND (? IS NULL OR owner_id = ?) GROUP BY currency ORDER BY currency";
+		"AND " COLLAB_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
 	static const char closed_sql[] =
 		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
 		"WHERE stage_id = ? AND deleted_at IS NULL AND stage_since >= ? "
-		"AND (? IS NULL OR owner_id = ?) GROUP BY currency ORDER BY currency";
+		"AND " COLLAB_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
 	DbStmt *st;
 	json_t *totals = json_array();
@@ -918,7 +913,7 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 	db_bind_int(st, 1, json_int_of(stage, "id"));
 	if (!is_open)
 		db_bind_text(st, 2, closed);
-	bind_filter(st, is_open ? 2 : 3, visible_owner(actor));
+	collab_bind_visible(st, is_open ? 2 : 3, actor);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		count += db_col_int(st, 1);
 		json_array_append_new(totals, money_json(db_col_int(st, 2), db_col_text(st, 0)));
@@ -1042,7 +1037,7 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 		"SUM(d.amount_minor), SUM((d.amount_minor * s.probability + 50) / 100) "
 		"FROM stage s JOIN deal d ON d.stage_id = s.id "
 		"WHERE s.pipeline_id = ? AND s.kind = 'open' AND d.deleted_at IS NULL "
-		"AND (? IS NULL OR d.owner_id = ?) GROUP BY month, d.currency "
+		"AND " COLLAB_VISIBLE("deal", "d") " GROUP BY month, d.currency "
 		"ORDER BY month IS NULL, month, d.currency";
 	json_t *p = NULL, *months = json_array();
 	DbStmt *st;
@@ -1055,7 +1050,7 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 		goto done;
 	int64_t pid = json_int_of(p, "id");
 	db_bind_int(st, 1, pid);
-	bind_filter(st, 2, visible_owner(actor));
+	collab_bind_visible(st, 2, actor);
 	while ((rc = db_step(st, err)) == DB_ROW)
 		forecast_add(months, db_col_is_null(st, 0) ? NULL : db_col_text(st, 0),
 			     db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),

@@ -1,11 +1,11 @@
 /* task.c - follow-ups and tasks: validation, access, completion with
  * repetition, snooze, trash, lists and the agenda. Owns table task.
- * Depends on store/, base/, crm/{access,audit,user,contact,company,deal,
- * workspace}; the CLI and API adapters call only task.h.
+ * Depends on store/, base/, crm/{access,audit,collab,user,contact,company,
+ * deal,workspace}; the CLI and API adapters call only task.h.
  *
  * A change is one transaction: the rows and their audit entries commit
- * together or not at all. Access is decided in SQL for lists (TASK_VISIBLE)
- * and from the same columns for single records.
+ * together or not at all. Access is decided in SQL (TASK_VISIBLE, with
+ * collab.h's fragments for shared records) for lists and single records.
  *
  * Time zones: "today" and the bounds of a civil day are computed in the
  * workspace's IANA zone with base/tz.h, which reads the zone's TZif file
@@ -26,6 +26,7 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "crm/audit.h"
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
@@ -46,21 +47,24 @@ static const char *const links[] = {"contact_id", "company_id", "deal_id", NULL}
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* Columns of task_from_row (0..20) plus the linked records' owners (21..23). */
+/* Columns of task_from_row (0..20). Access is decided in SQL (TASK_VISIBLE),
+ * for single records too. */
 #define TASK_COLS                                                                               \
 	"t.id, t.title, t.type, t.due_date, t.due_at, t.assignee_id, u.name, t.priority, "     \
 	"t.contact_id, t.company_id, t.deal_id, t.notes, t.repeat_every, t.repeat_unit, "      \
 	"t.status, t.done_at, t.created_by, t.version, t.created_at, t.updated_at, "          \
-	"t.deleted_at, c.owner_id, co.owner_id, d.owner_id"
+	"t.deleted_at"
 #define TASK_FROM                                                                               \
 	" FROM task t LEFT JOIN app_user u ON u.id = t.assignee_id "                           \
 	"LEFT JOIN contact c ON c.id = t.contact_id LEFT JOIN company co ON co.id = t.company_id " \
 	"LEFT JOIN deal d ON d.id = t.deal_id "
 /* A member sees tasks assigned to or created by them and tasks linked to a
- * record they own; params: is_admin, then user_id five times. */
+ * record they own or that is shared with them (collab.h); params: is_admin,
+ * then user_id eight times (bind_visible). */
 #define TASK_VISIBLE                                                                            \
 	"(? = 1 OR t.assignee_id = ? OR t.created_by = ? OR c.owner_id = ? OR co.owner_id = ? " \
-	"OR d.owner_id = ?)"
+	"OR d.owner_id = ? OR " COLLAB_SHARED("contact", "t.contact_id") " OR "                \
+	COLLAB_SHARED("company", "t.company_id") " OR " COLLAB_SHARED("deal", "t.deal_id") ")"
 
 static json_t *col_str(DbStmt *st, int i)
 {
@@ -88,22 +92,10 @@ static json_t *task_from_row(DbStmt *st)
 	return rec;
 }
 
-/* 1 when the actor may see the task on the current row. */
-static int row_visible(DbStmt *st, const Actor *actor)
-{
-	if (access_is_admin(actor))
-		return 1;
-	const int cols[] = {5, 16, 21, 22, 23};
-	for (int i = 0; i < 5; i++)
-		if (!db_col_is_null(st, cols[i]) && db_col_int(st, cols[i]) == actor->user_id)
-			return 1;
-	return 0;
-}
-
 static int bind_visible(DbStmt *st, int p, const Actor *actor)
 {
 	db_bind_int(st, p++, access_is_admin(actor));
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 8; i++)
 		db_bind_int(st, p++, actor->user_id);
 	return p;
 }
@@ -113,17 +105,18 @@ static int bind_visible(DbStmt *st, int p, const Actor *actor)
 static int task_visible(Db *db, const Actor *actor, int64_t id, int include_deleted,
 			json_t **out, Err *err)
 {
-	static const char sql[] = "SELECT " TASK_COLS TASK_FROM "WHERE t.id = ?";
+	static const char sql[] = "SELECT " TASK_COLS TASK_FROM "WHERE t.id = ? AND " TASK_VISIBLE;
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, id);
+	bind_visible(st, 2, actor);
 	rc = db_step(st, err);
-	if (rc == DB_ROW && row_visible(st, actor)) {
+	if (rc == DB_ROW) {
 		*out = task_from_row(st);
 		rc = KITH_OK;
-	} else if (rc == DB_ROW || rc == DB_DONE) {
+	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no task %lld", (long long)id);
 	}
 	db_reset(st);

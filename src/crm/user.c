@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
 #include "crm/audit.h"
@@ -275,6 +276,10 @@ int user_owner_apply(Db *db, const Actor *actor, const json_t *in, const char *n
 	int64_t id = json_integer_value(v);
 	if (member && id != actor->user_id)
 		return err_set(err, ERR_INVALID, "owner_id", "a member may only assign themselves");
+	/* collab.h: a collaborator may not change the owner */
+	if (member && !creating && id != json_int_of(rec, "owner_id"))
+		return err_set(err, ERR_FORBIDDEN, "owner_id",
+			       "only the %s's owner or an admin may change its owner", noun);
 	if (!user_exists(db, id))
 		return err_set(err, ERR_INVALID, "owner_id", "no active user %lld", (long long)id);
 	json_object_set_new(rec, "owner_id", json_integer(id));

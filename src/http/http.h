@@ -38,6 +38,7 @@ struct Req {
 	const char *method;      /* "GET", "POST", ... */
 	const char *path;        /* URL path without query */
 	int64_t id;              /* the {id} path parameter; 0 when the route has none */
+	int64_t sub_id;          /* the {user_id} path parameter; 0 when the route has none */
 	json_t *body;            /* parsed JSON object for ROUTE_BODY routes, else NULL */
 	void *conn;              /* the server's connection handle (opaque) */
 

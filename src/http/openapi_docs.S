@@ -31,4 +31,8 @@ kith_openapi_deals:
 kith_openapi_tasks:
 	.incbin "docs/openapi/tasks.json"
 	.byte 0
+	.global kith_openapi_collaborators
+kith_openapi_collaborators:
+	.incbin "docs/openapi/collaborators.json"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

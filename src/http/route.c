@@ -43,10 +43,19 @@ static int parse_id(const char *s, const char *end, int64_t *id)
 
 int route_match(const char *pattern, const char *path, int64_t *id)
 {
+	int64_t ids[ROUTE_MAX_IDS];
+	int r = route_match_ids(pattern, path, ids);
+	*id = ids[0];
+	return r;
+}
+
+int route_match_ids(const char *pattern, const char *path, int64_t ids[ROUTE_MAX_IDS])
+{
 	const char *p = pattern, *s = path;
-	int64_t v = 0;
-	int bad_id = 0;
-	*id = 0;
+	int64_t v[ROUTE_MAX_IDS] = {0};
+	int bad_id = 0, n = 0;
+	for (int i = 0; i < ROUTE_MAX_IDS; i++)
+		ids[i] = 0;
 	while (*p) {
 		if (*p == '{') {
 			const char *close = strchr(p, '}');
@@ -55,9 +64,9 @@ int route_match(const char *pattern, const char *path, int64_t *id)
 				return 0;
 			if (!seg_end)
 				seg_end = s + strlen(s);
-			if (seg_end == s)
+			if (seg_end == s || n == ROUTE_MAX_IDS)
 				return 0; /* an empty segment is no segment at all */
-			if (!parse_id(s, seg_end, &v))
+			if (!parse_id(s, seg_end, &v[n++]))
 				bad_id = 1;
 			p = close + 1;
 			s = seg_end;
@@ -72,7 +81,8 @@ int route_match(const char *pattern, const char *path, int64_t *id)
 		return 0;
 	if (bad_id)
 		return -1;
-	*id = v;
+	for (int i = 0; i < ROUTE_MAX_IDS; i++)
+		ids[i] = v[i];
 	return 1;
 }
 
@@ -97,15 +107,17 @@ int route_find(const Route *table, int n, const char *method, const char *path, 
 	int bad_id = 0;
 	m->route = NULL;
 	m->id = 0;
+	m->sub_id = 0;
 	m->allow[0] = '\0';
 	for (int i = 0; i < n; i++) {
-		int64_t id;
-		int r = route_match(table[i].pattern, path, &id);
+		int64_t ids[ROUTE_MAX_IDS];
+		int r = route_match_ids(table[i].pattern, path, ids);
 		if (r < 0) {
 			bad_id = 1;
 		} else if (r > 0 && strcmp(table[i].method, method) == 0) {
 			m->route = &table[i];
-			m->id = id;
+			m->id = ids[0];
+			m->sub_id = ids[1];
 			m->allow[0] = '\0';
 			return ROUTE_FOUND;
 		} else if (r > 0) {
@@ -126,18 +138,34 @@ static int method_known(const char *m)
 	return 0;
 }
 
+/* 1 when the parameter name at brace ("{id}") fills a whole segment;
+ * *len receives its length with the braces. */
+static int param_ok(const char *brace, const char *name, size_t *len)
+{
+	*len = strlen(name);
+	return strncmp(brace, name, *len) == 0 && brace[-1] == '/' &&
+	       (brace[*len] == '\0' || brace[*len] == '/');
+}
+
 /* Validate one pattern's shape: "/api/" prefix, no empty segments, at most
- * one "{id}" that fills a whole segment. */
+ * one "{id}" that fills a whole segment, optionally followed by one
+ * "{user_id}" segment (the second id, RouteMatch.sub_id). */
 static int pattern_ok(const char *pat)
 {
 	const char *brace = strchr(pat, '{');
+	size_t len;
 	if (strncmp(pat, "/api/", 5) != 0 || strstr(pat, "//") || pat[strlen(pat) - 1] == '/')
 		return 0;
 	if (!brace)
 		return 1;
-	if (strncmp(brace, "{id}", 4) != 0 || brace[-1] != '/' || (brace[4] && brace[4] != '/'))
+	if (!param_ok(brace, "{id}", &len))
 		return 0;
-	return strchr(brace + 1, '{') == NULL && strchr(brace + 4, '}') == NULL;
+	const char *next = strchr(brace + len, '{');
+	if (next && !param_ok(next, "{user_id}", &len))
+		return 0;
+	if (next)
+		brace = next;
+	return strchr(brace + 1, '{') == NULL && strchr(brace + len, '}') == NULL;
 }
 
 int route_table_check(const Route *table, int n, Err *err)

@@ -29,9 +29,13 @@ enum {
 			    naming "id" */
 };
 
+/* Path parameters a pattern may hold: {id}, then optionally {user_id}. */
+enum { ROUTE_MAX_IDS = 2 };
+
 typedef struct RouteMatch {
 	const Route *route; /* the matched route (ROUTE_FOUND), else NULL */
 	int64_t id;	    /* the {id} value, 0 when the pattern has none */
+	int64_t sub_id;	    /* the {user_id} value, 0 when the pattern has none */
 	char allow[96];	    /* "GET, PATCH" for ROUTE_NO_METHOD, else "" */
 } RouteMatch;
 
@@ -43,13 +47,17 @@ const Route *route_table(int *n);
  * that the {id} segment is not a positive integer. */
 int route_match(const char *pattern, const char *path, int64_t *id);
 
+/* route_match for every parameter: ids[0] {id}, ids[1] {user_id} (0 when
+ * the pattern has none). */
+int route_match_ids(const char *pattern, const char *path, int64_t ids[ROUTE_MAX_IDS]);
+
 /* Find the route for method + path in table[0..n). Literal matches and
  * valid ids win over an invalid id. Returns ROUTE_FOUND or a ROUTE_NO_* /
  * ROUTE_BAD_ID outcome; m is filled as described there. */
 int route_find(const Route *table, int n, const char *method, const char *path, RouteMatch *m);
 
 /* Check a table for mistakes: patterns starting with "/api/", at most one
- * {id}, known methods, no duplicate METHOD + pattern. Returns KITH_OK or
+ * {id} and then one {user_id}, known methods, no duplicate METHOD + pattern. Returns KITH_OK or
  * ERR_INTERNAL naming the first bad route in err. */
 int route_table_check(const Route *table, int n, Err *err) KITH_WARN_UNUSED;
 

@@ -433,6 +433,7 @@ static void dispatch(Ctx *c)
 	if (route_or_fail(c))
 		return;
 	req->id = c->match.id;
+	req->sub_id = c->match.sub_id;
 	if (thread_db(c->srv, &slot, &err)) {
 		req_fail(req, &err);
 		return;

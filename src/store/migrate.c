@@ -15,6 +15,7 @@ extern const char kith_migration_006[];
 extern const char kith_migration_007[];
 extern const char kith_migration_008[];
 extern const char kith_migration_009[];
+extern const char kith_migration_010[];
 extern const char kith_migration_013[];
 
 static const char *const migrations[] = {
@@ -27,6 +28,7 @@ static const char *const migrations[] = {
 	kith_migration_007,
 	kith_migration_008,
 	kith_migration_009,
+	kith_migration_010,
 	kith_migration_013,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };

@@ -38,6 +38,10 @@ kith_migration_008:
 kith_migration_009:
 	.incbin "src/store/migrations/009_tasks.sql"
 	.byte 0
+	.global kith_migration_010
+kith_migration_010:
+	.incbin "src/store/migrations/010_collaborators.sql"
+	.byte 0
 	.global kith_migration_013
 kith_migration_013:
 	.incbin "src/store/migrations/013_deal_board.sql"

@@ -137,6 +137,9 @@ Test(route, table_check_rejects_mistakes)
 	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "x"},
 	     {"GET", "/api/v1/a", h, PERM_READ, 0, "y"}},
 	    {{"GET", "/api/v1/{id}/x/{id}", h, PERM_READ, 0, "x"}, {0}},
+	    {{"GET", "/api/v1/{user_id}", h, PERM_READ, 0, "x"}, {0}},
+	    {{"GET", "/api/v1/{id}/x/{user_id}/{user_id}", h, PERM_READ, 0, "x"}, {0}},
+	    {{"GET", "/api/v1/{id}/x/a{user_id}", h, PERM_READ, 0, "x"}, {0}},
 	    {{"GET", "/api/v1/a{id}", h, PERM_READ, 0, "x"}, {0}},
 	    {{"GET", "/api/v1/{name}", h, PERM_READ, 0, "x"}, {0}},
 	    {{"GET", "/api/v1/a/", h, PERM_READ, 0, "x"}, {0}},
@@ -153,4 +156,30 @@ Test(route, table_check_rejects_mistakes)
 	}
 	Err err = {0};
 	cr_expect_eq(route_table_check(table, N_TABLE, &err), KITH_OK, "%s", err.msg);
+}
+
+Test(route, second_id_is_the_user_id)
+{
+	static const Route sub[] = {
+	    {"GET", "/api/v1/deals/{id}/collaborators", h, PERM_READ, 0, "list"},
+	    {"DELETE", "/api/v1/deals/{id}/collaborators/{user_id}", h, PERM_WRITE, 0, "remove"},
+	};
+	RouteMatch m;
+	Err err = {0};
+	int64_t ids[ROUTE_MAX_IDS];
+	cr_expect_eq(route_table_check(sub, 2, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(route_find(sub, 2, "DELETE", "/api/v1/deals/7/collaborators/12", &m),
+		     ROUTE_FOUND);
+	cr_expect_eq(m.id, 7);
+	cr_expect_eq(m.sub_id, 12);
+	cr_assert_eq(route_find(sub, 2, "GET", "/api/v1/deals/7/collaborators", &m), ROUTE_FOUND);
+	cr_expect_eq(m.sub_id, 0);
+	cr_expect_eq(route_find(sub, 2, "DELETE", "/api/v1/deals/7/collaborators/x", &m),
+		     ROUTE_BAD_ID);
+	cr_expect_eq(route_find(sub, 2, "DELETE", "/api/v1/deals/x/collaborators/3", &m),
+		     ROUTE_BAD_ID);
+	cr_expect_eq(route_match_ids("/api/v1/deals/{id}/collaborators/{user_id}",
+				     "/api/v1/deals/1/collaborators/2", ids),
+		     1);
+	cr_expect(ids[0] == 1 && ids[1] == 2);
 }

@@ -1,0 +1,304 @@
+/* collab.c - sharing records with collaborators: the point check, the bind
+ * helper for the list fragments of collab.h, and adding, removing and
+ * listing collaborators. Owns tables <kind>_collaborator (migration 010).
+ * Depends on base/, store/, crm/{access, audit, user, contact, company,
+ * deal}; reads the records only through their public get functions, so
+ * their access and trash rules apply unchanged.
+ *
+ * A share is one transaction: the row and one audit entry on the record
+ * commit together or not at all. The record itself (version, updated_at,
+ * JSON) does not change: collaborators are served only by collab_list. */
+#include "crm/collab.h"
+
+#include "base/date.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "crm/audit.h"
+#include "crm/company.h"
+#include "crm/contact.h"
+#include "crm/deal.h"
+#include "crm/user.h"
+
+/* The statements of one kind; every table has the same shape. */
+typedef struct KindSql {
+	const char *name;      /* audit entity, table prefix */
+	const char *is_collab; /* ?1 record, ?2 user */
+	const char *insert;    /* ?1 record, ?2 user, ?3 added_by, ?4 added_at */
+	const char *remove;    /* ?1 record, ?2 user */
+	const char *list;      /* ?1 record */
+	const char *count;     /* ?1 record */
+} KindSql;
+
+#define KIND_SQL(k)                                                                                \
+	{                                                                                          \
+		k, "SELECT 1 FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = ?2",        \
+		    "INSERT INTO " k "_collaborator (" k "_id, user_id, added_by, added_at) "      \
+		    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",                              \
+		    "DELETE FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = ?2",         \
+		    "SELECT user_id, added_by, added_at FROM " k "_collaborator WHERE " k          \
+		    "_id = ?1 ORDER BY added_at, user_id",                                         \
+		    "SELECT COUNT(*) FROM " k "_collaborator WHERE " k "_id = ?1"                  \
+	}
+
+static const KindSql kinds[] = {KIND_SQL("contact"), KIND_SQL("company"), KIND_SQL("deal")};
+
+static const KindSql *kind_sql(CollabKind kind)
+{
+	return &kinds[kind - COLLAB_CONTACT];
+}
+
+const char *collab_kind_name(CollabKind kind)
+{
+	return kind_sql(kind)->name;
+}
+
+int collab_bind_visible(DbStmt *st, int p, const Actor *actor)
+{
+	db_bind_int(st, p++, access_is_admin(actor));
+	db_bind_int(st, p++, actor->user_id);
+	db_bind_int(st, p++, actor->user_id);
+	return p;
+}
+
+/* 1 when user_id is a collaborator on record id of kind; -1 on a storage
+ * error (err set). */
+static int is_collaborator(Db *db, CollabKind kind, int64_t id, int64_t user_id, Err *err)
+{
+	DbStmt *st;
+	if (db_prepare(db, &st, kind_sql(kind)->is_collab, err))
+		return -1;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, user_id);
+	int rc = db_step(st, err);
+	db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int collab_can_see(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t owner_id)
+{
+	Err err = {0};
+	if (access_can_see(actor, owner_id))
+		return 1;
+	return actor->user_id && is_collaborator(db, kind, id, actor->user_id, &err) == 1;
+}
+
+/* The record as the actor sees it (its get function: ERR_NOT_FOUND when
+ * absent or hidden, ERR_GONE when trashed unless include_deleted). */
+static int record_get(Db *db, const Actor *actor, CollabKind kind, int64_t id, int include_deleted,
+		      json_t **out, Err *err)
+{
+	switch (kind) {
+	case COLLAB_CONTACT:
+		return contact_get(db, actor, id, include_deleted, out, err);
+	case COLLAB_COMPANY:
+		return company_get(db, actor, id, include_deleted, out, err);
+	case COLLAB_DEAL:
+		return deal_get(db, actor, id, include_deleted, out, err);
+	}
+	return err_set(err, ERR_INTERNAL, NULL, "unknown record kind");
+}
+
+/* The owner of record id when the actor may manage its collaborators: the
+ * record's owner, an owner or an admin. A collaborator sees the record, so
+ * they are told "forbidden"; everyone else "not found". */
+static int manage_check(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t *owner_id,
+			Err *err)
+{
+	json_t *rec = NULL;
+	int rc = record_get(db, actor, kind, id, 0, &rec, err);
+	if (rc)
+		return rc;
+	*owner_id = json_int_of(rec, "owner_id");
+	json_decref(rec);
+	if (!access_is_admin(actor) && *owner_id != actor->user_id)
+		return err_set(err, ERR_FORBIDDEN, NULL,
+			       "only the %s's owner or an admin may manage its collaborators",
+			       collab_kind_name(kind));
+	return KITH_OK;
+}
+
+/* Audit one share change on the record: {"collaborator_id": [old, new]}. */
+static int audit_share(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,
+		       int adding, Err *err)
+{
+	json_t *u = json_integer(user_id);
+	json_t *ch = json_pack("{s[oo]}", "collaborator_id", adding ? json_null() : json_incref(u),
+			       adding ? json_incref(u) : json_null());
+	json_decref(u);
+	int rc = ch ? audit_write(db, actor, adding ? "share" : "unshare", collab_kind_name(kind),
+				  id, ch, err)
+		    : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	json_decref(ch);
+	return rc;
+}
+
+static int check_user_id(int64_t user_id, Err *err)
+{
+	if (user_id <= 0)
+		return err_set(err, ERR_INVALID, "user_id", "must be a positive integer user id");
+	return KITH_OK;
+}
+
+/* ERR_INVALID naming "user_id" when record id has KITH_MAX_COLLABORATORS. */
+static int room_check(Db *db, CollabKind kind, int64_t id, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, kind_sql(kind)->count, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	int64_t n = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc;
+	if (n >= KITH_MAX_COLLABORATORS)
+		return err_set(err, ERR_INVALID, "user_id", "a %s has at most %u collaborators",
+			       collab_kind_name(kind), KITH_MAX_COLLABORATORS);
+	return KITH_OK;
+}
+
+int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id, int *added,
+	       Err *err)
+{
+	int64_t owner_id = 0;
+	char now[21];
+	DbStmt *st;
+	if (added)
+		*added = 0;
+	int rc = check_user_id(user_id, err);
+	if (rc || (rc = db_begin(db, err)))
+		return rc;
+	if ((rc = manage_check(db, actor, kind, id, &owner_id, err)))
+		goto done;
+	if (!user_exists(db, user_id)) {
+		rc =
+		    err_set(err, ERR_INVALID, "user_id", "no active user %lld", (long long)user_id);
+		goto done;
+	}
+	if (user_id == owner_id) {
+		rc = err_set(err, ERR_INVALID, "user_id", "user %lld owns this %s already",
+			     (long long)user_id, collab_kind_name(kind));
+		goto done;
+	}
+	int have = is_collaborator(db, kind, id, user_id, err);
+	if (have) { /* already a collaborator: nothing to write or audit */
+		rc = have < 0 ? (err ? err->code : ERR_STORAGE) : KITH_OK;
+		goto done;
+	}
+	if ((rc = room_check(db, kind, id, err)) ||
+	    (rc = db_prepare(db, &st, kind_sql(kind)->insert, err)))
+		goto done;
+	time_now_iso(now);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, user_id);
+	if (actor->user_id)
+		db_bind_int(st, 3, actor->user_id);
+	else
+		db_bind_null(st, 3);
+	db_bind_text(st, 4, now);
+	if ((rc = db_exec_stmt(st, err)))
+		goto done;
+	if (added)
+		*added = 1;
+	rc = audit_share(db, actor, kind, id, user_id, 1, err);
+done:
+	return db_end(db, rc, err);
+}
+
+int collab_remove(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,
+		  Err *err)
+{
+	int64_t owner_id = 0;
+	DbStmt *st;
+	int rc = check_user_id(user_id, err);
+	if (rc || (rc = db_begin(db, err)))
+		return rc;
+	if ((rc = manage_check(db, actor, kind, id, &owner_id, err)) ||
+	    (rc = db_prepare(db, &st, kind_sql(kind)->remove, err)))
+		goto done;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, user_id);
+	if ((rc = db_exec_stmt(st, err)))
+		goto done;
+	if (db_changes(db) == 0) {
+		rc = err_set(err, ERR_NOT_FOUND, "user_id",
+			     "user %lld is not a collaborator on %s %lld", (long long)user_id,
+			     collab_kind_name(kind), (long long)id);
+		goto done;
+	}
+	rc = audit_share(db, actor, kind, id, user_id, 0, err);
+done:
+	return db_end(db, rc, err);
+}
+
+/* The share on the current row: {"user_id","added_by","added_at"}. */
+static json_t *share_from_row(DbStmt *st)
+{
+	return json_pack("{sI so ss}", "user_id", (json_int_t)db_col_int(st, 0), "added_by",
+			 db_col_is_null(st, 1) ? json_null() : json_integer(db_col_int(st, 1)),
+			 "added_at", db_col_text(st, 2));
+}
+
+/* Add the user's email, name, role and disabled flag to share e. */
+static int share_user(Db *db, json_t *e, Err *err)
+{
+	json_t *u = NULL;
+	int rc = user_get(db, json_int_of(e, "user_id"), &u, err);
+	if (rc)
+		return rc;
+	const char *const keys[] = {"email", "name", "role", "disabled"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		json_object_set(e, keys[i], json_object_get(u, keys[i]));
+	json_decref(u);
+	return KITH_OK;
+}
+
+int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t **out, Err *err)
+{
+	json_t *rec = NULL, *arr = json_array(), *e;
+	DbStmt *st;
+	size_t i;
+	int rc = db_begin_read(db, err);
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	if ((rc = record_get(db, actor, kind, id, 1, &rec, err)) ||
+	    (rc = db_prepare(db, &st, kind_sql(kind)->list, err)))
+		goto done;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(arr, share_from_row(st));
+	db_reset(st); /* read the shares, then their users */
+	if (rc != DB_DONE)
+		goto done;
+	rc = KITH_OK;
+	json_array_foreach(arr, i, e)
+	{
+		if ((rc = share_user(db, e, err)))
+			break;
+	}
+done:
+	json_decref(rec);
+	if (rc == KITH_OK)
+		*out = json_incref(arr);
+	json_decref(arr);
+	return db_end(db, rc, err);
+}
+
+int collab_merge_contacts(Db *db, int64_t keep, int64_t other, Err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO contact_collaborator (contact_id, user_id, added_by, added_at) "
+	    "SELECT ?1, cl.user_id, cl.added_by, cl.added_at FROM contact_collaborator cl "
+	    "WHERE cl.contact_id = ?2 AND cl.user_id IS NOT "
+	    "(SELECT owner_id FROM contact WHERE id = ?1) ON CONFLICT DO NOTHING";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, keep);
+	db_bind_int(st, 2, other);
+	return db_exec_stmt(st, err);
+}

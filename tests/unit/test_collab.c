@@ -1,0 +1,502 @@
+/* test_collab.c - sharing records with collaborators: point checks, member
+ * lists (every sort, across pages) and search of contacts and companies,
+ * deal lists, board counts and forecast, activities and tasks seen through a
+ * shared record, tag counts, merge and purge cascades, and bad input
+ * (unknown user or record, a member sharing someone else's record, a
+ * collaborator managing collaborators or changing the owner). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/activity.h"
+#include "crm/audit.h"
+#include "crm/collab.h"
+#include "crm/company.h"
+#include "crm/contact.h"
+#include "crm/deal.h"
+#include "crm/tag.h"
+#include "crm/task.h"
+#include "crm/user.h"
+#include "fixture.h"
+
+static Fixture fx;
+static const Actor sys = ACTOR_SYSTEM;
+static Actor ann, bob, admin; /* ann owns the records, bob is the collaborator */
+
+static Actor add_user(const char *email, const char *role)
+{
+	Err err = {0};
+	int64_t id;
+	Actor a;
+	cr_assert_eq(user_add(fx.db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
+	return a;
+}
+
+static void setup(void)
+{
+	fixture_open(&fx, "DE");
+	add_user("owner@example.com", "owner");
+	ann = add_user("ann@example.com", "member");
+	bob = add_user("bob@example.com", "member");
+	admin = add_user("admin@example.com", "admin");
+}
+static void teardown(void)
+{
+	fixture_close(&fx);
+}
+TestSuite(collab, .init = setup, .fini = teardown);
+
+static json_t *parse(const char *json)
+{
+	json_t *in = json_loads(json, 0, NULL);
+	cr_assert_not_null(in, "bad test JSON %s", json);
+	return in;
+}
+
+static int64_t contact_as(const Actor *a, const char *json)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = parse(json);
+	cr_assert_eq(contact_create(fx.db, a, in, CONTACT_FORCE, &id, &err), KITH_OK, "%s: %s",
+		     err.field, err.msg);
+	json_decref(in);
+	return id;
+}
+
+static int64_t company_as(const Actor *a, const char *json)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = parse(json);
+	cr_assert_eq(company_create(fx.db, a, in, 0, &id, &err), KITH_OK, "%s: %s", err.field,
+		     err.msg);
+	json_decref(in);
+	return id;
+}
+
+static int64_t deal_as(const Actor *a, const char *json)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = parse(json);
+	cr_assert_eq(deal_create(fx.db, a, in, &id, &err), KITH_OK, "%s: %s", err.field, err.msg);
+	json_decref(in);
+	return id;
+}
+
+static void share(CollabKind k, int64_t id, const Actor *with)
+{
+	Err err = {0};
+	cr_assert_eq(collab_add(fx.db, &ann, k, id, with->user_id, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+}
+
+/* Every contact id bob sees under sort (or query q), page by page (size 2). */
+static void contact_ids(const Actor *a, const char *sort, const char *q, int64_t *ids, int *n)
+{
+	Err err = {0};
+	char *cursor = NULL;
+	*n = 0;
+	do {
+		json_t *items = NULL, *it;
+		char *next = NULL;
+		size_t i;
+		ContactQuery cq = {.sort = sort, .q = q, .limit = 2, .cursor = cursor};
+		cr_assert_eq(contact_list(fx.db, a, &cq, &items, &next, &err), KITH_OK, "%s: %s",
+			     err.field, err.msg);
+		json_array_foreach(items, i, it) ids[(*n)++] =
+		    json_integer_value(json_object_get(it, "id"));
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+	} while (cursor && *n < 100);
+	free(cursor);
+}
+
+static void company_ids(const Actor *a, const char *sort, const char *q, int64_t *ids, int *n)
+{
+	Err err = {0};
+	char *cursor = NULL;
+	*n = 0;
+	do {
+		json_t *items = NULL, *it;
+		char *next = NULL;
+		size_t i;
+		CompanyQuery cq = {.sort = sort, .q = q, .limit = 2, .cursor = cursor};
+		cr_assert_eq(company_list(fx.db, a, &cq, &items, &next, &err), KITH_OK, "%s: %s",
+			     err.field, err.msg);
+		json_array_foreach(items, i, it) ids[(*n)++] =
+		    json_integer_value(json_object_get(it, "id"));
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+	} while (cursor && *n < 100);
+	free(cursor);
+}
+
+static int has(const int64_t *ids, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+Test(collab, point_checks_follow_shares)
+{
+	Err err = {0};
+	json_t *r = NULL;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
+	cr_expect_eq(contact_get(fx.db, &bob, c, 0, &r, &err), ERR_NOT_FOUND);
+	cr_expect_eq(company_get(fx.db, &bob, m, 0, &r, &err), ERR_NOT_FOUND);
+	cr_expect_eq(deal_get(fx.db, &bob, d, 0, &r, &err), ERR_NOT_FOUND);
+	cr_expect_not(collab_can_see(fx.db, &bob, COLLAB_CONTACT, c, ann.user_id));
+	cr_expect(collab_can_see(fx.db, &admin, COLLAB_CONTACT, c, ann.user_id));
+	share(COLLAB_CONTACT, c, &bob);
+	share(COLLAB_COMPANY, m, &bob);
+	share(COLLAB_DEAL, d, &bob);
+	cr_expect(collab_can_see(fx.db, &bob, COLLAB_CONTACT, c, ann.user_id));
+	cr_assert_eq(contact_get(fx.db, &bob, c, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	cr_assert_eq(company_get(fx.db, &bob, m, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	cr_assert_eq(deal_get(fx.db, &bob, d, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	/* a collaborator changes the record like its owner */
+	json_t *p = parse("{\"job_title\": \"CEO\"}");
+	cr_expect_eq(contact_update(fx.db, &bob, c, p, 0, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(p);
+	cr_expect_eq(deal_move(fx.db, &bob, d, 2, 0, NULL, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_delete(fx.db, &bob, c, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_restore(fx.db, &bob, c, &err), KITH_OK, "%s", err.msg);
+	/* unshared: hidden again */
+	cr_assert_eq(collab_remove(fx.db, &ann, COLLAB_CONTACT, c, bob.user_id, &err), KITH_OK);
+	cr_expect_eq(contact_get(fx.db, &bob, c, 0, &r, &err), ERR_NOT_FOUND);
+}
+
+Test(collab, member_contact_lists_are_owned_plus_shared_in_every_sort)
+{
+	int64_t ids[100];
+	int n;
+	int64_t own1 = contact_as(&bob, "{\"first_name\": \"Zed\"}");
+	int64_t own2 = contact_as(&bob, "{\"first_name\": \"Ada\"}");
+	int64_t sh1 = contact_as(&ann, "{\"first_name\": \"Mia\"}");
+	int64_t sh2 = contact_as(&ann, "{\"first_name\": \"Bea\"}");
+	int64_t hidden = contact_as(&ann, "{\"first_name\": \"Kim\"}");
+	share(COLLAB_CONTACT, sh1, &bob);
+	share(COLLAB_CONTACT, sh2, &bob);
+	const char *sorts[] = {"name", "-name", "created", "-created", "updated", "-updated"};
+	for (int s = 0; s < 6; s++) {
+		contact_ids(&bob, sorts[s], NULL, ids, &n);
+		cr_expect_eq(n, 4, "sort %s: %d rows", sorts[s], n);
+		cr_expect(has(ids, n, own1) && has(ids, n, own2) && has(ids, n, sh1) &&
+			      has(ids, n, sh2) && !has(ids, n, hidden),
+			  "sort %s", sorts[s]);
+	}
+	contact_ids(&bob, "name", NULL, ids, &n);
+	cr_expect(ids[0] == own2 && ids[1] == sh2 && ids[2] == sh1 && ids[3] == own1,
+		  "merged name order");
+	contact_ids(&bob, "-created", NULL, ids, &n);
+	cr_expect(ids[0] == sh2 && ids[3] == own1, "merged id order");
+	/* search and the ?owner_id= filter see shares too */
+	contact_ids(&bob, NULL, "mia", ids, &n);
+	cr_expect(n == 1 && ids[0] == sh1);
+	contact_ids(&bob, NULL, "kim", ids, &n);
+	cr_expect_eq(n, 0);
+	Err err = {0};
+	json_t *items = NULL;
+	char *next = NULL;
+	ContactQuery q = {.owner_id = ann.user_id};
+	cr_assert_eq(contact_list(fx.db, &bob, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 2);
+	json_decref(items);
+	/* the admin path is unchanged: everyone's */
+	contact_ids(&admin, "name", NULL, ids, &n);
+	cr_expect_eq(n, 5);
+}
+
+Test(collab, member_company_lists_and_search)
+{
+	int64_t ids[100];
+	int n;
+	int64_t own = company_as(&bob, "{\"legal_name\": \"Bobco\"}");
+	int64_t sh = company_as(&ann, "{\"legal_name\": \"Annco shared\"}");
+	int64_t hidden = company_as(&ann, "{\"legal_name\": \"Annco hidden\"}");
+	share(COLLAB_COMPANY, sh, &bob);
+	const char *sorts[] = {"name", "-name", "created", "-created", "updated", "-updated"};
+	for (int s = 0; s < 6; s++) {
+		company_ids(&bob, sorts[s], NULL, ids, &n);
+		cr_expect(n == 2 && has(ids, n, own) && has(ids, n, sh) && !has(ids, n, hidden),
+			  "sort %s: %d rows", sorts[s], n);
+	}
+	company_ids(&bob, NULL, "annco", ids, &n);
+	cr_expect(n == 1 && ids[0] == sh);
+	company_ids(&admin, NULL, "annco", ids, &n);
+	cr_expect_eq(n, 2);
+}
+
+/* Count of the board column of stage position pos (1-based). */
+static int64_t board_count(const Actor *a, int pos)
+{
+	Err err = {0};
+	json_t *b = NULL;
+	cr_assert_eq(deal_board(fx.db, a, &(DealBoardQuery){0}, &b, &err), KITH_OK, "%s", err.msg);
+	json_t *col = json_array_get(json_object_get(b, "stages"), (size_t)pos - 1);
+	int64_t n = json_integer_value(json_object_get(col, "count"));
+	cr_expect_eq(json_array_size(json_object_get(col, "deals")), (size_t)n);
+	json_decref(b);
+	return n;
+}
+
+Test(collab, deal_lists_board_and_forecast)
+{
+	Err err = {0};
+	json_t *items = NULL, *f = NULL;
+	char *next = NULL;
+	deal_as(&bob, "{\"title\": \"Own\", \"value\": {\"amount_minor\": 100}}");
+	int64_t sh = deal_as(&ann, "{\"title\": \"Shared\", \"value\": {\"amount_minor\": 1000}}");
+	deal_as(&ann, "{\"title\": \"Hidden\", \"value\": {\"amount_minor\": 50000}}");
+	cr_expect_eq(board_count(&bob, 1), 1);
+	share(COLLAB_DEAL, sh, &bob);
+	cr_expect_eq(board_count(&bob, 1), 2);
+	cr_expect_eq(board_count(&admin, 1), 3);
+	DealQuery q = {0};
+	cr_assert_eq(deal_list(fx.db, &bob, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 2);
+	json_decref(items);
+	cr_assert_eq(deal_forecast(fx.db, &bob, 0, &f, &err), KITH_OK, "%s", err.msg);
+	json_t *m = json_array_get(json_object_get(f, "months"), 0);
+	cr_expect_eq(json_integer_value(json_object_get(m, "amount_minor")), 1100);
+	json_decref(f);
+}
+
+Test(collab, activities_and_tasks_follow_the_shared_record)
+{
+	Err err = {0};
+	json_t *r = NULL, *items = NULL;
+	char *next = NULL;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
+	int64_t act = 0, t1 = 0, t2 = 0;
+	char buf[160];
+	snprintf(buf, sizeof buf, "{\"kind\": \"call\", \"contact_id\": %lld}", (long long)c);
+	json_t *in = parse(buf);
+	cr_assert_eq(activity_create(fx.db, &ann, in, &act, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	snprintf(buf, sizeof buf, "{\"title\": \"Call\", \"contact_id\": %lld}", (long long)c);
+	in = parse(buf);
+	cr_assert_eq(task_create(fx.db, &ann, in, &t1, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	snprintf(buf, sizeof buf, "{\"title\": \"Quote\", \"deal_id\": %lld}", (long long)d);
+	in = parse(buf);
+	cr_assert_eq(task_create(fx.db, &ann, in, &t2, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	cr_expect_eq(activity_get(fx.db, &bob, act, 0, &r, &err), ERR_NOT_FOUND);
+	cr_expect_eq(task_get(fx.db, &bob, t1, 0, &r, &err), ERR_NOT_FOUND);
+	cr_expect_eq(task_get(fx.db, &bob, t2, 0, &r, &err), ERR_NOT_FOUND);
+	share(COLLAB_CONTACT, c, &bob);
+	share(COLLAB_DEAL, d, &bob);
+	cr_assert_eq(activity_get(fx.db, &bob, act, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	cr_assert_eq(task_get(fx.db, &bob, t1, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	cr_assert_eq(task_get(fx.db, &bob, t2, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	ActivityQuery aq = {0};
+	cr_assert_eq(activity_list(fx.db, &bob, &aq, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 1);
+	json_decref(items);
+	cr_assert_eq(activity_timeline(fx.db, &bob, "contact", c, 0, NULL, &items, &next, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(items), 1);
+	json_decref(items);
+	TaskQuery tq = {0};
+	cr_assert_eq(task_list(fx.db, &bob, &tq, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 2);
+	json_decref(items);
+}
+
+Test(collab, tag_counts_include_shared_records)
+{
+	Err err = {0};
+	json_t *tags = NULL;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\", \"tags\": [\"vip\"]}");
+	cr_assert_eq(tag_list(fx.db, &bob, &tags, &err), KITH_OK);
+	cr_expect_eq(json_array_size(tags), 0);
+	json_decref(tags);
+	share(COLLAB_CONTACT, c, &bob);
+	cr_assert_eq(tag_list(fx.db, &bob, &tags, &err), KITH_OK);
+	cr_assert_eq(json_array_size(tags), 1);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(tags, 0), "contacts")), 1);
+	json_decref(tags);
+}
+
+Test(collab, list_audit_and_idempotent_share)
+{
+	Err err = {0};
+	json_t *list = NULL, *hist = NULL;
+	int added = -1;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	cr_assert_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, bob.user_id, &added, &err),
+		     KITH_OK);
+	cr_expect_eq(added, 1);
+	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, c, bob.user_id, &added, &err),
+		     KITH_OK);
+	cr_expect_eq(added, 0, "sharing twice writes nothing");
+	cr_assert_eq(collab_list(fx.db, &bob, COLLAB_CONTACT, c, &list, &err), KITH_OK);
+	cr_assert_eq(json_array_size(list), 1);
+	json_t *e = json_array_get(list, 0);
+	cr_expect_str_eq(json_string_value(json_object_get(e, "email")), "bob@example.com");
+	cr_expect_eq(json_integer_value(json_object_get(e, "added_by")), ann.user_id);
+	json_decref(list);
+	cr_assert_eq(audit_list(fx.db, "contact", c, 10, &hist, &err), KITH_OK);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(hist, 0), "action")),
+			 "share");
+	cr_expect_eq(json_array_size(hist), 2, "one share entry, then the create");
+	json_decref(hist);
+}
+
+Test(collab, bad_input_names_the_field_and_stores_nothing)
+{
+	Err err = {0};
+	json_t *list = NULL;
+	Actor cid = add_user("cid@example.com", "member");
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, 999, NULL, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "user_id");
+	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, 0, NULL, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "user_id");
+	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, ann.user_id, NULL, &err),
+		     ERR_INVALID, "the owner is no collaborator");
+	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, 9999, bob.user_id, NULL, &err),
+		     ERR_NOT_FOUND);
+	cr_expect_str_eq(err.field, "id");
+	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_DEAL, 9999, bob.user_id, NULL, &err),
+		     ERR_NOT_FOUND);
+	/* a member cannot share what they cannot see: not found, not forbidden */
+	cr_expect_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, c, bob.user_id, NULL, &err),
+		     ERR_NOT_FOUND);
+	cr_expect_eq(collab_list(fx.db, &bob, COLLAB_CONTACT, c, &list, &err), ERR_NOT_FOUND);
+	/* a collaborator may not manage collaborators */
+	share(COLLAB_CONTACT, c, &bob);
+	cr_expect_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, c, cid.user_id, NULL, &err),
+		     ERR_FORBIDDEN);
+	cr_expect_eq(collab_remove(fx.db, &bob, COLLAB_CONTACT, c, bob.user_id, &err),
+		     ERR_FORBIDDEN);
+	cr_expect_eq(collab_remove(fx.db, &ann, COLLAB_CONTACT, c, cid.user_id, &err),
+		     ERR_NOT_FOUND);
+	cr_expect_str_eq(err.field, "user_id");
+	cr_assert_eq(collab_list(fx.db, &ann, COLLAB_CONTACT, c, &list, &err), KITH_OK);
+	cr_expect_eq(json_array_size(list), 1);
+	json_decref(list);
+	/* a trashed record is not shared further */
+	cr_assert_eq(contact_delete(fx.db, &ann, c, &err), KITH_OK);
+	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, cid.user_id, NULL, &err), ERR_GONE);
+}
+
+Test(collab, a_collaborator_may_not_change_the_owner)
+{
+	Err err = {0};
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
+	share(COLLAB_CONTACT, c, &bob);
+	share(COLLAB_COMPANY, m, &bob);
+	share(COLLAB_DEAL, d, &bob);
+	char buf[64];
+	snprintf(buf, sizeof buf, "{\"owner_id\": %lld}", (long long)bob.user_id);
+	json_t *p = parse(buf);
+	cr_expect_eq(contact_update(fx.db, &bob, c, p, 0, 0, NULL, &err), ERR_FORBIDDEN);
+	cr_expect_str_eq(err.field, "owner_id");
+	cr_expect_eq(company_update(fx.db, &bob, m, p, 0, NULL, &err), ERR_FORBIDDEN);
+	cr_expect_str_eq(err.field, "owner_id");
+	cr_expect_eq(deal_update(fx.db, &bob, d, p, 0, NULL, &err), ERR_FORBIDDEN);
+	cr_expect_str_eq(err.field, "owner_id");
+	json_decref(p);
+	/* other fields stay the collaborator's to change */
+	p = parse("{\"title\": \"Bigger\"}");
+	cr_expect_eq(deal_update(fx.db, &bob, d, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(p);
+}
+
+/* Rows of <kind>_collaborator for a record, counted by collab_list as admin
+ * would (the record may be gone, so count in SQL). */
+static int64_t share_rows(const char *sql, int64_t id)
+{
+	Err err = {0};
+	DbStmt *st;
+	cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK);
+	db_bind_int(st, 1, id);
+	cr_assert_eq(db_step(st, &err), DB_ROW);
+	int64_t n = db_col_int(st, 0);
+	db_reset(st);
+	return n;
+}
+
+Test(collab, purge_cascades_and_merge_keeps_shares)
+{
+	static const char count_contact[] =
+	    "SELECT COUNT(*) FROM contact_collaborator WHERE contact_id = ?";
+	static const char count_company[] =
+	    "SELECT COUNT(*) FROM company_collaborator WHERE company_id = ?";
+	Err err = {0};
+	json_t *r = NULL;
+	int64_t keep = contact_as(&ann, "{\"first_name\": \"Keep\"}");
+	int64_t other = contact_as(&ann, "{\"first_name\": \"Other\"}");
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	share(COLLAB_CONTACT, other, &bob);
+	share(COLLAB_COMPANY, m, &bob);
+	cr_assert_eq(contact_merge(fx.db, &ann, keep, other, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_get(fx.db, &bob, keep, 0, &r, &err), KITH_OK, "merged shares move");
+	json_decref(r);
+	cr_assert_eq(contact_purge(fx.db, &sys, other, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(share_rows(count_contact, other), 0);
+	cr_expect_eq(share_rows(count_contact, keep), 1);
+	cr_assert_eq(company_delete(fx.db, &ann, m, &err), KITH_OK);
+	cr_assert_eq(company_purge(fx.db, &sys, m, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(share_rows(count_company, m), 0);
+}
+
+Test(collab, trash_lists_and_links_through_shares)
+{
+	Err err = {0};
+	json_t *items = NULL;
+	char *next = NULL;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t hidden = contact_as(&ann, "{\"first_name\": \"Kim\"}");
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	share(COLLAB_CONTACT, c, &bob);
+	char buf[96];
+	/* a member may link their records to a company shared with them only */
+	snprintf(buf, sizeof buf, "{\"first_name\": \"New\", \"company_id\": %lld}", (long long)m);
+	json_t *in = parse(buf);
+	int64_t id = 0;
+	cr_expect_eq(contact_create(fx.db, &bob, in, 0, &id, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "company_id");
+	share(COLLAB_COMPANY, m, &bob);
+	cr_expect_eq(contact_create(fx.db, &bob, in, 0, &id, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	/* the trash: a shared record trashed by its collaborator stays theirs */
+	cr_assert_eq(contact_delete(fx.db, &bob, c, &err), KITH_OK);
+	cr_assert_eq(contact_delete(fx.db, &ann, hidden, &err), KITH_OK);
+	ContactQuery q = {.trash = 1};
+	cr_assert_eq(contact_list(fx.db, &bob, &q, &items, &next, &err), KITH_OK);
+	cr_assert_eq(json_array_size(items), 1);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")), c);
+	json_decref(items);
+	cr_assert_eq(company_delete(fx.db, &bob, m, &err), KITH_OK);
+	CompanyQuery cq = {.trash = 1};
+	cr_assert_eq(company_list(fx.db, &bob, &cq, &items, &next, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 1);
+	json_decref(items);
+	/* the collaborators of a trashed record can be listed, not changed */
+	cr_assert_eq(collab_list(fx.db, &bob, COLLAB_COMPANY, m, &items, &err), KITH_OK);
+	cr_expect_eq(json_array_size(items), 1);
+	json_decref(items);
+	cr_expect_eq(collab_remove(fx.db, &ann, COLLAB_COMPANY, m, bob.user_id, &err), ERR_GONE);
+}
