@@ -31,4 +31,8 @@ kith_openapi_deals:
 kith_openapi_tasks:
 	.incbin "docs/openapi/tasks.json"
 	.byte 0
+	.global kith_openapi_timeline
+kith_openapi_timeline:
+	.incbin "docs/openapi/timeline.json"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits
