@@ -78,43 +78,43 @@
 	BRANCH(from_where, "x.done_at", "task_done",                                           \
 	       "x.deleted_at IS NULL AND x.done_at IS NOT NULL", VIS_TASK)
 #define STAGE_CHANGES(from_where) BRANCH(from_where, "x.at", "stage_change", "1", VIS_STAGE)
-#define U " UNION "
+#define TL_UNION " UNION "
 #define PAGE_ORDER " ORDER BY 1 DESC, 2 DESC, 3 DESC LIMIT ?5"
 
 /* A contact: its own items and those of its live deals. */
 static const char sql_contact[] =
-	ACTIVITIES(OF_RECORD("activity", "contact_id")) U
-	ACTIVITIES(OF_DEALS("activity", "contact_id")) U
-	TASKS_CREATED(OF_RECORD("task", "contact_id")) U
-	TASKS_CREATED(OF_DEALS("task", "contact_id")) U
-	TASKS_DONE(OF_RECORD("task", "contact_id")) U
-	TASKS_DONE(OF_DEALS("task", "contact_id")) U
+	ACTIVITIES(OF_RECORD("activity", "contact_id")) TL_UNION
+	ACTIVITIES(OF_DEALS("activity", "contact_id")) TL_UNION
+	TASKS_CREATED(OF_RECORD("task", "contact_id")) TL_UNION
+	TASKS_CREATED(OF_DEALS("task", "contact_id")) TL_UNION
+	TASKS_DONE(OF_RECORD("task", "contact_id")) TL_UNION
+	TASKS_DONE(OF_DEALS("task", "contact_id")) TL_UNION
 	STAGE_CHANGES(OF_DEALS("deal_stage_change", "contact_id")) PAGE_ORDER;
 
 /* A company: its own items, its contacts', and those of the live deals of
  * the company and of its contacts. */
 static const char sql_company[] =
-	ACTIVITIES(OF_RECORD("activity", "company_id")) U
-	ACTIVITIES(OF_CONTACTS("activity")) U
-	ACTIVITIES(OF_DEALS("activity", "company_id")) U
-	ACTIVITIES(OF_CONTACTS_DEALS("activity")) U
-	TASKS_CREATED(OF_RECORD("task", "company_id")) U
-	TASKS_CREATED(OF_CONTACTS("task")) U
-	TASKS_CREATED(OF_DEALS("task", "company_id")) U
-	TASKS_CREATED(OF_CONTACTS_DEALS("task")) U
-	TASKS_DONE(OF_RECORD("task", "company_id")) U
-	TASKS_DONE(OF_CONTACTS("task")) U
-	TASKS_DONE(OF_DEALS("task", "company_id")) U
-	TASKS_DONE(OF_CONTACTS_DEALS("task")) U
-	STAGE_CHANGES(OF_DEALS("deal_stage_change", "company_id")) U
+	ACTIVITIES(OF_RECORD("activity", "company_id")) TL_UNION
+	ACTIVITIES(OF_CONTACTS("activity")) TL_UNION
+	ACTIVITIES(OF_DEALS("activity", "company_id")) TL_UNION
+	ACTIVITIES(OF_CONTACTS_DEALS("activity")) TL_UNION
+	TASKS_CREATED(OF_RECORD("task", "company_id")) TL_UNION
+	TASKS_CREATED(OF_CONTACTS("task")) TL_UNION
+	TASKS_CREATED(OF_DEALS("task", "company_id")) TL_UNION
+	TASKS_CREATED(OF_CONTACTS_DEALS("task")) TL_UNION
+	TASKS_DONE(OF_RECORD("task", "company_id")) TL_UNION
+	TASKS_DONE(OF_CONTACTS("task")) TL_UNION
+	TASKS_DONE(OF_DEALS("task", "company_id")) TL_UNION
+	TASKS_DONE(OF_CONTACTS_DEALS("task")) TL_UNION
+	STAGE_CHANGES(OF_DEALS("deal_stage_change", "company_id")) TL_UNION
 	STAGE_CHANGES(OF_CONTACTS_DEALS("deal_stage_change")) PAGE_ORDER;
 
 /* A deal: its own items and its stage history (the deal may be in the
  * trash: its timeline stays readable). */
 static const char sql_deal[] =
-	ACTIVITIES(OF_RECORD("activity", "deal_id")) U
-	TASKS_CREATED(OF_RECORD("task", "deal_id")) U
-	TASKS_DONE(OF_RECORD("task", "deal_id")) U
+	ACTIVITIES(OF_RECORD("activity", "deal_id")) TL_UNION
+	TASKS_CREATED(OF_RECORD("task", "deal_id")) TL_UNION
+	TASKS_DONE(OF_RECORD("task", "deal_id")) TL_UNION
 	STAGE_CHANGES(" FROM deal d JOIN deal_stage_change x ON x.deal_id = d.id WHERE d.id = ?1")
 	PAGE_ORDER;
 
