@@ -1,7 +1,7 @@
 /* activity.c - interaction history: validation, access, trash, lists and
- * timelines. Owns table activity. Depends on store/, base/,
- * crm/{access,audit,collab,user,contact,company}; the CLI and API adapters
- * call only activity.h.
+ * last contacted. Owns table activity. Depends on store/, base/,
+ * crm/{access,audit,collab,user,contact,company,deal}; the CLI and API
+ * adapters call only activity.h. The merged timelines are in timeline.c.
  *
  * A change is one transaction: the row and one audit entry commit together
  * or not at all. Access is decided in SQL (ACT_VISIBLE, with collab.h's
@@ -22,6 +22,7 @@
 #include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
+#include "crm/deal.h"
 #include "crm/user.h"
 
 enum { DURATION_MAX = 1440 };             /* minutes in a day */
@@ -29,26 +30,30 @@ enum { FUTURE_SLACK_S = 24 * 3600 };      /* occurred_at may be at most a day ah
 
 static const char *const writable[] = {"kind",        "direction", "subject", "body",
 				       "outcome",     "duration_minutes", "occurred_at",
-				       "user_id",     "contact_id", "company_id", NULL};
+				       "user_id",     "contact_id", "company_id", "deal_id",
+				       NULL};
 static const char *const kinds[] = {"call", "email", "meeting", "note", "sms", "letter", NULL};
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* Columns of activity_from_row (0..15). Access is decided in SQL
+/* Columns of activity_from_row (0..16). Access is decided in SQL
  * (ACT_VISIBLE), for single records too. */
 #define ACT_COLS                                                                                \
 	"a.id, a.kind, a.direction, a.subject, a.body, a.outcome, a.duration_minutes, "        \
-	"a.occurred_at, a.user_id, u.name, a.contact_id, a.company_id, a.version, "            \
+	"a.occurred_at, a.user_id, u.name, a.contact_id, a.company_id, a.deal_id, a.version, " \
 	"a.created_at, a.updated_at, a.deleted_at"
 #define ACT_FROM                                                                                \
 	" FROM activity a LEFT JOIN app_user u ON u.id = a.user_id "                           \
-	"LEFT JOIN contact c ON c.id = a.contact_id LEFT JOIN company co ON co.id = a.company_id "
+	"LEFT JOIN contact c ON c.id = a.contact_id LEFT JOIN company co ON co.id = a.company_id " \
+	"LEFT JOIN deal d ON d.id = a.deal_id "
 /* A member sees what they logged and what is linked to a record they own
  * or that is shared with them (collab.h); params: is_admin, then user_id
- * five times (bind_visible). */
+ * seven times (bind_visible). (timeline.c states the same rule for its
+ * merged queries.) */
 #define ACT_VISIBLE                                                                             \
-	"(? = 1 OR a.user_id = ? OR c.owner_id = ? OR co.owner_id = ? OR "                      \
-	COLLAB_SHARED("contact", "a.contact_id") " OR " COLLAB_SHARED("company", "a.company_id") ")"
+	"(? = 1 OR a.user_id = ? OR c.owner_id = ? OR co.owner_id = ? OR d.owner_id = ? OR "   \
+	COLLAB_SHARED("contact", "a.contact_id") " OR " COLLAB_SHARED("company", "a.company_id") \
+	" OR " COLLAB_SHARED("deal", "a.deal_id") ")"
 /* Keyset for newest first; params: key, key, key, id (key NULL = first page). */
 #define ACT_KEYSET                                                                              \
 	" AND (? IS NULL OR a.occurred_at < ? OR (a.occurred_at = ? AND a.id < ?))"             \
@@ -69,11 +74,11 @@ static json_t *activity_from_row(DbStmt *st)
 	static const char *const keys[] = {
 		"id",         "kind",       "direction",  "subject",    "body",
 		"outcome",    "duration_minutes", "occurred_at", "user_id", "user_name",
-		"contact_id", "company_id", "version",    "created_at", "updated_at",
-		"deleted_at"};
+		"contact_id", "company_id", "deal_id",    "version",    "created_at",
+		"updated_at", "deleted_at"};
 	json_t *rec = json_object();
-	for (int i = 0; i < 16; i++) {
-		int num = i == 0 || i == 6 || i == 8 || i == 10 || i == 11 || i == 12;
+	for (int i = 0; i < 17; i++) {
+		int num = i == 0 || i == 6 || i == 8 || (i >= 10 && i <= 13);
 		json_object_set_new(rec, keys[i], num ? col_int(st, i) : col_str(st, i));
 	}
 	return rec;
@@ -82,7 +87,7 @@ static json_t *activity_from_row(DbStmt *st)
 static int bind_visible(DbStmt *st, int p, const Actor *actor)
 {
 	db_bind_int(st, p++, access_is_admin(actor));
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 7; i++)
 		db_bind_int(st, p++, actor->user_id);
 	return p;
 }
@@ -253,9 +258,10 @@ static int check_user(Db *db, const Actor *actor, const json_t *in, json_t *rec,
 	return KITH_OK;
 }
 
-/* contact_id / company_id (key): null, or a live record the actor may see.
- * A link left unchanged is not re-checked (its record may be in the trash
- * now). The Err of contact_get/company_get is renamed to the key. */
+/* contact_id / company_id / deal_id (key): null, or a live record the
+ * actor may see. A link left unchanged is not re-checked (its record may be
+ * in the trash now). The Err of contact_get/company_get/deal_get is renamed
+ * to the key. */
 static int check_link(Db *db, const Actor *actor, const json_t *in, const char *key,
 		      json_t *rec, Err *err)
 {
@@ -272,8 +278,12 @@ static int check_link(Db *db, const Actor *actor, const json_t *in, const char *
 	int64_t id = json_integer_value(v);
 	if (id == json_int_of(rec, key))
 		return KITH_OK;
-	rc = !strcmp(key, "contact_id") ? contact_get(db, actor, id, 0, &r, err)
-					 : company_get(db, actor, id, 0, &r, err);
+	if (!strcmp(key, "contact_id"))
+		rc = contact_get(db, actor, id, 0, &r, err);
+	else if (!strcmp(key, "company_id"))
+		rc = company_get(db, actor, id, 0, &r, err);
+	else
+		rc = deal_get(db, actor, id, 0, &r, err);
 	json_decref(r);
 	if (rc && err) {
 		snprintf(err->field, sizeof err->field, "%s", key);
@@ -298,12 +308,14 @@ static int activity_apply(Db *db, const Actor *actor, const json_t *in, json_t *
 	    (rc = check_duration(in, rec, err)) || (rc = check_occurred(in, rec, creating, err)) ||
 	    (rc = check_user(db, actor, in, rec, creating, err)) ||
 	    (rc = check_link(db, actor, in, "contact_id", rec, err)) ||
-	    (rc = check_link(db, actor, in, "company_id", rec, err)))
+	    (rc = check_link(db, actor, in, "company_id", rec, err)) ||
+	    (rc = check_link(db, actor, in, "deal_id", rec, err)))
 		return rc;
 	if (json_is_null(json_object_get(rec, "contact_id")) &&
-	    json_is_null(json_object_get(rec, "company_id")))
+	    json_is_null(json_object_get(rec, "company_id")) &&
+	    json_is_null(json_object_get(rec, "deal_id")))
 		return err_set(err, ERR_INVALID, "contact_id",
-			       "link the activity to a contact_id or a company_id");
+			       "link the activity to a contact_id, a company_id or a deal_id");
 	if (!strcmp(json_str_of(rec, "kind"), "note") &&
 	    !json_is_null(json_object_get(rec, "direction")))
 		return err_set(err, ERR_INVALID, "direction", "a note has no direction");
@@ -320,7 +332,7 @@ static void bind_opt_int(DbStmt *st, int p, const json_t *v)
 		db_bind_null(st, p);
 }
 
-/* Bind the writable columns of rec as params 1..10 in writable[] order. */
+/* Bind the writable columns of rec as params 1..11 in writable[] order. */
 static void bind_fields(DbStmt *st, const json_t *rec)
 {
 	for (int i = 0; writable[i]; i++) {
@@ -336,8 +348,8 @@ static int activity_insert(Db *db, const json_t *rec, int64_t *id, Err *err)
 {
 	static const char sql[] =
 		"INSERT INTO activity (kind, direction, subject, body, outcome, duration_minutes, "
-		"occurred_at, user_id, contact_id, company_id, created_at, updated_at) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+		"occurred_at, user_id, contact_id, company_id, deal_id, created_at, updated_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	DbStmt *st;
 	char now[21];
 	int rc = db_prepare(db, &st, sql, err);
@@ -345,8 +357,8 @@ static int activity_insert(Db *db, const json_t *rec, int64_t *id, Err *err)
 		return rc;
 	time_now_iso(now);
 	bind_fields(st, rec);
-	db_bind_text(st, 11, now);
 	db_bind_text(st, 12, now);
+	db_bind_text(st, 13, now);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		*id = db_col_int(st, 0);
@@ -363,7 +375,7 @@ static int activity_write(Db *db, int64_t id, const json_t *rec, Err *err)
 	static const char sql[] =
 		"UPDATE activity SET kind = ?, direction = ?, subject = ?, body = ?, outcome = ?, "
 		"duration_minutes = ?, occurred_at = ?, user_id = ?, contact_id = ?, company_id = ?, "
-		"updated_at = ?, version = version + 1 WHERE id = ?";
+		"deal_id = ?, updated_at = ?, version = version + 1 WHERE id = ?";
 	DbStmt *st;
 	char now[21];
 	int rc = db_prepare(db, &st, sql, err);
@@ -371,8 +383,8 @@ static int activity_write(Db *db, int64_t id, const json_t *rec, Err *err)
 		return rc;
 	time_now_iso(now);
 	bind_fields(st, rec);
-	db_bind_text(st, 11, now);
-	db_bind_int(st, 12, id);
+	db_bind_text(st, 12, now);
+	db_bind_int(st, 13, id);
 	return db_exec_stmt(st, err);
 }
 
@@ -505,7 +517,7 @@ int activity_restore(Db *db, const Actor *actor, int64_t id, Err *err)
 	return activity_trash(db, actor, id, 0, err);
 }
 
-/* ---- lists and timelines ----------------------------------------------- */
+/* ---- lists and last contacted ------------------------------------------ */
 
 /* Page arguments: limit (0 = default) checked, cursor decoded into *key
  * (malloc'd, NULL on the first page) and *after_id. */
@@ -538,9 +550,9 @@ static void bind_keyset(DbStmt *st, int p, const char *key, int64_t after_id, in
 	db_bind_int(st, p, limit + 1);
 }
 
-/* Step a prepared page query: up to limit records (wrapped as timeline
- * items when timeline is set) into *items, and *next when there are more. */
-static int run_page(DbStmt *st, int limit, int timeline, json_t **items, char **next, Err *err)
+/* Step a prepared page query: up to limit records into *items, and *next
+ * when there are more. */
+static int run_page(DbStmt *st, int limit, json_t **items, char **next, Err *err)
 {
 	json_t *arr = json_array(), *last = NULL;
 	int rc, more = 0;
@@ -551,15 +563,7 @@ static int run_page(DbStmt *st, int limit, int timeline, json_t **items, char **
 			break;
 		}
 		last = activity_from_row(st);
-		if (timeline) {
-			json_t *item = json_object();
-			json_object_set_new(item, "type", json_string("activity"));
-			json_object_set(item, "at", json_object_get(last, "occurred_at"));
-			json_object_set_new(item, "activity", last);
-			json_array_append_new(arr, item);
-		} else {
-			json_array_append_new(arr, last);
-		}
+		json_array_append_new(arr, last);
 	}
 	db_reset(st);
 	if (rc != DB_ROW && rc != DB_DONE) {
@@ -591,15 +595,16 @@ static int since_arg(const char *since, char out[21], Err *err)
 	return KITH_OK;
 }
 
-/* Filters of activity_list; params: contact_id x2, company_id x2, kind x2,
- * user_id x2, since x2 (0 / NULL = any). */
+/* Filters of activity_list; params: contact_id x2, company_id x2, deal_id
+ * x2, kind x2, user_id x2, since x2 (0 / NULL = any). */
 #define LIST_FILTERS                                                                            \
 	" AND (? = 0 OR a.contact_id = ?) AND (? = 0 OR a.company_id = ?)"                      \
+	" AND (? = 0 OR a.deal_id = ?)"                                                         \
 	" AND (? IS NULL OR a.kind = ?) AND (? = 0 OR a.user_id = ?)"                           \
 	" AND (? IS NULL OR a.occurred_at >= ?)"
 
-/* The statement for q: driven by the contact or company index when one is
- * given (param 1 = its id, *p = 2), else by occurred_at (*p = 1). */
+/* The statement for q: driven by the contact, company or deal index when
+ * one is given (param 1 = its id, *p = 2), else by occurred_at (*p = 1). */
 static int list_prepare(Db *db, const ActivityQuery *q, DbStmt **st, int *p, Err *err)
 {
 	static const char any[] = "SELECT " ACT_COLS ACT_FROM "WHERE a.deleted_at IS NULL AND "
@@ -610,9 +615,15 @@ static int list_prepare(Db *db, const ActivityQuery *q, DbStmt **st, int *p, Err
 	static const char by_company[] = "SELECT " ACT_COLS ACT_FROM
 					 "WHERE a.company_id = ? AND a.deleted_at IS NULL AND "
 					 ACT_VISIBLE LIST_FILTERS ACT_KEYSET;
-	int64_t drive = q->contact_id ? q->contact_id : q->company_id;
-	int rc = db_prepare(db, st, q->contact_id ? by_contact : q->company_id ? by_company : any,
-			    err);
+	static const char by_deal[] = "SELECT " ACT_COLS ACT_FROM
+				      "WHERE a.deal_id = ? AND a.deleted_at IS NULL AND "
+				      ACT_VISIBLE LIST_FILTERS ACT_KEYSET;
+	int64_t drive = q->contact_id ? q->contact_id : q->company_id ? q->company_id : q->deal_id;
+	const char *sql = q->contact_id   ? by_contact
+			  : q->company_id ? by_company
+			  : q->deal_id    ? by_deal
+					  : any;
+	int rc = db_prepare(db, st, sql, err);
 	if (rc)
 		return rc;
 	*p = 1;
@@ -636,8 +647,8 @@ int activity_list(Db *db, const Actor *actor, const ActivityQuery *q, json_t **i
 	    (rc = list_prepare(db, q, &st, &p, err)))
 		goto done;
 	p = bind_visible(st, p, actor);
-	const int64_t ids[] = {q->contact_id, q->company_id};
-	for (int i = 0; i < 2; i++) {
+	const int64_t ids[] = {q->contact_id, q->company_id, q->deal_id};
+	for (int i = 0; i < 3; i++) {
 		db_bind_int(st, p++, ids[i]);
 		db_bind_int(st, p++, ids[i]);
 	}
@@ -648,56 +659,32 @@ int activity_list(Db *db, const Actor *actor, const ActivityQuery *q, json_t **i
 	db_bind_text_or_null(st, p++, since);
 	db_bind_text_or_null(st, p++, since);
 	bind_keyset(st, p, key, after_id, limit);
-	rc = run_page(st, limit, 0, items, next, err);
+	rc = run_page(st, limit, items, next, err);
 done:
 	free(key);
 	return rc;
 }
 
-/* The contact or company must exist and be visible (trash included). */
-static int record_check(Db *db, const Actor *actor, const char *entity, int64_t id, int *company,
+/* The contact, company or deal must exist and be visible (trash
+ * included). *which: 0 contact, 1 company, 2 deal. */
+static int record_check(Db *db, const Actor *actor, const char *entity, int64_t id, int *which,
 			Err *err)
 {
+	static const char *const names[] = {"contact", "company", "deal"};
 	json_t *r = NULL;
 	int rc;
-	if (entity && !strcmp(entity, "contact"))
-		*company = 0;
-	else if (entity && !strcmp(entity, "company"))
-		*company = 1;
+	*which = 0;
+	while (*which < 3 && !(entity && !strcmp(entity, names[*which])))
+		(*which)++;
+	if (*which == 0)
+		rc = contact_get(db, actor, id, 1, &r, err);
+	else if (*which == 1)
+		rc = company_get(db, actor, id, 1, &r, err);
+	else if (*which == 2)
+		rc = deal_get(db, actor, id, 1, &r, err);
 	else
-		return err_set(err, ERR_INVALID, "entity", "must be contact or company");
-	rc = *company ? company_get(db, actor, id, 1, &r, err)
-		      : contact_get(db, actor, id, 1, &r, err);
+		return err_set(err, ERR_INVALID, "entity", "must be contact, company or deal");
 	json_decref(r);
-	return rc;
-}
-
-int activity_timeline(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
-		      const char *cursor, json_t **items, char **next, Err *err)
-{
-	static const char by_contact[] = "SELECT " ACT_COLS ACT_FROM
-					 "WHERE a.contact_id = ? AND a.deleted_at IS NULL AND "
-					 ACT_VISIBLE ACT_KEYSET;
-	static const char by_company[] =
-		"SELECT " ACT_COLS ACT_FROM
-		"WHERE (a.company_id = ? OR a.contact_id IN (SELECT id FROM contact WHERE "
-		"company_id = ?)) AND a.deleted_at IS NULL AND " ACT_VISIBLE ACT_KEYSET;
-	DbStmt *st;
-	char *key = NULL;
-	int64_t after_id;
-	int company, p = 1;
-	int rc = record_check(db, actor, entity, id, &company, err);
-	if (rc || (rc = page_args(&limit, cursor, &key, &after_id, err)) ||
-	    (rc = db_prepare(db, &st, company ? by_company : by_contact, err)))
-		goto done;
-	db_bind_int(st, p++, id);
-	if (company)
-		db_bind_int(st, p++, id);
-	p = bind_visible(st, p, actor);
-	bind_keyset(st, p, key, after_id, limit);
-	rc = run_page(st, limit, 1, items, next, err);
-done:
-	free(key);
 	return rc;
 }
 
@@ -711,14 +698,18 @@ int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t 
 		"SELECT max(a.occurred_at)" ACT_FROM
 		"WHERE (a.company_id = ? OR a.contact_id IN (SELECT id FROM contact WHERE "
 		"company_id = ?)) AND a.kind <> 'note' AND a.deleted_at IS NULL AND " ACT_VISIBLE;
+	static const char by_deal[] = "SELECT max(a.occurred_at)" ACT_FROM
+				      "WHERE a.deal_id = ? AND a.kind <> 'note' AND "
+				      "a.deleted_at IS NULL AND " ACT_VISIBLE;
+	const char *const sql[] = {by_contact, by_company, by_deal};
 	DbStmt *st;
-	int company, p = 1;
-	int rc = record_check(db, actor, entity, id, &company, err);
+	int which, p = 1;
+	int rc = record_check(db, actor, entity, id, &which, err);
 	out[0] = '\0';
-	if (rc || (rc = db_prepare(db, &st, company ? by_company : by_contact, err)))
+	if (rc || (rc = db_prepare(db, &st, sql[which], err)))
 		return rc;
 	db_bind_int(st, p++, id);
-	if (company)
+	if (which == 1)
 		db_bind_int(st, p++, id);
 	bind_visible(st, p, actor);
 	rc = db_step(st, err);

@@ -1,21 +1,21 @@
 /* activity.h - interaction history: calls, emails, meetings, notes, SMS and
- * letters logged against a contact and/or a company, and the timelines
- * built from them. Rules and SQL in activity.c; activity_cli.c and
- * activity_api.c are adapters. Depends on store/, base/,
- * crm/{access,audit,user,contact,company}. Owns table activity.
+ * letters logged against a contact and/or a company and/or a deal, and when
+ * a record was last contacted. Rules and SQL in activity.c; activity_cli.c
+ * and activity_api.c are adapters; the merged timelines are timeline.h.
+ * Depends on store/, base/, crm/{access,audit,user,contact,company,deal}.
+ * Owns table activity.
  *
  * JSON representation (activity_get, list items):
  *   {"id", "kind", "direction", "subject", "body", "outcome",
  *    "duration_minutes", "occurred_at", "user_id", "user_name",
- *    "contact_id", "company_id", "version", "created_at", "updated_at",
- *    "deleted_at"}
+ *    "contact_id", "company_id", "deal_id", "version", "created_at",
+ *    "updated_at", "deleted_at"}
  * Writable keys: kind, direction, subject, body, outcome, duration_minutes,
- * occurred_at, user_id, contact_id, company_id. (Links to deals come with
- * a later migration, together with their access rule.)
+ * occurred_at, user_id, contact_id, company_id, deal_id.
  *
  * Access: owners and admins see every activity; a member sees one they
- * logged, or one whose linked contact or company they may see. Hidden
- * activities answer ERR_NOT_FOUND. */
+ * logged, or one whose linked contact, company or deal they may see.
+ * Hidden activities answer ERR_NOT_FOUND. */
 #ifndef KITH_CRM_ACTIVITY_H
 #define KITH_CRM_ACTIVITY_H
 
@@ -25,12 +25,13 @@
 #include "crm/access.h"
 #include "store/db.h"
 
-/* Log an activity. kind and contact_id and/or company_id are required;
- * occurred_at defaults to now (a date means midnight UTC; at most a day
- * ahead); user_id defaults to the actor (owners/admins may name another
- * active user). ERR_INVALID naming the field; ERR_NOT_FOUND / ERR_GONE
- * naming "contact_id" or "company_id" for a hidden, absent or trashed
- * link. Nothing is stored on error. *id gets the new id. Audited. */
+/* Log an activity. kind and at least one of contact_id, company_id and
+ * deal_id are required; occurred_at defaults to now (a date means midnight
+ * UTC; at most a day ahead); user_id defaults to the actor (owners/admins
+ * may name another active user). ERR_INVALID naming the field;
+ * ERR_NOT_FOUND / ERR_GONE naming "contact_id", "company_id" or "deal_id"
+ * for a hidden, absent or trashed link. Nothing is stored on error. *id
+ * gets the new id. Audited. */
 int activity_create(Db *db, const Actor *actor, const json_t *in, int64_t *id,
 		    Err *err) KITH_WARN_UNUSED;
 
@@ -53,6 +54,7 @@ int activity_restore(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN
 typedef struct ActivityQuery {
 	int64_t contact_id;   /* 0 = any */
 	int64_t company_id;   /* 0 = any */
+	int64_t deal_id;      /* 0 = any */
 	const char *kind;     /* NULL = any */
 	int64_t user_id;      /* 0 = any */
 	const char *since;    /* date or instant: occurred_at >= since; NULL = any */
@@ -66,20 +68,12 @@ typedef struct ActivityQuery {
 int activity_list(Db *db, const Actor *actor, const ActivityQuery *q, json_t **items,
 		  char **next, Err *err) KITH_WARN_UNUSED;
 
-/* The timeline of a contact or company (entity "contact" or "company"):
- * its live activities the actor may see, for a company also those of its
- * contacts, newest first (occurred_at DESC, id DESC keyset cursor). Each
- * item is {"type": "activity", "at": occurred_at, "activity": {...}}, so
- * other kinds of events (tasks, stage changes, invoices) can join later
- * with their own "type". ERR_NOT_FOUND when the record is absent or hidden
- * (trashed records still have a timeline); ERR_INVALID naming "entity",
- * "limit" or "cursor". *items: caller decrefs; *next: caller frees. */
-int activity_timeline(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
-		      const char *cursor, json_t **items, char **next, Err *err) KITH_WARN_UNUSED;
-
-/* When the actor's team last contacted a contact or company: the latest
- * occurred_at of a live, non-note activity in its timeline, into out ("" when
- * none). ERR_NOT_FOUND when the record is absent or hidden. */
+/* When the actor's team last contacted a contact, company or deal (entity
+ * "contact", "company", "deal"): the latest occurred_at of a live, non-note
+ * activity the actor may see linked to it (for a company also to its
+ * contacts), into out ("" when none). ERR_NOT_FOUND when the record is
+ * absent or hidden (trashed records still answer); ERR_INVALID naming
+ * "entity". */
 int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t id,
 			char out[21], Err *err) KITH_WARN_UNUSED;
 

@@ -1,6 +1,5 @@
-/* activity_api.c - the /api/v1/activities routes and the contact and
- * company timelines: reads query parameters and bodies, calls one
- * activity.h function, answers JSON (ETag on every single activity,
+/* activity_api.c - the /api/v1/activities routes: reads query parameters
+ * and bodies, calls one activity.h function, answers JSON (ETag on every single activity,
  * Location on create, problems from the domain's Err). No rules live here.
  * Depends on http/http.h, crm/activity. */
 #include <stdlib.h>
@@ -19,8 +18,8 @@ static int reply_get(Req *req, int status, int include_deleted)
 
 int activity_api_list(Req *req)
 {
-	static const char *const params[] = {"contact_id", "company_id", "kind",   "user_id",
-					     "since",      "limit",      "cursor", NULL};
+	static const char *const params[] = {"contact_id", "company_id", "deal_id", "kind",
+					     "user_id",    "since",      "limit",   "cursor", NULL};
 	ActivityQuery q = {0};
 	Err err = {0};
 	json_t *items = NULL;
@@ -29,6 +28,7 @@ int activity_api_list(Req *req)
 		return req_fail(req, &err);
 	if (req_query_id_or_fail(req, "contact_id", &q.contact_id) ||
 	    req_query_id_or_fail(req, "company_id", &q.company_id) ||
+	    req_query_id_or_fail(req, "deal_id", &q.deal_id) ||
 	    req_query_id_or_fail(req, "user_id", &q.user_id))
 		return KITH_OK;
 	q.kind = req_query(req, "kind");
@@ -87,39 +87,4 @@ int activity_api_restore(Req *req)
 	if (activity_restore(req->db, &req->actor, req->id, &err))
 		return req_fail(req, &err);
 	return reply_get(req, 200, 0);
-}
-
-/* {"items", "next", "last_contacted_at"} of the record's timeline. */
-static int reply_timeline(Req *req, const char *entity)
-{
-	static const char *const params[] = {"limit", "cursor", NULL};
-	Err err = {0};
-	json_t *items = NULL, *out;
-	char *next = NULL, last[21];
-	const char *cursor;
-	int limit;
-	if (req_query_check(req, params, &err) || req_list_params(req, &limit, &cursor, &err) ||
-	    activity_timeline(req->db, &req->actor, entity, req->id, limit, cursor, &items, &next,
-			      &err) ||
-	    activity_last_touch(req->db, &req->actor, entity, req->id, last, &err)) {
-		json_decref(items);
-		free(next);
-		return req_fail(req, &err);
-	}
-	out = json_object();
-	json_object_set_new(out, "items", items);
-	json_object_set_new(out, "next", next ? json_string(next) : json_null());
-	json_object_set_new(out, "last_contacted_at", last[0] ? json_string(last) : json_null());
-	free(next);
-	return req_reply(req, 200, out);
-}
-
-int activity_api_contact_timeline(Req *req)
-{
-	return reply_timeline(req, "contact");
-}
-
-int activity_api_company_timeline(Req *req)
-{
-	return reply_timeline(req, "company");
 }

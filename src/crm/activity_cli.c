@@ -1,6 +1,6 @@
-/* activity_cli.c - kith log add|list|show|edit|rm|restore and kith
- * timeline: turns options into the JSON objects activity.h takes and prints
- * the results as text or JSON. No rules live here: every check is made by
+/* activity_cli.c - kith log add|list|show|edit|rm|restore: turns options
+ * into the JSON objects activity.h takes and prints the results as text or
+ * JSON. No rules live here: every check is made by
  * activity.c. Depends on cli/, crm/{activity,audit,user}. */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,12 +12,10 @@
 #include "crm/audit.h"
 #include "crm/user.h"
 
-static const char *const list_keys[] = {"id",      "at",      "kind",    "dir",
-					"subject", "by",      "contact", "company", NULL};
-static const char *const list_heads[] = {"ID",      "AT", "KIND",    "DIR",
-					 "SUBJECT", "BY", "CONTACT", "COMPANY", NULL};
-static const char *const tl_keys[] = {"at", "kind", "dir", "subject", "by", NULL};
-static const char *const tl_heads[] = {"AT", "KIND", "DIR", "SUBJECT", "BY", NULL};
+static const char *const list_keys[] = {"id",      "at", "kind",    "dir",     "subject",
+					"by",      "contact", "company", "deal", NULL};
+static const char *const list_heads[] = {"ID",      "AT", "KIND",    "DIR",     "SUBJECT",
+					 "BY",      "CONTACT", "COMPANY", "DEAL", NULL};
 
 /* Options that set one string key. */
 static const struct {
@@ -46,7 +44,7 @@ static int read_user(Cli *cli, int64_t *id)
 	return 0;
 }
 
-/* --contact ID / --company ID into key of in. */
+/* --contact ID / --company ID / --deal ID into key of in. */
 static int read_link(Cli *cli, const char *opt, const char *key, json_t *in)
 {
 	const char *s = cli_opt(cli, opt);
@@ -82,7 +80,7 @@ static int read_clears(Cli *cli, json_t *in)
 	} clearable[] = {{"direction", "direction"}, {"subject", "subject"},
 			 {"body", "body"},           {"outcome", "outcome"},
 			 {"duration", "duration_minutes"}, {"contact", "contact_id"},
-			 {"company", "company_id"}};
+			 {"company", "company_id"},  {"deal", "deal_id"}};
 	const char *arg;
 	while ((arg = cli_opt(cli, "--clear"))) {
 		size_t i = 0;
@@ -106,7 +104,8 @@ static int read_input(Cli *cli, json_t *in, int editing)
 			rc = cli_put_str(cli, in, text_opts[i].key, v);
 	if (rc || (rc = read_duration(cli, in)) ||
 	    (rc = read_link(cli, "--contact", "contact_id", in)) ||
-	    (rc = read_link(cli, "--company", "company_id", in)) || (rc = read_user(cli, &user)))
+	    (rc = read_link(cli, "--company", "company_id", in)) ||
+	    (rc = read_link(cli, "--deal", "deal_id", in)) || (rc = read_user(cli, &user)))
 		return rc;
 	if (user)
 		json_object_set_new(in, "user_id", json_integer(user));
@@ -223,21 +222,16 @@ done:
 	return rc;
 }
 
-/* The cells shared by list and timeline rows. */
+/* The cells of a list row. */
 static json_t *row_of(const json_t *a)
 {
 	json_t *by = json_object_get(a, "user_name");
-	return json_pack("{sO sO sO sO sO sO sO sO}", "id", json_object_get(a, "id"), "at",
+	return json_pack("{sO sO sO sO sO sO sO sO sO}", "id", json_object_get(a, "id"), "at",
 			 json_object_get(a, "occurred_at"), "kind", json_object_get(a, "kind"),
 			 "dir", json_object_get(a, "direction"), "subject",
 			 json_object_get(a, "subject"), "by", by ? by : json_null(), "contact",
 			 json_object_get(a, "contact_id"), "company",
-			 json_object_get(a, "company_id"));
-}
-
-static json_t *timeline_row(const json_t *item)
-{
-	return row_of(json_object_get(item, "activity"));
+			 json_object_get(a, "company_id"), "deal", json_object_get(a, "deal_id"));
 }
 
 int activity_cli_list(Cli *cli)
@@ -253,10 +247,12 @@ int activity_cli_list(Cli *cli)
 	int rc = cli_limit_or_fail(cli, limit, &q.limit);
 	if (rc || (rc = read_link(cli, "--contact", "contact_id", link)) ||
 	    (rc = read_link(cli, "--company", "company_id", link)) ||
+	    (rc = read_link(cli, "--deal", "deal_id", link)) ||
 	    (rc = read_user(cli, &q.user_id)) || (rc = cli_finish_or_fail(cli)))
 		goto done;
 	q.contact_id = json_integer_value(json_object_get(link, "contact_id"));
 	q.company_id = json_integer_value(json_object_get(link, "company_id"));
+	q.deal_id = json_integer_value(json_object_get(link, "deal_id"));
 	if (activity_list(cli->db, &cli->actor, &q, &items, &next, &err)) {
 		rc = cli_fail(cli, &err);
 		goto done;
@@ -279,43 +275,4 @@ int activity_cli_rm(Cli *cli)
 int activity_cli_restore(Cli *cli)
 {
 	return cli_trash_op(cli, "activity", activity_restore, "restored");
-}
-
-int activity_cli_timeline(Cli *cli)
-{
-	Err err = {0};
-	json_t *items = NULL;
-	char *next = NULL, last[21];
-	int64_t id;
-	int limit = 0;
-	const char *entity = cli_arg(cli);
-	const char *id_arg = cli_arg(cli);
-	const char *limit_s = cli_opt(cli, "--limit"), *cursor = cli_opt(cli, "--cursor");
-	if (!entity || (strcmp(entity, "contact") != 0 && strcmp(entity, "company") != 0))
-		return cli_usage_fail(cli, "give contact ID or company ID");
-	int rc = cli_id_or_fail(cli, id_arg, "ID", &id);
-	if (rc || (rc = cli_limit_or_fail(cli, limit_s, &limit)) || (rc = cli_finish_or_fail(cli)))
-		return rc;
-	if (activity_timeline(cli->db, &cli->actor, entity, id, limit, cursor, &items, &next,
-			      &err) ||
-	    activity_last_touch(cli->db, &cli->actor, entity, id, last, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
-	if (cli->json) {
-		json_t *out = json_pack("{sO ss? ss?}", "items", items, "next", next,
-					"last_contacted_at", last[0] ? last : NULL);
-		cli_print_json(cli, out);
-		json_decref(out);
-	} else {
-		if (json_array_size(items))
-			cli_print_page(cli, items, next, timeline_row, tl_keys, tl_heads);
-		else
-			fputs("(no activities)\n", cli->out);
-		fprintf(cli->out, "last contacted: %s\n", last[0] ? last : "never");
-	}
-done:
-	json_decref(items);
-	free(next);
-	return rc;
 }

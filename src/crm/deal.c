@@ -706,12 +706,28 @@ int deal_restore(Db *db, const Actor *actor, int64_t id, Err *err)
 	return deal_trash(db, actor, id, 0, err);
 }
 
+/* Columns of stage_change_from_row (0..9) plus the deal's owner (10). */
+#define CHANGE_COLS                                                                             \
+	"h.id, h.deal_id, d.title, h.from_stage_id, f.name, h.to_stage_id, t.name, h.at, "     \
+	"h.user_id, u.name, d.owner_id"
+#define CHANGE_FROM                                                                             \
+	" FROM deal_stage_change h JOIN deal d ON d.id = h.deal_id "                           \
+	"JOIN stage t ON t.id = h.to_stage_id LEFT JOIN stage f ON f.id = h.from_stage_id "    \
+	"LEFT JOIN app_user u ON u.id = h.user_id "
+
+/* One deal_stage_change row as JSON (see deal_history). */
+static json_t *stage_change_from_row(DbStmt *st)
+{
+	return json_pack("{sosososososososososo}", "id", col_id(st, 0), "deal_id", col_id(st, 1),
+			 "deal_title", col_str(st, 2), "from_stage_id", col_id(st, 3),
+			 "from_stage", col_str(st, 4), "to_stage_id", col_id(st, 5), "to_stage",
+			 col_str(st, 6), "at", col_str(st, 7), "user_id", col_id(st, 8),
+			 "user_name", col_str(st, 9));
+}
+
 int deal_history(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 {
-	static const char sql[] =
-		"SELECT h.from_stage_id, f.name, h.to_stage_id, t.name, h.at, h.user_id "
-		"FROM deal_stage_change h JOIN stage t ON t.id = h.to_stage_id "
-		"LEFT JOIN stage f ON f.id = h.from_stage_id WHERE h.deal_id = ? ORDER BY h.id";
+	static const char sql[] = "SELECT " CHANGE_COLS CHANGE_FROM "WHERE h.deal_id = ? ORDER BY h.id";
 	json_t *rec = NULL, *arr = NULL;
 	DbStmt *st;
 	int rc = deal_visible(db, actor, id, 1, &rec, err);
@@ -721,17 +737,35 @@ int deal_history(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 	arr = json_array();
 	db_bind_int(st, 1, id);
 	while ((rc = db_step(st, err)) == DB_ROW)
-		json_array_append_new(
-			arr, json_pack("{sosososososo}", "from_stage_id", col_id(st, 0),
-				       "from_stage", col_str(st, 1), "to_stage_id", col_id(st, 2),
-				       "to_stage", col_str(st, 3), "at", col_str(st, 4), "user_id",
-				       col_id(st, 5)));
+		json_array_append_new(arr, stage_change_from_row(st));
 	if (rc != DB_DONE) {
 		json_decref(arr);
 		return rc;
 	}
 	*out = arr;
 	return KITH_OK;
+}
+
+int deal_stage_change_get(Db *db, const Actor *actor, int64_t change_id, json_t **out, Err *err)
+{
+	static const char sql[] = "SELECT " CHANGE_COLS CHANGE_FROM "WHERE h.id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, change_id);
+	rc = db_step(st, err);
+	json_t *row = rc == DB_ROW ? stage_change_from_row(st) : NULL;
+	int64_t owner = rc == DB_ROW ? db_col_int(st, 10) : 0;
+	db_reset(st); /* before collab_can_see prepares its own statement */
+	if (row && collab_can_see(db, actor, COLLAB_DEAL, json_int_of(row, "deal_id"), owner)) {
+		*out = row;
+		return KITH_OK;
+	}
+	json_decref(row);
+	if (rc == DB_ROW || rc == DB_DONE)
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no stage change %lld", (long long)change_id);
+	return rc;
 }
 
 /* ---- lists --------------------------------------------------------------- */

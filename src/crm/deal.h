@@ -60,10 +60,18 @@ int deal_move(Db *db, const Actor *actor, int64_t id, int64_t stage_id, int64_t 
 int deal_delete(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
 int deal_restore(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
 
-/* The stage history of a deal, oldest first: a JSON array of
- * {"from_stage_id", "from_stage", "to_stage_id", "to_stage", "at", "user_id"}
- * (caller decrefs). Access as deal_get (deals in the trash included). */
+/* The stage history of a deal, oldest first (the first entry, from_stage
+ * null, is the stage it was created in): a JSON array of {"id", "deal_id",
+ * "deal_title", "from_stage_id", "from_stage", "to_stage_id", "to_stage",
+ * "at", "user_id", "user_name"} (caller decrefs). Access as deal_get (deals
+ * in the trash included). */
 int deal_history(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+/* One stage change by its id, in the shape of a deal_history entry (caller
+ * decrefs). ERR_NOT_FOUND when absent or when its deal is hidden from the
+ * actor (deals in the trash included). */
+int deal_stage_change_get(Db *db, const Actor *actor, int64_t change_id, json_t **out,
+			  Err *err) KITH_WARN_UNUSED;
 
 typedef struct DealQuery {
 	int64_t pipeline_id; /* 0 = any */

@@ -142,3 +142,15 @@ int deal_api_forecast(Req *req)
 		return req_fail(req, &err);
 	return req_reply(req, 200, f);
 }
+
+int deal_api_stages(Req *req)
+{
+	static const char *const params[] = {NULL};
+	Err err = {0};
+	json_t *history = NULL;
+	if (req_params_or_fail(req, params))
+		return KITH_OK;
+	if (deal_history(req->db, &req->actor, req->id, &history, &err))
+		return req_fail(req, &err);
+	return req_reply(req, 200, json_pack("{so}", "items", history));
+}

@@ -35,4 +35,8 @@ kith_openapi_tasks:
 kith_openapi_collaborators:
 	.incbin "docs/openapi/collaborators.json"
 	.byte 0
+	.global kith_openapi_timeline
+kith_openapi_timeline:
+	.incbin "docs/openapi/timeline.json"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

@@ -61,6 +61,8 @@ GET /api/v1/companies/{id}/timeline /api/v1/companies/@M/timeline - 404 200 - -
 GET /api/v1/companies/{id}/collaborators /api/v1/companies/@M/collaborators - 404 200 - -
 GET /api/v1/deals/{id} /api/v1/deals/@D - 404 200 - -
 GET /api/v1/deals/{id}/collaborators /api/v1/deals/@D/collaborators - 404 200 - -
+GET /api/v1/deals/{id}/timeline /api/v1/deals/@D/timeline - 404 200 .items[].task.id @T
+GET /api/v1/deals/{id}/stages /api/v1/deals/@D/stages - 404 200 .items[].deal_id @D
 GET /api/v1/activities/{id} /api/v1/activities/@A - 404 200 - -
 GET /api/v1/tasks/{id} /api/v1/tasks/@T - 404 200 - -
 POST /api/v1/contacts /api/v1/contacts {"first_name":"New","company_id":@M} 422 201 - -
@@ -262,7 +264,7 @@ run_table() {
 	for cmd in "contact show $C" "contact edit $C --title X" "contact rm $C" \
 		"contact tag $C +x" "contact collaborators $C" "company show $M" \
 		"company edit $M --notes n" "deal show $D" "deal move $D 2" "log show $A" \
-		"task show $T" "task done $T" "timeline contact $C"; do
+		"task show $T" "task done $T" "timeline contact $C" "timeline deal $D"; do
 		# shellcheck disable=SC2086
 		run kith "${bob[@]}" $cmd
 		[ "$status" -eq 2 ] || { echo "hidden: $cmd -> $status $output" >&2; return 1; }
@@ -282,7 +284,8 @@ run_table() {
 	for cmd in "contact show $C" "contact edit $C --title X" "contact tag $C +x" \
 		"contact collaborators $C" "company show $M" "company edit $M --notes n" \
 		"deal show $D" "deal move $D 2" "log show $A" "task show $T" "task done $T" \
-		"timeline contact $C" "company collaborators $M" "deal collaborators $D"; do
+		"timeline contact $C" "timeline deal $D" "company collaborators $M" \
+		"deal collaborators $D"; do
 		# shellcheck disable=SC2086
 		run kith "${bob[@]}" $cmd
 		[ "$status" -eq 0 ] || { echo "shared: $cmd -> $status $output" >&2; return 1; }

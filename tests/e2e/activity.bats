@@ -22,7 +22,7 @@ hdr() {
 	done
 	run kith timeline --help
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"contact|company ID"* ]]
+	[[ "$output" == *"contact|company|deal ID"* ]]
 }
 
 @test "cli: log, list, show, edit, trash and restore activities" {
@@ -79,7 +79,7 @@ hdr() {
 
 	run kith timeline company 1
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"AT"*"KIND"*"DIR"*"SUBJECT"*"BY"* ]]
+	[[ "$output" == *"AT"*"TYPE"*"WHAT"*"SUBJECT"*"BY"* ]]
 	[[ "$output" == *"Quote call"* ]]
 	[[ "$output" == *"last contacted: 2026-01-05T00:00:00Z"* ]]
 	run kith --json timeline company 1 --limit 2
@@ -128,8 +128,13 @@ hdr() {
 	run kith log list --since soon
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"since"* ]]
-	run kith timeline deal 1
+	run kith timeline invoice 1
 	[ "$status" -eq 1 ]
+	run kith timeline deal 1
+	[ "$status" -eq 2 ]
+	run kith log add --deal 1 --kind call
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"deal_id"* ]]
 	run kith timeline contact 99
 	[ "$status" -eq 2 ]
 	run kith log edit 1 --subject x
@@ -183,6 +188,9 @@ hdr() {
 	[ "$status_code" = 200 ]
 	[ "$(hdr ETag)" = '"2"' ]
 	api PATCH "/api/v1/activities/$id" '{"deal_id":3}' -H 'If-Match: "2"'
+	[ "$status_code" = 404 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = deal_id ]
+	api PATCH "/api/v1/activities/$id" '{"deal_id":"3"}' -H 'If-Match: "2"'
 	[ "$status_code" = 422 ]
 	[ "$(echo "$body" | jq -r '.errors[0].field')" = deal_id ]
 

@@ -1,6 +1,6 @@
 /* test_activity.c - activities: validation naming fields and storing
- * nothing, access for members, timelines (order, pagination, a company's
- * contacts), last contacted, trash and audit. */
+ * nothing, access for members, deal links, last contacted, trash and audit.
+ * Timelines are tested in test_timeline.c. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,7 +165,10 @@ Test(activity, bad_input_names_field_and_stores_nothing)
 		 ERR_INVALID},
 		{"{\"kind\":\"call\",\"subject\":7,\"contact_id\":%lld}", "subject", ERR_INVALID},
 		{"{\"kind\":\"call\",\"user_id\":999,\"contact_id\":%lld}", "user_id", ERR_INVALID},
-		{"{\"kind\":\"call\",\"deal_id\":1,\"contact_id\":%lld}", "deal_id", ERR_INVALID},
+		{"{\"kind\":\"call\",\"deal_id\":1,\"contact_id\":%lld}", "deal_id", ERR_NOT_FOUND},
+		{"{\"kind\":\"call\",\"deal_id\":\"1\",\"contact_id\":%lld}", "deal_id",
+		 ERR_INVALID},
+		{"{\"kind\":\"call\",\"deal\":1,\"contact_id\":%lld}", "deal", ERR_INVALID},
 		{"{\"kind\":\"call\",\"contact_id\":%lld,\"company_id\":\"x\"}", "company_id",
 		 ERR_INVALID},
 	};
@@ -264,13 +267,10 @@ Test(activity, members_see_only_theirs)
 	cr_assert_eq(json_array_size(items), 1);
 	cr_assert_eq(num(json_array_get(items, 0), "id"), a1);
 	json_decref(items);
-	/* the timeline of a hidden contact or company is not found */
-	cr_assert_eq(activity_timeline(fx.db, &m1, "contact", c2, 10, NULL, &items, &next, &err),
-		     ERR_NOT_FOUND);
-	cr_assert_eq(activity_timeline(fx.db, &m1, "company", co2, 10, NULL, &items, &next, &err),
-		     ERR_NOT_FOUND);
+	/* when a hidden contact or company was last contacted is not found */
 	char last[21];
 	cr_assert_eq(activity_last_contacted(fx.db, &m1, c2, last, &err), ERR_NOT_FOUND);
+	cr_assert_eq(activity_last_touch(fx.db, &m1, "company", co2, last, &err), ERR_NOT_FOUND);
 	/* a member sees an activity on a record they own, logged by someone else */
 	int64_t a3 = log_as(&owner, "{\"kind\":\"sms\",\"contact_id\":%lld}", (long long)c1, 0);
 	cr_assert_eq(activity_get(fx.db, &m1, a3, 0, &a, &err), KITH_OK);
@@ -278,93 +278,6 @@ Test(activity, members_see_only_theirs)
 	cr_assert_eq(activity_list(fx.db, &owner, &q, &items, &next, &err), KITH_OK);
 	cr_assert_eq(json_array_size(items), 4);
 	json_decref(items);
-}
-
-Test(activity, timeline_order_and_pages_visit_each_once)
-{
-	int64_t c = add_contact(&sys, "{\"first_name\":\"Anna\"}");
-	int64_t other = add_contact(&sys, "{\"first_name\":\"Other\"}");
-	/* 7 activities, some at the same instant */
-	static const char *const at[] = {"2026-01-05", "2026-01-03", "2026-01-05",
-					 "2026-01-01", "2026-01-05", "2026-01-04",
-					 "2026-01-02"};
-	for (int i = 0; i < 7; i++) {
-		char json[200];
-		snprintf(json, sizeof json,
-			 "{\"kind\":\"call\",\"occurred_at\":\"%s\",\"contact_id\":%%lld}", at[i]);
-		log_as(&sys, json, (long long)c, 0);
-	}
-	log_as(&sys, "{\"kind\":\"call\",\"contact_id\":%lld}", (long long)other, 0);
-	int seen[8] = {0}, n = 0;
-	char *cursor = NULL, prev[21] = "9999";
-	int64_t prev_id = INT64_MAX;
-	for (int pages = 0; pages < 20; pages++) {
-		Err err = {0};
-		json_t *items = NULL, *item;
-		char *next = NULL;
-		size_t i;
-		cr_assert_eq(activity_timeline(fx.db, &sys, "contact", c, 2, cursor, &items, &next,
-					       &err),
-			     KITH_OK, "%s", err.msg);
-		json_array_foreach(items, i, item)
-		{
-			json_t *a = json_object_get(item, "activity");
-			const char *when = json_string_value(json_object_get(item, "at"));
-			int64_t id = num(a, "id");
-			cr_assert_str_eq(json_string_value(json_object_get(item, "type")), "activity");
-			cr_assert(strcmp(when, prev) < 0 || (strcmp(when, prev) == 0 && id < prev_id));
-			snprintf(prev, sizeof prev, "%s", when);
-			prev_id = id;
-			cr_assert(id >= 1 && id <= 7);
-			seen[id]++;
-			n++;
-		}
-		json_decref(items);
-		free(cursor);
-		cursor = next;
-		if (!cursor)
-			break;
-	}
-	cr_assert_eq(n, 7);
-	for (int i = 1; i <= 7; i++)
-		cr_assert_eq(seen[i], 1, "activity %d seen %d times", i, seen[i]);
-	Err err = {0};
-	json_t *items = NULL;
-	char *next = NULL;
-	cr_assert_eq(activity_timeline(fx.db, &sys, "contact", c, 2, "zz", &items, &next, &err),
-		     ERR_INVALID);
-	cr_assert_str_eq(err.field, "cursor");
-	cr_assert_eq(activity_timeline(fx.db, &sys, "contact", c, 501, NULL, &items, &next, &err),
-		     ERR_INVALID);
-	cr_assert_str_eq(err.field, "limit");
-	cr_assert_eq(activity_timeline(fx.db, &sys, "deal", c, 5, NULL, &items, &next, &err),
-		     ERR_INVALID);
-	cr_assert_str_eq(err.field, "entity");
-}
-
-Test(activity, company_timeline_includes_its_contacts)
-{
-	int64_t co = add_company(&sys, "{\"legal_name\":\"Acme\"}");
-	char json[100];
-	snprintf(json, sizeof json, "{\"first_name\":\"Bob\",\"company_id\":%lld}", (long long)co);
-	int64_t bob = add_contact(&sys, json);
-	int64_t stranger = add_contact(&sys, "{\"first_name\":\"Stranger\"}");
-	int64_t a1 = log_as(&sys, "{\"kind\":\"note\",\"company_id\":%lld}", (long long)co, 0);
-	int64_t a2 = log_as(&sys, "{\"kind\":\"call\",\"occurred_at\":\"2026-01-01\",\"contact_id\":%lld}",
-			    (long long)bob, 0);
-	log_as(&sys, "{\"kind\":\"call\",\"contact_id\":%lld}", (long long)stranger, 0);
-	Err err = {0};
-	json_t *items = NULL;
-	char *next = NULL, last[21];
-	cr_assert_eq(activity_timeline(fx.db, &sys, "company", co, 10, NULL, &items, &next, &err),
-		     KITH_OK);
-	cr_assert_eq(json_array_size(items), 2);
-	cr_assert_eq(num(json_object_get(json_array_get(items, 0), "activity"), "id"), a1);
-	cr_assert_eq(num(json_object_get(json_array_get(items, 1), "activity"), "id"), a2);
-	cr_assert_null(next);
-	json_decref(items);
-	cr_assert_eq(activity_last_touch(fx.db, &sys, "company", co, last, &err), KITH_OK);
-	cr_assert_str_eq(last, "2026-01-01T00:00:00Z", "the note does not count");
 }
 
 Test(activity, last_contacted_ignores_notes_and_trash)
@@ -501,29 +414,3 @@ Test(activity, purging_a_contact_removes_its_activities)
 	cr_assert_eq(count_rows(), 0);
 }
 
-Test(activity, member_company_timeline_hides_other_contacts)
-{
-	Actor owner = add_user("owner@example.com", "owner");
-	Actor m1 = add_user("m1@example.com", "member");
-	int64_t co = add_company(&m1, "{\"legal_name\":\"Mine\"}");
-	char json[120];
-	snprintf(json, sizeof json, "{\"first_name\":\"Theirs\",\"company_id\":%lld}",
-		 (long long)co);
-	int64_t theirs = add_contact(&owner, json);
-	snprintf(json, sizeof json, "{\"first_name\":\"Mine\",\"company_id\":%lld}", (long long)co);
-	int64_t mine = add_contact(&m1, json);
-	log_as(&owner, "{\"kind\":\"call\",\"contact_id\":%lld}", (long long)theirs, 0);
-	int64_t seen = log_as(&owner, "{\"kind\":\"call\",\"contact_id\":%lld}", (long long)mine, 0);
-	Err err = {0};
-	json_t *items = NULL;
-	char *next = NULL;
-	cr_assert_eq(activity_timeline(fx.db, &m1, "company", co, 10, NULL, &items, &next, &err),
-		     KITH_OK, "%s", err.msg);
-	cr_assert_eq(json_array_size(items), 1);
-	cr_assert_eq(num(json_object_get(json_array_get(items, 0), "activity"), "id"), seen);
-	json_decref(items);
-	cr_assert_eq(activity_timeline(fx.db, &owner, "company", co, 10, NULL, &items, &next, &err),
-		     KITH_OK);
-	cr_assert_eq(json_array_size(items), 2);
-	json_decref(items);
-}

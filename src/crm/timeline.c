@@ -1,0 +1,324 @@
+/* timeline.c - merged timelines of contacts, companies and deals. Reads
+ * tables activity, task and deal_stage_change (owned by activity.c, task.c
+ * and deal.c) only to find which items make a page; each item's JSON comes
+ * from its owner's public function. Depends on store/, base/,
+ * crm/{access,activity,task,deal,contact,company}; the adapters call only
+ * timeline.h.
+ *
+ * One page is two steps inside one read transaction:
+ *  1. one statement answers the page's keys (at, type, id): a UNION of
+ *     branches, one per source (an event kind over one way of being linked
+ *     to the record). Each branch walks one index in timeline order from the
+ *     cursor on and stops after limit + 1 rows, so a page reads at most
+ *     (branches x (limit + 1)) index entries however long the history is;
+ *     UNION merges them and drops an item reached two ways.
+ *  2. each key is loaded with activity_get, task_get or
+ *     deal_stage_change_get (cached statements, point lookups).
+ * Branches over "all contacts of a company" walk each contact's index range
+ * and sort the union of them: bounded by the company's own history, not
+ * the table's. */
+#include "crm/timeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/cursor.h"
+#include "base/date.h"
+#include "base/limits.h"
+#include "crm/activity.h"
+#include "crm/company.h"
+#include "crm/contact.h"
+#include "crm/deal.h"
+#include "crm/task.h"
+
+/* Parameters of every timeline statement:
+ *   ?1 the record's id
+ *   ?2 ?3 ?4 the cursor's at, type and id (the first page binds values
+ *            above every key: "~", "~", INT64_MAX)
+ *   ?5 rows per branch and per page: limit + 1, to know there is a next page
+ *   ?6 ?7 the actor: 1 when owner/admin, its user id */
+
+/* ---- visibility: the rules of activity.c, task.c and deal.c ------------ *
+ * Kept here in one place so a change of the access rules is made once for
+ * all timelines. A member sees an activity they logged or one linked to a
+ * contact, company or deal they own or that is shared with them (collab.h);
+ * a task assigned to or created by them or linked to such a record; the
+ * stage changes of deals they own or that are shared with them. x is the
+ * branch's row, d the deal it came through. */
+#define OWNS(table, col) "EXISTS (SELECT 1 FROM " table " o WHERE o.id = x." col " AND o.owner_id = ?7)"
+#define SHARED(table, id_expr)                                                                  \
+	"EXISTS (SELECT 1 FROM " table "_collaborator cl WHERE cl." table "_id = " id_expr     \
+	" AND cl.user_id = ?7)"
+#define OWNS_OR_SHARED(table, col) OWNS(table, col) " OR " SHARED(table, "x." col)
+#define VIS_ACTIVITY                                                                            \
+	"(?6 OR x.user_id = ?7 OR " OWNS_OR_SHARED("contact", "contact_id") " OR "             \
+	OWNS_OR_SHARED("company", "company_id") " OR " OWNS_OR_SHARED("deal", "deal_id") ")"
+#define VIS_TASK                                                                                \
+	"(?6 OR x.assignee_id = ?7 OR x.created_by = ?7 OR "                                   \
+	OWNS_OR_SHARED("contact", "contact_id") " OR " OWNS_OR_SHARED("company", "company_id") \
+	" OR " OWNS_OR_SHARED("deal", "deal_id") ")"
+#define VIS_STAGE "(?6 OR d.owner_id = ?7 OR " SHARED("deal", "d.id") ")"
+
+/* ---- ways of being linked to the record (table: the source's table) ---- */
+#define OF_RECORD(table, col) " FROM " table " x WHERE x." col " = ?1"
+#define OF_DEALS(table, col)                                                                    \
+	" FROM deal d JOIN " table " x ON x.deal_id = d.id WHERE d." col " = ?1"               \
+	" AND d.deleted_at IS NULL"
+#define OF_CONTACTS(table)                                                                      \
+	" FROM contact cc JOIN " table " x ON x.contact_id = cc.id WHERE cc.company_id = ?1"
+#define OF_CONTACTS_DEALS(table)                                                                \
+	" FROM contact cc JOIN deal d ON d.contact_id = cc.id JOIN " table                     \
+	" x ON x.deal_id = d.id WHERE cc.company_id = ?1 AND d.deleted_at IS NULL"
+
+/* ---- one branch: keys of one source, newest first, from the cursor on -- */
+#define BRANCH(from_where, at, type, cond, vis)                                                 \
+	"SELECT * FROM (SELECT " at " AS at, '" type "' AS type, x.id AS id" from_where        \
+	" AND " cond " AND " vis " AND " at " <= ?2 AND (" at " < ?2 OR '" type "' < ?3 OR ('" \
+	type "' = ?3 AND x.id < ?4)) ORDER BY " at " DESC, x.id DESC LIMIT ?5)"
+#define ACTIVITIES(from_where)                                                                  \
+	BRANCH(from_where, "x.occurred_at", "activity", "x.deleted_at IS NULL", VIS_ACTIVITY)
+#define TASKS_CREATED(from_where)                                                               \
+	BRANCH(from_where, "x.created_at", "task_created", "x.deleted_at IS NULL", VIS_TASK)
+#define TASKS_DONE(from_where)                                                                  \
+	BRANCH(from_where, "x.done_at", "task_done",                                           \
+	       "x.deleted_at IS NULL AND x.done_at IS NOT NULL", VIS_TASK)
+#define STAGE_CHANGES(from_where) BRANCH(from_where, "x.at", "stage_change", "1", VIS_STAGE)
+#define TL_UNION " UNION "
+#define PAGE_ORDER " ORDER BY 1 DESC, 2 DESC, 3 DESC LIMIT ?5"
+
+/* A contact: its own items and those of its live deals. */
+static const char sql_contact[] =
+	ACTIVITIES(OF_RECORD("activity", "contact_id")) TL_UNION
+	ACTIVITIES(OF_DEALS("activity", "contact_id")) TL_UNION
+	TASKS_CREATED(OF_RECORD("task", "contact_id")) TL_UNION
+	TASKS_CREATED(OF_DEALS("task", "contact_id")) TL_UNION
+	TASKS_DONE(OF_RECORD("task", "contact_id")) TL_UNION
+	TASKS_DONE(OF_DEALS("task", "contact_id")) TL_UNION
+	STAGE_CHANGES(OF_DEALS("deal_stage_change", "contact_id")) PAGE_ORDER;
+
+/* A company: its own items, its contacts', and those of the live deals of
+ * the company and of its contacts. */
+static const char sql_company[] =
+	ACTIVITIES(OF_RECORD("activity", "company_id")) TL_UNION
+	ACTIVITIES(OF_CONTACTS("activity")) TL_UNION
+	ACTIVITIES(OF_DEALS("activity", "company_id")) TL_UNION
+	ACTIVITIES(OF_CONTACTS_DEALS("activity")) TL_UNION
+	TASKS_CREATED(OF_RECORD("task", "company_id")) TL_UNION
+	TASKS_CREATED(OF_CONTACTS("task")) TL_UNION
+	TASKS_CREATED(OF_DEALS("task", "company_id")) TL_UNION
+	TASKS_CREATED(OF_CONTACTS_DEALS("task")) TL_UNION
+	TASKS_DONE(OF_RECORD("task", "company_id")) TL_UNION
+	TASKS_DONE(OF_CONTACTS("task")) TL_UNION
+	TASKS_DONE(OF_DEALS("task", "company_id")) TL_UNION
+	TASKS_DONE(OF_CONTACTS_DEALS("task")) TL_UNION
+	STAGE_CHANGES(OF_DEALS("deal_stage_change", "company_id")) TL_UNION
+	STAGE_CHANGES(OF_CONTACTS_DEALS("deal_stage_change")) PAGE_ORDER;
+
+/* A deal: its own items and its stage history (the deal may be in the
+ * trash: its timeline stays readable). */
+static const char sql_deal[] =
+	ACTIVITIES(OF_RECORD("activity", "deal_id")) TL_UNION
+	TASKS_CREATED(OF_RECORD("task", "deal_id")) TL_UNION
+	TASKS_DONE(OF_RECORD("task", "deal_id")) TL_UNION
+	STAGE_CHANGES(" FROM deal d JOIN deal_stage_change x ON x.deal_id = d.id WHERE d.id = ?1")
+	PAGE_ORDER;
+
+enum { TL_CONTACT, TL_COMPANY, TL_DEAL, TL_N };
+static const char *const entities[TL_N] = {"contact", "company", "deal"};
+static const char *const statements[TL_N] = {sql_contact, sql_company, sql_deal};
+
+/* Item types, and the payload key each one's record goes under. */
+static const struct {
+	const char *type, *key;
+} types[] = {{"activity", "activity"},
+	     {"stage_change", "stage_change"},
+	     {"task_created", "task"},
+	     {"task_done", "task"}};
+enum { N_TYPES = sizeof types / sizeof types[0] };
+
+static int type_index(const char *s)
+{
+	for (int i = 0; i < N_TYPES; i++)
+		if (!strcmp(s, types[i].type))
+			return i;
+	return -1;
+}
+
+/* The record must exist and be visible to the actor (trash included);
+ * *which gets its TL_* index. */
+static int record_check(Db *db, const Actor *actor, const char *entity, int64_t id, int *which,
+			Err *err)
+{
+	json_t *r = NULL;
+	int rc;
+	*which = 0;
+	while (*which < TL_N && !(entity && !strcmp(entity, entities[*which])))
+		(*which)++;
+	if (*which == TL_CONTACT)
+		rc = contact_get(db, actor, id, 1, &r, err);
+	else if (*which == TL_COMPANY)
+		rc = company_get(db, actor, id, 1, &r, err);
+	else if (*which == TL_DEAL)
+		rc = deal_get(db, actor, id, 1, &r, err);
+	else
+		return err_set(err, ERR_INVALID, "entity", "must be contact, company or deal");
+	json_decref(r);
+	return rc;
+}
+
+/* The page position: a cursor "<at> <type>" + id (or the former
+ * activity-only "<at>" + id) into at[21], type[16], *after_id; the first
+ * page gets values above every key. */
+typedef struct Position {
+	char at[21];     /* instant, or "~" before the first page */
+	char type[16];   /* item type, or "~" */
+	int64_t id;      /* item id, or INT64_MAX */
+} Position;
+
+static int position_of(const char *cursor, Position *pos, Err *err)
+{
+	char *key = NULL;
+	time_t t;
+	snprintf(pos->at, sizeof pos->at, "~");
+	snprintf(pos->type, sizeof pos->type, "~");
+	pos->id = INT64_MAX;
+	if (!cursor)
+		return KITH_OK;
+	int rc = cursor_decode(cursor, &key, &pos->id, err);
+	if (rc)
+		return rc;
+	size_t n = strlen(key);
+	int ok = n >= 20;
+	if (ok) {
+		memcpy(pos->at, key, 20);
+		pos->at[20] = '\0';
+		ok = time_parse_iso(pos->at, &t) == 0;
+	}
+	if (ok && n == 20)
+		snprintf(pos->type, sizeof pos->type, "activity");
+	else if (ok && key[20] == ' ' && type_index(key + 21) >= 0)
+		snprintf(pos->type, sizeof pos->type, "%s", key + 21);
+	else
+		ok = 0;
+	free(key);
+	if (!ok)
+		return err_set(err, ERR_INVALID, "cursor", "is not a cursor of this timeline");
+	return KITH_OK;
+}
+
+/* The payload of one key, into item; ERR_NOT_FOUND/ERR_GONE when its owner
+ * hides it (the caller skips it). */
+static int item_load(Db *db, const Actor *actor, int type, int64_t id, json_t *item, Err *err)
+{
+	json_t *rec = NULL;
+	int rc;
+	if (type == 0)
+		rc = activity_get(db, actor, id, 0, &rec, err);
+	else if (type == 1)
+		rc = deal_stage_change_get(db, actor, id, &rec, err);
+	else
+		rc = task_get(db, actor, id, 0, &rec, err);
+	if (rc == KITH_OK)
+		json_object_set_new(item, types[type].key, rec);
+	return rc;
+}
+
+/* Step 1: the keys of the page (up to limit + 1 rows) as a JSON array of
+ * [at, type, id]. */
+static int page_keys(Db *db, const Actor *actor, int which, int64_t id, const Position *pos,
+		     int limit, json_t **keys, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, statements[which], err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, pos->at);
+	db_bind_text(st, 3, pos->type);
+	db_bind_int(st, 4, pos->id);
+	db_bind_int(st, 5, limit + 1);
+	db_bind_int(st, 6, access_is_admin(actor));
+	db_bind_int(st, 7, actor->user_id);
+	json_t *arr = json_array();
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(arr, json_pack("[ssI]", db_col_text(st, 0), db_col_text(st, 1),
+						     (json_int_t)db_col_int(st, 2)));
+	db_reset(st);
+	if (rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	*keys = arr;
+	return KITH_OK;
+}
+
+/* Step 2: items for the first limit keys; *next from the last one when
+ * there are more. */
+static int page_items(Db *db, const Actor *actor, const json_t *keys, int limit, json_t **items,
+		      char **next, Err *err)
+{
+	json_t *arr = json_array(), *key;
+	size_t i;
+	int rc = KITH_OK;
+	*next = NULL;
+	json_array_foreach(keys, i, key)
+	{
+		if ((int)i == limit)
+			break;
+		const char *at = json_string_value(json_array_get(key, 0));
+		int type = type_index(json_string_value(json_array_get(key, 1)));
+		int64_t id = json_integer_value(json_array_get(key, 2));
+		json_t *item = json_pack("{ssss}", "type", types[type].type, "at", at);
+		rc = item_load(db, actor, type, id, item, err);
+		if (rc == KITH_OK) {
+			json_array_append_new(arr, item);
+			continue;
+		}
+		json_decref(item);
+		if (rc != ERR_NOT_FOUND && rc != ERR_GONE)
+			goto done;
+		rc = KITH_OK;   /* hidden by its owner's rule: not shown */
+	}
+	if ((int)json_array_size(keys) > limit) {
+		const json_t *last = json_array_get(keys, (size_t)limit - 1);
+		char mark[48];
+		snprintf(mark, sizeof mark, "%s %s", json_string_value(json_array_get(last, 0)),
+			 json_string_value(json_array_get(last, 1)));
+		if (!(*next = cursor_encode(mark, json_integer_value(json_array_get(last, 2)))))
+			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	}
+done:
+	if (rc == KITH_OK)
+		*items = json_incref(arr);
+	json_decref(arr);
+	return rc;
+}
+
+int timeline_get(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
+		 const char *cursor, json_t **items, char **next, Err *err)
+{
+	Position pos;
+	json_t *keys = NULL;
+	int which;
+	*items = NULL;
+	*next = NULL;
+	if (limit == 0)
+		limit = KITH_LIST_DEFAULT;
+	int rc = db_begin_read(db, err);
+	if (rc)
+		return rc;
+	if ((rc = record_check(db, actor, entity, id, &which, err)))
+		goto done;
+	if (limit < 1 || limit > KITH_LIST_MAX) {
+		rc = err_set(err, ERR_INVALID, "limit", "must be from 1 to %d", KITH_LIST_MAX);
+		goto done;
+	}
+	if ((rc = position_of(cursor, &pos, err)) ||
+	    (rc = page_keys(db, actor, which, id, &pos, limit, &keys, err)))
+		goto done;
+	rc = page_items(db, actor, keys, limit, items, next, err);
+done:
+	json_decref(keys);
+	return db_end(db, rc, err);
+}
