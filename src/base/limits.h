@@ -35,6 +35,7 @@
 #define KITH_MAX_STAGES 50u                  /* stages per deal pipeline */
 #define KITH_MAX_DEAL_MINOR 1000000000000LL /* largest deal value, minor units: sums over millions of deals and weighting by a percent stay inside int64 */
 #define KITH_BOARD_DEFAULT 20                /* deals shown per stage on a pipeline board */
+#define KITH_DUE_MAX 200                     /* items per section of kith due / the agenda (due, too_often, key_dates) */
 
 #define KITH_STR_(x) #x
 #define KITH_STR(x) KITH_STR_(x) /* a limit as a string literal, for SQL pragmas */

@@ -15,6 +15,7 @@ extern const char kith_migration_006[];
 extern const char kith_migration_007[];
 extern const char kith_migration_008[];
 extern const char kith_migration_009[];
+extern const char kith_migration_011[]; /* 010 is another branch's; the lead inserts it before */
 
 static const char *const migrations[] = {
 	kith_migration_001,
@@ -26,6 +27,7 @@ static const char *const migrations[] = {
 	kith_migration_007,
 	kith_migration_008,
 	kith_migration_009,
+	kith_migration_011,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

@@ -38,4 +38,8 @@ kith_migration_008:
 kith_migration_009:
 	.incbin "src/store/migrations/009_tasks.sql"
 	.byte 0
+	.global kith_migration_011
+kith_migration_011:
+	.incbin "src/store/migrations/011_cadence.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits
