@@ -50,8 +50,10 @@ int cadence_days_parse(const char *s, const char *field, int64_t *days, Err *err
 	*days = 0;
 	if (s && strcmp(s, "none") == 0)
 		return KITH_OK;
-	long v = s && *s >= '0' && *s <= '9' ? strtol(s, &end, 10) : 0;
-	if (!s || !*s || *end || v < 1 || v > CADENCE_DAYS_MAX)
+	long v = 0;
+	if (s && *s >= '0' && *s <= '9' && (v = strtol(s, &end, 10), *end))
+		v = 0;
+	if (v < 1 || v > CADENCE_DAYS_MAX)
 		return err_set(err, ERR_INVALID, field,
 			       "must be a whole number of days from 1 to %d, or none",
 			       CADENCE_DAYS_MAX);
@@ -189,15 +191,17 @@ typedef struct Due {
 } Due;
 
 /* Candidates: live contacts with their own cadence (contact_cadence) or a
- * tag with one (contact_tag_tag), their effective cadence and last touch. */
+ * tag with one (contact_tag_tag, driven by the IN list of such tags: a
+ * join let the planner scan contact_tag), their effective cadence and last
+ * touch. */
 #define DUE_SQL(own, owner_c)                                                                    \
 	"SELECT c.id, COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tag ct " \
 	"JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id)), "                          \
 	"(SELECT MAX(a.occurred_at) FROM activity a WHERE a.contact_id = c.id "                  \
 	"AND a.kind <> 'note' AND a.deleted_at IS NULL) "                                        \
 	"FROM contact c WHERE c.id IN (SELECT id FROM contact WHERE cadence_days IS NOT NULL "   \
-	"AND deleted_at IS NULL" own " UNION SELECT ct.contact_id FROM tag t "                   \
-	"JOIN contact_tag ct ON ct.tag_id = t.id WHERE t.cadence_days IS NOT NULL) "              \
+	"AND deleted_at IS NULL" own " UNION SELECT ct.contact_id FROM contact_tag ct "          \
+	"WHERE ct.tag_id IN (SELECT id FROM tag WHERE cadence_days IS NOT NULL)) "                \
 	"AND c.deleted_at IS NULL" owner_c
 
 static int due_cmp(const void *a, const void *b)
@@ -265,7 +269,8 @@ static int due_collect(Db *db, const Ctx *c, Due **list, size_t *n, Err *err)
 		*n = 0;
 		return rc;
 	}
-	qsort(*list, *n, sizeof **list, due_cmp);
+	if (*n)
+		qsort(*list, *n, sizeof **list, due_cmp);
 	return KITH_OK;
 }
 
