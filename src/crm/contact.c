@@ -3,8 +3,8 @@
  * tables contact, contact_email, contact_phone, contact_tag and the
  * "contact" search index; reading a row and its JSON live in contact_rec.c,
  * contact_list() in contact_list.c. Depends on base/, store/ and
- * crm/{access, audit, company, contact_rec, field, phone, tag, user,
- * workspace}; never on cli/ or http/.
+ * crm/{access, audit, cadence, company, contact_rec, field, phone, tag,
+ * user, workspace}; never on cli/ or http/.
  *
  * Statement discipline: db_prepare hands out slots of a small
  * per-connection cache that a later prepare may reuse, so every statement

@@ -2,7 +2,7 @@
  * lifecycle status, temperature, source, owner, tags, notes, consent note and
  * custom fields. The rules, validation, access and SQL for contacts live in
  * contact.c; contact_cli.c and contact_api.c are thin adapters.
- * Depends on store/, base/, crm/{access,audit,tag,field,phone,workspace}.
+ * Depends on store/, base/, crm/{access,audit,cadence,tag,field,phone,workspace}.
  * Owns tables contact, contact_email, contact_phone, contact_tag, contact_fts.
  *
  * The JSON representation (contact_get output, list items):

@@ -198,7 +198,9 @@ int tag_set_cadence(Db *db, const Actor *actor, int64_t id, int64_t days, json_t
 		return err_set(err, ERR_INVALID, "cadence_days", "must be from 1 to %d, or none",
 			       CADENCE_DAYS_MAX);
 	int rc = db_begin(db, err);
-	if (rc || (rc = db_prepare(db, &st, get, err)))
+	if (rc)
+		return rc;
+	if ((rc = db_prepare(db, &st, get, err)))
 		goto done;
 	db_bind_int(st, 1, id);
 	rc = db_step(st, err);
