@@ -191,17 +191,18 @@ typedef struct Due {
 } Due;
 
 /* Candidates: live contacts with their own cadence (contact_cadence) or a
- * tag with one (contact_tag_tag, driven by the IN list of such tags: a
- * join let the planner scan contact_tag), their effective cadence and last
- * touch. */
+ * tag with one (contact_tag_tag). CROSS JOIN keeps tag as the outer loop:
+ * with ANALYZE statistics of a few tags, a plain join or an IN list let the
+ * planner scan all of contact_tag. Then each candidate's effective cadence
+ * and last touch. */
 #define DUE_SQL(own, owner_c)                                                                    \
 	"SELECT c.id, COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tag ct " \
 	"JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id)), "                          \
 	"(SELECT MAX(a.occurred_at) FROM activity a WHERE a.contact_id = c.id "                  \
 	"AND a.kind <> 'note' AND a.deleted_at IS NULL) "                                        \
 	"FROM contact c WHERE c.id IN (SELECT id FROM contact WHERE cadence_days IS NOT NULL "   \
-	"AND deleted_at IS NULL" own " UNION SELECT ct.contact_id FROM contact_tag ct "          \
-	"WHERE ct.tag_id IN (SELECT id FROM tag WHERE cadence_days IS NOT NULL)) "                \
+	"AND deleted_at IS NULL" own " UNION SELECT ct.contact_id FROM tag t CROSS JOIN "        \
+	"contact_tag ct WHERE ct.tag_id = t.id AND t.cadence_days IS NOT NULL) "                  \
 	"AND c.deleted_at IS NULL" owner_c
 
 static int due_cmp(const void *a, const void *b)

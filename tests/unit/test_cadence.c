@@ -100,7 +100,7 @@ static json_t *due(const char *today, int days)
 	return due_as(&sys, 0, today, days);
 }
 
-/* The item of section with "id" id (and "type" type when not NULL). */
+/* The item of section with "id" id, NULL when none. */
 static json_t *find(const json_t *out, const char *section, int64_t id)
 {
 	json_t *v;
