@@ -24,5 +24,11 @@ CREATE INDEX contact_birthday ON contact (substr(birthday, 6, 5))
   WHERE birthday IS NOT NULL AND deleted_at IS NULL;
 -- Date custom fields that remind: values of one field in date order.
 CREATE INDEX field_value_field ON field_value (field_id, value);
+-- Next planned touch of one contact (GET /contacts/{id}): its earliest open
+-- task due on a date / at an instant, read in index order without a sort.
+CREATE INDEX task_contact_due_date ON task (contact_id, due_date)
+  WHERE status = 'open' AND deleted_at IS NULL AND due_date IS NOT NULL;
+CREATE INDEX task_contact_due_at ON task (contact_id, due_at)
+  WHERE status = 'open' AND deleted_at IS NULL AND due_at IS NOT NULL;
 -- Stored contact docs (005) gain the new key, so reads need not rebuild them.
 UPDATE contact SET doc = json_insert(doc, '$.cadence_days', NULL) WHERE doc IS NOT NULL;
