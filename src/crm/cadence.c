@@ -574,7 +574,7 @@ int cadence_due(Db *db, const Actor *actor, const CadenceQuery *q, json_t **out,
 {
 	Ctx c;
 	int rc = ctx_init(db, actor, q, &c, err);
-	if (rc)
+	if (rc || (rc = db_begin_read(db, err))) /* one snapshot for the three sections */
 		return rc;
 	json_t *o = json_object(), *counts = json_object();
 	json_object_set_new(o, "date", json_string(c.today));
@@ -582,6 +582,7 @@ int cadence_due(Db *db, const Actor *actor, const CadenceQuery *q, json_t **out,
 	    (rc = too_often_section(db, &c, o, counts, err)) == KITH_OK)
 		rc = key_dates_section(db, &c, o, counts, err);
 	json_object_set_new(o, "counts", counts);
+	rc = db_end(db, rc, err);
 	if (rc) {
 		json_decref(o);
 		return rc;
