@@ -39,6 +39,7 @@
 #define KITH_BOARD_CLOSED_DAYS_MAX 3660      /* largest closed_days a board accepts (ten years) */
 #define KITH_BOARD_VISIT_MONTHS 12           /* time in stage: visits ended in these last months */
 #define KITH_MAX_COLLABORATORS 100u          /* collaborators per contact, company or deal (lists of them are one page) */
+#define KITH_DUE_MAX 200                     /* items per section of kith due / the agenda (due, too_often, key_dates) */
 
 #define KITH_STR_(x) #x
 #define KITH_STR(x) KITH_STR_(x) /* a limit as a string literal, for SQL pragmas */

@@ -3,8 +3,8 @@
  * tables contact, contact_email, contact_phone, contact_tag and the
  * "contact" search index; reading a row and its JSON live in contact_rec.c,
  * contact_list() in contact_list.c. Depends on base/, store/ and
- * crm/{access, audit, company, contact_rec, field, phone, tag, user,
- * workspace}; never on cli/ or http/.
+ * crm/{access, audit, cadence, company, contact_rec, field, phone, tag,
+ * user, workspace}; never on cli/ or http/.
  *
  * Statement discipline: db_prepare hands out slots of a small
  * per-connection cache that a later prepare may reuse, so every statement
@@ -24,6 +24,7 @@
 #include "base/text.h"
 #include "crm/audit.h"
 #include "crm/collab.h"
+#include "crm/cadence.h"
 #include "crm/company.h"
 #include "crm/contact_rec.h"
 #include "crm/field.h"
@@ -41,7 +42,8 @@ static int blank(const char *s)
 static const char *const writable[] = {
     "first_name", "last_name", "job_title",  "emails",	     "phones",	    "address",
     "website",	  "birthday",  "company_id", "status",	     "temperature", "source",
-    "owner_id",	  "tags",      "notes",	     "consent_note", "custom",	    NULL};
+    "owner_id",	  "tags",      "notes",	     "consent_note", "custom",	    "cadence_days",
+    NULL};
 
 /* ---- lookups done once per call ---- */
 
@@ -570,6 +572,19 @@ static int apply_company(Db *db, const Actor *actor, ContactRec *r, const json_t
 	return KITH_OK;
 }
 
+/* cadence_days: 1..3650 days or null (crm/cadence.h owns the rule). */
+static int apply_cadence(ContactRec *r, const json_t *in, Err *err)
+{
+	json_t *v = json_object_get(in, "cadence_days");
+	if (!v)
+		return KITH_OK;
+	int64_t days = 0;
+	int rc = cadence_days_check(v, "cadence_days", &days, err);
+	if (rc == KITH_OK)
+		r->cadence_days = days;
+	return rc;
+}
+
 static int apply_tags(ContactRec *r, const json_t *in, Err *err)
 {
 	json_t *tags = json_object_get(in, "tags");
@@ -619,7 +634,7 @@ static int rec_apply(Db *db, const Actor *actor, Lookups *lk, ContactRec *r, con
 	    (rc = apply_entries(db, lk, r, in, 0, err)) ||
 	    (rc = apply_entries(db, lk, r, in, 1, err)) || (rc = apply_tags(r, in, err)) ||
 	    (rc = apply_owner(db, actor, r, in, creating, err)) ||
-	    (rc = apply_company(db, actor, r, in, p, err)))
+	    (rc = apply_company(db, actor, r, in, p, err)) || (rc = apply_cadence(r, in, err)))
 		return rc;
 	json_t *custom = json_object_get(in, "custom");
 	if (custom && !json_is_object(custom))
@@ -719,6 +734,14 @@ static void bind_columns(DbStmt *st, const ContactRec *r)
 		db_bind_null(st, N_WRITTEN + 2);
 }
 
+static void bind_cadence(DbStmt *st, int i, const ContactRec *r)
+{
+	if (r->cadence_days)
+		db_bind_int(st, i, r->cadence_days);
+	else
+		db_bind_null(st, i);
+}
+
 /* Insert r's row under r->id with its stored representation doc (JSON
  * text) built at custom-field generation gen. */
 static int rec_insert(Db *db, const ContactRec *r, const char *doc, int64_t gen, Err *err)
@@ -727,8 +750,8 @@ static int rec_insert(Db *db, const ContactRec *r, const char *doc, int64_t gen,
 	    "INSERT INTO contact (first_name, last_name, display_name, sort_key, job_title, "
 	    "street, city, region, postal_code, country, website, birthday, status, "
 	    "temperature, source, notes, consent_note, company_id, owner_id, version, "
-	    "created_at, updated_at, id, doc, doc_gen) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "created_at, updated_at, id, doc, doc_gen, cadence_days) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
@@ -740,6 +763,7 @@ static int rec_insert(Db *db, const ContactRec *r, const char *doc, int64_t gen,
 	db_bind_int(st, N_WRITTEN + 6, r->id);
 	db_bind_text(st, N_WRITTEN + 7, doc);
 	db_bind_int(st, N_WRITTEN + 8, gen);
+	bind_cadence(st, N_WRITTEN + 9, r);
 	return db_exec_stmt(st, err);
 }
 
@@ -750,7 +774,7 @@ static int rec_update_row(Db *db, const ContactRec *r, Err *err)
 	    "job_title = ?, street = ?, city = ?, region = ?, postal_code = ?, country = ?, "
 	    "website = ?, birthday = ?, status = ?, temperature = ?, source = ?, notes = ?, "
 	    "consent_note = ?, company_id = ?, owner_id = ?, version = version + 1, "
-	    "updated_at = ? WHERE id = ?";
+	    "updated_at = ?, cadence_days = ? WHERE id = ?";
 	char now[21];
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
@@ -759,7 +783,8 @@ static int rec_update_row(Db *db, const ContactRec *r, Err *err)
 	time_now_iso(now);
 	bind_columns(st, r);
 	db_bind_text(st, N_WRITTEN + 3, now);
-	db_bind_int(st, N_WRITTEN + 4, r->id);
+	bind_cadence(st, N_WRITTEN + 4, r);
+	db_bind_int(st, N_WRITTEN + 5, r->id);
 	return db_exec_stmt(st, err);
 }
 
@@ -1485,6 +1510,7 @@ static int merge_into(ContactRec *keep, const ContactRec *other, Err *err)
 		contact_rec_set(keep, address_keys[i].idx, other->s[address_keys[i].idx]);
 	keep->company_id = keep->company_id ? keep->company_id : other->company_id;
 	keep->owner_id = keep->owner_id ? keep->owner_id : other->owner_id;
+	keep->cadence_days = keep->cadence_days ? keep->cadence_days : other->cadence_days;
 	if (!blank(other->s[S_NOTES])) {
 		Buf notes;
 		buf_init(&notes, 0);

@@ -2,7 +2,7 @@
  * lifecycle status, temperature, source, owner, tags, notes, consent note and
  * custom fields. The rules, validation, access and SQL for contacts live in
  * contact.c; contact_cli.c and contact_api.c are thin adapters.
- * Depends on store/, base/, crm/{access,audit,tag,field,phone,workspace}.
+ * Depends on store/, base/, crm/{access,audit,cadence,tag,field,phone,workspace}.
  * Owns tables contact, contact_email, contact_phone, contact_tag, contact_fts.
  *
  * The JSON representation (contact_get output, list items):
@@ -11,12 +11,14 @@
  *    "address": {"street","city","region","postal_code","country"},
  *    "website", "birthday", "company": {"id","name"} | null,
  *    "status", "temperature", "source", "owner_id", "tags": ["..."],
+ *    "cadence_days": n | null,
  *    "notes", "consent_note", "custom": {"key": value},
  *    "version", "created_at", "updated_at", "deleted_at"}
  * Input objects (create, update) use the same writable keys: first_name,
  * last_name, job_title, emails, phones, address, website, birthday,
  * company_id, status, temperature, source, owner_id, tags, notes,
- * consent_note, custom. Unknown keys are rejected; null clears a field.
+ * consent_note, custom, cadence_days (1..3650 days between touches, see
+ * crm/cadence.h). Unknown keys are rejected; null clears a field.
  * Emails and phones may be given as strings or {"label","value"}. */
 #ifndef KITH_CRM_CONTACT_H
 #define KITH_CRM_CONTACT_H

@@ -7,6 +7,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "crm/audit.h"
+#include "crm/cadence.h"
 #include "crm/contact.h"
 #include "http/http.h"
 
@@ -80,8 +81,11 @@ int contact_api_get(Req *req)
 	if (req_params_or_fail(req, get_params) ||
 	    req_query_bool_or_fail(req, "include_deleted", &include_deleted))
 		return KITH_OK;
-	if (contact_get_text(req->db, &req->actor, req->id, include_deleted, &text, &version, &err))
+	if (contact_get_text(req->db, &req->actor, req->id, include_deleted, &text, &version, &err) ||
+	    cadence_annotate_text(req->db, req->id, &text, &err)) {
+		free(text);
 		return req_fail(req, &err);
+	}
 	req_set_etag(req, version);
 	return req_reply_text(req, 200, text);
 }

@@ -9,6 +9,7 @@
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "crm/audit.h"
+#include "crm/cadence.h"
 #include "crm/contact.h"
 #include "crm/user.h"
 
@@ -95,7 +96,7 @@ static const struct {
 	const char *name, *key;
 } clear_aliases[] = {
     {"company", "company_id"}, {"owner", "owner_id"}, {"email", "emails"},
-    {"phone", "phones"},       {"tag", "tags"},
+    {"phone", "phones"},       {"tag", "tags"},	 {"cadence", "cadence_days"},
 };
 
 /* --clear FIELD: a writable key, an address part or custom.KEY set to null.
@@ -134,6 +135,20 @@ static int read_clears(Cli *cli, json_t *in)
 	return 0;
 }
 
+/* --cadence DAYS|none into "cadence_days". */
+static int read_cadence(Cli *cli, json_t *in)
+{
+	const char *v = cli_opt(cli, "--cadence");
+	Err err = {0};
+	int64_t days;
+	if (!v)
+		return 0;
+	if (cadence_days_parse(v, "cadence_days", &days, &err))
+		return cli_fail(cli, &err);
+	json_object_set_new(in, "cadence_days", days ? json_integer(days) : json_null());
+	return 0;
+}
+
 /* Turn the options of add/edit into a contact input object. Returns an exit
  * code (0 = read). */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -147,7 +162,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 	if (rc || (rc = cli_address_args(cli, in)) || (rc = read_list(cli, in, "--email", "emails", 1)) ||
 	    (rc = read_list(cli, in, "--phone", "phones", 1)) ||
 	    (rc = read_list(cli, in, "--tag", "tags", 0)) || (rc = read_refs(cli, in)) ||
-	    (rc = cli_field_args(cli, "contact", in)))
+	    (rc = cli_field_args(cli, "contact", in)) || (rc = read_cadence(cli, in)))
 		return rc;
 	return editing ? read_clears(cli, in) : 0;
 }
@@ -223,6 +238,27 @@ static void put_line(json_t *rec, const char *key, Buf *b)
 	buf_reset(b);
 }
 
+/* The cadence, last contacted and next touch lines (cadence_annotate). */
+static void touch_lines(json_t *rec, const json_t *c, Buf *b)
+{
+	json_t *own = json_object_get(c, "cadence_days"), *next = json_object_get(c, "next_touch");
+	json_t *eff = json_object_get(c, "effective_cadence_days");
+	if (json_is_integer(eff))
+		buf_addf(b, "every %lld days%s", (long long)json_integer_value(eff),
+			 json_is_integer(own) ? "" : " (from a tag)");
+	put_line(rec, "cadence", b);
+	buf_adds(b, json_is_string(json_object_get(c, "last_contacted_at"))
+			? cli_str(c, "last_contacted_at")
+			: "never");
+	put_line(rec, "last_contacted", b);
+	if (json_is_object(next) && json_is_integer(json_object_get(next, "task_id")))
+		buf_addf(b, "%s (task #%lld)", cli_str(next, "date"),
+			 (long long)json_integer_value(json_object_get(next, "task_id")));
+	else if (json_is_object(next))
+		buf_addf(b, "%s (cadence)", cli_str(next, "date"));
+	put_line(rec, "next_touch", b);
+}
+
 /* The record view of `contact show`: one line per non-empty value. */
 static json_t *show_record(Cli *cli, const json_t *c)
 {
@@ -255,6 +291,7 @@ static json_t *show_record(Cli *cli, const json_t *c)
 	put_line(rec, "owner", &b);
 	if (json_array_size(json_object_get(c, "tags")))
 		json_object_set(rec, "tags", json_object_get(c, "tags"));
+	touch_lines(rec, c, &b);
 	json_object_foreach(json_object_get(c, "custom"), key, v)
 	{
 		char k[80];
@@ -283,6 +320,7 @@ int contact_cli_show(Cli *cli)
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
 	if (contact_get(cli->db, &cli->actor, id, trash, &c, &err) ||
+	    cadence_annotate(cli->db, id, c, &err) ||
 	    (with_history && audit_list(cli->db, "contact", id, KITH_LIST_MAX, &history, &err))) {
 		json_decref(c);
 		return cli_fail(cli, &err);

@@ -70,6 +70,7 @@ void contact_rec_from_row(DbStmt *st, ContactRec *r)
 		contact_rec_set(r, i,
 				db_col_is_null(st, COL_TEXT0 + i) ? NULL
 								  : db_col_text(st, COL_TEXT0 + i));
+	r->cadence_days = db_col_int(st, COL_TEXT0 + N_S); /* NULL reads 0 */
 }
 
 /* Read [{"label","value","norm"}] rows of sql (one ? = contact id). */
@@ -268,6 +269,7 @@ json_t *contact_rec_json_known(const ContactRec *r, int full, const char *compan
 	json_object_set_new(o, "source", str_or_null(r->s[S_SOURCE]));
 	json_object_set_new(o, "owner_id", id_or_null(r->owner_id));
 	json_object_set_new(o, "tags", json_deep_copy(r->tags));
+	json_object_set_new(o, "cadence_days", id_or_null(r->cadence_days));
 	if (full) {
 		json_object_set_new(o, "notes", str_or_null(r->s[S_NOTES]));
 		json_object_set_new(o, "consent_note", str_or_null(r->s[S_CONSENT]));

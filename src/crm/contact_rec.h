@@ -43,6 +43,7 @@ typedef struct ContactRec {
 	int64_t company_id; /* 0 = none */
 	int64_t owner_id;   /* 0 = unassigned */
 	int64_t version;    /* the ETag */
+	int64_t cadence_days; /* desired days between touches (crm/cadence.h), 0 = none */
 	char *s[N_S];	    /* text columns (malloc'd), NULL = SQL NULL */
 	json_t *emails;	    /* [{"label","value","norm"}] in position order */
 	json_t *phones;	    /* same shape; value is E.164 or as entered */
@@ -50,14 +51,15 @@ typedef struct ContactRec {
 	int oom;	    /* set when a copy failed; checked before writing */
 } ContactRec;
 
-/* The columns every read selects, in ContactRec order: ids, then S_* texts.
+/* The columns every read selects, in ContactRec order: ids, then S_* texts,
+ * then cadence_days.
  * This is the only place the column list is written. Lists read NULL for
  * notes and consent_note to keep pages light. */
 #define CONTACT_COLS_HEAD                                                                          \
 	"c.id, c.company_id, c.owner_id, c.version, c.first_name, c.last_name, "                   \
 	"c.display_name, c.sort_key, c.job_title, c.street, c.city, c.region, "                    \
 	"c.postal_code, c.country, c.website, c.birthday, c.status, c.temperature, c.source, "
-#define CONTACT_COLS_TAIL ", c.created_at, c.updated_at, c.deleted_at"
+#define CONTACT_COLS_TAIL ", c.created_at, c.updated_at, c.deleted_at, c.cadence_days"
 #define CONTACT_COLS CONTACT_COLS_HEAD "c.notes, c.consent_note" CONTACT_COLS_TAIL
 #define CONTACT_LIST_COLS CONTACT_COLS_HEAD "NULL, NULL" CONTACT_COLS_TAIL
 

@@ -615,17 +615,19 @@ int field_value_from_text(Db *db, const char *entity, const char *key, const cha
 
 #define FIELD_COLS                                                                              \
 	"id, entity, key, label, type, required, options, position, version, created_at, "     \
-	"updated_at"
+	"updated_at, remind_days"
 
 static json_t *def_from_row(DbStmt *st)
 {
 	json_t *opts = db_col_is_null(st, 6) ? NULL : json_loads(db_col_text(st, 6), 0, NULL);
-	return json_pack("{sI ss ss ss ss sb so sI sI ss ss}", "id", (json_int_t)db_col_int(st, 0),
-			 "entity", db_col_text(st, 1), "key", db_col_text(st, 2), "label",
-			 db_col_text(st, 3), "type", db_col_text(st, 4), "required",
-			 (int)db_col_int(st, 5), "options", opts ? opts : json_null(), "position",
-			 (json_int_t)db_col_int(st, 7), "version", (json_int_t)db_col_int(st, 8),
-			 "created_at", db_col_text(st, 9), "updated_at", db_col_text(st, 10));
+	json_t *remind = db_col_is_null(st, 11) ? json_null() : json_integer(db_col_int(st, 11));
+	return json_pack("{sI ss ss ss ss sb so sI so sI ss ss}", "id",
+			 (json_int_t)db_col_int(st, 0), "entity", db_col_text(st, 1), "key",
+			 db_col_text(st, 2), "label", db_col_text(st, 3), "type", db_col_text(st, 4),
+			 "required", (int)db_col_int(st, 5), "options", opts ? opts : json_null(),
+			 "position", (json_int_t)db_col_int(st, 7), "remind_days", remind, "version",
+			 (json_int_t)db_col_int(st, 8), "created_at", db_col_text(st, 9),
+			 "updated_at", db_col_text(st, 10));
 }
 
 int field_get(Db *db, int64_t id, json_t **out, Err *err)
@@ -752,12 +754,32 @@ typedef struct DefIn {
 	int64_t position;                /* display order */
 	int has_position;                /* position was given */
 	char *options;                   /* JSON text of the options (owned), NULL for none */
+	int64_t remind_days;             /* date fields: days ahead to remind (crm/cadence.h), -1 = never */
 } DefIn;
+
+/* "remind_days" of a date field: 0..366 or null (*days = -1); other types
+ * take none. *present: the key was given. */
+static int remind_check(const json_t *in, const char *type, int64_t *days, int *present, Err *err)
+{
+	json_t *v = json_object_get(in, "remind_days");
+	*present = v != NULL;
+	*days = -1;
+	if (!v || json_is_null(v))
+		return KITH_OK;
+	if (strcmp(type, "date") != 0)
+		return err_set(err, ERR_INVALID, "remind_days", "only date fields remind");
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 366)
+		return err_set(err, ERR_INVALID, "remind_days",
+			       "must be a whole number of days from 0 to 366, or null");
+	*days = json_integer_value(v);
+	return KITH_OK;
+}
 
 static int define_check(const json_t *in, DefIn *d, Err *err)
 {
-	static const char *const allowed[] = {"entity", "key",     "label",    "type",
-					      "required", "options", "position", NULL};
+	static const char *const allowed[] = {"entity",	  "key",      "label",	     "type",
+					      "required", "options",  "position",    "remind_days",
+					      NULL};
 	int present, rc;
 	if (!json_is_object(in))
 		return err_set(err, ERR_INVALID, NULL, "the field definition must be a JSON object");
@@ -778,7 +800,8 @@ static int define_check(const json_t *in, DefIn *d, Err *err)
 		return err_set(err, ERR_INVALID, "type",
 			       "must be text, number, date, money, select or boolean");
 	if ((rc = json_get_bool(in, "required", &d->required, &present, err)) ||
-	    (rc = position_check(in, &d->position, &d->has_position, err)))
+	    (rc = position_check(in, &d->position, &d->has_position, err)) ||
+	    (rc = remind_check(in, d->type, &d->remind_days, &present, err)))
 		return rc;
 	json_t *opts = json_object_get(in, "options");
 	if (!strcmp(d->type, "select")) {
@@ -794,8 +817,8 @@ static int define_check(const json_t *in, DefIn *d, Err *err)
 static int def_insert(Db *db, const DefIn *d, int64_t position, int64_t *id, Err *err)
 {
 	static const char sql[] = "INSERT INTO field_def (entity, key, label, type, required, "
-				  "options, position, created_at, updated_at) "
-				  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+				  "options, position, created_at, updated_at, remind_days) "
+				  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	DbStmt *st;
 	char now[21];
 	int rc = db_prepare(db, &st, sql, err);
@@ -811,6 +834,10 @@ static int def_insert(Db *db, const DefIn *d, int64_t position, int64_t *id, Err
 	db_bind_int(st, 7, position);
 	db_bind_text(st, 8, now);
 	db_bind_text(st, 9, now);
+	if (d->remind_days >= 0)
+		db_bind_int(st, 10, d->remind_days);
+	else
+		db_bind_null(st, 10);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		*id = db_col_int(st, 0);
@@ -904,8 +931,8 @@ static int fixed_check(const json_t *patch, const json_t *cur, Err *err)
 /* Apply patch to a copy of cur (after), checking every key. */
 static int update_check(Db *db, const json_t *patch, const json_t *cur, json_t *after, Err *err)
 {
-	static const char *const allowed[] = {"label",  "required", "options", "position",
-					      "entity", "key",      "type",    NULL};
+	static const char *const allowed[] = {"label", "required", "options", "position",
+					      "entity", "key",     "type",    "remind_days", NULL};
 	int present, required, rc;
 	int64_t pos;
 	Buf label;
@@ -926,6 +953,10 @@ static int update_check(Db *db, const json_t *patch, const json_t *cur, json_t *
 		return rc;
 	if (present)
 		json_object_set_new(after, "position", json_integer(pos));
+	if ((rc = remind_check(patch, json_str_of(cur, "type"), &pos, &present, err)))
+		return rc;
+	if (present)
+		json_object_set_new(after, "remind_days", pos >= 0 ? json_integer(pos) : json_null());
 	json_t *opts = json_object_get(patch, "options");
 	if (!opts)
 		return KITH_OK;
@@ -944,7 +975,8 @@ static int update_check(Db *db, const json_t *patch, const json_t *cur, json_t *
 static int def_store(Db *db, int64_t id, const json_t *after, Err *err)
 {
 	static const char sql[] = "UPDATE field_def SET label = ?, required = ?, options = ?, "
-				  "position = ?, version = version + 1, updated_at = ? WHERE id = ?";
+				  "position = ?, version = version + 1, updated_at = ?, remind_days = ? "
+				  "WHERE id = ?";
 	DbStmt *st;
 	char now[21];
 	json_t *opts = json_object_get(after, "options");
@@ -957,7 +989,11 @@ static int def_store(Db *db, int64_t id, const json_t *after, Err *err)
 		db_bind_text(st, 3, opts_text);
 		db_bind_int(st, 4, json_integer_value(json_object_get(after, "position")));
 		db_bind_text(st, 5, now);
-		db_bind_int(st, 6, id);
+		if (json_is_integer(json_object_get(after, "remind_days")))
+			db_bind_int(st, 6, json_int_of(after, "remind_days"));
+		else
+			db_bind_null(st, 6);
+		db_bind_int(st, 7, id);
 		rc = db_exec_stmt(st, err);
 	}
 	free(opts_text);

@@ -5,7 +5,10 @@
  * Owns tables field_def, field_value.
  *
  * Definition JSON: {"id","entity","key","label","type","required",
- *   "options": [..] | null,"position","version","created_at","updated_at"}
+ *   "options": [..] | null,"position","remind_days": n | null,"version",
+ *   "created_at","updated_at"}
+ * remind_days (date fields only, 0..366 or null): a value within that many
+ * days from today is listed among the key dates (crm/cadence.h).
  * Value JSON by type: text/select: string; number: JSON number; date:
  *   "YYYY-MM-DD"; money: {"amount_minor": int, "currency": "EUR"};
  *   boolean: true/false. null (or an empty string) removes a value.
@@ -23,7 +26,7 @@
 #include "store/db.h"
 
 /* Define a field (owner/admin). in: {"entity","key","label","type",
- * "required","options","position"}. key: [a-z][a-z0-9_]{0,39}, unique per
+ * "required","options","position","remind_days"}. key: [a-z][a-z0-9_]{0,39}, unique per
  * entity. ERR_INVALID naming the field, ERR_CONFLICT on a duplicate key,
  * ERR_FORBIDDEN for members. */
 int field_define(Db *db, const Actor *actor, const json_t *in, int64_t *id,
@@ -31,7 +34,7 @@ int field_define(Db *db, const Actor *actor, const json_t *in, int64_t *id,
 
 int field_get(Db *db, int64_t id, json_t **out, Err *err) KITH_WARN_UNUSED;
 
-/* Change label, required, options, position (type, key and entity are
+/* Change label, required, options, position, remind_days (type, key and entity are
  * fixed). Removing a select option that values still use is ERR_CONFLICT. */
 int field_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 		 int64_t expected_version, json_t **out, Err *err) KITH_WARN_UNUSED;

@@ -14,7 +14,26 @@ static const char *const list_keys[] = {"id",       "entity",  "key",      "labe
 static const char *const list_heads[] = {"ID",       "ENTITY",  "KEY",      "LABEL",
 					 "TYPE",     "REQUIRED", "OPTIONS", "POSITION", NULL};
 
-/* --option VALUE... into "options" (only when given), --position N. */
+/* --remind DAYS|none into "remind_days" (range checked by field.c). */
+static int read_remind(Cli *cli, json_t *in)
+{
+	const char *v = cli_opt(cli, "--remind");
+	char *end;
+	if (!v)
+		return 0;
+	if (strcmp(v, "none") == 0) {
+		json_object_set_new(in, "remind_days", json_null());
+		return 0;
+	}
+	long long n = strtoll(v, &end, 10);
+	if (*v == '\0' || *end)
+		return cli_reject(cli, "remind_days", "must be a whole number of days or none");
+	json_object_set_new(in, "remind_days", json_integer(n));
+	return 0;
+}
+
+/* --option VALUE... into "options" (only when given), --position N,
+ * --remind DAYS|none. */
 static int read_options(Cli *cli, json_t *in)
 {
 	const char *v = cli_opt(cli, "--position");
@@ -28,6 +47,8 @@ static int read_options(Cli *cli, json_t *in)
 		else
 			json_object_set_new(in, "position", json_integer(n));
 	}
+	if (rc == 0)
+		rc = read_remind(cli, in);
 	while (rc == 0 && (v = cli_opt(cli, "--option")))
 		rc = cli_push_str(cli, opts, "options", v);
 	if (rc == 0 && json_array_size(opts))

@@ -2,12 +2,16 @@
  * company_tag). */
 #include "crm/tag.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/text.h"
 #include "crm/collab.h"
+#include "base/json.h"
+#include "crm/audit.h"
+#include "crm/cadence.h"
 
 int tag_check(const char *name, const char *field, Err *err)
 {
@@ -117,6 +121,34 @@ int tag_check_array(const json_t *tags, const char *field, Err *err)
 	return KITH_OK;
 }
 
+/* Add "cadence_days" (n or null) to each item of a tag_list page. */
+static int tag_list_cadences(Db *db, json_t *arr, Err *err)
+{
+	static const char sql[] = "SELECT id, cadence_days FROM tag WHERE cadence_days IS NOT NULL";
+	DbStmt *st;
+	json_t *t;
+	size_t i;
+	json_array_foreach(arr, i, t) json_object_set_new(t, "cadence_days", json_null());
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_foreach(arr, i, t)
+		{
+			if (json_int_of(t, "id") == db_col_int(st, 0))
+				json_object_set_new(t, "cadence_days",
+						    json_integer(db_col_int(st, 1)));
+		}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	return KITH_OK;
+}
+
 int tag_list(Db *db, const Actor *actor, json_t **out, Err *err)
 {
 	/* Counts only what the actor may see (owned, or shared: collab.h; its
@@ -153,6 +185,58 @@ int tag_list(Db *db, const Actor *actor, json_t **out, Err *err)
 		json_decref(arr);
 		return rc;
 	}
+	if ((rc = tag_list_cadences(db, arr, err)))
+		return rc;
 	*out = arr;
 	return KITH_OK;
+}
+
+int tag_set_cadence(Db *db, const Actor *actor, int64_t id, int64_t days, json_t **out, Err *err)
+{
+	static const char get[] = "SELECT name, cadence_days FROM tag WHERE id = ?";
+	static const char set[] = "UPDATE tag SET cadence_days = ? WHERE id = ?";
+	DbStmt *st;
+	char *name = NULL;
+	int64_t old = 0;
+	if (!access_is_admin(actor))
+		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may set a tag's cadence");
+	if (days < 0 || days > CADENCE_DAYS_MAX)
+		return err_set(err, ERR_INVALID, "cadence_days", "must be from 1 to %d, or none",
+			       CADENCE_DAYS_MAX);
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = db_prepare(db, &st, get, err)))
+		goto done;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		name = strdup(db_col_text(st, 0));
+		old = db_col_int(st, 1);
+	}
+	db_reset(st);
+	if (rc == DB_DONE)
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no tag #%lld", (long long)id);
+	else if (rc == DB_ROW)
+		rc = name ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (rc || (rc = db_prepare(db, &st, set, err)))
+		goto done;
+	if (days)
+		db_bind_int(st, 1, days);
+	else
+		db_bind_null(st, 1);
+	db_bind_int(st, 2, id);
+	if ((rc = db_exec_stmt(st, err)))
+		goto done;
+	json_t *ch = json_pack("{s[oo]}", "cadence_days", old ? json_integer(old) : json_null(),
+			       days ? json_integer(days) : json_null());
+	rc = audit_write(db, actor, "update", "tag", id, ch, err);
+	json_decref(ch);
+done:
+	rc = db_end(db, rc, err);
+	if (rc == KITH_OK && out)
+		*out = json_pack("{sI ss so}", "id", (json_int_t)id, "name", name, "cadence_days",
+				 days ? json_integer(days) : json_null());
+	free(name);
+	return rc;
 }

@@ -1,6 +1,6 @@
 /* tag.h - tags shared by contacts and companies. "VIP" and "vip" are one
  * tag (folded key); the first spelling is kept for display.
- * Depends on store/, base/. Owns table tag. */
+ * Depends on store/, base/, crm/audit. Owns table tag. */
 #ifndef KITH_CRM_TAG_H
 #define KITH_CRM_TAG_H
 
@@ -26,8 +26,16 @@ int tag_find(Db *db, const char *name, int64_t *id, Err *err) KITH_WARN_UNUSED;
 int tag_check_array(const json_t *tags, const char *field, Err *err) KITH_WARN_UNUSED;
 
 /* Tags with how many live records the actor may see use each:
- * [{"id","name","contacts","companies"}]. Members see only tags on records
+ * [{"id","name","contacts","companies","cadence_days"}]. Members see only tags on records
  * they may see; owners and admins see every tag, unused ones included. */
 int tag_list(Db *db, const Actor *actor, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+/* Set the cadence of tag id (crm/cadence.h): the contacts with the tag
+ * should be touched every days days (1..3650; 0 = none) unless they have
+ * their own. Owner/admin only (ERR_FORBIDDEN); ERR_NOT_FOUND naming "id"
+ * when there is no such tag. Audited. *out (may be NULL) gets
+ * {"id","name","cadence_days"} (caller decrefs). */
+int tag_set_cadence(Db *db, const Actor *actor, int64_t id, int64_t days, json_t **out,
+		    Err *err) KITH_WARN_UNUSED;
 
 #endif

@@ -9,6 +9,8 @@
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "crm/audit.h"
+#include "crm/cadence.h"
+#include "crm/cadence_cli.h"
 #include "crm/task.h"
 #include "crm/user.h"
 
@@ -328,6 +330,19 @@ int task_cli_restore(Cli *cli)
 	return cli_trash_op(cli, "task", task_restore, "restored");
 }
 
+/* The cadence sections of the agenda (crm/cadence.h), merged into out. */
+static int agenda_cadence(Cli *cli, int64_t user, const char *today, int days, json_t *out,
+			  Err *err)
+{
+	CadenceQuery q = {.user_id = user, .today = today, .days = days};
+	json_t *c = NULL;
+	int rc = cadence_due(cli->db, &cli->actor, &q, &c, err);
+	if (rc == KITH_OK)
+		json_object_update(out, c);
+	json_decref(c);
+	return rc;
+}
+
 int task_cli_agenda(Cli *cli)
 {
 	static const char *const names[] = {"overdue", "today", "upcoming"};
@@ -354,8 +369,11 @@ int task_cli_agenda(Cli *cli)
 	 * local system, which is nobody in particular). */
 	if (!team && !user)
 		user = cli->actor.user_id;
-	if (task_agenda(cli->db, &cli->actor, user, today, days, &out, &err))
+	if (task_agenda(cli->db, &cli->actor, user, today, days, &out, &err) ||
+	    agenda_cadence(cli, user, today, days, out, &err)) {
+		json_decref(out);
 		return cli_fail(cli, &err);
+	}
 	if (cli->json) {
 		cli_print_json(cli, out);
 	} else {
@@ -369,6 +387,7 @@ int task_cli_agenda(Cli *cli)
 				cli_print_table(cli, rows, list_keys, list_heads);
 			json_decref(rows);
 		}
+		cadence_cli_print_sections(cli, out);
 	}
 	json_decref(out);
 	return 0;

@@ -67,7 +67,8 @@ int workspace_init(Db *db, const char *name, const char *country, const char *cu
 
 int workspace_get(Db *db, Workspace *out, Err *err)
 {
-	static const char sql[] = "SELECT name, COALESCE(default_country, ''), currency, timezone "
+	static const char sql[] = "SELECT name, COALESCE(default_country, ''), currency, timezone, "
+				  "touch_limit, touch_window_days, birthday_lead_days "
 				  "FROM workspace WHERE id = 1";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
@@ -79,6 +80,9 @@ int workspace_get(Db *db, Workspace *out, Err *err)
 		snprintf(out->default_country, sizeof out->default_country, "%s", db_col_text(st, 1));
 		snprintf(out->currency, sizeof out->currency, "%s", db_col_text(st, 2));
 		snprintf(out->timezone, sizeof out->timezone, "%s", db_col_text(st, 3));
+		out->touch_limit = (int)db_col_int(st, 4);
+		out->touch_window_days = (int)db_col_int(st, 5);
+		out->birthday_lead_days = (int)db_col_int(st, 6);
 		rc = KITH_OK;
 	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_INVALID, "db", "database is not initialised; run 'kith init'");
@@ -113,6 +117,48 @@ int workspace_set(Db *db, const Actor *actor, const char *name, const char *coun
 		goto done;
 	json_t *ch = json_pack("{s?s s?s s?s s?s}", "name", name, "default_country", country,
 			       "currency", currency, "timezone", tz_name);
+	rc = audit_write(db, actor, "update", "workspace", 1, ch, err);
+	json_decref(ch);
+done:
+	return db_end(db, rc, err);
+}
+
+/* ERR_INVALID naming field unless v is negative (unchanged) or in lo..hi. */
+static int range_check(int v, int lo, int hi, const char *field, Err *err)
+{
+	if (v >= 0 && (v < lo || v > hi))
+		return err_set(err, ERR_INVALID, field, "must be from %d to %d", lo, hi);
+	return KITH_OK;
+}
+
+int workspace_set_reminders(Db *db, const Actor *actor, const WorkspaceReminders *r, Err *err)
+{
+	static const char sql[] =
+	    "UPDATE workspace SET touch_limit = CASE WHEN ?1 >= 0 THEN ?1 ELSE touch_limit END, "
+	    "touch_window_days = CASE WHEN ?2 >= 0 THEN ?2 ELSE touch_window_days END, "
+	    "birthday_lead_days = CASE WHEN ?3 >= 0 THEN ?3 ELSE birthday_lead_days END "
+	    "WHERE id = 1";
+	DbStmt *st;
+	if (!access_is_admin(actor))
+		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may change settings");
+	int rc = range_check(r->touch_limit, 1, 1000, "touch_limit", err);
+	if (rc || (rc = range_check(r->touch_window_days, 1, 366, "touch_window_days", err)) ||
+	    (rc = range_check(r->birthday_lead_days, 0, 366, "birthday_lead_days", err)) ||
+	    (rc = db_begin(db, err)))
+		return rc;
+	if ((rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	db_bind_int(st, 1, r->touch_limit);
+	db_bind_int(st, 2, r->touch_window_days);
+	db_bind_int(st, 3, r->birthday_lead_days);
+	if ((rc = db_exec_stmt(st, err)))
+		goto done;
+	json_t *ch = json_object();
+	const int vals[] = {r->touch_limit, r->touch_window_days, r->birthday_lead_days};
+	const char *const keys[] = {"touch_limit", "touch_window_days", "birthday_lead_days"};
+	for (int i = 0; i < 3; i++)
+		if (vals[i] >= 0)
+			json_object_set_new(ch, keys[i], json_integer(vals[i]));
 	rc = audit_write(db, actor, "update", "workspace", 1, ch, err);
 	json_decref(ch);
 done:

@@ -1,5 +1,6 @@
 /* workspace.h - the one workspace row: business name, default country for
- * phone numbers, default currency, time zone. Depends on store/, base/. */
+ * phone numbers, default currency, time zone, and the reminder settings of
+ * contact cadence and key dates (crm/cadence.h). Depends on store/, base/. */
 #ifndef KITH_CRM_WORKSPACE_H
 #define KITH_CRM_WORKSPACE_H
 
@@ -11,7 +12,18 @@ typedef struct Workspace {
 	char default_country[3];   /* ISO 3166 alpha-2, "" when none */
 	char currency[4];          /* ISO 4217 */
 	char timezone[64];         /* IANA zone */
+	int touch_limit;           /* more touches than this in the window is "too often" (1..1000) */
+	int touch_window_days;     /* the "too often" window, days (1..366) */
+	int birthday_lead_days;    /* birthdays are listed this many days ahead (0..366) */
 } Workspace;
+
+/* Reminder settings for workspace_set_reminders; a negative value leaves
+ * the setting as it is. */
+typedef struct WorkspaceReminders {
+	int touch_limit;        /* 1..1000 */
+	int touch_window_days;  /* 1..366 */
+	int birthday_lead_days; /* 0..366 */
+} WorkspaceReminders;
 
 /* Create the workspace row if it does not exist; fields may be NULL for
  * defaults. Validates country (two letters), currency (known ISO 4217). */
@@ -25,5 +37,11 @@ int workspace_get(Db *db, Workspace *out, Err *err) KITH_WARN_UNUSED;
  * default_country. */
 int workspace_set(Db *db, const Actor *actor, const char *name, const char *country,
 		  const char *currency, const char *tz_name, Err *err) KITH_WARN_UNUSED;
+
+/* Change the cadence and key-date settings (owner/admin only; audited).
+ * ERR_INVALID naming "touch_limit", "touch_window_days" or
+ * "birthday_lead_days" when out of range, ERR_FORBIDDEN for members. */
+int workspace_set_reminders(Db *db, const Actor *actor, const WorkspaceReminders *r,
+			    Err *err) KITH_WARN_UNUSED;
 
 #endif

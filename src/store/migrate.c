@@ -16,6 +16,7 @@ extern const char kith_migration_007[];
 extern const char kith_migration_008[];
 extern const char kith_migration_009[];
 extern const char kith_migration_010[];
+extern const char kith_migration_011[];
 extern const char kith_migration_012[];
 extern const char kith_migration_013[];
 
@@ -30,6 +31,7 @@ static const char *const migrations[] = {
 	kith_migration_008,
 	kith_migration_009,
 	kith_migration_010,
+	kith_migration_011,
 	kith_migration_012,
 	kith_migration_013,
 };

@@ -42,6 +42,10 @@ kith_migration_009:
 kith_migration_010:
 	.incbin "src/store/migrations/010_collaborators.sql"
 	.byte 0
+	.global kith_migration_011
+kith_migration_011:
+	.incbin "src/store/migrations/011_cadence.sql"
+	.byte 0
 	.global kith_migration_012
 kith_migration_012:
 	.incbin "src/store/migrations/012_timeline.sql"

@@ -108,6 +108,7 @@ PATCH /api/v1/pipelines/{id} /api/v1/pipelines/1 {"name":"P"} 403 403 - - admin
 POST /api/v1/pipelines/{id}/stages /api/v1/pipelines/1/stages {"name":"S","probability":5} 403 403 - - admin
 PATCH /api/v1/stages/{id} /api/v1/stages/1 {"name":"S"} 403 403 - - admin
 DELETE /api/v1/stages/{id} /api/v1/stages/1 - 403 403 - - admin
+PATCH /api/v1/tags/{id} /api/v1/tags/1 {"cadence_days":7} 403 403 - - admin
 POST /api/v1/reassign /api/v1/reassign {"from":"ann@example.com","to":"bob@example.com"} 403 403 - - admin
 '
 

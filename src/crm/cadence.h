@@ -1,0 +1,84 @@
+/* cadence.h - keeping in touch: how often each contact should be touched
+ * (its cadence), who is due for a touch, who was touched too often, the key
+ * dates ahead (birthdays, date custom fields that remind), and a contact's
+ * last and next planned touch. Rules and SQL in cadence.c; cadence_cli.c is
+ * the `kith due` adapter, and the agenda (task_api.c, task_cli.c) shows the
+ * same sections. Depends on store/, base/, crm/{access,user,workspace}.
+ * Owns no table: it reads (never writes) contact.cadence_days,
+ * tag.cadence_days, contact_tag, activity, task, field_def.remind_days and
+ * field_value through indexed queries (migration 011).
+ *
+ * Rules:
+ * - A touch is a live activity that is not a note (activity.h).
+ * - The effective cadence of a contact is its own cadence_days, else the
+ *   shortest cadence_days of its tags, else none.
+ * - A contact with an effective cadence c is due when it was never touched,
+ *   or when (civil date of its last touch in the workspace zone) + c days
+ *   <= today + horizon days.
+ * - Too often: more than the workspace's touch_limit touches within the
+ *   last touch_window_days civil days (today included), any contact.
+ * - Key dates: birthdays within birthday_lead_days (29 February counts as
+ *   28 February in common years), and values of date custom fields whose
+ *   definition has remind_days, within [today, today + remind_days].
+ * - Whose records: owners/admins choose a user or the whole team; a member
+ *   always gets the records they own. */
+#ifndef KITH_CRM_CADENCE_H
+#define KITH_CRM_CADENCE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "crm/access.h"
+#include "store/db.h"
+
+enum { CADENCE_DAYS_MAX = 3650, CADENCE_HORIZON_MAX = 366 };
+
+/* Validate a cadence value v (a JSON integer 1..CADENCE_DAYS_MAX, or null
+ * for none) into *days (0 = none). ERR_INVALID naming field. */
+int cadence_days_check(const json_t *v, const char *field, int64_t *days,
+		       Err *err) KITH_WARN_UNUSED;
+
+/* Parse a cadence given as text ("30", or "none" for none) into *days
+ * (0 = none), for the CLI. ERR_INVALID naming field. */
+int cadence_days_parse(const char *s, const char *field, int64_t *days, Err *err) KITH_WARN_UNUSED;
+
+typedef struct CadenceQuery {
+	int64_t user_id;   /* whose records: 0 = the whole team (owners/admins only) */
+	const char *today; /* civil date YYYY-MM-DD; NULL = today in the workspace zone */
+	int days;          /* horizon: also list who falls due within this many days (0..366) */
+} CadenceQuery;
+
+/* Who to touch, as {"date": today, "due": [...], "too_often": [...],
+ * "key_dates": [...], "counts": {"due", "too_often", "key_dates"}} (caller
+ * decrefs *out). Each list holds at most KITH_DUE_MAX items; counts are the
+ * totals before that cap.
+ *   due: {"id", "name", "owner_id", "cadence_days", "last_contacted_at"
+ *        (null = never), "due_date" (null = never touched),
+ *        "days_overdue" (null = never touched; negative = due in N days)},
+ *        never touched first, then most overdue first.
+ *   too_often: {"id", "name", "owner_id", "touches", "window_days",
+ *        "last_contacted_at"}, most touches first.
+ *   key_dates: {"type" (contact|company|deal), "id", "name", "key"
+ *        ("birthday" or the field key), "label", "date", "days"}, soonest
+ *        first.
+ * A member naming another user gets ERR_NOT_FOUND naming "user_id"; an
+ * unknown user ERR_NOT_FOUND naming "user_id"; ERR_INVALID naming "today"
+ * or "days". */
+int cadence_due(Db *db, const Actor *actor, const CadenceQuery *q, json_t **out,
+		Err *err) KITH_WARN_UNUSED;
+
+/* Add to the JSON of contact id (which the caller has shown the actor may
+ * see) "last_contacted_at" (instant or null), "effective_cadence_days"
+ * (n or null) and "next_touch": the earliest of the earliest open task
+ * linked to the contact that has a due, and the last touch + effective
+ * cadence (today when never touched), as {"date", "source": "task" |
+ * "cadence", "task_id": id | null}, or null when neither exists. A task
+ * wins a tie. Computed live with indexed lookups, never stored. */
+int cadence_annotate(Db *db, int64_t id, json_t *contact, Err *err) KITH_WARN_UNUSED;
+
+/* cadence_annotate on a contact's serialized JSON object: *text (malloc'd)
+ * is replaced by a new malloc'd text with the three keys appended (caller
+ * frees). */
+int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err) KITH_WARN_UNUSED;
+
+#endif
