@@ -1008,15 +1008,17 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
  * in the months since `month` (YYYY-MM), to one decimal; null when none, and
  * for won/lost stages, where a visit only ends when a deal is reopened.
  * A pipeline-wide measure of the process over every deal, read from the
- * stage_visit rollup so it costs one index range per stage. */
-static int stage_avg_days(Db *db, const json_t *stage, const char *month, json_t *col, Err *err)
+ * stage_visit rollup so it costs one index range per stage; so members,
+ * who must not learn about deals hidden from them, get null. */
+static int stage_avg_days(Db *db, const Actor *actor, const json_t *stage, const char *month,
+			  json_t *col, Err *err)
 {
 	static const char sql[] = "SELECT COALESCE(SUM(visits), 0), COALESCE(SUM(seconds), 0) "
 				  "FROM stage_visit WHERE stage_id = ? AND month >= ?";
 	json_t *avg = json_null();
 	DbStmt *st;
 	int rc = KITH_OK;
-	if (stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN &&
+	if (access_is_admin(actor) && stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN &&
 	    (rc = db_prepare(db, &st, sql, err)) == KITH_OK) {
 		db_bind_int(st, 1, json_int_of(stage, "id"));
 		db_bind_text(st, 2, month);
@@ -1067,7 +1069,7 @@ int deal_board(Db *db, const Actor *actor, const DealBoardQuery *q, json_t **out
 		char *next = NULL;
 		json_array_append_new(cols, col);
 		if ((rc = stage_totals(db, actor, s, closed, col, err)) ||
-		    (rc = stage_avg_days(db, s, month, col, err)) ||
+		    (rc = stage_avg_days(db, actor, s, month, col, err)) ||
 		    (rc = stage_deals(db, actor, pid, s, closed, limit, &items, &next, err)))
 			goto done;
 		json_object_set_new(col, "deals", items);

@@ -108,7 +108,8 @@ typedef struct DealBoardQuery {
  * continues with deal_list (stage_id, and stage_since = closed_since for a
  * won/lost stage). avg_days_in_stage (open stages; else null) is the mean
  * time per completed visit, over all deals, of the visits that ended since
- * the month visits_since (KITH_BOARD_VISIT_MONTHS months); null when none.
+ * the month visits_since (KITH_BOARD_VISIT_MONTHS months); null when none,
+ * and for members (it is built from every deal, also those hidden from them).
  * ERR_NOT_FOUND naming "pipeline_id"; ERR_INVALID naming "limit" or
  * "closed_days". */
 int deal_board(Db *db, const Actor *actor, const DealBoardQuery *query, json_t **out,

@@ -627,9 +627,10 @@ static int require_empty_for_kind(Db *db, int64_t stage_id, Err *err)
 	return rc;
 }
 
-/* Give stage_id the kind `to` (it differs from the stored `from`). Won and
- * lost are roles a pipeline has exactly one of, so taking one hands it
- * over: the stage that held it becomes open. Both stages must be empty. */
+/* Give stage si the kind `to` (it differs from its own). Won and lost are
+ * roles a pipeline has exactly one of, so taking one is a swap: the stage
+ * that held it takes si's former kind (open, or the other role). Both
+ * stages must be empty. */
 static int stage_change_kind(Db *db, const StageInfo *si, StageKind to, Err *err)
 {
 	static const char holder_sql[] = "SELECT id FROM stage WHERE pipeline_id = ? AND kind = ? "
@@ -650,7 +651,7 @@ static int stage_change_kind(Db *db, const StageInfo *si, StageKind to, Err *err
 	}
 	if (rc == KITH_OK && holder && (rc = require_empty_for_kind(db, holder, err)) == 0 &&
 	    (rc = db_prepare(db, &st, set_sql, err)) == 0) {
-		db_bind_text(st, 1, stage_kind_name(STAGE_OPEN));
+		db_bind_text(st, 1, stage_kind_name(si->kind));
 		db_bind_int(st, 2, holder);
 		rc = db_exec_stmt(st, err);
 	}

@@ -62,8 +62,10 @@ int stage_add(Db *db, const Actor *actor, int64_t pipeline_id, const json_t *in,
 /* Change a stage's name, probability, kind or position (the others shift).
  * A stage changes kind only while it holds no deals (trashed ones
  * included; ERR_CONFLICT naming "kind"), because a deal's status follows
- * its stage. Won and lost are roles: giving a stage kind won (lost) makes
- * the stage that was won (lost) open, which must be empty too.
+ * its stage. Won and lost are roles, so a change of kind is a swap: giving
+ * a stage kind won (lost) gives the stage that was won (lost) this stage's
+ * former kind (open, or lost when a won stage becomes lost); it must be
+ * empty too.
  * expected_version is the pipeline's version (its ETag; 0 = any):
  * ERR_STALE when it differs. *out (may be NULL) gets the whole pipeline.
  * ERR_NOT_FOUND naming "id". */

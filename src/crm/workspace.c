@@ -164,3 +164,17 @@ int workspace_set_reminders(Db *db, const Actor *actor, const WorkspaceReminders
 done:
 	return db_end(db, rc, err);
 }
+
+int workspace_update(Db *db, const Actor *actor, const char *name, const char *country,
+		     const char *currency, const char *tz_name, const WorkspaceReminders *r,
+		     Err *err)
+{
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if (name || country || currency || tz_name)
+		rc = workspace_set(db, actor, name, country, currency, tz_name, err);
+	if (rc == KITH_OK && r)
+		rc = workspace_set_reminders(db, actor, r, err);
+	return db_end(db, rc, err);
+}

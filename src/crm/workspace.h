@@ -44,4 +44,11 @@ int workspace_set(Db *db, const Actor *actor, const char *name, const char *coun
 int workspace_set_reminders(Db *db, const Actor *actor, const WorkspaceReminders *r,
 			    Err *err) KITH_WARN_UNUSED;
 
+/* workspace_set (when any of name, country, currency, tz_name is given)
+ * and workspace_set_reminders (when r is not NULL) as one transaction:
+ * a refused value stores nothing. Errors as those two. */
+int workspace_update(Db *db, const Actor *actor, const char *name, const char *country,
+		     const char *currency, const char *tz_name, const WorkspaceReminders *r,
+		     Err *err) KITH_WARN_UNUSED;
+
 #endif

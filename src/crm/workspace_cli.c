@@ -56,10 +56,8 @@ int workspace_cli_set(Cli *cli)
 	    (rc = read_count(cli, window, "touch_window_days", &r.touch_window_days)) ||
 	    (rc = read_count(cli, lead, "birthday_lead_days", &r.birthday_lead_days)))
 		return rc;
-	if ((name || country || currency || tz || !(limit || window || lead)) &&
-	    workspace_set(cli->db, &cli->actor, name, country, currency, tz, &err))
-		return cli_fail(cli, &err);
-	if ((limit || window || lead) && workspace_set_reminders(cli->db, &cli->actor, &r, &err))
+	if (workspace_update(cli->db, &cli->actor, name, country, currency, tz,
+			     limit || window || lead ? &r : NULL, &err))
 		return cli_fail(cli, &err);
 	return workspace_cli_show(cli);
 }

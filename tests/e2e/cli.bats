@@ -122,6 +122,15 @@ teardown() { kith_teardown; }
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r .default_country)" = "TR" ]
 	[ "$(echo "$output" | jq -r .currency)" = "TRY" ]
+	# one change, one transaction: a refused reminder setting keeps the new name out
+	run kith workspace set --name "Renamed" --touch-limit 0
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: touch_limit: "* ]]
+	run kith workspace show --json
+	[ "$(echo "$output" | jq -r .name)" != "Renamed" ]
+	run kith workspace set --name "Renamed" --touch-limit 5 --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .name)" = "Renamed" ]
 }
 
 @test "backup makes a consistent copy of a live database" {

@@ -584,6 +584,14 @@ Test(deal, board_time_in_stage_averages_completed_visits)
 	col = board_column(0, 0);
 	cr_assert_eq(json_real_value(json_object_get(col, "avg_days_in_stage")), 2.0);
 	json_decref(col);
+	/* built from every deal, so a member (who sees none of these) gets null */
+	add_user("o@example.com", "owner");
+	Actor m = add_user("m@example.com", "member");
+	json_t *board = NULL;
+	cr_assert_eq(deal_board(fx.db, &m, &(DealBoardQuery){0}, &board, &err), KITH_OK);
+	col = json_array_get(json_object_get(board, "stages"), 0);
+	cr_assert(json_is_null(json_object_get(col, "avg_days_in_stage")));
+	json_decref(board);
 }
 
 Test(deal, weighting_rounds_half_away_from_zero)

@@ -301,6 +301,15 @@ Test(pipeline, won_and_lost_roles_move_between_empty_stages)
 	cr_assert_eq(stage_update(fx.db, &sys, nego, in, 0, NULL, &err), ERR_INVALID);
 	cr_assert_str_eq(err.field, "kind");
 	json_decref(in);
+	/* won and lost swap in one step */
+	in = load("{\"kind\": \"lost\"}");
+	cr_assert_eq(stage_update(fx.db, &sys, nego, in, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	cr_assert_eq(stage_info(fx.db, won, "id", &si, &err), KITH_OK);
+	cr_assert_eq(si.kind, STAGE_WON);
+	in = load("{\"kind\": \"won\"}");
+	cr_assert_eq(stage_update(fx.db, &sys, nego, in, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
 	/* a holder with deals refuses the handover, and nothing changes */
 	snprintf(js, sizeof js, "{\"title\": \"W\", \"stage_id\": %lld}", (long long)nego);
 	in = load(js);
