@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
+#include "crm/activity.h"
 #include "crm/audit.h"
 #include "crm/collab.h"
 #include "crm/contact.h"
@@ -872,6 +873,7 @@ int company_purge(Db *db, const Actor *actor, int64_t id, Err *err)
 	}
 	/* Its contacts stay, unlinked; the audit entry keeps a snapshot. */
 	if ((rc = contact_unlink_company(db, id, err)) ||
+	    (rc = activity_detach(db, "company_id", id, err)) ||
 	    (rc = field_values_delete(db, "company", id, err)) ||
 	    (rc = search_remove(db, "company", id, err)) || (rc = delete_row(db, id, err)))
 		goto done;

@@ -24,6 +24,7 @@
 #include "base/text.h"
 #include "crm/audit.h"
 #include "crm/collab.h"
+#include "crm/activity.h"
 #include "crm/cadence.h"
 #include "crm/company.h"
 #include "crm/contact_rec.h"
@@ -1438,6 +1439,7 @@ int contact_purge(Db *db, const Actor *actor, int64_t id, Err *err)
 	}
 	/* The audit entry keeps the snapshot: the only copy after the purge. */
 	if ((rc = contact_rec_json(db, actor, &r, 1, &snap, err)) ||
+	    (rc = activity_detach(db, "contact_id", id, err)) ||
 	    (rc = field_values_delete(db, "contact", id, err)) ||
 	    (rc = exec_id(db, sql, id, err)) || (rc = search_remove(db, "contact", id, err)))
 		goto done;

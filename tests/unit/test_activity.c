@@ -414,3 +414,27 @@ Test(activity, purging_a_contact_removes_its_activities)
 	cr_assert_eq(count_rows(), 0);
 }
 
+/* An activity linked to two records survives the purge of one of them. */
+Test(activity, purging_one_link_keeps_an_activity_of_another_record)
+{
+	Err err = {0};
+	json_t *a = NULL;
+	int64_t c = add_contact(&sys, "{\"first_name\":\"Anna\"}");
+	int64_t co = add_company(&sys, "{\"legal_name\":\"Acme\"}");
+	int64_t both = log_as(&sys, "{\"kind\":\"call\",\"contact_id\":%lld,\"company_id\":%lld}",
+			      (long long)c, (long long)co);
+	log_as(&sys, "{\"kind\":\"call\",\"contact_id\":%lld}", (long long)c, 0);
+	cr_assert_eq(contact_delete(fx.db, &sys, c, &err), KITH_OK);
+	cr_assert_eq(contact_purge(fx.db, &sys, c, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(count_rows(), 1);
+	cr_assert_eq(activity_get(fx.db, &sys, both, 0, &a, &err), KITH_OK, "%s", err.msg);
+	cr_assert(json_is_null(json_object_get(a, "contact_id")));
+	cr_assert_eq(json_integer_value(json_object_get(a, "company_id")), co);
+	cr_assert_eq(json_integer_value(json_object_get(a, "version")), 2);
+	json_decref(a);
+	/* now linked to the company only: its purge takes the activity along */
+	cr_assert_eq(company_delete(fx.db, &sys, co, &err), KITH_OK);
+	cr_assert_eq(company_purge(fx.db, &sys, co, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(count_rows(), 0);
+}
+
