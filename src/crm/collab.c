@@ -27,6 +27,8 @@ typedef struct KindSql {
 	const char *remove;    /* ?1 record, ?2 user */
 	const char *list;      /* ?1 record */
 	const char *count;     /* ?1 record */
+	const char *drop_owner; /* ?1 record: its owner is no collaborator */
+	const char *prune;     /* ?1 user: off the records they own */
 } KindSql;
 
 #define KIND_SQL(k)                                                                                \
@@ -37,7 +39,11 @@ typedef struct KindSql {
 		    "DELETE FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = ?2",         \
 		    "SELECT user_id, added_by, added_at FROM " k "_collaborator WHERE " k          \
 		    "_id = ?1 ORDER BY added_at, user_id",                                         \
-		    "SELECT COUNT(*) FROM " k "_collaborator WHERE " k "_id = ?1"                  \
+		    "SELECT COUNT(*) FROM " k "_collaborator WHERE " k "_id = ?1",                 \
+		    "DELETE FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = "            \
+		    "(SELECT owner_id FROM " k " WHERE id = ?1)",                                   \
+		    "DELETE FROM " k "_collaborator WHERE user_id = ?1 AND " k "_id IN "           \
+		    "(SELECT id FROM " k " WHERE owner_id = ?1)"                                    \
 	}
 
 static const KindSql kinds[] = {KIND_SQL("contact"), KIND_SQL("company"), KIND_SQL("deal")};
@@ -285,6 +291,27 @@ done:
 		*out = json_incref(arr);
 	json_decref(arr);
 	return db_end(db, rc, err);
+}
+
+/* Run one of a kind's single-parameter statements. */
+static int exec_one(Db *db, const char *sql, int64_t v, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, v);
+	return db_exec_stmt(st, err);
+}
+
+int collab_drop_owner(Db *db, CollabKind kind, int64_t id, Err *err)
+{
+	return exec_one(db, kind_sql(kind)->drop_owner, id, err);
+}
+
+int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err)
+{
+	return exec_one(db, kind_sql(kind)->prune, user_id, err);
 }
 
 int collab_merge_contacts(Db *db, int64_t keep, int64_t other, Err *err)

@@ -78,6 +78,14 @@ int collab_remove(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64
 int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t **out,
 		Err *err) KITH_WARN_UNUSED;
 
+/* After record id of kind changed owner: the new owner stops being one of
+ * its collaborators (an owner needs no share). Caller's transaction. */
+int collab_drop_owner(Db *db, CollabKind kind, int64_t id, Err *err) KITH_WARN_UNUSED;
+
+/* After records of kind were handed to user_id in bulk (reassign): drop
+ * the user's shares of the records they now own. Caller's transaction. */
+int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err) KITH_WARN_UNUSED;
+
 /* Give contact keep the collaborators of contact other (a merge), in the
  * caller's transaction; the owner of keep is not added. */
 int collab_merge_contacts(Db *db, int64_t keep, int64_t other, Err *err) KITH_WARN_UNUSED;

@@ -428,7 +428,8 @@ static int company_store(Db *db, const json_t *rec, int64_t *id, char now[21], E
 		bind_fields(st, rec, buf_str(&key), now);
 		if (*id) {
 			db_bind_int(st, 15, *id);
-			rc = db_exec_stmt(st, err);
+			if ((rc = db_exec_stmt(st, err)) == KITH_OK)
+				rc = collab_drop_owner(db, COLLAB_COMPANY, *id, err);
 		} else {
 			db_bind_text(st, 15, now);
 			rc = db_step(st, err);

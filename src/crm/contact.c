@@ -786,7 +786,9 @@ static int rec_update_row(Db *db, const ContactRec *r, Err *err)
 	db_bind_text(st, N_WRITTEN + 3, now);
 	bind_cadence(st, N_WRITTEN + 4, r);
 	db_bind_int(st, N_WRITTEN + 5, r->id);
-	return db_exec_stmt(st, err);
+	if ((rc = db_exec_stmt(st, err)))
+		return rc;
+	return collab_drop_owner(db, COLLAB_CONTACT, r->id, err);
 }
 
 /* Bump version and updated_at (tag changes, merges). */

@@ -435,7 +435,9 @@ static int deal_store(Db *db, const json_t *rec, int64_t *id, const char *now, E
 	bind_fields(st, rec, now);
 	if (*id) {
 		db_bind_int(st, 17, *id);
-		return db_exec_stmt(st, err);
+		if ((rc = db_exec_stmt(st, err)))
+			return rc;
+		return collab_drop_owner(db, COLLAB_DEAL, *id, err);
 	}
 	db_bind_text(st, 17, now);
 	rc = db_step(st, err);

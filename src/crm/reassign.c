@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "crm/audit.h"
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
@@ -19,11 +20,12 @@ static const struct {
 	const char *plural;
 	const char *column; /* the field that changes */
 	ReassignFn fn;
+	CollabKind shared;  /* its collaborator rows (0 = none) */
 } kinds[] = {
-	{"contact", "contacts", "owner_id", contact_reassign},
-	{"company", "companies", "owner_id", company_reassign},
-	{"deal", "deals", "owner_id", deal_reassign},
-	{"task", "tasks", "assignee_id", task_reassign},
+	{"contact", "contacts", "owner_id", contact_reassign, COLLAB_CONTACT},
+	{"company", "companies", "owner_id", company_reassign, COLLAB_COMPANY},
+	{"deal", "deals", "owner_id", deal_reassign, COLLAB_DEAL},
+	{"task", "tasks", "assignee_id", task_reassign, 0},
 };
 
 static int audit_ids(Db *db, const Actor *actor, const char *entity, const char *column,
@@ -66,6 +68,8 @@ int reassign_all(Db *db, const Actor *actor, const char *from_email, const char 
 		Buf ids;
 		buf_init(&ids, 0);
 		rc = kinds[k].fn(db, from, to.user_id, &ids, err);
+		if (rc == KITH_OK && kinds[k].shared) /* an owner needs no share */
+			rc = collab_prune_owned(db, kinds[k].shared, to.user_id, err);
 		if (rc == KITH_OK)
 			rc = audit_ids(db, actor, kinds[k].entity, kinds[k].column, &ids, from,
 				       to.user_id, err);

@@ -15,6 +15,7 @@
 #include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/tag.h"
+#include "crm/reassign.h"
 #include "crm/task.h"
 #include "crm/timeline.h"
 #include "crm/user.h"
@@ -429,6 +430,50 @@ Test(collab, a_collaborator_may_not_change_the_owner)
 	p = parse("{\"title\": \"Bigger\"}");
 	cr_expect_eq(deal_update(fx.db, &bob, d, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
 	json_decref(p);
+}
+
+static size_t n_collaborators(CollabKind k, int64_t id)
+{
+	Err err = {0};
+	json_t *l = NULL;
+	cr_assert_eq(collab_list(fx.db, &admin, k, id, &l, &err), KITH_OK, "%s", err.msg);
+	size_t n = json_array_size(l);
+	json_decref(l);
+	return n;
+}
+
+/* A record's owner is never also its collaborator: an admin handing it to
+ * the collaborator, or a bulk reassign, drops the share. */
+Test(collab, a_new_owner_stops_being_a_collaborator)
+{
+	Err err = {0};
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
+	int64_t d2 = deal_as(&ann, "{\"title\": \"Small\"}");
+	share(COLLAB_CONTACT, c, &bob);
+	share(COLLAB_COMPANY, m, &bob);
+	share(COLLAB_DEAL, d, &bob);
+	share(COLLAB_DEAL, d2, &bob);
+	char buf[64];
+	snprintf(buf, sizeof buf, "{\"owner_id\": %lld}", (long long)bob.user_id);
+	json_t *p = parse(buf);
+	cr_assert_eq(contact_update(fx.db, &admin, c, p, 0, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(company_update(fx.db, &admin, m, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(deal_update(fx.db, &admin, d, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(p);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, c), 0);
+	cr_expect_eq(n_collaborators(COLLAB_COMPANY, m), 0);
+	cr_expect_eq(n_collaborators(COLLAB_DEAL, d), 0);
+	cr_expect_eq(n_collaborators(COLLAB_DEAL, d2), 1);
+	json_t *sum = NULL;
+	cr_assert_eq(reassign_all(fx.db, &admin, "ann@example.com", "bob@example.com", &sum, &err),
+		     KITH_OK, "%s", err.msg);
+	json_decref(sum);
+	cr_expect_eq(n_collaborators(COLLAB_DEAL, d2), 0);
+	/* and he can be made a collaborator of none of them now: he owns them */
+	cr_expect_eq(collab_add(fx.db, &admin, COLLAB_DEAL, d2, bob.user_id, NULL, &err),
+		     ERR_INVALID);
 }
 
 /* Rows of <kind>_collaborator for a record, counted by collab_list as admin
