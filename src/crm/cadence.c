@@ -25,6 +25,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/tz.h"
+#include "crm/task.h"
 #include "crm/user.h"
 #include "crm/workspace.h"
 
@@ -744,4 +745,22 @@ int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
 	free(*text);
 	*text = joined;
 	return KITH_OK;
+}
+
+int cadence_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today,
+		   int days_ahead, json_t **out, Err *err)
+{
+	CadenceQuery q = {.user_id = user_id, .today = today, .days = days_ahead};
+	json_t *tasks = NULL, *due = NULL;
+	int rc = db_begin_read(db, err);
+	if (rc)
+		return rc;
+	if ((rc = task_agenda(db, actor, user_id, today, days_ahead, &tasks, err)) == KITH_OK &&
+	    (rc = cadence_due(db, actor, &q, &due, err)) == KITH_OK) {
+		json_object_update(tasks, due);
+		*out = json_incref(tasks);
+	}
+	json_decref(tasks);
+	json_decref(due);
+	return db_end(db, rc, err);
 }

@@ -67,6 +67,13 @@ typedef struct CadenceQuery {
 int cadence_due(Db *db, const Actor *actor, const CadenceQuery *q, json_t **out,
 		Err *err) KITH_WARN_UNUSED;
 
+/* The agenda (kith agenda, /api/v1/agenda): task_agenda's sections for
+ * user_id (0 = the team) with days_ahead upcoming days, and cadence_due's
+ * sections for the same user, today and horizon, read in one snapshot.
+ * Errors as those two. *out: caller decrefs. */
+int cadence_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today,
+		   int days_ahead, json_t **out, Err *err) KITH_WARN_UNUSED;
+
 /* Add to the JSON of contact id (which the caller has shown the actor may
  * see) "last_contacted_at" (instant or null), "effective_cadence_days"
  * (n or null) and "next_touch": the earliest of the earliest open task

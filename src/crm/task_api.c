@@ -138,17 +138,6 @@ int task_api_snooze(Req *req)
 }
 
 /* The cadence sections of the agenda (crm/cadence.h), merged into out. */
-static int agenda_cadence(Req *req, int64_t user, int days, json_t *out, Err *err)
-{
-	CadenceQuery q = {.user_id = user, .today = req_query(req, "today"), .days = days};
-	json_t *c = NULL;
-	int rc = cadence_due(req->db, &req->actor, &q, &c, err);
-	if (rc == KITH_OK)
-		json_object_update(out, c);
-	json_decref(c);
-	return rc;
-}
-
 int task_api_agenda(Req *req)
 {
 	static const char *const params[] = {"user_id", "team", "today", "days", NULL};
@@ -176,10 +165,7 @@ int task_api_agenda(Req *req)
 	}
 	if (!team && !user)
 		user = req->actor.user_id;
-	if (task_agenda(req->db, &req->actor, user, req_query(req, "today"), days, &out, &err) ||
-	    agenda_cadence(req, user, days, out, &err)) {
-		json_decref(out);
+	if (cadence_agenda(req->db, &req->actor, user, req_query(req, "today"), days, &out, &err))
 		return req_fail(req, &err);
-	}
 	return req_reply(req, 200, out);
 }

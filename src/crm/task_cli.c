@@ -331,18 +331,6 @@ int task_cli_restore(Cli *cli)
 }
 
 /* The cadence sections of the agenda (crm/cadence.h), merged into out. */
-static int agenda_cadence(Cli *cli, int64_t user, const char *today, int days, json_t *out,
-			  Err *err)
-{
-	CadenceQuery q = {.user_id = user, .today = today, .days = days};
-	json_t *c = NULL;
-	int rc = cadence_due(cli->db, &cli->actor, &q, &c, err);
-	if (rc == KITH_OK)
-		json_object_update(out, c);
-	json_decref(c);
-	return rc;
-}
-
 int task_cli_agenda(Cli *cli)
 {
 	static const char *const names[] = {"overdue", "today", "upcoming"};
@@ -369,11 +357,8 @@ int task_cli_agenda(Cli *cli)
 	 * local system, which is nobody in particular). */
 	if (!team && !user)
 		user = cli->actor.user_id;
-	if (task_agenda(cli->db, &cli->actor, user, today, days, &out, &err) ||
-	    agenda_cadence(cli, user, today, days, out, &err)) {
-		json_decref(out);
+	if (cadence_agenda(cli->db, &cli->actor, user, today, days, &out, &err))
 		return cli_fail(cli, &err);
-	}
 	if (cli->json) {
 		cli_print_json(cli, out);
 	} else {
