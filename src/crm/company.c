@@ -182,6 +182,27 @@ int company_get(Db *db, const Actor *actor, int64_t id, int include_deleted, jso
 	return company_visible(db, actor, id, include_deleted, out, err);
 }
 
+int company_check(Db *db, const Actor *actor, int64_t id, int include_deleted, Err *err)
+{
+	static const char sql[] =
+		"SELECT owner_id, deleted_at IS NOT NULL FROM company WHERE id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_DONE || (rc == DB_ROW && !access_can_see(actor, db_col_int(st, 0))))
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
+	else if (rc == DB_ROW && !include_deleted && db_col_int(st, 1))
+		rc = err_set(err, ERR_GONE, "id", "company %lld is in the trash; restore it first",
+			     (long long)id);
+	else if (rc == DB_ROW)
+		rc = KITH_OK;
+	db_reset(st);
+	return rc;
+}
+
 int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err)
 {
 	static const char sql[] = "SELECT legal_name, owner_id FROM company "

@@ -1236,6 +1236,25 @@ int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, jso
 	return rc ? rc : get_live(db, actor, id, include_deleted, out, err);
 }
 
+int contact_check(Db *db, const Actor *actor, int64_t id, int include_deleted, Err *err)
+{
+	static const char sql[] =
+		"SELECT owner_id, deleted_at IS NOT NULL FROM contact WHERE id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_DONE)
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
+	if (rc == DB_ROW)
+		rc = contact_rec_visible(actor, id, db_col_int(st, 0), (int)db_col_int(st, 1),
+					 include_deleted, err);
+	db_reset(st);
+	return rc;
+}
+
 int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
 		     int64_t *version, Err *err)
 {

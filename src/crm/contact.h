@@ -55,6 +55,11 @@ int contact_create_many(Db *db, const Actor *actor, json_t *const *in, size_t n,
 int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 		Err *err) KITH_WARN_UNUSED;
 
+/* Whether the actor may link to contact id, with the errors of contact_get
+ * but without building the record: one row read. */
+int contact_check(Db *db, const Actor *actor, int64_t id, int include_deleted,
+		  Err *err) KITH_WARN_UNUSED;
+
 /* contact_get, serialized: *text is the contact's JSON (malloc'd, caller
  * frees) and *version its version. Served from the representation stored
  * at the last write, so a read is one row; built live when that is stale
