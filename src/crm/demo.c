@@ -248,6 +248,7 @@ typedef struct Demo {
 	long n_companies;                /* companies made */
 	int64_t contact_first;           /* id of the first contact made */
 	long n_contacts;                 /* contacts made */
+	int old_links;                   /* 1: none made, the spans are the workspace's ids */
 	int64_t deal_first;              /* id of the first deal made */
 	long n_deals;                    /* deals made */
 	int64_t users[DEMO_MAX_USERS];   /* the demo users, owners of records */
@@ -288,6 +289,47 @@ static int chunked(Db *db, const DemoOptions *opt, long total, long *done_all, l
 static int64_t pick_id(uint64_t *s, int64_t first, long n)
 {
 	return n > 0 ? first + (int64_t)(rnd(s) % (uint64_t)n) : 0;
+}
+
+enum { DEMO_LINK_TRIES = 16 }; /* random ids tried for a live link to an older record */
+
+/* A random contact (company when company is set) to link to: one made in
+ * this run, or, when the run made none, a live one of the workspace found
+ * by trying ids of its span. 0 when there is none. */
+static int64_t link_pick(Db *db, const Actor *a, uint64_t *s, const Demo *d, int company)
+{
+	int64_t first = company ? d->company_first : d->contact_first;
+	long n = company ? d->n_companies : d->n_contacts;
+	for (int k = 0; n > 0 && k < (d->old_links ? DEMO_LINK_TRIES : 1); k++) {
+		int64_t id = pick_id(s, first, n);
+		if (!d->old_links || (company ? company_check(db, a, id, 0, NULL)
+					      : contact_check(db, a, id, 0, NULL)) == KITH_OK)
+			return id;
+	}
+	return 0;
+}
+
+/* When the run makes no contacts and no companies, later rows link to the
+ * workspace's existing ones. Activities need one of them. */
+static int demo_old_links(Db *db, const DemoOptions *opt, Demo *d, Err *err)
+{
+	int64_t lo, hi;
+	int rc;
+	if (d->n_contacts || d->n_companies || !(opt->deals || opt->activities || opt->tasks))
+		return KITH_OK;
+	d->old_links = 1;
+	if ((rc = contact_id_span(db, &lo, &hi, err)))
+		return rc;
+	d->contact_first = lo;
+	d->n_contacts = hi ? (long)(hi - lo + 1) : 0;
+	if ((rc = company_id_span(db, &lo, &hi, err)))
+		return rc;
+	d->company_first = lo;
+	d->n_companies = hi ? (long)(hi - lo + 1) : 0;
+	if (opt->activities && !d->n_contacts && !d->n_companies)
+		return err_set(err, ERR_INVALID, "activities",
+			       "need contacts or companies to link to (add --contacts)");
+	return KITH_OK;
 }
 
 /* The owner of the i-th row: the demo users in turn, 0 when there are none. */
@@ -352,7 +394,8 @@ static void date_from_today(const Demo *d, int days, char out[11])
 /* The deal's input: pipeline, links, value, close date, owner. *target
  * gets the stage to move it to (0: stay in the first open stage) and
  * *lost the lost reason. */
-static json_t *demo_deal(uint64_t *s, long i, const Demo *d, int64_t *target, const char **lost)
+static json_t *demo_deal(Db *db, const Actor *a, uint64_t *s, long i, const Demo *d,
+			 int64_t *target, const char **lost)
 {
 	const DemoPipe *p = &d->pipes[pick(s, 100) < DEMO_MAIN_PCT || !d->pipes[1].id ? 0 : 1];
 	int status = pick(s, 100), days;
@@ -375,12 +418,10 @@ static json_t *demo_deal(uint64_t *s, long i, const Demo *d, int64_t *target, co
 			       (json_int_t)p->id, "value", "amount_minor",
 			       (json_int_t)(50 + pick(s, 20000)) * 500, "expected_close_date", close,
 			       "source", sources[pick(s, N(sources))]);
-	if (d->n_companies && (pick(s, 10) < 3 || !d->n_contacts))
-		json_object_set_new(in, "company_id",
-				    json_integer(pick_id(s, d->company_first, d->n_companies)));
-	else if (d->n_contacts)
-		json_object_set_new(in, "contact_id",
-				    json_integer(pick_id(s, d->contact_first, d->n_contacts)));
+	int company = d->n_companies && (pick(s, 10) < 3 || !d->n_contacts);
+	int64_t link = link_pick(db, a, s, d, company);
+	if (link)
+		json_object_set_new(in, company ? "company_id" : "contact_id", json_integer(link));
 	if (d->n_users)
 		json_object_set_new(in, "owner_id", json_integer(owner_of(d, i)));
 	return in;
@@ -392,7 +433,7 @@ static int make_deal(Db *db, const Actor *a, uint64_t *s, long i, long n, Demo *
 {
 	int64_t id, target;
 	const char *lost;
-	json_t *in = demo_deal(s, i, d, &target, &lost);
+	json_t *in = demo_deal(db, a, s, i, d, &target, &lost);
 	int rc = deal_create(db, a, in, &id, err);
 	json_decref(in);
 	(void)n;
@@ -405,7 +446,7 @@ static int make_deal(Db *db, const Actor *a, uint64_t *s, long i, long n, Demo *
 
 /* The activity's input: kind and direction, text by kind, when, who, and
  * a contact (most) or a company. */
-static json_t *demo_activity(uint64_t *s, long i, const Demo *d)
+static json_t *demo_activity(Db *db, const Actor *a, uint64_t *s, long i, const Demo *d)
 {
 	static const char *const kinds[] = {"call", "call", "call", "email", "email", "email",
 					    "meeting", "note", "note", "sms", "letter"};
@@ -428,12 +469,10 @@ static json_t *demo_activity(uint64_t *s, long i, const Demo *d)
 	} else if (kind[0] == 'm') {
 		json_object_set_new(in, "duration_minutes", json_integer(30 + 15 * pick(s, 8)));
 	}
-	if (d->n_companies && (pick(s, 100) < 15 || !d->n_contacts))
-		json_object_set_new(in, "company_id",
-				    json_integer(pick_id(s, d->company_first, d->n_companies)));
-	else
-		json_object_set_new(in, "contact_id",
-				    json_integer(pick_id(s, d->contact_first, d->n_contacts)));
+	int company = d->n_companies && (pick(s, 100) < 15 || !d->n_contacts);
+	int64_t link = link_pick(db, a, s, d, company);
+	if (link) /* else activity_create names the missing link */
+		json_object_set_new(in, company ? "company_id" : "contact_id", json_integer(link));
 	if (d->n_users)
 		json_object_set_new(in, "user_id", json_integer(owner_of(d, i)));
 	return in;
@@ -446,7 +485,7 @@ static int make_activities(Db *db, const Actor *a, uint64_t *s, long i, long n, 
 	long k, made = 0;
 	int rc = KITH_OK;
 	for (k = 0; k < n && k < DEMO_BATCH; k++) {
-		if (!(in[k] = demo_activity(s, i + k, d))) {
+		if (!(in[k] = demo_activity(db, a, s, i + k, d))) {
 			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 			break;
 		}
@@ -461,7 +500,7 @@ static int make_activities(Db *db, const Actor *a, uint64_t *s, long i, long n, 
 
 /* The task's input: a title and type, a due date around today (one in
  * ten without), the demo users in turn as assignees, a link. */
-static json_t *demo_task(uint64_t *s, long i, const Demo *d)
+static json_t *demo_task(Db *db, const Actor *a, uint64_t *s, long i, const Demo *d)
 {
 	char due[11];
 	json_t *in = json_pack("{ss ss ss}", "title", task_titles[pick(s, N(task_titles))], "type",
@@ -471,15 +510,14 @@ static json_t *demo_task(uint64_t *s, long i, const Demo *d)
 		date_from_today(d, pick(s, 60) - 20, due);
 		json_object_set_new(in, "due_date", json_string(due));
 	}
-	int link = pick(s, 10);
-	if (link < 5 && d->n_contacts)
-		json_object_set_new(in, "contact_id",
-				    json_integer(pick_id(s, d->contact_first, d->n_contacts)));
-	else if (link < 7 && d->n_deals)
-		json_object_set_new(in, "deal_id", json_integer(pick_id(s, d->deal_first, d->n_deals)));
-	else if (link < 8 && d->n_companies)
-		json_object_set_new(in, "company_id",
-				    json_integer(pick_id(s, d->company_first, d->n_companies)));
+	int kind = pick(s, 10);
+	int64_t link = kind < 5 ? link_pick(db, a, s, d, 0)
+		       : kind < 7 ? pick_id(s, d->deal_first, d->n_deals)
+		       : kind < 8 ? link_pick(db, a, s, d, 1)
+				  : 0;
+	if (link)
+		json_object_set_new(in, kind < 5 ? "contact_id" : kind < 7 ? "deal_id" : "company_id",
+				    json_integer(link));
 	if (d->n_users)
 		json_object_set_new(in, "assignee_id", json_integer(owner_of(d, i)));
 	return in;
@@ -489,7 +527,7 @@ static json_t *demo_task(uint64_t *s, long i, const Demo *d)
 static int make_task(Db *db, const Actor *a, uint64_t *s, long i, long n, Demo *d, Err *err)
 {
 	int64_t id;
-	json_t *in = demo_task(s, i, d);
+	json_t *in = demo_task(db, a, s, i, d);
 	int rc = task_create(db, a, in, &id, err);
 	json_decref(in);
 	(void)n;
@@ -606,9 +644,6 @@ static int demo_check(const DemoOptions *opt, Err *err)
 	if (opt->contacts + opt->companies + opt->deals + opt->activities + opt->tasks >
 	    KITH_MAX_DEMO)
 		return err_set(err, ERR_INVALID, "contacts", "at most %ld rows in all", KITH_MAX_DEMO);
-	if (opt->activities && !opt->contacts && !opt->companies)
-		return err_set(err, ERR_INVALID, "activities",
-			       "need contacts or companies to link to");
 	return KITH_OK;
 }
 
@@ -633,6 +668,7 @@ int demo_generate(Db *db, const Actor *actor, const DemoOptions *opt, Err *err)
 			  err)) ||
 	    (rc = chunked(db, opt, opt->contacts, &done, grand, make_contacts, DEMO_BATCH, actor,
 			  &seed, d, err)) ||
+	    (rc = demo_old_links(db, opt, d, err)) ||
 	    (rc = chunked(db, opt, opt->deals, &done, grand, make_deal, 1, actor, &seed, d, err)) ||
 	    (rc = chunked(db, opt, opt->activities, &done, grand, make_activities, DEMO_BATCH, actor, &seed,
 			  d, err)) ||
