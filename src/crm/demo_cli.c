@@ -19,8 +19,11 @@ static int count_opt_or_fail(Cli *cli, const char *name, long dflt, long *out)
 	if (!s)
 		return 0;
 	*out = strtol(s, &end, 10);
-	if (*end || end == s || *out < 0)
-		return cli_usage_fail(cli, "%s: must be a non-negative integer, got '%s'", name, s);
+	if (*end || end == s || *out < 0) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "must be a whole number, 0 or more, got '%.60s'", s);
+		return cli_reject(cli, name + 2, msg); /* the field is the option without -- */
+	}
 	return 0;
 }
 
@@ -50,13 +53,16 @@ int demo_cli(Cli *cli)
 {
 	Err err = {0};
 	long contacts, companies, deals, activities, tasks, users, seed;
-	if (count_opt_or_fail(cli, "--contacts", 1000, &contacts) ||
-	    count_opt_or_fail(cli, "--companies", -1, &companies) ||
-	    count_opt_or_fail(cli, "--deals", 0, &deals) ||
-	    count_opt_or_fail(cli, "--activities", 0, &activities) ||
-	    count_opt_or_fail(cli, "--tasks", 0, &tasks) ||
-	    count_opt_or_fail(cli, "--users", 0, &users) ||
-	    count_opt_or_fail(cli, "--seed", 1, &seed) || cli_finish_or_fail(cli))
+	int rc;
+	if ((rc = count_opt_or_fail(cli, "--contacts", 1000, &contacts)) ||
+	    (rc = count_opt_or_fail(cli, "--companies", -1, &companies)) ||
+	    (rc = count_opt_or_fail(cli, "--deals", 0, &deals)) ||
+	    (rc = count_opt_or_fail(cli, "--activities", 0, &activities)) ||
+	    (rc = count_opt_or_fail(cli, "--tasks", 0, &tasks)) ||
+	    (rc = count_opt_or_fail(cli, "--users", 0, &users)) ||
+	    (rc = count_opt_or_fail(cli, "--seed", 1, &seed)))
+		return rc;
+	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
 	if (companies < 0)
 		companies = contacts / 10;
