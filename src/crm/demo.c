@@ -251,7 +251,7 @@ typedef struct Demo {
 	int old_links;                   /* 1: none made, the spans are the workspace's ids */
 	int64_t deal_first;              /* id of the first deal made */
 	long n_deals;                    /* deals made */
-	int64_t users[DEMO_MAX_USERS];   /* the demo users, owners of records */
+	int64_t users[DEMO_MAX_USERS + 1]; /* the actor (when a user) and the demo users */
 	int n_users;
 	DemoPipe pipes[2];               /* the default pipeline and the second one */
 	char today[11];                  /* workspace civil date */
@@ -332,7 +332,8 @@ static int demo_old_links(Db *db, const DemoOptions *opt, Demo *d, Err *err)
 	return KITH_OK;
 }
 
-/* The owner of the i-th row: the demo users in turn, 0 when there are none. */
+/* The owner of the i-th row: the acting user and the demo users in turn, 0
+ * when there are none (the local system made the rows). */
 static int64_t owner_of(const Demo *d, long i)
 {
 	return d->n_users ? d->users[i % d->n_users] : 0;
@@ -538,13 +539,16 @@ static int make_task(Db *db, const Actor *a, uint64_t *s, long i, long n, Demo *
 
 /* ---- setup -------------------------------------------------------------- */
 
-/* The demo users demo-user-1@example.com...: made once, reused by later
- * runs. Their passwords are random and not shown (kith user passwd sets
- * one). The first user of an empty workspace must be an owner. */
+/* The acting user (unless the local system), then the demo users
+ * demo-user-1@example.com...: made once, reused by later runs. Their
+ * passwords are random and not shown (kith user passwd sets one). The first
+ * user of an empty workspace must be an owner. */
 static int demo_users(Db *db, const Actor *actor, uint64_t *s, long n, Demo *d, Err *err)
 {
 	json_t *all = NULL;
 	int rc = user_list(db, actor, &all, err);
+	if (actor->user_id)
+		d->users[d->n_users++] = actor->user_id;
 	int empty = rc == KITH_OK && json_array_size(all) == 0;
 	json_decref(all);
 	for (long i = 0; i < n && rc == KITH_OK; i++) {

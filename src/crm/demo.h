@@ -29,9 +29,10 @@ typedef struct DemoOptions {
  * entry summarising the run: users (demo-user-N@example.com, reused when
  * they exist; the first is an owner in a workspace without users), then
  * companies, contacts, deals, activities and tasks, each linking to rows
- * made before it in the same run. Contacts, companies and deals are owned
- * by the demo users in turn, activities logged by them and tasks assigned
- * to them. ERR_INVALID naming "contacts", "companies", "deals",
+ * made before it in the same run (or, when the run makes no contacts and
+ * no companies, to the workspace's). Contacts, companies and deals are
+ * owned by the acting user (unless the local system) and the demo users in
+ * turn, activities logged by them and tasks assigned to them. ERR_INVALID naming "contacts", "companies", "deals",
  * "activities", "tasks" or "users" when a count is negative or too large
  * (KITH_MAX_DEMO rows in all, 100 users), or "activities" when there is no
  * contact or company to link them to. */
