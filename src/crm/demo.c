@@ -227,7 +227,6 @@ static const char *const task_titles[] = {"Call back", "Send the quote", "Chase 
 static const char *const task_types[] = {"call", "email", "meeting", "todo"};
 static const char *const priorities[] = {"low", "normal", "normal", "normal", "high"};
 
-enum { DEMO_MAX_USERS = 100 };    /* --users: each costs a password hash */
 enum { DEMO_OPEN_PCT = 28 };      /* percent of deals left open (the rest won or lost) */
 enum { DEMO_WON_PCT = 30 };       /* percent of deals won */
 enum { DEMO_MAIN_PCT = 60 };      /* percent of deals in the default pipeline */
@@ -251,7 +250,7 @@ typedef struct Demo {
 	int old_links;                   /* 1: none made, the spans are the workspace's ids */
 	int64_t deal_first;              /* id of the first deal made */
 	long n_deals;                    /* deals made */
-	int64_t users[DEMO_MAX_USERS + 1]; /* the actor (when a user) and the demo users */
+	int64_t users[KITH_MAX_DEMO_USERS + 1]; /* the actor (when a user) and the demo users */
 	int n_users;
 	DemoPipe pipes[2];               /* the default pipeline and the second one */
 	char today[11];                  /* workspace civil date */
@@ -651,7 +650,7 @@ static int demo_check(const DemoOptions *opt, Err *err)
 	    (rc = check_count(opt->deals, "deals", KITH_MAX_DEMO, err)) ||
 	    (rc = check_count(opt->activities, "activities", KITH_MAX_DEMO, err)) ||
 	    (rc = check_count(opt->tasks, "tasks", KITH_MAX_DEMO, err)) ||
-	    (rc = check_count(opt->users, "users", DEMO_MAX_USERS, err)))
+	    (rc = check_count(opt->users, "users", KITH_MAX_DEMO_USERS, err)))
 		return rc;
 	if (opt->contacts + opt->companies + opt->deals + opt->activities + opt->tasks >
 	    KITH_MAX_DEMO)

@@ -34,8 +34,8 @@ typedef struct DemoOptions {
  * owned by the acting user (unless the local system) and the demo users in
  * turn, activities logged by them and tasks assigned to them. ERR_INVALID naming "contacts", "companies", "deals",
  * "activities", "tasks" or "users" when a count is negative or too large
- * (KITH_MAX_DEMO rows in all, 100 users), or "activities" when there is no
- * contact or company to link them to. */
+ * (KITH_MAX_DEMO rows in all, KITH_MAX_DEMO_USERS users), or "activities"
+ * when there is no contact or company to link them to. */
 int demo_generate(Db *db, const Actor *actor, const DemoOptions *opt, Err *err) KITH_WARN_UNUSED;
 
 #endif
