@@ -29,6 +29,7 @@
 #define KITH_MAX_MMAP_MB 65536u             /* largest database memory map for kith serve --mmap, MiB */
 #define KITH_BUSY_TIMEOUT_MS 5000            /* wait for a locked database before failing */
 #define KITH_MAX_DEMO 10000000L              /* rows kith demo makes in one call */
+#define KITH_MAX_DEMO_USERS 100L             /* kith demo --users: each costs a password hash */
 #define KITH_MAX_IDEMPOTENCY_KEY 200u        /* Idempotency-Key header value, bytes (printable ASCII) */
 #define KITH_MAX_THREADS 256u                /* kith serve --threads */
 #define KITH_HTTP_IDLE_S 60u                 /* an idle keep-alive connection is closed after this, seconds */

@@ -260,8 +260,8 @@ static int check_user(Db *db, const Actor *actor, const json_t *in, json_t *rec,
 
 /* contact_id / company_id / deal_id (key): null, or a live record the
  * actor may see. A link left unchanged is not re-checked (its record may be
- * in the trash now). The Err of contact_get/company_get/deal_get is renamed
- * to the key. */
+ * in the trash now). The Err of contact_check/company_check/deal_get is
+ * renamed to the key. */
 static int check_link(Db *db, const Actor *actor, const json_t *in, const char *key,
 		      json_t *rec, Err *err)
 {
@@ -279,9 +279,9 @@ static int check_link(Db *db, const Actor *actor, const json_t *in, const char *
 	if (id == json_int_of(rec, key))
 		return KITH_OK;
 	if (!strcmp(key, "contact_id"))
-		rc = contact_get(db, actor, id, 0, &r, err);
+		rc = contact_check(db, actor, id, 0, err);
 	else if (!strcmp(key, "company_id"))
-		rc = company_get(db, actor, id, 0, &r, err);
+		rc = company_check(db, actor, id, 0, err);
 	else
 		rc = deal_get(db, actor, id, 0, &r, err);
 	json_decref(r);
@@ -397,22 +397,45 @@ static json_t *activity_blank(void)
 	return rec;
 }
 
-int activity_create(Db *db, const Actor *actor, const json_t *in, int64_t *id, Err *err)
+/* Validate, insert and (unless ACTIVITY_NO_AUDIT) audit one activity, in
+ * the caller's transaction. */
+static int activity_add(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id,
+			Err *err)
 {
 	json_t *rec = activity_blank(), *after = NULL;
-	int rc = db_begin(db, err);
-	if (rc) {
-		json_decref(rec);
-		return rc;
-	}
+	int rc;
 	if ((rc = activity_apply(db, actor, in, rec, 1, err)) ||
-	    (rc = activity_insert(db, rec, id, err)) ||
+	    (rc = activity_insert(db, rec, id, err)) || (flags & ACTIVITY_NO_AUDIT) ||
 	    (rc = activity_visible(db, &ACTOR_SYSTEM, *id, 1, &after, err)))
 		goto done;
 	rc = audit_write(db, actor, "create", "activity", *id, after, err);
 done:
 	json_decref(rec);
 	json_decref(after);
+	return rc;
+}
+
+int activity_create(Db *db, const Actor *actor, const json_t *in, int64_t *id, Err *err)
+{
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	rc = activity_add(db, actor, in, 0, id, err);
+	return db_end(db, rc, err);
+}
+
+int activity_create_many(Db *db, const Actor *actor, json_t *const *in, size_t n, int flags,
+			 int64_t *ids, Err *err)
+{
+	int64_t id;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && rc == KITH_OK; i++) {
+		rc = activity_add(db, actor, in[i], flags, &id, err);
+		if (rc == KITH_OK && ids)
+			ids[i] = id;
+	}
 	return db_end(db, rc, err);
 }
 

@@ -35,6 +35,16 @@
 int activity_create(Db *db, const Actor *actor, const json_t *in, int64_t *id,
 		    Err *err) KITH_WARN_UNUSED;
 
+enum { ACTIVITY_NO_AUDIT = 2 /* bulk loads (demo, import): the caller writes one summary entry */ };
+
+/* Log n activities from in[0..n) in one transaction, each by the rules of
+ * activity_create, for bulk loads; with ACTIVITY_NO_AUDIT the caller writes
+ * one summary audit entry instead of one per row. ids (may be NULL) gets
+ * the new ids in input order. On the first failing row nothing is stored
+ * and err is that row's activity_create error. */
+int activity_create_many(Db *db, const Actor *actor, json_t *const *in, size_t n, int flags,
+			 int64_t *ids, Err *err) KITH_WARN_UNUSED;
+
 /* The activity as JSON (caller decrefs). ERR_NOT_FOUND when absent or
  * hidden; ERR_GONE when in the trash and !include_deleted. */
 int activity_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,

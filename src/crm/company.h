@@ -62,6 +62,16 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
  * (int64_t values; missing ones are skipped). Caller's transaction. */
 int company_reindex_ids(Db *db, const Buf *ids, Err *err) KITH_WARN_UNUSED;
 
+/* The smallest and largest company id in use, trashed ones included
+ * (both 0 when there is none), for tools that pick records at random (demo
+ * data); ids in between may be missing. */
+int company_id_span(Db *db, int64_t *first, int64_t *last, Err *err) KITH_WARN_UNUSED;
+
+/* Whether the actor may link to company id, with the errors of
+ * company_get but without building the record: one row read. */
+int company_check(Db *db, const Actor *actor, int64_t id, int include_deleted,
+		  Err *err) KITH_WARN_UNUSED;
+
 /* Name of a live company visible to the actor, for contact links and
  * search documents: *name is malloc'd (caller frees). ERR_NOT_FOUND naming
  * field "company_id" when absent, deleted or hidden. */

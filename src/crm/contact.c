@@ -1281,6 +1281,45 @@ int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, jso
 	return rc ? rc : get_live(db, actor, id, include_deleted, out, err);
 }
 
+int contact_id_span(Db *db, int64_t *first, int64_t *last, Err *err)
+{
+	static const char sql[] = "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM contact";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*first = db_col_int(st, 0);
+		*last = db_col_int(st, 1);
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_STORAGE, NULL, "no answer from the contact table");
+	}
+	db_reset(st);
+	return rc;
+}
+
+int contact_check(Db *db, const Actor *actor, int64_t id, int include_deleted, Err *err)
+{
+	static const char sql[] =
+		"SELECT owner_id, deleted_at IS NOT NULL FROM contact WHERE id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	int64_t owner = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	int deleted = rc == DB_ROW ? (int)db_col_int(st, 1) : 0;
+	db_reset(st); /* before contact_rec_visible prepares its own statement */
+	if (rc == DB_DONE)
+		return err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
+	if (rc != DB_ROW)
+		return rc;
+	return contact_rec_visible(db, actor, id, owner, deleted, include_deleted, err);
+}
+
 int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
 		     int64_t *version, Err *err)
 {

@@ -57,6 +57,16 @@ int contact_create_many(Db *db, const Actor *actor, json_t *const *in, size_t n,
 int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 		Err *err) KITH_WARN_UNUSED;
 
+/* The smallest and largest contact id in use, trashed ones included
+ * (both 0 when there is none), for tools that pick records at random (demo
+ * data); ids in between may be missing. */
+int contact_id_span(Db *db, int64_t *first, int64_t *last, Err *err) KITH_WARN_UNUSED;
+
+/* Whether the actor may link to contact id, with the errors of contact_get
+ * but without building the record: one row read. */
+int contact_check(Db *db, const Actor *actor, int64_t id, int include_deleted,
+		  Err *err) KITH_WARN_UNUSED;
+
 /* contact_get, serialized: *text is the contact's JSON (malloc'd, caller
  * frees) and *version its version. Served from the representation stored
  * at the last write, so a read is one row; built live when that is stale

@@ -953,12 +953,18 @@ static int agenda_bucket(const json_t *t, const Bounds *b)
 int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
 		json_t **out, Err *err)
 {
-	static const char sql[] =
-		"SELECT " TASK_COLS TASK_FROM
-		"WHERE t.deleted_at IS NULL AND t.status = 'open' AND " TASK_VISIBLE
-		" AND (? = 0 OR t.assignee_id = ?) AND (t.due_date <= ? OR t.due_at < ?)"
-		" ORDER BY COALESCE(t.due_at, t.due_date), "
-		"CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, t.id";
+	/* One statement for the team and one for a user: an OR on the assignee
+	 * would make SQLite scan every open task of the team (task_assignee). */
+#define AGENDA_ORDER                                                                            \
+	" AND (t.due_date <= ? OR t.due_at < ?) ORDER BY COALESCE(t.due_at, t.due_date), "      \
+	"CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, t.id"
+	static const char team_sql[] = "SELECT " TASK_COLS TASK_FROM
+				       "WHERE t.deleted_at IS NULL AND t.status = 'open' AND "
+				       TASK_VISIBLE AGENDA_ORDER;
+	static const char user_sql[] = "SELECT " TASK_COLS TASK_FROM
+				       "WHERE t.deleted_at IS NULL AND t.status = 'open' AND "
+				       TASK_VISIBLE " AND t.assignee_id = ?" AGENDA_ORDER;
+#undef AGENDA_ORDER
 	static const char *const names[] = {"overdue", "today", "upcoming"};
 	Bounds b;
 	DbStmt *st;
@@ -966,11 +972,11 @@ int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, 
 	json_t *lists[3];
 	int rc = agenda_user(db, actor, user_id, &uid, err);
 	if (rc || (rc = agenda_bounds(db, today, days_ahead, &b, err)) ||
-	    (rc = db_prepare(db, &st, sql, err)))
+	    (rc = db_prepare(db, &st, uid ? user_sql : team_sql, err)))
 		return rc;
 	int p = bind_visible(st, 1, actor);
-	db_bind_int(st, p++, uid);
-	db_bind_int(st, p++, uid);
+	if (uid)
+		db_bind_int(st, p++, uid);
 	db_bind_text(st, p++, b.d[2]);
 	db_bind_text(st, p, b.at[2]);
 	for (int i = 0; i < 3; i++)

@@ -438,3 +438,48 @@ Test(activity, purging_one_link_keeps_an_activity_of_another_record)
 	cr_assert_eq(count_rows(), 0);
 }
 
+Test(activity, create_many_bulk_rules_and_all_or_nothing)
+{
+	Err err = {0};
+	int64_t c = add_contact(&sys, "{\"first_name\": \"Bulk\"}"), ids[2] = {0};
+	json_t *in[2] = {load("{\"kind\": \"call\", \"contact_id\": %lld}", (long long)c, 0),
+			 load("{\"kind\": \"note\", \"contact_id\": %lld}", (long long)c, 0)};
+	cr_assert_eq(activity_create_many(fx.db, &sys, in, 2, ACTIVITY_NO_AUDIT, ids, &err), KITH_OK,
+		     "%s", err.msg);
+	cr_assert(ids[0] > 0 && ids[1] == ids[0] + 1);
+	json_t *log = NULL;
+	cr_assert_eq(audit_list(fx.db, "activity", ids[0], 10, &log, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(json_array_size(log), 0, "bulk rows are not audited one by one");
+	json_decref(log);
+	json_decref(in[1]);
+	/* the second row breaks a rule: nothing of the call is kept */
+	in[1] = load("{\"kind\": \"note\", \"direction\": \"in\", \"contact_id\": %lld}", (long long)c,
+		     0);
+	cr_assert_eq(activity_create_many(fx.db, &sys, in, 2, 0, NULL, &err), ERR_INVALID);
+	cr_assert_str_eq(err.field, "direction");
+	cr_assert_eq(count_rows(), 2);
+	json_decref(in[0]);
+	json_decref(in[1]);
+}
+
+Test(activity, link_check_hides_and_names_the_key)
+{
+	Err err = {0};
+	add_user("o@example.com", "owner");
+	Actor m = add_user("m@example.com", "member");
+	int64_t theirs = add_contact(&sys, "{\"first_name\": \"Hidden\"}");
+	int64_t co = add_company(&sys, "{\"legal_name\": \"Hidden Co\"}"), id = 0;
+	json_t *in = load("{\"kind\": \"call\", \"contact_id\": %lld}", (long long)theirs, 0);
+	json_t *many[1] = {in};
+	cr_assert_eq(activity_create_many(fx.db, &m, many, 1, 0, NULL, &err), ERR_NOT_FOUND);
+	cr_assert_str_eq(err.field, "contact_id");
+	json_decref(in);
+	in = load("{\"kind\": \"call\", \"company_id\": %lld}", (long long)co, 0);
+	cr_assert_eq(activity_create(fx.db, &m, in, &id, &err), ERR_NOT_FOUND);
+	cr_assert_str_eq(err.field, "company_id");
+	cr_assert_eq(company_delete(fx.db, &sys, co, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(activity_create(fx.db, &sys, in, &id, &err), ERR_GONE);
+	cr_assert_str_eq(err.field, "company_id");
+	json_decref(in);
+	cr_assert_eq(count_rows(), 0);
+}
