@@ -39,6 +39,7 @@
 #define KITH_BOARD_CLOSED_DAYS 30            /* won/lost board columns: deals closed in these last days */
 #define KITH_BOARD_CLOSED_DAYS_MAX 3660      /* largest closed_days a board accepts (ten years) */
 #define KITH_BOARD_VISIT_MONTHS 12           /* time in stage: visits ended in these last months */
+#define KITH_FORECAST_GROUPS 4096            /* month x currency groups in one forecast (over 100 years x 3 currencies) */
 #define KITH_MAX_COLLABORATORS 100u          /* collaborators per contact, company or deal (lists of them are one page) */
 #define KITH_DUE_MAX 200                     /* items per section of kith due / the agenda (due, too_often, key_dates) */
 

@@ -203,15 +203,23 @@ typedef struct Due {
  * with ANALYZE statistics of a few tags, a plain join or an IN list let the
  * planner scan all of contact_tag. Then each candidate's effective cadence
  * and last touch. */
+#define CANDIDATES(own, shared)                                                                  \
+	"SELECT id FROM contact WHERE cadence_days IS NOT NULL AND deleted_at IS NULL" own       \
+	" UNION SELECT ct.contact_id FROM tag t CROSS JOIN contact_tag ct WHERE ct.tag_id = t.id " \
+	"AND t.cadence_days IS NOT NULL" shared
 #define DUE_SQL(own, shared, owner_c)                                                            \
 	"SELECT c.id, COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tag ct " \
 	"JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id)), "                          \
 	"(SELECT MAX(a.occurred_at) FROM activity a WHERE a.contact_id = c.id "                  \
 	"AND a.kind <> 'note' AND a.deleted_at IS NULL) "                                        \
-	"FROM contact c WHERE c.id IN (SELECT id FROM contact WHERE cadence_days IS NOT NULL "   \
-	"AND deleted_at IS NULL" own " UNION SELECT ct.contact_id FROM tag t CROSS JOIN "        \
-	"contact_tag ct WHERE ct.tag_id = t.id AND t.cadence_days IS NOT NULL" shared ") "        \
+	"FROM contact c WHERE c.id IN (" CANDIDATES(own, shared) ") "                            \
 	"AND c.deleted_at IS NULL" owner_c
+/* A user's candidates: their own contacts with a cadence, every contact of
+ * a tag with one, and the contacts shared with them; then only theirs. */
+#define BY_OWNER(sql)                                                                            \
+	sql(" AND owner_id = ?1",                                                                \
+	    " UNION SELECT contact_id FROM contact_collaborator WHERE user_id = ?1",             \
+	    " AND " MINE("contact", "c", "?1"))
 
 static int due_cmp(const void *a, const void *b)
 {
@@ -228,10 +236,7 @@ static int due_cmp(const void *a, const void *b)
  * cadence c due: the start of day (today + horizon - c + 1). */
 static int due_collect(Db *db, const Ctx *c, Due **list, size_t *n, Err *err)
 {
-	static const char by_owner[] =
-		DUE_SQL(" AND owner_id = ?1",
-			" UNION SELECT contact_id FROM contact_collaborator WHERE user_id = ?1",
-			" AND " MINE("contact", "c", "?1"));
+	static const char by_owner[] = BY_OWNER(DUE_SQL);
 	static const char by_team[] = DUE_SQL("", "", "");
 	char(*thr)[21] = calloc(CADENCE_DAYS_MAX + 1, sizeof *thr);
 	size_t cap = 0;
@@ -353,24 +358,32 @@ static int due_section(Db *db, const Ctx *c, json_t *out, json_t *counts, Err *e
 
 /* ---- touched too often ---- */
 
+/* Contacts with a cadence (the ones whose touches are planned) touched
+ * more than ?4 times in [?2, ?3): the same candidates as due, each counted
+ * through its activity_contact range, so the cost follows the contacts
+ * with a cadence, not the team's activity in the window. */
+#define TOO_OFTEN_SQL(own, shared, owner_c)                                                      \
+	"SELECT c.id, COUNT(*), MAX(a.occurred_at), c.display_name, c.owner_id "                  \
+	"FROM contact c JOIN activity a ON a.contact_id = c.id AND a.occurred_at >= ?2 "          \
+	"AND a.occurred_at < ?3 AND a.kind <> 'note' AND a.deleted_at IS NULL "                   \
+	"WHERE c.id IN (" CANDIDATES(own, shared) ") AND c.deleted_at IS NULL" owner_c            \
+	" GROUP BY c.id HAVING COUNT(*) > ?4 ORDER BY COUNT(*) DESC, c.id"
+
 static int too_often_section(Db *db, const Ctx *c, json_t *out, json_t *counts, Err *err)
 {
-	static const char sql[] =
-		"SELECT a.contact_id, COUNT(*), MAX(a.occurred_at), MAX(c.display_name), "
-		"MAX(c.owner_id) FROM activity a JOIN contact c ON c.id = a.contact_id "
-		"WHERE a.occurred_at >= ?1 AND a.occurred_at < ?2 AND a.kind <> 'note' "
-		"AND a.deleted_at IS NULL AND c.deleted_at IS NULL AND (?3 = 0 OR " MINE("contact", "c", "?3") ") "
-		"GROUP BY a.contact_id HAVING COUNT(*) > ?4 ORDER BY COUNT(*) DESC, a.contact_id";
+	static const char by_owner[] = BY_OWNER(TOO_OFTEN_SQL);
+	static const char by_team[] = TOO_OFTEN_SQL("", "", "");
 	char from[21], to[21];
 	DbStmt *st;
 	int64_t total = 0;
 	int rc = day_start(c->ws.timezone, c->day - c->ws.touch_window_days + 1, from, err);
 	if (rc || (rc = day_start(c->ws.timezone, c->day + 1, to, err)) ||
-	    (rc = db_prepare(db, &st, sql, err)))
+	    (rc = db_prepare(db, &st, c->owner ? by_owner : by_team, err)))
 		return rc;
-	db_bind_text(st, 1, from);
-	db_bind_text(st, 2, to);
-	db_bind_int(st, 3, c->owner);
+	if (c->owner)
+		db_bind_int(st, 1, c->owner);
+	db_bind_text(st, 2, from);
+	db_bind_text(st, 3, to);
 	db_bind_int(st, 4, c->ws.touch_limit);
 	json_t *arr = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW) {
@@ -423,6 +436,12 @@ static void key_date_add(json_t *arr, const char *type, int64_t id, const char *
 	"SELECT id, display_name, substr(birthday, 6, 5) FROM contact "                          \
 	"WHERE birthday IS NOT NULL AND deleted_at IS NULL" own                                   \
 	" AND substr(birthday, 6, 5) BETWEEN ?2 AND ?3"
+/* A user's: their own (contact_birthday_owner) and those shared with them. */
+#define BIRTHDAY_MINE_SQL                                                                        \
+	BIRTHDAY_SQL(" AND owner_id = ?1") " UNION SELECT c.id, c.display_name, "                \
+	"substr(c.birthday, 6, 5) FROM contact_collaborator cl JOIN contact c "                   \
+	"ON c.id = cl.contact_id WHERE cl.user_id = ?1 AND c.birthday IS NOT NULL "               \
+	"AND c.deleted_at IS NULL AND substr(c.birthday, 6, 5) BETWEEN ?2 AND ?3"
 
 /* Birthdays in [today, today + birthday_lead_days]: one or two month-day
  * ranges (two when the window crosses New Year; the whole year when it is
@@ -430,7 +449,7 @@ static void key_date_add(json_t *arr, const char *type, int64_t id, const char *
  * 29 February, which is celebrated that day. */
 static int birthdays(Db *db, const Ctx *c, json_t *arr, Err *err)
 {
-	static const char by_owner[] = BIRTHDAY_SQL(" AND " MINE("contact", "contact", "?1"));
+	static const char by_owner[] = BIRTHDAY_MINE_SQL;
 	static const char by_team[] = BIRTHDAY_SQL("");
 	char end[11], lo[2][6], hi[2][6];
 	int lead = c->ws.birthday_lead_days, n = 1, rc = KITH_OK;

@@ -16,7 +16,8 @@
  *   or when (civil date of its last touch in the workspace zone) + c days
  *   <= today + horizon days.
  * - Too often: more than the workspace's touch_limit touches within the
- *   last touch_window_days civil days (today included), any contact.
+ *   last touch_window_days civil days (today included), among the contacts
+ *   with an effective cadence (the ones whose touches are planned).
  * - Key dates: birthdays within birthday_lead_days (29 February counts as
  *   28 February in common years), and values of date custom fields whose
  *   definition has remind_days, within [today, today + remind_days].

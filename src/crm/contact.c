@@ -1284,20 +1284,7 @@ int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, jso
 int contact_id_span(Db *db, int64_t *first, int64_t *last, Err *err)
 {
 	static const char sql[] = "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM contact";
-	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		*first = db_col_int(st, 0);
-		*last = db_col_int(st, 1);
-		rc = KITH_OK;
-	} else if (rc == DB_DONE) {
-		rc = err_set(err, ERR_STORAGE, NULL, "no answer from the contact table");
-	}
-	db_reset(st);
-	return rc;
+	return db_query_int2(db, sql, first, last, err);
 }
 
 int contact_check(Db *db, const Actor *actor, int64_t id, int include_deleted, Err *err)

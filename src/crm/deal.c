@@ -927,9 +927,11 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 	return page_read(db, st, limit, items, next, err);
 }
 
-/* The first limit live deals of one stage for the board, by id: for an
- * open stage all of them (through the deal_board index), for a won or lost
- * stage those closed since `closed` (through deal_stage_values). */
+/* The deals of one board column: for an open stage the first limit by id
+ * (the deal_board index), with a next cursor for deal_list; for a won or
+ * lost stage the limit most recently closed since `closed`, newest first
+ * (deal_stage_since read backwards), and no cursor: deal_list with
+ * stage_since lists them all. */
 static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const json_t *stage,
 		       const char *closed, int limit, json_t **items, char **next, Err *err)
 {
@@ -939,20 +941,25 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const js
 		"AND " COLLAB_VISIBLE("deal", "d") " ORDER BY d.id LIMIT ?";
 	static const char closed_sql[] =
 		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
-		"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "
-		"AND d.stage_since >= ? AND " COLLAB_VISIBLE("deal", "d") " ORDER BY d.id LIMIT ?";
+		"WHERE d.stage_id = ? AND d.stage_since >= ? AND d.deleted_at IS NULL "
+		"AND " COLLAB_VISIBLE("deal", "d") " ORDER BY d.stage_since DESC, d.id DESC LIMIT ?";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
 	DbStmt *st;
-	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err);
+	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err), p = 1;
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, pipeline_id);
-	db_bind_int(st, 2, json_int_of(stage, "id"));
-	int p = 3;
+	if (is_open)
+		db_bind_int(st, p++, pipeline_id);
+	db_bind_int(st, p++, json_int_of(stage, "id"));
 	if (!is_open)
 		db_bind_text(st, p++, closed);
 	db_bind_int(st, collab_bind_visible(st, p, actor), limit + 1);
-	return page_read(db, st, limit, items, next, err);
+	rc = page_read(db, st, limit, items, next, err);
+	if (rc == KITH_OK && !is_open) {
+		free(*next);
+		*next = NULL;
+	}
+	return rc;
 }
 
 /* ---- board, forecast ------------------------------------------------------ */
@@ -1112,39 +1119,97 @@ static void forecast_add(json_t *months, const char *month, const char *cur, int
 	json_decref(w);
 }
 
+/* One forecast group being summed: a month ("" = no date) and a currency. */
+typedef struct ForecastSum {
+	char month[8];    /* YYYY-MM, "" for deals without a close date */
+	char currency[4]; /* ISO 4217 */
+	int64_t count, amount, weighted;
+} ForecastSum;
+
+static int forecast_cmp(const void *a, const void *b)
+{
+	const ForecastSum *x = a, *y = b;
+	if (!x->month[0] != !y->month[0]) /* undated last */
+		return x->month[0] ? -1 : 1;
+	int c = strcmp(x->month, y->month);
+	return c ? c : strcmp(x->currency, y->currency);
+}
+
+/* Add one (month, currency) partial sum to sums/n, bounded by
+ * KITH_FORECAST_GROUPS. */
+static int forecast_sum(ForecastSum *sums, size_t *n, const char *month, const char *cur,
+			int64_t count, int64_t amount, int64_t weighted, Err *err)
+{
+	size_t i = 0;
+	while (i < *n && (strcmp(sums[i].month, month) || strcmp(sums[i].currency, cur)))
+		i++;
+	if (i == *n) {
+		if (*n == KITH_FORECAST_GROUPS)
+			return err_set(err, ERR_INTERNAL, NULL,
+				       "more than %d month and currency groups in a forecast",
+				       KITH_FORECAST_GROUPS);
+		sums[i] = (ForecastSum){0};
+		snprintf(sums[i].month, sizeof sums[i].month, "%s", month);
+		snprintf(sums[i].currency, sizeof sums[i].currency, "%s", cur);
+		(*n)++;
+	}
+	sums[i].count += count;
+	sums[i].amount += amount;
+	sums[i].weighted += weighted;
+	return KITH_OK;
+}
+
 int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out, Err *err)
 {
-	/* One pass over the open stages' deal_stage_close index entries; each
-	 * deal is weighted as deal_weighted() does: amounts are never negative
-	 * (check_value), so half away from zero is + 50 then integer division. */
+	/* Per open stage, in deal_stage_close index order (no sorting): sums per
+	 * close date and currency, each deal weighted as deal_weighted() does
+	 * (amounts are never negative, check_value, so half away from zero is
+	 * + 50 then integer division). Months are merged here. */
 	static const char sql[] =
-		"SELECT substr(d.expected_close_date, 1, 7) AS month, d.currency, COUNT(*), "
-		"SUM(d.amount_minor), SUM((d.amount_minor * s.probability + 50) / 100) "
-		"FROM stage s JOIN deal d ON d.stage_id = s.id "
-		"WHERE s.pipeline_id = ? AND s.kind = 'open' AND d.deleted_at IS NULL "
-		"AND " COLLAB_VISIBLE("deal", "d") " GROUP BY month, d.currency "
-		"ORDER BY month IS NULL, month, d.currency";
-	json_t *p = NULL, *months = json_array();
+		"SELECT substr(d.expected_close_date, 1, 7), d.currency, COUNT(*), "
+		"SUM(d.amount_minor), SUM((d.amount_minor * ? + 50) / 100) FROM deal d "
+		"WHERE d.stage_id = ? AND d.deleted_at IS NULL AND " COLLAB_VISIBLE("deal", "d")
+		" GROUP BY d.expected_close_date, d.currency";
+	json_t *p = NULL, *months = json_array(), *s;
+	ForecastSum *sums = calloc(KITH_FORECAST_GROUPS, sizeof *sums);
+	size_t n = 0, i;
 	DbStmt *st;
-	int rc = db_begin_read(db, err);
+	int rc = sums ? db_begin_read(db, err) : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if (rc) {
+		free(sums);
 		json_decref(months);
 		return rc;
 	}
-	if ((rc = board_pipeline(db, pipeline_id, &p, err)) || (rc = db_prepare(db, &st, sql, err)))
+	if ((rc = board_pipeline(db, pipeline_id, &p, err)))
 		goto done;
-	int64_t pid = json_int_of(p, "id");
-	db_bind_int(st, 1, pid);
-	collab_bind_visible(st, 2, actor);
-	while ((rc = db_step(st, err)) == DB_ROW)
-		forecast_add(months, db_col_is_null(st, 0) ? NULL : db_col_text(st, 0),
-			     db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),
-			     db_col_int(st, 4));
-	if (rc != DB_DONE)
-		goto done;
-	rc = KITH_OK;
-	*out = json_pack("{sIsO}", "pipeline_id", (json_int_t)pid, "months", months);
+	json_array_foreach(json_object_get(p, "stages"), i, s)
+	{
+		if (stage_kind_parse(json_str_of(s, "kind")) != STAGE_OPEN)
+			continue;
+		if ((rc = db_prepare(db, &st, sql, err)))
+			goto done;
+		db_bind_int(st, 1, json_int_of(s, "probability"));
+		db_bind_int(st, 2, json_int_of(s, "id"));
+		collab_bind_visible(st, 3, actor);
+		while ((rc = db_step(st, err)) == DB_ROW &&
+		       (rc = forecast_sum(sums, &n, db_col_is_null(st, 0) ? "" : db_col_text(st, 0),
+					  db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),
+					  db_col_int(st, 4), err)) == KITH_OK)
+			;
+		db_reset(st);
+		if (rc != DB_DONE)
+			goto done;
+		rc = KITH_OK;
+	}
+	if (n)
+		qsort(sums, n, sizeof *sums, forecast_cmp);
+	for (i = 0; i < n; i++)
+		forecast_add(months, sums[i].month[0] ? sums[i].month : NULL, sums[i].currency,
+			     sums[i].count, sums[i].amount, sums[i].weighted);
+	*out = json_pack("{sIsO}", "pipeline_id", (json_int_t)json_int_of(p, "id"), "months",
+			 months);
 done:
+	free(sums);
 	json_decref(p);
 	json_decref(months);
 	return db_end(db, rc, err);

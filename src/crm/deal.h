@@ -104,9 +104,10 @@ typedef struct DealBoardQuery {
  * "amount"}], "avg_days_in_stage", "deals": [...], "next"}]}. Open stages
  * count all their live deals the actor may see; won and lost stages those
  * that entered them at or after closed_since (now - closed_days), so the
- * board stays about current work. deals: the first limit, by id; next
- * continues with deal_list (stage_id, and stage_since = closed_since for a
- * won/lost stage). avg_days_in_stage (open stages; else null) is the mean
+ * board stays about current work. deals: for an open stage the first
+ * limit by id, next continuing with deal_list (stage_id); for a won or lost
+ * stage the limit most recently closed, newest first, and next null
+ * (deal_list with stage_id and stage_since = closed_since lists them all). avg_days_in_stage (open stages; else null) is the mean
  * time per completed visit, over all deals, of the visits that ended since
  * the month visits_since (KITH_BOARD_VISIT_MONTHS months); null when none,
  * and for members (it is built from every deal, also those hidden from them).

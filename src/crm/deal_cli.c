@@ -348,10 +348,14 @@ int deal_cli_board(Cli *cli)
 			cli_print_table(cli, rows, list_keys, list_heads);
 		json_decref(rows);
 		if (json_is_string(json_object_get(col, "next")))
-			fprintf(cli->out, "more: kith deal list --stage %lld%s%s --cursor %s\n",
+			fprintf(cli->out, "more: kith deal list --stage %lld --cursor %s\n",
 				(long long)json_integer_value(json_object_get(s, "id")),
-				is_open ? "" : " --stage-since ",
-				is_open ? "" : cli_str(b, "closed_since"), cli_str(col, "next"));
+				cli_str(col, "next"));
+		else if (!is_open && json_integer_value(json_object_get(col, "count")) >
+					     (json_int_t)json_array_size(deals))
+			fprintf(cli->out, "more: kith deal list --stage %lld --stage-since %s\n",
+				(long long)json_integer_value(json_object_get(s, "id")),
+				cli_str(b, "closed_since"));
 	}
 	json_decref(b);
 	return EXIT_OK;

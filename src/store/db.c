@@ -215,6 +215,24 @@ int db_collect_ids(DbStmt *st, Buf *ids, Err *err)
 			       : KITH_OK;
 }
 
+int db_query_int2(Db *db, const char *sql, int64_t *a, int64_t *b, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*a = db_col_int(st, 0);
+		*b = db_col_int(st, 1);
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_STORAGE, NULL, "the query answered no row");
+	}
+	db_reset(st);
+	return rc;
+}
+
 int64_t db_changes(Db *db)
 {
 	return sqlite3_changes64(db->h);

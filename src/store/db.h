@@ -63,6 +63,11 @@ int db_col_count(DbStmt *st);
  * hits its limit. */
 int db_collect_ids(DbStmt *st, Buf *ids, Err *err) KITH_WARN_UNUSED;
 
+/* Run sql (no parameters; one row answering two integers, such as
+ * "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM t") into *a, *b.
+ * ERR_STORAGE when it answers no row. */
+int db_query_int2(Db *db, const char *sql, int64_t *a, int64_t *b, Err *err) KITH_WARN_UNUSED;
+
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(Db *db);
 

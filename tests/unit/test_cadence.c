@@ -194,13 +194,17 @@ Test(cadence, too_often_counts_touches_in_the_window)
 	Err err = {0};
 	WorkspaceReminders r = {.touch_limit = 3, .touch_window_days = 7, .birthday_lead_days = -1};
 	cr_assert_eq(workspace_set_reminders(fx.db, &sys, &r, &err), KITH_OK, "%s", err.msg);
-	int64_t busy = contact("{\"first_name\":\"Busy\"}");
-	int64_t ok = contact("{\"first_name\":\"Fine\"}");
+	int64_t busy = contact("{\"first_name\":\"Busy\",\"cadence_days\":30}");
+	int64_t ok = contact("{\"first_name\":\"Fine\",\"cadence_days\":30}");
+	/* touches are only planned, so only counted, for contacts with a cadence */
+	int64_t unplanned = contact("{\"first_name\":\"Unplanned\"}");
 	/* window for today 2026-11-10: 2026-11-04 .. 2026-11-10 (UTC) */
 	const char *in_window[] = {"2026-11-04T00:00:00Z", "2026-11-06T09:00:00Z",
 				   "2026-11-08T09:00:00Z", "2026-11-10T23:59:59Z"};
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
 		touch(busy, "call", in_window[i]);
+		touch(unplanned, "call", in_window[i]);
+	}
 	touch(ok, "call", "2026-11-03T23:59:59Z"); /* the day before the window */
 	touch(ok, "email", "2026-11-05T10:00:00Z");
 	touch(ok, "email", "2026-11-06T10:00:00Z");
@@ -211,6 +215,7 @@ Test(cadence, too_often_counts_touches_in_the_window)
 	cr_assert_eq(json_int_of(d, "touches"), 4);
 	cr_assert_eq(json_int_of(d, "window_days"), 7);
 	cr_assert_null(find(out, "too_often", ok), "3 touches in the window are fine");
+	cr_assert_null(find(out, "too_often", unplanned), "no cadence, no plan to keep");
 	json_decref(out);
 	r = (WorkspaceReminders){.touch_limit = 2, .touch_window_days = -1, .birthday_lead_days = -1};
 	cr_assert_eq(workspace_set_reminders(fx.db, &sys, &r, &err), KITH_OK);

@@ -544,6 +544,10 @@ Test(deal, board_won_and_lost_columns_count_recent_closes)
 	json_decref(col);
 	col = board_column(41, 5);
 	cr_assert_eq(num(col, "count"), 2);
+	/* newest close first, and no cursor: deal_list lists a closed column */
+	cr_assert_eq(num(json_array_get(json_object_get(col, "deals"), 0), "id"), recent);
+	cr_assert_eq(num(json_array_get(json_object_get(col, "deals"), 1), "id"), old);
+	cr_assert(json_is_null(json_object_get(col, "next")));
 	json_decref(col);
 	/* the list filter the board's next cursor continues with */
 	char since[21];

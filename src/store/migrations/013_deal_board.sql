@@ -32,9 +32,16 @@ FROM (SELECT to_stage_id, at,
 WHERE left_at IS NOT NULL
 GROUP BY to_stage_id, substr(left_at, 1, 7);
 
--- Stage totals and the recently closed deals of a won/lost stage.
-CREATE INDEX deal_stage_values ON deal (stage_id, stage_since, currency, amount_minor, owner_id)
-  WHERE deleted_at IS NULL;
--- The forecast: open deals of a stage by expected close date.
+-- The indexes below start with stage_id and cover what their readers need
+-- (deleted_at included, so trashed deals too); they replace 008's
+-- deal_stage, which the planner would otherwise pick and then read every row.
+DROP INDEX deal_stage;
+-- Stage totals grouped by currency in index order; the deals of a stage
+-- (foreign key checks, stage removal).
+CREATE INDEX deal_stage_values ON deal (stage_id, currency, amount_minor, owner_id, deleted_at);
+-- Won/lost columns: a stage's deals by the time they entered it, newest first.
+CREATE INDEX deal_stage_since ON deal (stage_id, stage_since, currency, amount_minor, owner_id,
+  deleted_at);
+-- The forecast: a stage's deals by expected close date and currency.
 CREATE INDEX deal_stage_close ON deal (stage_id, expected_close_date, currency, amount_minor,
-  owner_id) WHERE deleted_at IS NULL;
+  owner_id, deleted_at);
