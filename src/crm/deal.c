@@ -494,6 +494,34 @@ static int visit_end(Db *db, int64_t stage_id, const char *since, const char *no
 	return db_exec_stmt(st, err);
 }
 
+/* Add (sign 1) or take away (sign -1) deal rec's share of the closed
+ * totals (stage_day_total): only a live deal in a won or lost stage has
+ * one. Called with the record before and after every change. */
+static int closed_total_apply(Db *db, const json_t *rec, int sign, Err *err)
+{
+	static const char sql[] =
+		"INSERT INTO stage_day_total (stage_id, day, currency, deals, amount_minor) "
+		"VALUES (?, ?, ?, ?, ?) ON CONFLICT (stage_id, day, currency) DO UPDATE SET "
+		"deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor";
+	const json_t *val = json_object_get(rec, "value");
+	const char *since = json_str_of(rec, "stage_since");
+	char day[11];
+	DbStmt *st;
+	if (!rec || !json_is_null(json_object_get(rec, "deleted_at")) || !since ||
+	    stage_kind_parse(json_str_of(rec, "status")) == STAGE_OPEN)
+		return KITH_OK;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	snprintf(day, sizeof day, "%.10s", since);
+	db_bind_int(st, 1, json_int_of(rec, "stage_id"));
+	db_bind_text(st, 2, day);
+	db_bind_text(st, 3, json_str_of(val, "currency"));
+	db_bind_int(st, 4, sign);
+	db_bind_int(st, 5, sign * json_int_of(val, "amount_minor"));
+	return db_exec_stmt(st, err);
+}
+
 /* won_at/lost_at after entering a stage of kind at now: set for won/lost
  * (kept when already there), cleared otherwise. A move out of the lost
  * stage also clears the lost reason (not a new deal's: moved is 0 then). */
@@ -540,7 +568,9 @@ static int deal_save(Db *db, const Actor *actor, const char *action, const json_
 	    (moved && (rc = history_add(db, actor, *id, from, si->id, now, err))) ||
 	    (moved && before &&
 	     (rc = visit_end(db, from, json_str_of(before, "stage_since"), now, err))) ||
-	    (rc = deal_load(db, *id, &after, err)))
+	    (rc = deal_load(db, *id, &after, err)) ||
+	    (rc = closed_total_apply(db, before, -1, err)) ||
+	    (rc = closed_total_apply(db, after, 1, err)))
 		goto done;
 	diff = before ? audit_diff(before, after) : json_incref(after);
 	rc = audit_write(db, actor, action, "deal", *id, diff, err);
@@ -687,7 +717,9 @@ static int deal_trash(Db *db, const Actor *actor, int64_t id, int deleted, Err *
 	db_bind_text(st, 1, deleted ? now : NULL);
 	db_bind_text(st, 2, now);
 	db_bind_int(st, 3, id);
-	if ((rc = db_exec_stmt(st, err)) || (rc = deal_load(db, id, &after, err)))
+	if ((rc = db_exec_stmt(st, err)) || (rc = deal_load(db, id, &after, err)) ||
+	    (rc = closed_total_apply(db, before, -1, err)) ||
+	    (rc = closed_total_apply(db, after, 1, err)))
 		goto done;
 	diff = deleted ? json_incref(before) : audit_diff(before, after);
 	rc = audit_write(db, actor, deleted ? "delete" : "restore", "deal", id, diff, err);
@@ -978,8 +1010,11 @@ static int board_pipeline(Db *db, int64_t pipeline_id, json_t **out, Err *err)
 	return rc;
 }
 
-/* Count and per-currency totals of the live deals in a stage (a won or lost
- * stage: those closed since `closed`), from the deal_stage_values index. */
+/* Count and per-currency totals of the live deals in a stage the actor may
+ * see: an open stage's all (deal_stage_values, in currency order); a won or
+ * lost stage's those that entered it since `closed` (the start of a UTC
+ * day), for owners and admins from the stage_day_total rollup, for members
+ * from their visible deals (deal_stage_since). */
 static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const char *closed,
 			json_t *col, Err *err)
 {
@@ -991,11 +1026,16 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
 		"WHERE stage_id = ? AND deleted_at IS NULL AND stage_since >= ? "
 		"AND " COLLAB_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
+	static const char rollup_sql[] =
+		"SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_day_total "
+		"WHERE stage_id = ? AND day >= substr(?, 1, 10) GROUP BY currency "
+		"HAVING SUM(deals) > 0 ORDER BY currency";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
+	int rollup = !is_open && access_is_admin(actor);
 	DbStmt *st;
 	json_t *totals = json_array();
 	int64_t count = 0;
-	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err);
+	int rc = db_prepare(db, &st, is_open ? open_sql : rollup ? rollup_sql : closed_sql, err);
 	if (rc) {
 		json_decref(totals);
 		return rc;
@@ -1003,7 +1043,8 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 	db_bind_int(st, 1, json_int_of(stage, "id"));
 	if (!is_open)
 		db_bind_text(st, 2, closed);
-	collab_bind_visible(st, is_open ? 2 : 3, actor);
+	if (!rollup)
+		collab_bind_visible(st, is_open ? 2 : 3, actor);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		count += db_col_int(st, 1);
 		json_array_append_new(totals, money_json(db_col_int(st, 2), db_col_text(st, 0)));
@@ -1063,7 +1104,10 @@ int deal_board(Db *db, const Actor *actor, const DealBoardQuery *q, json_t **out
 		return rc;
 	}
 	time_t now = time(NULL);
-	time_iso(now - (time_t)closed_days * 86400, closed);
+	/* from the start of the UTC day closed_days ago, so the rollup by day
+	 * and the deals' instants agree on what is in the window */
+	time_t from = now - (time_t)closed_days * 86400;
+	time_iso(from - from % 86400, closed);
 	/* the visits that ended this month and in the KITH_BOARD_VISIT_MONTHS - 1 before */
 	struct tm tm;
 	gmtime_r(&now, &tm);

@@ -103,16 +103,17 @@ typedef struct DealBoardQuery {
  * "stages": [{"stage": {...}, "count", "totals": [{"currency", "amount_minor",
  * "amount"}], "avg_days_in_stage", "deals": [...], "next"}]}. Open stages
  * count all their live deals the actor may see; won and lost stages those
- * that entered them at or after closed_since (now - closed_days), so the
- * board stays about current work. deals: for an open stage the first
- * limit by id, next continuing with deal_list (stage_id); for a won or lost
- * stage the limit most recently closed, newest first, and next null
- * (deal_list with stage_id and stage_since = closed_since lists them all). avg_days_in_stage (open stages; else null) is the mean
- * time per completed visit, over all deals, of the visits that ended since
- * the month visits_since (KITH_BOARD_VISIT_MONTHS months); null when none,
- * and for members (it is built from every deal, also those hidden from them).
- * ERR_NOT_FOUND naming "pipeline_id"; ERR_INVALID naming "limit" or
- * "closed_days". */
+ * that entered them at or after closed_since (the start of the UTC day
+ * closed_days ago), so the board stays about current work. deals: for an
+ * open stage the first limit by id, next continuing with deal_list
+ * (stage_id); for a won or lost stage the limit most recently closed,
+ * newest first, and next null (deal_list with stage_id and stage_since =
+ * closed_since lists them all). avg_days_in_stage (open stages; else null)
+ * is the mean time per completed visit, over all deals, of the visits that
+ * ended since the month visits_since (KITH_BOARD_VISIT_MONTHS months); null
+ * when none, and for members (it is built from every deal, also those
+ * hidden from them). ERR_NOT_FOUND naming "pipeline_id"; ERR_INVALID naming
+ * "limit" or "closed_days". */
 int deal_board(Db *db, const Actor *actor, const DealBoardQuery *query, json_t **out,
 	       Err *err) KITH_WARN_UNUSED;
 

@@ -500,16 +500,53 @@ Test(deal, board_counts_and_sums_per_currency)
 	}
 }
 
-/* Put deal id's entry into its current stage `days` days in the past. */
+/* The closed totals as migration 013 builds them from the deals. */
+#define ROLLUP_FROM_DEALS                                                                         \
+	"SELECT d.stage_id, substr(d.stage_since, 1, 10), d.currency, COUNT(*), "               \
+	"SUM(d.amount_minor) FROM deal d JOIN stage s ON s.id = d.stage_id "                     \
+	"WHERE s.kind <> 'open' AND d.deleted_at IS NULL "                                       \
+	"GROUP BY d.stage_id, substr(d.stage_since, 1, 10), d.currency"
+
+/* Put deal id's entry into its current stage `days` days in the past (time
+ * passing: the closed totals are rebuilt as the migration does). */
 static void age_stage(int64_t id, int days)
 {
-	char sql[160], when[21];
+	char sql[640], when[21];
 	Err err = {0};
 	time_iso(time(NULL) - (time_t)days * 86400, when);
-	snprintf(sql, sizeof sql, "UPDATE deal SET stage_since = '%s' WHERE id = %lld", when,
-		 (long long)id);
+	snprintf(sql, sizeof sql,
+		 "UPDATE deal SET stage_since = '%s' WHERE id = %lld; DELETE FROM stage_day_total; "
+		 "INSERT INTO stage_day_total (stage_id, day, currency, deals, amount_minor) "
+		 ROLLUP_FROM_DEALS,
+		 when, (long long)id);
 	cr_assert_eq(db_exec_script(fx.db, sql, &err), KITH_OK, "%s", err.msg);
 }
+
+/* The closed totals kept by every write equal the ones built from scratch. */
+static void check_rollup(void)
+{
+	static const char kept[] = "SELECT stage_id, day, currency, deals, amount_minor "
+				   "FROM stage_day_total WHERE deals <> 0 ORDER BY 1, 2, 3";
+	Err err = {0};
+	DbStmt *a, *b;
+	static const char built[] = "SELECT * FROM (" ROLLUP_FROM_DEALS ") ORDER BY 1, 2, 3";
+	cr_assert_eq(db_prepare(fx.db, &a, kept, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_prepare(fx.db, &b, built, &err), KITH_OK, "%s", err.msg);
+	int ra, rb, rows = 0;
+	while ((ra = db_step(a, &err)) == DB_ROW) {
+		rb = db_step(b, &err);
+		cr_assert_eq(rb, DB_ROW, "row %d only in the kept totals", rows);
+		for (int i = 0; i < 5; i++)
+			cr_assert_str_eq(db_col_text(a, i), db_col_text(b, i), "row %d column %d", rows,
+					 i);
+		rows++;
+	}
+	cr_assert_eq(ra, DB_DONE);
+	cr_assert_eq(db_step(b, &err), DB_DONE, "more rows built than kept");
+	db_reset(a);
+	db_reset(b);
+}
+
 
 static json_t *board_column(int closed_days, int index)
 {
@@ -521,6 +558,35 @@ static json_t *board_column(int closed_days, int index)
 	json_t *col = json_incref(json_array_get(json_object_get(b, "stages"), (size_t)index));
 	json_decref(b);
 	return col;
+}
+
+/* Every write that changes what a closed column sums keeps the totals. */
+Test(deal, closed_totals_follow_every_change)
+{
+	Err err = {0};
+	json_t *p = NULL;
+	int64_t a = create("{\"title\": \"A\", \"value\": {\"amount\": \"5\"}}");
+	int64_t b = create("{\"title\": \"B\", \"value\": {\"amount\": \"7\", "
+			   "\"currency\": \"JPY\"}}");
+	cr_assert_eq(deal_move(fx.db, &sys, a, WON, 0, NULL, NULL, &err), KITH_OK);
+	cr_assert_eq(deal_move(fx.db, &sys, b, LOST, 0, "price", NULL, &err), KITH_OK);
+	check_rollup();
+	p = load("{\"value\": {\"amount\": \"9\", \"currency\": \"PLN\"}}");
+	cr_assert_eq(deal_update(fx.db, &sys, a, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(p);
+	check_rollup();
+	cr_assert_eq(deal_move(fx.db, &sys, a, LOST, 0, NULL, NULL, &err), KITH_OK); /* won -> lost */
+	check_rollup();
+	cr_assert_eq(deal_delete(fx.db, &sys, b, &err), KITH_OK);
+	check_rollup();
+	cr_assert_eq(deal_restore(fx.db, &sys, b, &err), KITH_OK);
+	check_rollup();
+	cr_assert_eq(deal_move(fx.db, &sys, b, PROPOSAL, 0, NULL, NULL, &err), KITH_OK); /* reopen */
+	check_rollup();
+	json_t *col = board_column(0, 6); /* Lost: a only */
+	cr_assert_eq(num(col, "count"), 1);
+	cr_assert_eq(num(json_array_get(json_object_get(col, "totals"), 0), "amount_minor"), 900);
+	json_decref(col);
 }
 
 /* Won and lost columns show what closed lately; the rest stays listable. */
