@@ -66,8 +66,8 @@ int route_match_ids(const char *pattern, const char *path, int64_t ids[ROUTE_MAX
 				seg_end = s + strlen(s);
 			if (seg_end == s || n == ROUTE_MAX_IDS)
 				return 0; /* an empty segment is no segment at all */
-			if (!parse_id(s, seg_end, &v[n++]))
-				bad_id = 1;
+			if (!parse_id(s, seg_end, &v[n++]) && !bad_id)
+				bad_id = n; /* the first bad parameter, counted from 1 */
 			p = close + 1;
 			s = seg_end;
 			continue;
@@ -80,7 +80,7 @@ int route_match_ids(const char *pattern, const char *path, int64_t ids[ROUTE_MAX
 	if (*s)
 		return 0;
 	if (bad_id)
-		return -1;
+		return -bad_id;
 	for (int i = 0; i < ROUTE_MAX_IDS; i++)
 		ids[i] = v[i];
 	return 1;
@@ -109,11 +109,14 @@ int route_find(const Route *table, int n, const char *method, const char *path, 
 	m->id = 0;
 	m->sub_id = 0;
 	m->allow[0] = '\0';
+	m->bad_param = NULL;
 	for (int i = 0; i < n; i++) {
 		int64_t ids[ROUTE_MAX_IDS];
 		int r = route_match_ids(table[i].pattern, path, ids);
 		if (r < 0) {
 			bad_id = 1;
+			if (!m->bad_param)
+				m->bad_param = r == -1 ? "id" : "user_id";
 		} else if (r > 0 && strcmp(table[i].method, method) == 0) {
 			m->route = &table[i];
 			m->id = ids[0];

@@ -25,8 +25,8 @@ enum {
 	ROUTE_FOUND = 0, /* m->route and m->id are set */
 	ROUTE_NO_PATH,	 /* no pattern matches the path: 404 */
 	ROUTE_NO_METHOD, /* the path exists with other methods: 405, m->allow lists them */
-	ROUTE_BAD_ID,	 /* the path fits a pattern except that {id} is not a positive integer: 404
-			    naming "id" */
+	ROUTE_BAD_ID,	 /* the path fits a pattern except that {id} or {user_id} is not a
+			    positive integer: 404 naming m->bad_param */
 };
 
 /* Path parameters a pattern may hold: {id}, then optionally {user_id}. */
@@ -37,18 +37,21 @@ typedef struct RouteMatch {
 	int64_t id;	    /* the {id} value, 0 when the pattern has none */
 	int64_t sub_id;	    /* the {user_id} value, 0 when the pattern has none */
 	char allow[96];	    /* "GET, PATCH" for ROUTE_NO_METHOD, else "" */
+	const char *bad_param; /* "id" or "user_id" for ROUTE_BAD_ID, else NULL */
 } RouteMatch;
 
 /* The compiled-in table from routes.def; *n receives its length. */
 const Route *route_table(int *n);
 
 /* Match one pattern against path. Returns 1 on a match (with *id set to the
- * {id} value or 0), 0 when the path does not fit, -1 when it fits except
- * that the {id} segment is not a positive integer. */
+ * {id} value or 0), 0 when the path does not fit, and as route_match_ids
+ * -1 / -2 when it fits except that {id} / {user_id} is not a positive
+ * integer. */
 int route_match(const char *pattern, const char *path, int64_t *id);
 
 /* route_match for every parameter: ids[0] {id}, ids[1] {user_id} (0 when
- * the pattern has none). */
+ * the pattern has none). Returns -1 when the {id} segment is not a
+ * positive integer, -2 when only the {user_id} segment is not. */
 int route_match_ids(const char *pattern, const char *path, int64_t ids[ROUTE_MAX_IDS]);
 
 /* Find the route for method + path in table[0..n). Literal matches and

@@ -397,7 +397,9 @@ static int route_or_fail(Ctx *c)
 			 c->match.allow);
 		req_fail_status(req, 405, NULL, detail);
 	} else if (c->outcome == ROUTE_BAD_ID) {
-		req_fail_status(req, 404, "id", "the id in the path must be a positive integer");
+		snprintf(detail, sizeof detail, "the %s in the path must be a positive integer",
+			 c->match.bad_param);
+		req_fail_status(req, 404, c->match.bad_param, detail);
 	} else if (c->outcome != ROUTE_FOUND) {
 		req_fail_status(req, 404, NULL, "no such resource");
 	}

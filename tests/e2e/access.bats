@@ -251,6 +251,9 @@ run_table() {
 	[ "$(echo "$body" | jq -r '.errors[0].field')" = user_id ]
 	api DELETE "/api/v1/contacts/$C/collaborators/abc"
 	[ "$status_code" = 404 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = user_id ]
+	api DELETE "/api/v1/contacts/abc/collaborators/$BOB_ID"
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = id ]
 	api GET "/api/v1/contacts/$C/collaborators?limit=5"
 	[ "$status_code" = 422 ]
 	api DELETE "/api/v1/contacts/$C/collaborators/$BOB_ID"

@@ -176,8 +176,13 @@ Test(route, second_id_is_the_user_id)
 	cr_expect_eq(m.sub_id, 0);
 	cr_expect_eq(route_find(sub, 2, "DELETE", "/api/v1/deals/7/collaborators/x", &m),
 		     ROUTE_BAD_ID);
+	cr_expect_str_eq(m.bad_param, "user_id");
 	cr_expect_eq(route_find(sub, 2, "DELETE", "/api/v1/deals/x/collaborators/3", &m),
 		     ROUTE_BAD_ID);
+	cr_expect_str_eq(m.bad_param, "id");
+	cr_expect_eq(route_match_ids("/api/v1/deals/{id}/collaborators/{user_id}",
+				     "/api/v1/deals/1/collaborators/zero", ids),
+		     -2);
 	cr_expect_eq(route_match_ids("/api/v1/deals/{id}/collaborators/{user_id}",
 				     "/api/v1/deals/1/collaborators/2", ids),
 		     1);
