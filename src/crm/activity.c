@@ -59,16 +59,6 @@ static const char *const kinds[] = {"call", "email", "meeting", "note", "sms", "
 	" AND (? IS NULL OR a.occurred_at < ? OR (a.occurred_at = ? AND a.id < ?))"             \
 	" ORDER BY a.occurred_at DESC, a.id DESC LIMIT ?"
 
-static json_t *col_str(DbStmt *st, int i)
-{
-	return db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i));
-}
-
-static json_t *col_int(DbStmt *st, int i)
-{
-	return db_col_is_null(st, i) ? json_null() : json_integer(db_col_int(st, i));
-}
-
 static json_t *activity_from_row(DbStmt *st)
 {
 	static const char *const keys[] = {
@@ -79,7 +69,7 @@ static json_t *activity_from_row(DbStmt *st)
 	json_t *rec = json_object();
 	for (int i = 0; i < 17; i++) {
 		int num = i == 0 || i == 6 || i == 8 || (i >= 10 && i <= 13);
-		json_object_set_new(rec, keys[i], num ? col_int(st, i) : col_str(st, i));
+		json_object_set_new(rec, keys[i], num ? db_col_json_int(st, i) : db_col_json_text(st, i));
 	}
 	return rec;
 }

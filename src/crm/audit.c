@@ -70,8 +70,7 @@ int audit_list(Db *db, const char *entity, int64_t record_id, int limit, json_t 
 		json_array_append_new(
 			arr, json_pack("{sI ss so ss so}", "id", (json_int_t)db_col_int(st, 0), "at",
 				       db_col_text(st, 1), "user_id",
-				       db_col_is_null(st, 2) ? json_null()
-							     : json_integer(db_col_int(st, 2)),
+				       db_col_json_int(st, 2),
 				       "action", db_col_text(st, 3), "changes",
 				       changes ? changes : json_object()));
 	}

@@ -303,9 +303,7 @@ static int contact_name(Db *db, int64_t id, json_t *o, Err *err)
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		json_object_set_new(o, "name", json_string(db_col_text(st, 0)));
-		json_object_set_new(o, "owner_id", db_col_is_null(st, 1)
-						       ? json_null()
-						       : json_integer(db_col_int(st, 1)));
+		json_object_set_new(o, "owner_id", db_col_json_int(st, 1));
 	}
 	db_reset(st);
 	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
@@ -392,7 +390,7 @@ static int too_often_section(Db *db, const Ctx *c, json_t *out, json_t *counts, 
 		json_array_append_new(
 		    arr, json_pack("{sI ss? so sI sI ss}", "id", (json_int_t)db_col_int(st, 0), "name",
 				   db_col_text(st, 3), "owner_id",
-				   db_col_is_null(st, 4) ? json_null() : json_integer(db_col_int(st, 4)),
+				   db_col_json_int(st, 4),
 				   "touches", (json_int_t)db_col_int(st, 1), "window_days",
 				   (json_int_t)c->ws.touch_window_days, "last_contacted_at",
 				   db_col_text(st, 2)));

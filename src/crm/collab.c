@@ -242,7 +242,7 @@ done:
 static json_t *share_from_row(DbStmt *st)
 {
 	return json_pack("{sI so ss}", "user_id", (json_int_t)db_col_int(st, 0), "added_by",
-			 db_col_is_null(st, 1) ? json_null() : json_integer(db_col_int(st, 1)),
+			 db_col_json_int(st, 1),
 			 "added_at", db_col_text(st, 2));
 }
 

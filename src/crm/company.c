@@ -42,36 +42,31 @@ static const char *const address_keys[] = {"street", "city", "region", "postal_c
 	"c.website, c.phone, c.email, c.owner_id, c.notes, c.version, c.created_at, "          \
 	"c.updated_at, c.deleted_at"
 
-static json_t *col_str(DbStmt *st, int i)
-{
-	return db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i));
-}
-
 /* The row as JSON in the representation's key order; tags, custom and
  * contact_count are placeholders filled by company_fill(). */
 static json_t *company_from_row(DbStmt *st)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
-	json_object_set_new(o, "legal_name", col_str(st, 1));
-	json_object_set_new(o, "tax_id", col_str(st, 2));
+	json_object_set_new(o, "legal_name", db_col_json_text(st, 1));
+	json_object_set_new(o, "tax_id", db_col_json_text(st, 2));
 	json_t *a = json_object();
 	for (int i = 0; address_keys[i]; i++)
-		json_object_set_new(a, address_keys[i], col_str(st, 3 + i));
+		json_object_set_new(a, address_keys[i], db_col_json_text(st, 3 + i));
 	json_object_set_new(o, "address", a);
-	json_object_set_new(o, "website", col_str(st, 8));
-	json_object_set_new(o, "phone", col_str(st, 9));
-	json_object_set_new(o, "email", col_str(st, 10));
+	json_object_set_new(o, "website", db_col_json_text(st, 8));
+	json_object_set_new(o, "phone", db_col_json_text(st, 9));
+	json_object_set_new(o, "email", db_col_json_text(st, 10));
 	json_object_set_new(o, "owner_id",
-			    db_col_is_null(st, 11) ? json_null() : json_integer(db_col_int(st, 11)));
+			    db_col_json_int(st, 11));
 	json_object_set_new(o, "tags", json_array());
-	json_object_set_new(o, "notes", col_str(st, 12));
+	json_object_set_new(o, "notes", db_col_json_text(st, 12));
 	json_object_set_new(o, "custom", json_object());
 	json_object_set_new(o, "contact_count", json_integer(0));
 	json_object_set_new(o, "version", json_integer(db_col_int(st, 13)));
-	json_object_set_new(o, "created_at", col_str(st, 14));
-	json_object_set_new(o, "updated_at", col_str(st, 15));
-	json_object_set_new(o, "deleted_at", col_str(st, 16));
+	json_object_set_new(o, "created_at", db_col_json_text(st, 14));
+	json_object_set_new(o, "updated_at", db_col_json_text(st, 15));
+	json_object_set_new(o, "deleted_at", db_col_json_text(st, 16));
 	return o;
 }
 

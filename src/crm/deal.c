@@ -41,16 +41,6 @@ static const char *const writable[] = {
 	"d.owner_id, d.notes, d.lost_reason, d.won_at, d.lost_at, d.version, d.created_at, "   \
 	"d.updated_at, d.deleted_at, d.stage_since"
 
-static json_t *col_str(DbStmt *st, int i)
-{
-	return db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i));
-}
-
-static json_t *col_id(DbStmt *st, int i)
-{
-	return db_col_is_null(st, i) ? json_null() : json_integer(db_col_int(st, i));
-}
-
 /* {"amount_minor", "currency", "amount"}: the API money shape. */
 static json_t *money_json(int64_t minor, const char *currency)
 {
@@ -67,28 +57,28 @@ static json_t *deal_from_row(DbStmt *st)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
-	json_object_set_new(o, "title", col_str(st, 1));
-	json_object_set_new(o, "contact_id", col_id(st, 2));
-	json_object_set_new(o, "company_id", col_id(st, 3));
+	json_object_set_new(o, "title", db_col_json_text(st, 1));
+	json_object_set_new(o, "contact_id", db_col_json_int(st, 2));
+	json_object_set_new(o, "company_id", db_col_json_int(st, 3));
 	json_object_set_new(o, "pipeline_id", json_integer(db_col_int(st, 4)));
 	json_object_set_new(o, "stage_id", json_integer(db_col_int(st, 5)));
-	json_object_set_new(o, "stage", col_str(st, 6));
-	json_object_set_new(o, "status", col_str(st, 7));
+	json_object_set_new(o, "stage", db_col_json_text(st, 6));
+	json_object_set_new(o, "status", db_col_json_text(st, 7));
 	json_object_set_new(o, "probability", json_integer(db_col_int(st, 8)));
 	json_object_set_new(o, "value", money_json(db_col_int(st, 9), db_col_text(st, 10)));
-	json_object_set_new(o, "expected_close_date", col_str(st, 11));
-	json_object_set_new(o, "source", col_str(st, 12));
-	json_object_set_new(o, "owner_id", col_id(st, 13));
-	json_object_set_new(o, "notes", col_str(st, 14));
-	json_object_set_new(o, "lost_reason", col_str(st, 15));
-	json_object_set_new(o, "won_at", col_str(st, 16));
-	json_object_set_new(o, "lost_at", col_str(st, 17));
-	json_object_set_new(o, "stage_since", col_str(st, 22));
+	json_object_set_new(o, "expected_close_date", db_col_json_text(st, 11));
+	json_object_set_new(o, "source", db_col_json_text(st, 12));
+	json_object_set_new(o, "owner_id", db_col_json_int(st, 13));
+	json_object_set_new(o, "notes", db_col_json_text(st, 14));
+	json_object_set_new(o, "lost_reason", db_col_json_text(st, 15));
+	json_object_set_new(o, "won_at", db_col_json_text(st, 16));
+	json_object_set_new(o, "lost_at", db_col_json_text(st, 17));
+	json_object_set_new(o, "stage_since", db_col_json_text(st, 22));
 	json_object_set_new(o, "custom", json_object());
 	json_object_set_new(o, "version", json_integer(db_col_int(st, 18)));
-	json_object_set_new(o, "created_at", col_str(st, 19));
-	json_object_set_new(o, "updated_at", col_str(st, 20));
-	json_object_set_new(o, "deleted_at", col_str(st, 21));
+	json_object_set_new(o, "created_at", db_col_json_text(st, 19));
+	json_object_set_new(o, "updated_at", db_col_json_text(st, 20));
+	json_object_set_new(o, "deleted_at", db_col_json_text(st, 21));
 	return o;
 }
 
@@ -752,11 +742,11 @@ int deal_restore(Db *db, const Actor *actor, int64_t id, Err *err)
 /* One deal_stage_change row as JSON (see deal_history). */
 static json_t *stage_change_from_row(DbStmt *st)
 {
-	return json_pack("{sosososososososososo}", "id", col_id(st, 0), "deal_id", col_id(st, 1),
-			 "deal_title", col_str(st, 2), "from_stage_id", col_id(st, 3),
-			 "from_stage", col_str(st, 4), "to_stage_id", col_id(st, 5), "to_stage",
-			 col_str(st, 6), "at", col_str(st, 7), "user_id", col_id(st, 8),
-			 "user_name", col_str(st, 9));
+	return json_pack("{sosososososososososo}", "id", db_col_json_int(st, 0), "deal_id", db_col_json_int(st, 1),
+			 "deal_title", db_col_json_text(st, 2), "from_stage_id", db_col_json_int(st, 3),
+			 "from_stage", db_col_json_text(st, 4), "to_stage_id", db_col_json_int(st, 5), "to_stage",
+			 db_col_json_text(st, 6), "at", db_col_json_text(st, 7), "user_id", db_col_json_int(st, 8),
+			 "user_name", db_col_json_text(st, 9));
 }
 
 int deal_history(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)

@@ -620,7 +620,7 @@ int field_value_from_text(Db *db, const char *entity, const char *key, const cha
 static json_t *def_from_row(DbStmt *st)
 {
 	json_t *opts = db_col_is_null(st, 6) ? NULL : json_loads(db_col_text(st, 6), 0, NULL);
-	json_t *remind = db_col_is_null(st, 11) ? json_null() : json_integer(db_col_int(st, 11));
+	json_t *remind = db_col_json_int(st, 11);
 	return json_pack("{sI ss ss ss ss sb so sI so sI ss ss}", "id",
 			 (json_int_t)db_col_int(st, 0), "entity", db_col_text(st, 1), "key",
 			 db_col_text(st, 2), "label", db_col_text(st, 3), "type", db_col_text(st, 4),

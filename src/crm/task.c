@@ -66,16 +66,6 @@ static const char *const links[] = {"contact_id", "company_id", "deal_id", NULL}
 	"OR d.owner_id = ? OR " COLLAB_SHARED("contact", "t.contact_id") " OR "                \
 	COLLAB_SHARED("company", "t.company_id") " OR " COLLAB_SHARED("deal", "t.deal_id") ")"
 
-static json_t *col_str(DbStmt *st, int i)
-{
-	return db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i));
-}
-
-static json_t *col_int(DbStmt *st, int i)
-{
-	return db_col_is_null(st, i) ? json_null() : json_integer(db_col_int(st, i));
-}
-
 static json_t *task_from_row(DbStmt *st)
 {
 	static const char *const keys[] = {
@@ -87,7 +77,7 @@ static json_t *task_from_row(DbStmt *st)
 	json_t *rec = json_object();
 	for (int i = 0; i < 21; i++) {
 		int num = i == 0 || i == 5 || (i >= 8 && i <= 10) || i == 12 || i == 16 || i == 17;
-		json_object_set_new(rec, keys[i], num ? col_int(st, i) : col_str(st, i));
+		json_object_set_new(rec, keys[i], num ? db_col_json_int(st, i) : db_col_json_text(st, i));
 	}
 	return rec;
 }

@@ -95,9 +95,7 @@ int token_list(Db *db, const Actor *actor, json_t **out, Err *err)
 				      "user_id", (json_int_t)db_col_int(st, 1), "user_email",
 				      db_col_text(st, 2), "name", db_col_text(st, 3), "prefix",
 				      db_col_text(st, 4), "created_at", db_col_text(st, 5));
-		json_object_set_new(o, "last_used_at", db_col_is_null(st, 6)
-							       ? json_null()
-							       : json_string(db_col_text(st, 6)));
+		json_object_set_new(o, "last_used_at", db_col_json_text(st, 6));
 		json_object_set_new(o, "revoked", json_boolean(!db_col_is_null(st, 7)));
 		json_array_append_new(arr, o);
 	}

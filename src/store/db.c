@@ -197,6 +197,16 @@ int db_col_is_null(DbStmt *st, int i)
 	return sqlite3_column_type(st->st, i) == SQLITE_NULL;
 }
 
+json_t *db_col_json_text(DbStmt *st, int i)
+{
+	return db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i));
+}
+
+json_t *db_col_json_int(DbStmt *st, int i)
+{
+	return db_col_is_null(st, i) ? json_null() : json_integer(db_col_int(st, i));
+}
+
 int db_col_count(DbStmt *st)
 {
 	return sqlite3_column_count(st->st);

@@ -11,6 +11,7 @@
 #ifndef KITH_STORE_DB_H
 #define KITH_STORE_DB_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "base/buf.h"
@@ -56,6 +57,10 @@ void db_reset(DbStmt *st);
 int64_t db_col_int(DbStmt *st, int i);
 const char *db_col_text(DbStmt *st, int i);
 int db_col_is_null(DbStmt *st, int i);
+/* Column i as a new JSON value (caller decrefs): a string or an integer,
+ * JSON null when the column is SQL NULL. */
+json_t *db_col_json_text(DbStmt *st, int i);
+json_t *db_col_json_int(DbStmt *st, int i);
 int db_col_count(DbStmt *st);
 
 /* Step st to the end, appending column 0 of every row to ids as int64_t
