@@ -25,6 +25,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/tz.h"
+#include "crm/collab.h"
 #include "crm/task.h"
 #include "crm/user.h"
 #include "crm/workspace.h"
@@ -185,8 +186,7 @@ static int ctx_init(Db *db, const Actor *actor, const CadenceQuery *q, Ctx *c, E
  * user bound as param or shared with them (collab.h's rule, with a
  * numbered parameter). */
 #define MINE(table, alias, param)                                                                \
-	"(" alias ".owner_id = " param " OR EXISTS (SELECT 1 FROM " table "_collaborator cl "    \
-	"WHERE cl." table "_id = " alias ".id AND cl.user_id = " param "))"
+	"(" alias ".owner_id = " param " OR " COLLAB_SHARED_AT(table, alias ".id", param) ")"
 
 /* ---- due for a touch ---- */
 

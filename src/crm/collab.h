@@ -29,9 +29,12 @@ typedef enum { COLLAB_CONTACT = 1, COLLAB_COMPANY, COLLAB_DEAL } CollabKind;
  * the kind record whose id is the SQL expression id_expr ("a.contact_id").
  * kind is the literal table prefix: "contact", "company" or "deal". A
  * primary-key probe of <kind>_collaborator. */
-#define COLLAB_SHARED(kind, id_expr)                                                               \
+#define COLLAB_SHARED(kind, id_expr) COLLAB_SHARED_AT(kind, id_expr, "?")
+/* COLLAB_SHARED with the user as the SQL parameter param ("?7"), for
+ * statements that number their parameters. */
+#define COLLAB_SHARED_AT(kind, id_expr, param)                                                     \
 	"EXISTS (SELECT 1 FROM " kind "_collaborator cl WHERE cl." kind "_id = " id_expr           \
-	" AND cl.user_id = ?)"
+	" AND cl.user_id = " param ")"
 
 /* SQL: true when the actor may see the kind record aliased alias (which has
  * owner_id and id columns): an owner or admin, the record's owner, or a

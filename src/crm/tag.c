@@ -151,19 +151,19 @@ static int tag_list_cadences(Db *db, json_t *arr, Err *err)
 
 int tag_list(Db *db, const Actor *actor, json_t **out, Err *err)
 {
-	/* Counts only what the actor may see (owned, or shared: collab.h; its
-	 * two unnumbered parameters become ?3 and ?4); a tag none of whose records the
-	 * actor may see is not listed (its name could tell about them). */
+	/* Counts only what the actor may see (owned, or shared: collab.h); a
+	 * tag none of whose records the actor may see is not listed (its name
+	 * could tell about them). */
 	static const char sql[] =
 	    "SELECT id, name, contacts, companies FROM ("
 	    " SELECT t.id, t.name, t.name_norm,"
 	    " (SELECT COUNT(*) FROM contact_tag ct JOIN contact c ON c.id = ct.contact_id"
 	    "  WHERE ct.tag_id = t.id AND c.deleted_at IS NULL AND (?1 OR c.owner_id = ?2 OR "
-	    COLLAB_SHARED("contact", "c.id") "))"
+	    COLLAB_SHARED_AT("contact", "c.id", "?2") "))"
 	    "  AS contacts,"
 	    " (SELECT COUNT(*) FROM company_tag mt JOIN company m ON m.id = mt.company_id"
 	    "  WHERE mt.tag_id = t.id AND m.deleted_at IS NULL AND (?1 OR m.owner_id = ?2 OR "
-	    COLLAB_SHARED("company", "m.id") "))"
+	    COLLAB_SHARED_AT("company", "m.id", "?2") "))"
 	    "  AS companies"
 	    " FROM tag t) WHERE ?1 OR contacts > 0 OR companies > 0 ORDER BY name_norm";
 	DbStmt *st;
@@ -172,8 +172,6 @@ int tag_list(Db *db, const Actor *actor, json_t **out, Err *err)
 		return rc;
 	db_bind_int(st, 1, access_is_admin(actor));
 	db_bind_int(st, 2, actor->user_id);
-	db_bind_int(st, 3, actor->user_id);
-	db_bind_int(st, 4, actor->user_id);
 	json_t *arr = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW)
 		json_array_append_new(arr, json_pack("{sI ss sI sI}", "id",

@@ -27,6 +27,7 @@
 #include "base/date.h"
 #include "base/limits.h"
 #include "crm/activity.h"
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
@@ -47,9 +48,7 @@
  * stage changes of deals they own or that are shared with them. x is the
  * branch's row, d the deal it came through. */
 #define OWNS(table, col) "EXISTS (SELECT 1 FROM " table " o WHERE o.id = x." col " AND o.owner_id = ?7)"
-#define SHARED(table, id_expr)                                                                  \
-	"EXISTS (SELECT 1 FROM " table "_collaborator cl WHERE cl." table "_id = " id_expr     \
-	" AND cl.user_id = ?7)"
+#define SHARED(table, id_expr) COLLAB_SHARED_AT(table, id_expr, "?7")
 #define OWNS_OR_SHARED(table, col) OWNS(table, col) " OR " SHARED(table, "x." col)
 #define VIS_ACTIVITY                                                                            \
 	"(?6 OR x.user_id = ?7 OR " OWNS_OR_SHARED("contact", "contact_id") " OR "             \
