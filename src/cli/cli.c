@@ -15,6 +15,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
+#include "crm/audit.h"
 #include "crm/field.h"
 #include "crm/user.h"
 #include "store/migrate.h"
@@ -547,6 +548,41 @@ int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done)
 		fprintf(cli->out, "%s #%lld %s\n", noun, (long long)id, done);
 	}
 	return EXIT_OK;
+}
+
+int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *r = NULL, *history = NULL;
+	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
+	int trash = cli_flag(cli, "--trash");
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
+	if (get(cli->db, &cli->actor, id, trash, &r, &err) ||
+	    audit_list(cli->db, entity, id, KITH_LIST_MAX, &history, &err)) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (cli->json) {
+		json_object_set(r, "history", history);
+		cli_print_json(cli, r);
+		goto done;
+	}
+	json_t *rec = json_object(), *v;
+	const char *key;
+	json_object_foreach(r, key, v)
+	{
+		if (!json_is_null(v) && !(hide && strcmp(key, hide) == 0))
+			json_object_set(rec, key, v);
+	}
+	cli_print_record(cli, rec, NULL);
+	json_decref(rec);
+	cli_print_history(cli, history);
+done:
+	json_decref(r);
+	json_decref(history);
+	return rc;
 }
 
 /* The tag arguments of `NOUN tag ID ...` into add and remove: --add and

@@ -161,6 +161,14 @@ void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn ro
 typedef int (*CliTrashFn)(Db *db, const Actor *actor, int64_t id, Err *err);
 int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done);
 
+/* `NOUN show ID [--trash]` of a record with an audit history: get(ID)
+ * then its history (entity); with --json the record plus "history", else
+ * the record's non-null fields except the key hide (an id shown by name
+ * elsewhere; may be NULL) and the history. */
+typedef int (*CliGetFn)(Db *db, const Actor *actor, int64_t id, int include_deleted,
+			json_t **out, Err *err);
+int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide);
+
 /* `NOUN tag ID [+TAG|-TAG]...` (and [--add TAG]... [--remove TAG]... when
  * options is set): reads the tags, calls op, then prints the record
  * (--json) or "<noun> #ID tags: a, b". EXIT_USAGE when no tag is given. */

@@ -189,37 +189,7 @@ done:
 
 int activity_cli_show(Cli *cli)
 {
-	Err err = {0};
-	int64_t id;
-	json_t *a = NULL, *history = NULL;
-	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
-	int trash = cli_flag(cli, "--trash");
-	if (rc || (rc = cli_finish_or_fail(cli)))
-		return rc;
-	if (activity_get(cli->db, &cli->actor, id, trash, &a, &err) ||
-	    audit_list(cli->db, "activity", id, KITH_LIST_MAX, &history, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
-	if (cli->json) {
-		json_object_set(a, "history", history);
-		cli_print_json(cli, a);
-		goto done;
-	}
-	json_t *rec = json_object(), *v;
-	const char *key;
-	json_object_foreach(a, key, v)
-	{
-		if (!json_is_null(v) && strcmp(key, "user_id") != 0)
-			json_object_set(rec, key, v);
-	}
-	cli_print_record(cli, rec, NULL);
-	json_decref(rec);
-	cli_print_history(cli, history);
-done:
-	json_decref(a);
-	json_decref(history);
-	return rc;
+	return cli_show_op(cli, "activity", activity_get, "user_id");
 }
 
 /* The cells of a list row. */

@@ -186,37 +186,7 @@ done:
 
 int task_cli_show(Cli *cli)
 {
-	Err err = {0};
-	int64_t id;
-	json_t *t = NULL, *history = NULL;
-	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
-	int trash = cli_flag(cli, "--trash");
-	if (rc || (rc = cli_finish_or_fail(cli)))
-		return rc;
-	if (task_get(cli->db, &cli->actor, id, trash, &t, &err) ||
-	    audit_list(cli->db, "task", id, KITH_LIST_MAX, &history, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
-	if (cli->json) {
-		json_object_set(t, "history", history);
-		cli_print_json(cli, t);
-		goto done;
-	}
-	json_t *rec = json_object(), *v;
-	const char *key;
-	json_object_foreach(t, key, v)
-	{
-		if (!json_is_null(v) && strcmp(key, "assignee_id") != 0)
-			json_object_set(rec, key, v);
-	}
-	cli_print_record(cli, rec, NULL);
-	json_decref(rec);
-	cli_print_history(cli, history);
-done:
-	json_decref(t);
-	json_decref(history);
-	return rc;
+	return cli_show_op(cli, "task", task_get, "assignee_id");
 }
 
 /* One table row of a task. */

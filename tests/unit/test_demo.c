@@ -155,7 +155,7 @@ static char *fingerprint(Db *db)
 {
 	static const char *const drop[] = {"id",          "created_at", "updated_at", "won_at",
 					   "lost_at",     "occurred_at", "done_at",   "version",
-					   "due_at",      NULL};
+					   "due_at",      "stage_since", NULL};
 	json_t *all = json_pack("[ooo]", deals(db), activities(db), tasks(db)), *list, *r;
 	size_t i, k;
 	json_array_foreach(all, k, list)
