@@ -450,6 +450,37 @@ static int route_or_fail(Ctx *c)
 	return req->status != 0;
 }
 
+/* The first query parameter the route does not declare. */
+typedef struct QueryCheck {
+	const Route *route; /* the matched route */
+	const char *unknown; /* first undeclared name, NULL while none */
+} QueryCheck;
+
+static enum MHD_Result query_visit(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	QueryCheck *qc = cls;
+	if (route_query_allowed(qc->route, key))
+		return MHD_YES;
+	qc->unknown = key;
+	return MHD_NO;
+}
+
+/* 422 naming the first query parameter not in the route's routes.def list
+ * (the same answer as an unknown body field); returns non-zero when it
+ * answered. */
+static int query_or_fail(Ctx *c)
+{
+	QueryCheck qc = {.route = c->match.route};
+	Err err = {0};
+	MHD_get_connection_values(c->req.conn, MHD_GET_ARGUMENT_KIND, query_visit, &qc);
+	if (!qc.unknown)
+		return 0;
+	err_set(&err, ERR_INVALID, qc.unknown, "unknown query parameter '%s'", qc.unknown);
+	req_fail(&c->req, &err);
+	return 1;
+}
+
 /* Enforce the rest of the route's policy, then run its handler. */
 static void enforce_and_run(Ctx *c, DbSlot *slot)
 {
@@ -462,6 +493,8 @@ static void enforce_and_run(Ctx *c, DbSlot *slot)
 		return;
 	}
 	if ((r->flags & ROUTE_BODY) && body_or_fail(c))
+		return;
+	if (query_or_fail(c))
 		return;
 	const char *key =
 	    strcmp(req->method, "POST") == 0 ? req_header(req, "Idempotency-Key") : NULL;

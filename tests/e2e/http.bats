@@ -76,7 +76,8 @@ post_file() {
 	[[ "$(hdr WWW-Authenticate)" == Bearer* ]]
 	[[ "$(hdr Content-Type)" == application/problem+json* ]]
 	[ "$(echo "$body" | jq -r .status)" = 401 ]
-	[ "$(echo "$body" | jq -r .type)" = https://kith.dev/problems/unauthorized ]
+	[ "$(echo "$body" | jq -r .type)" = about:blank ]
+	[ "$(echo "$body" | jq -r .code)" = unauthorized ]
 }
 
 @test "a revoked token is 401" {
@@ -241,6 +242,40 @@ print(s.recv(65536).decode())' "$port" "$TMP/req" >"$TMP/answer"
 	diff "$TMP/routes" "$TMP/described"
 }
 
+@test "every route refuses an unknown query parameter with 422 naming it" {
+	kith test-routes --query >"$TMP/routes"
+	[ "$(wc -l <"$TMP/routes")" -ge 70 ]
+	while read -r method pattern body query; do
+		path="${pattern//\{id\}/1}"
+		path="${path//\{user_id\}/1}"
+		data=""
+		[ "$body" = 1 ] && data='{}'
+		api "$method" "$path?zz_unknown=1" "$data"
+		[ "$status_code" = 422 ] || { echo "$method $pattern gave $status_code: $body"; false; }
+		[ "$(echo "$body" | jq -r '.errors[0].field')" = zz_unknown ] ||
+			{ echo "$method $pattern: $body"; false; }
+	done <"$TMP/routes"
+}
+
+@test "routes.def declares the query parameters the OpenAPI document declares" {
+	AUTH_TOKEN=none api GET /api/v1/openapi.json
+	[ "$status_code" = 200 ]
+	echo "$body" | jq -r '. as $doc | .paths | to_entries[] | .key as $p | .value as $item
+		| $item | to_entries[] | select(.key | IN("get","post","put","patch","delete"))
+		| .key as $m
+		| ([($item.parameters // [])[], (.value.parameters // [])[]
+		   | if has("$ref") then $doc.components.parameters[(."$ref" | split("/") | last)]
+		     else . end
+		   | select(.in == "query") | .name] | sort | join(",")) as $q
+		| "\($m | ascii_upcase) \($p) \(if $q == "" then "-" else $q end)"' |
+		sort >"$TMP/described"
+	kith test-routes --query | while read -r method pattern body query; do
+		echo "$method $pattern $(echo "$query" | tr ',' '\n' | sort | paste -sd ',')"
+	done | sort >"$TMP/declared"
+	echo "routes.def / OpenAPI:"
+	diff "$TMP/declared" "$TMP/described"
+}
+
 @test "openapi.json is a valid OpenAPI 3.1 document" {
 	python3 -c 'import openapi_spec_validator' 2>/dev/null ||
 		skip "python3 module openapi_spec_validator is not installed"
@@ -351,7 +386,8 @@ validate(json.load(open(sys.argv[1])))' "$TMP/openapi.json"
 @test "a member gets 403 on an admin route" {
 	AUTH_TOKEN="$(kith_member_token)" api POST /api/v1/contacts/1/purge
 	[ "$status_code" = 403 ]
-	[ "$(echo "$body" | jq -r .type)" = https://kith.dev/problems/forbidden ]
+	[ "$(echo "$body" | jq -r .type)" = about:blank ]
+	[ "$(echo "$body" | jq -r .code)" = forbidden ]
 }
 
 @test "parallel requests on every thread all succeed" {
