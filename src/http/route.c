@@ -150,13 +150,15 @@ static int param_ok(const char *brace, const char *name, size_t *len)
 	       (brace[*len] == '\0' || brace[*len] == '/');
 }
 
-/* Validate one pattern's shape: "/api/" prefix, no empty segments, at most
+/* Validate one pattern's shape: "/" alone, or an "/api/" prefix, no empty segments, at most
  * one "{id}" that fills a whole segment, optionally followed by one
  * "{user_id}" segment (the second id, RouteMatch.sub_id). */
 static int pattern_ok(const char *pat)
 {
 	const char *brace = strchr(pat, '{');
 	size_t len;
+	if (strcmp(pat, "/") == 0)
+		return 1; /* the index page */
 	if (strncmp(pat, "/api/", 5) != 0 || strstr(pat, "//") || pat[strlen(pat) - 1] == '/')
 		return 0;
 	if (!brace)

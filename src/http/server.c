@@ -108,6 +108,7 @@ typedef struct Ctx {
 	char *resp; /* rendered response body (malloc'd), or NULL */
 	size_t n_resp;
 	int replayed;	      /* answer is an Idempotency-Key replay */
+	int html;	      /* c->resp is an HTML page (req_reply_html) */
 	const char *www_auth; /* WWW-Authenticate value for a 401 */
 	struct timespec t0;   /* request start, for --log */
 } Ctx;
@@ -141,6 +142,13 @@ int req_reply_text(Req *req, int status, char *text)
 	free(c->resp);
 	c->resp = text;
 	c->n_resp = text ? strlen(text) : 0;
+	return KITH_OK;
+}
+
+int req_reply_html(Req *req, int status, char *html)
+{
+	req_reply_text(req, status, html);
+	ctx_of(req)->html = 1;
 	return KITH_OK;
 }
 
@@ -360,6 +368,7 @@ static void discard_answer(Ctx *c)
 	c->n_resp = 0;
 	c->raw = NULL;
 	c->replayed = 0;
+	c->html = 0;
 	c->req.etag[0] = c->req.location[0] = '\0';
 }
 
@@ -540,10 +549,16 @@ static void dispatch(Ctx *c)
 static void add_headers(Ctx *c, struct MHD_Response *resp)
 {
 	Req *req = &c->req;
+	int html = c->html && !req->problem;
 	if (req->status != 204)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					req->problem ? "application/problem+json"
+					: html	     ? "text/html; charset=utf-8"
 						     : "application/json; charset=utf-8");
+	if (html) /* the page needs nothing but itself and its links */
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					"default-src 'none'; base-uri 'none'; form-action 'none'; "
+					"frame-ancestors 'none'");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (req->etag[0])

@@ -63,6 +63,31 @@ post_file() {
 	[ "$(hdr X-Content-Type-Options)" = nosniff ]
 }
 
+@test "GET / is an HTML index of every route, escaped, with a link to the OpenAPI document" {
+	AUTH_TOKEN=none api GET / "" -D "$TMP/h"
+	[ "$status_code" = 200 ]
+	[[ "$(hdr Content-Type)" == "text/html; charset=utf-8" ]]
+	[[ "$(hdr Content-Security-Policy)" == "default-src 'none'"* ]]
+	echo "$body" | grep -q '<a href="/api/v1/openapi.json">'
+	# one row per route, each with its path
+	[ "$(echo "$body" | grep -c '^<tr><td>')" -eq "$(kith test-routes | wc -l)" ]
+	kith test-routes | while read -r method pattern; do
+		echo "$body" | grep -qF "<tr><td>$method</td><td><code>$pattern</code>" ||
+			echo "$body" | grep -qF "<tr><td>$method</td><td><code><a href=\"$pattern\">$pattern</a>" ||
+			{ echo "no row for $method $pattern"; false; }
+	done
+	# summaries are escaped: "This API's OpenAPI 3.1 description"
+	echo "$body" | grep -qF 'This API&#39;s OpenAPI 3.1 description'
+	[ "$(echo "$body" | grep -cF "This API's")" -eq 0 ]
+	# the page is well-formed enough for an XML parser once the doctype is gone
+	echo "$body" | sed 1d | python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.read())'
+	# other methods and unknown parameters get the usual answers
+	api POST / "" -D "$TMP/h"
+	[ "$status_code" = 405 ]
+	AUTH_TOKEN=none api GET "/?x=1"
+	[ "$status_code" = 422 ]
+}
+
 @test "me answers the token's user" {
 	api GET /api/v1/me
 	[ "$status_code" = 200 ]
