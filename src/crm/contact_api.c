@@ -84,8 +84,7 @@ int contact_api_update(Req *req)
 	int64_t version;
 	int force;
 	json_t *c = NULL;
-	if (req_if_match_or_fail(req, &version) ||
-	    req_query_bool_or_fail(req, "force", &force))
+	if (req_if_match_or_fail(req, &version) || req_query_bool_or_fail(req, "force", &force))
 		return KITH_OK;
 	if (contact_update(req->db, &req->actor, req->id, req->body, version,
 			   force ? CONTACT_FORCE : 0, &c, &err))

@@ -117,7 +117,8 @@ int deal_api_board(Req *req)
 	json_t *b = NULL;
 	DealBoardQuery q = {.pipeline_id = req->id, .limit = KITH_BOARD_DEFAULT};
 	const char *s = req_query(req, "limit");
-	if (req_query_int_or_fail(req, "closed_days", 1, KITH_BOARD_CLOSED_DAYS_MAX, &q.closed_days))
+	if (req_query_int_or_fail(req, "closed_days", 1, KITH_BOARD_CLOSED_DAYS_MAX,
+				  &q.closed_days))
 		return KITH_OK;
 	if ((s && req_parse_limit(s, &q.limit, &err)) || deal_board(req->db, &req->actor, &q, &b, &err))
 		return req_fail(req, &err);

@@ -39,7 +39,7 @@ static void html_text(Buf *b, const char *s)
 /* Who may call a route, in words. */
 static const char *perm_words(int perm)
 {
-	return perm == PERM_PUBLIC ? "no token"
+	return perm == PERM_PUBLIC  ? "no token"
 	       : perm == PERM_ADMIN ? "owner or admin token"
 				    : "token";
 }
@@ -48,7 +48,8 @@ static const char *perm_words(int perm)
  * who may call it, summary. */
 static void index_row(Buf *b, const Route *r)
 {
-	int link = r->perm == PERM_PUBLIC && strcmp(r->method, "GET") == 0 && !strchr(r->pattern, '{');
+	int link =
+	    r->perm == PERM_PUBLIC && strcmp(r->method, "GET") == 0 && !strchr(r->pattern, '{');
 	buf_adds(b, "<tr><td>");
 	html_text(b, r->method);
 	buf_adds(b, "</td><td><code>");
@@ -75,15 +76,15 @@ int meta_api_index(Req *req)
 	Buf b;
 	buf_init(&b, KITH_MAX_BUF);
 	buf_adds(&b, "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\" />"
-		      "<title>kith API</title></head>\n<body>\n<h1>kith API</h1>\n"
-		      "<p>This is the kith HTTP JSON API. The web interface is not built yet: "
-		      "use the <code>kith</code> command or the API below. Every route except "
-		      "the public ones needs <code>Authorization: Bearer kith_...</code> "
-		      "(create one with <code>kith token create --user EMAIL</code>).</p>\n"
-		      "<p>The full description: <a href=\"/api/v1/openapi.json\">"
-		      "/api/v1/openapi.json</a> (OpenAPI 3.1).</p>\n"
-		      "<table>\n<thead><tr><th>method</th><th>path</th><th>needs</th>"
-		      "<th>what it does</th></tr></thead>\n<tbody>\n");
+		     "<title>kith API</title></head>\n<body>\n<h1>kith API</h1>\n"
+		     "<p>This is the kith HTTP JSON API. The web interface is not built yet: "
+		     "use the <code>kith</code> command or the API below. Every route except "
+		     "the public ones needs <code>Authorization: Bearer kith_...</code> "
+		     "(create one with <code>kith token create --user EMAIL</code>).</p>\n"
+		     "<p>The full description: <a href=\"/api/v1/openapi.json\">"
+		     "/api/v1/openapi.json</a> (OpenAPI 3.1).</p>\n"
+		     "<table>\n<thead><tr><th>method</th><th>path</th><th>needs</th>"
+		     "<th>what it does</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++)
 		index_row(&b, &r[i]);
 	buf_adds(&b, "</tbody>\n</table>\n</body>\n</html>\n");

@@ -55,13 +55,13 @@
 /* One client connection (libmicrohttpd's socket context): its socket and
  * the time by which what it is sending must have arrived. */
 typedef struct Conn {
-	int fd;			    /* the client socket */
-	atomic_llong deadline;	    /* CLOCK_MONOTONIC ms; 0 while none applies */
-	int requests;		    /* requests answered on this connection */
-	int uri_too_long;	    /* the current request's raw URI is over KITH_MAX_URL */
-	int nul;		    /* ... holds %00 */
-	unsigned n_params;	    /* ... query parameter count */
-	struct timespec t0;	    /* ... start, for --log */
+	int fd;			  /* the client socket */
+	atomic_llong deadline;	  /* CLOCK_MONOTONIC ms; 0 while none applies */
+	int requests;		  /* requests answered on this connection */
+	int uri_too_long;	  /* the current request's raw URI is over KITH_MAX_URL */
+	int nul;		  /* ... holds %00 */
+	unsigned n_params;	  /* ... query parameter count */
+	struct timespec t0;	  /* ... start, for --log */
 	struct Conn *prev, *next; /* Server.conns */
 } Conn;
 
@@ -82,7 +82,7 @@ struct Server {
 	DbSlot *slots;		/* every slot opened, closed by server_stop */
 	char *openapi;		/* merged OpenAPI document (JSON text) */
 	size_t n_openapi;
-	pthread_mutex_t conn_lock; /* guards conns and reaper_stop */
+	pthread_mutex_t conn_lock;  /* guards conns and reaper_stop */
 	pthread_cond_t reaper_wake; /* signalled by server_stop */
 	Conn *conns;		    /* every open connection */
 	int reaper_stop;	    /* server_stop asks the reaper to end */
@@ -461,7 +461,7 @@ static int route_or_fail(Ctx *c)
 
 /* The first query parameter the route does not declare. */
 typedef struct QueryCheck {
-	const Route *route; /* the matched route */
+	const Route *route;  /* the matched route */
 	const char *unknown; /* first undeclared name, NULL while none */
 } QueryCheck;
 
@@ -929,7 +929,8 @@ static unsigned connection_limit(unsigned threads)
 		return 1000; /* FD_SETSIZE less a margin: fits any descriptor limit */
 	if (rl.rlim_cur < want && rl.rlim_cur != RLIM_INFINITY) {
 		rlim_t cur = rl.rlim_cur;
-		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		rl.rlim_cur =
+		    rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 			rl.rlim_cur = cur;
 	}

@@ -189,7 +189,8 @@ Test(route, second_id_is_the_user_id)
 {
 	static const Route sub[] = {
 	    {"GET", "/api/v1/deals/{id}/collaborators", h, PERM_READ, 0, "", "list"},
-	    {"DELETE", "/api/v1/deals/{id}/collaborators/{user_id}", h, PERM_WRITE, 0, "", "remove"},
+	    {"DELETE", "/api/v1/deals/{id}/collaborators/{user_id}", h, PERM_WRITE, 0, "",
+	     "remove"},
 	};
 	RouteMatch m;
 	Err err = {0};
