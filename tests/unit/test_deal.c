@@ -130,6 +130,9 @@ Test(deal, money_round_trip)
 		{"{\"amount\": \"1.234\", \"currency\": \"BHD\"}", 1234, "BHD", "1.234"},
 		{"{\"amount_minor\": 1000000000000, \"currency\": \"PLN\"}", 1000000000000LL,
 		 "PLN", "10000000000.00"}, /* KITH_MAX_DEAL_MINOR */
+		/* what a GET answers reads back (both amounts agree) */
+		{"{\"amount_minor\": 1250, \"currency\": \"EUR\", \"amount\": \"12.50\"}", 1250,
+		 "EUR", "12.50"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char json[256];
@@ -179,7 +182,7 @@ Test(deal, validation_names_the_field_and_stores_nothing)
 		{"{\"title\": \"T\", \"value\": {\"amount\": \"1.234\"}}", "value.amount", 0},
 		{"{\"title\": \"T\", \"value\": {\"amount\": \"1,50\"}}", "value.amount", 0},
 		{"{\"title\": \"T\", \"value\": {\"amount\": 12}}", "value.amount", 0},
-		{"{\"title\": \"T\", \"value\": {\"amount\": \"1\", \"amount_minor\": 100}}",
+		{"{\"title\": \"T\", \"value\": {\"amount\": \"1\", \"amount_minor\": 101}}",
 		 "value.amount", 0},
 		{"{\"title\": \"T\", \"value\": {\"amount_minor\": -1}}", "value.amount_minor", 0},
 		{"{\"title\": \"T\", \"value\": {\"amount_minor\": 1000000000000001}}",
