@@ -91,13 +91,35 @@ Test(openapi, every_doc_file_is_embedded)
 	cr_assert_gt(g.gl_pathc, 0);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		const char *base = strrchr(g.gl_pathv[i], '/') + 1;
-		int found = 0;
+		int found = -1;
 		for (int j = 0; j < n; j++)
-			found |= strcmp(names[j], base) == 0;
-		cr_expect(found,
-			  "%s is not embedded: list it in src/http/openapi_docs.S and openapi.c",
+			if (strcmp(names[j], base) == 0)
+				found = j;
+		cr_expect_neq(found, -1,
+			      "%s is not embedded: list it in src/http/openapi_docs.S and openapi.c",
+			      g.gl_pathv[i]);
+		if (found < 0)
+			continue;
+		/* and the text under that name is this file (the two lists in
+		 * openapi.c and the blocks of openapi_docs.S are in one order) */
+		FILE *f = fopen(g.gl_pathv[i], "rb");
+		cr_assert_not_null(f, "%s", g.gl_pathv[i]);
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&text, &len);
+		int c;
+		while ((c = fgetc(f)) != EOF)
+			fputc(c, mem);
+		fclose(f);
+		fclose(mem);
+		cr_expect(openapi_doc_text(found) && strcmp(openapi_doc_text(found), text) == 0,
+			  "%s: the document embedded under this name is another file; keep "
+			  "openapi_docs.S and the lists in openapi.c in one order",
 			  g.gl_pathv[i]);
+		free(text);
 	}
+	cr_expect_null(openapi_doc_text(-1));
+	cr_expect_null(openapi_doc_text(n));
 	cr_expect_eq((size_t)n, g.gl_pathc, "an embedded document has no file");
 	globfree(&g);
 }
