@@ -115,7 +115,8 @@ int workspace_set(Db *db, const Actor *actor, const char *name, const char *coun
 	db_bind_text(st, 5, tz_name);
 	if ((rc = db_exec_stmt(st, err)))
 		goto done;
-	json_t *ch = json_pack("{s?s s?s s?s s?s}", "name", name, "default_country", country,
+	/* the settings given; s* leaves out those not given */
+	json_t *ch = json_pack("{ss* ss* ss* ss*}", "name", name, "default_country", country,
 			       "currency", currency, "timezone", tz_name);
 	rc = audit_write(db, actor, "update", "workspace", 1, ch, err);
 	json_decref(ch);
