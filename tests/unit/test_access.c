@@ -9,9 +9,15 @@ Test(access, roles_by_name_and_back)
 		const char *name;
 		Role role;
 	} cases[] = {
-		{"owner", ROLE_OWNER}, {"admin", ROLE_ADMIN}, {"member", ROLE_MEMBER},
-		{"Owner", 0},	       {"ADMIN", 0},	      {"owner ", 0},
-		{"", 0},	       {"root", 0},	      {NULL, 0},
+	    {"owner", ROLE_OWNER},
+	    {"admin", ROLE_ADMIN},
+	    {"member", ROLE_MEMBER},
+	    {"Owner", 0},
+	    {"ADMIN", 0},
+	    {"owner ", 0},
+	    {"", 0},
+	    {"root", 0},
+	    {NULL, 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		cr_expect_eq(role_parse(cases[i].name), cases[i].role, "'%s'",
@@ -31,19 +37,18 @@ Test(access, who_sees_a_record_by_its_owner)
 		int64_t owner_id;
 		int sys, owner, admin, member, other;
 	} cases[] = {
-		{0, 1, 1, 1, 0, 0}, /* unassigned: members do not see it */
-		{1, 1, 1, 1, 0, 0},
-		{2, 1, 1, 1, 0, 0},
-		{3, 1, 1, 1, 1, 0},
-		{4, 1, 1, 1, 0, 1},
-		{99, 1, 1, 1, 0, 0},
+	    {0, 1, 1, 1, 0, 0}, /* unassigned: members do not see it */
+	    {1, 1, 1, 1, 0, 0}, {2, 1, 1, 1, 0, 0},  {3, 1, 1, 1, 1, 0},
+	    {4, 1, 1, 1, 0, 1}, {99, 1, 1, 1, 0, 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int64_t o = cases[i].owner_id;
 		cr_expect_eq(access_can_see(&sys, o), cases[i].sys, "system, owner_id %lld",
 			     (long long)o);
-		cr_expect_eq(access_can_see(&owner, o), cases[i].owner, "owner, %lld", (long long)o);
-		cr_expect_eq(access_can_see(&admin, o), cases[i].admin, "admin, %lld", (long long)o);
+		cr_expect_eq(access_can_see(&owner, o), cases[i].owner, "owner, %lld",
+			     (long long)o);
+		cr_expect_eq(access_can_see(&admin, o), cases[i].admin, "admin, %lld",
+			     (long long)o);
 		cr_expect_eq(access_can_see(&member, o), cases[i].member, "member, %lld",
 			     (long long)o);
 		cr_expect_eq(access_can_see(&other, o), cases[i].other, "other, %lld",
@@ -63,22 +68,22 @@ Test(access, who_may_act_for_whom)
 	const Actor sys = ACTOR_SYSTEM, owner = {1, ROLE_OWNER}, owner2 = {5, ROLE_OWNER},
 		    admin = {2, ROLE_ADMIN}, admin2 = {6, ROLE_ADMIN}, member = {3, ROLE_MEMBER},
 		    member2 = {4, ROLE_MEMBER};
-	static const char *const names[] = {"sys", "owner", "owner2", "admin", "admin2",
-					    "member", "member2"};
+	static const char *const names[] = {"sys",    "owner",	"owner2", "admin",
+					    "admin2", "member", "member2"};
 	const Actor *who[] = {&sys, &owner, &owner2, &admin, &admin2, &member, &member2};
 	/* rows: the actor; columns: the target, in the order of who[] */
 	static const int may[7][7] = {
-		/* system acts as owner */
-		{1, 1, 1, 1, 1, 1, 1},
-		{1, 1, 1, 1, 1, 1, 1},
-		{1, 1, 1, 1, 1, 1, 1},
-		/* an admin may not act for an owner (the system is one), so
-		 * cannot become one */
-		{0, 0, 0, 1, 1, 1, 1},
-		{0, 0, 0, 1, 1, 1, 1},
-		/* a member only for themselves */
-		{0, 0, 0, 0, 0, 1, 0},
-		{0, 0, 0, 0, 0, 0, 1},
+	    /* system acts as owner */
+	    {1, 1, 1, 1, 1, 1, 1},
+	    {1, 1, 1, 1, 1, 1, 1},
+	    {1, 1, 1, 1, 1, 1, 1},
+	    /* an admin may not act for an owner (the system is one), so
+	     * cannot become one */
+	    {0, 0, 0, 1, 1, 1, 1},
+	    {0, 0, 0, 1, 1, 1, 1},
+	    /* a member only for themselves */
+	    {0, 0, 0, 0, 0, 1, 0},
+	    {0, 0, 0, 0, 0, 0, 1},
 	};
 	for (int a = 0; a < 7; a++)
 		for (int t = 0; t < 7; t++)

@@ -71,15 +71,15 @@ Test(buf, the_maximum_holds_and_the_first_error_sticks)
 		const char *want; /* contents after the appends */
 		int failed;
 	} cases[] = {
-		/* max counts the NUL: 8 bytes hold 7 characters */
-		{8, {"1234567"}, "1234567", 0},
-		{8, {"12345678"}, "", 1},
-		{8, {"1234", "567"}, "1234567", 0},
-		{8, {"1234", "5678"}, "1234", 1},
-		/* after a failure, even a small append is refused */
-		{8, {"1234", "56789", "5"}, "1234", 1},
-		{1, {"x"}, "", 1},
-		{1, {""}, "", 0},
+	    /* max counts the NUL: 8 bytes hold 7 characters */
+	    {8, {"1234567"}, "1234567", 0},
+	    {8, {"12345678"}, "", 1},
+	    {8, {"1234", "567"}, "1234567", 0},
+	    {8, {"1234", "5678"}, "1234", 1},
+	    /* after a failure, even a small append is refused */
+	    {8, {"1234", "56789", "5"}, "1234", 1},
+	    {1, {"x"}, "", 1},
+	    {1, {""}, "", 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		Buf b;

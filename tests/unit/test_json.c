@@ -14,13 +14,13 @@ Test(json, check_fields_names_the_first_unknown)
 		const char *json;
 		const char *field; /* NULL = accepted */
 	} cases[] = {
-		{"{}", NULL},
-		{"{\"first_name\": 1, \"tags\": null}", NULL},
-		{"{\"first_name\": \"A\", \"nick\": \"B\"}", "nick"},
-		{"{\"First_name\": \"A\"}", "First_name"},
-		{"{\"first_name \": \"A\"}", "first_name "},
-		{"{\"\": 1}", ""},
-		{"{\"imię\": 1}", "imię"},
+	    {"{}", NULL},
+	    {"{\"first_name\": 1, \"tags\": null}", NULL},
+	    {"{\"first_name\": \"A\", \"nick\": \"B\"}", "nick"},
+	    {"{\"First_name\": \"A\"}", "First_name"},
+	    {"{\"first_name \": \"A\"}", "first_name "},
+	    {"{\"\": 1}", ""},
+	    {"{\"imię\": 1}", "imię"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *o = fixture_json(cases[i].json);
@@ -49,22 +49,22 @@ Test(json, get_str_table)
 		int rc, present;
 		const char *want; /* "(unchanged)" when absent, NULL for JSON null */
 	} cases[] = {
-		{"{\"k\": \"Zażółć\"}", 100, KITH_OK, 1, "Zażółć"},
-		{"{\"k\": \"\"}", 100, KITH_OK, 1, ""},
-		{"{\"k\": null}", 100, KITH_OK, 1, NULL},
-		{"{}", 100, KITH_OK, 0, "(unchanged)"},
-		{"{\"other\": \"x\"}", 100, KITH_OK, 0, "(unchanged)"},
-		{"{\"k\": 1}", 100, ERR_INVALID, 1, "(unchanged)"},
-		{"{\"k\": true}", 100, ERR_INVALID, 1, "(unchanged)"},
-		{"{\"k\": [\"a\"]}", 100, ERR_INVALID, 1, "(unchanged)"},
-		{"{\"k\": {\"a\": 1}}", 100, ERR_INVALID, 1, "(unchanged)"},
-		/* max is in bytes, not characters: "żó" is 4 bytes */
-		{"{\"k\": \"żó\"}", 4, KITH_OK, 1, "żó"},
-		{"{\"k\": \"żó\"}", 3, ERR_INVALID, 1, "(unchanged)"},
-		{"{\"k\": \"abc\"}", 3, KITH_OK, 1, "abc"},
-		{"{\"k\": \"abcd\"}", 3, ERR_INVALID, 1, "(unchanged)"},
-		/* a NUL inside would cut the string short */
-		{"{\"k\": \"a\\u0000b\"}", 100, ERR_INVALID, 1, "(unchanged)"},
+	    {"{\"k\": \"Zażółć\"}", 100, KITH_OK, 1, "Zażółć"},
+	    {"{\"k\": \"\"}", 100, KITH_OK, 1, ""},
+	    {"{\"k\": null}", 100, KITH_OK, 1, NULL},
+	    {"{}", 100, KITH_OK, 0, "(unchanged)"},
+	    {"{\"other\": \"x\"}", 100, KITH_OK, 0, "(unchanged)"},
+	    {"{\"k\": 1}", 100, ERR_INVALID, 1, "(unchanged)"},
+	    {"{\"k\": true}", 100, ERR_INVALID, 1, "(unchanged)"},
+	    {"{\"k\": [\"a\"]}", 100, ERR_INVALID, 1, "(unchanged)"},
+	    {"{\"k\": {\"a\": 1}}", 100, ERR_INVALID, 1, "(unchanged)"},
+	    /* max is in bytes, not characters: "żó" is 4 bytes */
+	    {"{\"k\": \"żó\"}", 4, KITH_OK, 1, "żó"},
+	    {"{\"k\": \"żó\"}", 3, ERR_INVALID, 1, "(unchanged)"},
+	    {"{\"k\": \"abc\"}", 3, KITH_OK, 1, "abc"},
+	    {"{\"k\": \"abcd\"}", 3, ERR_INVALID, 1, "(unchanged)"},
+	    /* a NUL inside would cut the string short */
+	    {"{\"k\": \"a\\u0000b\"}", 100, ERR_INVALID, 1, "(unchanged)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *o = fixture_json(cases[i].json);
@@ -79,7 +79,8 @@ Test(json, get_str_table)
 		else if (rc == KITH_OK)
 			cr_expect_str_eq(out, cases[i].want, "case %zu", i);
 		else {
-			cr_expect_str_eq(out, "(unchanged)", "case %zu: nothing written on error", i);
+			cr_expect_str_eq(out, "(unchanged)", "case %zu: nothing written on error",
+					 i);
 			cr_expect_str_eq(err.field, "k", "case %zu", i);
 		}
 		json_decref(o);
@@ -93,16 +94,16 @@ Test(json, get_int_and_bool_tables)
 		int rc, present;
 		int64_t want; /* -7 = unchanged */
 	} ints[] = {
-		{"{\"k\": 0}", KITH_OK, 1, 0},
-		{"{\"k\": -12}", KITH_OK, 1, -12},
-		{"{\"k\": 9223372036854775807}", KITH_OK, 1, INT64_MAX},
-		{"{\"k\": -9223372036854775808}", KITH_OK, 1, INT64_MIN},
-		{"{}", KITH_OK, 0, -7},
-		{"{\"k\": 1.0}", ERR_INVALID, 1, -7},
-		{"{\"k\": 1.5}", ERR_INVALID, 1, -7},
-		{"{\"k\": \"1\"}", ERR_INVALID, 1, -7},
-		{"{\"k\": null}", ERR_INVALID, 1, -7},
-		{"{\"k\": true}", ERR_INVALID, 1, -7},
+	    {"{\"k\": 0}", KITH_OK, 1, 0},
+	    {"{\"k\": -12}", KITH_OK, 1, -12},
+	    {"{\"k\": 9223372036854775807}", KITH_OK, 1, INT64_MAX},
+	    {"{\"k\": -9223372036854775808}", KITH_OK, 1, INT64_MIN},
+	    {"{}", KITH_OK, 0, -7},
+	    {"{\"k\": 1.0}", ERR_INVALID, 1, -7},
+	    {"{\"k\": 1.5}", ERR_INVALID, 1, -7},
+	    {"{\"k\": \"1\"}", ERR_INVALID, 1, -7},
+	    {"{\"k\": null}", ERR_INVALID, 1, -7},
+	    {"{\"k\": true}", ERR_INVALID, 1, -7},
 	};
 	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
 		json_t *o = fixture_json(ints[i].json);
@@ -121,9 +122,12 @@ Test(json, get_int_and_bool_tables)
 		const char *json;
 		int rc, present, want; /* -7 = unchanged */
 	} bools[] = {
-		{"{\"k\": true}", KITH_OK, 1, 1},   {"{\"k\": false}", KITH_OK, 1, 0},
-		{"{}", KITH_OK, 0, -7},		    {"{\"k\": 1}", ERR_INVALID, 1, -7},
-		{"{\"k\": \"true\"}", ERR_INVALID, 1, -7}, {"{\"k\": null}", ERR_INVALID, 1, -7},
+	    {"{\"k\": true}", KITH_OK, 1, 1},
+	    {"{\"k\": false}", KITH_OK, 1, 0},
+	    {"{}", KITH_OK, 0, -7},
+	    {"{\"k\": 1}", ERR_INVALID, 1, -7},
+	    {"{\"k\": \"true\"}", ERR_INVALID, 1, -7},
+	    {"{\"k\": null}", ERR_INVALID, 1, -7},
 	};
 	for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) {
 		json_t *o = fixture_json(bools[i].json);

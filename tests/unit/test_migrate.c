@@ -101,10 +101,12 @@ Test(migrate, the_numbering_check_catches_bad_names)
 		const char *name;
 		int n;
 	} cases[] = {
-		{"001_init.sql", 1},	   {"013_deal_board.sql", 13}, {"120_x2.sql", 120},
-		{"01_init.sql", -1},	   {"001-init.sql", -1},       {"001_init.SQL", -1},
-		{"001_Init.sql", -1},	   {"001_.sql", -1},	       {"abc_init.sql", -1},
-		{"001_init.sql~", -1},	   {"README", -1},	       {"001_init", -1},
+	    {"001_init.sql", 1},  {"013_deal_board.sql", 13},
+	    {"120_x2.sql", 120},  {"01_init.sql", -1},
+	    {"001-init.sql", -1}, {"001_init.SQL", -1},
+	    {"001_Init.sql", -1}, {"001_.sql", -1},
+	    {"abc_init.sql", -1}, {"001_init.sql~", -1},
+	    {"README", -1},	  {"001_init", -1},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		cr_expect_eq(migration_number(cases[i].name), cases[i].n, "%s", cases[i].name);
@@ -149,8 +151,8 @@ Test(migrate, a_failing_migration_stores_nothing_and_names_its_number)
 	Err err = {0};
 	int applied = -1, version = -1;
 	/* a table 001 creates is already there: 001 fails half way */
-	cr_assert_eq(db_exec_script(fx.db, "CREATE TABLE contact (x INTEGER)", &err), KITH_OK,
-		     "%s", err.msg);
+	cr_assert_eq(db_exec_script(fx.db, "CREATE TABLE contact (x INTEGER)", &err), KITH_OK, "%s",
+		     err.msg);
 	cr_expect_neq(migrate_up(fx.db, &applied, &err), KITH_OK);
 	cr_expect_eq(applied, 0);
 	cr_expect(strstr(err.msg, "migration 001 failed"), "%s", err.msg);

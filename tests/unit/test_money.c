@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/money.h"
+#include "fixture.h"
 
 Test(money, parse_table)
 {
@@ -53,14 +54,6 @@ Test(money, format_and_currencies)
 }
 
 /* ---- the API form: money_from_json / money_to_json ----------------------- */
-
-static json_t *parse(const char *s)
-{
-	json_error_t je;
-	json_t *v = json_loads(s, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
-	cr_assert_not_null(v, "bad test JSON %s: %s", s, je.text);
-	return v;
-}
 
 Test(money, from_json_table)
 {
@@ -132,7 +125,7 @@ Test(money, from_json_table)
 		{"[1250, \"EUR\"]", NULL, "v", 0, NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		json_t *v = parse(cases[i].json);
+		json_t *v = fixture_json(cases[i].json);
 		Money m = {0};
 		Err err = {0};
 		int rc = money_from_json(v, "v", cases[i].dflt, &m, NULL, &err);
@@ -156,19 +149,19 @@ Test(money, from_json_amount_may_be_absent)
 	Money m = {.minor = 99};
 	Err err = {0};
 	int given = -1;
-	json_t *v = parse("{\"currency\": \"JPY\"}");
+	json_t *v = fixture_json("{\"currency\": \"JPY\"}");
 	cr_assert_eq(money_from_json(v, "value", "EUR", &m, &given, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(given, 0);
 	cr_expect_eq(m.minor, 0);
 	cr_expect_str_eq(m.currency, "JPY");
 	json_decref(v);
-	v = parse("{\"amount\": \"0\"}");
+	v = fixture_json("{\"amount\": \"0\"}");
 	cr_assert_eq(money_from_json(v, "value", "EUR", &m, &given, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(given, 1);
 	cr_expect_str_eq(m.currency, "EUR");
 	json_decref(v);
 	/* errors still name the member */
-	v = parse("{\"amount\": \"0.001\"}");
+	v = fixture_json("{\"amount\": \"0.001\"}");
 	cr_expect_eq(money_from_json(v, "value", "EUR", &m, &given, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "value.amount");
 	cr_expect(strstr(err.msg, "2 decimals for EUR"), "%s", err.msg);

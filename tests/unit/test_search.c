@@ -40,13 +40,11 @@ static void put(const char *kind, int64_t id, const char *text)
 static const char *ids(const char *kind, const char *query)
 {
 	static const char contact_sql[] =
-		"WITH RECURSIVE c(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM c WHERE id < 100) "
-		"SELECT c.id FROM c" SEARCH_JOIN_CONTACT "WHERE" SEARCH_MATCH_CONTACT
-		"ORDER BY c.id";
+	    "WITH RECURSIVE c(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM c WHERE id < 100) "
+	    "SELECT c.id FROM c" SEARCH_JOIN_CONTACT "WHERE" SEARCH_MATCH_CONTACT "ORDER BY c.id";
 	static const char company_sql[] =
-		"WITH RECURSIVE c(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM c WHERE id < 100) "
-		"SELECT c.id FROM c" SEARCH_JOIN_COMPANY "WHERE" SEARCH_MATCH_COMPANY
-		"ORDER BY c.id";
+	    "WITH RECURSIVE c(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM c WHERE id < 100) "
+	    "SELECT c.id FROM c" SEARCH_JOIN_COMPANY "WHERE" SEARCH_MATCH_COMPANY "ORDER BY c.id";
 	static char out[256];
 	Buf expr;
 	Err err = {0};
@@ -85,23 +83,11 @@ Test(search, queries_fold_and_match_every_word_as_a_prefix)
 	static const struct {
 		const char *q, *want;
 	} cases[] = {
-		{"kowal", "1"},
-		{"KOWALSKA anna", "1"},
-		{"anna   kowalska", "1"},
-		{"anna nowak", ""},
-		{"e", "1,6"},
-		{"zazolc", "2"},
-		{"ZAŻÓŁĆ jaźń", "2"},
-		{"gesla", "2"},
-		{"ตัวอย่าง", "3"},	/* inside a Thai run written without spaces */
-		{"บริษัท", "3"},
-		{"istanbul", "4"},
-		{"İSTANBUL", "4"},
-		{"jean luc", "5"},
-		{"Jean-Luc", "5"},
-		{"brien", "5"},
-		{"example.pl", "1"},
-		{"nobody", ""},
+	    {"kowal", "1"},    {"KOWALSKA anna", "1"}, {"anna   kowalska", "1"}, {"anna nowak", ""},
+	    {"e", "1,6"},      {"zazolc", "2"},	       {"ZAŻÓŁĆ jaźń", "2"},	 {"gesla", "2"},
+	    {"ตัวอย่าง", "3"}, /* inside a Thai run written without spaces */
+	    {"บริษัท", "3"},     {"istanbul", "4"},      {"İSTANBUL", "4"},	 {"jean luc", "5"},
+	    {"Jean-Luc", "5"}, {"brien", "5"},	       {"example.pl", "1"},	 {"nobody", ""},
 	};
 	put_people();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -114,20 +100,20 @@ Test(search, no_search_operators_get_through)
 	static const struct {
 		const char *q, *want;
 	} cases[] = {
-		/* each is words, never FTS5 syntax, and never an SQL error */
-		{"kowal\" OR \"nowak", ""},
-		{"kowal OR nowak", ""},
-		{"kowal*", "1"},
-		{"-anna", "1"},
-		{"^anna", "1"},
-		{"anna:", "1"},
-		{"doc: anna", ""},
-		{"NEAR(anna kowalska)", ""},
-		{"(anna)", "1"},
-		{"anna AND", ""},
-		{"\"", "error q"},
-		{"*", "error q"},
-		{"\"\"", "error q"},
+	    /* each is words, never FTS5 syntax, and never an SQL error */
+	    {"kowal\" OR \"nowak", ""},
+	    {"kowal OR nowak", ""},
+	    {"kowal*", "1"},
+	    {"-anna", "1"},
+	    {"^anna", "1"},
+	    {"anna:", "1"},
+	    {"doc: anna", ""},
+	    {"NEAR(anna kowalska)", ""},
+	    {"(anna)", "1"},
+	    {"anna AND", ""},
+	    {"\"", "error q"},
+	    {"*", "error q"},
+	    {"\"\"", "error q"},
 	};
 	put_people();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)

@@ -33,26 +33,16 @@ Test(tag, check_table)
 		const char *name;
 		int ok;
 	} cases[] = {
-		{"vip", 1},
-		{"VIP customer", 1},
-		{"Zażółć", 1},
-		{"ลูกค้า", 1},
-		{"İstanbul", 1},
-		{"a-b_c/d:e", 1},
-		{longest, 1},
-		{too_long, 0},
-		{"", 0},
-		{"   ", 0},
-		{"\t\n", 0},
-		{NULL, 0},
-		{"a,b", 0},
-		{",", 0},
-		{"tab\there", 0},
-		{"line\nbreak", 0},
-		{"bell\a", 0},
-		{"bad \xff utf-8", 0},
-		{"\xc3", 0},
-		{"overlong \xc0\xaf", 0},
+	    {"vip", 1},	      {"VIP customer", 1},
+	    {"Zażółć", 1},    {"ลูกค้า", 1},
+	    {"İstanbul", 1},  {"a-b_c/d:e", 1},
+	    {longest, 1},     {too_long, 0},
+	    {"", 0},	      {"   ", 0},
+	    {"\t\n", 0},      {NULL, 0},
+	    {"a,b", 0},	      {",", 0},
+	    {"tab\there", 0}, {"line\nbreak", 0},
+	    {"bell\a", 0},    {"bad \xff utf-8", 0},
+	    {"\xc3", 0},      {"overlong \xc0\xaf", 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		Err err = {0};
@@ -99,20 +89,20 @@ Test(tag, check_array_table)
 		const char *json;
 		int ok;
 	} cases[] = {
-		{"[]", 1},
-		{"[\"vip\", \"new\"]", 1},
-		{"[\"ลูกค้า\", \"Zażółć\"]", 1},
-		{"[\"vip\", \"VIP\"]", 0},
-		{"[\"vip\", \" vip \"]", 0},
-		{"[\"Łódź\", \"lodz\"]", 0},
-		{"[\"vip\", 1]", 0},
-		{"[\"vip\", null]", 0},
-		{"[[\"vip\"]]", 0},
-		{"[\"\"]", 0},
-		{"[\"a,b\"]", 0},
-		{"\"vip\"", 0},
-		{"{\"vip\": true}", 0},
-		{"null", 0},
+	    {"[]", 1},
+	    {"[\"vip\", \"new\"]", 1},
+	    {"[\"ลูกค้า\", \"Zażółć\"]", 1},
+	    {"[\"vip\", \"VIP\"]", 0},
+	    {"[\"vip\", \" vip \"]", 0},
+	    {"[\"Łódź\", \"lodz\"]", 0},
+	    {"[\"vip\", 1]", 0},
+	    {"[\"vip\", null]", 0},
+	    {"[[\"vip\"]]", 0},
+	    {"[\"\"]", 0},
+	    {"[\"a,b\"]", 0},
+	    {"\"vip\"", 0},
+	    {"{\"vip\": true}", 0},
+	    {"null", 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *v = fixture_json(cases[i].json);
@@ -213,9 +203,13 @@ Test(tag, cadence_range_rights_and_audit)
 		int64_t days;
 		int rc;
 	} cases[] = {
-		{1, KITH_OK},	      {3650, KITH_OK},	       {0, KITH_OK}, /* 0 = none */
-		{-1, ERR_INVALID},    {3651, ERR_INVALID},    {INT64_MAX, ERR_INVALID},
-		{INT64_MIN, ERR_INVALID},
+	    {1, KITH_OK},
+	    {3650, KITH_OK},
+	    {0, KITH_OK}, /* 0 = none */
+	    {-1, ERR_INVALID},
+	    {3651, ERR_INVALID},
+	    {INT64_MAX, ERR_INVALID},
+	    {INT64_MIN, ERR_INVALID},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *out = NULL;
@@ -245,8 +239,8 @@ Test(tag, cadence_range_rights_and_audit)
 	/* each accepted change is audited with old and new */
 	cr_assert_eq(audit_list(fx.db, "tag", id, 50, &l, &err), KITH_OK);
 	cr_expect_eq(json_array_size(l), 4);
-	json_t *last = json_object_get(json_object_get(json_array_get(l, 0), "changes"),
-				       "cadence_days");
+	json_t *last =
+	    json_object_get(json_object_get(json_array_get(l, 0), "changes"), "cadence_days");
 	cr_expect(json_is_null(json_array_get(last, 0)), "from none");
 	cr_expect_eq(json_integer_value(json_array_get(last, 1)), 14);
 	json_decref(l);

@@ -56,9 +56,9 @@ Test(token, a_secret_resolves_to_its_user)
 	cr_expect_eq(strlen(s1), TOKEN_SECRET_LEN);
 	cr_expect_eq(strncmp(s1, "kith_", 5), 0);
 	for (const char *p = s1 + 5; *p; p++)
-		cr_expect(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-				 *p),
-			  "base64url: %s", s1);
+		cr_expect(
+		    strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *p),
+		    "base64url: %s", s1);
 	cr_expect_str_neq(s1, s2, "every token is new");
 	Actor a = {0};
 	Err err = {0};
@@ -107,8 +107,14 @@ Test(token, bad_secrets_are_unauthorized)
 	char other_prefix[TOKEN_SECRET_LEN + 1];
 	memcpy(other_prefix, s, sizeof other_prefix);
 	memcpy(other_prefix, "KITH_", 5);
-	const char *cases[] = {NULL,	"",	     "kith_",	    changed,
-			       longer,	shorter,     other_prefix, "Bearer kith_x",
+	const char *cases[] = {NULL,
+			       "",
+			       "kith_",
+			       changed,
+			       longer,
+			       shorter,
+			       other_prefix,
+			       "Bearer kith_x",
 			       "kith_ÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿ"};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		Actor a = {.user_id = -5};
@@ -156,14 +162,14 @@ Test(token, who_may_make_tokens_for_whom)
 		const char *email;
 		int rc;
 	} cases[] = {
-		{&member, "member@example.com", KITH_OK},
-		{&member, "other@example.com", ERR_NOT_FOUND},
-		{&member, "owner@example.com", ERR_NOT_FOUND},
-		{&admin, "member@example.com", KITH_OK},
-		{&admin, "admin@example.com", KITH_OK},
-		{&admin, "owner@example.com", ERR_NOT_FOUND},
-		{&owner, "admin@example.com", KITH_OK},
-		{&owner, "owner@example.com", KITH_OK},
+	    {&member, "member@example.com", KITH_OK},
+	    {&member, "other@example.com", ERR_NOT_FOUND},
+	    {&member, "owner@example.com", ERR_NOT_FOUND},
+	    {&admin, "member@example.com", KITH_OK},
+	    {&admin, "admin@example.com", KITH_OK},
+	    {&admin, "owner@example.com", ERR_NOT_FOUND},
+	    {&owner, "admin@example.com", KITH_OK},
+	    {&owner, "owner@example.com", KITH_OK},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char s[TOKEN_SECRET_LEN + 1];

@@ -78,33 +78,33 @@ Test(workspace, settings_are_validated_naming_the_field)
 		const char *name, *country, *currency, *tz;
 		const char *field; /* NULL = accepted */
 	} cases[] = {
-		{"Nowak Consulting", "PL", "PLN", "Europe/Warsaw", NULL},
-		{"บริษัท ตัวอย่าง จำกัด", "TH", "THB", "Asia/Bangkok", NULL},
-		{NULL, "TR", "TRY", "Europe/Istanbul", NULL},
-		{NULL, NULL, "JPY", NULL, NULL},
-		{NULL, NULL, "BHD", NULL, NULL},
-		{NULL, NULL, NULL, "America/Argentina/Buenos_Aires", NULL},
-		{NULL, NULL, NULL, "Etc/GMT+5", NULL},
-		{"", NULL, NULL, NULL, "name"},
-		{"   ", NULL, NULL, NULL, "name"},
-		{NULL, "pl", NULL, NULL, "country"},
-		{NULL, "POL", NULL, NULL, "country"},
-		{NULL, "P", NULL, NULL, "country"},
-		{NULL, "P1", NULL, NULL, "country"},
-		{NULL, NULL, "eur", NULL, "currency"},
-		{NULL, NULL, "EURO", NULL, "currency"},
-		{NULL, NULL, "", NULL, "currency"},
-		{NULL, NULL, "XXX", NULL, "currency"},
-		{NULL, NULL, NULL, "", "timezone"},
-		{NULL, NULL, NULL, "Europe", "timezone"}, /* a directory, not a zone */
-		{NULL, NULL, NULL, "Mars/Olympus_Mons", "timezone"},
-		{NULL, NULL, NULL, "../../etc/passwd", "timezone"},
-		{NULL, NULL, NULL, "/etc/passwd", "timezone"},
-		{NULL, NULL, NULL, "Europe//Warsaw", "timezone"},
-		{NULL, NULL, NULL, "Europe/Warsaw/", "timezone"},
-		{NULL, NULL, NULL, "Europe/Warsaw ", "timezone"},
-		{NULL, NULL, NULL,
-		 "Area/A_zone_name_that_is_far_longer_than_any_real_one_in_tzdata_x", "timezone"},
+	    {"Nowak Consulting", "PL", "PLN", "Europe/Warsaw", NULL},
+	    {"บริษัท ตัวอย่าง จำกัด", "TH", "THB", "Asia/Bangkok", NULL},
+	    {NULL, "TR", "TRY", "Europe/Istanbul", NULL},
+	    {NULL, NULL, "JPY", NULL, NULL},
+	    {NULL, NULL, "BHD", NULL, NULL},
+	    {NULL, NULL, NULL, "America/Argentina/Buenos_Aires", NULL},
+	    {NULL, NULL, NULL, "Etc/GMT+5", NULL},
+	    {"", NULL, NULL, NULL, "name"},
+	    {"   ", NULL, NULL, NULL, "name"},
+	    {NULL, "pl", NULL, NULL, "country"},
+	    {NULL, "POL", NULL, NULL, "country"},
+	    {NULL, "P", NULL, NULL, "country"},
+	    {NULL, "P1", NULL, NULL, "country"},
+	    {NULL, NULL, "eur", NULL, "currency"},
+	    {NULL, NULL, "EURO", NULL, "currency"},
+	    {NULL, NULL, "", NULL, "currency"},
+	    {NULL, NULL, "XXX", NULL, "currency"},
+	    {NULL, NULL, NULL, "", "timezone"},
+	    {NULL, NULL, NULL, "Europe", "timezone"}, /* a directory, not a zone */
+	    {NULL, NULL, NULL, "Mars/Olympus_Mons", "timezone"},
+	    {NULL, NULL, NULL, "../../etc/passwd", "timezone"},
+	    {NULL, NULL, NULL, "/etc/passwd", "timezone"},
+	    {NULL, NULL, NULL, "Europe//Warsaw", "timezone"},
+	    {NULL, NULL, NULL, "Europe/Warsaw/", "timezone"},
+	    {NULL, NULL, NULL, "Europe/Warsaw ", "timezone"},
+	    {NULL, NULL, NULL, "Area/A_zone_name_that_is_far_longer_than_any_real_one_in_tzdata_x",
+	     "timezone"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		Workspace before = get();
@@ -121,7 +121,8 @@ Test(workspace, settings_are_validated_naming_the_field)
 			if (cases[i].tz)
 				cr_expect_str_eq(after.timezone, cases[i].tz, "case %zu", i);
 			if (!cases[i].name)
-				cr_expect_str_eq(after.name, before.name, "case %zu: NULL keeps", i);
+				cr_expect_str_eq(after.name, before.name, "case %zu: NULL keeps",
+						 i);
 		} else {
 			cr_expect_eq(rc, ERR_INVALID, "case %zu accepted", i);
 			cr_expect_str_eq(err.field, cases[i].field, "case %zu: %s", i, err.msg);
@@ -180,15 +181,15 @@ Test(workspace, reminder_ranges)
 		WorkspaceReminders r;
 		const char *field; /* NULL = accepted */
 	} cases[] = {
-		{{1, 1, 0}, NULL},
-		{{1000, 366, 366}, NULL},
-		{{-1, -1, -1}, NULL},
-		{{0, -1, -1}, "touch_limit"},
-		{{1001, -1, -1}, "touch_limit"},
-		{{-1, 0, -1}, "touch_window_days"},
-		{{-1, 367, -1}, "touch_window_days"},
-		{{-1, -1, 367}, "birthday_lead_days"},
-		{{5, 5, 400}, "birthday_lead_days"},
+	    {{1, 1, 0}, NULL},
+	    {{1000, 366, 366}, NULL},
+	    {{-1, -1, -1}, NULL},
+	    {{0, -1, -1}, "touch_limit"},
+	    {{1001, -1, -1}, "touch_limit"},
+	    {{-1, 0, -1}, "touch_window_days"},
+	    {{-1, 367, -1}, "touch_window_days"},
+	    {{-1, -1, 367}, "birthday_lead_days"},
+	    {{5, 5, 400}, "birthday_lead_days"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		Workspace before = get();
@@ -218,9 +219,9 @@ Test(workspace, a_combined_update_is_all_or_nothing)
 {
 	Err err = {0};
 	WorkspaceReminders bad = {10, 10, 999};
-	cr_expect_eq(workspace_update(fx.db, &sys, "Renamed", "TH", "THB", "Asia/Bangkok", &bad,
-				      &err),
-		     ERR_INVALID);
+	cr_expect_eq(
+	    workspace_update(fx.db, &sys, "Renamed", "TH", "THB", "Asia/Bangkok", &bad, &err),
+	    ERR_INVALID);
 	cr_expect_str_eq(err.field, "birthday_lead_days");
 	Workspace w = get();
 	cr_expect_str_eq(w.name, "Test", "the settings part was rolled back too");
