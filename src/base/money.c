@@ -171,10 +171,27 @@ int money_from_json(const json_t *v, const char *field, const char *currency, Mo
 	return KITH_OK;
 }
 
+/* Copy the next blank-separated word of *s into w (n bytes) and move *s
+ * past it; 0 when there is none or it does not fit (never cut short). */
+static int next_word(const char **s, char *w, size_t n)
+{
+	const char *p = *s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t len = strcspn(p, " \t");
+	if (len == 0 || len >= n)
+		return 0;
+	memcpy(w, p, len);
+	w[len] = '\0';
+	*s = p + len;
+	return 1;
+}
+
 json_t *money_json_from_text(const char *s)
 {
-	char a[64], b[64], extra;
-	if (!s || sscanf(s, " %63s %63s %c", a, b, &extra) != 2)
+	char a[64], b[64];
+	if (!s || !next_word(&s, a, sizeof a) || !next_word(&s, b, sizeof b) ||
+	    s[strspn(s, " \t")] != '\0')
 		return NULL;
 	const char *amount = a, *cur = b;
 	if (currency_decimals(a) >= 0 && currency_decimals(b) < 0)

@@ -235,6 +235,11 @@ Test(money, json_from_text)
 		{"12.50", NULL},
 		{"", NULL},
 		{"12.50 EUR extra", NULL},
+		{"12.50 EUR x", NULL},
+		{"12.50\tEUR", "{\"amount\":\"12.50\",\"currency\":\"EUR\"}"},
+		/* a word too long for the reader is refused, not cut into two */
+		{"000000000000000000000000000000000000000000000000000000000000000EUR", NULL},
+		{"1 0000000000000000000000000000000000000000000000000000000000000000EUR", NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *v = money_json_from_text(cases[i].text);
