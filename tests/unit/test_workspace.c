@@ -239,11 +239,10 @@ Test(workspace, a_combined_update_is_all_or_nothing)
 	cr_expect_str_eq(get().name, "Renamed");
 }
 
-/* Found while writing these tests, not fixed here (workspace.c is outside
- * this change): the business name is not checked for length or UTF-8, and
- * Workspace.name holds 200 bytes, so a longer name is stored whole and read
- * back cut, possibly inside a UTF-8 sequence. Enable when fixed. */
-Test(workspace, a_name_over_the_limit_is_refused, .disabled = true)
+/* The name is read back into Workspace.name: a longer one was stored whole
+ * and read back cut (maybe inside a UTF-8 sequence), and a name that is not
+ * UTF-8 left a workspace that `kith workspace show` could not print. */
+Test(workspace, a_name_over_the_limit_or_not_utf8_is_refused)
 {
 	char name[KITH_MAX_NAME + 2];
 	Err err = {0};
@@ -253,5 +252,23 @@ Test(workspace, a_name_over_the_limit_is_refused, .disabled = true)
 	cr_expect_str_eq(err.field, "name");
 	cr_expect_eq(workspace_set(fx.db, &sys, "bad \xff utf-8", NULL, NULL, NULL, &err),
 		     ERR_INVALID);
+	cr_expect_str_eq(err.field, "name");
 	cr_expect_str_eq(get().name, "Test");
+	/* the longest name, in two-byte letters, is read back whole */
+	char longest[KITH_MAX_NAME + 1] = "";
+	for (unsigned i = 0; i + 2 <= KITH_MAX_NAME; i += 2)
+		strcat(longest, "ż");
+	cr_assert_eq(strlen(longest), KITH_MAX_NAME);
+	cr_expect_eq(workspace_set(fx.db, &sys, longest, NULL, NULL, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect_str_eq(get().name, longest);
+	/* and init checks it the same way */
+	Fixture empty;
+	fixture_open_empty(&empty);
+	cr_assert_eq(migrate_up(empty.db, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(workspace_init(empty.db, name, NULL, NULL, NULL, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "name");
+	Workspace w;
+	cr_expect_eq(workspace_get(empty.db, &w, &err), ERR_INVALID, "nothing was created");
+	fixture_close(&empty);
 }
