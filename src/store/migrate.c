@@ -42,6 +42,11 @@ int migrate_latest(void)
 	return N_MIGRATIONS;
 }
 
+const char *migrate_sql(int n)
+{
+	return n >= 1 && n <= N_MIGRATIONS ? migrations[n - 1] : NULL;
+}
+
 static int ensure_table(Db *db, Err *err)
 {
 	return db_exec_script(db,
