@@ -127,73 +127,13 @@ int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t
 
 /* ---- civil dates and zones -------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant,
- * "chrono-Compatible Low-Level Date Algorithms", days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The inverse of days_from_civil (same source, civil_from_days). */
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static int month_days(int64_t y, int m)
-{
-	static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : n[m - 1];
-}
-
-int task_date_add(const char *date, int n, char unit, char out[11])
-{
-	int64_t y;
-	int m, d;
-	if (!date_valid(date) || strlen(date) != 10)
-		return -1;
-	y = strtol(date, NULL, 10);
-	m = (int)strtol(date + 5, NULL, 10);
-	d = (int)strtol(date + 8, NULL, 10);
-	if (unit == 'm') {
-		int64_t months = y * 12 + (m - 1) + n;
-		y = months / 12;
-		m = (int)(months % 12) + 1;
-		if (d > month_days(y, m))
-			d = month_days(y, m); /* Jan 31 + 1 month = Feb 28/29 */
-	} else if (unit == 'd' || unit == 'w') {
-		civil_from_days(days_from_civil(y, m, d) + (int64_t)n * (unit == 'w' ? 7 : 1), &y,
-				&m, &d);
-	} else {
-		return -1;
-	}
-	if (y < 1000 || y > 9999)
-		return -1;
-	snprintf(out, 11, "%04d-%02d-%02d", (int)y, m, d);
-	return 0;
-}
-
 /* Add n units to a due: a date, or an instant (its UTC date moves, its time
  * of day stays). out[21]. Returns 0 or -1. */
 static int due_add(const char *due, int n, char unit, char out[21])
 {
 	char date[11], moved[11];
 	snprintf(date, sizeof date, "%.10s", due);
-	if (task_date_add(date, n, unit, moved))
+	if (date_add(date, n, unit, moved))
 		return -1;
 	snprintf(out, 21, "%s%s", moved, due + 10);
 	return 0;
@@ -919,8 +859,8 @@ static int agenda_bounds(Db *db, const char *today, int days, Bounds *b, Err *er
 	}
 	if (days < 0 || days > DAYS_AHEAD_MAX)
 		return err_set(err, ERR_INVALID, "days", "must be from 0 to %d", DAYS_AHEAD_MAX);
-	if (task_date_add(b->d[0], 1, 'd', b->d[1]) || task_date_add(b->d[0], days, 'd', b->d[2]) ||
-	    task_date_add(b->d[0], days + 1, 'd', end))
+	if (date_add(b->d[0], 1, 'd', b->d[1]) || date_add(b->d[0], days, 'd', b->d[2]) ||
+	    date_add(b->d[0], days + 1, 'd', end))
 		return err_set(err, ERR_INVALID, "today", "is too close to the year 9999");
 	const char *const dates[] = {b->d[0], b->d[1], end};
 	for (int i = 0; i < 3; i++) {

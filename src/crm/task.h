@@ -102,11 +102,6 @@ int task_today(Db *db, char out[11], Err *err) KITH_WARN_UNUSED;
 int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
 		json_t **out, Err *err) KITH_WARN_UNUSED;
 
-/* Civil date arithmetic: date (YYYY-MM-DD) plus n days, weeks or months
- * (unit 'd', 'w', 'm'; months clamp to the month's last day) into out[11].
- * Returns 0, or -1 when date is not valid or the result leaves 1000..9999. */
-int task_date_add(const char *date, int n, char unit, char out[11]);
-
 /* Hand every open task assigned to of user `from` to user `to` (ids checked by the
  * caller), bumping versions; the changed ids are appended to ids (int64_t).
  * Runs in the caller's transaction; the caller audits. */

@@ -159,31 +159,6 @@ Test(task, defaults_and_update)
 	json_decref(patch);
 }
 
-Test(task, date_arithmetic_clamps_months)
-{
-	static const struct {
-		const char *date;
-		int n;
-		char unit;
-		const char *want;
-	} cases[] = {
-		{"2026-01-31", 1, 'm', "2026-02-28"}, {"2028-01-31", 1, 'm', "2028-02-29"},
-		{"2026-03-31", 1, 'm', "2026-04-30"}, {"2026-12-15", 1, 'm', "2027-01-15"},
-		{"2026-01-31", 13, 'm', "2027-02-28"}, {"2026-02-28", 1, 'd', "2026-03-01"},
-		{"2028-02-28", 1, 'd', "2028-02-29"}, {"2026-12-29", 1, 'w', "2027-01-05"},
-		{"2026-01-01", 365, 'd', "2027-01-01"}, {"2000-02-29", 12, 'm', "2001-02-28"},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char out[11];
-		cr_assert_eq(task_date_add(cases[i].date, cases[i].n, cases[i].unit, out), 0);
-		cr_assert_str_eq(out, cases[i].want, "%s + %d%c", cases[i].date, cases[i].n,
-				 cases[i].unit);
-	}
-	char out[11];
-	cr_assert_eq(task_date_add("2026-02-30", 1, 'd', out), -1);
-	cr_assert_eq(task_date_add("9999-12-31", 1, 'd', out), -1);
-}
-
 Test(task, completing_a_repeating_task_creates_the_next)
 {
 	static const struct {
