@@ -197,21 +197,21 @@ static int put_enum(const json_t *in, const char *key, const char *const *set, i
 	return KITH_OK;
 }
 
-/* due_date (a civil date) or due_at (an instant, stored normalized); a
- * non-null one clears the other. */
-static int put_due(const json_t *in, json_t *rec, Err *err)
+/* due_date (a civil date) or due_at (an instant: UTC, with an offset or
+ * local in the workspace zone, stored as UTC); a non-null one clears the
+ * other. */
+static int put_due(Db *db, const json_t *in, json_t *rec, Err *err)
 {
 	json_t *d = json_object_get(in, "due_date"), *a = json_object_get(in, "due_at");
-	const char *s;
-	time_t t;
-	char iso[21];
+	When w;
+	int rc;
 	if (d && !json_is_null(d) && a && !json_is_null(a))
 		return err_set(err, ERR_INVALID, "due_at", "give due_date or due_at, not both");
 	if (d && !json_is_null(d) && !date_valid(json_string_value(d)))
 		return err_set(err, ERR_INVALID, "due_date", "must be a date YYYY-MM-DD");
 	if (a && !json_is_null(a) &&
-	    (!(s = json_string_value(a)) || !strchr(s, 'T') || time_parse_iso(s, &t) != 0))
-		return err_set(err, ERR_INVALID, "due_at", "must be an instant YYYY-MM-DDTHH:MM:SSZ");
+	    (rc = workspace_when(db, json_string_value(a), WHEN_INSTANT, "due_at", &w, err)))
+		return rc;
 	if (d) {
 		json_object_set(rec, "due_date", d);
 		if (!json_is_null(d))
@@ -221,8 +221,7 @@ static int put_due(const json_t *in, json_t *rec, Err *err)
 		if (json_is_null(a)) {
 			json_object_set_new(rec, "due_at", json_null());
 		} else {
-			time_iso(t, iso);
-			json_object_set_new(rec, "due_at", json_string(iso));
+			json_object_set_new(rec, "due_at", json_string(w.iso));
 			json_object_set_new(rec, "due_date", json_null());
 		}
 	}
@@ -343,7 +342,7 @@ static int task_apply(Db *db, const Actor *actor, const json_t *in, json_t *rec,
 	if ((rc = json_check_fields(in, writable, err)) ||
 	    (rc = put_text(in, "title", KITH_MAX_SHORT, 1, rec, err)) ||
 	    (rc = put_enum(in, "type", types, 0, "call, email, meeting or todo", rec, err)) ||
-	    (rc = put_due(in, rec, err)) ||
+	    (rc = put_due(db, in, rec, err)) ||
 	    (rc = put_assignee(db, actor, in, rec, creating, err)) ||
 	    (rc = put_enum(in, "priority", priorities, 0, "low, normal or high", rec, err)))
 		return rc;
@@ -615,12 +614,41 @@ static int parse_for(const char *s, int *n, char *unit, Err *err)
 	return KITH_OK;
 }
 
+/* The due that `snooze --for` counts from: the current one, but today
+ * (in the workspace zone) when there is none or it is overdue; an overdue
+ * instant keeps its time of day and moves to today's date. Into base[21]. */
+static int snooze_base(const Workspace *ws, const char *cur_date, const char *cur_at,
+		       char base[21], Err *err)
+{
+	char today[11], cur_day[11];
+	int64_t t_days, c_days;
+	time_t now = time(NULL), c;
+	int rc = tz_local_date(ws->timezone, now, today, err);
+	if (rc)
+		return rc;
+	if (cur_at && time_parse_iso(cur_at, &c) == 0 && c < now) {
+		if ((rc = tz_local_date(ws->timezone, c, cur_day, err)))
+			return rc;
+		if (date_parse(today, &t_days) || date_parse(cur_day, &c_days) ||
+		    due_add(cur_at, (int)(t_days - c_days), 'd', base))
+			return err_set(err, ERR_INVALID, "for", "moves the due past the year 9999");
+		return KITH_OK;
+	}
+	if (cur_at)
+		snprintf(base, 21, "%s", cur_at);
+	else
+		snprintf(base, 21, "%s", cur_date && strcmp(cur_date, today) > 0 ? cur_date : today);
+	return KITH_OK;
+}
+
 /* The new due of a snooze into date[11] or at[21] (the other one ""). */
-static int snooze_due(const json_t *task, const char *until, const char *forward, char date[11],
-		      char at[21], Err *err)
+static int snooze_due(Db *db, const json_t *task, const char *until, const char *forward,
+		      char date[11], char at[21], Err *err)
 {
 	const char *cur_date = json_str_of(task, "due_date"), *cur_at = json_str_of(task, "due_at");
 	const char *cur = cur_date ? cur_date : cur_at;
+	Workspace ws;
+	When w;
 	time_t t, c;
 	date[0] = at[0] = '\0';
 	if (!until == !forward)
@@ -629,28 +657,26 @@ static int snooze_due(const json_t *task, const char *until, const char *forward
 				     : "is required: a date or instant (or give for: 3d, 2w, 1m)");
 	if (forward) {
 		int n = 0;
-		char unit = 'd', today[21] = "";
+		char unit = 'd', base[21];
 		int rc = parse_for(forward, &n, &unit, err);
-		if (rc)
+		if (rc || (rc = workspace_get(db, &ws, err)) ||
+		    (rc = snooze_base(&ws, cur_date, cur_at, base, err)))
 			return rc;
-		if (!cur) {
-			time_now_iso(today);
-			today[10] = '\0';
-		}
-		if (due_add(cur ? cur : today, n, unit, cur_at ? at : date))
+		if (due_add(base, n, unit, cur_at ? at : date))
 			return err_set(err, ERR_INVALID, "for", "moves the due past the year 9999");
 		return KITH_OK;
 	}
-	if (time_parse_iso(until, &t) != 0)
-		return err_set(err, ERR_INVALID, "until",
-			       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
-	if (cur && time_parse_iso(cur, &c) == 0 && t <= c)
+	int rc = workspace_when(db, until, WHEN_DATE | WHEN_INSTANT, "until", &w, err);
+	if (rc)
+		return rc;
+	if (w.kind == WHEN_DATE_KIND)
+		snprintf(date, 11, "%s", w.date);
+	else
+		snprintf(at, 21, "%s", w.iso);
+	if (cur && time_parse_iso(cur, &c) == 0 && time_parse_iso(date[0] ? date : at, &t) == 0 &&
+	    t <= c)
 		return err_set(err, ERR_INVALID, "until", "must be later than the current due %s",
 			       cur);
-	if (strchr(until, 'T'))
-		time_iso(t, at);
-	else
-		snprintf(date, 11, "%s", until);
 	return KITH_OK;
 }
 
@@ -686,7 +712,7 @@ int task_snooze(Db *db, const Actor *actor, int64_t id, const char *until, const
 			     (long long)id);
 		goto done;
 	}
-	if ((rc = snooze_due(before, until, forward, date, at, err)) ||
+	if ((rc = snooze_due(db, before, until, forward, date, at, err)) ||
 	    (rc = set_due(db, id, date, at, err)))
 		goto done;
 	rc = audit_change(db, actor, "snooze", id, before, NULL, err);
