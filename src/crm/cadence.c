@@ -111,8 +111,8 @@ static int day_start(const char *zone, int64_t z, char out[21], Err *err)
 	}
 	date_of(z, date);
 	int rc = tz_local_midnight(zone, date, &t, err);
-	if (rc == KITH_OK)
-		time_iso(t, out);
+	if (rc == KITH_OK && time_iso(t, out))
+		out[0] = '\0'; /* 1000-01-01 east of UTC began before any instant we hold */
 	return rc;
 }
 

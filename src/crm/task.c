@@ -892,7 +892,8 @@ static int agenda_bounds(Db *db, const char *today, int days, Bounds *b, Err *er
 	for (int i = 0; i < 3; i++) {
 		if ((rc = tz_local_midnight(ws.timezone, dates[i], &mid[i], err)))
 			return rc;
-		time_iso(mid[i], b->at[i]);
+		if (time_iso(mid[i], b->at[i]))
+			return err_set(err, ERR_INVALID, "today", "is too close to the year 1000");
 	}
 	return KITH_OK;
 }

@@ -165,3 +165,12 @@ LEAP='9999-12-31T23:59:60Z'
 	run kith --json task snooze 3 --for 3d
 	[ "$(echo "$output" | jq -r .due_date)" = 2999-01-13 ]
 }
+
+@test "the agenda refuses a today whose midnight is before the year 1000" {
+	kith workspace set --timezone Asia/Bangkok >/dev/null
+	run kith agenda --today 1000-01-01
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: today: "* ]]
+	run kith agenda --today 1000-01-02
+	[ "$status" -eq 0 ]
+}
