@@ -110,7 +110,8 @@ int date_add(const char *date, int n, char unit, char out[11])
 		return -1;
 	if (unit == 'm') {
 		int64_t months = (int64_t)y * 12 + (m - 1) + n;
-		if (months < (int64_t)DATE_YEAR_MIN * 12 || months >= (int64_t)(DATE_YEAR_MAX + 1) * 12)
+		if (months < (int64_t)DATE_YEAR_MIN * 12 ||
+		    months >= (int64_t)(DATE_YEAR_MAX + 1) * 12)
 			return -1;
 		int64_t y2 = months / 12;
 		int m2 = (int)(months % 12) + 1;
@@ -118,8 +119,8 @@ int date_add(const char *date, int n, char unit, char out[11])
 		return date_format(date_days_from_civil(y2, m2, d2), out);
 	}
 	if (unit == 'd' || unit == 'w')
-		return date_format(date_days_from_civil(y, m, d) + (int64_t)n * (unit == 'w' ? 7 : 1),
-				   out);
+		return date_format(
+		    date_days_from_civil(y, m, d) + (int64_t)n * (unit == 'w' ? 7 : 1), out);
 	return -1;
 }
 
@@ -132,9 +133,9 @@ int time_iso(time_t t, char out[21])
 		return -1;
 	int64_t days = (t >= 0 ? t : t - 86399) / 86400, secs = t - days * 86400;
 	date_civil_from_days(days, &y, &m, &d);
-	snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u, (unsigned)(secs / 3600) % 100u, (unsigned)(secs / 60 % 60),
-		 (unsigned)(secs % 60));
+	snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y % 10000u,
+		 (unsigned)m % 100u, (unsigned)d % 100u, (unsigned)(secs / 3600) % 100u,
+		 (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
 	return 0;
 }
 

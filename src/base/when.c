@@ -17,7 +17,7 @@
 
 enum {
 	OFFSET_MAX_S = 18 * 3600, /* ISO 8601 allows more, no zone uses more than 14 h */
-	RELATIVE_MAX = 100000,    /* +N units: N at most this (the range check decides) */
+	RELATIVE_MAX = 100000,	  /* +N units: N at most this (the range check decides) */
 };
 
 /* The value of n digits at s, or -1. */

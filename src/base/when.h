@@ -27,7 +27,7 @@
 #include "base/err.h"
 
 enum {
-	WHEN_DATE = 1,     /* a date-only text gives a civil date */
+	WHEN_DATE = 1,	   /* a date-only text gives a civil date */
 	WHEN_INSTANT = 2,  /* a text with a time of day gives an instant */
 	WHEN_MIDNIGHT = 4, /* a date-only text gives the instant of its local midnight */
 	WHEN_RELATIVE = 8, /* today, tomorrow, +3d, weekday names (the CLI) */

@@ -91,10 +91,10 @@ Test(date, civil_days_and_weekdays)
 	date_civil_from_days(z, &y, &m, &d);
 	cr_expect(y == 2028 && m == 2 && d == 29);
 	cr_expect_eq(date_parse("2027-02-29", &z), -1);
-	cr_expect_eq(date_weekday(0), 4);                                  /* Thursday */
-	cr_expect_eq(date_weekday(date_days_from_civil(2026, 12, 3)), 4);  /* Thursday */
-	cr_expect_eq(date_weekday(date_days_from_civil(2026, 12, 7)), 1);  /* Monday */
-	cr_expect_eq(date_weekday(date_days_from_civil(1000, 1, 1)), 3);   /* Wednesday */
+	cr_expect_eq(date_weekday(0), 4);				  /* Thursday */
+	cr_expect_eq(date_weekday(date_days_from_civil(2026, 12, 3)), 4); /* Thursday */
+	cr_expect_eq(date_weekday(date_days_from_civil(2026, 12, 7)), 1); /* Monday */
+	cr_expect_eq(date_weekday(date_days_from_civil(1000, 1, 1)), 3);  /* Wednesday */
 	for (int64_t k = date_days_from_civil(1000, 1, 1); k < date_days_from_civil(1001, 1, 1);
 	     k += 13) {
 		date_civil_from_days(k, &y, &m, &d);
@@ -110,13 +110,13 @@ Test(date, arithmetic_clamps_months_and_stays_in_range)
 		char unit;
 		const char *want;
 	} cases[] = {
-		{"2026-01-31", 1, 'm', "2026-02-28"}, {"2028-01-31", 1, 'm', "2028-02-29"},
-		{"2026-03-31", 1, 'm', "2026-04-30"}, {"2026-12-15", 1, 'm', "2027-01-15"},
-		{"2026-01-31", 13, 'm', "2027-02-28"}, {"2026-02-28", 1, 'd', "2026-03-01"},
-		{"2028-02-28", 1, 'd', "2028-02-29"}, {"2026-12-29", 1, 'w', "2027-01-05"},
-		{"2026-01-01", 365, 'd', "2027-01-01"}, {"2000-02-29", 12, 'm', "2001-02-28"},
-		{"2026-03-01", -1, 'd', "2026-02-28"}, {"2026-03-31", -1, 'm', "2026-02-28"},
-		{"9999-12-30", 1, 'd', "9999-12-31"}, {"1000-01-02", -1, 'd', "1000-01-01"},
+	    {"2026-01-31", 1, 'm', "2026-02-28"},   {"2028-01-31", 1, 'm', "2028-02-29"},
+	    {"2026-03-31", 1, 'm', "2026-04-30"},   {"2026-12-15", 1, 'm', "2027-01-15"},
+	    {"2026-01-31", 13, 'm', "2027-02-28"},  {"2026-02-28", 1, 'd', "2026-03-01"},
+	    {"2028-02-28", 1, 'd', "2028-02-29"},   {"2026-12-29", 1, 'w', "2027-01-05"},
+	    {"2026-01-01", 365, 'd', "2027-01-01"}, {"2000-02-29", 12, 'm', "2001-02-28"},
+	    {"2026-03-01", -1, 'd', "2026-02-28"},  {"2026-03-31", -1, 'm', "2026-02-28"},
+	    {"9999-12-30", 1, 'd', "9999-12-31"},   {"1000-01-02", -1, 'd', "1000-01-01"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char out[11];
@@ -153,49 +153,49 @@ Test(when, instants_with_offsets_and_local_times)
 	static const struct {
 		const char *text, *zone, *want;
 	} cases[] = {
-		{"2026-12-03T14:00:00Z", "Asia/Bangkok", "2026-12-03T14:00:00Z"},
-		{"2026-12-03t14:00:00z", "UTC", "2026-12-03T14:00:00Z"},
-		{"2026-12-03T14:00:00+07:00", "UTC", "2026-12-03T07:00:00Z"},
-		{"2026-12-03T14:00:00+0700", "UTC", "2026-12-03T07:00:00Z"},
-		{"2026-12-03T14:00+07", "UTC", "2026-12-03T07:00:00Z"},
-		{"2026-12-03T14:00:00-05:30", "UTC", "2026-12-03T19:30:00Z"},
-		{"2026-12-03T14:00:00.999Z", "UTC", "2026-12-03T14:00:00Z"},
-		{"2026-12-03 14:00", "Asia/Bangkok", "2026-12-03T07:00:00Z"},
-		{"2026-12-03T14:00", "Asia/Bangkok", "2026-12-03T07:00:00Z"},
-		{"2026-12-03 14:00:30", "Europe/Warsaw", "2026-12-03T13:00:30Z"},
-		{"2026-07-03 14:00", "Europe/Warsaw", "2026-07-03T12:00:00Z"},
-		/* a wall time that does not occur (02:30 on 2026-03-29 in Warsaw) */
-		{"2026-03-29 02:30", "Europe/Warsaw", "2026-03-29T01:30:00Z"},
-		/* one that occurs twice: its first occurrence (still summer time) */
-		{"2026-10-25 02:30", "Europe/Warsaw", "2026-10-25T00:30:00Z"},
-		{"2028-02-29 12:00", "UTC", "2028-02-29T12:00:00Z"},
-		{"2016-12-31T23:59:60Z", "UTC", "2017-01-01T00:00:00Z"},
-		{"9999-12-31T23:59:59Z", "UTC", "9999-12-31T23:59:59Z"},
-		{"1000-01-01T00:00:00Z", "UTC", "1000-01-01T00:00:00Z"},
-		/* the edges, pushed across by a leap second or an offset */
-		{"9999-12-31T23:59:60Z", "UTC", "invalid"},
-		{"9999-12-31T23:59:60+00:00", "UTC", "invalid"},
-		{"9999-12-31T23:00:00-01:00", "UTC", "invalid"},
-		{"9999-12-31 23:30", "America/New_York", "invalid"},
-		{"1000-01-01T00:30:00+01:00", "UTC", "invalid"},
-		{"1000-01-01 00:30", "Asia/Bangkok", "invalid"},
-		{"9999-12-31T23:59:59+00:00", "UTC", "9999-12-31T23:59:59Z"},
-		{"1000-01-01T00:30:00-01:00", "UTC", "1000-01-01T01:30:00Z"},
-		/* malformed */
-		{"2027-02-29 12:00", "UTC", "invalid"},
-		{"2026-12-03T24:00:00Z", "UTC", "invalid"},
-		{"2026-12-03T14:60Z", "UTC", "invalid"},
-		{"2026-12-03T14:00:61Z", "UTC", "invalid"},
-		{"2026-12-03T14:00:00+19:00", "UTC", "invalid"},
-		{"2026-12-03T14:00:00+07:60", "UTC", "invalid"},
-		{"2026-12-03T14:00:00+7", "UTC", "invalid"},
-		{"2026-12-03T14:00:00.Z", "UTC", "invalid"},
-		{"2026-12-03T14:00:00ZZ", "UTC", "invalid"},
-		{"2026-12-03T14", "UTC", "invalid"},
-		{"2026-12-03X14:00", "UTC", "invalid"},
-		{"+2026-12-03", "UTC", "invalid"},
-		{"", "UTC", "invalid"},
-		{"tomorrow", "UTC", "invalid"}, /* no WHEN_RELATIVE */
+	    {"2026-12-03T14:00:00Z", "Asia/Bangkok", "2026-12-03T14:00:00Z"},
+	    {"2026-12-03t14:00:00z", "UTC", "2026-12-03T14:00:00Z"},
+	    {"2026-12-03T14:00:00+07:00", "UTC", "2026-12-03T07:00:00Z"},
+	    {"2026-12-03T14:00:00+0700", "UTC", "2026-12-03T07:00:00Z"},
+	    {"2026-12-03T14:00+07", "UTC", "2026-12-03T07:00:00Z"},
+	    {"2026-12-03T14:00:00-05:30", "UTC", "2026-12-03T19:30:00Z"},
+	    {"2026-12-03T14:00:00.999Z", "UTC", "2026-12-03T14:00:00Z"},
+	    {"2026-12-03 14:00", "Asia/Bangkok", "2026-12-03T07:00:00Z"},
+	    {"2026-12-03T14:00", "Asia/Bangkok", "2026-12-03T07:00:00Z"},
+	    {"2026-12-03 14:00:30", "Europe/Warsaw", "2026-12-03T13:00:30Z"},
+	    {"2026-07-03 14:00", "Europe/Warsaw", "2026-07-03T12:00:00Z"},
+	    /* a wall time that does not occur (02:30 on 2026-03-29 in Warsaw) */
+	    {"2026-03-29 02:30", "Europe/Warsaw", "2026-03-29T01:30:00Z"},
+	    /* one that occurs twice: its first occurrence (still summer time) */
+	    {"2026-10-25 02:30", "Europe/Warsaw", "2026-10-25T00:30:00Z"},
+	    {"2028-02-29 12:00", "UTC", "2028-02-29T12:00:00Z"},
+	    {"2016-12-31T23:59:60Z", "UTC", "2017-01-01T00:00:00Z"},
+	    {"9999-12-31T23:59:59Z", "UTC", "9999-12-31T23:59:59Z"},
+	    {"1000-01-01T00:00:00Z", "UTC", "1000-01-01T00:00:00Z"},
+	    /* the edges, pushed across by a leap second or an offset */
+	    {"9999-12-31T23:59:60Z", "UTC", "invalid"},
+	    {"9999-12-31T23:59:60+00:00", "UTC", "invalid"},
+	    {"9999-12-31T23:00:00-01:00", "UTC", "invalid"},
+	    {"9999-12-31 23:30", "America/New_York", "invalid"},
+	    {"1000-01-01T00:30:00+01:00", "UTC", "invalid"},
+	    {"1000-01-01 00:30", "Asia/Bangkok", "invalid"},
+	    {"9999-12-31T23:59:59+00:00", "UTC", "9999-12-31T23:59:59Z"},
+	    {"1000-01-01T00:30:00-01:00", "UTC", "1000-01-01T01:30:00Z"},
+	    /* malformed */
+	    {"2027-02-29 12:00", "UTC", "invalid"},
+	    {"2026-12-03T24:00:00Z", "UTC", "invalid"},
+	    {"2026-12-03T14:60Z", "UTC", "invalid"},
+	    {"2026-12-03T14:00:61Z", "UTC", "invalid"},
+	    {"2026-12-03T14:00:00+19:00", "UTC", "invalid"},
+	    {"2026-12-03T14:00:00+07:60", "UTC", "invalid"},
+	    {"2026-12-03T14:00:00+7", "UTC", "invalid"},
+	    {"2026-12-03T14:00:00.Z", "UTC", "invalid"},
+	    {"2026-12-03T14:00:00ZZ", "UTC", "invalid"},
+	    {"2026-12-03T14", "UTC", "invalid"},
+	    {"2026-12-03X14:00", "UTC", "invalid"},
+	    {"+2026-12-03", "UTC", "invalid"},
+	    {"", "UTC", "invalid"},
+	    {"tomorrow", "UTC", "invalid"}, /* no WHEN_RELATIVE */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		cr_expect_str_eq(iso_of(cases[i].text, cases[i].zone, WHEN_INSTANT), cases[i].want,
@@ -263,9 +263,9 @@ Test(when, errors_name_the_field_and_say_the_forms)
 		     ERR_INVALID);
 	cr_expect_str_eq(err.field, "--due");
 	cr_expect(strstr(err.msg, "YYYY-MM-DD") && strstr(err.msg, "tomorrow"), "%s", err.msg);
-	cr_assert_eq(when_parse("9999-12-31T23:59:60Z", "UTC", NOW, WHEN_INSTANT, "due_at", &w,
-				&err),
-		     ERR_INVALID);
+	cr_assert_eq(
+	    when_parse("9999-12-31T23:59:60Z", "UTC", NOW, WHEN_INSTANT, "due_at", &w, &err),
+	    ERR_INVALID);
 	cr_expect_str_eq(err.field, "due_at");
 	cr_expect(strstr(err.msg, "9999-12-31"), "%s", err.msg);
 	cr_assert_eq(when_parse(NULL, "UTC", NOW, WHEN_DATE, "d", &w, &err), ERR_INVALID);
