@@ -23,7 +23,7 @@ hdr() {
 	done
 	run kith agenda --help
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"--today YYYY-MM-DD"* ]]
+	[[ "$output" == *"--today DATE"* ]]
 }
 
 @test "cli: add, list, show, edit, done with repetition, reopen, snooze, trash" {
