@@ -59,16 +59,18 @@ static int parse_offset(const char *s, long *off)
  * a leap second at 23:59:60), *has_off and *off for the zone part. */
 static int parse_clock(const char *s, int64_t *secs, int *has_off, long *off)
 {
-	int hh = num(s, 2), mm = -1, ss = 0;
+	int hh = num(s, 2), mm, ss = 0;
 	const char *p = s + 2;
-	if (hh < 0 || *p != ':')
+	/* each step checks what it read before moving on, so a text cut short
+	 * after a separator is never read past its end */
+	if (hh < 0 || hh > 23 || *p != ':' || (mm = num(p + 1, 2)) < 0 || mm > 59)
 		return -1;
-	mm = num(p + 1, 2);
 	p += 3;
 	if (*p == ':') {
-		ss = num(p + 1, 2);
+		if ((ss = num(p + 1, 2)) < 0 || ss > 60)
+			return -1;
 		p += 3;
-		if (ss >= 0 && (*p == '.' || *p == ',')) {
+		if (*p == '.' || *p == ',') {
 			const char *f = ++p;
 			while (isdigit((unsigned char)*p) && p - f < 9)
 				p++;
@@ -76,8 +78,6 @@ static int parse_clock(const char *s, int64_t *secs, int *has_off, long *off)
 				return -1;
 		}
 	}
-	if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
-		return -1;
 	*secs = hh * 3600 + mm * 60 + ss;
 	*has_off = *p != '\0';
 	return *has_off ? parse_offset(p, off) : 0;

@@ -3,6 +3,7 @@
  * the years 1000 and 9999, leap days, leap seconds, offsets that push an
  * instant across a year bound. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
@@ -139,11 +140,16 @@ Test(date, arithmetic_clamps_months_and_stays_in_range)
 /* 2026-12-03T09:30:00Z, a Thursday: 16:30 in Bangkok. */
 static const time_t NOW = 1796290200;
 
+/* The result of when_parse on a heap copy of text (so the sanitizer sees
+ * any read past its end): the date or instant, "invalid" or "other". */
 static const char *iso_of(const char *text, const char *zone, int flags)
 {
 	static When w;
 	Err err = {0};
-	if (when_parse(text, zone, NOW, flags, "at", &w, &err) != KITH_OK)
+	char *copy = strdup(text);
+	int rc = when_parse(copy, zone, NOW, flags, "at", &w, &err);
+	free(copy);
+	if (rc != KITH_OK)
 		return err.code == ERR_INVALID && !strcmp(err.field, "at") ? "invalid" : "other";
 	return w.kind == WHEN_INSTANT_KIND ? w.iso : w.date;
 }
@@ -192,6 +198,16 @@ Test(when, instants_with_offsets_and_local_times)
 	    {"2026-12-03T14:00:00.Z", "UTC", "invalid"},
 	    {"2026-12-03T14:00:00ZZ", "UTC", "invalid"},
 	    {"2026-12-03T14", "UTC", "invalid"},
+	    /* cut short after a separator: nothing is read past the end */
+	    {"2026-12-03T14:", "UTC", "invalid"},
+	    {"2026-12-03T14:0", "UTC", "invalid"},
+	    {"2026-12-03T14:00:", "UTC", "invalid"},
+	    {"2026-12-03T14:00:5", "UTC", "invalid"},
+	    {"2026-12-03T14:00:00.", "UTC", "invalid"},
+	    {"2026-12-03T14:00:00+", "UTC", "invalid"},
+	    {"2026-12-03T14:00:00+07:", "UTC", "invalid"},
+	    {"2026-12-03T", "UTC", "invalid"},
+	    {"2026-12-03T1", "UTC", "invalid"},
 	    {"2026-12-03X14:00", "UTC", "invalid"},
 	    {"+2026-12-03", "UTC", "invalid"},
 	    {"", "UTC", "invalid"},
