@@ -179,6 +179,19 @@ int when_parse(const char *text, const char *zone, time_t now, int flags, const 
 		if (parse_relative(text, days, &days, &bad))
 			return bad ? out_of_range(err, field)
 				   : give_day(days, zone, flags, field, out, err);
+		const char *sp = strchr(text, ' ');
+		char word[16], full[48];
+		if (sp && (flags & WHEN_INSTANT) && (size_t)(sp - text) < sizeof word) {
+			/* "tomorrow 14:00", "friday 9:30" -> "YYYY-MM-DD 14:00" */
+			snprintf(word, sizeof word, "%.*s", (int)(sp - text), text);
+			if (parse_relative(word, days, &days, &bad)) {
+				if (bad || date_format(days, date))
+					return out_of_range(err, field);
+				snprintf(full, sizeof full, "%s%s", date, sp);
+				return when_parse(full, zone, now, flags & ~WHEN_RELATIVE, field, out,
+						  err);
+			}
+		}
 	}
 	snprintf(date, sizeof date, "%.10s", text);
 	if (date_parse(date, &days))

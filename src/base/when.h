@@ -16,6 +16,8 @@
  *   today, tomorrow, yesterday      civil dates in zone (WHEN_RELATIVE)
  *   +3d, -1d, +2w, +1m              today plus days, weeks, months
  *   monday .. sunday, mon .. sun    the next such day (never today)
+ *   tomorrow 14:00, fri 09:30       one of those days at a local time
+ *                                   (WHEN_RELATIVE with WHEN_INSTANT)
  * Second 60 (a leap second) is the first second of the next minute.
  * Nothing outside 1000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z is
  * accepted, after the offset is applied. */

@@ -392,6 +392,18 @@ int cli_reject(Cli *cli, const char *field, const char *msg)
 	return cli_fail(cli, &err);
 }
 
+void cli_local_time(Cli *cli, const char *iso, char out[21])
+{
+	char zone[64];
+	Buf b;
+	buf_init(&b, 0);
+	table_zone(cli, zone);
+	if (!local_instant(&b, iso, zone))
+		buf_adds(&b, iso);
+	snprintf(out, 21, "%s", buf_str(&b));
+	buf_free(&b);
+}
+
 int cli_when_opt(Cli *cli, const char *opt, int flags, const char **text, int *kind)
 {
 	const char *s = cli_opt(cli, opt);

@@ -118,6 +118,11 @@ int cli_reject(Cli *cli, const char *field, const char *msg);
  * printing "kith: OPT: what is wrong". Needs the database. */
 int cli_when_opt(Cli *cli, const char *opt, int flags, const char **text, int *kind);
 
+/* The UTC instant iso ("YYYY-MM-DDTHH:MM:SSZ") as people read it: its
+ * local date and time "YYYY-MM-DD HH:MM" in the workspace zone, as tables
+ * show it; any other text (a date, "") is copied as it is. out[21]. */
+void cli_local_time(Cli *cli, const char *iso, char out[21]);
+
 /* Set key of obj to the string s. argv may hold bytes that are not UTF-8,
  * which jansson refuses: then prints an error naming key. */
 int cli_put_str(Cli *cli, json_t *obj, const char *key, const char *s);

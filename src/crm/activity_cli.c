@@ -129,8 +129,10 @@ static int print_last(Cli *cli, const json_t *a, json_t *out_json)
 	if (out_json)
 		json_object_set_new(out_json, "last_contacted_at",
 				    last[0] ? json_string(last) : json_null());
-	else
-		fprintf(cli->out, "last contacted: %s\n", last[0] ? last : "never");
+	else {
+		cli_local_time(cli, last[0] ? last : "never", last);
+		fprintf(cli->out, "last contacted: %s\n", last);
+	}
 	return 0;
 }
 
@@ -155,8 +157,9 @@ int activity_cli_add(Cli *cli)
 		rc = print_last(cli, a, a);
 		cli_print_json(cli, a);
 	} else {
-		fprintf(cli->out, "logged %s #%lld at %s\n", cli_str(a, "kind"), (long long)id,
-			cli_str(a, "occurred_at"));
+		char at[21];
+		cli_local_time(cli, cli_str(a, "occurred_at"), at);
+		fprintf(cli->out, "logged %s #%lld at %s\n", cli_str(a, "kind"), (long long)id, at);
 		rc = print_last(cli, a, NULL);
 	}
 done:

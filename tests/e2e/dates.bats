@@ -105,6 +105,8 @@ LEAP='9999-12-31T23:59:60Z'
 	[ "$(echo "$output" | jq -r .due_date)" = null ]
 	run kith --json task add --title d --due 2026-12-03T14:00+01:00
 	[ "$(echo "$output" | jq -r .due_at)" = 2026-12-03T13:00:00Z ]
+	run kith --json task add --title t --due "tomorrow 09:30"
+	[ "$(echo "$output" | jq -r .due_at)" = "$(TZ=UTC date -d "$(TZ=Asia/Bangkok date -d "$today +1 day" +%F) 09:30 +0700" +%FT%H:%M:%SZ)" ]
 	run kith --json task add --title e --due friday
 	due="$(echo "$output" | jq -r .due_date)"
 	[ "$(date -d "$due" +%u)" = 5 ]
@@ -147,9 +149,13 @@ LEAP='9999-12-31T23:59:60Z'
 	run kith --json task list
 	[ "$(echo "$output" | jq -r '.items[0].due_at')" = 2026-12-03T07:00:00Z ]
 	kith contact add --first Ann >/dev/null
-	kith log add --contact 1 --kind call --at 2026-12-01T23:30:00Z >/dev/null
+	run kith log add --contact 1 --kind call --at 2026-12-01T23:30:00Z
+	[[ "$output" == *"logged call #1 at 2026-12-02 06:30"* ]]
+	[[ "$output" == *"last contacted: 2026-12-02 06:30"* ]]
 	run kith log list
 	[[ "$output" == *"2026-12-02 06:30"* ]]
+	run kith timeline contact 1
+	[[ "$output" == *"last contacted: 2026-12-02 06:30"* ]]
 }
 
 @test "snoozing an overdue task counts from today, not from its old due" {

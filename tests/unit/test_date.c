@@ -257,6 +257,14 @@ Test(when, relative_days_in_the_zone)
 	cr_expect_str_eq(iso_of("2026-12-24", "UTC", f), "2026-12-24");
 	cr_expect_str_eq(iso_of("tomorrow", "Asia/Bangkok", WHEN_MIDNIGHT | WHEN_RELATIVE),
 			 "2026-12-03T17:00:00Z");
+	const int fi = WHEN_DATE | WHEN_INSTANT | WHEN_RELATIVE;
+	cr_expect_str_eq(iso_of("tomorrow 14:00", "Asia/Bangkok", fi), "2026-12-04T07:00:00Z");
+	cr_expect_str_eq(iso_of("fri 09:30", "UTC", fi), "2026-12-04T09:30:00Z");
+	cr_expect_str_eq(iso_of("+1d 10:00+02:00", "UTC", fi), "2026-12-04T08:00:00Z");
+	cr_expect_str_eq(iso_of("tomorrow 25:00", "UTC", fi), "invalid");
+	cr_expect_str_eq(iso_of("tomorrow ", "UTC", fi), "invalid");
+	cr_expect_str_eq(iso_of("tomorrow 14:00", "UTC", f), "invalid"); /* no WHEN_INSTANT */
+	cr_expect_str_eq(iso_of("soon 14:00", "UTC", fi), "invalid");
 	cr_expect_str_eq(iso_of("+100000d", "UTC", f), "2300-09-18");
 	cr_expect_str_eq(iso_of("+100000m", "UTC", f), "invalid");
 	cr_expect_str_eq(iso_of("-100000w", "UTC", f), "invalid");
