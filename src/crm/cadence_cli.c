@@ -88,9 +88,9 @@ int cadence_cli_due(Cli *cli)
 	Actor a;
 	const char *email = cli_opt(cli, "--user"), *days = cli_opt(cli, "--days");
 	int team = cli_flag(cli, "--team");
-	q.today = cli_opt(cli, "--today");
-	if (cli_finish_or_fail(cli))
-		return EXIT_USAGE;
+	int rc = cli_when_opt(cli, "--today", WHEN_DATE, &q.today, NULL);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
 	if (team && email)
 		return cli_usage_fail(cli, "give --user or --team, not both");
 	if (days) {

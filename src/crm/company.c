@@ -1051,7 +1051,6 @@ static int cursor_read(const char *sort, const char *cursor, ListArgs *a, Err *e
 static int list_args(Db *db, const CompanyQuery *q, ListArgs *a, Err *err)
 {
 	int rc;
-	time_t t;
 	a->tag_id = -1;
 	a->sort = -1;
 	a->limit = q->limit ? q->limit : KITH_LIST_DEFAULT;
@@ -1073,10 +1072,11 @@ static int list_args(Db *db, const CompanyQuery *q, ListArgs *a, Err *err)
 				       "must be name, -name, created, -created, updated or -updated");
 	}
 	if (q->updated_since) {
-		if (time_parse_iso(q->updated_since, &t))
-			return err_set(err, ERR_INVALID, "updated_since",
-				       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
-		time_iso(t, a->since);
+		When w;
+		if ((rc = workspace_when(db, q->updated_since, WHEN_INSTANT | WHEN_MIDNIGHT,
+					 "updated_since", &w, err)))
+			return rc;
+		memcpy(a->since, w.iso, sizeof w.iso);
 	}
 	if (q->owner_id < 0)
 		return err_set(err, ERR_INVALID, "owner_id", "must be a user id");

@@ -260,10 +260,13 @@ static int read_query(Cli *cli, CompanyQuery *q)
 {
 	const char *limit = cli_opt(cli, "--limit");
 	q->tag = cli_opt(cli, "--tag");
-	q->updated_since = cli_opt(cli, "--updated-since");
 	q->sort = cli_opt(cli, "--sort");
 	q->cursor = cli_opt(cli, "--cursor");
 	q->trash = cli_flag(cli, "--trash");
+	int rc = cli_when_opt(cli, "--updated-since", WHEN_INSTANT | WHEN_MIDNIGHT,
+			      &q->updated_since, NULL);
+	if (rc)
+		return rc;
 	if (cli_limit_or_fail(cli, limit, &q->limit))
 		return EXIT_USAGE;
 	return read_owner(cli, &q->owner_id);

@@ -351,10 +351,12 @@ static int read_query(Cli *cli, ContactQuery *q)
 	q->status = cli_opt(cli, "--status");
 	q->temperature = cli_opt(cli, "--temperature");
 	q->source = cli_opt(cli, "--source");
-	q->updated_since = cli_opt(cli, "--updated-since");
 	q->sort = cli_opt(cli, "--sort");
 	q->cursor = cli_opt(cli, "--cursor");
 	q->trash = cli_flag(cli, "--trash");
+	if ((rc = cli_when_opt(cli, "--updated-since", WHEN_INSTANT | WHEN_MIDNIGHT,
+			       &q->updated_since, NULL)))
+		return rc;
 	if (owner && (rc = cli_owner_or_fail(cli, owner, &q->owner_id)))
 		return rc;
 	if (company && cli_id_or_fail(cli, company, "--company", &q->company_id))

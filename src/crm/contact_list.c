@@ -33,6 +33,7 @@
 #include "crm/collab.h"
 #include "crm/contact_rec.h"
 #include "crm/tag.h"
+#include "crm/workspace.h"
 #include "store/search.h"
 
 /* Filters every statement binds, in list_bind_filters order. */
@@ -175,7 +176,6 @@ static int plan_cursor(ListPlan *pl, const ContactQuery *q, Err *err)
 
 static int plan_filters(Db *db, ListPlan *pl, const ContactQuery *q, Err *err)
 {
-	time_t t;
 	if (!blank(q->status) && !contact_one_of(q->status, contact_statuses))
 		return err_set(err, ERR_INVALID, "status",
 			       "unknown status '%s' (use lead, prospect, customer or former)",
@@ -187,12 +187,12 @@ static int plan_filters(Db *db, ListPlan *pl, const ContactQuery *q, Err *err)
 		return err_set(err, ERR_INVALID, q->owner_id < 0 ? "owner_id" : "company_id",
 			       "must be a positive integer id");
 	if (!blank(q->updated_since)) {
-		if (time_parse_iso(q->updated_since, &t))
-			return err_set(err, ERR_INVALID, "updated_since",
-				       "must be a date YYYY-MM-DD or an instant "
-				       "YYYY-MM-DDTHH:MM:SSZ, got '%s'",
-				       q->updated_since);
-		time_iso(t, pl->since);
+		When w;
+		int rc = workspace_when(db, q->updated_since, WHEN_INSTANT | WHEN_MIDNIGHT,
+					"updated_since", &w, err);
+		if (rc)
+			return rc;
+		memcpy(pl->since, w.iso, sizeof w.iso);
 	}
 	pl->tag_id = -1;
 	if (!blank(q->tag)) {

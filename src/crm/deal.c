@@ -765,16 +765,18 @@ static void bind_filter(DbStmt *st, int p, int64_t v)
 }
 
 /* Check q; *since gets stage_since normalized to an instant ("" = none). */
-static int list_check(const DealQuery *q, int *limit, int64_t *after, char since[21], Err *err)
+static int list_check(Db *db, const DealQuery *q, int *limit, int64_t *after, char since[21],
+		      Err *err)
 {
 	char *key = NULL;
-	time_t t;
+	When w;
+	int rc;
 	since[0] = 0;
 	if (q->stage_since) {
-		if (time_parse_iso(q->stage_since, &t))
-			return err_set(err, ERR_INVALID, "stage_since",
-				       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
-		time_iso(t, since);
+		if ((rc = workspace_when(db, q->stage_since, WHEN_INSTANT | WHEN_MIDNIGHT,
+					 "stage_since", &w, err)))
+			return rc;
+		memcpy(since, w.iso, 21);
 	}
 	*limit = q->limit ? q->limit : KITH_LIST_DEFAULT;
 	if (*limit < 1 || *limit > KITH_LIST_MAX)
@@ -783,7 +785,7 @@ static int list_check(const DealQuery *q, int *limit, int64_t *after, char since
 		return err_set(err, ERR_INVALID, "status", "must be open, won or lost");
 	*after = 0;
 	if (q->cursor) {
-		int rc = cursor_decode(q->cursor, &key, after, err);
+		rc = cursor_decode(q->cursor, &key, after, err);
 		free(key);
 		if (rc)
 			return rc;
@@ -886,7 +888,7 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 		  : q->stage_id			? DRIVE_STAGE
 		  : !access_is_admin(actor) && !q->trash ? DRIVE_MINE
 					    : DRIVE_ALL;
-	int rc = list_check(q, &limit, &after, since, err);
+	int rc = list_check(db, q, &limit, &after, since, err);
 	if (rc || (rc = db_prepare(db, &st, list_sql[d], err)))
 		return rc;
 	int p = bind_driver(st, d, actor, q);

@@ -388,7 +388,7 @@ static int make_contacts(Db *db, const Actor *a, uint64_t *s, long i, long n, De
 /* A civil date days from today into out[11]. */
 static void date_from_today(const Demo *d, int days, char out[11])
 {
-	if (task_date_add(d->today, days, 'd', out))
+	if (date_add(d->today, days, 'd', out))
 		snprintf(out, 11, "%s", d->today);
 }
 

@@ -23,8 +23,8 @@ static const char *const list_heads[] = {"ID",    "DUE",      "PRI",    "TYPE",
 static const struct {
 	const char *opt, *key;
 } text_opts[] = {
-	{"--title", "title"}, {"--type", "type"},         {"--due", "due_date"},
-	{"--at", "due_at"},   {"--priority", "priority"}, {"--notes", "notes"},
+	{"--title", "title"},       {"--type", "type"},
+	{"--priority", "priority"}, {"--notes", "notes"},
 };
 enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
 
@@ -79,6 +79,24 @@ static int read_every(Cli *cli, json_t *in)
 	return cli_put_str(cli, in, "repeat_unit", unit);
 }
 
+/* --due WHEN (a date sets due_date, a date and time due_at) or --at WHEN
+ * (a date and time: due_at). */
+static int read_due(Cli *cli, json_t *in)
+{
+	const char *due, *at;
+	int kind, rc = cli_when_opt(cli, "--due", WHEN_DATE | WHEN_INSTANT, &due, &kind);
+	if (rc || (rc = cli_when_opt(cli, "--at", WHEN_INSTANT, &at, NULL)))
+		return rc;
+	if (due && at)
+		return cli_usage_fail(cli, "--at: give --due or --at, not both");
+	if (due)
+		json_object_set_new(in, kind == WHEN_DATE_KIND ? "due_date" : "due_at",
+				    json_string(due));
+	if (at)
+		json_object_set_new(in, "due_at", json_string(at));
+	return 0;
+}
+
 /* --clear NAME: optional keys set to null. */
 static int read_clears(Cli *cli, json_t *in)
 {
@@ -112,7 +130,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 	for (int i = 0; i < N_TEXT && rc == 0; i++)
 		if ((v = cli_opt(cli, text_opts[i].opt)))
 			rc = cli_put_str(cli, in, text_opts[i].key, v);
-	if (rc || (rc = read_link(cli, "--contact", "contact_id", in)) ||
+	if (rc || (rc = read_due(cli, in)) || (rc = read_link(cli, "--contact", "contact_id", in)) ||
 	    (rc = read_link(cli, "--company", "company_id", in)) ||
 	    (rc = read_link(cli, "--deal", "deal_id", in)) ||
 	    (rc = read_user(cli, "--assignee", "assignee", &user)) || (rc = read_every(cli, in)))
@@ -280,8 +298,9 @@ int task_cli_snooze(Cli *cli)
 	Err err = {0};
 	int64_t id;
 	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
-	const char *until = cli_opt(cli, "--until"), *forward = cli_opt(cli, "--for");
-	if (rc || (rc = cli_finish_or_fail(cli)))
+	const char *until = NULL, *forward = cli_opt(cli, "--for");
+	if (rc || (rc = cli_when_opt(cli, "--until", WHEN_DATE | WHEN_INSTANT, &until, NULL)) ||
+	    (rc = cli_finish_or_fail(cli)))
 		return rc;
 	if (!until && !forward)
 		return cli_usage_fail(cli, "give --until WHEN or --for 3d|2w|1m");
@@ -308,10 +327,11 @@ int task_cli_agenda(Cli *cli)
 	json_t *out = NULL;
 	int64_t user = 0;
 	int days = 7;
-	const char *today = cli_opt(cli, "--today"), *days_s = cli_opt(cli, "--days");
+	const char *today = NULL, *days_s = cli_opt(cli, "--days");
 	int team = cli_flag(cli, "--team");
 	int rc = read_user(cli, "--user", "user", &user);
-	if (rc || (rc = cli_finish_or_fail(cli)))
+	if (rc || (rc = cli_when_opt(cli, "--today", WHEN_DATE, &today, NULL)) ||
+	    (rc = cli_finish_or_fail(cli)))
 		return rc;
 	if (team && user)
 		return cli_usage_fail(cli, "give --user or --team, not both");

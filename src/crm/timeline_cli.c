@@ -76,7 +76,8 @@ int timeline_cli(Cli *cli)
 			cli_print_page(cli, items, next, timeline_row, tl_keys, tl_heads);
 		else
 			fputs("(nothing yet)\n", cli->out);
-		fprintf(cli->out, "last contacted: %s\n", last[0] ? last : "never");
+		cli_local_time(cli, last[0] ? last : "never", last);
+		fprintf(cli->out, "last contacted: %s\n", last);
 	}
 done:
 	json_decref(items);

@@ -193,3 +193,10 @@ int workspace_update(Db *db, const Actor *actor, const char *name, const char *c
 		rc = workspace_set_reminders(db, actor, r, err);
 	return db_end(db, rc, err);
 }
+
+int workspace_when(Db *db, const char *text, int flags, const char *field, When *out, Err *err)
+{
+	Workspace ws;
+	int rc = workspace_get(db, &ws, err);
+	return rc ? rc : when_parse(text, ws.timezone, time(NULL), flags, field, out, err);
+}

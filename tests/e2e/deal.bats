@@ -158,7 +158,7 @@ teardown() { kith_teardown; }
 	[[ "$output" == *"kith: value.currency:"* ]]
 	run kith deal add --title T --close 2026-13-01
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: expected_close_date:"* ]]
+	[[ "$output" == *"kith: --close:"* ]]
 	run kith deal add --title T --contact 42
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"kith: contact_id:"* ]]
