@@ -100,9 +100,9 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ)/fuzz_%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ)/%.o) $(ASMS:%.S=$(FUZZ)/%.o)
-# -close_fd_mask=1: targets that print (the CLI) write to /dev/null; libFuzzer
-# and the sanitizers still report on stderr.
-FUZZ_RUN = -timeout=10 -close_fd_mask=1 -print_final_stats=0
+# -close_fd_mask=3: what targets print (the CLI's tables and errors) goes to
+# /dev/null; libFuzzer and the sanitizers still report on stderr.
+FUZZ_RUN = -timeout=10 -close_fd_mask=3 -print_final_stats=0
 
 .PHONY: fuzz fuzz-build fuzz-check
 fuzz-build: $(FUZZ_BINS)
