@@ -118,28 +118,33 @@ $(FUZZ)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
 $(FUZZ_BINS): $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
 
-# Each target from its committed seeds plus what earlier runs found.
+# Each target from its committed seeds plus what earlier runs found; every
+# target runs, then the names of those that failed are listed.
 fuzz: deps $(FUZZ_BINS)
-	@set -e; for n in $(FUZZ_NAMES); do \
+	@failed=""; for n in $(FUZZ_NAMES); do \
 		mkdir -p $(FUZZ)/corpus/$$n $(FUZZ)/artifacts/$$n; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
 		$(FUZZ)/fuzz_$$n $(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) \
 			-artifact_prefix=$(FUZZ)/artifacts/$$n/ \
-			$(FUZZ)/corpus/$$n tests/fuzz/corpus/$$n; \
-	done
+			$(FUZZ)/corpus/$$n tests/fuzz/corpus/$$n || failed="$$failed $$n"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (inputs in $(FUZZ)/artifacts/)"; exit 1; fi
 
 # A short run of each target from the committed seeds (new inputs go to a
 # scratch directory, inputs are not reduced), so CI catches regressions.
 fuzz-check: deps $(FUZZ_BINS)
-	@set -e; for n in $(FUZZ_NAMES); do \
+	@failed=""; for n in $(FUZZ_NAMES); do \
 		rm -rf $(FUZZ)/check/$$n; mkdir -p $(FUZZ)/check/$$n $(FUZZ)/artifacts/$$n; \
 		printf 'fuzz-check: %s ' $$n; \
-		$(FUZZ)/fuzz_$$n $(FUZZ_RUN) -max_total_time=$(FUZZ_CHECK_SECONDS) -reduce_inputs=0 \
+		if $(FUZZ)/fuzz_$$n $(FUZZ_RUN) -max_total_time=$(FUZZ_CHECK_SECONDS) -reduce_inputs=0 \
 			-artifact_prefix=$(FUZZ)/artifacts/$$n/ \
-			$(FUZZ)/check/$$n tests/fuzz/corpus/$$n 2>$(FUZZ)/check/$$n.log \
-			|| { echo FAILED; cat $(FUZZ)/check/$$n.log; exit 1; }; \
-		grep -o 'Done [0-9]* runs' $(FUZZ)/check/$$n.log || echo; \
-	done
+			$(FUZZ)/check/$$n tests/fuzz/corpus/$$n 2>$(FUZZ)/check/$$n.log; then \
+			grep -o 'Done [0-9]* runs' $(FUZZ)/check/$$n.log || echo; \
+		else \
+			echo FAILED; tail -n 60 $(FUZZ)/check/$$n.log; failed="$$failed $$n"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz-check: FAILED:$$failed (inputs in $(FUZZ)/artifacts/)"; exit 1; fi
 
 test: fuzz-check
 
