@@ -53,9 +53,9 @@ static inline char *fuzz_split_line(char *s)
 }
 
 typedef struct FuzzDb {
-	Db *db;        /* migrated, with demo data; kept for the process's life */
-	Actor owner;   /* the local system (owner rights) */
-	Actor member;  /* a demo member (sees what they own or is shared) */
+	Db *db;	      /* migrated, with demo data; kept for the process's life */
+	Actor owner;  /* the local system (owner rights) */
+	Actor member; /* a demo member (sees what they own or is shared) */
 } FuzzDb;
 
 /* The process's database, made on first use: an in-memory SQLite database
@@ -89,8 +89,13 @@ static inline FuzzDb *fuzz_db(void)
 			fuzz_die("field", &err);
 		json_decref(in);
 	}
-	DemoOptions opt = {.contacts = 40, .companies = 8, .deals = 20, .activities = 40,
-			   .tasks = 20, .users = 2, .seed = 7};
+	DemoOptions opt = {.contacts = 40,
+			   .companies = 8,
+			   .deals = 20,
+			   .activities = 40,
+			   .tasks = 20,
+			   .users = 2,
+			   .seed = 7};
 	if (demo_generate(f.db, &f.owner, &opt, &err))
 		fuzz_die("demo data", &err);
 	if (user_actor_by_email(f.db, "demo-user-2@example.com", &f.member, &err))

@@ -85,13 +85,11 @@ static int update_activity(Db *db, const Actor *a, int64_t id, const json_t *in,
 {
 	return activity_update(db, a, id, in, 0, out, err);
 }
-static int update_task(Db *db, const Actor *a, int64_t id, const json_t *in, json_t **out,
-		       Err *err)
+static int update_task(Db *db, const Actor *a, int64_t id, const json_t *in, json_t **out, Err *err)
 {
 	return task_update(db, a, id, in, 0, out, err);
 }
-static int update_deal(Db *db, const Actor *a, int64_t id, const json_t *in, json_t **out,
-		       Err *err)
+static int update_deal(Db *db, const Actor *a, int64_t id, const json_t *in, json_t **out, Err *err)
 {
 	return deal_update(db, a, id, in, 0, out, err);
 }
@@ -118,15 +116,18 @@ static int update_field(Db *db, const Actor *a, int64_t id, const json_t *in, js
 typedef struct Noun {
 	const char *name;
 	int (*create)(Db *db, const Actor *a, const json_t *in, int64_t *id, Err *err);
-	int (*update)(Db *db, const Actor *a, int64_t id, const json_t *in, json_t **out,
-		      Err *err);
+	int (*update)(Db *db, const Actor *a, int64_t id, const json_t *in, json_t **out, Err *err);
 } Noun;
 
 static const Noun nouns[] = {
-    {"contact", create_contact, update_contact},    {"company", create_company, update_company},
-    {"activity", activity_create, update_activity}, {"task", task_create, update_task},
-    {"deal", deal_create, update_deal},             {"pipeline", pipeline_create, update_pipeline},
-    {"stage", create_stage, update_stage},          {"field", field_define, update_field},
+    {"contact", create_contact, update_contact},
+    {"company", create_company, update_company},
+    {"activity", activity_create, update_activity},
+    {"task", task_create, update_task},
+    {"deal", deal_create, update_deal},
+    {"pipeline", pipeline_create, update_pipeline},
+    {"stage", create_stage, update_stage},
+    {"field", field_define, update_field},
 };
 
 static void run_noun(FuzzDb *f, const Noun *n, const Actor *a, const json_t *body)
@@ -153,11 +154,15 @@ static void run_route(FuzzDb *f, const char *sel, const Actor *a, json_t *body)
 	RouteMatch m;
 	if (strncmp(sel, "POST ", 5) != 0 ||
 	    route_find(table, n, "POST", sel + 5, &m) != ROUTE_FOUND ||
-	    !(m.route->flags & ROUTE_BODY) ||
-	    (m.route->perm == PERM_ADMIN && !access_is_admin(a)))
+	    !(m.route->flags & ROUTE_BODY) || (m.route->perm == PERM_ADMIN && !access_is_admin(a)))
 		return;
-	Req req = {.db = f->db, .actor = *a, .method = "POST", .path = sel + 5, .id = m.id,
-		   .sub_id = m.sub_id, .body = body};
+	Req req = {.db = f->db,
+		   .actor = *a,
+		   .method = "POST",
+		   .path = sel + 5,
+		   .id = m.id,
+		   .sub_id = m.sub_id,
+		   .body = body};
 	m.route->fn(&req);
 	if (getenv("FUZZ_VERBOSE")) {
 		char *o = req.out ? json_dumps(req.out, 0) : NULL;

@@ -48,8 +48,13 @@ static void make_template(void)
 	snprintf(template_path, sizeof template_path, "%s/template.db", dir);
 	snprintf(work_path, sizeof work_path, "%s/work.db", dir);
 	atexit(remove_files);
-	DemoOptions opt = {.contacts = 20, .companies = 4, .deals = 10, .activities = 20,
-			   .tasks = 10, .users = 2, .seed = 7};
+	DemoOptions opt = {.contacts = 20,
+			   .companies = 4,
+			   .deals = 10,
+			   .activities = 20,
+			   .tasks = 10,
+			   .users = 2,
+			   .seed = 7};
 	if (db_open(&db, template_path, 1, &err) || migrate_up(db, NULL, &err) ||
 	    workspace_init(db, "Fuzz", "PL", "EUR", "Europe/Warsaw", &err) ||
 	    demo_generate(db, &owner, &opt, &err))
@@ -65,7 +70,8 @@ static void copy_template(void)
 	unlink(p);
 	snprintf(p, sizeof p, "%s-shm", work_path);
 	unlink(p);
-	int in = open(template_path, O_RDONLY), out = open(work_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int in = open(template_path, O_RDONLY),
+	    out = open(work_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (in < 0 || out < 0)
 		fuzz_die("copy template", NULL);
 	while ((n = read(in, buf, sizeof buf)) > 0)

@@ -16,8 +16,12 @@
 #include "fuzz.h"
 
 /* Zones with offsets east and west of UTC, and with midnight transitions. */
-static const char *const zones[] = {"UTC", "Europe/Warsaw", "Asia/Bangkok", "America/Sao_Paulo",
-				    "Pacific/Kiritimati", "Pacific/Pago_Pago"};
+static const char *const zones[] = {"UTC",
+				    "Europe/Warsaw",
+				    "Asia/Bangkok",
+				    "America/Sao_Paulo",
+				    "Pacific/Kiritimati",
+				    "Pacific/Pago_Pago"};
 enum { N_ZONES = sizeof zones / sizeof zones[0] };
 
 /* A formatter's output must end inside its buffer: the buffers are filled
@@ -92,7 +96,7 @@ static void check_date_add(const char *s)
 }
 
 typedef struct DateCheck {
-	const char *name;          /* the parser it covers */
+	const char *name;	      /* the parser it covers */
 	void (*check)(const char *s); /* aborts when a property fails */
 } DateCheck;
 

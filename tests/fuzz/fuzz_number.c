@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		memset(text, 'x', sizeof text);
 		money_format(minor, decimals[i], text, sizeof text);
-		if (!memchr(text, '\0', sizeof text) || money_parse(text, decimals[i], &back) != 0 ||
-		    back != minor)
+		if (!memchr(text, '\0', sizeof text) ||
+		    money_parse(text, decimals[i], &back) != 0 || back != minor)
 			abort();
 	}
 	(void)currency_decimals(s);

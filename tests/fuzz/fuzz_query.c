@@ -34,7 +34,7 @@ typedef struct Params {
 
 static int hex(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0'
+	return c >= '0' && c <= '9'   ? c - '0'
 	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
 	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
 				      : -1;
@@ -102,8 +102,8 @@ static void want_answer(int rc, const Err *err)
 {
 	if (getenv("FUZZ_VERBOSE"))
 		fprintf(stderr, "%s %s %s\n", rc ? err_code_name(rc) : "ok", err->field, err->msg);
-	if (rc != KITH_OK && (rc != err->code || rc == ERR_STORAGE || rc == ERR_INTERNAL ||
-			      rc == ERR_BUSY))
+	if (rc != KITH_OK &&
+	    (rc != err->code || rc == ERR_STORAGE || rc == ERR_INTERNAL || rc == ERR_BUSY))
 		abort();
 }
 
@@ -112,21 +112,31 @@ static int list(FuzzDb *f, const char *what, const Params *p, const Actor *a, in
 		const char *cursor, json_t **items, char **next, Err *err)
 {
 	if (!strcmp(what, "contacts")) {
-		ContactQuery q = {.q = get(p, "q"), .tag = get(p, "tag"), .status = get(p, "status"),
-				  .temperature = get(p, "temperature"), .source = get(p, "source"),
+		ContactQuery q = {.q = get(p, "q"),
+				  .tag = get(p, "tag"),
+				  .status = get(p, "status"),
+				  .temperature = get(p, "temperature"),
+				  .source = get(p, "source"),
 				  .owner_id = get_id(p, "owner_id"),
 				  .company_id = get_id(p, "company_id"),
-				  .updated_since = get(p, "updated_since"), .sort = get(p, "sort"),
-				  .trash = get_bool(p, "trash"), .limit = limit, .cursor = cursor};
+				  .updated_since = get(p, "updated_since"),
+				  .sort = get(p, "sort"),
+				  .trash = get_bool(p, "trash"),
+				  .limit = limit,
+				  .cursor = cursor};
 		if (q.owner_id < 0 || q.company_id < 0 || q.trash < 0)
 			return -1;
 		return contact_list(f->db, a, &q, items, next, err);
 	}
 	if (!strcmp(what, "companies")) {
-		CompanyQuery q = {.q = get(p, "q"), .tag = get(p, "tag"),
+		CompanyQuery q = {.q = get(p, "q"),
+				  .tag = get(p, "tag"),
 				  .owner_id = get_id(p, "owner_id"),
-				  .updated_since = get(p, "updated_since"), .sort = get(p, "sort"),
-				  .trash = get_bool(p, "trash"), .limit = limit, .cursor = cursor};
+				  .updated_since = get(p, "updated_since"),
+				  .sort = get(p, "sort"),
+				  .trash = get_bool(p, "trash"),
+				  .limit = limit,
+				  .cursor = cursor};
 		if (q.owner_id < 0 || q.trash < 0)
 			return -1;
 		return company_list(f->db, a, &q, items, next, err);
@@ -134,30 +144,39 @@ static int list(FuzzDb *f, const char *what, const Params *p, const Actor *a, in
 	if (!strcmp(what, "activities")) {
 		ActivityQuery q = {.contact_id = get_id(p, "contact_id"),
 				   .company_id = get_id(p, "company_id"),
-				   .deal_id = get_id(p, "deal_id"), .kind = get(p, "kind"),
-				   .user_id = get_id(p, "user_id"), .since = get(p, "since"),
-				   .limit = limit, .cursor = cursor};
+				   .deal_id = get_id(p, "deal_id"),
+				   .kind = get(p, "kind"),
+				   .user_id = get_id(p, "user_id"),
+				   .since = get(p, "since"),
+				   .limit = limit,
+				   .cursor = cursor};
 		if (q.contact_id < 0 || q.company_id < 0 || q.deal_id < 0 || q.user_id < 0)
 			return -1;
 		return activity_list(f->db, a, &q, items, next, err);
 	}
 	if (!strcmp(what, "tasks")) {
-		TaskQuery q = {.assignee_id = get_id(p, "assignee_id"), .status = get(p, "status"),
+		TaskQuery q = {.assignee_id = get_id(p, "assignee_id"),
+			       .status = get(p, "status"),
 			       .contact_id = get_id(p, "contact_id"),
 			       .company_id = get_id(p, "company_id"),
-			       .deal_id = get_id(p, "deal_id"), .limit = limit, .cursor = cursor};
+			       .deal_id = get_id(p, "deal_id"),
+			       .limit = limit,
+			       .cursor = cursor};
 		if (q.assignee_id < 0 || q.contact_id < 0 || q.company_id < 0 || q.deal_id < 0)
 			return -1;
 		return task_list(f->db, a, &q, items, next, err);
 	}
 	if (!strcmp(what, "deals")) {
 		DealQuery q = {.pipeline_id = get_id(p, "pipeline_id"),
-			       .stage_id = get_id(p, "stage_id"), .status = get(p, "status"),
+			       .stage_id = get_id(p, "stage_id"),
+			       .status = get(p, "status"),
 			       .owner_id = get_id(p, "owner_id"),
 			       .contact_id = get_id(p, "contact_id"),
 			       .company_id = get_id(p, "company_id"),
-			       .stage_since = get(p, "stage_since"), .trash = get_bool(p, "trash"),
-			       .limit = limit, .cursor = cursor};
+			       .stage_since = get(p, "stage_since"),
+			       .trash = get_bool(p, "trash"),
+			       .limit = limit,
+			       .cursor = cursor};
 		if (q.pipeline_id < 0 || q.stage_id < 0 || q.owner_id < 0 || q.contact_id < 0 ||
 		    q.company_id < 0 || q.trash < 0)
 			return -1;
