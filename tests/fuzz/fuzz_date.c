@@ -1,5 +1,5 @@
 /* fuzz_date.c - libFuzzer target for the date and time parsers and
- * formatters (base/date, base/tz, task_date_add): the input is one string,
+ * formatters (base/date, base/tz, base/when): the input is one string,
  * as typed in a --due option or a ?since= parameter. Every parser in the
  * table below sees every input, and checks what must hold when it accepts
  * one: the formatted form is a terminated string that parses back to the
@@ -12,7 +12,7 @@
 
 #include "base/date.h"
 #include "base/tz.h"
-#include "crm/task.h"
+#include "base/when.h"
 #include "fuzz.h"
 
 /* Zones with offsets east and west of UTC, and with midnight transitions. */
@@ -66,15 +66,19 @@ static void check_time_parse_iso(const char *s)
 	if (time_parse_iso(s, &t) != 0)
 		return;
 	memset(iso, 'x', sizeof iso);
-	time_iso(t, iso);
+	if (time_iso(t, iso) != 0)
+		abort(); /* time_parse_iso accepts only what time_iso can write */
 	want_terminated(iso, sizeof iso);
 	if (time_parse_iso(iso, &back) != 0 || back != t)
 		abort();
 	for (int i = 0; i < N_ZONES; i++) {
 		Err err = {0};
 		memset(local, 'x', sizeof local);
-		if (tz_local_date(zones[i], t, local, &err) == KITH_OK)
+		if (tz_local_date(zones[i], t, local, &err) == KITH_OK) {
 			want_terminated(local, sizeof local);
+			if (!date_valid(local))
+				abort();
+		}
 	}
 }
 
@@ -87,12 +91,44 @@ static void check_date_add(const char *s)
 		for (size_t u = 0; u < sizeof units; u++) {
 			char out[11];
 			memset(out, 'x', sizeof out);
-			if (task_date_add(s, counts[i], units[u], out) != 0)
+			if (date_add(s, counts[i], units[u], out) != 0)
 				continue;
 			want_terminated(out, sizeof out);
 			if (!date_valid(out))
 				abort();
 		}
+}
+
+/* Whatever when_parse accepts, in any zone and with any flags, is a valid
+ * date or an instant inside the years it promises, formatted. */
+static void check_when(const char *s)
+{
+	static const int flags[] = {WHEN_DATE | WHEN_INSTANT | WHEN_RELATIVE,
+				    WHEN_INSTANT | WHEN_MIDNIGHT, WHEN_DATE | WHEN_INSTANT};
+	static const time_t nows[] = {1796212800 /* 2026-12-03T12:00:00Z */,
+				      253402300799 /* 9999-12-31T23:59:59Z */,
+				      -30610224000 /* 1000-01-01T00:00:00Z */};
+	for (int z = 0; z < N_ZONES; z++)
+		for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
+			for (size_t n = 0; n < sizeof nows / sizeof nows[0]; n++) {
+				When w;
+				Err err = {0};
+				time_t back;
+				memset(&w, 'x', sizeof w);
+				if (when_parse(s, zones[z], nows[n], flags[f], "due", &w, &err) !=
+				    KITH_OK) {
+					if (err.code != ERR_INVALID)
+						abort();
+					continue;
+				}
+				if (w.kind == WHEN_DATE_KIND && !date_valid(w.date))
+					abort();
+				if (w.kind == WHEN_INSTANT_KIND) {
+					want_terminated(w.iso, sizeof w.iso);
+					if (time_parse_iso(w.iso, &back) != 0 || back != w.t)
+						abort();
+				}
+			}
 }
 
 typedef struct DateCheck {
@@ -103,7 +139,8 @@ typedef struct DateCheck {
 static const DateCheck checks[] = {
     {"date_valid", check_date_valid},
     {"time_parse_iso", check_time_parse_iso},
-    {"task_date_add", check_date_add},
+    {"date_add", check_date_add},
+    {"when_parse", check_when},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
