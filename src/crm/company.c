@@ -7,6 +7,7 @@
  * search document and one audit entry commit together or not at all. */
 #include "crm/company.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +30,9 @@
 
 enum { TAX_ID_MAX = 64 }; /* VAT / tax numbers are short; 64 leaves room for prefixes */
 
-static const char *const writable[] = {"legal_name", "tax_id", "address", "website", "phone",
-				       "email",      "owner_id", "tags",   "notes",   "custom",
-				       NULL};
+static const char *const writable[] = {"legal_name", "tax_id", "address",       "website",
+				       "phone",	     "email",  "phone_country", "owner_id",
+				       "tags",	     "notes",  "custom",	NULL};
 static const char *const address_keys[] = {"street", "city", "region", "postal_code", "country",
 					   NULL};
 
@@ -364,14 +365,34 @@ static int check_contact_info(Db *db, const json_t *in, json_t *rec, Err *err)
 		return rc;
 	if (s && !text_email_valid(s))
 		return err_set(err, ERR_INVALID, "email", "must be a valid email address");
-	if ((rc = opt_text(in, "phone", "phone", KITH_MAX_SHORT, rec, &s, err)) || !s)
+	json_t *pcv = json_object_get(in, "phone_country");
+	const char *pcs = json_string_value(pcv);
+	char own[3] = "";
+	if (pcv && !json_is_null(pcv) &&
+	    (!pcs || strlen(pcs) != 2 || !isalpha((unsigned char)pcs[0]) ||
+	     !isalpha((unsigned char)pcs[1])))
+		return err_set(err, ERR_INVALID, "phone_country",
+			       "must be a two-letter ISO 3166 country code like PL or TH");
+	if ((rc = opt_text(in, "phone", "phone", KITH_MAX_SHORT, rec, &s, err)))
 		return rc;
+	if (!s)
+		return pcs && !json_object_get(in, "phone")
+			   ? err_set(err, ERR_INVALID, "phone_country", "goes with phone")
+			   : KITH_OK;
+	if (pcs) {
+		own[0] = (char)toupper((unsigned char)pcs[0]);
+		own[1] = (char)toupper((unsigned char)pcs[1]);
+	}
 	Workspace ws = {0};
 	Err ignore = {0};
 	Phone ph;
 	if (workspace_get(db, &ws, &ignore))
 		ws.default_country[0] = '\0'; /* no workspace: national numbers stay as typed */
-	if ((rc = phone_normalize(s, ws.default_country, "phone", &ph, err)))
+	/* phone.h: the number's own country (given with it, else the
+	 * company's address country), then the workspace's. */
+	const char *addr = json_str_of(json_object_get(rec, "address"), "country");
+	if ((rc = phone_normalize_for(s, own[0] ? own : addr, ws.default_country, "phone", &ph,
+				      err)))
 		return rc;
 	json_object_set_new(rec, "phone", json_string(ph.value));
 	return KITH_OK;

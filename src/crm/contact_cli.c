@@ -149,6 +149,26 @@ static int read_cadence(Cli *cli, json_t *in)
 	return 0;
 }
 
+/* --phone-country CC: the country every --phone of this command is read
+ * with before the workspace's (contact.h); it needs a --phone. */
+static int read_phone_country(Cli *cli, json_t *in)
+{
+	const char *cc = cli_opt(cli, "--phone-country");
+	json_t *phones = json_object_get(in, "phones"), *e;
+	size_t i;
+	int rc = 0;
+	if (!cc)
+		return 0;
+	if (!json_array_size(phones))
+		return cli_reject(cli, "--phone-country", "goes with --phone NUMBER");
+	json_array_foreach(phones, i, e)
+	{
+		if (rc == 0)
+			rc = cli_put_str(cli, e, "country", cc);
+	}
+	return rc;
+}
+
 /* Turn the options of add/edit into a contact input object. Returns an exit
  * code (0 = read). */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -160,7 +180,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 			rc = cli_put_str(cli, in, text_opts[i].key, v);
 	}
 	if (rc || (rc = cli_address_args(cli, in)) || (rc = read_list(cli, in, "--email", "emails", 1)) ||
-	    (rc = read_list(cli, in, "--phone", "phones", 1)) ||
+	    (rc = read_list(cli, in, "--phone", "phones", 1)) || (rc = read_phone_country(cli, in)) ||
 	    (rc = read_list(cli, in, "--tag", "tags", 0)) || (rc = read_refs(cli, in)) ||
 	    (rc = cli_field_args(cli, "contact", in)) || (rc = read_cadence(cli, in)))
 		return rc;
