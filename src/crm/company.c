@@ -551,8 +551,8 @@ static void doc_add_tax_id(Buf *raw, const char *s)
 }
 
 /* Rebuild the search document of rec: legal name, tax id, email, phone
- * digits, website, city, tags, text and select custom values (custom: NULL
- * reads them; a new company passes those it wrote). */
+ * digits, website, city, tags, notes, text and select custom values
+ * (custom: NULL reads them; a new company passes those it wrote). */
 static int company_index(Db *db, const json_t *rec, const char *custom, Err *err)
 {
 	int64_t id = json_int_of(rec, "id");
@@ -571,6 +571,7 @@ static int company_index(Db *db, const json_t *rec, const char *custom, Err *err
 	doc_add(&raw, json_str_of(rec, "website"));
 	doc_add(&raw, json_str_of(json_object_get(rec, "address"), "city"));
 	json_array_foreach(json_object_get(rec, "tags"), i, t) doc_add(&raw, json_string_value(t));
+	doc_add(&raw, json_str_of(rec, "notes"));
 	int rc = KITH_OK;
 	if (!custom)
 		rc = field_values_text(db, "company", id, &raw, err);

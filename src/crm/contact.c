@@ -1043,8 +1043,8 @@ static int write_tag_links(Db *db, int64_t id, const int64_t *ids, size_t n, Err
 /* ---- search document ---- */
 
 /* Put r's search document: names, emails, phone forms, company name, tags,
- * job title, city and the text custom values (custom: NULL reads them, ""
- * when there are none). */
+ * job title, city, notes and the text custom values (custom: NULL reads
+ * them, "" when there are none). */
 static int rec_index_put(Db *db, const ContactRec *r, const char *company, const char *custom,
 			 Err *err)
 {
@@ -1068,8 +1068,8 @@ static int rec_index_put(Db *db, const ContactRec *r, const char *company, const
 	{
 		buf_addf(&raw, " %s", json_string_value(e));
 	}
-	buf_addf(&raw, " %s %s %s", company ? company : "", r->s[S_TITLE] ? r->s[S_TITLE] : "",
-		 r->s[S_CITY] ? r->s[S_CITY] : "");
+	buf_addf(&raw, " %s %s %s %s", company ? company : "", r->s[S_TITLE] ? r->s[S_TITLE] : "",
+		 r->s[S_CITY] ? r->s[S_CITY] : "", r->s[S_NOTES] ? r->s[S_NOTES] : "");
 	buf_addc(&raw, ' ');
 	if (!custom)
 		rc = field_values_text(db, "contact", r->id, &raw, err);

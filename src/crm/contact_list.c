@@ -119,7 +119,6 @@ typedef struct ListPlan {
 	int empty;	     /* the answer is known to be empty */
 	char since[21];	     /* updated_since as an instant, "" = none */
 	Buf match;	     /* FTS match expression for q */
-	Buf query;	     /* q with phone punctuation removed */
 	int has_cursor;	     /* a cursor was given */
 	char *after_key;     /* cursor key (malloc'd) */
 	int64_t after_id;    /* cursor id */
@@ -128,26 +127,6 @@ typedef struct ListPlan {
 static int blank(const char *s)
 {
 	return !s || !*s;
-}
-
-/* A query made only of digits and phone punctuation searches digits: "+66
- * 81-234" finds 66812345678. */
-static void list_query_text(const char *q, Buf *out)
-{
-	int digits = 0, other = 0;
-	for (const char *p = q; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (!strchr(" +-().", *p))
-			other++;
-	}
-	if (other || digits < 3) {
-		buf_adds(out, q);
-		return;
-	}
-	for (const char *p = q; *p; p++)
-		if (*p >= '0' && *p <= '9')
-			buf_addc(out, *p);
 }
 
 /* The cursor's key is "<sort>:<column value>" so a cursor is never read
@@ -244,8 +223,7 @@ static int list_plan(Db *db, const Actor *actor, const ContactQuery *q, ListPlan
 			return err_set(
 			    err, ERR_INVALID, "trash",
 			    "search covers live contacts; list the trash without a query");
-		list_query_text(q->q, &pl->query);
-		int rc = search_match_expr(buf_str(&pl->query), &pl->match, err);
+		int rc = search_match_expr(q->q, &pl->match, err);
 		if (rc)
 			return rc;
 	}
@@ -379,7 +357,6 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 	*items = NULL;
 	*next = NULL;
 	buf_init(&pl.match, KITH_MAX_URL * 4);
-	buf_init(&pl.query, KITH_MAX_URL * 4);
 	if ((rc = list_plan(db, actor, query, &pl, err)) || pl.empty)
 		goto done;
 	recs = calloc((size_t)pl.limit + 1, sizeof *recs);
@@ -404,7 +381,6 @@ done:
 	free(recs);
 	free(pl.after_key);
 	buf_free(&pl.match);
-	buf_free(&pl.query);
 	if (rc) {
 		json_decref(arr);
 		free(*next);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
+
 typedef struct PhoneCountry {
 	const char *iso;   /* ISO 3166 alpha-2 */
 	const char *cc;	   /* calling code digits */
@@ -213,13 +215,16 @@ void phone_search_forms(const char *value, Buf *out)
 	if (n == 0)
 		return;
 	buf_adds(out, d);
-	if (value[0] != '+')
+	const PhoneCountry *c = value[0] == '+' ? country_by_digits(d) : NULL;
+	if (!c || strlen(c->cc) >= n) {
+		text_digit_suffixes(out, d, 1);
 		return;
-	const PhoneCountry *c = country_by_digits(d);
-	if (!c || strlen(c->cc) >= n)
-		return;
+	}
 	const char *national = d + strlen(c->cc);
 	buf_addf(out, " %s", national);
 	if (c->trunk[0])
 		buf_addf(out, " %s%s", c->trunk, national);
+	/* Digits anywhere in the national number; none that start inside
+	 * the calling code ("8601..." of +48 601...). */
+	text_digit_suffixes(out, national, 1);
 }

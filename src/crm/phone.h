@@ -43,7 +43,10 @@ int phone_normalize(const char *input, const char *country, const char *field, P
  * stored value: all its digits and, for an E.164 number whose calling code
  * is in the table, the national number without the calling code, and that
  * number with the national trunk prefix ("66812345678 812345678
- * 0812345678"). */
+ * 0812345678"); then the suffixes of the national number (of all digits
+ * when the calling code is unknown) down to TEXT_DIGITS_MIN digits
+ * (text_digit_suffixes), so a search finds 4 or more digits from anywhere
+ * in the number. */
 void phone_search_forms(const char *value, Buf *out);
 
 /* Calling code of a country in the table ("66" for "TH"), NULL when the

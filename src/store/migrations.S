@@ -54,4 +54,9 @@ kith_migration_012:
 kith_migration_013:
 	.incbin "src/store/migrations/013_deal_board.sql"
 	.byte 0
+	/* 014 lands from another branch of issue 7; 015 follows it. */
+	.global kith_migration_015
+kith_migration_015:
+	.incbin "src/store/migrations/015_search_more.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

@@ -21,8 +21,10 @@ int search_remove(Db *db, const char *kind, int64_t id, Err *err) KITH_WARN_UNUS
 
 /* Turn a user's query into the backend's match expression in out: the query
  * is folded like documents, split into words (at most KITH_MAX_QUERY_TERMS),
- * and every word must match as a prefix. ERR_INVALID (field "q") when the
- * query has no searchable word. */
+ * and every word must match as a prefix. A query of only digits and phone
+ * punctuation (" +-().") with three or more digits is one word of its
+ * digits ("+48 601-234" -> 48601234). ERR_INVALID (field "q") when the
+ * query has no searchable word. Pure: reads only its arguments. */
 int search_match_expr(const char *query, Buf *out, Err *err) KITH_WARN_UNUSED;
 
 /* SQL fragments for a list query that the search index drives, as string

@@ -16,6 +16,7 @@
 #include "crm/tag.h"
 #include "crm/user.h"
 #include "fixture.h"
+#include "store/migrate.h"
 
 static Fixture fx;
 static const Actor sys = ACTOR_SYSTEM;
@@ -728,6 +729,89 @@ Test(contact, search_in_many_scripts)
 	char *next = NULL;
 	cr_expect_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "q");
+}
+
+/* Digits from anywhere in a phone number (4 or more) and notes are
+ * searchable, in every script; three digits are not a number search. */
+Test(contact, search_finds_digits_inside_numbers_and_notes)
+{
+	Err err = {0};
+	int64_t pl = add("{\"first_name\":\"Jan\",\"phones\":[\"+48 601 234 567\"],"
+			 "\"notes\":\"Met at the Poznań fair; wants 3 offers\"}");
+	int64_t th = add("{\"first_name\":\"Somchai\",\"phones\":[\"+66 81 234 5678\"],"
+			 "\"notes\":\"ลูกค้าบริษัทตัวอย่างจำกัด\"}");
+	int64_t tr = add("{\"first_name\":\"Ayşe\",\"phones\":[\"+90 532 987 65 43\"],"
+			 "\"notes\":\"Işık Holding'den\"}");
+	int64_t local = add("{\"first_name\":\"Nowhere\",\"phones\":[\"+7 916 555 0199\"]}");
+	cr_expect(found("2345", pl), "digits inside the number");
+	cr_expect(found("234 567", pl), "with spaces");
+	cr_expect(found("4567", pl), "the last four");
+	cr_expect(found("601 234", pl), "national prefix, as before");
+	cr_expect(found("+48 601", pl), "international prefix, as before");
+	cr_expect(!found("2345", tr));
+	cr_expect(found("2345", th), "+66 81 234 5678 holds 2345 too");
+	cr_expect(found("9876", tr));
+	cr_expect(found("876543", tr));
+	cr_expect(found("5550", local), "a calling code outside the table");
+	cr_expect(!found("8601", pl), "no suffix starts inside the calling code");
+	cr_expect(found("poznan", pl), "notes, folded");
+	cr_expect(found("fair", pl));
+	cr_expect(found("ตัวอย่าง", th), "a Thai word inside the notes");
+	cr_expect(found("isik", tr) && found("ışık", tr), "Turkish notes");
+	cr_expect(!found("poznan", th));
+
+	/* notes changed: the old words are gone, the new found */
+	cr_assert_eq(update(&sys, pl, "{\"notes\":\"Moved to Gdańsk\"}", 0, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect(found("gdansk", pl));
+	cr_expect(!found("poznan", pl));
+}
+
+/* Migration 015 brings documents written before it up to date: a database
+ * whose documents lack notes and number suffixes is searchable by both
+ * after migrating. */
+Test(contact, migration_015_rebuilds_old_documents)
+{
+	Err err = {0};
+	int64_t id = add("{\"first_name\":\"Jan\",\"phones\":[\"601 234 567\"],"
+			 "\"notes\":\"Łódź trade fair\"}");
+	json_t *in = J("{\"legal_name\":\"Globex\",\"phone\":\"22 123 45 67\","
+		       "\"notes\":\"Ürün kataloğu\"}");
+	int64_t company = 0;
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &company, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	/* the documents as 014 and before wrote them */
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "UPDATE contact_fts SET doc = 'jan 48601234567 601234567' WHERE rowid = %lld;"
+		 "UPDATE company_fts SET doc = 'globex 48221234567 221234567' WHERE rowid = %lld;"
+		 "DELETE FROM schema_migration WHERE version = (SELECT MAX(version) FROM "
+		 "schema_migration);",
+		 (long long)id, (long long)company);
+	cr_assert_eq(db_exec_script(fx.db, sql, &err), KITH_OK, "%s", err.msg);
+	cr_assert(!found("2345", id) && !found("lodz", id), "the old document");
+	int applied = 0;
+	cr_assert_eq(migrate_up(fx.db, &applied, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(applied, 1);
+	cr_expect(found("2345", id), "digits inside the number");
+	cr_expect(found("lodz", id), "notes, folded");
+	cr_expect(found("jan", id) && found("601234567", id), "what was there stays");
+
+	CompanyQuery q = {.q = "katalogu"};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(items), 1, "company notes");
+	json_decref(items);
+	q.q = "4567";
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(items), 1, "company phone digits");
+	json_decref(items);
+	q.q = "globex";
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(items), 1);
+	json_decref(items);
+	free(next);
 }
 
 Test(contact, custom_values_are_stored_and_searched)
