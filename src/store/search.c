@@ -99,3 +99,27 @@ int search_match_expr(const char *query, Buf *out, Err *err)
 		return err_set(err, ERR_INVALID, "q", "search query has no letters or digits");
 	return KITH_OK;
 }
+
+int search_ranks(const char *query)
+{
+	Buf folded;
+	int ranked = 0;
+	if (!query || !utf8_valid(query, strlen(query)))
+		return 0;
+	buf_init(&folded, KITH_MAX_SHORT * 4);
+	if (!phone_query(query, &folded))
+		text_fold(&folded, query);
+	const char *p = buf_str(&folded);
+	while (*p && !ranked) {
+		while (*p && is_sep((unsigned char)*p))
+			p++;
+		size_t chars = 0;
+		while (*p && !is_sep((unsigned char)*p)) {
+			utf8_next(&p);
+			chars++;
+		}
+		ranked = chars >= SEARCH_RANK_MIN_CHARS;
+	}
+	buf_free(&folded);
+	return ranked;
+}

@@ -17,6 +17,7 @@
 #include "crm/user.h"
 #include "fixture.h"
 #include "store/migrate.h"
+#include "store/search.h"
 
 static Fixture fx;
 static const Actor sys = ACTOR_SYSTEM;
@@ -767,6 +768,89 @@ Test(contact, search_finds_digits_inside_numbers_and_notes)
 	cr_expect(!found("poznan", pl));
 }
 
+/* A query with a word of 4 or more letters comes best match first; a
+ * shorter one in creation order, as before. */
+Test(contact, longer_queries_come_best_match_first)
+{
+	int64_t notes = add("{\"first_name\":\"Ewa\",\"last_name\":\"Zielińska\","
+			    "\"notes\":\"Long call about her colleague Kowalski, the fair in Poznań, "
+			    "three offers, a discount and the delivery dates for next spring\"}");
+	int64_t named = add("{\"first_name\":\"Jan\",\"last_name\":\"Kowalski\"}");
+	int64_t both = add("{\"first_name\":\"Kowalski\",\"last_name\":\"Kowalski\"}");
+	char ids[128], want[128];
+	search("kowalski", ids, sizeof ids);
+	snprintf(want, sizeof want, "%lld %lld %lld", (long long)both, (long long)named,
+		 (long long)notes);
+	cr_expect_str_eq(ids, want, "ranked: the name twice, the name, the notes");
+	search("kow", ids, sizeof ids);
+	snprintf(want, sizeof want, "%lld %lld %lld", (long long)notes, (long long)named,
+		 (long long)both);
+	cr_expect_str_eq(ids, want, "a short prefix: creation order");
+	cr_expect(search_ranks("kowa") && search_ranks("jan kowa") && search_ranks("2345"));
+	cr_expect(!search_ranks("kow") && !search_ranks("an ko") && !search_ranks("") &&
+		  !search_ranks(NULL));
+	cr_expect(search_ranks("ตัวอย่าง") && search_ranks("İstanbul"));
+}
+
+/* Pages of a ranked search: the ranked candidates, then the matches after
+ * them by id; every match exactly once, however the pages fall. */
+Test(contact, ranked_search_pages_visit_every_match_once)
+{
+	Err err = {0};
+	enum { N = SEARCH_RANK_CANDIDATES + 23 };
+	json_t *in[N];
+	int64_t ids[N];
+	for (int i = 0; i < N; i++)
+		in[i] = json_pack("{ss ss}", "first_name", i == 150 ? "Nowak" : "Anna", "last_name",
+				  "Nowak");
+	cr_assert_eq(contact_create_many(fx.db, &sys, in, N, 0, ids, &err), KITH_OK, "%s",
+		     err.msg);
+	for (int i = 0; i < N; i++)
+		json_decref(in[i]);
+	static const int limits[] = {50, 7, 200, 201, 500};
+	for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+		char seen[N] = {0};
+		int total = 0, pages = 0;
+		char *cursor = NULL;
+		do {
+			json_t *items = NULL, *c;
+			char *next = NULL;
+			size_t i;
+			ContactQuery q = {.q = "nowak", .limit = limits[l], .cursor = cursor};
+			cr_assert_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK,
+				     "limit %d page %d: %s", limits[l], pages, err.msg);
+			if (pages == 0)
+				cr_expect_eq(num(json_array_get(items, 0), "id"), ids[150],
+					     "the best match first");
+			json_array_foreach(items, i, c)
+			{
+				int64_t id = num(c, "id");
+				int k = (int)(id - ids[0]);
+				cr_assert(k >= 0 && k < N);
+				cr_expect(!seen[k], "limit %d: #%lld twice", limits[l], (long long)id);
+				seen[k] = 1;
+				total++;
+			}
+			json_decref(items);
+			free(cursor);
+			cursor = next;
+			pages++;
+		} while (cursor && pages < 100);
+		cr_expect_eq(total, N, "limit %d: %d of %d", limits[l], total, N);
+	}
+	/* a cursor of the ranked part is refused by another query's plan */
+	ContactQuery q = {.q = "nowak", .limit = 5};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	json_decref(items);
+	q = (ContactQuery){.q = "now", .cursor = next};
+	cr_expect_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "cursor");
+	free(q.cursor == next ? NULL : next);
+	free((char *)q.cursor);
+}
+
 /* Migration 015 brings documents written before it up to date: a database
  * whose documents lack notes and number suffixes is searchable by both
  * after migrating. */
@@ -840,7 +924,8 @@ static const char *const sort_names[] = {"name",     "-name",	"created",
 					 "-created", "updated", "-updated"};
 
 /* Walk every page of query q with page size limit; asserts each contact of
- * the n created (ids[]) comes exactly once and keys are in order. */
+ * the n created (ids[]) comes exactly once and keys are in order (ids for
+ * an unranked search). */
 static void walk(const Actor *a, ContactQuery q, const int64_t *ids, int n, int limit)
 {
 	int seen_count[64] = {0}, total = 0, pages = 0;
@@ -870,7 +955,8 @@ static void walk(const Actor *a, ContactQuery q, const int64_t *ids, int n, int 
 			buf_free(&f);
 			int desc = q.sort && q.sort[0] == '-';
 			int cmp = strcmp(folded, prev_key);
-			if (total > 0)
+			/* a ranked search comes best match first (search.h) */
+			if (total > 0 && !(q.q && search_ranks(q.q)))
 				cr_expect(desc ? (cmp < 0 || (cmp == 0 && id < prev_id))
 					       : (cmp > 0 || (cmp == 0 && id > prev_id)),
 					  "%s: %lld after %lld out of order", q.sort ? q.sort : "q",
