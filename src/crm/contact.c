@@ -1252,6 +1252,71 @@ int contact_create_many(Db *db, const Actor *actor, json_t *const *in, size_t n,
 	return db_end(db, rc, err);
 }
 
+/* Up to this many namesakes are looked at for warnings (a few is plenty
+ * to say "there is one already"). */
+enum { NAMESAKES_MAX = 5 };
+
+int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **warnings, Err *err)
+{
+	/* contact_company drives: the company's few contacts, compared by
+	 * sort key (the folded display name). */
+	static const char sql[] =
+	    "SELECT o.id, o.display_name, o.owner_id, c.company_id FROM contact c "
+	    "JOIN contact o ON o.company_id = c.company_id AND o.sort_key = c.sort_key "
+	    "AND o.id <> c.id AND o.deleted_at IS NULL "
+	    "WHERE c.id = ? AND c.company_id IS NOT NULL AND (c.first_name <> '' OR c.last_name <> '') "
+	    "ORDER BY o.id LIMIT ?";
+	struct {
+		int64_t id, owner_id;
+		char *name;
+	} found[NAMESAKES_MAX];
+	int n = 0, rc = KITH_OK;
+	int64_t company = 0;
+	DbStmt *st;
+	*warnings = json_array();
+	if (!*warnings || (rc = db_prepare(db, &st, sql, err)))
+		return *warnings ? rc : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, NAMESAKES_MAX);
+	while (n < NAMESAKES_MAX && (rc = db_step(st, err)) == DB_ROW) {
+		found[n].id = db_col_int(st, 0);
+		found[n].name = strdup(db_col_text(st, 1));
+		found[n].owner_id = db_col_int(st, 2);
+		company = db_col_int(st, 3);
+		n++;
+	}
+	db_reset(st); /* before collab_can_see and company_name prepare theirs */
+	rc = rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+	char *company_label = NULL;
+	if (rc == KITH_OK && n && company_name(db, actor, company, &company_label, err) != KITH_OK) {
+		err_clear(err);
+		company_label = NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		if (rc == KITH_OK && found[i].name &&
+		    collab_can_see(db, actor, COLLAB_CONTACT, found[i].id, found[i].owner_id)) {
+			Buf msg;
+			buf_init(&msg, 0);
+			buf_addf(&msg, "a contact with this name already works at %s: #%lld %s",
+				 company_label ? company_label : "this company", (long long)found[i].id,
+				 found[i].name);
+			json_t *w = json_pack("{ss ss ss sI}", "code", "same_name", "field",
+					      "first_name", "message", buf_str(&msg), "existing_id",
+					      (json_int_t)found[i].id);
+			if (!w || buf_failed(&msg) || json_array_append_new(*warnings, w))
+				rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+			buf_free(&msg);
+		}
+		free(found[i].name);
+	}
+	free(company_label);
+	if (rc) {
+		json_decref(*warnings);
+		*warnings = NULL;
+	}
+	return rc;
+}
+
 /* The stored representation of contact id when it is current: *text is
  * malloc'd (caller frees), or NULL when the doc must be built live. Checks
  * visibility like contact_rec_find. */

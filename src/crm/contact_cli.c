@@ -191,15 +191,22 @@ int contact_cli_add(Cli *cli)
 {
 	Err err = {0};
 	int64_t id = 0;
-	json_t *in = json_object(), *c = NULL;
+	json_t *in = json_object(), *c = NULL, *warnings = NULL, *w;
+	size_t i;
 	int force = cli_flag(cli, "--force");
 	int rc = read_input(cli, in, 0);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		goto done;
 	if (contact_create(cli->db, &cli->actor, in, force ? CONTACT_FORCE : 0, &id, &err) ||
-	    contact_get(cli->db, &cli->actor, id, 0, &c, &err)) {
+	    contact_get(cli->db, &cli->actor, id, 0, &c, &err) ||
+	    contact_create_warnings(cli->db, &cli->actor, id, &warnings, &err)) {
 		rc = cli_fail(cli, &err);
 		goto done;
+	}
+	/* a namesake at the same company does not stop the add: say so */
+	json_array_foreach(warnings, i, w)
+	{
+		fprintf(stderr, "kith: warning: %s\n", cli_str(w, "message"));
 	}
 	if (cli->json)
 		cli_print_json(cli, c);
@@ -209,6 +216,7 @@ int contact_cli_add(Cli *cli)
 done:
 	json_decref(in);
 	json_decref(c);
+	json_decref(warnings);
 	return rc;
 }
 

@@ -851,6 +851,68 @@ Test(contact, ranked_search_pages_visit_every_match_once)
 	free((char *)q.cursor);
 }
 
+/* A namesake at the same company is a warning about a new contact, not a
+ * refusal; other companies, no company and hidden contacts give none. */
+Test(contact, a_namesake_at_the_same_company_is_a_warning)
+{
+	Err err = {0};
+	int64_t acme = 0, globex = 0;
+	json_t *in = J("{\"legal_name\":\"Acme\"}");
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &acme, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	in = J("{\"legal_name\":\"Globex\"}");
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &globex, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	char body[160];
+	snprintf(body, sizeof body,
+		 "{\"first_name\":\"Łukasz\",\"last_name\":\"Nowak\",\"company_id\":%lld}",
+		 (long long)acme);
+	int64_t first = add(body);
+	json_t *w = NULL;
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, first, &w, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(w), 0, "the first one has no namesake");
+	json_decref(w);
+
+	/* folded: the same name spelled without diacritics, in capitals */
+	snprintf(body, sizeof body,
+		 "{\"first_name\":\"LUKASZ\",\"last_name\":\"nowak\",\"company_id\":%lld}",
+		 (long long)acme);
+	int64_t second = add(body);
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, second, &w, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(json_array_size(w), 1);
+	json_t *one = json_array_get(w, 0);
+	cr_expect_str_eq(str(one, "code"), "same_name");
+	cr_expect_eq(num(one, "existing_id"), first);
+	char want[128];
+	snprintf(want, sizeof want, "a contact with this name already works at Acme: #%lld Łukasz Nowak",
+		 (long long)first);
+	cr_expect_str_eq(str(one, "message"), want);
+	json_decref(w);
+
+	/* another company, or none: no warning */
+	snprintf(body, sizeof body,
+		 "{\"first_name\":\"Łukasz\",\"last_name\":\"Nowak\",\"company_id\":%lld}",
+		 (long long)globex);
+	int64_t elsewhere = add(body);
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, elsewhere, &w, &err), KITH_OK);
+	cr_expect_eq(json_array_size(w), 0);
+	json_decref(w);
+	int64_t alone = add("{\"first_name\":\"Łukasz\",\"last_name\":\"Nowak\"}");
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, alone, &w, &err), KITH_OK);
+	cr_expect_eq(json_array_size(w), 0);
+	json_decref(w);
+
+	/* a member is not told about a namesake they may not see */
+	cr_assert_eq(contact_create_warnings(fx.db, &member, second, &w, &err), KITH_OK);
+	cr_expect_eq(json_array_size(w), 0, "the first one is hidden from the member");
+	json_decref(w);
+	/* a trashed namesake is no namesake */
+	cr_assert_eq(contact_delete(fx.db, &sys, first, &err), KITH_OK);
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, second, &w, &err), KITH_OK);
+	cr_expect_eq(json_array_size(w), 0);
+	json_decref(w);
+}
+
 /* Migration 015 brings documents written before it up to date: a database
  * whose documents lack notes and number suffixes is searchable by both
  * after migrating. */
