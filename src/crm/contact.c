@@ -1264,8 +1264,8 @@ int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **war
 	    "SELECT o.id, o.display_name, o.owner_id, c.company_id FROM contact c "
 	    "JOIN contact o ON o.company_id = c.company_id AND o.sort_key = c.sort_key "
 	    "AND o.id <> c.id AND o.deleted_at IS NULL "
-	    "WHERE c.id = ? AND c.company_id IS NOT NULL AND (c.first_name <> '' OR c.last_name <> '') "
-	    "ORDER BY o.id LIMIT ?";
+	    "WHERE c.id = ? AND c.company_id IS NOT NULL "
+	    "AND (c.first_name <> '' OR c.last_name <> '') ORDER BY o.id LIMIT ?";
 	struct {
 		int64_t id, owner_id;
 		char *name;
@@ -1288,7 +1288,8 @@ int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **war
 	db_reset(st); /* before collab_can_see and company_name prepare theirs */
 	rc = rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
 	char *company_label = NULL;
-	if (rc == KITH_OK && n && company_name(db, actor, company, &company_label, err) != KITH_OK) {
+	if (rc == KITH_OK && n &&
+	    company_name(db, actor, company, &company_label, err) != KITH_OK) {
 		err_clear(err);
 		company_label = NULL;
 	}
@@ -1298,8 +1299,8 @@ int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **war
 			Buf msg;
 			buf_init(&msg, 0);
 			buf_addf(&msg, "a contact with this name already works at %s: #%lld %s",
-				 company_label ? company_label : "this company", (long long)found[i].id,
-				 found[i].name);
+				 company_label ? company_label : "this company",
+				 (long long)found[i].id, found[i].name);
 			json_t *w = json_pack("{ss ss ss sI}", "code", "same_name", "field",
 					      "first_name", "message", buf_str(&msg), "existing_id",
 					      (json_int_t)found[i].id);

@@ -179,10 +179,12 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		if (v)
 			rc = cli_put_str(cli, in, text_opts[i].key, v);
 	}
-	if (rc || (rc = cli_address_args(cli, in)) || (rc = read_list(cli, in, "--email", "emails", 1)) ||
-	    (rc = read_list(cli, in, "--phone", "phones", 1)) || (rc = read_phone_country(cli, in)) ||
-	    (rc = read_list(cli, in, "--tag", "tags", 0)) || (rc = read_refs(cli, in)) ||
-	    (rc = cli_field_args(cli, "contact", in)) || (rc = read_cadence(cli, in)))
+	if (rc || (rc = cli_address_args(cli, in)) ||
+	    (rc = read_list(cli, in, "--email", "emails", 1)) ||
+	    (rc = read_list(cli, in, "--phone", "phones", 1)) ||
+	    (rc = read_phone_country(cli, in)) || (rc = read_list(cli, in, "--tag", "tags", 0)) ||
+	    (rc = read_refs(cli, in)) || (rc = cli_field_args(cli, "contact", in)) ||
+	    (rc = read_cadence(cli, in)))
 		return rc;
 	return editing ? read_clears(cli, in) : 0;
 }

@@ -113,8 +113,9 @@ static const char search_sql[] =
  * (then id), a page at an offset into it. The filters apply to the
  * candidates, so a page holds only rows the actor may see. */
 static const char ranked_sql[] =
-    "SELECT " CONTACT_LIST_COLS " FROM" SEARCH_RANKED_CONTACT "JOIN contact c ON c.id ="
-    SEARCH_RANKED_ID "WHERE " LIVE LIST_FILTERS ANY_SCOPE " ORDER BY" SEARCH_RANK ", c.id "
+    "SELECT " CONTACT_LIST_COLS " FROM" SEARCH_RANKED_CONTACT
+    "JOIN contact c ON c.id =" SEARCH_RANKED_ID "WHERE " LIVE LIST_FILTERS ANY_SCOPE
+    " ORDER BY" SEARCH_RANK ", c.id "
     "LIMIT ? OFFSET ?";
 static const char candidates_sql[] = SEARCH_CANDIDATES_CONTACT;
 
@@ -331,7 +332,7 @@ static int list_statement(Db *db, const Actor *actor, const ContactQuery *q, con
 			  int rows, DbStmt **out, Err *err)
 {
 	int i = 1;
-	const char *sql = pl->sort	 ? pl->sort->sql[q->trash ? 1 : 0][pl->scope][pl->has_cursor]
+	const char *sql = pl->sort ? pl->sort->sql[q->trash ? 1 : 0][pl->scope][pl->has_cursor]
 			  : pl->in_ranked ? ranked_sql
 					  : search_sql;
 	int rc = db_prepare(db, out, sql, err);
@@ -454,8 +455,8 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 	}
 	if ((rc = list_statement(db, actor, query, &pl, pl.limit + 1, &st, err)) ||
 	    (rc = list_fetch(st, recs, pl.limit + 1, &n, err)) ||
-	    (pl.in_ranked && (rc = list_after_ranked(db, actor, query, &pl, recs, &n, &ranked_end,
-						     err))))
+	    (pl.in_ranked &&
+	     (rc = list_after_ranked(db, actor, query, &pl, recs, &n, &ranked_end, err))))
 		goto done;
 	for (int i = 0; i < n && i < pl.limit && rc == KITH_OK; i++) {
 		json_t *item = NULL;
@@ -465,7 +466,8 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 	}
 	/* Past the ranked part the next page goes on by id after its last
 	 * candidate (or after the page's last row when that is further). */
-	int ranked_rows = pl.in_ranked && n > pl.limit && ranked_end > pl.limit ? pl.offset + pl.limit : 0;
+	int ranked_rows =
+	    pl.in_ranked && n > pl.limit && ranked_end > pl.limit ? pl.offset + pl.limit : 0;
 	ContactRec *last = n > pl.limit ? &recs[pl.limit - 1] : NULL;
 	ContactRec after_ranked = {0};
 	if (last && pl.in_ranked && !ranked_rows && pl.limit <= ranked_end) {

@@ -160,8 +160,8 @@ static int no_plan(Err *err, const char *field, const char *own, const char *fal
 		       given(own) ? own : fallback, two ? " or " : "", two ? fallback : "");
 }
 
-int phone_normalize_for(const char *input, const char *own, const char *fallback,
-			const char *field, Phone *out, Err *err)
+int phone_normalize_for(const char *input, const char *own, const char *fallback, const char *field,
+			Phone *out, Err *err)
 {
 	char trimmed[KITH_MAX_SHORT + 1], d[E164_MAX + 4];
 	int plus;
@@ -194,7 +194,8 @@ int phone_normalize_for(const char *input, const char *own, const char *fallback
 		return no_plan(err, field, own, NULL);
 	if (strlen(d) < LOCAL_MIN) /* "12": not worth naming a plan */
 		return bad(err, field);
-	if ((mine && read_national(d, mine, out) == 0) || (dflt && read_national(d, dflt, out) == 0))
+	if ((mine && read_national(d, mine, out) == 0) ||
+	    (dflt && read_national(d, dflt, out) == 0))
 		return KITH_OK;
 	return no_plan(err, field, mine ? own : NULL, dflt ? fallback : NULL);
 }

@@ -32,8 +32,8 @@ typedef struct Phone {
  * PL or TH; write it with its country code, e.g. +48 601 234 567" for one
  * that fits no plan at hand; *out is filled only on success. Pure: reads
  * only its arguments and the country table. */
-int phone_normalize_for(const char *input, const char *own, const char *fallback,
-			const char *field, Phone *out, Err *err) KITH_WARN_UNUSED;
+int phone_normalize_for(const char *input, const char *own, const char *fallback, const char *field,
+			Phone *out, Err *err) KITH_WARN_UNUSED;
 
 /* phone_normalize_for(input, NULL, country, field, out, err). */
 int phone_normalize(const char *input, const char *country, const char *field, Phone *out,

@@ -663,21 +663,24 @@ static int record_touch(Db *db, const Actor *actor, const json_t *task, const Ta
 	touch_link(db, actor, task, &key, &link);
 	if (!key) {
 		if (how && (how->outcome || how->note))
-			return err_set(err, ERR_INVALID, how->outcome ? "outcome" : "note",
-				       "is recorded on the activity of a call, email or meeting task "
-				       "linked to a live contact, company or deal; this task has none");
+			return err_set(
+			    err, ERR_INVALID, how->outcome ? "outcome" : "note",
+			    "is recorded on the activity of a call, email or meeting task "
+			    "linked to a live contact, company or deal; this task has none");
 		return KITH_OK;
 	}
-	json_t *in = json_pack("{ss ss ss sI}", "kind", json_str_of(task, "type"), "subject",
-			       json_str_of(task, "title"), "occurred_at", at, key, (json_int_t)link);
+	json_t *in =
+	    json_pack("{ss ss ss sI}", "kind", json_str_of(task, "type"), "subject",
+		      json_str_of(task, "title"), "occurred_at", at, key, (json_int_t)link);
 	if (in && how && how->outcome)
 		json_object_set_new(in, "outcome", json_string(how->outcome));
 	if (in && how && how->note)
 		json_object_set_new(in, "body", json_string(how->note));
 	/* json_string refuses what is not UTF-8: the activity then misses it
 	 * and would store less than asked, so refuse instead. */
-	if (in && how && ((how->outcome && !json_object_get(in, "outcome")) ||
-			  (how->note && !json_object_get(in, "body")))) {
+	if (in && how &&
+	    ((how->outcome && !json_object_get(in, "outcome")) ||
+	     (how->note && !json_object_get(in, "body")))) {
 		json_decref(in);
 		return err_set(err, ERR_INVALID, how->outcome ? "outcome" : "note",
 			       "must be UTF-8 text");

@@ -58,12 +58,12 @@ int search_ranks(const char *query);
  * output and SEARCH_RANK_CANDIDATES; SEARCH_RANKED_ID its record id,
  * SEARCH_RANK the relevance to order by (ascending: best first);
  * SEARCH_CANDIDATES_CONTACT one row (count, largest id) of the set. */
-#define SEARCH_RANKED_CONTACT                                                                       \
+#define SEARCH_RANKED_CONTACT                                                                      \
 	" (SELECT rowid AS sid, rank AS srank FROM contact_fts WHERE contact_fts MATCH ? "         \
 	"ORDER BY rowid LIMIT ?) s "
 #define SEARCH_RANKED_ID " s.sid "
 #define SEARCH_RANK " s.srank "
-#define SEARCH_CANDIDATES_CONTACT                                                                   \
+#define SEARCH_CANDIDATES_CONTACT                                                                  \
 	"SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM (SELECT rowid FROM contact_fts "            \
 	"WHERE contact_fts MATCH ? ORDER BY rowid LIMIT ?)"
 

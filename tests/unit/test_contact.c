@@ -772,9 +772,10 @@ Test(contact, search_finds_digits_inside_numbers_and_notes)
  * shorter one in creation order, as before. */
 Test(contact, longer_queries_come_best_match_first)
 {
-	int64_t notes = add("{\"first_name\":\"Ewa\",\"last_name\":\"Zielińska\","
-			    "\"notes\":\"Long call about her colleague Kowalski, the fair in Poznań, "
-			    "three offers, a discount and the delivery dates for next spring\"}");
+	int64_t notes =
+	    add("{\"first_name\":\"Ewa\",\"last_name\":\"Zielińska\","
+		"\"notes\":\"Long call about her colleague Kowalski, the fair in Poznań, "
+		"three offers, a discount and the delivery dates for next spring\"}");
 	int64_t named = add("{\"first_name\":\"Jan\",\"last_name\":\"Kowalski\"}");
 	int64_t both = add("{\"first_name\":\"Kowalski\",\"last_name\":\"Kowalski\"}");
 	char ids[128], want[128];
@@ -803,8 +804,7 @@ Test(contact, ranked_search_pages_visit_every_match_once)
 	for (int i = 0; i < N; i++)
 		in[i] = json_pack("{ss ss}", "first_name", i == 150 ? "Nowak" : "Anna", "last_name",
 				  "Nowak");
-	cr_assert_eq(contact_create_many(fx.db, &sys, in, N, 0, ids, &err), KITH_OK, "%s",
-		     err.msg);
+	cr_assert_eq(contact_create_many(fx.db, &sys, in, N, 0, ids, &err), KITH_OK, "%s", err.msg);
 	for (int i = 0; i < N; i++)
 		json_decref(in[i]);
 	static const int limits[] = {50, 7, 200, 201, 500};
@@ -827,7 +827,8 @@ Test(contact, ranked_search_pages_visit_every_match_once)
 				int64_t id = num(c, "id");
 				int k = (int)(id - ids[0]);
 				cr_assert(k >= 0 && k < N);
-				cr_expect(!seen[k], "limit %d: #%lld twice", limits[l], (long long)id);
+				cr_expect(!seen[k], "limit %d: #%lld twice", limits[l],
+					  (long long)id);
 				seen[k] = 1;
 				total++;
 			}
@@ -878,13 +879,15 @@ Test(contact, a_namesake_at_the_same_company_is_a_warning)
 		 "{\"first_name\":\"LUKASZ\",\"last_name\":\"nowak\",\"company_id\":%lld}",
 		 (long long)acme);
 	int64_t second = add(body);
-	cr_assert_eq(contact_create_warnings(fx.db, &sys, second, &w, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, second, &w, &err), KITH_OK, "%s",
+		     err.msg);
 	cr_assert_eq(json_array_size(w), 1);
 	json_t *one = json_array_get(w, 0);
 	cr_expect_str_eq(str(one, "code"), "same_name");
 	cr_expect_eq(num(one, "existing_id"), first);
 	char want[128];
-	snprintf(want, sizeof want, "a contact with this name already works at Acme: #%lld Łukasz Nowak",
+	snprintf(want, sizeof want,
+		 "a contact with this name already works at Acme: #%lld Łukasz Nowak",
 		 (long long)first);
 	cr_expect_str_eq(str(one, "message"), want);
 	json_decref(w);

@@ -219,8 +219,8 @@ Test(phone, reads_the_contacts_country_before_the_workspaces)
 						 both[i].input);
 			continue;
 		}
-		cr_expect_eq(rc, ERR_INVALID, "%s/%s %s was accepted as %s", own, fb,
-			     both[i].input, ph.value);
+		cr_expect_eq(rc, ERR_INVALID, "%s/%s %s was accepted as %s", own, fb, both[i].input,
+			     ph.value);
 		cr_expect_str_eq(err.field, "phones[1].value");
 		cr_expect(strstr(err.msg, "write it with its country code, e.g. +48 601 234 567"),
 			  "%s", err.msg);

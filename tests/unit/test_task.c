@@ -405,8 +405,10 @@ Test(task, completing_a_call_logs_the_touch)
 	cr_assert_str_eq(last, "");
 
 	char json[160];
-	snprintf(json, sizeof json, "{\"title\":\"Call Ann about the offer\",\"type\":\"call\","
-				    "\"contact_id\":%lld}", (long long)c);
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Call Ann about the offer\",\"type\":\"call\","
+		 "\"contact_id\":%lld}",
+		 (long long)c);
 	int64_t call = add_as(&sys, json);
 	TaskDone how = {.outcome = "agreed to a meeting", .note = "She wants the offer by Friday."};
 	cr_assert_eq(task_complete(fx.db, &sys, call, &how, &next, &act, &err), KITH_OK, "%s",
@@ -427,8 +429,10 @@ Test(task, completing_a_call_logs_the_touch)
 	json_decref(a);
 
 	/* an email through task_done (no outcome) logs an email */
-	snprintf(json, sizeof json, "{\"title\":\"Send the offer\",\"type\":\"email\","
-				    "\"contact_id\":%lld}", (long long)c);
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Send the offer\",\"type\":\"email\","
+		 "\"contact_id\":%lld}",
+		 (long long)c);
 	int64_t mail = add_as(&sys, json);
 	cr_assert_eq(task_complete(fx.db, &sys, mail, NULL, NULL, &act, &err), KITH_OK);
 	cr_assert_eq(activity_get(fx.db, &sys, act, 0, &a, &err), KITH_OK);
@@ -458,8 +462,10 @@ Test(task, completing_a_call_logs_the_touch)
 	cr_expect_eq(act, 0);
 
 	/* a call whose contact is in the trash completes without a touch */
-	snprintf(json, sizeof json, "{\"title\":\"Call again\",\"type\":\"call\","
-				    "\"contact_id\":%lld}", (long long)c);
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Call again\",\"type\":\"call\","
+		 "\"contact_id\":%lld}",
+		 (long long)c);
 	int64_t again = add_as(&sys, json);
 	cr_assert_eq(contact_delete(fx.db, &sys, c, &err), KITH_OK, "%s", err.msg);
 	act = 5;
