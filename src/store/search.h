@@ -54,17 +54,24 @@ int search_ranks(const char *query);
 #define SEARCH_JOIN_COMPANY " JOIN company_fts s ON s.rowid = c.id "
 #define SEARCH_MATCH_COMPANY " s.company_fts MATCH ? "
 #define SEARCH_ROWID " s.rowid "
-/* The ranked candidate set, aliased "s": two `?`, search_match_expr's
- * output and SEARCH_RANK_CANDIDATES; SEARCH_RANKED_ID its record id,
- * SEARCH_RANK the relevance to order by (ascending: best first);
- * SEARCH_CANDIDATES_CONTACT one row (count, largest id) of the set. */
+/* The ranked candidate set SEARCH_RANKED_<KIND>, aliased "s": two `?`,
+ * search_match_expr's output and SEARCH_RANK_CANDIDATES; SEARCH_RANKED_ID
+ * its record id, SEARCH_RANK the relevance to order by (ascending: best
+ * first); SEARCH_CANDIDATES_<KIND> one row (count, largest id) of the
+ * set, with the same two `?`. */
 #define SEARCH_RANKED_CONTACT                                                                      \
 	" (SELECT rowid AS sid, rank AS srank FROM contact_fts WHERE contact_fts MATCH ? "         \
+	"ORDER BY rowid LIMIT ?) s "
+#define SEARCH_RANKED_COMPANY                                                                       \
+	" (SELECT rowid AS sid, rank AS srank FROM company_fts WHERE company_fts MATCH ? "         \
 	"ORDER BY rowid LIMIT ?) s "
 #define SEARCH_RANKED_ID " s.sid "
 #define SEARCH_RANK " s.srank "
 #define SEARCH_CANDIDATES_CONTACT                                                                  \
 	"SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM (SELECT rowid FROM contact_fts "            \
 	"WHERE contact_fts MATCH ? ORDER BY rowid LIMIT ?)"
+#define SEARCH_CANDIDATES_COMPANY                                                                   \
+	"SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM (SELECT rowid FROM company_fts "            \
+	"WHERE company_fts MATCH ? ORDER BY rowid LIMIT ?)"
 
 #endif
