@@ -26,6 +26,7 @@ static const struct {
 } text_opts[] = {
 	{"--name", "legal_name"}, {"--tax-id", "tax_id"}, {"--email", "email"},
 	{"--phone", "phone"},     {"--website", "website"}, {"--notes", "notes"},
+	{"--phone-country", "phone_country"},
 };
 enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
 

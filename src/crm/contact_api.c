@@ -54,11 +54,21 @@ int contact_api_create(Req *req)
 	int force;
 	if (req_query_bool_or_fail(req, "force", &force))
 		return KITH_OK;
+	json_t *c = NULL, *warnings = NULL;
 	if (contact_create(req->db, &req->actor, req->body, force ? CONTACT_FORCE : 0, &id, &err))
 		return req_fail(req, &err);
 	req_set_location(req, "/api/v1/contacts/%lld", (long long)id);
 	req->id = id;
-	return reply_get(req, 201, 0);
+	if (contact_get(req->db, &req->actor, id, 0, &c, &err) ||
+	    contact_create_warnings(req->db, &req->actor, id, &warnings, &err)) {
+		json_decref(c);
+		return req_fail(req, &err);
+	}
+	/* what does not stop a create (a namesake at the same company) */
+	if (json_array_size(warnings))
+		json_object_set(c, "warnings", warnings);
+	json_decref(warnings);
+	return req_reply_record(req, 201, c);
 }
 
 int contact_api_get(Req *req)

@@ -25,6 +25,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
+#include "crm/activity.h"
 #include "crm/audit.h"
 #include "crm/collab.h"
 #include "crm/company.h"
@@ -520,12 +521,12 @@ done:
 	return db_end(db, rc, err);
 }
 
-static int set_status(Db *db, int64_t id, int done, Err *err)
+/* Set the status; now receives the instant written. */
+static int set_status(Db *db, int64_t id, int done, char now[21], Err *err)
 {
 	static const char sql[] = "UPDATE task SET status = ?, done_at = ?, updated_at = ?, "
 				  "version = version + 1 WHERE id = ?";
 	DbStmt *st;
-	char now[21];
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
@@ -558,16 +559,91 @@ static int task_next(Db *db, const Actor *actor, const json_t *done_task, int64_
 	return rc;
 }
 
+/* ---- completing records the touch ------------------------------------- */
+
+/* The link of task that a touch goes to: *key ("contact_id", "company_id"
+ * or "deal_id") and *id, when the task is a call, email or meeting and its
+ * record is live and visible to the actor; *key NULL otherwise. Read-only:
+ * a failed check leaves the transaction as it was. */
+static void touch_link(Db *db, const Actor *actor, const json_t *task, const char **key,
+		       int64_t *id)
+{
+	static const char *const kinds[] = {"call", "email", "meeting", NULL};
+	static const char *const keys[] = {"contact_id", "company_id", "deal_id"};
+	Err ignore = {0};
+	json_t *deal = NULL;
+	*key = NULL;
+	if (!one_of(json_str_of(task, "type"), kinds))
+		return;
+	for (int i = 0; i < 3 && !*key; i++) {
+		int64_t v = json_int_of(task, keys[i]);
+		if (!v)
+			continue;
+		int rc = i == 0	  ? contact_check(db, actor, v, 0, &ignore)
+			 : i == 1 ? company_check(db, actor, v, 0, &ignore)
+				  : deal_get(db, actor, v, 0, &deal, &ignore);
+		json_decref(deal);
+		deal = NULL;
+		if (rc == KITH_OK) {
+			*key = keys[i];
+			*id = v;
+		}
+	}
+}
+
+/* Log the touch of a completed task (task_complete). */
+static int record_touch(Db *db, const Actor *actor, const json_t *task, const TaskDone *how,
+			const char *at, int64_t *activity_id, Err *err)
+{
+	const char *key;
+	int64_t link = 0;
+	if (how && how->no_touch)
+		return KITH_OK;
+	touch_link(db, actor, task, &key, &link);
+	if (!key) {
+		if (how && (how->outcome || how->note))
+			return err_set(
+			    err, ERR_INVALID, how->outcome ? "outcome" : "note",
+			    "is recorded on the activity of a call, email or meeting task "
+			    "linked to a live contact, company or deal; this task has none");
+		return KITH_OK;
+	}
+	json_t *in =
+	    json_pack("{ss ss ss sI}", "kind", json_str_of(task, "type"), "subject",
+		      json_str_of(task, "title"), "occurred_at", at, key, (json_int_t)link);
+	if (in && how && how->outcome)
+		json_object_set_new(in, "outcome", json_string(how->outcome));
+	if (in && how && how->note)
+		json_object_set_new(in, "body", json_string(how->note));
+	/* json_string refuses what is not UTF-8: the activity then misses it
+	 * and would store less than asked, so refuse instead. */
+	if (in && how &&
+	    ((how->outcome && !json_object_get(in, "outcome")) ||
+	     (how->note && !json_object_get(in, "body")))) {
+		json_decref(in);
+		return err_set(err, ERR_INVALID, how->outcome ? "outcome" : "note",
+			       "must be UTF-8 text");
+	}
+	int rc = in ? activity_create(db, actor, in, activity_id, err)
+		    : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	json_decref(in);
+	return rc;
+}
+
 /* Complete (done 1) or reopen (0) a task. */
-static int task_set_done(Db *db, const Actor *actor, int64_t id, int done, int64_t *next_id,
-			 Err *err)
+static int task_set_done(Db *db, const Actor *actor, int64_t id, int done, const TaskDone *how,
+			 int64_t *next_id, int64_t *activity_id, Err *err)
 {
 	json_t *before = NULL;
+	int64_t touch = 0;
+	char now[21];
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
 	if (next_id)
 		*next_id = 0;
+	if (activity_id)
+		*activity_id = 0;
 	if ((rc = task_visible(db, actor, id, 0, &before, err)))
 		goto done;
 	if (!strcmp(json_str_of(before, "status"), done ? "done" : "open")) {
@@ -575,9 +651,13 @@ static int task_set_done(Db *db, const Actor *actor, int64_t id, int done, int64
 			     done ? "done" : "open");
 		goto done;
 	}
-	if ((rc = set_status(db, id, done, err)) ||
+	if ((rc = set_status(db, id, done, now, err)) ||
 	    (rc = audit_change(db, actor, done ? "done" : "reopen", id, before, NULL, err)))
 		goto done;
+	if (done && (rc = record_touch(db, actor, before, how, now, &touch, err)))
+		goto done;
+	if (activity_id)
+		*activity_id = touch;
 	int64_t next = 0;
 	if (done && (rc = task_next(db, actor, before, &next, err)) == KITH_OK && next_id)
 		*next_id = next;
@@ -588,12 +668,18 @@ done:
 
 int task_done(Db *db, const Actor *actor, int64_t id, int64_t *next_id, Err *err)
 {
-	return task_set_done(db, actor, id, 1, next_id, err);
+	return task_set_done(db, actor, id, 1, NULL, next_id, NULL, err);
+}
+
+int task_complete(Db *db, const Actor *actor, int64_t id, const TaskDone *how, int64_t *next_id,
+		  int64_t *activity_id, Err *err)
+{
+	return task_set_done(db, actor, id, 1, how, next_id, activity_id, err);
 }
 
 int task_reopen(Db *db, const Actor *actor, int64_t id, Err *err)
 {
-	return task_set_done(db, actor, id, 0, NULL, err);
+	return task_set_done(db, actor, id, 0, NULL, NULL, NULL, err);
 }
 
 /* ---- snooze and trash -------------------------------------------------- */

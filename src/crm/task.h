@@ -3,7 +3,7 @@
  * complete/reopen, snooze, trash, and the agenda (overdue, today,
  * upcoming). Rules and SQL in task.c; task_cli.c and task_api.c are
  * adapters. Depends on store/, base/, crm/{access,audit,user,contact,
- * company,deal,workspace}. Owns table task.
+ * company,deal,workspace,activity}. Owns table task.
  *
  * JSON representation (task_get, list and agenda items):
  *   {"id", "title", "type", "due_date", "due_at", "assignee_id",
@@ -56,6 +56,24 @@ int task_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
  * Audited ("done", and "create" for the next one). */
 int task_done(Db *db, const Actor *actor, int64_t id, int64_t *next_id,
 	      Err *err) KITH_WARN_UNUSED;
+
+/* What a completion says about the touch it records (task_complete). */
+typedef struct TaskDone {
+	const char *outcome; /* activity outcome, one line; NULL = none */
+	const char *note;    /* activity body; NULL = none */
+	int no_touch;	     /* bulk loads (demo) that count their activities apart: log none */
+} TaskDone;
+
+/* task_done, and completing a call, email or meeting task records the
+ * touch: an activity of that kind (crm/activity.h) by the actor, now, with
+ * the task's title as subject, how->outcome and how->note (how may be
+ * NULL), linked to the task's contact, company or deal, so last contacted
+ * and cadence follow. No activity for a todo, an unlinked task, or one
+ * whose linked record is in the trash or hidden from the actor; then an
+ * outcome or note is ERR_INVALID naming "outcome" / "note". *activity_id
+ * (may be NULL) gets the activity's id, 0 when none. One transaction. */
+int task_complete(Db *db, const Actor *actor, int64_t id, const TaskDone *how, int64_t *next_id,
+		  int64_t *activity_id, Err *err) KITH_WARN_UNUSED;
 
 /* Reopen a done task. ERR_CONFLICT when it is open. Audited. */
 int task_reopen(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;

@@ -264,20 +264,29 @@ done:
 int task_cli_done(Cli *cli)
 {
 	Err err = {0};
-	int64_t id, next = 0;
+	int64_t id, next = 0, activity = 0;
+	TaskDone how = {.outcome = cli_opt(cli, "--outcome"), .note = cli_opt(cli, "--note")};
 	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
-	if (task_done(cli->db, &cli->actor, id, &next, &err))
+	if (task_complete(cli->db, &cli->actor, id, &how, &next, &activity, &err)) {
+		/* name the options, not the JSON keys */
+		if (!strcmp(err.field, "outcome") || !strcmp(err.field, "note"))
+			snprintf(err.field, sizeof err.field, "--%s",
+				 !strcmp(err.field, "note") ? "note" : "outcome");
 		return cli_fail(cli, &err);
+	}
 	if (cli->json) {
-		json_t *out = json_pack("{sI so}", "id", (json_int_t)id, "next_id",
-					next ? json_integer(next) : json_null());
+		json_t *out = json_pack("{sI so so}", "id", (json_int_t)id, "next_id",
+					next ? json_integer(next) : json_null(), "activity_id",
+					activity ? json_integer(activity) : json_null());
 		cli_print_json(cli, out);
 		json_decref(out);
 		return 0;
 	}
 	fprintf(cli->out, "task #%lld done\n", (long long)id);
+	if (activity)
+		fprintf(cli->out, "logged activity #%lld\n", (long long)activity);
 	return next ? print_task(cli, next, "next occurrence:") : 0;
 }
 

@@ -30,6 +30,7 @@ enum {
 /* Route flags (routes.def column 5). */
 enum {
 	ROUTE_BODY = 1, /* expects a JSON object body; 400/415/413 handled before the handler */
+	ROUTE_BODY_OPTIONAL = 2, /* as ROUTE_BODY when a body is sent; req->body NULL without one */
 };
 
 struct Req {

@@ -501,7 +501,8 @@ static void enforce_and_run(Ctx *c, DbSlot *slot)
 		req_fail(req, &err);
 		return;
 	}
-	if ((r->flags & ROUTE_BODY) && body_or_fail(c))
+	int body = (r->flags & ROUTE_BODY) || ((r->flags & ROUTE_BODY_OPTIONAL) && c->n_body);
+	if (body && body_or_fail(c))
 		return;
 	if (query_or_fail(c))
 		return;
@@ -841,7 +842,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (c->n_body > KITH_MAX_BODY)
 			return MHD_NO; /* chunked body over the limit: stop reading, drop the
 					  connection */
-		if (c->outcome == ROUTE_FOUND && (c->match.route->flags & ROUTE_BODY))
+		if (c->outcome == ROUTE_FOUND &&
+		    (c->match.route->flags & (ROUTE_BODY | ROUTE_BODY_OPTIONAL)))
 			buf_add(&c->body, upload, *upload_size);
 		*upload_size = 0;
 		return buf_failed(&c->body) ? MHD_NO : MHD_YES;

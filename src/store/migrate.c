@@ -19,6 +19,7 @@ extern const char kith_migration_010[];
 extern const char kith_migration_011[];
 extern const char kith_migration_012[];
 extern const char kith_migration_013[];
+extern const char kith_migration_014[];
 
 static const char *const migrations[] = {
 	kith_migration_001,
@@ -34,6 +35,7 @@ static const char *const migrations[] = {
 	kith_migration_011,
 	kith_migration_012,
 	kith_migration_013,
+	kith_migration_014,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

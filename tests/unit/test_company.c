@@ -10,6 +10,7 @@
 #include "crm/field.h"
 #include "crm/user.h"
 #include "fixture.h"
+#include "store/search.h"
 
 static Fixture fx;
 static const Actor sys = ACTOR_SYSTEM;
@@ -678,9 +679,10 @@ Test(company, create_snapshot_and_search_doc_match_a_reload)
 	free(b);
 	json_decref(log);
 	json_decref(live);
-	/* notes are not searched: an update of notes re-indexes from the tables */
+	/* the region is not searched: an update of it re-indexes from the tables */
 	char *doc = company_search_doc(id);
-	json_t *patch = json_pack("{ss}", "notes", "changed");
+	cr_expect(strstr(doc, " n") != NULL, "notes are searched: %s", doc);
+	json_t *patch = json_pack("{s{ss}}", "address", "region", "łódzkie");
 	cr_assert_eq(company_update(fx.db, &sys, id, patch, 0, NULL, &err), KITH_OK, "%s", err.msg);
 	json_decref(patch);
 	char *again = company_search_doc(id);
@@ -702,4 +704,62 @@ Test(company, a_new_company_never_reuses_a_purged_ones_id)
 	cr_assert_eq(audit_list(fx.db, "company", fresh, 50, &hist, &err), KITH_OK);
 	cr_expect_eq(json_array_size(hist), 1, "only its own creation in its history");
 	json_decref(hist);
+}
+
+/* Company search ranks like contact search (store/search.h): a query with
+ * a word of 4 or more characters comes best match first over the first
+ * SEARCH_RANK_CANDIDATES matches, then by id; a short one by id; pages
+ * visit every match once. */
+Test(company, longer_queries_come_best_match_first)
+{
+	Err err = {0};
+	enum { N = SEARCH_RANK_CANDIDATES + 9 };
+	int64_t ids[N];
+	for (int i = 0; i < N; i++) {
+		char in[160];
+		snprintf(in, sizeof in, "{\"legal_name\":\"%s Trading %d\"%s}",
+			 i == 120 ? "Baltic Baltic" : "Baltic", i,
+			 i == 3 ? ",\"notes\":\"a long note about shipping, fairs and the Baltic sea ports\""
+				: "");
+		ids[i] = create(in);
+	}
+	static const int limits[] = {50, 7, 500};
+	for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+		char seen[N] = {0};
+		int total = 0, pages = 0;
+		char *cursor = NULL;
+		do {
+			json_t *items = NULL, *c;
+			char *next = NULL;
+			size_t i;
+			CompanyQuery q = {.q = "baltic", .limit = limits[l], .cursor = cursor};
+			cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK,
+				     "limit %d page %d: %s", limits[l], pages, err.msg);
+			if (pages == 0)
+				cr_expect_eq(fixture_int(json_array_get(items, 0), "id"), ids[120],
+					     "the best match first");
+			json_array_foreach(items, i, c)
+			{
+				int k = (int)(fixture_int(c, "id") - ids[0]);
+				cr_assert(k >= 0 && k < N);
+				cr_expect(!seen[k], "limit %d: #%d twice", limits[l], k);
+				seen[k] = 1;
+				total++;
+			}
+			json_decref(items);
+			free(cursor);
+			cursor = next;
+			pages++;
+		} while (cursor && pages < 100);
+		cr_expect_eq(total, N, "limit %d: %d of %d", limits[l], total, N);
+	}
+	/* a short prefix comes by id */
+	CompanyQuery q = {.q = "bal", .limit = 3};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(fixture_int(json_array_get(items, 0), "id"), ids[0]);
+	cr_expect_eq(fixture_int(json_array_get(items, 2), "id"), ids[2]);
+	json_decref(items);
+	free(next);
 }

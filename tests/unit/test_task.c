@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "crm/activity.h"
 #include "crm/audit.h"
 #include "crm/contact.h"
 #include "crm/task.h"
@@ -408,4 +409,89 @@ Test(task, trash_and_audit)
 	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ch, "due_date"), 1)),
 			 "2999-02-01");
 	json_decref(h);
+}
+
+/* Completing a call, email or meeting records the touch: an activity of
+ * that kind linked to the same record, with the outcome and note given;
+ * the contact's last contacted follows. A todo or an unlinked task logs
+ * nothing and refuses an outcome. */
+Test(task, completing_a_call_logs_the_touch)
+{
+	Err err = {0};
+	int64_t c = 0, act = 5, next = 0;
+	char last[21] = "";
+	json_t *cin = json_pack("{ss}", "first_name", "Ann");
+	cr_assert_eq(contact_create(fx.db, &sys, cin, 0, &c, &err), KITH_OK, "%s", err.msg);
+	json_decref(cin);
+	cr_assert_eq(activity_last_contacted(fx.db, &sys, c, last, &err), KITH_OK);
+	cr_assert_str_eq(last, "");
+
+	char json[160];
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Call Ann about the offer\",\"type\":\"call\","
+		 "\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t call = add_as(&sys, json);
+	TaskDone how = {.outcome = "agreed to a meeting", .note = "She wants the offer by Friday."};
+	cr_assert_eq(task_complete(fx.db, &sys, call, &how, &next, &act, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_assert_gt(act, 0);
+	json_t *a = NULL;
+	cr_assert_eq(activity_get(fx.db, &sys, act, 0, &a, &err), KITH_OK, "%s", err.msg);
+	cr_expect_str_eq(str(a, "kind"), "call");
+	cr_expect_str_eq(str(a, "subject"), "Call Ann about the offer");
+	cr_expect_str_eq(str(a, "outcome"), "agreed to a meeting");
+	cr_expect_str_eq(str(a, "body"), "She wants the offer by Friday.");
+	cr_expect_eq(json_integer_value(json_object_get(a, "contact_id")), c);
+	json_t *t = get(call);
+	cr_expect_str_eq(str(a, "occurred_at"), str(t, "done_at"));
+	cr_assert_eq(activity_last_contacted(fx.db, &sys, c, last, &err), KITH_OK);
+	cr_expect_str_eq(last, str(t, "done_at"));
+	json_decref(t);
+	json_decref(a);
+
+	/* an email through task_done (no outcome) logs an email */
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Send the offer\",\"type\":\"email\","
+		 "\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t mail = add_as(&sys, json);
+	cr_assert_eq(task_complete(fx.db, &sys, mail, NULL, NULL, &act, &err), KITH_OK);
+	cr_assert_eq(activity_get(fx.db, &sys, act, 0, &a, &err), KITH_OK);
+	cr_expect_str_eq(str(a, "kind"), "email");
+	cr_expect(json_is_null(json_object_get(a, "outcome")));
+	json_decref(a);
+
+	/* a todo logs nothing, and an outcome for it is refused, task left open */
+	snprintf(json, sizeof json, "{\"title\":\"Tidy up\",\"contact_id\":%lld}", (long long)c);
+	int64_t todo = add_as(&sys, json);
+	TaskDone said = {.outcome = "done"};
+	cr_assert_eq(task_complete(fx.db, &sys, todo, &said, NULL, &act, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "outcome");
+	t = get(todo);
+	cr_expect_str_eq(str(t, "status"), "open");
+	json_decref(t);
+	act = 5;
+	cr_assert_eq(task_complete(fx.db, &sys, todo, NULL, NULL, &act, &err), KITH_OK);
+	cr_expect_eq(act, 0);
+
+	/* an unlinked call logs nothing */
+	int64_t loose = add_as(&sys, "{\"title\":\"Call someone\",\"type\":\"call\"}");
+	act = 5;
+	cr_assert_eq(task_done(fx.db, &sys, loose, NULL, &err), KITH_OK);
+	cr_assert_eq(task_reopen(fx.db, &sys, loose, &err), KITH_OK);
+	cr_assert_eq(task_complete(fx.db, &sys, loose, NULL, NULL, &act, &err), KITH_OK);
+	cr_expect_eq(act, 0);
+
+	/* a call whose contact is in the trash completes without a touch */
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Call again\",\"type\":\"call\","
+		 "\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t again = add_as(&sys, json);
+	cr_assert_eq(contact_delete(fx.db, &sys, c, &err), KITH_OK, "%s", err.msg);
+	act = 5;
+	cr_assert_eq(task_complete(fx.db, &sys, again, NULL, NULL, &act, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect_eq(act, 0);
 }
