@@ -89,8 +89,14 @@ int collab_drop_owner(Db *db, CollabKind kind, int64_t id, Err *err) KITH_WARN_U
  * the user's shares of the records they now own. Caller's transaction. */
 int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err) KITH_WARN_UNUSED;
 
-/* Give contact keep the collaborators of contact other (a merge), in the
- * caller's transaction; the owner of keep is not added. */
-int collab_merge_contacts(Db *db, int64_t keep, int64_t other, Err *err) KITH_WARN_UNUSED;
+/* A merge: give contact keep (owned by keep_owner, 0 = unassigned) the
+ * collaborators of contact other, in the caller's transaction, as far as
+ * the actor could share keep directly (issue 7): only keep's owner, an
+ * owner or an admin may, so for anyone else nothing is copied. Keep's
+ * owner, disabled users and existing collaborators are skipped; each share
+ * added is audited on keep ("share", as collab_add). ERR_INVALID naming
+ * "other_id" when keep would pass KITH_MAX_COLLABORATORS. */
+int collab_merge_contacts(Db *db, const Actor *actor, int64_t keep, int64_t keep_owner,
+			  int64_t other, Err *err) KITH_WARN_UNUSED;
 
 #endif

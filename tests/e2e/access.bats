@@ -330,3 +330,49 @@ run_table() {
 		done
 	done
 }
+
+# issue 7: a merge grants nobody access or ownership the actor could not
+# grant directly. bob (a member) is a collaborator on ann's contact; he
+# merges his own contact, shared with cid, into it: cid still gets 404 and
+# the owner stays ann. An unassigned contact shared with bob stays
+# unassigned. The owner's merge carries the shares, each in the history.
+@test "api+cli: a member's merge shares with nobody and takes no ownership; an owner's does" {
+	make_records
+	CID="$(kith_member_token cid@example.com)"
+	kith_serve
+	kith --as ann@example.com contact share "$C" --with bob@example.com >/dev/null
+	kith --as bob@example.com contact share "$B" --with cid@example.com >/dev/null
+	AUTH_TOKEN="$BOB" api POST "/api/v1/contacts/$C/merge" "{\"other_id\": $B}"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq .owner_id)" = "$ANN_ID" ]
+	AUTH_TOKEN="$CID" api GET "/api/v1/contacts/$C"
+	[ "$status_code" = 404 ]
+	api GET "/api/v1/contacts/$C/collaborators"
+	[ "$(echo "$body" | jq -r '[.items[].email] | join(" ")')" = bob@example.com ]
+	# an unassigned contact shared with bob: his merge does not make it his
+	local open mine
+	open="$(kith contact add --first Open --json | jq .id)"
+	[ "$(kith contact show "$open" --json | jq .owner_id)" = null ]
+	kith contact share "$open" --with bob@example.com >/dev/null
+	mine="$(kith --as bob@example.com contact add --first Mine --json | jq .id)"
+	kith --as bob@example.com contact share "$mine" --with cid@example.com >/dev/null
+	run kith --as bob@example.com contact merge "$open" "$mine"
+	[ "$status" -eq 0 ]
+	[ "$(kith contact show "$open" --json | jq .owner_id)" = null ]
+	run kith --as cid@example.com contact show "$open"
+	[ "$status" -eq 2 ]
+	# the owner (of the workspace) may share and assign: the merge does both
+	# and the history says so
+	local other
+	other="$(kith --as bob@example.com contact add --first Other --json | jq .id)"
+	kith --as bob@example.com contact share "$other" --with cid@example.com >/dev/null
+	api POST "/api/v1/contacts/$open/merge" "{\"other_id\": $other}"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq .owner_id)" = "$BOB_ID" ]
+	AUTH_TOKEN="$CID" api GET "/api/v1/contacts/$open"
+	[ "$status_code" = 200 ]
+	api GET "/api/v1/contacts/$open/history"
+	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "merge share merge share create" ]
+	[ "$(echo "$body" | jq -c '.items[0].changes.changes.owner_id')" = "[null,$BOB_ID]" ]
+	[ "$(echo "$body" | jq -c '.items[1].changes.collaborator_id')" = "[null,$(kith user list --json | jq '.[] | select(.email == "cid@example.com") | .id')]" ]
+}

@@ -560,3 +560,120 @@ Test(collab, trash_lists_and_links_through_shares)
 	json_decref(items);
 	cr_expect_eq(collab_remove(fx.db, &ann, COLLAB_COMPANY, m, bob.user_id, &err), ERR_GONE);
 }
+
+/* The audit entries of contact id with action, counted. */
+static int audit_count(int64_t id, const char *action)
+{
+	Err err = {0};
+	json_t *hist = NULL, *e;
+	size_t i;
+	int n = 0;
+	cr_assert_eq(audit_list(fx.db, "contact", id, 100, &hist, &err), KITH_OK, "%s", err.msg);
+	json_array_foreach(hist, i, e) n +=
+	    strcmp(json_string_value(json_object_get(e, "action")), action) == 0;
+	json_decref(hist);
+	return n;
+}
+
+static int64_t owner_of(int64_t contact)
+{
+	Err err = {0};
+	json_t *r = NULL;
+	cr_assert_eq(contact_get(fx.db, &admin, contact, 1, &r, &err), KITH_OK, "%s", err.msg);
+	json_t *o = json_object_get(r, "owner_id");
+	int64_t id = json_is_integer(o) ? json_integer_value(o) : 0;
+	json_decref(r);
+	return id;
+}
+
+/* issue 7: a merge grants nobody access or ownership the actor could not
+ * grant directly. bob is a collaborator on ann's contact; he merges his own
+ * contact (shared with cid) into it: cid gets no share, bob no ownership. */
+Test(collab, a_member_merge_grants_no_share_and_no_owner)
+{
+	Err err = {0};
+	json_t *r = NULL;
+	Actor cid = add_user("cid@example.com", "member");
+	int64_t shared = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t mine = contact_as(&bob, "{\"first_name\": \"Bobs\"}");
+	share(COLLAB_CONTACT, shared, &bob);
+	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, mine, cid.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_merge(fx.db, &bob, shared, mine, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_get(fx.db, &cid, shared, 0, &r, &err), ERR_NOT_FOUND,
+		     "a collaborator's merge shared the record with a third user");
+	json_decref(r);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, shared), 1, "bob only");
+	cr_expect_eq(owner_of(shared), ann.user_id);
+	cr_expect_eq(audit_count(shared, "share"), 1, "only ann's share of bob");
+
+	/* an unassigned record shared with bob does not become his by a merge */
+	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\"}");
+	cr_assert_eq(owner_of(open), 0);
+	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	int64_t mine2 = contact_as(&bob, "{\"first_name\": \"Bobs2\"}");
+	cr_assert_eq(contact_merge(fx.db, &bob, open, mine2, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(owner_of(open), 0, "a collaborator's merge made them the owner");
+	/* and bob still sees what he merged (he is its collaborator) */
+	cr_expect_eq(contact_get(fx.db, &bob, open, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+
+	/* nor does a merge link the kept record to a company bob cannot see
+	 * (an admin linked his contact to it) */
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	char buf[96];
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Linked\", \"company_id\": %lld}",
+		 (long long)m);
+	int64_t linked = contact_as(&admin, buf);
+	char own[64];
+	snprintf(own, sizeof own, "{\"owner_id\": %lld}", (long long)bob.user_id);
+	json_t *p = parse(own);
+	cr_assert_eq(contact_update(fx.db, &admin, linked, p, 0, 0, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(p);
+	cr_assert_eq(contact_merge(fx.db, &bob, open, linked, &r, &err), KITH_OK, "%s", err.msg);
+	cr_expect(json_is_null(json_object_get(r, "company")), "linked to a hidden company");
+	json_decref(r);
+}
+
+/* An owner or admin may share and assign: their merge carries the other
+ * contact's owner (to an unassigned record) and collaborators over, each
+ * share audited, the owner change in the merge entry, the new owner no
+ * collaborator. The record's owner merging carries the shares too. */
+Test(collab, an_admin_or_owner_merge_carries_shares_and_owner_audited)
+{
+	Err err = {0};
+	json_t *r = NULL, *hist = NULL;
+	Actor cid = add_user("cid@example.com", "member");
+	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\"}");
+	int64_t bobs = contact_as(&bob, "{\"first_name\": \"Bobs\"}");
+	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, bobs, cid.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_merge(fx.db, &admin, open, bobs, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(owner_of(open), bob.user_id);
+	cr_expect_eq(contact_get(fx.db, &cid, open, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, open), 1, "cid; bob owns it now");
+	cr_expect_eq(audit_count(open, "share"), 2, "admin's share of bob, the merge's of cid");
+	cr_assert_eq(audit_list(fx.db, "contact", open, 100, &hist, &err), KITH_OK);
+	json_t *merge = json_array_get(hist, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(merge, "action")), "merge");
+	json_t *ow = json_object_get(json_object_get(json_object_get(merge, "changes"), "changes"),
+				     "owner_id");
+	cr_assert(json_is_array(ow), "the owner change is in the merge entry");
+	cr_expect(json_is_null(json_array_get(ow, 0)));
+	cr_expect_eq(json_integer_value(json_array_get(ow, 1)), bob.user_id);
+	json_decref(hist);
+
+	/* the record's owner (a member) merging: other's collaborators follow */
+	int64_t keep = contact_as(&ann, "{\"first_name\": \"Keep\"}");
+	int64_t other = contact_as(&ann, "{\"first_name\": \"Other\"}");
+	share(COLLAB_CONTACT, other, &cid);
+	cr_assert_eq(contact_merge(fx.db, &ann, keep, other, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_get(fx.db, &cid, keep, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	cr_expect_eq(audit_count(keep, "share"), 1);
+}
