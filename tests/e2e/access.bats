@@ -376,3 +376,56 @@ run_table() {
 	[ "$(echo "$body" | jq -c '.items[0].changes.changes.owner_id')" = "[null,$BOB_ID]" ]
 	[ "$(echo "$body" | jq -c '.items[1].changes.collaborator_id')" = "[null,$(kith user list --json | jq '.[] | select(.email == "cid@example.com") | .id')]" ]
 }
+
+# Fails when text names ann's hidden contact: its name, id or owner.
+no_leak() {
+	if grep -q -e Ola -e "#$C\b" -e "id\": *$C\b" -e ann@ -e "owner_id" <<<"$1"; then
+		echo "leaks the hidden contact: $1" >&2
+		return 1
+	fi
+}
+
+# issue 7: a member learns nothing about records hidden from them: a
+# company's contact_count counts what they see, and the duplicate guard
+# says only that the email or phone exists (no name, no id, no owner).
+@test "api+cli: contact_count and the duplicate guard reveal no hidden contact" {
+	make_records
+	kith_serve
+	kith --as ann@example.com contact edit "$C" --email ola@acme.example --phone "+48 601 234 567" >/dev/null
+	kith --as ann@example.com company share "$M" --with bob@example.com >/dev/null
+	AUTH_TOKEN="$BOB" api GET "/api/v1/companies/$M"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq .contact_count)" = 0 ]
+	AUTH_TOKEN="$BOB" api GET "/api/v1/companies"
+	[ "$(echo "$body" | jq ".items[] | select(.id == $M) | .contact_count")" = 0 ]
+	[ "$(kith --as bob@example.com company show "$M" --json | jq .contact_count)" = 0 ]
+	[ "$(kith --as ann@example.com company show "$M" --json | jq .contact_count)" = 1 ]
+	api GET "/api/v1/companies/$M"
+	[ "$(echo "$body" | jq .contact_count)" = 1 ]
+	# the duplicate guard: that it exists, nothing else
+	AUTH_TOKEN="$BOB" api POST /api/v1/contacts '{"first_name":"X","emails":[{"value":"OLA@acme.example"}]}'
+	[ "$status_code" = 409 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = "emails[0].value" ]
+	[[ "$(echo "$body" | jq -r .detail)" == *"already exists (owned by another user"* ]]
+	[ "$(echo "$body" | jq 'has("existing_id")')" = false ]
+	no_leak "$body"
+	AUTH_TOKEN="$BOB" api PATCH "/api/v1/contacts/$B" '{"phones":[{"value":"+48601234567"}]}' -H "If-Match: $(etag_of "/api/v1/contacts/$B")"
+	[ "$status_code" = 409 ]
+	[ "$(echo "$body" | jq 'has("existing_id")')" = false ]
+	no_leak "$body"
+	run kith --as bob@example.com contact add --first X --email ola@acme.example
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: emails[0].value: a contact with email ola@acme.example already exists (owned by another user"* ]]
+	no_leak "$output"
+	run kith --as bob@example.com --json contact add --first X --phone "601 234 567"
+	[ "$status" -eq 2 ]
+	no_leak "$output"
+	# shared with bob: now the count and the guard name it
+	kith --as ann@example.com contact share "$C" --with bob@example.com >/dev/null
+	AUTH_TOKEN="$BOB" api GET "/api/v1/companies/$M"
+	[ "$(echo "$body" | jq .contact_count)" = 1 ]
+	AUTH_TOKEN="$BOB" api POST /api/v1/contacts '{"first_name":"X","emails":[{"value":"ola@acme.example"}]}'
+	[ "$status_code" = 409 ]
+	[ "$(echo "$body" | jq .existing_id)" = "$C" ]
+	[[ "$(echo "$body" | jq -r .detail)" == *"#$C Ola"* ]]
+}

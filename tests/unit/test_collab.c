@@ -677,3 +677,94 @@ Test(collab, an_admin_or_owner_merge_carries_shares_and_owner_audited)
 	json_decref(r);
 	cr_expect_eq(audit_count(keep, "share"), 1);
 }
+
+static int64_t contact_count_of(const Actor *a, int64_t company)
+{
+	Err err = {0};
+	json_t *r = NULL, *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(company_get(fx.db, a, company, 0, &r, &err), KITH_OK, "%s", err.msg);
+	int64_t n = json_integer_value(json_object_get(r, "contact_count"));
+	json_decref(r);
+	/* the list says the same */
+	CompanyQuery q = {0};
+	cr_assert_eq(company_list(fx.db, a, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	json_t *it;
+	size_t i;
+	json_array_foreach(items, i, it)
+	{
+		if (json_integer_value(json_object_get(it, "id")) == company)
+			cr_expect_eq(json_integer_value(json_object_get(it, "contact_count")), n,
+				     "list and get disagree");
+	}
+	json_decref(items);
+	free(next);
+	return n;
+}
+
+/* issue 7: a company's contact_count counts only the contacts the actor
+ * may see, so it tells a member nothing about hidden ones. */
+Test(collab, contact_count_counts_what_the_actor_sees)
+{
+	Err err = {0};
+	char buf[96];
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	share(COLLAB_COMPANY, m, &bob);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Hidden\", \"company_id\": %lld}", (long long)m);
+	contact_as(&ann, buf);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Shared\", \"company_id\": %lld}", (long long)m);
+	int64_t shared = contact_as(&ann, buf);
+	share(COLLAB_CONTACT, shared, &bob);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Bobs\", \"company_id\": %lld}", (long long)m);
+	int64_t bobs = contact_as(&bob, buf);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Open\", \"company_id\": %lld}", (long long)m);
+	contact_as(&admin, buf); /* unassigned: members do not see it */
+	cr_expect_eq(contact_count_of(&bob, m), 2, "bob sees his own and the shared one");
+	cr_expect_eq(contact_count_of(&ann, m), 2, "ann sees her two");
+	cr_expect_eq(contact_count_of(&admin, m), 4);
+	cr_expect_eq(contact_count_of(&sys, m), 4);
+	/* the trash does not count; a share of bob's own contact counts once */
+	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, bobs, ann.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_count_of(&bob, m), 2);
+	cr_expect_eq(contact_count_of(&ann, m), 3);
+	cr_assert_eq(contact_delete(fx.db, &ann, shared, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_count_of(&bob, m), 1);
+	cr_expect_eq(contact_count_of(&admin, m), 3);
+}
+
+/* issue 7: the duplicate guard tells a member that an email or phone is in
+ * the workspace (a deliberate trade-off, docs/cli/sharing.md) and nothing
+ * else about a contact hidden from them: no name, no id, no owner. */
+Test(collab, the_duplicate_guard_names_no_hidden_contact)
+{
+	Err err = {0};
+	int64_t id = 0;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Secretname\", \"emails\": "
+				     "[{\"value\": \"s@x.example\"}], \"phones\": "
+				     "[{\"value\": \"+48 601 234 567\"}]}");
+	char idtext[32];
+	snprintf(idtext, sizeof idtext, "#%lld", (long long)c);
+	const char *const in[] = {"{\"first_name\": \"X\", \"emails\": [{\"value\": \"S@x.example\"}]}",
+				  "{\"first_name\": \"X\", \"phones\": [{\"value\": \"+48601234567\"}]}"};
+	for (int i = 0; i < 2; i++) {
+		json_t *j = parse(in[i]);
+		err_clear(&err);
+		cr_expect_eq(contact_create(fx.db, &bob, j, 0, &id, &err), ERR_CONFLICT);
+		cr_expect_eq(err.ref_id, 0, "the id of a hidden contact");
+		cr_expect_null(strstr(err.msg, "Secretname"), "%s", err.msg);
+		cr_expect_null(strstr(err.msg, idtext), "%s", err.msg);
+		cr_expect_null(strstr(err.msg, "ann@"), "%s", err.msg);
+		cr_expect_not_null(strstr(err.msg, "already exists (owned by another user"), "%s",
+				   err.msg);
+		/* shared with bob: now it is named */
+		if (i == 1) {
+			share(COLLAB_CONTACT, c, &bob);
+			err_clear(&err);
+			cr_expect_eq(contact_create(fx.db, &bob, j, 0, &id, &err), ERR_CONFLICT);
+			cr_expect_eq(err.ref_id, c);
+			cr_expect_not_null(strstr(err.msg, "Secretname"), "%s", err.msg);
+		}
+		json_decref(j);
+	}
+}
