@@ -10,6 +10,9 @@
  * JSON) does not change: collaborators are served only by collab_list. */
 #include "crm/collab.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "base/date.h"
 #include "base/json.h"
 #include "base/limits.h"
@@ -220,6 +223,25 @@ int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t 
 		*added = 1;
 done:
 	return db_end(db, rc, err);
+}
+
+int collab_add_email(Db *db, const Actor *actor, CollabKind kind, int64_t id, const char *email,
+		     int64_t *user_id, int *added, Err *err)
+{
+	Actor u;
+	if (added)
+		*added = 0;
+	if (!email || !*email)
+		return err_set(err, ERR_INVALID, "email", "must be the email of a user");
+	int rc = user_actor_by_email(db, email, &u, err);
+	if (rc == ERR_NOT_FOUND)
+		return err_set(err, ERR_INVALID, "email", "no active user with email %s", email);
+	if (rc == KITH_OK && user_id)
+		*user_id = u.user_id;
+	if (rc == KITH_OK && (rc = collab_add(db, actor, kind, id, u.user_id, added, err)) &&
+	    err && !strcmp(err->field, "user_id"))
+		snprintf(err->field, sizeof err->field, "email");
+	return rc;
 }
 
 int collab_remove(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,

@@ -67,6 +67,14 @@ const char *collab_kind_name(CollabKind kind);
 int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id, int *added,
 	       Err *err) KITH_WARN_UNUSED;
 
+/* collab_add for the active user with email (case-insensitive), for
+ * surfaces that name users by email; *user_id (may be NULL) receives their
+ * id. Errors as collab_add, naming "email" where it names "user_id"
+ * (ERR_INVALID "no active user with email ..." for an unknown or disabled
+ * one). */
+int collab_add_email(Db *db, const Actor *actor, CollabKind kind, int64_t id, const char *email,
+		     int64_t *user_id, int *added, Err *err) KITH_WARN_UNUSED;
+
 /* Stop sharing record id of kind with user_id, audited as "unshare".
  * Errors as collab_add; ERR_NOT_FOUND naming "user_id" when the user is not
  * a collaborator. */

@@ -110,6 +110,9 @@ PATCH /api/v1/stages/{id} /api/v1/stages/1 {"name":"S"} 403 403 - - admin
 DELETE /api/v1/stages/{id} /api/v1/stages/1 - 403 403 - - admin
 PATCH /api/v1/tags/{id} /api/v1/tags/1 {"cadence_days":7} 403 403 - - admin
 POST /api/v1/reassign /api/v1/reassign {"from":"ann@example.com","to":"bob@example.com"} 403 403 - - admin
+GET /api/v1/users /api/v1/users - 200 200 - - workspace
+POST /api/v1/users/{id}/disable /api/v1/users/@U/disable - 403 403 - - admin
+POST /api/v1/users/{id}/enable /api/v1/users/@U/enable - 403 403 - - admin
 '
 
 # Replace the @ placeholders in $1.

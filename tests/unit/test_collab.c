@@ -768,3 +768,44 @@ Test(collab, the_duplicate_guard_names_no_hidden_contact)
 		json_decref(j);
 	}
 }
+
+/* issue 7: a disabled user cannot be shared with or assigned (by id or
+ * email), keeps the shares they had, and a merge does not copy them;
+ * sharing by email names the email field. */
+Test(collab, disabled_users_get_no_new_share_or_record)
+{
+	Err err = {0};
+	int64_t uid = 0;
+	int added = 0;
+	Actor cid = add_user("cid@example.com", "member");
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t other = contact_as(&ann, "{\"first_name\": \"Other\"}");
+	cr_assert_eq(collab_add_email(fx.db, &ann, COLLAB_CONTACT, other, "CID@example.com", &uid,
+				      &added, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_expect_eq(uid, cid.user_id);
+	cr_expect_eq(added, 1);
+	cr_assert_eq(user_set_disabled(fx.db, &admin, cid.user_id, 1, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, cid.user_id, NULL, &err),
+		     ERR_INVALID);
+	cr_expect_str_eq(err.field, "user_id");
+	cr_expect_eq(collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "cid@example.com", NULL, NULL,
+				      &err),
+		     ERR_INVALID);
+	cr_expect_str_eq(err.field, "email");
+	cr_expect_eq(collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "ann@example.com", NULL, NULL,
+				      &err),
+		     ERR_INVALID, "the owner");
+	cr_expect_str_eq(err.field, "email");
+	char buf[64];
+	snprintf(buf, sizeof buf, "{\"owner_id\": %lld}", (long long)cid.user_id);
+	json_t *p = parse(buf);
+	cr_expect_eq(contact_update(fx.db, &admin, c, p, 0, 0, NULL, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "owner_id");
+	json_decref(p);
+	/* the old share stays (history), a merge does not copy it */
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, other), 1);
+	cr_assert_eq(contact_merge(fx.db, &ann, c, other, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, c), 0);
+}
