@@ -105,7 +105,8 @@ static void add_pair(json_t *out, const char *path, const json_t *from, const js
 					continue; /* seen from the left */
 				char sub[128];
 				snprintf(sub, sizeof sub, "%s.%s", path, key);
-				json_t *a = json_object_get(from, key), *b = json_object_get(to, key);
+				json_t *a = json_object_get(from, key),
+				       *b = json_object_get(to, key);
 				add_pair(out, sub, a ? a : json_null(), b ? b : json_null());
 			}
 		}
@@ -161,8 +162,7 @@ json_t *audit_fields(const char *action, const char *at, const json_t *changes)
 		json_t *t = json_string(at);
 		add_field(out, "deleted_at", json_null(), t);
 		json_decref(t);
-	}
-	else if (strcmp(action, "purge") != 0)
+	} else if (strcmp(action, "purge") != 0)
 		add_pairs(out, changes);
 	return out;
 }
@@ -184,10 +184,10 @@ int audit_list(Db *db, const char *entity, int64_t record_id, int limit, json_t 
 		if (!changes)
 			changes = json_object();
 		json_array_append_new(
-			arr, json_pack("{sI ss so ss so so}", "id", (json_int_t)db_col_int(st, 0), "at",
-				       db_col_text(st, 1), "user_id", db_col_json_int(st, 2), "action",
-				       db_col_text(st, 3), "changes", changes, "fields",
-				       audit_fields(db_col_text(st, 3), db_col_text(st, 1), changes)));
+		    arr, json_pack("{sI ss so ss so so}", "id", (json_int_t)db_col_int(st, 0), "at",
+				   db_col_text(st, 1), "user_id", db_col_json_int(st, 2), "action",
+				   db_col_text(st, 3), "changes", changes, "fields",
+				   audit_fields(db_col_text(st, 3), db_col_text(st, 1), changes)));
 	}
 	if (rc != DB_DONE) {
 		json_decref(arr);

@@ -238,8 +238,8 @@ int collab_add_email(Db *db, const Actor *actor, CollabKind kind, int64_t id, co
 		return err_set(err, ERR_INVALID, "email", "no active user with email %s", email);
 	if (rc == KITH_OK && user_id)
 		*user_id = u.user_id;
-	if (rc == KITH_OK && (rc = collab_add(db, actor, kind, id, u.user_id, added, err)) &&
-	    err && !strcmp(err->field, "user_id"))
+	if (rc == KITH_OK && (rc = collab_add(db, actor, kind, id, u.user_id, added, err)) && err &&
+	    !strcmp(err->field, "user_id"))
 		snprintf(err->field, sizeof err->field, "email");
 	return rc;
 }

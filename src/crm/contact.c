@@ -1596,7 +1596,8 @@ static int merge_audit(Db *db, const Actor *actor, const ContactRec *keep, const
 static int merge_refs(Db *db, const Actor *actor, ContactRec *keep, int64_t owner, int64_t company,
 		      Err *err)
 {
-	if (keep->owner_id != owner && (!access_is_admin(actor) || !user_exists(db, keep->owner_id)))
+	if (keep->owner_id != owner &&
+	    (!access_is_admin(actor) || !user_exists(db, keep->owner_id)))
 		keep->owner_id = owner;
 	if (keep->company_id == company)
 		return KITH_OK;
@@ -1638,7 +1639,8 @@ int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_
 	    (rc = field_values_merge(db, "contact", keep, other, err)) ||
 	    (k.owner_id != owner && (rc = collab_drop_owner(db, COLLAB_CONTACT, keep, err))) ||
 	    (rc = collab_merge_contacts(db, actor, keep, k.owner_id, other, err)) ||
-	    (rc = set_deleted(db, other, now, err)) || (rc = rec_refresh(db, actor, &o, NULL, err)) ||
+	    (rc = set_deleted(db, other, now, err)) ||
+	    (rc = rec_refresh(db, actor, &o, NULL, err)) ||
 	    (rc = rec_refresh(db, actor, &k, &after, err)))
 		goto done;
 	rc = merge_audit(db, actor, &k, &o, before, after, err);

@@ -299,7 +299,8 @@ static int disable_check(Db *db, const Actor *actor, int64_t id, int disabled, A
 	if (rc)
 		return rc;
 	if (!access_is_admin(actor))
-		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may disable users");
+		return err_set(err, ERR_FORBIDDEN, NULL,
+			       "only an owner or admin may disable users");
 	if (!access_may_manage(actor, target))
 		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner may disable an owner");
 	if (disabled && !was[0] && (rc = last_owner_check(db, id, target->role, err)))
@@ -309,8 +310,7 @@ static int disable_check(Db *db, const Actor *actor, int64_t id, int disabled, A
 	return KITH_OK;
 }
 
-int user_set_disabled(Db *db, const Actor *actor, int64_t id, int disabled, int *changed,
-		      Err *err)
+int user_set_disabled(Db *db, const Actor *actor, int64_t id, int disabled, int *changed, Err *err)
 {
 	/* The last-owner rule is part of the UPDATE: it changes no row when
 	 * the user is the only active owner. */
@@ -340,9 +340,10 @@ int user_set_disabled(Db *db, const Actor *actor, int64_t id, int disabled, int 
 	if ((rc = db_exec_stmt(st, err)))
 		goto done;
 	if (db_changes(db) == 0) {
-		rc = err_set(err, ERR_CONFLICT, "id",
-			     "user %lld is the last active owner; add or enable another owner first",
-			     (long long)id);
+		rc =
+		    err_set(err, ERR_CONFLICT, "id",
+			    "user %lld is the last active owner; add or enable another owner first",
+			    (long long)id);
 		goto done;
 	}
 	if (changed)

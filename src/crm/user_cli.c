@@ -7,8 +7,7 @@
 #include "cli/cli.h"
 #include "crm/user.h"
 
-static const char *const user_keys[] = {"id",	 "email",      "name", "role",
-					"state", "created_at", NULL};
+static const char *const user_keys[] = {"id", "email", "name", "role", "state", "created_at", NULL};
 static const char *const user_heads[] = {"ID", "EMAIL", "NAME", "ROLE", "STATE", "CREATED", NULL};
 /* A member sees only whom they may assign and share with (user_list). */
 static const char *const brief_keys[] = {"id", "email", "name", NULL};
@@ -124,7 +123,8 @@ static int set_disabled(Cli *cli, int disabled)
 		cli_print_json(cli, u);
 		json_decref(u);
 	} else if (!changed) {
-		fprintf(cli->out, "user %s is %s already\n", email, disabled ? "disabled" : "active");
+		fprintf(cli->out, "user %s is %s already\n", email,
+			disabled ? "disabled" : "active");
 	} else if (disabled) {
 		fprintf(cli->out,
 			"user %s disabled: their tokens no longer work; their records and history "

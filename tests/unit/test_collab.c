@@ -710,9 +710,11 @@ Test(collab, contact_count_counts_what_the_actor_sees)
 	char buf[96];
 	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
 	share(COLLAB_COMPANY, m, &bob);
-	snprintf(buf, sizeof buf, "{\"first_name\": \"Hidden\", \"company_id\": %lld}", (long long)m);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Hidden\", \"company_id\": %lld}",
+		 (long long)m);
 	contact_as(&ann, buf);
-	snprintf(buf, sizeof buf, "{\"first_name\": \"Shared\", \"company_id\": %lld}", (long long)m);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Shared\", \"company_id\": %lld}",
+		 (long long)m);
 	int64_t shared = contact_as(&ann, buf);
 	share(COLLAB_CONTACT, shared, &bob);
 	snprintf(buf, sizeof buf, "{\"first_name\": \"Bobs\", \"company_id\": %lld}", (long long)m);
@@ -745,8 +747,9 @@ Test(collab, the_duplicate_guard_names_no_hidden_contact)
 				     "[{\"value\": \"+48 601 234 567\"}]}");
 	char idtext[32];
 	snprintf(idtext, sizeof idtext, "#%lld", (long long)c);
-	const char *const in[] = {"{\"first_name\": \"X\", \"emails\": [{\"value\": \"S@x.example\"}]}",
-				  "{\"first_name\": \"X\", \"phones\": [{\"value\": \"+48601234567\"}]}"};
+	const char *const in[] = {
+	    "{\"first_name\": \"X\", \"emails\": [{\"value\": \"S@x.example\"}]}",
+	    "{\"first_name\": \"X\", \"phones\": [{\"value\": \"+48601234567\"}]}"};
 	for (int i = 0; i < 2; i++) {
 		json_t *j = parse(in[i]);
 		err_clear(&err);
@@ -790,13 +793,13 @@ Test(collab, disabled_users_get_no_new_share_or_record)
 	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, cid.user_id, NULL, &err),
 		     ERR_INVALID);
 	cr_expect_str_eq(err.field, "user_id");
-	cr_expect_eq(collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "cid@example.com", NULL, NULL,
-				      &err),
-		     ERR_INVALID);
+	cr_expect_eq(
+	    collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "cid@example.com", NULL, NULL, &err),
+	    ERR_INVALID);
 	cr_expect_str_eq(err.field, "email");
-	cr_expect_eq(collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "ann@example.com", NULL, NULL,
-				      &err),
-		     ERR_INVALID, "the owner");
+	cr_expect_eq(
+	    collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "ann@example.com", NULL, NULL, &err),
+	    ERR_INVALID, "the owner");
 	cr_expect_str_eq(err.field, "email");
 	char buf[64];
 	snprintf(buf, sizeof buf, "{\"owner_id\": %lld}", (long long)cid.user_id);

@@ -178,8 +178,8 @@ static Actor add_user(const Actor *by, const char *email, const char *role)
 	Err err = {0};
 	int64_t id = 0;
 	Actor a;
-	cr_assert_eq(user_add(fx.db, by, email, "User", role, "password1", &id, &err), KITH_OK, "%s",
-		     err.msg);
+	cr_assert_eq(user_add(fx.db, by, email, "User", role, "password1", &id, &err), KITH_OK,
+		     "%s", err.msg);
 	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
 	return a;
 }
@@ -194,7 +194,8 @@ Test(user, disable_stops_tokens_and_login_and_enable_restores)
 	int64_t tid, uid = 0;
 	int changed = -1;
 	Actor owner = add_owner(), m = add_user(&owner, "m@example.com", "member"), a;
-	cr_assert_eq(token_create(fx.db, &owner, "m@example.com", "ci", secret, &tid, &err), KITH_OK);
+	cr_assert_eq(token_create(fx.db, &owner, "m@example.com", "ci", secret, &tid, &err),
+		     KITH_OK);
 	cr_assert_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
 	cr_assert_eq(user_set_disabled(fx.db, &owner, m.user_id, 1, &changed, &err), KITH_OK, "%s",
 		     err.msg);
