@@ -80,6 +80,11 @@ user_id() {
 	kith_member_token m@example.com >/dev/null
 	echo 'admin-password' | kith user add --email ad@example.com --name Ad --role admin \
 		--password-stdin >/dev/null
+	# a member's list: whom they may assign and share with, no roles or states
+	run kith --as m@example.com user list
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^ID\ +EMAIL\ +NAME$ ]]
+	[ "$(kith --as m@example.com user list --json | jq -c '[.[] | keys] | unique')" = '[["email","id","name"]]' ]
 	run kith user disable owner@example.com
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"last active owner"* ]]
