@@ -43,4 +43,8 @@ kith_openapi_timeline:
 kith_openapi_users:
 	.incbin "docs/openapi/users.json"
 	.byte 0
+	.global kith_openapi_history
+kith_openapi_history:
+	.incbin "docs/openapi/history.json"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

@@ -64,6 +64,9 @@ GET /api/v1/deals/{id}/collaborators /api/v1/deals/@D/collaborators - 404 200 - 
 GET /api/v1/deals/{id}/timeline /api/v1/deals/@D/timeline - 404 200 .items[].task.id @T
 GET /api/v1/deals/{id}/stages /api/v1/deals/@D/stages - 404 200 .items[].deal_id @D
 GET /api/v1/activities/{id} /api/v1/activities/@A - 404 200 - -
+GET /api/v1/deals/{id}/history /api/v1/deals/@D/history - 404 200 .items[].action create
+GET /api/v1/tasks/{id}/history /api/v1/tasks/@T/history - 404 200 .items[].action create
+GET /api/v1/activities/{id}/history /api/v1/activities/@A/history - 404 200 .items[].action create
 GET /api/v1/tasks/{id} /api/v1/tasks/@T - 404 200 - -
 POST /api/v1/contacts /api/v1/contacts {"first_name":"New","company_id":@M} 422 201 - -
 POST /api/v1/companies /api/v1/companies {"legal_name":"Bobco"} 201 201 - -

@@ -509,3 +509,29 @@ count() {
 	api GET /api/v1/contacts/1/history
 	[ "$(echo "$body" | jq -r '.items[0].fields[0].to | length')" = 200 ]
 }
+
+@test "api: deals, tasks and activities answer their history field by field too" {
+	kith_serve
+	local d t a
+	d="$(kith deal add --title Big --value 100 --json | jq .id)"
+	kith deal edit "$d" --title Bigger >/dev/null
+	t="$(kith task add --title Call --due 2030-01-01 --json | jq .id)"
+	kith task edit "$t" --title "Call back" >/dev/null
+	kith contact add --first Ola >/dev/null
+	a="$(kith log add --contact 1 --kind call --subject Hi --json | jq .id)"
+	kith log edit "$a" --subject Hello >/dev/null
+	api GET "/api/v1/deals/$d/history"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq -c '.items[0].fields')" = '[{"field":"title","from":"Big","to":"Bigger"}]' ]
+	api GET "/api/v1/tasks/$t/history?limit=1"
+	[ "$(echo "$body" | jq -c '[(.items | length), .items[0].fields[0]]')" = '[1,{"field":"title","from":"Call","to":"Call back"}]' ]
+	api GET "/api/v1/activities/$a/history"
+	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "update create" ]
+	[ "$(echo "$body" | jq -c '.items[0].fields[0]')" = '{"field":"subject","from":"Hi","to":"Hello"}' ]
+	run kith task show "$t"
+	echo "$output" | grep -Eq 'system +update +title: Call -> Call back$'
+	api GET "/api/v1/tasks/$t/history?cursor=x"
+	[ "$status_code" = 422 ]
+	api GET "/api/v1/deals/999/history"
+	[ "$status_code" = 404 ]
+}
