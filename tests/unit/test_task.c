@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/limits.h"
+#include "base/tz.h"
 #include "crm/activity.h"
 #include "crm/audit.h"
 #include "crm/contact.h"
@@ -494,4 +496,62 @@ Test(task, completing_a_call_logs_the_touch)
 	cr_assert_eq(task_complete(fx.db, &sys, again, NULL, NULL, &act, &err), KITH_OK, "%s",
 		     err.msg);
 	cr_expect_eq(act, 0);
+}
+
+/* An instant due moves on the workspace's local clock: a 09:00 call in
+ * Warsaw stays at 09:00 when a repeat or a snooze crosses a DST change
+ * (review of issue 7: it moved by an hour, keeping its UTC time). */
+Test(task, instants_move_on_the_local_clock_across_dst)
+{
+	Err err = {0};
+	int64_t next = 0, days;
+	time_t t;
+	char today[11], want[11], want_at[21];
+	cr_assert_eq(workspace_set(fx.db, &sys, NULL, NULL, NULL, "Europe/Warsaw", &err), KITH_OK,
+		     "%s", err.msg);
+	/* 2026-03-27 09:00 CET, every 3 days: 2026-03-30 09:00 CEST */
+	int64_t r = add_as(&sys, "{\"title\":\"r\",\"due_at\":\"2026-03-27T08:00:00Z\","
+				 "\"repeat_every\":3,\"repeat_unit\":\"days\"}");
+	cr_assert_eq(task_done(fx.db, &sys, r, &next, &err), KITH_OK, "%s", err.msg);
+	json_t *n = get(next);
+	cr_expect_str_eq(str(n, "due_at"), "2026-03-30T07:00:00Z");
+	json_decref(n);
+
+	/* overdue since a summer 09:00: snoozed a day, tomorrow at 09:00 local */
+	int64_t a = add_as(&sys, "{\"title\":\"a\",\"due_at\":\"2026-07-10T07:00:00Z\"}");
+	cr_assert_eq(task_today(fx.db, today, &err), KITH_OK);
+	cr_assert_eq(date_add(today, 1, 'd', want), 0);
+	cr_assert_eq(date_parse(want, &days), 0);
+	cr_assert_eq(tz_local_to_utc("Europe/Warsaw", days * 86400 + 9 * 3600, &t, &err), KITH_OK);
+	cr_assert_eq(time_iso(t, want_at), 0);
+	cr_assert_eq(task_snooze(fx.db, &sys, a, NULL, "1d", &err), KITH_OK, "%s", err.msg);
+	json_t *s = get(a);
+	cr_expect_str_eq(str(s, "due_at"), want_at);
+	json_decref(s);
+}
+
+/* A completion's note is the activity's body; its errors name "note", the
+ * member the caller sent (review of issue 7: they named "body"). */
+Test(task, a_bad_note_is_named_note)
+{
+	Err err = {0};
+	int64_t c = 0, act = 0, next = 0;
+	json_t *cin = json_pack("{ss}", "first_name", "Ann");
+	cr_assert_eq(contact_create(fx.db, &sys, cin, 0, &c, &err), KITH_OK, "%s", err.msg);
+	json_decref(cin);
+	char json[128];
+	snprintf(json, sizeof json, "{\"title\":\"Call\",\"type\":\"call\",\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t call = add_as(&sys, json);
+	size_t n = KITH_MAX_TEXT + 1;
+	char *note = malloc(n + 1);
+	memset(note, 'x', n);
+	note[n] = '\0';
+	TaskDone how = {.note = note};
+	cr_expect_eq(task_complete(fx.db, &sys, call, &how, &next, &act, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "note");
+	free(note);
+	json_t *t = get(call);
+	cr_expect_str_eq(str(t, "status"), "open", "a refused completion changes nothing");
+	json_decref(t);
 }
