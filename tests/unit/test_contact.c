@@ -1516,3 +1516,28 @@ Test(contact, a_new_contact_never_reuses_a_purged_ones_id)
 	cr_expect_eq(json_array_size(hist), 1, "only its own creation in its history");
 	json_decref(hist);
 }
+
+/* Hidden namesakes do not crowd out a visible one: visibility applies
+ * before the few namesakes are read. */
+Test(contact, hidden_namesakes_leave_room_for_visible_ones)
+{
+	Err err = {0};
+	int64_t acme = 0;
+	json_t *in = J("{\"legal_name\":\"Acme\"}");
+	cr_assert_eq(company_create(fx.db, &member, in, 0, &acme, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	char body[160];
+	snprintf(body, sizeof body,
+		 "{\"first_name\":\"Ewa\",\"last_name\":\"Nowak\",\"company_id\":%lld}",
+		 (long long)acme);
+	for (int i = 0; i < 6; i++)
+		add(body); /* unassigned: hidden from a member */
+	int64_t mine = add_as(&member, body);
+	int64_t fresh = add_as(&member, body);
+	json_t *w = NULL;
+	cr_assert_eq(contact_create_warnings(fx.db, &member, fresh, &w, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_assert_eq(json_array_size(w), 1, "the member's own namesake");
+	cr_expect_eq(num(json_array_get(w, 0), "existing_id"), mine);
+	json_decref(w);
+}
