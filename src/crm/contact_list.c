@@ -427,8 +427,8 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 		goto done;
 	}
-	if ((pl.in_ranked && (rc = search_walk_begin(db, "contact", buf_str(&pl.match), &pl.walk,
-						     err))) ||
+	if ((pl.in_ranked &&
+	     (rc = search_walk_begin(db, "contact", buf_str(&pl.match), &pl.walk, err))) ||
 	    (rc = list_statement(db, actor, query, &pl, pl.limit + 1, &st, err)) ||
 	    (rc = list_fetch(st, recs, pl.in_ranked ? ranks : NULL, pl.limit + 1, &n, err)) ||
 	    (pl.in_ranked &&

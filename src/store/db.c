@@ -83,8 +83,8 @@ static void sql_rank_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *doc = (const char *)sqlite3_value_text(argv[0]);
 	const char *match = (const char *)sqlite3_value_text(argv[1]);
 	(void)argc;
-	sqlite3_result_int64(ctx, doc ? search_rank(doc, (size_t)sqlite3_value_bytes(argv[0]), match)
-				      : INT64_MAX);
+	sqlite3_result_int64(
+	    ctx, doc ? search_rank(doc, (size_t)sqlite3_value_bytes(argv[0]), match) : INT64_MAX);
 }
 
 static int register_functions(Db *db)
@@ -95,8 +95,8 @@ static int register_functions(Db *db)
 				       sql_text_fn, NULL, NULL) != SQLITE_OK ||
 	       sqlite3_create_function(db->h, "kith_digit_suffixes", 1, flags, (void *)&digits,
 				       sql_text_fn, NULL, NULL) != SQLITE_OK ||
-	       sqlite3_create_function(db->h, "kith_search_rank", 2, flags, NULL, sql_rank_fn,
-				       NULL, NULL) != SQLITE_OK;
+	       sqlite3_create_function(db->h, "kith_search_rank", 2, flags, NULL, sql_rank_fn, NULL,
+				       NULL) != SQLITE_OK;
 }
 
 int db_open(Db **out, const char *target, int create, Err *err)

@@ -104,10 +104,10 @@ int search_walk_bind_after(DbStmt *st, int p, const SearchWalk *w);
  * SEARCH_RANK_AFTER the keyset condition with two `?`
  * (search_walk_bind_after) and SEARCH_RANK_ORDER the order it pages. */
 #define SEARCH_RANKED_CONTACT                                                                      \
-	" (SELECT rowid AS sid, kith_search_rank(doc, ?) AS srank FROM contact_fts "              \
+	" (SELECT rowid AS sid, kith_search_rank(doc, ?) AS srank FROM contact_fts "               \
 	"WHERE contact_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?) s "
 #define SEARCH_RANKED_COMPANY                                                                      \
-	" (SELECT rowid AS sid, kith_search_rank(doc, ?) AS srank FROM company_fts "              \
+	" (SELECT rowid AS sid, kith_search_rank(doc, ?) AS srank FROM company_fts "               \
 	"WHERE company_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?) s "
 #define SEARCH_RANKED_ID " s.sid "
 #define SEARCH_RANK " s.srank "

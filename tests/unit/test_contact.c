@@ -1535,8 +1535,8 @@ static void walk_while_writing(const Actor *a)
 		for (int k = 0; k < (i * 7) % 6; k++)
 			strcat(strcat(notes, k < i % 3 ? "Kowalski " : ""), filler);
 		snprintf(body, sizeof body,
-			 "{\"first_name\":\"Jan%d\",\"last_name\":\"Kowalski\",\"notes\":\"%s\"}", i,
-			 notes);
+			 "{\"first_name\":\"Jan%d\",\"last_name\":\"Kowalski\",\"notes\":\"%s\"}",
+			 i, notes);
 		/* for a member, every tenth is someone else's: hidden */
 		visible[i] = a == &sys || i % 10 != 0;
 		ids[i] = add_as(visible[i] ? a : &sys, body);
@@ -1548,8 +1548,8 @@ static void walk_while_writing(const Actor *a)
 		char *next = NULL;
 		size_t i;
 		ContactQuery q = {.q = "kowalski", .limit = 20, .cursor = cursor};
-		cr_assert_eq(contact_list(fx.db, a, &q, &items, &next, &err), KITH_OK, "page %d: %s",
-			     pages, err.msg);
+		cr_assert_eq(contact_list(fx.db, a, &q, &items, &next, &err), KITH_OK,
+			     "page %d: %s", pages, err.msg);
 		json_array_foreach(items, i, c)
 		{
 			int64_t id = num(c, "id");
@@ -1564,8 +1564,8 @@ static void walk_while_writing(const Actor *a)
 		json_decref(items);
 		for (int k = 0; k < 15; k++) {
 			char body[80];
-			snprintf(body, sizeof body, "{\"first_name\":\"Other%d\",\"last_name\":\"Person\"}",
-				 others++);
+			snprintf(body, sizeof body,
+				 "{\"first_name\":\"Other%d\",\"last_name\":\"Person\"}", others++);
 			add_as(a, body);
 		}
 		/* after the second page a match already shown, after the fourth

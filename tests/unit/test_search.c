@@ -243,7 +243,8 @@ Test(search, walk_keys_round_trip)
 	buf_free(&k);
 	static const char *const bad[] = {"", "420", "420:", "x:1", "420:1x", "0:5", "-3:5"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		cr_expect_eq(search_walk_parse(bad[i], 17, &back, &err), ERR_INVALID, "'%s'", bad[i]);
+		cr_expect_eq(search_walk_parse(bad[i], 17, &back, &err), ERR_INVALID, "'%s'",
+			     bad[i]);
 		cr_expect_str_eq(err.field, "cursor");
 	}
 	cr_expect_eq(search_walk_parse("420:5", 421, &back, &err), ERR_INVALID,
