@@ -1036,15 +1036,15 @@ static const char search_sql[] =
 	" AND " COLLAB_VISIBLE("company", "c") LIST_FILTERS " AND " SEARCH_MATCH_COMPANY
 	" AND" SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
 
-/* Ranked search (store/search.h): the bounded candidate set by relevance,
- * a page at an offset into it; then the matches after it by id. */
+/* Ranked search (store/search.h): the bounded candidate set by rank, a
+ * page after the keyset of the last row shown (its rank is column 3);
+ * then the matches after the walk's bound by id. */
 static const char ranked_sql[] =
-	"SELECT c.id, c.sort_key, c.updated_at FROM" SEARCH_RANKED_COMPANY
+	"SELECT c.id, c.sort_key, c.updated_at," SEARCH_RANK "FROM" SEARCH_RANKED_COMPANY
 	"JOIN company c ON c.id =" SEARCH_RANKED_ID
 	"WHERE (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
 	" AND " COLLAB_VISIBLE("company", "c") LIST_FILTERS
-	" ORDER BY" SEARCH_RANK ", c.id LIMIT ? OFFSET ?";
-static const char candidates_sql[] = SEARCH_CANDIDATES_COMPANY;
+	" AND" SEARCH_RANK_AFTER "ORDER BY" SEARCH_RANK_ORDER "LIMIT ?";
 
 /* Greater than every sort_key and updated_at: U+10FFFF (the largest code
  * point, valid UTF-8) 51 times. A sort_key folds a legal name of at most
@@ -1065,7 +1065,7 @@ typedef struct ListArgs {
 	int64_t after_id; /* cursor id */
 	int limit;        /* page size */
 	int ranked;       /* search.h: this page starts in the ranked part */
-	int offset;       /* rows of the ranked part before this page */
+	SearchWalk walk;  /* search.h: where the ranked part is */
 } ListArgs;
 
 static const char *sort_name(const ListArgs *a)
@@ -1140,16 +1140,11 @@ static int list_args(Db *db, const CompanyQuery *q, ListArgs *a, Err *err)
 	}
 	a->ranked = q->q && search_ranks(q->q);
 	if (q->cursor && a->ranked && !cursor_read("r", q->cursor, a, err)) {
-		/* inside the ranked part: "r|<offset>" */
-		char *end;
-		long off = strtol(a->key, &end, 10);
-		int bad = end == a->key || *end || off < 1 || off > SEARCH_RANK_CANDIDATES;
+		/* inside the ranked part: "r|<walk key>" */
+		rc = search_walk_parse(a->key, a->after_id, &a->walk, err);
 		free(a->key);
 		a->key = NULL;
-		if (bad)
-			return err_set(err, ERR_INVALID, "cursor", "is not one we made");
-		a->offset = (int)off;
-		return KITH_OK;
+		return rc;
 	}
 	if (q->cursor) {
 		a->ranked = 0; /* "q|": on by id after the ranked part */
@@ -1193,11 +1188,10 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 	if (a->sort < 0 && a->ranked) {
 		if ((rc = db_prepare(db, st, ranked_sql, err)))
 			return rc;
-		db_bind_text(*st, 1, buf_str(&a->match));
-		db_bind_int(*st, 2, SEARCH_RANK_CANDIDATES);
-		db_bind_int(*st, 3, q->trash ? 1 : 0);
-		*p = bind_filters(*st, collab_bind_visible(*st, 4, actor), q, a);
-		db_bind_int(*st, *p + 1, a->offset);
+		int i = search_walk_bind_set(*st, 1, buf_str(&a->match), &a->walk);
+		db_bind_int(*st, i, q->trash ? 1 : 0);
+		*p = bind_filters(*st, collab_bind_visible(*st, i + 1, actor), q, a);
+		*p = search_walk_bind_after(*st, *p, &a->walk);
 		return KITH_OK;
 	}
 	if (a->sort < 0) {
@@ -1230,7 +1224,8 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 }
 
 /* Run the page query: ids[0..*n) of at most limit + 1 rows, and the cursor
- * key of row limit (the last one shown) in *last_key. */
+ * key of row limit (the last one shown) in *last_key: in the ranked part,
+ * the walk's key (search.h). */
 static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const ListArgs *a,
 		    int64_t *ids, int *n, char **last_key, Err *err)
 {
@@ -1242,7 +1237,14 @@ static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const Lis
 	*n = 0;
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		ids[(*n)++] = db_col_int(st, 0);
-		if (*n == a->limit) {
+		if (*n == a->limit && a->sort < 0 && a->ranked) {
+			SearchWalk w = {a->walk.bound, db_col_int(st, 3), ids[*n - 1]};
+			Buf k;
+			buf_init(&k, 64);
+			search_walk_key(&w, &k);
+			*last_key = buf_failed(&k) ? NULL : strdup(buf_str(&k));
+			buf_free(&k);
+		} else if (*n == a->limit) {
 			int col = a->sort < 0 ? 0 : sorts[a->sort].key;
 			*last_key = strdup(col ? db_col_text(st, col) : "");
 		}
@@ -1251,33 +1253,16 @@ static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const Lis
 }
 
 /* After a ranked page of *n ids (at most a->limit: the ranked part is
- * over): when the candidate set was full, the matches after its last
- * candidate follow by id; *last_candidate gets that id. */
-static int list_after_ranked(Db *db, const Actor *actor, const CompanyQuery *q,
-			     const ListArgs *a, int64_t *ids, int *n, int64_t *last_candidate,
-			     Err *err)
+ * over): the matches after the walk's bound follow by id. */
+static int list_after_ranked(Db *db, const Actor *actor, const CompanyQuery *q, const ListArgs *a,
+			     int64_t *ids, int *n, Err *err)
 {
-	DbStmt *st;
-	int64_t count = 0;
-	int more = 0, rc = db_prepare(db, &st, candidates_sql, err);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, buf_str(&a->match));
-	db_bind_int(st, 2, SEARCH_RANK_CANDIDATES);
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		count = db_col_int(st, 0);
-		*last_candidate = db_col_int(st, 1);
-	}
-	db_reset(st);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? KITH_OK : rc;
-	if (count < SEARCH_RANK_CANDIDATES)
-		return KITH_OK;
+	int more = 0, rc;
 	static char after[] = ""; /* a key, so the id below is the keyset */
 	ListArgs by_id = *a;	  /* a shallow copy for binding; nothing in it is freed */
 	by_id.ranked = 0;
 	by_id.key = after;
-	by_id.after_id = *last_candidate;
+	by_id.after_id = a->walk.bound;
 	by_id.limit = a->limit - *n;
 	char *key = NULL;
 	rc = list_ids(db, actor, q, &by_id, ids + *n, &more, &key, err);
@@ -1290,18 +1275,20 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 		 char **next, Err *err)
 {
 	ListArgs a = {0};
-	int64_t ids[KITH_LIST_MAX + 1], last_candidate = 0;
+	int64_t ids[KITH_LIST_MAX + 1];
 	int n = 0, ranked_end = 0;
 	char *last_key = NULL;
 	json_t *arr = json_array();
 	buf_init(&a.match, KITH_MAX_URL);
 	*next = NULL;
 	int rc = list_args(db, query, &a, err);
+	if (rc == KITH_OK && a.ranked)
+		rc = search_walk_begin(db, "company", buf_str(&a.match), &a.walk, err);
 	if (rc == KITH_OK)
 		rc = list_ids(db, actor, query, &a, ids, &n, &last_key, err);
 	ranked_end = n;
 	if (rc == KITH_OK && a.ranked && n <= a.limit)
-		rc = list_after_ranked(db, actor, query, &a, ids, &n, &last_candidate, err);
+		rc = list_after_ranked(db, actor, query, &a, ids, &n, err);
 	/* Rows are loaded after the page query is done: a statement is never
 	 * kept open across other statements of the shared cache. */
 	for (int i = 0; rc == KITH_OK && i < n && i < a.limit; i++) {
@@ -1310,13 +1297,11 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 			json_array_append_new(arr, rec);
 	}
 	if (rc == KITH_OK && n > a.limit) {
-		char off[24];
-		snprintf(off, sizeof off, "%d", a.offset + a.limit);
-		/* in the ranked part: its next offset; at its end: by id after
-		 * the last candidate; past it: by id after the last row shown */
+		/* in the ranked part: after its last row shown; at its end: by id
+		 * after the walk's bound; past it: by id after the last row shown */
 		*next = !a.ranked		 ? cursor_make(sort_name(&a), last_key, ids[a.limit - 1])
-			: ranked_end > a.limit	 ? cursor_make("r", off, 1)
-			: ranked_end == a.limit ? cursor_make("q", "", last_candidate)
+			: ranked_end > a.limit	 ? cursor_make("r", last_key, ids[a.limit - 1])
+			: ranked_end == a.limit ? cursor_make("q", "", a.walk.bound)
 						 : cursor_make("q", "", ids[a.limit - 1]);
 		if (!*next)
 			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");

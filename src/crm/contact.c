@@ -1259,15 +1259,18 @@ enum { NAMESAKES_MAX = 5 };
 int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **warnings, Err *err)
 {
 	/* contact_company drives: the company's few contacts, compared by
-	 * sort key (the folded display name). */
+	 * sort key (the folded display name), only those the actor may see
+	 * (before the LIMIT, so hidden namesakes never crowd out visible
+	 * ones). */
 	static const char sql[] =
-	    "SELECT o.id, o.display_name, o.owner_id, c.company_id FROM contact c "
+	    "SELECT o.id, o.display_name, c.company_id FROM contact c "
 	    "JOIN contact o ON o.company_id = c.company_id AND o.sort_key = c.sort_key "
 	    "AND o.id <> c.id AND o.deleted_at IS NULL "
 	    "WHERE c.id = ? AND c.company_id IS NOT NULL "
-	    "AND (c.first_name <> '' OR c.last_name <> '') ORDER BY o.id LIMIT ?";
+	    "AND (c.first_name <> '' OR c.last_name <> '') AND " COLLAB_VISIBLE("contact", "o")
+	    " ORDER BY o.id LIMIT ?";
 	struct {
-		int64_t id, owner_id;
+		int64_t id;
 		char *name;
 	} found[NAMESAKES_MAX];
 	int n = 0, rc = KITH_OK;
@@ -1277,15 +1280,14 @@ int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **war
 	if (!*warnings || (rc = db_prepare(db, &st, sql, err)))
 		return *warnings ? rc : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, NAMESAKES_MAX);
+	db_bind_int(st, collab_bind_visible(st, 2, actor), NAMESAKES_MAX);
 	while (n < NAMESAKES_MAX && (rc = db_step(st, err)) == DB_ROW) {
 		found[n].id = db_col_int(st, 0);
 		found[n].name = strdup(db_col_text(st, 1));
-		found[n].owner_id = db_col_int(st, 2);
-		company = db_col_int(st, 3);
+		company = db_col_int(st, 2);
 		n++;
 	}
-	db_reset(st); /* before collab_can_see and company_name prepare theirs */
+	db_reset(st); /* before company_name prepares its own */
 	rc = rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
 	char *company_label = NULL;
 	if (rc == KITH_OK && n &&
@@ -1294,8 +1296,7 @@ int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **war
 		company_label = NULL;
 	}
 	for (int i = 0; i < n; i++) {
-		if (rc == KITH_OK && found[i].name &&
-		    collab_can_see(db, actor, COLLAB_CONTACT, found[i].id, found[i].owner_id)) {
+		if (rc == KITH_OK && found[i].name) {
 			Buf msg;
 			buf_init(&msg, 0);
 			buf_addf(&msg, "a contact with this name already works at %s: #%lld %s",

@@ -110,15 +110,14 @@ static const char search_sql[] =
     "WHERE" SEARCH_MATCH_CONTACT "AND" SEARCH_ROWID "> ? AND " LIVE LIST_FILTERS ANY_SCOPE
     " ORDER BY" SEARCH_ROWID "LIMIT ?";
 
-/* Ranked search (search.h): the bounded candidate set ordered by relevance
- * (then id), a page at an offset into it. The filters apply to the
- * candidates, so a page holds only rows the actor may see. */
+/* Ranked search (search.h): the bounded candidate set by rank (then id),
+ * a page after the keyset of the last row shown; the rank is the last
+ * column. The filters apply to the candidates, so a page holds only rows
+ * the actor may see. */
 static const char ranked_sql[] =
-    "SELECT " CONTACT_LIST_COLS " FROM" SEARCH_RANKED_CONTACT
+    "SELECT " CONTACT_LIST_COLS "," SEARCH_RANK "FROM" SEARCH_RANKED_CONTACT
     "JOIN contact c ON c.id =" SEARCH_RANKED_ID "WHERE " LIVE LIST_FILTERS ANY_SCOPE
-    " ORDER BY" SEARCH_RANK ", c.id "
-    "LIMIT ? OFFSET ?";
-static const char candidates_sql[] = SEARCH_CANDIDATES_CONTACT;
+    " AND" SEARCH_RANK_AFTER "ORDER BY" SEARCH_RANK_ORDER "LIMIT ?";
 
 /* A query checked and resolved into bindable values. */
 typedef struct ListPlan {
@@ -132,8 +131,7 @@ typedef struct ListPlan {
 	Buf match;	     /* FTS match expression for q */
 	int ranked;	     /* search.h: rank the candidates (a longer query) */
 	int in_ranked;	     /* this page starts in the ranked part (no "q:" cursor) */
-	int offset;	     /* rows of the ranked part before this page */
-	int64_t last_candidate; /* largest id of a full candidate set, 0 = not read */
+	SearchWalk walk;     /* search.h: where the ranked part is */
 	int has_cursor;	     /* a cursor was given */
 	char *after_key;     /* cursor key (malloc'd) */
 	int64_t after_id;    /* cursor id */
@@ -144,22 +142,17 @@ static int blank(const char *s)
 	return !s || !*s;
 }
 
-/* A ranked search's cursor inside the ranked part: "r:<offset>". */
+/* A ranked search's cursor inside the ranked part: "r:<walk key>". */
 static int plan_rank_cursor(ListPlan *pl, char *raw, Err *err)
 {
-	char *end;
-	long off = strtol(raw + 2, &end, 10);
-	int bad = end == raw + 2 || *end || off < 1 || off > SEARCH_RANK_CANDIDATES;
+	int rc = search_walk_parse(raw + 2, pl->after_id, &pl->walk, err);
 	free(raw);
-	if (bad)
-		return err_set(err, ERR_INVALID, "cursor", "is not one we made");
-	pl->offset = (int)off;
-	return KITH_OK;
+	return rc;
 }
 
 /* The cursor's key is "<sort>:<column value>" so a cursor is never read
  * under another sort order. A search's is "q:" (by id) or, in the ranked
- * part of a ranked search, "r:<offset>". */
+ * part of a ranked search, "r:<walk key>" (search.h). */
 static int plan_cursor(ListPlan *pl, const ContactQuery *q, Err *err)
 {
 	char *raw = NULL;
@@ -326,8 +319,8 @@ static void list_bind_shared(DbStmt *st, int *i, const Actor *actor, const Conta
 }
 
 /* Prepare and bind the page query of pl for at most rows rows: the ranked
- * part of a ranked search when pl->in_ranked, else the search by id (after
- * pl->after_id) or the sorted list. */
+ * part of a ranked search after pl->walk when pl->in_ranked, else the
+ * search by id (after pl->after_id) or the sorted list. */
 static int list_statement(Db *db, const Actor *actor, const ContactQuery *q, const ListPlan *pl,
 			  int rows, DbStmt **out, Err *err)
 {
@@ -339,52 +332,33 @@ static int list_statement(Db *db, const Actor *actor, const ContactQuery *q, con
 	if (rc)
 		return rc;
 	DbStmt *st = *out;
-	if (!pl->sort) {
+	if (pl->in_ranked)
+		i = search_walk_bind_set(st, i, buf_str(&pl->match), &pl->walk);
+	else if (!pl->sort) {
 		db_bind_text(st, i++, buf_str(&pl->match));
-		db_bind_int(st, i++, pl->in_ranked ? SEARCH_RANK_CANDIDATES : pl->after_id);
+		db_bind_int(st, i++, pl->after_id);
 	}
 	list_bind_filters(st, &i, actor, q, pl);
 	list_bind_after(st, &i, pl);
+	if (pl->in_ranked)
+		i = search_walk_bind_after(st, i, &pl->walk);
 	if (pl->scope == SCOPE_MEMBER)
 		list_bind_shared(st, &i, actor, q, pl);
 	db_bind_int(st, i++, rows);
-	if (pl->in_ranked)
-		db_bind_int(st, i, pl->offset);
 	return KITH_OK;
 }
 
-/* How many matches the ranked candidate set holds and its largest id. */
-static int list_candidates(Db *db, const ListPlan *pl, int64_t *n, int64_t *last, Err *err)
-{
-	DbStmt *st;
-	int rc = db_prepare(db, &st, candidates_sql, err);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, buf_str(&pl->match));
-	db_bind_int(st, 2, SEARCH_RANK_CANDIDATES);
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		*n = db_col_int(st, 0);
-		*last = db_col_int(st, 1);
-		rc = KITH_OK;
-	}
-	db_reset(st);
-	return rc == DB_DONE ? KITH_OK : rc;
-}
-
-/* The cursor after row r under plan pl (caller frees); ranked_rows > 0:
- * the page ends inside the ranked part, that many rows into it. */
-static char *list_next(const ListPlan *pl, const ContactRec *r, int ranked_rows)
+/* The cursor after row r under plan pl (caller frees); ranked: the page
+ * ends inside the ranked part, at r of rank rank. */
+static char *list_next(const ListPlan *pl, const ContactRec *r, int ranked, int64_t rank)
 {
 	Buf key;
-	if (ranked_rows) {
-		char rk[24];
-		snprintf(rk, sizeof rk, "r:%d", ranked_rows);
-		return cursor_encode(rk, 1);
-	}
 	buf_init(&key, 0);
-	buf_addf(&key, "%s:", pl->sort ? pl->sort->name : "q");
-	if (pl->sort && pl->sort->key == KEY_SORT)
+	buf_addf(&key, "%s:", ranked ? "r" : pl->sort ? pl->sort->name : "q");
+	if (ranked) {
+		SearchWalk w = {.bound = pl->walk.bound, .rank = rank, .id = r->id};
+		search_walk_key(&w, &key);
+	} else if (pl->sort && pl->sort->key == KEY_SORT)
 		buf_adds(&key, r->s[S_SORT]);
 	else if (pl->sort && pl->sort->key == KEY_UPDATED)
 		buf_adds(&key, r->s[S_UPDATED]);
@@ -393,13 +367,16 @@ static char *list_next(const ListPlan *pl, const ContactRec *r, int ranked_rows)
 	return c;
 }
 
-/* Read up to cap rows into recs; *n receives how many. The statement is
- * reset before anything else is prepared. */
-static int list_fetch(DbStmt *st, ContactRec *recs, int cap, int *n, Err *err)
+/* Read up to cap rows into recs (and their ranks into ranks when not
+ * NULL: the last column); *n receives how many. The statement is reset
+ * before anything else is prepared. */
+static int list_fetch(DbStmt *st, ContactRec *recs, int64_t *ranks, int cap, int *n, Err *err)
 {
 	int rc = DB_DONE;
 	*n = 0;
 	while (*n < cap && (rc = db_step(st, err)) == DB_ROW) {
+		if (ranks)
+			ranks[*n] = db_col_int(st, db_col_count(st) - 1);
 		contact_rec_init(&recs[*n]);
 		contact_rec_from_row(st, &recs[(*n)++]);
 	}
@@ -410,26 +387,21 @@ static int list_fetch(DbStmt *st, ContactRec *recs, int cap, int *n, Err *err)
 }
 
 /* After the ranked part of a ranked search filled recs[0..*n): *ranked_end
- * gets how many of them are ranked rows. When the page has room left and
- * the candidate set was full, the matches after its last candidate follow
- * by id (pl->last_candidate). */
+ * gets how many of them are ranked rows. When the page has room left, the
+ * matches after the walk's bound follow by id. */
 static int list_after_ranked(Db *db, const Actor *actor, const ContactQuery *q, ListPlan *pl,
 			     ContactRec *recs, int *n, int *ranked_end, Err *err)
 {
-	int64_t count = 0;
 	DbStmt *st;
-	int more = 0;
+	int more = 0, rc;
 	*ranked_end = *n;
 	if (*n > pl->limit)
 		return KITH_OK;
-	int rc = list_candidates(db, pl, &count, &pl->last_candidate, err);
-	if (rc || count < SEARCH_RANK_CANDIDATES)
-		return rc;
 	ListPlan by_id = *pl; /* a shallow copy for binding; nothing in it is freed */
 	by_id.in_ranked = 0;
-	by_id.after_id = pl->last_candidate;
+	by_id.after_id = pl->walk.bound;
 	if ((rc = list_statement(db, actor, q, &by_id, pl->limit + 1 - *n, &st, err)) ||
-	    (rc = list_fetch(st, recs + *n, pl->limit + 1 - *n, &more, err)))
+	    (rc = list_fetch(st, recs + *n, NULL, pl->limit + 1 - *n, &more, err)))
 		return rc;
 	*n += more;
 	return KITH_OK;
@@ -440,6 +412,7 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 {
 	ListPlan pl = {0};
 	ContactRec *recs = NULL;
+	int64_t *ranks = NULL;
 	DbStmt *st;
 	int n = 0, ranked_end = 0, rc;
 	json_t *arr = json_array();
@@ -449,12 +422,15 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 	if ((rc = list_plan(db, actor, query, &pl, err)) || pl.empty)
 		goto done;
 	recs = calloc((size_t)pl.limit + 1, sizeof *recs);
-	if (!recs) {
+	ranks = calloc((size_t)pl.limit + 1, sizeof *ranks);
+	if (!recs || !ranks) {
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 		goto done;
 	}
-	if ((rc = list_statement(db, actor, query, &pl, pl.limit + 1, &st, err)) ||
-	    (rc = list_fetch(st, recs, pl.limit + 1, &n, err)) ||
+	if ((pl.in_ranked &&
+	     (rc = search_walk_begin(db, "contact", buf_str(&pl.match), &pl.walk, err))) ||
+	    (rc = list_statement(db, actor, query, &pl, pl.limit + 1, &st, err)) ||
+	    (rc = list_fetch(st, recs, pl.in_ranked ? ranks : NULL, pl.limit + 1, &n, err)) ||
 	    (pl.in_ranked &&
 	     (rc = list_after_ranked(db, actor, query, &pl, recs, &n, &ranked_end, err))))
 		goto done;
@@ -464,22 +440,23 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 		    (rc = contact_rec_json(db, actor, &recs[i], 0, &item, err)) == KITH_OK)
 			json_array_append_new(arr, item);
 	}
-	/* Past the ranked part the next page goes on by id after its last
-	 * candidate (or after the page's last row when that is further). */
-	int ranked_rows =
-	    pl.in_ranked && n > pl.limit && ranked_end > pl.limit ? pl.offset + pl.limit : 0;
+	/* Past the ranked part the next page goes on by id after the walk's
+	 * bound (or after the page's last row when that is further). */
+	int ranked = pl.in_ranked && n > pl.limit && ranked_end > pl.limit;
 	ContactRec *last = n > pl.limit ? &recs[pl.limit - 1] : NULL;
 	ContactRec after_ranked = {0};
-	if (last && pl.in_ranked && !ranked_rows && pl.limit <= ranked_end) {
-		after_ranked.id = pl.last_candidate;
+	if (last && pl.in_ranked && !ranked && pl.limit <= ranked_end) {
+		after_ranked.id = pl.walk.bound;
 		last = &after_ranked;
 	}
-	if (rc == KITH_OK && last && !(*next = list_next(&pl, last, ranked_rows)))
+	if (rc == KITH_OK && last &&
+	    !(*next = list_next(&pl, last, ranked, ranked ? ranks[pl.limit - 1] : 0)))
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 done:
 	for (int i = 0; i < n; i++)
 		contact_rec_free(&recs[i]);
 	free(recs);
+	free(ranks);
 	free(pl.after_key);
 	buf_free(&pl.match);
 	if (rc) {

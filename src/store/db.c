@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/text.h"
+#include "store/search.h"
 
 struct DbStmt {
 	const char *sql;    /* cache key: the caller's string literal */
@@ -75,6 +76,17 @@ static void sql_text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	buf_free(&b);
 }
 
+/* kith_search_rank(doc, match): search_rank (search.h); NULL doc ranks
+ * last. */
+static void sql_rank_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *doc = (const char *)sqlite3_value_text(argv[0]);
+	const char *match = (const char *)sqlite3_value_text(argv[1]);
+	(void)argc;
+	sqlite3_result_int64(
+	    ctx, doc ? search_rank(doc, (size_t)sqlite3_value_bytes(argv[0]), match) : INT64_MAX);
+}
+
 static int register_functions(Db *db)
 {
 	static const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
@@ -82,7 +94,9 @@ static int register_functions(Db *db)
 	return sqlite3_create_function(db->h, "kith_search_doc", 1, flags, (void *)&doc,
 				       sql_text_fn, NULL, NULL) != SQLITE_OK ||
 	       sqlite3_create_function(db->h, "kith_digit_suffixes", 1, flags, (void *)&digits,
-				       sql_text_fn, NULL, NULL) != SQLITE_OK;
+				       sql_text_fn, NULL, NULL) != SQLITE_OK ||
+	       sqlite3_create_function(db->h, "kith_search_rank", 2, flags, NULL, sql_rank_fn, NULL,
+				       NULL) != SQLITE_OK;
 }
 
 int db_open(Db **out, const char *target, int create, Err *err)

@@ -1,6 +1,7 @@
 /* search.c - SQLite FTS5 implementation of search.h. */
 #include "store/search.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/limits.h"
@@ -122,4 +123,140 @@ int search_ranks(const char *query)
 	}
 	buf_free(&folded);
 	return ranked;
+}
+
+/* search_rank: the words of match are its quoted strings ("w"* each). */
+typedef struct RankWord {
+	const char *w; /* the word, inside match */
+	size_t n;      /* its bytes */
+	int found;     /* 2 as a whole word, 1 as a prefix, 0 not seen */
+	int first;     /* token position of its first match */
+	int count;     /* its matches */
+} RankWord;
+
+static unsigned rank_words(const char *match, RankWord *words)
+{
+	unsigned n = 0;
+	const char *p = match;
+	while (n < KITH_MAX_QUERY_TERMS && (p = strchr(p, '"'))) {
+		const char *end = strchr(++p, '"');
+		if (!end)
+			break;
+		words[n++] = (RankWord){.w = p, .n = (size_t)(end - p)};
+		p = end + 1;
+	}
+	return n;
+}
+
+static int64_t clamp(int64_t v, int64_t max)
+{
+	return v < max ? v : max;
+}
+
+int64_t search_rank(const char *doc, size_t len, const char *match)
+{
+	RankWord words[KITH_MAX_QUERY_TERMS];
+	unsigned n = rank_words(match ? match : "", words);
+	const char *p = doc, *end = doc + (len < SEARCH_RANK_SCAN ? len : SEARCH_RANK_SCAN);
+	int pos = 0;
+	while (p < end) {
+		while (p < end && is_sep((unsigned char)*p))
+			p++;
+		const char *t = p;
+		while (p < end && !is_sep((unsigned char)*p))
+			p++;
+		if (p == t)
+			break;
+		size_t tn = (size_t)(p - t);
+		for (unsigned i = 0; i < n; i++) {
+			RankWord *w = &words[i];
+			if (w->n > tn || memcmp(t, w->w, w->n) != 0)
+				continue;
+			int kind = w->n == tn ? 2 : 1;
+			if (!w->found)
+				w->first = pos;
+			w->found = kind > w->found ? kind : w->found;
+			w->count++;
+		}
+		pos++;
+	}
+	int64_t found = 0, count = 0, first = 0;
+	for (unsigned i = 0; i < n; i++) {
+		found += words[i].found;
+		count += words[i].count;
+		first += words[i].found ? words[i].first : 1023;
+	}
+	/* found (at most 16) above count above position above length, each in
+	 * its own bits: lower is better. */
+	return -(found << 48) - (clamp(count, 255) << 36) + (clamp(first, 4095) << 24) +
+	       clamp((int64_t)len, (1 << 24) - 1);
+}
+
+static const char walk_contact[] =
+    "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM (SELECT rowid FROM contact_fts "
+    "WHERE contact_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?)";
+static const char walk_company[] =
+    "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM (SELECT rowid FROM company_fts "
+    "WHERE company_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?)";
+
+int search_walk_begin(Db *db, const char *kind, const char *match, SearchWalk *w, Err *err)
+{
+	DbStmt *st;
+	int64_t count = 0, last = 0;
+	int first = w->bound == 0;
+	int rc = db_prepare(db, &st, is_contact(kind) ? walk_contact : walk_company, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, match);
+	db_bind_int(st, 2, first ? INT64_MAX : w->bound);
+	db_bind_int(st, 3, first ? SEARCH_RANK_CANDIDATES : SEARCH_RANK_WALK + 1);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		count = db_col_int(st, 0);
+		last = db_col_int(st, 1);
+	}
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? KITH_OK : rc;
+	if (first) {
+		w->bound = last;
+		w->rank = INT64_MIN;
+		w->id = 0;
+	} else if (count > SEARCH_RANK_WALK) {
+		return err_set(err, ERR_INVALID, "cursor",
+			       "the matches changed too much since the first page; start from "
+			       "the first page");
+	}
+	return KITH_OK;
+}
+
+void search_walk_key(const SearchWalk *w, Buf *out)
+{
+	buf_addf(out, "%lld:%lld", (long long)w->bound, (long long)w->rank);
+}
+
+int search_walk_parse(const char *key, int64_t id, SearchWalk *w, Err *err)
+{
+	long long bound, rank;
+	int used = 0;
+	if (sscanf(key, "%lld:%lld%n", &bound, &rank, &used) != 2 || key[used] || bound < 1 ||
+	    id < 1 || id > bound)
+		return err_set(err, ERR_INVALID, "cursor", "is not one we made");
+	*w = (SearchWalk){.bound = bound, .rank = rank, .id = id};
+	return KITH_OK;
+}
+
+int search_walk_bind_set(DbStmt *st, int p, const char *match, const SearchWalk *w)
+{
+	db_bind_text(st, p++, match);
+	db_bind_text(st, p++, match);
+	db_bind_int(st, p++, w->bound);
+	db_bind_int(st, p++, SEARCH_RANK_WALK);
+	return p;
+}
+
+int search_walk_bind_after(DbStmt *st, int p, const SearchWalk *w)
+{
+	db_bind_int(st, p++, w->rank);
+	db_bind_int(st, p++, w->id);
+	return p;
 }

@@ -27,21 +27,65 @@ int search_remove(Db *db, const char *kind, int64_t id, Err *err) KITH_WARN_UNUS
  * query has no searchable word. Pure: reads only its arguments. */
 int search_match_expr(const char *query, Buf *out, Err *err) KITH_WARN_UNUSED;
 
-/* Ranking (best match first, by the backend's relevance: bm25 in SQLite).
- * Ranking costs time per match, and a 1-3 letter prefix matches a large
- * part of a big table (ORDER BY rank on such prefixes: 0.4 s p99 at 1M
- * rows). So only a query with a word of SEARCH_RANK_MIN_CHARS or more
- * characters is ranked, and only over a bounded candidate set: its first
- * SEARCH_RANK_CANDIDATES matches in index order. A list shows the ranked
- * candidates first, then the matches after them in index order. */
+/* Ranking (best match first). Ranking costs time per match, and a 1-3
+ * letter prefix matches a large part of a big table (ORDER BY rank on such
+ * prefixes: 0.4 s p99 at 1M rows). So only a query with a word of
+ * SEARCH_RANK_MIN_CHARS or more characters is ranked, and only over a
+ * bounded candidate set: the matches up to the bound, the largest id among
+ * the first SEARCH_RANK_CANDIDATES matches in index order when the first
+ * page was read. A list shows the ranked candidates first, then the
+ * matches after the bound in index order.
+ *
+ * The rank (search_rank, lower is better) depends only on the document and
+ * the query, never on table-wide statistics as bm25 does, so the ranked
+ * part is paged by keyset on (rank, id) and the bound stays in the cursor:
+ * a write elsewhere between two pages moves no row that stays unchanged,
+ * and each one is listed exactly once. */
 enum {
 	SEARCH_RANK_MIN_CHARS = 4,    /* characters of the longest word of a ranked query */
-	SEARCH_RANK_CANDIDATES = 200, /* matches ranked per query: bounds the bm25 and row reads */
+	SEARCH_RANK_CANDIDATES = 200, /* matches ranked per query: bounds the rank and row reads */
+	/* Candidates read on a later page: those of the first page, which only
+	 * deletions shrink, plus room for rows edited to match meanwhile. */
+	SEARCH_RANK_WALK = 2 * SEARCH_RANK_CANDIDATES,
+	SEARCH_RANK_SCAN = 4096, /* bytes of a document the rank reads for words */
 };
 
 /* 1 when query is ranked (a word of SEARCH_RANK_MIN_CHARS characters or
  * more once folded, digits of a phone query included), else 0. Pure. */
 int search_ranks(const char *query);
+
+/* The rank of document doc (as stored) for match expression match
+ * (search_match_expr's output): lower is better. Fixed weights, in order:
+ * query words found as whole words (2) or prefixes (1) in the first
+ * SEARCH_RANK_SCAN bytes, more occurrences of them, earlier first
+ * positions, a shorter document. Pure; registered as the SQL function
+ * kith_search_rank(doc, match) at db_open. */
+int64_t search_rank(const char *doc, size_t len, const char *match);
+
+/* Where a ranked walk is: the bound of its candidate set and, inside the
+ * ranked part, the rank and id of the last row shown. */
+typedef struct SearchWalk {
+	int64_t bound; /* candidates are the matches with ids up to it */
+	int64_t rank;  /* rank of the last row shown, INT64_MIN before the first */
+	int64_t id;    /* id of the last row shown, 0 before the first */
+} SearchWalk;
+
+/* Start (w->bound == 0: read the bound of match's first
+ * SEARCH_RANK_CANDIDATES matches) or check a walk (its candidates still
+ * number at most SEARCH_RANK_WALK, else ERR_INVALID "cursor": the matches
+ * changed too much since the first page). kind as above. */
+int search_walk_begin(Db *db, const char *kind, const char *match, SearchWalk *w,
+		      Err *err) KITH_WARN_UNUSED;
+
+/* The cursor key of a walk ("<bound>:<rank>"; the id goes in the cursor's
+ * id) into out; and back: ERR_INVALID "cursor" when key is not one we made. */
+void search_walk_key(const SearchWalk *w, Buf *out);
+int search_walk_parse(const char *key, int64_t id, SearchWalk *w, Err *err) KITH_WARN_UNUSED;
+
+/* Bind a ranked page's parameters: the candidate set's four from p on
+ * (returns the next), the keyset's two from p on (returns the next). */
+int search_walk_bind_set(DbStmt *st, int p, const char *match, const SearchWalk *w);
+int search_walk_bind_after(DbStmt *st, int p, const SearchWalk *w);
 
 /* SQL fragments for a list query that the search index drives, as string
  * literals so a statement stays one literal (db_prepare caches by address):
@@ -54,24 +98,20 @@ int search_ranks(const char *query);
 #define SEARCH_JOIN_COMPANY " JOIN company_fts s ON s.rowid = c.id "
 #define SEARCH_MATCH_COMPANY " s.company_fts MATCH ? "
 #define SEARCH_ROWID " s.rowid "
-/* The ranked candidate set SEARCH_RANKED_<KIND>, aliased "s": two `?`,
- * search_match_expr's output and SEARCH_RANK_CANDIDATES; SEARCH_RANKED_ID
- * its record id, SEARCH_RANK the relevance to order by (ascending: best
- * first); SEARCH_CANDIDATES_<KIND> one row (count, largest id) of the
- * set, with the same two `?`. */
+/* The ranked candidate set SEARCH_RANKED_<KIND>, aliased "s", with four
+ * `?` (search_walk_bind_set); SEARCH_RANKED_ID its record id, SEARCH_RANK
+ * the rank (a column to select: the next cursor needs it of the last row);
+ * SEARCH_RANK_AFTER the keyset condition with two `?`
+ * (search_walk_bind_after) and SEARCH_RANK_ORDER the order it pages. */
 #define SEARCH_RANKED_CONTACT                                                                      \
-	" (SELECT rowid AS sid, rank AS srank FROM contact_fts WHERE contact_fts MATCH ? "         \
-	"ORDER BY rowid LIMIT ?) s "
-#define SEARCH_RANKED_COMPANY                                                                       \
-	" (SELECT rowid AS sid, rank AS srank FROM company_fts WHERE company_fts MATCH ? "         \
-	"ORDER BY rowid LIMIT ?) s "
+	" (SELECT rowid AS sid, kith_search_rank(doc, ?) AS srank FROM contact_fts "               \
+	"WHERE contact_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?) s "
+#define SEARCH_RANKED_COMPANY                                                                      \
+	" (SELECT rowid AS sid, kith_search_rank(doc, ?) AS srank FROM company_fts "               \
+	"WHERE company_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?) s "
 #define SEARCH_RANKED_ID " s.sid "
 #define SEARCH_RANK " s.srank "
-#define SEARCH_CANDIDATES_CONTACT                                                                  \
-	"SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM (SELECT rowid FROM contact_fts "            \
-	"WHERE contact_fts MATCH ? ORDER BY rowid LIMIT ?)"
-#define SEARCH_CANDIDATES_COMPANY                                                                   \
-	"SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM (SELECT rowid FROM company_fts "            \
-	"WHERE company_fts MATCH ? ORDER BY rowid LIMIT ?)"
+#define SEARCH_RANK_AFTER " (s.srank, s.sid) > (?, ?) "
+#define SEARCH_RANK_ORDER " s.srank, s.sid "
 
 #endif

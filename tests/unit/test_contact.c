@@ -1516,3 +1516,109 @@ Test(contact, a_new_contact_never_reuses_a_purged_ones_id)
 	cr_expect_eq(json_array_size(hist), 1, "only its own creation in its history");
 	json_decref(hist);
 }
+
+/* Walk q=kowalski as actor a in pages of 20 while others write between
+ * pages: 15 contacts that do not match after every page, and two matches
+ * go to the trash. The rank depends only on the row and the query
+ * (search.h), so every match the actor may see that stays unchanged comes
+ * exactly once. With bm25 and offsets the inserts moved rows between pages
+ * (repeated and skipped rows). */
+static void walk_while_writing(const Actor *a)
+{
+	enum { N = 300 };
+	Err err = {0};
+	int64_t ids[N];
+	char visible[N], changed[N] = {0}, seen[N] = {0};
+	static const char filler[] = "call about the offer and the delivery dates for spring ";
+	for (int i = 0; i < N; i++) {
+		char body[600], notes[400] = "";
+		for (int k = 0; k < (i * 7) % 6; k++)
+			strcat(strcat(notes, k < i % 3 ? "Kowalski " : ""), filler);
+		snprintf(body, sizeof body,
+			 "{\"first_name\":\"Jan%d\",\"last_name\":\"Kowalski\",\"notes\":\"%s\"}",
+			 i, notes);
+		/* for a member, every tenth is someone else's: hidden */
+		visible[i] = a == &sys || i % 10 != 0;
+		ids[i] = add_as(visible[i] ? a : &sys, body);
+	}
+	int pages = 0, others = 0;
+	char *cursor = NULL;
+	do {
+		json_t *items = NULL, *c;
+		char *next = NULL;
+		size_t i;
+		ContactQuery q = {.q = "kowalski", .limit = 20, .cursor = cursor};
+		cr_assert_eq(contact_list(fx.db, a, &q, &items, &next, &err), KITH_OK,
+			     "page %d: %s", pages, err.msg);
+		json_array_foreach(items, i, c)
+		{
+			int64_t id = num(c, "id");
+			int k = -1;
+			for (int j = 0; j < N && k < 0; j++)
+				k = ids[j] == id ? j : -1;
+			cr_assert(k >= 0, "#%lld is no match", (long long)id);
+			cr_expect(visible[k], "#%lld is hidden", (long long)id);
+			cr_expect(!seen[k], "page %d: #%lld twice", pages, (long long)id);
+			seen[k] = 1;
+		}
+		json_decref(items);
+		for (int k = 0; k < 15; k++) {
+			char body[80];
+			snprintf(body, sizeof body,
+				 "{\"first_name\":\"Other%d\",\"last_name\":\"Person\"}", others++);
+			add_as(a, body);
+		}
+		/* after the second page a match already shown, after the fourth
+		 * one not yet shown, both inside the candidate set */
+		for (int k = 0; (pages == 1 || pages == 3) && k < N; k++)
+			if (visible[k] && !changed[k] && seen[k] == (pages == 1)) {
+				cr_assert_eq(contact_delete(fx.db, a, ids[k], &err), KITH_OK, "%s",
+					     err.msg);
+				changed[k] = 1;
+				break;
+			}
+		free(cursor);
+		cursor = next;
+		pages++;
+	} while (cursor && pages < 100);
+	free(cursor);
+	int missing = 0;
+	for (int i = 0; i < N; i++)
+		missing += visible[i] && !changed[i] && !seen[i];
+	cr_expect_eq(missing, 0, "%d unchanged matches never shown", missing);
+}
+
+Test(contact, ranked_pages_hold_while_others_write_owner)
+{
+	walk_while_writing(&sys);
+}
+
+Test(contact, ranked_pages_hold_while_others_write_member)
+{
+	walk_while_writing(&member);
+}
+
+/* Hidden namesakes do not crowd out a visible one: visibility applies
+ * before the few namesakes are read. */
+Test(contact, hidden_namesakes_leave_room_for_visible_ones)
+{
+	Err err = {0};
+	int64_t acme = 0;
+	json_t *in = J("{\"legal_name\":\"Acme\"}");
+	cr_assert_eq(company_create(fx.db, &member, in, 0, &acme, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	char body[160];
+	snprintf(body, sizeof body,
+		 "{\"first_name\":\"Ewa\",\"last_name\":\"Nowak\",\"company_id\":%lld}",
+		 (long long)acme);
+	for (int i = 0; i < 6; i++)
+		add(body); /* unassigned: hidden from a member */
+	int64_t mine = add_as(&member, body);
+	int64_t fresh = add_as(&member, body);
+	json_t *w = NULL;
+	cr_assert_eq(contact_create_warnings(fx.db, &member, fresh, &w, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_assert_eq(json_array_size(w), 1, "the member's own namesake");
+	cr_expect_eq(num(json_array_get(w, 0), "existing_id"), mine);
+	json_decref(w);
+}

@@ -192,3 +192,86 @@ Test(search, writes_follow_their_transaction)
 	cr_expect_str_eq(ids("contact", "rolled"), "", "dropped on rollback");
 	cr_expect_str_eq(ids("contact", "zygmunt"), "7");
 }
+
+/* search_rank of a document (folded like search_put's) for a query. */
+static int64_t rank_of(const char *text, const char *query)
+{
+	Buf doc, expr;
+	Err err = {0};
+	buf_init(&doc, 0);
+	buf_init(&expr, 0);
+	text_search_doc(&doc, text);
+	cr_assert_eq(search_match_expr(query, &expr, &err), KITH_OK, "%s", err.msg);
+	int64_t r = search_rank(buf_str(&doc), doc.len, buf_str(&expr));
+	buf_free(&doc);
+	buf_free(&expr);
+	return r;
+}
+
+/* The rank reads only the document and the query (lower is better): whole
+ * words before prefixes, more occurrences, earlier, shorter. */
+Test(search, the_rank_depends_on_the_document_and_the_query_only)
+{
+	cr_expect_lt(rank_of("Jan Kowalski", "kowalski"), rank_of("Jan Kowalskiego", "kowalski"),
+		     "a whole word before a prefix");
+	cr_expect_lt(rank_of("Kowalski Kowalski", "kowalski"), rank_of("Jan Kowalski", "kowalski"),
+		     "two occurrences before one");
+	cr_expect_lt(rank_of("Kowalski Jan", "kowalski"), rank_of("Jan Kowalski", "kowalski"),
+		     "earlier before later");
+	cr_expect_lt(rank_of("Jan Kowalski", "kowalski"),
+		     rank_of("Jan Kowalski, call about the offer", "kowalski"),
+		     "shorter before longer");
+	cr_expect_lt(rank_of("Jan Kowalski", "jan kowalski"),
+		     rank_of("Janusz Kowalski", "jan kowalski"), "both words whole");
+	cr_expect_eq(rank_of("Łukasz Işık", "isik"), rank_of("Lukasz Isik", "ışık"),
+		     "folded like the index");
+	cr_expect_lt(rank_of("บริษัทตัวอย่างจำกัด", "ตัวอย่าง"), rank_of("บริษัทจำกัด", "ตัวอย่าง"),
+		     "a Thai word inside a run, as the index finds it");
+}
+
+/* A walk's cursor key comes back as it went; anything else is refused as
+ * "cursor". */
+Test(search, walk_keys_round_trip)
+{
+	Err err = {0};
+	Buf k;
+	SearchWalk w = {.bound = 420, .rank = -281474976710656, .id = 17}, back;
+	buf_init(&k, 0);
+	search_walk_key(&w, &k);
+	cr_assert_eq(search_walk_parse(buf_str(&k), 17, &back, &err), KITH_OK, "%s", err.msg);
+	cr_expect(back.bound == 420 && back.rank == w.rank && back.id == 17);
+	buf_free(&k);
+	static const char *const bad[] = {"", "420", "420:", "x:1", "420:1x", "0:5", "-3:5"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_expect_eq(search_walk_parse(bad[i], 17, &back, &err), ERR_INVALID, "'%s'",
+			     bad[i]);
+		cr_expect_str_eq(err.field, "cursor");
+	}
+	cr_expect_eq(search_walk_parse("420:5", 421, &back, &err), ERR_INVALID,
+		     "an id past the bound");
+}
+
+/* A walk starts at the largest id of the first SEARCH_RANK_CANDIDATES
+ * matches; a later page refuses a bound that holds more than
+ * SEARCH_RANK_WALK (a cursor we did not make, or the matches changed too
+ * much), so a page never ranks more than that. */
+Test(search, a_walk_is_bounded)
+{
+	Err err = {0};
+	Buf expr;
+	buf_init(&expr, 0);
+	cr_assert_eq(search_match_expr("alpha", &expr, &err), KITH_OK);
+	for (int i = 1; i <= SEARCH_RANK_WALK + 1; i++)
+		put("contact", i, i % 2 ? "Alpha Beta" : "Alpha");
+	SearchWalk w = {0};
+	cr_assert_eq(search_walk_begin(fx.db, "contact", buf_str(&expr), &w, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect_eq(w.bound, SEARCH_RANK_CANDIDATES);
+	cr_expect_eq(w.rank, INT64_MIN);
+	w.bound = SEARCH_RANK_WALK;
+	cr_expect_eq(search_walk_begin(fx.db, "contact", buf_str(&expr), &w, &err), KITH_OK);
+	w.bound = SEARCH_RANK_WALK + 1;
+	cr_expect_eq(search_walk_begin(fx.db, "contact", buf_str(&expr), &w, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "cursor");
+	buf_free(&expr);
+}
