@@ -469,7 +469,9 @@ static enum MHD_Result query_visit(void *cls, enum MHD_ValueKind kind, const cha
 				   const char *value)
 {
 	QueryCheck *qc = cls;
-	if (route_query_allowed(qc->route, key))
+	/* "a=1&&b=2" or "?&a=1": libmicrohttpd hands the empty piece over as a
+	 * parameter without a name; it names nothing, like a trailing '&' */
+	if (!key || !*key || route_query_allowed(qc->route, key))
 		return MHD_YES;
 	qc->unknown = key;
 	return MHD_NO;

@@ -175,6 +175,19 @@ post_file() {
 	# teardown stops the server: under ASan a leaked request context fails the test
 }
 
+@test "an empty query parameter name (a=1&&b=2, a leading &) is ignored like a trailing &" {
+	api GET "/api/v1/contacts?limit=5&&q=a" "" -D "$TMP/h"
+	[ "$status_code" = 200 ] || { echo "$body"; false; }
+	for q in "&limit=5" "limit=5&" "limit=5&&&" "&&"; do
+		api GET "/api/v1/contacts?$q"
+		[ "$status_code" = 200 ] || { echo "?$q gave $status_code: $body"; false; }
+	done
+	# an unknown name next to an empty one is still named
+	api GET "/api/v1/contacts?limit=5&&zz=1"
+	[ "$status_code" = 422 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = zz ]
+}
+
 @test "%00 in a path or query is 400, not a truncated path" {
 	for path in "/api/v1/health%00x" "/api/v1/contacts/1%00" "/api/v1/me%00" \
 		"/api/v1/contacts?q=a%00b"; do
