@@ -14,10 +14,14 @@
  * address and in all, and closes connections idle for KITH_HTTP_IDLE_S, but
  * a client trickling a byte every few seconds is never idle. So each
  * connection carries a deadline (a Conn, libmicrohttpd's socket context):
- * the request line and headers must arrive within KITH_HTTP_HEADER_S, the
- * body within KITH_HTTP_BODY_S after them. A reaper thread shuts down the
- * socket of a connection past its deadline; libmicrohttpd then sees the
- * connection end and closes it.
+ * the request line and headers must arrive within KITH_HTTP_HEADER_S of
+ * the connection's start or of the previous answer on a kept-alive
+ * connection (the wait for the next request counts: libmicrohttpd tells us
+ * nothing before a whole request line, so its first byte cannot start a
+ * clock), the body within KITH_HTTP_BODY_S after them. A reaper thread
+ * shuts down the socket of a connection past its deadline; libmicrohttpd
+ * then sees the connection end and closes it. The worker and the reaper
+ * hand the deadline over by compare-and-swap (http/deadline.h).
  *
  * Depends on http/, store/, crm/token.h, crm/access.h, libmicrohttpd,
  * libsodium, pthreads. */
@@ -42,6 +46,7 @@
 #include "base/limits.h"
 #include "crm/token.h"
 #include "http/body.h"
+#include "http/deadline.h"
 #include "http/openapi.h"
 #include "http/problem.h"
 #include "http/route.h"
@@ -636,11 +641,11 @@ static Conn *conn_state(struct MHD_Connection *conn)
 }
 
 /* What the connection must send next must arrive within s seconds; 0: no
- * deadline. */
-static void conn_deadline(Conn *k, unsigned s)
+ * deadline. Returns -1 when the reaper has already cut the connection off
+ * (then nothing more may run on it), else 0. */
+static int conn_deadline(Conn *k, unsigned s)
 {
-	if (k)
-		atomic_store(&k->deadline, s ? now_ms() + 1000LL * s : 0);
+	return k ? deadline_set(&k->deadline, s ? now_ms() + 1000LL * s : DEADLINE_NONE) : 0;
 }
 
 /* A connection opens (a Conn joins Server.conns, the headers' deadline
@@ -688,11 +693,10 @@ static void reap(Server *srv)
 {
 	long long now = now_ms();
 	for (Conn *k = srv->conns; k; k = k->next) {
-		long long d = atomic_load(&k->deadline);
-		if (d && now > d) {
-			atomic_store(&k->deadline, 0);
+		/* only if the worker has not moved the deadline since: a request
+		 * it has begun to run is never cut off */
+		if (deadline_reap(&k->deadline, atomic_load(&k->deadline), now))
 			shutdown(k->fd, SHUT_RDWR);
-		}
 	}
 }
 
@@ -747,8 +751,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	Conn *k = conn_state(conn);
 	if (!k)
 		return NULL;
-	if (k->requests) /* keep-alive: the next request's headers now have their time */
-		conn_deadline(k, KITH_HTTP_HEADER_S);
 	k->uri_too_long = strlen(uri) > KITH_MAX_URL;
 	k->nul = strstr(uri, "%00") != NULL;
 	k->n_params = count_params(uri);
@@ -808,12 +810,13 @@ static enum MHD_Result start(Server *srv, struct MHD_Connection *conn, const cha
 		c->n_params = c->link->n_params;
 		c->t0 = c->link->t0;
 	}
-	conn_deadline(c->link, KITH_HTTP_BODY_S);
 	req->conn = conn;
 	req->method = method;
 	req->path = url;
 	c->outcome = route_find(srv->routes, srv->n_routes, method, url, &c->match);
 	buf_init(&c->body, KITH_MAX_BODY);
+	if (conn_deadline(c->link, KITH_HTTP_BODY_S))
+		return MHD_NO; /* the reaper cut the connection off: on_done frees the Ctx */
 	const char *len = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (len && lengths_differ(conn)) {
 		req_fail_status(req, 400, "Content-Length",
@@ -850,13 +853,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return buf_failed(&c->body) ? MHD_NO : MHD_YES;
 	}
-	conn_deadline(c->link, 0); /* all arrived: the answer is ours to send */
+	if (conn_deadline(c->link, 0)) /* all arrived: the answer is ours to send */
+		return MHD_NO;	       /* unless the reaper cut the connection off first */
 	dispatch(c);
 	return answer(c);
 }
 
-/* The request is over (answered, or the connection dropped): free the Ctx;
- * the connection may now sit idle until the next request. */
+/* The request is over (answered, or the connection dropped): free the Ctx.
+ * A kept-alive connection's next request line and headers must arrive
+ * within KITH_HTTP_HEADER_S from now: the idle wait counts against them. */
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		    enum MHD_RequestTerminationCode toe)
 {
@@ -865,7 +870,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (c->link) {
 		c->link->requests++;
-		conn_deadline(c->link, KITH_HTTP_IDLE_S);
+		conn_deadline(c->link, KITH_HTTP_HEADER_S);
 	}
 	json_decref(c->req.out);
 	json_decref(c->req.body);

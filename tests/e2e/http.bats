@@ -254,6 +254,32 @@ print(s.recv(65536).decode())' "$port" "$TMP/req" >"$TMP/answer"
 	[ "$status_code" = 200 ]
 }
 
+@test "the next request on a kept-alive connection, trickled, is cut off after 10 seconds" {
+	port="${URL##*:}"
+	run python3 "$BATS_TEST_DIRNAME/slowclient.py" trickle "$port" 20 keepalive
+	echo "$output"
+	[[ "$output" == "closed after "* ]]
+	t="${output#closed after }"
+	awk -v t="$t" 'BEGIN { exit !(t >= 9 && t <= 13) }'
+	AUTH_TOKEN=none api GET /api/v1/health
+	[ "$status_code" = 200 ]
+}
+
+@test "a kept-alive connection idle for a few seconds still serves the next request" {
+	port="${URL##*:}"
+	run python3 -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(5)
+for pause in (0, 5):
+    time.sleep(pause)
+    s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: kith\r\n\r\n")
+    print(s.recv(65536).decode().splitlines()[0])' "$port"
+	echo "$output"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == "HTTP/1.1 200 "* ]]
+	[[ "${lines[1]}" == "HTTP/1.1 200 "* ]]
+}
+
 @test "a body trickled a byte at a time is cut off 30 seconds after the headers" {
 	port="${URL##*:}"
 	run python3 "$BATS_TEST_DIRNAME/slowclient.py" trickle "$port" 40 body
