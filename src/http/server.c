@@ -741,10 +741,15 @@ static unsigned count_params(const char *uri)
  * For a refused URI, the query is cut off here: libmicrohttpd stores each
  * query parameter in the connection's memory pool, and a query of
  * thousands of parameters exhausts it, after which libmicrohttpd drops the
- * connection without an answer. uri points into libmicrohttpd's writable
- * request buffer, and its parser reads the query from the same buffer
- * after this callback, so a NUL after the '?' leaves it an empty query;
- * the dispatcher answers 400/414 from the Conn. */
+ * connection without an answer; no documented option bounds the number of
+ * parameters. This relies on undocumented behaviour of libmicrohttpd
+ * 0.9.75 (MHD_VERSION 0x00097500, Debian bookworm): uri is its writable
+ * request buffer passed as const, and its parser (parse_initial_message_line)
+ * splits the query from that same buffer after this callback returns, so a
+ * NUL after the '?' leaves it an empty query; the dispatcher answers
+ * 400/414 from the Conn. start() checks that the cut took (query_cut_or_fail)
+ * and answers 500 with a log line if a libmicrohttpd upgrade changed this;
+ * the e2e tests of 500 and 20,000 parameters and of %00 then fail. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	Server *srv = cls;
@@ -791,6 +796,27 @@ static int lengths_differ(struct MHD_Connection *conn)
 	return l.differ;
 }
 
+/* The query of a refused URI was cut off in on_uri: when libmicrohttpd
+ * still parsed parameters from it, the behaviour on_uri relies on has
+ * changed (a libmicrohttpd upgrade): say so loudly and answer 500 rather
+ * than go on. Returns non-zero when it answered. */
+static int query_cut_or_fail(Ctx *c)
+{
+	if (!c->uri_too_long && !c->nul && c->n_params <= KITH_MAX_QUERY_PARAMS)
+		return 0;
+	int n = MHD_get_connection_values(c->req.conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+	if (n <= 0)
+		return 0;
+	fprintf(stderr,
+		"kith: libmicrohttpd %s parsed %d query parameters of a URI whose query "
+		"on_uri cut off: the behaviour of 0.9.75 that src/http/server.c relies on "
+		"has changed\n",
+		MHD_get_version(), n);
+	req_fail_status(&c->req, 500, NULL,
+			"the server cannot check this URL with this libmicrohttpd version");
+	return 1;
+}
+
 /* First call: allocate the Ctx, record and route; a declared body over the
  * limit or a conflicting length gets its answer at once (so the body is
  * never read; the connection closes). Returns MHD_NO when out of memory. */
@@ -817,6 +843,8 @@ static enum MHD_Result start(Server *srv, struct MHD_Connection *conn, const cha
 	buf_init(&c->body, KITH_MAX_BODY);
 	if (conn_deadline(c->link, KITH_HTTP_BODY_S))
 		return MHD_NO; /* the reaper cut the connection off: on_done frees the Ctx */
+	if (query_cut_or_fail(c))
+		return answer(c);
 	const char *len = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (len && lengths_differ(conn)) {
 		req_fail_status(req, 400, "Content-Length",
