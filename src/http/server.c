@@ -62,7 +62,6 @@
 typedef struct Conn {
 	int fd;			  /* the client socket */
 	atomic_llong deadline;	  /* CLOCK_MONOTONIC ms; 0 while none applies */
-	int requests;		  /* requests answered on this connection */
 	int uri_too_long;	  /* the current request's raw URI is over KITH_MAX_URL */
 	int nul;		  /* ... holds %00 */
 	unsigned n_params;	  /* ... query parameter count */
@@ -896,10 +895,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 	Ctx *c = *con_cls;
 	if (!c)
 		return;
-	if (c->link) {
-		c->link->requests++;
-		conn_deadline(c->link, KITH_HTTP_HEADER_S);
-	}
+	conn_deadline(c->link, KITH_HTTP_HEADER_S);
 	json_decref(c->req.out);
 	json_decref(c->req.body);
 	buf_free(&c->body);
