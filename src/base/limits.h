@@ -32,8 +32,8 @@
 #define KITH_MAX_DEMO_USERS 100L             /* kith demo --users: each costs a password hash */
 #define KITH_MAX_IDEMPOTENCY_KEY 200u        /* Idempotency-Key header value, bytes (printable ASCII) */
 #define KITH_MAX_THREADS 256u                /* kith serve --threads */
-#define KITH_HTTP_IDLE_S 60u                 /* an idle keep-alive connection is closed after this, seconds */
-#define KITH_HTTP_HEADER_S 10u               /* a request line and its headers must arrive within this, seconds (slowloris) */
+#define KITH_HTTP_IDLE_S 60u                 /* libmicrohttpd's inactivity timeout: a connection that sends and reads nothing (an answer left unread) is closed after this, seconds */
+#define KITH_HTTP_HEADER_S 10u               /* a request line and its headers must arrive within this of the connection's start or, kept alive, of the previous answer, seconds (slowloris) */
 #define KITH_HTTP_BODY_S 30u                 /* a request body must arrive within this after its headers, seconds */
 #define KITH_HTTP_PER_IP 256u                /* connections open at once from one client address (an office behind NAT: 50 browsers x 5) */
 #define KITH_HTTP_CONNECTIONS 4096u          /* connections open at once in all (less when the fd limit is lower) */

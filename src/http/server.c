@@ -14,10 +14,14 @@
  * address and in all, and closes connections idle for KITH_HTTP_IDLE_S, but
  * a client trickling a byte every few seconds is never idle. So each
  * connection carries a deadline (a Conn, libmicrohttpd's socket context):
- * the request line and headers must arrive within KITH_HTTP_HEADER_S, the
- * body within KITH_HTTP_BODY_S after them. A reaper thread shuts down the
- * socket of a connection past its deadline; libmicrohttpd then sees the
- * connection end and closes it.
+ * the request line and headers must arrive within KITH_HTTP_HEADER_S of
+ * the connection's start or of the previous answer on a kept-alive
+ * connection (the wait for the next request counts: libmicrohttpd tells us
+ * nothing before a whole request line, so its first byte cannot start a
+ * clock), the body within KITH_HTTP_BODY_S after them. A reaper thread
+ * shuts down the socket of a connection past its deadline; libmicrohttpd
+ * then sees the connection end and closes it. The worker and the reaper
+ * hand the deadline over by compare-and-swap (http/deadline.h).
  *
  * Depends on http/, store/, crm/token.h, crm/access.h, libmicrohttpd,
  * libsodium, pthreads. */
@@ -42,6 +46,7 @@
 #include "base/limits.h"
 #include "crm/token.h"
 #include "http/body.h"
+#include "http/deadline.h"
 #include "http/openapi.h"
 #include "http/problem.h"
 #include "http/route.h"
@@ -57,7 +62,6 @@
 typedef struct Conn {
 	int fd;			  /* the client socket */
 	atomic_llong deadline;	  /* CLOCK_MONOTONIC ms; 0 while none applies */
-	int requests;		  /* requests answered on this connection */
 	int uri_too_long;	  /* the current request's raw URI is over KITH_MAX_URL */
 	int nul;		  /* ... holds %00 */
 	unsigned n_params;	  /* ... query parameter count */
@@ -469,7 +473,9 @@ static enum MHD_Result query_visit(void *cls, enum MHD_ValueKind kind, const cha
 				   const char *value)
 {
 	QueryCheck *qc = cls;
-	if (route_query_allowed(qc->route, key))
+	/* "a=1&&b=2" or "?&a=1": libmicrohttpd hands the empty piece over as a
+	 * parameter without a name; it names nothing, like a trailing '&' */
+	if (!key || !*key || route_query_allowed(qc->route, key))
 		return MHD_YES;
 	qc->unknown = key;
 	return MHD_NO;
@@ -634,11 +640,11 @@ static Conn *conn_state(struct MHD_Connection *conn)
 }
 
 /* What the connection must send next must arrive within s seconds; 0: no
- * deadline. */
-static void conn_deadline(Conn *k, unsigned s)
+ * deadline. Returns -1 when the reaper has already cut the connection off
+ * (then nothing more may run on it), else 0. */
+static int conn_deadline(Conn *k, unsigned s)
 {
-	if (k)
-		atomic_store(&k->deadline, s ? now_ms() + 1000LL * s : 0);
+	return k ? deadline_set(&k->deadline, s ? now_ms() + 1000LL * s : DEADLINE_NONE) : 0;
 }
 
 /* A connection opens (a Conn joins Server.conns, the headers' deadline
@@ -686,11 +692,10 @@ static void reap(Server *srv)
 {
 	long long now = now_ms();
 	for (Conn *k = srv->conns; k; k = k->next) {
-		long long d = atomic_load(&k->deadline);
-		if (d && now > d) {
-			atomic_store(&k->deadline, 0);
+		/* only if the worker has not moved the deadline since: a request
+		 * it has begun to run is never cut off */
+		if (deadline_reap(&k->deadline, atomic_load(&k->deadline), now))
 			shutdown(k->fd, SHUT_RDWR);
-		}
 	}
 }
 
@@ -735,18 +740,21 @@ static unsigned count_params(const char *uri)
  * For a refused URI, the query is cut off here: libmicrohttpd stores each
  * query parameter in the connection's memory pool, and a query of
  * thousands of parameters exhausts it, after which libmicrohttpd drops the
- * connection without an answer. uri points into libmicrohttpd's writable
- * request buffer, and its parser reads the query from the same buffer
- * after this callback, so a NUL after the '?' leaves it an empty query;
- * the dispatcher answers 400/414 from the Conn. */
+ * connection without an answer; no documented option bounds the number of
+ * parameters. This relies on undocumented behaviour of libmicrohttpd
+ * 0.9.75 (MHD_VERSION 0x00097500, Debian bookworm): uri is its writable
+ * request buffer passed as const, and its parser (parse_initial_message_line)
+ * splits the query from that same buffer after this callback returns, so a
+ * NUL after the '?' leaves it an empty query; the dispatcher answers
+ * 400/414 from the Conn. start() checks that the cut took (query_cut_or_fail)
+ * and answers 500 with a log line if a libmicrohttpd upgrade changed this;
+ * the e2e tests of 500 and 20,000 parameters and of %00 then fail. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	Server *srv = cls;
 	Conn *k = conn_state(conn);
 	if (!k)
 		return NULL;
-	if (k->requests) /* keep-alive: the next request's headers now have their time */
-		conn_deadline(k, KITH_HTTP_HEADER_S);
 	k->uri_too_long = strlen(uri) > KITH_MAX_URL;
 	k->nul = strstr(uri, "%00") != NULL;
 	k->n_params = count_params(uri);
@@ -787,6 +795,27 @@ static int lengths_differ(struct MHD_Connection *conn)
 	return l.differ;
 }
 
+/* The query of a refused URI was cut off in on_uri: when libmicrohttpd
+ * still parsed parameters from it, the behaviour on_uri relies on has
+ * changed (a libmicrohttpd upgrade): say so loudly and answer 500 rather
+ * than go on. Returns non-zero when it answered. */
+static int query_cut_or_fail(Ctx *c)
+{
+	if (!c->uri_too_long && !c->nul && c->n_params <= KITH_MAX_QUERY_PARAMS)
+		return 0;
+	int n = MHD_get_connection_values(c->req.conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+	if (n <= 0)
+		return 0;
+	fprintf(stderr,
+		"kith: libmicrohttpd %s parsed %d query parameters of a URI whose query "
+		"on_uri cut off: the behaviour of 0.9.75 that src/http/server.c relies on "
+		"has changed\n",
+		MHD_get_version(), n);
+	req_fail_status(&c->req, 500, NULL,
+			"the server cannot check this URL with this libmicrohttpd version");
+	return 1;
+}
+
 /* First call: allocate the Ctx, record and route; a declared body over the
  * limit or a conflicting length gets its answer at once (so the body is
  * never read; the connection closes). Returns MHD_NO when out of memory. */
@@ -806,12 +835,15 @@ static enum MHD_Result start(Server *srv, struct MHD_Connection *conn, const cha
 		c->n_params = c->link->n_params;
 		c->t0 = c->link->t0;
 	}
-	conn_deadline(c->link, KITH_HTTP_BODY_S);
 	req->conn = conn;
 	req->method = method;
 	req->path = url;
 	c->outcome = route_find(srv->routes, srv->n_routes, method, url, &c->match);
 	buf_init(&c->body, KITH_MAX_BODY);
+	if (conn_deadline(c->link, KITH_HTTP_BODY_S))
+		return MHD_NO; /* the reaper cut the connection off: on_done frees the Ctx */
+	if (query_cut_or_fail(c))
+		return answer(c);
 	const char *len = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (len && lengths_differ(conn)) {
 		req_fail_status(req, 400, "Content-Length",
@@ -848,23 +880,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return buf_failed(&c->body) ? MHD_NO : MHD_YES;
 	}
-	conn_deadline(c->link, 0); /* all arrived: the answer is ours to send */
+	if (conn_deadline(c->link, 0)) /* all arrived: the answer is ours to send */
+		return MHD_NO;	       /* unless the reaper cut the connection off first */
 	dispatch(c);
 	return answer(c);
 }
 
-/* The request is over (answered, or the connection dropped): free the Ctx;
- * the connection may now sit idle until the next request. */
+/* The request is over (answered, or the connection dropped): free the Ctx.
+ * A kept-alive connection's next request line and headers must arrive
+ * within KITH_HTTP_HEADER_S from now: the idle wait counts against them. */
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		    enum MHD_RequestTerminationCode toe)
 {
 	Ctx *c = *con_cls;
 	if (!c)
 		return;
-	if (c->link) {
-		c->link->requests++;
-		conn_deadline(c->link, KITH_HTTP_IDLE_S);
-	}
+	conn_deadline(c->link, KITH_HTTP_HEADER_S);
 	json_decref(c->req.out);
 	json_decref(c->req.body);
 	buf_free(&c->body);

@@ -175,6 +175,19 @@ post_file() {
 	# teardown stops the server: under ASan a leaked request context fails the test
 }
 
+@test "an empty query parameter name (a=1&&b=2, a leading &) is ignored like a trailing &" {
+	api GET "/api/v1/contacts?limit=5&&q=a" "" -D "$TMP/h"
+	[ "$status_code" = 200 ] || { echo "$body"; false; }
+	for q in "&limit=5" "limit=5&" "limit=5&&&" "&&"; do
+		api GET "/api/v1/contacts?$q"
+		[ "$status_code" = 200 ] || { echo "?$q gave $status_code: $body"; false; }
+	done
+	# an unknown name next to an empty one is still named
+	api GET "/api/v1/contacts?limit=5&&zz=1"
+	[ "$status_code" = 422 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = zz ]
+}
+
 @test "%00 in a path or query is 400, not a truncated path" {
 	for path in "/api/v1/health%00x" "/api/v1/contacts/1%00" "/api/v1/me%00" \
 		"/api/v1/contacts?q=a%00b"; do
@@ -209,7 +222,12 @@ print(s.recv(65536).decode())' "$port" "$TMP/req" >"$TMP/answer"
 	coproc SLOW { python3 "$BATS_TEST_DIRNAME/slowclient.py" hold "$port" 1100 127.0.0.2 30; }
 	read -r -t 30 word held <&"${SLOW[0]}"
 	[ "$word" = holding ]
-	echo "connections held from 127.0.0.2: $held"
+	per_ip="$(sed -n 's/^#define KITH_HTTP_PER_IP \([0-9]*\)u.*/\1/p' \
+		"$BATS_TEST_DIRNAME/../../src/base/limits.h")"
+	echo "connections held from 127.0.0.2: $held (per-address limit $per_ip)"
+	# the per-address limit, not the total one, is what turned the rest away
+	[ "$per_ip" -gt 0 ] && [ "$per_ip" -lt 1100 ]
+	[ "$held" -gt 0 ] && [ "$held" -le "$per_ip" ]
 	for _ in 1 2 3; do
 		out="$(curl -s -m 1 -o "$TMP/health" -w '%{http_code} %{time_total}' \
 			"http://127.0.0.1:$port/api/v1/health")" || true
@@ -234,6 +252,32 @@ print(s.recv(65536).decode())' "$port" "$TMP/req" >"$TMP/answer"
 	awk -v t="$t" 'BEGIN { exit !(t >= 9 && t <= 13) }'
 	AUTH_TOKEN=none api GET /api/v1/health
 	[ "$status_code" = 200 ]
+}
+
+@test "the next request on a kept-alive connection, trickled, is cut off after 10 seconds" {
+	port="${URL##*:}"
+	run python3 "$BATS_TEST_DIRNAME/slowclient.py" trickle "$port" 20 keepalive
+	echo "$output"
+	[[ "$output" == "closed after "* ]]
+	t="${output#closed after }"
+	awk -v t="$t" 'BEGIN { exit !(t >= 9 && t <= 13) }'
+	AUTH_TOKEN=none api GET /api/v1/health
+	[ "$status_code" = 200 ]
+}
+
+@test "a kept-alive connection idle for a few seconds still serves the next request" {
+	port="${URL##*:}"
+	run python3 -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(5)
+for pause in (0, 5):
+    time.sleep(pause)
+    s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: kith\r\n\r\n")
+    print(s.recv(65536).decode().splitlines()[0])' "$port"
+	echo "$output"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == "HTTP/1.1 200 "* ]]
+	[[ "${lines[1]}" == "HTTP/1.1 200 "* ]]
 }
 
 @test "a body trickled a byte at a time is cut off 30 seconds after the headers" {

@@ -8,11 +8,14 @@
       idle timeout ends them) until SECONDS pass or stdin closes; print
       "open N" with the connections still open at the end, close them all.
 
-  slowclient.py trickle PORT SECONDS [body]
+  slowclient.py trickle PORT SECONDS [body|keepalive]
       Send a request line, then one header byte a second (with "body": whole
-      headers announcing a 1 MB body, then one body byte a second) until the
-      server closes the connection or SECONDS pass. Prints "closed after S"
-      or "open after S".
+      headers announcing a 1 MB body, then one body byte a second; with
+      "keepalive": one whole GET, its answer read, then the next request on
+      the kept-alive connection one byte a second from its request line's
+      first byte) until the server closes the connection or SECONDS pass.
+      Prints "closed after S" or "open after S" (S counted from the first
+      slow byte's turn).
 
 Only loopback addresses; every loop is bounded in count and time.
 """
@@ -77,21 +80,53 @@ def hold(port, count, source, seconds):
         s.close()
 
 
-def trickle(port, seconds, body):
+def read_answer(s):
+    """Read one whole answer (headers and a Content-Length body) from s."""
+    s.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            sys.exit("the server closed the connection before the first answer")
+        data += chunk
+    head, rest = data.split(b"\r\n\r\n", 1)
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(rest) < length:
+        chunk = s.recv(4096)
+        if not chunk:
+            sys.exit("the server closed the connection inside the first answer")
+        rest += chunk
+    s.settimeout(None)
+
+
+def trickle(port, seconds, mode):
     s = socket.create_connection(("127.0.0.1", port))
+    body = mode == "body"
+    slow = b"a"
     if body:
         s.sendall(b"POST /api/v1/contacts HTTP/1.1\r\nHost: kith\r\n"
                   b"Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
+        slow = b" "
+    elif mode == "keepalive":
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: kith\r\n\r\n")
+        read_answer(s)
+        slow = b"GET /api/v1/health HTTP/1.1\r\nHost: kith\r\n"
     else:
         s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: kith\r\nX-Slow: ")
     start = time.monotonic()
+    sent = 0
     while time.monotonic() - start < seconds:
         time.sleep(1)
         if closed_by_server(s):
             print("closed after %.1f" % (time.monotonic() - start), flush=True)
             return
         try:
-            s.send(b" " if body else b"a")
+            s.send(slow[sent % len(slow):sent % len(slow) + 1])
+            sent += 1
         except OSError:
             print("closed after %.1f" % (time.monotonic() - start), flush=True)
             return
@@ -104,9 +139,9 @@ def main():
     if mode == "hold":
         hold(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], float(sys.argv[5]))
     elif mode == "trickle":
-        trickle(int(sys.argv[2]), float(sys.argv[3]), len(sys.argv) > 4 and sys.argv[4] == "body")
+        trickle(int(sys.argv[2]), float(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "")
     else:
-        sys.exit("usage: slowclient.py hold PORT COUNT SOURCE SECONDS | trickle PORT SECONDS [body]")
+        sys.exit("usage: slowclient.py hold PORT COUNT SOURCE SECONDS | trickle PORT SECONDS [body|keepalive]")
 
 
 if __name__ == "__main__":
