@@ -139,13 +139,124 @@ int cli_id_or_fail(Cli *cli, const char *s, const char *field, int64_t *id)
 	return 0;
 }
 
+/* JSON field names whose option is not "--" + the name with '-' for '_'. */
+static const struct {
+	const char *key, *opt;
+} field_opts[] = {
+    {"first_name", "--first"},
+    {"last_name", "--last"},
+    {"job_title", "--title"},
+    {"emails", "--email"},
+    {"phones", "--phone"},
+    {"consent_note", "--consent"},
+    {"owner_id", "--owner"},
+    {"company_id", "--company"},
+    {"contact_id", "--contact"},
+    {"deal_id", "--deal"},
+    {"pipeline_id", "--pipeline"},
+    {"stage_id", "--stage"},
+    {"due_date", "--due"},
+    {"due_at", "--at"},
+    {"occurred_at", "--at"},
+    {"assignee_id", "--assignee"},
+    {"user_id", "--user"},
+    {"duration_minutes", "--duration"},
+    {"cadence_days", "--cadence"},
+    {"expected_close_date", "--close"},
+    {"legal_name", "--name"},
+    {"tags", "--tag"},
+    {"repeat_every", "--every"},
+    {"repeat_unit", "--every"},
+    {"remind_days", "--remind"},
+    {"options", "--option"},
+    {"stages", "--stage"},
+    {"touch_window_days", "--touch-window"},
+    {"birthday_lead_days", "--birthday-lead"},
+    {"default_country", "--country"},
+    {"value", "--value"},
+    {"value.amount", "--value"},
+    {"value.amount_minor", "--value"},
+    {"value.currency", "--currency"},
+};
+
+/* 1 when the usage text of the command offers option opt ("--due"). */
+static int usage_has(const CliCommand *cmd, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (const char *p = cmd && cmd->usage ? cmd->usage : ""; (p = strstr(p, opt)); p += n)
+		if (p[n] != '-' && p[n] != '_' && !(p[n] >= 'a' && p[n] <= 'z'))
+			return 1;
+	return 0;
+}
+
+/* The option the user typed for the domain's field name: "phones[1].value"
+ * is --phone, "address.city" --city, "custom.KEY" --field KEY, "due_date"
+ * --due. Only options of the current command are named (and the global
+ * --as); other fields (a positional ID, version) stay as they are. */
+static void option_name(const Cli *cli, const char *field, char *out, size_t size)
+{
+	char key[64], opt[80];
+	snprintf(out, size, "%s", field);
+	if (strcmp(field, "as") == 0) {
+		snprintf(out, size, "--as");
+		return;
+	}
+	if (strcmp(field, "id") == 0 && cli->cmd && cli->cmd->usage &&
+	    strncmp(cli->cmd->usage, "ID", 2) == 0) {
+		snprintf(out, size, "ID");
+		return;
+	}
+	if (strncmp(field, "custom.", 7) == 0 && usage_has(cli->cmd, "--field")) {
+		snprintf(out, size, "--field %s", field + 7);
+		return;
+	}
+	if (strncmp(field, "address.", 8) == 0)
+		field += 8;
+	snprintf(key, sizeof key, "%s", field);
+	key[strcspn(key, "[")] = '\0';
+	opt[0] = '\0';
+	for (size_t i = 0; i < sizeof field_opts / sizeof field_opts[0] && !opt[0]; i++)
+		if (strcmp(field_opts[i].key, key) == 0)
+			snprintf(opt, sizeof opt, "%s", field_opts[i].opt);
+	if (!opt[0]) {
+		key[strcspn(key, ".")] = '\0';
+		snprintf(opt, sizeof opt, "--%s", key);
+		for (char *p = opt + 2; *p; p++)
+			*p = *p == '_' ? '-' : *p;
+	}
+	if (!usage_has(cli->cmd, opt))
+		return;
+	/* the 2nd, 3rd... of a repeated option: "--email #2" */
+	const char *bracket = strchr(field, '[');
+	long index = bracket ? strtol(bracket + 1, NULL, 10) : 0;
+	if (index > 0)
+		snprintf(out, size, "%.60s #%ld", opt, index + 1);
+	else
+		snprintf(out, size, "%s", opt);
+}
+
+/* A hint after an error that names the command to run next: a record in
+ * the trash can be restored when the noun has a restore command. */
+static void cli_hint(const Cli *cli, const Err *err)
+{
+	int n;
+	const CliCommand *c = cli_commands(&n);
+	if (err->code != ERR_GONE || !cli->cmd)
+		return;
+	for (int i = 0; i < n; i++)
+		if (strcmp(c[i].noun, cli->cmd->noun) == 0 && strcmp(c[i].verb, "restore") == 0)
+			fprintf(stderr, "kith: restore it with: kith %s restore ID\n", c[i].noun);
+}
+
 int cli_fail(Cli *cli, const Err *err)
 {
-	(void)cli;
+	char field[sizeof err->field + 32];
+	option_name(cli, err->field, field, sizeof field);
 	if (err->field[0])
-		fprintf(stderr, "kith: %s: %s\n", err->field, err->msg);
+		fprintf(stderr, "kith: %s: %s\n", field, err->msg);
 	else
 		fprintf(stderr, "kith: %s\n", err->msg);
+	cli_hint(cli, err);
 	switch (err->code) {
 	case KITH_OK: return EXIT_OK;
 	case ERR_BUSY:
@@ -508,8 +619,9 @@ int cli_query_words(Cli *cli, Buf *words)
 	return 0;
 }
 
-void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
-		    const char *const *keys, const char *const *headers)
+/* cli_print_page with fill applied to the table rows. */
+static void print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
+		       CliFillFn fill, const char *const *keys, const char *const *headers)
 {
 	if (cli->json) {
 		json_t *page = json_pack("{sO so}", "items", (json_t *)items, "next",
@@ -524,11 +636,46 @@ void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn ro
 	{
 		json_array_append_new(rows, row(item));
 	}
+	if (fill)
+		fill(cli, rows);
 	cli_print_table(cli, rows, keys, headers);
 	json_decref(rows);
-	/* A hint for people at a terminal; scripts use --json and "next". */
-	if (next && !cli->quiet)
-		fprintf(stderr, "next page: --cursor %s\n", next);
+	/* on stderr, so a table piped on keeps only rows; scripts use --json */
+	if (next)
+		fprintf(stderr, "more: add --cursor %s for the next page, or --all for every page\n",
+			next);
+}
+
+void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
+		    const char *const *keys, const char *const *headers)
+{
+	print_page(cli, items, next, row, NULL, keys, headers);
+}
+
+int cli_list_op(Cli *cli, int all, const char *cursor, CliFetchFn fetch, void *query,
+		CliRowFn row, CliFillFn fill, const char *const *keys, const char *const *headers)
+{
+	Err err = {0};
+	json_t *items = NULL, *page = NULL;
+	char *next = NULL;
+	int rc = fetch(cli, query, cursor, &items, &next, &err);
+	while (rc == KITH_OK && all && next) {
+		char *at = next;
+		next = NULL;
+		rc = fetch(cli, query, at, &page, &next, &err);
+		free(at);
+		if (rc == KITH_OK)
+			json_array_extend(items, page);
+		json_decref(page);
+		page = NULL;
+	}
+	if (rc)
+		rc = cli_fail(cli, &err);
+	else
+		print_page(cli, items, next, row, fill, keys, headers);
+	json_decref(items);
+	free(next);
+	return rc;
 }
 
 int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done)
@@ -637,6 +784,95 @@ done:
 	json_decref(remove);
 	json_decref(c);
 	return rc;
+}
+
+int cli_tag_edit_args(Cli *cli, CliTagEdit *t)
+{
+	const char *v, *set = cli_opt(cli, "--set-tags");
+	int rc = 0;
+	t->add = json_array();
+	t->remove = json_array();
+	t->set = NULL;
+	while (rc == 0 && (v = cli_opt(cli, "--tag")))
+		rc = cli_push_str(cli, t->add, "tags", v);
+	while (rc == 0 && (v = cli_opt(cli, "--untag")))
+		rc = cli_push_str(cli, t->remove, "--untag", v);
+	if (rc || !set)
+		return rc;
+	t->set = json_array();
+	for (const char *p = set; rc == 0 && *p;) {
+		size_t n = strcspn(p, ",");
+		char *name = strndup(p, n);
+		Buf trimmed;
+		buf_init(&trimmed, 0);
+		text_trim(&trimmed, name ? name : "");
+		if (trimmed.len)
+			rc = cli_push_str(cli, t->set, "--set-tags", buf_str(&trimmed));
+		buf_free(&trimmed);
+		free(name);
+		p += n + (p[n] == ',');
+	}
+	return rc;
+}
+
+int cli_tag_edit_relative(const CliTagEdit *t)
+{
+	return json_array_size(t->add) + json_array_size(t->remove) > 0 && !t->set;
+}
+
+/* Index of the tag in names that folds like name, or -1. */
+static long tag_index(const json_t *names, const char *name)
+{
+	Buf a, b;
+	json_t *v;
+	size_t i;
+	long found = -1;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	text_fold(&a, name);
+	json_array_foreach(names, i, v)
+	{
+		buf_reset(&b);
+		text_fold(&b, json_string_value(v) ? json_string_value(v) : "");
+		if (found < 0 && strcmp(buf_str(&a), buf_str(&b)) == 0)
+			found = (long)i;
+	}
+	buf_free(&a);
+	buf_free(&b);
+	return found;
+}
+
+void cli_tag_edit_apply(const CliTagEdit *t, const json_t *current, json_t *in)
+{
+	json_t *v;
+	size_t i;
+	if (!t->set && json_array_size(t->add) + json_array_size(t->remove) == 0)
+		return;
+	json_t *tags = json_copy(t->set ? t->set : (json_t *)current);
+	if (!json_is_array(tags)) {
+		json_decref(tags);
+		tags = json_array();
+	}
+	json_array_foreach(t->add, i, v)
+	{
+		if (tag_index(tags, json_string_value(v)) < 0)
+			json_array_append(tags, v);
+	}
+	json_array_foreach(t->remove, i, v)
+	{
+		long k = tag_index(tags, json_string_value(v));
+		if (k >= 0)
+			json_array_remove(tags, (size_t)k);
+	}
+	json_object_set_new(in, "tags", tags);
+}
+
+void cli_tag_edit_free(CliTagEdit *t)
+{
+	json_decref(t->add);
+	json_decref(t->remove);
+	json_decref(t->set);
+	t->add = t->remove = t->set = NULL;
 }
 
 void cli_print_history(Cli *cli, const json_t *history)

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "crm/activity.h"
 #include "crm/audit.h"
+#include "crm/names_cli.h"
 #include "crm/user.h"
 
 static const char *const list_keys[] = {"id",      "at", "kind",    "dir",     "subject",
@@ -204,16 +205,23 @@ static json_t *row_of(const json_t *a)
 			 json_object_get(a, "company_id"), "deal", json_object_get(a, "deal_id"));
 }
 
+static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
+		      Err *err)
+{
+	ActivityQuery *q = query;
+	q->cursor = cursor;
+	return activity_list(cli->db, &cli->actor, q, items, next, err);
+}
+
 int activity_cli_list(Cli *cli)
 {
 	ActivityQuery q = {0};
-	Err err = {0};
-	json_t *items = NULL, *link = json_object();
-	char *next = NULL;
+	json_t *link = json_object();
 	const char *limit = cli_opt(cli, "--limit");
 	q.kind = cli_opt(cli, "--kind");
 	q.since = cli_opt(cli, "--since");
 	q.cursor = cli_opt(cli, "--cursor");
+	int all = cli_flag(cli, "--all");
 	int rc = cli_limit_or_fail(cli, limit, &q.limit);
 	if (rc || (rc = read_link(cli, "--contact", "contact_id", link)) ||
 	    (rc = read_link(cli, "--company", "company_id", link)) ||
@@ -223,17 +231,12 @@ int activity_cli_list(Cli *cli)
 	q.contact_id = json_integer_value(json_object_get(link, "contact_id"));
 	q.company_id = json_integer_value(json_object_get(link, "company_id"));
 	q.deal_id = json_integer_value(json_object_get(link, "deal_id"));
-	if (activity_list(cli->db, &cli->actor, &q, &items, &next, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
-	cli_print_page(cli, items, next, row_of, list_keys, list_heads);
-	if (!cli->json)
+	rc = cli_list_op(cli, all, q.cursor, fetch_page, &q, row_of, names_cli_fill_rows, list_keys,
+			 list_heads);
+	if (rc == 0 && !cli->json)
 		rc = print_last(cli, link, NULL);
 done:
 	json_decref(link);
-	json_decref(items);
-	free(next);
 	return rc;
 }
 

@@ -9,11 +9,13 @@
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "crm/deal.h"
+#include "crm/names_cli.h"
+#include "crm/pipeline.h"
 
-static const char *const list_keys[] = {"id", "title", "stage", "status", "value", "close",
-					NULL};
-static const char *const list_heads[] = {"ID", "TITLE", "STAGE", "STATUS", "VALUE", "CLOSE",
-					 NULL};
+static const char *const list_keys[] = {"id",	  "title", "contact", "company",
+					"stage", "status", "value",   "close", NULL};
+static const char *const list_heads[] = {"ID",	   "TITLE",  "CONTACT", "COMPANY",
+					 "STAGE", "STATUS", "VALUE",   "CLOSE", NULL};
 
 /* "12.50 EUR" of a value object. */
 static json_t *value_text(const json_t *v)
@@ -26,12 +28,14 @@ static json_t *value_text(const json_t *v)
 	return s;
 }
 
+/* A table row; "contact" and "company" hold ids until names_cli_fill. */
 static json_t *list_row(const json_t *d)
 {
-	return json_pack("{sOsOsOsOsosO}", "id", json_object_get(d, "id"), "title",
-			 json_object_get(d, "title"), "stage", json_object_get(d, "stage"),
-			 "status", json_object_get(d, "status"), "value",
-			 value_text(json_object_get(d, "value")), "close",
+	return json_pack("{sOsOsOsOsOsOsosO}", "id", json_object_get(d, "id"), "title",
+			 json_object_get(d, "title"), "contact", json_object_get(d, "contact_id"),
+			 "company", json_object_get(d, "company_id"), "stage",
+			 json_object_get(d, "stage"), "status", json_object_get(d, "status"),
+			 "value", value_text(json_object_get(d, "value")), "close",
 			 json_object_get(d, "expected_close_date"));
 }
 
@@ -192,12 +196,17 @@ int deal_cli_show(Cli *cli)
 	return EXIT_OK;
 }
 
+static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
+		      Err *err)
+{
+	DealQuery *q = query;
+	q->cursor = cursor;
+	return deal_list(cli->db, &cli->actor, q, items, next, err);
+}
+
 int deal_cli_list(Cli *cli)
 {
 	DealQuery q = {0};
-	Err err = {0};
-	json_t *items = NULL;
-	char *next = NULL;
 	const char *owner = cli_opt(cli, "--owner"), *limit = cli_opt(cli, "--limit");
 	const char *ids[] = {"--pipeline", "--stage", "--contact", "--company"};
 	int64_t *dst[] = {&q.pipeline_id, &q.stage_id, &q.contact_id, &q.company_id};
@@ -210,17 +219,14 @@ int deal_cli_list(Cli *cli)
 	q.stage_since = cli_opt(cli, "--stage-since");
 	q.cursor = cli_opt(cli, "--cursor");
 	q.trash = cli_flag(cli, "--trash");
+	int all = cli_flag(cli, "--all");
 	int rc = cli_limit_or_fail(cli, limit, &q.limit);
 	if (rc || (owner && (rc = cli_owner_or_fail(cli, owner, &q.owner_id))))
 		return rc;
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
-	if (deal_list(cli->db, &cli->actor, &q, &items, &next, &err))
-		return cli_fail(cli, &err);
-	cli_print_page(cli, items, next, list_row, list_keys, list_heads);
-	json_decref(items);
-	free(next);
-	return EXIT_OK;
+	return cli_list_op(cli, all, q.cursor, fetch_page, &q, list_row, names_cli_fill_rows,
+			   list_keys, list_heads);
 }
 
 int deal_cli_edit(Cli *cli)
@@ -250,15 +256,28 @@ int deal_cli_move(Cli *cli)
 {
 	Err err = {0};
 	json_t *d = NULL;
-	int64_t id, stage;
-	if (cli_id_or_fail(cli, cli_arg(cli), "id", &id) ||
-	    cli_id_or_fail(cli, cli_arg(cli), "stage_id", &stage))
+	int64_t id, stage = 0;
+	if (cli_id_or_fail(cli, cli_arg(cli), "ID", &id))
 		return EXIT_USAGE;
-	const char *reason = cli_opt(cli, "--lost-reason");
+	const char *ref = cli_arg(cli), *reason = cli_opt(cli, "--lost-reason");
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
-	if (deal_move(cli->db, &cli->actor, id, stage, 0, reason, &d, &err))
+	if (!ref)
+		return cli_usage_fail(cli, "STAGE: missing");
+	/* STAGE is a name or an id of a stage in the deal's own pipeline */
+	if (deal_get(cli->db, &cli->actor, id, 0, &d, &err) ||
+	    stage_find(cli->db, json_integer_value(json_object_get(d, "pipeline_id")), ref, "STAGE",
+		       &stage, &err)) {
+		json_decref(d);
 		return cli_fail(cli, &err);
+	}
+	json_decref(d);
+	d = NULL;
+	if (deal_move(cli->db, &cli->actor, id, stage, 0, reason, &d, &err)) {
+		if (strcmp(err.field, "stage_id") == 0)
+			snprintf(err.field, sizeof err.field, "STAGE");
+		return cli_fail(cli, &err);
+	}
 	if (cli->json)
 		cli_print_json(cli, d);
 	else
@@ -344,6 +363,7 @@ int deal_cli_board(Cli *cli)
 		size_t j;
 		json_array_foreach(deals, j, d)
 			json_array_append_new(rows, list_row(d));
+		names_cli_fill_rows(cli, rows);
 		if (json_array_size(rows))
 			cli_print_table(cli, rows, list_keys, list_heads);
 		json_decref(rows);
@@ -374,10 +394,20 @@ int deal_cli_forecast(Cli *cli)
 		return EXIT_USAGE;
 	if (deal_forecast(cli->db, &cli->actor, id, &f, &err))
 		return cli_fail(cli, &err);
-	if (cli->json)
+	if (cli->json) {
 		cli_print_json(cli, f);
-	else
-		cli_print_table(cli, json_object_get(f, "months"), keys, heads);
+	} else {
+		/* deals without a close date are one group, month null: name it */
+		json_t *rows = json_deep_copy(json_object_get(f, "months")), *r;
+		size_t i;
+		json_array_foreach(rows, i, r)
+		{
+			if (!json_is_string(json_object_get(r, "month")))
+				json_object_set_new(r, "month", json_string("no close date"));
+		}
+		cli_print_table(cli, rows, keys, heads);
+		json_decref(rows);
+	}
 	json_decref(f);
 	return EXIT_OK;
 }

@@ -328,7 +328,7 @@ static int demo_old_links(Db *db, const DemoOptions *opt, Demo *d, Err *err)
 	d->n_companies = hi ? (long)(hi - lo + 1) : 0;
 	if (opt->activities && !d->n_contacts && !d->n_companies)
 		return err_set(err, ERR_INVALID, "activities",
-			       "need contacts or companies to link to (add --contacts)");
+			       "need contacts or companies to link to");
 	return KITH_OK;
 }
 

@@ -11,6 +11,7 @@
 #include "crm/audit.h"
 #include "crm/cadence.h"
 #include "crm/cadence_cli.h"
+#include "crm/names_cli.h"
 #include "crm/task.h"
 #include "crm/user.h"
 
@@ -195,14 +196,14 @@ static json_t *row_of(const json_t *t)
 	json_t *due = json_object_get(t, "due_date"), *link = json_null();
 	static const struct {
 		const char *key, *prefix;
-	} links[] = {{"contact_id", "contact "}, {"company_id", "company "}, {"deal_id", "deal "}};
+	} links[] = {{"contact_id", "contact"}, {"company_id", "company"}, {"deal_id", "deal"}};
 	if (json_is_null(due))
 		due = json_object_get(t, "due_at");
+	/* {"contact": ID}: names_cli_fill makes it "Name (contact)" */
 	for (int i = 0; i < 3; i++) {
 		json_t *v = json_object_get(t, links[i].key);
 		if (json_is_integer(v))
-			link = json_sprintf("%s#%lld", links[i].prefix,
-					    (long long)json_integer_value(v));
+			link = json_pack("{sO}", links[i].prefix, v);
 	}
 	json_t *row = json_pack("{sO sO sO sO sO sO sO so}", "id", json_object_get(t, "id"),
 				"due", due, "pri", json_object_get(t, "priority"), "type",
@@ -212,15 +213,22 @@ static json_t *row_of(const json_t *t)
 	return row;
 }
 
+static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
+		      Err *err)
+{
+	TaskQuery *q = query;
+	q->cursor = cursor;
+	return task_list(cli->db, &cli->actor, q, items, next, err);
+}
+
 int task_cli_list(Cli *cli)
 {
 	TaskQuery q = {0};
-	Err err = {0};
-	json_t *items = NULL, *link = json_object();
-	char *next = NULL;
+	json_t *link = json_object();
 	const char *limit = cli_opt(cli, "--limit");
 	q.status = cli_opt(cli, "--status");
 	q.cursor = cli_opt(cli, "--cursor");
+	int all = cli_flag(cli, "--all");
 	int rc = cli_limit_or_fail(cli, limit, &q.limit);
 	if (rc || (rc = read_link(cli, "--contact", "contact_id", link)) ||
 	    (rc = read_link(cli, "--company", "company_id", link)) ||
@@ -231,15 +239,10 @@ int task_cli_list(Cli *cli)
 	q.contact_id = json_integer_value(json_object_get(link, "contact_id"));
 	q.company_id = json_integer_value(json_object_get(link, "company_id"));
 	q.deal_id = json_integer_value(json_object_get(link, "deal_id"));
-	if (task_list(cli->db, &cli->actor, &q, &items, &next, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
-	cli_print_page(cli, items, next, row_of, list_keys, list_heads);
+	rc = cli_list_op(cli, all, q.cursor, fetch_page, &q, row_of, names_cli_fill_rows, list_keys,
+			 list_heads);
 done:
 	json_decref(link);
-	json_decref(items);
-	free(next);
 	return rc;
 }
 
@@ -338,6 +341,7 @@ int task_cli_agenda(Cli *cli)
 			size_t k;
 			fprintf(cli->out, "\n%s (%zu)\n", names[i], json_array_size(items));
 			json_array_foreach(items, k, t) json_array_append_new(rows, row_of(t));
+			names_cli_fill_rows(cli, rows);
 			if (json_array_size(rows))
 				cli_print_table(cli, rows, list_keys, list_heads);
 			json_decref(rows);

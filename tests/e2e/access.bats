@@ -302,13 +302,13 @@ run_table() {
 	[[ "$output" == *"owner or an admin"* ]]
 	run kith "${bob[@]}" contact edit "$C" --owner bob@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: owner_id: "* ]]
+	[[ "$output" == "kith: --owner: "* ]]
 	run kith "${bob[@]}" deal edit "$D" --owner bob@example.com
 	[ "$status" -eq 2 ]
 	# bad input
 	run kith contact share "$C" --with ghost@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: with: "* ]]
+	[[ "$output" == "kith: --with: "* ]]
 	run kith contact share "$C"
 	[ "$status" -eq 1 ]
 	run kith contact share "$C" --with bob@example.com extra

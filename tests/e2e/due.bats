@@ -98,10 +98,10 @@ teardown() { kith_teardown; }
 @test "cli: bad input names the field" {
 	run kith contact add --first A --cadence 0
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"cadence_days"* ]]
+	[[ "$output" == *"--cadence"* ]]
 	run kith contact add --first A --cadence soon
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"cadence_days"* ]]
+	[[ "$output" == *"--cadence"* ]]
 	run kith tag cadence nosuch 5
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"name"* ]]
@@ -119,13 +119,13 @@ teardown() { kith_teardown; }
 	[ "$status" -eq 1 ]
 	run kith field add --entity contact --key note --label Note --type text --remind 3
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"remind_days"* ]]
+	[[ "$output" == *"kith: --remind: "* ]]
 	run kith workspace set --touch-limit 0
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"touch_limit"* ]]
+	[[ "$output" == *"kith: --touch-limit: "* ]]
 	run kith workspace set --birthday-lead x
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"birthday_lead_days"* ]]
+	[[ "$output" == *"kith: --birthday-lead: "* ]]
 }
 
 @test "cli: members see only their own, and may not set a tag's cadence" {
@@ -141,7 +141,7 @@ teardown() { kith_teardown; }
 	[ "$(echo "$output" | jq -r '.due | length')" = 2 ]
 	run kith --as member@example.com due --user owner@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"user_id"* ]]
+	[[ "$output" == *"kith: --user: "* ]]
 	run kith --as member@example.com tag cadence t 5
 	[ "$status" -eq 2 ]
 }

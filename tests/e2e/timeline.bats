@@ -39,7 +39,7 @@ busy() {
 	[[ "$output" == *"DEAL"* ]]
 	run kith log add --deal 9 --kind call
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"deal_id"* ]]
+	[[ "$output" == *"kith: --deal: "* ]]
 	run kith log add --deal x --kind call
 	[ "$status" -eq 1 ]
 	run kith log edit 2 --clear deal
