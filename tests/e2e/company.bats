@@ -343,3 +343,13 @@ hdr() {
 	echo "$output" | grep -Eq 'owner@example.com +update +address'
 	echo "$output" | grep -Eq 'owner@example.com +create +snapshot'
 }
+
+@test "cli: company edit --tag adds, --untag removes, --set-tags replaces" {
+	kith company add --name Acme --tag a --tag b >/dev/null
+	run kith --json company edit 1 --tag c --city Kraków
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["a","b","c"]' ]
+	run kith --json company edit 1 --untag A
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["b","c"]' ]
+	run kith --json company edit 1 --set-tags x
+	[ "$(echo "$output" | jq -c '.tags')" = '["x"]' ]
+}

@@ -6,6 +6,7 @@
 # 404 for a member, 410 for the trash, pagination, search, tags, history).
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() { kith_setup; }
 teardown() { kith_teardown; }
@@ -473,4 +474,39 @@ count() {
 	[ "$(echo "$body" | jq -r '.items | length')" = 1 ]
 	api GET "/api/v1/contacts?trash=true"
 	[ "$(echo "$body" | jq -r '.items | length')" = 0 ]
+}
+
+@test "cli: edit --tag adds, --untag removes, --set-tags replaces; others stay" {
+	kith contact add --first Ann --tag vip --tag b2b >/dev/null
+	run kith --json contact edit 1 --tag warm
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["b2b","vip","warm"]' ]
+	run kith --json contact edit 1 --untag VIP --untag nope
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["b2b","warm"]' ]
+	run kith --json contact edit 1 --set-tags "a, b"
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["a","b"]' ]
+	run kith --json contact edit 1 --set-tags ""
+	[ "$(echo "$output" | jq -c '.tags')" = '[]' ]
+	run kith contact edit 1 --untag "$(printf '\xff')"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: --untag: "* ]]
+}
+
+@test "cli: lists say when there is more and --all walks every page" {
+	for n in 1 2 3 4 5; do kith contact add --first "P$n" >/dev/null; done
+	run --separate-stderr kith contact list --limit 2
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c '^[0-9]')" = 2 ]
+	[[ "$stderr" == "more: add --cursor "*" for the next page, or --all for every page" ]]
+	cursor="$(echo "$stderr" | sed 's/.*--cursor \([^ ]*\).*/\1/')"
+	run --separate-stderr kith contact list --limit 2 --cursor "$cursor"
+	[[ "$output" == *P3* ]]
+	run --separate-stderr kith contact list --limit 2 --all
+	[ "$(echo "$output" | grep -c '^[0-9]')" = 5 ]
+	[ -z "$stderr" ]
+	run --separate-stderr kith --json contact list --limit 2 --all
+	[ "$(echo "$output" | jq '.items | length')" = 5 ]
+	[ "$(echo "$output" | jq .next)" = null ]
+	run --separate-stderr kith --json contact list --limit 2
+	[ "$(echo "$output" | jq '.items | length')" = 2 ] # stdout is JSON only
 }

@@ -388,3 +388,36 @@ teardown() { kith_teardown; }
 	[ "$status_code" = 201 ]
 	[ "$(echo "$body" | jq -r .owner_id)" != null ]
 }
+
+@test "cli: deal move by stage name; tables show names; the forecast labels undated deals" {
+	kith company add --name "Acme Sp" >/dev/null
+	kith contact add --first Anna --last Nowak --company 1 >/dev/null
+	kith deal add --title Web --contact 1 --company 1 --value 100 --close 2026-12-20 >/dev/null
+	kith deal add --title Logo --value 50 >/dev/null
+	run kith deal move 1 proposal
+	[ "$status" -eq 0 ]
+	[[ "$output" == "deal #1 moved to Proposal (open)" ]]
+	run kith deal move 1 NEGO
+	[[ "$output" == "deal #1 moved to Negotiation (open)" ]]
+	run kith deal move 1 2
+	[[ "$output" == "deal #1 moved to Proposal (open)" ]]
+	run kith deal move 1 f
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: STAGE: 'f' matches several stages: First contact, Follow-up" ]]
+	run kith deal move 1 Invoiced
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: STAGE: no stage 'Invoiced' in this pipeline; its stages: "* ]]
+	run kith deal list
+	echo "$output" | grep -Eq '^1 +Web +Anna Nowak +Acme Sp +Proposal'
+	run kith log add --deal 1 --contact 1 --kind call
+	run kith log list
+	echo "$output" | grep -q 'Anna Nowak'
+	echo "$output" | grep -q 'Web'
+	run kith task add --title Chase --deal 1 --due 2026-12-10
+	run kith task list
+	[[ "$output" == *"Web (deal)"* ]]
+	[[ "$output" != *"deal #"* ]]
+	run kith deal forecast
+	echo "$output" | grep -Eq '^2026-12 +PLN +1 +100.00'
+	echo "$output" | grep -Eq '^no close date +PLN +1 +50.00'
+}
