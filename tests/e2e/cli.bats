@@ -271,3 +271,21 @@ teardown() { kith_teardown; }
 	[[ "$body" == *"in the trash"* ]]
 	[[ "$body" != *"--"* && "$body" != *"kith "* ]]
 }
+
+@test "make install puts kith in PREFIX/bin (DESTDIR staged); make uninstall removes it" {
+	# run the Makefile's recipes on a copy of the binary under test (-o kith:
+	# no rebuild), staged under DESTDIR
+	mkdir -p "$TMP/src"
+	cp "$KITH_BIN" "$TMP/src/kith"
+	mk=(make -s -f "$BATS_TEST_DIRNAME/../../Makefile" -C "$TMP/src" -o kith)
+	run "${mk[@]}" -n install
+	[[ "$output" == *"install -m 0755 kith /usr/local/bin/kith"* ]]
+	run "${mk[@]}" install DESTDIR="$TMP/stage" PREFIX=/opt/kith
+	[ "$status" -eq 0 ]
+	[ -x "$TMP/stage/opt/kith/bin/kith" ]
+	run "$TMP/stage/opt/kith/bin/kith" version
+	[[ "$output" == "kith "* ]]
+	run "${mk[@]}" uninstall DESTDIR="$TMP/stage" PREFIX=/opt/kith
+	[ "$status" -eq 0 ]
+	[ ! -e "$TMP/stage/opt/kith/bin/kith" ]
+}
