@@ -85,29 +85,22 @@ int cadence_cli_due(Cli *cli)
 	Err err = {0};
 	CadenceQuery q = {0};
 	json_t *out = NULL;
-	Actor a;
+	Actor a = {0};
 	const char *email = cli_opt(cli, "--user"), *days = cli_opt(cli, "--days");
 	int team = cli_flag(cli, "--team");
 	q.today = cli_opt(cli, "--today");
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
-	if (team && email)
-		return cli_usage_fail(cli, "give --user or --team, not both");
-	if (days) {
-		char *end;
-		errno = 0;
-		long v = strtol(days, &end, 10);
-		if (!*days || *end || errno || v < -1 || v > 100000)
-			return cli_reject(cli, "days", "must be a whole number of days");
-		q.days = (int)v;
-	}
 	if (email && user_actor_by_email(cli->db, email, &a, &err)) {
 		snprintf(err.field, sizeof err.field, "user");
 		return cli_fail(cli, &err);
 	}
-	/* Without --user or --team: the actor's own records (the team's for
-	 * the local system, which owns nothing). */
-	q.user_id = email ? a.user_id : team ? 0 : cli->actor.user_id;
+	/* whose and how far ahead: cadence_scope decides, as for the agenda */
+	if (cadence_scope(&cli->actor, a.user_id, team, days, 0, &q.user_id, &q.days, &err)) {
+		if (!strcmp(err.field, "team"))
+			snprintf(err.field, sizeof err.field, "--team");
+		return cli_fail(cli, &err);
+	}
 	if (cadence_due(cli->db, &cli->actor, &q, &out, &err))
 		return cli_fail(cli, &err);
 	if (cli->json) {

@@ -33,7 +33,7 @@
 #include "crm/user.h"
 #include "crm/workspace.h"
 
-enum { REPEAT_MAX = 366, DAYS_AHEAD_MAX = 366 };
+enum { REPEAT_MAX = KITH_MAX_REPEAT, DAYS_AHEAD_MAX = KITH_AGENDA_DAYS_MAX }; /* limits.h */
 
 static const char *const writable[] = {"title",      "type",       "due_date",    "due_at",
 				       "assignee_id", "priority",  "contact_id",  "company_id",

@@ -310,26 +310,19 @@ int task_cli_agenda(Cli *cli)
 	Err err = {0};
 	json_t *out = NULL;
 	int64_t user = 0;
-	int days = 7;
+	int days = 0;
 	const char *today = cli_opt(cli, "--today"), *days_s = cli_opt(cli, "--days");
 	int team = cli_flag(cli, "--team");
 	int rc = read_user(cli, "--user", "user", &user);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
-	if (team && user)
-		return cli_usage_fail(cli, "give --user or --team, not both");
-	if (days_s) {
-		char *end;
-		errno = 0;
-		long v = strtol(days_s, &end, 10);
-		if (!*days_s || *end || errno || v < -1 || v > 100000)
-			return cli_reject(cli, "days", "must be a whole number of days");
-		days = (int)v;
+	/* whose and how far ahead: cadence_scope decides, as for the API */
+	if (cadence_scope(&cli->actor, user, team, days_s, KITH_AGENDA_DAYS_DEFAULT, &user, &days,
+			  &err)) {
+		if (!strcmp(err.field, "team"))
+			snprintf(err.field, sizeof err.field, "--team");
+		return cli_fail(cli, &err);
 	}
-	/* Without --user or --team: the actor's own agenda (the team's for the
-	 * local system, which is nobody in particular). */
-	if (!team && !user)
-		user = cli->actor.user_id;
 	if (cadence_agenda(cli->db, &cli->actor, user, today, days, &out, &err))
 		return cli_fail(cli, &err);
 	if (cli->json) {

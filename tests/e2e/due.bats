@@ -109,14 +109,15 @@ teardown() { kith_teardown; }
 	[ "$status" -eq 1 ]
 	run kith due --days 400
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"days"* ]]
+	[[ "$output" == "kith: --days: must be from 0 to 366" ]]
 	run kith due --today 2026-02-30
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"today"* ]]
 	run kith due --bogus
 	[ "$status" -eq 1 ]
 	run kith due --team --user owner@example.com
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: --team: give a user or the team, not both" ]]
 	run kith field add --entity contact --key note --label Note --type text --remind 3
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"kith: --remind: "* ]]

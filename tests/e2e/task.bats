@@ -214,6 +214,9 @@ hdr() {
 	[ "$status_code" = 422 ]
 	api GET "/api/v1/agenda?today=2026-02-30"
 	[ "$status_code" = 422 ]
+	api GET "/api/v1/agenda?user_id=1&team=true"
+	[ "$status_code" = 422 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = team ]
 	api GET "/api/v1/agenda?days=-5"
 	[ "$status_code" = 422 ]
 	api GET "/api/v1/agenda?when=now"
