@@ -786,6 +786,45 @@ done:
 	return rc;
 }
 
+/* The object member name of in, created when missing. */
+static json_t *member_object(json_t *in, const char *name)
+{
+	json_t *o = json_object_get(in, name);
+	if (!json_is_object(o))
+		json_object_set_new(in, name, o = json_object());
+	return o;
+}
+
+int cli_clear_args(Cli *cli, json_t *in, const CliClear *aliases, int address)
+{
+	const char *arg;
+	while ((arg = cli_opt(cli, "--clear"))) {
+		char key[80];
+		const char *key2 = NULL;
+		json_t *dst = in;
+		snprintf(key, sizeof key, "%s", arg);
+		for (char *p = key; *p && strncmp(key, "custom.", 7); p++)
+			*p = *p == '-' ? '_' : *p;
+		for (const CliClear *a = aliases; a && a->name; a++)
+			if (strcmp(a->name, key) == 0) {
+				snprintf(key, sizeof key, "%s", a->key);
+				key2 = a->key2;
+				break;
+			}
+		if (strncmp(key, "custom.", 7) == 0 && key[7]) {
+			dst = member_object(in, "custom");
+			memmove(key, key + 7, strlen(key + 7) + 1);
+		} else if (address && cli_address_part(key)) {
+			dst = member_object(in, "address");
+		}
+		if (!key[0] || json_object_set_new(dst, key, json_null()))
+			return cli_reject(cli, "--clear", "must name a field, like city or notes");
+		if (key2)
+			json_object_set_new(dst, key2, json_null());
+	}
+	return 0;
+}
+
 int cli_tag_edit_args(Cli *cli, CliTagEdit *t)
 {
 	const char *v, *set = cli_opt(cli, "--set-tags");

@@ -214,6 +214,21 @@ int cli_tag_edit_relative(const CliTagEdit *t);
 void cli_tag_edit_apply(const CliTagEdit *t, const json_t *current, json_t *in);
 void cli_tag_edit_free(CliTagEdit *t);
 
+/* What `--clear NAME` sets to null when NAME is not the JSON key itself
+ * (with '-' for '_'): "due" clears due_date and due_at. */
+typedef struct CliClear {
+	const char *name; /* as typed: "owner", "close" */
+	const char *key;  /* the JSON key: "owner_id" */
+	const char *key2; /* a second key cleared with it, or NULL */
+} CliClear;
+
+/* --clear NAME options of `NOUN edit` into in: each named key set to null
+ * (aliases: a table ending with {NULL}; may be NULL), an address part
+ * ("city") inside "address" when address is set, "custom.KEY" inside
+ * "custom". Which fields may be cleared is the domain's rule: it refuses
+ * the others naming them. An exit code, 0 when read. */
+int cli_clear_args(Cli *cli, json_t *in, const CliClear *aliases, int address);
+
 /* The command table, for help and dispatch. */
 const CliCommand *cli_commands(int *n);
 

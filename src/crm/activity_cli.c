@@ -73,26 +73,11 @@ static int read_duration(Cli *cli, json_t *in)
 	return 0;
 }
 
-/* --clear NAME: an optional key set to null. */
-static int read_clears(Cli *cli, json_t *in)
-{
-	static const struct {
-		const char *name, *key;
-	} clearable[] = {{"direction", "direction"}, {"subject", "subject"},
-			 {"body", "body"},           {"outcome", "outcome"},
-			 {"duration", "duration_minutes"}, {"contact", "contact_id"},
-			 {"company", "company_id"},  {"deal", "deal_id"}};
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		size_t i = 0;
-		while (i < sizeof clearable / sizeof clearable[0] && strcmp(arg, clearable[i].name))
-			i++;
-		if (i == sizeof clearable / sizeof clearable[0])
-			return cli_usage_fail(cli, "--clear: cannot clear '%s'", arg);
-		json_object_set_new(in, clearable[i].key, json_null());
-	}
-	return 0;
-}
+/* --clear NAME names; the domain says which may be cleared. */
+static const CliClear clear_aliases[] = {
+    {"duration", "duration_minutes", NULL}, {"contact", "contact_id", NULL},
+    {"company", "company_id", NULL},	     {"deal", "deal_id", NULL},
+    {"user", "user_id", NULL},		     {"at", "occurred_at", NULL}, {NULL, NULL, NULL}};
 
 /* Options of add/edit into an activity input object. Returns an exit code. */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -110,7 +95,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		return rc;
 	if (user)
 		json_object_set_new(in, "user_id", json_integer(user));
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 0) : 0;
 }
 
 /* "last contacted: WHEN" of the activity's contact, when it has one. */

@@ -39,32 +39,8 @@ static int read_owner(Cli *cli, int64_t *id)
 
 /* --clear FIELD: a writable key (tax_id or tax-id), an address part, owner,
  * tags, or custom.KEY, set to null. */
-static int read_clears(Cli *cli, json_t *in)
-{
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		char key[80];
-		snprintf(key, sizeof key, "%s", arg);
-		for (char *p = key; *p; p++)
-			*p = *p == '-' ? '_' : *p;
-		if (!strcmp(key, "owner"))
-			snprintf(key, sizeof key, "owner_id");
-		int part = cli_address_part(key);
-		json_t *dst = in;
-		const char *name = key;
-		if (part || !strncmp(key, "custom.", 7)) {
-			const char *obj = part ? "address" : "custom";
-			dst = json_object_get(in, obj);
-			if (!json_is_object(dst))
-				json_object_set_new(in, obj, dst = json_object());
-			name = part ? key : arg + 7;
-		} else if (!strcmp(key, "legal_name") || !strcmp(key, "name")) {
-			return cli_reject(cli, "legal_name", "is required and cannot be cleared");
-		}
-		json_object_set_new(dst, name, json_null());
-	}
-	return 0;
-}
+static const CliClear clear_aliases[] = {
+    {"owner", "owner_id", NULL}, {"name", "legal_name", NULL}, {NULL, NULL, NULL}};
 
 /* Options of add/edit into a company input object. Returns an exit code. */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -87,7 +63,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		return rc;
 	if (owner)
 		json_object_set_new(in, "owner_id", json_integer(owner));
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 1) : 0;
 }
 
 int company_cli_add(Cli *cli)

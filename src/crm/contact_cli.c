@@ -91,49 +91,13 @@ static int read_refs(Cli *cli, json_t *in)
 	return 0;
 }
 
-/* Other option names --clear accepts, and their keys. */
-static const struct {
-	const char *name, *key;
-} clear_aliases[] = {
-    {"company", "company_id"}, {"owner", "owner_id"}, {"email", "emails"},
-    {"phone", "phones"},       {"tag", "tags"},	 {"cadence", "cadence_days"},
+/* Option names --clear accepts besides the JSON keys (job_title...). */
+static const CliClear clear_aliases[] = {
+    {"first", "first_name", NULL}, {"last", "last_name", NULL},  {"title", "job_title", NULL},
+    {"consent", "consent_note", NULL}, {"company", "company_id", NULL},
+    {"owner", "owner_id", NULL},   {"email", "emails", NULL},    {"phone", "phones", NULL},
+    {"tag", "tags", NULL},	   {"cadence", "cadence_days", NULL}, {NULL, NULL, NULL},
 };
-
-/* --clear FIELD: a writable key, an address part or custom.KEY set to null.
- * An option name works too: "title" and "job-title" both clear job_title. */
-static int read_clears(Cli *cli, json_t *in)
-{
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		char key[64], opt[72];
-		snprintf(key, sizeof key, "%s", arg);
-		for (char *p = key; *p; p++)
-			if (*p == '-')
-				*p = '_';
-		snprintf(opt, sizeof opt, "--%s", arg);
-		for (int i = 0; i < N_TEXT_OPTS; i++)
-			if (strcmp(text_opts[i].opt, opt) == 0)
-				snprintf(key, sizeof key, "%s", text_opts[i].key);
-		for (size_t i = 0; i < sizeof clear_aliases / sizeof clear_aliases[0]; i++)
-			if (strcmp(clear_aliases[i].name, key) == 0)
-				snprintf(key, sizeof key, "%s", clear_aliases[i].key);
-		int part = cli_address_part(key);
-		json_t *target = in;
-		if (strncmp(key, "custom.", 7) == 0 && key[7]) {
-			target = json_object_get(in, "custom");
-			if (!json_is_object(target))
-				json_object_set_new(in, "custom", target = json_object());
-			memmove(key, key + 7, strlen(key + 7) + 1);
-		} else if (part) {
-			target = json_object_get(in, "address");
-			if (!json_is_object(target))
-				json_object_set_new(in, "address", target = json_object());
-		}
-		if (json_object_set_new(target, key, json_null()))
-			return cli_reject(cli, "clear", "must name a field, like city or job_title");
-	}
-	return 0;
-}
 
 /* --cadence DAYS|none into "cadence_days". */
 static int read_cadence(Cli *cli, json_t *in)
@@ -164,7 +128,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 	    (!editing && (rc = read_list(cli, in, "--tag", "tags", 0))) || (rc = read_refs(cli, in)) ||
 	    (rc = cli_field_args(cli, "contact", in)) || (rc = read_cadence(cli, in)))
 		return rc;
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 1) : 0;
 }
 
 /* The duplicate guard's refusal (contact.h) plus how to get past it here. */

@@ -60,37 +60,11 @@ static const struct {
 };
 enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
 
-/* --clear FIELD: contact, company, value... set to null (title may not). */
-static int read_clears(Cli *cli, json_t *in)
-{
-	static const char *const ok[] = {"contact_id", "company_id", "expected_close_date",
-					 "source",     "owner_id",   "notes", "lost_reason", NULL};
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		char key[80];
-		snprintf(key, sizeof key, "%s", arg);
-		for (char *p = key; *p; p++)
-			*p = *p == '-' ? '_' : *p;
-		if (!strcmp(key, "owner") || !strcmp(key, "contact") || !strcmp(key, "company"))
-			snprintf(key, sizeof key, "%s_id", arg);
-		else if (!strcmp(key, "close"))
-			snprintf(key, sizeof key, "expected_close_date");
-		if (!strncmp(key, "custom.", 7)) {
-			json_t *c = json_object_get(in, "custom");
-			if (!json_is_object(c))
-				json_object_set_new(in, "custom", c = json_object());
-			json_object_set_new(c, arg + 7, json_null());
-			continue;
-		}
-		int found = 0;
-		for (int i = 0; ok[i]; i++)
-			found |= !strcmp(ok[i], key);
-		if (!found)
-			return cli_reject(cli, key, "cannot be cleared");
-		json_object_set_new(in, key, json_null());
-	}
-	return 0;
-}
+/* --clear FIELD names; the domain says which may be cleared. */
+static const CliClear clear_aliases[] = {
+    {"owner", "owner_id", NULL},	  {"contact", "contact_id", NULL},
+    {"company", "company_id", NULL},	  {"close", "expected_close_date", NULL},
+    {"pipeline", "pipeline_id", NULL}, {"stage", "stage_id", NULL}, {NULL, NULL, NULL}};
 
 /* Options of add/edit into a deal input object. Returns an exit code. */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -119,7 +93,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		return rc;
 	if (owner_id)
 		json_object_set_new(in, "owner_id", json_integer(owner_id));
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 0) : 0;
 }
 
 int deal_cli_add(Cli *cli)

@@ -80,29 +80,12 @@ static int read_every(Cli *cli, json_t *in)
 	return cli_put_str(cli, in, "repeat_unit", unit);
 }
 
-/* --clear NAME: optional keys set to null. */
-static int read_clears(Cli *cli, json_t *in)
-{
-	static const struct {
-		const char *name, *key, *key2;
-	} clearable[] = {{"due", "due_date", "due_at"},     {"assignee", "assignee_id", NULL},
-			 {"contact", "contact_id", NULL},    {"company", "company_id", NULL},
-			 {"deal", "deal_id", NULL},          {"notes", "notes", NULL},
-			 {"repeat", "repeat_every", "repeat_unit"}};
-	enum { N = sizeof clearable / sizeof clearable[0] };
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		size_t i = 0;
-		while (i < N && strcmp(arg, clearable[i].name))
-			i++;
-		if (i == N)
-			return cli_usage_fail(cli, "--clear: cannot clear '%s'", arg);
-		json_object_set_new(in, clearable[i].key, json_null());
-		if (clearable[i].key2)
-			json_object_set_new(in, clearable[i].key2, json_null());
-	}
-	return 0;
-}
+/* --clear NAME names; the domain says which may be cleared. */
+static const CliClear clear_aliases[] = {
+    {"due", "due_date", "due_at"},	{"assignee", "assignee_id", NULL},
+    {"contact", "contact_id", NULL},	{"company", "company_id", NULL},
+    {"deal", "deal_id", NULL},		{"repeat", "repeat_every", "repeat_unit"},
+    {"every", "repeat_every", "repeat_unit"}, {NULL, NULL, NULL}};
 
 /* Options of add/edit into a task input object. Returns an exit code. */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -120,7 +103,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		return rc;
 	if (user)
 		json_object_set_new(in, "assignee_id", json_integer(user));
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 0) : 0;
 }
 
 /* Print the task (--json) or a one-line summary with verb. */
