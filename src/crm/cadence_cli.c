@@ -15,8 +15,8 @@ static const char *const due_heads[] = {"ID",  "NAME",    "LAST CONTACTED",
 					"DUE", "OVERDUE", "CADENCE", NULL};
 static const char *const often_keys[] = {"id", "name", "touches", "last", NULL};
 static const char *const often_heads[] = {"ID", "NAME", "TOUCHES", "LAST CONTACTED", NULL};
-static const char *const key_keys[] = {"date", "in", "record", "name", "what", NULL};
-static const char *const key_heads[] = {"DATE", "IN", "RECORD", "NAME", "WHAT", NULL};
+static const char *const key_keys[] = {"date", "in", "name", "what", "record", "id", NULL};
+static const char *const key_heads[] = {"DATE", "IN", "NAME", "WHAT", "RECORD", "ID", NULL};
 
 static json_t *due_row(const json_t *d)
 {
@@ -48,11 +48,10 @@ static json_t *often_row(const json_t *d)
 static json_t *key_row(const json_t *d)
 {
 	long long days = (long long)json_integer_value(json_object_get(d, "days"));
-	return json_pack("{ss so so ss ss}", "date", cli_str(d, "date"), "in",
+	return json_pack("{ss so ss sO ss ss}", "date", cli_str(d, "date"), "in",
 			 days == 0 ? json_string("today") : json_sprintf("%lld d", days), "record",
-			 json_sprintf("%s #%lld", cli_str(d, "type"),
-				      (long long)json_integer_value(json_object_get(d, "id"))),
-			 "name", cli_str(d, "name"), "what", cli_str(d, "label"));
+			 cli_str(d, "type"), "id", json_object_get(d, "id"), "name",
+			 cli_str(d, "name"), "what", cli_str(d, "label"));
 }
 
 /* A titled table of section key of out, rows made by row. */

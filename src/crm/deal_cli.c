@@ -123,14 +123,31 @@ done:
 	return rc;
 }
 
+/* Set key of o to the name of the pipeline or user id (nothing when id is
+ * not an integer). */
+static void named(Cli *cli, json_t *o, const char *key, const json_t *id)
+{
+	json_t *p = NULL;
+	Err err = {0};
+	if (!json_is_integer(id))
+		return;
+	if (strcmp(key, "pipeline") == 0) {
+		if (pipeline_get(cli->db, json_integer_value(id), &p, &err) == KITH_OK)
+			json_object_set(o, key, json_object_get(p, "name"));
+		json_decref(p);
+		return;
+	}
+	json_object_set_new(o, key, names_cli_of(cli, "user", json_integer_value(id)));
+}
+
 static void print_deal(Cli *cli, json_t *d, const json_t *history)
 {
 	static const char *const keys[] = {
-		"id",     "title",    "contact_id",  "company_id", "pipeline_id",
+		"id",     "title",    "contact",     "company",    "pipeline",
 		"stage",  "status",   "probability", "value",      "expected_close_date",
-		"source", "owner_id", "notes",       "lost_reason", "won_at",
+		"source", "owner",    "notes",       "lost_reason", "won_at",
 		"lost_at", "custom",  "version",     "updated_at", "deleted_at", NULL};
-	static const char *const hkeys[] = {"at", "from_stage", "to_stage", "user_id", NULL};
+	static const char *const hkeys[] = {"at", "from_stage", "to_stage", "user", NULL};
 	static const char *const hheads[] = {"AT", "FROM", "TO", "USER", NULL};
 	if (history)
 		json_object_set(d, "stage_history", (json_t *)history);
@@ -139,14 +156,26 @@ static void print_deal(Cli *cli, json_t *d, const json_t *history)
 		return;
 	}
 	json_t *val = json_object_get(d, "value");
-	json_t *copy = json_copy(d);
+	json_t *copy = json_copy(d), *rows = json_deep_copy(history), *h;
+	size_t i;
 	json_object_set_new(copy, "value", value_text(val));
+	/* names, not ids: the contact, company, pipeline, owner and movers */
+	json_object_set(copy, "contact", json_object_get(d, "contact_id"));
+	json_object_set(copy, "company", json_object_get(d, "company_id"));
+	names_cli_fill(cli, copy);
+	named(cli, copy, "pipeline", json_object_get(d, "pipeline_id"));
+	named(cli, copy, "owner", json_object_get(d, "owner_id"));
 	cli_print_record(cli, copy, keys);
 	json_decref(copy);
 	if (history) {
+		json_array_foreach(rows, i, h)
+		{
+			named(cli, h, "user", json_object_get(h, "user_id"));
+		}
 		fprintf(cli->out, "stage history:\n");
-		cli_print_table(cli, history, hkeys, hheads);
+		cli_print_table(cli, rows, hkeys, hheads);
 	}
+	json_decref(rows);
 }
 
 int deal_cli_show(Cli *cli)

@@ -417,6 +417,12 @@ teardown() { kith_teardown; }
 	run kith task list
 	[[ "$output" == *"Web (deal)"* ]]
 	[[ "$output" != *"deal #"* ]]
+	run kith deal show 1 --history
+	echo "$output" | grep -Eq '^contact +Anna Nowak$'
+	echo "$output" | grep -Eq '^company +Acme Sp$'
+	echo "$output" | grep -Eq '^pipeline +Sales$'
+	echo "$output" | grep -Eq '^owner +Owner$'
+	echo "$output" | grep -Eq 'Proposal +Negotiation +Owner'
 	run kith deal forecast
 	echo "$output" | grep -Eq '^2026-12 +PLN +1 +100.00'
 	echo "$output" | grep -Eq '^no close date +PLN +1 +50.00'

@@ -52,6 +52,8 @@ teardown() { kith_teardown; }
 	[[ "$output" == *"due for a touch (2)"* ]]
 	[[ "$output" == *"Ann Kowalska"*"2026-10-31"* ]]
 	[[ "$output" == *"key dates (2)"* ]]
+	echo "$output" | grep -Eq '^2026-11-25 +3 d +Bob +Birthday +contact +2$'
+	[[ "$output" != *"contact #"* ]]
 	# a horizon takes in who falls due soon
 	run kith --json due --today 2026-11-22 --days 100
 	[ "$(echo "$output" | jq -r '.due | length')" = 3 ]
