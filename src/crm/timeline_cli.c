@@ -83,8 +83,21 @@ int timeline_cli(Cli *cli)
 		/* the page and the last touch in one object */
 		json_t *items = NULL;
 		char *next = NULL;
-		if (fetch_page(cli, &q, cursor, &items, &next, &err))
+		int rc2 = fetch_page(cli, &q, cursor, &items, &next, &err);
+		while (rc2 == KITH_OK && all && next) { /* --all: every page */
+			json_t *more = NULL;
+			char *at = next;
+			next = NULL;
+			if ((rc2 = fetch_page(cli, &q, at, &more, &next, &err)) == KITH_OK)
+				json_array_extend(items, more);
+			json_decref(more);
+			free(at);
+		}
+		if (rc2) {
+			json_decref(items);
+			free(next);
 			return cli_fail(cli, &err);
+		}
 		json_t *out = json_pack("{sO ss? ss?}", "items", items, "next", next,
 					"last_contacted_at", last[0] ? last : NULL);
 		cli_print_json(cli, out);

@@ -169,3 +169,17 @@ busy() {
 		[ "$status_code" = 404 ] || { echo "$path -> $status_code"; false; }
 	done
 }
+
+@test "cli: timeline --all reads every page, in tables and JSON" {
+	kith contact add --first Ann >/dev/null
+	for n in 1 2 3; do kith log add --contact 1 --kind note --subject "n$n" >/dev/null; done
+	run kith --json timeline contact 1 --limit 2 --all
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq '.items | length')" = 3 ]
+	[ "$(echo "$output" | jq .next)" = null ]
+	run kith timeline contact 1 --limit 2 --all
+	[ "$(echo "$output" | grep -c ' note ')" = 3 ]
+	run kith --json timeline contact 1 --limit 2
+	[ "$(echo "$output" | jq '.items | length')" = 2 ]
+	[ "$(echo "$output" | jq -r .next)" != null ]
+}
