@@ -699,6 +699,12 @@ int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done)
 
 int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide)
 {
+	return cli_show_op_named(cli, entity, get, hide, NULL);
+}
+
+int cli_show_op_named(Cli *cli, const char *entity, CliGetFn get, const char *hide,
+		      void (*fill)(Cli *cli, json_t *rec))
+{
 	Err err = {0};
 	int64_t id;
 	json_t *r = NULL, *history = NULL;
@@ -723,6 +729,8 @@ int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide)
 		if (!json_is_null(v) && !(hide && strcmp(key, hide) == 0))
 			json_object_set(rec, key, v);
 	}
+	if (fill)
+		fill(cli, rec);
 	cli_print_record(cli, rec, NULL);
 	json_decref(rec);
 	cli_print_history(cli, history);

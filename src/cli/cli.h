@@ -184,6 +184,10 @@ int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done);
 typedef int (*CliGetFn)(Db *db, const Actor *actor, int64_t id, int include_deleted,
 			json_t **out, Err *err);
 int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide);
+/* cli_show_op with fill (may be NULL) applied to the printed record, to
+ * show names instead of ids (names_cli_fill_record). */
+int cli_show_op_named(Cli *cli, const char *entity, CliGetFn get, const char *hide,
+		      void (*fill)(Cli *cli, json_t *rec));
 
 /* `NOUN tag ID [+TAG|-TAG]...` (and [--add TAG]... [--remove TAG]... when
  * options is set): reads the tags, calls op, then prints the record

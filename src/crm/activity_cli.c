@@ -175,7 +175,7 @@ done:
 
 int activity_cli_show(Cli *cli)
 {
-	return cli_show_op(cli, "activity", activity_get, "user_id");
+	return cli_show_op_named(cli, "activity", activity_get, "user_id", names_cli_fill_record);
 }
 
 /* The cells of a list row. */

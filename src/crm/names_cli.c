@@ -3,6 +3,7 @@
  * name of a record its reader may not see. */
 #include "crm/names_cli.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "crm/company.h"
@@ -56,6 +57,24 @@ void names_cli_fill(Cli *cli, json_t *row)
 		json_decref(name);
 		return;
 	}
+}
+
+void names_cli_fill_record(Cli *cli, json_t *rec)
+{
+	static const char *const kinds[] = {"contact", "company", "deal"};
+	for (int i = 0; i < 3; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "%s_id", kinds[i]);
+		json_t *v = json_object_get(rec, key);
+		if (!json_is_integer(v))
+			continue;
+		json_object_set_new(rec, kinds[i], names_cli_of(cli, kinds[i], json_integer_value(v)));
+		json_object_del(rec, key);
+	}
+	json_t *by = json_object_get(rec, "created_by");
+	if (json_is_integer(by))
+		json_object_set_new(rec, "created_by",
+				    names_cli_of(cli, "user", json_integer_value(by)));
 }
 
 void names_cli_fill_rows(Cli *cli, json_t *rows)

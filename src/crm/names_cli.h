@@ -16,6 +16,11 @@
  * Other keys are left alone. */
 void names_cli_fill(Cli *cli, json_t *row);
 
+/* For a record view: each integer "contact_id", "company_id" and
+ * "deal_id" of rec is replaced by "contact", "company", "deal" with the
+ * record's name, and an integer "created_by" by the user's name. */
+void names_cli_fill_record(Cli *cli, json_t *rec);
+
 /* names_cli_fill on every row of the array rows. */
 void names_cli_fill_rows(Cli *cli, json_t *rows);
 

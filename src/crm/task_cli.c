@@ -170,7 +170,7 @@ done:
 
 int task_cli_show(Cli *cli)
 {
-	return cli_show_op(cli, "task", task_get, "assignee_id");
+	return cli_show_op_named(cli, "task", task_get, "assignee_id", names_cli_fill_record);
 }
 
 /* One table row of a task. */

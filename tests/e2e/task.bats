@@ -252,3 +252,17 @@ hdr() {
 	AUTH_TOKEN="$member" api GET "/api/v1/agenda?user_id=1"
 	[ "$status_code" = 404 ]
 }
+
+@test "cli: task and log show name the linked records and who made them" {
+	kith contact add --first Zofia --last Nowak >/dev/null
+	kith task add --title Call --contact 1 >/dev/null
+	kith log add --contact 1 --kind call >/dev/null
+	run kith task show 1
+	echo "$output" | grep -Eq '^contact +Zofia Nowak$'
+	echo "$output" | grep -Eq '^created_by +Owner$'
+	[[ "$output" != *"contact_id"* ]]
+	run kith log show 1
+	echo "$output" | grep -Eq '^contact +Zofia Nowak$'
+	run kith --json task show 1
+	[ "$(echo "$output" | jq .contact_id)" = 1 ] # JSON keeps ids
+}
