@@ -6,6 +6,7 @@
 #   make deps     install missing Debian packages (idempotent)
 #   make install  install ./kith as $(DESTDIR)$(PREFIX)/bin/kith (PREFIX=/usr/local)
 #   make uninstall  remove it again
+#   make fuzz     run every libFuzzer target for FUZZ_SECONDS (default 60) each
 #   make CC=clang works for every target.
 
 CC ?= cc
@@ -96,5 +97,70 @@ uninstall:
 
 clean:
 	rm -rf build kith
+
+# --- fuzzing (tests/fuzz/README.md) -----------------------------------------
+# libFuzzer targets, one per parser of outside input, built with Debian's
+# clang into build/fuzz: library objects with fuzzer-no-link coverage and
+# ASan+UBSan, each tests/fuzz/fuzz_NAME.c linked with libFuzzer's main.
+# `make fuzz` runs every target for FUZZ_SECONDS, keeping what it finds in
+# build/fuzz/corpus/NAME; `make test` runs each for FUZZ_CHECK_SECONDS from
+# the committed seeds alone (fuzz-check). A crash fails the run and leaves
+# its input in build/fuzz/artifacts/NAME/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 3
+FUZZ := build/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ)/fuzz_%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ)/%.o) $(ASMS:%.S=$(FUZZ)/%.o)
+# -close_fd_mask=3: what targets print (the CLI's tables and errors) goes to
+# /dev/null; libFuzzer and the sanitizers still report on stderr.
+FUZZ_RUN = -timeout=10 -close_fd_mask=3 -print_final_stats=0
+
+.PHONY: fuzz fuzz-build fuzz-check
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+$(FUZZ)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -I. -c -o $@ $<
+
+$(FUZZ_BINS): $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
+
+# Each target from its committed seeds plus what earlier runs found; every
+# target runs, then the names of those that failed are listed.
+fuzz: deps $(FUZZ_BINS)
+	@failed=""; for n in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ)/corpus/$$n $(FUZZ)/artifacts/$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+		$(FUZZ)/fuzz_$$n $(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=$(FUZZ)/artifacts/$$n/ \
+			$(FUZZ)/corpus/$$n tests/fuzz/corpus/$$n || failed="$$failed $$n"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (inputs in $(FUZZ)/artifacts/)"; exit 1; fi
+
+# A short run of each target from the committed seeds (new inputs go to a
+# scratch directory, inputs are not reduced), so CI catches regressions.
+fuzz-check: deps $(FUZZ_BINS)
+	@failed=""; for n in $(FUZZ_NAMES); do \
+		rm -rf $(FUZZ)/check/$$n; mkdir -p $(FUZZ)/check/$$n $(FUZZ)/artifacts/$$n; \
+		printf 'fuzz-check: %s ' $$n; \
+		if $(FUZZ)/fuzz_$$n $(FUZZ_RUN) -max_total_time=$(FUZZ_CHECK_SECONDS) -reduce_inputs=0 \
+			-artifact_prefix=$(FUZZ)/artifacts/$$n/ \
+			$(FUZZ)/check/$$n tests/fuzz/corpus/$$n 2>$(FUZZ)/check/$$n.log; then \
+			grep -o 'Done [0-9]* runs' $(FUZZ)/check/$$n.log || echo; \
+		else \
+			echo FAILED; tail -n 60 $(FUZZ)/check/$$n.log; failed="$$failed $$n"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz-check: FAILED:$$failed (inputs in $(FUZZ)/artifacts/)"; exit 1; fi
+
+test: fuzz-check
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -33,6 +33,12 @@
 #define KITH_MAX_IDEMPOTENCY_KEY 200u        /* Idempotency-Key header value, bytes (printable ASCII) */
 #define KITH_MAX_THREADS 256u                /* kith serve --threads */
 #define KITH_HTTP_IDLE_S 60u                 /* an idle keep-alive connection is closed after this, seconds */
+#define KITH_HTTP_HEADER_S 10u               /* a request line and its headers must arrive within this, seconds (slowloris) */
+#define KITH_HTTP_BODY_S 30u                 /* a request body must arrive within this after its headers, seconds */
+#define KITH_HTTP_PER_IP 256u                /* connections open at once from one client address (an office behind NAT: 50 browsers x 5) */
+#define KITH_HTTP_CONNECTIONS 4096u          /* connections open at once in all (less when the fd limit is lower) */
+#define KITH_HTTP_CONN_MEMORY (64u * 1024u)  /* libmicrohttpd memory per connection (request line, headers, buffers), bytes */
+#define KITH_MAX_QUERY_PARAMS 64u            /* query parameters in one URL */
 #define KITH_MAX_STAGES 50u                  /* stages per deal pipeline */
 #define KITH_MAX_DEAL_MINOR 1000000000000LL /* largest deal value, minor units: sums over millions of deals and weighting by a percent stay inside int64 */
 #define KITH_BOARD_DEFAULT 20                /* deals shown per stage on a pipeline board */

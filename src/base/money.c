@@ -1,7 +1,9 @@
-/* money.c - minor units and ISO 4217 decimals. libc only. */
+/* money.c - minor units, ISO 4217 decimals and the API money form.
+ * libc and jansson only. */
 #include "base/money.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,4 +76,125 @@ void money_format(int64_t minor, int decimals, char *out, size_t n)
 	else
 		snprintf(out, n, "%s%" PRIu64 ".%0*" PRIu64, minor < 0 ? "-" : "", a / scale,
 			 decimals, a % scale);
+}
+
+json_t *money_amount_json(int64_t minor, const char *currency)
+{
+	char s[32]; /* "-92233720368547758.08" */
+	int dec = currency_decimals(currency);
+	if (dec < 0)
+		return json_null();
+	money_format(minor, dec, s, sizeof s);
+	return json_string(s);
+}
+
+json_t *money_to_json(int64_t minor, const char *currency)
+{
+	return json_pack("{sIss?so}", "amount_minor", (json_int_t)minor, "currency", currency,
+			 "amount", money_amount_json(minor, currency));
+}
+
+/* ERR_INVALID naming "<field>.<member>" (field alone when member is NULL). */
+static int KITH_PRINTF(4, 5)
+    money_err(Err *err, const char *field, const char *member, const char *fmt, ...)
+{
+	char f[sizeof err->field], msg[sizeof err->msg];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(f, sizeof f, "%s%s%s", field, member ? "." : "", member ? member : "");
+	return err_set(err, ERR_INVALID, f, "%s", msg);
+}
+
+/* The amount of v in minor units with dec decimals of cur: from
+ * amount_minor, from amount, or both when they agree. *given = 0 when
+ * neither is there. */
+static int money_amount_from(const json_t *v, const char *field, const char *cur, int dec,
+			     int64_t *minor, int *given, Err *err)
+{
+	json_t *m = json_object_get(v, "amount_minor"), *a = json_object_get(v, "amount");
+	int64_t parsed;
+	*given = m || a;
+	*minor = 0;
+	if (m && !json_is_integer(m))
+		return money_err(err, field, "amount_minor",
+				 "amount_minor must be an integer number of minor units");
+	if (m)
+		*minor = (int64_t)json_integer_value(m);
+	if (!a)
+		return KITH_OK;
+	/* a string with a NUL inside would read as its first part */
+	if (!json_is_string(a) || strlen(json_string_value(a)) != json_string_length(a) ||
+	    money_parse(json_string_value(a), dec, &parsed))
+		return money_err(err, field, "amount",
+				 "amount must be a decimal string with at most %d decimals for %s",
+				 dec, cur);
+	if (m && parsed != *minor)
+		return money_err(err, field, "amount", "amount and amount_minor disagree");
+	*minor = parsed;
+	return KITH_OK;
+}
+
+int money_from_json(const json_t *v, const char *field, const char *currency, Money *m,
+		    int *has_amount, Err *err)
+{
+	const char *k, *cur = currency;
+	json_t *x;
+	int given = 0, dec, rc;
+	if (!json_is_object(v))
+		return money_err(err, field, NULL,
+				 "must be a money object {\"amount_minor\": 1250, \"currency\": "
+				 "\"EUR\"}");
+	json_object_foreach((json_t *)v, k, x)
+	{
+		if (strcmp(k, "amount_minor") && strcmp(k, "amount") && strcmp(k, "currency"))
+			return money_err(err, field, k, "unknown member '%.64s' of a money value",
+					 k);
+	}
+	x = json_object_get(v, "currency");
+	if (x && currency_decimals(cur = json_string_value(x)) < 0)
+		return money_err(err, field, "currency",
+				 "currency must be a known ISO 4217 code in capitals, like EUR");
+	if (!cur)
+		return money_err(err, field, "currency", "needs a currency, like EUR");
+	if ((dec = currency_decimals(cur)) < 0) /* a default kith does not know */
+		return money_err(err, field, "currency", "currency '%.8s' is not one kith knows",
+				 cur);
+	if ((rc = money_amount_from(v, field, cur, dec, &m->minor, &given, err)))
+		return rc;
+	if (!given && !has_amount)
+		return money_err(err, field, "amount", "needs amount_minor or amount");
+	if (has_amount)
+		*has_amount = given;
+	snprintf(m->currency, sizeof m->currency, "%s", cur);
+	return KITH_OK;
+}
+
+/* Copy the next blank-separated word of *s into w (n bytes) and move *s
+ * past it; 0 when there is none or it does not fit (never cut short). */
+static int next_word(const char **s, char *w, size_t n)
+{
+	const char *p = *s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t len = strcspn(p, " \t");
+	if (len == 0 || len >= n)
+		return 0;
+	memcpy(w, p, len);
+	w[len] = '\0';
+	*s = p + len;
+	return 1;
+}
+
+json_t *money_json_from_text(const char *s)
+{
+	char a[64], b[64];
+	if (!s || !next_word(&s, a, sizeof a) || !next_word(&s, b, sizeof b) ||
+	    s[strspn(s, " \t")] != '\0')
+		return NULL;
+	const char *amount = a, *cur = b;
+	if (currency_decimals(a) >= 0 && currency_decimals(b) < 0)
+		amount = b, cur = a;
+	return json_pack("{ss ss}", "amount", amount, "currency", cur);
 }

@@ -238,6 +238,20 @@ void text_search_doc(Buf *out, const char *s)
 	}
 }
 
+void text_digit_suffixes(Buf *out, const char *s, size_t from)
+{
+	char d[16];
+	size_t n = 0;
+	for (; *s && n + 1 < sizeof d; s++)
+		if (*s >= '0' && *s <= '9')
+			d[n++] = *s;
+	d[n] = '\0';
+	for (size_t i = from ? from : 1; i + TEXT_DIGITS_MIN <= n; i++) {
+		buf_addc(out, ' ');
+		buf_adds(out, d + i);
+	}
+}
+
 int text_email_valid(const char *s)
 {
 	const char *at = s ? strchr(s, '@') : NULL;

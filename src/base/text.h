@@ -39,6 +39,17 @@ void text_fold(Buf *out, const char *s);
  * extra token, so a prefix search finds a word inside the run. */
 void text_search_doc(Buf *out, const char *s);
 
+/* Shortest digit string a search finds inside a number (text_digit_suffixes). */
+enum { TEXT_DIGITS_MIN = 4 };
+
+/* Append, each after a space, the suffixes of the digits of s (other
+ * characters skipped) that start at digit from (at least 1) or later and
+ * keep at least TEXT_DIGITS_MIN digits: "601234567" from 1 gives " 01234567
+ * 1234567 234567 34567 4567". Indexed next to a number, they let a prefix
+ * search find any TEXT_DIGITS_MIN or more of its digits, wherever they
+ * stand. At most 15 digits (E.164) are read. */
+void text_digit_suffixes(Buf *out, const char *s, size_t from);
+
 /* 1 when cp is in the Thai block. */
 int text_is_thai(uint32_t cp);
 

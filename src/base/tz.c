@@ -87,41 +87,80 @@ int tz_offset(const char *zone, time_t t, long *offset, Err *err)
 	return KITH_OK;
 }
 
-int tz_local_date(const char *zone, time_t t, char out[11], Err *err)
+/* Days and seconds of the day of local time t + off. */
+static int local_parts(const char *zone, time_t t, int64_t *days, int64_t *secs, Err *err)
 {
 	long off = 0;
 	int rc = tz_offset(zone, t, &off, err);
 	if (rc)
 		return rc;
-	time_t local = t + off;
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	int64_t local = (int64_t)t + off;
+	*days = (local >= 0 ? local : local - 86399) / 86400;
+	*secs = local - *days * 86400;
+	return KITH_OK;
+}
+
+int tz_local_date(const char *zone, time_t t, char out[11], Err *err)
+{
+	int64_t days, secs;
+	int rc = local_parts(zone, t, &days, &secs, err);
+	out[0] = '\0';
+	if (rc)
+		return rc;
+	if (date_format(days, out))
+		return err_set(err, ERR_INVALID, "date", "is outside the years %d to %d",
+			       DATE_YEAR_MIN, DATE_YEAR_MAX);
+	return KITH_OK;
+}
+
+int tz_local_text(const char *zone, time_t t, char out[17], Err *err)
+{
+	int64_t days, secs;
+	char date[11];
+	int rc = local_parts(zone, t, &days, &secs, err);
+	out[0] = '\0';
+	if (rc)
+		return rc;
+	if (date_format(days, date))
+		return err_set(err, ERR_INVALID, "date", "is outside the years %d to %d",
+			       DATE_YEAR_MIN, DATE_YEAR_MAX);
+	snprintf(out, 17, "%.10s %02u:%02u", date, (unsigned)(secs / 3600) % 100u,
+		 (unsigned)(secs / 60 % 60));
+	return KITH_OK;
+}
+
+int tz_local_to_utc(const char *zone, int64_t local, time_t *out, Err *err)
+{
+	/* The offsets a day before and a day after are those on either side
+	 * of any one change near local (zones change at most twice a year). */
+	long before = 0, after = 0, chk = 0;
+	int rc = tz_offset(zone, (time_t)(local - 86400), &before, err);
+	if (rc || (rc = tz_offset(zone, (time_t)(local + 86400), &after, err)))
+		return rc;
+	time_t first = (time_t)(local - before), second = (time_t)(local - after);
+	if (first > second) {
+		time_t tmp = first;
+		first = second, second = tmp;
+	}
+	const time_t cand[2] = {first, second};
+	for (int i = 0; i < 2; i++) {
+		if ((rc = tz_offset(zone, cand[i], &chk, err)))
+			return rc;
+		if ((int64_t)cand[i] + chk == local) {
+			*out = cand[i];
+			return KITH_OK;
+		}
+	}
+	*out = (time_t)(local - before); /* in a gap */
 	return KITH_OK;
 }
 
 int tz_local_midnight(const char *zone, const char *date, time_t *out, Err *err)
 {
-	time_t midnight_utc;
-	long off = 0, off2 = 0;
-	if (time_parse_iso(date, &midnight_utc))
+	int64_t days;
+	if (date_parse(date, &days))
 		return err_set(err, ERR_INVALID, "date", "must be a date YYYY-MM-DD");
-	/* The offset at local midnight is the offset at (midnight - offset);
-	 * two rounds settle it, also across a transition. */
-	int rc = tz_offset(zone, midnight_utc, &off, err);
-	if (rc == KITH_OK)
-		rc = tz_offset(zone, midnight_utc - off, &off2, err);
-	if (rc)
-		return rc;
-	*out = midnight_utc - off2;
-	if (off2 != off) {
-		/* midnight falls in a gap or overlap: take the first instant whose
-		 * local date is `date` */
-		char d[11];
-		time_t first = midnight_utc - (off > off2 ? off : off2);
-		if ((rc = tz_local_date(zone, first, d, err)))
-			return rc;
-		*out = strcmp(d, date) < 0 ? midnight_utc - (off < off2 ? off : off2) : first;
-	}
-	return KITH_OK;
+	/* In a gap the wall time 00:00 read with the offset before the change
+	 * is the change itself: the first instant of the day. */
+	return tz_local_to_utc(zone, days * 86400, out, err);
 }

@@ -12,12 +12,15 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
+#include "base/tz.h"
 #include "crm/audit.h"
 #include "crm/field.h"
 #include "crm/user.h"
+#include "crm/workspace.h"
 #include "store/migrate.h"
 
 /* Every handler has the same signature; declare them from the table. */
@@ -292,12 +295,38 @@ static size_t text_width(const char *s)
 
 /* Cell text of v: strings as is, null as "", arrays of strings comma-joined,
  * other values as compact JSON. Appends to b. */
-static void cell_text(Buf *b, const json_t *v)
+/* The zone tables show instants in: the workspace's, or "" (as stored)
+ * without a database. */
+static void table_zone(Cli *cli, char zone[64])
+{
+	Workspace ws;
+	Err err = {0};
+	zone[0] = '\0';
+	if (cli->db && workspace_get(cli->db, &ws, &err) == KITH_OK)
+		snprintf(zone, 64, "%s", ws.timezone);
+}
+
+/* A UTC instant "YYYY-MM-DDTHH:MM:SSZ" as "YYYY-MM-DD HH:MM" in zone; 0
+ * when s is not one (or zone is ""): then nothing is added. */
+static int local_instant(Buf *b, const char *s, const char *zone)
+{
+	time_t t;
+	char local[17];
+	Err err = {0};
+	if (!zone || !zone[0] || strlen(s) != 20 || s[10] != 'T' || time_parse_iso(s, &t) ||
+	    tz_local_text(zone, t, local, &err))
+		return 0;
+	buf_adds(b, local);
+	return 1;
+}
+
+static void cell_text(Buf *b, const json_t *v, const char *zone)
 {
 	if (!v || json_is_null(v))
 		return;
 	if (json_is_string(v)) {
-		buf_adds(b, json_string_value(v));
+		if (!local_instant(b, json_string_value(v), zone))
+			buf_adds(b, json_string_value(v));
 		return;
 	}
 	if (json_is_array(v)) {
@@ -308,9 +337,9 @@ static void cell_text(Buf *b, const json_t *v)
 			if (i)
 				buf_adds(b, ", ");
 			if (json_is_object(e) && json_object_get(e, "value"))
-				cell_text(b, json_object_get(e, "value"));
+				cell_text(b, json_object_get(e, "value"), zone);
 			else
-				cell_text(b, e);
+				cell_text(b, e, zone);
 		}
 		return;
 	}
@@ -334,13 +363,15 @@ void cli_print_table(Cli *cli, const json_t *rows, const char *const *keys,
 		ncol++;
 	size_t *w = calloc(ncol, sizeof *w);
 	Buf cell;
+	char zone[64];
+	table_zone(cli, zone);
 	buf_init(&cell, 0);
 	for (size_t c = 0; c < ncol; c++)
 		w[c] = text_width(headers[c]);
 	for (size_t r = 0; r < nrow; r++)
 		for (size_t c = 0; c < ncol; c++) {
 			buf_reset(&cell);
-			cell_text(&cell, json_object_get(json_array_get(rows, r), keys[c]));
+			cell_text(&cell, json_object_get(json_array_get(rows, r), keys[c]), zone);
 			size_t cw = text_width(buf_str(&cell));
 			if (cw > w[c])
 				w[c] = cw > 40 ? 40 : cw;
@@ -354,7 +385,7 @@ void cli_print_table(Cli *cli, const json_t *rows, const char *const *keys,
 	for (size_t r = 0; r < nrow; r++) {
 		for (size_t c = 0; c < ncol; c++) {
 			buf_reset(&cell);
-			cell_text(&cell, json_object_get(json_array_get(rows, r), keys[c]));
+			cell_text(&cell, json_object_get(json_array_get(rows, r), keys[c]), zone);
 			size_t cw = text_width(buf_str(&cell));
 			fputs(buf_str(&cell), cli->out);
 			if (c + 1 < ncol)
@@ -369,20 +400,22 @@ void cli_print_table(Cli *cli, const json_t *rows, const char *const *keys,
 void cli_print_record(Cli *cli, const json_t *obj, const char *const *keys)
 {
 	Buf cell;
+	char zone[64];
+	table_zone(cli, zone);
 	buf_init(&cell, 0);
 	const char *key;
 	json_t *v;
 	if (keys) {
 		for (; *keys; keys++) {
 			buf_reset(&cell);
-			cell_text(&cell, json_object_get(obj, *keys));
+			cell_text(&cell, json_object_get(obj, *keys), zone);
 			fprintf(cli->out, "%-14s %s\n", *keys, buf_str(&cell));
 		}
 	} else {
 		json_object_foreach((json_t *)obj, key, v)
 		{
 			buf_reset(&cell);
-			cell_text(&cell, v);
+			cell_text(&cell, v, zone);
 			fprintf(cli->out, "%-14s %s\n", key, buf_str(&cell));
 		}
 	}
@@ -468,6 +501,40 @@ int cli_reject(Cli *cli, const char *field, const char *msg)
 	Err err = {0};
 	err_set(&err, ERR_INVALID, field, "%s", msg);
 	return cli_fail(cli, &err);
+}
+
+void cli_local_time(Cli *cli, const char *iso, char out[21])
+{
+	char zone[64];
+	Buf b;
+	buf_init(&b, 0);
+	table_zone(cli, zone);
+	if (!local_instant(&b, iso, zone))
+		buf_adds(&b, iso);
+	snprintf(out, 21, "%s", buf_str(&b));
+	buf_free(&b);
+}
+
+int cli_when_opt(Cli *cli, const char *opt, int flags, const char **text, int *kind)
+{
+	const char *s = cli_opt(cli, opt);
+	Err err = {0};
+	When w;
+	*text = NULL;
+	if (kind)
+		*kind = 0;
+	if (!s)
+		return 0;
+	if (cli->n_when >= CLI_WHEN_MAX)
+		return cli_usage_fail(cli, "%s: too many dates in one command", opt);
+	if (workspace_when(cli->db, s, flags | WHEN_RELATIVE, opt, &w, &err))
+		return cli_fail(cli, &err);
+	char *keep = cli->when[cli->n_when++];
+	snprintf(keep, 21, "%s", w.kind == WHEN_DATE_KIND ? w.date : w.iso);
+	*text = keep;
+	if (kind)
+		*kind = w.kind;
+	return 0;
 }
 
 int cli_put_str(Cli *cli, json_t *obj, const char *key, const char *s)

@@ -14,6 +14,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/when.h"
 #include "crm/access.h"
 #include "store/db.h"
 
@@ -32,7 +33,11 @@ typedef struct Cli {
 	Db *db;                  /* open, migrated database (commands with CLI_DB) */
 	Actor actor;             /* --as, KITH_USER, the one owner, or the system (dispatch.c) */
 	FILE *out;               /* stdout */
+	char when[4][21];        /* dates and instants read by cli_when_opt */
+	int n_when;              /* how many of when are used */
 } Cli;
+
+enum { CLI_WHEN_MAX = 4 }; /* date and time options one command may read (Cli.when) */
 
 typedef int (*CliFn)(Cli *cli);
 
@@ -103,6 +108,21 @@ void cli_progress(Cli *cli, const char *label, long done, long total);
 
 /* Print an ERR_INVALID error naming field with msg; return EXIT_REJECTED. */
 int cli_reject(Cli *cli, const char *field, const char *msg);
+
+/* Consume option opt ("--due") holding a date or time, read as
+ * workspace_when does (base/when.h) with flags | WHEN_RELATIVE: today,
+ * tomorrow, +3d, friday, local times in the workspace zone, offsets.
+ * *text gets the canonical form (the date YYYY-MM-DD or the UTC instant
+ * YYYY-MM-DDTHH:MM:SSZ), kept in cli until the command ends, or NULL when
+ * the option is absent; *kind (may be NULL) WHEN_DATE_KIND or
+ * WHEN_INSTANT_KIND (0 when absent). Returns 0, or the exit code after
+ * printing "kith: OPT: what is wrong". Needs the database. */
+int cli_when_opt(Cli *cli, const char *opt, int flags, const char **text, int *kind);
+
+/* The UTC instant iso ("YYYY-MM-DDTHH:MM:SSZ") as people read it: its
+ * local date and time "YYYY-MM-DD HH:MM" in the workspace zone, as tables
+ * show it; any other text (a date, "") is copied as it is. out[21]. */
+void cli_local_time(Cli *cli, const char *iso, char out[21]);
 
 /* Set key of obj to the string s. argv may hold bytes that are not UTF-8,
  * which jansson refuses: then prints an error naming key. */

@@ -24,6 +24,7 @@
 #include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/user.h"
+#include "crm/workspace.h"
 
 enum { DURATION_MAX = KITH_MAX_DURATION_MIN }; /* limits.h */
 enum { FUTURE_SLACK_S = KITH_FUTURE_SLACK_S }; /* limits.h */
@@ -193,13 +194,14 @@ static int check_duration(const json_t *in, json_t *rec, Err *err)
 	return KITH_OK;
 }
 
-/* occurred_at: an instant or a date (midnight UTC), at most a day ahead;
- * stored normalized. Defaults to now on create. */
-static int check_occurred(const json_t *in, json_t *rec, int creating, Err *err)
+/* occurred_at: an instant (UTC, with an offset or local in the workspace
+ * zone) or a date (its local midnight), at most a day ahead; stored in
+ * UTC. Defaults to now on create. */
+static int check_occurred(Db *db, const json_t *in, json_t *rec, int creating, Err *err)
 {
 	json_t *v = json_object_get(in, "occurred_at");
 	char iso[21];
-	time_t t;
+	When w;
 	if (!v) {
 		if (creating) {
 			time_now_iso(iso);
@@ -207,14 +209,14 @@ static int check_occurred(const json_t *in, json_t *rec, int creating, Err *err)
 		}
 		return KITH_OK;
 	}
-	if (!json_is_string(v) || time_parse_iso(json_string_value(v), &t) != 0)
-		return err_set(err, ERR_INVALID, "occurred_at",
-			       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
-	if (t > time(NULL) + FUTURE_SLACK_S)
+	int rc = workspace_when(db, json_string_value(v), WHEN_INSTANT | WHEN_MIDNIGHT,
+				"occurred_at", &w, err);
+	if (rc)
+		return rc;
+	if (w.t > time(NULL) + FUTURE_SLACK_S)
 		return err_set(err, ERR_INVALID, "occurred_at",
 			       "must not be more than a day in the future");
-	time_iso(t, iso);
-	json_object_set_new(rec, "occurred_at", json_string(iso));
+	json_object_set_new(rec, "occurred_at", json_string(w.iso));
 	return KITH_OK;
 }
 
@@ -295,7 +297,7 @@ static int activity_apply(Db *db, const Actor *actor, const json_t *in, json_t *
 	    (rc = opt_text(in, "subject", KITH_MAX_SHORT, rec, err)) ||
 	    (rc = opt_text(in, "body", KITH_MAX_TEXT, rec, err)) ||
 	    (rc = opt_text(in, "outcome", KITH_MAX_SHORT, rec, err)) ||
-	    (rc = check_duration(in, rec, err)) || (rc = check_occurred(in, rec, creating, err)) ||
+	    (rc = check_duration(in, rec, err)) || (rc = check_occurred(db, in, rec, creating, err)) ||
 	    (rc = check_user(db, actor, in, rec, creating, err)) ||
 	    (rc = check_link(db, actor, in, "contact_id", rec, err)) ||
 	    (rc = check_link(db, actor, in, "company_id", rec, err)) ||
@@ -594,18 +596,18 @@ static int run_page(DbStmt *st, int limit, json_t **items, char **next, Err *err
 	return KITH_OK;
 }
 
-/* since: a date or instant, normalized into out; "" when absent. */
-static int since_arg(const char *since, char out[21], Err *err)
+/* since: a date (its local midnight) or an instant, as UTC into out; ""
+ * when absent. */
+static int since_arg(Db *db, const char *since, char out[21], Err *err)
 {
-	time_t t;
+	When w;
 	out[0] = '\0';
 	if (!since)
 		return KITH_OK;
-	if (time_parse_iso(since, &t) != 0)
-		return err_set(err, ERR_INVALID, "since",
-			       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
-	time_iso(t, out);
-	return KITH_OK;
+	int rc = workspace_when(db, since, WHEN_INSTANT | WHEN_MIDNIGHT, "since", &w, err);
+	if (rc == KITH_OK)
+		memcpy(out, w.iso, 21);
+	return rc;
 }
 
 /* Filters of activity_list; params: contact_id x2, company_id x2, deal_id
@@ -656,7 +658,7 @@ int activity_list(Db *db, const Actor *actor, const ActivityQuery *q, json_t **i
 	if (rc == KITH_OK && q->kind && !activity_kind_valid(q->kind))
 		rc = err_set(err, ERR_INVALID, "kind",
 			     "must be call, email, meeting, note, sms or letter");
-	if (rc || (rc = since_arg(q->since, since, err)) ||
+	if (rc || (rc = since_arg(db, q->since, since, err)) ||
 	    (rc = list_prepare(db, q, &st, &p, err)))
 		goto done;
 	p = bind_visible(st, p, actor);

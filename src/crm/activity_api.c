@@ -18,13 +18,11 @@ static int reply_get(Req *req, int status, int include_deleted)
 
 int activity_api_list(Req *req)
 {
-	static const char *const params[] = {"contact_id", "company_id", "deal_id", "kind",
-					     "user_id",    "since",      "limit",   "cursor", NULL};
 	ActivityQuery q = {0};
 	Err err = {0};
 	json_t *items = NULL;
 	char *next = NULL;
-	if (req_query_check(req, params, &err) || req_list_params(req, &q.limit, &q.cursor, &err))
+	if (req_list_params(req, &q.limit, &q.cursor, &err))
 		return req_fail(req, &err);
 	if (req_query_id_or_fail(req, "contact_id", &q.contact_id) ||
 	    req_query_id_or_fail(req, "company_id", &q.company_id) ||
@@ -53,10 +51,8 @@ int activity_api_create(Req *req)
 
 int activity_api_get(Req *req)
 {
-	static const char *const params[] = {"include_deleted", NULL};
 	int include_deleted;
-	if (req_params_or_fail(req, params) ||
-	    req_query_bool_or_fail(req, "include_deleted", &include_deleted))
+	if (req_query_bool_or_fail(req, "include_deleted", &include_deleted))
 		return KITH_OK;
 	return reply_get(req, 200, include_deleted);
 }

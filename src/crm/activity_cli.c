@@ -23,7 +23,7 @@ static const struct {
 	const char *opt, *key;
 } text_opts[] = {
 	{"--kind", "kind"},       {"--direction", "direction"}, {"--subject", "subject"},
-	{"--body", "body"},       {"--outcome", "outcome"},     {"--at", "occurred_at"},
+	{"--body", "body"},       {"--outcome", "outcome"},
 };
 enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
 
@@ -84,11 +84,15 @@ static int read_input(Cli *cli, json_t *in, int editing)
 {
 	int rc = 0;
 	int64_t user;
-	const char *v;
+	const char *v, *at;
 	for (int i = 0; i < N_TEXT && rc == 0; i++)
 		if ((v = cli_opt(cli, text_opts[i].opt)))
 			rc = cli_put_str(cli, in, text_opts[i].key, v);
-	if (rc || (rc = read_duration(cli, in)) ||
+	if (rc || (rc = cli_when_opt(cli, "--at", WHEN_INSTANT | WHEN_MIDNIGHT, &at, NULL)))
+		return rc;
+	if (at)
+		json_object_set_new(in, "occurred_at", json_string(at));
+	if ((rc = read_duration(cli, in)) ||
 	    (rc = read_link(cli, "--contact", "contact_id", in)) ||
 	    (rc = read_link(cli, "--company", "company_id", in)) ||
 	    (rc = read_link(cli, "--deal", "deal_id", in)) || (rc = read_user(cli, &user)))
@@ -111,8 +115,10 @@ static int print_last(Cli *cli, const json_t *a, json_t *out_json)
 	if (out_json)
 		json_object_set_new(out_json, "last_contacted_at",
 				    last[0] ? json_string(last) : json_null());
-	else
-		fprintf(cli->out, "last contacted: %s\n", last[0] ? last : "never");
+	else {
+		cli_local_time(cli, last[0] ? last : "never", last);
+		fprintf(cli->out, "last contacted: %s\n", last);
+	}
 	return 0;
 }
 
@@ -137,8 +143,9 @@ int activity_cli_add(Cli *cli)
 		rc = print_last(cli, a, a);
 		cli_print_json(cli, a);
 	} else {
-		fprintf(cli->out, "logged %s #%lld at %s\n", cli_str(a, "kind"), (long long)id,
-			cli_str(a, "occurred_at"));
+		char at[21];
+		cli_local_time(cli, cli_str(a, "occurred_at"), at);
+		fprintf(cli->out, "logged %s #%lld at %s\n", cli_str(a, "kind"), (long long)id, at);
 		rc = print_last(cli, a, NULL);
 	}
 done:
@@ -204,11 +211,11 @@ int activity_cli_list(Cli *cli)
 	json_t *link = json_object();
 	const char *limit = cli_opt(cli, "--limit");
 	q.kind = cli_opt(cli, "--kind");
-	q.since = cli_opt(cli, "--since");
 	q.cursor = cli_opt(cli, "--cursor");
 	int all = cli_flag(cli, "--all");
-	int rc = cli_limit_or_fail(cli, limit, &q.limit);
-	if (rc || (rc = read_link(cli, "--contact", "contact_id", link)) ||
+	int rc = cli_when_opt(cli, "--since", WHEN_INSTANT | WHEN_MIDNIGHT, &q.since, NULL);
+	if (rc || (rc = cli_limit_or_fail(cli, limit, &q.limit)) ||
+	    (rc = read_link(cli, "--contact", "contact_id", link)) ||
 	    (rc = read_link(cli, "--company", "company_id", link)) ||
 	    (rc = read_link(cli, "--deal", "deal_id", link)) ||
 	    (rc = read_user(cli, &q.user_id)) || (rc = cli_finish_or_fail(cli)))

@@ -65,41 +65,25 @@ int cadence_days_parse(const char *s, const char *field, int64_t *days, Err *err
 	return KITH_OK;
 }
 
-/* ---- civil days (proleptic Gregorian; H. Hinnant's days_from_civil) ---- */
-
-/* Days since 1970-01-01 of a valid date "YYYY-MM-DD". */
-static int64_t day_of(const char *date)
-{
-	int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The date "YYYY-MM-DD" of day z (days since 1970-01-01) into out[11]. */
-static void date_of(int64_t z, char out[11])
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	unsigned d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	unsigned m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	unsigned y = (unsigned)(yoe + era * 400 + (m <= 2)); /* callers keep z in 1000..9999 */
-	snprintf(out, 11, "%04u-%02u-%02u", y % 10000u, m % 100u, d % 100u);
-}
-
-static int leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+/* ---- civil days (base/date.h) ---- */
 
 static const char DAY_MIN[] = "1000-01-01", DAY_MAX[] = "9999-12-31";
+
+/* Days since 1970-01-01 of a valid date "YYYY-MM-DD" (callers check;
+ * anything else is day 0). */
+static int64_t day_of(const char *date)
+{
+	int64_t z = 0;
+	return date_parse(date, &z) ? 0 : z;
+}
+
+/* The date "YYYY-MM-DD" of day z into out[11], clamped to the years
+ * 1000..9999 (a due past 9999 is as good as never). */
+static void date_of(int64_t z, char out[11])
+{
+	if (date_format(z, out))
+		snprintf(out, 11, "%s", z < 0 ? DAY_MIN : DAY_MAX);
+}
 
 /* The civil date of instant iso in zone into out[11] (UTC needs no zone
  * file: the hot path of cadence_annotate). */
@@ -129,8 +113,8 @@ static int day_start(const char *zone, int64_t z, char out[21], Err *err)
 	}
 	date_of(z, date);
 	int rc = tz_local_midnight(zone, date, &t, err);
-	if (rc == KITH_OK)
-		time_iso(t, out);
+	if (rc == KITH_OK && time_iso(t, out))
+		out[0] = '\0'; /* 1000-01-01 east of UTC began before any instant we hold */
 	return rc;
 }
 
@@ -412,7 +396,7 @@ static int64_t next_yearly(const Ctx *c, const char *md)
 	char date[11];
 	int y = atoi(c->today);
 	for (int k = 0; k < 3; k++) {
-		int common_feb29 = strcmp(md, "02-29") == 0 && !leap(y + k);
+		int common_feb29 = strcmp(md, "02-29") == 0 && !date_leap_year(y + k);
 		snprintf(date, sizeof date, "%04u-%.5s", (unsigned)(y + k) % 10000u,
 			 common_feb29 ? "02-28" : md);
 		if (date_valid(date) && day_of(date) >= c->day)
@@ -465,7 +449,7 @@ static int birthdays(Db *db, const Ctx *c, json_t *arr, Err *err)
 		snprintf(hi[1], 6, "%.5s", end + 5);
 		n = 2;
 	}
-	if (strcmp(hi[n - 1], "02-28") == 0 && !leap(atoi(end)))
+	if (strcmp(hi[n - 1], "02-28") == 0 && !date_leap_year(atoi(end)))
 		snprintf(hi[n - 1], 6, "02-29");
 	for (int i = 0; i < n && rc == KITH_OK; i++) {
 		DbStmt *st;

@@ -87,9 +87,9 @@ int cadence_cli_due(Cli *cli)
 	Actor a = {0};
 	const char *email = cli_opt(cli, "--user"), *days = cli_opt(cli, "--days");
 	int team = cli_flag(cli, "--team");
-	q.today = cli_opt(cli, "--today");
-	if (cli_finish_or_fail(cli))
-		return EXIT_USAGE;
+	int rc = cli_when_opt(cli, "--today", WHEN_DATE, &q.today, NULL);
+	if (rc || (rc = cli_finish_or_fail(cli)))
+		return rc;
 	if (email && user_actor_by_email(cli->db, email, &a, &err)) {
 		snprintf(err.field, sizeof err.field, "user");
 		return cli_fail(cli, &err);

@@ -14,8 +14,6 @@ static int list(Req *req, CollabKind kind)
 {
 	Err err = {0};
 	json_t *items = NULL;
-	if (req_params_or_fail(req, (const char *const[]){NULL}))
-		return KITH_OK;
 	if (collab_list(req->db, &req->actor, kind, req->id, &items, &err))
 		return req_fail(req, &err);
 	return req_reply_list(req, items, NULL);

@@ -7,6 +7,7 @@
  * search document and one audit entry commit together or not at all. */
 #include "crm/company.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +30,9 @@
 
 enum { TAX_ID_MAX = KITH_MAX_TAX_ID }; /* limits.h */
 
-static const char *const writable[] = {"legal_name", "tax_id", "address", "website", "phone",
-				       "email",      "owner_id", "tags",   "notes",   "custom",
-				       NULL};
+static const char *const writable[] = {"legal_name", "tax_id", "address",       "website",
+				       "phone",	     "email",  "phone_country", "owner_id",
+				       "tags",	     "notes",  "custom",	NULL};
 static const char *const address_keys[] = {"street", "city", "region", "postal_code", "country",
 					   NULL};
 
@@ -364,14 +365,34 @@ static int check_contact_info(Db *db, const json_t *in, json_t *rec, Err *err)
 		return rc;
 	if (s && !text_email_valid(s))
 		return err_set(err, ERR_INVALID, "email", "must be a valid email address");
-	if ((rc = opt_text(in, "phone", "phone", KITH_MAX_SHORT, rec, &s, err)) || !s)
+	json_t *pcv = json_object_get(in, "phone_country");
+	const char *pcs = json_string_value(pcv);
+	char own[3] = "";
+	if (pcv && !json_is_null(pcv) &&
+	    (!pcs || strlen(pcs) != 2 || !isalpha((unsigned char)pcs[0]) ||
+	     !isalpha((unsigned char)pcs[1])))
+		return err_set(err, ERR_INVALID, "phone_country",
+			       "must be a two-letter ISO 3166 country code like PL or TH");
+	if ((rc = opt_text(in, "phone", "phone", KITH_MAX_SHORT, rec, &s, err)))
 		return rc;
+	if (!s)
+		return pcs && !json_object_get(in, "phone")
+			   ? err_set(err, ERR_INVALID, "phone_country", "goes with phone")
+			   : KITH_OK;
+	if (pcs) {
+		own[0] = (char)toupper((unsigned char)pcs[0]);
+		own[1] = (char)toupper((unsigned char)pcs[1]);
+	}
 	Workspace ws = {0};
 	Err ignore = {0};
 	Phone ph;
 	if (workspace_get(db, &ws, &ignore))
 		ws.default_country[0] = '\0'; /* no workspace: national numbers stay as typed */
-	if ((rc = phone_normalize(s, ws.default_country, "phone", &ph, err)))
+	/* phone.h: the number's own country (given with it, else the
+	 * company's address country), then the workspace's. */
+	const char *addr = json_str_of(json_object_get(rec, "address"), "country");
+	if ((rc = phone_normalize_for(s, own[0] ? own : addr, ws.default_country, "phone", &ph,
+				      err)))
 		return rc;
 	json_object_set_new(rec, "phone", json_string(ph.value));
 	return KITH_OK;
@@ -530,8 +551,8 @@ static void doc_add_tax_id(Buf *raw, const char *s)
 }
 
 /* Rebuild the search document of rec: legal name, tax id, email, phone
- * digits, website, city, tags, text and select custom values (custom: NULL
- * reads them; a new company passes those it wrote). */
+ * digits, website, city, tags, notes, text and select custom values
+ * (custom: NULL reads them; a new company passes those it wrote). */
 static int company_index(Db *db, const json_t *rec, const char *custom, Err *err)
 {
 	int64_t id = json_int_of(rec, "id");
@@ -550,6 +571,7 @@ static int company_index(Db *db, const json_t *rec, const char *custom, Err *err
 	doc_add(&raw, json_str_of(rec, "website"));
 	doc_add(&raw, json_str_of(json_object_get(rec, "address"), "city"));
 	json_array_foreach(json_object_get(rec, "tags"), i, t) doc_add(&raw, json_string_value(t));
+	doc_add(&raw, json_str_of(rec, "notes"));
 	int rc = KITH_OK;
 	if (!custom)
 		rc = field_values_text(db, "company", id, &raw, err);
@@ -994,6 +1016,16 @@ static const char search_sql[] =
 	" AND " COLLAB_VISIBLE("company", "c") LIST_FILTERS " AND " SEARCH_MATCH_COMPANY
 	" AND" SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
 
+/* Ranked search (store/search.h): the bounded candidate set by relevance,
+ * a page at an offset into it; then the matches after it by id. */
+static const char ranked_sql[] =
+	"SELECT c.id, c.sort_key, c.updated_at FROM" SEARCH_RANKED_COMPANY
+	"JOIN company c ON c.id =" SEARCH_RANKED_ID
+	"WHERE (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
+	" AND " COLLAB_VISIBLE("company", "c") LIST_FILTERS
+	" ORDER BY" SEARCH_RANK ", c.id LIMIT ? OFFSET ?";
+static const char candidates_sql[] = SEARCH_CANDIDATES_COMPANY;
+
 /* Greater than every sort_key and updated_at: U+10FFFF (the largest code
  * point, valid UTF-8) 51 times. A sort_key folds a legal name of at most
  * KITH_MAX_NAME (200) bytes, so it holds at most 50 such characters, and
@@ -1012,6 +1044,8 @@ typedef struct ListArgs {
 	char *key;        /* cursor key (owned), NULL on the first page */
 	int64_t after_id; /* cursor id */
 	int limit;        /* page size */
+	int ranked;       /* search.h: this page starts in the ranked part */
+	int offset;       /* rows of the ranked part before this page */
 } ListArgs;
 
 static const char *sort_name(const ListArgs *a)
@@ -1051,7 +1085,6 @@ static int cursor_read(const char *sort, const char *cursor, ListArgs *a, Err *e
 static int list_args(Db *db, const CompanyQuery *q, ListArgs *a, Err *err)
 {
 	int rc;
-	time_t t;
 	a->tag_id = -1;
 	a->sort = -1;
 	a->limit = q->limit ? q->limit : KITH_LIST_DEFAULT;
@@ -1060,7 +1093,7 @@ static int list_args(Db *db, const CompanyQuery *q, ListArgs *a, Err *err)
 	if (q->q) {
 		if (q->sort)
 			return err_set(err, ERR_INVALID, "sort",
-				       "search results come in creation order; leave sort out");
+				       "search results come in a fixed order; leave sort out");
 		if ((rc = search_match_expr(q->q, &a->match, err)))
 			return rc;
 	} else {
@@ -1073,10 +1106,11 @@ static int list_args(Db *db, const CompanyQuery *q, ListArgs *a, Err *err)
 				       "must be name, -name, created, -created, updated or -updated");
 	}
 	if (q->updated_since) {
-		if (time_parse_iso(q->updated_since, &t))
-			return err_set(err, ERR_INVALID, "updated_since",
-				       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
-		time_iso(t, a->since);
+		When w;
+		if ((rc = workspace_when(db, q->updated_since, WHEN_INSTANT | WHEN_MIDNIGHT,
+					 "updated_since", &w, err)))
+			return rc;
+		memcpy(a->since, w.iso, sizeof w.iso);
 	}
 	if (q->owner_id < 0)
 		return err_set(err, ERR_INVALID, "owner_id", "must be a user id");
@@ -1084,8 +1118,23 @@ static int list_args(Db *db, const CompanyQuery *q, ListArgs *a, Err *err)
 		if ((rc = tag_check(q->tag, "tag", err)) || (rc = tag_find(db, q->tag, &a->tag_id, err)))
 			return rc;
 	}
-	if (q->cursor)
+	a->ranked = q->q && search_ranks(q->q);
+	if (q->cursor && a->ranked && !cursor_read("r", q->cursor, a, err)) {
+		/* inside the ranked part: "r|<offset>" */
+		char *end;
+		long off = strtol(a->key, &end, 10);
+		int bad = end == a->key || *end || off < 1 || off > SEARCH_RANK_CANDIDATES;
+		free(a->key);
+		a->key = NULL;
+		if (bad)
+			return err_set(err, ERR_INVALID, "cursor", "is not one we made");
+		a->offset = (int)off;
+		return KITH_OK;
+	}
+	if (q->cursor) {
+		a->ranked = 0; /* "q|": on by id after the ranked part */
 		return cursor_read(sort_name(a), q->cursor, a, err);
+	}
 	return KITH_OK;
 }
 
@@ -1121,6 +1170,16 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 			DbStmt **st, int *p, Err *err)
 {
 	int member = !access_is_admin(actor), rc;
+	if (a->sort < 0 && a->ranked) {
+		if ((rc = db_prepare(db, st, ranked_sql, err)))
+			return rc;
+		db_bind_text(*st, 1, buf_str(&a->match));
+		db_bind_int(*st, 2, SEARCH_RANK_CANDIDATES);
+		db_bind_int(*st, 3, q->trash ? 1 : 0);
+		*p = bind_filters(*st, collab_bind_visible(*st, 4, actor), q, a);
+		db_bind_int(*st, *p + 1, a->offset);
+		return KITH_OK;
+	}
 	if (a->sort < 0) {
 		if ((rc = db_prepare(db, st, search_sql, err)))
 			return rc;
@@ -1171,12 +1230,48 @@ static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const Lis
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
+/* After a ranked page of *n ids (at most a->limit: the ranked part is
+ * over): when the candidate set was full, the matches after its last
+ * candidate follow by id; *last_candidate gets that id. */
+static int list_after_ranked(Db *db, const Actor *actor, const CompanyQuery *q,
+			     const ListArgs *a, int64_t *ids, int *n, int64_t *last_candidate,
+			     Err *err)
+{
+	DbStmt *st;
+	int64_t count = 0;
+	int more = 0, rc = db_prepare(db, &st, candidates_sql, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, buf_str(&a->match));
+	db_bind_int(st, 2, SEARCH_RANK_CANDIDATES);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		count = db_col_int(st, 0);
+		*last_candidate = db_col_int(st, 1);
+	}
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? KITH_OK : rc;
+	if (count < SEARCH_RANK_CANDIDATES)
+		return KITH_OK;
+	static char after[] = ""; /* a key, so the id below is the keyset */
+	ListArgs by_id = *a;	  /* a shallow copy for binding; nothing in it is freed */
+	by_id.ranked = 0;
+	by_id.key = after;
+	by_id.after_id = *last_candidate;
+	by_id.limit = a->limit - *n;
+	char *key = NULL;
+	rc = list_ids(db, actor, q, &by_id, ids + *n, &more, &key, err);
+	free(key);
+	*n += more;
+	return rc;
+}
+
 int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t **items,
 		 char **next, Err *err)
 {
 	ListArgs a = {0};
-	int64_t ids[KITH_LIST_MAX + 1];
-	int n = 0;
+	int64_t ids[KITH_LIST_MAX + 1], last_candidate = 0;
+	int n = 0, ranked_end = 0;
 	char *last_key = NULL;
 	json_t *arr = json_array();
 	buf_init(&a.match, KITH_MAX_URL);
@@ -1184,6 +1279,9 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 	int rc = list_args(db, query, &a, err);
 	if (rc == KITH_OK)
 		rc = list_ids(db, actor, query, &a, ids, &n, &last_key, err);
+	ranked_end = n;
+	if (rc == KITH_OK && a.ranked && n <= a.limit)
+		rc = list_after_ranked(db, actor, query, &a, ids, &n, &last_candidate, err);
 	/* Rows are loaded after the page query is done: a statement is never
 	 * kept open across other statements of the shared cache. */
 	for (int i = 0; rc == KITH_OK && i < n && i < a.limit; i++) {
@@ -1192,7 +1290,14 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 			json_array_append_new(arr, rec);
 	}
 	if (rc == KITH_OK && n > a.limit) {
-		*next = cursor_make(sort_name(&a), last_key, ids[a.limit - 1]);
+		char off[24];
+		snprintf(off, sizeof off, "%d", a.offset + a.limit);
+		/* in the ranked part: its next offset; at its end: by id after
+		 * the last candidate; past it: by id after the last row shown */
+		*next = !a.ranked		 ? cursor_make(sort_name(&a), last_key, ids[a.limit - 1])
+			: ranked_end > a.limit	 ? cursor_make("r", off, 1)
+			: ranked_end == a.limit ? cursor_make("q", "", last_candidate)
+						 : cursor_make("q", "", ids[a.limit - 1]);
 		if (!*next)
 			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	}

@@ -26,6 +26,7 @@ static const struct {
 } text_opts[] = {
 	{"--name", "legal_name"}, {"--tax-id", "tax_id"}, {"--email", "email"},
 	{"--phone", "phone"},     {"--website", "website"}, {"--notes", "notes"},
+	{"--phone-country", "phone_country"},
 };
 enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
 
@@ -251,10 +252,13 @@ static int read_query(Cli *cli, CompanyQuery *q, int *all)
 	const char *limit = cli_opt(cli, "--limit");
 	*all = cli_flag(cli, "--all");
 	q->tag = cli_opt(cli, "--tag");
-	q->updated_since = cli_opt(cli, "--updated-since");
 	q->sort = cli_opt(cli, "--sort");
 	q->cursor = cli_opt(cli, "--cursor");
 	q->trash = cli_flag(cli, "--trash");
+	int rc = cli_when_opt(cli, "--updated-since", WHEN_INSTANT | WHEN_MIDNIGHT,
+			      &q->updated_since, NULL);
+	if (rc)
+		return rc;
 	if (cli_limit_or_fail(cli, limit, &q->limit))
 		return EXIT_USAGE;
 	return read_owner(cli, &q->owner_id);

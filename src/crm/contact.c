@@ -12,6 +12,7 @@
  * read a page of rows first, then their emails, phones and tags). */
 #include "crm/contact.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,15 +380,22 @@ static int check_label(const char *label, const char *field, Err *err)
 	return KITH_OK;
 }
 
+/* The countries a phone's national form is read with (phone.h): the one
+ * given with it, else the contact's address country, then the workspace's. */
+typedef struct PhoneCountries {
+	const char *own;      /* entry's "country" or the contact's; NULL = none */
+	const char *fallback; /* workspace default country */
+} PhoneCountries;
+
 /* Normalize one email or phone value into value/norm. */
-static int entry_value(const char *raw, int phones, const char *country, const char *field,
+static int entry_value(const char *raw, int phones, const PhoneCountries *pc, const char *field,
 		       Buf *value, Buf *norm, Err *err)
 {
 	if (strlen(raw) > KITH_MAX_SHORT)
 		return err_set(err, ERR_INVALID, field, "is longer than %u bytes", KITH_MAX_SHORT);
 	if (phones) {
 		Phone ph;
-		int rc = phone_normalize(raw, country, field, &ph, err);
+		int rc = phone_normalize_for(raw, pc->own, pc->fallback, field, &ph, err);
 		if (rc)
 			return rc;
 		buf_adds(value, ph.value);
@@ -402,23 +410,50 @@ static int entry_value(const char *raw, int phones, const char *country, const c
 	return KITH_OK;
 }
 
-/* Parse one entry of "emails"/"phones": a string or {"label","value"}. */
-static int parse_entry(const json_t *e, const char *key, size_t i, int phones, const char *country,
-		       json_t **out, Err *err)
+/* A phone entry's "country" (absent or null = the contact's): two letters
+ * of ISO 3166, upper-cased into cc. */
+static int entry_country(const json_t *e, const char *key, size_t i, char cc[3], Err *err)
+{
+	json_t *v = json_object_get(e, "country");
+	char field[64];
+	cc[0] = '\0';
+	if (!v || json_is_null(v))
+		return KITH_OK;
+	const char *s = json_string_value(v);
+	snprintf(field, sizeof field, "%s[%zu].country", key, i);
+	if (!s || strlen(s) != 2 || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]))
+		return err_set(err, ERR_INVALID, field,
+			       "must be a two-letter ISO 3166 country code like PL or TH");
+	cc[0] = (char)toupper((unsigned char)s[0]);
+	cc[1] = (char)toupper((unsigned char)s[1]);
+	cc[2] = '\0';
+	return KITH_OK;
+}
+
+/* Parse one entry of "emails"/"phones": a string or {"label","value"}
+ * (phones also "country"). */
+static int parse_entry(const json_t *e, const char *key, size_t i, int phones,
+		       const PhoneCountries *contact_pc, json_t **out, Err *err)
 {
 	static const char *const allowed[] = {"label", "value", NULL};
-	char field[64];
+	static const char *const allowed_phone[] = {"label", "value", "country", NULL};
+	PhoneCountries pc = *contact_pc;
+	char field[64], cc[3] = "";
 	const char *label = phones ? "mobile" : "work", *raw = NULL;
 	Buf value, norm, lab;
 	int rc = KITH_OK;
 	if (json_is_string(e)) {
 		raw = json_string_value(e);
 	} else if (json_is_object(e)) {
-		if (json_check_fields(e, allowed, err)) {
+		if (json_check_fields(e, phones ? allowed_phone : allowed, err)) {
 			snprintf(field, sizeof field, "%.8s[%zu].%.30s", key, i, err->field);
-			return err_set(err, ERR_INVALID, field,
-				       "unknown field (use label and value)");
+			return err_set(err, ERR_INVALID, field, "unknown field (use %s)",
+				       phones ? "label, value and country" : "label and value");
 		}
+		if (phones && (rc = entry_country(e, key, i, cc, err)))
+			return rc;
+		if (cc[0])
+			pc.own = cc;
 		json_t *l = json_object_get(e, "label"), *v = json_object_get(e, "value");
 		snprintf(field, sizeof field, "%s[%zu].label", key, i);
 		if (l && !json_is_null(l) && !json_is_string(l))
@@ -441,7 +476,7 @@ static int parse_entry(const json_t *e, const char *key, size_t i, int phones, c
 	buf_init(&norm, 0);
 	buf_init(&lab, 0);
 	text_trim(&lab, label);
-	rc = entry_value(raw, phones, country, field, &value, &norm, err);
+	rc = entry_value(raw, phones, &pc, field, &value, &norm, err);
 	if (rc == KITH_OK)
 		*out = json_pack("{ss ss ss}", "label", buf_str(&lab), "value", buf_str(&value),
 				 "norm", buf_str(&norm));
@@ -470,7 +505,7 @@ static int apply_entries(Db *db, Lookups *lk, ContactRec *r, const json_t *in, i
 	const char *key = phones ? "phones" : "emails";
 	unsigned max = phones ? KITH_MAX_PHONES : KITH_MAX_EMAILS;
 	json_t *arr = json_object_get(in, key), *e;
-	const char *country = "";
+	PhoneCountries pc = {r->s[S_COUNTRY], ""};
 	size_t i;
 	if (!arr)
 		return KITH_OK;
@@ -480,7 +515,7 @@ static int apply_entries(Db *db, Lookups *lk, ContactRec *r, const json_t *in, i
 	if (json_array_size(arr) > max)
 		return err_set(err, ERR_INVALID, key, "at most %u %s", max, key);
 	if (phones && json_array_size(arr)) {
-		int rc = lookups_country(db, lk, &country, err);
+		int rc = lookups_country(db, lk, &pc.fallback, err);
 		if (rc)
 			return rc;
 	}
@@ -488,7 +523,7 @@ static int apply_entries(Db *db, Lookups *lk, ContactRec *r, const json_t *in, i
 	json_array_foreach(arr, i, e)
 	{
 		json_t *entry = NULL;
-		int rc = parse_entry(e, key, i, phones, country, &entry, err);
+		int rc = parse_entry(e, key, i, phones, &pc, &entry, err);
 		if (rc == KITH_OK &&
 		    find_norm(list, json_string_value(json_object_get(entry, "norm"))) >= 0) {
 			char field[64];
@@ -1007,8 +1042,8 @@ static int write_tag_links(Db *db, int64_t id, const int64_t *ids, size_t n, Err
 /* ---- search document ---- */
 
 /* Put r's search document: names, emails, phone forms, company name, tags,
- * job title, city and the text custom values (custom: NULL reads them, ""
- * when there are none). */
+ * job title, city, notes and the text custom values (custom: NULL reads
+ * them, "" when there are none). */
 static int rec_index_put(Db *db, const ContactRec *r, const char *company, const char *custom,
 			 Err *err)
 {
@@ -1032,8 +1067,8 @@ static int rec_index_put(Db *db, const ContactRec *r, const char *company, const
 	{
 		buf_addf(&raw, " %s", json_string_value(e));
 	}
-	buf_addf(&raw, " %s %s %s", company ? company : "", r->s[S_TITLE] ? r->s[S_TITLE] : "",
-		 r->s[S_CITY] ? r->s[S_CITY] : "");
+	buf_addf(&raw, " %s %s %s %s", company ? company : "", r->s[S_TITLE] ? r->s[S_TITLE] : "",
+		 r->s[S_CITY] ? r->s[S_CITY] : "", r->s[S_NOTES] ? r->s[S_NOTES] : "");
 	buf_addc(&raw, ' ');
 	if (!custom)
 		rc = field_values_text(db, "contact", r->id, &raw, err);
@@ -1214,6 +1249,72 @@ int contact_create_many(Db *db, const Actor *actor, json_t *const *in, size_t n,
 	}
 	lookups_free(&lk);
 	return db_end(db, rc, err);
+}
+
+/* Up to this many namesakes are looked at for warnings (a few is plenty
+ * to say "there is one already"). */
+enum { NAMESAKES_MAX = 5 };
+
+int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **warnings, Err *err)
+{
+	/* contact_company drives: the company's few contacts, compared by
+	 * sort key (the folded display name). */
+	static const char sql[] =
+	    "SELECT o.id, o.display_name, o.owner_id, c.company_id FROM contact c "
+	    "JOIN contact o ON o.company_id = c.company_id AND o.sort_key = c.sort_key "
+	    "AND o.id <> c.id AND o.deleted_at IS NULL "
+	    "WHERE c.id = ? AND c.company_id IS NOT NULL "
+	    "AND (c.first_name <> '' OR c.last_name <> '') ORDER BY o.id LIMIT ?";
+	struct {
+		int64_t id, owner_id;
+		char *name;
+	} found[NAMESAKES_MAX];
+	int n = 0, rc = KITH_OK;
+	int64_t company = 0;
+	DbStmt *st;
+	*warnings = json_array();
+	if (!*warnings || (rc = db_prepare(db, &st, sql, err)))
+		return *warnings ? rc : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, NAMESAKES_MAX);
+	while (n < NAMESAKES_MAX && (rc = db_step(st, err)) == DB_ROW) {
+		found[n].id = db_col_int(st, 0);
+		found[n].name = strdup(db_col_text(st, 1));
+		found[n].owner_id = db_col_int(st, 2);
+		company = db_col_int(st, 3);
+		n++;
+	}
+	db_reset(st); /* before collab_can_see and company_name prepare theirs */
+	rc = rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+	char *company_label = NULL;
+	if (rc == KITH_OK && n &&
+	    company_name(db, actor, company, &company_label, err) != KITH_OK) {
+		err_clear(err);
+		company_label = NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		if (rc == KITH_OK && found[i].name &&
+		    collab_can_see(db, actor, COLLAB_CONTACT, found[i].id, found[i].owner_id)) {
+			Buf msg;
+			buf_init(&msg, 0);
+			buf_addf(&msg, "a contact with this name already works at %s: #%lld %s",
+				 company_label ? company_label : "this company",
+				 (long long)found[i].id, found[i].name);
+			json_t *w = json_pack("{ss ss ss sI}", "code", "same_name", "field",
+					      "first_name", "message", buf_str(&msg), "existing_id",
+					      (json_int_t)found[i].id);
+			if (!w || buf_failed(&msg) || json_array_append_new(*warnings, w))
+				rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+			buf_free(&msg);
+		}
+		free(found[i].name);
+	}
+	free(company_label);
+	if (rc) {
+		json_decref(*warnings);
+		*warnings = NULL;
+	}
+	return rc;
 }
 
 /* The stored representation of contact id when it is current: *text is

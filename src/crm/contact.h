@@ -43,6 +43,15 @@ enum {
 int contact_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id,
 		   Err *err) KITH_WARN_UNUSED;
 
+/* Warnings about contact id, just created, that do not stop it: another
+ * live contact the actor may see has the same name (folded, as sorted) at
+ * the same company ("same_name"); contacts without a company or a name
+ * get none. *warnings is a JSON array (caller decrefs) of {"code",
+ * "field", "message", "existing_id"}; empty when there is nothing to say.
+ * Hidden contacts are never mentioned. Read-only. */
+int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **warnings,
+			    Err *err) KITH_WARN_UNUSED;
+
 /* Create n contacts from in[0..n) in one transaction, each by the rules of
  * contact_create, for bulk loads (demo data, imports): lookups that cannot
  * change meanwhile (workspace, tags, custom-field generation) are done once.

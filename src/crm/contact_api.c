@@ -11,15 +11,6 @@
 #include "crm/contact.h"
 #include "http/http.h"
 
-/* Query parameters each route accepts; any other is 422 naming it. */
-static const char *const list_params[] = {
-    "q",    "tag",   "status", "temperature", "source", "owner_id", "company_id", "updated_since",
-    "sort", "trash", "limit",  "cursor",      NULL};
-static const char *const force_params[] = {"force", NULL};
-static const char *const get_params[] = {"include_deleted", NULL};
-static const char *const history_params[] = {"limit", NULL};
-static const char *const no_params[] = {NULL};
-
 /* Fetch contact req->id and answer it with status. */
 static int reply_get(Req *req, int status, int include_deleted)
 {
@@ -36,8 +27,6 @@ int contact_api_list(Req *req)
 	Err err = {0};
 	json_t *items = NULL;
 	char *next = NULL;
-	if (req_params_or_fail(req, list_params))
-		return KITH_OK;
 	if (req_list_params(req, &q.limit, &q.cursor, &err))
 		return req_fail(req, &err);
 	if (req_query_id_or_fail(req, "owner_id", &q.owner_id) ||
@@ -63,13 +52,23 @@ int contact_api_create(Req *req)
 	Err err = {0};
 	int64_t id = 0;
 	int force;
-	if (req_params_or_fail(req, force_params) || req_query_bool_or_fail(req, "force", &force))
+	if (req_query_bool_or_fail(req, "force", &force))
 		return KITH_OK;
+	json_t *c = NULL, *warnings = NULL;
 	if (contact_create(req->db, &req->actor, req->body, force ? CONTACT_FORCE : 0, &id, &err))
 		return req_fail(req, &err);
 	req_set_location(req, "/api/v1/contacts/%lld", (long long)id);
 	req->id = id;
-	return reply_get(req, 201, 0);
+	if (contact_get(req->db, &req->actor, id, 0, &c, &err) ||
+	    contact_create_warnings(req->db, &req->actor, id, &warnings, &err)) {
+		json_decref(c);
+		return req_fail(req, &err);
+	}
+	/* what does not stop a create (a namesake at the same company) */
+	if (json_array_size(warnings))
+		json_object_set(c, "warnings", warnings);
+	json_decref(warnings);
+	return req_reply_record(req, 201, c);
 }
 
 int contact_api_get(Req *req)
@@ -78,8 +77,7 @@ int contact_api_get(Req *req)
 	Err err = {0};
 	char *text = NULL;
 	int64_t version = 0;
-	if (req_params_or_fail(req, get_params) ||
-	    req_query_bool_or_fail(req, "include_deleted", &include_deleted))
+	if (req_query_bool_or_fail(req, "include_deleted", &include_deleted))
 		return KITH_OK;
 	if (contact_get_text(req->db, &req->actor, req->id, include_deleted, &text, &version, &err) ||
 	    cadence_annotate_text(req->db, req->id, &text, &err)) {
@@ -96,8 +94,7 @@ int contact_api_update(Req *req)
 	int64_t version;
 	int force;
 	json_t *c = NULL;
-	if (req_params_or_fail(req, force_params) || req_if_match_or_fail(req, &version) ||
-	    req_query_bool_or_fail(req, "force", &force))
+	if (req_if_match_or_fail(req, &version) || req_query_bool_or_fail(req, "force", &force))
 		return KITH_OK;
 	if (contact_update(req->db, &req->actor, req->id, req->body, version,
 			   force ? CONTACT_FORCE : 0, &c, &err))
@@ -108,8 +105,6 @@ int contact_api_update(Req *req)
 int contact_api_delete(Req *req)
 {
 	Err err = {0};
-	if (req_params_or_fail(req, no_params))
-		return KITH_OK;
 	if (contact_delete(req->db, &req->actor, req->id, &err))
 		return req_fail(req, &err);
 	return req_reply(req, 204, NULL);
@@ -118,8 +113,6 @@ int contact_api_delete(Req *req)
 int contact_api_restore(Req *req)
 {
 	Err err = {0};
-	if (req_params_or_fail(req, no_params))
-		return KITH_OK;
 	if (contact_restore(req->db, &req->actor, req->id, &err))
 		return req_fail(req, &err);
 	return reply_get(req, 200, 0);
@@ -128,8 +121,6 @@ int contact_api_restore(Req *req)
 int contact_api_purge(Req *req)
 {
 	Err err = {0};
-	if (req_params_or_fail(req, no_params))
-		return KITH_OK;
 	if (contact_purge(req->db, &req->actor, req->id, &err))
 		return req_fail(req, &err);
 	return req_reply(req, 204, NULL);
@@ -142,8 +133,6 @@ int contact_api_merge(Req *req)
 	int64_t other = 0;
 	int present = 0;
 	json_t *c = NULL;
-	if (req_params_or_fail(req, no_params))
-		return KITH_OK;
 	if (json_check_fields(req->body, fields, &err) ||
 	    json_get_int(req->body, "other_id", &other, &present, &err))
 		return req_fail(req, &err);
@@ -162,8 +151,6 @@ int contact_api_tag(Req *req)
 	json_t *c = NULL;
 	json_t *add = json_object_get(req->body, "add"),
 	       *remove = json_object_get(req->body, "remove");
-	if (req_params_or_fail(req, no_params))
-		return KITH_OK;
 	if (json_check_fields(req->body, fields, &err))
 		return req_fail(req, &err);
 	if (json_array_size(add) + json_array_size(remove) == 0 && (!add || json_is_array(add)) &&
@@ -180,8 +167,7 @@ int contact_api_history(Req *req)
 	json_t *c = NULL, *items = NULL;
 	int limit;
 	const char *cursor;
-	if (req_params_or_fail(req, history_params))
-		return KITH_OK; /* history is one page, newest first: no cursor */
+	/* History is one page, newest first: routes.def declares no cursor. */
 	if (req_list_params(req, &limit, &cursor, &err))
 		return req_fail(req, &err);
 	/* Access: the history of a contact is visible with the contact, trash included. */

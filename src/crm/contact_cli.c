@@ -113,6 +113,26 @@ static int read_cadence(Cli *cli, json_t *in)
 	return 0;
 }
 
+/* --phone-country CC: the country every --phone of this command is read
+ * with before the workspace's (contact.h); it needs a --phone. */
+static int read_phone_country(Cli *cli, json_t *in)
+{
+	const char *cc = cli_opt(cli, "--phone-country");
+	json_t *phones = json_object_get(in, "phones"), *e;
+	size_t i;
+	int rc = 0;
+	if (!cc)
+		return 0;
+	if (!json_array_size(phones))
+		return cli_reject(cli, "--phone-country", "goes with --phone NUMBER");
+	json_array_foreach(phones, i, e)
+	{
+		if (rc == 0)
+			rc = cli_put_str(cli, e, "country", cc);
+	}
+	return rc;
+}
+
 /* Turn the options of add/edit into a contact input object. Returns an exit
  * code (0 = read). */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -123,8 +143,10 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		if (v)
 			rc = cli_put_str(cli, in, text_opts[i].key, v);
 	}
-	if (rc || (rc = cli_address_args(cli, in)) || (rc = read_list(cli, in, "--email", "emails", 1)) ||
+	if (rc || (rc = cli_address_args(cli, in)) ||
+	    (rc = read_list(cli, in, "--email", "emails", 1)) ||
 	    (rc = read_list(cli, in, "--phone", "phones", 1)) ||
+	    (rc = read_phone_country(cli, in)) ||
 	    (!editing && (rc = read_list(cli, in, "--tag", "tags", 0))) || (rc = read_refs(cli, in)) ||
 	    (rc = cli_field_args(cli, "contact", in)) || (rc = read_cadence(cli, in)))
 		return rc;
@@ -145,15 +167,22 @@ int contact_cli_add(Cli *cli)
 {
 	Err err = {0};
 	int64_t id = 0;
-	json_t *in = json_object(), *c = NULL;
+	json_t *in = json_object(), *c = NULL, *warnings = NULL, *w;
+	size_t i;
 	int force = cli_flag(cli, "--force");
 	int rc = read_input(cli, in, 0);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		goto done;
 	if (contact_create(cli->db, &cli->actor, in, force ? CONTACT_FORCE : 0, &id, &err) ||
-	    contact_get(cli->db, &cli->actor, id, 0, &c, &err)) {
+	    contact_get(cli->db, &cli->actor, id, 0, &c, &err) ||
+	    contact_create_warnings(cli->db, &cli->actor, id, &warnings, &err)) {
 		rc = duplicate_fail(cli, &err);
 		goto done;
+	}
+	/* a namesake at the same company does not stop the add: say so */
+	json_array_foreach(warnings, i, w)
+	{
+		fprintf(stderr, "kith: warning: %s\n", cli_str(w, "message"));
 	}
 	if (cli->json)
 		cli_print_json(cli, c);
@@ -163,6 +192,7 @@ int contact_cli_add(Cli *cli)
 done:
 	json_decref(in);
 	json_decref(c);
+	json_decref(warnings);
 	return rc;
 }
 
@@ -341,11 +371,13 @@ static int read_query(Cli *cli, ContactQuery *q, int *all)
 	q->status = cli_opt(cli, "--status");
 	q->temperature = cli_opt(cli, "--temperature");
 	q->source = cli_opt(cli, "--source");
-	q->updated_since = cli_opt(cli, "--updated-since");
 	q->sort = cli_opt(cli, "--sort");
 	q->cursor = cli_opt(cli, "--cursor");
 	q->trash = cli_flag(cli, "--trash");
 	*all = cli_flag(cli, "--all");
+	if ((rc = cli_when_opt(cli, "--updated-since", WHEN_INSTANT | WHEN_MIDNIGHT,
+			       &q->updated_since, NULL)))
+		return rc;
 	if (owner && (rc = cli_owner_or_fail(cli, owner, &q->owner_id)))
 		return rc;
 	if (company && cli_id_or_fail(cli, company, "--company", &q->company_id))

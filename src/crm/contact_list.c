@@ -33,6 +33,7 @@
 #include "crm/collab.h"
 #include "crm/contact_rec.h"
 #include "crm/tag.h"
+#include "crm/workspace.h"
 #include "store/search.h"
 
 /* Filters every statement binds, in list_bind_filters order. */
@@ -109,6 +110,16 @@ static const char search_sql[] =
     "WHERE" SEARCH_MATCH_CONTACT "AND" SEARCH_ROWID "> ? AND " LIVE LIST_FILTERS ANY_SCOPE
     " ORDER BY" SEARCH_ROWID "LIMIT ?";
 
+/* Ranked search (search.h): the bounded candidate set ordered by relevance
+ * (then id), a page at an offset into it. The filters apply to the
+ * candidates, so a page holds only rows the actor may see. */
+static const char ranked_sql[] =
+    "SELECT " CONTACT_LIST_COLS " FROM" SEARCH_RANKED_CONTACT
+    "JOIN contact c ON c.id =" SEARCH_RANKED_ID "WHERE " LIVE LIST_FILTERS ANY_SCOPE
+    " ORDER BY" SEARCH_RANK ", c.id "
+    "LIMIT ? OFFSET ?";
+static const char candidates_sql[] = SEARCH_CANDIDATES_CONTACT;
+
 /* A query checked and resolved into bindable values. */
 typedef struct ListPlan {
 	const SortDef *sort; /* NULL for a search */
@@ -119,7 +130,10 @@ typedef struct ListPlan {
 	int empty;	     /* the answer is known to be empty */
 	char since[21];	     /* updated_since as an instant, "" = none */
 	Buf match;	     /* FTS match expression for q */
-	Buf query;	     /* q with phone punctuation removed */
+	int ranked;	     /* search.h: rank the candidates (a longer query) */
+	int in_ranked;	     /* this page starts in the ranked part (no "q:" cursor) */
+	int offset;	     /* rows of the ranked part before this page */
+	int64_t last_candidate; /* largest id of a full candidate set, 0 = not read */
 	int has_cursor;	     /* a cursor was given */
 	char *after_key;     /* cursor key (malloc'd) */
 	int64_t after_id;    /* cursor id */
@@ -130,37 +144,35 @@ static int blank(const char *s)
 	return !s || !*s;
 }
 
-/* A query made only of digits and phone punctuation searches digits: "+66
- * 81-234" finds 66812345678. */
-static void list_query_text(const char *q, Buf *out)
+/* A ranked search's cursor inside the ranked part: "r:<offset>". */
+static int plan_rank_cursor(ListPlan *pl, char *raw, Err *err)
 {
-	int digits = 0, other = 0;
-	for (const char *p = q; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (!strchr(" +-().", *p))
-			other++;
-	}
-	if (other || digits < 3) {
-		buf_adds(out, q);
-		return;
-	}
-	for (const char *p = q; *p; p++)
-		if (*p >= '0' && *p <= '9')
-			buf_addc(out, *p);
+	char *end;
+	long off = strtol(raw + 2, &end, 10);
+	int bad = end == raw + 2 || *end || off < 1 || off > SEARCH_RANK_CANDIDATES;
+	free(raw);
+	if (bad)
+		return err_set(err, ERR_INVALID, "cursor", "is not one we made");
+	pl->offset = (int)off;
+	return KITH_OK;
 }
 
 /* The cursor's key is "<sort>:<column value>" so a cursor is never read
- * under another sort order. */
+ * under another sort order. A search's is "q:" (by id) or, in the ranked
+ * part of a ranked search, "r:<offset>". */
 static int plan_cursor(ListPlan *pl, const ContactQuery *q, Err *err)
 {
 	char *raw = NULL;
 	const char *name = pl->sort ? pl->sort->name : "q";
+	pl->in_ranked = pl->ranked;
 	if (blank(q->cursor))
 		return KITH_OK;
 	int rc = cursor_decode(q->cursor, &raw, &pl->after_id, err);
 	if (rc)
 		return rc;
+	if (pl->ranked && strncmp(raw, "r:", 2) == 0)
+		return plan_rank_cursor(pl, raw, err);
+	pl->in_ranked = 0;
 	size_t n = strlen(name);
 	if (strncmp(raw, name, n) != 0 || raw[n] != ':') {
 		free(raw);
@@ -175,7 +187,6 @@ static int plan_cursor(ListPlan *pl, const ContactQuery *q, Err *err)
 
 static int plan_filters(Db *db, ListPlan *pl, const ContactQuery *q, Err *err)
 {
-	time_t t;
 	if (!blank(q->status) && !contact_one_of(q->status, contact_statuses))
 		return err_set(err, ERR_INVALID, "status",
 			       "unknown status '%s' (use lead, prospect, customer or former)",
@@ -187,12 +198,12 @@ static int plan_filters(Db *db, ListPlan *pl, const ContactQuery *q, Err *err)
 		return err_set(err, ERR_INVALID, q->owner_id < 0 ? "owner_id" : "company_id",
 			       "must be a positive integer id");
 	if (!blank(q->updated_since)) {
-		if (time_parse_iso(q->updated_since, &t))
-			return err_set(err, ERR_INVALID, "updated_since",
-				       "must be a date YYYY-MM-DD or an instant "
-				       "YYYY-MM-DDTHH:MM:SSZ, got '%s'",
-				       q->updated_since);
-		time_iso(t, pl->since);
+		When w;
+		int rc = workspace_when(db, q->updated_since, WHEN_INSTANT | WHEN_MIDNIGHT,
+					"updated_since", &w, err);
+		if (rc)
+			return rc;
+		memcpy(pl->since, w.iso, sizeof w.iso);
 	}
 	pl->tag_id = -1;
 	if (!blank(q->tag)) {
@@ -244,10 +255,10 @@ static int list_plan(Db *db, const Actor *actor, const ContactQuery *q, ListPlan
 			return err_set(
 			    err, ERR_INVALID, "trash",
 			    "search covers live contacts; list the trash without a query");
-		list_query_text(q->q, &pl->query);
-		int rc = search_match_expr(buf_str(&pl->query), &pl->match, err);
+		int rc = search_match_expr(q->q, &pl->match, err);
 		if (rc)
 			return rc;
+		pl->ranked = search_ranks(q->q);
 	}
 	int rc = plan_filters(db, pl, q, err);
 	if (rc == KITH_OK)
@@ -314,33 +325,63 @@ static void list_bind_shared(DbStmt *st, int *i, const Actor *actor, const Conta
 	list_bind_after(st, i, pl);
 }
 
-/* Prepare and bind the page query of pl. */
+/* Prepare and bind the page query of pl for at most rows rows: the ranked
+ * part of a ranked search when pl->in_ranked, else the search by id (after
+ * pl->after_id) or the sorted list. */
 static int list_statement(Db *db, const Actor *actor, const ContactQuery *q, const ListPlan *pl,
-			  DbStmt **out, Err *err)
+			  int rows, DbStmt **out, Err *err)
 {
 	int i = 1;
-	const char *sql =
-	    pl->sort ? pl->sort->sql[q->trash ? 1 : 0][pl->scope][pl->has_cursor] : search_sql;
+	const char *sql = pl->sort ? pl->sort->sql[q->trash ? 1 : 0][pl->scope][pl->has_cursor]
+			  : pl->in_ranked ? ranked_sql
+					  : search_sql;
 	int rc = db_prepare(db, out, sql, err);
 	if (rc)
 		return rc;
 	DbStmt *st = *out;
 	if (!pl->sort) {
 		db_bind_text(st, i++, buf_str(&pl->match));
-		db_bind_int(st, i++, pl->has_cursor ? pl->after_id : 0);
+		db_bind_int(st, i++, pl->in_ranked ? SEARCH_RANK_CANDIDATES : pl->after_id);
 	}
 	list_bind_filters(st, &i, actor, q, pl);
 	list_bind_after(st, &i, pl);
 	if (pl->scope == SCOPE_MEMBER)
 		list_bind_shared(st, &i, actor, q, pl);
-	db_bind_int(st, i, pl->limit + 1);
+	db_bind_int(st, i++, rows);
+	if (pl->in_ranked)
+		db_bind_int(st, i, pl->offset);
 	return KITH_OK;
 }
 
-/* The cursor after row r under plan pl (caller frees). */
-static char *list_next(const ListPlan *pl, const ContactRec *r)
+/* How many matches the ranked candidate set holds and its largest id. */
+static int list_candidates(Db *db, const ListPlan *pl, int64_t *n, int64_t *last, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, candidates_sql, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, buf_str(&pl->match));
+	db_bind_int(st, 2, SEARCH_RANK_CANDIDATES);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*n = db_col_int(st, 0);
+		*last = db_col_int(st, 1);
+		rc = KITH_OK;
+	}
+	db_reset(st);
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+/* The cursor after row r under plan pl (caller frees); ranked_rows > 0:
+ * the page ends inside the ranked part, that many rows into it. */
+static char *list_next(const ListPlan *pl, const ContactRec *r, int ranked_rows)
 {
 	Buf key;
+	if (ranked_rows) {
+		char rk[24];
+		snprintf(rk, sizeof rk, "r:%d", ranked_rows);
+		return cursor_encode(rk, 1);
+	}
 	buf_init(&key, 0);
 	buf_addf(&key, "%s:", pl->sort ? pl->sort->name : "q");
 	if (pl->sort && pl->sort->key == KEY_SORT)
@@ -368,18 +409,43 @@ static int list_fetch(DbStmt *st, ContactRec *recs, int cap, int *n, Err *err)
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
+/* After the ranked part of a ranked search filled recs[0..*n): *ranked_end
+ * gets how many of them are ranked rows. When the page has room left and
+ * the candidate set was full, the matches after its last candidate follow
+ * by id (pl->last_candidate). */
+static int list_after_ranked(Db *db, const Actor *actor, const ContactQuery *q, ListPlan *pl,
+			     ContactRec *recs, int *n, int *ranked_end, Err *err)
+{
+	int64_t count = 0;
+	DbStmt *st;
+	int more = 0;
+	*ranked_end = *n;
+	if (*n > pl->limit)
+		return KITH_OK;
+	int rc = list_candidates(db, pl, &count, &pl->last_candidate, err);
+	if (rc || count < SEARCH_RANK_CANDIDATES)
+		return rc;
+	ListPlan by_id = *pl; /* a shallow copy for binding; nothing in it is freed */
+	by_id.in_ranked = 0;
+	by_id.after_id = pl->last_candidate;
+	if ((rc = list_statement(db, actor, q, &by_id, pl->limit + 1 - *n, &st, err)) ||
+	    (rc = list_fetch(st, recs + *n, pl->limit + 1 - *n, &more, err)))
+		return rc;
+	*n += more;
+	return KITH_OK;
+}
+
 int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t **items, char **next,
 		 Err *err)
 {
 	ListPlan pl = {0};
 	ContactRec *recs = NULL;
 	DbStmt *st;
-	int n = 0, rc;
+	int n = 0, ranked_end = 0, rc;
 	json_t *arr = json_array();
 	*items = NULL;
 	*next = NULL;
 	buf_init(&pl.match, KITH_MAX_URL * 4);
-	buf_init(&pl.query, KITH_MAX_URL * 4);
 	if ((rc = list_plan(db, actor, query, &pl, err)) || pl.empty)
 		goto done;
 	recs = calloc((size_t)pl.limit + 1, sizeof *recs);
@@ -387,8 +453,10 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 		goto done;
 	}
-	if ((rc = list_statement(db, actor, query, &pl, &st, err)) ||
-	    (rc = list_fetch(st, recs, pl.limit + 1, &n, err)))
+	if ((rc = list_statement(db, actor, query, &pl, pl.limit + 1, &st, err)) ||
+	    (rc = list_fetch(st, recs, pl.limit + 1, &n, err)) ||
+	    (pl.in_ranked &&
+	     (rc = list_after_ranked(db, actor, query, &pl, recs, &n, &ranked_end, err))))
 		goto done;
 	for (int i = 0; i < n && i < pl.limit && rc == KITH_OK; i++) {
 		json_t *item = NULL;
@@ -396,7 +464,17 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 		    (rc = contact_rec_json(db, actor, &recs[i], 0, &item, err)) == KITH_OK)
 			json_array_append_new(arr, item);
 	}
-	if (rc == KITH_OK && n > pl.limit && !(*next = list_next(&pl, &recs[pl.limit - 1])))
+	/* Past the ranked part the next page goes on by id after its last
+	 * candidate (or after the page's last row when that is further). */
+	int ranked_rows =
+	    pl.in_ranked && n > pl.limit && ranked_end > pl.limit ? pl.offset + pl.limit : 0;
+	ContactRec *last = n > pl.limit ? &recs[pl.limit - 1] : NULL;
+	ContactRec after_ranked = {0};
+	if (last && pl.in_ranked && !ranked_rows && pl.limit <= ranked_end) {
+		after_ranked.id = pl.last_candidate;
+		last = &after_ranked;
+	}
+	if (rc == KITH_OK && last && !(*next = list_next(&pl, last, ranked_rows)))
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 done:
 	for (int i = 0; i < n; i++)
@@ -404,7 +482,6 @@ done:
 	free(recs);
 	free(pl.after_key);
 	buf_free(&pl.match);
-	buf_free(&pl.query);
 	if (rc) {
 		json_decref(arr);
 		free(*next);

@@ -41,16 +41,6 @@ static const char *const writable[] = {
 	"d.owner_id, d.notes, d.lost_reason, d.won_at, d.lost_at, d.version, d.created_at, "   \
 	"d.updated_at, d.deleted_at, d.stage_since"
 
-/* {"amount_minor", "currency", "amount"}: the API money shape. */
-static json_t *money_json(int64_t minor, const char *currency)
-{
-	char s[48];
-	int d = currency_decimals(currency);
-	money_format(minor, d < 0 ? 2 : d, s, sizeof s);
-	return json_pack("{sIssss}", "amount_minor", (json_int_t)minor, "currency", currency,
-			 "amount", s);
-}
-
 /* The row as JSON in the representation's key order; custom is filled by
  * deal_load(). */
 static json_t *deal_from_row(DbStmt *st)
@@ -65,7 +55,7 @@ static json_t *deal_from_row(DbStmt *st)
 	json_object_set_new(o, "stage", db_col_json_text(st, 6));
 	json_object_set_new(o, "status", db_col_json_text(st, 7));
 	json_object_set_new(o, "probability", json_integer(db_col_int(st, 8)));
-	json_object_set_new(o, "value", money_json(db_col_int(st, 9), db_col_text(st, 10)));
+	json_object_set_new(o, "value", money_to_json(db_col_int(st, 9), db_col_text(st, 10)));
 	json_object_set_new(o, "expected_close_date", db_col_json_text(st, 11));
 	json_object_set_new(o, "source", db_col_json_text(st, 12));
 	json_object_set_new(o, "owner_id", db_col_json_int(st, 13));
@@ -229,71 +219,39 @@ static int check_link(Db *db, const Actor *actor, const json_t *in, const char *
 }
 
 
-/* value: {"amount_minor": N, "currency"} or {"amount": "12.50",
- * "currency"}; currency defaults to the deal's current one (on create the
- * workspace's). Stored in rec as {"amount_minor", "currency"}. */
+/* value: the API money form (money_from_json); currency defaults to the
+ * deal's current one (on create the workspace's), an absent amount keeps
+ * the current one (0 on create) unless the currency changes. Stored in rec as {"amount_minor", "currency"}. */
 static int check_value(Db *db, const json_t *in, json_t *rec, Err *err)
 {
-	static const char *const fields[] = {"amount_minor", "amount", "currency", NULL};
-	json_t *v = json_object_get(in, "value");
-	const char *cur = json_str_of(json_object_get(rec, "value"), "currency");
-	const char *amount = NULL;
-	int64_t minor = 0;
-	int has_minor = 0, rc;
+	json_t *v = json_object_get(in, "value"), *old = json_object_get(rec, "value");
+	const char *had = json_str_of(old, "currency"), *cur = had;
+	Money m;
+	Workspace ws;
+	int given = 0, rc;
 	if (!v)
 		return KITH_OK;
-	if (!json_is_object(v))
-		return err_set(err, ERR_INVALID, "value",
-			       "must be an object {\"amount_minor\", \"currency\"}");
-	if ((rc = json_check_fields(v, fields, err))) {
-		char f[sizeof err->field + 8];
-		snprintf(f, sizeof f, "value.%s", err->field);
-		return err_set(err, ERR_INVALID, f, "unknown field");
-	}
-	json_t *c = json_object_get(v, "currency");
-	if (c) {
-		if (!json_is_string(c) || currency_decimals(json_string_value(c)) < 0)
-			return err_set(err, ERR_INVALID, "value.currency",
-				       "must be a known ISO 4217 currency code");
-		cur = json_string_value(c);
-	}
-	Workspace ws;
 	if (!cur) {
 		if ((rc = workspace_get(db, &ws, err)))
 			return rc;
 		cur = ws.currency;
 	}
-	json_t *m = json_object_get(v, "amount_minor"), *a = json_object_get(v, "amount");
-	if (m && a)
-		return err_set(err, ERR_INVALID, "value.amount",
-			       "give amount_minor or amount, not both");
-	if (m) {
-		if (!json_is_integer(m))
-			return err_set(err, ERR_INVALID, "value.amount_minor",
-				       "must be an integer number of minor units");
-		minor = json_integer_value(m);
-		has_minor = 1;
-	} else if (a) {
-		amount = json_string_value(a);
-		if (!amount || money_parse(amount, currency_decimals(cur), &minor))
-			return err_set(err, ERR_INVALID, "value.amount",
-				       "must be a decimal string with at most %d decimals for %s",
-				       currency_decimals(cur), cur);
-		has_minor = 1;
-	} else if (c && rec && json_str_of(json_object_get(rec, "value"), "currency") &&
-		   strcmp(json_str_of(json_object_get(rec, "value"), "currency"), cur) != 0) {
+	if ((rc = money_from_json(v, "value", cur, &m, &given, err)))
+		return rc;
+	if (!given && had && strcmp(m.currency, had) != 0)
 		/* Minor units mean different amounts in another currency (JPY has
 		 * 0 decimals, BHD 3): a new currency needs its amount. */
 		return err_set(err, ERR_INVALID, "value.amount",
-			       "give the amount in %s when changing the currency", cur);
-	} else {
-		minor = json_int_of(json_object_get(rec, "value"), "amount_minor");
-	}
-	if (has_minor && (minor < 0 || minor > KITH_MAX_DEAL_MINOR))
-		return err_set(err, ERR_INVALID, m ? "value.amount_minor" : "value.amount",
+			       "give the amount in %s when changing the currency", m.currency);
+	if (!given)
+		m.minor = json_int_of(old, "amount_minor");
+	else if (m.minor < 0 || m.minor > KITH_MAX_DEAL_MINOR)
+		return err_set(err, ERR_INVALID,
+			       json_object_get(v, "amount_minor") ? "value.amount_minor"
+								  : "value.amount",
 			       "must be from 0 to %lld minor units", (long long)KITH_MAX_DEAL_MINOR);
-	json_object_set_new(rec, "value", json_pack("{sIss}", "amount_minor", (json_int_t)minor,
-						    "currency", cur));
+	json_object_set_new(rec, "value", json_pack("{sIss}", "amount_minor", (json_int_t)m.minor,
+						    "currency", m.currency));
 	return KITH_OK;
 }
 
@@ -807,16 +765,18 @@ static void bind_filter(DbStmt *st, int p, int64_t v)
 }
 
 /* Check q; *since gets stage_since normalized to an instant ("" = none). */
-static int list_check(const DealQuery *q, int *limit, int64_t *after, char since[21], Err *err)
+static int list_check(Db *db, const DealQuery *q, int *limit, int64_t *after, char since[21],
+		      Err *err)
 {
 	char *key = NULL;
-	time_t t;
+	When w;
+	int rc;
 	since[0] = 0;
 	if (q->stage_since) {
-		if (time_parse_iso(q->stage_since, &t))
-			return err_set(err, ERR_INVALID, "stage_since",
-				       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
-		time_iso(t, since);
+		if ((rc = workspace_when(db, q->stage_since, WHEN_INSTANT | WHEN_MIDNIGHT,
+					 "stage_since", &w, err)))
+			return rc;
+		memcpy(since, w.iso, 21);
 	}
 	*limit = q->limit ? q->limit : KITH_LIST_DEFAULT;
 	if (*limit < 1 || *limit > KITH_LIST_MAX)
@@ -825,7 +785,7 @@ static int list_check(const DealQuery *q, int *limit, int64_t *after, char since
 		return err_set(err, ERR_INVALID, "status", "must be open, won or lost");
 	*after = 0;
 	if (q->cursor) {
-		int rc = cursor_decode(q->cursor, &key, after, err);
+		rc = cursor_decode(q->cursor, &key, after, err);
 		free(key);
 		if (rc)
 			return rc;
@@ -928,7 +888,7 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 		  : q->stage_id			? DRIVE_STAGE
 		  : !access_is_admin(actor) && !q->trash ? DRIVE_MINE
 					    : DRIVE_ALL;
-	int rc = list_check(q, &limit, &after, since, err);
+	int rc = list_check(db, q, &limit, &after, since, err);
 	if (rc || (rc = db_prepare(db, &st, list_sql[d], err)))
 		return rc;
 	int p = bind_driver(st, d, actor, q);
@@ -1037,7 +997,7 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 		collab_bind_visible(st, is_open ? 2 : 3, actor);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		count += db_col_int(st, 1);
-		json_array_append_new(totals, money_json(db_col_int(st, 2), db_col_text(st, 0)));
+		json_array_append_new(totals, money_to_json(db_col_int(st, 2), db_col_text(st, 0)));
 	}
 	json_object_set_new(col, "count", json_integer(count));
 	json_object_set_new(col, "totals", totals);
@@ -1142,15 +1102,12 @@ int64_t deal_weighted(int64_t amount_minor, int probability)
 static void forecast_add(json_t *months, const char *month, const char *cur, int64_t count,
 			 int64_t amount, int64_t weighted)
 {
-	json_t *m = money_json(amount, cur), *w = money_json(weighted, cur);
 	json_array_append_new(
-		months, json_pack("{sosssIsIsIsOsO}", "month", month ? json_string(month) : json_null(),
+		months, json_pack("{sosssIsIsIsoso}", "month", month ? json_string(month) : json_null(),
 				  "currency", cur, "count", (json_int_t)count, "amount_minor",
 				  (json_int_t)amount, "weighted_minor", (json_int_t)weighted,
-				  "amount", json_object_get(m, "amount"), "weighted",
-				  json_object_get(w, "amount")));
-	json_decref(m);
-	json_decref(w);
+				  "amount", money_amount_json(amount, cur), "weighted",
+				  money_amount_json(weighted, cur)));
 }
 
 /* One forecast group being summed: a month ("" = no date) and a currency. */

@@ -21,14 +21,11 @@ static int reply_get(Req *req, int status, int include_deleted)
 
 int deal_api_list(Req *req)
 {
-	static const char *const params[] = {"pipeline_id", "stage_id", "status", "owner_id",
-					     "contact_id",  "company_id", "stage_since", "trash",
-					     "limit",       "cursor",     NULL};
 	DealQuery q = {0};
 	Err err = {0};
 	json_t *items = NULL;
 	char *next = NULL;
-	if (req_query_check(req, params, &err) || req_list_params(req, &q.limit, &q.cursor, &err))
+	if (req_list_params(req, &q.limit, &q.cursor, &err))
 		return req_fail(req, &err);
 	if (req_query_id_or_fail(req, "pipeline_id", &q.pipeline_id) ||
 	    req_query_id_or_fail(req, "stage_id", &q.stage_id) ||
@@ -59,10 +56,8 @@ int deal_api_create(Req *req)
 
 int deal_api_get(Req *req)
 {
-	static const char *const params[] = {"include_deleted", NULL};
 	int include_deleted;
-	if (req_params_or_fail(req, params) ||
-	    req_query_bool_or_fail(req, "include_deleted", &include_deleted))
+	if (req_query_bool_or_fail(req, "include_deleted", &include_deleted))
 		return KITH_OK;
 	return reply_get(req, 200, include_deleted);
 }
@@ -118,13 +113,12 @@ int deal_api_move(Req *req)
 
 int deal_api_board(Req *req)
 {
-	static const char *const params[] = {"limit", "closed_days", NULL};
 	Err err = {0};
 	json_t *b = NULL;
 	DealBoardQuery q = {.pipeline_id = req->id, .limit = KITH_BOARD_DEFAULT};
 	const char *s = req_query(req, "limit");
-	if (req_params_or_fail(req, params) ||
-	    req_query_int_or_fail(req, "closed_days", 1, KITH_BOARD_CLOSED_DAYS_MAX, &q.closed_days))
+	if (req_query_int_or_fail(req, "closed_days", 1, KITH_BOARD_CLOSED_DAYS_MAX,
+				  &q.closed_days))
 		return KITH_OK;
 	if ((s && req_parse_limit(s, &q.limit, &err)) || deal_board(req->db, &req->actor, &q, &b, &err))
 		return req_fail(req, &err);
@@ -133,11 +127,8 @@ int deal_api_board(Req *req)
 
 int deal_api_forecast(Req *req)
 {
-	static const char *const params[] = {NULL};
 	Err err = {0};
 	json_t *f = NULL;
-	if (req_params_or_fail(req, params))
-		return KITH_OK;
 	if (deal_forecast(req->db, &req->actor, req->id, &f, &err))
 		return req_fail(req, &err);
 	return req_reply(req, 200, f);
@@ -145,11 +136,8 @@ int deal_api_forecast(Req *req)
 
 int deal_api_stages(Req *req)
 {
-	static const char *const params[] = {NULL};
 	Err err = {0};
 	json_t *history = NULL;
-	if (req_params_or_fail(req, params))
-		return KITH_OK;
 	if (deal_history(req->db, &req->actor, req->id, &history, &err))
 		return req_fail(req, &err);
 	return req_reply(req, 200, json_pack("{so}", "items", history));

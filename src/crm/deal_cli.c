@@ -55,7 +55,7 @@ static int id_opt(Cli *cli, const char *opt, const char *key, json_t *in)
 static const struct {
 	const char *opt, *key;
 } text_opts[] = {
-	{"--title", "title"},   {"--close", "expected_close_date"}, {"--source", "source"},
+	{"--title", "title"},   {"--source", "source"},
 	{"--notes", "notes"},   {"--lost-reason", "lost_reason"},
 };
 enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
@@ -70,13 +70,17 @@ static const CliClear clear_aliases[] = {
 static int read_input(Cli *cli, json_t *in, int editing)
 {
 	const char *v, *amount = cli_opt(cli, "--value"), *cur = cli_opt(cli, "--currency");
-	const char *owner = cli_opt(cli, "--owner");
+	const char *owner = cli_opt(cli, "--owner"), *close;
 	int64_t owner_id = 0;
 	int rc = 0;
 	for (int i = 0; i < N_TEXT && rc == 0; i++)
 		if ((v = cli_opt(cli, text_opts[i].opt)))
 			rc = cli_put_str(cli, in, text_opts[i].key, v);
-	if (rc || (rc = id_opt(cli, "--contact", "contact_id", in)) ||
+	if (rc || (rc = cli_when_opt(cli, "--close", WHEN_DATE, &close, NULL)))
+		return rc;
+	if (close)
+		json_object_set_new(in, "expected_close_date", json_string(close));
+	if ((rc = id_opt(cli, "--contact", "contact_id", in)) ||
 	    (rc = id_opt(cli, "--company", "company_id", in)) ||
 	    (rc = id_opt(cli, "--pipeline", "pipeline_id", in)) ||
 	    (rc = id_opt(cli, "--stage", "stage_id", in)))
@@ -219,12 +223,13 @@ int deal_cli_list(Cli *cli)
 			return EXIT_USAGE;
 	}
 	q.status = cli_opt(cli, "--status");
-	q.stage_since = cli_opt(cli, "--stage-since");
 	q.cursor = cli_opt(cli, "--cursor");
 	q.trash = cli_flag(cli, "--trash");
 	int all = cli_flag(cli, "--all");
-	int rc = cli_limit_or_fail(cli, limit, &q.limit);
-	if (rc || (owner && (rc = cli_owner_or_fail(cli, owner, &q.owner_id))))
+	int rc = cli_when_opt(cli, "--stage-since", WHEN_INSTANT | WHEN_MIDNIGHT, &q.stage_since,
+			      NULL);
+	if (rc || (rc = cli_limit_or_fail(cli, limit, &q.limit)) ||
+	    (owner && (rc = cli_owner_or_fail(cli, owner, &q.owner_id))))
 		return rc;
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;

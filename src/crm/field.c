@@ -164,51 +164,29 @@ static int money_split(const char *s, int64_t *minor, char cur[4])
 	return errno ? -1 : 0;
 }
 
-static json_t *money_to_json(const char *s)
+/* The API money form of canonical "1250 EUR" (money_to_json). */
+static json_t *money_value_json(const char *s)
 {
 	int64_t minor;
-	char cur[4], amount[40];
+	char cur[4];
 	if (money_split(s, &minor, cur))
 		return json_string(s); /* never written by us; show what is there */
-	int dec = currency_decimals(cur);
-	money_format(minor, dec < 0 ? 0 : dec, amount, sizeof amount);
-	return json_pack("{sI ss ss}", "amount_minor", (json_int_t)minor, "currency", cur, "amount",
-			 amount);
+	return money_to_json(minor, cur);
 }
 
-/* Check a money object {"amount_minor"|"amount", "currency"} into "1250 EUR". */
+/* Check a money value (money_from_json, currency required) into
+ * "1250 EUR". A custom value is one field to its user: errors name it
+ * (custom.budget), the message names the member. */
 static int money_check(const json_t *v, const char *f, Buf *out, Err *err)
 {
-	const char *k;
-	json_t *m;
-	if (!json_is_object(v))
-		return err_set(err, ERR_INVALID, f,
-			       "must be a money object {\"amount_minor\": 1250, \"currency\": \"EUR\"}");
-	json_object_foreach((json_t *)v, k, m)
-	{
-		if (strcmp(k, "amount_minor") && strcmp(k, "amount") && strcmp(k, "currency"))
-			return err_set(err, ERR_INVALID, f, "unknown member '%s' in a money value", k);
+	Money m;
+	int rc = money_from_json(v, f, NULL, &m, NULL, err);
+	if (rc) {
+		if (err)
+			snprintf(err->field, sizeof err->field, "%s", f);
+		return rc;
 	}
-	json_t *cur = json_object_get(v, "currency"), *minor = json_object_get(v, "amount_minor");
-	json_t *amount = json_object_get(v, "amount");
-	int dec = json_is_string(cur) ? currency_decimals(json_string_value(cur)) : -1;
-	if (dec < 0)
-		return err_set(err, ERR_INVALID, f, "currency must be a known ISO 4217 code");
-	if (!minor && !amount)
-		return err_set(err, ERR_INVALID, f, "needs amount_minor or amount");
-	if (minor && !json_is_integer(minor))
-		return err_set(err, ERR_INVALID, f, "amount_minor must be an integer");
-	int64_t value = minor ? (int64_t)json_integer_value(minor) : 0, parsed;
-	if (amount) {
-		if (!json_is_string(amount) || money_parse(json_string_value(amount), dec, &parsed))
-			return err_set(err, ERR_INVALID, f,
-				       "amount must be a decimal string with at most %d decimals for %s",
-				       dec, json_string_value(cur));
-		if (minor && parsed != value)
-			return err_set(err, ERR_INVALID, f, "amount and amount_minor disagree");
-		value = parsed;
-	}
-	buf_addf(out, "%" PRId64 " %s", value, json_string_value(cur));
+	buf_addf(out, "%" PRId64 " %s", m.minor, m.currency);
 	return KITH_OK;
 }
 
@@ -271,7 +249,7 @@ static json_t *value_to_json(const char *t, const char *s)
 	if (!strcmp(t, "boolean"))
 		return json_boolean(!strcmp(s, "true"));
 	if (!strcmp(t, "money"))
-		return money_to_json(s);
+		return money_value_json(s);
 	return json_string(s);
 }
 
@@ -551,18 +529,6 @@ static int bool_from_text(const char *s, int *v)
 	return -1;
 }
 
-/* "12.50 EUR" (or "EUR 12.50") into a money object. */
-static json_t *money_from_text(const char *s)
-{
-	char a[64], b[64], extra;
-	if (sscanf(s, " %63s %63s %c", a, b, &extra) != 2)
-		return NULL;
-	const char *amount = a, *cur = b;
-	if (currency_decimals(a) >= 0 && currency_decimals(b) < 0)
-		amount = b, cur = a;
-	return json_pack("{ss ss}", "amount", amount, "currency", cur);
-}
-
 int field_value_from_text(Db *db, const char *entity, const char *key, const char *text,
 			  json_t **out, Err *err)
 {
@@ -588,7 +554,7 @@ int field_value_from_text(Db *db, const char *entity, const char *key, const cha
 		v = json_boolean(b);
 	else if (!strcmp(t, "boolean"))
 		rc = err_set(err, ERR_INVALID, f, "must be true or false, got '%.100s'", text);
-	else if (!strcmp(t, "money") && !(v = money_from_text(text)))
+	else if (!strcmp(t, "money") && !(v = money_json_from_text(text)))
 		rc = err_set(err, ERR_INVALID, f, "must be an amount and currency like '12.50 EUR'");
 	else if (!v)
 		v = json_string(text);

@@ -12,11 +12,8 @@
 
 int field_api_list(Req *req)
 {
-	static const char *const params[] = {"entity", NULL};
 	Err err = {0};
 	json_t *list = NULL;
-	if (req_params_or_fail(req, params))
-		return KITH_OK;
 	if (field_list(req->db, req_query(req, "entity"), &list, &err))
 		return req_fail(req, &err);
 	return req_reply_list(req, list, NULL);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
+
 typedef struct PhoneCountry {
 	const char *iso;   /* ISO 3166 alpha-2 */
 	const char *cc;	   /* calling code digits */
@@ -14,6 +16,16 @@ typedef struct PhoneCountry {
 	int nsn_min;	   /* shortest national significant number */
 	int nsn_max;	   /* longest national significant number */
 } PhoneCountry;
+
+/* A national number of a country with a trunk prefix is written with it
+ * (Thai "081 234 5678", Turkish "0532 123 45 67", British "07700 900123"):
+ * without it the digits are not that country's national form, which keeps
+ * a Polish "601 234 567" from passing for a Thai number. NANP is the
+ * exception: its trunk "1" is usually left out. */
+static int trunk_optional(const char *iso)
+{
+	return strcmp(iso, "US") == 0 || strcmp(iso, "CA") == 0;
+}
 
 /* Countries sharing a calling code (US, CA) share trunk and lengths, so the
  * first match is right for search forms. Italy and Spain have no trunk
@@ -112,7 +124,44 @@ static int trim_into(const char *input, char *out, size_t cap)
 	return 0;
 }
 
-int phone_normalize(const char *input, const char *country, const char *field, Phone *out, Err *err)
+/* The E.164 form of national digits d read by c's plan, into out; -1 when
+ * they do not fit it. */
+static int read_national(const char *d, const PhoneCountry *c, Phone *out)
+{
+	const char *nsn = d;
+	size_t tl = strlen(c->trunk);
+	if (tl && strncmp(d, c->trunk, tl) == 0)
+		nsn = d + tl;
+	else if (tl && !trunk_optional(c->iso))
+		return -1;
+	size_t n = strlen(nsn), total = strlen(c->cc) + n;
+	if ((int)n < c->nsn_min || (int)n > c->nsn_max || total < E164_MIN || total > E164_MAX)
+		return -1;
+	/* total <= E164_MAX was checked, so both copies fit out->norm. */
+	memcpy(out->norm, c->cc, strlen(c->cc));
+	memcpy(out->norm + strlen(c->cc), nsn, n + 1);
+	snprintf(out->value, sizeof out->value, "+%s", out->norm);
+	return 0;
+}
+
+static int given(const char *s)
+{
+	return s && *s;
+}
+
+/* A national number that no plan at hand reads: ask for the
+ * international form, naming the countries tried. */
+static int no_plan(Err *err, const char *field, const char *own, const char *fallback)
+{
+	int two = given(own) && given(fallback) && strcmp(own, fallback) != 0;
+	return err_set(err, ERR_INVALID, field,
+		       "is not a national number of %.2s%s%.2s; write it with its country code, "
+		       "e.g. +48 601 234 567",
+		       given(own) ? own : fallback, two ? " or " : "", two ? fallback : "");
+}
+
+int phone_normalize_for(const char *input, const char *own, const char *fallback, const char *field,
+			Phone *out, Err *err)
 {
 	char trimmed[KITH_MAX_SHORT + 1], d[E164_MAX + 4];
 	int plus;
@@ -129,9 +178,9 @@ int phone_normalize(const char *input, const char *country, const char *field, P
 		snprintf(out->value, sizeof out->value, "+%s", out->norm);
 		return KITH_OK;
 	}
-	const PhoneCountry *c = country_find(country);
-	if (!c) {
-		/* No country to read a national number against: keep it. */
+	const PhoneCountry *mine = country_find(own), *dflt = country_find(fallback);
+	if (!mine && !dflt) {
+		/* No plan to read a national number against: keep it. */
 		size_t n = strlen(d);
 		if (n < LOCAL_MIN || n > E164_MAX)
 			return bad(err, field);
@@ -139,18 +188,21 @@ int phone_normalize(const char *input, const char *country, const char *field, P
 		memcpy(out->value, trimmed, strlen(trimmed) + 1);
 		return KITH_OK;
 	}
-	const char *nsn = d;
-	size_t tl = strlen(c->trunk);
-	if (tl && strncmp(d, c->trunk, tl) == 0)
-		nsn = d + tl;
-	size_t n = strlen(nsn), total = strlen(c->cc) + n;
-	if ((int)n < c->nsn_min || (int)n > c->nsn_max || total < E164_MIN || total > E164_MAX)
+	/* A contact's own country without a plan here could be read wrongly
+	 * by the workspace's: only the international form is certain. */
+	if (given(own) && !mine)
+		return no_plan(err, field, own, NULL);
+	if (strlen(d) < LOCAL_MIN) /* "12": not worth naming a plan */
 		return bad(err, field);
-	/* total <= E164_MAX was checked, so both copies fit out->norm. */
-	memcpy(out->norm, c->cc, strlen(c->cc));
-	memcpy(out->norm + strlen(c->cc), nsn, n + 1);
-	snprintf(out->value, sizeof out->value, "+%s", out->norm);
-	return KITH_OK;
+	if ((mine && read_national(d, mine, out) == 0) ||
+	    (dflt && read_national(d, dflt, out) == 0))
+		return KITH_OK;
+	return no_plan(err, field, mine ? own : NULL, dflt ? fallback : NULL);
+}
+
+int phone_normalize(const char *input, const char *country, const char *field, Phone *out, Err *err)
+{
+	return phone_normalize_for(input, NULL, country, field, out, err);
 }
 
 void phone_search_forms(const char *value, Buf *out)
@@ -164,13 +216,16 @@ void phone_search_forms(const char *value, Buf *out)
 	if (n == 0)
 		return;
 	buf_adds(out, d);
-	if (value[0] != '+')
+	const PhoneCountry *c = value[0] == '+' ? country_by_digits(d) : NULL;
+	if (!c || strlen(c->cc) >= n) {
+		text_digit_suffixes(out, d, 1);
 		return;
-	const PhoneCountry *c = country_by_digits(d);
-	if (!c || strlen(c->cc) >= n)
-		return;
+	}
 	const char *national = d + strlen(c->cc);
 	buf_addf(out, " %s", national);
 	if (c->trunk[0])
 		buf_addf(out, " %s%s", c->trunk, national);
+	/* Digits anywhere in the national number; none that start inside
+	 * the calling code ("8601..." of +48 601...). */
+	text_digit_suffixes(out, national, 1);
 }

@@ -16,11 +16,8 @@ static int reply_pipeline(Req *req, int status, int64_t id)
 
 int pipeline_api_list(Req *req)
 {
-	static const char *const params[] = {NULL};
 	Err err = {0};
 	json_t *items = NULL;
-	if (req_params_or_fail(req, params))
-		return KITH_OK;
 	if (pipeline_list(req->db, &items, &err))
 		return req_fail(req, &err);
 	return req_reply_list(req, items, NULL);
@@ -38,9 +35,6 @@ int pipeline_api_create(Req *req)
 
 int pipeline_api_get(Req *req)
 {
-	static const char *const params[] = {NULL};
-	if (req_params_or_fail(req, params))
-		return KITH_OK;
 	return reply_pipeline(req, 200, req->id);
 }
 

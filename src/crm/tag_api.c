@@ -8,11 +8,8 @@
 
 int tag_api_list(Req *req)
 {
-	static const char *const no_params[] = {NULL};
 	Err err = {0};
 	json_t *tags = NULL;
-	if (req_params_or_fail(req, no_params))
-		return KITH_OK;
 	if (tag_list(req->db, &req->actor, &tags, &err))
 		return req_fail(req, &err);
 	return req_reply_list(req, tags, NULL);
@@ -23,13 +20,10 @@ int tag_api_list(Req *req)
  * wins on a single setting). */
 int tag_api_update(Req *req)
 {
-	static const char *const no_params[] = {NULL};
 	static const char *const fields[] = {"cadence_days", NULL};
 	Err err = {0};
 	json_t *out = NULL;
 	int64_t days = 0;
-	if (req_params_or_fail(req, no_params))
-		return KITH_OK;
 	if (!json_is_object(req->body)) {
 		err_set(&err, ERR_INVALID, NULL, "the body must be a JSON object");
 		return req_fail(req, &err);

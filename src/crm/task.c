@@ -25,6 +25,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
+#include "crm/activity.h"
 #include "crm/audit.h"
 #include "crm/collab.h"
 #include "crm/company.h"
@@ -127,73 +128,13 @@ int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t
 
 /* ---- civil dates and zones -------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant,
- * "chrono-Compatible Low-Level Date Algorithms", days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The inverse of days_from_civil (same source, civil_from_days). */
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static int month_days(int64_t y, int m)
-{
-	static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : n[m - 1];
-}
-
-int task_date_add(const char *date, int n, char unit, char out[11])
-{
-	int64_t y;
-	int m, d;
-	if (!date_valid(date) || strlen(date) != 10)
-		return -1;
-	y = strtol(date, NULL, 10);
-	m = (int)strtol(date + 5, NULL, 10);
-	d = (int)strtol(date + 8, NULL, 10);
-	if (unit == 'm') {
-		int64_t months = y * 12 + (m - 1) + n;
-		y = months / 12;
-		m = (int)(months % 12) + 1;
-		if (d > month_days(y, m))
-			d = month_days(y, m); /* Jan 31 + 1 month = Feb 28/29 */
-	} else if (unit == 'd' || unit == 'w') {
-		civil_from_days(days_from_civil(y, m, d) + (int64_t)n * (unit == 'w' ? 7 : 1), &y,
-				&m, &d);
-	} else {
-		return -1;
-	}
-	if (y < 1000 || y > 9999)
-		return -1;
-	snprintf(out, 11, "%04d-%02d-%02d", (int)y, m, d);
-	return 0;
-}
-
 /* Add n units to a due: a date, or an instant (its UTC date moves, its time
  * of day stays). out[21]. Returns 0 or -1. */
 static int due_add(const char *due, int n, char unit, char out[21])
 {
 	char date[11], moved[11];
 	snprintf(date, sizeof date, "%.10s", due);
-	if (task_date_add(date, n, unit, moved))
+	if (date_add(date, n, unit, moved))
 		return -1;
 	snprintf(out, 21, "%s%s", moved, due + 10);
 	return 0;
@@ -257,21 +198,21 @@ static int put_enum(const json_t *in, const char *key, const char *const *set, i
 	return KITH_OK;
 }
 
-/* due_date (a civil date) or due_at (an instant, stored normalized); a
- * non-null one clears the other. */
-static int put_due(const json_t *in, json_t *rec, Err *err)
+/* due_date (a civil date) or due_at (an instant: UTC, with an offset or
+ * local in the workspace zone, stored as UTC); a non-null one clears the
+ * other. */
+static int put_due(Db *db, const json_t *in, json_t *rec, Err *err)
 {
 	json_t *d = json_object_get(in, "due_date"), *a = json_object_get(in, "due_at");
-	const char *s;
-	time_t t;
-	char iso[21];
+	When w;
+	int rc;
 	if (d && !json_is_null(d) && a && !json_is_null(a))
 		return err_set(err, ERR_INVALID, "due_at", "give due_date or due_at, not both");
 	if (d && !json_is_null(d) && !date_valid(json_string_value(d)))
 		return err_set(err, ERR_INVALID, "due_date", "must be a date YYYY-MM-DD");
 	if (a && !json_is_null(a) &&
-	    (!(s = json_string_value(a)) || !strchr(s, 'T') || time_parse_iso(s, &t) != 0))
-		return err_set(err, ERR_INVALID, "due_at", "must be an instant YYYY-MM-DDTHH:MM:SSZ");
+	    (rc = workspace_when(db, json_string_value(a), WHEN_INSTANT, "due_at", &w, err)))
+		return rc;
 	if (d) {
 		json_object_set(rec, "due_date", d);
 		if (!json_is_null(d))
@@ -281,8 +222,7 @@ static int put_due(const json_t *in, json_t *rec, Err *err)
 		if (json_is_null(a)) {
 			json_object_set_new(rec, "due_at", json_null());
 		} else {
-			time_iso(t, iso);
-			json_object_set_new(rec, "due_at", json_string(iso));
+			json_object_set_new(rec, "due_at", json_string(w.iso));
 			json_object_set_new(rec, "due_date", json_null());
 		}
 	}
@@ -403,7 +343,7 @@ static int task_apply(Db *db, const Actor *actor, const json_t *in, json_t *rec,
 	if ((rc = json_check_fields(in, writable, err)) ||
 	    (rc = put_text(in, "title", KITH_MAX_SHORT, 1, rec, err)) ||
 	    (rc = put_enum(in, "type", types, 0, "call, email, meeting or todo", rec, err)) ||
-	    (rc = put_due(in, rec, err)) ||
+	    (rc = put_due(db, in, rec, err)) ||
 	    (rc = put_assignee(db, actor, in, rec, creating, err)) ||
 	    (rc = put_enum(in, "priority", priorities, 0, "low, normal or high", rec, err)))
 		return rc;
@@ -581,12 +521,12 @@ done:
 	return db_end(db, rc, err);
 }
 
-static int set_status(Db *db, int64_t id, int done, Err *err)
+/* Set the status; now receives the instant written. */
+static int set_status(Db *db, int64_t id, int done, char now[21], Err *err)
 {
 	static const char sql[] = "UPDATE task SET status = ?, done_at = ?, updated_at = ?, "
 				  "version = version + 1 WHERE id = ?";
 	DbStmt *st;
-	char now[21];
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
@@ -619,16 +559,91 @@ static int task_next(Db *db, const Actor *actor, const json_t *done_task, int64_
 	return rc;
 }
 
+/* ---- completing records the touch ------------------------------------- */
+
+/* The link of task that a touch goes to: *key ("contact_id", "company_id"
+ * or "deal_id") and *id, when the task is a call, email or meeting and its
+ * record is live and visible to the actor; *key NULL otherwise. Read-only:
+ * a failed check leaves the transaction as it was. */
+static void touch_link(Db *db, const Actor *actor, const json_t *task, const char **key,
+		       int64_t *id)
+{
+	static const char *const kinds[] = {"call", "email", "meeting", NULL};
+	static const char *const keys[] = {"contact_id", "company_id", "deal_id"};
+	Err ignore = {0};
+	json_t *deal = NULL;
+	*key = NULL;
+	if (!one_of(json_str_of(task, "type"), kinds))
+		return;
+	for (int i = 0; i < 3 && !*key; i++) {
+		int64_t v = json_int_of(task, keys[i]);
+		if (!v)
+			continue;
+		int rc = i == 0	  ? contact_check(db, actor, v, 0, &ignore)
+			 : i == 1 ? company_check(db, actor, v, 0, &ignore)
+				  : deal_get(db, actor, v, 0, &deal, &ignore);
+		json_decref(deal);
+		deal = NULL;
+		if (rc == KITH_OK) {
+			*key = keys[i];
+			*id = v;
+		}
+	}
+}
+
+/* Log the touch of a completed task (task_complete). */
+static int record_touch(Db *db, const Actor *actor, const json_t *task, const TaskDone *how,
+			const char *at, int64_t *activity_id, Err *err)
+{
+	const char *key;
+	int64_t link = 0;
+	if (how && how->no_touch)
+		return KITH_OK;
+	touch_link(db, actor, task, &key, &link);
+	if (!key) {
+		if (how && (how->outcome || how->note))
+			return err_set(
+			    err, ERR_INVALID, how->outcome ? "outcome" : "note",
+			    "is recorded on the activity of a call, email or meeting task "
+			    "linked to a live contact, company or deal; this task has none");
+		return KITH_OK;
+	}
+	json_t *in =
+	    json_pack("{ss ss ss sI}", "kind", json_str_of(task, "type"), "subject",
+		      json_str_of(task, "title"), "occurred_at", at, key, (json_int_t)link);
+	if (in && how && how->outcome)
+		json_object_set_new(in, "outcome", json_string(how->outcome));
+	if (in && how && how->note)
+		json_object_set_new(in, "body", json_string(how->note));
+	/* json_string refuses what is not UTF-8: the activity then misses it
+	 * and would store less than asked, so refuse instead. */
+	if (in && how &&
+	    ((how->outcome && !json_object_get(in, "outcome")) ||
+	     (how->note && !json_object_get(in, "body")))) {
+		json_decref(in);
+		return err_set(err, ERR_INVALID, how->outcome ? "outcome" : "note",
+			       "must be UTF-8 text");
+	}
+	int rc = in ? activity_create(db, actor, in, activity_id, err)
+		    : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	json_decref(in);
+	return rc;
+}
+
 /* Complete (done 1) or reopen (0) a task. */
-static int task_set_done(Db *db, const Actor *actor, int64_t id, int done, int64_t *next_id,
-			 Err *err)
+static int task_set_done(Db *db, const Actor *actor, int64_t id, int done, const TaskDone *how,
+			 int64_t *next_id, int64_t *activity_id, Err *err)
 {
 	json_t *before = NULL;
+	int64_t touch = 0;
+	char now[21];
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
 	if (next_id)
 		*next_id = 0;
+	if (activity_id)
+		*activity_id = 0;
 	if ((rc = task_visible(db, actor, id, 0, &before, err)))
 		goto done;
 	if (!strcmp(json_str_of(before, "status"), done ? "done" : "open")) {
@@ -636,9 +651,13 @@ static int task_set_done(Db *db, const Actor *actor, int64_t id, int done, int64
 			     done ? "done" : "open");
 		goto done;
 	}
-	if ((rc = set_status(db, id, done, err)) ||
+	if ((rc = set_status(db, id, done, now, err)) ||
 	    (rc = audit_change(db, actor, done ? "done" : "reopen", id, before, NULL, err)))
 		goto done;
+	if (done && (rc = record_touch(db, actor, before, how, now, &touch, err)))
+		goto done;
+	if (activity_id)
+		*activity_id = touch;
 	int64_t next = 0;
 	if (done && (rc = task_next(db, actor, before, &next, err)) == KITH_OK && next_id)
 		*next_id = next;
@@ -649,12 +668,18 @@ done:
 
 int task_done(Db *db, const Actor *actor, int64_t id, int64_t *next_id, Err *err)
 {
-	return task_set_done(db, actor, id, 1, next_id, err);
+	return task_set_done(db, actor, id, 1, NULL, next_id, NULL, err);
+}
+
+int task_complete(Db *db, const Actor *actor, int64_t id, const TaskDone *how, int64_t *next_id,
+		  int64_t *activity_id, Err *err)
+{
+	return task_set_done(db, actor, id, 1, how, next_id, activity_id, err);
 }
 
 int task_reopen(Db *db, const Actor *actor, int64_t id, Err *err)
 {
-	return task_set_done(db, actor, id, 0, NULL, err);
+	return task_set_done(db, actor, id, 0, NULL, NULL, NULL, err);
 }
 
 /* ---- snooze and trash -------------------------------------------------- */
@@ -675,12 +700,41 @@ static int parse_for(const char *s, int *n, char *unit, Err *err)
 	return KITH_OK;
 }
 
+/* The due that `snooze --for` counts from: the current one, but today
+ * (in the workspace zone) when there is none or it is overdue; an overdue
+ * instant keeps its time of day and moves to today's date. Into base[21]. */
+static int snooze_base(const Workspace *ws, const char *cur_date, const char *cur_at,
+		       char base[21], Err *err)
+{
+	char today[11], cur_day[11];
+	int64_t t_days, c_days;
+	time_t now = time(NULL), c;
+	int rc = tz_local_date(ws->timezone, now, today, err);
+	if (rc)
+		return rc;
+	if (cur_at && time_parse_iso(cur_at, &c) == 0 && c < now) {
+		if ((rc = tz_local_date(ws->timezone, c, cur_day, err)))
+			return rc;
+		if (date_parse(today, &t_days) || date_parse(cur_day, &c_days) ||
+		    due_add(cur_at, (int)(t_days - c_days), 'd', base))
+			return err_set(err, ERR_INVALID, "for", "moves the due past the year 9999");
+		return KITH_OK;
+	}
+	if (cur_at)
+		snprintf(base, 21, "%s", cur_at);
+	else
+		snprintf(base, 21, "%s", cur_date && strcmp(cur_date, today) > 0 ? cur_date : today);
+	return KITH_OK;
+}
+
 /* The new due of a snooze into date[11] or at[21] (the other one ""). */
-static int snooze_due(const json_t *task, const char *until, const char *forward, char date[11],
-		      char at[21], Err *err)
+static int snooze_due(Db *db, const json_t *task, const char *until, const char *forward,
+		      char date[11], char at[21], Err *err)
 {
 	const char *cur_date = json_str_of(task, "due_date"), *cur_at = json_str_of(task, "due_at");
 	const char *cur = cur_date ? cur_date : cur_at;
+	Workspace ws;
+	When w;
 	time_t t, c;
 	date[0] = at[0] = '\0';
 	if (!until == !forward)
@@ -689,28 +743,26 @@ static int snooze_due(const json_t *task, const char *until, const char *forward
 				     : "is required: a date or instant (or give for: 3d, 2w, 1m)");
 	if (forward) {
 		int n = 0;
-		char unit = 'd', today[21] = "";
+		char unit = 'd', base[21];
 		int rc = parse_for(forward, &n, &unit, err);
-		if (rc)
+		if (rc || (rc = workspace_get(db, &ws, err)) ||
+		    (rc = snooze_base(&ws, cur_date, cur_at, base, err)))
 			return rc;
-		if (!cur) {
-			time_now_iso(today);
-			today[10] = '\0';
-		}
-		if (due_add(cur ? cur : today, n, unit, cur_at ? at : date))
+		if (due_add(base, n, unit, cur_at ? at : date))
 			return err_set(err, ERR_INVALID, "for", "moves the due past the year 9999");
 		return KITH_OK;
 	}
-	if (time_parse_iso(until, &t) != 0)
-		return err_set(err, ERR_INVALID, "until",
-			       "must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SSZ");
-	if (cur && time_parse_iso(cur, &c) == 0 && t <= c)
+	int rc = workspace_when(db, until, WHEN_DATE | WHEN_INSTANT, "until", &w, err);
+	if (rc)
+		return rc;
+	if (w.kind == WHEN_DATE_KIND)
+		snprintf(date, 11, "%s", w.date);
+	else
+		snprintf(at, 21, "%s", w.iso);
+	if (cur && time_parse_iso(cur, &c) == 0 && time_parse_iso(date[0] ? date : at, &t) == 0 &&
+	    t <= c)
 		return err_set(err, ERR_INVALID, "until", "must be later than the current due %s",
 			       cur);
-	if (strchr(until, 'T'))
-		time_iso(t, at);
-	else
-		snprintf(date, 11, "%s", until);
 	return KITH_OK;
 }
 
@@ -746,7 +798,7 @@ int task_snooze(Db *db, const Actor *actor, int64_t id, const char *until, const
 			     (long long)id);
 		goto done;
 	}
-	if ((rc = snooze_due(before, until, forward, date, at, err)) ||
+	if ((rc = snooze_due(db, before, until, forward, date, at, err)) ||
 	    (rc = set_due(db, id, date, at, err)))
 		goto done;
 	rc = audit_change(db, actor, "snooze", id, before, NULL, err);
@@ -919,14 +971,15 @@ static int agenda_bounds(Db *db, const char *today, int days, Bounds *b, Err *er
 	}
 	if (days < 0 || days > DAYS_AHEAD_MAX)
 		return err_set(err, ERR_INVALID, "days", "must be from 0 to %d", DAYS_AHEAD_MAX);
-	if (task_date_add(b->d[0], 1, 'd', b->d[1]) || task_date_add(b->d[0], days, 'd', b->d[2]) ||
-	    task_date_add(b->d[0], days + 1, 'd', end))
+	if (date_add(b->d[0], 1, 'd', b->d[1]) || date_add(b->d[0], days, 'd', b->d[2]) ||
+	    date_add(b->d[0], days + 1, 'd', end))
 		return err_set(err, ERR_INVALID, "today", "is too close to the year 9999");
 	const char *const dates[] = {b->d[0], b->d[1], end};
 	for (int i = 0; i < 3; i++) {
 		if ((rc = tz_local_midnight(ws.timezone, dates[i], &mid[i], err)))
 			return rc;
-		time_iso(mid[i], b->at[i]);
+		if (time_iso(mid[i], b->at[i]))
+			return err_set(err, ERR_INVALID, "today", "is too close to the year 1000");
 	}
 	return KITH_OK;
 }

@@ -3,7 +3,7 @@
  * complete/reopen, snooze, trash, and the agenda (overdue, today,
  * upcoming). Rules and SQL in task.c; task_cli.c and task_api.c are
  * adapters. Depends on store/, base/, crm/{access,audit,user,contact,
- * company,deal,workspace}. Owns table task.
+ * company,deal,workspace,activity}. Owns table task.
  *
  * JSON representation (task_get, list and agenda items):
  *   {"id", "title", "type", "due_date", "due_at", "assignee_id",
@@ -29,6 +29,8 @@
 /* Create a task. title is required; type defaults to todo, priority to
  * normal, assignee_id to the actor (members may only assign themselves);
  * at most one of due_date/due_at and of contact_id/company_id/deal_id;
+ * due_at is read as base/when.h says (WHEN_INSTANT: UTC, an offset, or
+ * local in the workspace zone) and stored in UTC;
  * repeat_every (1..366) and repeat_unit (days, weeks, months) go together
  * and need a due. ERR_INVALID naming the field; ERR_NOT_FOUND / ERR_GONE
  * naming the link key for a hidden, absent or trashed link. Nothing is
@@ -55,12 +57,32 @@ int task_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 int task_done(Db *db, const Actor *actor, int64_t id, int64_t *next_id,
 	      Err *err) KITH_WARN_UNUSED;
 
+/* What a completion says about the touch it records (task_complete). */
+typedef struct TaskDone {
+	const char *outcome; /* activity outcome, one line; NULL = none */
+	const char *note;    /* activity body; NULL = none */
+	int no_touch;	     /* bulk loads (demo) that count their activities apart: log none */
+} TaskDone;
+
+/* task_done, and completing a call, email or meeting task records the
+ * touch: an activity of that kind (crm/activity.h) by the actor, now, with
+ * the task's title as subject, how->outcome and how->note (how may be
+ * NULL), linked to the task's contact, company or deal, so last contacted
+ * and cadence follow. No activity for a todo, an unlinked task, or one
+ * whose linked record is in the trash or hidden from the actor; then an
+ * outcome or note is ERR_INVALID naming "outcome" / "note". *activity_id
+ * (may be NULL) gets the activity's id, 0 when none. One transaction. */
+int task_complete(Db *db, const Actor *actor, int64_t id, const TaskDone *how, int64_t *next_id,
+		  int64_t *activity_id, Err *err) KITH_WARN_UNUSED;
+
 /* Reopen a done task. ERR_CONFLICT when it is open. Audited. */
 int task_reopen(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
 
 /* Move the due forward. until: a date (sets due_date) or an instant (sets
- * due_at), later than the current due; or forward: "Nd", "Nw" or "Nm"
- * (N 1..366) added to the current due (to today in UTC when there is none).
+ * due_at; UTC, with an offset or local in the workspace zone: base/when.h),
+ * later than the current due; or forward: "Nd", "Nw" or "Nm" (N 1..366)
+ * added to the current due, or to today in the workspace zone when there
+ * is none or it is overdue (an overdue instant keeps its time of day).
  * Exactly one of until/forward; ERR_INVALID naming "until" or "for".
  * ERR_CONFLICT for a done task. Audited as "snooze". */
 int task_snooze(Db *db, const Actor *actor, int64_t id, const char *until, const char *forward,
@@ -101,11 +123,6 @@ int task_today(Db *db, char out[11], Err *err) KITH_WARN_UNUSED;
  * naming "today" or "days". *out: caller decrefs. */
 int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
 		json_t **out, Err *err) KITH_WARN_UNUSED;
-
-/* Civil date arithmetic: date (YYYY-MM-DD) plus n days, weeks or months
- * (unit 'd', 'w', 'm'; months clamp to the month's last day) into out[11].
- * Returns 0, or -1 when date is not valid or the result leaves 1000..9999. */
-int task_date_add(const char *date, int n, char unit, char out[11]);
 
 /* Hand every open task assigned to of user `from` to user `to` (ids checked by the
  * caller), bumping versions; the changed ids are appended to ids (int64_t).

@@ -23,13 +23,11 @@ static int reply_get(Req *req, int status, int include_deleted)
 
 int task_api_list(Req *req)
 {
-	static const char *const params[] = {"assignee_id", "status", "contact_id", "company_id",
-					     "deal_id",     "limit",  "cursor",     NULL};
 	TaskQuery q = {0};
 	Err err = {0};
 	json_t *items = NULL;
 	char *next = NULL;
-	if (req_query_check(req, params, &err) || req_list_params(req, &q.limit, &q.cursor, &err))
+	if (req_list_params(req, &q.limit, &q.cursor, &err))
 		return req_fail(req, &err);
 	if (req_query_id_or_fail(req, "assignee_id", &q.assignee_id) ||
 	    req_query_id_or_fail(req, "contact_id", &q.contact_id) ||
@@ -57,10 +55,8 @@ int task_api_create(Req *req)
 
 int task_api_get(Req *req)
 {
-	static const char *const params[] = {"include_deleted", NULL};
 	int include_deleted;
-	if (req_params_or_fail(req, params) ||
-	    req_query_bool_or_fail(req, "include_deleted", &include_deleted))
+	if (req_query_bool_or_fail(req, "include_deleted", &include_deleted))
 		return KITH_OK;
 	return reply_get(req, 200, include_deleted);
 }
@@ -93,16 +89,40 @@ int task_api_restore(Req *req)
 	return reply_get(req, 200, 0);
 }
 
-/* The task, with "next_id" of the occurrence a repeating task got. */
+/* The optional body of POST /tasks/{id}/done: {"outcome", "note"}, each a
+ * string or null. */
+static int done_body(const json_t *b, TaskDone *how, Err *err)
+{
+	static const char *const fields[] = {"outcome", "note", NULL};
+	*how = (TaskDone){0};
+	if (!b)
+		return KITH_OK;
+	if (json_check_fields(b, fields, err))
+		return ERR_INVALID;
+	for (int i = 0; fields[i]; i++) {
+		json_t *v = json_object_get(b, fields[i]);
+		if (v && !json_is_null(v) && !json_is_string(v))
+			return err_set(err, ERR_INVALID, fields[i], "must be a string or null");
+	}
+	how->outcome = json_string_value(json_object_get(b, "outcome"));
+	how->note = json_string_value(json_object_get(b, "note"));
+	return KITH_OK;
+}
+
+/* The task, with "next_id" of the occurrence a repeating task got and
+ * "activity_id" of the touch a call, email or meeting recorded. */
 int task_api_done(Req *req)
 {
 	Err err = {0};
-	int64_t next = 0;
+	int64_t next = 0, activity = 0;
+	TaskDone how;
 	json_t *t = NULL;
-	if (task_done(req->db, &req->actor, req->id, &next, &err) ||
+	if (done_body(req->body, &how, &err) ||
+	    task_complete(req->db, &req->actor, req->id, &how, &next, &activity, &err) ||
 	    task_get(req->db, &req->actor, req->id, 0, &t, &err))
 		return req_fail(req, &err);
 	json_object_set_new(t, "next_id", next ? json_integer(next) : json_null());
+	json_object_set_new(t, "activity_id", activity ? json_integer(activity) : json_null());
 	return req_reply_record(req, 200, t);
 }
 
@@ -141,12 +161,11 @@ int task_api_snooze(Req *req)
 /* The cadence sections of the agenda (crm/cadence.h), merged into out. */
 int task_api_agenda(Req *req)
 {
-	static const char *const params[] = {"user_id", "team", "today", "days", NULL};
 	Err err = {0};
 	json_t *out = NULL;
 	int64_t user = 0;
 	int team, days;
-	if (req_params_or_fail(req, params) || req_query_id_or_fail(req, "user_id", &user) ||
+	if (req_query_id_or_fail(req, "user_id", &user) ||
 	    req_query_bool_or_fail(req, "team", &team))
 		return KITH_OK;
 	if (cadence_scope(&req->actor, user, team, req_query(req, "days"),

@@ -24,8 +24,8 @@ static const char *const list_heads[] = {"ID",    "DUE",      "PRI",    "TYPE",
 static const struct {
 	const char *opt, *key;
 } text_opts[] = {
-	{"--title", "title"}, {"--type", "type"},         {"--due", "due_date"},
-	{"--at", "due_at"},   {"--priority", "priority"}, {"--notes", "notes"},
+	{"--title", "title"},       {"--type", "type"},
+	{"--priority", "priority"}, {"--notes", "notes"},
 };
 enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
 
@@ -80,6 +80,24 @@ static int read_every(Cli *cli, json_t *in)
 	return cli_put_str(cli, in, "repeat_unit", unit);
 }
 
+/* --due WHEN (a date sets due_date, a date and time due_at) or --at WHEN
+ * (a date and time: due_at). */
+static int read_due(Cli *cli, json_t *in)
+{
+	const char *due, *at;
+	int kind, rc = cli_when_opt(cli, "--due", WHEN_DATE | WHEN_INSTANT, &due, &kind);
+	if (rc || (rc = cli_when_opt(cli, "--at", WHEN_INSTANT, &at, NULL)))
+		return rc;
+	if (due && at)
+		return cli_usage_fail(cli, "--at: give --due or --at, not both");
+	if (due)
+		json_object_set_new(in, kind == WHEN_DATE_KIND ? "due_date" : "due_at",
+				    json_string(due));
+	if (at)
+		json_object_set_new(in, "due_at", json_string(at));
+	return 0;
+}
+
 /* --clear NAME names; the domain says which may be cleared. */
 static const CliClear clear_aliases[] = {
     {"due", "due_date", "due_at"},	{"assignee", "assignee_id", NULL},
@@ -96,7 +114,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 	for (int i = 0; i < N_TEXT && rc == 0; i++)
 		if ((v = cli_opt(cli, text_opts[i].opt)))
 			rc = cli_put_str(cli, in, text_opts[i].key, v);
-	if (rc || (rc = read_link(cli, "--contact", "contact_id", in)) ||
+	if (rc || (rc = read_due(cli, in)) || (rc = read_link(cli, "--contact", "contact_id", in)) ||
 	    (rc = read_link(cli, "--company", "company_id", in)) ||
 	    (rc = read_link(cli, "--deal", "deal_id", in)) ||
 	    (rc = read_user(cli, "--assignee", "assignee", &user)) || (rc = read_every(cli, in)))
@@ -232,20 +250,29 @@ done:
 int task_cli_done(Cli *cli)
 {
 	Err err = {0};
-	int64_t id, next = 0;
+	int64_t id, next = 0, activity = 0;
+	TaskDone how = {.outcome = cli_opt(cli, "--outcome"), .note = cli_opt(cli, "--note")};
 	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
-	if (task_done(cli->db, &cli->actor, id, &next, &err))
+	if (task_complete(cli->db, &cli->actor, id, &how, &next, &activity, &err)) {
+		/* name the options, not the JSON keys */
+		if (!strcmp(err.field, "outcome") || !strcmp(err.field, "note"))
+			snprintf(err.field, sizeof err.field, "--%s",
+				 !strcmp(err.field, "note") ? "note" : "outcome");
 		return cli_fail(cli, &err);
+	}
 	if (cli->json) {
-		json_t *out = json_pack("{sI so}", "id", (json_int_t)id, "next_id",
-					next ? json_integer(next) : json_null());
+		json_t *out = json_pack("{sI so so}", "id", (json_int_t)id, "next_id",
+					next ? json_integer(next) : json_null(), "activity_id",
+					activity ? json_integer(activity) : json_null());
 		cli_print_json(cli, out);
 		json_decref(out);
 		return 0;
 	}
 	fprintf(cli->out, "task #%lld done\n", (long long)id);
+	if (activity)
+		fprintf(cli->out, "logged activity #%lld\n", (long long)activity);
 	return next ? print_task(cli, next, "next occurrence:") : 0;
 }
 
@@ -266,8 +293,9 @@ int task_cli_snooze(Cli *cli)
 	Err err = {0};
 	int64_t id;
 	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
-	const char *until = cli_opt(cli, "--until"), *forward = cli_opt(cli, "--for");
-	if (rc || (rc = cli_finish_or_fail(cli)))
+	const char *until = NULL, *forward = cli_opt(cli, "--for");
+	if (rc || (rc = cli_when_opt(cli, "--until", WHEN_DATE | WHEN_INSTANT, &until, NULL)) ||
+	    (rc = cli_finish_or_fail(cli)))
 		return rc;
 	if (!until && !forward)
 		return cli_usage_fail(cli, "give --until WHEN or --for 3d|2w|1m");
@@ -294,10 +322,11 @@ int task_cli_agenda(Cli *cli)
 	json_t *out = NULL;
 	int64_t user = 0;
 	int days = 0;
-	const char *today = cli_opt(cli, "--today"), *days_s = cli_opt(cli, "--days");
+	const char *today = NULL, *days_s = cli_opt(cli, "--days");
 	int team = cli_flag(cli, "--team");
 	int rc = read_user(cli, "--user", "user", &user);
-	if (rc || (rc = cli_finish_or_fail(cli)))
+	if (rc || (rc = cli_when_opt(cli, "--today", WHEN_DATE, &today, NULL)) ||
+	    (rc = cli_finish_or_fail(cli)))
 		return rc;
 	/* whose and how far ahead: cadence_scope decides, as for the API */
 	if (cadence_scope(&cli->actor, user, team, days_s, KITH_AGENDA_DAYS_DEFAULT, &user, &days,

@@ -11,13 +11,12 @@
 /* {"items", "next", "last_contacted_at"} of the record's timeline. */
 static int reply_timeline(Req *req, const char *entity)
 {
-	static const char *const params[] = {"limit", "cursor", NULL};
 	Err err = {0};
 	json_t *items = NULL, *out;
 	char *next = NULL, last[21];
 	const char *cursor;
 	int limit;
-	if (req_query_check(req, params, &err) || req_list_params(req, &limit, &cursor, &err) ||
+	if (req_list_params(req, &limit, &cursor, &err) ||
 	    timeline_get(req->db, &req->actor, entity, req->id, limit, cursor, &items, &next,
 			 &err) ||
 	    activity_last_touch(req->db, &req->actor, entity, req->id, last, &err)) {

@@ -109,6 +109,7 @@ int timeline_cli(Cli *cli)
 	if ((rc = cli_list_op(cli, all, cursor, fetch_page, &q, timeline_row, NULL, tl_keys,
 			      tl_heads)))
 		return rc;
-	fprintf(cli->out, "last contacted: %s\n", last[0] ? last : "never");
+	cli_local_time(cli, last[0] ? last : "never", last);
+	fprintf(cli->out, "last contacted: %s\n", last);
 	return EXIT_OK;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/limits.h"
 #include "base/money.h"
 #include "base/text.h"
 #include "crm/audit.h"
@@ -45,6 +46,16 @@ static int check(const char *country, const char *currency, const char *tz, Err 
 	return KITH_OK;
 }
 
+/* The business name: UTF-8 that fits Workspace.name (KITH_MAX_NAME bytes),
+ * so it is read back whole and can be shown. */
+static int name_check(const char *name, Err *err)
+{
+	if (name && (strlen(name) > KITH_MAX_NAME || !utf8_valid(name, strlen(name))))
+		return err_set(err, ERR_INVALID, "name", "must be UTF-8 text of at most %u bytes",
+			       KITH_MAX_NAME);
+	return KITH_OK;
+}
+
 int workspace_init(Db *db, const char *name, const char *country, const char *currency,
 		   const char *tz_name, Err *err)
 {
@@ -53,8 +64,9 @@ int workspace_init(Db *db, const char *name, const char *country, const char *cu
 				  "ON CONFLICT (id) DO NOTHING";
 	char now[21];
 	DbStmt *st;
-	int rc = check(country, currency, tz_name, err);
-	if (rc || (rc = db_prepare(db, &st, sql, err)))
+	int rc = name_check(name, err);
+	if (rc || (rc = check(country, currency, tz_name, err)) ||
+	    (rc = db_prepare(db, &st, sql, err)))
 		return rc;
 	time_now_iso(now);
 	db_bind_text(st, 1, name && *name ? name : "My business");
@@ -103,7 +115,9 @@ int workspace_set(Db *db, const Actor *actor, const char *name, const char *coun
 		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may change settings");
 	if (name && text_blank(name))
 		return err_set(err, ERR_INVALID, "name", "must not be empty");
-	int rc = check(country, currency, tz_name, err);
+	int rc = name_check(name, err);
+	if (rc == KITH_OK)
+		rc = check(country, currency, tz_name, err);
 	if (rc || (rc = db_begin(db, err)))
 		return rc;
 	if ((rc = db_prepare(db, &st, sql, err)))
@@ -115,7 +129,8 @@ int workspace_set(Db *db, const Actor *actor, const char *name, const char *coun
 	db_bind_text(st, 5, tz_name);
 	if ((rc = db_exec_stmt(st, err)))
 		goto done;
-	json_t *ch = json_pack("{s?s s?s s?s s?s}", "name", name, "default_country", country,
+	/* the settings given; s* leaves out those not given */
+	json_t *ch = json_pack("{ss* ss* ss* ss*}", "name", name, "default_country", country,
 			       "currency", currency, "timezone", tz_name);
 	rc = audit_write(db, actor, "update", "workspace", 1, ch, err);
 	json_decref(ch);
@@ -177,4 +192,11 @@ int workspace_update(Db *db, const Actor *actor, const char *name, const char *c
 	if (rc == KITH_OK && r)
 		rc = workspace_set_reminders(db, actor, r, err);
 	return db_end(db, rc, err);
+}
+
+int workspace_when(Db *db, const char *text, int flags, const char *field, When *out, Err *err)
+{
+	Workspace ws;
+	int rc = workspace_get(db, &ws, err);
+	return rc ? rc : when_parse(text, ws.timezone, time(NULL), flags, field, out, err);
 }

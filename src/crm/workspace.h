@@ -4,6 +4,7 @@
 #ifndef KITH_CRM_WORKSPACE_H
 #define KITH_CRM_WORKSPACE_H
 
+#include "base/when.h"
 #include "crm/access.h"
 #include "store/db.h"
 
@@ -50,5 +51,12 @@ int workspace_set_reminders(Db *db, const Actor *actor, const WorkspaceReminders
 int workspace_update(Db *db, const Actor *actor, const char *name, const char *country,
 		     const char *currency, const char *tz_name, const WorkspaceReminders *r,
 		     Err *err) KITH_WARN_UNUSED;
+
+/* Read a date or time text as when_parse does, in the workspace's zone at
+ * the current time: the one rule for every date and instant that the API
+ * and the CLI take (the CLI adds WHEN_RELATIVE). ERR_INVALID naming field
+ * (or "timezone"); errors of workspace_get. */
+int workspace_when(Db *db, const char *text, int flags, const char *field, When *out,
+		   Err *err) KITH_WARN_UNUSED;
 
 #endif

@@ -30,6 +30,7 @@ enum {
 /* Route flags (routes.def column 5). */
 enum {
 	ROUTE_BODY = 1, /* expects a JSON object body; 400/415/413 handled before the handler */
+	ROUTE_BODY_OPTIONAL = 2, /* as ROUTE_BODY when a body is sent; req->body NULL without one */
 };
 
 struct Req {
@@ -67,6 +68,11 @@ int req_reply(Req *req, int status, json_t *body);
 /* Answer status with a body that is already JSON text (stolen, malloc'd),
  * for records the domain keeps serialized. Returns KITH_OK. */
 int req_reply_text(Req *req, int status, char *text);
+
+/* Answer status with an HTML page (stolen, malloc'd; the caller escaped
+ * everything in it), sent as text/html with a Content-Security-Policy that
+ * allows no script, style, frame or form. Returns KITH_OK. */
+int req_reply_html(Req *req, int status, char *html);
 
 /* Answer with an RFC 9457 problem document for err: status from the code
  * (invalid 422, not_found 404, conflict 409, stale 412, gone 410,

@@ -24,6 +24,13 @@ const char *const *openapi_doc_names(int *n)
 	return doc_names;
 }
 
+const char *openapi_doc_text(int i)
+{
+	enum { N = sizeof doc_texts / sizeof doc_texts[0] };
+	_Static_assert(N == sizeof doc_names / sizeof doc_names[0], "a name per document");
+	return i >= 0 && i < N ? doc_texts[i] : NULL;
+}
+
 /* Copy every member of src into dst; a member both hold must be equal. */
 static int merge_members(json_t *dst, const json_t *src, const char *where, const char *name,
 			 Err *err)

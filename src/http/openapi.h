@@ -13,6 +13,11 @@
  * the count. For tests that check every docs/openapi/ file is embedded. */
 const char *const *openapi_doc_names(int *n);
 
+/* The embedded text of document i (in openapi_doc_names order), NULL when i
+ * is out of range. Static storage. For the same tests: the file behind each
+ * name is the one embedded. */
+const char *openapi_doc_text(int i);
+
 /* Merge the partial document part into doc: "paths" key by key (operations
  * of a path both define are merged too), every "components" section key
  * by key, "tags" appended, other top-level keys only when doc lacks them.

@@ -80,17 +80,17 @@ static json_t *safe_string(const char *s)
 json_t *problem_new(int status, const char *code, const char *detail, const char *field,
 		    const char *message, long long ref_id)
 {
-	char type[96];
-	if (code)
-		snprintf(type, sizeof type, "https://kith.dev/problems/%s", code);
-	else
-		snprintf(type, sizeof type, "about:blank");
 	json_t *p = json_object();
 	if (!p)
 		return NULL;
-	json_object_set_new(p, "type", json_string(type));
+	/* RFC 9457 4.2.1: about:blank, the problem means what its status means.
+	 * A type URI must be one its owner keeps answering; kith owns no
+	 * domain, so it mints none, and says the finer cause in "code". */
+	json_object_set_new(p, "type", json_string("about:blank"));
 	json_object_set_new(p, "title", json_string(problem_title(status)));
 	json_object_set_new(p, "status", json_integer(status));
+	if (code)
+		json_object_set_new(p, "code", json_string(code));
 	json_object_set_new(p, "detail", safe_string(detail ? detail : ""));
 	if (field && field[0]) {
 		json_t *e = json_object();

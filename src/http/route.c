@@ -5,13 +5,13 @@
 #include <string.h>
 
 /* Declare every handler named in the table. */
-#define ROUTE(method, pattern, fn, perm, flags, summary) int fn(Req *req);
+#define ROUTE(method, pattern, fn, perm, flags, query, summary) int fn(Req *req);
 #include "http/routes.def"
 #undef ROUTE
 
 static const Route routes[] = {
-#define ROUTE(method, pattern, fn, perm, flags, summary)                                           \
-	{#method, pattern, fn, perm, flags, summary},
+#define ROUTE(method, pattern, fn, perm, flags, query, summary)                                    \
+	{#method, pattern, fn, perm, flags, query, summary},
 #include "http/routes.def"
 #undef ROUTE
 };
@@ -150,13 +150,15 @@ static int param_ok(const char *brace, const char *name, size_t *len)
 	       (brace[*len] == '\0' || brace[*len] == '/');
 }
 
-/* Validate one pattern's shape: "/api/" prefix, no empty segments, at most
+/* Validate one pattern's shape: "/" alone, or an "/api/" prefix, no empty segments, at most
  * one "{id}" that fills a whole segment, optionally followed by one
  * "{user_id}" segment (the second id, RouteMatch.sub_id). */
 static int pattern_ok(const char *pat)
 {
 	const char *brace = strchr(pat, '{');
 	size_t len;
+	if (strcmp(pat, "/") == 0)
+		return 1; /* the index page */
 	if (strncmp(pat, "/api/", 5) != 0 || strstr(pat, "//") || pat[strlen(pat) - 1] == '/')
 		return 0;
 	if (!brace)
@@ -169,6 +171,43 @@ static int pattern_ok(const char *pat)
 	if (next)
 		brace = next;
 	return strchr(brace + 1, '{') == NULL && strchr(brace + len, '}') == NULL;
+}
+
+int route_query_allowed(const Route *r, const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || strchr(name, ','))
+		return 0; /* "q,limit" is one (odd) name, not two */
+	for (const char *p = r->query; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == r->query || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* 1 when q is "" or names of [a-z0-9_] joined by single commas, none twice. */
+static int query_list_ok(const char *q)
+{
+	const char *start = q;
+	if (!q)
+		return 0;
+	if (!*q)
+		return 1;
+	for (const char *p = q;; p++) {
+		if (*p == ',' || *p == '\0') {
+			size_t len = (size_t)(p - start);
+			if (len == 0)
+				return 0;
+			for (const char *o = q; o < start; o++) /* an earlier entry equal to it */
+				if ((o == q || o[-1] == ',') && strncmp(o, start, len) == 0 &&
+				    o[len] == ',')
+					return 0;
+			if (!*p)
+				return 1;
+			start = p + 1;
+		} else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
+			return 0;
+		}
+	}
 }
 
 int route_table_check(const Route *table, int n, Err *err)
@@ -184,6 +223,10 @@ int route_table_check(const Route *table, int n, Err *err)
 		if (r->perm < PERM_PUBLIC || r->perm > PERM_ADMIN || !r->summary || !r->summary[0])
 			return err_set(err, ERR_INTERNAL, "perm",
 				       "%s %s: bad permission or summary", r->method, r->pattern);
+		if (!query_list_ok(r->query))
+			return err_set(err, ERR_INTERNAL, "query",
+				       "%s %s: bad query parameter list '%s'", r->method,
+				       r->pattern, r->query ? r->query : "(null)");
 		for (int j = 0; j < i; j++)
 			if (strcmp(table[j].method, r->method) == 0 &&
 			    strcmp(table[j].pattern, r->pattern) == 0)

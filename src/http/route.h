@@ -17,6 +17,7 @@ typedef struct Route {
 	RouteFn fn;	     /* the handler */
 	int perm;	     /* PERM_* */
 	int flags;	     /* ROUTE_* */
+	const char *query;   /* accepted query parameters, "q,limit,cursor"; "" for none */
 	const char *summary; /* one line, also the OpenAPI summary */
 } Route;
 
@@ -59,9 +60,14 @@ int route_match_ids(const char *pattern, const char *path, int64_t ids[ROUTE_MAX
  * ROUTE_BAD_ID outcome; m is filled as described there. */
 int route_find(const Route *table, int n, const char *method, const char *path, RouteMatch *m);
 
-/* Check a table for mistakes: patterns starting with "/api/", at most one
- * {id} and then one {user_id}, known methods, no duplicate METHOD + pattern. Returns KITH_OK or
- * ERR_INTERNAL naming the first bad route in err. */
+/* 1 when the route's query list names name (a whole entry), else 0. */
+int route_query_allowed(const Route *r, const char *name);
+
+/* Check a table for mistakes: patterns starting with "/api/" (or "/" alone),
+ * at most one {id} and then one {user_id}, known methods, no duplicate
+ * METHOD + pattern, query lists of [a-z0-9_] names separated by single
+ * commas, each once. Returns KITH_OK or ERR_INTERNAL naming the first bad
+ * route in err. */
 int route_table_check(const Route *table, int n, Err *err) KITH_WARN_UNUSED;
 
 #endif

@@ -1,5 +1,6 @@
 /* serve_cli.c - `kith serve` (run the HTTP API until SIGINT/SIGTERM) and the
- * hidden `kith test-routes` (the route table, for the OpenAPI check).
+ * hidden `kith test-routes [--query]` (the route table, for the OpenAPI and
+ * query parameter checks in tests/e2e/http.bats).
  * Depends on cli/cli.h, http/server.h, http/route.h. */
 #include <netinet/in.h>
 #include <pthread.h>
@@ -82,9 +83,15 @@ int serve_cli_test_routes(Cli *cli)
 {
 	int n;
 	const Route *r = route_table(&n);
+	int query = cli_flag(cli, "--query");
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
-	for (int i = 0; i < n; i++)
-		fprintf(cli->out, "%s %s\n", r[i].method, r[i].pattern);
+	for (int i = 0; i < n; i++) {
+		fprintf(cli->out, "%s %s", r[i].method, r[i].pattern);
+		if (query) /* "1" for a JSON body route, then the query list or "-" */
+			fprintf(cli->out, " %d %s", (r[i].flags & ROUTE_BODY) != 0,
+				r[i].query[0] ? r[i].query : "-");
+		fputc('\n', cli->out);
+	}
 	return EXIT_OK;
 }

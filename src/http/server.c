@@ -5,8 +5,19 @@
  * routes (queueing a response there makes libmicrohttpd close every
  * connection: the keep-alive trap), further calls deliver body chunks, and
  * the last one (no data) dispatches and queues the answer. on_done frees
- * the Ctx. Each server thread opens its own database connection on first
- * use; server_stop closes them all.
+ * the Ctx. The Ctx is allocated on the first on_request call, never before:
+ * libmicrohttpd calls on_done only for requests it handed to on_request.
+ * Each server thread opens its own database connection on first use;
+ * server_stop closes them all.
+ *
+ * Slow clients (slowloris): libmicrohttpd limits connections per client
+ * address and in all, and closes connections idle for KITH_HTTP_IDLE_S, but
+ * a client trickling a byte every few seconds is never idle. So each
+ * connection carries a deadline (a Conn, libmicrohttpd's socket context):
+ * the request line and headers must arrive within KITH_HTTP_HEADER_S, the
+ * body within KITH_HTTP_BODY_S after them. A reaper thread shuts down the
+ * socket of a connection past its deadline; libmicrohttpd then sees the
+ * connection end and closes it.
  *
  * Depends on http/, store/, crm/token.h, crm/access.h, libmicrohttpd,
  * libsodium, pthreads. */
@@ -14,6 +25,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -34,6 +48,22 @@
 #include "store/idempotency.h"
 
 #define PURGE_EVERY_S 3600 /* how often a thread deletes expired idempotency keys */
+#define REAP_EVERY_MS 250  /* how often the reaper looks for connections past their deadline */
+#define FD_RESERVE 64	   /* descriptors kept free of connections: listen, epoll, logs */
+#define FD_PER_THREAD 4	   /* descriptors a server thread's database takes (db, WAL, shm) */
+
+/* One client connection (libmicrohttpd's socket context): its socket and
+ * the time by which what it is sending must have arrived. */
+typedef struct Conn {
+	int fd;			  /* the client socket */
+	atomic_llong deadline;	  /* CLOCK_MONOTONIC ms; 0 while none applies */
+	int requests;		  /* requests answered on this connection */
+	int uri_too_long;	  /* the current request's raw URI is over KITH_MAX_URL */
+	int nul;		  /* ... holds %00 */
+	unsigned n_params;	  /* ... query parameter count */
+	struct timespec t0;	  /* ... start, for --log */
+	struct Conn *prev, *next; /* Server.conns */
+} Conn;
 
 /* One server thread's database connection. */
 typedef struct DbSlot {
@@ -52,6 +82,12 @@ struct Server {
 	DbSlot *slots;		/* every slot opened, closed by server_stop */
 	char *openapi;		/* merged OpenAPI document (JSON text) */
 	size_t n_openapi;
+	pthread_mutex_t conn_lock;  /* guards conns and reaper_stop */
+	pthread_cond_t reaper_wake; /* signalled by server_stop */
+	Conn *conns;		    /* every open connection */
+	int reaper_stop;	    /* server_stop asks the reaper to end */
+	int reaper_started;	    /* reaper is a thread to join */
+	pthread_t reaper;	    /* shuts down connections past their deadline */
 };
 
 /* Per-request state. req comes first so a Req * is its Ctx *. */
@@ -60,9 +96,11 @@ typedef struct Ctx {
 	Server *srv;	  /* the server */
 	RouteMatch match; /* routing result */
 	int outcome;	  /* ROUTE_FOUND or a ROUTE_NO_* outcome */
-	int started;	  /* the first on_request call has happened */
 	int answered;	  /* a response is queued */
+	Conn *link;	  /* the connection's state, NULL when it could not be allocated */
 	int uri_too_long; /* raw URI longer than KITH_MAX_URL */
+	int nul;	  /* raw URI holds %00 */
+	unsigned n_params; /* query parameters in the raw URI */
 	Buf body;	  /* request body (ROUTE_BODY routes only) */
 	size_t n_body;	  /* body bytes received, kept or not */
 	const char *raw;  /* static response body (server_reply_static), or NULL */
@@ -70,6 +108,7 @@ typedef struct Ctx {
 	char *resp; /* rendered response body (malloc'd), or NULL */
 	size_t n_resp;
 	int replayed;	      /* answer is an Idempotency-Key replay */
+	int html;	      /* c->resp is an HTML page (req_reply_html) */
 	const char *www_auth; /* WWW-Authenticate value for a 401 */
 	struct timespec t0;   /* request start, for --log */
 } Ctx;
@@ -103,6 +142,13 @@ int req_reply_text(Req *req, int status, char *text)
 	free(c->resp);
 	c->resp = text;
 	c->n_resp = text ? strlen(text) : 0;
+	return KITH_OK;
+}
+
+int req_reply_html(Req *req, int status, char *html)
+{
+	req_reply_text(req, status, html);
+	ctx_of(req)->html = 1;
 	return KITH_OK;
 }
 
@@ -322,6 +368,7 @@ static void discard_answer(Ctx *c)
 	c->n_resp = 0;
 	c->raw = NULL;
 	c->replayed = 0;
+	c->html = 0;
 	c->req.etag[0] = c->req.location[0] = '\0';
 }
 
@@ -392,6 +439,12 @@ static int route_or_fail(Ctx *c)
 	if (c->uri_too_long) {
 		snprintf(detail, sizeof detail, "the URL is longer than %u bytes", KITH_MAX_URL);
 		req_fail_status(req, 414, NULL, detail);
+	} else if (c->nul) {
+		req_fail_status(req, 400, NULL, "the URL must not hold %00 (a NUL byte)");
+	} else if (c->n_params > KITH_MAX_QUERY_PARAMS) {
+		snprintf(detail, sizeof detail, "the URL has more than %u query parameters",
+			 KITH_MAX_QUERY_PARAMS);
+		req_fail_status(req, 400, NULL, detail);
 	} else if (c->outcome == ROUTE_NO_METHOD) {
 		snprintf(detail, sizeof detail, "%s is not allowed here; use %s", req->method,
 			 c->match.allow);
@@ -406,6 +459,37 @@ static int route_or_fail(Ctx *c)
 	return req->status != 0;
 }
 
+/* The first query parameter the route does not declare. */
+typedef struct QueryCheck {
+	const Route *route;  /* the matched route */
+	const char *unknown; /* first undeclared name, NULL while none */
+} QueryCheck;
+
+static enum MHD_Result query_visit(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	QueryCheck *qc = cls;
+	if (route_query_allowed(qc->route, key))
+		return MHD_YES;
+	qc->unknown = key;
+	return MHD_NO;
+}
+
+/* 422 naming the first query parameter not in the route's routes.def list
+ * (the same answer as an unknown body field); returns non-zero when it
+ * answered. */
+static int query_or_fail(Ctx *c)
+{
+	QueryCheck qc = {.route = c->match.route};
+	Err err = {0};
+	MHD_get_connection_values(c->req.conn, MHD_GET_ARGUMENT_KIND, query_visit, &qc);
+	if (!qc.unknown)
+		return 0;
+	err_set(&err, ERR_INVALID, qc.unknown, "unknown query parameter '%s'", qc.unknown);
+	req_fail(&c->req, &err);
+	return 1;
+}
+
 /* Enforce the rest of the route's policy, then run its handler. */
 static void enforce_and_run(Ctx *c, DbSlot *slot)
 {
@@ -417,7 +501,10 @@ static void enforce_and_run(Ctx *c, DbSlot *slot)
 		req_fail(req, &err);
 		return;
 	}
-	if ((r->flags & ROUTE_BODY) && body_or_fail(c))
+	int body = (r->flags & ROUTE_BODY) || ((r->flags & ROUTE_BODY_OPTIONAL) && c->n_body);
+	if (body && body_or_fail(c))
+		return;
+	if (query_or_fail(c))
 		return;
 	const char *key =
 	    strcmp(req->method, "POST") == 0 ? req_header(req, "Idempotency-Key") : NULL;
@@ -463,10 +550,16 @@ static void dispatch(Ctx *c)
 static void add_headers(Ctx *c, struct MHD_Response *resp)
 {
 	Req *req = &c->req;
+	int html = c->html && !req->problem;
 	if (req->status != 204)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					req->problem ? "application/problem+json"
+					: html	     ? "text/html; charset=utf-8"
 						     : "application/json; charset=utf-8");
+	if (html) /* the page needs nothing but itself and its links */
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					"default-src 'none'; base-uri 'none'; form-action 'none'; "
+					"frame-ancestors 'none'");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (req->etag[0])
@@ -524,33 +617,207 @@ static enum MHD_Result answer(Ctx *c)
 	return ok;
 }
 
-/* Called with the raw request line's URI before anything else: allocate the
- * Ctx (it becomes *con_cls) and measure the URI before MHD splits it. */
+/* Now on CLOCK_MONOTONIC, in milliseconds. */
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The Conn of a libmicrohttpd connection, or NULL. */
+static Conn *conn_state(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info ? info->socket_context : NULL;
+}
+
+/* What the connection must send next must arrive within s seconds; 0: no
+ * deadline. */
+static void conn_deadline(Conn *k, unsigned s)
+{
+	if (k)
+		atomic_store(&k->deadline, s ? now_ms() + 1000LL * s : 0);
+}
+
+/* A connection opens (a Conn joins Server.conns, the headers' deadline
+ * starts) or closes (its Conn leaves and is freed). libmicrohttpd reports
+ * the close before it closes the socket, so the reaper never shuts down a
+ * descriptor that was reused. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	Server *srv = cls;
+	Conn *k = *socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		k = info ? calloc(1, sizeof *k) : NULL;
+		if (!k)
+			return; /* no deadline for it; libmicrohttpd's idle timeout still holds */
+		k->fd = info->connect_fd;
+		conn_deadline(k, KITH_HTTP_HEADER_S);
+		pthread_mutex_lock(&srv->conn_lock);
+		k->next = srv->conns;
+		if (srv->conns)
+			srv->conns->prev = k;
+		srv->conns = k;
+		pthread_mutex_unlock(&srv->conn_lock);
+		*socket_context = k;
+		return;
+	}
+	if (!k)
+		return;
+	pthread_mutex_lock(&srv->conn_lock);
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		srv->conns = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	pthread_mutex_unlock(&srv->conn_lock);
+	free(k);
+	*socket_context = NULL;
+}
+
+/* Shut down the sockets of connections past their deadline. */
+static void reap(Server *srv)
+{
+	long long now = now_ms();
+	for (Conn *k = srv->conns; k; k = k->next) {
+		long long d = atomic_load(&k->deadline);
+		if (d && now > d) {
+			atomic_store(&k->deadline, 0);
+			shutdown(k->fd, SHUT_RDWR);
+		}
+	}
+}
+
+/* The reaper thread: every REAP_EVERY_MS until server_stop. */
+static void *reaper_main(void *arg)
+{
+	Server *srv = arg;
+	pthread_mutex_lock(&srv->conn_lock);
+	while (!srv->reaper_stop) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += REAP_EVERY_MS * 1000000L;
+		t.tv_sec += t.tv_nsec / 1000000000L;
+		t.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&srv->reaper_wake, &srv->conn_lock, &t);
+		if (!srv->reaper_stop)
+			reap(srv);
+	}
+	pthread_mutex_unlock(&srv->conn_lock);
+	return NULL;
+}
+
+/* Query parameters in a raw URI: the non-empty '&'-separated pieces after
+ * '?'. */
+static unsigned count_params(const char *uri)
+{
+	const char *q = strchr(uri, '?');
+	unsigned n = 0;
+	if (!q)
+		return 0;
+	for (const char *p = q + 1; *p; p++)
+		if (*p != '&' && (p[-1] == '&' || p == q + 1))
+			n++;
+	return n;
+}
+
+/* Called with the raw request line's URI before libmicrohttpd splits and
+ * decodes it: note on the Conn what the dispatcher refuses (too long, %00,
+ * too many parameters). Allocates nothing: a request that fails in
+ * libmicrohttpd after this never reaches on_request or on_done.
+ *
+ * For a refused URI, the query is cut off here: libmicrohttpd stores each
+ * query parameter in the connection's memory pool, and a query of
+ * thousands of parameters exhausts it, after which libmicrohttpd drops the
+ * connection without an answer. uri points into libmicrohttpd's writable
+ * request buffer, and its parser reads the query from the same buffer
+ * after this callback, so a NUL after the '?' leaves it an empty query;
+ * the dispatcher answers 400/414 from the Conn. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	Server *srv = cls;
+	Conn *k = conn_state(conn);
+	if (!k)
+		return NULL;
+	if (k->requests) /* keep-alive: the next request's headers now have their time */
+		conn_deadline(k, KITH_HTTP_HEADER_S);
+	k->uri_too_long = strlen(uri) > KITH_MAX_URL;
+	k->nul = strstr(uri, "%00") != NULL;
+	k->n_params = count_params(uri);
+	char *query = strchr(uri, '?');
+	if (query && (k->uri_too_long || k->nul || k->n_params > KITH_MAX_QUERY_PARAMS))
+		query[1] = '\0';
+	if (srv->cfg.log)
+		clock_gettime(CLOCK_MONOTONIC, &k->t0);
+	return NULL;
+}
+
+/* Content-Length headers seen so far. */
+typedef struct Lengths {
+	const char *first; /* the first value */
+	int differ;	   /* a later one differs from it */
+} Lengths;
+
+static enum MHD_Result length_visit(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	Lengths *l = cls;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0 || !value)
+		return MHD_YES;
+	if (!l->first)
+		l->first = value;
+	else if (strcmp(l->first, value) != 0)
+		l->differ = 1;
+	return l->differ ? MHD_NO : MHD_YES;
+}
+
+/* 1 when the request holds Content-Length headers with different values:
+ * which one frames the body is ambiguous, the stuff of request smuggling,
+ * and RFC 9112 6.3 says to refuse it. */
+static int lengths_differ(struct MHD_Connection *conn)
+{
+	Lengths l = {0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, length_visit, &l);
+	return l.differ;
+}
+
+/* First call: allocate the Ctx, record and route; a declared body over the
+ * limit or a conflicting length gets its answer at once (so the body is
+ * never read; the connection closes). Returns MHD_NO when out of memory. */
+static enum MHD_Result start(Server *srv, struct MHD_Connection *conn, const char *url,
+			     const char *method, void **con_cls)
 {
 	Ctx *c = calloc(1, sizeof *c);
 	if (!c)
-		return NULL;
-	c->srv = cls;
-	c->uri_too_long = strlen(uri) > KITH_MAX_URL;
-	if (c->srv->cfg.log)
-		clock_gettime(CLOCK_MONOTONIC, &c->t0);
-	return c;
-}
-
-/* First call: record and route; a declared body over the limit gets its
- * 413 at once (so it is never read; the connection closes). */
-static enum MHD_Result start(Ctx *c, struct MHD_Connection *conn, const char *url,
-			     const char *method)
-{
+		return MHD_NO;
+	*con_cls = c;
 	Req *req = &c->req;
-	c->started = 1;
+	c->srv = srv;
+	c->link = conn_state(conn);
+	if (c->link) {
+		c->uri_too_long = c->link->uri_too_long;
+		c->nul = c->link->nul;
+		c->n_params = c->link->n_params;
+		c->t0 = c->link->t0;
+	}
+	conn_deadline(c->link, KITH_HTTP_BODY_S);
 	req->conn = conn;
 	req->method = method;
 	req->path = url;
-	c->outcome = route_find(c->srv->routes, c->srv->n_routes, method, url, &c->match);
+	c->outcome = route_find(srv->routes, srv->n_routes, method, url, &c->match);
 	buf_init(&c->body, KITH_MAX_BODY);
 	const char *len = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (len && lengths_differ(conn)) {
+		req_fail_status(req, 400, "Content-Length",
+				"the request has Content-Length headers that differ");
+		return answer(c);
+	}
 	if (len && strtoull(len, NULL, 10) > KITH_MAX_BODY) {
 		char detail[96];
 		snprintf(detail, sizeof detail, "the body is larger than %u bytes", KITH_MAX_BODY);
@@ -567,9 +834,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	Ctx *c = *con_cls;
 	if (!c)
-		return MHD_NO; /* out of memory in on_uri */
-	if (!c->started)
-		return start(c, conn, url, method);
+		return start(cls, conn, url, method, con_cls);
 	if (c->answered)
 		return MHD_YES;
 	if (*upload_size) {
@@ -577,22 +842,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (c->n_body > KITH_MAX_BODY)
 			return MHD_NO; /* chunked body over the limit: stop reading, drop the
 					  connection */
-		if (c->outcome == ROUTE_FOUND && (c->match.route->flags & ROUTE_BODY))
+		if (c->outcome == ROUTE_FOUND &&
+		    (c->match.route->flags & (ROUTE_BODY | ROUTE_BODY_OPTIONAL)))
 			buf_add(&c->body, upload, *upload_size);
 		*upload_size = 0;
 		return buf_failed(&c->body) ? MHD_NO : MHD_YES;
 	}
+	conn_deadline(c->link, 0); /* all arrived: the answer is ours to send */
 	dispatch(c);
 	return answer(c);
 }
 
-/* The request is over (answered, or the connection dropped): free the Ctx. */
+/* The request is over (answered, or the connection dropped): free the Ctx;
+ * the connection may now sit idle until the next request. */
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		    enum MHD_RequestTerminationCode toe)
 {
 	Ctx *c = *con_cls;
 	if (!c)
 		return;
+	if (c->link) {
+		c->link->requests++;
+		conn_deadline(c->link, KITH_HTTP_IDLE_S);
+	}
 	json_decref(c->req.out);
 	json_decref(c->req.body);
 	buf_free(&c->body);
@@ -647,6 +919,29 @@ int server_parse_listen(const char *s, ServerConfig *cfg, char *display, size_t 
 	return KITH_OK;
 }
 
+/* How many connections to accept at once: KITH_HTTP_CONNECTIONS, less when
+ * the descriptor limit (raised to its hard maximum first) cannot hold them
+ * next to the databases of threads threads. Past the limit libmicrohttpd
+ * closes new connections at once instead of failing in accept(). */
+static unsigned connection_limit(unsigned threads)
+{
+	struct rlimit rl;
+	rlim_t want = KITH_HTTP_CONNECTIONS + FD_RESERVE + (rlim_t)FD_PER_THREAD * threads;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1000; /* FD_SETSIZE less a margin: fits any descriptor limit */
+	if (rl.rlim_cur < want && rl.rlim_cur != RLIM_INFINITY) {
+		rlim_t cur = rl.rlim_cur;
+		rl.rlim_cur =
+		    rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			rl.rlim_cur = cur;
+	}
+	rlim_t spare = want - KITH_HTTP_CONNECTIONS;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+		return rl.rlim_cur > spare + 16 ? (unsigned)(rl.rlim_cur - spare) : 16;
+	return KITH_HTTP_CONNECTIONS;
+}
+
 /* Start the daemon: epoll thread pool where available. */
 static int start_daemon(Server *srv, Err *err)
 {
@@ -663,11 +958,14 @@ static int start_daemon(Server *srv, Err *err)
 	    {MHD_OPTION_END, 0, NULL},
 	};
 	errno = 0;
-	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
-				    &srv->cfg.addr, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-				    MHD_OPTION_NOTIFY_COMPLETED, on_done, srv,
-				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)KITH_HTTP_IDLE_S,
-				    MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
+	srv->mhd = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &srv->cfg.addr,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_done, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)KITH_HTTP_IDLE_S, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)KITH_HTTP_PER_IP, MHD_OPTION_CONNECTION_LIMIT,
+	    connection_limit(srv->cfg.threads), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)KITH_HTTP_CONN_MEMORY, MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
 	if (!srv->mhd)
 		return err_set(err, ERR_INTERNAL, "listen", "cannot listen: %s",
 			       errno ? strerror(errno) : "libmicrohttpd refused to start");
@@ -688,11 +986,15 @@ int server_start(Server **out, const ServerConfig *cfg, Err *err)
 	srv->cfg = *cfg;
 	srv->routes = route_table(&srv->n_routes);
 	pthread_mutex_init(&srv->lock, NULL);
+	pthread_mutex_init(&srv->conn_lock, NULL);
+	pthread_cond_init(&srv->reaper_wake, NULL);
 	int rc = pthread_key_create(&srv->slot_key, NULL)
 		     ? err_set(err, ERR_INTERNAL, NULL, "pthread_key_create failed")
 		     : KITH_OK;
 	if (rc) {
 		pthread_mutex_destroy(&srv->lock);
+		pthread_mutex_destroy(&srv->conn_lock);
+		pthread_cond_destroy(&srv->reaper_wake);
 		free(srv);
 		return rc;
 	}
@@ -701,6 +1003,9 @@ int server_start(Server **out, const ServerConfig *cfg, Err *err)
 		rc = openapi_build(&srv->openapi, &srv->n_openapi, err);
 	if (rc == KITH_OK)
 		rc = start_daemon(srv, err);
+	if (rc == KITH_OK && pthread_create(&srv->reaper, NULL, reaper_main, srv) != 0)
+		rc = err_set(err, ERR_INTERNAL, NULL, "cannot start the reaper thread");
+	srv->reaper_started = rc == KITH_OK;
 	if (rc) {
 		server_stop(srv);
 		return rc;
@@ -719,8 +1024,15 @@ void server_stop(Server *srv)
 {
 	if (!srv)
 		return;
+	if (srv->reaper_started) {
+		pthread_mutex_lock(&srv->conn_lock);
+		srv->reaper_stop = 1;
+		pthread_cond_signal(&srv->reaper_wake);
+		pthread_mutex_unlock(&srv->conn_lock);
+		pthread_join(srv->reaper, NULL);
+	}
 	if (srv->mhd)
-		MHD_stop_daemon(srv->mhd);
+		MHD_stop_daemon(srv->mhd); /* closes every connection: conns empties */
 	for (DbSlot *s = srv->slots, *next; s; s = next) {
 		next = s->next;
 		db_close(s->db);
@@ -728,6 +1040,8 @@ void server_stop(Server *srv)
 	}
 	pthread_key_delete(srv->slot_key);
 	pthread_mutex_destroy(&srv->lock);
+	pthread_mutex_destroy(&srv->conn_lock);
+	pthread_cond_destroy(&srv->reaper_wake);
 	free(srv->openapi);
 	free(srv);
 }

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/limits.h"
+#include "base/text.h"
 
 struct DbStmt {
 	const char *sql;    /* cache key: the caller's string literal */
@@ -47,6 +49,42 @@ static int storage_err(Db *db, Err *err, const char *what)
 	return err_set(err, code, NULL, "%s: %s", what, sqlite3_errmsg(db->h));
 }
 
+/* SQL functions over base/text.h for migrations that rebuild search
+ * documents in SQL (015_search_more): kith_search_doc(text) is
+ * text_search_doc, kith_digit_suffixes(text) text_digit_suffixes from the
+ * second digit. NULL in, NULL out. */
+static void sql_text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *in = sqlite3_value_text(argv[0]);
+	const int *digits = sqlite3_user_data(ctx); /* 1: kith_digit_suffixes */
+	Buf b;
+	(void)argc;
+	if (!in) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	buf_init(&b, 0);
+	if (*digits)
+		text_digit_suffixes(&b, (const char *)in, 1);
+	else
+		text_search_doc(&b, (const char *)in);
+	if (buf_failed(&b))
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_text(ctx, buf_str(&b), (int)b.len, SQLITE_TRANSIENT);
+	buf_free(&b);
+}
+
+static int register_functions(Db *db)
+{
+	static const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	static const int doc = 0, digits = 1;
+	return sqlite3_create_function(db->h, "kith_search_doc", 1, flags, (void *)&doc,
+				       sql_text_fn, NULL, NULL) != SQLITE_OK ||
+	       sqlite3_create_function(db->h, "kith_digit_suffixes", 1, flags, (void *)&digits,
+				       sql_text_fn, NULL, NULL) != SQLITE_OK;
+}
+
 int db_open(Db **out, const char *target, int create, Err *err)
 {
 	*out = NULL;
@@ -68,6 +106,12 @@ int db_open(Db **out, const char *target, int create, Err *err)
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, KITH_BUSY_TIMEOUT_MS);
+	if (register_functions(db)) {
+		err_set(err, ERR_STORAGE, "db", "cannot register SQL functions: %s",
+			sqlite3_errmsg(db->h));
+		db_close(db);
+		return ERR_STORAGE;
+	}
 	int rc = db_exec_script(db,
 				"PRAGMA journal_mode=WAL;"
 				"PRAGMA synchronous=FULL;"

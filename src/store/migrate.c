@@ -19,6 +19,7 @@ extern const char kith_migration_010[];
 extern const char kith_migration_011[];
 extern const char kith_migration_012[];
 extern const char kith_migration_013[];
+extern const char kith_migration_014[];
 
 static const char *const migrations[] = {
 	kith_migration_001,
@@ -34,12 +35,18 @@ static const char *const migrations[] = {
 	kith_migration_011,
 	kith_migration_012,
 	kith_migration_013,
+	kith_migration_014,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 
 int migrate_latest(void)
 {
 	return N_MIGRATIONS;
+}
+
+const char *migrate_sql(int n)
+{
+	return n >= 1 && n <= N_MIGRATIONS ? migrations[n - 1] : NULL;
 }
 
 static int ensure_table(Db *db, Err *err)

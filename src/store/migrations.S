@@ -54,4 +54,8 @@ kith_migration_012:
 kith_migration_013:
 	.incbin "src/store/migrations/013_deal_board.sql"
 	.byte 0
+	.global kith_migration_014
+kith_migration_014:
+	.incbin "src/store/migrations/014_search_more.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

@@ -46,6 +46,27 @@ static size_t thai_word_len(const char *w, const char *end)
 	return thai ? (size_t)(p - w) : (size_t)(end - w);
 }
 
+/* A query made only of digits and phone punctuation, with at least three
+ * digits, is one number: its digits without the punctuation, so "+66
+ * 81-234" finds 66812345678 and "234 567" the digits inside +48 601 234 567
+ * (phone.h indexes their suffixes). Appends to out and returns 1 then. */
+static int phone_query(const char *q, Buf *out)
+{
+	int digits = 0;
+	for (const char *p = q; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr(" +-().", *p))
+			return 0;
+	}
+	if (digits < 3)
+		return 0;
+	for (const char *p = q; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			buf_addc(out, *p);
+	return 1;
+}
+
 int search_match_expr(const char *query, Buf *out, Err *err)
 {
 	Buf folded;
@@ -53,7 +74,8 @@ int search_match_expr(const char *query, Buf *out, Err *err)
 	if (query && !utf8_valid(query, strlen(query)))
 		return err_set(err, ERR_INVALID, "q", "is not valid UTF-8");
 	buf_init(&folded, KITH_MAX_SHORT * 4);
-	text_fold(&folded, query ? query : "");
+	if (!query || !phone_query(query, &folded))
+		text_fold(&folded, query ? query : "");
 	const char *p = buf_str(&folded);
 	while (*p && terms < KITH_MAX_QUERY_TERMS) {
 		while (*p && is_sep((unsigned char)*p))
@@ -76,4 +98,28 @@ int search_match_expr(const char *query, Buf *out, Err *err)
 	if (terms == 0)
 		return err_set(err, ERR_INVALID, "q", "search query has no letters or digits");
 	return KITH_OK;
+}
+
+int search_ranks(const char *query)
+{
+	Buf folded;
+	int ranked = 0;
+	if (!query || !utf8_valid(query, strlen(query)))
+		return 0;
+	buf_init(&folded, KITH_MAX_SHORT * 4);
+	if (!phone_query(query, &folded))
+		text_fold(&folded, query);
+	const char *p = buf_str(&folded);
+	while (*p && !ranked) {
+		while (*p && is_sep((unsigned char)*p))
+			p++;
+		size_t chars = 0;
+		while (*p && !is_sep((unsigned char)*p)) {
+			utf8_next(&p);
+			chars++;
+		}
+		ranked = chars >= SEARCH_RANK_MIN_CHARS;
+	}
+	buf_free(&folded);
+	return ranked;
 }

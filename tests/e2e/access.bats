@@ -31,6 +31,7 @@ route_list() {
 # Routes marked "workspace" are not record-scoped: workspace-wide data
 # (fields, pipelines, the API itself) every user may read.
 ACCESS_TABLE='
+GET / / - 200 200 - - workspace
 GET /api/v1/health /api/v1/health - 200 200 - - workspace
 GET /api/v1/me /api/v1/me - 200 200 - - workspace
 GET /api/v1/openapi.json /api/v1/openapi.json - 200 200 - - workspace

@@ -149,7 +149,7 @@ count() {
 	run kith contact list --sort age
 	[ "$status" -eq 2 ]
 	[[ "$output" == "kith: --sort: unknown sort 'age'"* ]]
-	run kith contact list --updated-since yesterday
+	run kith contact list --updated-since soon
 	[ "$status" -eq 2 ]
 	[[ "$output" == "kith: --updated-since: "* ]]
 	[ "$(count)" = 1 ]

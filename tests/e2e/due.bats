@@ -87,7 +87,7 @@ teardown() { kith_teardown; }
 	run kith contact show 1
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"every 30 days"* ]]
-	[[ "$output" == *"last_contacted"*"2026-11-01T10:00:00Z"* ]]
+	[[ "$output" == *"last_contacted"*"2026-11-01 10:00"* ]] # in the workspace zone (UTC)
 	[[ "$output" == *"next_touch"*"2026-12-01 (cadence)"* ]]
 	kith task add --title Call --due 2026-11-15 --contact 1 >/dev/null
 	run kith --json contact show 1

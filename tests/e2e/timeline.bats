@@ -57,7 +57,7 @@ busy() {
 	[[ "$output" == *"AT"*"TYPE"*"WHAT"*"SUBJECT"*"BY"* ]]
 	[[ "$output" == *"task_done"*"task_created"*"stage_change"*"First contact -> Proposal"* ]]
 	[[ "$output" == *"Quote sent"*"Intro call"* ]]
-	[[ "$output" == *"last contacted: 2026-01-02T00:00:00Z"* ]]
+	[[ "$output" == *"last contacted: 2026-01-02 00:00"* ]]
 	run kith --json timeline company 1
 	[ "$(echo "$output" | jq -r '[.items[].type] | join(",")')" = \
 		"task_done,task_created,stage_change,stage_change,activity,activity" ]

@@ -1,31 +1,46 @@
-/* fixture.h - a fresh, migrated database in a temporary directory for unit
- * tests: fixture_open() before, fixture_close() after. Header-only so each
- * test file stays self-contained. */
+/* fixture.h - shared setup for unit tests: a fresh, migrated database in a
+ * temporary directory (fixture_open() before, fixture_close() after), an
+ * empty one for the tests of migrations, users to act as, and small readers
+ * that fail the test on bad test data. Header-only (static inline) so each
+ * test file stays self-contained; use these instead of copying them. */
 #ifndef KITH_TESTS_FIXTURE_H
 #define KITH_TESTS_FIXTURE_H
 
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "crm/access.h"
+#include "crm/user.h"
 #include "crm/workspace.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
 typedef struct Fixture {
-	char dir[64];   /* temporary directory */
-	char path[96];  /* database file inside it */
+	char dir[64];  /* temporary directory */
+	char path[96]; /* database file inside it */
 	Db *db;
 } Fixture;
 
-static inline Db *fixture_open(Fixture *f, const char *country)
+/* A new database file in a new temporary directory, not migrated. */
+static inline Db *fixture_open_empty(Fixture *f)
 {
 	Err err = {0};
 	snprintf(f->dir, sizeof f->dir, "/tmp/kith-unit-XXXXXX");
 	cr_assert_not_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
 	cr_assert_eq(db_open(&f->db, f->path, 1, &err), KITH_OK, "%s", err.msg);
+	return f->db;
+}
+
+/* A migrated database with a workspace "Test" (country may be NULL, EUR,
+ * UTC). */
+static inline Db *fixture_open(Fixture *f, const char *country)
+{
+	Err err = {0};
+	fixture_open_empty(f);
 	cr_assert_eq(migrate_up(f->db, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_assert_eq(workspace_init(f->db, "Test", country, "EUR", "UTC", &err), KITH_OK, "%s",
 		     err.msg);
@@ -43,6 +58,54 @@ static inline void fixture_close(Fixture *f)
 		unlink(p);
 	}
 	rmdir(f->dir);
+}
+
+/* Add a user (name "User", password "password1") as the system and return
+ * them as an actor. role: "owner", "admin" or "member". */
+static inline Actor fixture_user(Fixture *f, const char *email, const char *role)
+{
+	static const Actor sys = ACTOR_SYSTEM;
+	Err err = {0};
+	int64_t id;
+	Actor a;
+	cr_assert_eq(user_add(f->db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
+		     "%s: %s", email, err.msg);
+	cr_assert_eq(user_actor_by_email(f->db, email, &a, &err), KITH_OK, "%s", err.msg);
+	return a;
+}
+
+/* The first column of the first row of sql (a COUNT(*) and the like). */
+static inline int64_t fixture_count(Fixture *f, const char *sql)
+{
+	Err err = {0};
+	DbStmt *st;
+	cr_assert_eq(db_prepare(f->db, &st, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
+	cr_assert_eq(db_step(st, &err), DB_ROW, "%s: %s", sql, err.msg);
+	int64_t n = db_col_int(st, 0);
+	db_reset(st);
+	return n;
+}
+
+/* Test JSON (any value, NUL allowed in strings); fails the test when it
+ * does not parse. Caller decrefs. */
+static inline json_t *fixture_json(const char *json)
+{
+	json_error_t je;
+	json_t *v = json_loads(json, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	cr_assert_not_null(v, "bad test JSON %s: %s", json, je.text);
+	return v;
+}
+
+/* Member key of o as a string (NULL when absent or not a string) or as an
+ * integer (0 when absent or not an integer). */
+static inline const char *fixture_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static inline int64_t fixture_int(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
 }
 
 #endif

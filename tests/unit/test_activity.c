@@ -66,17 +66,6 @@ static int64_t add_company(const Actor *actor, const char *json)
 	return id;
 }
 
-static Actor add_user(const char *email, const char *role)
-{
-	Err err = {0};
-	int64_t id;
-	Actor a;
-	cr_assert_eq(user_add(fx.db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
-		     "%s", err.msg);
-	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
-	return a;
-}
-
 static int64_t count_rows(void)
 {
 	Err err = {0};
@@ -124,8 +113,8 @@ Test(activity, bad_input_names_field_and_stores_nothing)
 {
 	int64_t c = add_contact(&sys, "{\"first_name\":\"Anna\"}");
 	int64_t co = add_company(&sys, "{\"legal_name\":\"Acme\"}");
-	add_user("owner@example.com", "owner");
-	Actor member = add_user("m@example.com", "member");
+	fixture_user(&fx, "owner@example.com", "owner");
+	Actor member = fixture_user(&fx, "m@example.com", "member");
 	int64_t hidden = add_contact(&sys, "{\"first_name\":\"Hidden\"}");
 	int64_t trashed = add_contact(&sys, "{\"first_name\":\"Gone\"}");
 	Err err = {0};
@@ -208,7 +197,7 @@ Test(activity, bad_input_names_field_and_stores_nothing)
 	cr_assert_str_eq(err.field, "contact_id");
 	json_decref(in);
 	/* a member may not log for someone else */
-	Actor other = add_user("o@example.com", "member");
+	Actor other = fixture_user(&fx, "o@example.com", "member");
 	int64_t mine = add_contact(&member, "{\"first_name\":\"Mine\"}");
 	in = load("{\"kind\":\"call\",\"contact_id\":%lld,\"user_id\":%lld}", (long long)mine,
 		  (long long)other.user_id);
@@ -224,8 +213,8 @@ Test(activity, bad_input_names_field_and_stores_nothing)
 
 Test(activity, admin_logs_for_another_user)
 {
-	Actor owner = add_user("owner@example.com", "owner");
-	Actor member = add_user("m@example.com", "member");
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor member = fixture_user(&fx, "m@example.com", "member");
 	int64_t c = add_contact(&sys, "{\"first_name\":\"Anna\"}");
 	int64_t id = log_as(&owner, "{\"kind\":\"meeting\",\"contact_id\":%lld,\"user_id\":%lld}",
 			    (long long)c, (long long)member.user_id);
@@ -243,9 +232,9 @@ Test(activity, admin_logs_for_another_user)
 
 Test(activity, members_see_only_theirs)
 {
-	Actor owner = add_user("owner@example.com", "owner");
-	Actor m1 = add_user("m1@example.com", "member");
-	Actor m2 = add_user("m2@example.com", "member");
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor m1 = fixture_user(&fx, "m1@example.com", "member");
+	Actor m2 = fixture_user(&fx, "m2@example.com", "member");
 	int64_t c1 = add_contact(&m1, "{\"first_name\":\"One\"}");
 	int64_t c2 = add_contact(&m2, "{\"first_name\":\"Two\"}");
 	int64_t co2 = add_company(&m2, "{\"legal_name\":\"Two Ltd\"}");
@@ -360,7 +349,7 @@ Test(activity, update_trash_restore_and_audit)
 
 Test(activity, list_filters)
 {
-	Actor owner = add_user("owner@example.com", "owner");
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
 	int64_t c = add_contact(&sys, "{\"first_name\":\"Anna\"}");
 	int64_t co = add_company(&sys, "{\"legal_name\":\"Acme\"}");
 	log_as(&sys, "{\"kind\":\"call\",\"occurred_at\":\"2026-01-01\",\"contact_id\":%lld}",
@@ -465,8 +454,8 @@ Test(activity, create_many_bulk_rules_and_all_or_nothing)
 Test(activity, link_check_hides_and_names_the_key)
 {
 	Err err = {0};
-	add_user("o@example.com", "owner");
-	Actor m = add_user("m@example.com", "member");
+	fixture_user(&fx, "o@example.com", "owner");
+	Actor m = fixture_user(&fx, "m@example.com", "member");
 	int64_t theirs = add_contact(&sys, "{\"first_name\": \"Hidden\"}");
 	int64_t co = add_company(&sys, "{\"legal_name\": \"Hidden Co\"}"), id = 0;
 	json_t *in = load("{\"kind\": \"call\", \"contact_id\": %lld}", (long long)theirs, 0);

@@ -10,6 +10,7 @@
 #include "crm/field.h"
 #include "crm/user.h"
 #include "fixture.h"
+#include "store/search.h"
 
 static Fixture fx;
 static const Actor sys = ACTOR_SYSTEM;
@@ -42,28 +43,6 @@ static json_t *get(int64_t id)
 	json_t *out = NULL;
 	cr_assert_eq(company_get(fx.db, &sys, id, 1, &out, &err), KITH_OK, "%s", err.msg);
 	return out;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static int64_t num(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
-/* Add a user with role and return it as an actor. */
-static Actor add_user(const char *email, const char *role)
-{
-	Err err = {0};
-	int64_t id;
-	Actor a;
-	cr_assert_eq(user_add(fx.db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
-		     "%s", err.msg);
-	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
-	return a;
 }
 
 /* ids of a full walk over the list with page size limit. */
@@ -102,18 +81,18 @@ Test(company, crud_round_trip)
 		"\"country\":\"pl\"},\"website\":\"https://example.pl\",\"phone\":\"601 234 567\","
 		"\"email\":\"biuro@example.pl\",\"tags\":[\"VIP\",\"Hurt\"],\"notes\":\"Zażółć\"}");
 	json_t *c = get(id);
-	cr_expect_str_eq(str(c, "legal_name"), "Łódzka Spółka Handlowa sp. z o.o.", "trimmed");
-	cr_expect_str_eq(str(c, "tax_id"), "PL 725-18-01-126");
+	cr_expect_str_eq(fixture_str(c, "legal_name"), "Łódzka Spółka Handlowa sp. z o.o.", "trimmed");
+	cr_expect_str_eq(fixture_str(c, "tax_id"), "PL 725-18-01-126");
 	json_t *a = json_object_get(c, "address");
-	cr_expect_str_eq(str(a, "city"), "Łódź");
-	cr_expect_str_eq(str(a, "country"), "PL", "upper-cased");
+	cr_expect_str_eq(fixture_str(a, "city"), "Łódź");
+	cr_expect_str_eq(fixture_str(a, "country"), "PL", "upper-cased");
 	cr_expect(json_is_null(json_object_get(a, "region")));
-	cr_expect_str_eq(str(c, "phone"), "+48601234567", "normalized with the workspace country");
-	cr_expect_str_eq(str(c, "email"), "biuro@example.pl");
+	cr_expect_str_eq(fixture_str(c, "phone"), "+48601234567", "normalized with the workspace country");
+	cr_expect_str_eq(fixture_str(c, "email"), "biuro@example.pl");
 	cr_expect_eq(json_array_size(json_object_get(c, "tags")), 2);
-	cr_expect_str_eq(str(c, "notes"), "Zażółć");
-	cr_expect_eq(num(c, "version"), 1);
-	cr_expect_eq(num(c, "contact_count"), 0);
+	cr_expect_str_eq(fixture_str(c, "notes"), "Zażółć");
+	cr_expect_eq(fixture_int(c, "version"), 1);
+	cr_expect_eq(fixture_int(c, "contact_count"), 0);
 	cr_expect(json_is_object(json_object_get(c, "custom")));
 	cr_expect(json_is_null(json_object_get(c, "deleted_at")));
 	cr_expect(json_is_null(json_object_get(c, "owner_id")));
@@ -124,14 +103,14 @@ Test(company, crud_round_trip)
 	       *out = NULL;
 	cr_expect_eq(company_update(fx.db, &sys, id, patch, 2, &out, &err), ERR_STALE);
 	cr_assert_eq(company_update(fx.db, &sys, id, patch, 1, &out, &err), KITH_OK, "%s", err.msg);
-	cr_expect_eq(num(out, "version"), 2);
-	cr_expect_str_eq(str(out, "legal_name"), "ŁSH");
-	cr_expect_str_eq(str(json_object_get(out, "address"), "city"), "Kraków");
-	cr_expect_str_eq(str(json_object_get(out, "address"), "street"), "Piotrkowska 1",
+	cr_expect_eq(fixture_int(out, "version"), 2);
+	cr_expect_str_eq(fixture_str(out, "legal_name"), "ŁSH");
+	cr_expect_str_eq(fixture_str(json_object_get(out, "address"), "city"), "Kraków");
+	cr_expect_str_eq(fixture_str(json_object_get(out, "address"), "street"), "Piotrkowska 1",
 			 "address members merge");
 	cr_expect(json_is_null(json_object_get(out, "tax_id")));
 	cr_expect(json_is_null(json_object_get(out, "notes")), "blank clears");
-	cr_expect_str_eq(str(out, "email"), "biuro@example.pl", "untouched");
+	cr_expect_str_eq(fixture_str(out, "email"), "biuro@example.pl", "untouched");
 	json_decref(out);
 	json_decref(patch);
 
@@ -140,8 +119,8 @@ Test(company, crud_round_trip)
 	cr_expect_eq(company_get(fx.db, &sys, id, 0, &out, &err), ERR_GONE);
 	json_decref(c);
 	c = get(id);
-	cr_expect_not_null(str(c, "deleted_at"));
-	cr_expect_eq(num(c, "version"), 3);
+	cr_expect_not_null(fixture_str(c, "deleted_at"));
+	cr_expect_eq(fixture_int(c, "version"), 3);
 	patch = json_pack("{ss}", "notes", "x");
 	cr_expect_eq(company_update(fx.db, &sys, id, patch, 0, NULL, &err), ERR_GONE);
 	cr_assert_eq(company_restore(fx.db, &sys, id, &err), KITH_OK);
@@ -226,16 +205,16 @@ Test(company, validation_names_the_field_and_changes_nothing)
 Test(company, members_see_only_their_own)
 {
 	Err err = {0};
-	Actor owner = add_user("owner@example.com", "owner");
-	Actor member = add_user("member@example.com", "member");
-	Actor other = add_user("other@example.com", "member");
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor member = fixture_user(&fx, "member@example.com", "member");
+	Actor other = fixture_user(&fx, "other@example.com", "member");
 	int64_t hidden = create("{\"legal_name\":\"Hidden SA\"}");
 	int64_t mine = 0, nid = 0;
 	json_t *in = json_pack("{ss}", "legal_name", "Mine GmbH"), *out = NULL;
 	cr_assert_eq(company_create(fx.db, &member, in, 0, &mine, &err), KITH_OK, "%s", err.msg);
 	json_decref(in);
 	json_t *c = get(mine);
-	cr_expect_eq(num(c, "owner_id"), member.user_id, "a member owns what they add");
+	cr_expect_eq(fixture_int(c, "owner_id"), member.user_id, "a member owns what they add");
 	json_decref(c);
 
 	cr_expect_eq(company_get(fx.db, &member, hidden, 1, &out, &err), ERR_NOT_FOUND);
@@ -276,12 +255,12 @@ Test(company, members_see_only_their_own)
 	CompanyQuery q = {0};
 	json_t *all = walk(&member, q, 10);
 	cr_expect_eq(json_array_size(all), 1);
-	cr_expect_eq(num(json_array_get(all, 0), "id"), mine);
+	cr_expect_eq(fixture_int(json_array_get(all, 0), "id"), mine);
 	json_decref(all);
 	q.trash = 1;
 	all = walk(&member, q, 10);
 	cr_expect_eq(json_array_size(all), 1, "the member's trashed company only");
-	cr_expect_eq(num(json_array_get(all, 0), "id"), hidden);
+	cr_expect_eq(fixture_int(json_array_get(all, 0), "id"), hidden);
 	json_decref(all);
 	all = walk(&owner, q, 10);
 	cr_expect_eq(json_array_size(all), 2);
@@ -325,7 +304,7 @@ Test(company, trash_restore_purge_unlinks_contacts)
 		     err.msg);
 	json_decref(in);
 	json_t *c = get(id);
-	cr_expect_eq(num(c, "contact_count"), 1);
+	cr_expect_eq(fixture_int(c, "contact_count"), 1);
 	json_decref(c);
 
 	cr_expect_eq(company_purge(fx.db, &sys, id, &err), ERR_CONFLICT, "purge only from trash");
@@ -343,8 +322,8 @@ Test(company, trash_restore_purge_unlinks_contacts)
 	json_decref(vals);
 	json_t *log = NULL;
 	cr_assert_eq(audit_list(fx.db, "company", id, 10, &log, &err), KITH_OK);
-	cr_expect_str_eq(str(json_array_get(log, 0), "action"), "purge");
-	cr_expect_str_eq(str(json_object_get(json_array_get(log, 0), "changes"), "legal_name"),
+	cr_expect_str_eq(fixture_str(json_array_get(log, 0), "action"), "purge");
+	cr_expect_str_eq(fixture_str(json_object_get(json_array_get(log, 0), "changes"), "legal_name"),
 			 "Purged Ltd", "the audit keeps a snapshot");
 	json_decref(log);
 	CompanyQuery q = {.q = "purged"};
@@ -368,7 +347,7 @@ Test(company, renaming_makes_contacts_findable_by_the_new_name)
 	char *next = NULL;
 	cr_assert_eq(contact_list(fx.db, &sys, &cq, &items, &next, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(json_array_size(items), 1);
-	cr_expect_eq(num(json_array_get(items, 0), "id"), cid);
+	cr_expect_eq(fixture_int(json_array_get(items, 0), "id"), cid);
 	json_decref(items);
 	free(next);
 	cq.q = "oldname";
@@ -413,7 +392,7 @@ Test(company, list_pagination_visits_every_row_once_per_sort)
 			for (size_t i = 0; i < json_array_size(all); i++) {
 				json_t *a = json_array_get(all, i);
 				for (int k = 0; k < N; k++)
-					seen[k] += num(a, "id") == ids[k];
+					seen[k] += fixture_int(a, "id") == ids[k];
 				if (i == 0)
 					continue;
 				json_t *p = json_array_get(all, i - 1);
@@ -421,9 +400,9 @@ Test(company, list_pagination_visits_every_row_once_per_sort)
 				const char *col = strstr(sorts[s], "updated") ? "updated_at" : NULL;
 				int cmp = 0;
 				if (col)
-					cmp = strcmp(str(p, col), str(a, col));
+					cmp = strcmp(fixture_str(p, col), fixture_str(a, col));
 				if (cmp == 0 && !strstr(sorts[s], "name"))
-					cmp = num(p, "id") < num(a, "id") ? -1 : 1;
+					cmp = fixture_int(p, "id") < fixture_int(a, "id") ? -1 : 1;
 				if (strstr(sorts[s], "name"))
 					cmp = 0; /* checked below against the fold order */
 				cr_expect(desc ? cmp >= 0 : cmp <= 0, "%s order at %zu", sorts[s], i);
@@ -432,10 +411,10 @@ Test(company, list_pagination_visits_every_row_once_per_sort)
 				cr_expect_eq(seen[k], 1, "%s/%d: %s seen %d times", sorts[s], limit,
 					     names[k], seen[k]);
 			if (!strcmp(sorts[s], "name")) {
-				cr_expect_str_eq(str(json_array_get(all, 0), "legal_name"), "Ąki");
-				cr_expect_str_eq(str(json_array_get(all, 1), "legal_name"), "Ålborg");
-				cr_expect_str_eq(str(json_array_get(all, 2), "legal_name"), "alpha");
-				cr_expect_str_eq(str(json_array_get(all, N - 1), "legal_name"), "Żuraw");
+				cr_expect_str_eq(fixture_str(json_array_get(all, 0), "legal_name"), "Ąki");
+				cr_expect_str_eq(fixture_str(json_array_get(all, 1), "legal_name"), "Ålborg");
+				cr_expect_str_eq(fixture_str(json_array_get(all, 2), "legal_name"), "alpha");
+				cr_expect_str_eq(fixture_str(json_array_get(all, N - 1), "legal_name"), "Żuraw");
 			}
 			json_decref(all);
 		}
@@ -500,7 +479,7 @@ Test(company, search_by_name_and_tax_id_with_folding)
 		json_t *r = search(cases[i].q);
 		if (cases[i].want) {
 			cr_expect_eq(json_array_size(r), 1, "'%s' finds one", cases[i].q);
-			cr_expect_eq(num(json_array_get(r, 0), "id"), *cases[i].want, "'%s'",
+			cr_expect_eq(fixture_int(json_array_get(r, 0), "id"), *cases[i].want, "'%s'",
 				     cases[i].q);
 		} else {
 			cr_expect_eq(json_array_size(r), 0, "'%s' finds none", cases[i].q);
@@ -533,7 +512,7 @@ Test(company, search_by_name_and_tax_id_with_folding)
 Test(company, filters_tag_owner_updated_since)
 {
 	Err err = {0};
-	Actor owner = add_user("owner@example.com", "owner");
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
 	int64_t a = create("{\"legal_name\":\"A\",\"tags\":[\"VIP\"]}");
 	int64_t b = create("{\"legal_name\":\"B\",\"tags\":[\"vip\",\"x\"]}");
 	int64_t c = create("{\"legal_name\":\"C\"}");
@@ -551,7 +530,7 @@ Test(company, filters_tag_owner_updated_since)
 	q = (CompanyQuery){.owner_id = owner.user_id};
 	r = walk(&sys, q, 10);
 	cr_expect_eq(json_array_size(r), 1);
-	cr_expect_eq(num(json_array_get(r, 0), "id"), c);
+	cr_expect_eq(fixture_int(json_array_get(r, 0), "id"), c);
 	json_decref(r);
 	q = (CompanyQuery){.updated_since = "2000-01-01"};
 	r = walk(&sys, q, 10);
@@ -573,7 +552,7 @@ Test(company, tags_add_and_remove)
 	cr_assert_eq(company_tag(fx.db, &sys, id, add, rm, &out, &err), KITH_OK, "%s", err.msg);
 	json_t *tags = json_object_get(out, "tags");
 	cr_expect_eq(json_array_size(tags), 2, "%s", json_dumps(tags, 0));
-	cr_expect_eq(num(out, "version"), 2);
+	cr_expect_eq(fixture_int(out, "version"), 2);
 	json_decref(out);
 	json_decref(add);
 	add = json_pack("[s]", "");
@@ -583,7 +562,7 @@ Test(company, tags_add_and_remove)
 	json_decref(rm);
 	json_t *log = NULL;
 	cr_assert_eq(audit_list(fx.db, "company", id, 10, &log, &err), KITH_OK);
-	cr_expect_str_eq(str(json_array_get(log, 0), "action"), "tag");
+	cr_expect_str_eq(fixture_str(json_array_get(log, 0), "action"), "tag");
 	cr_expect_not_null(json_object_get(json_object_get(json_array_get(log, 0), "changes"), "tags"));
 	json_decref(log);
 }
@@ -601,7 +580,7 @@ Test(company, audit_entries_for_every_change)
 	static const char *const actions[] = {"restore", "delete", "update", "create"};
 	cr_assert_eq(json_array_size(log), 4);
 	for (size_t i = 0; i < 4; i++)
-		cr_expect_str_eq(str(json_array_get(log, i), "action"), actions[i]);
+		cr_expect_str_eq(fixture_str(json_array_get(log, i), "action"), actions[i]);
 	json_t *ch = json_object_get(json_array_get(log, 2), "changes");
 	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(ch, "email"), 0)),
 			 "a@example.com");
@@ -635,7 +614,7 @@ Test(company, custom_fields_required_and_typed)
 	cr_assert_eq(company_create(fx.db, &sys, in, 0, &id, &err), KITH_OK, "%s", err.msg);
 	json_decref(in);
 	json_t *c = get(id);
-	cr_expect_eq(num(json_object_get(c, "custom"), "employees"), 12);
+	cr_expect_eq(fixture_int(json_object_get(c, "custom"), "employees"), 12);
 	json_decref(c);
 	in = json_loads("{\"notes\":\"x\",\"custom\":null}", 0, NULL);
 	cr_expect_eq(company_update(fx.db, &sys, id, in, 0, NULL, &err), KITH_OK, "custom: null "
@@ -700,9 +679,10 @@ Test(company, create_snapshot_and_search_doc_match_a_reload)
 	free(b);
 	json_decref(log);
 	json_decref(live);
-	/* notes are not searched: an update of notes re-indexes from the tables */
+	/* the region is not searched: an update of it re-indexes from the tables */
 	char *doc = company_search_doc(id);
-	json_t *patch = json_pack("{ss}", "notes", "changed");
+	cr_expect(strstr(doc, " n") != NULL, "notes are searched: %s", doc);
+	json_t *patch = json_pack("{s{ss}}", "address", "region", "łódzkie");
 	cr_assert_eq(company_update(fx.db, &sys, id, patch, 0, NULL, &err), KITH_OK, "%s", err.msg);
 	json_decref(patch);
 	char *again = company_search_doc(id);
@@ -733,8 +713,8 @@ Test(company, creator_owns_what_they_add)
 	Err err = {0};
 	int64_t id;
 	json_t *c = NULL;
-	Actor owner = add_user("boss@example.com", "owner");
-	Actor admin = add_user("admin@example.com", "admin");
+	Actor owner = fixture_user(&fx, "boss@example.com", "owner");
+	Actor admin = fixture_user(&fx, "admin@example.com", "admin");
 	const Actor *makers[] = {&owner, &admin, &sys};
 	for (int i = 0; i < 3; i++) {
 		json_t *in = json_pack("{ss}", "legal_name", "Made");
@@ -743,7 +723,7 @@ Test(company, creator_owns_what_they_add)
 		json_decref(in);
 		cr_assert_eq(company_get(fx.db, &owner, id, 0, &c, &err), KITH_OK);
 		if (makers[i]->user_id)
-			cr_expect_eq(num(c, "owner_id"), makers[i]->user_id);
+			cr_expect_eq(fixture_int(c, "owner_id"), makers[i]->user_id);
 		else
 			cr_expect(json_is_null(json_object_get(c, "owner_id")));
 		json_decref(c);
@@ -755,4 +735,62 @@ Test(company, creator_owns_what_they_add)
 	cr_assert_eq(company_get(fx.db, &owner, id, 0, &c, &err), KITH_OK);
 	cr_expect(json_is_null(json_object_get(c, "owner_id")));
 	json_decref(c);
+}
+
+/* Company search ranks like contact search (store/search.h): a query with
+ * a word of 4 or more characters comes best match first over the first
+ * SEARCH_RANK_CANDIDATES matches, then by id; a short one by id; pages
+ * visit every match once. */
+Test(company, longer_queries_come_best_match_first)
+{
+	Err err = {0};
+	enum { N = SEARCH_RANK_CANDIDATES + 9 };
+	int64_t ids[N];
+	for (int i = 0; i < N; i++) {
+		char in[160];
+		snprintf(in, sizeof in, "{\"legal_name\":\"%s Trading %d\"%s}",
+			 i == 120 ? "Baltic Baltic" : "Baltic", i,
+			 i == 3 ? ",\"notes\":\"a long note about shipping, fairs and the Baltic sea ports\""
+				: "");
+		ids[i] = create(in);
+	}
+	static const int limits[] = {50, 7, 500};
+	for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+		char seen[N] = {0};
+		int total = 0, pages = 0;
+		char *cursor = NULL;
+		do {
+			json_t *items = NULL, *c;
+			char *next = NULL;
+			size_t i;
+			CompanyQuery q = {.q = "baltic", .limit = limits[l], .cursor = cursor};
+			cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK,
+				     "limit %d page %d: %s", limits[l], pages, err.msg);
+			if (pages == 0)
+				cr_expect_eq(fixture_int(json_array_get(items, 0), "id"), ids[120],
+					     "the best match first");
+			json_array_foreach(items, i, c)
+			{
+				int k = (int)(fixture_int(c, "id") - ids[0]);
+				cr_assert(k >= 0 && k < N);
+				cr_expect(!seen[k], "limit %d: #%d twice", limits[l], k);
+				seen[k] = 1;
+				total++;
+			}
+			json_decref(items);
+			free(cursor);
+			cursor = next;
+			pages++;
+		} while (cursor && pages < 100);
+		cr_expect_eq(total, N, "limit %d: %d of %d", limits[l], total, N);
+	}
+	/* a short prefix comes by id */
+	CompanyQuery q = {.q = "bal", .limit = 3};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	cr_expect_eq(fixture_int(json_array_get(items, 0), "id"), ids[0]);
+	cr_expect_eq(fixture_int(json_array_get(items, 2), "id"), ids[2]);
+	json_decref(items);
+	free(next);
 }

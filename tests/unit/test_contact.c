@@ -16,6 +16,8 @@
 #include "crm/tag.h"
 #include "crm/user.h"
 #include "fixture.h"
+#include "store/migrate.h"
+#include "store/search.h"
 
 static Fixture fx;
 static const Actor sys = ACTOR_SYSTEM;
@@ -737,6 +739,237 @@ Test(contact, search_in_many_scripts)
 	cr_expect_str_eq(err.field, "q");
 }
 
+/* Digits from anywhere in a phone number (4 or more) and notes are
+ * searchable, in every script; three digits are not a number search. */
+Test(contact, search_finds_digits_inside_numbers_and_notes)
+{
+	Err err = {0};
+	int64_t pl = add("{\"first_name\":\"Jan\",\"phones\":[\"+48 601 234 567\"],"
+			 "\"notes\":\"Met at the Poznań fair; wants 3 offers\"}");
+	int64_t th = add("{\"first_name\":\"Somchai\",\"phones\":[\"+66 81 234 5678\"],"
+			 "\"notes\":\"ลูกค้าบริษัทตัวอย่างจำกัด\"}");
+	int64_t tr = add("{\"first_name\":\"Ayşe\",\"phones\":[\"+90 532 987 65 43\"],"
+			 "\"notes\":\"Işık Holding'den\"}");
+	int64_t local = add("{\"first_name\":\"Nowhere\",\"phones\":[\"+7 916 555 0199\"]}");
+	cr_expect(found("2345", pl), "digits inside the number");
+	cr_expect(found("234 567", pl), "with spaces");
+	cr_expect(found("4567", pl), "the last four");
+	cr_expect(found("601 234", pl), "national prefix, as before");
+	cr_expect(found("+48 601", pl), "international prefix, as before");
+	cr_expect(!found("2345", tr));
+	cr_expect(found("2345", th), "+66 81 234 5678 holds 2345 too");
+	cr_expect(found("9876", tr));
+	cr_expect(found("876543", tr));
+	cr_expect(found("5550", local), "a calling code outside the table");
+	cr_expect(!found("8601", pl), "no suffix starts inside the calling code");
+	cr_expect(found("poznan", pl), "notes, folded");
+	cr_expect(found("fair", pl));
+	cr_expect(found("ตัวอย่าง", th), "a Thai word inside the notes");
+	cr_expect(found("isik", tr) && found("ışık", tr), "Turkish notes");
+	cr_expect(!found("poznan", th));
+
+	/* notes changed: the old words are gone, the new found */
+	cr_assert_eq(update(&sys, pl, "{\"notes\":\"Moved to Gdańsk\"}", 0, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect(found("gdansk", pl));
+	cr_expect(!found("poznan", pl));
+}
+
+/* A query with a word of 4 or more letters comes best match first; a
+ * shorter one in creation order, as before. */
+Test(contact, longer_queries_come_best_match_first)
+{
+	int64_t notes =
+	    add("{\"first_name\":\"Ewa\",\"last_name\":\"Zielińska\","
+		"\"notes\":\"Long call about her colleague Kowalski, the fair in Poznań, "
+		"three offers, a discount and the delivery dates for next spring\"}");
+	int64_t named = add("{\"first_name\":\"Jan\",\"last_name\":\"Kowalski\"}");
+	int64_t both = add("{\"first_name\":\"Kowalski\",\"last_name\":\"Kowalski\"}");
+	char ids[128], want[128];
+	search("kowalski", ids, sizeof ids);
+	snprintf(want, sizeof want, "%lld %lld %lld", (long long)both, (long long)named,
+		 (long long)notes);
+	cr_expect_str_eq(ids, want, "ranked: the name twice, the name, the notes");
+	search("kow", ids, sizeof ids);
+	snprintf(want, sizeof want, "%lld %lld %lld", (long long)notes, (long long)named,
+		 (long long)both);
+	cr_expect_str_eq(ids, want, "a short prefix: creation order");
+	cr_expect(search_ranks("kowa") && search_ranks("jan kowa") && search_ranks("2345"));
+	cr_expect(!search_ranks("kow") && !search_ranks("an ko") && !search_ranks("") &&
+		  !search_ranks(NULL));
+	cr_expect(search_ranks("ตัวอย่าง") && search_ranks("İstanbul"));
+}
+
+/* Pages of a ranked search: the ranked candidates, then the matches after
+ * them by id; every match exactly once, however the pages fall. */
+Test(contact, ranked_search_pages_visit_every_match_once)
+{
+	Err err = {0};
+	enum { N = SEARCH_RANK_CANDIDATES + 23 };
+	json_t *in[N];
+	int64_t ids[N];
+	for (int i = 0; i < N; i++)
+		in[i] = json_pack("{ss ss}", "first_name", i == 150 ? "Nowak" : "Anna", "last_name",
+				  "Nowak");
+	cr_assert_eq(contact_create_many(fx.db, &sys, in, N, 0, ids, &err), KITH_OK, "%s", err.msg);
+	for (int i = 0; i < N; i++)
+		json_decref(in[i]);
+	static const int limits[] = {50, 7, 200, 201, 500};
+	for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+		char seen[N] = {0};
+		int total = 0, pages = 0;
+		char *cursor = NULL;
+		do {
+			json_t *items = NULL, *c;
+			char *next = NULL;
+			size_t i;
+			ContactQuery q = {.q = "nowak", .limit = limits[l], .cursor = cursor};
+			cr_assert_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK,
+				     "limit %d page %d: %s", limits[l], pages, err.msg);
+			if (pages == 0)
+				cr_expect_eq(num(json_array_get(items, 0), "id"), ids[150],
+					     "the best match first");
+			json_array_foreach(items, i, c)
+			{
+				int64_t id = num(c, "id");
+				int k = (int)(id - ids[0]);
+				cr_assert(k >= 0 && k < N);
+				cr_expect(!seen[k], "limit %d: #%lld twice", limits[l],
+					  (long long)id);
+				seen[k] = 1;
+				total++;
+			}
+			json_decref(items);
+			free(cursor);
+			cursor = next;
+			pages++;
+		} while (cursor && pages < 100);
+		cr_expect_eq(total, N, "limit %d: %d of %d", limits[l], total, N);
+	}
+	/* a cursor of the ranked part is refused by another query's plan */
+	ContactQuery q = {.q = "nowak", .limit = 5};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK);
+	json_decref(items);
+	q = (ContactQuery){.q = "now", .cursor = next};
+	cr_expect_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "cursor");
+	free(q.cursor == next ? NULL : next);
+	free((char *)q.cursor);
+}
+
+/* A namesake at the same company is a warning about a new contact, not a
+ * refusal; other companies, no company and hidden contacts give none. */
+Test(contact, a_namesake_at_the_same_company_is_a_warning)
+{
+	Err err = {0};
+	int64_t acme = 0, globex = 0;
+	json_t *in = J("{\"legal_name\":\"Acme\"}");
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &acme, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	in = J("{\"legal_name\":\"Globex\"}");
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &globex, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	char body[160];
+	snprintf(body, sizeof body,
+		 "{\"first_name\":\"Łukasz\",\"last_name\":\"Nowak\",\"company_id\":%lld}",
+		 (long long)acme);
+	int64_t first = add(body);
+	json_t *w = NULL;
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, first, &w, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(w), 0, "the first one has no namesake");
+	json_decref(w);
+
+	/* folded: the same name spelled without diacritics, in capitals */
+	snprintf(body, sizeof body,
+		 "{\"first_name\":\"LUKASZ\",\"last_name\":\"nowak\",\"company_id\":%lld}",
+		 (long long)acme);
+	int64_t second = add(body);
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, second, &w, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_assert_eq(json_array_size(w), 1);
+	json_t *one = json_array_get(w, 0);
+	cr_expect_str_eq(str(one, "code"), "same_name");
+	cr_expect_eq(num(one, "existing_id"), first);
+	char want[128];
+	snprintf(want, sizeof want,
+		 "a contact with this name already works at Acme: #%lld Łukasz Nowak",
+		 (long long)first);
+	cr_expect_str_eq(str(one, "message"), want);
+	json_decref(w);
+
+	/* another company, or none: no warning */
+	snprintf(body, sizeof body,
+		 "{\"first_name\":\"Łukasz\",\"last_name\":\"Nowak\",\"company_id\":%lld}",
+		 (long long)globex);
+	int64_t elsewhere = add(body);
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, elsewhere, &w, &err), KITH_OK);
+	cr_expect_eq(json_array_size(w), 0);
+	json_decref(w);
+	int64_t alone = add("{\"first_name\":\"Łukasz\",\"last_name\":\"Nowak\"}");
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, alone, &w, &err), KITH_OK);
+	cr_expect_eq(json_array_size(w), 0);
+	json_decref(w);
+
+	/* a member is not told about a namesake they may not see */
+	cr_assert_eq(contact_create_warnings(fx.db, &member, second, &w, &err), KITH_OK);
+	cr_expect_eq(json_array_size(w), 0, "the first one is hidden from the member");
+	json_decref(w);
+	/* a trashed namesake is no namesake */
+	cr_assert_eq(contact_delete(fx.db, &sys, first, &err), KITH_OK);
+	cr_assert_eq(contact_create_warnings(fx.db, &sys, second, &w, &err), KITH_OK);
+	cr_expect_eq(json_array_size(w), 0);
+	json_decref(w);
+}
+
+/* Migration 014 brings documents written before it up to date: a database
+ * whose documents lack notes and number suffixes is searchable by both
+ * after migrating. */
+Test(contact, migration_014_rebuilds_old_documents)
+{
+	Err err = {0};
+	int64_t id = add("{\"first_name\":\"Jan\",\"phones\":[\"601 234 567\"],"
+			 "\"notes\":\"Łódź trade fair\"}");
+	json_t *in = J("{\"legal_name\":\"Globex\",\"phone\":\"22 123 45 67\","
+		       "\"notes\":\"Ürün kataloğu\"}");
+	int64_t company = 0;
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &company, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	/* the documents as 013 and before wrote them */
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "UPDATE contact_fts SET doc = 'jan 48601234567 601234567' WHERE rowid = %lld;"
+		 "UPDATE company_fts SET doc = 'globex 48221234567 221234567' WHERE rowid = %lld;"
+		 "DELETE FROM schema_migration WHERE version = (SELECT MAX(version) FROM "
+		 "schema_migration);",
+		 (long long)id, (long long)company);
+	cr_assert_eq(db_exec_script(fx.db, sql, &err), KITH_OK, "%s", err.msg);
+	cr_assert(!found("2345", id) && !found("lodz", id), "the old document");
+	int applied = 0;
+	cr_assert_eq(migrate_up(fx.db, &applied, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(applied, 1);
+	cr_expect(found("2345", id), "digits inside the number");
+	cr_expect(found("lodz", id), "notes, folded");
+	cr_expect(found("jan", id) && found("601234567", id), "what was there stays");
+
+	CompanyQuery q = {.q = "katalogu"};
+	json_t *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(items), 1, "company notes");
+	json_decref(items);
+	q.q = "4567";
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(items), 1, "company phone digits");
+	json_decref(items);
+	q.q = "globex";
+	cr_assert_eq(company_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(json_array_size(items), 1);
+	json_decref(items);
+	free(next);
+}
+
 Test(contact, custom_values_are_stored_and_searched)
 {
 	Err err = {0};
@@ -763,7 +996,8 @@ static const char *const sort_names[] = {"name",     "-name",	"created",
 					 "-created", "updated", "-updated"};
 
 /* Walk every page of query q with page size limit; asserts each contact of
- * the n created (ids[]) comes exactly once and keys are in order. */
+ * the n created (ids[]) comes exactly once and keys are in order (ids for
+ * an unranked search). */
 static void walk(const Actor *a, ContactQuery q, const int64_t *ids, int n, int limit)
 {
 	int seen_count[64] = {0}, total = 0, pages = 0;
@@ -793,7 +1027,8 @@ static void walk(const Actor *a, ContactQuery q, const int64_t *ids, int n, int 
 			buf_free(&f);
 			int desc = q.sort && q.sort[0] == '-';
 			int cmp = strcmp(folded, prev_key);
-			if (total > 0)
+			/* a ranked search comes best match first (search.h) */
+			if (total > 0 && !(q.q && search_ranks(q.q)))
 				cr_expect(desc ? (cmp < 0 || (cmp == 0 && id < prev_id))
 					       : (cmp > 0 || (cmp == 0 && id > prev_id)),
 					  "%s: %lld after %lld out of order", q.sort ? q.sort : "q",

@@ -32,18 +32,11 @@ static void teardown(void)
 }
 TestSuite(deal, .init = setup, .fini = teardown);
 
-static json_t *load(const char *json)
-{
-	json_t *in = json_loads(json, 0, NULL);
-	cr_assert_not_null(in, "bad test JSON %s", json);
-	return in;
-}
-
 static int64_t create_as(const Actor *a, const char *json)
 {
 	Err err = {0};
 	int64_t id = 0;
-	json_t *in = load(json);
+	json_t *in = fixture_json(json);
 	cr_assert_eq(deal_create(fx.db, a, in, &id, &err), KITH_OK, "%s: %s: %s", json, err.field,
 		     err.msg);
 	json_decref(in);
@@ -63,16 +56,6 @@ static json_t *get(int64_t id)
 	return out;
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static int64_t num(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 static int64_t count(const Actor *a, DealQuery q)
 {
 	Err err = {0};
@@ -86,33 +69,22 @@ static int64_t count(const Actor *a, DealQuery q)
 	return n;
 }
 
-static Actor add_user(const char *email, const char *role)
-{
-	Err err = {0};
-	int64_t id;
-	Actor a;
-	cr_assert_eq(user_add(fx.db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
-		     "%s", err.msg);
-	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
-	return a;
-}
-
 Test(deal, defaults)
 {
 	json_t *d = get(create("{\"title\": \"  Website redesign  \"}"));
-	cr_assert_str_eq(str(d, "title"), "Website redesign");
-	cr_assert_eq(num(d, "pipeline_id"), 1);
-	cr_assert_eq(num(d, "stage_id"), FIRST);
-	cr_assert_str_eq(str(d, "stage"), "First contact");
-	cr_assert_str_eq(str(d, "status"), "open");
-	cr_assert_eq(num(d, "probability"), 10);
+	cr_assert_str_eq(fixture_str(d, "title"), "Website redesign");
+	cr_assert_eq(fixture_int(d, "pipeline_id"), 1);
+	cr_assert_eq(fixture_int(d, "stage_id"), FIRST);
+	cr_assert_str_eq(fixture_str(d, "stage"), "First contact");
+	cr_assert_str_eq(fixture_str(d, "status"), "open");
+	cr_assert_eq(fixture_int(d, "probability"), 10);
 	json_t *v = json_object_get(d, "value");
-	cr_assert_eq(num(v, "amount_minor"), 0);
-	cr_assert_str_eq(str(v, "currency"), "EUR");
-	cr_assert_str_eq(str(v, "amount"), "0.00");
+	cr_assert_eq(fixture_int(v, "amount_minor"), 0);
+	cr_assert_str_eq(fixture_str(v, "currency"), "EUR");
+	cr_assert_str_eq(fixture_str(v, "amount"), "0.00");
 	cr_assert(json_is_null(json_object_get(d, "owner_id")));
 	cr_assert(json_is_null(json_object_get(d, "won_at")));
-	cr_assert_eq(num(d, "version"), 1);
+	cr_assert_eq(fixture_int(d, "version"), 1);
 	json_decref(d);
 }
 
@@ -130,39 +102,43 @@ Test(deal, money_round_trip)
 		{"{\"amount\": \"1.234\", \"currency\": \"BHD\"}", 1234, "BHD", "1.234"},
 		{"{\"amount_minor\": 1000000000000, \"currency\": \"PLN\"}", 1000000000000LL,
 		 "PLN", "10000000000.00"}, /* KITH_MAX_DEAL_MINOR */
+		/* what a GET answers reads back (both amounts agree) */
+		{"{\"amount_minor\": 1250, \"currency\": \"EUR\", \"amount\": \"12.50\"}", 1250,
+		 "EUR", "12.50"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char json[256];
 		snprintf(json, sizeof json, "{\"title\": \"T\", \"value\": %s}", cases[i].value);
 		json_t *d = get(create(json));
 		json_t *v = json_object_get(d, "value");
-		cr_expect_eq(num(v, "amount_minor"), cases[i].minor, "%s", json);
-		cr_expect_str_eq(str(v, "currency"), cases[i].cur, "%s", json);
-		cr_expect_str_eq(str(v, "amount"), cases[i].amount, "%s", json);
+		cr_expect_eq(fixture_int(v, "amount_minor"), cases[i].minor, "%s", json);
+		cr_expect_str_eq(fixture_str(v, "currency"), cases[i].cur, "%s", json);
+		cr_expect_str_eq(fixture_str(v, "amount"), cases[i].amount, "%s", json);
 		json_decref(d);
 	}
 	/* a patch of the amount alone keeps the currency */
 	Err err = {0};
-	json_t *out = NULL, *in = load("{\"value\": {\"amount\": \"7\"}}");
+	json_t *out = NULL, *in = fixture_json("{\"value\": {\"amount\": \"7\"}}");
 	cr_assert_eq(deal_update(fx.db, &sys, 4, in, 0, &out, &err), KITH_OK, "%s", err.msg);
-	cr_assert_eq(num(json_object_get(out, "value"), "amount_minor"), 7);
-	cr_assert_str_eq(str(json_object_get(out, "value"), "currency"), "JPY");
+	cr_assert_eq(fixture_int(json_object_get(out, "value"), "amount_minor"), 7);
+	cr_assert_str_eq(fixture_str(json_object_get(out, "value"), "currency"), "JPY");
 	json_decref(out);
 	json_decref(in);
 }
 
 Test(deal, validation_names_the_field_and_stores_nothing)
 {
-	Actor owner = add_user("o@example.com", "owner");
-	Actor m = add_user("m@example.com", "member");
+	Actor owner = fixture_user(&fx, "o@example.com", "owner");
+	Actor m = fixture_user(&fx, "m@example.com", "member");
 	(void)owner;
 	Err err = {0};
 	int64_t fid = 0, contact = 0;
-	json_t *def = load("{\"entity\": \"deal\", \"key\": \"seats\", \"label\": \"Seats\", "
-			   "\"type\": \"number\"}");
+	json_t *def =
+	    fixture_json("{\"entity\": \"deal\", \"key\": \"seats\", \"label\": \"Seats\", "
+			 "\"type\": \"number\"}");
 	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
 	json_decref(def);
-	json_t *c = load("{\"first_name\": \"Ann\"}");
+	json_t *c = fixture_json("{\"first_name\": \"Ann\"}");
 	cr_assert_eq(contact_create(fx.db, &sys, c, 0, &contact, &err), KITH_OK, "%s", err.msg);
 	json_decref(c);
 	static const struct {
@@ -179,7 +155,7 @@ Test(deal, validation_names_the_field_and_stores_nothing)
 		{"{\"title\": \"T\", \"value\": {\"amount\": \"1.234\"}}", "value.amount", 0},
 		{"{\"title\": \"T\", \"value\": {\"amount\": \"1,50\"}}", "value.amount", 0},
 		{"{\"title\": \"T\", \"value\": {\"amount\": 12}}", "value.amount", 0},
-		{"{\"title\": \"T\", \"value\": {\"amount\": \"1\", \"amount_minor\": 100}}",
+		{"{\"title\": \"T\", \"value\": {\"amount\": \"1\", \"amount_minor\": 101}}",
 		 "value.amount", 0},
 		{"{\"title\": \"T\", \"value\": {\"amount_minor\": -1}}", "value.amount_minor", 0},
 		{"{\"title\": \"T\", \"value\": {\"amount_minor\": 1000000000000001}}",
@@ -207,7 +183,7 @@ Test(deal, validation_names_the_field_and_stores_nothing)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int64_t id = 0;
-		json_t *in = load(cases[i].json);
+		json_t *in = fixture_json(cases[i].json);
 		err = (Err){0};
 		cr_expect_eq(deal_create(fx.db, cases[i].member ? &m : &sys, in, &id, &err),
 			     ERR_INVALID, "%s: %s %s", cases[i].json, err.field, err.msg);
@@ -215,7 +191,8 @@ Test(deal, validation_names_the_field_and_stores_nothing)
 		json_decref(in);
 	}
 	/* a stage of another pipeline than the one given */
-	json_t *p = load("{\"name\": \"Other\", \"stages\": [{\"name\": \"A\", \"probability\": "
+	json_t *p =
+	    fixture_json("{\"name\": \"Other\", \"stages\": [{\"name\": \"A\", \"probability\": "
 			 "5}, {\"name\": \"W\", \"probability\": 100, \"kind\": \"won\"}, "
 			 "{\"name\": \"L\", \"probability\": 0, \"kind\": \"lost\"}]}");
 	int64_t pid = 0, id = 0;
@@ -224,7 +201,7 @@ Test(deal, validation_names_the_field_and_stores_nothing)
 	char json[128];
 	snprintf(json, sizeof json, "{\"title\": \"T\", \"pipeline_id\": %lld, \"stage_id\": %d}",
 		 (long long)pid, PROPOSAL);
-	json_t *in = load(json);
+	json_t *in = fixture_json(json);
 	cr_assert_eq(deal_create(fx.db, &sys, in, &id, &err), ERR_INVALID);
 	cr_assert_str_eq(err.field, "stage_id");
 	json_decref(in);
@@ -232,13 +209,13 @@ Test(deal, validation_names_the_field_and_stores_nothing)
 	cr_assert_eq(count(&sys, all) + count(&sys, trash), 0);
 	/* an update that fails changes nothing */
 	int64_t ok = create("{\"title\": \"Kept\", \"value\": {\"amount\": \"5\"}}");
-	in = load("{\"title\": \"New\", \"value\": {\"amount\": \"x\"}}");
+	in = fixture_json("{\"title\": \"New\", \"value\": {\"amount\": \"x\"}}");
 	json_t *out = NULL;
 	cr_assert_eq(deal_update(fx.db, &sys, ok, in, 0, &out, &err), ERR_INVALID);
 	json_decref(in);
 	json_t *d = get(ok);
-	cr_assert_str_eq(str(d, "title"), "Kept");
-	cr_assert_eq(num(d, "version"), 1);
+	cr_assert_str_eq(fixture_str(d, "title"), "Kept");
+	cr_assert_eq(fixture_int(d, "version"), 1);
 	json_decref(d);
 }
 
@@ -246,14 +223,15 @@ Test(deal, custom_values_and_links)
 {
 	Err err = {0};
 	int64_t fid = 0, contact = 0, company = 0;
-	json_t *def = load("{\"entity\": \"deal\", \"key\": \"seats\", \"label\": \"Seats\", "
-			   "\"type\": \"number\"}");
+	json_t *def =
+	    fixture_json("{\"entity\": \"deal\", \"key\": \"seats\", \"label\": \"Seats\", "
+			 "\"type\": \"number\"}");
 	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
 	json_decref(def);
-	json_t *c = load("{\"first_name\": \"Ann\"}");
+	json_t *c = fixture_json("{\"first_name\": \"Ann\"}");
 	cr_assert_eq(contact_create(fx.db, &sys, c, 0, &contact, &err), KITH_OK, "%s", err.msg);
 	json_decref(c);
-	c = load("{\"legal_name\": \"Acme\"}");
+	c = fixture_json("{\"legal_name\": \"Acme\"}");
 	cr_assert_eq(company_create(fx.db, &sys, c, 0, &company, &err), KITH_OK, "%s", err.msg);
 	json_decref(c);
 	char json[256];
@@ -262,11 +240,11 @@ Test(deal, custom_values_and_links)
 		 "{\"seats\": 12}, \"expected_close_date\": \"2026-12-01\", \"source\": \"web\"}",
 		 (long long)contact, (long long)company);
 	json_t *d = get(create(json));
-	cr_assert_eq(num(d, "contact_id"), contact);
-	cr_assert_eq(num(d, "company_id"), company);
-	cr_assert_eq(num(json_object_get(d, "custom"), "seats"), 12);
-	cr_assert_str_eq(str(d, "expected_close_date"), "2026-12-01");
-	cr_assert_str_eq(str(d, "source"), "web");
+	cr_assert_eq(fixture_int(d, "contact_id"), contact);
+	cr_assert_eq(fixture_int(d, "company_id"), company);
+	cr_assert_eq(fixture_int(json_object_get(d, "custom"), "seats"), 12);
+	cr_assert_str_eq(fixture_str(d, "expected_close_date"), "2026-12-01");
+	cr_assert_str_eq(fixture_str(d, "source"), "web");
 	json_decref(d);
 	DealQuery q = {.contact_id = contact};
 	cr_assert_eq(count(&sys, q), 1);
@@ -283,8 +261,8 @@ Test(deal, custom_values_and_links)
 	json_decref(d);
 	/* a deal created in the lost stage keeps its reason and gets lost_at */
 	d = get(create("{\"title\": \"L\", \"stage_id\": 7, \"lost_reason\": \"budget\"}"));
-	cr_assert_str_eq(str(d, "lost_reason"), "budget");
-	cr_assert_str_eq(str(d, "status"), "lost");
+	cr_assert_str_eq(fixture_str(d, "lost_reason"), "budget");
+	cr_assert_str_eq(fixture_str(d, "status"), "lost");
 	cr_assert(json_is_string(json_object_get(d, "lost_at")));
 	json_decref(d);
 }
@@ -305,27 +283,27 @@ Test(deal, move_records_history_and_stamps)
 	cr_assert_eq(deal_move(fx.db, &sys, id + 1, WON, 0, NULL, &d, &err), ERR_NOT_FOUND);
 
 	cr_assert_eq(deal_move(fx.db, &sys, id, WON, 1, NULL, &d, &err), KITH_OK, "%s", err.msg);
-	cr_assert_str_eq(str(d, "status"), "won");
+	cr_assert_str_eq(fixture_str(d, "status"), "won");
 	cr_assert(json_is_string(json_object_get(d, "won_at")));
 	cr_assert(json_is_null(json_object_get(d, "lost_at")));
-	cr_assert_eq(num(d, "version"), 2);
+	cr_assert_eq(fixture_int(d, "version"), 2);
 	json_decref(d);
 	cr_assert_eq(deal_move(fx.db, &sys, id, LOST, 0, "  too expensive ", &d, &err), KITH_OK);
-	cr_assert_str_eq(str(d, "status"), "lost");
-	cr_assert_str_eq(str(d, "lost_reason"), "too expensive");
+	cr_assert_str_eq(fixture_str(d, "status"), "lost");
+	cr_assert_str_eq(fixture_str(d, "lost_reason"), "too expensive");
 	cr_assert(json_is_null(json_object_get(d, "won_at")));
 	cr_assert(json_is_string(json_object_get(d, "lost_at")));
 	json_decref(d);
 	cr_assert_eq(deal_move(fx.db, &sys, id, NEGOTIATION, 0, NULL, &d, &err), KITH_OK);
-	cr_assert_str_eq(str(d, "status"), "open");
+	cr_assert_str_eq(fixture_str(d, "status"), "open");
 	cr_assert(json_is_null(json_object_get(d, "won_at")));
 	cr_assert(json_is_null(json_object_get(d, "lost_at")));
 	cr_assert(json_is_null(json_object_get(d, "lost_reason")));
 	json_decref(d);
 	/* a stage change through update is a move too */
-	json_t *in = load("{\"stage_id\": 6}");
+	json_t *in = fixture_json("{\"stage_id\": 6}");
 	cr_assert_eq(deal_update(fx.db, &sys, id, in, 0, &d, &err), KITH_OK, "%s", err.msg);
-	cr_assert_str_eq(str(d, "status"), "won");
+	cr_assert_str_eq(fixture_str(d, "status"), "won");
 	json_decref(d);
 	json_decref(in);
 
@@ -335,19 +313,19 @@ Test(deal, move_records_history_and_stamps)
 	static const int64_t to[] = {FIRST, WON, LOST, NEGOTIATION, WON};
 	for (size_t i = 0; i < 5; i++) {
 		json_t *e = json_array_get(h, i);
-		cr_expect_eq(num(e, "to_stage_id"), to[i]);
+		cr_expect_eq(fixture_int(e, "to_stage_id"), to[i]);
 		if (i)
-			cr_expect_eq(num(e, "from_stage_id"), to[i - 1]);
+			cr_expect_eq(fixture_int(e, "from_stage_id"), to[i - 1]);
 		else
 			cr_expect(json_is_null(json_object_get(e, "from_stage_id")));
 	}
-	cr_assert_str_eq(str(json_array_get(h, 2), "to_stage"), "Lost");
+	cr_assert_str_eq(fixture_str(json_array_get(h, 2), "to_stage"), "Lost");
 	json_decref(h);
 	json_t *audit = NULL;
 	cr_assert_eq(audit_list(fx.db, "deal", id, 50, &audit, &err), KITH_OK);
 	cr_assert_eq(json_array_size(audit), 5); /* create + 3 moves + 1 update */
-	cr_assert_str_eq(str(json_array_get(audit, 1), "action"), "move");
-	cr_assert_str_eq(str(json_array_get(audit, 4), "action"), "create");
+	cr_assert_str_eq(fixture_str(json_array_get(audit, 1), "action"), "move");
+	cr_assert_str_eq(fixture_str(json_array_get(audit, 4), "action"), "create");
 	json_decref(audit);
 }
 
@@ -368,8 +346,8 @@ Test(deal, trash_and_restore)
 	cr_assert_eq(count(&sys, live), 1);
 	json_t *audit = NULL;
 	cr_assert_eq(audit_list(fx.db, "deal", id, 50, &audit, &err), KITH_OK);
-	cr_assert_str_eq(str(json_array_get(audit, 0), "action"), "restore");
-	cr_assert_str_eq(str(json_array_get(audit, 1), "action"), "delete");
+	cr_assert_str_eq(fixture_str(json_array_get(audit, 0), "action"), "restore");
+	cr_assert_str_eq(fixture_str(json_array_get(audit, 1), "action"), "delete");
 	json_decref(audit);
 }
 
@@ -377,12 +355,12 @@ Test(deal, members_see_only_their_deals)
 {
 	Err err = {0};
 	json_t *d = NULL;
-	add_user("o@example.com", "owner");
-	Actor m = add_user("m@example.com", "member"), n = add_user("n@example.com", "member");
+	fixture_user(&fx, "o@example.com", "owner");
+	Actor m = fixture_user(&fx, "m@example.com", "member"), n = fixture_user(&fx, "n@example.com", "member");
 	int64_t mine = create_as(&m, "{\"title\": \"Mine\"}");
 	int64_t other = create("{\"title\": \"Unassigned\"}");
 	d = get(mine);
-	cr_assert_eq(num(d, "owner_id"), m.user_id);
+	cr_assert_eq(fixture_int(d, "owner_id"), m.user_id);
 	json_decref(d);
 	cr_assert_eq(deal_get(fx.db, &n, mine, 0, &d, &err), ERR_NOT_FOUND);
 	cr_assert_eq(deal_get(fx.db, &m, other, 0, &d, &err), ERR_NOT_FOUND);
@@ -395,7 +373,7 @@ Test(deal, members_see_only_their_deals)
 	cr_assert_eq(count(&sys, all), 2);
 	json_t *b = NULL;
 	cr_assert_eq(deal_board(fx.db, &n, &(DealBoardQuery){.pipeline_id = 1}, &b, &err), KITH_OK);
-	cr_assert_eq(num(json_array_get(json_object_get(b, "stages"), 0), "count"), 0);
+	cr_assert_eq(fixture_int(json_array_get(json_object_get(b, "stages"), 0), "count"), 0);
 	json_decref(b);
 	cr_assert_eq(deal_forecast(fx.db, &n, 1, &b, &err), KITH_OK);
 	cr_assert_eq(json_array_size(json_object_get(b, "months")), 0);
@@ -439,8 +417,8 @@ Test(deal, list_filters_and_pages)
 		size_t i;
 		json_array_foreach(items, i, d)
 		{
-			cr_assert_gt(num(d, "id"), last);
-			last = num(d, "id");
+			cr_assert_gt(fixture_int(d, "id"), last);
+			last = fixture_int(d, "id");
 			seen++;
 		}
 		json_decref(items);
@@ -466,23 +444,23 @@ Test(deal, board_counts_and_sums_per_currency)
 	json_decref(d);
 	cr_assert_eq(deal_board(fx.db, &sys, &(DealBoardQuery){.limit = 2}, &b, &err), KITH_OK, "%s",
 		     err.msg);
-	cr_assert_str_eq(str(json_object_get(b, "pipeline"), "name"), "Sales");
+	cr_assert_str_eq(fixture_str(json_object_get(b, "pipeline"), "name"), "Sales");
 	json_t *cols = json_object_get(b, "stages");
 	cr_assert_eq(json_array_size(cols), 7);
 	json_t *first = json_array_get(cols, 0);
-	cr_assert_eq(num(first, "count"), 3);
+	cr_assert_eq(fixture_int(first, "count"), 3);
 	json_t *totals = json_object_get(first, "totals");
 	cr_assert_eq(json_array_size(totals), 2);
-	cr_assert_str_eq(str(json_array_get(totals, 0), "currency"), "EUR");
-	cr_assert_eq(num(json_array_get(totals, 0), "amount_minor"), 1125);
-	cr_assert_str_eq(str(json_array_get(totals, 1), "currency"), "JPY");
-	cr_assert_eq(num(json_array_get(totals, 1), "amount_minor"), 100);
+	cr_assert_str_eq(fixture_str(json_array_get(totals, 0), "currency"), "EUR");
+	cr_assert_eq(fixture_int(json_array_get(totals, 0), "amount_minor"), 1125);
+	cr_assert_str_eq(fixture_str(json_array_get(totals, 1), "currency"), "JPY");
+	cr_assert_eq(fixture_int(json_array_get(totals, 1), "amount_minor"), 100);
 	cr_assert_eq(json_array_size(json_object_get(first, "deals")), 2); /* limit 2 */
 	cr_assert(json_is_string(json_object_get(first, "next")));
 	cr_assert(json_is_number(json_object_get(first, "avg_days_in_stage")));
 	json_t *second = json_array_get(cols, 1);
-	cr_assert_eq(num(second, "count"), 1);
-	cr_assert_eq(num(json_array_get(json_object_get(second, "totals"), 0), "amount_minor"), 100);
+	cr_assert_eq(fixture_int(second, "count"), 1);
+	cr_assert_eq(fixture_int(json_array_get(json_object_get(second, "totals"), 0), "amount_minor"), 100);
 	cr_assert(json_is_null(json_object_get(second, "next")));
 	cr_assert(json_is_null(json_object_get(json_array_get(cols, 2), "avg_days_in_stage")));
 	json_decref(b);
@@ -571,7 +549,7 @@ Test(deal, closed_totals_follow_every_change)
 	cr_assert_eq(deal_move(fx.db, &sys, a, WON, 0, NULL, NULL, &err), KITH_OK);
 	cr_assert_eq(deal_move(fx.db, &sys, b, LOST, 0, "price", NULL, &err), KITH_OK);
 	check_rollup();
-	p = load("{\"value\": {\"amount\": \"9\", \"currency\": \"PLN\"}}");
+	p = fixture_json("{\"value\": {\"amount\": \"9\", \"currency\": \"PLN\"}}");
 	cr_assert_eq(deal_update(fx.db, &sys, a, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
 	json_decref(p);
 	check_rollup();
@@ -584,8 +562,8 @@ Test(deal, closed_totals_follow_every_change)
 	cr_assert_eq(deal_move(fx.db, &sys, b, PROPOSAL, 0, NULL, NULL, &err), KITH_OK); /* reopen */
 	check_rollup();
 	json_t *col = board_column(0, 6); /* Lost: a only */
-	cr_assert_eq(num(col, "count"), 1);
-	cr_assert_eq(num(json_array_get(json_object_get(col, "totals"), 0), "amount_minor"), 900);
+	cr_assert_eq(fixture_int(col, "count"), 1);
+	cr_assert_eq(fixture_int(json_array_get(json_object_get(col, "totals"), 0), "amount_minor"), 900);
 	json_decref(col);
 }
 
@@ -602,17 +580,17 @@ Test(deal, board_won_and_lost_columns_count_recent_closes)
 	cr_assert_eq(deal_move(fx.db, &sys, recent, WON, 0, NULL, NULL, &err), KITH_OK);
 	age_stage(old, 40);
 	col = board_column(0, 5); /* Won, default 30 days */
-	cr_assert_eq(num(col, "count"), 1);
-	cr_assert_eq(num(json_array_get(json_object_get(col, "totals"), 0), "amount_minor"), 700);
+	cr_assert_eq(fixture_int(col, "count"), 1);
+	cr_assert_eq(fixture_int(json_array_get(json_object_get(col, "totals"), 0), "amount_minor"), 700);
 	cr_assert_eq(json_array_size(json_object_get(col, "deals")), 1);
-	cr_assert_eq(num(json_array_get(json_object_get(col, "deals"), 0), "id"), recent);
+	cr_assert_eq(fixture_int(json_array_get(json_object_get(col, "deals"), 0), "id"), recent);
 	cr_assert(json_is_null(json_object_get(col, "avg_days_in_stage")));
 	json_decref(col);
 	col = board_column(41, 5);
-	cr_assert_eq(num(col, "count"), 2);
+	cr_assert_eq(fixture_int(col, "count"), 2);
 	/* newest close first, and no cursor: deal_list lists a closed column */
-	cr_assert_eq(num(json_array_get(json_object_get(col, "deals"), 0), "id"), recent);
-	cr_assert_eq(num(json_array_get(json_object_get(col, "deals"), 1), "id"), old);
+	cr_assert_eq(fixture_int(json_array_get(json_object_get(col, "deals"), 0), "id"), recent);
+	cr_assert_eq(fixture_int(json_array_get(json_object_get(col, "deals"), 1), "id"), old);
 	cr_assert(json_is_null(json_object_get(col, "next")));
 	json_decref(col);
 	/* the list filter the board's next cursor continues with */
@@ -655,8 +633,8 @@ Test(deal, board_time_in_stage_averages_completed_visits)
 	cr_assert_eq(json_real_value(json_object_get(col, "avg_days_in_stage")), 2.0);
 	json_decref(col);
 	/* built from every deal, so a member (who sees none of these) gets null */
-	add_user("o@example.com", "owner");
-	Actor m = add_user("m@example.com", "member");
+	fixture_user(&fx, "o@example.com", "owner");
+	Actor m = fixture_user(&fx, "m@example.com", "member");
 	json_t *board = NULL;
 	cr_assert_eq(deal_board(fx.db, &m, &(DealBoardQuery){0}, &board, &err), KITH_OK);
 	col = json_array_get(json_object_get(board, "stages"), 0);
@@ -720,15 +698,15 @@ Test(deal, forecast_groups_by_month_and_currency)
 	for (size_t i = 0; i < 4; i++) {
 		json_t *g = json_array_get(m, i);
 		if (want[i].month)
-			cr_expect_str_eq(str(g, "month"), want[i].month);
+			cr_expect_str_eq(fixture_str(g, "month"), want[i].month);
 		else
 			cr_expect(json_is_null(json_object_get(g, "month")));
-		cr_expect_str_eq(str(g, "currency"), want[i].cur);
-		cr_expect_eq(num(g, "count"), want[i].n, "group %zu", i);
-		cr_expect_eq(num(g, "amount_minor"), want[i].amount, "group %zu", i);
-		cr_expect_eq(num(g, "weighted_minor"), want[i].weighted, "group %zu", i);
+		cr_expect_str_eq(fixture_str(g, "currency"), want[i].cur);
+		cr_expect_eq(fixture_int(g, "count"), want[i].n, "group %zu", i);
+		cr_expect_eq(fixture_int(g, "amount_minor"), want[i].amount, "group %zu", i);
+		cr_expect_eq(fixture_int(g, "weighted_minor"), want[i].weighted, "group %zu", i);
 	}
-	cr_assert_str_eq(str(json_array_get(m, 0), "weighted"), "7.05");
+	cr_assert_str_eq(fixture_str(json_array_get(m, 0), "weighted"), "7.05");
 	json_decref(f);
 	cr_assert_eq(deal_forecast(fx.db, &sys, 42, &f, &err), ERR_NOT_FOUND);
 }
@@ -738,22 +716,22 @@ Test(deal, changing_the_currency_needs_the_amount_in_it)
 	Err err = {0};
 	json_t *out = NULL;
 	int64_t id = create("{\"title\": \"Big\", \"value\": {\"amount\": \"100.00\", \"currency\": \"EUR\"}}");
-	json_t *patch = load("{\"value\": {\"currency\": \"JPY\"}}");
+	json_t *patch = fixture_json("{\"value\": {\"currency\": \"JPY\"}}");
 	cr_expect_eq(deal_update(fx.db, &sys, id, patch, 0, &out, &err), ERR_INVALID,
 		     "10000 EUR cents must not silently become 10000 yen");
 	cr_expect_str_eq(err.field, "value.amount");
 	json_decref(patch);
 	json_t *d = get(id);
-	cr_expect_str_eq(str(json_object_get(d, "value"), "currency"), "EUR");
-	cr_expect_eq(num(json_object_get(d, "value"), "amount_minor"), 10000);
+	cr_expect_str_eq(fixture_str(json_object_get(d, "value"), "currency"), "EUR");
+	cr_expect_eq(fixture_int(json_object_get(d, "value"), "amount_minor"), 10000);
 	json_decref(d);
-	patch = load("{\"value\": {\"amount\": \"15000\", \"currency\": \"JPY\"}}");
+	patch = fixture_json("{\"value\": {\"amount\": \"15000\", \"currency\": \"JPY\"}}");
 	cr_expect_eq(deal_update(fx.db, &sys, id, patch, 0, &out, &err), KITH_OK, "%s", err.msg);
 	json_decref(patch);
 	json_decref(out);
 	out = NULL;
 	/* the same currency again needs no amount */
-	patch = load("{\"value\": {\"currency\": \"JPY\"}}");
+	patch = fixture_json("{\"value\": {\"currency\": \"JPY\"}}");
 	cr_expect_eq(deal_update(fx.db, &sys, id, patch, 0, &out, &err), KITH_OK, "%s", err.msg);
 	json_decref(patch);
 	json_decref(out);

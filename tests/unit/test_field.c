@@ -64,16 +64,6 @@ static json_t *get(int64_t record)
 	return out;
 }
 
-static int64_t count(const char *sql)
-{
-	DbStmt *st;
-	Err err = {0};
-	cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
-	cr_assert_eq(db_step(st, &err), DB_ROW);
-	int64_t n = db_col_int(st, 0);
-	db_reset(st);
-	return n;
-}
 static const char n_defs[] = "SELECT COUNT(*) FROM field_def";
 static const char n_values[] = "SELECT COUNT(*) FROM field_value";
 
@@ -137,7 +127,7 @@ Test(field, define_validation_names_the_field_and_stores_nothing)
 		cr_expect_str_eq(err.field, cases[i].field, "case %zu: %s", i, err.msg);
 		json_decref(in);
 	}
-	cr_expect_eq(count(n_defs), 0, "nothing stored by rejected definitions");
+	cr_expect_eq(fixture_count(&fx, n_defs), 0, "nothing stored by rejected definitions");
 }
 
 Test(field, duplicate_key_conflicts_per_entity_only)
@@ -151,7 +141,7 @@ Test(field, duplicate_key_conflicts_per_entity_only)
 	cr_expect_eq(field_define(fx.db, &owner, in, &id, &err), ERR_CONFLICT);
 	cr_expect_str_eq(err.field, "key");
 	json_decref(in);
-	cr_expect_eq(count(n_defs), 2);
+	cr_expect_eq(fixture_count(&fx, n_defs), 2);
 }
 
 Test(field, members_may_not_define_change_or_delete)
@@ -307,7 +297,7 @@ Test(field, unknown_key_and_non_object_are_rejected)
 	cr_expect_eq(put(1, "{\"note\":\"x\",\"colour\":\"red\"}", 0, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "custom.colour");
 	cr_expect_str_eq(err.msg, "no custom field 'colour' for companies");
-	cr_expect_eq(count(n_values), 0, "the valid value was not written either");
+	cr_expect_eq(fixture_count(&fx, n_values), 0, "the valid value was not written either");
 	cr_expect_eq(put(1, "[1]", 0, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "custom");
 	/* A contact field is not a company field. */
@@ -328,7 +318,7 @@ Test(field, required_on_create_and_on_update)
 	cr_expect_str_eq(err.field, "custom.vat_status");
 	cr_expect_eq(put(1, "{\"vat_status\":\"\"}", 1, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "custom.vat_status");
-	cr_expect_eq(count(n_values), 0);
+	cr_expect_eq(fixture_count(&fx, n_values), 0);
 	cr_assert_eq(put(1, "{\"vat_status\":\"exempt\"}", 1, &err), KITH_OK, "%s", err.msg);
 	/* Update: may leave it out, may not remove it. */
 	cr_expect_eq(put(1, "{\"note\":\"y\"}", 0, &err), KITH_OK, "%s", err.msg);
@@ -399,13 +389,13 @@ Test(field, delete_with_values_needs_force_and_deletes_them)
 	cr_expect_eq(field_remove(fx.db, &owner, id, 0, &n, &err), ERR_CONFLICT);
 	cr_expect_str_eq(err.field, "force");
 	cr_expect(strstr(err.msg, "2 values") != NULL, "%s", err.msg);
-	cr_expect_eq(count(n_values), 2);
+	cr_expect_eq(fixture_count(&fx, n_values), 2);
 	cr_expect_eq(field_remove(fx.db, &owner, empty, 0, &n, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(n, 0);
 	cr_expect_eq(field_remove(fx.db, &owner, id, 1, &n, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(n, 2);
-	cr_expect_eq(count(n_values), 0);
-	cr_expect_eq(count(n_defs), 0);
+	cr_expect_eq(fixture_count(&fx, n_values), 0);
+	cr_expect_eq(fixture_count(&fx, n_defs), 0);
 	json_t *def = NULL;
 	cr_expect_eq(field_get(fx.db, id, &def, &err), ERR_NOT_FOUND);
 	cr_expect_eq(field_delete(fx.db, &owner, id, &err), ERR_NOT_FOUND);

@@ -89,8 +89,8 @@ Test(http, reply_fail_and_headers)
 	req_fail(&req, &err); /* replaces the earlier body (ASan would see a leak) */
 	cr_expect_eq(req.status, 410);
 	cr_expect(req.problem);
-	cr_expect_str_eq(json_string_value(json_object_get(req.out, "type")),
-			 "https://kith.dev/problems/gone");
+	cr_expect_str_eq(json_string_value(json_object_get(req.out, "type")), "about:blank");
+	cr_expect_str_eq(json_string_value(json_object_get(req.out, "code")), "gone");
 	req_fail_status(&req, 413, NULL, "too big");
 	cr_expect_eq(req.status, 413);
 	cr_expect_str_eq(json_string_value(json_object_get(req.out, "type")), "about:blank");

@@ -78,6 +78,52 @@ static const struct {
     {"PL", "0000601234567"},
     {"PL", "601\t234\n567"}, /* line breaks are not separators */
     {"PL", "601_234_567"},
+    {"TH", "81 234 5678"}, /* a Thai national number carries its trunk 0 */
+    {"TH", "601 234 567"}, /* a Polish mobile is not a Thai number */
+    {"TR", "532 123 45 67"},
+    {"GB", "7700 900123"},
+};
+
+/* A contact's own country first, the workspace's second. */
+static const struct {
+	const char *own;      /* the contact's country (address or given with the number) */
+	const char *fallback; /* the workspace's */
+	const char *input;
+	const char *value; /* stored form, NULL = refused asking for the +country form */
+} both[] = {
+    /* The case: a Polish mobile of a Polish contact in a Thai workspace. */
+    {"PL", "TH", "601 234 567", "+48601234567"},
+    /* A Thai number of that contact falls back to the workspace's plan. */
+    {"PL", "TH", "081 234 5678", "+66812345678"},
+    /* Turkish national forms for a Turkish contact anywhere. */
+    {"TR", "TH", "0532 123 45 67", "+905321234567"},
+    {"TR", "PL", "(0212) 555 12 34", "+902125551234"},
+    {"TR", NULL, "0532 123 45 67", "+905321234567"},
+    /* British mobile for a British contact. */
+    {"GB", "TH", "07700 900123", "+447700900123"},
+    {"GB", "PL", "020 7946 0958", "+442079460958"},
+    /* No contact country: the workspace's plan, as before. */
+    {NULL, "TH", "081 234 5678", "+66812345678"},
+    {"", "PL", "601 234 567", "+48601234567"},
+    {NULL, "TR", "0532 123 45 67", "+905321234567"},
+    {NULL, "GB", "07700 900123", "+447700900123"},
+    /* The international form never needs a plan. */
+    {"KE", "TH", "+254 712 345678", "+254712345678"},
+    {"PL", "TH", "0066 81 234 5678", "+66812345678"},
+    /* The contact's plan wins when both fit. */
+    {"GB", "DE", "030 1234567", "+44301234567"},
+    {"DE", "GB", "030 1234567", "+49301234567"},
+    /* Fits neither plan: asks for the +country form. */
+    {NULL, "TH", "601 234 567", NULL},
+    {"TH", "TH", "601 234 567", NULL},
+    {"PL", "TH", "0532 123 45 67", NULL},
+    {"TR", "TH", "601 234 567", NULL},
+    {"GB", "PL", "0532 123 45 678", NULL},
+    /* A contact country kith has no plan for: only the + form is certain. */
+    {"KE", "TH", "0712 345678", NULL},
+    /* Nothing known about any country: kept as entered. */
+    {"KE", NULL, "0712 345678", "0712 345678"},
+    {"KE", "GH", "0712 345678", "0712 345678"},
 };
 
 Test(phone, normalizes_per_country)
@@ -121,13 +167,18 @@ Test(phone, search_forms)
 	static const struct {
 		const char *value, *forms;
 	} cases[] = {
-	    {"+66812345678", "66812345678 812345678 0812345678"},
-	    {"+48601234567", "48601234567 601234567"},
-	    {"+905321234567", "905321234567 5321234567 05321234567"},
-	    {"+14155552671", "14155552671 4155552671 14155552671"},
-	    {"+3612345678", "3612345678 12345678 0612345678"},
-	    {"+79161234567", "79161234567"}, /* calling code not in the table */
-	    {"601-234-567", "601234567"},    /* kept as entered: digits only */
+	    {"+66812345678", "66812345678 812345678 0812345678 12345678 2345678 345678 45678 5678"},
+	    {"+48601234567", "48601234567 601234567 01234567 1234567 234567 34567 4567"},
+	    {"+905321234567",
+	     "905321234567 5321234567 05321234567 321234567 21234567 1234567 234567 34567 4567"},
+	    {"+14155552671",
+	     "14155552671 4155552671 14155552671 155552671 55552671 5552671 552671 52671 2671"},
+	    {"+3612345678", "3612345678 12345678 0612345678 2345678 345678 45678 5678"},
+	    /* calling code not in the table: suffixes of all digits */
+	    {"+79161234567", "79161234567 9161234567 161234567 61234567 1234567 234567 34567 4567"},
+	    /* kept as entered: digits only */
+	    {"601-234-567", "601234567 01234567 1234567 234567 34567 4567"},
+	    {"12 34", "1234"}, /* nothing shorter than four digits */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		Buf b;
@@ -149,4 +200,47 @@ Test(phone, calling_codes)
 	cr_expect_null(phone_calling_code("XX"));
 	cr_expect_null(phone_calling_code(""));
 	cr_expect_null(phone_calling_code(NULL));
+}
+
+Test(phone, reads_the_contacts_country_before_the_workspaces)
+{
+	for (size_t i = 0; i < sizeof both / sizeof both[0]; i++) {
+		Err err = {0};
+		Phone ph;
+		ph.value[0] = '\0';
+		const char *own = both[i].own ? both[i].own : "-";
+		const char *fb = both[i].fallback ? both[i].fallback : "-";
+		int rc = phone_normalize_for(both[i].input, both[i].own, both[i].fallback,
+					     "phones[1].value", &ph, &err);
+		if (both[i].value) {
+			cr_expect_eq(rc, KITH_OK, "%s/%s %s: %s", own, fb, both[i].input, err.msg);
+			if (rc == KITH_OK)
+				cr_expect_str_eq(ph.value, both[i].value, "%s/%s %s", own, fb,
+						 both[i].input);
+			continue;
+		}
+		cr_expect_eq(rc, ERR_INVALID, "%s/%s %s was accepted as %s", own, fb, both[i].input,
+			     ph.value);
+		cr_expect_str_eq(err.field, "phones[1].value");
+		cr_expect(strstr(err.msg, "write it with its country code, e.g. +48 601 234 567"),
+			  "%s", err.msg);
+	}
+}
+
+Test(phone, the_refusal_names_the_plans_tried)
+{
+	Err err = {0};
+	Phone ph;
+	cr_expect_eq(phone_normalize_for("601 234 567", "TR", "TH", "phone", &ph, &err),
+		     ERR_INVALID);
+	cr_expect(strstr(err.msg, "is not a national number of TR or TH") != NULL, "%s", err.msg);
+	cr_expect_eq(phone_normalize_for("601 234 567", NULL, "TH", "phone", &ph, &err),
+		     ERR_INVALID);
+	cr_expect(strstr(err.msg, "is not a national number of TH;") != NULL, "%s", err.msg);
+	cr_expect_eq(phone_normalize_for("0712 345678", "KE", "TH", "phone", &ph, &err),
+		     ERR_INVALID);
+	cr_expect(strstr(err.msg, "of KE;") != NULL, "%s", err.msg);
+	/* Not a number at all keeps the plain message. */
+	cr_expect_eq(phone_normalize_for("call me", "PL", "TH", "phone", &ph, &err), ERR_INVALID);
+	cr_expect_str_eq(err.msg, "must be a phone number, e.g. +48 601 234 567");
 }

@@ -54,13 +54,13 @@ Test(route, match_patterns)
 }
 
 static const Route table[] = {
-    {"GET", "/api/v1/contacts", h, PERM_READ, 0, "list"},
-    {"POST", "/api/v1/contacts", h, PERM_WRITE, ROUTE_BODY, "create"},
-    {"GET", "/api/v1/contacts/search", h, PERM_READ, 0, "search"},
-    {"GET", "/api/v1/contacts/{id}", h, PERM_READ, 0, "get"},
-    {"PATCH", "/api/v1/contacts/{id}", h, PERM_WRITE, ROUTE_BODY, "update"},
-    {"DELETE", "/api/v1/contacts/{id}", h, PERM_WRITE, 0, "delete"},
-    {"POST", "/api/v1/contacts/{id}/restore", h, PERM_WRITE, 0, "restore"},
+    {"GET", "/api/v1/contacts", h, PERM_READ, 0, "", "list"},
+    {"POST", "/api/v1/contacts", h, PERM_WRITE, ROUTE_BODY, "", "create"},
+    {"GET", "/api/v1/contacts/search", h, PERM_READ, 0, "", "search"},
+    {"GET", "/api/v1/contacts/{id}", h, PERM_READ, 0, "", "get"},
+    {"PATCH", "/api/v1/contacts/{id}", h, PERM_WRITE, ROUTE_BODY, "", "update"},
+    {"DELETE", "/api/v1/contacts/{id}", h, PERM_WRITE, 0, "", "delete"},
+    {"POST", "/api/v1/contacts/{id}/restore", h, PERM_WRITE, 0, "", "restore"},
 };
 #define N_TABLE ((int)(sizeof table / sizeof table[0]))
 
@@ -134,19 +134,26 @@ Test(route, compiled_table_is_valid)
 Test(route, table_check_rejects_mistakes)
 {
 	static const Route bad[][2] = {
-	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "x"},
-	     {"GET", "/api/v1/a", h, PERM_READ, 0, "y"}},
-	    {{"GET", "/api/v1/{id}/x/{id}", h, PERM_READ, 0, "x"}, {0}},
-	    {{"GET", "/api/v1/{user_id}", h, PERM_READ, 0, "x"}, {0}},
-	    {{"GET", "/api/v1/{id}/x/{user_id}/{user_id}", h, PERM_READ, 0, "x"}, {0}},
-	    {{"GET", "/api/v1/{id}/x/a{user_id}", h, PERM_READ, 0, "x"}, {0}},
-	    {{"GET", "/api/v1/a{id}", h, PERM_READ, 0, "x"}, {0}},
-	    {{"GET", "/api/v1/{name}", h, PERM_READ, 0, "x"}, {0}},
-	    {{"GET", "/api/v1/a/", h, PERM_READ, 0, "x"}, {0}},
-	    {{"GET", "api/v1/a", h, PERM_READ, 0, "x"}, {0}},
-	    {{"FETCH", "/api/v1/a", h, PERM_READ, 0, "x"}, {0}},
-	    {{"GET", "/api/v1/a", h, 9, 0, "x"}, {0}},
-	    {{"GET", "/api/v1/a", h, PERM_READ, 0, ""}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "", "x"},
+	     {"GET", "/api/v1/a", h, PERM_READ, 0, "", "y"}},
+	    {{"GET", "/api/v1/{id}/x/{id}", h, PERM_READ, 0, "", "x"}, {0}},
+	    {{"GET", "/api/v1/{user_id}", h, PERM_READ, 0, "", "x"}, {0}},
+	    {{"GET", "/api/v1/{id}/x/{user_id}/{user_id}", h, PERM_READ, 0, "", "x"}, {0}},
+	    {{"GET", "/api/v1/{id}/x/a{user_id}", h, PERM_READ, 0, "", "x"}, {0}},
+	    {{"GET", "/api/v1/a{id}", h, PERM_READ, 0, "", "x"}, {0}},
+	    {{"GET", "/api/v1/{name}", h, PERM_READ, 0, "", "x"}, {0}},
+	    {{"GET", "/api/v1/a/", h, PERM_READ, 0, "", "x"}, {0}},
+	    {{"GET", "api/v1/a", h, PERM_READ, 0, "", "x"}, {0}},
+	    {{"FETCH", "/api/v1/a", h, PERM_READ, 0, "", "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, 9, 0, "", "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "", ""}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, NULL, "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "q,", "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, ",q", "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "q,,limit", "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "q, limit", "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "Limit", "x"}, {0}},
+	    {{"GET", "/api/v1/a", h, PERM_READ, 0, "limit,q,limit", "x"}, {0}},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		Err err = {0};
@@ -158,11 +165,32 @@ Test(route, table_check_rejects_mistakes)
 	cr_expect_eq(route_table_check(table, N_TABLE, &err), KITH_OK, "%s", err.msg);
 }
 
+Test(route, query_lists)
+{
+	static const Route ok[] = {
+	    {"GET", "/api/v1/a", h, PERM_READ, 0, "q,limit,cursor,sort_by", "list"},
+	    {"GET", "/api/v1/b", h, PERM_READ, 0, "", "none"},
+	    {"GET", "/api/v1/c", h, PERM_READ, 0, "limit,limit_x", "prefix"},
+	};
+	Err err = {0};
+	cr_expect_eq(route_table_check(ok, 3, &err), KITH_OK, "%s", err.msg);
+	const char *yes[] = {"q", "limit", "cursor", "sort_by"};
+	const char *no[] = {"", "l", "imit", "limi", "cursorx", "sort", "by", "q,limit", ","};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		cr_expect(route_query_allowed(&ok[0], yes[i]), "%s refused", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		cr_expect(!route_query_allowed(&ok[0], no[i]), "'%s' allowed", no[i]);
+	cr_expect(!route_query_allowed(&ok[1], "q"));
+	cr_expect(route_query_allowed(&ok[2], "limit_x"));
+	cr_expect(route_query_allowed(&ok[2], "limit"));
+}
+
 Test(route, second_id_is_the_user_id)
 {
 	static const Route sub[] = {
-	    {"GET", "/api/v1/deals/{id}/collaborators", h, PERM_READ, 0, "list"},
-	    {"DELETE", "/api/v1/deals/{id}/collaborators/{user_id}", h, PERM_WRITE, 0, "remove"},
+	    {"GET", "/api/v1/deals/{id}/collaborators", h, PERM_READ, 0, "", "list"},
+	    {"DELETE", "/api/v1/deals/{id}/collaborators/{user_id}", h, PERM_WRITE, 0, "",
+	     "remove"},
 	};
 	RouteMatch m;
 	Err err = {0};

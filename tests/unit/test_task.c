@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
+#include "crm/activity.h"
 #include "crm/audit.h"
 #include "crm/contact.h"
 #include "crm/task.h"
@@ -159,31 +161,6 @@ Test(task, defaults_and_update)
 	json_decref(patch);
 }
 
-Test(task, date_arithmetic_clamps_months)
-{
-	static const struct {
-		const char *date;
-		int n;
-		char unit;
-		const char *want;
-	} cases[] = {
-		{"2026-01-31", 1, 'm', "2026-02-28"}, {"2028-01-31", 1, 'm', "2028-02-29"},
-		{"2026-03-31", 1, 'm', "2026-04-30"}, {"2026-12-15", 1, 'm', "2027-01-15"},
-		{"2026-01-31", 13, 'm', "2027-02-28"}, {"2026-02-28", 1, 'd', "2026-03-01"},
-		{"2028-02-28", 1, 'd', "2028-02-29"}, {"2026-12-29", 1, 'w', "2027-01-05"},
-		{"2026-01-01", 365, 'd', "2027-01-01"}, {"2000-02-29", 12, 'm', "2001-02-28"},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char out[11];
-		cr_assert_eq(task_date_add(cases[i].date, cases[i].n, cases[i].unit, out), 0);
-		cr_assert_str_eq(out, cases[i].want, "%s + %d%c", cases[i].date, cases[i].n,
-				 cases[i].unit);
-	}
-	char out[11];
-	cr_assert_eq(task_date_add("2026-02-30", 1, 'd', out), -1);
-	cr_assert_eq(task_date_add("9999-12-31", 1, 'd', out), -1);
-}
-
 Test(task, completing_a_repeating_task_creates_the_next)
 {
 	static const struct {
@@ -231,32 +208,32 @@ Test(task, completing_a_repeating_task_creates_the_next)
 Test(task, snooze)
 {
 	Err err = {0};
-	int64_t d = add_as(&sys, "{\"title\":\"d\",\"due_date\":\"2026-01-31\"}");
-	int64_t a = add_as(&sys, "{\"title\":\"a\",\"due_at\":\"2026-01-31T10:00:00Z\"}");
+	int64_t d = add_as(&sys, "{\"title\":\"d\",\"due_date\":\"2999-01-31\"}");
+	int64_t a = add_as(&sys, "{\"title\":\"a\",\"due_at\":\"2999-01-31T10:00:00Z\"}");
 	cr_assert_eq(task_snooze(fx.db, &sys, d, NULL, "1m", &err), KITH_OK, "%s", err.msg);
 	json_t *t = get(d);
-	cr_assert_str_eq(str(t, "due_date"), "2026-02-28");
+	cr_assert_str_eq(str(t, "due_date"), "2999-02-28");
 	json_decref(t);
 	cr_assert_eq(task_snooze(fx.db, &sys, a, NULL, "2w", &err), KITH_OK);
 	t = get(a);
-	cr_assert_str_eq(str(t, "due_at"), "2026-02-14T10:00:00Z");
+	cr_assert_str_eq(str(t, "due_at"), "2999-02-14T10:00:00Z");
 	json_decref(t);
-	cr_assert_eq(task_snooze(fx.db, &sys, a, "2026-03-02T07:00:00Z", NULL, &err), KITH_OK);
+	cr_assert_eq(task_snooze(fx.db, &sys, a, "2999-03-02T14:00:00+07:00", NULL, &err), KITH_OK);
 	t = get(a);
-	cr_assert_str_eq(str(t, "due_at"), "2026-03-02T07:00:00Z");
+	cr_assert_str_eq(str(t, "due_at"), "2999-03-02T07:00:00Z");
 	json_decref(t);
 	static const struct {
 		const char *until, *forward, *field;
-	} bad[] = {{"2026-01-01", NULL, "until"}, {"soon", NULL, "until"}, {NULL, "3y", "for"},
+	} bad[] = {{"2999-01-01", NULL, "until"}, {"soon", NULL, "until"}, {NULL, "3y", "for"},
 		   {NULL, "0d", "for"},           {NULL, "d", "for"},      {NULL, "400d", "for"},
-		   {NULL, NULL, "until"},         {"2026-05-01", "1d", "for"}};
+		   {NULL, NULL, "until"},         {"2999-05-01", "1d", "for"}};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		cr_assert_eq(task_snooze(fx.db, &sys, d, bad[i].until, bad[i].forward, &err),
 			     ERR_INVALID, "case %zu", i);
 		cr_assert_str_eq(err.field, bad[i].field, "case %zu", i);
 	}
 	t = get(d);
-	cr_assert_str_eq(str(t, "due_date"), "2026-02-28", "bad snoozes change nothing");
+	cr_assert_str_eq(str(t, "due_date"), "2999-02-28", "bad snoozes change nothing");
 	json_decref(t);
 	cr_assert_eq(task_done(fx.db, &sys, d, NULL, &err), KITH_OK);
 	cr_assert_eq(task_snooze(fx.db, &sys, d, NULL, "1d", &err), ERR_CONFLICT);
@@ -279,21 +256,21 @@ static void section_ids(const json_t *agenda, const char *name, char *out, size_
 Test(task, agenda_buckets_dates_and_instants)
 {
 	Err err = {0};
-	int64_t t1 = add_as(&sys, "{\"title\":\"1\",\"due_date\":\"2026-11-20\"}");
-	int64_t t2 = add_as(&sys, "{\"title\":\"2\",\"due_at\":\"2026-11-21T23:59:59Z\"}");
-	int64_t t3 = add_as(&sys, "{\"title\":\"3\",\"due_date\":\"2026-11-22\"}");
-	int64_t t4 = add_as(&sys, "{\"title\":\"4\",\"due_at\":\"2026-11-22T08:00:00Z\","
+	int64_t t1 = add_as(&sys, "{\"title\":\"1\",\"due_date\":\"2999-11-20\"}");
+	int64_t t2 = add_as(&sys, "{\"title\":\"2\",\"due_at\":\"2999-11-21T23:59:59Z\"}");
+	int64_t t3 = add_as(&sys, "{\"title\":\"3\",\"due_date\":\"2999-11-22\"}");
+	int64_t t4 = add_as(&sys, "{\"title\":\"4\",\"due_at\":\"2999-11-22T08:00:00Z\","
 				  "\"priority\":\"low\"}");
-	int64_t t5 = add_as(&sys, "{\"title\":\"5\",\"due_at\":\"2026-11-22T08:00:00Z\","
+	int64_t t5 = add_as(&sys, "{\"title\":\"5\",\"due_at\":\"2999-11-22T08:00:00Z\","
 				  "\"priority\":\"high\"}");
-	int64_t t6 = add_as(&sys, "{\"title\":\"6\",\"due_date\":\"2026-11-29\"}");
-	add_as(&sys, "{\"title\":\"7 beyond\",\"due_date\":\"2026-11-30\"}");
+	int64_t t6 = add_as(&sys, "{\"title\":\"6\",\"due_date\":\"2999-11-29\"}");
+	add_as(&sys, "{\"title\":\"7 beyond\",\"due_date\":\"2999-11-30\"}");
 	add_as(&sys, "{\"title\":\"8 no due\"}");
-	int64_t t9 = add_as(&sys, "{\"title\":\"9 done\",\"due_date\":\"2026-11-22\"}");
+	int64_t t9 = add_as(&sys, "{\"title\":\"9 done\",\"due_date\":\"2999-11-22\"}");
 	cr_assert_eq(task_done(fx.db, &sys, t9, NULL, &err), KITH_OK);
 	json_t *ag = NULL;
 	char got[128], want[128];
-	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2026-11-22", 7, &ag, &err), KITH_OK, "%s",
+	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2999-11-22", 7, &ag, &err), KITH_OK, "%s",
 		     err.msg);
 	section_ids(ag, "overdue", got, sizeof got);
 	snprintf(want, sizeof want, "%lld,%lld", (long long)t1, (long long)t2);
@@ -305,10 +282,10 @@ Test(task, agenda_buckets_dates_and_instants)
 	snprintf(want, sizeof want, "%lld", (long long)t6);
 	cr_assert_str_eq(got, want);
 	json_decref(ag);
-	/* In Bangkok (UTC+7) 2026-11-21T23:59:59Z is 06:59 on the 22nd: today. */
+	/* In Bangkok (UTC+7) 2999-11-21T23:59:59Z is 06:59 on the 22nd: today. */
 	cr_assert_eq(workspace_set(fx.db, &sys, NULL, NULL, NULL, "Asia/Bangkok", &err), KITH_OK,
 		     "%s", err.msg);
-	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2026-11-22", 7, &ag, &err), KITH_OK);
+	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2999-11-22", 7, &ag, &err), KITH_OK);
 	section_ids(ag, "overdue", got, sizeof got);
 	snprintf(want, sizeof want, "%lld", (long long)t1);
 	cr_assert_str_eq(got, want);
@@ -318,7 +295,7 @@ Test(task, agenda_buckets_dates_and_instants)
 	cr_assert_str_eq(got, want);
 	json_decref(ag);
 	/* bad arguments */
-	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2026-13-01", 7, &ag, &err), ERR_INVALID);
+	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2999-13-01", 7, &ag, &err), ERR_INVALID);
 	cr_assert_str_eq(err.field, "today");
 	cr_assert_eq(task_agenda(fx.db, &sys, 0, NULL, 367, &ag, &err), ERR_INVALID);
 	cr_assert_str_eq(err.field, "days");
@@ -332,10 +309,10 @@ Test(task, members_see_only_their_tasks)
 	add_user("owner@example.com", "owner");
 	Actor m = add_user("m@example.com", "member"), o = add_user("o@example.com", "member");
 	Actor admin = add_user("a@example.com", "admin");
-	int64_t mine = add_as(&m, "{\"title\":\"mine\",\"due_date\":\"2026-11-22\"}");
-	int64_t theirs = add_as(&o, "{\"title\":\"theirs\",\"due_date\":\"2026-11-22\"}");
+	int64_t mine = add_as(&m, "{\"title\":\"mine\",\"due_date\":\"2999-11-22\"}");
+	int64_t theirs = add_as(&o, "{\"title\":\"theirs\",\"due_date\":\"2999-11-22\"}");
 	char json[128];
-	snprintf(json, sizeof json, "{\"title\":\"for m\",\"due_date\":\"2026-11-22\","
+	snprintf(json, sizeof json, "{\"title\":\"for m\",\"due_date\":\"2999-11-22\","
 		 "\"assignee_id\":%lld}", (long long)m.user_id);
 	int64_t given = add_as(&admin, json);
 	json_t *t = NULL, *items = NULL, *ag = NULL;
@@ -351,24 +328,70 @@ Test(task, members_see_only_their_tasks)
 	cr_assert_eq(json_array_size(items), 2);
 	cr_assert_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")), mine);
 	json_decref(items);
-	cr_assert_eq(task_agenda(fx.db, &m, 0, "2026-11-22", 7, &ag, &err), KITH_OK);
+	cr_assert_eq(task_agenda(fx.db, &m, 0, "2999-11-22", 7, &ag, &err), KITH_OK);
 	cr_assert_eq(json_array_size(json_object_get(ag, "today")), 2, "members get their own");
 	json_decref(ag);
-	cr_assert_eq(task_agenda(fx.db, &m, o.user_id, "2026-11-22", 7, &ag, &err), ERR_NOT_FOUND);
+	cr_assert_eq(task_agenda(fx.db, &m, o.user_id, "2999-11-22", 7, &ag, &err), ERR_NOT_FOUND);
 	cr_assert_str_eq(err.field, "user_id");
-	cr_assert_eq(task_agenda(fx.db, &admin, 0, "2026-11-22", 7, &ag, &err), KITH_OK);
+	cr_assert_eq(task_agenda(fx.db, &admin, 0, "2999-11-22", 7, &ag, &err), KITH_OK);
 	cr_assert_eq(json_array_size(json_object_get(ag, "today")), 3, "the team");
 	json_decref(ag);
-	cr_assert_eq(task_agenda(fx.db, &admin, o.user_id, "2026-11-22", 7, &ag, &err), KITH_OK);
+	cr_assert_eq(task_agenda(fx.db, &admin, o.user_id, "2999-11-22", 7, &ag, &err), KITH_OK);
 	cr_assert_eq(json_array_size(json_object_get(ag, "today")), 1);
 	json_decref(ag);
+}
+
+/* Snoozing an overdue task (or one without a due) counts from today in
+ * the workspace zone, not from the old due. */
+Test(task, snooze_overdue_counts_from_today)
+{
+	Err err = {0};
+	char today[11], want[11], want_at[21];
+	int64_t d = add_as(&sys, "{\"title\":\"d\",\"due_date\":\"2020-01-31\"}");
+	int64_t a = add_as(&sys, "{\"title\":\"a\",\"due_at\":\"2020-01-31T10:00:00Z\"}");
+	int64_t n = add_as(&sys, "{\"title\":\"n\"}");
+	cr_assert_eq(task_today(fx.db, today, &err), KITH_OK);
+	cr_assert_eq(date_add(today, 3, 'd', want), 0);
+	snprintf(want_at, sizeof want_at, "%sT10:00:00Z", want);
+	cr_assert_eq(task_snooze(fx.db, &sys, d, NULL, "3d", &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(task_snooze(fx.db, &sys, a, NULL, "3d", &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(task_snooze(fx.db, &sys, n, NULL, "3d", &err), KITH_OK, "%s", err.msg);
+	json_t *t = get(d);
+	cr_expect_str_eq(str(t, "due_date"), want);
+	json_decref(t);
+	t = get(a);
+	cr_expect_str_eq(str(t, "due_at"), want_at);
+	json_decref(t);
+	t = get(n);
+	cr_expect_str_eq(str(t, "due_date"), want);
+	json_decref(t);
+}
+
+/* issue 7: the year 10000 must not reach a record */
+Test(task, instants_past_9999_are_refused)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = json_pack("{ss ss}", "title", "t", "due_at", "9999-12-31T23:59:60Z");
+	cr_assert_eq(task_create(fx.db, &sys, in, &id, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "due_at");
+	json_decref(in);
+	id = add_as(&sys, "{\"title\":\"t\",\"due_at\":\"2999-01-01T00:00:00+14:00\"}");
+	json_t *t = get(id);
+	cr_expect_str_eq(str(t, "due_at"), "2998-12-31T10:00:00Z");
+	json_decref(t);
+	cr_assert_eq(task_snooze(fx.db, &sys, id, "9999-12-31T23:59:60Z", NULL, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "until");
+	cr_assert_eq(task_snooze(fx.db, &sys, id, "9999-12-31T23:30:00-01:00", NULL, &err),
+		     ERR_INVALID);
+	cr_expect_str_eq(err.field, "until");
 }
 
 Test(task, trash_and_audit)
 {
 	Err err = {0};
 	json_t *t = NULL, *h = NULL;
-	int64_t id = add_as(&sys, "{\"title\":\"t\",\"due_date\":\"2026-01-31\"}");
+	int64_t id = add_as(&sys, "{\"title\":\"t\",\"due_date\":\"2999-01-31\"}");
 	cr_assert_eq(task_delete(fx.db, &sys, id, &err), KITH_OK);
 	cr_assert_eq(task_delete(fx.db, &sys, id, &err), ERR_GONE);
 	cr_assert_eq(task_get(fx.db, &sys, id, 0, &t, &err), ERR_GONE);
@@ -384,6 +407,91 @@ Test(task, trash_and_audit)
 		cr_assert_str_eq(str(json_array_get(h, i), "action"), want[i]);
 	json_t *ch = json_object_get(json_array_get(h, 1), "changes");
 	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ch, "due_date"), 1)),
-			 "2026-02-01");
+			 "2999-02-01");
 	json_decref(h);
+}
+
+/* Completing a call, email or meeting records the touch: an activity of
+ * that kind linked to the same record, with the outcome and note given;
+ * the contact's last contacted follows. A todo or an unlinked task logs
+ * nothing and refuses an outcome. */
+Test(task, completing_a_call_logs_the_touch)
+{
+	Err err = {0};
+	int64_t c = 0, act = 5, next = 0;
+	char last[21] = "";
+	json_t *cin = json_pack("{ss}", "first_name", "Ann");
+	cr_assert_eq(contact_create(fx.db, &sys, cin, 0, &c, &err), KITH_OK, "%s", err.msg);
+	json_decref(cin);
+	cr_assert_eq(activity_last_contacted(fx.db, &sys, c, last, &err), KITH_OK);
+	cr_assert_str_eq(last, "");
+
+	char json[160];
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Call Ann about the offer\",\"type\":\"call\","
+		 "\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t call = add_as(&sys, json);
+	TaskDone how = {.outcome = "agreed to a meeting", .note = "She wants the offer by Friday."};
+	cr_assert_eq(task_complete(fx.db, &sys, call, &how, &next, &act, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_assert_gt(act, 0);
+	json_t *a = NULL;
+	cr_assert_eq(activity_get(fx.db, &sys, act, 0, &a, &err), KITH_OK, "%s", err.msg);
+	cr_expect_str_eq(str(a, "kind"), "call");
+	cr_expect_str_eq(str(a, "subject"), "Call Ann about the offer");
+	cr_expect_str_eq(str(a, "outcome"), "agreed to a meeting");
+	cr_expect_str_eq(str(a, "body"), "She wants the offer by Friday.");
+	cr_expect_eq(json_integer_value(json_object_get(a, "contact_id")), c);
+	json_t *t = get(call);
+	cr_expect_str_eq(str(a, "occurred_at"), str(t, "done_at"));
+	cr_assert_eq(activity_last_contacted(fx.db, &sys, c, last, &err), KITH_OK);
+	cr_expect_str_eq(last, str(t, "done_at"));
+	json_decref(t);
+	json_decref(a);
+
+	/* an email through task_done (no outcome) logs an email */
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Send the offer\",\"type\":\"email\","
+		 "\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t mail = add_as(&sys, json);
+	cr_assert_eq(task_complete(fx.db, &sys, mail, NULL, NULL, &act, &err), KITH_OK);
+	cr_assert_eq(activity_get(fx.db, &sys, act, 0, &a, &err), KITH_OK);
+	cr_expect_str_eq(str(a, "kind"), "email");
+	cr_expect(json_is_null(json_object_get(a, "outcome")));
+	json_decref(a);
+
+	/* a todo logs nothing, and an outcome for it is refused, task left open */
+	snprintf(json, sizeof json, "{\"title\":\"Tidy up\",\"contact_id\":%lld}", (long long)c);
+	int64_t todo = add_as(&sys, json);
+	TaskDone said = {.outcome = "done"};
+	cr_assert_eq(task_complete(fx.db, &sys, todo, &said, NULL, &act, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "outcome");
+	t = get(todo);
+	cr_expect_str_eq(str(t, "status"), "open");
+	json_decref(t);
+	act = 5;
+	cr_assert_eq(task_complete(fx.db, &sys, todo, NULL, NULL, &act, &err), KITH_OK);
+	cr_expect_eq(act, 0);
+
+	/* an unlinked call logs nothing */
+	int64_t loose = add_as(&sys, "{\"title\":\"Call someone\",\"type\":\"call\"}");
+	act = 5;
+	cr_assert_eq(task_done(fx.db, &sys, loose, NULL, &err), KITH_OK);
+	cr_assert_eq(task_reopen(fx.db, &sys, loose, &err), KITH_OK);
+	cr_assert_eq(task_complete(fx.db, &sys, loose, NULL, NULL, &act, &err), KITH_OK);
+	cr_expect_eq(act, 0);
+
+	/* a call whose contact is in the trash completes without a touch */
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Call again\",\"type\":\"call\","
+		 "\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t again = add_as(&sys, json);
+	cr_assert_eq(contact_delete(fx.db, &sys, c, &err), KITH_OK, "%s", err.msg);
+	act = 5;
+	cr_assert_eq(task_complete(fx.db, &sys, again, NULL, NULL, &act, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect_eq(act, 0);
 }

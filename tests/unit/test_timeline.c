@@ -69,17 +69,6 @@ static int company_make(Db *db, const Actor *a, const json_t *in, int64_t *id, E
 #define TASK(actor, fmt, a) make(task_create, actor, fmt, (long long)(a), 0)
 #define LOG(actor, fmt, a, b) make(activity_create, actor, fmt, (long long)(a), (long long)(b))
 
-static Actor add_user(const char *email, const char *role)
-{
-	Err err = {0};
-	int64_t id;
-	Actor a;
-	cr_assert_eq(user_add(fx.db, &sys, email, "User", role, "password1", &id, &err), KITH_OK,
-		     "%s", err.msg);
-	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
-	return a;
-}
-
 /* Pin every task and stage change to one instant, so ties across types
  * are certain (they are stamped with the clock otherwise). */
 static void pin_times(const char *sql)
@@ -352,9 +341,9 @@ Test(timeline, deal_timeline_has_its_items_and_stage_history)
 
 Test(timeline, members_cannot_read_others_timelines)
 {
-	add_user("owner@example.com", "owner");
-	Actor m1 = add_user("m1@example.com", "member");
-	Actor m2 = add_user("m2@example.com", "member");
+	fixture_user(&fx, "owner@example.com", "owner");
+	Actor m1 = fixture_user(&fx, "m1@example.com", "member");
+	Actor m2 = fixture_user(&fx, "m2@example.com", "member");
 	int64_t c = CONTACT(&m2, "{\"first_name\":\"Two\"}", 0);
 	int64_t co = COMPANY(&m2, "{\"legal_name\":\"Two Ltd\"}");
 	int64_t d = DEAL(&m2, "{\"title\":\"Two's\",\"contact_id\":%lld}", c);
@@ -382,8 +371,8 @@ Test(timeline, members_cannot_read_others_timelines)
 
 Test(timeline, items_a_member_may_not_see_are_not_leaked)
 {
-	Actor owner = add_user("owner@example.com", "owner");
-	Actor m1 = add_user("m1@example.com", "member");
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor m1 = fixture_user(&fx, "m1@example.com", "member");
 	int64_t co = COMPANY(&m1, "{\"legal_name\":\"Mine\"}");
 	int64_t mine = CONTACT(&m1, "{\"first_name\":\"Mine\",\"company_id\":%lld}", co);
 	int64_t theirs = CONTACT(&owner, "{\"first_name\":\"Theirs\",\"company_id\":%lld}", co);
@@ -427,9 +416,9 @@ Test(timeline, items_a_member_may_not_see_are_not_leaked)
 
 Test(timeline, activity_deal_link_is_checked)
 {
-	add_user("owner@example.com", "owner");
-	Actor m1 = add_user("m1@example.com", "member");
-	Actor m2 = add_user("m2@example.com", "member");
+	fixture_user(&fx, "owner@example.com", "owner");
+	Actor m1 = fixture_user(&fx, "m1@example.com", "member");
+	Actor m2 = fixture_user(&fx, "m2@example.com", "member");
 	int64_t d1 = DEAL(&m1, "{\"title\":\"One's\"}", 0);
 	int64_t d2 = DEAL(&m2, "{\"title\":\"Two's\"}", 0);
 	int64_t trashed = DEAL(&sys, "{\"title\":\"Gone\"}", 0);

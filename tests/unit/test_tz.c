@@ -67,3 +67,41 @@ Test(tz, unknown_zones_are_refused)
 		cr_expect_str_eq(err.field, "timezone");
 	}
 }
+
+Test(tz, local_to_utc_matches_mktime)
+{
+	/* every 5 h 17 min of local wall time over 2026, through both changes */
+	for (size_t z = 0; z < sizeof zones / sizeof zones[0]; z++) {
+		setenv("TZ", zones[z], 1);
+		tzset();
+		for (int64_t local = 1767225600; local < 1798761600; local += 5 * 3600 + 17 * 60) {
+			Err err = {0};
+			time_t got, g = (time_t)local;
+			struct tm tm;
+			gmtime_r(&g, &tm);
+			tm.tm_isdst = -1;
+			time_t want = mktime(&tm);
+			cr_assert_eq(tz_local_to_utc(zones[z], local, &got, &err), KITH_OK);
+			cr_expect_eq(got, want, "%s %lld: %lld vs %lld", zones[z], (long long)local,
+				     (long long)got, (long long)want);
+		}
+	}
+}
+
+Test(tz, local_texts_and_the_last_representable_day)
+{
+	Err err = {0};
+	char date[11], text[17];
+	cr_assert_eq(tz_local_text("Asia/Bangkok", 1796290200, text, &err), KITH_OK);
+	cr_expect_str_eq(text, "2026-12-03 16:30");
+	cr_assert_eq(tz_local_text("America/New_York", 1796290200, text, &err), KITH_OK);
+	cr_expect_str_eq(text, "2026-12-03 04:30");
+	/* 9999-12-31T23:59:59Z is already 10000-01-01 in Bangkok */
+	cr_expect_eq(tz_local_date("Asia/Bangkok", TIME_MAX, date, &err), ERR_INVALID);
+	cr_expect_str_eq(date, "");
+	cr_expect_eq(tz_local_text("Asia/Bangkok", TIME_MAX, text, &err), ERR_INVALID);
+	cr_expect_str_eq(text, "");
+	cr_assert_eq(tz_local_date("America/New_York", TIME_MAX, date, &err), KITH_OK);
+	cr_expect_str_eq(date, "9999-12-31");
+	cr_expect_eq(tz_local_date("America/New_York", TIME_MIN, date, &err), ERR_INVALID);
+}
