@@ -151,6 +151,7 @@ static const struct {
     {"job_title", "--title"},
     {"emails", "--email"},
     {"phones", "--phone"},
+    {"phones.country", "--phone-country"},
     {"consent_note", "--consent"},
     {"owner_id", "--owner"},
     {"company_id", "--company"},
@@ -181,6 +182,17 @@ static const struct {
     {"value.amount_minor", "--value"},
     {"value.currency", "--currency"},
 };
+
+/* The option of JSON field key from field_opts into opt; 0 when it has none. */
+static int field_opt(const char *key, char *opt, size_t size)
+{
+	for (size_t i = 0; i < sizeof field_opts / sizeof field_opts[0]; i++)
+		if (strcmp(field_opts[i].key, key) == 0) {
+			snprintf(opt, size, "%s", field_opts[i].opt);
+			return 1;
+		}
+	return 0;
+}
 
 /* 1 when the usage text of the command offers option opt ("--due"). */
 static int usage_has(const CliCommand *cmd, const char *opt)
@@ -215,22 +227,30 @@ static void option_name(const Cli *cli, const char *field, char *out, size_t siz
 	}
 	if (strncmp(field, "address.", 8) == 0)
 		field += 8;
-	snprintf(key, sizeof key, "%s", field);
-	key[strcspn(key, "[")] = '\0';
-	opt[0] = '\0';
-	for (size_t i = 0; i < sizeof field_opts / sizeof field_opts[0] && !opt[0]; i++)
-		if (strcmp(field_opts[i].key, key) == 0)
-			snprintf(opt, sizeof opt, "%s", field_opts[i].opt);
-	if (!opt[0]) {
+	/* the field without its indexes: "phones[1].country" is "phones.country",
+	 * an option of its own (--phone-country); else the part before the dot */
+	size_t k = 0;
+	for (const char *p = field; *p && k + 1 < sizeof key; p++) {
+		const char *close = *p == '[' ? strchr(p, ']') : NULL;
+		if (close)
+			p = close;
+		else
+			key[k++] = *p;
+	}
+	key[k] = '\0';
+	int whole = field_opt(key, opt, sizeof opt) && strchr(key, '.');
+	if (!whole) {
 		key[strcspn(key, ".")] = '\0';
-		snprintf(opt, sizeof opt, "--%s", key);
-		for (char *p = opt + 2; *p; p++)
-			*p = *p == '_' ? '-' : *p;
+		if (!field_opt(key, opt, sizeof opt)) {
+			snprintf(opt, sizeof opt, "--%s", key);
+			for (char *p = opt + 2; *p; p++)
+				*p = *p == '_' ? '-' : *p;
+		}
 	}
 	if (!usage_has(cli->cmd, opt))
 		return;
 	/* the 2nd, 3rd... of a repeated option: "--email #2" */
-	const char *bracket = strchr(field, '[');
+	const char *bracket = whole ? NULL : strchr(field, '[');
 	long index = bracket ? strtol(bracket + 1, NULL, 10) : 0;
 	if (index > 0)
 		snprintf(out, size, "%.60s #%ld", opt, index + 1);
