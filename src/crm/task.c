@@ -620,12 +620,16 @@ static int record_touch(Db *db, const Actor *actor, const json_t *task, const Ta
 	if (in && how &&
 	    ((how->outcome && !json_object_get(in, "outcome")) ||
 	     (how->note && !json_object_get(in, "body")))) {
+		int bad_outcome = how->outcome && !json_object_get(in, "outcome");
 		json_decref(in);
-		return err_set(err, ERR_INVALID, how->outcome ? "outcome" : "note",
+		return err_set(err, ERR_INVALID, bad_outcome ? "outcome" : "note",
 			       "must be UTF-8 text");
 	}
 	int rc = in ? activity_create(db, actor, in, activity_id, err)
 		    : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	/* the note is the activity's body: name it as the caller gave it */
+	if (rc && strcmp(err->field, "body") == 0)
+		snprintf(err->field, sizeof err->field, "note");
 	json_decref(in);
 	return rc;
 }

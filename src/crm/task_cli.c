@@ -255,13 +255,8 @@ int task_cli_done(Cli *cli)
 	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
-	if (task_complete(cli->db, &cli->actor, id, &how, &next, &activity, &err)) {
-		/* name the options, not the JSON keys */
-		if (!strcmp(err.field, "outcome") || !strcmp(err.field, "note"))
-			snprintf(err.field, sizeof err.field, "--%s",
-				 !strcmp(err.field, "note") ? "note" : "outcome");
-		return cli_fail(cli, &err);
-	}
+	if (task_complete(cli->db, &cli->actor, id, &how, &next, &activity, &err))
+		return cli_fail(cli, &err); /* names --outcome / --note */
 	if (cli->json) {
 		json_t *out = json_pack("{sI so so}", "id", (json_int_t)id, "next_id",
 					next ? json_integer(next) : json_null(), "activity_id",

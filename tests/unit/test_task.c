@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/limits.h"
 #include "crm/activity.h"
 #include "crm/audit.h"
 #include "crm/contact.h"
@@ -494,4 +495,34 @@ Test(task, completing_a_call_logs_the_touch)
 	cr_assert_eq(task_complete(fx.db, &sys, again, NULL, NULL, &act, &err), KITH_OK, "%s",
 		     err.msg);
 	cr_expect_eq(act, 0);
+}
+
+/* The note and outcome of a completion are fields of task_complete, so a
+ * refusal names them ("note", not the activity's "body"), and names the one
+ * that was refused when both are given. */
+Test(task, a_refused_touch_names_note_or_outcome)
+{
+	Err err = {0};
+	int64_t c = 0, act = 0;
+	json_t *cin = json_pack("{ss}", "first_name", "Ann");
+	cr_assert_eq(contact_create(fx.db, &sys, cin, 0, &c, &err), KITH_OK, "%s", err.msg);
+	json_decref(cin);
+	char json[120];
+	snprintf(json, sizeof json, "{\"title\":\"Call Ann\",\"type\":\"call\",\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t call = add_as(&sys, json);
+	char *big = malloc(KITH_MAX_TEXT + 2);
+	cr_assert(big);
+	memset(big, 'x', KITH_MAX_TEXT + 1);
+	big[KITH_MAX_TEXT + 1] = '\0';
+	TaskDone long_note = {.outcome = "reached", .note = big};
+	cr_assert_eq(task_complete(fx.db, &sys, call, &long_note, NULL, &act, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "note");
+	free(big);
+	TaskDone bad_note = {.outcome = "reached", .note = "caf\xe9"};
+	cr_assert_eq(task_complete(fx.db, &sys, call, &bad_note, NULL, &act, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "note");
+	json_t *t = get(call);
+	cr_expect_str_eq(str(t, "status"), "open");
+	json_decref(t);
 }
