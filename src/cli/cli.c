@@ -1009,6 +1009,76 @@ void cli_tag_edit_free(CliTagEdit *t)
 	t->add = t->remove = t->set = NULL;
 }
 
+/* A history value in a table cell: "(none)" for nothing, list items by
+ * their value or name, newlines as spaces, at most HISTORY_VALUE_MAX
+ * bytes (cut on a UTF-8 boundary, "..." added). */
+enum { HISTORY_VALUE_MAX = 60 };
+static void history_value(Buf *b, const json_t *v)
+{
+	Buf t;
+	buf_init(&t, 0);
+	if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)) ||
+	    (json_is_string(v) && !*json_string_value(v))) {
+		buf_adds(&t, "(none)");
+	} else if (json_is_array(v) || (json_is_object(v) && (json_object_get(v, "name") ||
+							      json_object_get(v, "value")))) {
+		json_t *one = json_is_array(v) ? NULL : (json_t *)v, *it;
+		size_t i, n = one ? 1 : json_array_size(v);
+		for (i = 0; i < n; i++) {
+			it = one ? one : json_array_get(v, i);
+			json_t *s = json_is_object(it) ? json_object_get(it, "value") : it;
+			if (json_is_object(it) && !s)
+				s = json_object_get(it, "name");
+			if (i)
+				buf_adds(&t, ", ");
+			if (json_is_string(s)) {
+				buf_adds(&t, json_string_value(s));
+			} else {
+				char *d = json_dumps(s ? s : it, JSON_ENCODE_ANY | JSON_COMPACT);
+				buf_adds(&t, d ? d : "?");
+				free(d);
+			}
+		}
+	} else if (json_is_string(v)) {
+		buf_adds(&t, json_string_value(v));
+	} else {
+		char *d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		buf_adds(&t, d ? d : "?");
+		free(d);
+	}
+	const char *s = buf_str(&t);
+	size_t n = strlen(s), cut = n;
+	if (n > HISTORY_VALUE_MAX) {
+		cut = HISTORY_VALUE_MAX;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+			cut--;
+	}
+	for (size_t i = 0; i < cut; i++)
+		buf_addc(b, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
+	if (cut < n)
+		buf_adds(b, "...");
+	buf_free(&t);
+}
+
+/* "field: from -> to; ..." of an entry's fields (a field without a from,
+ * whose old value was not recorded: "field: to"). */
+static void history_changes(Buf *b, const json_t *fields)
+{
+	json_t *f;
+	size_t i;
+	json_array_foreach(fields, i, f)
+	{
+		json_t *from = json_object_get(f, "from");
+		buf_addf(b, "%s%s: ", i ? "; " : "",
+			 json_string_value(json_object_get(f, "field")));
+		if (from) {
+			history_value(b, from);
+			buf_adds(b, " -> ");
+		}
+		history_value(b, json_object_get(f, "to"));
+	}
+}
+
 void cli_print_history(Cli *cli, const json_t *history)
 {
 	static const char *const keys[] = {"at", "user", "action", "changes", NULL};
@@ -1017,21 +1087,16 @@ void cli_print_history(Cli *cli, const json_t *history)
 	size_t i;
 	json_array_foreach(history, i, e)
 	{
-		json_t *ch = json_object_get(e, "changes"), *u = NULL, *v;
-		const char *key, *action = json_string_value(json_object_get(e, "action"));
+		json_t *u = NULL;
+		const char *action = json_string_value(json_object_get(e, "action"));
 		Err err = {0};
 		Buf changed, who;
 		buf_init(&changed, 0);
 		buf_init(&who, 0);
-		/* create, delete and purge store the whole record, others a diff */
-		if (action && (!strcmp(action, "create") || !strcmp(action, "delete") ||
-			       !strcmp(action, "purge")))
-			buf_adds(&changed, "snapshot");
-		else
-			json_object_foreach(ch, key, v)
-			{
-				buf_addf(&changed, "%s%s", changed.len ? ", " : "", key);
-			}
+		/* audit_fields: each changed field from what to what */
+		history_changes(&changed, json_object_get(e, "fields"));
+		if (!changed.len && action && !strcmp(action, "purge"))
+			buf_adds(&changed, "(deleted for good)");
 		json_t *uid = json_object_get(e, "user_id");
 		if (json_is_integer(uid) && user_get(cli->db, json_integer_value(uid), &u, &err) == 0)
 			buf_adds(&who, cli_str(u, "email"));

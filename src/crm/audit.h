@@ -19,8 +19,24 @@ int audit_write(Db *db, const Actor *actor, const char *action, const char *enti
  * for each key whose value differs (keys of either side). Caller decrefs. */
 json_t *audit_diff(const json_t *before, const json_t *after);
 
+/* What an entry changed, field by field (issue 7: from what to what): a
+ * JSON array of {"field","from","to"} (caller decrefs), read from the
+ * entry's stored changes, whatever their age:
+ *   - {"key": [old, new]} pairs (updates, tags, restore, share, reassign,
+ *     disable...): one item per changed key; objects without an "id"
+ *     (address, custom) are compared key by key as "address.city";
+ *   - a "create" snapshot: every non-empty value, from null;
+ *   - "delete": deleted_at from null to at (the snapshot stays in changes);
+ *     "purge": nothing (the record is gone; changes keeps its snapshot);
+ *   - a merge's {"merged_from", "changes": {pairs}}: merged_from, then the
+ *     pairs; other keys holding one value (old rows that stored only the
+ *     new state): {"field","to"} without "from", which is unknown.
+ * Bookkeeping (version, updated_at, contact_count) is left out. */
+json_t *audit_fields(const char *action, const char *at, const json_t *changes);
+
 /* Entries for one record, newest first, at most limit. A JSON array of
- * {"id","at","user_id","action","changes"}; caller decrefs. */
+ * {"id","at","user_id","action","changes","fields"} (fields: audit_fields);
+ * caller decrefs. */
 int audit_list(Db *db, const char *entity, int64_t record_id, int limit, json_t **out,
 	       Err *err) KITH_WARN_UNUSED;
 

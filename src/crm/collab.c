@@ -10,6 +10,9 @@
  * JSON) does not change: collaborators are served only by collab_list. */
 #include "crm/collab.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "base/date.h"
 #include "base/json.h"
 #include "base/limits.h"
@@ -164,12 +167,33 @@ static int room_check(Db *db, CollabKind kind, int64_t id, Err *err)
 	return KITH_OK;
 }
 
+/* Write the share of record id with user_id, added by the actor now, and
+ * its audit entry on the record. The caller checked everything. */
+static int share_insert(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,
+			Err *err)
+{
+	char now[21];
+	DbStmt *st;
+	int rc = db_prepare(db, &st, kind_sql(kind)->insert, err);
+	if (rc)
+		return rc;
+	time_now_iso(now);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, user_id);
+	if (actor->user_id)
+		db_bind_int(st, 3, actor->user_id);
+	else
+		db_bind_null(st, 3);
+	db_bind_text(st, 4, now);
+	if ((rc = db_exec_stmt(st, err)))
+		return rc;
+	return audit_share(db, actor, kind, id, user_id, 1, err);
+}
+
 int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id, int *added,
 	       Err *err)
 {
 	int64_t owner_id = 0;
-	char now[21];
-	DbStmt *st;
 	if (added)
 		*added = 0;
 	int rc = check_user_id(user_id, err);
@@ -193,23 +217,31 @@ int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t 
 		goto done;
 	}
 	if ((rc = room_check(db, kind, id, err)) ||
-	    (rc = db_prepare(db, &st, kind_sql(kind)->insert, err)))
-		goto done;
-	time_now_iso(now);
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, user_id);
-	if (actor->user_id)
-		db_bind_int(st, 3, actor->user_id);
-	else
-		db_bind_null(st, 3);
-	db_bind_text(st, 4, now);
-	if ((rc = db_exec_stmt(st, err)))
+	    (rc = share_insert(db, actor, kind, id, user_id, err)))
 		goto done;
 	if (added)
 		*added = 1;
-	rc = audit_share(db, actor, kind, id, user_id, 1, err);
 done:
 	return db_end(db, rc, err);
+}
+
+int collab_add_email(Db *db, const Actor *actor, CollabKind kind, int64_t id, const char *email,
+		     int64_t *user_id, int *added, Err *err)
+{
+	Actor u;
+	if (added)
+		*added = 0;
+	if (!email || !*email)
+		return err_set(err, ERR_INVALID, "email", "must be the email of a user");
+	int rc = user_actor_by_email(db, email, &u, err);
+	if (rc == ERR_NOT_FOUND)
+		return err_set(err, ERR_INVALID, "email", "no active user with email %s", email);
+	if (rc == KITH_OK && user_id)
+		*user_id = u.user_id;
+	if (rc == KITH_OK && (rc = collab_add(db, actor, kind, id, u.user_id, added, err)) && err &&
+	    !strcmp(err->field, "user_id"))
+		snprintf(err->field, sizeof err->field, "email");
+	return rc;
 }
 
 int collab_remove(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,
@@ -314,18 +346,46 @@ int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err)
 	return exec_one(db, kind_sql(kind)->prune, user_id, err);
 }
 
-int collab_merge_contacts(Db *db, int64_t keep, int64_t other, Err *err)
+/* The user ids of record id's collaborators into ids[0..*n) (at most
+ * KITH_MAX_COLLABORATORS, the most a record has). */
+static int share_ids(Db *db, CollabKind kind, int64_t id, int64_t *ids, size_t *n, Err *err)
 {
-	static const char sql[] =
-	    "INSERT INTO contact_collaborator (contact_id, user_id, added_by, added_at) "
-	    "SELECT ?1, cl.user_id, cl.added_by, cl.added_at FROM contact_collaborator cl "
-	    "WHERE cl.contact_id = ?2 AND cl.user_id IS NOT "
-	    "(SELECT owner_id FROM contact WHERE id = ?1) ON CONFLICT DO NOTHING";
 	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, kind_sql(kind)->list, err);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, keep);
-	db_bind_int(st, 2, other);
-	return db_exec_stmt(st, err);
+	db_bind_int(st, 1, id);
+	*n = 0;
+	while ((rc = db_step(st, err)) == DB_ROW && *n < KITH_MAX_COLLABORATORS)
+		ids[(*n)++] = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+}
+
+int collab_merge_contacts(Db *db, const Actor *actor, int64_t keep, int64_t keep_owner,
+			  int64_t other, Err *err)
+{
+	int64_t ids[KITH_MAX_COLLABORATORS];
+	size_t n = 0;
+	/* the rule of manage_check: only these may share keep directly */
+	if (!access_is_admin(actor) && (keep_owner == 0 || keep_owner != actor->user_id))
+		return KITH_OK;
+	int rc = share_ids(db, COLLAB_CONTACT, other, ids, &n, err);
+	for (size_t i = 0; rc == KITH_OK && i < n; i++) {
+		if (ids[i] == keep_owner || !user_exists(db, ids[i]))
+			continue; /* an owner needs no share; a disabled user gets none */
+		int have = is_collaborator(db, COLLAB_CONTACT, keep, ids[i], err);
+		if (have < 0)
+			return err && err->code ? err->code : ERR_STORAGE;
+		if (have)
+			continue;
+		rc = room_check(db, COLLAB_CONTACT, keep, err);
+		if (rc == ERR_INVALID)
+			rc = err_set(err, ERR_INVALID, "other_id",
+				     "the merged contact would have more than %u collaborators",
+				     KITH_MAX_COLLABORATORS);
+		if (rc == KITH_OK)
+			rc = share_insert(db, actor, COLLAB_CONTACT, keep, ids[i], err);
+	}
+	return rc;
 }

@@ -67,6 +67,14 @@ const char *collab_kind_name(CollabKind kind);
 int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id, int *added,
 	       Err *err) KITH_WARN_UNUSED;
 
+/* collab_add for the active user with email (case-insensitive), for
+ * surfaces that name users by email; *user_id (may be NULL) receives their
+ * id. Errors as collab_add, naming "email" where it names "user_id"
+ * (ERR_INVALID "no active user with email ..." for an unknown or disabled
+ * one). */
+int collab_add_email(Db *db, const Actor *actor, CollabKind kind, int64_t id, const char *email,
+		     int64_t *user_id, int *added, Err *err) KITH_WARN_UNUSED;
+
 /* Stop sharing record id of kind with user_id, audited as "unshare".
  * Errors as collab_add; ERR_NOT_FOUND naming "user_id" when the user is not
  * a collaborator. */
@@ -89,8 +97,14 @@ int collab_drop_owner(Db *db, CollabKind kind, int64_t id, Err *err) KITH_WARN_U
  * the user's shares of the records they now own. Caller's transaction. */
 int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err) KITH_WARN_UNUSED;
 
-/* Give contact keep the collaborators of contact other (a merge), in the
- * caller's transaction; the owner of keep is not added. */
-int collab_merge_contacts(Db *db, int64_t keep, int64_t other, Err *err) KITH_WARN_UNUSED;
+/* A merge: give contact keep (owned by keep_owner, 0 = unassigned) the
+ * collaborators of contact other, in the caller's transaction, as far as
+ * the actor could share keep directly (issue 7): only keep's owner, an
+ * owner or an admin may, so for anyone else nothing is copied. Keep's
+ * owner, disabled users and existing collaborators are skipped; each share
+ * added is audited on keep ("share", as collab_add). ERR_INVALID naming
+ * "other_id" when keep would pass KITH_MAX_COLLABORATORS. */
+int collab_merge_contacts(Db *db, const Actor *actor, int64_t keep, int64_t keep_owner,
+			  int64_t other, Err *err) KITH_WARN_UNUSED;
 
 #endif

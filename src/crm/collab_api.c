@@ -1,10 +1,12 @@
 /* collab_api.c - the collaborator routes of contacts, companies and deals:
  *   GET    /api/v1/{contacts,companies,deals}/{id}/collaborators
  *   POST   /api/v1/{contacts,companies,deals}/{id}/collaborators  {"user_id": N}
+ *                                                   or {"email": "..."}
  *   DELETE /api/v1/{contacts,companies,deals}/{id}/collaborators/{user_id}
  * Reads the body, calls one collab.h function, answers JSON. No rules live
  * here. Depends on http/http.h, crm/collab. */
 #include "base/json.h"
+#include "base/limits.h"
 #include "crm/collab.h"
 #include "http/http.h"
 
@@ -37,21 +39,30 @@ static int entry(Req *req, CollabKind kind, int64_t user_id, json_t **out, Err *
 	return *out ? KITH_OK : err_set(err, ERR_NOT_FOUND, "user_id", "not a collaborator");
 }
 
-/* POST: 201 with the new collaborator, 200 when they were one already. */
+/* POST {"user_id": N} or {"email": "..."} (one of them): 201 with the new
+ * collaborator, 200 when they were one already. */
 static int add(Req *req, CollabKind kind)
 {
-	static const char *const fields[] = {"user_id", NULL};
+	static const char *const fields[] = {"user_id", "email", NULL};
 	Err err = {0};
 	int64_t user_id = 0;
-	int present = 0, added = 0;
+	const char *email = NULL;
+	int present = 0, added = 0, rc;
 	json_t *e = NULL;
 	if (json_check_fields(req->body, fields, &err) ||
-	    json_get_int(req->body, "user_id", &user_id, &present, &err))
+	    json_get_int(req->body, "user_id", &user_id, &present, &err) ||
+	    json_get_str(req->body, "email", KITH_MAX_SHORT, &email, NULL, &err))
 		return req_fail(req, &err);
-	if (!present && req_invalid_or_fail(req, "user_id", "is required"))
-		return KITH_OK;
-	if (collab_add(req->db, &req->actor, kind, req->id, user_id, &added, &err) ||
-	    entry(req, kind, user_id, &e, &err))
+	if (present && email)
+		return req_invalid_or_fail(req, "email", "give user_id or email, not both");
+	if (!present && !email)
+		return req_invalid_or_fail(req, "user_id", "is required (or email)");
+	if (email)
+		rc = collab_add_email(req->db, &req->actor, kind, req->id, email, &user_id, &added,
+				      &err);
+	else
+		rc = collab_add(req->db, &req->actor, kind, req->id, user_id, &added, &err);
+	if (rc || entry(req, kind, user_id, &e, &err))
 		return req_fail(req, &err);
 	return req_reply(req, added ? 201 : 200, e);
 }

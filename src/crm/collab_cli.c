@@ -12,8 +12,9 @@
 static const char *const keys[] = {"user_id", "email", "name", "role", "added_at", NULL};
 static const char *const heads[] = {"USER", "EMAIL", "NAME", "ROLE", "SHARED AT", NULL};
 
-/* ID and --with EMAIL, resolved to the user's id. */
-static int share_args(Cli *cli, int64_t *id, int64_t *user_id, const char **email)
+/* ID and --with EMAIL, resolved to the user's id: an active user (sharing)
+ * or any (unsharing, so a disabled user's shares can be removed). */
+static int share_args(Cli *cli, int any, int64_t *id, int64_t *user_id, const char **email)
 {
 	Err err = {0};
 	Actor u;
@@ -23,7 +24,8 @@ static int share_args(Cli *cli, int64_t *id, int64_t *user_id, const char **emai
 		return rc;
 	if (!*email)
 		return cli_usage_fail(cli, "--with: missing (the email of the user)");
-	if (user_actor_by_email(cli->db, *email, &u, &err)) {
+	if (any ? user_id_by_email(cli->db, *email, &u.user_id, &err)
+		: user_actor_by_email(cli->db, *email, &u, &err)) {
 		snprintf(err.field, sizeof err.field, "with");
 		return cli_fail(cli, &err);
 	}
@@ -50,7 +52,7 @@ static int share(Cli *cli, CollabKind kind)
 	Err err = {0};
 	int64_t id, user_id;
 	const char *email;
-	int added = 0, rc = share_args(cli, &id, &user_id, &email);
+	int added = 0, rc = share_args(cli, 0, &id, &user_id, &email);
 	if (rc)
 		return rc;
 	if (collab_add(cli->db, &cli->actor, kind, id, user_id, &added, &err))
@@ -64,7 +66,7 @@ static int unshare(Cli *cli, CollabKind kind)
 	Err err = {0};
 	int64_t id, user_id;
 	const char *email;
-	int rc = share_args(cli, &id, &user_id, &email);
+	int rc = share_args(cli, 1, &id, &user_id, &email);
 	if (rc)
 		return rc;
 	if (collab_remove(cli->db, &cli->actor, kind, id, user_id, &err)) {

@@ -85,15 +85,31 @@ static int load_tags(Db *db, int64_t id, json_t *tags, Err *err)
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
-static int count_contacts(Db *db, int64_t id, int64_t *n, Err *err)
+/* The live contacts of company id that the actor may see (issue 7: a
+ * count must not tell a member about contacts hidden from them); every one
+ * for an owner, an admin or actor NULL (internal reads). A member's count
+ * is built like their contact list of one company (contact_list.c): their
+ * own contacts of the company, found through contact_company (the unary +
+ * keeps SQLite off contact_owner: a member may own thousands, a company
+ * has few), plus those shared with them, driven by the collaborator index
+ * (a member's shares are few); no visibility probe per contact. */
+static int count_contacts(Db *db, const Actor *actor, int64_t id, int64_t *n, Err *err)
 {
-	static const char sql[] = "SELECT COUNT(*) FROM contact WHERE company_id = ? "
+	static const char all[] = "SELECT COUNT(*) FROM contact WHERE company_id = ? "
 				  "AND deleted_at IS NULL";
+	static const char member[] =
+	    "SELECT (SELECT COUNT(*) FROM contact WHERE company_id = ?1 AND +owner_id = ?2 "
+	    "AND deleted_at IS NULL) + (SELECT COUNT(*) FROM contact_collaborator cl "
+	    "CROSS JOIN contact c WHERE cl.user_id = ?2 AND c.id = cl.contact_id "
+	    "AND c.company_id = ?1 AND c.owner_id IS NOT ?2 AND c.deleted_at IS NULL)";
+	int scoped = actor && !access_is_admin(actor);
 	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, scoped ? member : all, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, id);
+	if (scoped)
+		db_bind_int(st, 2, actor->user_id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		*n = db_col_int(st, 0);
@@ -103,8 +119,9 @@ static int count_contacts(Db *db, int64_t id, int64_t *n, Err *err)
 	return rc;
 }
 
-/* Fill tags, custom values and contact_count of a record from the row. */
-static int company_fill(Db *db, json_t *rec, Err *err)
+/* Fill tags, custom values and contact_count (as the actor sees it, see
+ * count_contacts) of a record from the row. */
+static int company_fill(Db *db, const Actor *actor, json_t *rec, Err *err)
 {
 	int64_t id = json_integer_value(json_object_get(rec, "id")), n = 0;
 	json_t *custom = NULL;
@@ -112,7 +129,7 @@ static int company_fill(Db *db, json_t *rec, Err *err)
 	if (rc || (rc = field_values_get(db, "company", id, &custom, err)))
 		return rc;
 	json_object_set_new(rec, "custom", custom);
-	if ((rc = count_contacts(db, id, &n, err)))
+	if ((rc = count_contacts(db, actor, id, &n, err)))
 		return rc;
 	json_object_set_new(rec, "contact_count", json_integer(n));
 	return KITH_OK;
@@ -127,7 +144,8 @@ static int company_fill(Db *db, json_t *rec, Err *err)
 	"(SELECT COALESCE((SELECT MAX(id) FROM company), 0) AS a, "                         \
 	"COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'company'), 0) AS b))"
 
-static int company_load(Db *db, int64_t id, json_t **out, Err *err)
+/* The record of id with contact_count as actor sees it (NULL: all). */
+static int company_load(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 {
 	static const char sql[] = "SELECT " COMPANY_COLS " FROM company c WHERE c.id = ?";
 	DbStmt *st;
@@ -144,7 +162,7 @@ static int company_load(Db *db, int64_t id, json_t **out, Err *err)
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
 	}
 	db_reset(st);
-	if (rc == KITH_OK && (rc = company_fill(db, rec, err)) == KITH_OK) {
+	if (rc == KITH_OK && (rc = company_fill(db, actor, rec, err)) == KITH_OK) {
 		*out = rec;
 		return KITH_OK;
 	}
@@ -158,7 +176,7 @@ static int company_visible(Db *db, const Actor *actor, int64_t id, int include_d
 			   json_t **out, Err *err)
 {
 	json_t *rec = NULL;
-	int rc = company_load(db, id, &rec, err);
+	int rc = company_load(db, actor, id, &rec, err);
 	if (rc)
 		return rc;
 	if (!collab_can_see(db, actor, COLLAB_COMPANY, id, json_int_of(rec, "owner_id"))) {
@@ -670,7 +688,7 @@ int company_reindex_ids(Db *db, const Buf *ids, Err *err)
 		json_t *rec = NULL;
 		int64_t id;
 		memcpy(&id, ids->data + off, sizeof id);
-		rc = company_load(db, id, &rec, err);
+		rc = company_load(db, NULL, id, &rec, err);
 		if (rc == KITH_OK)
 			rc = company_index(db, rec, NULL, err);
 		else if (rc == ERR_NOT_FOUND) { /* purged meanwhile: nothing to index */
@@ -736,7 +754,8 @@ static int company_save(Db *db, const Actor *actor, const char *action, const js
 	int rc = company_store(db, rec, &id, now, err);
 	if (rc || (rc = store_tags(db, id, json_object_get(rec, "tags"), 0, err)) ||
 	    (rc = field_values_put(db, "company", id, custom, 0, err)) ||
-	    (rc = company_load(db, id, &after, err)) || (rc = company_index(db, after, NULL, err)))
+	    (rc = company_load(db, actor, id, &after, err)) ||
+	    (rc = company_index(db, after, NULL, err)))
 		goto done;
 	if (strcmp(json_str_of(before, "legal_name"), json_str_of(after, "legal_name")) != 0 &&
 	    (rc = contact_reindex_company(db, id, err)))
@@ -865,7 +884,8 @@ static int company_trash(Db *db, const Actor *actor, int64_t id, int deleted, Er
 		goto done;
 	}
 	/* Contacts show the company's name only while it is live. */
-	if ((rc = set_deleted(db, id, deleted, err)) || (rc = company_load(db, id, &after, err)) ||
+	if ((rc = set_deleted(db, id, deleted, err)) ||
+	    (rc = company_load(db, actor, id, &after, err)) ||
 	    (rc = contact_reindex_company(db, id, err)))
 		goto done;
 	diff = deleted ? json_incref(before) : change_diff(before, after);
@@ -1286,7 +1306,7 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 	 * kept open across other statements of the shared cache. */
 	for (int i = 0; rc == KITH_OK && i < n && i < a.limit; i++) {
 		json_t *rec = NULL;
-		if ((rc = company_load(db, ids[i], &rec, err)) == KITH_OK)
+		if ((rc = company_load(db, actor, ids[i], &rec, err)) == KITH_OK)
 			json_array_append_new(arr, rec);
 	}
 	if (rc == KITH_OK && n > a.limit) {

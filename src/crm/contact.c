@@ -1688,10 +1688,35 @@ static int merge_audit(Db *db, const Actor *actor, const ContactRec *keep, const
 	return rc;
 }
 
+/* issue 7: a merge carries over from other only what the actor could set
+ * on keep directly (collab.h): other's owner, when keep had none (owner),
+ * only for an owner or admin and only to an active user (a collaborator may
+ * not change the owner; a disabled user is not assigned); other's company,
+ * when keep had none (company), only when the actor may link it. */
+static int merge_refs(Db *db, const Actor *actor, ContactRec *keep, int64_t owner, int64_t company,
+		      Err *err)
+{
+	if (keep->owner_id != owner &&
+	    (!access_is_admin(actor) || !user_exists(db, keep->owner_id)))
+		keep->owner_id = owner;
+	if (keep->company_id == company)
+		return KITH_OK;
+	char *name = NULL;
+	int rc = company_name(db, actor, keep->company_id, &name, err);
+	free(name);
+	if (rc == ERR_NOT_FOUND) {
+		err_clear(err);
+		keep->company_id = company;
+		rc = KITH_OK;
+	}
+	return rc;
+}
+
 int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_t **out, Err *err)
 {
 	ContactRec k, o;
 	json_t *before = NULL, *after = NULL;
+	int64_t owner = 0, company = 0;
 	char now[21];
 	if (keep == other)
 		return err_set(err, ERR_INVALID, "other_id", "cannot merge a contact with itself");
@@ -1703,14 +1728,19 @@ int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_
 	time_now_iso(now);
 	if ((rc = contact_rec_find(db, actor, keep, 0, &k, err)) ||
 	    (rc = contact_rec_find(db, actor, other, 0, &o, err)) ||
-	    (rc = contact_rec_json(db, actor, &k, 1, &before, err)) ||
-	    (rc = merge_into(&k, &o, err)))
+	    (rc = contact_rec_json(db, actor, &k, 1, &before, err)))
+		goto done;
+	owner = k.owner_id;
+	company = k.company_id;
+	if ((rc = merge_into(&k, &o, err)) || (rc = merge_refs(db, actor, &k, owner, company, err)))
 		goto done;
 	if ((rc = rec_update_row(db, &k, err)) || (rc = write_entries(db, &k, 0, 0, err)) ||
 	    (rc = write_entries(db, &k, 1, 0, err)) || (rc = write_tags(db, &k, err)) ||
 	    (rc = field_values_merge(db, "contact", keep, other, err)) ||
-	    (rc = collab_merge_contacts(db, keep, other, err)) ||
-	    (rc = set_deleted(db, other, now, err)) || (rc = rec_refresh(db, actor, &o, NULL, err)) ||
+	    (k.owner_id != owner && (rc = collab_drop_owner(db, COLLAB_CONTACT, keep, err))) ||
+	    (rc = collab_merge_contacts(db, actor, keep, k.owner_id, other, err)) ||
+	    (rc = set_deleted(db, other, now, err)) ||
+	    (rc = rec_refresh(db, actor, &o, NULL, err)) ||
 	    (rc = rec_refresh(db, actor, &k, &after, err)))
 		goto done;
 	rc = merge_audit(db, actor, &k, &o, before, after, err);

@@ -46,10 +46,12 @@ static int audit_ids(Db *db, const Actor *actor, const char *entity, const char 
 int reassign_all(Db *db, const Actor *actor, const char *from_email, const char *to_email,
 		 json_t **summary, Err *err)
 {
-	Actor from_user, to;
+	Actor to;
+	int64_t from = 0;
 	if (!access_is_admin(actor))
 		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may reassign records");
-	int rc = user_actor_by_email(db, from_email, &from_user, err);
+	/* from may be disabled (a colleague who left); to must be active */
+	int rc = user_id_by_email(db, from_email, &from, err);
 	if (rc) {
 		snprintf(err->field, sizeof err->field, "from");
 		return rc;
@@ -58,7 +60,6 @@ int reassign_all(Db *db, const Actor *actor, const char *from_email, const char 
 		snprintf(err->field, sizeof err->field, "to");
 		return rc;
 	}
-	int64_t from = from_user.user_id;
 	if (to.user_id == from)
 		return err_set(err, ERR_INVALID, "to", "is the same user as from");
 	if ((rc = db_begin(db, err)))

@@ -9,8 +9,9 @@
 #include "crm/access.h"
 #include "store/db.h"
 
-/* Owners and admins only (ERR_FORBIDDEN). from_email and to_email name
- * users (ERR_NOT_FOUND naming "from" / "to"); the same user twice is
+/* Owners and admins only (ERR_FORBIDDEN). from_email names a user, active
+ * or disabled (a colleague who left), to_email an active user
+ * (ERR_NOT_FOUND naming "from" / "to"); the same user twice is
  * ERR_INVALID naming "to". One transaction; one audit entry per record
  * ("reassign", {"owner_id": [from, to]} or {"assignee_id": [...]}).
  * *summary: {"from","to","contacts","companies","deals","tasks"} counts,

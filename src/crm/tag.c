@@ -21,10 +21,13 @@ int tag_check(const char *name, const char *field, Err *err)
 	if (n > KITH_MAX_SHORT || !utf8_valid(name, n))
 		return err_set(err, ERR_INVALID, field, "a tag must be UTF-8 of at most %u bytes",
 			       KITH_MAX_SHORT);
-	for (const char *p = name; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == ',')
+	/* C0, DEL and the C1 controls (U+0080..U+009F: 0xC2 0x80..0x9F in UTF-8) */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == ',' ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
 			return err_set(err, ERR_INVALID, field,
-				       "tag '%s' must not contain commas or control characters", name);
+				       "tag '%s' must not contain commas or control characters",
+				       name);
 	return KITH_OK;
 }
 

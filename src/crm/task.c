@@ -128,16 +128,26 @@ int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t
 
 /* ---- civil dates and zones -------------------------------------------- */
 
-/* Add n units to a due: a date, or an instant (its UTC date moves, its time
- * of day stays). out[21]. Returns 0 or -1. */
-static int due_add(const char *due, int n, char unit, char out[21])
+/* Add n units to a due: a date, or an instant, moved on the local clock of
+ * zone (its local date moves, its local time of day stays, so a 09:00 call
+ * stays at 09:00 across a DST change). out[21]. Returns 0 or -1. */
+static int due_add(const char *zone, const char *due, int n, char unit, char out[21])
 {
-	char date[11], moved[11];
-	snprintf(date, sizeof date, "%.10s", due);
-	if (date_add(date, n, unit, moved))
+	char day[11], moved[11];
+	int64_t days;
+	time_t t;
+	long off;
+	Err e = {0};
+	if (strlen(due) == 10)
+		return date_add(due, n, unit, out) ? -1 : 0;
+	if (time_parse_iso(due, &t) || tz_offset(zone, t, &off, &e))
 		return -1;
-	snprintf(out, 21, "%s%s", moved, due + 10);
-	return 0;
+	int64_t local = (int64_t)t + off;
+	int64_t secs = ((local % 86400) + 86400) % 86400;
+	if (date_format((local - secs) / 86400, day) || date_add(day, n, unit, moved) ||
+	    date_parse(moved, &days) || tz_local_to_utc(zone, days * 86400 + secs, &t, &e))
+		return -1;
+	return time_iso(t, out) ? -1 : 0;
 }
 
 int task_today(Db *db, char out[11], Err *err)
@@ -546,15 +556,19 @@ static int task_next(Db *db, const Actor *actor, const json_t *done_task, int64_
 	const char *date = json_str_of(done_task, "due_date"), *at = json_str_of(done_task, "due_at");
 	char moved[21];
 	int every = (int)json_int_of(done_task, "repeat_every");
+	Workspace ws;
 	if (!unit || (!date && !at))
 		return KITH_OK;
-	if (due_add(date ? date : at, every, unit[0] == 'd' ? 'd' : unit[0] == 'w' ? 'w' : 'm',
+	int rc = workspace_get(db, &ws, err);
+	if (rc)
+		return rc;
+	if (due_add(ws.timezone, date ? date : at, every, unit[0] == 'd' ? 'd' : unit[0] == 'w' ? 'w' : 'm',
 		    moved))
 		return err_set(err, ERR_INVALID, "repeat_every",
 			       "the next occurrence would be past the year 9999");
 	json_t *rec = task_copy(done_task);
 	json_object_set_new(rec, date ? "due_date" : "due_at", json_string(moved));
-	int rc = task_add(db, actor, rec, next_id, err);
+	rc = task_add(db, actor, rec, next_id, err);
 	json_decref(rec);
 	return rc;
 }
@@ -563,32 +577,38 @@ static int task_next(Db *db, const Actor *actor, const json_t *done_task, int64_
 
 /* The link of task that a touch goes to: *key ("contact_id", "company_id"
  * or "deal_id") and *id, when the task is a call, email or meeting and its
- * record is live and visible to the actor; *key NULL otherwise. Read-only:
- * a failed check leaves the transaction as it was. */
-static void touch_link(Db *db, const Actor *actor, const json_t *task, const char **key,
-		       int64_t *id)
+ * record is live and visible to the actor; *key NULL otherwise. A record
+ * that is gone, in the trash or hidden is no link; any other failure (a
+ * storage error) is returned, so a completion never silently drops its
+ * touch. Read-only. */
+static int touch_link(Db *db, const Actor *actor, const json_t *task, const char **key,
+		      int64_t *id, Err *err)
 {
 	static const char *const kinds[] = {"call", "email", "meeting", NULL};
 	static const char *const keys[] = {"contact_id", "company_id", "deal_id"};
-	Err ignore = {0};
 	json_t *deal = NULL;
 	*key = NULL;
 	if (!one_of(json_str_of(task, "type"), kinds))
-		return;
+		return KITH_OK;
 	for (int i = 0; i < 3 && !*key; i++) {
 		int64_t v = json_int_of(task, keys[i]);
+		Err e = {0};
 		if (!v)
 			continue;
-		int rc = i == 0	  ? contact_check(db, actor, v, 0, &ignore)
-			 : i == 1 ? company_check(db, actor, v, 0, &ignore)
-				  : deal_get(db, actor, v, 0, &deal, &ignore);
+		int rc = i == 0	  ? contact_check(db, actor, v, 0, &e)
+			 : i == 1 ? company_check(db, actor, v, 0, &e)
+				  : deal_get(db, actor, v, 0, &deal, &e);
 		json_decref(deal);
 		deal = NULL;
 		if (rc == KITH_OK) {
 			*key = keys[i];
 			*id = v;
+		} else if (e.code != ERR_NOT_FOUND && e.code != ERR_GONE) {
+			*err = e;
+			return rc;
 		}
 	}
+	return KITH_OK;
 }
 
 /* Log the touch of a completed task (task_complete). */
@@ -599,7 +619,9 @@ static int record_touch(Db *db, const Actor *actor, const json_t *task, const Ta
 	int64_t link = 0;
 	if (how && how->no_touch)
 		return KITH_OK;
-	touch_link(db, actor, task, &key, &link);
+	int rc = touch_link(db, actor, task, &key, &link, err);
+	if (rc)
+		return rc;
 	if (!key) {
 		if (how && (how->outcome || how->note))
 			return err_set(
@@ -625,12 +647,12 @@ static int record_touch(Db *db, const Actor *actor, const json_t *task, const Ta
 		return err_set(err, ERR_INVALID, bad_outcome ? "outcome" : "note",
 			       "must be UTF-8 text");
 	}
-	int rc = in ? activity_create(db, actor, in, activity_id, err)
-		    : err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	/* the note is the activity's body: name it as the caller gave it */
+	rc = in ? activity_create(db, actor, in, activity_id, err)
+		: err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	json_decref(in);
+	/* The note is the activity's body: name it as the caller sent it. */
 	if (rc && strcmp(err->field, "body") == 0)
 		snprintf(err->field, sizeof err->field, "note");
-	json_decref(in);
 	return rc;
 }
 
@@ -720,7 +742,7 @@ static int snooze_base(const Workspace *ws, const char *cur_date, const char *cu
 		if ((rc = tz_local_date(ws->timezone, c, cur_day, err)))
 			return rc;
 		if (date_parse(today, &t_days) || date_parse(cur_day, &c_days) ||
-		    due_add(cur_at, (int)(t_days - c_days), 'd', base))
+		    due_add(ws->timezone, cur_at, (int)(t_days - c_days), 'd', base))
 			return err_set(err, ERR_INVALID, "for", "moves the due past the year 9999");
 		return KITH_OK;
 	}
@@ -752,7 +774,7 @@ static int snooze_due(Db *db, const json_t *task, const char *until, const char 
 		if (rc || (rc = workspace_get(db, &ws, err)) ||
 		    (rc = snooze_base(&ws, cur_date, cur_at, base, err)))
 			return rc;
-		if (due_add(base, n, unit, cur_at ? at : date))
+		if (due_add(ws.timezone, base, n, unit, cur_at ? at : date))
 			return err_set(err, ERR_INVALID, "for", "moves the due past the year 9999");
 		return KITH_OK;
 	}

@@ -2,6 +2,7 @@
 #include "crm/user.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -170,9 +171,17 @@ done:
 
 static json_t *user_from_row(DbStmt *st)
 {
-	return json_pack("{sI ss ss ss ss sb}", "id", (json_int_t)db_col_int(st, 0), "email",
+	return json_pack("{sI ss ss ss ss sb so}", "id", (json_int_t)db_col_int(st, 0), "email",
 			 db_col_text(st, 1), "name", db_col_text(st, 2), "role", db_col_text(st, 3),
-			 "created_at", db_col_text(st, 4), "disabled", !db_col_is_null(st, 5));
+			 "created_at", db_col_text(st, 4), "disabled", !db_col_is_null(st, 5),
+			 "disabled_at", db_col_json_text(st, 5));
+}
+
+/* What a member sees of a colleague: whom they may assign and share with. */
+static json_t *user_brief_from_row(DbStmt *st)
+{
+	return json_pack("{sI ss ss}", "id", (json_int_t)db_col_int(st, 0), "name",
+			 db_col_text(st, 2), "email", db_col_text(st, 1));
 }
 
 #define USER_COLS "id, email, name, role, created_at, disabled_at"
@@ -198,21 +207,153 @@ int user_get(Db *db, int64_t id, json_t **out, Err *err)
 
 int user_list(Db *db, const Actor *actor, json_t **out, Err *err)
 {
-	static const char sql[] = "SELECT " USER_COLS " FROM app_user ORDER BY id";
+	static const char all[] = "SELECT " USER_COLS " FROM app_user ORDER BY id";
+	static const char active[] =
+	    "SELECT " USER_COLS " FROM app_user WHERE disabled_at IS NULL ORDER BY id";
+	int admin = access_is_admin(actor);
 	DbStmt *st;
-	(void)actor; /* every member may see who their colleagues are */
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, admin ? all : active, err);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW)
-		json_array_append_new(arr, user_from_row(st));
+		json_array_append_new(arr, admin ? user_from_row(st) : user_brief_from_row(st));
 	if (rc != DB_DONE) {
 		json_decref(arr);
 		return rc;
 	}
 	*out = arr;
 	return KITH_OK;
+}
+
+int user_id_by_email(Db *db, const char *email, int64_t *id, Err *err)
+{
+	static const char sql[] = "SELECT id FROM app_user WHERE email = ?";
+	Buf lower;
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	buf_init(&lower, KITH_MAX_SHORT + 1);
+	text_lower_ascii(&lower, email ? email : "");
+	db_bind_text(st, 1, buf_str(&lower));
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "email", "no user with email %s", buf_str(&lower));
+	}
+	db_reset(st);
+	buf_free(&lower);
+	return rc;
+}
+
+/* ERR_CONFLICT when disabling user id (role) would leave no active owner.
+ * The UPDATE of user_set_disabled enforces it; this names it first. */
+static int last_owner_check(Db *db, int64_t id, Role role, Err *err)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM app_user WHERE role = 'owner' AND "
+				  "disabled_at IS NULL AND id <> ?";
+	DbStmt *st;
+	if (role != ROLE_OWNER)
+		return KITH_OK;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	int64_t others = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc;
+	if (others == 0)
+		return err_set(err, ERR_CONFLICT, "id",
+			       "user %lld is the last active owner; add or enable another owner "
+			       "first",
+			       (long long)id);
+	return KITH_OK;
+}
+
+/* The checks of user_set_disabled before the write: target is user id as
+ * read (role, disabled_at in *was, "" while active). */
+static int disable_check(Db *db, const Actor *actor, int64_t id, int disabled, Actor *target,
+			 char was[21], Err *err)
+{
+	static const char sql[] = "SELECT role, disabled_at FROM app_user WHERE id = ?";
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		target->user_id = id;
+		target->role = role_parse(db_col_text(st, 0));
+		snprintf(was, 21, "%s", db_col_is_null(st, 1) ? "" : db_col_text(st, 1));
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "id", "no user %lld", (long long)id);
+	}
+	db_reset(st);
+	if (rc)
+		return rc;
+	if (!access_is_admin(actor))
+		return err_set(err, ERR_FORBIDDEN, NULL,
+			       "only an owner or admin may disable users");
+	if (!access_may_manage(actor, target))
+		return err_set(err, ERR_FORBIDDEN, NULL, "only an owner may disable an owner");
+	if (disabled && !was[0] && (rc = last_owner_check(db, id, target->role, err)))
+		return rc;
+	if (actor->user_id == id)
+		return err_set(err, ERR_INVALID, "id", "you cannot disable or enable yourself");
+	return KITH_OK;
+}
+
+int user_set_disabled(Db *db, const Actor *actor, int64_t id, int disabled, int *changed, Err *err)
+{
+	/* The last-owner rule is part of the UPDATE: it changes no row when
+	 * the user is the only active owner. */
+	static const char off[] =
+	    "UPDATE app_user SET disabled_at = ?1, updated_at = ?1 WHERE id = ?2 AND "
+	    "disabled_at IS NULL AND (role <> 'owner' OR EXISTS (SELECT 1 FROM app_user o "
+	    "WHERE o.role = 'owner' AND o.disabled_at IS NULL AND o.id <> ?2))";
+	static const char on[] = "UPDATE app_user SET disabled_at = NULL, updated_at = ?1 "
+				 "WHERE id = ?2 AND disabled_at IS NOT NULL";
+	char now[21], was[21];
+	Actor target;
+	DbStmt *st;
+	if (changed)
+		*changed = 0;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	if ((rc = disable_check(db, actor, id, disabled, &target, was, err)))
+		goto done;
+	if (disabled == (was[0] != 0)) /* already so: nothing to write */
+		goto done;
+	if ((rc = db_prepare(db, &st, disabled ? off : on, err)))
+		goto done;
+	time_now_iso(now);
+	db_bind_text(st, 1, now);
+	db_bind_int(st, 2, id);
+	if ((rc = db_exec_stmt(st, err)))
+		goto done;
+	if (db_changes(db) == 0) {
+		rc =
+		    err_set(err, ERR_CONFLICT, "id",
+			    "user %lld is the last active owner; add or enable another owner first",
+			    (long long)id);
+		goto done;
+	}
+	if (changed)
+		*changed = 1;
+	json_t *ch = disabled ? json_pack("{s[ns]}", "disabled_at", now)
+			      : json_pack("{s[sn]}", "disabled_at", was);
+	rc = audit_write(db, actor, disabled ? "disable" : "enable", "user", id, ch, err);
+	json_decref(ch);
+done:
+	return db_end(db, rc, err);
 }
 
 int user_exists(Db *db, int64_t id)

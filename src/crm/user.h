@@ -20,12 +20,35 @@ int user_add(Db *db, const Actor *actor, const char *email, const char *name, co
 int user_passwd(Db *db, const Actor *actor, const char *email, const char *password,
 		Err *err) KITH_WARN_UNUSED;
 
-/* All users as a JSON array of user objects (see user_get). Caller decrefs. */
+/* The users the actor may know about, in id order, as a JSON array (caller
+ * decrefs): for an owner or admin every user as user_get shows them; for a
+ * member the active users they may assign and share with, each only
+ * {"id","name","email"}. */
 int user_list(Db *db, const Actor *actor, json_t **out, Err *err) KITH_WARN_UNUSED;
 
-/* One user {"id","email","name","role","created_at","disabled"}; caller decrefs.
- * ERR_NOT_FOUND when absent. */
+/* One user {"id","email","name","role","created_at","disabled",
+ * "disabled_at"} (disabled_at null while active); caller decrefs.
+ * ERR_NOT_FOUND naming "id" when absent. */
 int user_get(Db *db, int64_t id, json_t **out, Err *err) KITH_WARN_UNUSED;
+
+/* The id of the user with email (case-insensitive), active or disabled.
+ * ERR_NOT_FOUND naming "email". */
+int user_id_by_email(Db *db, const char *email, int64_t *id, Err *err) KITH_WARN_UNUSED;
+
+/* Disable (disabled 1) or re-enable (0) user id (issue 7). A disabled user
+ * keeps their records, shares and history but cannot act: their tokens
+ * stop authenticating at once, they cannot log in or be acted as (--as),
+ * and cannot be assigned or shared with (user_exists). Owners may disable
+ * anyone, admins anyone but an owner, members nobody; nobody disables
+ * themselves, and the last active owner stays (checked by the UPDATE
+ * itself, so two owners disabling each other at once cannot both win).
+ * *changed (may be NULL) is 0 when the user was in that state already
+ * (nothing written), else 1 and the change is audited on the user
+ * ("disable"/"enable", {"disabled_at": [old, new]}). Errors: ERR_NOT_FOUND
+ * naming "id"; ERR_FORBIDDEN; ERR_INVALID naming "id" for oneself;
+ * ERR_CONFLICT naming "id" for the last active owner. */
+int user_set_disabled(Db *db, const Actor *actor, int64_t id, int disabled, int *changed,
+		      Err *err) KITH_WARN_UNUSED;
 
 /* Look up an active user by email (case-insensitive) and return it as an
  * Actor. ERR_NOT_FOUND naming field "email". */

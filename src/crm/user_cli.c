@@ -1,11 +1,17 @@
-/* user_cli.c - kith user add|list|passwd. */
+/* user_cli.c - kith user add|list|passwd|disable|enable. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/buf.h"
 #include "cli/cli.h"
 #include "crm/user.h"
 
-static const char *const user_keys[] = {"id", "email", "name", "role", "created_at", NULL};
-static const char *const user_heads[] = {"ID", "EMAIL", "NAME", "ROLE", "CREATED", NULL};
+static const char *const user_keys[] = {"id", "email", "name", "role", "state", "created_at", NULL};
+static const char *const user_heads[] = {"ID", "EMAIL", "NAME", "ROLE", "STATE", "CREATED", NULL};
+/* A member sees only whom they may assign and share with (user_list). */
+static const char *const brief_keys[] = {"id", "email", "name", NULL};
+static const char *const brief_heads[] = {"ID", "EMAIL", "NAME", NULL};
 
 int user_cli_add(Cli *cli)
 {
@@ -48,10 +54,27 @@ int user_cli_list(Cli *cli)
 		return EXIT_USAGE;
 	if (user_list(cli->db, &cli->actor, &list, &err))
 		return cli_fail(cli, &err);
-	if (cli->json)
+	if (cli->json) {
 		cli_print_json(cli, list);
-	else
+	} else if (json_array_size(list) && !json_object_get(json_array_get(list, 0), "role")) {
+		cli_print_table(cli, list, brief_keys, brief_heads);
+	} else {
+		json_t *u;
+		size_t i;
+		json_array_foreach(list, i, u)
+		{
+			json_t *at = json_object_get(u, "disabled_at");
+			Buf state;
+			buf_init(&state, 0);
+			if (json_is_string(at))
+				buf_addf(&state, "disabled since %s", json_string_value(at));
+			else
+				buf_adds(&state, "active");
+			json_object_set_new(u, "state", json_string(buf_str(&state)));
+			buf_free(&state);
+		}
 		cli_print_table(cli, list, user_keys, user_heads);
+	}
 	json_decref(list);
 	return EXIT_OK;
 }
@@ -74,4 +97,51 @@ int user_cli_passwd(Cli *cli)
 		return cli_fail(cli, &err);
 	fprintf(cli->out, "password changed for %s\n", email);
 	return EXIT_OK;
+}
+
+/* user disable|enable EMAIL. */
+static int set_disabled(Cli *cli, int disabled)
+{
+	Err err = {0};
+	int64_t id = 0;
+	int changed = 0;
+	const char *email = cli_arg(cli);
+	if (cli_finish_or_fail(cli))
+		return EXIT_USAGE;
+	if (!email)
+		return cli_usage_fail(cli, "EMAIL: missing");
+	if (user_id_by_email(cli->db, email, &id, &err) ||
+	    user_set_disabled(cli->db, &cli->actor, id, disabled, &changed, &err)) {
+		if (!strcmp(err.field, "id") || !strcmp(err.field, "email"))
+			snprintf(err.field, sizeof err.field, "EMAIL");
+		return cli_fail(cli, &err);
+	}
+	if (cli->json) {
+		json_t *u = NULL;
+		if (user_get(cli->db, id, &u, &err))
+			return cli_fail(cli, &err);
+		cli_print_json(cli, u);
+		json_decref(u);
+	} else if (!changed) {
+		fprintf(cli->out, "user %s is %s already\n", email,
+			disabled ? "disabled" : "active");
+	} else if (disabled) {
+		fprintf(cli->out,
+			"user %s disabled: their tokens no longer work; their records and history "
+			"stay (kith reassign hands the records to someone else)\n",
+			email);
+	} else {
+		fprintf(cli->out, "user %s enabled\n", email);
+	}
+	return EXIT_OK;
+}
+
+int user_cli_disable(Cli *cli)
+{
+	return set_disabled(cli, 1);
+}
+
+int user_cli_enable(Cli *cli)
+{
+	return set_disabled(cli, 0);
 }

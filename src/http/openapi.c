@@ -7,16 +7,19 @@
 /* Defined by openapi_docs.S, in this order. */
 extern const char kith_openapi_base[], kith_openapi_contacts[], kith_openapi_companies[],
     kith_openapi_fields[], kith_openapi_activities[], kith_openapi_deals[], kith_openapi_tasks[],
-    kith_openapi_collaborators[], kith_openapi_timeline[];
+    kith_openapi_collaborators[], kith_openapi_timeline[], kith_openapi_users[],
+    kith_openapi_history[];
 
 static const char *const doc_names[] = {"base.json",   "contacts.json",   "companies.json",
 					"fields.json", "activities.json", "deals.json",
-					"tasks.json", "collaborators.json", "timeline.json"};
+					"tasks.json", "collaborators.json", "timeline.json",
+					"users.json", "history.json"};
 static const char *const doc_texts[] = {kith_openapi_base,	 kith_openapi_contacts,
 					kith_openapi_companies,	 kith_openapi_fields,
 					kith_openapi_activities, kith_openapi_deals,
 					kith_openapi_tasks, kith_openapi_collaborators,
-					kith_openapi_timeline};
+					kith_openapi_timeline, kith_openapi_users,
+					kith_openapi_history};
 
 const char *const *openapi_doc_names(int *n)
 {

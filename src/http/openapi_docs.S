@@ -39,4 +39,12 @@ kith_openapi_collaborators:
 kith_openapi_timeline:
 	.incbin "docs/openapi/timeline.json"
 	.byte 0
+	.global kith_openapi_users
+kith_openapi_users:
+	.incbin "docs/openapi/users.json"
+	.byte 0
+	.global kith_openapi_history
+kith_openapi_history:
+	.incbin "docs/openapi/history.json"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

@@ -65,6 +65,9 @@ GET /api/v1/deals/{id}/collaborators /api/v1/deals/@D/collaborators - 404 200 - 
 GET /api/v1/deals/{id}/timeline /api/v1/deals/@D/timeline - 404 200 .items[].task.id @T
 GET /api/v1/deals/{id}/stages /api/v1/deals/@D/stages - 404 200 .items[].deal_id @D
 GET /api/v1/activities/{id} /api/v1/activities/@A - 404 200 - -
+GET /api/v1/deals/{id}/history /api/v1/deals/@D/history - 404 200 .items[].action create
+GET /api/v1/tasks/{id}/history /api/v1/tasks/@T/history - 404 200 .items[].action create
+GET /api/v1/activities/{id}/history /api/v1/activities/@A/history - 404 200 .items[].action create
 GET /api/v1/tasks/{id} /api/v1/tasks/@T - 404 200 - -
 POST /api/v1/contacts /api/v1/contacts {"first_name":"New","company_id":@M} 422 201 - -
 POST /api/v1/companies /api/v1/companies {"legal_name":"Bobco"} 201 201 - -
@@ -111,6 +114,9 @@ PATCH /api/v1/stages/{id} /api/v1/stages/1 {"name":"S"} 403 403 - - admin
 DELETE /api/v1/stages/{id} /api/v1/stages/1 - 403 403 - - admin
 PATCH /api/v1/tags/{id} /api/v1/tags/1 {"cadence_days":7} 403 403 - - admin
 POST /api/v1/reassign /api/v1/reassign {"from":"ann@example.com","to":"bob@example.com"} 403 403 - - admin
+GET /api/v1/users /api/v1/users - 200 200 - - workspace
+POST /api/v1/users/{id}/disable /api/v1/users/@U/disable - 403 403 - - admin
+POST /api/v1/users/{id}/enable /api/v1/users/@U/enable - 403 403 - - admin
 '
 
 # Replace the @ placeholders in $1.
@@ -330,4 +336,103 @@ run_table() {
 			[ "$status" -eq 0 ]
 		done
 	done
+}
+
+# issue 7: a merge grants nobody access or ownership the actor could not
+# grant directly. bob (a member) is a collaborator on ann's contact; he
+# merges his own contact, shared with cid, into it: cid still gets 404 and
+# the owner stays ann. An unassigned contact shared with bob stays
+# unassigned. The owner's merge carries the shares, each in the history.
+@test "api+cli: a member's merge shares with nobody and takes no ownership; an owner's does" {
+	make_records
+	CID="$(kith_member_token cid@example.com)"
+	kith_serve
+	kith --as ann@example.com contact share "$C" --with bob@example.com >/dev/null
+	kith --as bob@example.com contact share "$B" --with cid@example.com >/dev/null
+	AUTH_TOKEN="$BOB" api POST "/api/v1/contacts/$C/merge" "{\"other_id\": $B}"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq .owner_id)" = "$ANN_ID" ]
+	AUTH_TOKEN="$CID" api GET "/api/v1/contacts/$C"
+	[ "$status_code" = 404 ]
+	api GET "/api/v1/contacts/$C/collaborators"
+	[ "$(echo "$body" | jq -r '[.items[].email] | join(" ")')" = bob@example.com ]
+	# an unassigned contact shared with bob: his merge does not make it his
+	local open mine
+	open="$(kith contact add --first Open --json | jq .id)"
+	[ "$(kith contact show "$open" --json | jq .owner_id)" = null ]
+	kith contact share "$open" --with bob@example.com >/dev/null
+	mine="$(kith --as bob@example.com contact add --first Mine --json | jq .id)"
+	kith --as bob@example.com contact share "$mine" --with cid@example.com >/dev/null
+	run kith --as bob@example.com contact merge "$open" "$mine"
+	[ "$status" -eq 0 ]
+	[ "$(kith contact show "$open" --json | jq .owner_id)" = null ]
+	run kith --as cid@example.com contact show "$open"
+	[ "$status" -eq 2 ]
+	# the owner (of the workspace) may share and assign: the merge does both
+	# and the history says so
+	local other
+	other="$(kith --as bob@example.com contact add --first Other --json | jq .id)"
+	kith --as bob@example.com contact share "$other" --with cid@example.com >/dev/null
+	api POST "/api/v1/contacts/$open/merge" "{\"other_id\": $other}"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq .owner_id)" = "$BOB_ID" ]
+	AUTH_TOKEN="$CID" api GET "/api/v1/contacts/$open"
+	[ "$status_code" = 200 ]
+	api GET "/api/v1/contacts/$open/history"
+	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "merge share merge share create" ]
+	[ "$(echo "$body" | jq -c '.items[0].changes.changes.owner_id')" = "[null,$BOB_ID]" ]
+	[ "$(echo "$body" | jq -c '.items[1].changes.collaborator_id')" = "[null,$(kith user list --json | jq '.[] | select(.email == "cid@example.com") | .id')]" ]
+}
+
+# Fails when text names ann's hidden contact: its name, id or owner.
+no_leak() {
+	if grep -q -e Ola -e "#$C\b" -e "id\": *$C\b" -e ann@ -e "owner_id" <<<"$1"; then
+		echo "leaks the hidden contact: $1" >&2
+		return 1
+	fi
+}
+
+# issue 7: a member learns nothing about records hidden from them: a
+# company's contact_count counts what they see, and the duplicate guard
+# says only that the email or phone exists (no name, no id, no owner).
+@test "api+cli: contact_count and the duplicate guard reveal no hidden contact" {
+	make_records
+	kith_serve
+	kith --as ann@example.com contact edit "$C" --email ola@acme.example --phone "+48 601 234 567" >/dev/null
+	kith --as ann@example.com company share "$M" --with bob@example.com >/dev/null
+	AUTH_TOKEN="$BOB" api GET "/api/v1/companies/$M"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq .contact_count)" = 0 ]
+	AUTH_TOKEN="$BOB" api GET "/api/v1/companies"
+	[ "$(echo "$body" | jq ".items[] | select(.id == $M) | .contact_count")" = 0 ]
+	[ "$(kith --as bob@example.com company show "$M" --json | jq .contact_count)" = 0 ]
+	[ "$(kith --as ann@example.com company show "$M" --json | jq .contact_count)" = 1 ]
+	api GET "/api/v1/companies/$M"
+	[ "$(echo "$body" | jq .contact_count)" = 1 ]
+	# the duplicate guard: that it exists, nothing else
+	AUTH_TOKEN="$BOB" api POST /api/v1/contacts '{"first_name":"X","emails":[{"value":"OLA@acme.example"}]}'
+	[ "$status_code" = 409 ]
+	[ "$(echo "$body" | jq -r '.errors[0].field')" = "emails[0].value" ]
+	[[ "$(echo "$body" | jq -r .detail)" == *"already exists (owned by another user"* ]]
+	[ "$(echo "$body" | jq 'has("existing_id")')" = false ]
+	no_leak "$body"
+	AUTH_TOKEN="$BOB" api PATCH "/api/v1/contacts/$B" '{"phones":[{"value":"+48601234567"}]}' -H "If-Match: $(etag_of "/api/v1/contacts/$B")"
+	[ "$status_code" = 409 ]
+	[ "$(echo "$body" | jq 'has("existing_id")')" = false ]
+	no_leak "$body"
+	run kith --as bob@example.com contact add --first X --email ola@acme.example
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: emails[0].value: a contact with email ola@acme.example already exists (owned by another user"* ]]
+	no_leak "$output"
+	run kith --as bob@example.com --json contact add --first X --phone "601 234 567"
+	[ "$status" -eq 2 ]
+	no_leak "$output"
+	# shared with bob: now the count and the guard name it
+	kith --as ann@example.com contact share "$C" --with bob@example.com >/dev/null
+	AUTH_TOKEN="$BOB" api GET "/api/v1/companies/$M"
+	[ "$(echo "$body" | jq .contact_count)" = 1 ]
+	AUTH_TOKEN="$BOB" api POST /api/v1/contacts '{"first_name":"X","emails":[{"value":"ola@acme.example"}]}'
+	[ "$status_code" = 409 ]
+	[ "$(echo "$body" | jq .existing_id)" = "$C" ]
+	[[ "$(echo "$body" | jq -r .detail)" == *"#$C Ola"* ]]
 }

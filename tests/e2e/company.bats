@@ -334,14 +334,19 @@ hdr() {
 	[ "$(echo "$body" | jq -r '.items[0].company')" = null ]
 }
 
-@test "company show --history lists who changed which fields" {
+@test "company show --history lists who changed which fields from what to what" {
 	kith company add --name "Historia Sp. z o.o." >/dev/null
 	kith company edit 1 --city "Gdańsk" >/dev/null
+	kith company edit 1 --city "Sopot" --name "Historia S.A." >/dev/null
 	run kith company show 1 --history
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"history:"* ]]
-	echo "$output" | grep -Eq 'owner@example.com +update +address'
-	echo "$output" | grep -Eq 'owner@example.com +create +snapshot'
+	echo "$output" | grep -Eq 'system +update +legal_name: Historia Sp. z o.o. -> Historia S.A.; address.city: Gdańsk -> Sopot$'
+	echo "$output" | grep -Eq 'system +update +address.city: \(none\) -> Gdańsk$'
+	echo "$output" | grep -Eq 'system +create +legal_name: \(none\) -> Historia Sp. z o.o.$'
+	kith_serve
+	api GET /api/v1/companies/1/history
+	[ "$(echo "$body" | jq -c '.items[1].fields')" = '[{"field":"address.city","from":null,"to":"Gdańsk"}]' ]
 }
 
 @test "cli: company edit --tag adds, --untag removes, --set-tags replaces" {

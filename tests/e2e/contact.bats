@@ -510,3 +510,64 @@ count() {
 	run --separate-stderr kith --json contact list --limit 2
 	[ "$(echo "$output" | jq '.items | length')" = 2 ] # stdout is JSON only
 }
+
+# issue 7: history says what changed from what to what, in the CLI table
+# and the API (fields: [{"field","from","to"}] next to the stored changes).
+@test "cli+api: history shows each changed field with its old and new value" {
+	kith contact add --first Ann --email ann@x.pl --city Łódź >/dev/null
+	kith contact edit 1 --title CEO --city Kraków >/dev/null
+	kith contact tag 1 +vip >/dev/null
+	kith contact add --first Anna --last Kowalska --email anna@home.pl >/dev/null
+	kith contact merge 1 2 >/dev/null
+	run kith contact show 1 --history
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -Eq 'system +update +job_title: \(none\) -> CEO; address.city: Łódź -> Kraków$'
+	echo "$output" | grep -Eq 'system +tag +tags: \(none\) -> vip$'
+	echo "$output" | grep -Eq 'system +merge +merged_from: 2; last_name: \(none\) -> Kowalska; .*emails: ann@x.pl -> ann@x.pl, anna@home.pl'
+	echo "$output" | grep -Eq 'system +create +first_name: \(none\) -> Ann; '
+	run kith contact show 2 --history --trash
+	echo "$output" | grep -Eq 'system +merge +merged_into: 1; keeper: Ann Kowalska$'
+	run kith --json contact show 1 --history
+	[ "$(echo "$output" | jq -c '.history[2].fields')" = '[{"field":"job_title","from":null,"to":"CEO"},{"field":"address.city","from":"Łódź","to":"Kraków"}]' ]
+	kith_serve
+	api GET /api/v1/contacts/1/history
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq -c '.items[1].fields')" = '[{"field":"tags","from":[],"to":["vip"]}]' ]
+	[ "$(echo "$body" | jq -c '.items[2].changes.job_title')" = '[null,"CEO"]' ]
+	api DELETE /api/v1/contacts/1
+	api GET /api/v1/contacts/1/history
+	[ "$(echo "$body" | jq -r '.items[0] | .fields[0].field + " " + (.fields[0].to == .at | tostring)')" = "deleted_at true" ]
+	# long values are cut in the table, never in the API
+	kith contact restore 1 >/dev/null
+	kith contact edit 1 --notes "$(printf 'x%.0s' $(seq 1 200))" >/dev/null
+	run kith contact show 1 --history
+	echo "$output" | grep -Eq 'update +notes: \(none\) -> x{60}\.\.\.$'
+	api GET /api/v1/contacts/1/history
+	[ "$(echo "$body" | jq -r '.items[0].fields[0].to | length')" = 200 ]
+}
+
+@test "api: deals, tasks and activities answer their history field by field too" {
+	kith_serve
+	local d t a
+	d="$(kith deal add --title Big --value 100 --json | jq .id)"
+	kith deal edit "$d" --title Bigger >/dev/null
+	t="$(kith task add --title Call --due 2030-01-01 --json | jq .id)"
+	kith task edit "$t" --title "Call back" >/dev/null
+	kith contact add --first Ola >/dev/null
+	a="$(kith log add --contact 1 --kind call --subject Hi --json | jq .id)"
+	kith log edit "$a" --subject Hello >/dev/null
+	api GET "/api/v1/deals/$d/history"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq -c '.items[0].fields')" = '[{"field":"title","from":"Big","to":"Bigger"}]' ]
+	api GET "/api/v1/tasks/$t/history?limit=1"
+	[ "$(echo "$body" | jq -c '[(.items | length), .items[0].fields[0]]')" = '[1,{"field":"title","from":"Call","to":"Call back"}]' ]
+	api GET "/api/v1/activities/$a/history"
+	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "update create" ]
+	[ "$(echo "$body" | jq -c '.items[0].fields[0]')" = '{"field":"subject","from":"Hi","to":"Hello"}' ]
+	run kith task show "$t"
+	echo "$output" | grep -Eq 'system +update +title: Call -> Call back$'
+	api GET "/api/v1/tasks/$t/history?cursor=x"
+	[ "$status_code" = 422 ]
+	api GET "/api/v1/deals/999/history"
+	[ "$status_code" = 404 ]
+}

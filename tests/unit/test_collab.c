@@ -560,3 +560,255 @@ Test(collab, trash_lists_and_links_through_shares)
 	json_decref(items);
 	cr_expect_eq(collab_remove(fx.db, &ann, COLLAB_COMPANY, m, bob.user_id, &err), ERR_GONE);
 }
+
+/* The audit entries of contact id with action, counted. */
+static int audit_count(int64_t id, const char *action)
+{
+	Err err = {0};
+	json_t *hist = NULL, *e;
+	size_t i;
+	int n = 0;
+	cr_assert_eq(audit_list(fx.db, "contact", id, 100, &hist, &err), KITH_OK, "%s", err.msg);
+	json_array_foreach(hist, i, e) n +=
+	    strcmp(json_string_value(json_object_get(e, "action")), action) == 0;
+	json_decref(hist);
+	return n;
+}
+
+static int64_t owner_of(int64_t contact)
+{
+	Err err = {0};
+	json_t *r = NULL;
+	cr_assert_eq(contact_get(fx.db, &admin, contact, 1, &r, &err), KITH_OK, "%s", err.msg);
+	json_t *o = json_object_get(r, "owner_id");
+	int64_t id = json_is_integer(o) ? json_integer_value(o) : 0;
+	json_decref(r);
+	return id;
+}
+
+/* issue 7: a merge grants nobody access or ownership the actor could not
+ * grant directly. bob is a collaborator on ann's contact; he merges his own
+ * contact (shared with cid) into it: cid gets no share, bob no ownership. */
+Test(collab, a_member_merge_grants_no_share_and_no_owner)
+{
+	Err err = {0};
+	json_t *r = NULL;
+	Actor cid = add_user("cid@example.com", "member");
+	int64_t shared = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t mine = contact_as(&bob, "{\"first_name\": \"Bobs\"}");
+	share(COLLAB_CONTACT, shared, &bob);
+	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, mine, cid.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_merge(fx.db, &bob, shared, mine, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_get(fx.db, &cid, shared, 0, &r, &err), ERR_NOT_FOUND,
+		     "a collaborator's merge shared the record with a third user");
+	json_decref(r);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, shared), 1, "bob only");
+	cr_expect_eq(owner_of(shared), ann.user_id);
+	cr_expect_eq(audit_count(shared, "share"), 1, "only ann's share of bob");
+
+	/* an unassigned record shared with bob does not become his by a merge */
+	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\"}");
+	cr_assert_eq(owner_of(open), 0);
+	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	int64_t mine2 = contact_as(&bob, "{\"first_name\": \"Bobs2\"}");
+	cr_assert_eq(contact_merge(fx.db, &bob, open, mine2, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(owner_of(open), 0, "a collaborator's merge made them the owner");
+	/* and bob still sees what he merged (he is its collaborator) */
+	cr_expect_eq(contact_get(fx.db, &bob, open, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+
+	/* nor does a merge link the kept record to a company bob cannot see
+	 * (an admin linked his contact to it) */
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	char buf[96];
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Linked\", \"company_id\": %lld}",
+		 (long long)m);
+	int64_t linked = contact_as(&admin, buf);
+	char own[64];
+	snprintf(own, sizeof own, "{\"owner_id\": %lld}", (long long)bob.user_id);
+	json_t *p = parse(own);
+	cr_assert_eq(contact_update(fx.db, &admin, linked, p, 0, 0, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(p);
+	cr_assert_eq(contact_merge(fx.db, &bob, open, linked, &r, &err), KITH_OK, "%s", err.msg);
+	cr_expect(json_is_null(json_object_get(r, "company")), "linked to a hidden company");
+	json_decref(r);
+}
+
+/* An owner or admin may share and assign: their merge carries the other
+ * contact's owner (to an unassigned record) and collaborators over, each
+ * share audited, the owner change in the merge entry, the new owner no
+ * collaborator. The record's owner merging carries the shares too. */
+Test(collab, an_admin_or_owner_merge_carries_shares_and_owner_audited)
+{
+	Err err = {0};
+	json_t *r = NULL, *hist = NULL;
+	Actor cid = add_user("cid@example.com", "member");
+	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\"}");
+	int64_t bobs = contact_as(&bob, "{\"first_name\": \"Bobs\"}");
+	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, bobs, cid.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_merge(fx.db, &admin, open, bobs, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(owner_of(open), bob.user_id);
+	cr_expect_eq(contact_get(fx.db, &cid, open, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, open), 1, "cid; bob owns it now");
+	cr_expect_eq(audit_count(open, "share"), 2, "admin's share of bob, the merge's of cid");
+	cr_assert_eq(audit_list(fx.db, "contact", open, 100, &hist, &err), KITH_OK);
+	json_t *merge = json_array_get(hist, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(merge, "action")), "merge");
+	json_t *ow = json_object_get(json_object_get(json_object_get(merge, "changes"), "changes"),
+				     "owner_id");
+	cr_assert(json_is_array(ow), "the owner change is in the merge entry");
+	cr_expect(json_is_null(json_array_get(ow, 0)));
+	cr_expect_eq(json_integer_value(json_array_get(ow, 1)), bob.user_id);
+	json_decref(hist);
+
+	/* the record's owner (a member) merging: other's collaborators follow */
+	int64_t keep = contact_as(&ann, "{\"first_name\": \"Keep\"}");
+	int64_t other = contact_as(&ann, "{\"first_name\": \"Other\"}");
+	share(COLLAB_CONTACT, other, &cid);
+	cr_assert_eq(contact_merge(fx.db, &ann, keep, other, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_get(fx.db, &cid, keep, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	cr_expect_eq(audit_count(keep, "share"), 1);
+}
+
+static int64_t contact_count_of(const Actor *a, int64_t company)
+{
+	Err err = {0};
+	json_t *r = NULL, *items = NULL;
+	char *next = NULL;
+	cr_assert_eq(company_get(fx.db, a, company, 0, &r, &err), KITH_OK, "%s", err.msg);
+	int64_t n = json_integer_value(json_object_get(r, "contact_count"));
+	json_decref(r);
+	/* the list says the same */
+	CompanyQuery q = {0};
+	cr_assert_eq(company_list(fx.db, a, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	json_t *it;
+	size_t i;
+	json_array_foreach(items, i, it)
+	{
+		if (json_integer_value(json_object_get(it, "id")) == company)
+			cr_expect_eq(json_integer_value(json_object_get(it, "contact_count")), n,
+				     "list and get disagree");
+	}
+	json_decref(items);
+	free(next);
+	return n;
+}
+
+/* issue 7: a company's contact_count counts only the contacts the actor
+ * may see, so it tells a member nothing about hidden ones. */
+Test(collab, contact_count_counts_what_the_actor_sees)
+{
+	Err err = {0};
+	char buf[96];
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	share(COLLAB_COMPANY, m, &bob);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Hidden\", \"company_id\": %lld}",
+		 (long long)m);
+	contact_as(&ann, buf);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Shared\", \"company_id\": %lld}",
+		 (long long)m);
+	int64_t shared = contact_as(&ann, buf);
+	share(COLLAB_CONTACT, shared, &bob);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Bobs\", \"company_id\": %lld}", (long long)m);
+	int64_t bobs = contact_as(&bob, buf);
+	snprintf(buf, sizeof buf, "{\"first_name\": \"Open\", \"company_id\": %lld}", (long long)m);
+	contact_as(&admin, buf); /* unassigned: members do not see it */
+	cr_expect_eq(contact_count_of(&bob, m), 2, "bob sees his own and the shared one");
+	cr_expect_eq(contact_count_of(&ann, m), 2, "ann sees her two");
+	cr_expect_eq(contact_count_of(&admin, m), 4);
+	cr_expect_eq(contact_count_of(&sys, m), 4);
+	/* the trash does not count; a share of bob's own contact counts once */
+	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, bobs, ann.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_count_of(&bob, m), 2);
+	cr_expect_eq(contact_count_of(&ann, m), 3);
+	cr_assert_eq(contact_delete(fx.db, &ann, shared, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_count_of(&bob, m), 1);
+	cr_expect_eq(contact_count_of(&admin, m), 3);
+}
+
+/* issue 7: the duplicate guard tells a member that an email or phone is in
+ * the workspace (a deliberate trade-off, docs/cli/sharing.md) and nothing
+ * else about a contact hidden from them: no name, no id, no owner. */
+Test(collab, the_duplicate_guard_names_no_hidden_contact)
+{
+	Err err = {0};
+	int64_t id = 0;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Secretname\", \"emails\": "
+				     "[{\"value\": \"s@x.example\"}], \"phones\": "
+				     "[{\"value\": \"+48 601 234 567\"}]}");
+	char idtext[32];
+	snprintf(idtext, sizeof idtext, "#%lld", (long long)c);
+	const char *const in[] = {
+	    "{\"first_name\": \"X\", \"emails\": [{\"value\": \"S@x.example\"}]}",
+	    "{\"first_name\": \"X\", \"phones\": [{\"value\": \"+48601234567\"}]}"};
+	for (int i = 0; i < 2; i++) {
+		json_t *j = parse(in[i]);
+		err_clear(&err);
+		cr_expect_eq(contact_create(fx.db, &bob, j, 0, &id, &err), ERR_CONFLICT);
+		cr_expect_eq(err.ref_id, 0, "the id of a hidden contact");
+		cr_expect_null(strstr(err.msg, "Secretname"), "%s", err.msg);
+		cr_expect_null(strstr(err.msg, idtext), "%s", err.msg);
+		cr_expect_null(strstr(err.msg, "ann@"), "%s", err.msg);
+		cr_expect_not_null(strstr(err.msg, "already exists (owned by another user"), "%s",
+				   err.msg);
+		/* shared with bob: now it is named */
+		if (i == 1) {
+			share(COLLAB_CONTACT, c, &bob);
+			err_clear(&err);
+			cr_expect_eq(contact_create(fx.db, &bob, j, 0, &id, &err), ERR_CONFLICT);
+			cr_expect_eq(err.ref_id, c);
+			cr_expect_not_null(strstr(err.msg, "Secretname"), "%s", err.msg);
+		}
+		json_decref(j);
+	}
+}
+
+/* issue 7: a disabled user cannot be shared with or assigned (by id or
+ * email), keeps the shares they had, and a merge does not copy them;
+ * sharing by email names the email field. */
+Test(collab, disabled_users_get_no_new_share_or_record)
+{
+	Err err = {0};
+	int64_t uid = 0;
+	int added = 0;
+	Actor cid = add_user("cid@example.com", "member");
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t other = contact_as(&ann, "{\"first_name\": \"Other\"}");
+	cr_assert_eq(collab_add_email(fx.db, &ann, COLLAB_CONTACT, other, "CID@example.com", &uid,
+				      &added, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_expect_eq(uid, cid.user_id);
+	cr_expect_eq(added, 1);
+	cr_assert_eq(user_set_disabled(fx.db, &admin, cid.user_id, 1, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, cid.user_id, NULL, &err),
+		     ERR_INVALID);
+	cr_expect_str_eq(err.field, "user_id");
+	cr_expect_eq(
+	    collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "cid@example.com", NULL, NULL, &err),
+	    ERR_INVALID);
+	cr_expect_str_eq(err.field, "email");
+	cr_expect_eq(
+	    collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "ann@example.com", NULL, NULL, &err),
+	    ERR_INVALID, "the owner");
+	cr_expect_str_eq(err.field, "email");
+	char buf[64];
+	snprintf(buf, sizeof buf, "{\"owner_id\": %lld}", (long long)cid.user_id);
+	json_t *p = parse(buf);
+	cr_expect_eq(contact_update(fx.db, &admin, c, p, 0, 0, NULL, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "owner_id");
+	json_decref(p);
+	/* the old share stays (history), a merge does not copy it */
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, other), 1);
+	cr_assert_eq(contact_merge(fx.db, &ann, c, other, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, c), 0);
+}

@@ -116,3 +116,24 @@ Test(reassign, refusals_change_nothing)
 	cr_assert_eq(contact_get(fx.db, &ann, contact, 0, &c, &err), KITH_OK, "still Ann's");
 	json_decref(c);
 }
+
+/* issue 7: a colleague who leaves is disabled, then their records are
+ * handed on: reassign takes a disabled user as from, never as to. */
+Test(reassign, from_a_disabled_user_not_to_one)
+{
+	Err err = {0};
+	json_t *s = NULL;
+	int64_t c = make(contact_create, "{\"first_name\": \"Ola\"}");
+	cr_assert_eq(user_set_disabled(fx.db, &owner, ann.user_id, 1, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_assert_eq(reassign_all(fx.db, &owner, "ann@example.com", "bob@example.com", &s, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_expect_eq(count(s, "contacts"), 1);
+	json_decref(s);
+	json_t *r = NULL;
+	cr_assert_eq(contact_get(fx.db, &bob, c, 0, &r, &err), KITH_OK, "%s", err.msg);
+	json_decref(r);
+	cr_expect_eq(reassign_all(fx.db, &owner, "bob@example.com", "ann@example.com", &s, &err),
+		     ERR_NOT_FOUND);
+	cr_expect_str_eq(err.field, "to");
+}

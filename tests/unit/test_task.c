@@ -8,6 +8,7 @@
 
 #include "base/date.h"
 #include "base/limits.h"
+#include "base/tz.h"
 #include "crm/activity.h"
 #include "crm/audit.h"
 #include "crm/contact.h"
@@ -497,10 +498,9 @@ Test(task, completing_a_call_logs_the_touch)
 	cr_expect_eq(act, 0);
 }
 
-/* The note and outcome of a completion are fields of task_complete, so a
- * refusal names them ("note", not the activity's "body"), and names the one
- * that was refused when both are given. */
-Test(task, a_refused_touch_names_note_or_outcome)
+/* With both an outcome and a note, the one refused is named: a note that
+ * is not UTF-8 is "note", not "outcome". */
+Test(task, a_refused_note_next_to_an_outcome_is_named_note)
 {
 	Err err = {0};
 	int64_t c = 0, act = 0;
@@ -511,18 +511,68 @@ Test(task, a_refused_touch_names_note_or_outcome)
 	snprintf(json, sizeof json, "{\"title\":\"Call Ann\",\"type\":\"call\",\"contact_id\":%lld}",
 		 (long long)c);
 	int64_t call = add_as(&sys, json);
-	char *big = malloc(KITH_MAX_TEXT + 2);
-	cr_assert(big);
-	memset(big, 'x', KITH_MAX_TEXT + 1);
-	big[KITH_MAX_TEXT + 1] = '\0';
-	TaskDone long_note = {.outcome = "reached", .note = big};
-	cr_assert_eq(task_complete(fx.db, &sys, call, &long_note, NULL, &act, &err), ERR_INVALID);
-	cr_expect_str_eq(err.field, "note");
-	free(big);
 	TaskDone bad_note = {.outcome = "reached", .note = "caf\xe9"};
 	cr_assert_eq(task_complete(fx.db, &sys, call, &bad_note, NULL, &act, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "note");
 	json_t *t = get(call);
 	cr_expect_str_eq(str(t, "status"), "open");
+	json_decref(t);
+}
+
+/* An instant due moves on the workspace's local clock: a 09:00 call in
+ * Warsaw stays at 09:00 when a repeat or a snooze crosses a DST change
+ * (review of issue 7: it moved by an hour, keeping its UTC time). */
+Test(task, instants_move_on_the_local_clock_across_dst)
+{
+	Err err = {0};
+	int64_t next = 0, days;
+	time_t t;
+	char today[11], want[11], want_at[21];
+	cr_assert_eq(workspace_set(fx.db, &sys, NULL, NULL, NULL, "Europe/Warsaw", &err), KITH_OK,
+		     "%s", err.msg);
+	/* 2026-03-27 09:00 CET, every 3 days: 2026-03-30 09:00 CEST */
+	int64_t r = add_as(&sys, "{\"title\":\"r\",\"due_at\":\"2026-03-27T08:00:00Z\","
+				 "\"repeat_every\":3,\"repeat_unit\":\"days\"}");
+	cr_assert_eq(task_done(fx.db, &sys, r, &next, &err), KITH_OK, "%s", err.msg);
+	json_t *n = get(next);
+	cr_expect_str_eq(str(n, "due_at"), "2026-03-30T07:00:00Z");
+	json_decref(n);
+
+	/* overdue since a summer 09:00: snoozed a day, tomorrow at 09:00 local */
+	int64_t a = add_as(&sys, "{\"title\":\"a\",\"due_at\":\"2026-07-10T07:00:00Z\"}");
+	cr_assert_eq(task_today(fx.db, today, &err), KITH_OK);
+	cr_assert_eq(date_add(today, 1, 'd', want), 0);
+	cr_assert_eq(date_parse(want, &days), 0);
+	cr_assert_eq(tz_local_to_utc("Europe/Warsaw", days * 86400 + 9 * 3600, &t, &err), KITH_OK);
+	cr_assert_eq(time_iso(t, want_at), 0);
+	cr_assert_eq(task_snooze(fx.db, &sys, a, NULL, "1d", &err), KITH_OK, "%s", err.msg);
+	json_t *s = get(a);
+	cr_expect_str_eq(str(s, "due_at"), want_at);
+	json_decref(s);
+}
+
+/* A completion's note is the activity's body; its errors name "note", the
+ * member the caller sent (review of issue 7: they named "body"). */
+Test(task, a_bad_note_is_named_note)
+{
+	Err err = {0};
+	int64_t c = 0, act = 0, next = 0;
+	json_t *cin = json_pack("{ss}", "first_name", "Ann");
+	cr_assert_eq(contact_create(fx.db, &sys, cin, 0, &c, &err), KITH_OK, "%s", err.msg);
+	json_decref(cin);
+	char json[128];
+	snprintf(json, sizeof json, "{\"title\":\"Call\",\"type\":\"call\",\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t call = add_as(&sys, json);
+	size_t n = KITH_MAX_TEXT + 1;
+	char *note = malloc(n + 1);
+	memset(note, 'x', n);
+	note[n] = '\0';
+	TaskDone how = {.note = note};
+	cr_expect_eq(task_complete(fx.db, &sys, call, &how, &next, &act, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "note");
+	free(note);
+	json_t *t = get(call);
+	cr_expect_str_eq(str(t, "status"), "open", "a refused completion changes nothing");
 	json_decref(t);
 }

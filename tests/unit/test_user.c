@@ -172,3 +172,124 @@ Test(user, admins_cannot_act_for_owners)
 	cr_expect_eq(token_create(fx.db, &sys, "owner@example.com", NULL, secret, &tid, &err),
 		     KITH_OK, "the local system acts as owner");
 }
+
+static Actor add_user(const Actor *by, const char *email, const char *role)
+{
+	Err err = {0};
+	int64_t id = 0;
+	Actor a;
+	cr_assert_eq(user_add(fx.db, by, email, "User", role, "password1", &id, &err), KITH_OK,
+		     "%s", err.msg);
+	cr_assert_eq(user_actor_by_email(fx.db, email, &a, &err), KITH_OK);
+	return a;
+}
+
+/* issue 7: a disabled user keeps their data but cannot act: their tokens
+ * stop at once, they cannot log in or be looked up as an actor, nor be
+ * assigned; re-enabled, the same token works again. */
+Test(user, disable_stops_tokens_and_login_and_enable_restores)
+{
+	Err err = {0};
+	char secret[TOKEN_SECRET_LEN + 1];
+	int64_t tid, uid = 0;
+	int changed = -1;
+	Actor owner = add_owner(), m = add_user(&owner, "m@example.com", "member"), a;
+	cr_assert_eq(token_create(fx.db, &owner, "m@example.com", "ci", secret, &tid, &err),
+		     KITH_OK);
+	cr_assert_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
+	cr_assert_eq(user_set_disabled(fx.db, &owner, m.user_id, 1, &changed, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect_eq(changed, 1);
+	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(user_login(fx.db, "m@example.com", "password1", &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(user_actor_by_email(fx.db, "m@example.com", &a, &err), ERR_NOT_FOUND);
+	cr_expect_eq(user_exists(fx.db, m.user_id), 0, "a disabled user cannot be assigned");
+	cr_expect_eq(token_create(fx.db, &owner, "m@example.com", "x", secret, &tid, &err),
+		     ERR_NOT_FOUND);
+	/* still there, by email, in any state */
+	cr_assert_eq(user_id_by_email(fx.db, "M@example.com", &uid, &err), KITH_OK);
+	cr_expect_eq(uid, m.user_id);
+	json_t *u = NULL;
+	cr_assert_eq(user_get(fx.db, m.user_id, &u, &err), KITH_OK);
+	cr_expect(json_is_true(json_object_get(u, "disabled")));
+	cr_expect(json_is_string(json_object_get(u, "disabled_at")));
+	json_decref(u);
+	/* idempotent */
+	cr_assert_eq(user_set_disabled(fx.db, &owner, m.user_id, 1, &changed, &err), KITH_OK);
+	cr_expect_eq(changed, 0);
+	cr_assert_eq(user_set_disabled(fx.db, &owner, m.user_id, 0, &changed, &err), KITH_OK);
+	cr_expect_eq(changed, 1);
+	cr_assert_eq(token_create(fx.db, &owner, "m@example.com", "ci2", secret, &tid, &err),
+		     KITH_OK);
+	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
+	cr_expect_eq(user_login(fx.db, "m@example.com", "password1", &a, &err), KITH_OK);
+	cr_expect_eq(user_set_disabled(fx.db, &owner, 999, 1, &changed, &err), ERR_NOT_FOUND);
+	cr_expect_str_eq(err.field, "id");
+}
+
+/* Who may disable whom: owners anyone, admins anyone but an owner, members
+ * nobody; the last active owner never (nor anyone themselves). */
+Test(user, disable_rules_and_the_last_active_owner)
+{
+	Err err = {0};
+	int changed;
+	Actor owner = add_owner(), sys = ACTOR_SYSTEM;
+	Actor admin = add_user(&owner, "ad@example.com", "admin");
+	Actor m = add_user(&owner, "m@example.com", "member");
+	Actor m2 = add_user(&owner, "m2@example.com", "member");
+	cr_expect_eq(user_set_disabled(fx.db, &m, m2.user_id, 1, &changed, &err), ERR_FORBIDDEN);
+	cr_expect_eq(user_set_disabled(fx.db, &admin, owner.user_id, 1, &changed, &err),
+		     ERR_FORBIDDEN);
+	cr_expect_eq(user_set_disabled(fx.db, &owner, owner.user_id, 1, &changed, &err),
+		     ERR_CONFLICT, "the last active owner, also for themselves");
+	cr_expect_eq(user_set_disabled(fx.db, &admin, admin.user_id, 1, &changed, &err),
+		     ERR_INVALID, "not yourself");
+	cr_expect_str_eq(err.field, "id");
+	cr_expect_eq(user_set_disabled(fx.db, &sys, owner.user_id, 1, &changed, &err), ERR_CONFLICT,
+		     "the last active owner");
+	cr_expect_not_null(strstr(err.msg, "last active owner"), "%s", err.msg);
+	cr_expect_eq(user_set_disabled(fx.db, &admin, m.user_id, 1, &changed, &err), KITH_OK, "%s",
+		     err.msg);
+	/* a second owner: now one of them may go, then not the other */
+	Actor o2 = add_user(&owner, "o2@example.com", "owner");
+	cr_assert_eq(user_set_disabled(fx.db, &o2, owner.user_id, 1, &changed, &err), KITH_OK, "%s",
+		     err.msg);
+	cr_expect_eq(user_set_disabled(fx.db, &sys, o2.user_id, 1, &changed, &err), ERR_CONFLICT);
+	/* the audit log has it */
+	cr_assert_eq(user_set_disabled(fx.db, &sys, owner.user_id, 0, &changed, &err), KITH_OK);
+	cr_expect_eq(changed, 1);
+}
+
+/* issue 7: members see who they may assign and share with (active users:
+ * id, name, email); owners and admins every user with role, state and
+ * creation time. */
+Test(user, list_for_members_and_admins)
+{
+	Err err = {0};
+	int changed;
+	json_t *list = NULL, *e;
+	size_t i;
+	Actor owner = add_owner();
+	Actor m = add_user(&owner, "m@example.com", "member");
+	Actor gone = add_user(&owner, "gone@example.com", "member");
+	cr_assert_eq(user_set_disabled(fx.db, &owner, gone.user_id, 1, &changed, &err), KITH_OK);
+	cr_assert_eq(user_list(fx.db, &m, &list, &err), KITH_OK);
+	cr_expect_eq(json_array_size(list), 2, "owner and m; not the disabled one");
+	json_array_foreach(list, i, e)
+	{
+		cr_expect_eq(json_object_size(e), 3, "id, name, email only");
+		cr_expect_not_null(json_object_get(e, "email"));
+		cr_expect_null(json_object_get(e, "role"));
+	}
+	json_decref(list);
+	cr_assert_eq(user_list(fx.db, &owner, &list, &err), KITH_OK);
+	cr_assert_eq(json_array_size(list), 3);
+	e = json_array_get(list, 2);
+	cr_expect_str_eq(json_string_value(json_object_get(e, "role")), "member");
+	cr_expect(json_is_true(json_object_get(e, "disabled")));
+	cr_expect(json_is_string(json_object_get(e, "disabled_at")));
+	cr_expect(json_is_false(json_object_get(json_array_get(list, 0), "disabled")));
+	cr_expect(json_is_null(json_object_get(json_array_get(list, 0), "disabled_at")));
+	cr_expect_not_null(json_object_get(e, "created_at"));
+	json_decref(list);
+}
