@@ -341,9 +341,9 @@ hdr() {
 	run kith company show 1 --history
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"history:"* ]]
-	echo "$output" | grep -Eq 'system +update +legal_name: Historia Sp. z o.o. -> Historia S.A.; address.city: Gdańsk -> Sopot$'
-	echo "$output" | grep -Eq 'system +update +address.city: \(none\) -> Gdańsk$'
-	echo "$output" | grep -Eq 'system +create +legal_name: \(none\) -> Historia Sp. z o.o.$'
+	echo "$output" | grep -Eq 'owner@example.com +update +legal_name: Historia Sp. z o.o. -> Historia S.A.; address.city: Gdańsk -> Sopot$'
+	echo "$output" | grep -Eq 'owner@example.com +update +address.city: \(none\) -> Gdańsk$'
+	echo "$output" | grep -Eq 'owner@example.com +create +legal_name: \(none\) -> Historia Sp. z o.o.; owner_id: \(none\) -> 1$'
 	kith_serve
 	api GET /api/v1/companies/1/history
 	[ "$(echo "$body" | jq -c '.items[1].fields')" = '[{"field":"address.city","from":null,"to":"Gdańsk"}]' ]

@@ -521,12 +521,12 @@ count() {
 	kith contact merge 1 2 >/dev/null
 	run kith contact show 1 --history
 	[ "$status" -eq 0 ]
-	echo "$output" | grep -Eq 'system +update +job_title: \(none\) -> CEO; address.city: Łódź -> Kraków$'
-	echo "$output" | grep -Eq 'system +tag +tags: \(none\) -> vip$'
-	echo "$output" | grep -Eq 'system +merge +merged_from: 2; last_name: \(none\) -> Kowalska; .*emails: ann@x.pl -> ann@x.pl, anna@home.pl'
-	echo "$output" | grep -Eq 'system +create +first_name: \(none\) -> Ann; '
+	echo "$output" | grep -Eq 'owner@example.com +update +job_title: \(none\) -> CEO; address.city: Łódź -> Kraków$'
+	echo "$output" | grep -Eq 'owner@example.com +tag +tags: \(none\) -> vip$'
+	echo "$output" | grep -Eq 'owner@example.com +merge +merged_from: 2; last_name: \(none\) -> Kowalska; .*emails: ann@x.pl -> ann@x.pl, anna@home.pl'
+	echo "$output" | grep -Eq 'owner@example.com +create +first_name: \(none\) -> Ann; '
 	run kith contact show 2 --history --trash
-	echo "$output" | grep -Eq 'system +merge +merged_into: 1; keeper: Ann Kowalska$'
+	echo "$output" | grep -Eq 'owner@example.com +merge +merged_into: 1; keeper: Ann Kowalska$'
 	run kith --json contact show 1 --history
 	[ "$(echo "$output" | jq -c '.history[2].fields')" = '[{"field":"job_title","from":null,"to":"CEO"},{"field":"address.city","from":"Łódź","to":"Kraków"}]' ]
 	kith_serve
@@ -565,7 +565,7 @@ count() {
 	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "update create" ]
 	[ "$(echo "$body" | jq -c '.items[0].fields[0]')" = '{"field":"subject","from":"Hi","to":"Hello"}' ]
 	run kith task show "$t"
-	echo "$output" | grep -Eq 'system +update +title: Call -> Call back$'
+	echo "$output" | grep -Eq 'owner@example.com +update +title: Call -> Call back$'
 	api GET "/api/v1/tasks/$t/history?cursor=x"
 	[ "$status_code" = 422 ]
 	api GET "/api/v1/deals/999/history"
