@@ -260,7 +260,9 @@ hdr() {
 	run kith task show 1
 	echo "$output" | grep -Eq '^contact +Zofia Nowak$'
 	echo "$output" | grep -Eq '^created_by +Owner$'
-	[[ "$output" != *"contact_id"* ]]
+	# the record's rows name the contact; the history below lists changed
+	# fields by their JSON keys, as docs/api.md "History" says
+	[[ "${output%%history:*}" != *"contact_id"* ]]
 	run kith log show 1
 	echo "$output" | grep -Eq '^contact +Zofia Nowak$'
 	run kith --json task show 1
