@@ -4,6 +4,8 @@
 #   make run      install deps, build, create ./kith.db with demo data, serve on 127.0.0.1:8080
 #   make bench    benchmarks; prints a table and writes bench/results-<date>.md
 #   make deps     install missing Debian packages (idempotent)
+#   make install  install ./kith as $(DESTDIR)$(PREFIX)/bin/kith (PREFIX=/usr/local)
+#   make uninstall  remove it again
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS (default 60) each
 #   make CC=clang works for every target.
 
@@ -33,7 +35,10 @@ TST_LIB_OBJS := $(LIB_SRCS:%.c=$(TST)/%.o) $(ASMS:%.S=$(TST)/%.o)
 TST_OBJS := $(TST_LIB_OBJS) $(TST)/src/main.o
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(TST)/%.o)
 
-.PHONY: all deps test unit e2e_serial run bench clean
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+
+.PHONY: all deps test unit e2e_serial run bench clean install uninstall
 all: kith
 
 deps:
@@ -79,6 +84,16 @@ run: deps kith
 
 bench: deps kith
 	./bench/run
+
+# The release build (never the sanitizer one) as $(BINDIR)/kith; DESTDIR
+# stages it for packaging. Builds first, so `sudo make install` works after
+# a plain checkout too.
+install: kith
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 kith $(DESTDIR)$(BINDIR)/kith
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kith
 
 clean:
 	rm -rf build kith

@@ -48,6 +48,18 @@
 #define KITH_FORECAST_GROUPS 4096            /* month x currency groups in one forecast (over 100 years x 3 currencies) */
 #define KITH_MAX_COLLABORATORS 100u          /* collaborators per contact, company or deal (lists of them are one page) */
 #define KITH_DUE_MAX 200                     /* items per section of kith due / the agenda (due, too_often, key_dates) */
+#define KITH_AGENDA_DAYS_MAX 366             /* days ahead an agenda or due list looks (0..this) */
+#define KITH_AGENDA_DAYS_DEFAULT 7           /* days ahead of the agenda when none are asked for */
+#define KITH_MAX_CADENCE_DAYS 3650           /* a contact's or tag's touch cadence, days (1..this) */
+#define KITH_MAX_REPEAT 366                  /* a repeating task's "every N" units */
+#define KITH_MAX_DURATION_MIN 1440           /* an activity's duration, minutes (a day) */
+#define KITH_FUTURE_SLACK_S (24 * 3600)      /* an activity's occurred_at may be this far ahead, seconds */
+#define KITH_MAX_TAX_ID 64u                  /* VAT / tax number, bytes (room for prefixes) */
+#define KITH_MAX_FIELD_KEY 40                /* custom field key, bytes ([a-z][a-z0-9_]{0,39}) */
+#define KITH_MAX_SETTING 100000              /* a whole-number workspace setting as typed, before its own range check */
+#define KITH_DEMO_CHUNK 25000                /* kith demo: rows per transaction */
+#define KITH_DEMO_BATCH 500                  /* kith demo: contacts per contact_create_many call */
+#define KITH_DEMO_LINK_TRIES 16              /* kith demo: random ids tried for a live link to an older record */
 
 #define KITH_STR_(x) #x
 #define KITH_STR(x) KITH_STR_(x) /* a limit as a string literal, for SQL pragmas */

@@ -142,13 +142,144 @@ int cli_id_or_fail(Cli *cli, const char *s, const char *field, int64_t *id)
 	return 0;
 }
 
+/* JSON field names whose option is not "--" + the name with '-' for '_'. */
+static const struct {
+	const char *key, *opt;
+} field_opts[] = {
+    {"first_name", "--first"},
+    {"last_name", "--last"},
+    {"job_title", "--title"},
+    {"emails", "--email"},
+    {"phones", "--phone"},
+    {"phones.country", "--phone-country"},
+    {"consent_note", "--consent"},
+    {"owner_id", "--owner"},
+    {"company_id", "--company"},
+    {"contact_id", "--contact"},
+    {"deal_id", "--deal"},
+    {"pipeline_id", "--pipeline"},
+    {"stage_id", "--stage"},
+    {"due_date", "--due"},
+    {"due_at", "--at"},
+    {"occurred_at", "--at"},
+    {"assignee_id", "--assignee"},
+    {"user_id", "--user"},
+    {"duration_minutes", "--duration"},
+    {"cadence_days", "--cadence"},
+    {"expected_close_date", "--close"},
+    {"legal_name", "--name"},
+    {"tags", "--tag"},
+    {"repeat_every", "--every"},
+    {"repeat_unit", "--every"},
+    {"remind_days", "--remind"},
+    {"options", "--option"},
+    {"stages", "--stage"},
+    {"touch_window_days", "--touch-window"},
+    {"birthday_lead_days", "--birthday-lead"},
+    {"default_country", "--country"},
+    {"value", "--value"},
+    {"value.amount", "--value"},
+    {"value.amount_minor", "--value"},
+    {"value.currency", "--currency"},
+};
+
+/* The option of JSON field key from field_opts into opt; 0 when it has none. */
+static int field_opt(const char *key, char *opt, size_t size)
+{
+	for (size_t i = 0; i < sizeof field_opts / sizeof field_opts[0]; i++)
+		if (strcmp(field_opts[i].key, key) == 0) {
+			snprintf(opt, size, "%s", field_opts[i].opt);
+			return 1;
+		}
+	return 0;
+}
+
+/* 1 when the usage text of the command offers option opt ("--due"). */
+static int usage_has(const CliCommand *cmd, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (const char *p = cmd && cmd->usage ? cmd->usage : ""; (p = strstr(p, opt)); p += n)
+		if (p[n] != '-' && p[n] != '_' && !(p[n] >= 'a' && p[n] <= 'z'))
+			return 1;
+	return 0;
+}
+
+/* The option the user typed for the domain's field name: "phones[1].value"
+ * is --phone, "address.city" --city, "custom.KEY" --field KEY, "due_date"
+ * --due. Only options of the current command are named (and the global
+ * --as); other fields (a positional ID, version) stay as they are. */
+static void option_name(const Cli *cli, const char *field, char *out, size_t size)
+{
+	char key[64], opt[80];
+	snprintf(out, size, "%s", field);
+	if (strcmp(field, "as") == 0) {
+		snprintf(out, size, "--as");
+		return;
+	}
+	if (strcmp(field, "id") == 0 && cli->cmd && cli->cmd->usage &&
+	    strncmp(cli->cmd->usage, "ID", 2) == 0) {
+		snprintf(out, size, "ID");
+		return;
+	}
+	if (strncmp(field, "custom.", 7) == 0 && usage_has(cli->cmd, "--field")) {
+		snprintf(out, size, "--field %s", field + 7);
+		return;
+	}
+	if (strncmp(field, "address.", 8) == 0)
+		field += 8;
+	/* the field without its indexes: "phones[1].country" is "phones.country",
+	 * an option of its own (--phone-country); else the part before the dot */
+	size_t k = 0;
+	for (const char *p = field; *p && k + 1 < sizeof key; p++) {
+		const char *close = *p == '[' ? strchr(p, ']') : NULL;
+		if (close)
+			p = close;
+		else
+			key[k++] = *p;
+	}
+	key[k] = '\0';
+	int whole = field_opt(key, opt, sizeof opt) && strchr(key, '.');
+	if (!whole) {
+		key[strcspn(key, ".")] = '\0';
+		if (!field_opt(key, opt, sizeof opt)) {
+			snprintf(opt, sizeof opt, "--%s", key);
+			for (char *p = opt + 2; *p; p++)
+				*p = *p == '_' ? '-' : *p;
+		}
+	}
+	if (!usage_has(cli->cmd, opt))
+		return;
+	/* the 2nd, 3rd... of a repeated option: "--email #2" */
+	const char *bracket = whole ? NULL : strchr(field, '[');
+	long index = bracket ? strtol(bracket + 1, NULL, 10) : 0;
+	if (index > 0)
+		snprintf(out, size, "%.60s #%ld", opt, index + 1);
+	else
+		snprintf(out, size, "%s", opt);
+}
+
+/* A hint after an error that names the command to run next: a record in
+ * the trash can be restored when the noun has a restore command. */
+static void cli_hint(const Cli *cli, const Err *err)
+{
+	int n;
+	const CliCommand *c = cli_commands(&n);
+	if (err->code != ERR_GONE || !cli->cmd)
+		return;
+	for (int i = 0; i < n; i++)
+		if (strcmp(c[i].noun, cli->cmd->noun) == 0 && strcmp(c[i].verb, "restore") == 0)
+			fprintf(stderr, "kith: restore it with: kith %s restore ID\n", c[i].noun);
+}
+
 int cli_fail(Cli *cli, const Err *err)
 {
-	(void)cli;
+	char field[sizeof err->field + 32];
+	option_name(cli, err->field, field, sizeof field);
 	if (err->field[0])
-		fprintf(stderr, "kith: %s: %s\n", err->field, err->msg);
+		fprintf(stderr, "kith: %s: %s\n", field, err->msg);
 	else
 		fprintf(stderr, "kith: %s\n", err->msg);
+	cli_hint(cli, err);
 	switch (err->code) {
 	case KITH_OK: return EXIT_OK;
 	case ERR_BUSY:
@@ -575,8 +706,9 @@ int cli_query_words(Cli *cli, Buf *words)
 	return 0;
 }
 
-void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
-		    const char *const *keys, const char *const *headers)
+/* cli_print_page with fill applied to the table rows. */
+static void print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
+		       CliFillFn fill, const char *const *keys, const char *const *headers)
 {
 	if (cli->json) {
 		json_t *page = json_pack("{sO so}", "items", (json_t *)items, "next",
@@ -591,11 +723,46 @@ void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn ro
 	{
 		json_array_append_new(rows, row(item));
 	}
+	if (fill)
+		fill(cli, rows);
 	cli_print_table(cli, rows, keys, headers);
 	json_decref(rows);
-	/* A hint for people at a terminal; scripts use --json and "next". */
-	if (next && !cli->quiet)
-		fprintf(stderr, "next page: --cursor %s\n", next);
+	/* on stderr, so a table piped on keeps only rows; scripts use --json */
+	if (next)
+		fprintf(stderr, "more: add --cursor %s for the next page, or --all for every page\n",
+			next);
+}
+
+void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
+		    const char *const *keys, const char *const *headers)
+{
+	print_page(cli, items, next, row, NULL, keys, headers);
+}
+
+int cli_list_op(Cli *cli, int all, const char *cursor, CliFetchFn fetch, void *query,
+		CliRowFn row, CliFillFn fill, const char *const *keys, const char *const *headers)
+{
+	Err err = {0};
+	json_t *items = NULL, *page = NULL;
+	char *next = NULL;
+	int rc = fetch(cli, query, cursor, &items, &next, &err);
+	while (rc == KITH_OK && all && next) {
+		char *at = next;
+		next = NULL;
+		rc = fetch(cli, query, at, &page, &next, &err);
+		free(at);
+		if (rc == KITH_OK)
+			json_array_extend(items, page);
+		json_decref(page);
+		page = NULL;
+	}
+	if (rc)
+		rc = cli_fail(cli, &err);
+	else
+		print_page(cli, items, next, row, fill, keys, headers);
+	json_decref(items);
+	free(next);
+	return rc;
 }
 
 int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done)
@@ -618,6 +785,12 @@ int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done)
 }
 
 int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide)
+{
+	return cli_show_op_named(cli, entity, get, hide, NULL);
+}
+
+int cli_show_op_named(Cli *cli, const char *entity, CliGetFn get, const char *hide,
+		      void (*fill)(Cli *cli, json_t *rec))
 {
 	Err err = {0};
 	int64_t id;
@@ -643,6 +816,8 @@ int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide)
 		if (!json_is_null(v) && !(hide && strcmp(key, hide) == 0))
 			json_object_set(rec, key, v);
 	}
+	if (fill)
+		fill(cli, rec);
 	cli_print_record(cli, rec, NULL);
 	json_decref(rec);
 	cli_print_history(cli, history);
@@ -704,6 +879,134 @@ done:
 	json_decref(remove);
 	json_decref(c);
 	return rc;
+}
+
+/* The object member name of in, created when missing. */
+static json_t *member_object(json_t *in, const char *name)
+{
+	json_t *o = json_object_get(in, name);
+	if (!json_is_object(o))
+		json_object_set_new(in, name, o = json_object());
+	return o;
+}
+
+int cli_clear_args(Cli *cli, json_t *in, const CliClear *aliases, int address)
+{
+	const char *arg;
+	while ((arg = cli_opt(cli, "--clear"))) {
+		char key[80];
+		const char *key2 = NULL;
+		json_t *dst = in;
+		snprintf(key, sizeof key, "%s", arg);
+		for (char *p = key; *p && strncmp(key, "custom.", 7); p++)
+			*p = *p == '-' ? '_' : *p;
+		for (const CliClear *a = aliases; a && a->name; a++)
+			if (strcmp(a->name, key) == 0) {
+				snprintf(key, sizeof key, "%s", a->key);
+				key2 = a->key2;
+				break;
+			}
+		if (strncmp(key, "custom.", 7) == 0 && key[7]) {
+			dst = member_object(in, "custom");
+			memmove(key, key + 7, strlen(key + 7) + 1);
+		} else if (address && cli_address_part(key)) {
+			dst = member_object(in, "address");
+		}
+		if (!key[0] || json_object_set_new(dst, key, json_null()))
+			return cli_reject(cli, "--clear", "must name a field, like city or notes");
+		if (key2)
+			json_object_set_new(dst, key2, json_null());
+	}
+	return 0;
+}
+
+int cli_tag_edit_args(Cli *cli, CliTagEdit *t)
+{
+	const char *v, *set = cli_opt(cli, "--set-tags");
+	int rc = 0;
+	t->add = json_array();
+	t->remove = json_array();
+	t->set = NULL;
+	while (rc == 0 && (v = cli_opt(cli, "--tag")))
+		rc = cli_push_str(cli, t->add, "tags", v);
+	while (rc == 0 && (v = cli_opt(cli, "--untag")))
+		rc = cli_push_str(cli, t->remove, "--untag", v);
+	if (rc || !set)
+		return rc;
+	t->set = json_array();
+	for (const char *p = set; rc == 0 && *p;) {
+		size_t n = strcspn(p, ",");
+		char *name = strndup(p, n);
+		Buf trimmed;
+		buf_init(&trimmed, 0);
+		text_trim(&trimmed, name ? name : "");
+		if (trimmed.len)
+			rc = cli_push_str(cli, t->set, "--set-tags", buf_str(&trimmed));
+		buf_free(&trimmed);
+		free(name);
+		p += n + (p[n] == ',');
+	}
+	return rc;
+}
+
+int cli_tag_edit_relative(const CliTagEdit *t)
+{
+	return json_array_size(t->add) + json_array_size(t->remove) > 0 && !t->set;
+}
+
+/* Index of the tag in names that folds like name, or -1. */
+static long tag_index(const json_t *names, const char *name)
+{
+	Buf a, b;
+	json_t *v;
+	size_t i;
+	long found = -1;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	text_fold(&a, name);
+	json_array_foreach(names, i, v)
+	{
+		buf_reset(&b);
+		text_fold(&b, json_string_value(v) ? json_string_value(v) : "");
+		if (found < 0 && strcmp(buf_str(&a), buf_str(&b)) == 0)
+			found = (long)i;
+	}
+	buf_free(&a);
+	buf_free(&b);
+	return found;
+}
+
+void cli_tag_edit_apply(const CliTagEdit *t, const json_t *current, json_t *in)
+{
+	json_t *v;
+	size_t i;
+	if (!t->set && json_array_size(t->add) + json_array_size(t->remove) == 0)
+		return;
+	json_t *tags = json_copy(t->set ? t->set : (json_t *)current);
+	if (!json_is_array(tags)) {
+		json_decref(tags);
+		tags = json_array();
+	}
+	json_array_foreach(t->add, i, v)
+	{
+		if (tag_index(tags, json_string_value(v)) < 0)
+			json_array_append(tags, v);
+	}
+	json_array_foreach(t->remove, i, v)
+	{
+		long k = tag_index(tags, json_string_value(v));
+		if (k >= 0)
+			json_array_remove(tags, (size_t)k);
+	}
+	json_object_set_new(in, "tags", tags);
+}
+
+void cli_tag_edit_free(CliTagEdit *t)
+{
+	json_decref(t->add);
+	json_decref(t->remove);
+	json_decref(t->set);
+	t->add = t->remove = t->set = NULL;
 }
 
 /* A history value in a table cell: "(none)" for nothing, list items by

@@ -31,7 +31,7 @@ typedef struct Cli {
 	int json;                /* --json: print JSON instead of tables */
 	int quiet;               /* not a terminal on stdout: no progress output */
 	Db *db;                  /* open, migrated database (commands with CLI_DB) */
-	Actor actor;             /* --as EMAIL, else the local system actor */
+	Actor actor;             /* --as, KITH_USER, the one owner, or the system (dispatch.c) */
 	FILE *out;               /* stdout */
 	char when[4][21];        /* dates and instants read by cli_when_opt */
 	int n_when;              /* how many of when are used */
@@ -45,6 +45,7 @@ enum {
 	CLI_NODB = 0,    /* needs no database */
 	CLI_DB = 1,      /* opens the database and requires it to be current */
 	CLI_DB_RAW = 2,  /* opens (creates) the database but does not check its version */
+	CLI_DB_SYS = 3,  /* as CLI_DB, but acts as the local system unless --as is given */
 };
 
 struct CliCommand {
@@ -171,10 +172,25 @@ int cli_query_words(Cli *cli, Buf *words);
 
 /* Print one page of a list: with --json {"items": items, "next": next or
  * null}, else a table of row(item) for each item (row returns a new
- * reference), followed on a terminal by "next page: --cursor C" on stderr. */
+ * reference), followed, when there is a next page, by how to get the rest
+ * on stderr ("more: ... --cursor C ... --all"), so a table piped on or
+ * --json output stays clean. */
 typedef json_t *(*CliRowFn)(const json_t *item);
 void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
 		    const char *const *keys, const char *const *headers);
+
+/* Fetch the page of a list that starts at cursor (NULL = the first):
+ * the adapter puts cursor into its query and calls the domain. */
+typedef int (*CliFetchFn)(Cli *cli, void *query, const char *cursor, json_t **items,
+			  char **next, Err *err);
+/* Turns the table rows' record ids into names (names_cli_fill_rows). */
+typedef void (*CliFillFn)(Cli *cli, json_t *rows);
+
+/* A list command's output: the page at cursor, or with all (--all) every
+ * page from there on, printed as cli_print_page does, with fill (may be
+ * NULL) applied to the table rows. Returns an exit code. */
+int cli_list_op(Cli *cli, int all, const char *cursor, CliFetchFn fetch, void *query,
+		CliRowFn row, CliFillFn fill, const char *const *keys, const char *const *headers);
 
 /* rm, restore and purge of a record: reads ID, calls op, then prints
  * "<noun> #ID <done>" or, with --json, {"id": ID, "result": done}. */
@@ -188,6 +204,10 @@ int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done);
 typedef int (*CliGetFn)(Db *db, const Actor *actor, int64_t id, int include_deleted,
 			json_t **out, Err *err);
 int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide);
+/* cli_show_op with fill (may be NULL) applied to the printed record, to
+ * show names instead of ids (names_cli_fill_record). */
+int cli_show_op_named(Cli *cli, const char *entity, CliGetFn get, const char *hide,
+		      void (*fill)(Cli *cli, json_t *rec));
 
 /* `NOUN tag ID [+TAG|-TAG]...` (and [--add TAG]... [--remove TAG]... when
  * options is set): reads the tags, calls op, then prints the record
@@ -195,6 +215,43 @@ int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide);
 typedef int (*CliTagFn)(Db *db, const Actor *actor, int64_t id, const json_t *add,
 			const json_t *remove, json_t **out, Err *err);
 int cli_tag_op(Cli *cli, const char *noun, int options, CliTagFn op);
+
+/* The tag options of `NOUN edit`, the same for every record with tags:
+ * --tag TAG (repeatable) adds, --untag TAG (repeatable) removes, and
+ * --set-tags A,B replaces them all ("" clears). */
+typedef struct CliTagEdit {
+	json_t *add;    /* names to add (array) */
+	json_t *remove; /* names to remove (array) */
+	json_t *set;    /* the new list, or NULL when --set-tags is absent */
+} CliTagEdit;
+
+/* Read the tag options into t (which the caller releases with
+ * cli_tag_edit_free, also after an error). An exit code, 0 when read. */
+int cli_tag_edit_args(Cli *cli, CliTagEdit *t);
+/* 1 when t changes tags only relative to the current ones (--tag,
+ * --untag): the caller then reads the record and passes its tags and
+ * version to cli_tag_edit_apply. */
+int cli_tag_edit_relative(const CliTagEdit *t);
+/* Set in's "tags" to the list t makes of current (an array of names; tags
+ * match ignoring case and diacritics, as the domain does); nothing when t
+ * holds no tag option. */
+void cli_tag_edit_apply(const CliTagEdit *t, const json_t *current, json_t *in);
+void cli_tag_edit_free(CliTagEdit *t);
+
+/* What `--clear NAME` sets to null when NAME is not the JSON key itself
+ * (with '-' for '_'): "due" clears due_date and due_at. */
+typedef struct CliClear {
+	const char *name; /* as typed: "owner", "close" */
+	const char *key;  /* the JSON key: "owner_id" */
+	const char *key2; /* a second key cleared with it, or NULL */
+} CliClear;
+
+/* --clear NAME options of `NOUN edit` into in: each named key set to null
+ * (aliases: a table ending with {NULL}; may be NULL), an address part
+ * ("city") inside "address" when address is set, "custom.KEY" inside
+ * "custom". Which fields may be cleared is the domain's rule: it refuses
+ * the others naming them. An exit code, 0 when read. */
+int cli_clear_args(Cli *cli, json_t *in, const CliClear *aliases, int address);
 
 /* The command table, for help and dispatch. */
 const CliCommand *cli_commands(int *n);

@@ -52,7 +52,8 @@ static void print_help(FILE *f)
 	list_commands(f, NULL);
 	fputs("\nGlobal options:\n"
 	      "  --db PATH     database file (default: $KITH_DB, else ./kith.db)\n"
-	      "  --as EMAIL    act as this user (default: the local system, with owner rights)\n"
+	      "  --as EMAIL    act as this user (default: $KITH_USER, else the workspace's one\n"
+	      "                owner; the local system while there are no users)\n"
 	      "  --json        print JSON instead of tables\n"
 	      "  --help        help for a command: kith contact add --help\n"
 	      "\nExit codes: 0 ok, 1 usage, 2 input rejected or not found, 3 internal/storage.\n",
@@ -85,15 +86,62 @@ int cli_version(Cli *cli)
 	return EXIT_OK;
 }
 
-/* Open the database for cmd and pick the actor. Returns an exit code. */
+/* The actor when neither --as nor KITH_USER names one: the one active owner
+ * of the workspace; the local system while there is no user yet (right
+ * after init); with several owners an error, since guessing who is at the
+ * keyboard would put records and history in someone else's name. */
+static int default_actor(Cli *cli, Err *err)
+{
+	json_t *users = NULL, *u, *owner = NULL;
+	size_t i, n_users = 0, n_owners = 0;
+	int rc = user_list(cli->db, &cli->actor, &users, err);
+	if (rc)
+		return rc;
+	json_array_foreach(users, i, u)
+	{
+		if (json_is_true(json_object_get(u, "disabled")))
+			continue;
+		n_users++;
+		if (strcmp(cli_str(u, "role"), "owner") == 0 && n_owners++ == 0)
+			owner = u;
+	}
+	if (n_owners == 1)
+		rc = user_actor_by_email(cli->db, cli_str(owner, "email"), &cli->actor, err);
+	else if (n_users > 0)
+		rc = err_set(err, ERR_INVALID, "as",
+			     "the workspace has %zu owners, so kith cannot tell who you are: give "
+			     "--as EMAIL or set KITH_USER=EMAIL",
+			     n_owners);
+	json_decref(users);
+	return rc;
+}
+
+/* Open the database for cmd and pick the actor: --as EMAIL, else
+ * KITH_USER, else default_actor(). Commands flagged CLI_DB_SYS (serve,
+ * backup, db check) act as the local system unless --as is given. Returns
+ * an exit code. */
 static int open_db(Cli *cli, const char *as)
 {
 	Err err = {0};
-	int rc = db_open(&cli->db, cli->db_path, cli->cmd->flags == CLI_DB_RAW, &err);
-	if (rc == KITH_OK && cli->cmd->flags == CLI_DB)
+	int raw = cli->cmd->flags == CLI_DB_RAW;
+	if (!raw && access(cli->db_path, F_OK) != 0) {
+		err_set(&err, ERR_NOT_FOUND, "db",
+			"no database at %s; create one with 'kith init' (kith --db PATH init "
+			"for another file), or point --db or KITH_DB at an existing one",
+			cli->db_path);
+		return cli_fail(cli, &err);
+	}
+	int rc = db_open(&cli->db, cli->db_path, raw, &err);
+	if (rc == KITH_OK && !raw)
 		rc = migrate_require_current(cli->db, &err);
-	if (rc == KITH_OK && as && (rc = user_actor_by_email(cli->db, as, &cli->actor, &err)))
-		snprintf(err.field, sizeof err.field, "as"); /* the user named by --as */
+	if (rc)
+		return cli_fail(cli, &err);
+	const char *env = getenv("KITH_USER");
+	const char *who = as ? as : env && *env && cli->cmd->flags == CLI_DB ? env : NULL;
+	if (who && (rc = user_actor_by_email(cli->db, who, &cli->actor, &err)))
+		snprintf(err.field, sizeof err.field, "%s", as ? "as" : "KITH_USER");
+	else if (!who && cli->cmd->flags == CLI_DB)
+		rc = default_actor(cli, &err);
 	return rc ? cli_fail(cli, &err) : EXIT_OK;
 }
 

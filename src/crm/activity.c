@@ -26,8 +26,8 @@
 #include "crm/user.h"
 #include "crm/workspace.h"
 
-enum { DURATION_MAX = 1440 };             /* minutes in a day */
-enum { FUTURE_SLACK_S = 24 * 3600 };      /* occurred_at may be at most a day ahead */
+enum { DURATION_MAX = KITH_MAX_DURATION_MIN }; /* limits.h */
+enum { FUTURE_SLACK_S = KITH_FUTURE_SLACK_S }; /* limits.h */
 
 static const char *const writable[] = {"kind",        "direction", "subject", "body",
 				       "outcome",     "duration_minutes", "occurred_at",

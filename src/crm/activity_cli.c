@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "crm/activity.h"
 #include "crm/audit.h"
+#include "crm/names_cli.h"
 #include "crm/user.h"
 
 static const char *const list_keys[] = {"id",      "at", "kind",    "dir",     "subject",
@@ -72,26 +73,11 @@ static int read_duration(Cli *cli, json_t *in)
 	return 0;
 }
 
-/* --clear NAME: an optional key set to null. */
-static int read_clears(Cli *cli, json_t *in)
-{
-	static const struct {
-		const char *name, *key;
-	} clearable[] = {{"direction", "direction"}, {"subject", "subject"},
-			 {"body", "body"},           {"outcome", "outcome"},
-			 {"duration", "duration_minutes"}, {"contact", "contact_id"},
-			 {"company", "company_id"},  {"deal", "deal_id"}};
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		size_t i = 0;
-		while (i < sizeof clearable / sizeof clearable[0] && strcmp(arg, clearable[i].name))
-			i++;
-		if (i == sizeof clearable / sizeof clearable[0])
-			return cli_usage_fail(cli, "--clear: cannot clear '%s'", arg);
-		json_object_set_new(in, clearable[i].key, json_null());
-	}
-	return 0;
-}
+/* --clear NAME names; the domain says which may be cleared. */
+static const CliClear clear_aliases[] = {
+    {"duration", "duration_minutes", NULL}, {"contact", "contact_id", NULL},
+    {"company", "company_id", NULL},	     {"deal", "deal_id", NULL},
+    {"user", "user_id", NULL},		     {"at", "occurred_at", NULL}, {NULL, NULL, NULL}};
 
 /* Options of add/edit into an activity input object. Returns an exit code. */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -113,7 +99,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		return rc;
 	if (user)
 		json_object_set_new(in, "user_id", json_integer(user));
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 0) : 0;
 }
 
 /* "last contacted: WHEN" of the activity's contact, when it has one. */
@@ -196,7 +182,7 @@ done:
 
 int activity_cli_show(Cli *cli)
 {
-	return cli_show_op(cli, "activity", activity_get, "user_id");
+	return cli_show_op_named(cli, "activity", activity_get, "user_id", names_cli_fill_record);
 }
 
 /* The cells of a list row. */
@@ -211,17 +197,25 @@ static json_t *row_of(const json_t *a)
 			 json_object_get(a, "company_id"), "deal", json_object_get(a, "deal_id"));
 }
 
+static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
+		      Err *err)
+{
+	ActivityQuery *q = query;
+	q->cursor = cursor;
+	return activity_list(cli->db, &cli->actor, q, items, next, err);
+}
+
 int activity_cli_list(Cli *cli)
 {
 	ActivityQuery q = {0};
-	Err err = {0};
-	json_t *items = NULL, *link = json_object();
-	char *next = NULL;
+	json_t *link = json_object();
 	const char *limit = cli_opt(cli, "--limit");
 	q.kind = cli_opt(cli, "--kind");
 	q.cursor = cli_opt(cli, "--cursor");
+	int all = cli_flag(cli, "--all");
 	int rc = cli_when_opt(cli, "--since", WHEN_INSTANT | WHEN_MIDNIGHT, &q.since, NULL);
-	if (rc || (rc = cli_limit_or_fail(cli, limit, &q.limit)) || (rc = read_link(cli, "--contact", "contact_id", link)) ||
+	if (rc || (rc = cli_limit_or_fail(cli, limit, &q.limit)) ||
+	    (rc = read_link(cli, "--contact", "contact_id", link)) ||
 	    (rc = read_link(cli, "--company", "company_id", link)) ||
 	    (rc = read_link(cli, "--deal", "deal_id", link)) ||
 	    (rc = read_user(cli, &q.user_id)) || (rc = cli_finish_or_fail(cli)))
@@ -229,17 +223,12 @@ int activity_cli_list(Cli *cli)
 	q.contact_id = json_integer_value(json_object_get(link, "contact_id"));
 	q.company_id = json_integer_value(json_object_get(link, "company_id"));
 	q.deal_id = json_integer_value(json_object_get(link, "deal_id"));
-	if (activity_list(cli->db, &cli->actor, &q, &items, &next, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
-	cli_print_page(cli, items, next, row_of, list_keys, list_heads);
-	if (!cli->json)
+	rc = cli_list_op(cli, all, q.cursor, fetch_page, &q, row_of, names_cli_fill_rows, list_keys,
+			 list_heads);
+	if (rc == 0 && !cli->json)
 		rc = print_last(cli, link, NULL);
 done:
 	json_decref(link);
-	json_decref(items);
-	free(next);
 	return rc;
 }
 

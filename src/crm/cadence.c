@@ -17,6 +17,8 @@
  * end and reset before the next prepare. */
 #include "crm/cadence.h"
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -745,6 +747,26 @@ int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
 	free(add);
 	free(*text);
 	*text = joined;
+	return KITH_OK;
+}
+
+int cadence_scope(const Actor *actor, int64_t user_id, int team, const char *days_text,
+		  int default_days, int64_t *user_out, int *days_out, Err *err)
+{
+	char *end;
+	long v = default_days;
+	if (team && user_id)
+		return err_set(err, ERR_INVALID, "team", "give a user or the team, not both");
+	if (days_text) {
+		errno = 0;
+		v = strtol(days_text, &end, 10);
+		if (!*days_text || *end || errno)
+			return err_set(err, ERR_INVALID, "days", "must be a whole number of days");
+	}
+	if (v < 0 || v > KITH_AGENDA_DAYS_MAX)
+		return err_set(err, ERR_INVALID, "days", "must be from 0 to %d", KITH_AGENDA_DAYS_MAX);
+	*days_out = (int)v;
+	*user_out = team ? 0 : user_id ? user_id : actor->user_id;
 	return KITH_OK;
 }
 

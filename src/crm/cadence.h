@@ -29,10 +29,11 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/limits.h"
 #include "crm/access.h"
 #include "store/db.h"
 
-enum { CADENCE_DAYS_MAX = 3650, CADENCE_HORIZON_MAX = 366 };
+enum { CADENCE_DAYS_MAX = KITH_MAX_CADENCE_DAYS, CADENCE_HORIZON_MAX = KITH_AGENDA_DAYS_MAX };
 
 /* Validate a cadence value v (a JSON integer 1..CADENCE_DAYS_MAX, or null
  * for none) into *days (0 = none). ERR_INVALID naming field. */
@@ -67,6 +68,15 @@ typedef struct CadenceQuery {
  * or "days". */
 int cadence_due(Db *db, const Actor *actor, const CadenceQuery *q, json_t **out,
 		Err *err) KITH_WARN_UNUSED;
+
+/* Whose agenda or due list, and how far ahead, from what a surface was
+ * given: user_id (0 = not named) or team (1 = the whole team, owners and
+ * admins; the domain checks that), not both (ERR_INVALID naming "team");
+ * neither = the actor's own (the whole team for the local system, which
+ * owns nothing). days_text is a whole number 0..KITH_AGENDA_DAYS_MAX, NULL
+ * for default_days; else ERR_INVALID naming "days". */
+int cadence_scope(const Actor *actor, int64_t user_id, int team, const char *days_text,
+		  int default_days, int64_t *user_out, int *days_out, Err *err) KITH_WARN_UNUSED;
 
 /* The agenda (kith agenda, /api/v1/agenda): task_agenda's sections for
  * user_id (0 = the team) with days_ahead upcoming days, and cadence_due's

@@ -15,8 +15,8 @@ static const char *const due_heads[] = {"ID",  "NAME",    "LAST CONTACTED",
 					"DUE", "OVERDUE", "CADENCE", NULL};
 static const char *const often_keys[] = {"id", "name", "touches", "last", NULL};
 static const char *const often_heads[] = {"ID", "NAME", "TOUCHES", "LAST CONTACTED", NULL};
-static const char *const key_keys[] = {"date", "in", "record", "name", "what", NULL};
-static const char *const key_heads[] = {"DATE", "IN", "RECORD", "NAME", "WHAT", NULL};
+static const char *const key_keys[] = {"date", "in", "name", "what", "record", "id", NULL};
+static const char *const key_heads[] = {"DATE", "IN", "NAME", "WHAT", "RECORD", "ID", NULL};
 
 static json_t *due_row(const json_t *d)
 {
@@ -48,11 +48,10 @@ static json_t *often_row(const json_t *d)
 static json_t *key_row(const json_t *d)
 {
 	long long days = (long long)json_integer_value(json_object_get(d, "days"));
-	return json_pack("{ss so so ss ss}", "date", cli_str(d, "date"), "in",
+	return json_pack("{ss so ss sO ss ss}", "date", cli_str(d, "date"), "in",
 			 days == 0 ? json_string("today") : json_sprintf("%lld d", days), "record",
-			 json_sprintf("%s #%lld", cli_str(d, "type"),
-				      (long long)json_integer_value(json_object_get(d, "id"))),
-			 "name", cli_str(d, "name"), "what", cli_str(d, "label"));
+			 cli_str(d, "type"), "id", json_object_get(d, "id"), "name",
+			 cli_str(d, "name"), "what", cli_str(d, "label"));
 }
 
 /* A titled table of section key of out, rows made by row. */
@@ -85,29 +84,22 @@ int cadence_cli_due(Cli *cli)
 	Err err = {0};
 	CadenceQuery q = {0};
 	json_t *out = NULL;
-	Actor a;
+	Actor a = {0};
 	const char *email = cli_opt(cli, "--user"), *days = cli_opt(cli, "--days");
 	int team = cli_flag(cli, "--team");
 	int rc = cli_when_opt(cli, "--today", WHEN_DATE, &q.today, NULL);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
-	if (team && email)
-		return cli_usage_fail(cli, "give --user or --team, not both");
-	if (days) {
-		char *end;
-		errno = 0;
-		long v = strtol(days, &end, 10);
-		if (!*days || *end || errno || v < -1 || v > 100000)
-			return cli_reject(cli, "days", "must be a whole number of days");
-		q.days = (int)v;
-	}
 	if (email && user_actor_by_email(cli->db, email, &a, &err)) {
 		snprintf(err.field, sizeof err.field, "user");
 		return cli_fail(cli, &err);
 	}
-	/* Without --user or --team: the actor's own records (the team's for
-	 * the local system, which owns nothing). */
-	q.user_id = email ? a.user_id : team ? 0 : cli->actor.user_id;
+	/* whose and how far ahead: cadence_scope decides, as for the agenda */
+	if (cadence_scope(&cli->actor, a.user_id, team, days, 0, &q.user_id, &q.days, &err)) {
+		if (!strcmp(err.field, "team"))
+			snprintf(err.field, sizeof err.field, "--team");
+		return cli_fail(cli, &err);
+	}
 	if (cadence_due(cli->db, &cli->actor, &q, &out, &err))
 		return cli_fail(cli, &err);
 	if (cli->json) {

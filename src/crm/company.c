@@ -28,7 +28,7 @@
 #include "crm/workspace.h"
 #include "store/search.h"
 
-enum { TAX_ID_MAX = 64 }; /* VAT / tax numbers are short; 64 leaves room for prefixes */
+enum { TAX_ID_MAX = KITH_MAX_TAX_ID }; /* limits.h */
 
 static const char *const writable[] = {"legal_name", "tax_id", "address",       "website",
 				       "phone",	     "email",  "phone_country", "owner_id",

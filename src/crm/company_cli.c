@@ -40,32 +40,8 @@ static int read_owner(Cli *cli, int64_t *id)
 
 /* --clear FIELD: a writable key (tax_id or tax-id), an address part, owner,
  * tags, or custom.KEY, set to null. */
-static int read_clears(Cli *cli, json_t *in)
-{
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		char key[80];
-		snprintf(key, sizeof key, "%s", arg);
-		for (char *p = key; *p; p++)
-			*p = *p == '-' ? '_' : *p;
-		if (!strcmp(key, "owner"))
-			snprintf(key, sizeof key, "owner_id");
-		int part = cli_address_part(key);
-		json_t *dst = in;
-		const char *name = key;
-		if (part || !strncmp(key, "custom.", 7)) {
-			const char *obj = part ? "address" : "custom";
-			dst = json_object_get(in, obj);
-			if (!json_is_object(dst))
-				json_object_set_new(in, obj, dst = json_object());
-			name = part ? key : arg + 7;
-		} else if (!strcmp(key, "legal_name") || !strcmp(key, "name")) {
-			return cli_reject(cli, "legal_name", "is required and cannot be cleared");
-		}
-		json_object_set_new(dst, name, json_null());
-	}
-	return 0;
-}
+static const CliClear clear_aliases[] = {
+    {"owner", "owner_id", NULL}, {"name", "legal_name", NULL}, {NULL, NULL, NULL}};
 
 /* Options of add/edit into a company input object. Returns an exit code. */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -79,7 +55,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 	if (rc == 0)
 		rc = cli_address_args(cli, in);
 	json_t *tags = json_array();
-	while (rc == 0 && (v = cli_opt(cli, "--tag")))
+	while (rc == 0 && !editing && (v = cli_opt(cli, "--tag")))
 		rc = cli_push_str(cli, tags, "tags", v);
 	if (rc == 0 && json_array_size(tags))
 		json_object_set(in, "tags", tags);
@@ -88,7 +64,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		return rc;
 	if (owner)
 		json_object_set_new(in, "owner_id", json_integer(owner));
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 1) : 0;
 }
 
 int company_cli_add(Cli *cli)
@@ -122,16 +98,29 @@ done:
 int company_cli_edit(Cli *cli)
 {
 	Err err = {0};
-	int64_t id;
+	int64_t id, version = 0;
 	json_t *in = json_object(), *c = NULL;
+	CliTagEdit tags = {0};
 	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
-	if (rc || (rc = read_input(cli, in, 1)) || (rc = cli_finish_or_fail(cli)))
+	if (rc || (rc = read_input(cli, in, 1)) || (rc = cli_tag_edit_args(cli, &tags)) ||
+	    (rc = cli_finish_or_fail(cli)))
 		goto done;
+	/* --tag/--untag change the current tags: update only that version */
+	if (cli_tag_edit_relative(&tags)) {
+		if (company_get(cli->db, &cli->actor, id, 0, &c, &err)) {
+			rc = cli_fail(cli, &err);
+			goto done;
+		}
+		version = json_integer_value(json_object_get(c, "version"));
+	}
+	cli_tag_edit_apply(&tags, json_object_get(c, "tags"), in);
+	json_decref(c);
+	c = NULL;
 	if (json_object_size(in) == 0) {
 		rc = cli_usage_fail(cli, "nothing to change; give at least one option");
 		goto done;
 	}
-	if (company_update(cli->db, &cli->actor, id, in, 0, &c, &err)) {
+	if (company_update(cli->db, &cli->actor, id, in, version, &c, &err)) {
 		rc = cli_fail(cli, &err);
 		goto done;
 	}
@@ -141,6 +130,7 @@ int company_cli_edit(Cli *cli)
 		fprintf(cli->out, "updated company #%lld %s\n", (long long)id,
 			cli_str(c, "legal_name"));
 done:
+	cli_tag_edit_free(&tags);
 	json_decref(in);
 	json_decref(c);
 	return rc;
@@ -257,9 +247,10 @@ done:
 }
 
 /* Filters of list/search into q. Strings point into argv. */
-static int read_query(Cli *cli, CompanyQuery *q)
+static int read_query(Cli *cli, CompanyQuery *q, int *all)
 {
 	const char *limit = cli_opt(cli, "--limit");
+	*all = cli_flag(cli, "--all");
 	q->tag = cli_opt(cli, "--tag");
 	q->sort = cli_opt(cli, "--sort");
 	q->cursor = cli_opt(cli, "--cursor");
@@ -283,38 +274,41 @@ static json_t *list_row(const json_t *c)
 			 json_object_get(c, "tags"), "contacts", json_object_get(c, "contact_count"));
 }
 
-static int run_list(Cli *cli, const CompanyQuery *q)
+static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
+		      Err *err)
 {
-	Err err = {0};
-	json_t *items = NULL;
-	char *next = NULL;
-	if (company_list(cli->db, &cli->actor, q, &items, &next, &err))
-		return cli_fail(cli, &err);
-	cli_print_page(cli, items, next, list_row, list_keys, list_heads);
-	json_decref(items);
-	free(next);
-	return EXIT_OK;
+	CompanyQuery *q = query;
+	q->cursor = cursor;
+	return company_list(cli->db, &cli->actor, q, items, next, err);
+}
+
+static int run_list(Cli *cli, CompanyQuery *q, int all)
+{
+	return cli_list_op(cli, all, q->cursor, fetch_page, q, list_row, NULL, list_keys,
+			   list_heads);
 }
 
 int company_cli_list(Cli *cli)
 {
 	CompanyQuery q = {0};
-	int rc = read_query(cli, &q);
+	int all = 0;
+	int rc = read_query(cli, &q, &all);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
-	return run_list(cli, &q);
+	return run_list(cli, &q, all);
 }
 
 int company_cli_search(Cli *cli)
 {
 	CompanyQuery q = {0};
 	Buf words;
-	int rc = read_query(cli, &q);
+	int all = 0;
+	int rc = read_query(cli, &q, &all);
 	if (rc)
 		return rc;
 	if ((rc = cli_query_words(cli, &words)) == 0) {
 		q.q = buf_str(&words);
-		rc = run_list(cli, &q);
+		rc = run_list(cli, &q, all);
 	}
 	buf_free(&words);
 	return rc;

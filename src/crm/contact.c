@@ -557,7 +557,8 @@ static int get_ref(const json_t *in, const char *key, int64_t *id, int *present,
 }
 
 /* owner_id: an active user; a member may only assign themselves. On create
- * without owner_id a member owns what they add, others leave it open. */
+ * without owner_id the acting user owns what they add (DESIGN.md: records
+ * created by a user are owned by them); the local system leaves it open. */
 static int apply_owner(Db *db, const Actor *actor, ContactRec *r, const json_t *in, int creating,
 		       Err *err)
 {
@@ -567,7 +568,7 @@ static int apply_owner(Db *db, const Actor *actor, ContactRec *r, const json_t *
 	if (rc)
 		return rc;
 	if (!present) {
-		if (creating && !access_is_admin(actor))
+		if (creating)
 			r->owner_id = actor->user_id;
 		return KITH_OK;
 	}
@@ -737,15 +738,13 @@ static int dup_check(Db *db, const Actor *actor, const ContactRec *r, const json
 			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 		} else if (collab_can_see(db, actor, COLLAB_CONTACT, other, owner_id)) {
 			rc = err_set(err, ERR_CONFLICT, field,
-				     "a contact with %s %s already exists: #%lld %s (use --force "
-				     "to add anyway)",
+				     "a contact with %s %s already exists: #%lld %s",
 				     phones ? "phone" : "email", value, (long long)other, name);
 			if (err)
 				err->ref_id = other;
 		} else {
 			rc = err_set(err, ERR_CONFLICT, field,
-				     "a contact with %s %s already exists (owned by another user; "
-				     "use --force to add anyway)",
+				     "a contact with %s %s already exists (owned by another user)",
 				     phones ? "phone" : "email", value);
 		}
 		free(name);

@@ -91,49 +91,13 @@ static int read_refs(Cli *cli, json_t *in)
 	return 0;
 }
 
-/* Other option names --clear accepts, and their keys. */
-static const struct {
-	const char *name, *key;
-} clear_aliases[] = {
-    {"company", "company_id"}, {"owner", "owner_id"}, {"email", "emails"},
-    {"phone", "phones"},       {"tag", "tags"},	 {"cadence", "cadence_days"},
+/* Option names --clear accepts besides the JSON keys (job_title...). */
+static const CliClear clear_aliases[] = {
+    {"first", "first_name", NULL}, {"last", "last_name", NULL},  {"title", "job_title", NULL},
+    {"consent", "consent_note", NULL}, {"company", "company_id", NULL},
+    {"owner", "owner_id", NULL},   {"email", "emails", NULL},    {"phone", "phones", NULL},
+    {"tag", "tags", NULL},	   {"cadence", "cadence_days", NULL}, {NULL, NULL, NULL},
 };
-
-/* --clear FIELD: a writable key, an address part or custom.KEY set to null.
- * An option name works too: "title" and "job-title" both clear job_title. */
-static int read_clears(Cli *cli, json_t *in)
-{
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		char key[64], opt[72];
-		snprintf(key, sizeof key, "%s", arg);
-		for (char *p = key; *p; p++)
-			if (*p == '-')
-				*p = '_';
-		snprintf(opt, sizeof opt, "--%s", arg);
-		for (int i = 0; i < N_TEXT_OPTS; i++)
-			if (strcmp(text_opts[i].opt, opt) == 0)
-				snprintf(key, sizeof key, "%s", text_opts[i].key);
-		for (size_t i = 0; i < sizeof clear_aliases / sizeof clear_aliases[0]; i++)
-			if (strcmp(clear_aliases[i].name, key) == 0)
-				snprintf(key, sizeof key, "%s", clear_aliases[i].key);
-		int part = cli_address_part(key);
-		json_t *target = in;
-		if (strncmp(key, "custom.", 7) == 0 && key[7]) {
-			target = json_object_get(in, "custom");
-			if (!json_is_object(target))
-				json_object_set_new(in, "custom", target = json_object());
-			memmove(key, key + 7, strlen(key + 7) + 1);
-		} else if (part) {
-			target = json_object_get(in, "address");
-			if (!json_is_object(target))
-				json_object_set_new(in, "address", target = json_object());
-		}
-		if (json_object_set_new(target, key, json_null()))
-			return cli_reject(cli, "clear", "must name a field, like city or job_title");
-	}
-	return 0;
-}
 
 /* --cadence DAYS|none into "cadence_days". */
 static int read_cadence(Cli *cli, json_t *in)
@@ -182,11 +146,21 @@ static int read_input(Cli *cli, json_t *in, int editing)
 	if (rc || (rc = cli_address_args(cli, in)) ||
 	    (rc = read_list(cli, in, "--email", "emails", 1)) ||
 	    (rc = read_list(cli, in, "--phone", "phones", 1)) ||
-	    (rc = read_phone_country(cli, in)) || (rc = read_list(cli, in, "--tag", "tags", 0)) ||
-	    (rc = read_refs(cli, in)) || (rc = cli_field_args(cli, "contact", in)) ||
-	    (rc = read_cadence(cli, in)))
+	    (rc = read_phone_country(cli, in)) ||
+	    (!editing && (rc = read_list(cli, in, "--tag", "tags", 0))) || (rc = read_refs(cli, in)) ||
+	    (rc = cli_field_args(cli, "contact", in)) || (rc = read_cadence(cli, in)))
 		return rc;
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 1) : 0;
+}
+
+/* The duplicate guard's refusal (contact.h) plus how to get past it here. */
+static int duplicate_fail(Cli *cli, Err *err)
+{
+	size_t n = strlen(err->msg);
+	if (err->code == ERR_CONFLICT && (!strncmp(err->field, "emails[", 7) ||
+					  !strncmp(err->field, "phones[", 7)))
+		snprintf(err->msg + n, sizeof err->msg - n, " (use --force to add anyway)");
+	return cli_fail(cli, err);
 }
 
 int contact_cli_add(Cli *cli)
@@ -202,7 +176,7 @@ int contact_cli_add(Cli *cli)
 	if (contact_create(cli->db, &cli->actor, in, force ? CONTACT_FORCE : 0, &id, &err) ||
 	    contact_get(cli->db, &cli->actor, id, 0, &c, &err) ||
 	    contact_create_warnings(cli->db, &cli->actor, id, &warnings, &err)) {
-		rc = cli_fail(cli, &err);
+		rc = duplicate_fail(cli, &err);
 		goto done;
 	}
 	/* a namesake at the same company does not stop the add: say so */
@@ -225,18 +199,33 @@ done:
 int contact_cli_edit(Cli *cli)
 {
 	Err err = {0};
-	int64_t id;
+	int64_t id, version = 0;
 	json_t *in = json_object(), *c = NULL;
+	CliTagEdit tags = {0};
 	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
 	int force = cli_flag(cli, "--force");
-	if (rc || (rc = read_input(cli, in, 1)) || (rc = cli_finish_or_fail(cli)))
+	if (rc || (rc = read_input(cli, in, 1)) || (rc = cli_tag_edit_args(cli, &tags)) ||
+	    (rc = cli_finish_or_fail(cli)))
 		goto done;
+	/* --tag/--untag change the tags the contact has now: read them, and
+	 * update only that version (ERR_STALE if someone changed it since) */
+	if (cli_tag_edit_relative(&tags)) {
+		if (contact_get(cli->db, &cli->actor, id, 0, &c, &err)) {
+			rc = cli_fail(cli, &err);
+			goto done;
+		}
+		version = json_integer_value(json_object_get(c, "version"));
+	}
+	cli_tag_edit_apply(&tags, json_object_get(c, "tags"), in);
+	json_decref(c);
+	c = NULL;
 	if (json_object_size(in) == 0) {
 		rc = cli_usage_fail(cli, "nothing to change; give at least one option");
 		goto done;
 	}
-	if (contact_update(cli->db, &cli->actor, id, in, 0, force ? CONTACT_FORCE : 0, &c, &err)) {
-		rc = cli_fail(cli, &err);
+	if (contact_update(cli->db, &cli->actor, id, in, version, force ? CONTACT_FORCE : 0, &c,
+			   &err)) {
+		rc = duplicate_fail(cli, &err);
 		goto done;
 	}
 	if (cli->json)
@@ -245,6 +234,7 @@ int contact_cli_edit(Cli *cli)
 		fprintf(cli->out, "updated contact #%lld %s\n", (long long)id,
 			cli_str(c, "display_name"));
 done:
+	cli_tag_edit_free(&tags);
 	json_decref(in);
 	json_decref(c);
 	return rc;
@@ -371,8 +361,8 @@ int contact_cli_show(Cli *cli)
 	return EXIT_OK;
 }
 
-/* Filters of list/search into q. Strings point into argv. */
-static int read_query(Cli *cli, ContactQuery *q)
+/* Filters of list/search into q, --all into *all. Strings point into argv. */
+static int read_query(Cli *cli, ContactQuery *q, int *all)
 {
 	const char *owner = cli_opt(cli, "--owner"), *company = cli_opt(cli, "--company");
 	const char *limit = cli_opt(cli, "--limit");
@@ -384,6 +374,7 @@ static int read_query(Cli *cli, ContactQuery *q)
 	q->sort = cli_opt(cli, "--sort");
 	q->cursor = cli_opt(cli, "--cursor");
 	q->trash = cli_flag(cli, "--trash");
+	*all = cli_flag(cli, "--all");
 	if ((rc = cli_when_opt(cli, "--updated-since", WHEN_INSTANT | WHEN_MIDNIGHT,
 			       &q->updated_since, NULL)))
 		return rc;
@@ -410,38 +401,41 @@ static json_t *list_row(const json_t *c)
 	    json_object_get(c, "tags"));
 }
 
-static int run_list(Cli *cli, const ContactQuery *q)
+static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
+		      Err *err)
 {
-	Err err = {0};
-	json_t *items = NULL;
-	char *next = NULL;
-	if (contact_list(cli->db, &cli->actor, q, &items, &next, &err))
-		return cli_fail(cli, &err);
-	cli_print_page(cli, items, next, list_row, list_keys, list_heads);
-	json_decref(items);
-	free(next);
-	return EXIT_OK;
+	ContactQuery *q = query;
+	q->cursor = cursor;
+	return contact_list(cli->db, &cli->actor, q, items, next, err);
+}
+
+static int run_list(Cli *cli, ContactQuery *q, int all)
+{
+	return cli_list_op(cli, all, q->cursor, fetch_page, q, list_row, NULL, list_keys,
+			   list_heads);
 }
 
 int contact_cli_list(Cli *cli)
 {
 	ContactQuery q = {0};
-	int rc = read_query(cli, &q);
+	int all = 0;
+	int rc = read_query(cli, &q, &all);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
-	return run_list(cli, &q);
+	return run_list(cli, &q, all);
 }
 
 int contact_cli_search(Cli *cli)
 {
 	ContactQuery q = {0};
 	Buf words;
-	int rc = read_query(cli, &q);
+	int all = 0;
+	int rc = read_query(cli, &q, &all);
 	if (rc)
 		return rc;
 	if ((rc = cli_query_words(cli, &words)) == 0) {
 		q.q = buf_str(&words);
-		rc = run_list(cli, &q);
+		rc = run_list(cli, &q, all);
 	}
 	buf_free(&words);
 	return rc;

@@ -154,10 +154,8 @@ int contact_rec_visible(Db *db, const Actor *actor, int64_t id, int64_t owner_id
 	if (!collab_can_see(db, actor, COLLAB_CONTACT, id, owner_id))
 		return err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
 	if (deleted && !include_deleted)
-		return err_set(
-		    err, ERR_GONE, "id",
-		    "contact #%lld is in the trash (restore it with 'kith contact restore')",
-		    (long long)id);
+		return err_set(err, ERR_GONE, "id", "contact #%lld is in the trash; restore it first",
+			       (long long)id);
 	return KITH_OK;
 }
 

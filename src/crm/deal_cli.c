@@ -9,11 +9,13 @@
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "crm/deal.h"
+#include "crm/names_cli.h"
+#include "crm/pipeline.h"
 
-static const char *const list_keys[] = {"id", "title", "stage", "status", "value", "close",
-					NULL};
-static const char *const list_heads[] = {"ID", "TITLE", "STAGE", "STATUS", "VALUE", "CLOSE",
-					 NULL};
+static const char *const list_keys[] = {"id",	  "title", "contact", "company",
+					"stage", "status", "value",   "close", NULL};
+static const char *const list_heads[] = {"ID",	   "TITLE",  "CONTACT", "COMPANY",
+					 "STAGE", "STATUS", "VALUE",   "CLOSE", NULL};
 
 /* "12.50 EUR" of a value object. */
 static json_t *value_text(const json_t *v)
@@ -26,12 +28,14 @@ static json_t *value_text(const json_t *v)
 	return s;
 }
 
+/* A table row; "contact" and "company" hold ids until names_cli_fill. */
 static json_t *list_row(const json_t *d)
 {
-	return json_pack("{sOsOsOsOsosO}", "id", json_object_get(d, "id"), "title",
-			 json_object_get(d, "title"), "stage", json_object_get(d, "stage"),
-			 "status", json_object_get(d, "status"), "value",
-			 value_text(json_object_get(d, "value")), "close",
+	return json_pack("{sOsOsOsOsOsOsosO}", "id", json_object_get(d, "id"), "title",
+			 json_object_get(d, "title"), "contact", json_object_get(d, "contact_id"),
+			 "company", json_object_get(d, "company_id"), "stage",
+			 json_object_get(d, "stage"), "status", json_object_get(d, "status"),
+			 "value", value_text(json_object_get(d, "value")), "close",
 			 json_object_get(d, "expected_close_date"));
 }
 
@@ -56,37 +60,11 @@ static const struct {
 };
 enum { N_TEXT = sizeof text_opts / sizeof text_opts[0] };
 
-/* --clear FIELD: contact, company, value... set to null (title may not). */
-static int read_clears(Cli *cli, json_t *in)
-{
-	static const char *const ok[] = {"contact_id", "company_id", "expected_close_date",
-					 "source",     "owner_id",   "notes", "lost_reason", NULL};
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		char key[80];
-		snprintf(key, sizeof key, "%s", arg);
-		for (char *p = key; *p; p++)
-			*p = *p == '-' ? '_' : *p;
-		if (!strcmp(key, "owner") || !strcmp(key, "contact") || !strcmp(key, "company"))
-			snprintf(key, sizeof key, "%s_id", arg);
-		else if (!strcmp(key, "close"))
-			snprintf(key, sizeof key, "expected_close_date");
-		if (!strncmp(key, "custom.", 7)) {
-			json_t *c = json_object_get(in, "custom");
-			if (!json_is_object(c))
-				json_object_set_new(in, "custom", c = json_object());
-			json_object_set_new(c, arg + 7, json_null());
-			continue;
-		}
-		int found = 0;
-		for (int i = 0; ok[i]; i++)
-			found |= !strcmp(ok[i], key);
-		if (!found)
-			return cli_reject(cli, key, "cannot be cleared");
-		json_object_set_new(in, key, json_null());
-	}
-	return 0;
-}
+/* --clear FIELD names; the domain says which may be cleared. */
+static const CliClear clear_aliases[] = {
+    {"owner", "owner_id", NULL},	  {"contact", "contact_id", NULL},
+    {"company", "company_id", NULL},	  {"close", "expected_close_date", NULL},
+    {"pipeline", "pipeline_id", NULL}, {"stage", "stage_id", NULL}, {NULL, NULL, NULL}};
 
 /* Options of add/edit into a deal input object. Returns an exit code. */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -119,7 +97,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		return rc;
 	if (owner_id)
 		json_object_set_new(in, "owner_id", json_integer(owner_id));
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 0) : 0;
 }
 
 int deal_cli_add(Cli *cli)
@@ -149,14 +127,31 @@ done:
 	return rc;
 }
 
+/* Set key of o to the name of the pipeline or user id (nothing when id is
+ * not an integer). */
+static void named(Cli *cli, json_t *o, const char *key, const json_t *id)
+{
+	json_t *p = NULL;
+	Err err = {0};
+	if (!json_is_integer(id))
+		return;
+	if (strcmp(key, "pipeline") == 0) {
+		if (pipeline_get(cli->db, json_integer_value(id), &p, &err) == KITH_OK)
+			json_object_set(o, key, json_object_get(p, "name"));
+		json_decref(p);
+		return;
+	}
+	json_object_set_new(o, key, names_cli_of(cli, "user", json_integer_value(id)));
+}
+
 static void print_deal(Cli *cli, json_t *d, const json_t *history)
 {
 	static const char *const keys[] = {
-		"id",     "title",    "contact_id",  "company_id", "pipeline_id",
+		"id",     "title",    "contact",     "company",    "pipeline",
 		"stage",  "status",   "probability", "value",      "expected_close_date",
-		"source", "owner_id", "notes",       "lost_reason", "won_at",
+		"source", "owner",    "notes",       "lost_reason", "won_at",
 		"lost_at", "custom",  "version",     "updated_at", "deleted_at", NULL};
-	static const char *const hkeys[] = {"at", "from_stage", "to_stage", "user_id", NULL};
+	static const char *const hkeys[] = {"at", "from_stage", "to_stage", "user", NULL};
 	static const char *const hheads[] = {"AT", "FROM", "TO", "USER", NULL};
 	if (history)
 		json_object_set(d, "stage_history", (json_t *)history);
@@ -165,14 +160,26 @@ static void print_deal(Cli *cli, json_t *d, const json_t *history)
 		return;
 	}
 	json_t *val = json_object_get(d, "value");
-	json_t *copy = json_copy(d);
+	json_t *copy = json_copy(d), *rows = json_deep_copy(history), *h;
+	size_t i;
 	json_object_set_new(copy, "value", value_text(val));
+	/* names, not ids: the contact, company, pipeline, owner and movers */
+	json_object_set(copy, "contact", json_object_get(d, "contact_id"));
+	json_object_set(copy, "company", json_object_get(d, "company_id"));
+	names_cli_fill(cli, copy);
+	named(cli, copy, "pipeline", json_object_get(d, "pipeline_id"));
+	named(cli, copy, "owner", json_object_get(d, "owner_id"));
 	cli_print_record(cli, copy, keys);
 	json_decref(copy);
 	if (history) {
+		json_array_foreach(rows, i, h)
+		{
+			named(cli, h, "user", json_object_get(h, "user_id"));
+		}
 		fprintf(cli->out, "stage history:\n");
-		cli_print_table(cli, history, hkeys, hheads);
+		cli_print_table(cli, rows, hkeys, hheads);
 	}
+	json_decref(rows);
 }
 
 int deal_cli_show(Cli *cli)
@@ -196,12 +203,17 @@ int deal_cli_show(Cli *cli)
 	return EXIT_OK;
 }
 
+static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
+		      Err *err)
+{
+	DealQuery *q = query;
+	q->cursor = cursor;
+	return deal_list(cli->db, &cli->actor, q, items, next, err);
+}
+
 int deal_cli_list(Cli *cli)
 {
 	DealQuery q = {0};
-	Err err = {0};
-	json_t *items = NULL;
-	char *next = NULL;
 	const char *owner = cli_opt(cli, "--owner"), *limit = cli_opt(cli, "--limit");
 	const char *ids[] = {"--pipeline", "--stage", "--contact", "--company"};
 	int64_t *dst[] = {&q.pipeline_id, &q.stage_id, &q.contact_id, &q.company_id};
@@ -213,18 +225,16 @@ int deal_cli_list(Cli *cli)
 	q.status = cli_opt(cli, "--status");
 	q.cursor = cli_opt(cli, "--cursor");
 	q.trash = cli_flag(cli, "--trash");
+	int all = cli_flag(cli, "--all");
 	int rc = cli_when_opt(cli, "--stage-since", WHEN_INSTANT | WHEN_MIDNIGHT, &q.stage_since,
 			      NULL);
-	if (rc || (rc = cli_limit_or_fail(cli, limit, &q.limit)) || (owner && (rc = cli_owner_or_fail(cli, owner, &q.owner_id))))
+	if (rc || (rc = cli_limit_or_fail(cli, limit, &q.limit)) ||
+	    (owner && (rc = cli_owner_or_fail(cli, owner, &q.owner_id))))
 		return rc;
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
-	if (deal_list(cli->db, &cli->actor, &q, &items, &next, &err))
-		return cli_fail(cli, &err);
-	cli_print_page(cli, items, next, list_row, list_keys, list_heads);
-	json_decref(items);
-	free(next);
-	return EXIT_OK;
+	return cli_list_op(cli, all, q.cursor, fetch_page, &q, list_row, names_cli_fill_rows,
+			   list_keys, list_heads);
 }
 
 int deal_cli_edit(Cli *cli)
@@ -254,15 +264,28 @@ int deal_cli_move(Cli *cli)
 {
 	Err err = {0};
 	json_t *d = NULL;
-	int64_t id, stage;
-	if (cli_id_or_fail(cli, cli_arg(cli), "id", &id) ||
-	    cli_id_or_fail(cli, cli_arg(cli), "stage_id", &stage))
+	int64_t id, stage = 0;
+	if (cli_id_or_fail(cli, cli_arg(cli), "ID", &id))
 		return EXIT_USAGE;
-	const char *reason = cli_opt(cli, "--lost-reason");
+	const char *ref = cli_arg(cli), *reason = cli_opt(cli, "--lost-reason");
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
-	if (deal_move(cli->db, &cli->actor, id, stage, 0, reason, &d, &err))
+	if (!ref)
+		return cli_usage_fail(cli, "STAGE: missing");
+	/* STAGE is a name or an id of a stage in the deal's own pipeline */
+	if (deal_get(cli->db, &cli->actor, id, 0, &d, &err) ||
+	    stage_find(cli->db, json_integer_value(json_object_get(d, "pipeline_id")), ref, "STAGE",
+		       &stage, &err)) {
+		json_decref(d);
 		return cli_fail(cli, &err);
+	}
+	json_decref(d);
+	d = NULL;
+	if (deal_move(cli->db, &cli->actor, id, stage, 0, reason, &d, &err)) {
+		if (strcmp(err.field, "stage_id") == 0)
+			snprintf(err.field, sizeof err.field, "STAGE");
+		return cli_fail(cli, &err);
+	}
 	if (cli->json)
 		cli_print_json(cli, d);
 	else
@@ -348,6 +371,7 @@ int deal_cli_board(Cli *cli)
 		size_t j;
 		json_array_foreach(deals, j, d)
 			json_array_append_new(rows, list_row(d));
+		names_cli_fill_rows(cli, rows);
 		if (json_array_size(rows))
 			cli_print_table(cli, rows, list_keys, list_heads);
 		json_decref(rows);
@@ -378,10 +402,20 @@ int deal_cli_forecast(Cli *cli)
 		return EXIT_USAGE;
 	if (deal_forecast(cli->db, &cli->actor, id, &f, &err))
 		return cli_fail(cli, &err);
-	if (cli->json)
+	if (cli->json) {
 		cli_print_json(cli, f);
-	else
-		cli_print_table(cli, json_object_get(f, "months"), keys, heads);
+	} else {
+		/* deals without a close date are one group, month null: name it */
+		json_t *rows = json_deep_copy(json_object_get(f, "months")), *r;
+		size_t i;
+		json_array_foreach(rows, i, r)
+		{
+			if (!json_is_string(json_object_get(r, "month")))
+				json_object_set_new(r, "month", json_string("no close date"));
+		}
+		cli_print_table(cli, rows, keys, heads);
+		json_decref(rows);
+	}
 	json_decref(f);
 	return EXIT_OK;
 }

@@ -24,8 +24,8 @@
 #include "crm/task.h"
 #include "crm/user.h"
 
-enum { DEMO_CHUNK = 25000 }; /* rows per transaction */
-enum { DEMO_BATCH = 500 };   /* contacts per contact_create_many call */
+enum { DEMO_CHUNK = KITH_DEMO_CHUNK }; /* limits.h */
+enum { DEMO_BATCH = KITH_DEMO_BATCH }; /* limits.h */
 
 typedef struct Locale {
 	const char *country;              /* ISO 3166 */
@@ -291,7 +291,7 @@ static int64_t pick_id(uint64_t *s, int64_t first, long n)
 	return n > 0 ? first + (int64_t)(rnd(s) % (uint64_t)n) : 0;
 }
 
-enum { DEMO_LINK_TRIES = 16 }; /* random ids tried for a live link to an older record */
+enum { DEMO_LINK_TRIES = KITH_DEMO_LINK_TRIES }; /* limits.h */
 
 /* A random contact (company when company is set) to link to: one made in
  * this run, or, when the run made none, a live one of the workspace found
@@ -328,7 +328,7 @@ static int demo_old_links(Db *db, const DemoOptions *opt, Demo *d, Err *err)
 	d->n_companies = hi ? (long)(hi - lo + 1) : 0;
 	if (opt->activities && !d->n_contacts && !d->n_companies)
 		return err_set(err, ERR_INVALID, "activities",
-			       "need contacts or companies to link to (add --contacts)");
+			       "need contacts or companies to link to");
 	return KITH_OK;
 }
 

@@ -24,7 +24,7 @@
 #include "base/text.h"
 #include "crm/audit.h"
 
-enum { KEY_MAX = 40 }; /* a key is [a-z][a-z0-9_]{0,39} */
+enum { KEY_MAX = KITH_MAX_FIELD_KEY }; /* limits.h; a key is [a-z][a-z0-9_]{0,39} */
 
 /* One definition as the value code needs it. */
 typedef struct FieldDef {

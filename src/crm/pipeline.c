@@ -8,6 +8,7 @@
 #include "crm/pipeline.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -125,6 +126,77 @@ int pipeline_get(Db *db, int64_t id, json_t **out, Err *err)
 	}
 	*out = p;
 	return KITH_OK;
+}
+
+/* The stages of pipeline_id whose folded name equals (prefix unset) or
+ * starts with (prefix set) the folded ref, into hits. */
+static void stage_matches(const json_t *stages, const char *ref, int prefix, json_t *hits)
+{
+	Buf want, name;
+	json_t *s;
+	size_t i;
+	buf_init(&want, KITH_MAX_SHORT * 4);
+	buf_init(&name, KITH_MAX_SHORT * 4);
+	text_fold(&want, ref);
+	json_array_foreach(stages, i, s)
+	{
+		buf_reset(&name);
+		text_fold(&name, json_str_of(s, "name"));
+		if (prefix ? strncmp(buf_str(&name), buf_str(&want), want.len) == 0
+			   : strcmp(buf_str(&name), buf_str(&want)) == 0)
+			json_array_append(hits, s);
+	}
+	buf_free(&want);
+	buf_free(&name);
+}
+
+/* "Lead, Proposal, Won" of a stage array, into b. */
+static void stage_names(Buf *b, const json_t *stages)
+{
+	json_t *s;
+	size_t i;
+	json_array_foreach(stages, i, s)
+	{
+		buf_addf(b, "%s%s", i ? ", " : "", json_str_of(s, "name"));
+	}
+}
+
+int stage_find(Db *db, int64_t pipeline_id, const char *ref, const char *field,
+	       int64_t *stage_id, Err *err)
+{
+	json_t *stages = json_array(), *hits = json_array(), *s;
+	size_t i, digits = strspn(ref ? ref : "", "0123456789");
+	int rc = ref && *ref ? load_stages(db, pipeline_id, stages, err)
+			     : err_set(err, ERR_INVALID, field, "give a stage name or id");
+	if (rc)
+		goto done;
+	if (ref[digits] == '\0' && digits < 19) {
+		json_array_foreach(stages, i, s)
+		{
+			if (json_int_of(s, "id") == strtoll(ref, NULL, 10))
+				json_array_append(hits, s);
+		}
+	}
+	if (json_array_size(hits) == 0)
+		stage_matches(stages, ref, 0, hits);
+	if (json_array_size(hits) == 0)
+		stage_matches(stages, ref, 1, hits);
+	if (json_array_size(hits) == 1) {
+		*stage_id = json_int_of(json_array_get(hits, 0), "id");
+	} else {
+		Buf b;
+		buf_init(&b, 0);
+		stage_names(&b, json_array_size(hits) ? hits : stages);
+		rc = err_set(err, ERR_INVALID, field,
+			     json_array_size(hits) ? "'%s' matches several stages: %s"
+						   : "no stage '%s' in this pipeline; its stages: %s",
+			     ref, buf_str(&b));
+		buf_free(&b);
+	}
+done:
+	json_decref(stages);
+	json_decref(hits);
+	return rc;
 }
 
 int stage_info(Db *db, int64_t stage_id, const char *field, StageInfo *out, Err *err)

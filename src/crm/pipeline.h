@@ -85,6 +85,14 @@ int stage_info(Db *db, int64_t stage_id, const char *field, StageInfo *out,
  * fills *out. ERR_NOT_FOUND naming "pipeline_id". */
 int stage_first_open(Db *db, int64_t pipeline_id, StageInfo *out, Err *err) KITH_WARN_UNUSED;
 
+/* The stage of pipeline_id that ref names: a stage id of that pipeline
+ * (digits), or a stage name compared folded (case and diacritics ignored),
+ * or else the one stage whose folded name starts with ref. *stage_id gets
+ * its id. ERR_INVALID naming field when ref is empty, matches no stage
+ * (the message lists the stages) or several (the message lists them). */
+int stage_find(Db *db, int64_t pipeline_id, const char *ref, const char *field,
+	       int64_t *stage_id, Err *err) KITH_WARN_UNUSED;
+
 /* "open", "won", "lost"; and back (0 when unknown). */
 const char *stage_kind_name(StageKind k);
 StageKind stage_kind_parse(const char *s);

@@ -34,7 +34,7 @@
 #include "crm/user.h"
 #include "crm/workspace.h"
 
-enum { REPEAT_MAX = 366, DAYS_AHEAD_MAX = 366 };
+enum { REPEAT_MAX = KITH_MAX_REPEAT, DAYS_AHEAD_MAX = KITH_AGENDA_DAYS_MAX }; /* limits.h */
 
 static const char *const writable[] = {"title",      "type",       "due_date",    "due_at",
 				       "assignee_id", "priority",  "contact_id",  "company_id",
@@ -642,8 +642,9 @@ static int record_touch(Db *db, const Actor *actor, const json_t *task, const Ta
 	if (in && how &&
 	    ((how->outcome && !json_object_get(in, "outcome")) ||
 	     (how->note && !json_object_get(in, "body")))) {
+		int bad_outcome = how->outcome && !json_object_get(in, "outcome");
 		json_decref(in);
-		return err_set(err, ERR_INVALID, how->outcome ? "outcome" : "note",
+		return err_set(err, ERR_INVALID, bad_outcome ? "outcome" : "note",
 			       "must be UTF-8 text");
 	}
 	rc = in ? activity_create(db, actor, in, activity_id, err)

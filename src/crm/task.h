@@ -70,7 +70,8 @@ typedef struct TaskDone {
  * NULL), linked to the task's contact, company or deal, so last contacted
  * and cadence follow. No activity for a todo, an unlinked task, or one
  * whose linked record is in the trash or hidden from the actor; then an
- * outcome or note is ERR_INVALID naming "outcome" / "note". *activity_id
+ * outcome or note is ERR_INVALID naming "outcome" / "note", as is one the
+ * activity refuses (too long, not UTF-8). *activity_id
  * (may be NULL) gets the activity's id, 0 when none. One transaction. */
 int task_complete(Db *db, const Actor *actor, int64_t id, const TaskDone *how, int64_t *next_id,
 		  int64_t *activity_id, Err *err) KITH_WARN_UNUSED;

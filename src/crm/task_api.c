@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/limits.h"
 #include "crm/cadence.h"
 #include "crm/task.h"
 #include "http/http.h"
@@ -163,27 +164,13 @@ int task_api_agenda(Req *req)
 	Err err = {0};
 	json_t *out = NULL;
 	int64_t user = 0;
-	int team, days = 7;
-	const char *days_s;
+	int team, days;
 	if (req_query_id_or_fail(req, "user_id", &user) ||
 	    req_query_bool_or_fail(req, "team", &team))
 		return KITH_OK;
-	if ((days_s = req_query(req, "days"))) {
-		char *end;
-		errno = 0;
-		long v = strtol(days_s, &end, 10);
-		if (!*days_s || *end || errno || v < -1 || v > 100000) {
-			err_set(&err, ERR_INVALID, "days", "must be a whole number of days");
-			return req_fail(req, &err);
-		}
-		days = (int)v;
-	}
-	if (team && user) {
-		err_set(&err, ERR_INVALID, "team", "give user_id or team, not both");
+	if (cadence_scope(&req->actor, user, team, req_query(req, "days"),
+			  KITH_AGENDA_DAYS_DEFAULT, &user, &days, &err))
 		return req_fail(req, &err);
-	}
-	if (!team && !user)
-		user = req->actor.user_id;
 	if (cadence_agenda(req->db, &req->actor, user, req_query(req, "today"), days, &out, &err))
 		return req_fail(req, &err);
 	return req_reply(req, 200, out);

@@ -11,6 +11,7 @@
 #include "crm/audit.h"
 #include "crm/cadence.h"
 #include "crm/cadence_cli.h"
+#include "crm/names_cli.h"
 #include "crm/task.h"
 #include "crm/user.h"
 
@@ -97,29 +98,12 @@ static int read_due(Cli *cli, json_t *in)
 	return 0;
 }
 
-/* --clear NAME: optional keys set to null. */
-static int read_clears(Cli *cli, json_t *in)
-{
-	static const struct {
-		const char *name, *key, *key2;
-	} clearable[] = {{"due", "due_date", "due_at"},     {"assignee", "assignee_id", NULL},
-			 {"contact", "contact_id", NULL},    {"company", "company_id", NULL},
-			 {"deal", "deal_id", NULL},          {"notes", "notes", NULL},
-			 {"repeat", "repeat_every", "repeat_unit"}};
-	enum { N = sizeof clearable / sizeof clearable[0] };
-	const char *arg;
-	while ((arg = cli_opt(cli, "--clear"))) {
-		size_t i = 0;
-		while (i < N && strcmp(arg, clearable[i].name))
-			i++;
-		if (i == N)
-			return cli_usage_fail(cli, "--clear: cannot clear '%s'", arg);
-		json_object_set_new(in, clearable[i].key, json_null());
-		if (clearable[i].key2)
-			json_object_set_new(in, clearable[i].key2, json_null());
-	}
-	return 0;
-}
+/* --clear NAME names; the domain says which may be cleared. */
+static const CliClear clear_aliases[] = {
+    {"due", "due_date", "due_at"},	{"assignee", "assignee_id", NULL},
+    {"contact", "contact_id", NULL},	{"company", "company_id", NULL},
+    {"deal", "deal_id", NULL},		{"repeat", "repeat_every", "repeat_unit"},
+    {"every", "repeat_every", "repeat_unit"}, {NULL, NULL, NULL}};
 
 /* Options of add/edit into a task input object. Returns an exit code. */
 static int read_input(Cli *cli, json_t *in, int editing)
@@ -137,7 +121,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		return rc;
 	if (user)
 		json_object_set_new(in, "assignee_id", json_integer(user));
-	return editing ? read_clears(cli, in) : 0;
+	return editing ? cli_clear_args(cli, in, clear_aliases, 0) : 0;
 }
 
 /* Print the task (--json) or a one-line summary with verb. */
@@ -204,7 +188,7 @@ done:
 
 int task_cli_show(Cli *cli)
 {
-	return cli_show_op(cli, "task", task_get, "assignee_id");
+	return cli_show_op_named(cli, "task", task_get, "assignee_id", names_cli_fill_record);
 }
 
 /* One table row of a task. */
@@ -213,14 +197,14 @@ static json_t *row_of(const json_t *t)
 	json_t *due = json_object_get(t, "due_date"), *link = json_null();
 	static const struct {
 		const char *key, *prefix;
-	} links[] = {{"contact_id", "contact "}, {"company_id", "company "}, {"deal_id", "deal "}};
+	} links[] = {{"contact_id", "contact"}, {"company_id", "company"}, {"deal_id", "deal"}};
 	if (json_is_null(due))
 		due = json_object_get(t, "due_at");
+	/* {"contact": ID}: names_cli_fill makes it "Name (contact)" */
 	for (int i = 0; i < 3; i++) {
 		json_t *v = json_object_get(t, links[i].key);
 		if (json_is_integer(v))
-			link = json_sprintf("%s#%lld", links[i].prefix,
-					    (long long)json_integer_value(v));
+			link = json_pack("{sO}", links[i].prefix, v);
 	}
 	json_t *row = json_pack("{sO sO sO sO sO sO sO so}", "id", json_object_get(t, "id"),
 				"due", due, "pri", json_object_get(t, "priority"), "type",
@@ -230,15 +214,22 @@ static json_t *row_of(const json_t *t)
 	return row;
 }
 
+static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
+		      Err *err)
+{
+	TaskQuery *q = query;
+	q->cursor = cursor;
+	return task_list(cli->db, &cli->actor, q, items, next, err);
+}
+
 int task_cli_list(Cli *cli)
 {
 	TaskQuery q = {0};
-	Err err = {0};
-	json_t *items = NULL, *link = json_object();
-	char *next = NULL;
+	json_t *link = json_object();
 	const char *limit = cli_opt(cli, "--limit");
 	q.status = cli_opt(cli, "--status");
 	q.cursor = cli_opt(cli, "--cursor");
+	int all = cli_flag(cli, "--all");
 	int rc = cli_limit_or_fail(cli, limit, &q.limit);
 	if (rc || (rc = read_link(cli, "--contact", "contact_id", link)) ||
 	    (rc = read_link(cli, "--company", "company_id", link)) ||
@@ -249,15 +240,10 @@ int task_cli_list(Cli *cli)
 	q.contact_id = json_integer_value(json_object_get(link, "contact_id"));
 	q.company_id = json_integer_value(json_object_get(link, "company_id"));
 	q.deal_id = json_integer_value(json_object_get(link, "deal_id"));
-	if (task_list(cli->db, &cli->actor, &q, &items, &next, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
-	cli_print_page(cli, items, next, row_of, list_keys, list_heads);
+	rc = cli_list_op(cli, all, q.cursor, fetch_page, &q, row_of, names_cli_fill_rows, list_keys,
+			 list_heads);
 done:
 	json_decref(link);
-	json_decref(items);
-	free(next);
 	return rc;
 }
 
@@ -269,13 +255,8 @@ int task_cli_done(Cli *cli)
 	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
-	if (task_complete(cli->db, &cli->actor, id, &how, &next, &activity, &err)) {
-		/* name the options, not the JSON keys */
-		if (!strcmp(err.field, "outcome") || !strcmp(err.field, "note"))
-			snprintf(err.field, sizeof err.field, "--%s",
-				 !strcmp(err.field, "note") ? "note" : "outcome");
-		return cli_fail(cli, &err);
-	}
+	if (task_complete(cli->db, &cli->actor, id, &how, &next, &activity, &err))
+		return cli_fail(cli, &err); /* names --outcome / --note */
 	if (cli->json) {
 		json_t *out = json_pack("{sI so so}", "id", (json_int_t)id, "next_id",
 					next ? json_integer(next) : json_null(), "activity_id",
@@ -335,27 +316,20 @@ int task_cli_agenda(Cli *cli)
 	Err err = {0};
 	json_t *out = NULL;
 	int64_t user = 0;
-	int days = 7;
+	int days = 0;
 	const char *today = NULL, *days_s = cli_opt(cli, "--days");
 	int team = cli_flag(cli, "--team");
 	int rc = read_user(cli, "--user", "user", &user);
 	if (rc || (rc = cli_when_opt(cli, "--today", WHEN_DATE, &today, NULL)) ||
 	    (rc = cli_finish_or_fail(cli)))
 		return rc;
-	if (team && user)
-		return cli_usage_fail(cli, "give --user or --team, not both");
-	if (days_s) {
-		char *end;
-		errno = 0;
-		long v = strtol(days_s, &end, 10);
-		if (!*days_s || *end || errno || v < -1 || v > 100000)
-			return cli_reject(cli, "days", "must be a whole number of days");
-		days = (int)v;
+	/* whose and how far ahead: cadence_scope decides, as for the API */
+	if (cadence_scope(&cli->actor, user, team, days_s, KITH_AGENDA_DAYS_DEFAULT, &user, &days,
+			  &err)) {
+		if (!strcmp(err.field, "team"))
+			snprintf(err.field, sizeof err.field, "--team");
+		return cli_fail(cli, &err);
 	}
-	/* Without --user or --team: the actor's own agenda (the team's for the
-	 * local system, which is nobody in particular). */
-	if (!team && !user)
-		user = cli->actor.user_id;
 	if (cadence_agenda(cli->db, &cli->actor, user, today, days, &out, &err))
 		return cli_fail(cli, &err);
 	if (cli->json) {
@@ -367,6 +341,7 @@ int task_cli_agenda(Cli *cli)
 			size_t k;
 			fprintf(cli->out, "\n%s (%zu)\n", names[i], json_array_size(items));
 			json_array_foreach(items, k, t) json_array_append_new(rows, row_of(t));
+			names_cli_fill_rows(cli, rows);
 			if (json_array_size(rows))
 				cli_print_table(cli, rows, list_keys, list_heads);
 			json_decref(rows);

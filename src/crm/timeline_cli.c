@@ -45,42 +45,71 @@ static json_t *timeline_row(const json_t *item)
 	return row;
 }
 
+/* What a timeline page is read for. */
+typedef struct TimelineQuery {
+	const char *entity; /* contact, company or deal */
+	int64_t id;
+	int limit;
+} TimelineQuery;
+
+static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
+		      Err *err)
+{
+	TimelineQuery *q = query;
+	return timeline_get(cli->db, &cli->actor, q->entity, q->id, q->limit, cursor, items, next,
+			    err);
+}
+
 int timeline_cli(Cli *cli)
 {
 	Err err = {0};
-	json_t *items = NULL;
-	char *next = NULL, last[21];
-	int64_t id;
-	int limit = 0;
+	TimelineQuery q = {0};
+	char last[21];
 	const char *entity = cli_arg(cli);
 	const char *id_arg = cli_arg(cli);
 	const char *limit_s = cli_opt(cli, "--limit"), *cursor = cli_opt(cli, "--cursor");
+	int all = cli_flag(cli, "--all");
 	if (!entity || (strcmp(entity, "contact") != 0 && strcmp(entity, "company") != 0 &&
 			strcmp(entity, "deal") != 0))
 		return cli_usage_fail(cli, "give contact ID, company ID or deal ID");
-	int rc = cli_id_or_fail(cli, id_arg, "ID", &id);
-	if (rc || (rc = cli_limit_or_fail(cli, limit_s, &limit)) || (rc = cli_finish_or_fail(cli)))
+	q.entity = entity;
+	int rc = cli_id_or_fail(cli, id_arg, "ID", &q.id);
+	if (rc || (rc = cli_limit_or_fail(cli, limit_s, &q.limit)) ||
+	    (rc = cli_finish_or_fail(cli)))
 		return rc;
-	if (timeline_get(cli->db, &cli->actor, entity, id, limit, cursor, &items, &next, &err) ||
-	    activity_last_touch(cli->db, &cli->actor, entity, id, last, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
+	if (activity_last_touch(cli->db, &cli->actor, entity, q.id, last, &err))
+		return cli_fail(cli, &err);
 	if (cli->json) {
+		/* the page and the last touch in one object */
+		json_t *items = NULL;
+		char *next = NULL;
+		int rc2 = fetch_page(cli, &q, cursor, &items, &next, &err);
+		while (rc2 == KITH_OK && all && next) { /* --all: every page */
+			json_t *more = NULL;
+			char *at = next;
+			next = NULL;
+			if ((rc2 = fetch_page(cli, &q, at, &more, &next, &err)) == KITH_OK)
+				json_array_extend(items, more);
+			json_decref(more);
+			free(at);
+		}
+		if (rc2) {
+			json_decref(items);
+			free(next);
+			return cli_fail(cli, &err);
+		}
 		json_t *out = json_pack("{sO ss? ss?}", "items", items, "next", next,
 					"last_contacted_at", last[0] ? last : NULL);
 		cli_print_json(cli, out);
 		json_decref(out);
-	} else {
-		if (json_array_size(items))
-			cli_print_page(cli, items, next, timeline_row, tl_keys, tl_heads);
-		else
-			fputs("(nothing yet)\n", cli->out);
-		cli_local_time(cli, last[0] ? last : "never", last);
-		fprintf(cli->out, "last contacted: %s\n", last);
+		json_decref(items);
+		free(next);
+		return EXIT_OK;
 	}
-done:
-	json_decref(items);
-	free(next);
-	return rc;
+	if ((rc = cli_list_op(cli, all, cursor, fetch_page, &q, timeline_row, NULL, tl_keys,
+			      tl_heads)))
+		return rc;
+	cli_local_time(cli, last[0] ? last : "never", last);
+	fprintf(cli->out, "last contacted: %s\n", last);
+	return EXIT_OK;
 }

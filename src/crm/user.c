@@ -401,7 +401,7 @@ int user_owner_apply(Db *db, const Actor *actor, const json_t *in, const char *n
 	json_t *v = json_object_get(in, "owner_id");
 	int member = !access_is_admin(actor);
 	if (!v) {
-		if (creating && member)
+		if (creating && actor->user_id)
 			json_object_set_new(rec, "owner_id", json_integer(actor->user_id));
 		return KITH_OK;
 	}

@@ -59,8 +59,8 @@ int user_exists(Db *db, int64_t id);
 
 /* Apply in's "owner_id" to rec for a record called noun ("company",
  * "deal"): an active user or null; a member may only assign themselves,
- * may not leave the record unassigned, and owns what they create when in
- * names no owner (creating set). ERR_INVALID naming "owner_id";
+ * may not leave the record unassigned; the acting user (not the local
+ * system) owns what they create when in names no owner (creating set). ERR_INVALID naming "owner_id";
  * ERR_FORBIDDEN naming it when a member who is only a collaborator (rec's
  * owner is someone else) would change the owner (collab.h). */
 int user_owner_apply(Db *db, const Actor *actor, const json_t *in, const char *noun,

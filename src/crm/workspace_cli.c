@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "base/limits.h"
 #include "cli/cli.h"
 #include "crm/workspace.h"
 
@@ -26,7 +27,8 @@ int workspace_cli_show(Cli *cli)
 }
 
 /* A whole-number option s (NULL = absent: *v = -1, unchanged) into *v;
- * anything else than 0..100000 is rejected naming field. */
+ * anything else than 0..KITH_MAX_SETTING is rejected naming field (the
+ * domain checks each setting's own range). */
 static int read_count(Cli *cli, const char *s, const char *field, int *v)
 {
 	char *end;
@@ -35,7 +37,7 @@ static int read_count(Cli *cli, const char *s, const char *field, int *v)
 		return 0;
 	errno = 0;
 	long n = strtol(s, &end, 10);
-	if (!*s || *end || errno || n < 0 || n > 100000)
+	if (!*s || *end || errno || n < 0 || n > KITH_MAX_SETTING)
 		return cli_reject(cli, field, "must be a whole number");
 	*v = (int)n;
 	return 0;

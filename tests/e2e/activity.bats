@@ -100,10 +100,10 @@ hdr() {
 	[ "$status" -eq 1 ]
 	run kith log add --kind call
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"contact_id"* ]]
+	[[ "$output" == *"kith: --contact: "* ]]
 	run kith log add --contact 99 --kind call
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"contact_id"* ]]
+	[[ "$output" == *"kith: --contact: "* ]]
 	run kith log add --contact x --kind call
 	[ "$status" -eq 1 ]
 	run kith log add --contact 1 --kind note --direction in
@@ -111,13 +111,13 @@ hdr() {
 	[[ "$output" == *"direction"* ]]
 	run kith log add --contact 1 --kind call --duration 2000
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"duration_minutes"* ]]
+	[[ "$output" == *"kith: --duration: "* ]]
 	run kith log add --contact 1 --kind call --duration ten
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"duration_minutes"* ]]
+	[[ "$output" == *"kith: --duration: "* ]]
 	run kith log add --contact 1 --kind call --at 2999-01-01
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"occurred_at"* ]]
+	[[ "$output" == *"kith: --at: "* ]]
 	run kith log add --contact 1 --kind call --user nobody@example.com
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"user"* ]]
@@ -134,7 +134,7 @@ hdr() {
 	[ "$status" -eq 2 ]
 	run kith log add --deal 1 --kind call
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"deal_id"* ]]
+	[[ "$output" == *"kith: --deal: "* ]]
 	run kith timeline contact 99
 	[ "$status" -eq 2 ]
 	run kith log edit 1 --subject x
@@ -157,12 +157,12 @@ hdr() {
 	[ "$status" -eq 2 ]
 	run kith --as member@example.com log add --contact 1 --kind call
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"contact_id"* ]]
+	[[ "$output" == *"kith: --contact: "* ]]
 	run kith --as member@example.com timeline contact 1
 	[ "$status" -eq 2 ]
 	run kith --as member@example.com log add --contact "$mine" --kind call --user owner@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"user_id"* ]]
+	[[ "$output" == *"kith: --user: "* ]]
 }
 
 @test "api: create, get, patch with If-Match, trash, restore, list" {

@@ -44,8 +44,13 @@ teardown() { kith_teardown; }
 
 @test "commands on an uninitialised database say to run init" {
 	run "$KITH_BIN" --db "$TMP/other.db" user list
-	[ "$status" -eq 3 ]
-	[[ "$output" == *"cannot open database"* ]]
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: db: no database at $TMP/other.db; create one with 'kith init'"* ]]
+	[[ "$output" == *"--db"*"KITH_DB"* ]]
+	[ ! -e "$TMP/other.db" ] # asking does not create it
+	run env -u KITH_DB "$KITH_BIN" contact list # the default ./kith.db
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no database at kith.db"*"kith init"* ]]
 	touch "$TMP/empty.db"
 	run "$KITH_BIN" --db "$TMP/empty.db" user list
 	[ "$status" -eq 2 ]
@@ -69,7 +74,7 @@ teardown() { kith_teardown; }
 	[[ "$output" == "kith: password: must be at least 8 characters" ]]
 	run sh -c "echo password1 | '$KITH_BIN' --db '$KITH_DB' user add --email nope --name X --password-stdin"
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: email: must be a valid email address" ]]
+	[[ "$output" == "kith: --email: must be a valid email address" ]]
 	run sh -c "echo password1 | '$KITH_BIN' --db '$KITH_DB' user add --email OWNER@example.com --name X --password-stdin"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"already exists"* ]]
@@ -84,7 +89,7 @@ teardown() { kith_teardown; }
 	[[ "$output" == *"only an owner or admin may add users"* ]]
 	run kith --as ghost@example.com user list
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: as: no active user with email ghost@example.com" ]]
+	[[ "$output" == "kith: --as: no active user with email ghost@example.com" ]]
 }
 
 @test "tokens: created once, listed without the secret, revoked" {
@@ -114,10 +119,10 @@ teardown() { kith_teardown; }
 @test "workspace settings are validated" {
 	run kith workspace set --country pl
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: country: "* ]]
+	[[ "$output" == "kith: --country: "* ]]
 	run kith workspace set --currency XYZ
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: currency: "* ]]
+	[[ "$output" == "kith: --currency: "* ]]
 	run kith workspace set --country TR --currency TRY --json
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r .default_country)" = "TR" ]
@@ -125,7 +130,7 @@ teardown() { kith_teardown; }
 	# one change, one transaction: a refused reminder setting keeps the new name out
 	run kith workspace set --name "Renamed" --touch-limit 0
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: touch_limit: "* ]]
+	[[ "$output" == "kith: --touch-limit: "* ]]
 	run kith workspace show --json
 	[ "$(echo "$output" | jq -r .name)" != "Renamed" ]
 	run kith workspace set --name "Renamed" --touch-limit 5 --json
@@ -147,7 +152,7 @@ teardown() { kith_teardown; }
 @test "time zones must be real IANA zones" {
 	run kith workspace set --timezone Mars/Olympus
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: timezone: unknown time zone 'Mars/Olympus'"* ]]
+	[[ "$output" == "kith: --timezone: unknown time zone 'Mars/Olympus'"* ]]
 	run kith workspace set --timezone ../../etc/passwd
 	[ "$status" -eq 2 ]
 	run kith workspace set --timezone Asia/Bangkok --json
@@ -183,4 +188,104 @@ teardown() { kith_teardown; }
 	[ "$status_code" -eq 200 ]
 	run kith contact search $'\xc3'
 	[ "$status" -eq 2 ]
+}
+
+@test "the CLI acts as the one owner: what it creates is theirs" {
+	run kith contact add --first Ann --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq .owner_id)" = 1 ]
+	run kith company add --name Acme --json
+	[ "$(echo "$output" | jq .owner_id)" = 1 ]
+	run kith deal add --title Web --contact 1 --json
+	[ "$(echo "$output" | jq .owner_id)" = 1 ]
+	run kith task add --title "Call Ann" --contact 1 --due 2026-12-01 --json
+	[ "$(echo "$output" | jq .assignee_id)" = 1 ]
+	# the owner's own agenda and due list see them
+	run kith agenda --today 2026-12-02 --json
+	[ "$(echo "$output" | jq '.overdue | length')" = 1 ]
+	# the history says who did it
+	run kith contact show 1 --history
+	[[ "$output" == *"owner@example.com  create"* ]]
+	# and reassign can hand them on
+	echo 'member-password' | kith user add --email m@example.com --name M --password-stdin
+	run kith reassign --from owner@example.com --to m@example.com --json
+	[ "$status" -eq 0 ]
+	run kith contact show 1 --json
+	[ "$(echo "$output" | jq .owner_id)" = 2 ]
+}
+
+@test "with no user yet the CLI acts as the system; with two owners it asks who you are" {
+	run "$KITH_BIN" --db "$TMP/fresh.db" init
+	run "$KITH_BIN" --db "$TMP/fresh.db" contact add --first Early --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq .owner_id)" = null ]
+	echo 'second-password' | kith user add --email two@example.com --name Two --role owner \
+		--password-stdin
+	run kith contact add --first Ann
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: --as: the workspace has 2 owners"*"--as EMAIL"*"KITH_USER"* ]]
+	run kith contact list # reading needs an actor too: members see less
+	[ "$status" -eq 2 ]
+	KITH_USER=two@example.com run kith contact add --first Ann --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq .owner_id)" = 2 ]
+	run kith --as owner@example.com contact add --first Bob --json
+	[ "$(echo "$output" | jq .owner_id)" = 1 ]
+	KITH_USER=ghost@example.com run kith contact list
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: KITH_USER: no active user with email ghost@example.com" ]]
+	# serve, backup and db check need no actor
+	run kith db check
+	[ "$status" -eq 0 ]
+}
+
+@test "errors name the option that was typed, and API errors name no option" {
+	run kith contact add --first Ann --phone "xx"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: --phone: "* ]]
+	run kith task add --title T --due 2026-02-30
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: --due: "* ]]
+	run kith task add --title T --every "x days"
+	[[ "$output" == "kith: --every: "* ]]
+	run kith deal add --title D --value abc
+	[[ "$output" == "kith: --value: "* ]]
+	run kith contact add --first Ann --field nope=1
+	[[ "$output" == "kith: --field nope: "* ]]
+	run kith contact add --first Ann --email ann@example.com
+	run kith contact add --first Ann --email ann@example.com
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"(use --force to add anyway)" ]]
+	kith contact rm 1
+	run kith contact edit 1 --first Anna
+	[[ "$output" == "kith: ID: contact #1 is in the trash; restore it first"* ]]
+	[[ "$output" == *"kith contact restore ID"* ]]
+	kith contact restore 1
+	kith_serve
+	api POST /api/v1/contacts '{"first_name":"Ann","emails":[{"value":"ann@example.com"}]}'
+	[ "$status_code" = 409 ]
+	[[ "$body" == *"already exists"* ]]
+	[[ "$body" != *"--"* && "$body" != *"kith "* ]]
+	kith contact rm 1
+	api GET /api/v1/contacts/1
+	[[ "$body" == *"in the trash"* ]]
+	[[ "$body" != *"--"* && "$body" != *"kith "* ]]
+}
+
+@test "make install puts kith in PREFIX/bin (DESTDIR staged); make uninstall removes it" {
+	# run the Makefile's recipes on a copy of the binary under test (-o kith:
+	# no rebuild), staged under DESTDIR
+	mkdir -p "$TMP/src"
+	cp "$KITH_BIN" "$TMP/src/kith"
+	mk=(make -s -f "$BATS_TEST_DIRNAME/../../Makefile" -C "$TMP/src" -o kith)
+	run "${mk[@]}" -n install
+	[[ "$output" == *"install -m 0755 kith /usr/local/bin/kith"* ]]
+	run "${mk[@]}" install DESTDIR="$TMP/stage" PREFIX=/opt/kith
+	[ "$status" -eq 0 ]
+	[ -x "$TMP/stage/opt/kith/bin/kith" ]
+	run "$TMP/stage/opt/kith/bin/kith" version
+	[[ "$output" == "kith "* ]]
+	run "${mk[@]}" uninstall DESTDIR="$TMP/stage" PREFIX=/opt/kith
+	[ "$status" -eq 0 ]
+	[ ! -e "$TMP/stage/opt/kith/bin/kith" ]
 }

@@ -92,31 +92,31 @@ hdr() {
 	[ "$(echo $seen)" = "Alfa Bravo Charlie Delta Echo Foxtrot Golf" ]
 	run kith company list --cursor nonsense
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: cursor:"* ]]
+	[[ "$output" == *"kith: --cursor:"* ]]
 }
 
 @test "cli: bad input names the field, exits 2 and changes nothing" {
 	run kith company add --name "   "
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: legal_name:"* ]]
+	[[ "$output" == *"kith: --name:"* ]]
 	run kith company add --name X --email nobody
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: email:"* ]]
+	[[ "$output" == *"kith: --email:"* ]]
 	run kith company add --name X --tax-id "PL#1"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: tax_id:"* ]]
+	[[ "$output" == *"kith: --tax-id:"* ]]
 	run kith company add --name X --country POL
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: address.country:"* ]]
+	[[ "$output" == *"kith: --country:"* ]]
 	run kith company add --name X --phone 12
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: phone:"* ]]
+	[[ "$output" == *"kith: --phone:"* ]]
 	run kith company add --name X --owner nobody@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: owner:"* ]]
+	[[ "$output" == *"kith: --owner:"* ]]
 	run kith company add --name X --field nope=1
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: custom.nope: no custom field 'nope' for companies"* ]]
+	[[ "$output" == *"kith: --field nope: no custom field 'nope' for companies"* ]]
 	run kith company add --tax-id X
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"--name: missing"* ]]
@@ -134,7 +134,7 @@ hdr() {
 	[ "$status" -eq 1 ]
 	run kith company list --sort size
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: sort:"* ]]
+	[[ "$output" == *"kith: --sort:"* ]]
 }
 
 @test "cli: tags, trash, restore and purge keep contacts" {
@@ -197,7 +197,7 @@ hdr() {
 	[[ "$output" == *"no company 1"* ]]
 	run kith --as member@example.com company add --name X --owner owner@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: owner_id:"* ]]
+	[[ "$output" == *"kith: --owner:"* ]]
 }
 
 @test "api: create, get, patch with If-Match, delete, restore" {
@@ -341,10 +341,20 @@ hdr() {
 	run kith company show 1 --history
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"history:"* ]]
-	echo "$output" | grep -Eq 'system +update +legal_name: Historia Sp. z o.o. -> Historia S.A.; address.city: Gdańsk -> Sopot$'
-	echo "$output" | grep -Eq 'system +update +address.city: \(none\) -> Gdańsk$'
-	echo "$output" | grep -Eq 'system +create +legal_name: \(none\) -> Historia Sp. z o.o.$'
+	echo "$output" | grep -Eq 'owner@example.com +update +legal_name: Historia Sp. z o.o. -> Historia S.A.; address.city: Gdańsk -> Sopot$'
+	echo "$output" | grep -Eq 'owner@example.com +update +address.city: \(none\) -> Gdańsk$'
+	echo "$output" | grep -Eq 'owner@example.com +create +legal_name: \(none\) -> Historia Sp. z o.o.; owner_id: \(none\) -> 1$'
 	kith_serve
 	api GET /api/v1/companies/1/history
 	[ "$(echo "$body" | jq -c '.items[1].fields')" = '[{"field":"address.city","from":null,"to":"Gdańsk"}]' ]
+}
+
+@test "cli: company edit --tag adds, --untag removes, --set-tags replaces" {
+	kith company add --name Acme --tag a --tag b >/dev/null
+	run kith --json company edit 1 --tag c --city Kraków
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["a","b","c"]' ]
+	run kith --json company edit 1 --untag A
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["b","c"]' ]
+	run kith --json company edit 1 --set-tags x
+	[ "$(echo "$output" | jq -c '.tags')" = '["x"]' ]
 }

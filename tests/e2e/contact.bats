@@ -6,6 +6,7 @@
 # 404 for a member, 410 for the trash, pagination, search, tags, history).
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() { kith_setup; }
 teardown() { kith_teardown; }
@@ -88,10 +89,10 @@ count() {
 	kith contact add --first Ann --last Kowalska --email ann@x.pl --phone "601 234 567" >/dev/null
 	run kith contact add --first Other --email ANN@X.PL
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: emails[0].value: a contact with email ANN@X.PL already exists: #1 Ann Kowalska (use --force to add anyway)" ]]
+	[[ "$output" == "kith: --email: a contact with email ANN@X.PL already exists: #1 Ann Kowalska (use --force to add anyway)" ]]
 	run kith contact add --first Other --phone "+48 601-234-567"
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: phones[0].value: "*"#1 Ann Kowalska"* ]]
+	[[ "$output" == "kith: --phone: "*"#1 Ann Kowalska"* ]]
 	[ "$(count)" = 1 ]
 	run kith contact add --first Other --email ann@x.pl --force
 	[ "$status" -eq 0 ]
@@ -102,39 +103,39 @@ count() {
 	kith contact add --first Kept >/dev/null
 	run kith contact add --first Ann --email not-an-email
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: emails[0].value: must be an email address"* ]]
+	[[ "$output" == "kith: --email: must be an email address"* ]]
 	run kith contact add --first Ann --email a@x.pl --email home:broken
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: emails[1].value: "* ]]
+	[[ "$output" == "kith: --email #2: "* ]]
 	run kith contact add --first Ann --phone "call me"
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: phones[0].value: must be a phone number, e.g. +48 601 234 567" ]]
+	[[ "$output" == "kith: --phone: must be a phone number, e.g. +48 601 234 567" ]]
 	run kith contact add --first Ann --status vip
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: status: "* ]]
+	[[ "$output" == "kith: --status: "* ]]
 	run kith contact add --first Ann --birthday 2020-02-30
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: birthday: "* ]]
+	[[ "$output" == "kith: --birthday: "* ]]
 	run kith contact add --first Ann --country Poland
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: address.country: "* ]]
+	[[ "$output" == "kith: --country: "* ]]
 	run kith contact add --first Ann --company 999
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: company_id: no company #999" ]]
+	[[ "$output" == "kith: --company: no company #999" ]]
 	run kith contact add --first Ann --owner nobody@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: owner: "* ]]
+	[[ "$output" == "kith: --owner: "* ]]
 	run kith contact add --first Ann --tag "a,b"
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: tags: "* ]]
+	[[ "$output" == "kith: --tag: "* ]]
 	run kith contact add --first Ann --field nope=1
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: custom.nope: "* ]]
+	[[ "$output" == "kith: --field nope: "* ]]
 	run kith contact add --email ""
 	[ "$status" -eq 2 ]
 	run kith contact add
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: first_name: a contact needs a first name, a last name or an email" ]]
+	[[ "$output" == "kith: --first: a contact needs a first name, a last name or an email" ]]
 	run kith contact add --first Ann --bogus x
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"unexpected argument '--bogus'"* ]]
@@ -144,10 +145,10 @@ count() {
 	[ "$status" -eq 1 ]
 	run kith contact show 99
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: id: no contact #99" ]]
+	[[ "$output" == "kith: ID: no contact #99" ]]
 	run kith contact list --sort age
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: sort: unknown sort 'age'"* ]]
+	[[ "$output" == "kith: --sort: unknown sort 'age'"* ]]
 	run kith contact list --updated-since soon
 	[ "$status" -eq 2 ]
 	[[ "$output" == "kith: --updated-since: "* ]]
@@ -168,7 +169,7 @@ count() {
 	[ "$(echo "$output" | jq -c .custom.active)" = true ]
 	run kith contact add --first Dee --field visits=many
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: custom.visits: "* ]]
+	[[ "$output" == "kith: --field visits: "* ]]
 }
 
 @test "cli: edit, --clear, rm, restore, purge" {
@@ -187,7 +188,7 @@ count() {
 	[[ "$output" == "kith: nickname: unknown field 'nickname'" ]]
 	run kith contact edit 1 --clear status
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: status: "* ]]
+	[[ "$output" == "kith: --status: "* ]]
 
 	run kith contact purge 1
 	[ "$status" -eq 2 ]
@@ -197,7 +198,7 @@ count() {
 	[[ "$output" == "contact #1 moved to the trash" ]]
 	run kith contact show 1
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: id: contact #1 is in the trash"* ]]
+	[[ "$output" == "kith: ID: contact #1 is in the trash"* ]]
 	run kith --json contact show 1 --trash
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r .deleted_at)" != null ]
@@ -215,7 +216,7 @@ count() {
 	[[ "$output" == "contact #1 purged" ]]
 	run kith contact show 1 --trash
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: id: no contact #1" ]]
+	[[ "$output" == "kith: ID: no contact #1" ]]
 }
 
 @test "cli: history, merge and tags" {
@@ -269,7 +270,7 @@ count() {
 	[ "$(echo "$output" | jq -r '[.items[].display_name] | join(",")')" = "Iga,Ola" ]
 	run kith contact list --cursor zz
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: cursor: "* ]]
+	[[ "$output" == "kith: --cursor: "* ]]
 
 	kith_member_token >/dev/null
 	run kith --as member@example.com contact add --first Mine
@@ -278,7 +279,7 @@ count() {
 	[ "$(echo "$output" | jq -r '[.items[].display_name] | join(",")')" = "Mine" ]
 	run kith --as member@example.com contact show 1
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: id: no contact #1" ]]
+	[[ "$output" == "kith: ID: no contact #1" ]]
 }
 
 @test "api: create, get, patch with If-Match, delete, restore, purge" {
@@ -475,6 +476,41 @@ count() {
 	[ "$(echo "$body" | jq -r '.items | length')" = 0 ]
 }
 
+@test "cli: edit --tag adds, --untag removes, --set-tags replaces; others stay" {
+	kith contact add --first Ann --tag vip --tag b2b >/dev/null
+	run kith --json contact edit 1 --tag warm
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["b2b","vip","warm"]' ]
+	run kith --json contact edit 1 --untag VIP --untag nope
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["b2b","warm"]' ]
+	run kith --json contact edit 1 --set-tags "a, b"
+	[ "$(echo "$output" | jq -c '.tags | sort')" = '["a","b"]' ]
+	run kith --json contact edit 1 --set-tags ""
+	[ "$(echo "$output" | jq -c '.tags')" = '[]' ]
+	run kith contact edit 1 --untag "$(printf '\xff')"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: --untag: "* ]]
+}
+
+@test "cli: lists say when there is more and --all walks every page" {
+	for n in 1 2 3 4 5; do kith contact add --first "P$n" >/dev/null; done
+	run --separate-stderr kith contact list --limit 2
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c '^[0-9]')" = 2 ]
+	[[ "$stderr" == "more: add --cursor "*" for the next page, or --all for every page" ]]
+	cursor="$(echo "$stderr" | sed 's/.*--cursor \([^ ]*\).*/\1/')"
+	run --separate-stderr kith contact list --limit 2 --cursor "$cursor"
+	[[ "$output" == *P3* ]]
+	run --separate-stderr kith contact list --limit 2 --all
+	[ "$(echo "$output" | grep -c '^[0-9]')" = 5 ]
+	[ -z "$stderr" ]
+	run --separate-stderr kith --json contact list --limit 2 --all
+	[ "$(echo "$output" | jq '.items | length')" = 5 ]
+	[ "$(echo "$output" | jq .next)" = null ]
+	run --separate-stderr kith --json contact list --limit 2
+	[ "$(echo "$output" | jq '.items | length')" = 2 ] # stdout is JSON only
+}
+
 # issue 7: history says what changed from what to what, in the CLI table
 # and the API (fields: [{"field","from","to"}] next to the stored changes).
 @test "cli+api: history shows each changed field with its old and new value" {
@@ -485,12 +521,12 @@ count() {
 	kith contact merge 1 2 >/dev/null
 	run kith contact show 1 --history
 	[ "$status" -eq 0 ]
-	echo "$output" | grep -Eq 'system +update +job_title: \(none\) -> CEO; address.city: Łódź -> Kraków$'
-	echo "$output" | grep -Eq 'system +tag +tags: \(none\) -> vip$'
-	echo "$output" | grep -Eq 'system +merge +merged_from: 2; last_name: \(none\) -> Kowalska; .*emails: ann@x.pl -> ann@x.pl, anna@home.pl'
-	echo "$output" | grep -Eq 'system +create +first_name: \(none\) -> Ann; '
+	echo "$output" | grep -Eq 'owner@example.com +update +job_title: \(none\) -> CEO; address.city: Łódź -> Kraków$'
+	echo "$output" | grep -Eq 'owner@example.com +tag +tags: \(none\) -> vip$'
+	echo "$output" | grep -Eq 'owner@example.com +merge +merged_from: 2; last_name: \(none\) -> Kowalska; .*emails: ann@x.pl -> ann@x.pl, anna@home.pl'
+	echo "$output" | grep -Eq 'owner@example.com +create +first_name: \(none\) -> Ann; '
 	run kith contact show 2 --history --trash
-	echo "$output" | grep -Eq 'system +merge +merged_into: 1; keeper: Ann Kowalska$'
+	echo "$output" | grep -Eq 'owner@example.com +merge +merged_into: 1; keeper: Ann Kowalska$'
 	run kith --json contact show 1 --history
 	[ "$(echo "$output" | jq -c '.history[2].fields')" = '[{"field":"job_title","from":null,"to":"CEO"},{"field":"address.city","from":"Łódź","to":"Kraków"}]' ]
 	kith_serve
@@ -529,7 +565,7 @@ count() {
 	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "update create" ]
 	[ "$(echo "$body" | jq -c '.items[0].fields[0]')" = '{"field":"subject","from":"Hi","to":"Hello"}' ]
 	run kith task show "$t"
-	echo "$output" | grep -Eq 'system +update +title: Call -> Call back$'
+	echo "$output" | grep -Eq 'owner@example.com +update +title: Call -> Call back$'
 	api GET "/api/v1/tasks/$t/history?cursor=x"
 	[ "$status_code" = 422 ]
 	api GET "/api/v1/deals/999/history"

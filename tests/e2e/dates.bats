@@ -176,7 +176,7 @@ LEAP='9999-12-31T23:59:60Z'
 	kith workspace set --timezone Asia/Bangkok >/dev/null
 	run kith agenda --today 1000-01-01
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: today: "* ]]
+	[[ "$output" == "kith: --today: "* ]]
 	run kith agenda --today 1000-01-02
 	[ "$status" -eq 0 ]
 }

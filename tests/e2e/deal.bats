@@ -58,17 +58,17 @@ teardown() { kith_teardown; }
 	[[ "$output" == *"probability"* ]]
 	run kith pipeline add --name Bad --stage "A:110" --stage "W:100:won" --stage "L:0:lost"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"stages[0].probability"* ]]
+	[[ "$output" == *"kith: --stage: "* ]]
 	run kith pipeline add --name sales --stage "A:10" --stage "W:100:won" --stage "L:0:lost"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: name:"* ]]
+	[[ "$output" == *"kith: --name:"* ]]
 	run kith pipeline add --name Bad --stage nocolon
 	[ "$status" -eq 1 ]
 	run kith pipeline add --stage "A:10"
 	[ "$status" -eq 1 ]
 	run kith pipeline stage-edit 6 --kind open
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: kind:"* ]]
+	[[ "$output" == *"kith: --kind:"* ]]
 	run kith pipeline stage-rm 99
 	[ "$status" -eq 2 ]
 	run kith pipeline show x
@@ -152,31 +152,31 @@ teardown() { kith_teardown; }
 	[ "$status" -eq 1 ]
 	run kith deal add --title T --value 1.234
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: value.amount:"* ]]
+	[[ "$output" == *"kith: --value:"* ]]
 	run kith deal add --title T --currency XYZ
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: value.currency:"* ]]
+	[[ "$output" == *"kith: --currency:"* ]]
 	run kith deal add --title T --close 2026-13-01
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"kith: --close:"* ]]
 	run kith deal add --title T --contact 42
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: contact_id:"* ]]
+	[[ "$output" == *"kith: --contact:"* ]]
 	run kith deal add --title T --stage 99
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: stage_id:"* ]]
+	[[ "$output" == *"kith: --stage:"* ]]
 	run kith deal add --title T --contact abc
 	[ "$status" -eq 1 ]
 	run kith deal add --title T --owner nobody@example.com
 	[ "$status" -eq 2 ]
 	run kith deal add --title T --field nope=1
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: custom.nope:"* ]]
+	[[ "$output" == *"kith: --field nope:"* ]]
 	run kith deal add --title T --bogus
 	[ "$status" -eq 1 ]
 	run kith deal list --status maybe
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: status:"* ]]
+	[[ "$output" == *"kith: --status:"* ]]
 	run kith --json deal list
 	[ "$(echo "$output" | jq -r '.items | length')" = 0 ]
 	kith deal add --title T >/dev/null
@@ -184,7 +184,7 @@ teardown() { kith_teardown; }
 	[ "$status" -eq 2 ]
 	run kith deal move 1 2 --lost-reason x
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: lost_reason:"* ]]
+	[[ "$output" == *"kith: --lost-reason:"* ]]
 	run kith deal move 1
 	[ "$status" -eq 1 ]
 	run kith deal edit 1
@@ -209,7 +209,7 @@ teardown() { kith_teardown; }
 	[[ "$output" == *"no deal 1"* ]]
 	run kith --as member@example.com deal add --title X --owner owner@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: owner_id:"* ]]
+	[[ "$output" == *"kith: --owner:"* ]]
 	run kith --as member@example.com pipeline rename 1 Mine
 	[ "$status" -eq 2 ]
 	run kith --as member@example.com --json deal board
@@ -387,4 +387,43 @@ teardown() { kith_teardown; }
 	AUTH_TOKEN="$member" api POST /api/v1/deals '{"title":"Mine"}'
 	[ "$status_code" = 201 ]
 	[ "$(echo "$body" | jq -r .owner_id)" != null ]
+}
+
+@test "cli: deal move by stage name; tables show names; the forecast labels undated deals" {
+	kith company add --name "Acme Sp" >/dev/null
+	kith contact add --first Anna --last Nowak --company 1 >/dev/null
+	kith deal add --title Web --contact 1 --company 1 --value 100 --close 2026-12-20 >/dev/null
+	kith deal add --title Logo --value 50 >/dev/null
+	run kith deal move 1 proposal
+	[ "$status" -eq 0 ]
+	[[ "$output" == "deal #1 moved to Proposal (open)" ]]
+	run kith deal move 1 NEGO
+	[[ "$output" == "deal #1 moved to Negotiation (open)" ]]
+	run kith deal move 1 2
+	[[ "$output" == "deal #1 moved to Proposal (open)" ]]
+	run kith deal move 1 f
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: STAGE: 'f' matches several stages: First contact, Follow-up" ]]
+	run kith deal move 1 Invoiced
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: STAGE: no stage 'Invoiced' in this pipeline; its stages: "* ]]
+	run kith deal list
+	echo "$output" | grep -Eq '^1 +Web +Anna Nowak +Acme Sp +Proposal'
+	run kith log add --deal 1 --contact 1 --kind call
+	run kith log list
+	echo "$output" | grep -q 'Anna Nowak'
+	echo "$output" | grep -q 'Web'
+	run kith task add --title Chase --deal 1 --due 2026-12-10
+	run kith task list
+	[[ "$output" == *"Web (deal)"* ]]
+	[[ "$output" != *"deal #"* ]]
+	run kith deal show 1 --history
+	echo "$output" | grep -Eq '^contact +Anna Nowak$'
+	echo "$output" | grep -Eq '^company +Acme Sp$'
+	echo "$output" | grep -Eq '^pipeline +Sales$'
+	echo "$output" | grep -Eq '^owner +Owner$'
+	echo "$output" | grep -Eq 'Proposal +Negotiation +Owner'
+	run kith deal forecast
+	echo "$output" | grep -Eq '^2026-12 +PLN +1 +100.00'
+	echo "$output" | grep -Eq '^no close date +PLN +1 +50.00'
 }

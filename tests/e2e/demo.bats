@@ -70,16 +70,16 @@ teardown() { kith_teardown; }
 @test "bad counts name the option and store nothing" {
 	run kith demo --deals abc
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: deals: must be a whole number"* ]]
+	[[ "$output" == *"kith: --deals: must be a whole number"* ]]
 	run kith demo --activities -3
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: activities:"* ]]
+	[[ "$output" == *"kith: --activities:"* ]]
 	run kith demo --users 101
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: users: must be 0 to 100"* ]]
+	[[ "$output" == *"kith: --users: must be 0 to 100"* ]]
 	run kith demo --contacts 0 --companies 0 --activities 5
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: activities: need contacts or companies"* ]]
+	[[ "$output" == *"kith: --activities: need contacts or companies"* ]]
 	run kith demo --tasks 1 --frobnicate
 	[ "$status" -eq 1 ]
 	[ "$(kith --json task list | jq '.items | length')" -eq 0 ]

@@ -49,26 +49,26 @@ hdr() {
 @test "cli: bad definitions name the field; members may not define" {
 	run kith field add --entity person --key a --label A --type text
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: entity:"* ]]
+	[[ "$output" == *"kith: --entity:"* ]]
 	run kith field add --entity company --key Bad-Key --label A --type text
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: key:"* ]]
+	[[ "$output" == *"kith: --key:"* ]]
 	run kith field add --entity company --key a --label A --type colour
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: type:"* ]]
+	[[ "$output" == *"kith: --type:"* ]]
 	run kith field add --entity company --key a --label A --type select
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: options:"* ]]
+	[[ "$output" == *"kith: --option:"* ]]
 	run kith field add --entity company --key a --label A --type text --option x
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: options:"* ]]
+	[[ "$output" == *"kith: --option:"* ]]
 	run kith field add --entity company --key a --label A
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"--type: missing"* ]]
 	kith field add --entity company --key a --label A --type text >/dev/null
 	run kith field add --entity company --key a --label Again --type text
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: key: a custom field 'a' already exists for companies"* ]]
+	[[ "$output" == *"kith: --key: a custom field 'a' already exists for companies"* ]]
 	kith_member_token >/dev/null
 	run kith --as member@example.com field add --entity company --key b --label B --type text
 	[ "$status" -eq 2 ]
@@ -94,16 +94,16 @@ hdr() {
 	[ "$(echo "$output" | jq -r .custom.founded)" = 1999-12-31 ]
 	run kith company add --name Bad --field employees=many
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: custom.employees:"* ]]
+	[[ "$output" == *"kith: --field employees:"* ]]
 	run kith company add --name Bad --field founded=2023-02-29
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: custom.founded:"* ]]
+	[[ "$output" == *"kith: --field founded:"* ]]
 	run kith company add --name Bad --field "budget=12.505 EUR"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: custom.budget:"* ]]
+	[[ "$output" == *"kith: --field budget:"* ]]
 	run kith company add --name Bad --field tier=bronze
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: custom.tier:"* ]]
+	[[ "$output" == *"kith: --field tier:"* ]]
 	run kith company edit "$id" --field employees=12.5 --clear custom.active
 	[ "$status" -eq 0 ]
 	run kith --json company show "$id"
@@ -112,17 +112,17 @@ hdr() {
 
 	run kith field edit "$tier" --option silver
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: options: option 'gold' is still used by 1 record"* ]]
+	[[ "$output" == *"kith: --option: option 'gold' is still used by 1 record"* ]]
 
 	kith field add --entity company --key vat --label VAT --type text --required >/dev/null
 	run kith company add --name NoVat
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: custom.vat: is required"* ]]
+	[[ "$output" == *"kith: --field vat: is required"* ]]
 	run kith company edit "$id" --field vat=exempt
 	[ "$status" -eq 0 ]
 	run kith company edit "$id" --clear custom.vat
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"kith: custom.vat:"* ]]
+	[[ "$output" == *"kith: --field vat:"* ]]
 	run kith --json company list
 	[ "$(echo "$output" | jq -r '.items | length')" = 1 ]
 }

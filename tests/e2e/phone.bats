@@ -18,7 +18,7 @@ teardown() { kith_teardown; }
 	# the same digits without a contact country are no Thai number
 	run kith contact add --first Ewa --phone "601 234 568"
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: phones[0].value: is not a national number of TH; write it with its country code, e.g. +48 601 234 567" ]]
+	[[ "$output" == "kith: --phone: is not a national number of TH; write it with its country code, e.g. +48 601 234 567" ]]
 	# a Thai number of the Polish contact still reads as Thai
 	run kith contact add --first Iga --country PL --phone "081 234 5678" --json
 	[ "$status" -eq 0 ]
@@ -39,11 +39,11 @@ teardown() { kith_teardown; }
 	[[ "$output" == "kith: --phone-country: goes with --phone NUMBER" ]]
 	run kith contact add --first Ann --phone "07700 900124" --phone-country Britain
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: phones[0].country: must be a two-letter ISO 3166 country code"* ]]
+	[[ "$output" == "kith: --phone-country: must be a two-letter ISO 3166 country code"* ]]
 	# fits neither Turkey nor Thailand
 	run kith contact add --first Ann --phone "601 234 567" --phone-country TR
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: phones[0].value: is not a national number of TR or TH; write it with its country code"* ]]
+	[[ "$output" == "kith: --phone: is not a national number of TR or TH; write it with its country code"* ]]
 	run kith contact list --json
 	[ "$(echo "$output" | jq -r '.items | length')" = 2 ]
 }

@@ -21,7 +21,7 @@ teardown() { kith_teardown; }
 	[ "$status" -eq 1 ]
 	run kith reassign --from ann@example.com --to ann@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: to: "* ]]
+	[[ "$output" == "kith: --to: "* ]]
 	run kith --as bob@example.com reassign --from ann@example.com --to bob@example.com
 	[ "$status" -eq 2 ]
 	run kith reassign --help

@@ -30,6 +30,12 @@ teardown() { kith_teardown; }
 	run kith task done 2 --outcome "tidied"
 	[ "$status" -eq 2 ]
 	[[ "$output" == "kith: --outcome: is recorded on the activity of a call, email or meeting task"* ]]
+	# a note the activity cannot hold names --note, the option typed
+	kith task add --title "Call Ann again" --type call --contact 1 >/dev/null
+	run kith task done 3 --note "$(head -c 70000 /dev/zero | tr '\0' x)"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "kith: --note: must be at most 65536 bytes" ]]
+	[ "$(kith --json task show 3 | jq -r .status)" = open ]
 	run kith --json task done 2
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r .activity_id)" = null ]

@@ -39,7 +39,7 @@ busy() {
 	[[ "$output" == *"DEAL"* ]]
 	run kith log add --deal 9 --kind call
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"deal_id"* ]]
+	[[ "$output" == *"kith: --deal: "* ]]
 	run kith log add --deal x --kind call
 	[ "$status" -eq 1 ]
 	run kith log edit 2 --clear deal
@@ -168,4 +168,18 @@ busy() {
 		AUTH_TOKEN="$member" api GET "/api/v1/$path"
 		[ "$status_code" = 404 ] || { echo "$path -> $status_code"; false; }
 	done
+}
+
+@test "cli: timeline --all reads every page, in tables and JSON" {
+	kith contact add --first Ann >/dev/null
+	for n in 1 2 3; do kith log add --contact 1 --kind note --subject "n$n" >/dev/null; done
+	run kith --json timeline contact 1 --limit 2 --all
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq '.items | length')" = 3 ]
+	[ "$(echo "$output" | jq .next)" = null ]
+	run kith timeline contact 1 --limit 2 --all
+	[ "$(echo "$output" | grep -c ' note ')" = 3 ]
+	run kith --json timeline contact 1 --limit 2
+	[ "$(echo "$output" | jq '.items | length')" = 2 ]
+	[ "$(echo "$output" | jq -r .next)" != null ]
 }

@@ -43,7 +43,7 @@ user_id() {
 	[ "$status" -eq 2 ]
 	run kith contact share "$mine" --with m@example.com
 	[ "$status" -eq 2 ]
-	[[ "$output" == "kith: with: "* ]]
+	[[ "$output" == "kith: --with: "* ]]
 	# the shares they had stay until someone removes them
 	[ "$(kith contact collaborators "$shared" --json | jq -r '.[0].disabled')" = true ]
 	run kith contact unshare "$shared" --with m@example.com

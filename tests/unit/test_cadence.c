@@ -535,3 +535,32 @@ Test(cadence, bad_input_names_the_field)
 	json_decref(c);
 	json_decref(patch);
 }
+
+/* Whose agenda and how far ahead: one rule for the CLI and the API. */
+Test(cadence, scope_picks_user_team_and_days)
+{
+	Err err = {0};
+	int64_t user = -1;
+	int days = -1;
+	Actor me = {.user_id = 7, .role = ROLE_MEMBER};
+	cr_assert_eq(cadence_scope(&me, 0, 0, NULL, 7, &user, &days, &err), KITH_OK);
+	cr_expect_eq(user, 7, "neither user nor team: the actor's own");
+	cr_expect_eq(days, 7);
+	cr_assert_eq(cadence_scope(&me, 3, 0, "0", 7, &user, &days, &err), KITH_OK);
+	cr_expect_eq(user, 3);
+	cr_expect_eq(days, 0);
+	cr_assert_eq(cadence_scope(&me, 0, 1, "366", 0, &user, &days, &err), KITH_OK);
+	cr_expect_eq(user, 0, "the team");
+	cr_expect_eq(days, 366);
+	cr_assert_eq(cadence_scope(&sys, 0, 0, NULL, 0, &user, &days, &err), KITH_OK);
+	cr_expect_eq(user, 0, "the local system sees the team");
+	cr_expect_eq(cadence_scope(&me, 3, 1, NULL, 7, &user, &days, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "team");
+	static const char *const bad[] = {"367", "-1", "x", "", "7d", "99999999999999999999"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err = (Err){0};
+		cr_expect_eq(cadence_scope(&me, 0, 0, bad[i], 7, &user, &days, &err), ERR_INVALID,
+			     "%s", bad[i]);
+		cr_expect_str_eq(err.field, "days");
+	}
+}

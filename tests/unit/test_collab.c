@@ -608,7 +608,7 @@ Test(collab, a_member_merge_grants_no_share_and_no_owner)
 	cr_expect_eq(audit_count(shared, "share"), 1, "only ann's share of bob");
 
 	/* an unassigned record shared with bob does not become his by a merge */
-	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\"}");
+	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\", \"owner_id\": null}");
 	cr_assert_eq(owner_of(open), 0);
 	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);
@@ -646,7 +646,7 @@ Test(collab, an_admin_or_owner_merge_carries_shares_and_owner_audited)
 	Err err = {0};
 	json_t *r = NULL, *hist = NULL;
 	Actor cid = add_user("cid@example.com", "member");
-	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\"}");
+	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\", \"owner_id\": null}");
 	int64_t bobs = contact_as(&bob, "{\"first_name\": \"Bobs\"}");
 	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);

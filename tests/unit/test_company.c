@@ -706,6 +706,37 @@ Test(company, a_new_company_never_reuses_a_purged_ones_id)
 	json_decref(hist);
 }
 
+/* DESIGN.md: records created by a user are owned by them unless an owner is
+ * given; the local system (no user) leaves them unassigned. */
+Test(company, creator_owns_what_they_add)
+{
+	Err err = {0};
+	int64_t id;
+	json_t *c = NULL;
+	Actor owner = fixture_user(&fx, "boss@example.com", "owner");
+	Actor admin = fixture_user(&fx, "admin@example.com", "admin");
+	const Actor *makers[] = {&owner, &admin, &sys};
+	for (int i = 0; i < 3; i++) {
+		json_t *in = json_pack("{ss}", "legal_name", "Made");
+		cr_assert_eq(company_create(fx.db, makers[i], in, 0, &id, &err), KITH_OK, "%s",
+			     err.msg);
+		json_decref(in);
+		cr_assert_eq(company_get(fx.db, &owner, id, 0, &c, &err), KITH_OK);
+		if (makers[i]->user_id)
+			cr_expect_eq(fixture_int(c, "owner_id"), makers[i]->user_id);
+		else
+			cr_expect(json_is_null(json_object_get(c, "owner_id")));
+		json_decref(c);
+	}
+	/* an explicit null still leaves it open for owners and admins */
+	json_t *in = json_pack("{ss sn}", "legal_name", "Open", "owner_id");
+	cr_assert_eq(company_create(fx.db, &admin, in, 0, &id, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	cr_assert_eq(company_get(fx.db, &owner, id, 0, &c, &err), KITH_OK);
+	cr_expect(json_is_null(json_object_get(c, "owner_id")));
+	json_decref(c);
+}
+
 /* Company search ranks like contact search (store/search.h): a query with
  * a word of 4 or more characters comes best match first over the first
  * SEARCH_RANK_CANDIDATES matches, then by id; a short one by id; pages

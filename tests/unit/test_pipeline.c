@@ -420,3 +420,34 @@ Test(pipeline, a_stage_in_the_history_cannot_go_but_names_the_field)
 	cr_expect_str_eq(err.field, "stage_id");
 	cr_expect_not_null(strstr(err.msg, "history"), "%s", err.msg);
 }
+
+/* kith deal move ID STAGE: a stage of the pipeline by id, folded name or
+ * unique beginning; unknown and ambiguous names name the field. */
+Test(pipeline, stage_find_by_id_name_or_prefix)
+{
+	Err err = {0};
+	int64_t id = 0, other = 0;
+	json_t *in = load("{\"name\":\"Other\",\"stages\":[{\"name\":\"Propozycja\",\"probability\":"
+			  "10},{\"name\":\"W\",\"probability\":100,\"kind\":\"won\"},{\"name\":\"L\","
+			  "\"probability\":0,\"kind\":\"lost\"}]}");
+	cr_assert_eq(pipeline_create(fx.db, &sys, in, &other, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	int64_t proposal = stage_id(1, "Proposal");
+	cr_assert_eq(stage_find(fx.db, 1, "proposal", "STAGE", &id, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(id, proposal);
+	cr_assert_eq(stage_find(fx.db, 1, "NEGO", "STAGE", &id, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(id, stage_id(1, "Negotiation"));
+	char num[24];
+	snprintf(num, sizeof num, "%lld", (long long)proposal);
+	cr_assert_eq(stage_find(fx.db, 1, num, "STAGE", &id, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(id, proposal);
+	/* a stage of another pipeline is not found by id or by name */
+	snprintf(num, sizeof num, "%lld", (long long)stage_id(other, "Propozycja"));
+	cr_expect_eq(stage_find(fx.db, 1, num, "STAGE", &id, &err), ERR_INVALID);
+	cr_expect_eq(stage_find(fx.db, 1, "propozycja", "STAGE", &id, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "STAGE");
+	cr_expect(strstr(err.msg, "Proposal") != NULL, "lists the stages: %s", err.msg);
+	cr_expect_eq(stage_find(fx.db, 1, "f", "STAGE", &id, &err), ERR_INVALID);
+	cr_expect(strstr(err.msg, "several") != NULL, "%s", err.msg);
+	cr_expect_eq(stage_find(fx.db, 1, "", "STAGE", &id, &err), ERR_INVALID);
+}

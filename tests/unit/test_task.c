@@ -498,6 +498,27 @@ Test(task, completing_a_call_logs_the_touch)
 	cr_expect_eq(act, 0);
 }
 
+/* With both an outcome and a note, the one refused is named: a note that
+ * is not UTF-8 is "note", not "outcome". */
+Test(task, a_refused_note_next_to_an_outcome_is_named_note)
+{
+	Err err = {0};
+	int64_t c = 0, act = 0;
+	json_t *cin = json_pack("{ss}", "first_name", "Ann");
+	cr_assert_eq(contact_create(fx.db, &sys, cin, 0, &c, &err), KITH_OK, "%s", err.msg);
+	json_decref(cin);
+	char json[120];
+	snprintf(json, sizeof json, "{\"title\":\"Call Ann\",\"type\":\"call\",\"contact_id\":%lld}",
+		 (long long)c);
+	int64_t call = add_as(&sys, json);
+	TaskDone bad_note = {.outcome = "reached", .note = "caf\xe9"};
+	cr_assert_eq(task_complete(fx.db, &sys, call, &bad_note, NULL, &act, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "note");
+	json_t *t = get(call);
+	cr_expect_str_eq(str(t, "status"), "open");
+	json_decref(t);
+}
+
 /* An instant due moves on the workspace's local clock: a 09:00 call in
  * Warsaw stays at 09:00 when a repeat or a snooze crosses a DST change
  * (review of issue 7: it moved by an hour, keeping its UTC time). */
