@@ -20,35 +20,6 @@ const char *req_query(Req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-typedef struct QueryCheck {
-	const char *const *allowed; /* permitted names */
-	const char *unknown;        /* first name not permitted, NULL while none */
-} QueryCheck;
-
-static enum MHD_Result query_visit(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
-{
-	QueryCheck *qc = cls;
-	(void)kind;
-	(void)value;
-	for (const char *const *a = qc->allowed; *a; a++)
-		if (strcmp(*a, key) == 0)
-			return MHD_YES;
-	qc->unknown = key;
-	return MHD_NO;
-}
-
-int req_query_check(Req *req, const char *const *allowed, Err *err)
-{
-	QueryCheck qc = {.allowed = allowed};
-	if (req->conn)
-		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_visit, &qc);
-	if (qc.unknown)
-		return err_set(err, ERR_INVALID, qc.unknown, "unknown query parameter '%s'",
-			       qc.unknown);
-	return KITH_OK;
-}
-
 const char *req_header(Req *req, const char *name)
 {
 	if (!req->conn)
@@ -188,15 +159,6 @@ int req_invalid_or_fail(Req *req, const char *field, const char *msg)
 {
 	Err err = {0};
 	err_set(&err, ERR_INVALID, field, "%s", msg);
-	req_fail(req, &err);
-	return 1;
-}
-
-int req_params_or_fail(Req *req, const char *const *allowed)
-{
-	Err err = {0};
-	if (req_query_check(req, allowed, &err) == KITH_OK)
-		return 0;
 	req_fail(req, &err);
 	return 1;
 }

@@ -55,10 +55,6 @@ struct Req {
  * Both lookups answer NULL when req->conn is NULL (a Req built by a test). */
 const char *req_query(Req *req, const char *name);
 
-/* ERR_INVALID naming the first query parameter not in the NULL-terminated
- * list allowed ("unknown query parameter"). */
-int req_query_check(Req *req, const char *const *allowed, Err *err) KITH_WARN_UNUSED;
-
 /* Request header, or NULL. */
 const char *req_header(Req *req, const char *name);
 
@@ -103,10 +99,6 @@ int req_if_match_or_fail(Req *req, int64_t *version);
 
 /* Answer 422 with an ERR_INVALID naming field with msg; returns 1. */
 int req_invalid_or_fail(Req *req, const char *field, const char *msg);
-
-/* Answer 422 naming the first query parameter not in the NULL-terminated
- * list allowed (req_query_check); 0 when all are allowed. */
-int req_params_or_fail(Req *req, const char *const *allowed);
 
 /* ?name=true|false into *out; absent means 0. Anything else answers 422
  * naming name ("must be true or false"). */

@@ -145,11 +145,9 @@ Test(http, invalid_or_fail_names_the_field)
 
 Test(http, query_helpers_without_query)
 {
-	static const char *const none[] = {NULL};
 	Req req = {0};
 	int flag = 7;
 	int64_t id = 7;
-	cr_expect_eq(req_params_or_fail(&req, none), 0);
 	cr_expect_eq(req_query_bool_or_fail(&req, "force", &flag), 0);
 	cr_expect_eq(flag, 0);
 	cr_expect_eq(req_query_id_or_fail(&req, "owner_id", &id), 0);
