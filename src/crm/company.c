@@ -606,6 +606,16 @@ static int company_index(Db *db, const json_t *rec, const char *custom, Err *err
 	return rc;
 }
 
+/* The audit snapshot of a record (delete, purge): without contact_count,
+ * which counts what the acting user could see and is not the company's to
+ * keep (a member reading the history may see fewer). New reference. */
+static json_t *audit_snapshot(const json_t *rec)
+{
+	json_t *s = json_deep_copy(rec);
+	json_object_del(s, "contact_count");
+	return s;
+}
+
 /* Audit changes between two records, without bookkeeping keys. */
 static json_t *change_diff(const json_t *before, const json_t *after)
 {
@@ -888,7 +898,7 @@ static int company_trash(Db *db, const Actor *actor, int64_t id, int deleted, Er
 	    (rc = company_load(db, actor, id, &after, err)) ||
 	    (rc = contact_reindex_company(db, id, err)))
 		goto done;
-	diff = deleted ? json_incref(before) : change_diff(before, after);
+	diff = deleted ? audit_snapshot(before) : change_diff(before, after);
 	rc = audit_write(db, actor, deleted ? "delete" : "restore", "company", id, diff, err);
 done:
 	json_decref(before);
@@ -924,7 +934,7 @@ static int delete_row(Db *db, int64_t id, Err *err)
 
 int company_purge(Db *db, const Actor *actor, int64_t id, Err *err)
 {
-	json_t *before = NULL;
+	json_t *before = NULL, *snap = NULL;
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
@@ -945,8 +955,10 @@ int company_purge(Db *db, const Actor *actor, int64_t id, Err *err)
 	    (rc = field_values_delete(db, "company", id, err)) ||
 	    (rc = search_remove(db, "company", id, err)) || (rc = delete_row(db, id, err)))
 		goto done;
-	rc = audit_write(db, actor, "purge", "company", id, before, err);
+	snap = audit_snapshot(before);
+	rc = audit_write(db, actor, "purge", "company", id, snap, err);
 done:
+	json_decref(snap);
 	json_decref(before);
 	return db_end(db, rc, err);
 }

@@ -128,26 +128,41 @@ int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t
 
 /* ---- civil dates and zones -------------------------------------------- */
 
+#define PAST_9999 "moves the due past the year 9999"
+
 /* Add n units to a due: a date, or an instant, moved on the local clock of
  * zone (its local date moves, its local time of day stays, so a 09:00 call
- * stays at 09:00 across a DST change). out[21]. Returns 0 or -1. */
-static int due_add(const char *zone, const char *due, int n, char unit, char out[21])
+ * stays at 09:00 across a DST change). out[21]. ERR_INVALID naming field
+ * with message past9999 when the result is past the year 9999; the zone's
+ * error when it cannot be read. */
+static int due_add(const char *zone, const char *due, int n, char unit, const char *field,
+		   const char *past9999, char out[21], Err *err)
 {
 	char day[11], moved[11];
 	int64_t days;
 	time_t t;
 	long off;
-	Err e = {0};
-	if (strlen(due) == 10)
-		return date_add(due, n, unit, out) ? -1 : 0;
-	if (time_parse_iso(due, &t) || tz_offset(zone, t, &off, &e))
-		return -1;
+	int rc;
+	if (strlen(due) == 10) {
+		if (date_add(due, n, unit, out))
+			goto range;
+		return KITH_OK;
+	}
+	if (time_parse_iso(due, &t))
+		goto range;
+	if ((rc = tz_offset(zone, t, &off, err)))
+		return rc;
 	int64_t local = (int64_t)t + off;
 	int64_t secs = ((local % 86400) + 86400) % 86400;
 	if (date_format((local - secs) / 86400, day) || date_add(day, n, unit, moved) ||
-	    date_parse(moved, &days) || tz_local_to_utc(zone, days * 86400 + secs, &t, &e))
-		return -1;
-	return time_iso(t, out) ? -1 : 0;
+	    date_parse(moved, &days))
+		goto range;
+	if ((rc = tz_local_to_utc(zone, days * 86400 + secs, &t, err)))
+		return rc;
+	if (time_iso(t, out) == 0)
+		return KITH_OK;
+range:
+	return err_set(err, ERR_INVALID, field, "%s", past9999);
 }
 
 int task_today(Db *db, char out[11], Err *err)
@@ -562,10 +577,10 @@ static int task_next(Db *db, const Actor *actor, const json_t *done_task, int64_
 	int rc = workspace_get(db, &ws, err);
 	if (rc)
 		return rc;
-	if (due_add(ws.timezone, date ? date : at, every, unit[0] == 'd' ? 'd' : unit[0] == 'w' ? 'w' : 'm',
-		    moved))
-		return err_set(err, ERR_INVALID, "repeat_every",
-			       "the next occurrence would be past the year 9999");
+	char u = unit[0] == 'd' ? 'd' : unit[0] == 'w' ? 'w' : 'm';
+	if ((rc = due_add(ws.timezone, date ? date : at, every, u, "repeat_every",
+			  "the next occurrence would be past the year 9999", moved, err)))
+		return rc;
 	json_t *rec = task_copy(done_task);
 	json_object_set_new(rec, date ? "due_date" : "due_at", json_string(moved));
 	rc = task_add(db, actor, rec, next_id, err);
@@ -741,10 +756,10 @@ static int snooze_base(const Workspace *ws, const char *cur_date, const char *cu
 	if (cur_at && time_parse_iso(cur_at, &c) == 0 && c < now) {
 		if ((rc = tz_local_date(ws->timezone, c, cur_day, err)))
 			return rc;
-		if (date_parse(today, &t_days) || date_parse(cur_day, &c_days) ||
-		    due_add(ws->timezone, cur_at, (int)(t_days - c_days), 'd', base))
-			return err_set(err, ERR_INVALID, "for", "moves the due past the year 9999");
-		return KITH_OK;
+		if (date_parse(today, &t_days) || date_parse(cur_day, &c_days))
+			return err_set(err, ERR_INTERNAL, NULL, "a local date did not read back");
+		return due_add(ws->timezone, cur_at, (int)(t_days - c_days), 'd', "for", PAST_9999,
+			       base, err);
 	}
 	if (cur_at)
 		snprintf(base, 21, "%s", cur_at);
@@ -774,9 +789,8 @@ static int snooze_due(Db *db, const json_t *task, const char *until, const char 
 		if (rc || (rc = workspace_get(db, &ws, err)) ||
 		    (rc = snooze_base(&ws, cur_date, cur_at, base, err)))
 			return rc;
-		if (due_add(ws.timezone, base, n, unit, cur_at ? at : date))
-			return err_set(err, ERR_INVALID, "for", "moves the due past the year 9999");
-		return KITH_OK;
+		return due_add(ws.timezone, base, n, unit, "for", PAST_9999, cur_at ? at : date,
+			       err);
 	}
 	int rc = workspace_when(db, until, WHEN_DATE | WHEN_INSTANT, "until", &w, err);
 	if (rc)

@@ -415,10 +415,15 @@ int user_owner_apply(Db *db, const Actor *actor, const json_t *in, const char *n
 	if (!json_is_integer(v))
 		return err_set(err, ERR_INVALID, "owner_id", "must be a user id or null");
 	int64_t id = json_integer_value(v);
+	/* An update that sends the owner it already has changes nothing: no
+	 * check, so a record read and sent back whole still saves when its
+	 * owner has been disabled or the actor is a collaborator. */
+	if (!creating && id == json_int_of(rec, "owner_id"))
+		return KITH_OK;
 	if (member && id != actor->user_id)
 		return err_set(err, ERR_INVALID, "owner_id", "a member may only assign themselves");
 	/* collab.h: a collaborator may not change the owner */
-	if (member && !creating && id != json_int_of(rec, "owner_id"))
+	if (member && !creating)
 		return err_set(err, ERR_FORBIDDEN, "owner_id",
 			       "only the %s's owner or an admin may change its owner", noun);
 	if (!user_exists(db, id))

@@ -738,3 +738,38 @@ Test(deal, changing_the_currency_needs_the_amount_in_it)
 	/* a million deals at the largest value still sum inside int64 */
 	cr_expect_lt(KITH_MAX_DEAL_MINOR, INT64_MAX / 1000000);
 }
+
+/* A deal read and sent back whole saves though its owner has since been
+ * disabled: sending the owner it already has changes nothing (review of
+ * issue 7: 422 "no active user"). Changing to a disabled user is refused. */
+Test(deal, sending_back_a_disabled_owner_changes_nothing)
+{
+	Err err = {0};
+	(void)fixture_user(&fx, "owner@example.com", "owner");
+	Actor admin = fixture_user(&fx, "admin@example.com", "admin");
+	Actor leaver = fixture_user(&fx, "leaver@example.com", "member");
+	char json[128];
+	snprintf(json, sizeof json, "{\"title\":\"Fit-out\",\"owner_id\":%lld}",
+		 (long long)leaver.user_id);
+	int64_t id = create_as(&admin, json);
+	cr_assert_eq(user_set_disabled(fx.db, &admin, leaver.user_id, 1, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	json_t *d = get(id);
+	json_t *patch = json_pack("{sO sO}", "title", json_object_get(d, "title"), "owner_id",
+				  json_object_get(d, "owner_id"));
+	int64_t version = json_integer_value(json_object_get(d, "version"));
+	cr_expect_eq(deal_update(fx.db, &admin, id, patch, version, NULL, &err), KITH_OK, "%s: %s",
+		     err.field, err.msg);
+	json_decref(patch);
+	json_decref(d);
+
+	int64_t other = create_as(&admin, "{\"title\":\"Other\"}");
+	d = get(other);
+	snprintf(json, sizeof json, "{\"owner_id\":%lld}", (long long)leaver.user_id);
+	patch = fixture_json(json);
+	version = json_integer_value(json_object_get(d, "version"));
+	cr_expect_eq(deal_update(fx.db, &admin, other, patch, version, NULL, &err), ERR_INVALID);
+	cr_expect_str_eq(err.field, "owner_id");
+	json_decref(patch);
+	json_decref(d);
+}
