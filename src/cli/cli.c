@@ -375,20 +375,19 @@ static void pad(FILE *f, size_t n)
 		fputc(' ', f);
 }
 
-void cli_print_table(Cli *cli, const json_t *rows, const char *const *keys,
-		     const char *const *headers)
+/* The column widths of rows under headers (at least the header's, at
+ * most 40 unless the header is wider); the caller free()s them. */
+static size_t *table_widths(const json_t *rows, const char *const *keys, const char *const *headers,
+			    size_t ncol, const char *zone)
 {
-	size_t ncol = 0, nrow = json_array_size(rows);
-	while (keys[ncol])
-		ncol++;
-	size_t *w = calloc(ncol, sizeof *w);
+	size_t *w = calloc(ncol ? ncol : 1, sizeof *w);
 	Buf cell;
-	char zone[64];
-	table_zone(cli, zone);
+	if (!w)
+		return NULL;
 	buf_init(&cell, 0);
 	for (size_t c = 0; c < ncol; c++)
 		w[c] = text_width(headers[c]);
-	for (size_t r = 0; r < nrow; r++)
+	for (size_t r = 0; r < json_array_size(rows); r++)
 		for (size_t c = 0; c < ncol; c++) {
 			buf_reset(&cell);
 			cell_text(&cell, json_object_get(json_array_get(rows, r), keys[c]), zone);
@@ -396,13 +395,27 @@ void cli_print_table(Cli *cli, const json_t *rows, const char *const *keys,
 			if (cw > w[c])
 				w[c] = cw > 40 ? 40 : cw;
 		}
+	buf_free(&cell);
+	return w;
+}
+
+static void table_header(Cli *cli, const char *const *headers, size_t ncol, const size_t *w)
+{
 	for (size_t c = 0; c < ncol; c++) {
 		fputs(headers[c], cli->out);
 		if (c + 1 < ncol)
 			pad(cli->out, w[c] - text_width(headers[c]) + 2);
 	}
 	fputc('\n', cli->out);
-	for (size_t r = 0; r < nrow; r++) {
+}
+
+/* The rows in columns of widths w; a wider cell pushes the rest of its row. */
+static void table_rows(Cli *cli, const json_t *rows, const char *const *keys, size_t ncol,
+		       const size_t *w, const char *zone)
+{
+	Buf cell;
+	buf_init(&cell, 0);
+	for (size_t r = 0; r < json_array_size(rows); r++) {
 		for (size_t c = 0; c < ncol; c++) {
 			buf_reset(&cell);
 			cell_text(&cell, json_object_get(json_array_get(rows, r), keys[c]), zone);
@@ -414,6 +427,27 @@ void cli_print_table(Cli *cli, const json_t *rows, const char *const *keys,
 		fputc('\n', cli->out);
 	}
 	buf_free(&cell);
+}
+
+static size_t table_ncol(const char *const *keys)
+{
+	size_t ncol = 0;
+	while (keys[ncol])
+		ncol++;
+	return ncol;
+}
+
+void cli_print_table(Cli *cli, const json_t *rows, const char *const *keys,
+		     const char *const *headers)
+{
+	size_t ncol = table_ncol(keys);
+	char zone[64];
+	table_zone(cli, zone);
+	size_t *w = table_widths(rows, keys, headers, ncol, zone);
+	if (!w)
+		return;
+	table_header(cli, headers, ncol, w);
+	table_rows(cli, rows, keys, ncol, w, zone);
 	free(w);
 }
 
@@ -706,17 +740,9 @@ int cli_query_words(Cli *cli, Buf *words)
 	return 0;
 }
 
-/* cli_print_page with fill applied to the table rows. */
-static void print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
-		       CliFillFn fill, const char *const *keys, const char *const *headers)
+/* The table rows of items: row(item) each, then fill. A new reference. */
+static json_t *page_rows(Cli *cli, const json_t *items, CliRowFn row, CliFillFn fill)
 {
-	if (cli->json) {
-		json_t *page = json_pack("{sO so}", "items", (json_t *)items, "next",
-					 next ? json_string(next) : json_null());
-		cli_print_json(cli, page);
-		json_decref(page);
-		return;
-	}
 	json_t *rows = json_array(), *item;
 	size_t i;
 	json_array_foreach(items, i, item)
@@ -725,6 +751,25 @@ static void print_page(Cli *cli, const json_t *items, const char *next, CliRowFn
 	}
 	if (fill)
 		fill(cli, rows);
+	return rows;
+}
+
+/* cli_print_page with fill applied to the table rows and, with --json, the
+ * members of extra (may be NULL) after "next". */
+static void print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
+		       CliFillFn fill, const char *const *keys, const char *const *headers,
+		       const json_t *extra)
+{
+	if (cli->json) {
+		json_t *page = json_pack("{sO so}", "items", (json_t *)items, "next",
+					 next ? json_string(next) : json_null());
+		if (extra)
+			json_object_update(page, (json_t *)extra);
+		cli_print_json(cli, page);
+		json_decref(page);
+		return;
+	}
+	json_t *rows = page_rows(cli, items, row, fill);
 	cli_print_table(cli, rows, keys, headers);
 	json_decref(rows);
 	/* on stderr, so a table piped on keeps only rows; scripts use --json */
@@ -736,33 +781,168 @@ static void print_page(Cli *cli, const json_t *items, const char *next, CliRowFn
 void cli_print_page(Cli *cli, const json_t *items, const char *next, CliRowFn row,
 		    const char *const *keys, const char *const *headers)
 {
-	print_page(cli, items, next, row, NULL, keys, headers);
+	print_page(cli, items, next, row, NULL, keys, headers, NULL);
+}
+
+/* A list printed a page at a time (--all), so memory holds one page, never
+ * the whole list. With --json it writes what cli_print_json writes for
+ * {"items": every item, "next": null, extra...}, byte for byte: the items
+ * are dumped one by one into an array left open until the last page. A
+ * table has one header; its column widths come from the first page, so
+ * later pages line up under it (a wider cell later pushes the rest of its
+ * row, as one over 40 characters always does). */
+typedef struct ListOut {
+	Cli *cli;
+	CliRowFn row;
+	CliFillFn fill;
+	const char *const *keys, *const *headers;
+	size_t ncol;
+	size_t *w; /* the table's column widths, once the first page is out */
+	char zone[64];
+	size_t n;	    /* items written so far */
+	const char *indent; /* what write_indented adds after a newline */
+} ListOut;
+
+/* json_dump_callback's writer: text at a deeper indent (after each newline,
+ * which only a structure's layout holds: strings escape theirs). */
+static int write_indented(const char *buffer, size_t size, void *data)
+{
+	ListOut *o = data;
+	for (size_t i = 0; i < size; i++) {
+		fputc(buffer[i], o->cli->out);
+		if (buffer[i] == '\n')
+			fputs(o->indent, o->cli->out);
+	}
+	return 0;
+}
+
+static void list_out_begin(ListOut *o)
+{
+	if (o->cli->json)
+		fputs("{\n  \"items\": [", o->cli->out);
+	else
+		table_zone(o->cli, o->zone);
+}
+
+static void list_out_page(ListOut *o, const json_t *items)
+{
+	if (o->cli->json) {
+		json_t *item;
+		size_t i;
+		json_array_foreach(items, i, item)
+		{
+			fputs(o->n++ ? ",\n    " : "\n    ", o->cli->out);
+			o->indent = "    ";
+			json_dump_callback(item, write_indented, o,
+					   JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+		}
+		return;
+	}
+	json_t *rows = page_rows(o->cli, items, o->row, o->fill);
+	if (!o->w) {
+		o->ncol = table_ncol(o->keys);
+		o->w = table_widths(rows, o->keys, o->headers, o->ncol, o->zone);
+		if (o->w)
+			table_header(o->cli, o->headers, o->ncol, o->w);
+	}
+	if (o->w)
+		table_rows(o->cli, rows, o->keys, o->ncol, o->w, o->zone);
+	o->n += json_array_size(items);
+	json_decref(rows);
+}
+
+/* Close what list_out_begin opened: the array, "next": null and extra. */
+static void list_out_end(ListOut *o, const json_t *extra)
+{
+	if (!o->cli->json)
+		return;
+	fputs(o->n ? "\n  ],\n  \"next\": null" : "],\n  \"next\": null", o->cli->out);
+	const char *key;
+	json_t *v;
+	o->indent = "  ";
+	if (extra)
+		json_object_foreach((json_t *)extra, key, v)
+		{
+			json_t *k = json_string(key);
+			fputs(",\n  ", o->cli->out);
+			json_dumpf(k, o->cli->out, JSON_ENCODE_ANY);
+			fputs(": ", o->cli->out);
+			json_dump_callback(v, write_indented, o,
+					   JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+			json_decref(k);
+		}
+	fputs("\n}\n", o->cli->out);
+}
+
+/* --all: print the page in hand, then read and print each next page,
+ * freeing each before reading the next. Stops with EXIT_INTERNAL when a
+ * page's next cursor is the one it was read with (it would loop forever).
+ * On an error the output stops where it is (--json leaves the array open,
+ * so a parser fails rather than take a part for the whole). */
+static int list_all(Cli *cli, const char *cursor, json_t *items, char *next, CliFetchFn fetch,
+		    void *query, ListOut *o, const json_t *extra)
+{
+	Err err = {0};
+	char *at = NULL;
+	int rc = EXIT_OK;
+	list_out_begin(o);
+	for (;;) {
+		list_out_page(o, items);
+		json_decref(items);
+		items = NULL;
+		if (!next)
+			break;
+		if (cursor && strcmp(next, cursor) == 0) {
+			fflush(cli->out);
+			fprintf(stderr,
+				"kith: --all: the next page's cursor is the one just read (%s); "
+				"stopping instead of reading it again\n",
+				next);
+			rc = EXIT_INTERNAL;
+			break;
+		}
+		free(at);
+		cursor = at = next;
+		next = NULL;
+		if (fetch(cli, query, at, &items, &next, &err)) {
+			fflush(cli->out);
+			rc = cli_fail(cli, &err);
+			break;
+		}
+	}
+	if (rc == EXIT_OK)
+		list_out_end(o, extra);
+	json_decref(items);
+	free(at);
+	free(next);
+	free(o->w);
+	return rc;
 }
 
 int cli_list_op(Cli *cli, int all, const char *cursor, CliFetchFn fetch, void *query,
 		CliRowFn row, CliFillFn fill, const char *const *keys, const char *const *headers)
 {
+	return cli_list_op_extra(cli, all, cursor, fetch, query, row, fill, keys, headers, NULL);
+}
+
+int cli_list_op_extra(Cli *cli, int all, const char *cursor, CliFetchFn fetch, void *query,
+		      CliRowFn row, CliFillFn fill, const char *const *keys,
+		      const char *const *headers, const json_t *extra)
+{
 	Err err = {0};
-	json_t *items = NULL, *page = NULL;
+	json_t *items = NULL;
 	char *next = NULL;
-	int rc = fetch(cli, query, cursor, &items, &next, &err);
-	while (rc == KITH_OK && all && next) {
-		char *at = next;
-		next = NULL;
-		rc = fetch(cli, query, at, &page, &next, &err);
-		free(at);
-		if (rc == KITH_OK)
-			json_array_extend(items, page);
-		json_decref(page);
-		page = NULL;
+	if (fetch(cli, query, cursor, &items, &next, &err))
+		return cli_fail(cli, &err);
+	if (all) {
+		ListOut o = {
+		    .cli = cli, .row = row, .fill = fill, .keys = keys, .headers = headers};
+		return list_all(cli, cursor, items, next, fetch, query, &o, extra);
 	}
-	if (rc)
-		rc = cli_fail(cli, &err);
-	else
-		print_page(cli, items, next, row, fill, keys, headers);
+	print_page(cli, items, next, row, fill, keys, headers, extra);
 	json_decref(items);
 	free(next);
-	return rc;
+	return EXIT_OK;
 }
 
 int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done)

@@ -188,9 +188,20 @@ typedef void (*CliFillFn)(Cli *cli, json_t *rows);
 
 /* A list command's output: the page at cursor, or with all (--all) every
  * page from there on, printed as cli_print_page does, with fill (may be
- * NULL) applied to the table rows. Returns an exit code. */
+ * NULL) applied to the table rows. --all prints each page as it comes and
+ * frees it before reading the next, so memory holds one page: one table
+ * header, with column widths from the first page; with --json one object
+ * {"items": [...every item], "next": null}, written item by item. A next
+ * cursor equal to the one just read stops --all with EXIT_INTERNAL; on any
+ * error the output stops where it is (--json's array stays open). Returns
+ * an exit code. */
 int cli_list_op(Cli *cli, int all, const char *cursor, CliFetchFn fetch, void *query,
 		CliRowFn row, CliFillFn fill, const char *const *keys, const char *const *headers);
+/* cli_list_op with, in --json output, the members of extra (may be NULL;
+ * borrowed) after "next". */
+int cli_list_op_extra(Cli *cli, int all, const char *cursor, CliFetchFn fetch, void *query,
+		      CliRowFn row, CliFillFn fill, const char *const *keys,
+		      const char *const *headers, const json_t *extra);
 
 /* rm, restore and purge of a record: reads ID, calls op, then prints
  * "<noun> #ID <done>" or, with --json, {"id": ID, "result": done}. */

@@ -79,35 +79,12 @@ int timeline_cli(Cli *cli)
 		return rc;
 	if (activity_last_touch(cli->db, &cli->actor, entity, q.id, last, &err))
 		return cli_fail(cli, &err);
-	if (cli->json) {
-		/* the page and the last touch in one object */
-		json_t *items = NULL;
-		char *next = NULL;
-		int rc2 = fetch_page(cli, &q, cursor, &items, &next, &err);
-		while (rc2 == KITH_OK && all && next) { /* --all: every page */
-			json_t *more = NULL;
-			char *at = next;
-			next = NULL;
-			if ((rc2 = fetch_page(cli, &q, at, &more, &next, &err)) == KITH_OK)
-				json_array_extend(items, more);
-			json_decref(more);
-			free(at);
-		}
-		if (rc2) {
-			json_decref(items);
-			free(next);
-			return cli_fail(cli, &err);
-		}
-		json_t *out = json_pack("{sO ss? ss?}", "items", items, "next", next,
-					"last_contacted_at", last[0] ? last : NULL);
-		cli_print_json(cli, out);
-		json_decref(out);
-		json_decref(items);
-		free(next);
-		return EXIT_OK;
-	}
-	if ((rc = cli_list_op(cli, all, cursor, fetch_page, &q, timeline_row, NULL, tl_keys,
-			      tl_heads)))
+	/* --json: the page and the last touch in one object */
+	json_t *extra = json_pack("{ss?}", "last_contacted_at", last[0] ? last : NULL);
+	rc = cli_list_op_extra(cli, all, cursor, fetch_page, &q, timeline_row, NULL, tl_keys,
+			       tl_heads, extra);
+	json_decref(extra);
+	if (rc || cli->json)
 		return rc;
 	cli_local_time(cli, last[0] ? last : "never", last);
 	fprintf(cli->out, "last contacted: %s\n", last);
