@@ -44,7 +44,7 @@ typedef struct KindSql {
 		    "_id = ?1 ORDER BY added_at, user_id",                                         \
 		    "SELECT COUNT(*) FROM " k "_collaborator WHERE " k "_id = ?1",                 \
 		    "DELETE FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = "            \
-		    "(SELECT owner_id FROM " k " WHERE id = ?1)",                                   \
+		    "(SELECT owner_id FROM " k " WHERE id = ?1) RETURNING user_id",                \
 		    "DELETE FROM " k "_collaborator WHERE user_id = ?1 AND " k "_id IN "           \
 		    "(SELECT id FROM " k " WHERE owner_id = ?1)"                                    \
 	}
@@ -278,16 +278,18 @@ static json_t *share_from_row(DbStmt *st)
 			 "added_at", db_col_text(st, 2));
 }
 
-/* Add the user's email, name, role and disabled flag to share e. */
-static int share_user(Db *db, json_t *e, Err *err)
+/* Add to share e what the actor may see of its user (user_get_as): email
+ * and name, for an owner or admin also role and disabled flag. */
+static int share_user(Db *db, const Actor *actor, json_t *e, Err *err)
 {
-	json_t *u = NULL;
-	int rc = user_get(db, json_int_of(e, "user_id"), &u, err);
+	json_t *u = NULL, *v;
+	int rc = user_get_as(db, actor, json_int_of(e, "user_id"), &u, err);
 	if (rc)
 		return rc;
 	const char *const keys[] = {"email", "name", "role", "disabled"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		json_object_set(e, keys[i], json_object_get(u, keys[i]));
+		if ((v = json_object_get(u, keys[i])))
+			json_object_set(e, keys[i], v);
 	json_decref(u);
 	return KITH_OK;
 }
@@ -314,7 +316,7 @@ int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t 
 	rc = KITH_OK;
 	json_array_foreach(arr, i, e)
 	{
-		if ((rc = share_user(db, e, err)))
+		if ((rc = share_user(db, actor, e, err)))
 			break;
 	}
 done:
@@ -336,9 +338,21 @@ static int exec_one(Db *db, const char *sql, int64_t v, Err *err)
 	return db_exec_stmt(st, err);
 }
 
-int collab_drop_owner(Db *db, CollabKind kind, int64_t id, Err *err)
+int collab_drop_owner(Db *db, const Actor *actor, CollabKind kind, int64_t id, Err *err)
 {
-	return exec_one(db, kind_sql(kind)->drop_owner, id, err);
+	DbStmt *st;
+	int rc = db_prepare(db, &st, kind_sql(kind)->drop_owner, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	int64_t user_id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	if (rc == DB_ROW) /* at most one row: finish the statement */
+		rc = db_step(st, err);
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc == DB_ROW ? err_set(err, ERR_INTERNAL, NULL, "two owner shares") : rc;
+	return user_id ? audit_share(db, actor, kind, id, user_id, 0, err) : KITH_OK;
 }
 
 int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err)
