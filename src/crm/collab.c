@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/json.h"
 #include "base/limits.h"
@@ -46,7 +47,7 @@ typedef struct KindSql {
 		    "DELETE FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = "            \
 		    "(SELECT owner_id FROM " k " WHERE id = ?1) RETURNING user_id",                \
 		    "DELETE FROM " k "_collaborator WHERE user_id = ?1 AND " k "_id IN "           \
-		    "(SELECT id FROM " k " WHERE owner_id = ?1)"                                    \
+		    "(SELECT id FROM " k " WHERE owner_id = ?1) RETURNING " k "_id"                 \
 	}
 
 static const KindSql kinds[] = {KIND_SQL("contact"), KIND_SQL("company"), KIND_SQL("deal")};
@@ -327,17 +328,6 @@ done:
 	return db_end(db, rc, err);
 }
 
-/* Run one of a kind's single-parameter statements. */
-static int exec_one(Db *db, const char *sql, int64_t v, Err *err)
-{
-	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, v);
-	return db_exec_stmt(st, err);
-}
-
 int collab_drop_owner(Db *db, const Actor *actor, CollabKind kind, int64_t id, Err *err)
 {
 	DbStmt *st;
@@ -355,9 +345,30 @@ int collab_drop_owner(Db *db, const Actor *actor, CollabKind kind, int64_t id, E
 	return user_id ? audit_share(db, actor, kind, id, user_id, 0, err) : KITH_OK;
 }
 
-int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err)
+int collab_prune_owned(Db *db, const Actor *actor, CollabKind kind, int64_t user_id, Err *err)
 {
-	return exec_one(db, kind_sql(kind)->prune, user_id, err);
+	DbStmt *st;
+	Buf ids; /* the records whose share went, audited after the statement */
+	int64_t id;
+	int rc = db_prepare(db, &st, kind_sql(kind)->prune, err);
+	if (rc)
+		return rc;
+	buf_init(&ids, 0);
+	db_bind_int(st, 1, user_id);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		id = db_col_int(st, 0);
+		buf_add(&ids, &id, sizeof id);
+	}
+	db_reset(st);
+	rc = rc != DB_DONE ? rc
+	     : buf_failed(&ids) ? err_set(err, ERR_INTERNAL, NULL, "out of memory")
+				 : KITH_OK;
+	for (size_t off = 0; rc == KITH_OK && off + sizeof id <= ids.len; off += sizeof id) {
+		memcpy(&id, ids.data + off, sizeof id);
+		rc = audit_share(db, actor, kind, id, user_id, 0, err);
+	}
+	buf_free(&ids);
+	return rc;
 }
 
 /* The user ids of record id's collaborators into ids[0..*n) (at most

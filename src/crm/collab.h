@@ -98,8 +98,10 @@ int collab_drop_owner(Db *db, const Actor *actor, CollabKind kind, int64_t id,
 		      Err *err) KITH_WARN_UNUSED;
 
 /* After records of kind were handed to user_id in bulk (reassign): drop
- * the user's shares of the records they now own. Caller's transaction. */
-int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err) KITH_WARN_UNUSED;
+ * the user's shares of the records they now own, each audited on its record
+ * as "unshare" by the actor. Caller's transaction. */
+int collab_prune_owned(Db *db, const Actor *actor, CollabKind kind, int64_t user_id,
+		       Err *err) KITH_WARN_UNUSED;
 
 /* A merge: give contact keep (owned by keep_owner, 0 = unassigned) the
  * collaborators of contact other, in the caller's transaction, as far as

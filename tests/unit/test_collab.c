@@ -909,3 +909,23 @@ Test(collab, a_merge_that_makes_a_collaborator_owner_audits_the_unshare)
 	cr_expect_eq(n_collaborators(COLLAB_CONTACT, open), 0);
 	cr_expect_eq(unshares("contact", open, bob.user_id, admin.user_id), 1);
 }
+
+/* A reassign makes the new owner no collaborator of the records they now
+ * own: each share removed is an "unshare" on the record by the actor. */
+Test(collab, a_reassign_that_drops_shares_audits_each_unshare)
+{
+	Err err = {0};
+	json_t *sum = NULL;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
+	int64_t d2 = deal_as(&ann, "{\"title\": \"Small\"}");
+	share(COLLAB_CONTACT, c, &bob);
+	share(COLLAB_DEAL, d, &bob);
+	cr_assert_eq(reassign_all(fx.db, &admin, "ann@example.com", "bob@example.com", &sum, &err),
+		     KITH_OK, "%s", err.msg);
+	json_decref(sum);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, c), 0);
+	cr_expect_eq(unshares("contact", c, bob.user_id, admin.user_id), 1);
+	cr_expect_eq(unshares("deal", d, bob.user_id, admin.user_id), 1);
+	cr_expect_eq(unshares("deal", d2, bob.user_id, admin.user_id), 0, "d2 was not shared");
+}
