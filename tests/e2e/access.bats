@@ -406,7 +406,9 @@ run_table() {
 	AUTH_TOKEN="$CID" api GET "/api/v1/contacts/$open"
 	[ "$status_code" = 200 ]
 	api GET "/api/v1/contacts/$open/history"
-	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "merge share merge share create" ]
+	# bob, its collaborator, is its owner now: his share goes (unshare)
+	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "merge share unshare merge share create" ]
+	[ "$(echo "$body" | jq -c '.items[2].changes.collaborator_id')" = "[$BOB_ID,null]" ]
 	[ "$(echo "$body" | jq -c '.items[0].changes.changes.owner_id')" = "[null,$BOB_ID]" ]
 	[ "$(echo "$body" | jq -c '.items[1].changes.collaborator_id')" = "[null,$(kith user list --json | jq '.[] | select(.email == "cid@example.com") | .id')]" ]
 }
