@@ -1738,7 +1738,8 @@ int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_
 	if ((rc = rec_update_row(db, actor, &k, err)) || (rc = write_entries(db, &k, 0, 0, err)) ||
 	    (rc = write_entries(db, &k, 1, 0, err)) || (rc = write_tags(db, &k, err)) ||
 	    (rc = field_values_merge(db, "contact", keep, other, err)) ||
-	    (k.owner_id != owner && (rc = collab_drop_owner(db, actor, COLLAB_CONTACT, keep, err))) ||
+	    (k.owner_id != owner &&
+	     (rc = collab_drop_owner(db, actor, COLLAB_CONTACT, keep, err))) ||
 	    (rc = collab_merge_contacts(db, actor, keep, k.owner_id, other, err)) ||
 	    (rc = set_deleted(db, other, now, err)) ||
 	    (rc = rec_refresh(db, actor, &o, NULL, err)) ||
