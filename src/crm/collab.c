@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/json.h"
 #include "base/limits.h"
@@ -44,9 +45,9 @@ typedef struct KindSql {
 		    "_id = ?1 ORDER BY added_at, user_id",                                         \
 		    "SELECT COUNT(*) FROM " k "_collaborator WHERE " k "_id = ?1",                 \
 		    "DELETE FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = "            \
-		    "(SELECT owner_id FROM " k " WHERE id = ?1)",                                   \
+		    "(SELECT owner_id FROM " k " WHERE id = ?1) RETURNING user_id",                \
 		    "DELETE FROM " k "_collaborator WHERE user_id = ?1 AND " k "_id IN "           \
-		    "(SELECT id FROM " k " WHERE owner_id = ?1)"                                    \
+		    "(SELECT id FROM " k " WHERE owner_id = ?1) RETURNING " k "_id"                 \
 	}
 
 static const KindSql kinds[] = {KIND_SQL("contact"), KIND_SQL("company"), KIND_SQL("deal")};
@@ -278,16 +279,18 @@ static json_t *share_from_row(DbStmt *st)
 			 "added_at", db_col_text(st, 2));
 }
 
-/* Add the user's email, name, role and disabled flag to share e. */
-static int share_user(Db *db, json_t *e, Err *err)
+/* Add to share e what the actor may see of its user (user_get_as): email
+ * and name, for an owner or admin also role and disabled flag. */
+static int share_user(Db *db, const Actor *actor, json_t *e, Err *err)
 {
-	json_t *u = NULL;
-	int rc = user_get(db, json_int_of(e, "user_id"), &u, err);
+	json_t *u = NULL, *v;
+	int rc = user_get_as(db, actor, json_int_of(e, "user_id"), &u, err);
 	if (rc)
 		return rc;
 	const char *const keys[] = {"email", "name", "role", "disabled"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		json_object_set(e, keys[i], json_object_get(u, keys[i]));
+		if ((v = json_object_get(u, keys[i])))
+			json_object_set(e, keys[i], v);
 	json_decref(u);
 	return KITH_OK;
 }
@@ -314,7 +317,7 @@ int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t 
 	rc = KITH_OK;
 	json_array_foreach(arr, i, e)
 	{
-		if ((rc = share_user(db, e, err)))
+		if ((rc = share_user(db, actor, e, err)))
 			break;
 	}
 done:
@@ -325,25 +328,47 @@ done:
 	return db_end(db, rc, err);
 }
 
-/* Run one of a kind's single-parameter statements. */
-static int exec_one(Db *db, const char *sql, int64_t v, Err *err)
+int collab_drop_owner(Db *db, const Actor *actor, CollabKind kind, int64_t id, Err *err)
 {
 	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, kind_sql(kind)->drop_owner, err);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, v);
-	return db_exec_stmt(st, err);
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	int64_t user_id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	if (rc == DB_ROW) /* at most one row: finish the statement */
+		rc = db_step(st, err);
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc == DB_ROW ? err_set(err, ERR_INTERNAL, NULL, "two owner shares") : rc;
+	return user_id ? audit_share(db, actor, kind, id, user_id, 0, err) : KITH_OK;
 }
 
-int collab_drop_owner(Db *db, CollabKind kind, int64_t id, Err *err)
+int collab_prune_owned(Db *db, const Actor *actor, CollabKind kind, int64_t user_id, Err *err)
 {
-	return exec_one(db, kind_sql(kind)->drop_owner, id, err);
-}
-
-int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err)
-{
-	return exec_one(db, kind_sql(kind)->prune, user_id, err);
+	DbStmt *st;
+	Buf ids; /* the records whose share went, audited after the statement */
+	int64_t id;
+	int rc = db_prepare(db, &st, kind_sql(kind)->prune, err);
+	if (rc)
+		return rc;
+	buf_init(&ids, 0);
+	db_bind_int(st, 1, user_id);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		id = db_col_int(st, 0);
+		buf_add(&ids, &id, sizeof id);
+	}
+	db_reset(st);
+	rc = rc != DB_DONE ? rc
+	     : buf_failed(&ids) ? err_set(err, ERR_INTERNAL, NULL, "out of memory")
+				 : KITH_OK;
+	for (size_t off = 0; rc == KITH_OK && off + sizeof id <= ids.len; off += sizeof id) {
+		memcpy(&id, ids.data + off, sizeof id);
+		rc = audit_share(db, actor, kind, id, user_id, 0, err);
+	}
+	buf_free(&ids);
+	return rc;
 }
 
 /* The user ids of record id's collaborators into ids[0..*n) (at most

@@ -83,19 +83,25 @@ int collab_remove(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64
 
 /* The collaborators of record id of kind, in the order they were added:
  * a JSON array of {"user_id","email","name","role","disabled","added_by",
- * "added_at"} (caller decrefs). Anyone who may see the record may list
- * them, also while it is in the trash. ERR_NOT_FOUND naming "id" when the
+ * "added_at"} (caller decrefs); a member sees no "role" and "disabled" (the
+ * rule of user_get_as). Anyone who may see the record may list them, also
+ * while it is in the trash. ERR_NOT_FOUND naming "id" when the
  * record is absent or hidden. */
 int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t **out,
 		Err *err) KITH_WARN_UNUSED;
 
 /* After record id of kind changed owner: the new owner stops being one of
- * its collaborators (an owner needs no share). Caller's transaction. */
-int collab_drop_owner(Db *db, CollabKind kind, int64_t id, Err *err) KITH_WARN_UNUSED;
+ * its collaborators (an owner needs no share), audited on the record as
+ * "unshare" by the actor (as collab_remove) when a share was removed.
+ * Caller's transaction. */
+int collab_drop_owner(Db *db, const Actor *actor, CollabKind kind, int64_t id,
+		      Err *err) KITH_WARN_UNUSED;
 
 /* After records of kind were handed to user_id in bulk (reassign): drop
- * the user's shares of the records they now own. Caller's transaction. */
-int collab_prune_owned(Db *db, CollabKind kind, int64_t user_id, Err *err) KITH_WARN_UNUSED;
+ * the user's shares of the records they now own, each audited on its record
+ * as "unshare" by the actor. Caller's transaction. */
+int collab_prune_owned(Db *db, const Actor *actor, CollabKind kind, int64_t user_id,
+		       Err *err) KITH_WARN_UNUSED;
 
 /* A merge: give contact keep (owned by keep_owner, 0 = unassigned) the
  * collaborators of contact other, in the caller's transaction, as far as

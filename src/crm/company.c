@@ -469,7 +469,8 @@ static void bind_fields(DbStmt *st, const json_t *rec, const char *sort_key, con
 
 /* Insert (id 0, *id receives the new id) or update the row from rec; now
  * receives the time written as updated_at (and created_at). */
-static int company_store(Db *db, const json_t *rec, int64_t *id, char now[21], Err *err)
+static int company_store(Db *db, const Actor *actor, const json_t *rec, int64_t *id,
+			 char now[21], Err *err)
 {
 	static const char ins[] =
 		"INSERT INTO company (id, legal_name, sort_key, tax_id, street, city, region, "
@@ -493,7 +494,7 @@ static int company_store(Db *db, const json_t *rec, int64_t *id, char now[21], E
 		if (*id) {
 			db_bind_int(st, 15, *id);
 			if ((rc = db_exec_stmt(st, err)) == KITH_OK)
-				rc = collab_drop_owner(db, COLLAB_COMPANY, *id, err);
+				rc = collab_drop_owner(db, actor, COLLAB_COMPANY, *id, err);
 		} else {
 			db_bind_text(st, 15, now);
 			rc = db_step(st, err);
@@ -724,7 +725,7 @@ int company_create(Db *db, const Actor *actor, const json_t *in, int flags, int6
 	}
 	buf_init(&custom, 0);
 	if ((rc = company_apply(db, actor, in, rec, 1, err)) ||
-	    (rc = company_store(db, rec, &new_id, now, err)) ||
+	    (rc = company_store(db, actor, rec, &new_id, now, err)) ||
 	    (rc = store_tags(db, new_id, json_object_get(rec, "tags"), 1, err)) ||
 	    (rc = field_values_put(db, "company", new_id, custom_of(in), 1, err)) ||
 	    (rc = company_new(db, rec, new_id, now, custom_of(in), &custom, &saved, err)) ||
@@ -761,7 +762,7 @@ static int company_save(Db *db, const Actor *actor, const char *action, const js
 	int64_t id = json_int_of(before, "id");
 	json_t *after = NULL, *diff = NULL;
 	char now[21];
-	int rc = company_store(db, rec, &id, now, err);
+	int rc = company_store(db, actor, rec, &id, now, err);
 	if (rc || (rc = store_tags(db, id, json_object_get(rec, "tags"), 0, err)) ||
 	    (rc = field_values_put(db, "company", id, custom, 0, err)) ||
 	    (rc = company_load(db, actor, id, &after, err)) ||

@@ -802,7 +802,7 @@ static int rec_insert(Db *db, const ContactRec *r, const char *doc, int64_t gen,
 	return db_exec_stmt(st, err);
 }
 
-static int rec_update_row(Db *db, const ContactRec *r, Err *err)
+static int rec_update_row(Db *db, const Actor *actor, const ContactRec *r, Err *err)
 {
 	static const char sql[] =
 	    "UPDATE contact SET first_name = ?, last_name = ?, display_name = ?, sort_key = ?, "
@@ -822,7 +822,7 @@ static int rec_update_row(Db *db, const ContactRec *r, Err *err)
 	db_bind_int(st, N_WRITTEN + 5, r->id);
 	if ((rc = db_exec_stmt(st, err)))
 		return rc;
-	return collab_drop_owner(db, COLLAB_CONTACT, r->id, err);
+	return collab_drop_owner(db, actor, COLLAB_CONTACT, r->id, err);
 }
 
 /* Bump version and updated_at (tag changes, merges). */
@@ -1455,7 +1455,7 @@ int contact_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	if (!(flags & CONTACT_FORCE) && ((rc = dup_check(db, actor, &r, old_emails, 0, err)) ||
 					 (rc = dup_check(db, actor, &r, old_phones, 1, err))))
 		goto done;
-	if ((rc = rec_update_row(db, &r, err)) ||
+	if ((rc = rec_update_row(db, actor, &r, err)) ||
 	    (p.emails && (rc = write_entries(db, &r, 0, 0, err))) ||
 	    (p.phones && (rc = write_entries(db, &r, 1, 0, err))) ||
 	    (p.tags && (rc = write_tags(db, &r, err))) ||
@@ -1735,10 +1735,11 @@ int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_
 	company = k.company_id;
 	if ((rc = merge_into(&k, &o, err)) || (rc = merge_refs(db, actor, &k, owner, company, err)))
 		goto done;
-	if ((rc = rec_update_row(db, &k, err)) || (rc = write_entries(db, &k, 0, 0, err)) ||
+	if ((rc = rec_update_row(db, actor, &k, err)) || (rc = write_entries(db, &k, 0, 0, err)) ||
 	    (rc = write_entries(db, &k, 1, 0, err)) || (rc = write_tags(db, &k, err)) ||
 	    (rc = field_values_merge(db, "contact", keep, other, err)) ||
-	    (k.owner_id != owner && (rc = collab_drop_owner(db, COLLAB_CONTACT, keep, err))) ||
+	    (k.owner_id != owner &&
+	     (rc = collab_drop_owner(db, actor, COLLAB_CONTACT, keep, err))) ||
 	    (rc = collab_merge_contacts(db, actor, keep, k.owner_id, other, err)) ||
 	    (rc = set_deleted(db, other, now, err)) ||
 	    (rc = rec_refresh(db, actor, &o, NULL, err)) ||

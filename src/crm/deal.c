@@ -364,7 +364,8 @@ static void bind_fields(DbStmt *st, const json_t *rec, const char *now)
 }
 
 /* Insert (*id 0) or update row *id from rec. */
-static int deal_store(Db *db, const json_t *rec, int64_t *id, const char *now, Err *err)
+static int deal_store(Db *db, const Actor *actor, const json_t *rec, int64_t *id,
+		      const char *now, Err *err)
 {
 	static const char ins[] =
 		"INSERT INTO deal (title, contact_id, company_id, pipeline_id, stage_id, "
@@ -385,7 +386,7 @@ static int deal_store(Db *db, const json_t *rec, int64_t *id, const char *now, E
 		db_bind_int(st, 17, *id);
 		if ((rc = db_exec_stmt(st, err)))
 			return rc;
-		return collab_drop_owner(db, COLLAB_DEAL, *id, err);
+		return collab_drop_owner(db, actor, COLLAB_DEAL, *id, err);
 	}
 	db_bind_text(st, 17, now);
 	rc = db_step(st, err);
@@ -511,7 +512,7 @@ static int deal_save(Db *db, const Actor *actor, const char *action, const json_
 		stamp_status(rec, si->kind, moved && before, now);
 		json_object_set_new(rec, "stage_since", json_string(now));
 	}
-	int rc = deal_store(db, rec, id, now, err);
+	int rc = deal_store(db, actor, rec, id, now, err);
 	if (rc || (rc = field_values_put(db, "deal", *id, custom, before == NULL, err)) ||
 	    (moved && (rc = history_add(db, actor, *id, from, si->id, now, err))) ||
 	    (moved && before &&

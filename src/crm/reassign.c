@@ -70,7 +70,7 @@ int reassign_all(Db *db, const Actor *actor, const char *from_email, const char 
 		buf_init(&ids, 0);
 		rc = kinds[k].fn(db, from, to.user_id, &ids, err);
 		if (rc == KITH_OK && kinds[k].shared) /* an owner needs no share */
-			rc = collab_prune_owned(db, kinds[k].shared, to.user_id, err);
+			rc = collab_prune_owned(db, actor, kinds[k].shared, to.user_id, err);
 		if (rc == KITH_OK)
 			rc = audit_ids(db, actor, kinds[k].entity, kinds[k].column, &ids, from,
 				       to.user_id, err);

@@ -186,7 +186,14 @@ static json_t *user_brief_from_row(DbStmt *st)
 
 #define USER_COLS "id, email, name, role, created_at, disabled_at"
 
-int user_get(Db *db, int64_t id, json_t **out, Err *err)
+/* A user as the actor may see them (NULL: all of it); the one rule of
+ * user_list and user_get_as. */
+static json_t *user_row_for(const Actor *actor, DbStmt *st)
+{
+	return !actor || access_is_admin(actor) ? user_from_row(st) : user_brief_from_row(st);
+}
+
+static int user_fetch(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE id = ?";
 	DbStmt *st;
@@ -196,13 +203,23 @@ int user_get(Db *db, int64_t id, json_t **out, Err *err)
 	db_bind_int(st, 1, id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		*out = user_from_row(st);
+		*out = user_row_for(actor, st);
 		rc = KITH_OK;
 	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no user %lld", (long long)id);
 	}
 	db_reset(st);
 	return rc;
+}
+
+int user_get(Db *db, int64_t id, json_t **out, Err *err)
+{
+	return user_fetch(db, NULL, id, out, err);
+}
+
+int user_get_as(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
+{
+	return user_fetch(db, actor, id, out, err);
 }
 
 int user_list(Db *db, const Actor *actor, json_t **out, Err *err)
@@ -217,7 +234,7 @@ int user_list(Db *db, const Actor *actor, json_t **out, Err *err)
 		return rc;
 	json_t *arr = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW)
-		json_array_append_new(arr, admin ? user_from_row(st) : user_brief_from_row(st));
+		json_array_append_new(arr, user_row_for(actor, st));
 	if (rc != DB_DONE) {
 		json_decref(arr);
 		return rc;

@@ -31,6 +31,11 @@ int user_list(Db *db, const Actor *actor, json_t **out, Err *err) KITH_WARN_UNUS
  * ERR_NOT_FOUND naming "id" when absent. */
 int user_get(Db *db, int64_t id, json_t **out, Err *err) KITH_WARN_UNUSED;
 
+/* One user as the actor may see them, by the rule of user_list: an owner or
+ * admin as user_get, a member only {"id","name","email"} (disabled users
+ * too: they may still be named on a record). Errors as user_get. */
+int user_get_as(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err) KITH_WARN_UNUSED;
+
 /* The id of the user with email (case-insensitive), active or disabled.
  * ERR_NOT_FOUND naming "email". */
 int user_id_by_email(Db *db, const char *email, int64_t *id, Err *err) KITH_WARN_UNUSED;

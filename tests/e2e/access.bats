@@ -269,6 +269,32 @@ run_table() {
 	[ "$(echo "$body" | jq -r '.items[0].action')" = unshare ]
 }
 
+@test "collaborators: a member sees names and emails only; a new owner's unshare is audited" {
+	make_records
+	kith --as ann@example.com contact share "$C" --with bob@example.com >/dev/null
+	kith_serve
+	AUTH_TOKEN="$BOB" api GET "/api/v1/contacts/$C/collaborators"
+	[ "$status_code" = 200 ]
+	[ "$(echo "$body" | jq -c '.items[0] | [.user_id, .email, .name]')" = "[$BOB_ID,\"bob@example.com\",\"$(kith user list --json | jq -r '.[] | select(.email == "bob@example.com") | .name')\"]" ]
+	[ "$(echo "$body" | jq -c '.items[0] | [has("role"), has("disabled")]')" = '[false,false]' ]
+	api GET "/api/v1/contacts/$C/collaborators"
+	[ "$(echo "$body" | jq -r '.items[0].role')" = member ]
+	[ "$(echo "$body" | jq -r '.items[0].disabled')" = false ]
+	# the CLI table for a member: email and name, an empty ROLE column
+	run kith --as bob@example.com contact collaborators "$C"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"bob@example.com"* ]]
+	[[ "$output" != *member* ]]
+	run kith --as bob@example.com contact collaborators "$C" --json
+	[ "$(echo "$output" | jq -c '.[0] | [has("role"), has("disabled")]')" = '[false,false]' ]
+	# the owner hands the contact to bob: his share goes, audited as unshare
+	kith contact edit "$C" --owner bob@example.com >/dev/null
+	api GET "/api/v1/contacts/$C/collaborators"
+	[ "$(echo "$body" | jq '.items | length')" -eq 0 ]
+	api GET "/api/v1/contacts/$C/history"
+	[ "$(echo "$body" | jq -c "[.items[] | select(.action == \"unshare\") | .changes.collaborator_id]")" = "[[$BOB_ID,null]]" ]
+}
+
 @test "cli: --as a member: not found before sharing, allowed after, and share rules" {
 	make_records
 	local bob=(--as bob@example.com)
@@ -380,7 +406,9 @@ run_table() {
 	AUTH_TOKEN="$CID" api GET "/api/v1/contacts/$open"
 	[ "$status_code" = 200 ]
 	api GET "/api/v1/contacts/$open/history"
-	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "merge share merge share create" ]
+	# bob, its collaborator, is its owner now: his share goes (unshare)
+	[ "$(echo "$body" | jq -r '[.items[].action] | join(" ")')" = "merge share unshare merge share create" ]
+	[ "$(echo "$body" | jq -c '.items[2].changes.collaborator_id')" = "[$BOB_ID,null]" ]
 	[ "$(echo "$body" | jq -c '.items[0].changes.changes.owner_id')" = "[null,$BOB_ID]" ]
 	[ "$(echo "$body" | jq -c '.items[1].changes.collaborator_id')" = "[null,$(kith user list --json | jq '.[] | select(.email == "cid@example.com") | .id')]" ]
 }

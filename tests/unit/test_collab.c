@@ -812,3 +812,120 @@ Test(collab, disabled_users_get_no_new_share_or_record)
 	cr_assert_eq(contact_merge(fx.db, &ann, c, other, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(n_collaborators(COLLAB_CONTACT, c), 0);
 }
+
+/* issue 7: members see a colleague's name and email only (the rule of
+ * GET /api/v1/users); owners and admins see the role and disabled flag. */
+Test(collab, members_see_collaborators_name_and_email_only)
+{
+	Err err = {0};
+	json_t *list = NULL;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	share(COLLAB_CONTACT, c, &bob);
+	const Actor *members[] = {&ann, &bob};
+	for (size_t i = 0; i < 2; i++) {
+		cr_assert_eq(collab_list(fx.db, members[i], COLLAB_CONTACT, c, &list, &err),
+			     KITH_OK, "%s", err.msg);
+		json_t *e = json_array_get(list, 0);
+		cr_expect_eq(json_integer_value(json_object_get(e, "user_id")), bob.user_id);
+		cr_expect_str_eq(json_string_value(json_object_get(e, "email")),
+				 "bob@example.com");
+		cr_expect_str_eq(json_string_value(json_object_get(e, "name")), "User");
+		cr_expect_null(json_object_get(e, "role"), "a member sees a colleague's role");
+		cr_expect_null(json_object_get(e, "disabled"), "a member sees the disabled flag");
+		cr_expect_null(json_object_get(e, "id"));
+		json_decref(list);
+	}
+	cr_assert_eq(collab_list(fx.db, &admin, COLLAB_CONTACT, c, &list, &err), KITH_OK);
+	json_t *e = json_array_get(list, 0);
+	cr_expect_str_eq(json_string_value(json_object_get(e, "role")), "member");
+	cr_expect(json_is_false(json_object_get(e, "disabled")));
+	cr_expect_str_eq(json_string_value(json_object_get(e, "email")), "bob@example.com");
+	cr_expect_null(json_object_get(e, "id"));
+	json_decref(list);
+}
+
+/* The unshare entries on record id of entity: their count, and each one
+ * names old_user as the collaborator removed and by as the actor. */
+static int unshares(const char *entity, int64_t id, int64_t old_user, int64_t by)
+{
+	Err err = {0};
+	json_t *hist = NULL, *e;
+	size_t i;
+	int n = 0;
+	cr_assert_eq(audit_list(fx.db, entity, id, 100, &hist, &err), KITH_OK, "%s", err.msg);
+	json_array_foreach(hist, i, e)
+	{
+		if (strcmp(json_string_value(json_object_get(e, "action")), "unshare"))
+			continue;
+		n++;
+		json_t *ch = json_object_get(json_object_get(e, "changes"), "collaborator_id");
+		cr_expect_eq(json_integer_value(json_array_get(ch, 0)), old_user);
+		cr_expect(json_is_null(json_array_get(ch, 1)));
+		cr_expect_eq(json_integer_value(json_object_get(e, "user_id")), by);
+	}
+	json_decref(hist);
+	return n;
+}
+
+/* issue 7: a new owner stops being a collaborator, and that change is in
+ * the record's history as "unshare" by the actor who changed the owner. */
+Test(collab, a_new_owner_dropped_as_collaborator_is_audited)
+{
+	Err err = {0};
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
+	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
+	share(COLLAB_CONTACT, c, &bob);
+	share(COLLAB_COMPANY, m, &bob);
+	share(COLLAB_DEAL, d, &bob);
+	char buf[64];
+	snprintf(buf, sizeof buf, "{\"owner_id\": %lld}", (long long)bob.user_id);
+	json_t *p = parse(buf);
+	cr_assert_eq(contact_update(fx.db, &admin, c, p, 0, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(company_update(fx.db, &admin, m, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(deal_update(fx.db, &admin, d, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(p);
+	cr_expect_eq(unshares("contact", c, bob.user_id, admin.user_id), 1);
+	cr_expect_eq(unshares("company", m, bob.user_id, admin.user_id), 1);
+	cr_expect_eq(unshares("deal", d, bob.user_id, admin.user_id), 1);
+	/* an update that removes no share writes no unshare entry */
+	p = parse("{\"notes\": \"n\"}");
+	cr_assert_eq(contact_update(fx.db, &bob, c, p, 0, 0, NULL, &err), KITH_OK, "%s", err.msg);
+	json_decref(p);
+	cr_expect_eq(unshares("contact", c, bob.user_id, admin.user_id), 1);
+}
+
+/* issue 7: an admin's merge gives the unassigned kept contact the other's
+ * owner bob, who was its collaborator: his share goes, audited. */
+Test(collab, a_merge_that_makes_a_collaborator_owner_audits_the_unshare)
+{
+	Err err = {0};
+	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\", \"owner_id\": null}");
+	int64_t bobs = contact_as(&bob, "{\"first_name\": \"Bobs\"}");
+	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_merge(fx.db, &admin, open, bobs, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(owner_of(open), bob.user_id);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, open), 0);
+	cr_expect_eq(unshares("contact", open, bob.user_id, admin.user_id), 1);
+}
+
+/* A reassign makes the new owner no collaborator of the records they now
+ * own: each share removed is an "unshare" on the record by the actor. */
+Test(collab, a_reassign_that_drops_shares_audits_each_unshare)
+{
+	Err err = {0};
+	json_t *sum = NULL;
+	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
+	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
+	int64_t d2 = deal_as(&ann, "{\"title\": \"Small\"}");
+	share(COLLAB_CONTACT, c, &bob);
+	share(COLLAB_DEAL, d, &bob);
+	cr_assert_eq(reassign_all(fx.db, &admin, "ann@example.com", "bob@example.com", &sum, &err),
+		     KITH_OK, "%s", err.msg);
+	json_decref(sum);
+	cr_expect_eq(n_collaborators(COLLAB_CONTACT, c), 0);
+	cr_expect_eq(unshares("contact", c, bob.user_id, admin.user_id), 1);
+	cr_expect_eq(unshares("deal", d, bob.user_id, admin.user_id), 1);
+	cr_expect_eq(unshares("deal", d2, bob.user_id, admin.user_id), 0, "d2 was not shared");
+}
