@@ -113,13 +113,17 @@ done:
 	return db_end(db, rc, err);
 }
 
-int user_actor_by_email(Db *db, const char *email, Actor *out, Err *err)
+/* The id and role of the user with email (ASCII case-insensitive), only an
+ * active one when active_only. ERR_NOT_FOUND naming "email" when none. */
+static int find_by_email(Db *db, const char *email, int active_only, int64_t *id, Role *role,
+			 Err *err)
 {
-	static const char sql[] = "SELECT id, role FROM app_user WHERE email = ? AND "
-				  "disabled_at IS NULL";
+	static const char any[] = "SELECT id, role FROM app_user WHERE email = ?";
+	static const char active[] = "SELECT id, role FROM app_user WHERE email = ? AND "
+				     "disabled_at IS NULL";
 	Buf lower;
 	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, active_only ? active : any, err);
 	if (rc)
 		return rc;
 	buf_init(&lower, KITH_MAX_SHORT + 1);
@@ -127,15 +131,27 @@ int user_actor_by_email(Db *db, const char *email, Actor *out, Err *err)
 	db_bind_text(st, 1, buf_str(&lower));
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		out->user_id = db_col_int(st, 0);
-		out->role = role_parse(db_col_text(st, 1));
+		*id = db_col_int(st, 0);
+		*role = role_parse(db_col_text(st, 1));
 		rc = KITH_OK;
 	} else if (rc == DB_DONE) {
-		rc = err_set(err, ERR_NOT_FOUND, "email", "no active user with email %s",
-			     buf_str(&lower));
+		rc = err_set(err, ERR_NOT_FOUND, "email", "no %suser with email %s",
+			     active_only ? "active " : "", buf_str(&lower));
 	}
 	db_reset(st);
 	buf_free(&lower);
+	return rc;
+}
+
+int user_actor_by_email(Db *db, const char *email, Actor *out, Err *err)
+{
+	int64_t id;
+	Role role;
+	int rc = find_by_email(db, email, 1, &id, &role, err);
+	if (rc == KITH_OK) {
+		out->user_id = id;
+		out->role = role;
+	}
 	return rc;
 }
 
@@ -245,25 +261,8 @@ int user_list(Db *db, const Actor *actor, json_t **out, Err *err)
 
 int user_id_by_email(Db *db, const char *email, int64_t *id, Err *err)
 {
-	static const char sql[] = "SELECT id FROM app_user WHERE email = ?";
-	Buf lower;
-	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	buf_init(&lower, KITH_MAX_SHORT + 1);
-	text_lower_ascii(&lower, email ? email : "");
-	db_bind_text(st, 1, buf_str(&lower));
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		*id = db_col_int(st, 0);
-		rc = KITH_OK;
-	} else if (rc == DB_DONE) {
-		rc = err_set(err, ERR_NOT_FOUND, "email", "no user with email %s", buf_str(&lower));
-	}
-	db_reset(st);
-	buf_free(&lower);
-	return rc;
+	Role role;
+	return find_by_email(db, email, 0, id, &role, err);
 }
 
 /* ERR_CONFLICT when disabling user id (role) would leave no active owner.
