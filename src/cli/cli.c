@@ -17,10 +17,10 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "base/tz.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/field.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 #include "store/migrate.h"
 
 /* Every handler has the same signature; declare them from the table. */

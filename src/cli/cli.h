@@ -1,5 +1,5 @@
 /* cli.h - what a CLI command handler gets, and the helpers it uses to read
- * options and print. Depends on base/, store/, crm/access.h.
+ * options and print. Depends on base/, store/, core/access.h.
  *
  * Options are consumed one by one (cli_opt, cli_flag, cli_arg); after
  * reading, a handler calls cli_finish_or_fail(), which rejects leftovers.
@@ -15,7 +15,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/when.h"
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_REJECTED = 2, EXIT_INTERNAL = 3 };

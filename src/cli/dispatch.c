@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "crm/user.h"
+#include "core/user.h"
 #include "store/migrate.h"
 
 #define KITH_VERSION "0.1.0"

@@ -18,13 +18,13 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 
 enum { DURATION_MAX = KITH_MAX_DURATION_MIN }; /* limits.h */
 enum { FUTURE_SLACK_S = KITH_FUTURE_SLACK_S }; /* limits.h */

@@ -22,7 +22,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* Log an activity. kind and at least one of contact_id, company_id and

@@ -9,9 +9,9 @@
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "crm/activity.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/names_cli.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 static const char *const list_keys[] = {"id",      "at", "kind",    "dir",     "subject",
 					"by",      "contact", "company", "deal", NULL};

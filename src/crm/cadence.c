@@ -29,8 +29,8 @@
 #include "base/tz.h"
 #include "crm/collab.h"
 #include "crm/task.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 
 /* ---- cadence values ---- */
 

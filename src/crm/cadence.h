@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "base/limits.h"
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 enum { CADENCE_DAYS_MAX = KITH_MAX_CADENCE_DAYS, CADENCE_HORIZON_MAX = KITH_AGENDA_DAYS_MAX };

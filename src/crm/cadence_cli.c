@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "crm/cadence.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 static const char *const due_keys[] = {"id", "name", "last", "due", "overdue", "cadence", NULL};
 static const char *const due_heads[] = {"ID",  "NAME",    "LAST CONTACTED",

@@ -17,11 +17,11 @@
 #include "base/date.h"
 #include "base/json.h"
 #include "base/limits.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 /* The statements of one kind; every table has the same shape. */
 typedef struct KindSql {

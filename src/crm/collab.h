@@ -19,7 +19,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* The kinds of records that can be shared. */

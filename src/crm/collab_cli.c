@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "crm/collab.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 static const char *const keys[] = {"user_id", "email", "name", "role", "added_at", NULL};
 static const char *const heads[] = {"USER", "EMAIL", "NAME", "ROLE", "SHARED AT", NULL};

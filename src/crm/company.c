@@ -18,14 +18,14 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "crm/activity.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/collab.h"
 #include "crm/contact.h"
 #include "crm/field.h"
 #include "crm/phone.h"
 #include "crm/tag.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 #include "store/search.h"
 
 enum { TAX_ID_MAX = KITH_MAX_TAX_ID }; /* limits.h */

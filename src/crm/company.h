@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 enum { COMPANY_NO_AUDIT = 2 /* bulk loads: the caller writes one summary entry */ };

@@ -6,7 +6,7 @@
 
 #include "base/json.h"
 #include "base/limits.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "http/http.h"

@@ -8,7 +8,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "cli/cli.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 

@@ -23,7 +23,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/collab.h"
 #include "crm/activity.h"
 #include "crm/cadence.h"
@@ -32,8 +32,8 @@
 #include "crm/field.h"
 #include "crm/phone.h"
 #include "crm/tag.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 #include "store/search.h"
 
 static int blank(const char *s)

@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 enum {

@@ -1,12 +1,12 @@
 /* contact_api.c - the /api/v1/contacts routes: reads query parameters and
  * bodies, calls one contact.h function, answers JSON (ETag on every single
  * contact, Location on create, problems from the domain's Err). No rules
- * live here. Depends on http/http.h, crm/contact.h, crm/audit.h. */
+ * live here. Depends on http/http.h, crm/contact.h, core/audit.h. */
 #include <stdlib.h>
 
 #include "base/json.h"
 #include "base/limits.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/cadence.h"
 #include "crm/contact.h"
 #include "http/http.h"

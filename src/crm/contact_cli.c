@@ -8,10 +8,10 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "cli/cli.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/cadence.h"
 #include "crm/contact.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 /* Columns of `contact list` / `contact search`. */
 static const char *const list_keys[] = {"id",	  "name",	 "company", "email", "phone",

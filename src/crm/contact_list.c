@@ -33,7 +33,7 @@
 #include "crm/collab.h"
 #include "crm/contact_rec.h"
 #include "crm/tag.h"
-#include "crm/workspace.h"
+#include "core/workspace.h"
 #include "store/search.h"
 
 /* Filters every statement binds, in list_bind_filters order. */

@@ -1,14 +1,14 @@
 /* contact_rec.h - a contact in memory, shared by the files of the contact
  * module: contact.c (rules and writes) and contact_list.c (list pages).
  * Private to src/crm/contact*.c; every other module uses contact.h.
- * Depends on store/db.h, crm/access.h, jansson. */
+ * Depends on store/db.h, core/access.h, jansson. */
 #ifndef KITH_CRM_CONTACT_REC_H
 #define KITH_CRM_CONTACT_REC_H
 
 #include <jansson.h>
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* Text columns of a contact, in the order CONTACT_COLS reads them. */

@@ -19,14 +19,14 @@
 #include "base/limits.h"
 #include "base/money.h"
 #include "base/text.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/field.h"
 #include "crm/pipeline.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 
 static const char *const writable[] = {
 	"title",  "contact_id",          "company_id", "pipeline_id", "stage_id", "value",

@@ -22,7 +22,7 @@
 #include "base/limits.h"
 #include "base/money.h"
 #include "base/text.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 
 enum { KEY_MAX = KITH_MAX_FIELD_KEY }; /* limits.h; a key is [a-z][a-z0-9_]{0,39} */
 

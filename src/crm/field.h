@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* Define a field (owner/admin). in: {"entity","key","label","type",

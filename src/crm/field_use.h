@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* field_remove (see field.h: owner/admin; ERR_CONFLICT naming "force" when

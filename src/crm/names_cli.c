@@ -9,7 +9,7 @@
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 json_t *names_cli_of(Cli *cli, const char *kind, int64_t id)
 {

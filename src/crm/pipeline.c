@@ -16,7 +16,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 
 /* ---- reading ----------------------------------------------------------- */
 

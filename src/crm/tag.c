@@ -10,7 +10,7 @@
 #include "base/text.h"
 #include "crm/collab.h"
 #include "base/json.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/cadence.h"
 
 int tag_check(const char *name, const char *field, Err *err)

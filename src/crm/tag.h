@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* Validate a tag name: 1..KITH_MAX_SHORT bytes of UTF-8, no commas or

@@ -26,13 +26,13 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "crm/activity.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 
 enum { REPEAT_MAX = KITH_MAX_REPEAT, DAYS_AHEAD_MAX = KITH_AGENDA_DAYS_MAX }; /* limits.h */
 

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* Create a task. title is required; type defaults to todo, priority to

@@ -8,12 +8,12 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/cadence.h"
 #include "crm/cadence_cli.h"
 #include "crm/names_cli.h"
 #include "crm/task.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 static const char *const list_keys[] = {"id",       "due",      "pri",  "type",
 					"title",    "assignee", "status", "link", NULL};

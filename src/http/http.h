@@ -1,6 +1,6 @@
 /* http.h - what an API handler gets and how it answers. The contract
  * between src/http/ (server, router, auth, idempotency) and the *_api.c
- * adapters in the business contexts. Depends on base/, store/, crm/access.h.
+ * adapters in the business contexts. Depends on base/, store/, core/access.h.
  *
  * The dispatcher enforces everything in routes.def before a handler runs:
  * method, bearer token (req->actor is set), permission, body limit, JSON
@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 typedef struct Req Req;

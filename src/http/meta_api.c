@@ -1,11 +1,11 @@
 /* meta_api.c - the API's own routes: the index page (/), health, the
  * caller (/me), and the OpenAPI document. Depends on http.h, route.h,
- * server.h, crm/user.h, base/buf.h. */
+ * server.h, core/user.h, base/buf.h. */
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/limits.h"
-#include "crm/user.h"
+#include "core/user.h"
 #include "http/http.h"
 #include "http/route.h"
 #include "http/server.h"

@@ -23,7 +23,7 @@
  * then sees the connection end and closes it. The worker and the reaper
  * hand the deadline over by compare-and-swap (http/deadline.h).
  *
- * Depends on http/, store/, crm/token.h, crm/access.h, libmicrohttpd,
+ * Depends on http/, store/, core/token.h, core/access.h, libmicrohttpd,
  * libsodium, pthreads. */
 #include "http/server.h"
 
@@ -44,7 +44,7 @@
 
 #include "base/buf.h"
 #include "base/limits.h"
-#include "crm/token.h"
+#include "core/token.h"
 #include "http/body.h"
 #include "http/deadline.h"
 #include "http/openapi.h"

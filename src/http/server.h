@@ -3,7 +3,7 @@
  * dispatcher that enforces routes.def policy (URL length, routing, bearer
  * token, permission, body size/type/JSON, Idempotency-Key) before a
  * handler runs. Depends on http.h, route.h, problem.h, body.h, openapi.h,
- * store/, crm/token.h. Only src/http/ includes this header. */
+ * store/, core/token.h. Only src/http/ includes this header. */
 #ifndef KITH_HTTP_SERVER_H
 #define KITH_HTTP_SERVER_H
 

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm/access.h"
-#include "crm/demo.h"
+#include "core/access.h"
+#include "demo/demo.h"
 #include "crm/field.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 #include "store/db.h"
 #include "store/migrate.h"
 

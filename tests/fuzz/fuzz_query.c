@@ -20,7 +20,7 @@
 #include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/task.h"
-#include "crm/timeline.h"
+#include "views/timeline.h"
 #include "fuzz.h"
 #include "http/http.h"
 

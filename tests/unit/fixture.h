@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "crm/access.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/access.h"
+#include "core/user.h"
+#include "core/workspace.h"
 #include "store/db.h"
 #include "store/migrate.h"
 

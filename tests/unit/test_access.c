@@ -1,7 +1,7 @@
 /* test_access.c - the role and ownership rules every domain call asks. */
 #include <criterion/criterion.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 
 Test(access, roles_by_name_and_back)
 {

@@ -7,10 +7,10 @@
 
 #include "base/limits.h"
 #include "crm/activity.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
-#include "crm/user.h"
+#include "core/user.h"
 #include "fixture.h"
 
 static Fixture fx;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/contact.h"
 #include "fixture.h"
 

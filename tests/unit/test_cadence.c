@@ -16,8 +16,8 @@
 #include "crm/field.h"
 #include "crm/tag.h"
 #include "crm/task.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 #include "fixture.h"
 
 static Fixture fx;

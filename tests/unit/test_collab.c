@@ -9,16 +9,16 @@
 #include <string.h>
 
 #include "crm/activity.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/tag.h"
-#include "crm/reassign.h"
+#include "views/reassign.h"
 #include "crm/task.h"
-#include "crm/timeline.h"
-#include "crm/user.h"
+#include "views/timeline.h"
+#include "core/user.h"
 #include "fixture.h"
 
 static Fixture fx;

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/field.h"
-#include "crm/user.h"
+#include "core/user.h"
 #include "fixture.h"
 #include "store/search.h"
 

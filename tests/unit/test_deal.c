@@ -7,13 +7,13 @@
 
 #include "base/date.h"
 #include "base/limits.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/field.h"
 #include "crm/pipeline.h"
-#include "crm/user.h"
+#include "core/user.h"
 #include "fixture.h"
 
 static Fixture fx;

@@ -10,10 +10,10 @@
 #include "crm/contact.h"
 #include "crm/company.h"
 #include "crm/deal.h"
-#include "crm/demo.h"
+#include "demo/demo.h"
 #include "crm/pipeline.h"
 #include "crm/task.h"
-#include "crm/user.h"
+#include "core/user.h"
 #include "fixture.h"
 
 static Fixture fx;

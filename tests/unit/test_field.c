@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/field.h"
 #include "fixture.h"
 

@@ -4,10 +4,10 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/deal.h"
 #include "crm/pipeline.h"
-#include "crm/user.h"
+#include "core/user.h"
 #include "fixture.h"
 
 static Fixture fx;

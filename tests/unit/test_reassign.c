@@ -4,13 +4,13 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
-#include "crm/reassign.h"
+#include "views/reassign.h"
 #include "crm/task.h"
-#include "crm/user.h"
+#include "core/user.h"
 #include "fixture.h"
 
 static Fixture fx;

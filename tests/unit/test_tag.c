@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"

@@ -10,11 +10,11 @@
 #include "base/limits.h"
 #include "base/tz.h"
 #include "crm/activity.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/contact.h"
 #include "crm/task.h"
-#include "crm/user.h"
-#include "crm/workspace.h"
+#include "core/user.h"
+#include "core/workspace.h"
 #include "fixture.h"
 
 static Fixture fx;

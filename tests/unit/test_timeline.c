@@ -14,8 +14,8 @@
 #include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/task.h"
-#include "crm/timeline.h"
-#include "crm/user.h"
+#include "views/timeline.h"
+#include "core/user.h"
 #include "fixture.h"
 
 static Fixture fx;

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "crm/audit.h"
-#include "crm/token.h"
+#include "core/audit.h"
+#include "core/token.h"
 #include "fixture.h"
 
 static Fixture fx;

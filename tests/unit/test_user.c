@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm/token.h"
-#include "crm/user.h"
+#include "core/token.h"
+#include "core/user.h"
 #include "fixture.h"
 
 static Fixture fx;

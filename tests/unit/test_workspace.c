@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "fixture.h"
 
 static Fixture fx;

@@ -1,13 +1,13 @@
 /* token.h - API bearer tokens. The secret is shown once at creation; only
  * its BLAKE2b hash is stored. Depends on store/, base/, libsodium, crm/user.
  * Owns table api_token. */
-#ifndef KITH_CRM_TOKEN_H
-#define KITH_CRM_TOKEN_H
+#ifndef KITH_CORE_TOKEN_H
+#define KITH_CORE_TOKEN_H
 
 #include <jansson.h>
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 #define TOKEN_SECRET_LEN 48 /* "kith_" + 43 base64url characters */

@@ -1,12 +1,12 @@
 /* reassign.h - hand a user's clients over to a colleague in one go: their
  * contacts, companies and deals, and their open tasks, with each record's
  * history intact. Sits above crm/{contact,company,deal,task,user}. */
-#ifndef KITH_CRM_REASSIGN_H
-#define KITH_CRM_REASSIGN_H
+#ifndef KITH_VIEWS_REASSIGN_H
+#define KITH_VIEWS_REASSIGN_H
 
 #include <jansson.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* Owners and admins only (ERR_FORBIDDEN). from_email names a user, active

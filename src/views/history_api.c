@@ -5,7 +5,7 @@
  * companies serve theirs from contact_api.c and company_api.c.) Depends on
  * http/http.h, crm/{audit, activity, deal, task}. */
 #include "crm/activity.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/deal.h"
 #include "crm/task.h"
 #include "http/http.h"

@@ -1,5 +1,5 @@
 /* token.c - API tokens: random secrets, stored as BLAKE2b hashes. */
-#include "crm/token.h"
+#include "core/token.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -8,8 +8,8 @@
 #include "base/date.h"
 #include "base/limits.h"
 #include "base/text.h"
-#include "crm/audit.h"
-#include "crm/user.h"
+#include "core/audit.h"
+#include "core/user.h"
 
 static void token_hash(const char *secret, char hex[65])
 {

@@ -5,7 +5,7 @@
  * Reads the request, calls one user.h function, answers JSON. No rules
  * live here: what a member sees of a colleague is user_list's. Depends on
  * http/http.h, crm/user. */
-#include "crm/user.h"
+#include "core/user.h"
 #include "http/http.h"
 
 /* GET: {"items": [...], "next": null}; a workspace has a few dozen users,

@@ -1,5 +1,5 @@
 /* user.c - users and their passwords (argon2id via libsodium). */
-#include "crm/user.h"
+#include "core/user.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 
 static int check_password(const char *pw, Err *err)
 {

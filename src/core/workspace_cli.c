@@ -4,7 +4,7 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
-#include "crm/workspace.h"
+#include "core/workspace.h"
 
 int workspace_cli_show(Cli *cli)
 {

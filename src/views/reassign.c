@@ -1,17 +1,17 @@
 /* reassign.c - bulk hand-over of a user's records (kith reassign). */
-#include "crm/reassign.h"
+#include "views/reassign.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/task.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 typedef int (*ReassignFn)(Db *, int64_t, int64_t, Buf *, Err *);
 

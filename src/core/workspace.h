@@ -1,11 +1,11 @@
 /* workspace.h - the one workspace row: business name, default country for
  * phone numbers, default currency, time zone, and the reminder settings of
  * contact cadence and key dates (crm/cadence.h). Depends on store/, base/. */
-#ifndef KITH_CRM_WORKSPACE_H
-#define KITH_CRM_WORKSPACE_H
+#ifndef KITH_CORE_WORKSPACE_H
+#define KITH_CORE_WORKSPACE_H
 
 #include "base/when.h"
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 typedef struct Workspace {

@@ -3,7 +3,7 @@
  * pipeline_create, deal_create/deal_move, activity_create and
  * task_create/task_done, so every row obeys the same rules as real input.
  * Depends on crm/ public headers, store/, base/ and libsodium (passwords). */
-#include "crm/demo.h"
+#include "demo/demo.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -16,13 +16,13 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "crm/activity.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/pipeline.h"
 #include "crm/task.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 enum { DEMO_CHUNK = KITH_DEMO_CHUNK }; /* limits.h */
 enum { DEMO_BATCH = KITH_DEMO_BATCH }; /* limits.h */

@@ -1,13 +1,13 @@
 /* audit.h - the audit log: who changed what, when. Every create, update,
  * delete, restore, purge and merge writes one entry in the same transaction
  * as the change. Depends on store/ and base/. */
-#ifndef KITH_CRM_AUDIT_H
-#define KITH_CRM_AUDIT_H
+#ifndef KITH_CORE_AUDIT_H
+#define KITH_CORE_AUDIT_H
 
 #include <jansson.h>
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* Append an entry. changes is a JSON object ({"field": [old, new]} for

@@ -24,13 +24,13 @@
  * Item JSON: {"type", "at", <payload>} where payload is "activity" (as
  * activity_get), "task" (as task_get, for both task types) or
  * "stage_change" (as deal_stage_change_get). */
-#ifndef KITH_CRM_TIMELINE_H
-#define KITH_CRM_TIMELINE_H
+#ifndef KITH_VIEWS_TIMELINE_H
+#define KITH_VIEWS_TIMELINE_H
 
 #include <jansson.h>
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* One page of the timeline of a record (entity "contact", "company" or

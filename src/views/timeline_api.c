@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "crm/activity.h"
-#include "crm/timeline.h"
+#include "views/timeline.h"
 #include "http/http.h"
 
 /* {"items", "next", "last_contacted_at"} of the record's timeline. */

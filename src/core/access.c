@@ -1,6 +1,6 @@
 /* access.c - the access rules by role and ownership; sharing with
  * collaborators is collab.c's. */
-#include "crm/access.h"
+#include "core/access.h"
 
 #include <string.h>
 

@@ -4,12 +4,12 @@
  * calls as real data. Deterministic for a seed (except the users' random
  * passwords). Depends on crm/{contact,company,user,pipeline,deal,activity,
  * task,audit}, store/, base/. */
-#ifndef KITH_CRM_DEMO_H
-#define KITH_CRM_DEMO_H
+#ifndef KITH_DEMO_DEMO_H
+#define KITH_DEMO_DEMO_H
 
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 typedef struct DemoOptions {

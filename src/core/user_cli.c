@@ -5,7 +5,7 @@
 
 #include "base/buf.h"
 #include "cli/cli.h"
-#include "crm/user.h"
+#include "core/user.h"
 
 static const char *const user_keys[] = {"id", "email", "name", "role", "state", "created_at", NULL};
 static const char *const user_heads[] = {"ID", "EMAIL", "NAME", "ROLE", "STATE", "CREATED", NULL};

@@ -1,6 +1,6 @@
 /* token_cli.c - kith token create|list|revoke. */
 #include "cli/cli.h"
-#include "crm/token.h"
+#include "core/token.h"
 
 static const char *const token_keys[] = {"id",         "user_email",   "name",   "prefix",
 					 "created_at", "last_used_at", "revoked", NULL};

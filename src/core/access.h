@@ -1,8 +1,8 @@
 /* access.h - who is acting, and what they may see. Every domain call takes
  * an Actor and asks here; no surface decides access on its own.
  * Depends on base/ only. */
-#ifndef KITH_CRM_ACCESS_H
-#define KITH_CRM_ACCESS_H
+#ifndef KITH_CORE_ACCESS_H
+#define KITH_CORE_ACCESS_H
 
 #include <stdint.h>
 

@@ -1,12 +1,12 @@
 /* user.h - the people who log in: email, name, role, argon2id password.
  * Depends on store/, base/, libsodium. Owns table app_user. */
-#ifndef KITH_CRM_USER_H
-#define KITH_CRM_USER_H
+#ifndef KITH_CORE_USER_H
+#define KITH_CORE_USER_H
 
 #include <jansson.h>
 #include <stdint.h>
 
-#include "crm/access.h"
+#include "core/access.h"
 #include "store/db.h"
 
 /* Add a user. Only owners/admins (or the local system) may; only an owner may

@@ -1,5 +1,5 @@
 /* workspace.c - the workspace settings row. Owns table workspace. */
-#include "crm/workspace.h"
+#include "core/workspace.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "base/limits.h"
 #include "base/money.h"
 #include "base/text.h"
-#include "crm/audit.h"
+#include "core/audit.h"
 
 /* An IANA zone name: "UTC" or Area/Location of letters, digits, _ + -;
  * where the system has a tz database, the zone must be in it. */

@@ -1,7 +1,7 @@
 /* db_cli.c - kith init, db migrate, db check, backup. */
-#include "cli/db_cli.h"
+#include "core/db_cli.h"
 
-#include "crm/workspace.h"
+#include "core/workspace.h"
 #include "store/migrate.h"
 
 int db_cli_init(Cli *cli)

@@ -8,7 +8,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "crm/activity.h"
-#include "crm/timeline.h"
+#include "views/timeline.h"
 
 static const char *const tl_keys[] = {"at", "type", "what", "subject", "by", NULL};
 static const char *const tl_heads[] = {"AT", "TYPE", "WHAT", "SUBJECT", "BY", NULL};

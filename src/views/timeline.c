@@ -17,7 +17,7 @@
  * Branches over "all contacts of a company" walk each contact's index range
  * and sort the union of them: bounded by the company's own history, not
  * the table's. */
-#include "crm/timeline.h"
+#include "views/timeline.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* reassign_api.c - POST /api/v1/reassign {"from": EMAIL, "to": EMAIL}. */
 #include "base/json.h"
 #include "base/limits.h"
-#include "crm/reassign.h"
+#include "views/reassign.h"
 #include "http/http.h"
 
 int reassign_api(Req *req)

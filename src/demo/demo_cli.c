@@ -3,7 +3,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "crm/demo.h"
+#include "demo/demo.h"
 
 static void progress(void *ctx, long done, long total)
 {

@@ -1,6 +1,6 @@
 /* reassign_cli.c - kith reassign --from EMAIL --to EMAIL. */
 #include "cli/cli.h"
-#include "crm/reassign.h"
+#include "views/reassign.h"
 
 int reassign_cli(Cli *cli)
 {

@@ -1,5 +1,5 @@
 /* audit.c - the audit log. Owns table audit_log. */
-#include "crm/audit.h"
+#include "core/audit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
