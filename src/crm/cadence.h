@@ -1,28 +1,20 @@
-/* cadence.h - keeping in touch: how often each contact should be touched
- * (its cadence), who is due for a touch, who was touched too often, the key
- * dates ahead (birthdays, date custom fields that remind), and a contact's
- * last and next planned touch. Rules and SQL in cadence.c; cadence_cli.c is
- * the `kith due` adapter, and the agenda (task_api.c, task_cli.c) shows the
- * same sections. Depends on store/, base/, crm/{access,user,workspace}.
- * Owns no table: it reads (never writes) contact.cadence_days,
- * tag.cadence_days, contact_tag, activity, task, field_def.remind_days and
- * field_value through indexed queries (migration 011).
+/* cadence.h - the rules of keeping in touch with a contact: how often it
+ * should be touched (its cadence, own or from its tags), what counts as a
+ * touch, when it falls due, and its last and next planned touch. Rules and
+ * SQL in cadence.c. The lists built on these rules (who is due, who was
+ * touched too often, key dates) and the agenda are views (views/due.h,
+ * views/agenda.h). Depends on store/, base/, core/{access,workspace};
+ * nothing in crm/, so contact, tag and contact_rec can use it. Owns no
+ * table: it reads (never writes) contact.cadence_days, tag.cadence_days,
+ * contact_tag, activity and task through indexed queries (migration 011).
  *
  * Rules:
  * - A touch is a live activity that is not a note (activity.h).
  * - The effective cadence of a contact is its own cadence_days, else the
  *   shortest cadence_days of its tags, else none.
- * - A contact with an effective cadence c is due when it was never touched,
- *   or when (civil date of its last touch in the workspace zone) + c days
- *   <= today + horizon days.
- * - Too often: more than the workspace's touch_limit touches within the
- *   last touch_window_days civil days (today included), among the contacts
- *   with an effective cadence (the ones whose touches are planned).
- * - Key dates: birthdays within birthday_lead_days (29 February counts as
- *   28 February in common years), and values of date custom fields whose
- *   definition has remind_days, within [today, today + remind_days].
- * - Whose records: owners/admins choose a user or the whole team; a member
- *   always gets the records they own. */
+ * - A contact with an effective cadence c touched last at instant t falls
+ *   due on (civil date of t in the workspace zone) + c days; one never
+ *   touched is due now. */
 #ifndef KITH_CRM_CADENCE_H
 #define KITH_CRM_CADENCE_H
 
@@ -33,7 +25,20 @@
 #include "core/access.h"
 #include "store/db.h"
 
-enum { CADENCE_DAYS_MAX = KITH_MAX_CADENCE_DAYS, CADENCE_HORIZON_MAX = KITH_AGENDA_DAYS_MAX };
+enum { CADENCE_DAYS_MAX = KITH_MAX_CADENCE_DAYS };
+
+/* SQL, the rules above for the contact aliased c (subqueries use the
+ * aliases a, t and ct): whether activity alias a is a touch, the last
+ * touch of c (an instant, NULL = never) and its effective cadence (days,
+ * NULL = none). Each is driven by an index (activity_contact, the
+ * contact_tag primary key). */
+#define CADENCE_IS_TOUCH(a) a ".kind <> 'note' AND " a ".deleted_at IS NULL"
+#define CADENCE_LAST_TOUCH                                                                         \
+	"(SELECT MAX(a.occurred_at) FROM activity a WHERE a.contact_id = c.id "                    \
+	"AND " CADENCE_IS_TOUCH("a") ")"
+#define CADENCE_EFFECTIVE                                                                          \
+	"COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tag ct "                \
+	"JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id))"
 
 /* Validate a cadence value v (a JSON integer 1..CADENCE_DAYS_MAX, or null
  * for none) into *days (0 = none). ERR_INVALID naming field. */
@@ -44,46 +49,12 @@ int cadence_days_check(const json_t *v, const char *field, int64_t *days,
  * (0 = none), for the CLI. ERR_INVALID naming field. */
 int cadence_days_parse(const char *s, const char *field, int64_t *days, Err *err) KITH_WARN_UNUSED;
 
-typedef struct CadenceQuery {
-	int64_t user_id;   /* whose records: 0 = the whole team (owners/admins only) */
-	const char *today; /* civil date YYYY-MM-DD; NULL = today in the workspace zone */
-	int days;          /* horizon: also list who falls due within this many days (0..366) */
-} CadenceQuery;
-
-/* Who to touch, as {"date": today, "due": [...], "too_often": [...],
- * "key_dates": [...], "counts": {"due", "too_often", "key_dates"}} (caller
- * decrefs *out). Each list holds at most KITH_DUE_MAX items; counts are the
- * totals before that cap.
- *   due: {"id", "name", "owner_id", "cadence_days", "last_contacted_at"
- *        (null = never), "due_date" (null = never touched),
- *        "days_overdue" (null = never touched; negative = due in N days)},
- *        never touched first, then most overdue first.
- *   too_often: {"id", "name", "owner_id", "touches", "window_days",
- *        "last_contacted_at"}, most touches first.
- *   key_dates: {"type" (contact|company|deal), "id", "name", "key"
- *        ("birthday" or the field key), "label", "date", "days"}, soonest
- *        first.
- * A member naming another user gets ERR_NOT_FOUND naming "user_id"; an
- * unknown user ERR_NOT_FOUND naming "user_id"; ERR_INVALID naming "today"
- * or "days". */
-int cadence_due(Db *db, const Actor *actor, const CadenceQuery *q, json_t **out,
-		Err *err) KITH_WARN_UNUSED;
-
-/* Whose agenda or due list, and how far ahead, from what a surface was
- * given: user_id (0 = not named) or team (1 = the whole team, owners and
- * admins; the domain checks that), not both (ERR_INVALID naming "team");
- * neither = the actor's own (the whole team for the local system, which
- * owns nothing). days_text is a whole number 0..KITH_AGENDA_DAYS_MAX, NULL
- * for default_days; else ERR_INVALID naming "days". */
-int cadence_scope(const Actor *actor, int64_t user_id, int team, const char *days_text,
-		  int default_days, int64_t *user_out, int *days_out, Err *err) KITH_WARN_UNUSED;
-
-/* The agenda (kith agenda, /api/v1/agenda): task_agenda's sections for
- * user_id (0 = the team) with days_ahead upcoming days, and cadence_due's
- * sections for the same user, today and horizon, read in one snapshot.
- * Errors as those two. *out: caller decrefs. */
-int cadence_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today,
-		   int days_ahead, json_t **out, Err *err) KITH_WARN_UNUSED;
+/* The day (days since 1970-01-01) on which a contact with effective
+ * cadence `days` (1..CADENCE_DAYS_MAX) whose last touch was at instant
+ * last (ISO 8601 UTC) falls due: the civil date of last in zone plus days.
+ * ERR_INVALID naming "timezone" for an unknown zone (base/tz.h). */
+int cadence_due_day(const char *zone, const char *last, int64_t days, int64_t *day,
+		    Err *err) KITH_WARN_UNUSED;
 
 /* Add to the JSON of contact id (which the caller has shown the actor may
  * see) "last_contacted_at" (instant or null), "effective_cadence_days"

@@ -1,14 +1,12 @@
-/* task_api.c - the /api/v1/tasks routes and /api/v1/agenda: reads query
- * parameters and bodies, calls one task.h function, answers JSON (ETag on
- * every single task, Location on create, problems from the domain's Err).
- * No rules live here. Depends on http/http.h, crm/task. */
+/* task_api.c - the /api/v1/tasks routes: reads query parameters and
+ * bodies, calls one task.h function, answers JSON (ETag on every single
+ * task, Location on create, problems from the domain's Err). No rules
+ * live here. Depends on http/http.h, crm/task. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/json.h"
-#include "base/limits.h"
-#include "crm/cadence.h"
 #include "crm/task.h"
 #include "http/http.h"
 
@@ -156,22 +154,4 @@ int task_api_snooze(Req *req)
 			&err))
 		return req_fail(req, &err);
 	return reply_get(req, 200, 0);
-}
-
-/* The cadence sections of the agenda (crm/cadence.h), merged into out. */
-int task_api_agenda(Req *req)
-{
-	Err err = {0};
-	json_t *out = NULL;
-	int64_t user = 0;
-	int team, days;
-	if (req_query_id_or_fail(req, "user_id", &user) ||
-	    req_query_bool_or_fail(req, "team", &team))
-		return KITH_OK;
-	if (cadence_scope(&req->actor, user, team, req_query(req, "days"),
-			  KITH_AGENDA_DAYS_DEFAULT, &user, &days, &err))
-		return req_fail(req, &err);
-	if (cadence_agenda(req->db, &req->actor, user, req_query(req, "today"), days, &out, &err))
-		return req_fail(req, &err);
-	return req_reply(req, 200, out);
 }

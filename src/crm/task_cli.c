@@ -1,16 +1,16 @@
-/* task_cli.c - kith task add|list|show|edit|done|reopen|snooze|rm|restore
- * and kith agenda: turns options into the JSON objects task.h takes and
- * prints the results as text or JSON. No rules live here: every check is
- * made by task.c. Depends on cli/, crm/{task,audit,user}. */
+/* task_cli.c - kith task add|list|show|edit|done|reopen|snooze|rm|restore:
+ * turns options into the JSON objects task.h takes and prints the results
+ * as text or JSON; the task table for other adapters (task_cli.h). No
+ * rules live here: every check is made by task.c. Depends on cli/,
+ * crm/{task,names_cli}, core/{audit,user}. */
+#include "crm/task_cli.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/limits.h"
 #include "cli/cli.h"
 #include "core/audit.h"
-#include "crm/cadence.h"
-#include "crm/cadence_cli.h"
 #include "crm/names_cli.h"
 #include "crm/task.h"
 #include "core/user.h"
@@ -214,6 +214,17 @@ static json_t *row_of(const json_t *t)
 	return row;
 }
 
+void task_cli_print_table(Cli *cli, const json_t *tasks)
+{
+	json_t *rows = json_array(), *t;
+	size_t i;
+	json_array_foreach(tasks, i, t) json_array_append_new(rows, row_of(t));
+	names_cli_fill_rows(cli, rows);
+	if (json_array_size(rows))
+		cli_print_table(cli, rows, list_keys, list_heads);
+	json_decref(rows);
+}
+
 static int fetch_page(Cli *cli, void *query, const char *cursor, json_t **items, char **next,
 		      Err *err)
 {
@@ -307,47 +318,4 @@ int task_cli_rm(Cli *cli)
 int task_cli_restore(Cli *cli)
 {
 	return cli_trash_op(cli, "task", task_restore, "restored");
-}
-
-/* The cadence sections of the agenda (crm/cadence.h), merged into out. */
-int task_cli_agenda(Cli *cli)
-{
-	static const char *const names[] = {"overdue", "today", "upcoming"};
-	Err err = {0};
-	json_t *out = NULL;
-	int64_t user = 0;
-	int days = 0;
-	const char *today = NULL, *days_s = cli_opt(cli, "--days");
-	int team = cli_flag(cli, "--team");
-	int rc = read_user(cli, "--user", "user", &user);
-	if (rc || (rc = cli_when_opt(cli, "--today", WHEN_DATE, &today, NULL)) ||
-	    (rc = cli_finish_or_fail(cli)))
-		return rc;
-	/* whose and how far ahead: cadence_scope decides, as for the API */
-	if (cadence_scope(&cli->actor, user, team, days_s, KITH_AGENDA_DAYS_DEFAULT, &user, &days,
-			  &err)) {
-		if (!strcmp(err.field, "team"))
-			snprintf(err.field, sizeof err.field, "--team");
-		return cli_fail(cli, &err);
-	}
-	if (cadence_agenda(cli->db, &cli->actor, user, today, days, &out, &err))
-		return cli_fail(cli, &err);
-	if (cli->json) {
-		cli_print_json(cli, out);
-	} else {
-		fprintf(cli->out, "agenda for %s\n", cli_str(out, "date"));
-		for (int i = 0; i < 3; i++) {
-			json_t *items = json_object_get(out, names[i]), *rows = json_array(), *t;
-			size_t k;
-			fprintf(cli->out, "\n%s (%zu)\n", names[i], json_array_size(items));
-			json_array_foreach(items, k, t) json_array_append_new(rows, row_of(t));
-			names_cli_fill_rows(cli, rows);
-			if (json_array_size(rows))
-				cli_print_table(cli, rows, list_keys, list_heads);
-			json_decref(rows);
-		}
-		cadence_cli_print_sections(cli, out);
-	}
-	json_decref(out);
-	return 0;
 }

@@ -15,11 +15,11 @@
 #include <string.h>
 
 #include "crm/activity.h"
-#include "crm/cadence.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/task.h"
+#include "views/agenda.h"
 #include "views/timeline.h"
 #include "fuzz.h"
 #include "http/http.h"
@@ -195,7 +195,7 @@ static int list(FuzzDb *f, const char *what, const Params *p, const Actor *a, in
 	return -1;
 }
 
-/* The agenda as task_api_agenda reads its parameters. */
+/* The agenda as agenda_api reads its parameters. */
 static void agenda(FuzzDb *f, const Params *p, const Actor *a)
 {
 	int64_t user = get_id(p, "user_id");
@@ -214,7 +214,7 @@ static void agenda(FuzzDb *f, const Params *p, const Actor *a)
 	}
 	if (!team && !user)
 		user = a->user_id;
-	want_answer(cadence_agenda(f->db, a, user, get(p, "today"), days, &out, &err), &err);
+	want_answer(agenda_get(f->db, a, user, get(p, "today"), days, &out, &err), &err);
 	json_decref(out);
 }
 

@@ -1,14 +1,14 @@
-/* cadence_cli.c - kith due: who is due for a touch, who was touched too
- * often, and the key dates ahead (cadence.h), as tables or JSON. No rules
- * live here. Depends on cli/, crm/{cadence,user}. */
-#include "crm/cadence_cli.h"
+/* due_cli.c - kith due: who is due for a touch, who was touched too
+ * often, and the key dates ahead (views/due.h), as tables or JSON; and the
+ * options and sections kith agenda shares (due_cli.h). No rules live here.
+ * Depends on cli/, core/user, views/due. */
+#include "views/due_cli.h"
 
-#include <errno.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "crm/cadence.h"
 #include "core/user.h"
+#include "views/due.h"
 
 static const char *const due_keys[] = {"id", "name", "last", "due", "overdue", "cadence", NULL};
 static const char *const due_heads[] = {"ID",  "NAME",    "LAST CONTACTED",
@@ -71,7 +71,7 @@ static void print_section(Cli *cli, const json_t *out, const char *key, const ch
 	json_decref(rows);
 }
 
-void cadence_cli_print_sections(Cli *cli, const json_t *out)
+void due_cli_print_sections(Cli *cli, const json_t *out)
 {
 	print_section(cli, out, "due", "due for a touch", due_row, due_keys, due_heads);
 	print_section(cli, out, "too_often", "touched too often", often_row, often_keys,
@@ -79,34 +79,44 @@ void cadence_cli_print_sections(Cli *cli, const json_t *out)
 	print_section(cli, out, "key_dates", "key dates", key_row, key_keys, key_heads);
 }
 
-int cadence_cli_due(Cli *cli)
+int due_cli_scope(Cli *cli, int default_days, DueQuery *q)
 {
 	Err err = {0};
-	CadenceQuery q = {0};
-	json_t *out = NULL;
 	Actor a = {0};
 	const char *email = cli_opt(cli, "--user"), *days = cli_opt(cli, "--days");
 	int team = cli_flag(cli, "--team");
-	int rc = cli_when_opt(cli, "--today", WHEN_DATE, &q.today, NULL);
+	int rc = cli_when_opt(cli, "--today", WHEN_DATE, &q->today, NULL);
 	if (rc || (rc = cli_finish_or_fail(cli)))
 		return rc;
 	if (email && user_actor_by_email(cli->db, email, &a, &err)) {
 		snprintf(err.field, sizeof err.field, "user");
 		return cli_fail(cli, &err);
 	}
-	/* whose and how far ahead: cadence_scope decides, as for the agenda */
-	if (cadence_scope(&cli->actor, a.user_id, team, days, 0, &q.user_id, &q.days, &err)) {
+	/* whose and how far ahead: due_scope decides, as for the API */
+	if (due_scope(&cli->actor, a.user_id, team, days, default_days, &q->user_id, &q->days,
+		      &err)) {
 		if (!strcmp(err.field, "team"))
 			snprintf(err.field, sizeof err.field, "--team");
 		return cli_fail(cli, &err);
 	}
-	if (cadence_due(cli->db, &cli->actor, &q, &out, &err))
+	return 0;
+}
+
+int due_cli(Cli *cli)
+{
+	Err err = {0};
+	DueQuery q = {0};
+	json_t *out = NULL;
+	int rc = due_cli_scope(cli, 0, &q);
+	if (rc)
+		return rc;
+	if (due_list(cli->db, &cli->actor, &q, &out, &err))
 		return cli_fail(cli, &err);
 	if (cli->json) {
 		cli_print_json(cli, out);
 	} else {
 		fprintf(cli->out, "due on %s\n", cli_str(out, "date"));
-		cadence_cli_print_sections(cli, out);
+		due_cli_print_sections(cli, out);
 	}
 	json_decref(out);
 	return EXIT_OK;

@@ -1,0 +1,150 @@
+/* test_agenda.c - the agenda (views/agenda.h): the tasks of crm/task.h's
+ * task_agenda and the sections of views/due.h in one answer, for a member
+ * (their own) and for the team, and bad input naming the field with
+ * nothing returned. The buckets themselves are tested in test_task.c, the
+ * due sections in test_due.c. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "crm/contact.h"
+#include "crm/task.h"
+#include "views/agenda.h"
+#include "fixture.h"
+
+static Fixture fx;
+
+static void setup(void)
+{
+	fixture_open(&fx, "DE");
+}
+static void teardown(void)
+{
+	fixture_close(&fx);
+}
+TestSuite(agenda, .init = setup, .fini = teardown);
+
+static int64_t contact_as(const Actor *actor, const char *json)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = json_loads(json, 0, NULL);
+	cr_assert_not_null(in, "bad test JSON %s", json);
+	cr_assert_eq(contact_create(fx.db, actor, in, CONTACT_FORCE, &id, &err), KITH_OK, "%s: %s",
+		     err.field, err.msg);
+	json_decref(in);
+	return id;
+}
+
+/* A task of actor's (assigned to them) due on date, linked to contact. */
+static int64_t task_as(const Actor *actor, const char *date, int64_t contact)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = json_pack("{ss ss sI}", "title", "Call", "due_date", date, "contact_id",
+			       (json_int_t)contact);
+	cr_assert_eq(task_create(fx.db, actor, in, &id, &err), KITH_OK, "%s: %s", err.field,
+		     err.msg);
+	json_decref(in);
+	return id;
+}
+
+/* The ids of section name of out, comma-separated. */
+static const char *ids(const json_t *out, const char *name)
+{
+	static char buf[128];
+	json_t *v;
+	size_t i, n = 0;
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(out, name), i, v)
+	{
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%lld", i ? "," : "",
+				      (long long)json_int_of(v, "id"));
+	}
+	return buf;
+}
+
+static json_t *agenda(const Actor *actor, int64_t user)
+{
+	Err err = {0};
+	json_t *out = NULL;
+	cr_assert_eq(agenda_get(fx.db, actor, user, "2026-11-22", 7, &out, &err), KITH_OK, "%s: %s",
+		     err.field, err.msg);
+	return out;
+}
+
+Test(agenda, tasks_and_who_to_touch_in_one_answer)
+{
+	char want[64];
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor ann = fixture_user(&fx, "ann@example.com", "member");
+	Actor bob = fixture_user(&fx, "bob@example.com", "member");
+	int64_t a = contact_as(&ann, "{\"first_name\":\"A\",\"cadence_days\":3,"
+				     "\"birthday\":\"1990-11-24\"}");
+	int64_t b = contact_as(&bob, "{\"first_name\":\"B\",\"cadence_days\":3}");
+	int64_t ta = task_as(&ann, "2026-11-22", a), tb = task_as(&bob, "2026-11-20", b);
+	int64_t tc = task_as(&ann, "2026-11-25", a);
+
+	json_t *out = agenda(&ann, ann.user_id);
+	cr_assert_str_eq(json_str_of(out, "date"), "2026-11-22");
+	cr_assert_str_eq(ids(out, "overdue"), "", "bob's task is not ann's");
+	snprintf(want, sizeof want, "%lld", (long long)ta);
+	cr_assert_str_eq(ids(out, "today"), want);
+	snprintf(want, sizeof want, "%lld", (long long)tc);
+	cr_assert_str_eq(ids(out, "upcoming"), want);
+	snprintf(want, sizeof want, "%lld", (long long)a);
+	cr_assert_str_eq(ids(out, "due"), want, "never touched, her own only");
+	cr_assert_str_eq(ids(out, "key_dates"), want, "her contact's birthday in 2 days");
+	cr_assert_eq(json_array_size(json_object_get(out, "too_often")), 0);
+	cr_assert_eq(json_int_of(json_object_get(out, "counts"), "due"), 1);
+	json_decref(out);
+
+	out = agenda(&owner, 0); /* the team */
+	snprintf(want, sizeof want, "%lld", (long long)tb);
+	cr_assert_str_eq(ids(out, "overdue"), want);
+	snprintf(want, sizeof want, "%lld,%lld", (long long)a, (long long)b);
+	cr_assert_str_eq(ids(out, "due"), want);
+	json_decref(out);
+
+	out = agenda(&owner, bob.user_id);
+	cr_assert_str_eq(ids(out, "today"), "");
+	snprintf(want, sizeof want, "%lld", (long long)b);
+	cr_assert_str_eq(ids(out, "due"), want);
+	json_decref(out);
+}
+
+Test(agenda, bad_input_names_the_field_and_returns_nothing)
+{
+	static const Actor sys = ACTOR_SYSTEM;
+	fixture_user(&fx, "owner@example.com", "owner");
+	Actor ann = fixture_user(&fx, "ann@example.com", "member");
+	Actor bob = fixture_user(&fx, "bob@example.com", "member");
+	static const struct {
+		const char *today;
+		int days;
+		const char *field;
+	} cases[] = {
+	    {"2026-02-30", 7, "today"},
+	    {"2026-11-22", 367, "days"},
+	    {"2026-11-22", -1, "days"},
+	    {"9999-12-31", 0, "today"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		Err err = {0};
+		json_t *out = NULL;
+		cr_assert_eq(agenda_get(fx.db, &sys, 0, cases[i].today, cases[i].days, &out, &err),
+			     ERR_INVALID, "%s %d", cases[i].today, cases[i].days);
+		cr_assert_str_eq(err.field, cases[i].field);
+		cr_assert_null(out);
+	}
+	Err err = {0};
+	json_t *out = NULL;
+	cr_assert_eq(agenda_get(fx.db, &ann, bob.user_id, "2026-11-22", 7, &out, &err),
+		     ERR_NOT_FOUND, "a member naming someone else");
+	cr_assert_str_eq(err.field, "user_id");
+	cr_assert_null(out);
+	cr_assert_eq(agenda_get(fx.db, &sys, 999, "2026-11-22", 7, &out, &err), ERR_NOT_FOUND);
+	cr_assert_str_eq(err.field, "user_id");
+	cr_assert_null(out);
+}
