@@ -7,6 +7,11 @@
 #include <string.h>
 
 #include "core/record_cols.h"
+#include "crm/activity.h"
+#include "crm/company.h"
+#include "crm/deal.h"
+#include "crm/pipeline.h"
+#include "crm/task.h"
 #include "fixture.h"
 
 static Fixture fx;
@@ -126,4 +131,31 @@ Test(record_cols, check_refuses_a_column_on_one_side_only)
 	cr_expect_not(record_cols_check(&extra));
 	extra.select = "d.id, d.amount_minor, d.currency";
 	cr_expect(record_cols_check(&extra));
+}
+
+/* Every kind that reads its rows through a table: the SELECT list the
+ * statements use and the table the JSON is read with hold the same
+ * columns. Add a kind here when it gains a table. */
+Test(record_cols, every_kind_select_matches_its_table)
+{
+	static const struct {
+		const char *name;
+		const RecordCols *k;
+	} kinds[] = {
+	    {"company", &company_record_cols},
+	    {"deal", &deal_record_cols},
+	    {"stage_change", &stage_change_record_cols},
+	    {"pipeline", &pipeline_record_cols},
+	    {"stage", &stage_record_cols},
+	    {"activity", &activity_record_cols},
+	    {"task", &task_record_cols},
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		const RecordCols *k = kinds[i].k;
+		cr_expect(record_cols_check(k), "%s: select has %d columns, table reads %d",
+			  kinds[i].name, record_cols_count_select(k->select), record_cols_width(k));
+		for (int c = 0; c < k->n_cols; c++)
+			cr_expect_eq(k->cols[c].sql == NULL, k->cols[c].type >= RECORD_COL_ARRAY,
+				     "%s: %s", kinds[i].name, k->cols[c].key);
+	}
 }
