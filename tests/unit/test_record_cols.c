@@ -9,6 +9,7 @@
 #include "core/record_cols.h"
 #include "crm/activity.h"
 #include "crm/company.h"
+#include "crm/contact_rec.h"
 #include "crm/deal.h"
 #include "crm/pipeline.h"
 #include "crm/task.h"
@@ -158,4 +159,15 @@ Test(record_cols, every_kind_select_matches_its_table)
 			cr_expect_eq(k->cols[c].sql == NULL, k->cols[c].type >= RECORD_COL_ARRAY,
 				     "%s: %s", kinds[i].name, k->cols[c].key);
 	}
+}
+
+/* Contacts read into a ContactRec, not through a table (contact_rec.h), but
+ * their two SELECT lists come from one X-macro too: ids, the S_* texts,
+ * cadence_days. */
+Test(record_cols, contact_selects_match_contact_rec)
+{
+	cr_expect_eq(record_cols_count_select(CONTACT_COLS), 4 + N_S + 1);
+	cr_expect_eq(record_cols_count_select(CONTACT_LIST_COLS), 4 + N_S + 1);
+	cr_expect_not_null(strstr(CONTACT_COLS, ", c.notes, c.consent_note, c.created_at,"));
+	cr_expect_not_null(strstr(CONTACT_LIST_COLS, ", c.source, NULL, NULL, c.created_at,"));
 }
