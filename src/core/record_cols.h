@@ -15,8 +15,8 @@
  *		X(ID, "c.id", "id")                          \
  *		X(TEXT, "c.legal_name", "legal_name")        \
  *		X(TEXT, "c.street", "address.street")        \
- *		X(ARRAY, NULL, "tags")                       \
- *		X(MONEY, "d.amount_minor, d.currency", "value")
+ *		X(INT, "c.owner_id", "owner_id")             \
+ *		X(ARRAY, NULL, "tags")
  *	#define COMPANY_COLS RECORD_COLS_SELECT(COMPANY_COL_LIST)
  *	const RecordCols company_record_cols = RECORD_COLS(COMPANY_COL_LIST);
  *
@@ -26,7 +26,9 @@
  * X(type, sql, key): type is one of the RECORD_COL_* names without the
  * prefix, sql the expression(s) selected (NULL for a placeholder), key the
  * JSON key; "parent.child" puts the value into the object "parent", which
- * is created where its first child stands (company's address). */
+ * is created where its first child stands (company's address). A MONEY
+ * entry selects two columns: X(MONEY, "d.amount_minor, d.currency",
+ * "value"). */
 #ifndef KITH_CORE_RECORD_COLS_H
 #define KITH_CORE_RECORD_COLS_H
 
