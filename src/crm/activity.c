@@ -37,12 +37,29 @@ static const char *const kinds[] = {"call", "email", "meeting", "note", "sms", "
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* Columns of activity_from_row (0..16). Access is decided in SQL
- * (ACT_VISIBLE), for single records too. */
-#define ACT_COLS                                                                                \
-	"a.id, a.kind, a.direction, a.subject, a.body, a.outcome, a.duration_minutes, "        \
-	"a.occurred_at, a.user_id, u.name, a.contact_id, a.company_id, a.deal_id, a.version, " \
-	"a.created_at, a.updated_at, a.deleted_at"
+/* The record's columns in the representation's key order
+ * (core/record_cols.h). Access is decided in SQL (ACT_VISIBLE), for single
+ * records too. */
+#define ACT_COL_LIST(X)                                                                            \
+	X(ID, "a.id", "id")                                                                        \
+	X(TEXT, "a.kind", "kind")                                                                  \
+	X(TEXT, "a.direction", "direction")                                                        \
+	X(TEXT, "a.subject", "subject")                                                            \
+	X(TEXT, "a.body", "body")                                                                  \
+	X(TEXT, "a.outcome", "outcome")                                                            \
+	X(INT, "a.duration_minutes", "duration_minutes")                                           \
+	X(INSTANT, "a.occurred_at", "occurred_at")                                                 \
+	X(INT, "a.user_id", "user_id")                                                             \
+	X(TEXT, "u.name", "user_name")                                                             \
+	X(INT, "a.contact_id", "contact_id")                                                       \
+	X(INT, "a.company_id", "company_id")                                                       \
+	X(INT, "a.deal_id", "deal_id")                                                             \
+	X(INT, "a.version", "version")                                                             \
+	X(INSTANT, "a.created_at", "created_at")                                                   \
+	X(INSTANT, "a.updated_at", "updated_at")                                                   \
+	X(INSTANT, "a.deleted_at", "deleted_at")
+#define ACT_COLS RECORD_COLS_SELECT(ACT_COL_LIST)
+const RecordCols activity_record_cols = RECORD_COLS(ACT_COL_LIST);
 #define ACT_FROM                                                                                \
 	" FROM activity a LEFT JOIN app_user u ON u.id = a.user_id "                           \
 	"LEFT JOIN contact c ON c.id = a.contact_id LEFT JOIN company co ON co.id = a.company_id " \
@@ -59,21 +76,6 @@ static const char *const kinds[] = {"call", "email", "meeting", "note", "sms", "
 #define ACT_KEYSET                                                                              \
 	" AND (? IS NULL OR a.occurred_at < ? OR (a.occurred_at = ? AND a.id < ?))"             \
 	" ORDER BY a.occurred_at DESC, a.id DESC LIMIT ?"
-
-static json_t *activity_from_row(DbStmt *st)
-{
-	static const char *const keys[] = {
-		"id",         "kind",       "direction",  "subject",    "body",
-		"outcome",    "duration_minutes", "occurred_at", "user_id", "user_name",
-		"contact_id", "company_id", "deal_id",    "version",    "created_at",
-		"updated_at", "deleted_at"};
-	json_t *rec = json_object();
-	for (int i = 0; i < 17; i++) {
-		int num = i == 0 || i == 6 || i == 8 || (i >= 10 && i <= 13);
-		json_object_set_new(rec, keys[i], num ? db_col_json_int(st, i) : db_col_json_text(st, i));
-	}
-	return rec;
-}
 
 static int bind_visible(DbStmt *st, int p, const Actor *actor)
 {
@@ -97,7 +99,7 @@ static int activity_visible(Db *db, const Actor *actor, int64_t id, int include_
 	bind_visible(st, 2, actor);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		*out = activity_from_row(st);
+		*out = record_cols_json(st, &activity_record_cols);
 		rc = KITH_OK;
 	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no activity %lld", (long long)id);
@@ -577,7 +579,7 @@ static int run_page(DbStmt *st, int limit, json_t **items, char **next, Err *err
 			more = 1;
 			break;
 		}
-		last = activity_from_row(st);
+		last = record_cols_json(st, &activity_record_cols);
 		json_array_append_new(arr, last);
 	}
 	db_reset(st);

@@ -23,7 +23,12 @@
 #include <stdint.h>
 
 #include "core/access.h"
+#include "core/record_cols.h"
 #include "store/db.h"
+
+/* The activity's column table: its SELECT list and its JSON (core/record_cols.h;
+ * test_record_cols checks the two agree). */
+extern const RecordCols activity_record_cols;
 
 /* Log an activity. kind and at least one of contact_id, company_id and
  * deal_id are required; occurred_at defaults to now (a date means midnight

@@ -38,38 +38,31 @@ static const char *const address_keys[] = {"street", "city", "region", "postal_c
 
 /* ---- reading ----------------------------------------------------------- */
 
-#define COMPANY_COLS                                                                            \
-	"c.id, c.legal_name, c.tax_id, c.street, c.city, c.region, c.postal_code, c.country, "  \
-	"c.website, c.phone, c.email, c.owner_id, c.notes, c.version, c.created_at, "          \
-	"c.updated_at, c.deleted_at"
-
-/* The row as JSON in the representation's key order; tags, custom and
- * contact_count are placeholders filled by company_fill(). */
-static json_t *company_from_row(DbStmt *st)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
-	json_object_set_new(o, "legal_name", db_col_json_text(st, 1));
-	json_object_set_new(o, "tax_id", db_col_json_text(st, 2));
-	json_t *a = json_object();
-	for (int i = 0; address_keys[i]; i++)
-		json_object_set_new(a, address_keys[i], db_col_json_text(st, 3 + i));
-	json_object_set_new(o, "address", a);
-	json_object_set_new(o, "website", db_col_json_text(st, 8));
-	json_object_set_new(o, "phone", db_col_json_text(st, 9));
-	json_object_set_new(o, "email", db_col_json_text(st, 10));
-	json_object_set_new(o, "owner_id",
-			    db_col_json_int(st, 11));
-	json_object_set_new(o, "tags", json_array());
-	json_object_set_new(o, "notes", db_col_json_text(st, 12));
-	json_object_set_new(o, "custom", json_object());
-	json_object_set_new(o, "contact_count", json_integer(0));
-	json_object_set_new(o, "version", json_integer(db_col_int(st, 13)));
-	json_object_set_new(o, "created_at", db_col_json_text(st, 14));
-	json_object_set_new(o, "updated_at", db_col_json_text(st, 15));
-	json_object_set_new(o, "deleted_at", db_col_json_text(st, 16));
-	return o;
-}
+/* The record's columns in the representation's key order (core/record_cols.h);
+ * tags, custom and contact_count are placeholders company_fill() fills. */
+#define COMPANY_COL_LIST(X)                                                                        \
+	X(ID, "c.id", "id")                                                                        \
+	X(TEXT, "c.legal_name", "legal_name")                                                      \
+	X(TEXT, "c.tax_id", "tax_id")                                                              \
+	X(TEXT, "c.street", "address.street")                                                      \
+	X(TEXT, "c.city", "address.city")                                                          \
+	X(TEXT, "c.region", "address.region")                                                      \
+	X(TEXT, "c.postal_code", "address.postal_code")                                            \
+	X(TEXT, "c.country", "address.country")                                                    \
+	X(TEXT, "c.website", "website")                                                            \
+	X(TEXT, "c.phone", "phone")                                                                \
+	X(TEXT, "c.email", "email")                                                                \
+	X(INT, "c.owner_id", "owner_id")                                                           \
+	X(ARRAY, NULL, "tags")                                                                     \
+	X(TEXT, "c.notes", "notes")                                                                \
+	X(OBJECT, NULL, "custom")                                                                  \
+	X(LATER, NULL, "contact_count")                                                            \
+	X(INT, "c.version", "version")                                                             \
+	X(INSTANT, "c.created_at", "created_at")                                                   \
+	X(INSTANT, "c.updated_at", "updated_at")                                                   \
+	X(INSTANT, "c.deleted_at", "deleted_at")
+#define COMPANY_COLS RECORD_COLS_SELECT(COMPANY_COL_LIST)
+const RecordCols company_record_cols = RECORD_COLS(COMPANY_COL_LIST);
 
 static int load_tags(Db *db, int64_t id, json_t *tags, Err *err)
 {
@@ -156,7 +149,7 @@ static int company_load(Db *db, const Actor *actor, int64_t id, json_t **out, Er
 	db_bind_int(st, 1, id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		rec = company_from_row(st);
+		rec = record_cols_json(st, &company_record_cols);
 		rc = KITH_OK;
 	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);

@@ -19,7 +19,12 @@
 
 #include "base/buf.h"
 #include "core/access.h"
+#include "core/record_cols.h"
 #include "store/db.h"
+
+/* The company's column table: its SELECT list and its JSON (core/record_cols.h;
+ * test_record_cols checks the two agree). */
+extern const RecordCols company_record_cols;
 
 enum { COMPANY_NO_AUDIT = 2 /* bulk loads: the caller writes one summary entry */ };
 

@@ -11,30 +11,33 @@
 #include "core/access.h"
 #include "store/db.h"
 
-/* Text columns of a contact, in the order CONTACT_COLS reads them. */
-enum {
-	S_FIRST,
-	S_LAST,
-	S_DISPLAY,
-	S_SORT,
-	S_TITLE,
-	S_STREET,
-	S_CITY,
-	S_REGION,
-	S_POSTAL,
-	S_COUNTRY,
-	S_WEBSITE,
-	S_BIRTHDAY,
-	S_STATUS,
-	S_TEMP,
-	S_SOURCE,
-	S_NOTES,
-	S_CONSENT,
-	S_CREATED,
-	S_UPDATED,
-	S_DELETED,
-	N_S
-};
+/* Text columns of a contact, in the order CONTACT_COLS reads them:
+ * X(index, column, column as lists read it). Written once: the S_* indexes
+ * and both SELECT lists below come from it. Lists read NULL for notes and
+ * consent_note to keep pages light. */
+#define CONTACT_TEXT_COL_LIST(X)                                                                   \
+	X(S_FIRST, "c.first_name", "c.first_name")                                                 \
+	X(S_LAST, "c.last_name", "c.last_name")                                                    \
+	X(S_DISPLAY, "c.display_name", "c.display_name")                                           \
+	X(S_SORT, "c.sort_key", "c.sort_key")                                                      \
+	X(S_TITLE, "c.job_title", "c.job_title")                                                   \
+	X(S_STREET, "c.street", "c.street")                                                        \
+	X(S_CITY, "c.city", "c.city")                                                              \
+	X(S_REGION, "c.region", "c.region")                                                        \
+	X(S_POSTAL, "c.postal_code", "c.postal_code")                                              \
+	X(S_COUNTRY, "c.country", "c.country")                                                     \
+	X(S_WEBSITE, "c.website", "c.website")                                                     \
+	X(S_BIRTHDAY, "c.birthday", "c.birthday")                                                  \
+	X(S_STATUS, "c.status", "c.status")                                                        \
+	X(S_TEMP, "c.temperature", "c.temperature")                                                \
+	X(S_SOURCE, "c.source", "c.source")                                                        \
+	X(S_NOTES, "c.notes", "NULL")                                                              \
+	X(S_CONSENT, "c.consent_note", "NULL")                                                     \
+	X(S_CREATED, "c.created_at", "c.created_at")                                               \
+	X(S_UPDATED, "c.updated_at", "c.updated_at")                                               \
+	X(S_DELETED, "c.deleted_at", "c.deleted_at")
+#define CONTACT_TEXT_ENUM_(i, col, list_col) i,
+enum { CONTACT_TEXT_COL_LIST(CONTACT_TEXT_ENUM_) N_S };
 enum { N_WRITTEN = S_CONSENT + 1 }; /* text columns an INSERT/UPDATE writes */
 
 /* One contact row with its emails, phones and tags. */
@@ -51,17 +54,16 @@ typedef struct ContactRec {
 	int oom;	    /* set when a copy failed; checked before writing */
 } ContactRec;
 
-/* The columns every read selects, in ContactRec order: ids, then S_* texts,
- * then cadence_days.
- * This is the only place the column list is written. Lists read NULL for
- * notes and consent_note to keep pages light. */
-#define CONTACT_COLS_HEAD                                                                          \
-	"c.id, c.company_id, c.owner_id, c.version, c.first_name, c.last_name, "                   \
-	"c.display_name, c.sort_key, c.job_title, c.street, c.city, c.region, "                    \
-	"c.postal_code, c.country, c.website, c.birthday, c.status, c.temperature, c.source, "
-#define CONTACT_COLS_TAIL ", c.created_at, c.updated_at, c.deleted_at, c.cadence_days"
-#define CONTACT_COLS CONTACT_COLS_HEAD "c.notes, c.consent_note" CONTACT_COLS_TAIL
-#define CONTACT_LIST_COLS CONTACT_COLS_HEAD "NULL, NULL" CONTACT_COLS_TAIL
+/* The columns every read selects, in ContactRec order: ids, then S_* texts
+ * (CONTACT_TEXT_COL_LIST), then cadence_days. This is the only place the
+ * column list is written. */
+#define CONTACT_COL_(i, col, list_col) ", " col
+#define CONTACT_LIST_COL_(i, col, list_col) ", " list_col
+#define CONTACT_COLS_HEAD "c.id, c.company_id, c.owner_id, c.version"
+#define CONTACT_COLS_TAIL ", c.cadence_days"
+#define CONTACT_COLS CONTACT_COLS_HEAD CONTACT_TEXT_COL_LIST(CONTACT_COL_) CONTACT_COLS_TAIL
+#define CONTACT_LIST_COLS                                                                          \
+	CONTACT_COLS_HEAD CONTACT_TEXT_COL_LIST(CONTACT_LIST_COL_) CONTACT_COLS_TAIL
 
 /* NULL-terminated lists of the accepted status and temperature values. */
 extern const char *const contact_statuses[];

@@ -35,42 +35,34 @@ static const char *const writable[] = {
 
 /* ---- reading ----------------------------------------------------------- */
 
-#define DEAL_COLS                                                                               \
-	"d.id, d.title, d.contact_id, d.company_id, d.pipeline_id, d.stage_id, s.name, s.kind, " \
-	"s.probability, d.amount_minor, d.currency, d.expected_close_date, d.source, "         \
-	"d.owner_id, d.notes, d.lost_reason, d.won_at, d.lost_at, d.version, d.created_at, "   \
-	"d.updated_at, d.deleted_at, d.stage_since"
-
-/* The row as JSON in the representation's key order; custom is filled by
- * deal_load(). */
-static json_t *deal_from_row(DbStmt *st)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
-	json_object_set_new(o, "title", db_col_json_text(st, 1));
-	json_object_set_new(o, "contact_id", db_col_json_int(st, 2));
-	json_object_set_new(o, "company_id", db_col_json_int(st, 3));
-	json_object_set_new(o, "pipeline_id", json_integer(db_col_int(st, 4)));
-	json_object_set_new(o, "stage_id", json_integer(db_col_int(st, 5)));
-	json_object_set_new(o, "stage", db_col_json_text(st, 6));
-	json_object_set_new(o, "status", db_col_json_text(st, 7));
-	json_object_set_new(o, "probability", json_integer(db_col_int(st, 8)));
-	json_object_set_new(o, "value", money_to_json(db_col_int(st, 9), db_col_text(st, 10)));
-	json_object_set_new(o, "expected_close_date", db_col_json_text(st, 11));
-	json_object_set_new(o, "source", db_col_json_text(st, 12));
-	json_object_set_new(o, "owner_id", db_col_json_int(st, 13));
-	json_object_set_new(o, "notes", db_col_json_text(st, 14));
-	json_object_set_new(o, "lost_reason", db_col_json_text(st, 15));
-	json_object_set_new(o, "won_at", db_col_json_text(st, 16));
-	json_object_set_new(o, "lost_at", db_col_json_text(st, 17));
-	json_object_set_new(o, "stage_since", db_col_json_text(st, 22));
-	json_object_set_new(o, "custom", json_object());
-	json_object_set_new(o, "version", json_integer(db_col_int(st, 18)));
-	json_object_set_new(o, "created_at", db_col_json_text(st, 19));
-	json_object_set_new(o, "updated_at", db_col_json_text(st, 20));
-	json_object_set_new(o, "deleted_at", db_col_json_text(st, 21));
-	return o;
-}
+/* The record's columns in the representation's key order (core/record_cols.h);
+ * custom is filled by deal_custom(). */
+#define DEAL_COL_LIST(X)                                                                           \
+	X(ID, "d.id", "id")                                                                        \
+	X(TEXT, "d.title", "title")                                                                \
+	X(INT, "d.contact_id", "contact_id")                                                       \
+	X(INT, "d.company_id", "company_id")                                                       \
+	X(INT, "d.pipeline_id", "pipeline_id")                                                     \
+	X(INT, "d.stage_id", "stage_id")                                                           \
+	X(TEXT, "s.name", "stage")                                                                 \
+	X(TEXT, "s.kind", "status")                                                                \
+	X(INT, "s.probability", "probability")                                                     \
+	X(MONEY, "d.amount_minor, d.currency", "value")                                            \
+	X(DATE, "d.expected_close_date", "expected_close_date")                                    \
+	X(TEXT, "d.source", "source")                                                              \
+	X(INT, "d.owner_id", "owner_id")                                                           \
+	X(TEXT, "d.notes", "notes")                                                                \
+	X(TEXT, "d.lost_reason", "lost_reason")                                                    \
+	X(INSTANT, "d.won_at", "won_at")                                                           \
+	X(INSTANT, "d.lost_at", "lost_at")                                                         \
+	X(INSTANT, "d.stage_since", "stage_since")                                                 \
+	X(OBJECT, NULL, "custom")                                                                  \
+	X(INT, "d.version", "version")                                                             \
+	X(INSTANT, "d.created_at", "created_at")                                                   \
+	X(INSTANT, "d.updated_at", "updated_at")                                                   \
+	X(INSTANT, "d.deleted_at", "deleted_at")
+#define DEAL_COLS RECORD_COLS_SELECT(DEAL_COL_LIST)
+const RecordCols deal_record_cols = RECORD_COLS(DEAL_COL_LIST);
 
 static int deal_custom(Db *db, json_t *rec, Err *err)
 {
@@ -94,7 +86,7 @@ static int deal_load(Db *db, int64_t id, json_t **out, Err *err)
 	db_bind_int(st, 1, id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
-		rec = deal_from_row(st);
+		rec = record_cols_json(st, &deal_record_cols);
 	db_reset(st);
 	if (rc == DB_DONE)
 		return err_set(err, ERR_NOT_FOUND, "id", "no deal %lld", (long long)id);
@@ -689,24 +681,25 @@ int deal_restore(Db *db, const Actor *actor, int64_t id, Err *err)
 	return deal_trash(db, actor, id, 0, err);
 }
 
-/* Columns of stage_change_from_row (0..9) plus the deal's owner (10). */
-#define CHANGE_COLS                                                                             \
-	"h.id, h.deal_id, d.title, h.from_stage_id, f.name, h.to_stage_id, t.name, h.at, "     \
-	"h.user_id, u.name, d.owner_id"
+/* A deal_stage_change row (see deal_history), then the deal's owner for
+ * the access check (the column after the table's: record_cols_width). */
+#define CHANGE_COL_LIST(X)                                                                         \
+	X(ID, "h.id", "id")                                                                        \
+	X(INT, "h.deal_id", "deal_id")                                                             \
+	X(TEXT, "d.title", "deal_title")                                                           \
+	X(INT, "h.from_stage_id", "from_stage_id")                                                 \
+	X(TEXT, "f.name", "from_stage")                                                            \
+	X(INT, "h.to_stage_id", "to_stage_id")                                                     \
+	X(TEXT, "t.name", "to_stage")                                                              \
+	X(INSTANT, "h.at", "at")                                                                   \
+	X(INT, "h.user_id", "user_id")                                                             \
+	X(TEXT, "u.name", "user_name")
+#define CHANGE_COLS RECORD_COLS_SELECT(CHANGE_COL_LIST) ", d.owner_id"
+const RecordCols stage_change_record_cols = RECORD_COLS(CHANGE_COL_LIST);
 #define CHANGE_FROM                                                                             \
 	" FROM deal_stage_change h JOIN deal d ON d.id = h.deal_id "                           \
 	"JOIN stage t ON t.id = h.to_stage_id LEFT JOIN stage f ON f.id = h.from_stage_id "    \
 	"LEFT JOIN app_user u ON u.id = h.user_id "
-
-/* One deal_stage_change row as JSON (see deal_history). */
-static json_t *stage_change_from_row(DbStmt *st)
-{
-	return json_pack("{sosososososososososo}", "id", db_col_json_int(st, 0), "deal_id", db_col_json_int(st, 1),
-			 "deal_title", db_col_json_text(st, 2), "from_stage_id", db_col_json_int(st, 3),
-			 "from_stage", db_col_json_text(st, 4), "to_stage_id", db_col_json_int(st, 5), "to_stage",
-			 db_col_json_text(st, 6), "at", db_col_json_text(st, 7), "user_id", db_col_json_int(st, 8),
-			 "user_name", db_col_json_text(st, 9));
-}
 
 int deal_history(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 {
@@ -720,7 +713,7 @@ int deal_history(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 	arr = json_array();
 	db_bind_int(st, 1, id);
 	while ((rc = db_step(st, err)) == DB_ROW)
-		json_array_append_new(arr, stage_change_from_row(st));
+		json_array_append_new(arr, record_cols_json(st, &stage_change_record_cols));
 	if (rc != DB_DONE) {
 		json_decref(arr);
 		return rc;
@@ -738,8 +731,9 @@ int deal_stage_change_get(Db *db, const Actor *actor, int64_t change_id, json_t 
 		return rc;
 	db_bind_int(st, 1, change_id);
 	rc = db_step(st, err);
-	json_t *row = rc == DB_ROW ? stage_change_from_row(st) : NULL;
-	int64_t owner = rc == DB_ROW ? db_col_int(st, 10) : 0;
+	json_t *row = rc == DB_ROW ? record_cols_json(st, &stage_change_record_cols) : NULL;
+	int owner_col = record_cols_width(&stage_change_record_cols);
+	int64_t owner = rc == DB_ROW ? db_col_int(st, owner_col) : 0;
 	db_reset(st); /* before collab_can_see prepares its own statement */
 	if (row && collab_can_see(db, actor, COLLAB_DEAL, json_int_of(row, "deal_id"), owner)) {
 		*out = row;
@@ -803,7 +797,7 @@ static int page_read(Db *db, DbStmt *st, int limit, json_t **items, char **next,
 	int64_t last = 0;
 	while ((rc = db_step(st, err)) == DB_ROW && n < limit) {
 		last = db_col_int(st, 0);
-		json_array_append_new(arr, deal_from_row(st));
+		json_array_append_new(arr, record_cols_json(st, &deal_record_cols));
 		n++;
 	}
 	int more = rc == DB_ROW;

@@ -24,7 +24,14 @@
 
 #include "base/buf.h"
 #include "core/access.h"
+#include "core/record_cols.h"
 #include "store/db.h"
+
+/* The deal's column table: its SELECT list and its JSON (core/record_cols.h;
+ * test_record_cols checks the two agree). */
+extern const RecordCols deal_record_cols;
+/* The same for a stage change (deal_history). */
+extern const RecordCols stage_change_record_cols;
 
 /* Create a deal; title is required. Defaults: the first pipeline, its first
  * open stage, the workspace currency, the acting member as owner. A stage

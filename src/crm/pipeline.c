@@ -38,52 +38,53 @@ StageKind stage_kind_parse(const char *s)
 	return 0;
 }
 
+/* A stage's and a pipeline's columns in the representation's key order
+ * (core/record_cols.h); a pipeline's stages are filled by load_stages(). */
+#define STAGE_COL_LIST(X)                                                                          \
+	X(ID, "id", "id")                                                                          \
+	X(INT, "pipeline_id", "pipeline_id")                                                       \
+	X(TEXT, "name", "name")                                                                    \
+	X(INT, "position", "position")                                                             \
+	X(INT, "probability", "probability")                                                       \
+	X(TEXT, "kind", "kind")
+#define STAGE_COLS RECORD_COLS_SELECT(STAGE_COL_LIST)
+const RecordCols stage_record_cols = RECORD_COLS(STAGE_COL_LIST);
+
+#define PIPELINE_COL_LIST(X)                                                                       \
+	X(ID, "id", "id")                                                                          \
+	X(TEXT, "name", "name")                                                                    \
+	X(INT, "position", "position")                                                             \
+	X(INT, "version", "version")                                                               \
+	X(INSTANT, "created_at", "created_at")                                                     \
+	X(INSTANT, "updated_at", "updated_at")                                                     \
+	X(ARRAY, NULL, "stages")
+#define PIPELINE_COLS RECORD_COLS_SELECT(PIPELINE_COL_LIST)
+const RecordCols pipeline_record_cols = RECORD_COLS(PIPELINE_COL_LIST);
+
 static int load_stages(Db *db, int64_t pipeline_id, json_t *stages, Err *err)
 {
-	static const char sql[] = "SELECT id, pipeline_id, name, position, probability, kind "
-				  "FROM stage WHERE pipeline_id = ? ORDER BY position, id";
+	static const char sql[] = "SELECT " STAGE_COLS " FROM stage WHERE pipeline_id = ? "
+				  "ORDER BY position, id";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, pipeline_id);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		json_t *s = json_object();
-		json_object_set_new(s, "id", json_integer(db_col_int(st, 0)));
-		json_object_set_new(s, "pipeline_id", json_integer(db_col_int(st, 1)));
-		json_object_set_new(s, "name", json_string(db_col_text(st, 2)));
-		json_object_set_new(s, "position", json_integer(db_col_int(st, 3)));
-		json_object_set_new(s, "probability", json_integer(db_col_int(st, 4)));
-		json_object_set_new(s, "kind", json_string(db_col_text(st, 5)));
-		json_array_append_new(stages, s);
-	}
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(stages, record_cols_json(st, &stage_record_cols));
 	return rc == DB_DONE ? KITH_OK : rc;
-}
-
-static json_t *pipeline_from_row(DbStmt *st)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
-	json_object_set_new(o, "name", json_string(db_col_text(st, 1)));
-	json_object_set_new(o, "position", json_integer(db_col_int(st, 2)));
-	json_object_set_new(o, "version", json_integer(db_col_int(st, 3)));
-	json_object_set_new(o, "created_at", json_string(db_col_text(st, 4)));
-	json_object_set_new(o, "updated_at", json_string(db_col_text(st, 5)));
-	json_object_set_new(o, "stages", json_array());
-	return o;
 }
 
 int pipeline_list(Db *db, json_t **out, Err *err)
 {
-	static const char sql[] = "SELECT id, name, position, version, created_at, updated_at "
-				  "FROM pipeline ORDER BY position, id";
+	static const char sql[] = "SELECT " PIPELINE_COLS " FROM pipeline ORDER BY position, id";
 	DbStmt *st;
 	json_t *arr = json_array();
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		goto done;
 	while ((rc = db_step(st, err)) == DB_ROW)
-		json_array_append_new(arr, pipeline_from_row(st));
+		json_array_append_new(arr, record_cols_json(st, &pipeline_record_cols));
 	if (rc != DB_DONE)
 		goto done;
 	rc = KITH_OK;
@@ -104,8 +105,7 @@ done:
 
 int pipeline_get(Db *db, int64_t id, json_t **out, Err *err)
 {
-	static const char sql[] = "SELECT id, name, position, version, created_at, updated_at "
-				  "FROM pipeline WHERE id = ?";
+	static const char sql[] = "SELECT " PIPELINE_COLS " FROM pipeline WHERE id = ?";
 	DbStmt *st;
 	json_t *p = NULL;
 	int rc = db_prepare(db, &st, sql, err);
@@ -114,7 +114,7 @@ int pipeline_get(Db *db, int64_t id, json_t **out, Err *err)
 	db_bind_int(st, 1, id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
-		p = pipeline_from_row(st);
+		p = record_cols_json(st, &pipeline_record_cols);
 	db_reset(st);
 	if (rc == DB_DONE)
 		return err_set(err, ERR_NOT_FOUND, "id", "no pipeline %lld", (long long)id);

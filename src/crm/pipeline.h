@@ -21,7 +21,14 @@
 #include <stdint.h>
 
 #include "core/access.h"
+#include "core/record_cols.h"
 #include "store/db.h"
+
+/* The pipeline's column table: its SELECT list and its JSON (core/record_cols.h;
+ * test_record_cols checks the two agree). */
+extern const RecordCols pipeline_record_cols;
+/* The same for a stage. */
+extern const RecordCols stage_record_cols;
 
 /* Stage kinds: the status of a deal in the stage. */
 typedef enum { STAGE_OPEN = 1, STAGE_WON, STAGE_LOST } StageKind;

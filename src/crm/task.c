@@ -48,13 +48,33 @@ static const char *const links[] = {"contact_id", "company_id", "deal_id", NULL}
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* Columns of task_from_row (0..20). Access is decided in SQL (TASK_VISIBLE),
- * for single records too. */
-#define TASK_COLS                                                                               \
-	"t.id, t.title, t.type, t.due_date, t.due_at, t.assignee_id, u.name, t.priority, "     \
-	"t.contact_id, t.company_id, t.deal_id, t.notes, t.repeat_every, t.repeat_unit, "      \
-	"t.status, t.done_at, t.created_by, t.version, t.created_at, t.updated_at, "          \
-	"t.deleted_at"
+/* The record's columns in the representation's key order
+ * (core/record_cols.h). Access is decided in SQL (TASK_VISIBLE), for single
+ * records too. */
+#define TASK_COL_LIST(X)                                                                           \
+	X(ID, "t.id", "id")                                                                        \
+	X(TEXT, "t.title", "title")                                                                \
+	X(TEXT, "t.type", "type")                                                                  \
+	X(DATE, "t.due_date", "due_date")                                                          \
+	X(INSTANT, "t.due_at", "due_at")                                                           \
+	X(INT, "t.assignee_id", "assignee_id")                                                     \
+	X(TEXT, "u.name", "assignee_name")                                                         \
+	X(TEXT, "t.priority", "priority")                                                          \
+	X(INT, "t.contact_id", "contact_id")                                                       \
+	X(INT, "t.company_id", "company_id")                                                       \
+	X(INT, "t.deal_id", "deal_id")                                                             \
+	X(TEXT, "t.notes", "notes")                                                                \
+	X(INT, "t.repeat_every", "repeat_every")                                                   \
+	X(TEXT, "t.repeat_unit", "repeat_unit")                                                    \
+	X(TEXT, "t.status", "status")                                                              \
+	X(INSTANT, "t.done_at", "done_at")                                                         \
+	X(INT, "t.created_by", "created_by")                                                       \
+	X(INT, "t.version", "version")                                                             \
+	X(INSTANT, "t.created_at", "created_at")                                                   \
+	X(INSTANT, "t.updated_at", "updated_at")                                                   \
+	X(INSTANT, "t.deleted_at", "deleted_at")
+#define TASK_COLS RECORD_COLS_SELECT(TASK_COL_LIST)
+const RecordCols task_record_cols = RECORD_COLS(TASK_COL_LIST);
 #define TASK_FROM                                                                               \
 	" FROM task t LEFT JOIN app_user u ON u.id = t.assignee_id "                           \
 	"LEFT JOIN contact c ON c.id = t.contact_id LEFT JOIN company co ON co.id = t.company_id " \
@@ -66,22 +86,6 @@ static const char *const links[] = {"contact_id", "company_id", "deal_id", NULL}
 	"(? = 1 OR t.assignee_id = ? OR t.created_by = ? OR c.owner_id = ? OR co.owner_id = ? " \
 	"OR d.owner_id = ? OR " COLLAB_SHARED("contact", "t.contact_id") " OR "                \
 	COLLAB_SHARED("company", "t.company_id") " OR " COLLAB_SHARED("deal", "t.deal_id") ")"
-
-static json_t *task_from_row(DbStmt *st)
-{
-	static const char *const keys[] = {
-		"id",          "title",       "type",         "due_date",    "due_at",
-		"assignee_id", "assignee_name", "priority",   "contact_id",  "company_id",
-		"deal_id",     "notes",       "repeat_every", "repeat_unit", "status",
-		"done_at",     "created_by",  "version",      "created_at",  "updated_at",
-		"deleted_at"};
-	json_t *rec = json_object();
-	for (int i = 0; i < 21; i++) {
-		int num = i == 0 || i == 5 || (i >= 8 && i <= 10) || i == 12 || i == 16 || i == 17;
-		json_object_set_new(rec, keys[i], num ? db_col_json_int(st, i) : db_col_json_text(st, i));
-	}
-	return rec;
-}
 
 static int bind_visible(DbStmt *st, int p, const Actor *actor)
 {
@@ -105,7 +109,7 @@ static int task_visible(Db *db, const Actor *actor, int64_t id, int include_dele
 	bind_visible(st, 2, actor);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		*out = task_from_row(st);
+		*out = record_cols_json(st, &task_record_cols);
 		rc = KITH_OK;
 	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no task %lld", (long long)id);
@@ -954,7 +958,7 @@ int task_list(Db *db, const Actor *actor, const TaskQuery *q, json_t **items, ch
 			more = 1;
 			break;
 		}
-		json_array_append_new(arr, task_from_row(st));
+		json_array_append_new(arr, record_cols_json(st, &task_record_cols));
 	}
 	db_reset(st);
 	if (rc != DB_ROW && rc != DB_DONE) {
@@ -1065,7 +1069,7 @@ int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, 
 	for (int i = 0; i < 3; i++)
 		lists[i] = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		json_t *t = task_from_row(st);
+		json_t *t = record_cols_json(st, &task_record_cols);
 		json_array_append_new(lists[agenda_bucket(t, &b)], t);
 	}
 	db_reset(st);

@@ -24,7 +24,12 @@
 
 #include "base/buf.h"
 #include "core/access.h"
+#include "core/record_cols.h"
 #include "store/db.h"
+
+/* The task's column table: its SELECT list and its JSON (core/record_cols.h;
+ * test_record_cols checks the two agree). */
+extern const RecordCols task_record_cols;
 
 /* Create a task. title is required; type defaults to todo, priority to
  * normal, assignee_id to the actor (members may only assign themselves);
