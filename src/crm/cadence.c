@@ -27,8 +27,8 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/tz.h"
-#include "crm/collab.h"
 #include "crm/task.h"
+#include "core/record.h"
 #include "core/user.h"
 #include "core/workspace.h"
 
@@ -169,10 +169,9 @@ static int ctx_init(Db *db, const Actor *actor, const CadenceQuery *q, Ctx *c, E
 }
 
 /* SQL: the record alias of table (contact, company, deal) is owned by the
- * user bound as param or shared with them (collab.h's rule, with a
+ * user bound as param or shared with them (core/record.h's rule, with a
  * numbered parameter). */
-#define MINE(table, alias, param)                                                                \
-	"(" alias ".owner_id = " param " OR " COLLAB_SHARED_AT(table, alias ".id", param) ")"
+#define MINE(table, alias, param) RECORD_MINE_AT(table, alias, param)
 
 /* ---- due for a touch ---- */
 
