@@ -35,7 +35,7 @@ typedef struct KindSql {
 
 #define KIND_SQL(k)                                                                                \
 	{                                                                                          \
-		k, "INSERT INTO " k "_collaborator (" k "_id, user_id, added_by, added_at) "      \
+		k, "INSERT INTO " k "_collaborator (" k "_id, user_id, added_by, added_at) "       \
 		    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",                              \
 		    "DELETE FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = ?2",         \
 		    "SELECT user_id, added_by, added_at FROM " k "_collaborator WHERE " k          \
