@@ -23,7 +23,7 @@ int access_is_admin(const Actor *a);
  * Owners and admins see everything; a member sees what they own. Callers
  * answer ERR_NOT_FOUND, never "forbidden", when this is 0. Contacts,
  * companies and deals may also be shared with a member: check those with
- * collab_can_see() (crm/collab.h), which asks here first. */
+ * record_can_see() (core/record.h), which asks here first. */
 int access_can_see(const Actor *a, int64_t owner_id);
 
 /* 1 when the actor may act for another user (set their password, make

@@ -1,11 +1,13 @@
 /* activity.c - interaction history: validation, access, trash, lists and
  * last contacted. Owns table activity. Depends on store/, base/,
- * crm/{access,audit,collab,user,contact,company,deal}; the CLI and API
- * adapters call only activity.h. The merged timelines are in timeline.c.
+ * core/{access,audit,record,user,workspace}; no other crm/ module: the
+ * records an activity links to are checked with record_check
+ * (core/record.h). The CLI and API adapters call only activity.h. The
+ * merged timelines are in views/timeline.c.
  *
  * A change is one transaction: the row and one audit entry commit together
- * or not at all. Access is decided in SQL (ACT_VISIBLE, with collab.h's
- * fragments for shared records) for lists and single records. */
+ * or not at all. Access is decided in SQL (core/record.h's
+ * RECORD_ACTIVITY_VISIBLE) for lists and single records. */
 #include "crm/activity.h"
 
 #include <stdlib.h>
@@ -19,10 +21,7 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "core/audit.h"
-#include "crm/collab.h"
-#include "crm/company.h"
-#include "crm/contact.h"
-#include "crm/deal.h"
+#include "core/record.h"
 #include "core/user.h"
 #include "core/workspace.h"
 
@@ -60,18 +59,11 @@ static const char *const kinds[] = {"call", "email", "meeting", "note", "sms", "
 	X(INSTANT, "a.deleted_at", "deleted_at")
 #define ACT_COLS RECORD_COLS_SELECT(ACT_COL_LIST)
 const RecordCols activity_record_cols = RECORD_COLS(ACT_COL_LIST);
-#define ACT_FROM                                                                                \
-	" FROM activity a LEFT JOIN app_user u ON u.id = a.user_id "                           \
-	"LEFT JOIN contact c ON c.id = a.contact_id LEFT JOIN company co ON co.id = a.company_id " \
-	"LEFT JOIN deal d ON d.id = a.deal_id "
+#define ACT_FROM " FROM activity a LEFT JOIN app_user u ON u.id = a.user_id "
 /* A member sees what they logged and what is linked to a record they own
- * or that is shared with them (collab.h); params: is_admin, then user_id
- * seven times (bind_visible). (timeline.c states the same rule for its
- * merged queries.) */
-#define ACT_VISIBLE                                                                             \
-	"(? = 1 OR a.user_id = ? OR c.owner_id = ? OR co.owner_id = ? OR d.owner_id = ? OR "   \
-	COLLAB_SHARED("contact", "a.contact_id") " OR " COLLAB_SHARED("company", "a.company_id") \
-	" OR " COLLAB_SHARED("deal", "a.deal_id") ")"
+ * or that is shared with them: core/record.h's rule, bound by
+ * bind_visible. */
+#define ACT_VISIBLE RECORD_ACTIVITY_VISIBLE("a")
 /* Keyset for newest first; params: key, key, key, id (key NULL = first page). */
 #define ACT_KEYSET                                                                              \
 	" AND (? IS NULL OR a.occurred_at < ? OR (a.occurred_at = ? AND a.id < ?))"             \
@@ -79,10 +71,7 @@ const RecordCols activity_record_cols = RECORD_COLS(ACT_COL_LIST);
 
 static int bind_visible(DbStmt *st, int p, const Actor *actor)
 {
-	db_bind_int(st, p++, access_is_admin(actor));
-	for (int i = 0; i < 7; i++)
-		db_bind_int(st, p++, actor->user_id);
-	return p;
+	return record_bind_visible(st, p, actor, RECORD_ACTIVITY);
 }
 
 /* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
@@ -252,15 +241,13 @@ static int check_user(Db *db, const Actor *actor, const json_t *in, json_t *rec,
 	return KITH_OK;
 }
 
-/* contact_id / company_id / deal_id (key): null, or a live record the
- * actor may see. A link left unchanged is not re-checked (its record may be
- * in the trash now). The Err of contact_check/company_check/deal_get is
- * renamed to the key. */
+/* contact_id / company_id / deal_id (key) of kind: null, or a live record
+ * the actor may see (record_check, its errors naming key). A link left
+ * unchanged is not re-checked (its record may be in the trash now). */
 static int check_link(Db *db, const Actor *actor, const json_t *in, const char *key,
-		      json_t *rec, Err *err)
+		      RecordKind kind, json_t *rec, Err *err)
 {
-	json_t *v = json_object_get(in, key), *r = NULL;
-	int rc;
+	json_t *v = json_object_get(in, key);
 	if (!v)
 		return KITH_OK;
 	if (json_is_null(v)) {
@@ -272,17 +259,9 @@ static int check_link(Db *db, const Actor *actor, const json_t *in, const char *
 	int64_t id = json_integer_value(v);
 	if (id == json_int_of(rec, key))
 		return KITH_OK;
-	if (!strcmp(key, "contact_id"))
-		rc = contact_check(db, actor, id, 0, err);
-	else if (!strcmp(key, "company_id"))
-		rc = company_check(db, actor, id, 0, err);
-	else
-		rc = deal_get(db, actor, id, 0, &r, err);
-	json_decref(r);
-	if (rc && err) {
-		snprintf(err->field, sizeof err->field, "%s", key);
+	int rc = record_check(db, actor, kind, id, 0, key, NULL, err);
+	if (rc)
 		return rc;
-	}
 	json_object_set_new(rec, key, json_integer(id));
 	return KITH_OK;
 }
@@ -301,9 +280,9 @@ static int activity_apply(Db *db, const Actor *actor, const json_t *in, json_t *
 	    (rc = opt_text(in, "outcome", KITH_MAX_SHORT, rec, err)) ||
 	    (rc = check_duration(in, rec, err)) || (rc = check_occurred(db, in, rec, creating, err)) ||
 	    (rc = check_user(db, actor, in, rec, creating, err)) ||
-	    (rc = check_link(db, actor, in, "contact_id", rec, err)) ||
-	    (rc = check_link(db, actor, in, "company_id", rec, err)) ||
-	    (rc = check_link(db, actor, in, "deal_id", rec, err)))
+	    (rc = check_link(db, actor, in, "contact_id", RECORD_CONTACT, rec, err)) ||
+	    (rc = check_link(db, actor, in, "company_id", RECORD_COMPANY, rec, err)) ||
+	    (rc = check_link(db, actor, in, "deal_id", RECORD_DEAL, rec, err)))
 		return rc;
 	if (json_is_null(json_object_get(rec, "contact_id")) &&
 	    json_is_null(json_object_get(rec, "company_id")) &&
@@ -682,27 +661,17 @@ done:
 	return rc;
 }
 
-/* The contact, company or deal must exist and be visible (trash
- * included). *which: 0 contact, 1 company, 2 deal. */
-static int record_check(Db *db, const Actor *actor, const char *entity, int64_t id, int *which,
+/* The contact, company or deal named entity must exist and be visible
+ * (trash included; record_check). *which: 0 contact, 1 company, 2 deal. */
+static int entity_check(Db *db, const Actor *actor, const char *entity, int64_t id, int *which,
 			Err *err)
 {
-	static const char *const names[] = {"contact", "company", "deal"};
-	json_t *r = NULL;
-	int rc;
+	RecordKind kind = record_kind_parse(entity);
 	*which = 0;
-	while (*which < 3 && !(entity && !strcmp(entity, names[*which])))
-		(*which)++;
-	if (*which == 0)
-		rc = contact_get(db, actor, id, 1, &r, err);
-	else if (*which == 1)
-		rc = company_get(db, actor, id, 1, &r, err);
-	else if (*which == 2)
-		rc = deal_get(db, actor, id, 1, &r, err);
-	else
+	if (!record_kind_shareable(kind))
 		return err_set(err, ERR_INVALID, "entity", "must be contact, company or deal");
-	json_decref(r);
-	return rc;
+	*which = kind - RECORD_CONTACT;
+	return record_check(db, actor, kind, id, 1, "id", NULL, err);
 }
 
 int activity_detach(Db *db, const char *key, int64_t id, Err *err)
@@ -740,7 +709,7 @@ int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t 
 	const char *const sql[] = {by_contact, by_company, by_deal};
 	DbStmt *st;
 	int which, p = 1;
-	int rc = record_check(db, actor, entity, id, &which, err);
+	int rc = entity_check(db, actor, entity, id, &which, err);
 	out[0] = '\0';
 	if (rc || (rc = db_prepare(db, &st, sql[which], err)))
 		return rc;

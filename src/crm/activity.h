@@ -2,8 +2,8 @@
  * letters logged against a contact and/or a company and/or a deal, and when
  * a record was last contacted. Rules and SQL in activity.c; activity_cli.c
  * and activity_api.c are adapters; the merged timelines are timeline.h.
- * Depends on store/, base/, crm/{access,audit,user,contact,company,deal}.
- * Owns table activity.
+ * Depends on store/, base/, core/{access,audit,record,user,workspace}; no
+ * other crm/ module. Owns table activity.
  *
  * JSON representation (activity_get, list items):
  *   {"id", "kind", "direction", "subject", "body", "outcome",
@@ -13,9 +13,12 @@
  * Writable keys: kind, direction, subject, body, outcome, duration_minutes,
  * occurred_at, user_id, contact_id, company_id, deal_id.
  *
- * Access: owners and admins see every activity; a member sees one they
- * logged, or one whose linked contact, company or deal they may see.
- * Hidden activities answer ERR_NOT_FOUND. */
+ * Access (core/record.h's rule): owners and admins see every activity; a
+ * member sees one they logged, or one linked to a contact, company or deal
+ * they own or that is shared with them (in the trash or not). Hidden
+ * activities answer ERR_NOT_FOUND. A link written must be to a live record
+ * the actor may see (record_check: ERR_NOT_FOUND or ERR_GONE naming the
+ * key, "contact_id", "company_id" or "deal_id"). */
 #ifndef KITH_CRM_ACTIVITY_H
 #define KITH_CRM_ACTIVITY_H
 

@@ -1,15 +1,16 @@
-/* collab.c - sharing records with collaborators: the point check, the bind
- * helper for the list fragments of collab.h, and adding, removing and
- * listing collaborators. Owns tables <kind>_collaborator (migration 010).
- * Depends on base/, store/, crm/{access, audit, user, contact, company,
- * deal}; reads the records only through their public get functions, so
- * their access and trash rules apply unchanged.
+/* collab.c - sharing records with collaborators: adding, removing and
+ * listing collaborators, and the shares an owner change, a reassign or a
+ * merge removes or copies. Owns tables <kind>_collaborator (migration 010).
+ * Depends on base/, store/, core/{access, audit, record, user}; finds the
+ * records with record_check (core/record.h), so the access and trash rules
+ * every module applies hold here unchanged.
  *
  * A share is one transaction: the row and one audit entry on the record
  * commit together or not at all. The record itself (version, updated_at,
  * JSON) does not change: collaborators are served only by collab_list. */
 #include "crm/collab.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,15 +19,12 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "core/audit.h"
-#include "crm/company.h"
-#include "crm/contact.h"
-#include "crm/deal.h"
+#include "core/record.h"
 #include "core/user.h"
 
 /* The statements of one kind; every table has the same shape. */
 typedef struct KindSql {
 	const char *name;      /* audit entity, table prefix */
-	const char *is_collab; /* ?1 record, ?2 user */
 	const char *insert;    /* ?1 record, ?2 user, ?3 added_by, ?4 added_at */
 	const char *remove;    /* ?1 record, ?2 user */
 	const char *list;      /* ?1 record */
@@ -37,8 +35,7 @@ typedef struct KindSql {
 
 #define KIND_SQL(k)                                                                                \
 	{                                                                                          \
-		k, "SELECT 1 FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = ?2",        \
-		    "INSERT INTO " k "_collaborator (" k "_id, user_id, added_by, added_at) "      \
+		k, "INSERT INTO " k "_collaborator (" k "_id, user_id, added_by, added_at) "       \
 		    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",                              \
 		    "DELETE FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = ?2",         \
 		    "SELECT user_id, added_by, added_at FROM " k "_collaborator WHERE " k          \
@@ -52,90 +49,38 @@ typedef struct KindSql {
 
 static const KindSql kinds[] = {KIND_SQL("contact"), KIND_SQL("company"), KIND_SQL("deal")};
 
-static const KindSql *kind_sql(CollabKind kind)
+/* The statements of kind, a shareable kind (the callers' contract). */
+static const KindSql *kind_sql(RecordKind kind)
 {
-	return &kinds[kind - COLLAB_CONTACT];
-}
-
-const char *collab_kind_name(CollabKind kind)
-{
-	return kind_sql(kind)->name;
-}
-
-int collab_bind_visible(DbStmt *st, int p, const Actor *actor)
-{
-	db_bind_int(st, p++, access_is_admin(actor));
-	db_bind_int(st, p++, actor->user_id);
-	db_bind_int(st, p++, actor->user_id);
-	return p;
-}
-
-/* 1 when user_id is a collaborator on record id of kind; -1 on a storage
- * error (err set). */
-static int is_collaborator(Db *db, CollabKind kind, int64_t id, int64_t user_id, Err *err)
-{
-	DbStmt *st;
-	if (db_prepare(db, &st, kind_sql(kind)->is_collab, err))
-		return -1;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, user_id);
-	int rc = db_step(st, err);
-	db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
-}
-
-int collab_can_see(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t owner_id)
-{
-	Err err = {0};
-	if (access_can_see(actor, owner_id))
-		return 1;
-	return actor->user_id && is_collaborator(db, kind, id, actor->user_id, &err) == 1;
-}
-
-/* The record as the actor sees it (its get function: ERR_NOT_FOUND when
- * absent or hidden, ERR_GONE when trashed unless include_deleted). */
-static int record_get(Db *db, const Actor *actor, CollabKind kind, int64_t id, int include_deleted,
-		      json_t **out, Err *err)
-{
-	switch (kind) {
-	case COLLAB_CONTACT:
-		return contact_get(db, actor, id, include_deleted, out, err);
-	case COLLAB_COMPANY:
-		return company_get(db, actor, id, include_deleted, out, err);
-	case COLLAB_DEAL:
-		return deal_get(db, actor, id, include_deleted, out, err);
-	}
-	return err_set(err, ERR_INTERNAL, NULL, "unknown record kind");
+	assert(record_kind_shareable(kind));
+	return &kinds[kind - RECORD_CONTACT];
 }
 
 /* The owner of record id when the actor may manage its collaborators: the
  * record's owner, an owner or an admin. A collaborator sees the record, so
  * they are told "forbidden"; everyone else "not found". */
-static int manage_check(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t *owner_id,
+static int manage_check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int64_t *owner_id,
 			Err *err)
 {
-	json_t *rec = NULL;
-	int rc = record_get(db, actor, kind, id, 0, &rec, err);
+	int rc = record_check(db, actor, kind, id, 0, "id", owner_id, err);
 	if (rc)
 		return rc;
-	*owner_id = json_int_of(rec, "owner_id");
-	json_decref(rec);
 	if (!access_is_admin(actor) && *owner_id != actor->user_id)
 		return err_set(err, ERR_FORBIDDEN, NULL,
 			       "only the %s's owner or an admin may manage its collaborators",
-			       collab_kind_name(kind));
+			       record_kind_name(kind));
 	return KITH_OK;
 }
 
 /* Audit one share change on the record: {"collaborator_id": [old, new]}. */
-static int audit_share(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,
+static int audit_share(Db *db, const Actor *actor, RecordKind kind, int64_t id, int64_t user_id,
 		       int adding, Err *err)
 {
 	json_t *u = json_integer(user_id);
 	json_t *ch = json_pack("{s[oo]}", "collaborator_id", adding ? json_null() : json_incref(u),
 			       adding ? json_incref(u) : json_null());
 	json_decref(u);
-	int rc = ch ? audit_write(db, actor, adding ? "share" : "unshare", collab_kind_name(kind),
+	int rc = ch ? audit_write(db, actor, adding ? "share" : "unshare", record_kind_name(kind),
 				  id, ch, err)
 		    : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	json_decref(ch);
@@ -150,7 +95,7 @@ static int check_user_id(int64_t user_id, Err *err)
 }
 
 /* ERR_INVALID naming "user_id" when record id has KITH_MAX_COLLABORATORS. */
-static int room_check(Db *db, CollabKind kind, int64_t id, Err *err)
+static int room_check(Db *db, RecordKind kind, int64_t id, Err *err)
 {
 	DbStmt *st;
 	int rc = db_prepare(db, &st, kind_sql(kind)->count, err);
@@ -164,13 +109,13 @@ static int room_check(Db *db, CollabKind kind, int64_t id, Err *err)
 		return rc;
 	if (n >= KITH_MAX_COLLABORATORS)
 		return err_set(err, ERR_INVALID, "user_id", "a %s has at most %u collaborators",
-			       collab_kind_name(kind), KITH_MAX_COLLABORATORS);
+			       record_kind_name(kind), KITH_MAX_COLLABORATORS);
 	return KITH_OK;
 }
 
 /* Write the share of record id with user_id, added by the actor now, and
  * its audit entry on the record. The caller checked everything. */
-static int share_insert(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,
+static int share_insert(Db *db, const Actor *actor, RecordKind kind, int64_t id, int64_t user_id,
 			Err *err)
 {
 	char now[21];
@@ -191,7 +136,7 @@ static int share_insert(Db *db, const Actor *actor, CollabKind kind, int64_t id,
 	return audit_share(db, actor, kind, id, user_id, 1, err);
 }
 
-int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id, int *added,
+int collab_add(Db *db, const Actor *actor, RecordKind kind, int64_t id, int64_t user_id, int *added,
 	       Err *err)
 {
 	int64_t owner_id = 0;
@@ -209,10 +154,10 @@ int collab_add(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t 
 	}
 	if (user_id == owner_id) {
 		rc = err_set(err, ERR_INVALID, "user_id", "user %lld owns this %s already",
-			     (long long)user_id, collab_kind_name(kind));
+			     (long long)user_id, record_kind_name(kind));
 		goto done;
 	}
-	int have = is_collaborator(db, kind, id, user_id, err);
+	int have = record_shared(db, kind, id, user_id, err);
 	if (have) { /* already a collaborator: nothing to write or audit */
 		rc = have < 0 ? (err ? err->code : ERR_STORAGE) : KITH_OK;
 		goto done;
@@ -226,7 +171,7 @@ done:
 	return db_end(db, rc, err);
 }
 
-int collab_add_email(Db *db, const Actor *actor, CollabKind kind, int64_t id, const char *email,
+int collab_add_email(Db *db, const Actor *actor, RecordKind kind, int64_t id, const char *email,
 		     int64_t *user_id, int *added, Err *err)
 {
 	Actor u;
@@ -245,7 +190,7 @@ int collab_add_email(Db *db, const Actor *actor, CollabKind kind, int64_t id, co
 	return rc;
 }
 
-int collab_remove(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64_t user_id,
+int collab_remove(Db *db, const Actor *actor, RecordKind kind, int64_t id, int64_t user_id,
 		  Err *err)
 {
 	int64_t owner_id = 0;
@@ -263,7 +208,7 @@ int collab_remove(Db *db, const Actor *actor, CollabKind kind, int64_t id, int64
 	if (db_changes(db) == 0) {
 		rc = err_set(err, ERR_NOT_FOUND, "user_id",
 			     "user %lld is not a collaborator on %s %lld", (long long)user_id,
-			     collab_kind_name(kind), (long long)id);
+			     record_kind_name(kind), (long long)id);
 		goto done;
 	}
 	rc = audit_share(db, actor, kind, id, user_id, 0, err);
@@ -295,9 +240,9 @@ static int share_user(Db *db, const Actor *actor, json_t *e, Err *err)
 	return KITH_OK;
 }
 
-int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t **out, Err *err)
+int collab_list(Db *db, const Actor *actor, RecordKind kind, int64_t id, json_t **out, Err *err)
 {
-	json_t *rec = NULL, *arr = json_array(), *e;
+	json_t *arr = json_array(), *e;
 	DbStmt *st;
 	size_t i;
 	int rc = db_begin_read(db, err);
@@ -305,7 +250,7 @@ int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t 
 		json_decref(arr);
 		return rc;
 	}
-	if ((rc = record_get(db, actor, kind, id, 1, &rec, err)) ||
+	if ((rc = record_check(db, actor, kind, id, 1, "id", NULL, err)) ||
 	    (rc = db_prepare(db, &st, kind_sql(kind)->list, err)))
 		goto done;
 	db_bind_int(st, 1, id);
@@ -321,14 +266,13 @@ int collab_list(Db *db, const Actor *actor, CollabKind kind, int64_t id, json_t 
 			break;
 	}
 done:
-	json_decref(rec);
 	if (rc == KITH_OK)
 		*out = json_incref(arr);
 	json_decref(arr);
 	return db_end(db, rc, err);
 }
 
-int collab_drop_owner(Db *db, const Actor *actor, CollabKind kind, int64_t id, Err *err)
+int collab_drop_owner(Db *db, const Actor *actor, RecordKind kind, int64_t id, Err *err)
 {
 	DbStmt *st;
 	int rc = db_prepare(db, &st, kind_sql(kind)->drop_owner, err);
@@ -345,7 +289,7 @@ int collab_drop_owner(Db *db, const Actor *actor, CollabKind kind, int64_t id, E
 	return user_id ? audit_share(db, actor, kind, id, user_id, 0, err) : KITH_OK;
 }
 
-int collab_prune_owned(Db *db, const Actor *actor, CollabKind kind, int64_t user_id, Err *err)
+int collab_prune_owned(Db *db, const Actor *actor, RecordKind kind, int64_t user_id, Err *err)
 {
 	DbStmt *st;
 	Buf ids; /* the records whose share went, audited after the statement */
@@ -373,7 +317,7 @@ int collab_prune_owned(Db *db, const Actor *actor, CollabKind kind, int64_t user
 
 /* The user ids of record id's collaborators into ids[0..*n) (at most
  * KITH_MAX_COLLABORATORS, the most a record has). */
-static int share_ids(Db *db, CollabKind kind, int64_t id, int64_t *ids, size_t *n, Err *err)
+static int share_ids(Db *db, RecordKind kind, int64_t id, int64_t *ids, size_t *n, Err *err)
 {
 	DbStmt *st;
 	int rc = db_prepare(db, &st, kind_sql(kind)->list, err);
@@ -395,22 +339,22 @@ int collab_merge_contacts(Db *db, const Actor *actor, int64_t keep, int64_t keep
 	/* the rule of manage_check: only these may share keep directly */
 	if (!access_is_admin(actor) && (keep_owner == 0 || keep_owner != actor->user_id))
 		return KITH_OK;
-	int rc = share_ids(db, COLLAB_CONTACT, other, ids, &n, err);
+	int rc = share_ids(db, RECORD_CONTACT, other, ids, &n, err);
 	for (size_t i = 0; rc == KITH_OK && i < n; i++) {
 		if (ids[i] == keep_owner || !user_exists(db, ids[i]))
 			continue; /* an owner needs no share; a disabled user gets none */
-		int have = is_collaborator(db, COLLAB_CONTACT, keep, ids[i], err);
+		int have = record_shared(db, RECORD_CONTACT, keep, ids[i], err);
 		if (have < 0)
 			return err && err->code ? err->code : ERR_STORAGE;
 		if (have)
 			continue;
-		rc = room_check(db, COLLAB_CONTACT, keep, err);
+		rc = room_check(db, RECORD_CONTACT, keep, err);
 		if (rc == ERR_INVALID)
 			rc = err_set(err, ERR_INVALID, "other_id",
 				     "the merged contact would have more than %u collaborators",
 				     KITH_MAX_COLLABORATORS);
 		if (rc == KITH_OK)
-			rc = share_insert(db, actor, COLLAB_CONTACT, keep, ids[i], err);
+			rc = share_insert(db, actor, RECORD_CONTACT, keep, ids[i], err);
 	}
 	return rc;
 }

@@ -12,7 +12,7 @@
 
 /* GET: {"items": [...], "next": null}; at most KITH_MAX_COLLABORATORS, so
  * one page. */
-static int list(Req *req, CollabKind kind)
+static int list(Req *req, RecordKind kind)
 {
 	Err err = {0};
 	json_t *items = NULL;
@@ -22,7 +22,7 @@ static int list(Req *req, CollabKind kind)
 }
 
 /* The entry of user_id in record id's collaborators (for the POST answer). */
-static int entry(Req *req, CollabKind kind, int64_t user_id, json_t **out, Err *err)
+static int entry(Req *req, RecordKind kind, int64_t user_id, json_t **out, Err *err)
 {
 	json_t *items = NULL, *e;
 	size_t i;
@@ -41,7 +41,7 @@ static int entry(Req *req, CollabKind kind, int64_t user_id, json_t **out, Err *
 
 /* POST {"user_id": N} or {"email": "..."} (one of them): 201 with the new
  * collaborator, 200 when they were one already. */
-static int add(Req *req, CollabKind kind)
+static int add(Req *req, RecordKind kind)
 {
 	static const char *const fields[] = {"user_id", "email", NULL};
 	Err err = {0};
@@ -68,7 +68,7 @@ static int add(Req *req, CollabKind kind)
 }
 
 /* DELETE: 204. */
-static int remove_one(Req *req, CollabKind kind)
+static int remove_one(Req *req, RecordKind kind)
 {
 	Err err = {0};
 	if (collab_remove(req->db, &req->actor, kind, req->id, req->sub_id, &err))
@@ -78,45 +78,45 @@ static int remove_one(Req *req, CollabKind kind)
 
 int collab_api_contact_list(Req *req)
 {
-	return list(req, COLLAB_CONTACT);
+	return list(req, RECORD_CONTACT);
 }
 
 int collab_api_contact_add(Req *req)
 {
-	return add(req, COLLAB_CONTACT);
+	return add(req, RECORD_CONTACT);
 }
 
 int collab_api_contact_remove(Req *req)
 {
-	return remove_one(req, COLLAB_CONTACT);
+	return remove_one(req, RECORD_CONTACT);
 }
 
 int collab_api_company_list(Req *req)
 {
-	return list(req, COLLAB_COMPANY);
+	return list(req, RECORD_COMPANY);
 }
 
 int collab_api_company_add(Req *req)
 {
-	return add(req, COLLAB_COMPANY);
+	return add(req, RECORD_COMPANY);
 }
 
 int collab_api_company_remove(Req *req)
 {
-	return remove_one(req, COLLAB_COMPANY);
+	return remove_one(req, RECORD_COMPANY);
 }
 
 int collab_api_deal_list(Req *req)
 {
-	return list(req, COLLAB_DEAL);
+	return list(req, RECORD_DEAL);
 }
 
 int collab_api_deal_add(Req *req)
 {
-	return add(req, COLLAB_DEAL);
+	return add(req, RECORD_DEAL);
 }
 
 int collab_api_deal_remove(Req *req)
 {
-	return remove_one(req, COLLAB_DEAL);
+	return remove_one(req, RECORD_DEAL);
 }

@@ -33,7 +33,7 @@ static int share_args(Cli *cli, int any, int64_t *id, int64_t *user_id, const ch
 	return EXIT_OK;
 }
 
-static void print_result(Cli *cli, CollabKind kind, int64_t id, const char *email,
+static void print_result(Cli *cli, RecordKind kind, int64_t id, const char *email,
 			 const char *result)
 {
 	if (cli->json) {
@@ -42,12 +42,12 @@ static void print_result(Cli *cli, CollabKind kind, int64_t id, const char *emai
 		cli_print_json(cli, o);
 		json_decref(o);
 	} else {
-		fprintf(cli->out, "%s #%lld %s %s\n", collab_kind_name(kind), (long long)id, result,
+		fprintf(cli->out, "%s #%lld %s %s\n", record_kind_name(kind), (long long)id, result,
 			email);
 	}
 }
 
-static int share(Cli *cli, CollabKind kind)
+static int share(Cli *cli, RecordKind kind)
 {
 	Err err = {0};
 	int64_t id, user_id;
@@ -61,7 +61,7 @@ static int share(Cli *cli, CollabKind kind)
 	return EXIT_OK;
 }
 
-static int unshare(Cli *cli, CollabKind kind)
+static int unshare(Cli *cli, RecordKind kind)
 {
 	Err err = {0};
 	int64_t id, user_id;
@@ -78,7 +78,7 @@ static int unshare(Cli *cli, CollabKind kind)
 	return EXIT_OK;
 }
 
-static int collaborators(Cli *cli, CollabKind kind)
+static int collaborators(Cli *cli, RecordKind kind)
 {
 	Err err = {0};
 	int64_t id;
@@ -91,7 +91,7 @@ static int collaborators(Cli *cli, CollabKind kind)
 	if (cli->json)
 		cli_print_json(cli, list);
 	else if (json_array_size(list) == 0)
-		fprintf(cli->out, "%s #%lld is not shared with anyone\n", collab_kind_name(kind),
+		fprintf(cli->out, "%s #%lld is not shared with anyone\n", record_kind_name(kind),
 			(long long)id);
 	else
 		cli_print_table(cli, list, keys, heads);
@@ -101,45 +101,45 @@ static int collaborators(Cli *cli, CollabKind kind)
 
 int collab_cli_contact_share(Cli *cli)
 {
-	return share(cli, COLLAB_CONTACT);
+	return share(cli, RECORD_CONTACT);
 }
 
 int collab_cli_contact_unshare(Cli *cli)
 {
-	return unshare(cli, COLLAB_CONTACT);
+	return unshare(cli, RECORD_CONTACT);
 }
 
 int collab_cli_contact_list(Cli *cli)
 {
-	return collaborators(cli, COLLAB_CONTACT);
+	return collaborators(cli, RECORD_CONTACT);
 }
 
 int collab_cli_company_share(Cli *cli)
 {
-	return share(cli, COLLAB_COMPANY);
+	return share(cli, RECORD_COMPANY);
 }
 
 int collab_cli_company_unshare(Cli *cli)
 {
-	return unshare(cli, COLLAB_COMPANY);
+	return unshare(cli, RECORD_COMPANY);
 }
 
 int collab_cli_company_list(Cli *cli)
 {
-	return collaborators(cli, COLLAB_COMPANY);
+	return collaborators(cli, RECORD_COMPANY);
 }
 
 int collab_cli_deal_share(Cli *cli)
 {
-	return share(cli, COLLAB_DEAL);
+	return share(cli, RECORD_DEAL);
 }
 
 int collab_cli_deal_unshare(Cli *cli)
 {
-	return unshare(cli, COLLAB_DEAL);
+	return unshare(cli, RECORD_DEAL);
 }
 
 int collab_cli_deal_list(Cli *cli)
 {
-	return collaborators(cli, COLLAB_DEAL);
+	return collaborators(cli, RECORD_DEAL);
 }

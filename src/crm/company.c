@@ -1,6 +1,6 @@
 /* company.c - organisations: validation, access, trash, tags, search and
  * lists. Owns tables company, company_tag and the company search index.
- * Depends on store/, base/, crm/{access,audit,tag,field,contact,phone,
+ * Depends on store/, base/, core/record, crm/{access,audit,tag,field,contact,phone,
  * user,workspace}; the CLI and API adapters call only company.h.
  *
  * A change is one transaction: the row, its tags, its custom values, its
@@ -19,6 +19,7 @@
 #include "base/text.h"
 #include "crm/activity.h"
 #include "core/audit.h"
+#include "core/record.h"
 #include "crm/collab.h"
 #include "crm/contact.h"
 #include "crm/field.h"
@@ -172,7 +173,7 @@ static int company_visible(Db *db, const Actor *actor, int64_t id, int include_d
 	int rc = company_load(db, actor, id, &rec, err);
 	if (rc)
 		return rc;
-	if (!collab_can_see(db, actor, COLLAB_COMPANY, id, json_int_of(rec, "owner_id"))) {
+	if (!record_can_see(db, actor, RECORD_COMPANY, id, json_int_of(rec, "owner_id"))) {
 		json_decref(rec);
 		return err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
 	}
@@ -209,9 +210,9 @@ int company_check(Db *db, const Actor *actor, int64_t id, int include_deleted, E
 	rc = db_step(st, err);
 	int64_t owner = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	int deleted = rc == DB_ROW && db_col_int(st, 1);
-	db_reset(st); /* before collab_can_see prepares its own statement */
+	db_reset(st); /* before record_can_see prepares its own statement */
 	if (rc == DB_DONE ||
-	    (rc == DB_ROW && !collab_can_see(db, actor, COLLAB_COMPANY, id, owner)))
+	    (rc == DB_ROW && !record_can_see(db, actor, RECORD_COMPANY, id, owner)))
 		return err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
 	if (rc != DB_ROW)
 		return rc;
@@ -233,10 +234,10 @@ int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err)
 	rc = db_step(st, err);
 	int64_t owner_id = rc == DB_ROW ? db_col_int(st, 1) : 0;
 	char *copy = rc == DB_ROW ? strdup(db_col_text(st, 0)) : NULL;
-	db_reset(st); /* before collab_can_see prepares its own statement */
+	db_reset(st); /* before record_can_see prepares its own statement */
 	if (rc == DB_ROW && !copy) {
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	} else if (rc == DB_ROW && collab_can_see(db, actor, COLLAB_COMPANY, id, owner_id)) {
+	} else if (rc == DB_ROW && record_can_see(db, actor, RECORD_COMPANY, id, owner_id)) {
 		*name = copy;
 		return KITH_OK;
 	} else if (rc == DB_ROW || rc == DB_DONE) {
@@ -487,7 +488,7 @@ static int company_store(Db *db, const Actor *actor, const json_t *rec, int64_t 
 		if (*id) {
 			db_bind_int(st, 15, *id);
 			if ((rc = db_exec_stmt(st, err)) == KITH_OK)
-				rc = collab_drop_owner(db, actor, COLLAB_COMPANY, *id, err);
+				rc = collab_drop_owner(db, actor, RECORD_COMPANY, *id, err);
 		} else {
 			db_bind_text(st, 15, now);
 			rc = db_step(st, err);
@@ -981,9 +982,9 @@ done:
  * EXPLAIN QUERY PLAN of each is a SEARCH on the index of its order. */
 #define LIST_SELECT "SELECT c.id, c.sort_key, c.updated_at FROM company c WHERE "
 /* Scopes; their parameters come first (scope_bind()). */
-#define SCOPE_LIVE "c.deleted_at IS NULL AND " COLLAB_VISIBLE("company", "c")
+#define SCOPE_LIVE "c.deleted_at IS NULL AND " RECORD_VISIBLE("company", "c")
 #define SCOPE_OWNER "c.deleted_at IS NULL AND c.owner_id = ?"
-#define SCOPE_TRASH "c.deleted_at IS NOT NULL AND " COLLAB_VISIBLE("company", "c")
+#define SCOPE_TRASH "c.deleted_at IS NOT NULL AND " RECORD_VISIBLE("company", "c")
 /* The shared side of a member's list: driven by the collaborator index
  * (CROSS JOIN keeps that order), the member's own rows left to the owned
  * side. Params: user_id, user_id. */
@@ -1039,7 +1040,7 @@ static const struct {
 static const char search_sql[] =
 	"SELECT c.id, c.sort_key, c.updated_at FROM company c" SEARCH_JOIN_COMPANY
 	" WHERE (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
-	" AND " COLLAB_VISIBLE("company", "c") LIST_FILTERS " AND " SEARCH_MATCH_COMPANY
+	" AND " RECORD_VISIBLE("company", "c") LIST_FILTERS " AND " SEARCH_MATCH_COMPANY
 	" AND" SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
 
 /* Ranked search (store/search.h): the bounded candidate set by rank, a
@@ -1049,7 +1050,7 @@ static const char ranked_sql[] =
 	"SELECT c.id, c.sort_key, c.updated_at," SEARCH_RANK "FROM" SEARCH_RANKED_COMPANY
 	"JOIN company c ON c.id =" SEARCH_RANKED_ID
 	"WHERE (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
-	" AND " COLLAB_VISIBLE("company", "c") LIST_FILTERS
+	" AND " RECORD_VISIBLE("company", "c") LIST_FILTERS
 	" AND" SEARCH_RANK_AFTER "ORDER BY" SEARCH_RANK_ORDER "LIMIT ?";
 
 /* Greater than every sort_key and updated_at: U+10FFFF (the largest code
@@ -1196,7 +1197,8 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 			return rc;
 		int i = search_walk_bind_set(*st, 1, buf_str(&a->match), &a->walk);
 		db_bind_int(*st, i, q->trash ? 1 : 0);
-		*p = bind_filters(*st, collab_bind_visible(*st, i + 1, actor), q, a);
+		i = record_bind_visible(*st, i + 1, actor, RECORD_COMPANY);
+		*p = bind_filters(*st, i, q, a);
 		*p = search_walk_bind_after(*st, *p, &a->walk);
 		return KITH_OK;
 	}
@@ -1204,7 +1206,7 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 		if ((rc = db_prepare(db, st, search_sql, err)))
 			return rc;
 		db_bind_int(*st, 1, q->trash ? 1 : 0);
-		*p = bind_filters(*st, collab_bind_visible(*st, 2, actor), q, a);
+		*p = bind_filters(*st, record_bind_visible(*st, 2, actor, RECORD_COMPANY), q, a);
 		db_bind_text(*st, (*p)++, buf_str(&a->match));
 		db_bind_int(*st, (*p)++, a->key ? a->after_id : 0);
 		return KITH_OK;
@@ -1219,7 +1221,8 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 		db_bind_int(*st, 1, member ? actor->user_id : q->owner_id);
 		*p = bind_keyset(*st, bind_filters(*st, 2, q, a), a);
 	} else {
-		*p = bind_keyset(*st, bind_filters(*st, collab_bind_visible(*st, 1, actor), q, a), a);
+		int i = record_bind_visible(*st, 1, actor, RECORD_COMPANY);
+		*p = bind_keyset(*st, bind_filters(*st, i, q, a), a);
 	}
 	if (scope == SCOPE_MEMBER_I) { /* the shared side */
 		db_bind_int(*st, (*p)++, actor->user_id);

@@ -24,6 +24,7 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "core/audit.h"
+#include "core/record.h"
 #include "crm/collab.h"
 #include "crm/activity.h"
 #include "crm/cadence.h"
@@ -732,11 +733,11 @@ static int dup_check(Db *db, const Actor *actor, const ContactRec *r, const json
 		int64_t other = db_col_int(st, 0), owner_id = db_col_int(st, 2);
 		char *name = strdup(db_col_text(st, 1));
 		const char *value = json_string_value(json_object_get(e, "value"));
-		db_reset(st); /* before collab_can_see prepares its own statement */
+		db_reset(st); /* before record_can_see prepares its own statement */
 		snprintf(field, sizeof field, "%s[%zu].value", phones ? "phones" : "emails", i);
 		if (!name) {
 			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
-		} else if (collab_can_see(db, actor, COLLAB_CONTACT, other, owner_id)) {
+		} else if (record_can_see(db, actor, RECORD_CONTACT, other, owner_id)) {
 			rc = err_set(err, ERR_CONFLICT, field,
 				     "a contact with %s %s already exists: #%lld %s",
 				     phones ? "phone" : "email", value, (long long)other, name);
@@ -822,7 +823,7 @@ static int rec_update_row(Db *db, const Actor *actor, const ContactRec *r, Err *
 	db_bind_int(st, N_WRITTEN + 5, r->id);
 	if ((rc = db_exec_stmt(st, err)))
 		return rc;
-	return collab_drop_owner(db, actor, COLLAB_CONTACT, r->id, err);
+	return collab_drop_owner(db, actor, RECORD_CONTACT, r->id, err);
 }
 
 /* Bump version and updated_at (tag changes, merges). */
@@ -1266,7 +1267,7 @@ int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **war
 	    "JOIN contact o ON o.company_id = c.company_id AND o.sort_key = c.sort_key "
 	    "AND o.id <> c.id AND o.deleted_at IS NULL "
 	    "WHERE c.id = ? AND c.company_id IS NOT NULL "
-	    "AND (c.first_name <> '' OR c.last_name <> '') AND " COLLAB_VISIBLE("contact", "o")
+	    "AND (c.first_name <> '' OR c.last_name <> '') AND " RECORD_VISIBLE("contact", "o")
 	    " ORDER BY o.id LIMIT ?";
 	struct {
 		int64_t id;
@@ -1279,7 +1280,7 @@ int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **war
 	if (!*warnings || (rc = db_prepare(db, &st, sql, err)))
 		return *warnings ? rc : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	db_bind_int(st, 1, id);
-	db_bind_int(st, collab_bind_visible(st, 2, actor), NAMESAKES_MAX);
+	db_bind_int(st, record_bind_visible(st, 2, actor, RECORD_CONTACT), NAMESAKES_MAX);
 	while (n < NAMESAKES_MAX && (rc = db_step(st, err)) == DB_ROW) {
 		found[n].id = db_col_int(st, 0);
 		found[n].name = strdup(db_col_text(st, 1));
@@ -1739,7 +1740,7 @@ int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_
 	    (rc = write_entries(db, &k, 1, 0, err)) || (rc = write_tags(db, &k, err)) ||
 	    (rc = field_values_merge(db, "contact", keep, other, err)) ||
 	    (k.owner_id != owner &&
-	     (rc = collab_drop_owner(db, actor, COLLAB_CONTACT, keep, err))) ||
+	     (rc = collab_drop_owner(db, actor, RECORD_CONTACT, keep, err))) ||
 	    (rc = collab_merge_contacts(db, actor, keep, k.owner_id, other, err)) ||
 	    (rc = set_deleted(db, other, now, err)) ||
 	    (rc = rec_refresh(db, actor, &o, NULL, err)) ||

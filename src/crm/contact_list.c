@@ -1,7 +1,7 @@
 /* contact_list.c - contact_list() of contact.h: pages of contacts with
  * filters, keyset cursors and full-text search. Part of the contact module
  * (shares contact_rec.h with contact.c). Depends on base/, store/,
- * crm/{access, collab, contact_rec, tag}.
+ * core/{access, record}, crm/{contact_rec, tag}.
  *
  * The SQL is a fixed set of complete literal statements (db_prepare caches
  * by the literal's address): every filter is written `(? IS NULL OR ...)`
@@ -30,7 +30,7 @@
 #include "base/cursor.h"
 #include "base/date.h"
 #include "base/limits.h"
-#include "crm/collab.h"
+#include "core/record.h"
 #include "crm/contact_rec.h"
 #include "crm/tag.h"
 #include "core/workspace.h"
@@ -38,7 +38,7 @@
 
 /* Filters every statement binds, in list_bind_filters order. */
 #define LIST_FILTERS                                                                               \
-	" AND " COLLAB_VISIBLE("contact", "c")                                                     \
+	" AND " RECORD_VISIBLE("contact", "c")                                                     \
 	" AND (? IS NULL OR c.status = ?)"                                                         \
 	" AND (? IS NULL OR c.temperature = ?)"                                                    \
 	" AND (? IS NULL OR c.source = ?)"                                                         \
@@ -280,7 +280,7 @@ static void bind_pair_id(DbStmt *st, int *i, int64_t v)
 static void list_bind_filters(DbStmt *st, int *i, const Actor *actor, const ContactQuery *q,
 			      const ListPlan *pl)
 {
-	*i = collab_bind_visible(st, *i, actor);
+	*i = record_bind_visible(st, *i, actor, RECORD_CONTACT);
 	bind_pair_text(st, i, q->status);
 	bind_pair_text(st, i, q->temperature);
 	bind_pair_text(st, i, q->source);

@@ -2,14 +2,14 @@
  * its emails, phones and tags, access and trash checks on the way in, and
  * the JSON representation contact.h documents. Private to the contact
  * module (contact.c, contact_list.c). Depends on base/, store/,
- * crm/{access, company, field}. Statements follow contact.c's discipline:
+ * core/{access, record}, crm/{company, field}. Statements follow contact.c's discipline:
  * each is stepped to its end and reset before the next prepare. */
 #include "crm/contact_rec.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm/collab.h"
+#include "core/record.h"
 #include "crm/company.h"
 #include "crm/field.h"
 
@@ -151,7 +151,7 @@ int contact_rec_load(Db *db, int64_t id, ContactRec *r, Err *err)
 int contact_rec_visible(Db *db, const Actor *actor, int64_t id, int64_t owner_id, int deleted,
 			int include_deleted, Err *err)
 {
-	if (!collab_can_see(db, actor, COLLAB_CONTACT, id, owner_id))
+	if (!record_can_see(db, actor, RECORD_CONTACT, id, owner_id))
 		return err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
 	if (deleted && !include_deleted)
 		return err_set(err, ERR_GONE, "id", "contact #%lld is in the trash; restore it first",

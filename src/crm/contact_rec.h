@@ -94,7 +94,7 @@ int contact_rec_children(Db *db, ContactRec *r, Err *err) KITH_WARN_UNUSED;
 int contact_rec_load(Db *db, int64_t id, ContactRec *r, Err *err) KITH_WARN_UNUSED;
 
 /* KITH_OK when the actor may see contact id (owned by owner_id, or shared
- * with the actor: collab_can_see; in the trash when deleted); ERR_NOT_FOUND
+ * with the actor: record_can_see; in the trash when deleted); ERR_NOT_FOUND
  * when hidden, ERR_GONE when trashed unless include_deleted. */
 int contact_rec_visible(Db *db, const Actor *actor, int64_t id, int64_t owner_id, int deleted,
 			int include_deleted, Err *err) KITH_WARN_UNUSED;

@@ -1,6 +1,6 @@
 /* deal.c - deals: validation, access, money, stage moves with their
  * history, trash, lists, the pipeline board and the forecast. Owns tables
- * deal and deal_stage_change. Depends on store/, base/, crm/{access,audit,
+ * deal and deal_stage_change. Depends on store/, base/, core/record, crm/{access,audit,
  * pipeline,contact,company,field,user,workspace}; the CLI and API adapters
  * call only deal.h.
  *
@@ -20,6 +20,7 @@
 #include "base/money.h"
 #include "base/text.h"
 #include "core/audit.h"
+#include "core/record.h"
 #include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
@@ -109,7 +110,7 @@ static int deal_visible(Db *db, const Actor *actor, int64_t id, int include_dele
 	int rc = deal_load(db, id, &rec, err);
 	if (rc)
 		return rc;
-	if (!collab_can_see(db, actor, COLLAB_DEAL, id, json_int_of(rec, "owner_id"))) {
+	if (!record_can_see(db, actor, RECORD_DEAL, id, json_int_of(rec, "owner_id"))) {
 		json_decref(rec);
 		return err_set(err, ERR_NOT_FOUND, "id", "no deal %lld", (long long)id);
 	}
@@ -378,7 +379,7 @@ static int deal_store(Db *db, const Actor *actor, const json_t *rec, int64_t *id
 		db_bind_int(st, 17, *id);
 		if ((rc = db_exec_stmt(st, err)))
 			return rc;
-		return collab_drop_owner(db, actor, COLLAB_DEAL, *id, err);
+		return collab_drop_owner(db, actor, RECORD_DEAL, *id, err);
 	}
 	db_bind_text(st, 17, now);
 	rc = db_step(st, err);
@@ -734,8 +735,8 @@ int deal_stage_change_get(Db *db, const Actor *actor, int64_t change_id, json_t 
 	json_t *row = rc == DB_ROW ? record_cols_json(st, &stage_change_record_cols) : NULL;
 	int owner_col = record_cols_width(&stage_change_record_cols);
 	int64_t owner = rc == DB_ROW ? db_col_int(st, owner_col) : 0;
-	db_reset(st); /* before collab_can_see prepares its own statement */
-	if (row && collab_can_see(db, actor, COLLAB_DEAL, json_int_of(row, "deal_id"), owner)) {
+	db_reset(st); /* before record_can_see prepares its own statement */
+	if (row && record_can_see(db, actor, RECORD_DEAL, json_int_of(row, "deal_id"), owner)) {
 		*out = row;
 		return KITH_OK;
 	}
@@ -829,7 +830,7 @@ done:
 #define DEAL_LIST_SQL(driver)                                                                   \
 	"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id WHERE " driver     \
 	" AND ((? = 0 AND d.deleted_at IS NULL) OR (? = 1 AND d.deleted_at IS NOT NULL)) "     \
-	"AND " COLLAB_VISIBLE("deal", "d") " AND (? IS NULL OR d.owner_id = ?) "               \
+	"AND " RECORD_VISIBLE("deal", "d") " AND (? IS NULL OR d.owner_id = ?) "               \
 	"AND (? IS NULL OR d.pipeline_id = ?) AND (? IS NULL OR d.stage_id = ?) "              \
 	"AND (? IS NULL OR s.kind = ?) AND (? IS NULL OR d.contact_id = ?) "                   \
 	"AND (? IS NULL OR d.company_id = ?) AND (? IS NULL OR d.stage_since >= ?) "           \
@@ -889,7 +890,7 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 	int p = bind_driver(st, d, actor, q);
 	db_bind_int(st, p++, q->trash ? 1 : 0);
 	db_bind_int(st, p++, q->trash ? 1 : 0);
-	p = collab_bind_visible(st, p, actor);
+	p = record_bind_visible(st, p, actor, RECORD_DEAL);
 	bind_filter(st, p, q->owner_id);
 	bind_filter(st, p + 2, q->pipeline_id);
 	bind_filter(st, p + 4, q->stage_id);
@@ -915,11 +916,11 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const js
 	static const char open_sql[] =
 		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
 		"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "
-		"AND " COLLAB_VISIBLE("deal", "d") " ORDER BY d.id LIMIT ?";
+		"AND " RECORD_VISIBLE("deal", "d") " ORDER BY d.id LIMIT ?";
 	static const char closed_sql[] =
 		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
 		"WHERE d.stage_id = ? AND d.stage_since >= ? AND d.deleted_at IS NULL "
-		"AND " COLLAB_VISIBLE("deal", "d") " ORDER BY d.stage_since DESC, d.id DESC LIMIT ?";
+		"AND " RECORD_VISIBLE("deal", "d") " ORDER BY d.stage_since DESC, d.id DESC LIMIT ?";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
 	DbStmt *st;
 	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err), p = 1;
@@ -930,7 +931,7 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const js
 	db_bind_int(st, p++, json_int_of(stage, "id"));
 	if (!is_open)
 		db_bind_text(st, p++, closed);
-	db_bind_int(st, collab_bind_visible(st, p, actor), limit + 1);
+	db_bind_int(st, record_bind_visible(st, p, actor, RECORD_DEAL), limit + 1);
 	rc = page_read(db, st, limit, items, next, err);
 	if (rc == KITH_OK && !is_open) {
 		free(*next);
@@ -966,11 +967,11 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 	static const char open_sql[] =
 		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
 		"WHERE stage_id = ? AND deleted_at IS NULL "
-		"AND " COLLAB_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
+		"AND " RECORD_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
 	static const char closed_sql[] =
 		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
 		"WHERE stage_id = ? AND deleted_at IS NULL AND stage_since >= ? "
-		"AND " COLLAB_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
+		"AND " RECORD_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
 	static const char rollup_sql[] =
 		"SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_day_total "
 		"WHERE stage_id = ? AND day >= substr(?, 1, 10) GROUP BY currency "
@@ -989,7 +990,7 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 	if (!is_open)
 		db_bind_text(st, 2, closed);
 	if (!rollup)
-		collab_bind_visible(st, is_open ? 2 : 3, actor);
+		record_bind_visible(st, is_open ? 2 : 3, actor, RECORD_DEAL);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		count += db_col_int(st, 1);
 		json_array_append_new(totals, money_to_json(db_col_int(st, 2), db_col_text(st, 0)));
@@ -1154,7 +1155,7 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 	static const char sql[] =
 		"SELECT substr(d.expected_close_date, 1, 7), d.currency, COUNT(*), "
 		"SUM(d.amount_minor), SUM((d.amount_minor * ? + 50) / 100) FROM deal d "
-		"WHERE d.stage_id = ? AND d.deleted_at IS NULL AND " COLLAB_VISIBLE("deal", "d")
+		"WHERE d.stage_id = ? AND d.deleted_at IS NULL AND " RECORD_VISIBLE("deal", "d")
 		" GROUP BY d.expected_close_date, d.currency";
 	json_t *p = NULL, *months = json_array(), *s;
 	ForecastSum *sums = calloc(KITH_FORECAST_GROUPS, sizeof *sums);
@@ -1176,7 +1177,7 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 			goto done;
 		db_bind_int(st, 1, json_int_of(s, "probability"));
 		db_bind_int(st, 2, json_int_of(s, "id"));
-		collab_bind_visible(st, 3, actor);
+		record_bind_visible(st, 3, actor, RECORD_DEAL);
 		while ((rc = db_step(st, err)) == DB_ROW &&
 		       (rc = forecast_sum(sums, &n, db_col_is_null(st, 0) ? "" : db_col_text(st, 0),
 					  db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),

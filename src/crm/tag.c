@@ -8,9 +8,9 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/text.h"
-#include "crm/collab.h"
 #include "base/json.h"
 #include "core/audit.h"
+#include "core/record.h"
 #include "crm/cadence.h"
 
 int tag_check(const char *name, const char *field, Err *err)
@@ -154,19 +154,19 @@ static int tag_list_cadences(Db *db, json_t *arr, Err *err)
 
 int tag_list(Db *db, const Actor *actor, json_t **out, Err *err)
 {
-	/* Counts only what the actor may see (owned, or shared: collab.h); a
+	/* Counts only what the actor may see (owned, or shared: core/record.h); a
 	 * tag none of whose records the actor may see is not listed (its name
 	 * could tell about them). */
 	static const char sql[] =
 	    "SELECT id, name, contacts, companies FROM ("
 	    " SELECT t.id, t.name, t.name_norm,"
 	    " (SELECT COUNT(*) FROM contact_tag ct JOIN contact c ON c.id = ct.contact_id"
-	    "  WHERE ct.tag_id = t.id AND c.deleted_at IS NULL AND (?1 OR c.owner_id = ?2 OR "
-	    COLLAB_SHARED_AT("contact", "c.id", "?2") "))"
+	    "  WHERE ct.tag_id = t.id AND c.deleted_at IS NULL AND "
+	    RECORD_VISIBLE_AT("contact", "c", "?1", "?2") ")"
 	    "  AS contacts,"
 	    " (SELECT COUNT(*) FROM company_tag mt JOIN company m ON m.id = mt.company_id"
-	    "  WHERE mt.tag_id = t.id AND m.deleted_at IS NULL AND (?1 OR m.owner_id = ?2 OR "
-	    COLLAB_SHARED_AT("company", "m.id", "?2") "))"
+	    "  WHERE mt.tag_id = t.id AND m.deleted_at IS NULL AND "
+	    RECORD_VISIBLE_AT("company", "m", "?1", "?2") ")"
 	    "  AS companies"
 	    " FROM tag t) WHERE ?1 OR contacts > 0 OR companies > 0 ORDER BY name_norm";
 	DbStmt *st;

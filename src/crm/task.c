@@ -1,11 +1,13 @@
 /* task.c - follow-ups and tasks: validation, access, completion with
  * repetition, snooze, trash, lists and the agenda. Owns table task.
- * Depends on store/, base/, crm/{access,audit,collab,user,contact,company,
- * deal,workspace}; the CLI and API adapters call only task.h.
+ * Depends on store/, base/, core/{access,audit,record,user,workspace} and
+ * crm/activity (the touch a completion records); the records a task links
+ * to are checked with record_check (core/record.h). The CLI and API
+ * adapters call only task.h.
  *
  * A change is one transaction: the rows and their audit entries commit
- * together or not at all. Access is decided in SQL (TASK_VISIBLE, with
- * collab.h's fragments for shared records) for lists and single records.
+ * together or not at all. Access is decided in SQL (core/record.h's
+ * RECORD_TASK_VISIBLE) for lists and single records.
  *
  * Time zones: "today" and the bounds of a civil day are computed in the
  * workspace's IANA zone with base/tz.h, which reads the zone's TZif file
@@ -27,10 +29,7 @@
 #include "base/text.h"
 #include "crm/activity.h"
 #include "core/audit.h"
-#include "crm/collab.h"
-#include "crm/company.h"
-#include "crm/contact.h"
-#include "crm/deal.h"
+#include "core/record.h"
 #include "core/user.h"
 #include "core/workspace.h"
 
@@ -44,6 +43,7 @@ static const char *const types[] = {"call", "email", "meeting", "todo", NULL};
 static const char *const priorities[] = {"low", "normal", "high", NULL};
 static const char *const units[] = {"days", "weeks", "months", NULL};
 static const char *const links[] = {"contact_id", "company_id", "deal_id", NULL};
+static const RecordKind link_kinds[] = {RECORD_CONTACT, RECORD_COMPANY, RECORD_DEAL}; /* links */
 
 
 /* ---- reading ----------------------------------------------------------- */
@@ -75,24 +75,15 @@ static const char *const links[] = {"contact_id", "company_id", "deal_id", NULL}
 	X(INSTANT, "t.deleted_at", "deleted_at")
 #define TASK_COLS RECORD_COLS_SELECT(TASK_COL_LIST)
 const RecordCols task_record_cols = RECORD_COLS(TASK_COL_LIST);
-#define TASK_FROM                                                                               \
-	" FROM task t LEFT JOIN app_user u ON u.id = t.assignee_id "                           \
-	"LEFT JOIN contact c ON c.id = t.contact_id LEFT JOIN company co ON co.id = t.company_id " \
-	"LEFT JOIN deal d ON d.id = t.deal_id "
+#define TASK_FROM " FROM task t LEFT JOIN app_user u ON u.id = t.assignee_id "
 /* A member sees tasks assigned to or created by them and tasks linked to a
- * record they own or that is shared with them (collab.h); params: is_admin,
- * then user_id eight times (bind_visible). */
-#define TASK_VISIBLE                                                                            \
-	"(? = 1 OR t.assignee_id = ? OR t.created_by = ? OR c.owner_id = ? OR co.owner_id = ? " \
-	"OR d.owner_id = ? OR " COLLAB_SHARED("contact", "t.contact_id") " OR "                \
-	COLLAB_SHARED("company", "t.company_id") " OR " COLLAB_SHARED("deal", "t.deal_id") ")"
+ * record they own or that is shared with them: core/record.h's rule, bound
+ * by bind_visible. */
+#define TASK_VISIBLE RECORD_TASK_VISIBLE("t")
 
 static int bind_visible(DbStmt *st, int p, const Actor *actor)
 {
-	db_bind_int(st, p++, access_is_admin(actor));
-	for (int i = 0; i < 8; i++)
-		db_bind_int(st, p++, actor->user_id);
-	return p;
+	return record_bind_visible(st, p, actor, RECORD_TASK);
 }
 
 /* The record if the actor may see it: ERR_NOT_FOUND when absent or hidden,
@@ -288,13 +279,13 @@ static int put_assignee(Db *db, const Actor *actor, const json_t *in, json_t *re
 	return KITH_OK;
 }
 
-/* A link key: null, or a live record the actor may see. A link left
- * unchanged is not re-checked. The Err of the lookup is renamed to key. */
-static int put_link(Db *db, const Actor *actor, const json_t *in, const char *key, json_t *rec,
-		    Err *err)
+/* A link key of kind: null, or a live record the actor may see
+ * (record_check, its errors naming key). A link left unchanged is not
+ * re-checked. */
+static int put_link(Db *db, const Actor *actor, const json_t *in, const char *key,
+		    RecordKind kind, json_t *rec, Err *err)
 {
-	json_t *v = json_object_get(in, key), *r = NULL;
-	int rc;
+	json_t *v = json_object_get(in, key);
 	if (!v)
 		return KITH_OK;
 	if (json_is_null(v)) {
@@ -306,18 +297,9 @@ static int put_link(Db *db, const Actor *actor, const json_t *in, const char *ke
 	int64_t id = json_integer_value(v);
 	if (id == json_int_of(rec, key))
 		return KITH_OK;
-	if (!strcmp(key, "contact_id"))
-		rc = contact_get(db, actor, id, 0, &r, err);
-	else if (!strcmp(key, "company_id"))
-		rc = company_get(db, actor, id, 0, &r, err);
-	else
-		rc = deal_get(db, actor, id, 0, &r, err);
-	json_decref(r);
-	if (rc) {
-		if (err)
-			snprintf(err->field, sizeof err->field, "%s", key);
+	int rc = record_check(db, actor, kind, id, 0, key, NULL, err);
+	if (rc)
 		return rc;
-	}
 	json_object_set_new(rec, key, json_integer(id));
 	return KITH_OK;
 }
@@ -377,7 +359,7 @@ static int task_apply(Db *db, const Actor *actor, const json_t *in, json_t *rec,
 	    (rc = put_enum(in, "priority", priorities, 0, "low, normal or high", rec, err)))
 		return rc;
 	for (int i = 0; links[i]; i++)
-		if ((rc = put_link(db, actor, in, links[i], rec, err)))
+		if ((rc = put_link(db, actor, in, links[i], link_kinds[i], rec, err)))
 			return rc;
 	if ((rc = put_text(in, "notes", KITH_MAX_TEXT, 0, rec, err)) ||
 	    (rc = put_repeat(in, rec, err)))
@@ -605,7 +587,6 @@ static int touch_link(Db *db, const Actor *actor, const json_t *task, const char
 {
 	static const char *const kinds[] = {"call", "email", "meeting", NULL};
 	static const char *const keys[] = {"contact_id", "company_id", "deal_id"};
-	json_t *deal = NULL;
 	*key = NULL;
 	if (!one_of(json_str_of(task, "type"), kinds))
 		return KITH_OK;
@@ -614,11 +595,7 @@ static int touch_link(Db *db, const Actor *actor, const json_t *task, const char
 		Err e = {0};
 		if (!v)
 			continue;
-		int rc = i == 0	  ? contact_check(db, actor, v, 0, &e)
-			 : i == 1 ? company_check(db, actor, v, 0, &e)
-				  : deal_get(db, actor, v, 0, &deal, &e);
-		json_decref(deal);
-		deal = NULL;
+		int rc = record_check(db, actor, link_kinds[i], v, 0, keys[i], NULL, &e);
 		if (rc == KITH_OK) {
 			*key = keys[i];
 			*id = v;

@@ -2,8 +2,8 @@
  * assignee, a priority, one linked record, notes, an optional repetition;
  * complete/reopen, snooze, trash, and the agenda (overdue, today,
  * upcoming). Rules and SQL in task.c; task_cli.c and task_api.c are
- * adapters. Depends on store/, base/, crm/{access,audit,user,contact,
- * company,deal,workspace,activity}. Owns table task.
+ * adapters. Depends on store/, base/, core/{access,audit,record,user,
+ * workspace}, crm/activity. Owns table task.
  *
  * JSON representation (task_get, list and agenda items):
  *   {"id", "title", "type", "due_date", "due_at", "assignee_id",
@@ -13,9 +13,12 @@
  * Writable keys: title, type, due_date, due_at, assignee_id, priority,
  * contact_id, company_id, deal_id, notes, repeat_every, repeat_unit.
  *
- * Access: owners and admins see every task; a member sees a task assigned
- * to them, created by them, or linked to a contact, company or deal they
- * own. Hidden tasks answer ERR_NOT_FOUND. */
+ * Access (core/record.h's rule): owners and admins see every task; a
+ * member sees a task assigned to them, created by them, or linked to a
+ * contact, company or deal they own or that is shared with them (in the
+ * trash or not). Hidden tasks answer ERR_NOT_FOUND. A link written must be
+ * to a live record the actor may see (record_check: ERR_NOT_FOUND or
+ * ERR_GONE naming the key). */
 #ifndef KITH_CRM_TASK_H
 #define KITH_CRM_TASK_H
 

@@ -26,10 +26,10 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/tz.h"
+#include "core/record.h"
 #include "core/user.h"
 #include "core/workspace.h"
 #include "crm/cadence.h"
-#include "crm/collab.h"
 
 /* ---- civil days (base/date.h) ---- */
 
@@ -122,12 +122,6 @@ static int ctx_init(Db *db, const Actor *actor, const DueQuery *q, Ctx *c, Err *
 	return KITH_OK;
 }
 
-/* SQL: the record alias of table (contact, company, deal) is owned by the
- * user bound as param or shared with them (collab.h's rule, with a
- * numbered parameter). */
-#define MINE(table, alias, param)                                                                \
-	"(" alias ".owner_id = " param " OR " COLLAB_SHARED_AT(table, alias ".id", param) ")"
-
 /* ---- due for a touch ---- */
 
 /* A contact found due. */
@@ -156,7 +150,7 @@ typedef struct Due {
 #define BY_OWNER(sql)                                                                            \
 	sql(" AND owner_id = ?1",                                                                \
 	    " UNION SELECT contact_id FROM contact_collaborator WHERE user_id = ?1",             \
-	    " AND " MINE("contact", "c", "?1"))
+	    " AND " RECORD_MINE_AT("contact", "c", "?1"))
 
 static int due_cmp(const void *a, const void *b)
 {
@@ -433,11 +427,11 @@ static const struct {
 	const char *by_owner; /* values on records of one owner */
 	const char *by_team;  /* values on every record */
 } field_sql[] = {
-	{"contact", FIELD_SQL("contact", "display_name", " AND " MINE("contact", "r", "?4")),
+	{"contact", FIELD_SQL("contact", "display_name", " AND " RECORD_MINE_AT("contact", "r", "?4")),
 	 FIELD_SQL("contact", "display_name", "")},
-	{"company", FIELD_SQL("company", "legal_name", " AND " MINE("company", "r", "?4")),
+	{"company", FIELD_SQL("company", "legal_name", " AND " RECORD_MINE_AT("company", "r", "?4")),
 	 FIELD_SQL("company", "legal_name", "")},
-	{"deal", FIELD_SQL("deal", "title", " AND " MINE("deal", "r", "?4")),
+	{"deal", FIELD_SQL("deal", "title", " AND " RECORD_MINE_AT("deal", "r", "?4")),
 	 FIELD_SQL("deal", "title", "")},
 };
 

@@ -20,11 +20,11 @@ static const struct {
 	const char *plural;
 	const char *column; /* the field that changes */
 	ReassignFn fn;
-	CollabKind shared;  /* its collaborator rows (0 = none) */
+	RecordKind shared;  /* its collaborator rows (0 = none) */
 } kinds[] = {
-	{"contact", "contacts", "owner_id", contact_reassign, COLLAB_CONTACT},
-	{"company", "companies", "owner_id", company_reassign, COLLAB_COMPANY},
-	{"deal", "deals", "owner_id", deal_reassign, COLLAB_DEAL},
+	{"contact", "contacts", "owner_id", contact_reassign, RECORD_CONTACT},
+	{"company", "companies", "owner_id", company_reassign, RECORD_COMPANY},
+	{"deal", "deals", "owner_id", deal_reassign, RECORD_DEAL},
 	{"task", "tasks", "assignee_id", task_reassign, 0},
 };
 

@@ -2,8 +2,8 @@
  * tables activity, task and deal_stage_change (owned by activity.c, task.c
  * and deal.c) only to find which items make a page; each item's JSON comes
  * from its owner's public function. Depends on store/, base/,
- * crm/{access,activity,task,deal,contact,company}; the adapters call only
- * timeline.h.
+ * core/{access,record}, crm/{activity,task,deal}; the adapters call only
+ * timeline.h. Who sees which item is core/record.h's rule.
  *
  * One page is two steps inside one read transaction:
  *  1. one statement answers the page's keys (at, type, id): a UNION of
@@ -26,10 +26,8 @@
 #include "base/cursor.h"
 #include "base/date.h"
 #include "base/limits.h"
+#include "core/record.h"
 #include "crm/activity.h"
-#include "crm/collab.h"
-#include "crm/company.h"
-#include "crm/contact.h"
 #include "crm/deal.h"
 #include "crm/task.h"
 
@@ -40,24 +38,12 @@
  *   ?5 rows per branch and per page: limit + 1, to know there is a next page
  *   ?6 ?7 the actor: 1 when owner/admin, its user id */
 
-/* ---- visibility: the rules of activity.c, task.c and deal.c ------------ *
- * Kept here in one place so a change of the access rules is made once for
- * all timelines. A member sees an activity they logged or one linked to a
- * contact, company or deal they own or that is shared with them (collab.h);
- * a task assigned to or created by them or linked to such a record; the
- * stage changes of deals they own or that are shared with them. x is the
- * branch's row, d the deal it came through. */
-#define OWNS(table, col) "EXISTS (SELECT 1 FROM " table " o WHERE o.id = x." col " AND o.owner_id = ?7)"
-#define SHARED(table, id_expr) COLLAB_SHARED_AT(table, id_expr, "?7")
-#define OWNS_OR_SHARED(table, col) OWNS(table, col) " OR " SHARED(table, "x." col)
-#define VIS_ACTIVITY                                                                            \
-	"(?6 OR x.user_id = ?7 OR " OWNS_OR_SHARED("contact", "contact_id") " OR "             \
-	OWNS_OR_SHARED("company", "company_id") " OR " OWNS_OR_SHARED("deal", "deal_id") ")"
-#define VIS_TASK                                                                                \
-	"(?6 OR x.assignee_id = ?7 OR x.created_by = ?7 OR "                                   \
-	OWNS_OR_SHARED("contact", "contact_id") " OR " OWNS_OR_SHARED("company", "company_id") \
-	" OR " OWNS_OR_SHARED("deal", "deal_id") ")"
-#define VIS_STAGE "(?6 OR d.owner_id = ?7 OR " SHARED("deal", "d.id") ")"
+/* ---- visibility: core/record.h's rule, with parameters ?6 and ?7 ------- *
+ * An activity or task as activity.c and task.c decide; a stage change as
+ * its deal. x is the branch's row, d the deal it came through. */
+#define VIS_ACTIVITY RECORD_ACTIVITY_VISIBLE_AT("x", "?6", "?7")
+#define VIS_TASK RECORD_TASK_VISIBLE_AT("x", "?6", "?7")
+#define VIS_STAGE RECORD_VISIBLE_AT("deal", "d", "?6", "?7")
 
 /* ---- ways of being linked to the record (table: the source's table) ---- */
 #define OF_RECORD(table, col) " FROM " table " x WHERE x." col " = ?1"
@@ -123,8 +109,7 @@ static const char sql_deal[] =
 	STAGE_CHANGES(" FROM deal d JOIN deal_stage_change x ON x.deal_id = d.id WHERE d.id = ?1")
 	PAGE_ORDER;
 
-enum { TL_CONTACT, TL_COMPANY, TL_DEAL, TL_N };
-static const char *const entities[TL_N] = {"contact", "company", "deal"};
+enum { TL_CONTACT, TL_COMPANY, TL_DEAL, TL_N }; /* RECORD_CONTACT.. RECORD_DEAL, from 0 */
 static const char *const statements[TL_N] = {sql_contact, sql_company, sql_deal};
 
 /* Item types, and the payload key each one's record goes under. */
@@ -144,26 +129,17 @@ static int type_index(const char *s)
 	return -1;
 }
 
-/* The record must exist and be visible to the actor (trash included);
- * *which gets its TL_* index. */
-static int record_check(Db *db, const Actor *actor, const char *entity, int64_t id, int *which,
+/* The contact, company or deal named entity must exist and be visible to
+ * the actor (trash included; record_check); *which gets its TL_* index. */
+static int entity_check(Db *db, const Actor *actor, const char *entity, int64_t id, int *which,
 			Err *err)
 {
-	json_t *r = NULL;
-	int rc;
-	*which = 0;
-	while (*which < TL_N && !(entity && !strcmp(entity, entities[*which])))
-		(*which)++;
-	if (*which == TL_CONTACT)
-		rc = contact_get(db, actor, id, 1, &r, err);
-	else if (*which == TL_COMPANY)
-		rc = company_get(db, actor, id, 1, &r, err);
-	else if (*which == TL_DEAL)
-		rc = deal_get(db, actor, id, 1, &r, err);
-	else
+	RecordKind kind = record_kind_parse(entity);
+	*which = TL_CONTACT;
+	if (!record_kind_shareable(kind))
 		return err_set(err, ERR_INVALID, "entity", "must be contact, company or deal");
-	json_decref(r);
-	return rc;
+	*which = TL_CONTACT + (int)(kind - RECORD_CONTACT);
+	return record_check(db, actor, kind, id, 1, "id", NULL, err);
 }
 
 /* The page position: a cursor "<at> <type>" + id (or the former
@@ -307,7 +283,7 @@ int timeline_get(Db *db, const Actor *actor, const char *entity, int64_t id, int
 	int rc = db_begin_read(db, err);
 	if (rc)
 		return rc;
-	if ((rc = record_check(db, actor, entity, id, &which, err)))
+	if ((rc = entity_check(db, actor, entity, id, &which, err)))
 		goto done;
 	if (limit < 1 || limit > KITH_LIST_MAX) {
 		rc = err_set(err, ERR_INVALID, "limit", "must be from 1 to %d", KITH_LIST_MAX);

@@ -2,7 +2,7 @@
  * activities, task events and deal stage changes (later invoices and
  * reminders), newest first, one page at a time. Rules and SQL in
  * timeline.c; timeline_cli.c and timeline_api.c are adapters. Depends on
- * store/, base/, crm/{access,activity,task,deal,contact,company}. Owns no
+ * store/, base/, core/{access,record}, crm/{activity,task,deal}. Owns no
  * table: it reads activity, task and deal_stage_change through indexes in
  * timeline order and takes each item's JSON from its owner's header.
  *
@@ -18,8 +18,8 @@
  * done_at; a reopened task loses it), and stage changes ("stage_change",
  * at the move, including the deal's creation entry). An item linked to the
  * record in two ways (an activity on the contact and on the contact's deal)
- * appears once. Each item is visible by its own rule (activity.h, task.h,
- * deal.h): a member sees only items they may see, even on a record they own.
+ * appears once. Each item is visible by its own kind's rule (core/record.h):
+ * a member sees only items they may see, even on a record they own.
  *
  * Item JSON: {"type", "at", <payload>} where payload is "activity" (as
  * activity_get), "task" (as task_get, for both task types) or

@@ -89,7 +89,7 @@ static int64_t deal_as(const Actor *a, const char *json)
 	return id;
 }
 
-static void share(CollabKind k, int64_t id, const Actor *with)
+static void share(RecordKind k, int64_t id, const Actor *with)
 {
 	Err err = {0};
 	cr_assert_eq(collab_add(fx.db, &ann, k, id, with->user_id, NULL, &err), KITH_OK, "%s",
@@ -157,12 +157,12 @@ Test(collab, point_checks_follow_shares)
 	cr_expect_eq(contact_get(fx.db, &bob, c, 0, &r, &err), ERR_NOT_FOUND);
 	cr_expect_eq(company_get(fx.db, &bob, m, 0, &r, &err), ERR_NOT_FOUND);
 	cr_expect_eq(deal_get(fx.db, &bob, d, 0, &r, &err), ERR_NOT_FOUND);
-	cr_expect_not(collab_can_see(fx.db, &bob, COLLAB_CONTACT, c, ann.user_id));
-	cr_expect(collab_can_see(fx.db, &admin, COLLAB_CONTACT, c, ann.user_id));
-	share(COLLAB_CONTACT, c, &bob);
-	share(COLLAB_COMPANY, m, &bob);
-	share(COLLAB_DEAL, d, &bob);
-	cr_expect(collab_can_see(fx.db, &bob, COLLAB_CONTACT, c, ann.user_id));
+	cr_expect_not(record_can_see(fx.db, &bob, RECORD_CONTACT, c, ann.user_id));
+	cr_expect(record_can_see(fx.db, &admin, RECORD_CONTACT, c, ann.user_id));
+	share(RECORD_CONTACT, c, &bob);
+	share(RECORD_COMPANY, m, &bob);
+	share(RECORD_DEAL, d, &bob);
+	cr_expect(record_can_see(fx.db, &bob, RECORD_CONTACT, c, ann.user_id));
 	cr_assert_eq(contact_get(fx.db, &bob, c, 0, &r, &err), KITH_OK, "%s", err.msg);
 	json_decref(r);
 	cr_assert_eq(company_get(fx.db, &bob, m, 0, &r, &err), KITH_OK, "%s", err.msg);
@@ -177,7 +177,7 @@ Test(collab, point_checks_follow_shares)
 	cr_expect_eq(contact_delete(fx.db, &bob, c, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(contact_restore(fx.db, &bob, c, &err), KITH_OK, "%s", err.msg);
 	/* unshared: hidden again */
-	cr_assert_eq(collab_remove(fx.db, &ann, COLLAB_CONTACT, c, bob.user_id, &err), KITH_OK);
+	cr_assert_eq(collab_remove(fx.db, &ann, RECORD_CONTACT, c, bob.user_id, &err), KITH_OK);
 	cr_expect_eq(contact_get(fx.db, &bob, c, 0, &r, &err), ERR_NOT_FOUND);
 }
 
@@ -190,8 +190,8 @@ Test(collab, member_contact_lists_are_owned_plus_shared_in_every_sort)
 	int64_t sh1 = contact_as(&ann, "{\"first_name\": \"Mia\"}");
 	int64_t sh2 = contact_as(&ann, "{\"first_name\": \"Bea\"}");
 	int64_t hidden = contact_as(&ann, "{\"first_name\": \"Kim\"}");
-	share(COLLAB_CONTACT, sh1, &bob);
-	share(COLLAB_CONTACT, sh2, &bob);
+	share(RECORD_CONTACT, sh1, &bob);
+	share(RECORD_CONTACT, sh2, &bob);
 	const char *sorts[] = {"name", "-name", "created", "-created", "updated", "-updated"};
 	for (int s = 0; s < 6; s++) {
 		contact_ids(&bob, sorts[s], NULL, ids, &n);
@@ -229,7 +229,7 @@ Test(collab, member_company_lists_and_search)
 	int64_t own = company_as(&bob, "{\"legal_name\": \"Bobco\"}");
 	int64_t sh = company_as(&ann, "{\"legal_name\": \"Annco shared\"}");
 	int64_t hidden = company_as(&ann, "{\"legal_name\": \"Annco hidden\"}");
-	share(COLLAB_COMPANY, sh, &bob);
+	share(RECORD_COMPANY, sh, &bob);
 	const char *sorts[] = {"name", "-name", "created", "-created", "updated", "-updated"};
 	for (int s = 0; s < 6; s++) {
 		company_ids(&bob, sorts[s], NULL, ids, &n);
@@ -264,7 +264,7 @@ Test(collab, deal_lists_board_and_forecast)
 	int64_t sh = deal_as(&ann, "{\"title\": \"Shared\", \"value\": {\"amount_minor\": 1000}}");
 	deal_as(&ann, "{\"title\": \"Hidden\", \"value\": {\"amount_minor\": 50000}}");
 	cr_expect_eq(board_count(&bob, 1), 1);
-	share(COLLAB_DEAL, sh, &bob);
+	share(RECORD_DEAL, sh, &bob);
 	cr_expect_eq(board_count(&bob, 1), 2);
 	cr_expect_eq(board_count(&admin, 1), 3);
 	DealQuery q = {0};
@@ -301,8 +301,8 @@ Test(collab, activities_and_tasks_follow_the_shared_record)
 	cr_expect_eq(activity_get(fx.db, &bob, act, 0, &r, &err), ERR_NOT_FOUND);
 	cr_expect_eq(task_get(fx.db, &bob, t1, 0, &r, &err), ERR_NOT_FOUND);
 	cr_expect_eq(task_get(fx.db, &bob, t2, 0, &r, &err), ERR_NOT_FOUND);
-	share(COLLAB_CONTACT, c, &bob);
-	share(COLLAB_DEAL, d, &bob);
+	share(RECORD_CONTACT, c, &bob);
+	share(RECORD_DEAL, d, &bob);
 	cr_assert_eq(activity_get(fx.db, &bob, act, 0, &r, &err), KITH_OK, "%s", err.msg);
 	json_decref(r);
 	cr_assert_eq(task_get(fx.db, &bob, t1, 0, &r, &err), KITH_OK, "%s", err.msg);
@@ -345,7 +345,7 @@ Test(collab, tag_counts_include_shared_records)
 	cr_assert_eq(tag_list(fx.db, &bob, &tags, &err), KITH_OK);
 	cr_expect_eq(json_array_size(tags), 0);
 	json_decref(tags);
-	share(COLLAB_CONTACT, c, &bob);
+	share(RECORD_CONTACT, c, &bob);
 	cr_assert_eq(tag_list(fx.db, &bob, &tags, &err), KITH_OK);
 	cr_assert_eq(json_array_size(tags), 1);
 	cr_expect_eq(json_integer_value(json_object_get(json_array_get(tags, 0), "contacts")), 1);
@@ -358,13 +358,13 @@ Test(collab, list_audit_and_idempotent_share)
 	json_t *list = NULL, *hist = NULL;
 	int added = -1;
 	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
-	cr_assert_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, bob.user_id, &added, &err),
+	cr_assert_eq(collab_add(fx.db, &ann, RECORD_CONTACT, c, bob.user_id, &added, &err),
 		     KITH_OK);
 	cr_expect_eq(added, 1);
-	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, c, bob.user_id, &added, &err),
+	cr_assert_eq(collab_add(fx.db, &admin, RECORD_CONTACT, c, bob.user_id, &added, &err),
 		     KITH_OK);
 	cr_expect_eq(added, 0, "sharing twice writes nothing");
-	cr_assert_eq(collab_list(fx.db, &bob, COLLAB_CONTACT, c, &list, &err), KITH_OK);
+	cr_assert_eq(collab_list(fx.db, &bob, RECORD_CONTACT, c, &list, &err), KITH_OK);
 	cr_assert_eq(json_array_size(list), 1);
 	json_t *e = json_array_get(list, 0);
 	cr_expect_str_eq(json_string_value(json_object_get(e, "email")), "bob@example.com");
@@ -383,36 +383,36 @@ Test(collab, bad_input_names_the_field_and_stores_nothing)
 	json_t *list = NULL;
 	Actor cid = add_user("cid@example.com", "member");
 	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
-	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, 999, NULL, &err), ERR_INVALID);
+	cr_expect_eq(collab_add(fx.db, &ann, RECORD_CONTACT, c, 999, NULL, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "user_id");
-	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, 0, NULL, &err), ERR_INVALID);
+	cr_expect_eq(collab_add(fx.db, &ann, RECORD_CONTACT, c, 0, NULL, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "user_id");
-	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, ann.user_id, NULL, &err),
+	cr_expect_eq(collab_add(fx.db, &ann, RECORD_CONTACT, c, ann.user_id, NULL, &err),
 		     ERR_INVALID, "the owner is no collaborator");
-	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, 9999, bob.user_id, NULL, &err),
+	cr_expect_eq(collab_add(fx.db, &ann, RECORD_CONTACT, 9999, bob.user_id, NULL, &err),
 		     ERR_NOT_FOUND);
 	cr_expect_str_eq(err.field, "id");
-	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_DEAL, 9999, bob.user_id, NULL, &err),
+	cr_expect_eq(collab_add(fx.db, &ann, RECORD_DEAL, 9999, bob.user_id, NULL, &err),
 		     ERR_NOT_FOUND);
 	/* a member cannot share what they cannot see: not found, not forbidden */
-	cr_expect_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, c, bob.user_id, NULL, &err),
+	cr_expect_eq(collab_add(fx.db, &bob, RECORD_CONTACT, c, bob.user_id, NULL, &err),
 		     ERR_NOT_FOUND);
-	cr_expect_eq(collab_list(fx.db, &bob, COLLAB_CONTACT, c, &list, &err), ERR_NOT_FOUND);
+	cr_expect_eq(collab_list(fx.db, &bob, RECORD_CONTACT, c, &list, &err), ERR_NOT_FOUND);
 	/* a collaborator may not manage collaborators */
-	share(COLLAB_CONTACT, c, &bob);
-	cr_expect_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, c, cid.user_id, NULL, &err),
+	share(RECORD_CONTACT, c, &bob);
+	cr_expect_eq(collab_add(fx.db, &bob, RECORD_CONTACT, c, cid.user_id, NULL, &err),
 		     ERR_FORBIDDEN);
-	cr_expect_eq(collab_remove(fx.db, &bob, COLLAB_CONTACT, c, bob.user_id, &err),
+	cr_expect_eq(collab_remove(fx.db, &bob, RECORD_CONTACT, c, bob.user_id, &err),
 		     ERR_FORBIDDEN);
-	cr_expect_eq(collab_remove(fx.db, &ann, COLLAB_CONTACT, c, cid.user_id, &err),
+	cr_expect_eq(collab_remove(fx.db, &ann, RECORD_CONTACT, c, cid.user_id, &err),
 		     ERR_NOT_FOUND);
 	cr_expect_str_eq(err.field, "user_id");
-	cr_assert_eq(collab_list(fx.db, &ann, COLLAB_CONTACT, c, &list, &err), KITH_OK);
+	cr_assert_eq(collab_list(fx.db, &ann, RECORD_CONTACT, c, &list, &err), KITH_OK);
 	cr_expect_eq(json_array_size(list), 1);
 	json_decref(list);
 	/* a trashed record is not shared further */
 	cr_assert_eq(contact_delete(fx.db, &ann, c, &err), KITH_OK);
-	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, cid.user_id, NULL, &err), ERR_GONE);
+	cr_expect_eq(collab_add(fx.db, &ann, RECORD_CONTACT, c, cid.user_id, NULL, &err), ERR_GONE);
 }
 
 Test(collab, a_collaborator_may_not_change_the_owner)
@@ -421,9 +421,9 @@ Test(collab, a_collaborator_may_not_change_the_owner)
 	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
 	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
 	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
-	share(COLLAB_CONTACT, c, &bob);
-	share(COLLAB_COMPANY, m, &bob);
-	share(COLLAB_DEAL, d, &bob);
+	share(RECORD_CONTACT, c, &bob);
+	share(RECORD_COMPANY, m, &bob);
+	share(RECORD_DEAL, d, &bob);
 	char buf[64];
 	snprintf(buf, sizeof buf, "{\"owner_id\": %lld}", (long long)bob.user_id);
 	json_t *p = parse(buf);
@@ -440,7 +440,7 @@ Test(collab, a_collaborator_may_not_change_the_owner)
 	json_decref(p);
 }
 
-static size_t n_collaborators(CollabKind k, int64_t id)
+static size_t n_collaborators(RecordKind k, int64_t id)
 {
 	Err err = {0};
 	json_t *l = NULL;
@@ -459,10 +459,10 @@ Test(collab, a_new_owner_stops_being_a_collaborator)
 	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
 	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
 	int64_t d2 = deal_as(&ann, "{\"title\": \"Small\"}");
-	share(COLLAB_CONTACT, c, &bob);
-	share(COLLAB_COMPANY, m, &bob);
-	share(COLLAB_DEAL, d, &bob);
-	share(COLLAB_DEAL, d2, &bob);
+	share(RECORD_CONTACT, c, &bob);
+	share(RECORD_COMPANY, m, &bob);
+	share(RECORD_DEAL, d, &bob);
+	share(RECORD_DEAL, d2, &bob);
 	char buf[64];
 	snprintf(buf, sizeof buf, "{\"owner_id\": %lld}", (long long)bob.user_id);
 	json_t *p = parse(buf);
@@ -470,17 +470,17 @@ Test(collab, a_new_owner_stops_being_a_collaborator)
 	cr_assert_eq(company_update(fx.db, &admin, m, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_assert_eq(deal_update(fx.db, &admin, d, p, 0, NULL, &err), KITH_OK, "%s", err.msg);
 	json_decref(p);
-	cr_expect_eq(n_collaborators(COLLAB_CONTACT, c), 0);
-	cr_expect_eq(n_collaborators(COLLAB_COMPANY, m), 0);
-	cr_expect_eq(n_collaborators(COLLAB_DEAL, d), 0);
-	cr_expect_eq(n_collaborators(COLLAB_DEAL, d2), 1);
+	cr_expect_eq(n_collaborators(RECORD_CONTACT, c), 0);
+	cr_expect_eq(n_collaborators(RECORD_COMPANY, m), 0);
+	cr_expect_eq(n_collaborators(RECORD_DEAL, d), 0);
+	cr_expect_eq(n_collaborators(RECORD_DEAL, d2), 1);
 	json_t *sum = NULL;
 	cr_assert_eq(reassign_all(fx.db, &admin, "ann@example.com", "bob@example.com", &sum, &err),
 		     KITH_OK, "%s", err.msg);
 	json_decref(sum);
-	cr_expect_eq(n_collaborators(COLLAB_DEAL, d2), 0);
+	cr_expect_eq(n_collaborators(RECORD_DEAL, d2), 0);
 	/* and he can be made a collaborator of none of them now: he owns them */
-	cr_expect_eq(collab_add(fx.db, &admin, COLLAB_DEAL, d2, bob.user_id, NULL, &err),
+	cr_expect_eq(collab_add(fx.db, &admin, RECORD_DEAL, d2, bob.user_id, NULL, &err),
 		     ERR_INVALID);
 }
 
@@ -509,8 +509,8 @@ Test(collab, purge_cascades_and_merge_keeps_shares)
 	int64_t keep = contact_as(&ann, "{\"first_name\": \"Keep\"}");
 	int64_t other = contact_as(&ann, "{\"first_name\": \"Other\"}");
 	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
-	share(COLLAB_CONTACT, other, &bob);
-	share(COLLAB_COMPANY, m, &bob);
+	share(RECORD_CONTACT, other, &bob);
+	share(RECORD_COMPANY, m, &bob);
 	cr_assert_eq(contact_merge(fx.db, &ann, keep, other, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(contact_get(fx.db, &bob, keep, 0, &r, &err), KITH_OK, "merged shares move");
 	json_decref(r);
@@ -530,7 +530,7 @@ Test(collab, trash_lists_and_links_through_shares)
 	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
 	int64_t hidden = contact_as(&ann, "{\"first_name\": \"Kim\"}");
 	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
-	share(COLLAB_CONTACT, c, &bob);
+	share(RECORD_CONTACT, c, &bob);
 	char buf[96];
 	/* a member may link their records to a company shared with them only */
 	snprintf(buf, sizeof buf, "{\"first_name\": \"New\", \"company_id\": %lld}", (long long)m);
@@ -538,7 +538,7 @@ Test(collab, trash_lists_and_links_through_shares)
 	int64_t id = 0;
 	cr_expect_eq(contact_create(fx.db, &bob, in, 0, &id, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "company_id");
-	share(COLLAB_COMPANY, m, &bob);
+	share(RECORD_COMPANY, m, &bob);
 	cr_expect_eq(contact_create(fx.db, &bob, in, 0, &id, &err), KITH_OK, "%s", err.msg);
 	json_decref(in);
 	/* the trash: a shared record trashed by its collaborator stays theirs */
@@ -555,10 +555,10 @@ Test(collab, trash_lists_and_links_through_shares)
 	cr_expect_eq(json_array_size(items), 1);
 	json_decref(items);
 	/* the collaborators of a trashed record can be listed, not changed */
-	cr_assert_eq(collab_list(fx.db, &bob, COLLAB_COMPANY, m, &items, &err), KITH_OK);
+	cr_assert_eq(collab_list(fx.db, &bob, RECORD_COMPANY, m, &items, &err), KITH_OK);
 	cr_expect_eq(json_array_size(items), 1);
 	json_decref(items);
-	cr_expect_eq(collab_remove(fx.db, &ann, COLLAB_COMPANY, m, bob.user_id, &err), ERR_GONE);
+	cr_expect_eq(collab_remove(fx.db, &ann, RECORD_COMPANY, m, bob.user_id, &err), ERR_GONE);
 }
 
 /* The audit entries of contact id with action, counted. */
@@ -596,21 +596,21 @@ Test(collab, a_member_merge_grants_no_share_and_no_owner)
 	Actor cid = add_user("cid@example.com", "member");
 	int64_t shared = contact_as(&ann, "{\"first_name\": \"Ola\"}");
 	int64_t mine = contact_as(&bob, "{\"first_name\": \"Bobs\"}");
-	share(COLLAB_CONTACT, shared, &bob);
-	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, mine, cid.user_id, NULL, &err),
+	share(RECORD_CONTACT, shared, &bob);
+	cr_assert_eq(collab_add(fx.db, &bob, RECORD_CONTACT, mine, cid.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);
 	cr_assert_eq(contact_merge(fx.db, &bob, shared, mine, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(contact_get(fx.db, &cid, shared, 0, &r, &err), ERR_NOT_FOUND,
 		     "a collaborator's merge shared the record with a third user");
 	json_decref(r);
-	cr_expect_eq(n_collaborators(COLLAB_CONTACT, shared), 1, "bob only");
+	cr_expect_eq(n_collaborators(RECORD_CONTACT, shared), 1, "bob only");
 	cr_expect_eq(owner_of(shared), ann.user_id);
 	cr_expect_eq(audit_count(shared, "share"), 1, "only ann's share of bob");
 
 	/* an unassigned record shared with bob does not become his by a merge */
 	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\", \"owner_id\": null}");
 	cr_assert_eq(owner_of(open), 0);
-	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
+	cr_assert_eq(collab_add(fx.db, &admin, RECORD_CONTACT, open, bob.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);
 	int64_t mine2 = contact_as(&bob, "{\"first_name\": \"Bobs2\"}");
 	cr_assert_eq(contact_merge(fx.db, &bob, open, mine2, NULL, &err), KITH_OK, "%s", err.msg);
@@ -648,15 +648,15 @@ Test(collab, an_admin_or_owner_merge_carries_shares_and_owner_audited)
 	Actor cid = add_user("cid@example.com", "member");
 	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\", \"owner_id\": null}");
 	int64_t bobs = contact_as(&bob, "{\"first_name\": \"Bobs\"}");
-	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
+	cr_assert_eq(collab_add(fx.db, &admin, RECORD_CONTACT, open, bob.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);
-	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, bobs, cid.user_id, NULL, &err),
+	cr_assert_eq(collab_add(fx.db, &bob, RECORD_CONTACT, bobs, cid.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);
 	cr_assert_eq(contact_merge(fx.db, &admin, open, bobs, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(owner_of(open), bob.user_id);
 	cr_expect_eq(contact_get(fx.db, &cid, open, 0, &r, &err), KITH_OK, "%s", err.msg);
 	json_decref(r);
-	cr_expect_eq(n_collaborators(COLLAB_CONTACT, open), 1, "cid; bob owns it now");
+	cr_expect_eq(n_collaborators(RECORD_CONTACT, open), 1, "cid; bob owns it now");
 	cr_expect_eq(audit_count(open, "share"), 2, "admin's share of bob, the merge's of cid");
 	cr_assert_eq(audit_list(fx.db, "contact", open, 100, &hist, &err), KITH_OK);
 	json_t *merge = json_array_get(hist, 0);
@@ -671,7 +671,7 @@ Test(collab, an_admin_or_owner_merge_carries_shares_and_owner_audited)
 	/* the record's owner (a member) merging: other's collaborators follow */
 	int64_t keep = contact_as(&ann, "{\"first_name\": \"Keep\"}");
 	int64_t other = contact_as(&ann, "{\"first_name\": \"Other\"}");
-	share(COLLAB_CONTACT, other, &cid);
+	share(RECORD_CONTACT, other, &cid);
 	cr_assert_eq(contact_merge(fx.db, &ann, keep, other, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(contact_get(fx.db, &cid, keep, 0, &r, &err), KITH_OK, "%s", err.msg);
 	json_decref(r);
@@ -709,14 +709,14 @@ Test(collab, contact_count_counts_what_the_actor_sees)
 	Err err = {0};
 	char buf[96];
 	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
-	share(COLLAB_COMPANY, m, &bob);
+	share(RECORD_COMPANY, m, &bob);
 	snprintf(buf, sizeof buf, "{\"first_name\": \"Hidden\", \"company_id\": %lld}",
 		 (long long)m);
 	contact_as(&ann, buf);
 	snprintf(buf, sizeof buf, "{\"first_name\": \"Shared\", \"company_id\": %lld}",
 		 (long long)m);
 	int64_t shared = contact_as(&ann, buf);
-	share(COLLAB_CONTACT, shared, &bob);
+	share(RECORD_CONTACT, shared, &bob);
 	snprintf(buf, sizeof buf, "{\"first_name\": \"Bobs\", \"company_id\": %lld}", (long long)m);
 	int64_t bobs = contact_as(&bob, buf);
 	snprintf(buf, sizeof buf, "{\"first_name\": \"Open\", \"company_id\": %lld}", (long long)m);
@@ -726,7 +726,7 @@ Test(collab, contact_count_counts_what_the_actor_sees)
 	cr_expect_eq(contact_count_of(&admin, m), 4);
 	cr_expect_eq(contact_count_of(&sys, m), 4);
 	/* the trash does not count; a share of bob's own contact counts once */
-	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, bobs, ann.user_id, NULL, &err),
+	cr_assert_eq(collab_add(fx.db, &bob, RECORD_CONTACT, bobs, ann.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);
 	cr_expect_eq(contact_count_of(&bob, m), 2);
 	cr_expect_eq(contact_count_of(&ann, m), 3);
@@ -762,7 +762,7 @@ Test(collab, the_duplicate_guard_names_no_hidden_contact)
 				   err.msg);
 		/* shared with bob: now it is named */
 		if (i == 1) {
-			share(COLLAB_CONTACT, c, &bob);
+			share(RECORD_CONTACT, c, &bob);
 			err_clear(&err);
 			cr_expect_eq(contact_create(fx.db, &bob, j, 0, &id, &err), ERR_CONFLICT);
 			cr_expect_eq(err.ref_id, c);
@@ -783,22 +783,22 @@ Test(collab, disabled_users_get_no_new_share_or_record)
 	Actor cid = add_user("cid@example.com", "member");
 	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
 	int64_t other = contact_as(&ann, "{\"first_name\": \"Other\"}");
-	cr_assert_eq(collab_add_email(fx.db, &ann, COLLAB_CONTACT, other, "CID@example.com", &uid,
+	cr_assert_eq(collab_add_email(fx.db, &ann, RECORD_CONTACT, other, "CID@example.com", &uid,
 				      &added, &err),
 		     KITH_OK, "%s", err.msg);
 	cr_expect_eq(uid, cid.user_id);
 	cr_expect_eq(added, 1);
 	cr_assert_eq(user_set_disabled(fx.db, &admin, cid.user_id, 1, NULL, &err), KITH_OK, "%s",
 		     err.msg);
-	cr_expect_eq(collab_add(fx.db, &ann, COLLAB_CONTACT, c, cid.user_id, NULL, &err),
+	cr_expect_eq(collab_add(fx.db, &ann, RECORD_CONTACT, c, cid.user_id, NULL, &err),
 		     ERR_INVALID);
 	cr_expect_str_eq(err.field, "user_id");
 	cr_expect_eq(
-	    collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "cid@example.com", NULL, NULL, &err),
+	    collab_add_email(fx.db, &ann, RECORD_CONTACT, c, "cid@example.com", NULL, NULL, &err),
 	    ERR_INVALID);
 	cr_expect_str_eq(err.field, "email");
 	cr_expect_eq(
-	    collab_add_email(fx.db, &ann, COLLAB_CONTACT, c, "ann@example.com", NULL, NULL, &err),
+	    collab_add_email(fx.db, &ann, RECORD_CONTACT, c, "ann@example.com", NULL, NULL, &err),
 	    ERR_INVALID, "the owner");
 	cr_expect_str_eq(err.field, "email");
 	char buf[64];
@@ -808,9 +808,9 @@ Test(collab, disabled_users_get_no_new_share_or_record)
 	cr_expect_str_eq(err.field, "owner_id");
 	json_decref(p);
 	/* the old share stays (history), a merge does not copy it */
-	cr_expect_eq(n_collaborators(COLLAB_CONTACT, other), 1);
+	cr_expect_eq(n_collaborators(RECORD_CONTACT, other), 1);
 	cr_assert_eq(contact_merge(fx.db, &ann, c, other, NULL, &err), KITH_OK, "%s", err.msg);
-	cr_expect_eq(n_collaborators(COLLAB_CONTACT, c), 0);
+	cr_expect_eq(n_collaborators(RECORD_CONTACT, c), 0);
 }
 
 /* issue 7: members see a colleague's name and email only (the rule of
@@ -820,10 +820,10 @@ Test(collab, members_see_collaborators_name_and_email_only)
 	Err err = {0};
 	json_t *list = NULL;
 	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
-	share(COLLAB_CONTACT, c, &bob);
+	share(RECORD_CONTACT, c, &bob);
 	const Actor *members[] = {&ann, &bob};
 	for (size_t i = 0; i < 2; i++) {
-		cr_assert_eq(collab_list(fx.db, members[i], COLLAB_CONTACT, c, &list, &err),
+		cr_assert_eq(collab_list(fx.db, members[i], RECORD_CONTACT, c, &list, &err),
 			     KITH_OK, "%s", err.msg);
 		json_t *e = json_array_get(list, 0);
 		cr_expect_eq(json_integer_value(json_object_get(e, "user_id")), bob.user_id);
@@ -835,7 +835,7 @@ Test(collab, members_see_collaborators_name_and_email_only)
 		cr_expect_null(json_object_get(e, "id"));
 		json_decref(list);
 	}
-	cr_assert_eq(collab_list(fx.db, &admin, COLLAB_CONTACT, c, &list, &err), KITH_OK);
+	cr_assert_eq(collab_list(fx.db, &admin, RECORD_CONTACT, c, &list, &err), KITH_OK);
 	json_t *e = json_array_get(list, 0);
 	cr_expect_str_eq(json_string_value(json_object_get(e, "role")), "member");
 	cr_expect(json_is_false(json_object_get(e, "disabled")));
@@ -875,9 +875,9 @@ Test(collab, a_new_owner_dropped_as_collaborator_is_audited)
 	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
 	int64_t m = company_as(&ann, "{\"legal_name\": \"Acme\"}");
 	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
-	share(COLLAB_CONTACT, c, &bob);
-	share(COLLAB_COMPANY, m, &bob);
-	share(COLLAB_DEAL, d, &bob);
+	share(RECORD_CONTACT, c, &bob);
+	share(RECORD_COMPANY, m, &bob);
+	share(RECORD_DEAL, d, &bob);
 	char buf[64];
 	snprintf(buf, sizeof buf, "{\"owner_id\": %lld}", (long long)bob.user_id);
 	json_t *p = parse(buf);
@@ -902,11 +902,11 @@ Test(collab, a_merge_that_makes_a_collaborator_owner_audits_the_unshare)
 	Err err = {0};
 	int64_t open = contact_as(&admin, "{\"first_name\": \"Open\", \"owner_id\": null}");
 	int64_t bobs = contact_as(&bob, "{\"first_name\": \"Bobs\"}");
-	cr_assert_eq(collab_add(fx.db, &admin, COLLAB_CONTACT, open, bob.user_id, NULL, &err),
+	cr_assert_eq(collab_add(fx.db, &admin, RECORD_CONTACT, open, bob.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);
 	cr_assert_eq(contact_merge(fx.db, &admin, open, bobs, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(owner_of(open), bob.user_id);
-	cr_expect_eq(n_collaborators(COLLAB_CONTACT, open), 0);
+	cr_expect_eq(n_collaborators(RECORD_CONTACT, open), 0);
 	cr_expect_eq(unshares("contact", open, bob.user_id, admin.user_id), 1);
 }
 
@@ -919,12 +919,12 @@ Test(collab, a_reassign_that_drops_shares_audits_each_unshare)
 	int64_t c = contact_as(&ann, "{\"first_name\": \"Ola\"}");
 	int64_t d = deal_as(&ann, "{\"title\": \"Big\"}");
 	int64_t d2 = deal_as(&ann, "{\"title\": \"Small\"}");
-	share(COLLAB_CONTACT, c, &bob);
-	share(COLLAB_DEAL, d, &bob);
+	share(RECORD_CONTACT, c, &bob);
+	share(RECORD_DEAL, d, &bob);
 	cr_assert_eq(reassign_all(fx.db, &admin, "ann@example.com", "bob@example.com", &sum, &err),
 		     KITH_OK, "%s", err.msg);
 	json_decref(sum);
-	cr_expect_eq(n_collaborators(COLLAB_CONTACT, c), 0);
+	cr_expect_eq(n_collaborators(RECORD_CONTACT, c), 0);
 	cr_expect_eq(unshares("contact", c, bob.user_id, admin.user_id), 1);
 	cr_expect_eq(unshares("deal", d, bob.user_id, admin.user_id), 1);
 	cr_expect_eq(unshares("deal", d2, bob.user_id, admin.user_id), 0, "d2 was not shared");

@@ -375,9 +375,9 @@ Test(due, members_see_what_is_shared_with_them)
 	cr_assert_null(find(out, "too_often", theirs));
 	cr_assert_null(key_date(out, "contact", theirs, "birthday"));
 	json_decref(out);
-	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, theirs, ann.user_id, NULL, &err),
+	cr_assert_eq(collab_add(fx.db, &bob, RECORD_CONTACT, theirs, ann.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);
-	cr_assert_eq(collab_add(fx.db, &bob, COLLAB_CONTACT, tagged, ann.user_id, NULL, &err),
+	cr_assert_eq(collab_add(fx.db, &bob, RECORD_CONTACT, tagged, ann.user_id, NULL, &err),
 		     KITH_OK, "%s", err.msg);
 	out = due_as(&ann, 0, "2026-11-01", 0);
 	cr_assert_not_null(find(out, "due", tagged)); /* never touched, tag cadence */
