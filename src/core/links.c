@@ -4,6 +4,7 @@
  * and base/; knows no noun (refresh functions are registered). */
 #include "core/links.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "base/date.h"
@@ -104,6 +105,7 @@ static int table_kind(const char *table)
 void links_set_refresh(const char *kind, LinksRefreshFn fn)
 {
 	int i = kind_index(kind);
+	assert(i >= 0 && "links_set_refresh: kind not in links.def");
 	if (i >= 0)
 		refresh_fns[i] = fn;
 }
