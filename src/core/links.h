@@ -77,9 +77,10 @@ const char *links_fk_name(LinksFk fk);
 typedef int (*LinksRefreshFn)(Db *db, const Buf *ids, Err *err);
 
 /* Register kind's refresh function (REFRESH lines whose table is kind's
- * table call it); kind must be declared in links.def (asserted). Called once at start-up, before any thread starts
- * (main.c; the test fixtures): the one piece of process-wide state here,
- * the price of a lower layer calling up without naming what it calls. */
+ * table call it); kind must be declared in links.def (asserted). Called
+ * once at start-up, before any thread starts (main.c; the test fixtures):
+ * the one piece of process-wide state here, the price of a lower layer
+ * calling up without naming what it calls. */
 void links_set_refresh(const char *kind, LinksRefreshFn fn);
 
 /* Record id of kind went to the trash, came back from it (restore), or
