@@ -674,25 +674,6 @@ static int entity_check(Db *db, const Actor *actor, const char *entity, int64_t 
 	return record_check(db, actor, kind, id, 1, "id", NULL, err);
 }
 
-int activity_detach(Db *db, const char *key, int64_t id, Err *err)
-{
-	static const char contact_sql[] =
-		"UPDATE activity SET contact_id = NULL, version = version + 1, updated_at = ? "
-		"WHERE contact_id = ? AND (company_id IS NOT NULL OR deal_id IS NOT NULL)";
-	static const char company_sql[] =
-		"UPDATE activity SET company_id = NULL, version = version + 1, updated_at = ? "
-		"WHERE company_id = ? AND (contact_id IS NOT NULL OR deal_id IS NOT NULL)";
-	DbStmt *st;
-	char now[21];
-	int rc = db_prepare(db, &st, strcmp(key, "contact_id") ? company_sql : contact_sql, err);
-	if (rc)
-		return rc;
-	time_now_iso(now);
-	db_bind_text(st, 1, now);
-	db_bind_int(st, 2, id);
-	return db_exec_stmt(st, err);
-}
-
 int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t id,
 			char out[21], Err *err)
 {

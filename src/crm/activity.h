@@ -86,12 +86,6 @@ typedef struct ActivityQuery {
 int activity_list(Db *db, const Actor *actor, const ActivityQuery *q, json_t **items,
 		  char **next, Err *err) KITH_WARN_UNUSED;
 
-/* Before contact (key "contact_id") or company ("company_id") id is purged:
- * its activities that are also linked to another record lose this link and
- * stay with that record; the others go with the purge (the foreign key
- * cascades). Runs in the caller's transaction. ERR_STORAGE. */
-int activity_detach(Db *db, const char *key, int64_t id, Err *err) KITH_WARN_UNUSED;
-
 /* When the actor's team last contacted a contact, company or deal (entity
  * "contact", "company", "deal"): the latest occurred_at of a live, non-note
  * activity the actor may see linked to it (for a company also to its

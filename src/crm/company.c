@@ -1,7 +1,9 @@
 /* company.c - organisations: validation, access, trash, tags, search and
  * lists. Owns tables company, company_tag and the company search index.
- * Depends on store/, base/, core/record, crm/{access,audit,tag,field,contact,phone,
- * user,workspace}; the CLI and API adapters call only company.h.
+ * Depends on store/, base/, core/{access,audit,links,record,user,workspace},
+ * crm/{collab,tag,field,phone}; never on the nouns that reference companies
+ * (contacts, activities: what trash and purge do to them is declared in
+ * core/links.def). The CLI and API adapters call only company.h.
  *
  * A change is one transaction: the row, its tags, its custom values, its
  * search document and one audit entry commit together or not at all. */
@@ -17,11 +19,10 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/text.h"
-#include "crm/activity.h"
 #include "core/audit.h"
+#include "core/links.h"
 #include "core/record.h"
 #include "crm/collab.h"
-#include "crm/contact.h"
 #include "crm/field.h"
 #include "crm/phone.h"
 #include "crm/tag.h"
@@ -763,7 +764,7 @@ static int company_save(Db *db, const Actor *actor, const char *action, const js
 	    (rc = company_index(db, after, NULL, err)))
 		goto done;
 	if (strcmp(json_str_of(before, "legal_name"), json_str_of(after, "legal_name")) != 0 &&
-	    (rc = contact_reindex_company(db, id, err)))
+	    (rc = links_changed(db, "company", id, err)))
 		goto done;
 	diff = change_diff(before, after);
 	rc = audit_write(db, actor, action, "company", id, diff, err);
@@ -888,10 +889,10 @@ static int company_trash(Db *db, const Actor *actor, int64_t id, int deleted, Er
 			     (long long)id);
 		goto done;
 	}
-	/* Contacts show the company's name only while it is live. */
+	/* Contacts show the company's name only while it is live (links.def). */
 	if ((rc = set_deleted(db, id, deleted, err)) ||
 	    (rc = company_load(db, actor, id, &after, err)) ||
-	    (rc = contact_reindex_company(db, id, err)))
+	    (rc = (deleted ? links_trash : links_restore)(db, "company", id, err)))
 		goto done;
 	diff = deleted ? audit_snapshot(before) : change_diff(before, after);
 	rc = audit_write(db, actor, deleted ? "delete" : "restore", "company", id, diff, err);
@@ -914,14 +915,10 @@ int company_restore(Db *db, const Actor *actor, int64_t id, Err *err)
 
 static int delete_row(Db *db, int64_t id, Err *err)
 {
-	static const char tags[] = "DELETE FROM company_tag WHERE company_id = ?";
 	static const char row[] = "DELETE FROM company WHERE id = ?";
 	DbStmt *st;
-	int rc = db_prepare(db, &st, tags, err);
+	int rc = db_prepare(db, &st, row, err);
 	if (rc)
-		return rc;
-	db_bind_int(st, 1, id);
-	if ((rc = db_exec_stmt(st, err)) || (rc = db_prepare(db, &st, row, err)))
 		return rc;
 	db_bind_int(st, 1, id);
 	return db_exec_stmt(st, err);
@@ -944,11 +941,10 @@ int company_purge(Db *db, const Actor *actor, int64_t id, Err *err)
 			     "company %lld is not in the trash; delete it first", (long long)id);
 		goto done;
 	}
-	/* Its contacts stay, unlinked; the audit entry keeps a snapshot. */
-	if ((rc = contact_unlink_company(db, id, err)) ||
-	    (rc = activity_detach(db, "company_id", id, err)) ||
-	    (rc = field_values_delete(db, "company", id, err)) ||
-	    (rc = search_remove(db, "company", id, err)) || (rc = delete_row(db, id, err)))
+	/* What happens to its contacts, tags, activities, deals, tasks and
+	 * custom values is declared in core/links.def; the audit entry keeps a
+	 * snapshot. */
+	if ((rc = links_purge(db, "company", id, "id", err)) || (rc = delete_row(db, id, err)))
 		goto done;
 	snap = audit_snapshot(before);
 	rc = audit_write(db, actor, "purge", "company", id, snap, err);

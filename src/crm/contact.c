@@ -24,9 +24,9 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "core/audit.h"
+#include "core/links.h"
 #include "core/record.h"
 #include "crm/collab.h"
-#include "crm/activity.h"
 #include "crm/cadence.h"
 #include "crm/company.h"
 #include "crm/contact_rec.h"
@@ -1512,7 +1512,8 @@ int contact_delete(Db *db, const Actor *actor, int64_t id, Err *err)
 	time_now_iso(now);
 	if ((rc = contact_rec_find(db, actor, id, 0, &r, err)) ||
 	    (rc = contact_rec_json(db, actor, &r, 1, &snap, err)) ||
-	    (rc = set_deleted(db, id, now, err)) || (rc = rec_refresh(db, actor, &r, NULL, err)))
+	    (rc = set_deleted(db, id, now, err)) || (rc = rec_refresh(db, actor, &r, NULL, err)) ||
+	    (rc = links_trash(db, "contact", id, err)))
 		goto done;
 	rc = audit_write(db, actor, "delete", "contact", id, snap, err);
 done:
@@ -1538,7 +1539,8 @@ int contact_restore(Db *db, const Actor *actor, int64_t id, Err *err)
 	}
 	ch = json_pack("{s[sn]}", "deleted_at", r.s[S_DELETED]);
 	if ((rc = set_deleted(db, id, NULL, err)) == KITH_OK &&
-	    (rc = rec_refresh(db, actor, &r, NULL, err)) == KITH_OK)
+	    (rc = rec_refresh(db, actor, &r, NULL, err)) == KITH_OK &&
+	    (rc = links_restore(db, "contact", id, err)) == KITH_OK)
 		rc = audit_write(db, actor, "restore", "contact", id, ch, err);
 done:
 	json_decref(ch);
@@ -1568,10 +1570,10 @@ int contact_purge(Db *db, const Actor *actor, int64_t id, Err *err)
 		goto done;
 	}
 	/* The audit entry keeps the snapshot: the only copy after the purge. */
+	/* What happens to its emails, phones, tags, activities, deals, tasks
+	 * and custom values is declared in core/links.def. */
 	if ((rc = contact_rec_json(db, actor, &r, 1, &snap, err)) ||
-	    (rc = activity_detach(db, "contact_id", id, err)) ||
-	    (rc = field_values_delete(db, "contact", id, err)) ||
-	    (rc = exec_id(db, sql, id, err)) || (rc = search_remove(db, "contact", id, err)))
+	    (rc = links_purge(db, "contact", id, "id", err)) || (rc = exec_id(db, sql, id, err)))
 		goto done;
 	rc = audit_write(db, actor, "purge", "contact", id, snap, err);
 done:
@@ -1812,21 +1814,7 @@ done:
 	return rc;
 }
 
-/* ---- company links ---- */
-
-/* Ids of the contacts of company_id (live only unless all), into ids. */
-static int company_contacts(Db *db, int64_t company_id, int all, Buf *ids, Err *err)
-{
-	static const char sql[] = "SELECT c.id FROM contact c WHERE c.company_id = ? "
-				  "AND (? OR c.deleted_at IS NULL) ORDER BY c.id";
-	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, company_id);
-	db_bind_int(st, 2, all);
-	return db_collect_ids(st, ids, err);
-}
+/* ---- refresh ---- */
 
 /* Rebuild the search documents and stored JSON of the contacts in ids. */
 int contact_reindex_ids(Db *db, const Buf *ids, Err *err)
@@ -1848,41 +1836,9 @@ int contact_reindex_ids(Db *db, const Buf *ids, Err *err)
 	return rc;
 }
 
-int contact_reindex_company(Db *db, int64_t company_id, Err *err)
+void contact_links_register(void)
 {
-	Buf ids;
-	buf_init(&ids, 0);
-	int rc = db_begin(db, err);
-	if (rc)
-		return rc;
-	if ((rc = company_contacts(db, company_id, 1, &ids, err)) == KITH_OK)
-		rc = contact_reindex_ids(db, &ids, err);
-	buf_free(&ids);
-	return db_end(db, rc, err);
-}
-
-int contact_unlink_company(Db *db, int64_t company_id, Err *err)
-{
-	static const char sql[] = "UPDATE contact SET company_id = NULL, version = version + 1, "
-				  "updated_at = ? WHERE company_id = ?";
-	char now[21];
-	DbStmt *st;
-	Buf ids;
-	buf_init(&ids, 0);
-	int rc = db_begin(db, err);
-	if (rc)
-		return rc;
-	if ((rc = company_contacts(db, company_id, 1, &ids, err)) ||
-	    (rc = db_prepare(db, &st, sql, err)))
-		goto done;
-	time_now_iso(now);
-	db_bind_text(st, 1, now);
-	db_bind_int(st, 2, company_id);
-	if ((rc = db_exec_stmt(st, err)) == KITH_OK)
-		rc = contact_reindex_ids(db, &ids, err);
-done:
-	buf_free(&ids);
-	return db_end(db, rc, err);
+	links_set_refresh("contact", contact_reindex_ids);
 }
 
 int contact_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err)

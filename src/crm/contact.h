@@ -130,18 +130,17 @@ typedef struct ContactQuery {
 int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t **items,
 		 char **next, Err *err) KITH_WARN_UNUSED;
 
-/* Rebuild the search documents and stored JSON of every contact of
- * company_id, trashed ones included (after the company's name changed or it
- * moved to or from the trash). Runs in the caller's transaction. */
-int contact_reindex_company(Db *db, int64_t company_id, Err *err) KITH_WARN_UNUSED;
-
 /* Rebuild the search documents and stored JSON of the contacts whose ids
  * ids holds (int64_t values; missing ones are skipped). Runs in the
- * caller's transaction. */
+ * caller's transaction. The refresh function of kind "contact" in
+ * core/links (links_set_refresh): a contact shows its company's name, so
+ * renaming, trashing, restoring or purging the company rebuilds them. */
 int contact_reindex_ids(Db *db, const Buf *ids, Err *err) KITH_WARN_UNUSED;
 
-/* Set company_id to NULL on every contact of company_id (company purge). */
-int contact_unlink_company(Db *db, int64_t company_id, Err *err) KITH_WARN_UNUSED;
+/* Register contact_reindex_ids as the refresh function of kind "contact"
+ * with core/links. Call once at start-up, before any thread starts (main.c,
+ * the test fixtures). */
+void contact_links_register(void);
 
 /* Hand every contact (trashed ones too) of user `from` to user `to` (ids checked by the
  * caller), bumping versions; the changed ids are appended to ids (int64_t).

@@ -20,6 +20,7 @@
 #include "base/money.h"
 #include "base/text.h"
 #include "core/audit.h"
+#include "core/links.h"
 #include "core/record.h"
 #include "crm/collab.h"
 #include "crm/company.h"
@@ -661,7 +662,8 @@ static int deal_trash(Db *db, const Actor *actor, int64_t id, int deleted, Err *
 	db_bind_int(st, 3, id);
 	if ((rc = db_exec_stmt(st, err)) || (rc = deal_load(db, id, &after, err)) ||
 	    (rc = closed_total_apply(db, before, -1, err)) ||
-	    (rc = closed_total_apply(db, after, 1, err)))
+	    (rc = closed_total_apply(db, after, 1, err)) ||
+	    (rc = (deleted ? links_trash : links_restore)(db, "deal", id, err)))
 		goto done;
 	diff = deleted ? json_incref(before) : audit_diff(before, after);
 	rc = audit_write(db, actor, deleted ? "delete" : "restore", "deal", id, diff, err);

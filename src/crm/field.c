@@ -23,6 +23,7 @@
 #include "base/money.h"
 #include "base/text.h"
 #include "core/audit.h"
+#include "core/links.h"
 
 enum { KEY_MAX = KITH_MAX_FIELD_KEY }; /* limits.h; a key is [a-z][a-z0-9_]{0,39} */
 
@@ -1026,16 +1027,14 @@ static int count_values(Db *db, int64_t id, int64_t *n, Err *err)
 	return rc;
 }
 
+/* The definition's values go with it (core/links.def: the schema's ON
+ * DELETE CASCADE). */
 static int def_delete_rows(Db *db, int64_t id, Err *err)
 {
-	static const char values[] = "DELETE FROM field_value WHERE field_id = ?";
 	static const char def[] = "DELETE FROM field_def WHERE id = ?";
 	DbStmt *st;
-	int rc = db_prepare(db, &st, values, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, id);
-	if ((rc = db_exec_stmt(st, err)) || (rc = db_prepare(db, &st, def, err)))
+	int rc = links_purge(db, "field", id, "id", err);
+	if (rc || (rc = db_prepare(db, &st, def, err)))
 		return rc;
 	db_bind_int(st, 1, id);
 	return db_exec_stmt(st, err);

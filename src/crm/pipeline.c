@@ -17,6 +17,7 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "core/audit.h"
+#include "core/links.h"
 
 /* ---- reading ----------------------------------------------------------- */
 
@@ -795,29 +796,14 @@ int stage_remove(Db *db, const Actor *actor, int64_t stage_id, Err *err)
 	json_t *before = NULL;
 	StageInfo si;
 	DbStmt *st;
-	int64_t n = 0, moved = 0;
 	int rc = require_admin(actor, err);
 	if (rc || (rc = db_begin(db, err)))
 		return rc;
+	/* Refused while deals or their history name it (core/links.def). */
 	if ((rc = stage_info(db, stage_id, "id", &si, err)) ||
 	    (rc = pipeline_get(db, si.pipeline_id, &before, err)) ||
-	    (rc = stage_usage(db, stage_id, &n, &moved, err)))
-		goto done;
-	if (n) {
-		rc = err_set(err, ERR_CONFLICT, "stage_id",
-			     "stage %lld still holds %lld deal(s), trashed ones included; move "
-			     "them first",
-			     (long long)stage_id, (long long)n);
-		goto done;
-	}
-	if (moved) {
-		rc = err_set(err, ERR_CONFLICT, "stage_id",
-			     "stage %lld is part of %lld deal stage change(s) in the history; "
-			     "rename it instead of removing it",
-			     (long long)stage_id, (long long)moved);
-		goto done;
-	}
-	if ((rc = db_prepare(db, &st, del, err)))
+	    (rc = links_purge(db, "stage", stage_id, "stage_id", err)) ||
+	    (rc = db_prepare(db, &st, del, err)))
 		goto done;
 	db_bind_int(st, 1, stage_id);
 	if ((rc = db_exec_stmt(st, err)) || (rc = reorder(db, si.pipeline_id, 0, 0, err)))

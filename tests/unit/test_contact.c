@@ -9,6 +9,7 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "core/audit.h"
+#include "core/links.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/contact_rec.h"
@@ -714,7 +715,7 @@ Test(contact, search_in_many_scripts)
 	cr_expect(found("globex", worker), "company name");
 	cr_expect(!found("globex", tagged));
 
-	/* A company rename re-indexes its contacts (company.c calls us). */
+	/* A company rename re-indexes its contacts (core/links.def: REFRESH). */
 	json_t *patch = J("{\"legal_name\":\"Initech\"}");
 	cr_assert_eq(company_update(fx.db, &sys, company, patch, 0, NULL, &err), KITH_OK, "%s",
 		     err.msg);
@@ -725,8 +726,9 @@ Test(contact, search_in_many_scripts)
 	cr_expect_str_eq(str(json_object_get(c, "company"), "name"), "Initech");
 	json_decref(c);
 
-	/* Unlinking (company purge) drops the company from contacts. */
-	cr_assert_eq(contact_unlink_company(fx.db, company, &err), KITH_OK, "%s", err.msg);
+	/* Purging the company unlinks it from its contacts (core/links.def). */
+	cr_assert_eq(company_delete(fx.db, &sys, company, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(company_purge(fx.db, &sys, company, &err), KITH_OK, "%s", err.msg);
 	c = get(worker);
 	cr_expect(json_is_null(json_object_get(c, "company")));
 	json_decref(c);
@@ -1356,14 +1358,15 @@ static char *search_doc(int64_t id)
 }
 
 /* What create stored (JSON and search document) is byte for byte what the
- * reload path builds: compare with the live JSON, then rebuild both through
- * contact_reindex_company (which reloads) and compare again. */
+ * reload path builds: compare with the live JSON, then rebuild both as a
+ * change of its company does (links_changed: contact_reindex_ids, which
+ * reloads) and compare again. */
 static void expect_create_matches_reload(int64_t id, int64_t company)
 {
 	Err err = {0};
 	char *stored = stored_text(id), *live = live_text(id), *doc = search_doc(id);
 	cr_expect_str_eq(stored, live, "stored JSON after create differs from the live JSON");
-	cr_assert_eq(contact_reindex_company(fx.db, company, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(links_changed(fx.db, "company", company, &err), KITH_OK, "%s", err.msg);
 	char *again = stored_text(id), *doc_again = search_doc(id);
 	cr_expect_str_eq(again, stored, "a reload rebuilds a different stored JSON");
 	cr_expect_str_eq(doc_again, doc, "a reload rebuilds a different search document");
