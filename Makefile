@@ -1,6 +1,8 @@
 # kith - build, test, run, bench. See README.md.
 #   make          build ./kith (optimised)
-#   make test     install deps, build with ASan+UBSan, run unit and end-to-end tests
+#   make test     check the layers, install deps, build with ASan+UBSan, run unit and
+#                 end-to-end tests
+#   make check-layers  includes point down the layers, domain modules form no cycle
 #   make run      install deps, build, create ./kith.db with demo data, serve on 127.0.0.1:8080
 #   make bench    benchmarks; prints a table and writes bench/results-<date>.md
 #   make deps     install missing Debian packages (idempotent)
@@ -38,7 +40,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(TST)/%.o)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 
-.PHONY: all deps test unit e2e_serial run bench clean install uninstall
+.PHONY: all deps test unit e2e_serial run bench clean install uninstall check-layers
 all: kith
 
 deps:
@@ -72,7 +74,14 @@ $(TST)/unit: $(TST_LIB_OBJS) $(UNIT_OBJS)
 unit: $(TST)/unit
 	ASAN_OPTIONS=detect_leaks=1 $(TST)/unit --jobs 2
 
-test: deps
+# First, and fast (sh + awk, no build): the check's own tests, then the
+# tree: every #include points down the layers (DESIGN.md), only adapters
+# include a surface, and the domain modules form no cycle.
+check-layers:
+	@./tests/layers/run
+	@./scripts/check-layers src
+
+test: check-layers deps
 	$(MAKE) unit
 	$(MAKE) e2e_serial
 

@@ -1,11 +1,10 @@
-/* main.c - kith: what is wired once at start-up (core/links calls up to
- * the nouns only through what is registered here), then argv goes to the
- * CLI dispatcher. Nothing else lives here. */
+/* main.c - kith: wires the layers together (hooks.h), then hands argv to
+ * the CLI dispatcher. Nothing else lives here. */
 #include "cli/cli.h"
-#include "crm/contact.h"
+#include "hooks.h"
 
 int main(int argc, char **argv)
 {
-	contact_links_register();
+	hooks_install();
 	return cli_main(argc, argv);
 }

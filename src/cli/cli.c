@@ -1,7 +1,7 @@
 /* cli.c - argv dispatch over commands.def, option parsing, and output
  * (tables, records, JSON, progress), plus the helpers the record adapters
- * share (tags, trash, search words, --field, list pages). Depends on
- * base/, store/, crm/. */
+ * share (tags, trash, search words, list pages). Depends on base/, store/;
+ * the workspace's zone and date reading come through cli->hooks. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -17,10 +17,6 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "base/tz.h"
-#include "core/audit.h"
-#include "crm/field.h"
-#include "core/user.h"
-#include "core/workspace.h"
 #include "store/migrate.h"
 
 /* Every handler has the same signature; declare them from the table. */
@@ -313,17 +309,15 @@ static size_t text_width(const char *s)
 	return w;
 }
 
-/* Cell text of v: strings as is, null as "", arrays of strings comma-joined,
- * other values as compact JSON. Appends to b. */
-/* The zone tables show instants in: the workspace's, or "" (as stored)
- * without a database. */
+/* The zone tables show instants in: the workspace's (the zone hook), or
+ * "" (as stored, UTC) without a database, a hook or a workspace. */
 static void table_zone(Cli *cli, char zone[64])
 {
-	Workspace ws;
 	Err err = {0};
 	zone[0] = '\0';
-	if (cli->db && workspace_get(cli->db, &ws, &err) == KITH_OK)
-		snprintf(zone, 64, "%s", ws.timezone);
+	if (cli->db && cli->hooks && cli->hooks->zone &&
+	    cli->hooks->zone(cli->db, zone, 64, &err) != KITH_OK)
+		zone[0] = '\0';
 }
 
 /* A UTC instant "YYYY-MM-DDTHH:MM:SSZ" as "YYYY-MM-DD HH:MM" in zone; 0
@@ -340,6 +334,9 @@ static int local_instant(Buf *b, const char *s, const char *zone)
 	return 1;
 }
 
+/* Cell text of v: strings as is (a UTC instant in zone), null as "",
+ * arrays of strings comma-joined, other values as compact JSON. Appends
+ * to b. */
 static void cell_text(Buf *b, const json_t *v, const char *zone)
 {
 	if (!v || json_is_null(v))
@@ -581,7 +578,11 @@ int cli_when_opt(Cli *cli, const char *opt, int flags, const char **text, int *k
 		return 0;
 	if (cli->n_when >= CLI_WHEN_MAX)
 		return cli_usage_fail(cli, "%s: too many dates in one command", opt);
-	if (workspace_when(cli->db, s, flags | WHEN_RELATIVE, opt, &w, &err))
+	if (!cli->hooks || !cli->hooks->when) {
+		err_set(&err, ERR_INTERNAL, NULL, "no date reader: hooks_install() sets it");
+		return cli_fail(cli, &err);
+	}
+	if (cli->hooks->when(cli->db, s, flags | WHEN_RELATIVE, opt, &w, &err))
 		return cli_fail(cli, &err);
 	char *keep = cli->when[cli->n_when++];
 	snprintf(keep, 21, "%s", w.kind == WHEN_DATE_KIND ? w.date : w.iso);
@@ -630,16 +631,6 @@ void cli_address_text(Buf *b, const json_t *a)
 	buf_free(&town);
 }
 
-void cli_user_text(Cli *cli, const json_t *user_id, Buf *b)
-{
-	json_t *user = NULL;
-	Err err = {0};
-	if (json_is_integer(user_id) &&
-	    user_get(cli->db, json_integer_value(user_id), &user, &err) == KITH_OK)
-		buf_addf(b, "%s <%s>", cli_str(user, "name"), cli_str(user, "email"));
-	json_decref(user);
-}
-
 /* Address options and the parts they set. */
 static const struct {
 	const char *opt, *key;
@@ -669,47 +660,6 @@ int cli_address_part(const char *key)
 	for (int i = 0; i < N_ADDRESS_OPTS; i++)
 		if (strcmp(address_opts[i].key, key) == 0)
 			return 1;
-	return 0;
-}
-
-int cli_field_args(Cli *cli, const char *entity, json_t *in)
-{
-	const char *arg;
-	json_t *custom = NULL;
-	int rc = 0;
-	while (rc == 0 && (arg = cli_opt(cli, "--field"))) {
-		const char *eq = strchr(arg, '=');
-		Err err = {0};
-		json_t *v = NULL;
-		if (!eq || eq == arg) {
-			rc = cli_usage_fail(cli, "--field: expected KEY=VALUE, got '%s'", arg);
-			break;
-		}
-		char *key = strndup(arg, (size_t)(eq - arg));
-		if (!key || field_value_from_text(cli->db, entity, key, eq + 1, &v, &err)) {
-			rc = key ? cli_fail(cli, &err) : cli_reject(cli, "custom", "out of memory");
-		} else {
-			if (!custom)
-				custom = json_object();
-			json_object_set_new(custom, key, v);
-		}
-		free(key);
-	}
-	if (custom && rc == 0)
-		json_object_set_new(in, "custom", json_incref(custom));
-	json_decref(custom);
-	return rc;
-}
-
-int cli_owner_or_fail(Cli *cli, const char *email, int64_t *id)
-{
-	Err err = {0};
-	Actor a;
-	if (user_actor_by_email(cli->db, email, &a, &err)) {
-		snprintf(err.field, sizeof err.field, "owner");
-		return cli_fail(cli, &err);
-	}
-	*id = a.user_id;
 	return 0;
 }
 
@@ -964,49 +914,6 @@ int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done)
 	return EXIT_OK;
 }
 
-int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide)
-{
-	return cli_show_op_named(cli, entity, get, hide, NULL);
-}
-
-int cli_show_op_named(Cli *cli, const char *entity, CliGetFn get, const char *hide,
-		      void (*fill)(Cli *cli, json_t *rec))
-{
-	Err err = {0};
-	int64_t id;
-	json_t *r = NULL, *history = NULL;
-	int rc = cli_id_or_fail(cli, cli_arg(cli), "ID", &id);
-	int trash = cli_flag(cli, "--trash");
-	if (rc || (rc = cli_finish_or_fail(cli)))
-		return rc;
-	if (get(cli->db, &cli->actor, id, trash, &r, &err) ||
-	    audit_list(cli->db, entity, id, KITH_LIST_MAX, &history, &err)) {
-		rc = cli_fail(cli, &err);
-		goto done;
-	}
-	if (cli->json) {
-		json_object_set(r, "history", history);
-		cli_print_json(cli, r);
-		goto done;
-	}
-	json_t *rec = json_object(), *v;
-	const char *key;
-	json_object_foreach(r, key, v)
-	{
-		if (!json_is_null(v) && !(hide && strcmp(key, hide) == 0))
-			json_object_set(rec, key, v);
-	}
-	if (fill)
-		fill(cli, rec);
-	cli_print_record(cli, rec, NULL);
-	json_decref(rec);
-	cli_print_history(cli, history);
-done:
-	json_decref(r);
-	json_decref(history);
-	return rc;
-}
-
 /* The tag arguments of `NOUN tag ID ...` into add and remove: --add and
  * --remove options (when options is set), then +TAG (or a bare TAG) to add
  * and -TAG to remove. */
@@ -1187,110 +1094,4 @@ void cli_tag_edit_free(CliTagEdit *t)
 	json_decref(t->remove);
 	json_decref(t->set);
 	t->add = t->remove = t->set = NULL;
-}
-
-/* A history value in a table cell: "(none)" for nothing, list items by
- * their value or name, newlines as spaces, at most HISTORY_VALUE_MAX
- * bytes (cut on a UTF-8 boundary, "..." added). */
-enum { HISTORY_VALUE_MAX = 60 };
-static void history_value(Buf *b, const json_t *v)
-{
-	Buf t;
-	buf_init(&t, 0);
-	if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)) ||
-	    (json_is_string(v) && !*json_string_value(v))) {
-		buf_adds(&t, "(none)");
-	} else if (json_is_array(v) || (json_is_object(v) && (json_object_get(v, "name") ||
-							      json_object_get(v, "value")))) {
-		json_t *one = json_is_array(v) ? NULL : (json_t *)v, *it;
-		size_t i, n = one ? 1 : json_array_size(v);
-		for (i = 0; i < n; i++) {
-			it = one ? one : json_array_get(v, i);
-			json_t *s = json_is_object(it) ? json_object_get(it, "value") : it;
-			if (json_is_object(it) && !s)
-				s = json_object_get(it, "name");
-			if (i)
-				buf_adds(&t, ", ");
-			if (json_is_string(s)) {
-				buf_adds(&t, json_string_value(s));
-			} else {
-				char *d = json_dumps(s ? s : it, JSON_ENCODE_ANY | JSON_COMPACT);
-				buf_adds(&t, d ? d : "?");
-				free(d);
-			}
-		}
-	} else if (json_is_string(v)) {
-		buf_adds(&t, json_string_value(v));
-	} else {
-		char *d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-		buf_adds(&t, d ? d : "?");
-		free(d);
-	}
-	const char *s = buf_str(&t);
-	size_t n = strlen(s), cut = n;
-	if (n > HISTORY_VALUE_MAX) {
-		cut = HISTORY_VALUE_MAX;
-		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-			cut--;
-	}
-	for (size_t i = 0; i < cut; i++)
-		buf_addc(b, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
-	if (cut < n)
-		buf_adds(b, "...");
-	buf_free(&t);
-}
-
-/* "field: from -> to; ..." of an entry's fields (a field without a from,
- * whose old value was not recorded: "field: to"). */
-static void history_changes(Buf *b, const json_t *fields)
-{
-	json_t *f;
-	size_t i;
-	json_array_foreach(fields, i, f)
-	{
-		json_t *from = json_object_get(f, "from");
-		buf_addf(b, "%s%s: ", i ? "; " : "",
-			 json_string_value(json_object_get(f, "field")));
-		if (from) {
-			history_value(b, from);
-			buf_adds(b, " -> ");
-		}
-		history_value(b, json_object_get(f, "to"));
-	}
-}
-
-void cli_print_history(Cli *cli, const json_t *history)
-{
-	static const char *const keys[] = {"at", "user", "action", "changes", NULL};
-	static const char *const heads[] = {"AT", "USER", "ACTION", "CHANGES", NULL};
-	json_t *rows = json_array(), *e;
-	size_t i;
-	json_array_foreach(history, i, e)
-	{
-		json_t *u = NULL;
-		const char *action = json_string_value(json_object_get(e, "action"));
-		Err err = {0};
-		Buf changed, who;
-		buf_init(&changed, 0);
-		buf_init(&who, 0);
-		/* audit_fields: each changed field from what to what */
-		history_changes(&changed, json_object_get(e, "fields"));
-		if (!changed.len && action && !strcmp(action, "purge"))
-			buf_adds(&changed, "(deleted for good)");
-		json_t *uid = json_object_get(e, "user_id");
-		if (json_is_integer(uid) && user_get(cli->db, json_integer_value(uid), &u, &err) == 0)
-			buf_adds(&who, cli_str(u, "email"));
-		else
-			buf_adds(&who, json_is_integer(uid) ? "?" : "system");
-		json_decref(u);
-		json_array_append_new(rows, json_pack("{sO ss sO ss}", "at", json_object_get(e, "at"),
-						      "user", buf_str(&who), "action",
-						      json_object_get(e, "action"), "changes",
-						      buf_str(&changed)));
-		buf_free(&changed);
-		buf_free(&who);
-	}
-	fputs("\nhistory:\n", cli->out);
-	cli_print_table(cli, rows, keys, heads);
-	json_decref(rows);
 }

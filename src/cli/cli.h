@@ -1,5 +1,9 @@
 /* cli.h - what a CLI command handler gets, and the helpers it uses to read
- * options and print. Depends on base/, store/, core/access.h.
+ * options and print. Depends on base/, store/; includes nothing of core/
+ * or the business contexts: what it needs of them (who is acting, the
+ * workspace's zone) it asks through hooks (CliHooks, set by src/hooks.c), and
+ * the helpers about a noun live in that noun's adapter (user_cli.h,
+ * audit_cli.h, field_cli.h).
  *
  * Options are consumed one by one (cli_opt, cli_flag, cli_arg); after
  * reading, a handler calls cli_finish_or_fail(), which rejects leftovers.
@@ -12,15 +16,41 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/actor.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/when.h"
-#include "core/access.h"
 #include "store/db.h"
 
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_REJECTED = 2, EXIT_INTERNAL = 3 };
 
 typedef struct CliCommand CliCommand;
+
+/* What the CLI asks of the layers above it, which it does not include:
+ * hooks_install() (src/hooks.c) fills one with core's functions and hands
+ * it to cli_set_hooks() before cli_main(). Each returns KITH_OK or fills
+ * err. */
+typedef struct CliHooks {
+	/* The actor a command acts as: the active user with this email, or,
+	 * when email is NULL, the default one (the workspace's one active
+	 * owner; the local system, unchanged *out, while there is no user).
+	 * Errors name no option (dispatch names --as or KITH_USER), except
+	 * "as" when the default cannot be told. (user_cli_actor) */
+	int (*actor)(Db *db, const char *email, Actor *out, Err *err);
+	/* The workspace's IANA zone into zone (size bytes), in which tables
+	 * show instants. (workspace_cli_zone) */
+	int (*zone)(Db *db, char *zone, size_t size, Err *err);
+	/* Read a date or time text in the workspace's zone at the current
+	 * time, as every surface does; ERR_INVALID naming field.
+	 * (workspace_when) */
+	int (*when)(Db *db, const char *text, int flags, const char *field, When *out, Err *err);
+} CliHooks;
+
+/* Set the hooks every later cli_main() uses: called once by hooks_install()
+ * before anything else runs (hooks must outlive the process; they are read,
+ * never written, after this). Without them commands that need the database
+ * fail with EXIT_INTERNAL and tables show instants in UTC. */
+void cli_set_hooks(const CliHooks *hooks);
 
 typedef struct Cli {
 	int argc;                /* arguments after "noun verb" */
@@ -31,6 +61,7 @@ typedef struct Cli {
 	int json;                /* --json: print JSON instead of tables */
 	int quiet;               /* not a terminal on stdout: no progress output */
 	Db *db;                  /* open, migrated database (commands with CLI_DB) */
+	const CliHooks *hooks;   /* cli_set_hooks' (NULL in a Cli a test builds) */
 	Actor actor;             /* --as, KITH_USER, the one owner, or the system (dispatch.c) */
 	FILE *out;               /* stdout */
 	char when[4][21];        /* dates and instants read by cli_when_opt */
@@ -89,11 +120,6 @@ void cli_print_table(Cli *cli, const json_t *rows, const char *const *keys,
  * all keys). Nested arrays/objects print as compact JSON. */
 void cli_print_record(Cli *cli, const json_t *obj, const char *const *keys);
 
-/* Print audit entries (audit_list) as a table under "history:": when,
- * who (email, or "system" for the local CLI), the action, and the changed
- * keys ("snapshot" where the entry holds the whole record). */
-void cli_print_history(Cli *cli, const json_t *history);
-
 /* Read a password: from stdin (one line) when from_stdin, else prompt on
  * the terminal twice without echo. Returns a malloc'd string or NULL with
  * err set. */
@@ -110,7 +136,7 @@ void cli_progress(Cli *cli, const char *label, long done, long total);
 int cli_reject(Cli *cli, const char *field, const char *msg);
 
 /* Consume option opt ("--due") holding a date or time, read as
- * workspace_when does (base/when.h) with flags | WHEN_RELATIVE: today,
+ * the when hook (workspace_when) does with flags | WHEN_RELATIVE: today,
  * tomorrow, +3d, friday, local times in the workspace zone, offsets.
  * *text gets the canonical form (the date YYYY-MM-DD or the UTC instant
  * YYYY-MM-DDTHH:MM:SSZ), kept in cli until the command ends, or NULL when
@@ -138,25 +164,11 @@ const char *cli_str(const json_t *o, const char *key);
  * object a to b, leaving out the empty parts. */
 void cli_address_text(Buf *b, const json_t *a);
 
-/* Append "name <email>" of the user with id user_id (a JSON integer) to b;
- * appends nothing when user_id is not an integer or no such user. */
-void cli_user_text(Cli *cli, const json_t *user_id, Buf *b);
-
 /* --street, --city, --region, --postal-code, --country into the "address"
  * object of in (set only when one is given). */
 int cli_address_args(Cli *cli, json_t *in);
 /* 1 when key ("city", "postal_code") is an address part, else 0. */
 int cli_address_part(const char *key);
-
-/* --field KEY=VALUE options into the "custom" object of in (set only when
- * one is given), each text converted by the type of field KEY of entity
- * ("contact", "company"; field_value_from_text). EXIT_USAGE for a malformed
- * option; the field's Err for a value it refuses. */
-int cli_field_args(Cli *cli, const char *entity, json_t *in);
-
-/* Resolve the --owner option's email into the user id *id. An unknown email
- * prints the Err naming "owner". */
-int cli_owner_or_fail(Cli *cli, const char *email, int64_t *id);
 
 /* The --limit option's value s (NULL when absent: *limit is left alone).
  * EXIT_USAGE unless a positive integer; a value above KITH_LIST_MAX is
@@ -207,18 +219,6 @@ int cli_list_op_extra(Cli *cli, int all, const char *cursor, CliFetchFn fetch, v
  * "<noun> #ID <done>" or, with --json, {"id": ID, "result": done}. */
 typedef int (*CliTrashFn)(Db *db, const Actor *actor, int64_t id, Err *err);
 int cli_trash_op(Cli *cli, const char *noun, CliTrashFn op, const char *done);
-
-/* `NOUN show ID [--trash]` of a record with an audit history: get(ID)
- * then its history (entity); with --json the record plus "history", else
- * the record's non-null fields except the key hide (an id shown by name
- * elsewhere; may be NULL) and the history. */
-typedef int (*CliGetFn)(Db *db, const Actor *actor, int64_t id, int include_deleted,
-			json_t **out, Err *err);
-int cli_show_op(Cli *cli, const char *entity, CliGetFn get, const char *hide);
-/* cli_show_op with fill (may be NULL) applied to the printed record, to
- * show names instead of ids (names_cli_fill_record). */
-int cli_show_op_named(Cli *cli, const char *entity, CliGetFn get, const char *hide,
-		      void (*fill)(Cli *cli, json_t *rec));
 
 /* `NOUN tag ID [+TAG|-TAG]...` (and [--add TAG]... [--remove TAG]... when
  * options is set): reads the tags, calls op, then prints the record

@@ -1,14 +1,23 @@
 /* dispatch.c - cli_main: global options, command lookup, database opening,
- * and `kith help`. Depends on cli.h, store/. */
+ * the acting user (through the actor hook), and `kith help`. Depends on
+ * cli.h, store/. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/user.h"
 #include "store/migrate.h"
 
 #define KITH_VERSION "0.1.0"
+
+/* Set once by hooks_install() before cli_main runs, read-only afterwards:
+ * what the CLI asks of core/ without including it (cli.h). */
+static const CliHooks *hooks;
+
+void cli_set_hooks(const CliHooks *h)
+{
+	hooks = h;
+}
 
 static const CliCommand *find(const char *noun, const char *verb, int *noun_known)
 {
@@ -86,40 +95,10 @@ int cli_version(Cli *cli)
 	return EXIT_OK;
 }
 
-/* The actor when neither --as nor KITH_USER names one: the one active owner
- * of the workspace; the local system while there is no user yet (right
- * after init); with several owners an error, since guessing who is at the
- * keyboard would put records and history in someone else's name. */
-static int default_actor(Cli *cli, Err *err)
-{
-	json_t *users = NULL, *u, *owner = NULL;
-	size_t i, n_users = 0, n_owners = 0;
-	int rc = user_list(cli->db, &cli->actor, &users, err);
-	if (rc)
-		return rc;
-	json_array_foreach(users, i, u)
-	{
-		if (json_is_true(json_object_get(u, "disabled")))
-			continue;
-		n_users++;
-		if (strcmp(cli_str(u, "role"), "owner") == 0 && n_owners++ == 0)
-			owner = u;
-	}
-	if (n_owners == 1)
-		rc = user_actor_by_email(cli->db, cli_str(owner, "email"), &cli->actor, err);
-	else if (n_users > 0)
-		rc = err_set(err, ERR_INVALID, "as",
-			     "the workspace has %zu owners, so kith cannot tell who you are: give "
-			     "--as EMAIL or set KITH_USER=EMAIL",
-			     n_owners);
-	json_decref(users);
-	return rc;
-}
-
-/* Open the database for cmd and pick the actor: --as EMAIL, else
- * KITH_USER, else default_actor(). Commands flagged CLI_DB_SYS (serve,
- * backup, db check) act as the local system unless --as is given. Returns
- * an exit code. */
+/* Open the database for cmd and pick the actor (the actor hook): --as
+ * EMAIL, else KITH_USER, else the default (the workspace's one owner).
+ * Commands flagged CLI_DB_SYS (serve, backup, db check) act as the local
+ * system unless --as is given. Returns an exit code. */
 static int open_db(Cli *cli, const char *as)
 {
 	Err err = {0};
@@ -138,10 +117,12 @@ static int open_db(Cli *cli, const char *as)
 		return cli_fail(cli, &err);
 	const char *env = getenv("KITH_USER");
 	const char *who = as ? as : env && *env && cli->cmd->flags == CLI_DB ? env : NULL;
-	if (who && (rc = user_actor_by_email(cli->db, who, &cli->actor, &err)))
+	if ((who || cli->cmd->flags == CLI_DB) && (!cli->hooks || !cli->hooks->actor))
+		rc = err_set(&err, ERR_INTERNAL, NULL, "no user lookup: hooks_install() sets it");
+	else if (who && (rc = cli->hooks->actor(cli->db, who, &cli->actor, &err)))
 		snprintf(err.field, sizeof err.field, "%s", as ? "as" : "KITH_USER");
 	else if (!who && cli->cmd->flags == CLI_DB)
-		rc = default_actor(cli, &err);
+		rc = cli->hooks->actor(cli->db, NULL, &cli->actor, &err);
 	return rc ? cli_fail(cli, &err) : EXIT_OK;
 }
 
@@ -164,7 +145,8 @@ static int run(Cli *cli, const char *as, int help)
 
 int cli_main(int argc, char **argv)
 {
-	Cli cli = {.out = stdout, .actor = ACTOR_SYSTEM, .quiet = !isatty(STDOUT_FILENO)};
+	Cli cli = {
+	    .out = stdout, .hooks = hooks, .actor = ACTOR_SYSTEM, .quiet = !isatty(STDOUT_FILENO)};
 	int i = 1, known = 0, rc;
 	const char *noun = NULL, *verb = NULL;
 	/* Leading global options, then noun [verb]; the rest goes to the handler. */

@@ -1,20 +1,12 @@
 /* access.h - who is acting, and what they may see. Every domain call takes
  * an Actor and asks here; no surface decides access on its own.
- * Depends on base/ only. */
+ * Depends on base/ only (base/actor.h holds the Actor value itself). */
 #ifndef KITH_CORE_ACCESS_H
 #define KITH_CORE_ACCESS_H
 
 #include <stdint.h>
 
-typedef enum { ROLE_OWNER = 1, ROLE_ADMIN, ROLE_MEMBER } Role;
-
-typedef struct Actor {
-	int64_t user_id;  /* app_user.id; 0 = the local system (CLI on the database file) */
-	Role role;        /* the user's role; the local system acts as owner */
-} Actor;
-
-/* The actor of local CLI commands run without --as: full rights, audited as system. */
-#define ACTOR_SYSTEM ((Actor){.user_id = 0, .role = ROLE_OWNER})
+#include "base/actor.h" /* Actor, Role, ACTOR_SYSTEM: the value every layer carries */
 
 /* 1 when the actor may see and change every record (owner, admin). */
 int access_is_admin(const Actor *a);

@@ -1,4 +1,6 @@
-/* user_cli.c - kith user add|list|passwd|disable|enable. */
+/* user_cli.c - kith user add|list|passwd|disable|enable, and the user
+ * helpers of user_cli.h (the CLI's acting user, names, --owner). Depends
+ * on cli/cli.h, core/user.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +8,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "core/user.h"
+#include "core/user_cli.h"
 
 static const char *const user_keys[] = {"id", "email", "name", "role", "state", "created_at", NULL};
 static const char *const user_heads[] = {"ID", "EMAIL", "NAME", "ROLE", "STATE", "CREATED", NULL};
@@ -144,4 +147,55 @@ int user_cli_disable(Cli *cli)
 int user_cli_enable(Cli *cli)
 {
 	return set_disabled(cli, 0);
+}
+
+int user_cli_actor(Db *db, const char *email, Actor *out, Err *err)
+{
+	json_t *users = NULL, *u, *owner = NULL;
+	size_t i, n_users = 0, n_owners = 0;
+	const Actor system = ACTOR_SYSTEM;
+	if (email)
+		return user_actor_by_email(db, email, out, err);
+	int rc = user_list(db, &system, &users, err);
+	if (rc)
+		return rc;
+	json_array_foreach(users, i, u)
+	{
+		if (json_is_true(json_object_get(u, "disabled")))
+			continue;
+		n_users++;
+		if (strcmp(cli_str(u, "role"), "owner") == 0 && n_owners++ == 0)
+			owner = u;
+	}
+	if (n_owners == 1)
+		rc = user_actor_by_email(db, cli_str(owner, "email"), out, err);
+	else if (n_users > 0)
+		rc = err_set(err, ERR_INVALID, "as",
+			     "the workspace has %zu owners, so kith cannot tell who you are: give "
+			     "--as EMAIL or set KITH_USER=EMAIL",
+			     n_owners);
+	json_decref(users);
+	return rc;
+}
+
+void user_cli_text(Cli *cli, const json_t *user_id, Buf *b)
+{
+	json_t *user = NULL;
+	Err err = {0};
+	if (json_is_integer(user_id) &&
+	    user_get(cli->db, json_integer_value(user_id), &user, &err) == KITH_OK)
+		buf_addf(b, "%s <%s>", cli_str(user, "name"), cli_str(user, "email"));
+	json_decref(user);
+}
+
+int user_cli_owner_or_fail(Cli *cli, const char *email, int64_t *id)
+{
+	Err err = {0};
+	Actor a;
+	if (user_actor_by_email(cli->db, email, &a, &err)) {
+		snprintf(err.field, sizeof err.field, "owner");
+		return cli_fail(cli, &err);
+	}
+	*id = a.user_id;
+	return 0;
 }

@@ -1,10 +1,12 @@
-/* workspace_cli.c - kith workspace show|set. */
+/* workspace_cli.c - kith workspace show|set, and the CLI's zone hook
+ * (workspace_cli.h). Depends on cli/cli.h, core/workspace.h. */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "core/workspace.h"
+#include "core/workspace_cli.h"
 
 int workspace_cli_show(Cli *cli)
 {
@@ -62,4 +64,13 @@ int workspace_cli_set(Cli *cli)
 			     limit || window || lead ? &r : NULL, &err))
 		return cli_fail(cli, &err);
 	return workspace_cli_show(cli);
+}
+
+int workspace_cli_zone(Db *db, char *zone, size_t size, Err *err)
+{
+	Workspace w;
+	int rc = workspace_get(db, &w, err);
+	if (rc == KITH_OK)
+		snprintf(zone, size, "%s", w.timezone);
+	return rc;
 }

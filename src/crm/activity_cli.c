@@ -8,6 +8,7 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "core/audit_cli.h"
 #include "crm/activity.h"
 #include "core/audit.h"
 #include "crm/names_cli.h"
@@ -182,7 +183,7 @@ done:
 
 int activity_cli_show(Cli *cli)
 {
-	return cli_show_op_named(cli, "activity", activity_get, "user_id", names_cli_fill_record);
+	return audit_cli_show_op(cli, "activity", activity_get, "user_id", names_cli_fill_record);
 }
 
 /* The cells of a list row. */

@@ -8,6 +8,9 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "core/audit_cli.h"
+#include "core/user_cli.h"
+#include "crm/field_cli.h"
 #include "core/audit.h"
 #include "crm/company.h"
 #include "crm/contact.h"
@@ -35,7 +38,7 @@ static int read_owner(Cli *cli, int64_t *id)
 {
 	const char *owner = cli_opt(cli, "--owner");
 	*id = 0;
-	return owner ? cli_owner_or_fail(cli, owner, id) : 0;
+	return owner ? user_cli_owner_or_fail(cli, owner, id) : 0;
 }
 
 /* --clear FIELD: a writable key (tax_id or tax-id), an address part, owner,
@@ -60,7 +63,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 	if (rc == 0 && json_array_size(tags))
 		json_object_set(in, "tags", tags);
 	json_decref(tags);
-	if (rc || (rc = read_owner(cli, &owner)) || (rc = cli_field_args(cli, "company", in)))
+	if (rc || (rc = read_owner(cli, &owner)) || (rc = field_cli_args(cli, "company", in)))
 		return rc;
 	if (owner)
 		json_object_set_new(in, "owner_id", json_integer(owner));
@@ -157,7 +160,7 @@ static json_t *show_record(Cli *cli, const json_t *c)
 		if (!json_is_null(json_object_get(c, *k)))
 			json_object_set(rec, *k, json_object_get(c, *k));
 	buf_reset(&b);
-	cli_user_text(cli, json_object_get(c, "owner_id"), &b);
+	user_cli_text(cli, json_object_get(c, "owner_id"), &b);
 	if (b.len)
 		json_object_set_new(rec, "owner", json_string(buf_str(&b)));
 	if (json_array_size(json_object_get(c, "tags")))
@@ -237,7 +240,7 @@ int company_cli_show(Cli *cli)
 	if (more)
 		fprintf(cli->out, "(more: kith contact list --company %lld)\n", (long long)id);
 	if (history) {
-		cli_print_history(cli, history);
+		audit_cli_print_history(cli, history);
 	}
 done:
 	json_decref(c);

@@ -8,6 +8,9 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "core/audit_cli.h"
+#include "core/user_cli.h"
+#include "crm/field_cli.h"
 #include "core/audit.h"
 #include "crm/cadence.h"
 #include "crm/contact.h"
@@ -79,7 +82,7 @@ static int read_refs(Cli *cli, json_t *in)
 	int64_t id;
 	int rc;
 	if (owner) {
-		if ((rc = cli_owner_or_fail(cli, owner, &id)))
+		if ((rc = user_cli_owner_or_fail(cli, owner, &id)))
 			return rc;
 		json_object_set_new(in, "owner_id", json_integer(id));
 	}
@@ -148,7 +151,7 @@ static int read_input(Cli *cli, json_t *in, int editing)
 	    (rc = read_list(cli, in, "--phone", "phones", 1)) ||
 	    (rc = read_phone_country(cli, in)) ||
 	    (!editing && (rc = read_list(cli, in, "--tag", "tags", 0))) || (rc = read_refs(cli, in)) ||
-	    (rc = cli_field_args(cli, "contact", in)) || (rc = read_cadence(cli, in)))
+	    (rc = field_cli_args(cli, "contact", in)) || (rc = read_cadence(cli, in)))
 		return rc;
 	return editing ? cli_clear_args(cli, in, clear_aliases, 1) : 0;
 }
@@ -307,7 +310,7 @@ static json_t *show_record(Cli *cli, const json_t *c)
 	put_line(rec, "phones", &b);
 	cli_address_text(&b, json_object_get(c, "address"));
 	put_line(rec, "address", &b);
-	cli_user_text(cli, json_object_get(c, "owner_id"), &b);
+	user_cli_text(cli, json_object_get(c, "owner_id"), &b);
 	put_line(rec, "owner", &b);
 	if (json_array_size(json_object_get(c, "tags")))
 		json_object_set(rec, "tags", json_object_get(c, "tags"));
@@ -354,7 +357,7 @@ int contact_cli_show(Cli *cli)
 		cli_print_record(cli, rec, NULL);
 		json_decref(rec);
 		if (history)
-			cli_print_history(cli, history);
+			audit_cli_print_history(cli, history);
 	}
 	json_decref(c);
 	json_decref(history);
@@ -378,7 +381,7 @@ static int read_query(Cli *cli, ContactQuery *q, int *all)
 	if ((rc = cli_when_opt(cli, "--updated-since", WHEN_INSTANT | WHEN_MIDNIGHT,
 			       &q->updated_since, NULL)))
 		return rc;
-	if (owner && (rc = cli_owner_or_fail(cli, owner, &q->owner_id)))
+	if (owner && (rc = user_cli_owner_or_fail(cli, owner, &q->owner_id)))
 		return rc;
 	if (company && cli_id_or_fail(cli, company, "--company", &q->company_id))
 		return EXIT_USAGE;

@@ -8,6 +8,8 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "core/user_cli.h"
+#include "crm/field_cli.h"
 #include "crm/deal.h"
 #include "crm/names_cli.h"
 #include "crm/pipeline.h"
@@ -92,8 +94,8 @@ static int read_input(Cli *cli, json_t *in, int editing)
 		    (cur && (rc = cli_put_str(cli, val, "currency", cur))))
 			return rc;
 	}
-	if ((owner && (rc = cli_owner_or_fail(cli, owner, &owner_id))) ||
-	    (rc = cli_field_args(cli, "deal", in)))
+	if ((owner && (rc = user_cli_owner_or_fail(cli, owner, &owner_id))) ||
+	    (rc = field_cli_args(cli, "deal", in)))
 		return rc;
 	if (owner_id)
 		json_object_set_new(in, "owner_id", json_integer(owner_id));
@@ -229,7 +231,7 @@ int deal_cli_list(Cli *cli)
 	int rc = cli_when_opt(cli, "--stage-since", WHEN_INSTANT | WHEN_MIDNIGHT, &q.stage_since,
 			      NULL);
 	if (rc || (rc = cli_limit_or_fail(cli, limit, &q.limit)) ||
-	    (owner && (rc = cli_owner_or_fail(cli, owner, &q.owner_id))))
+	    (owner && (rc = user_cli_owner_or_fail(cli, owner, &q.owner_id))))
 		return rc;
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;

@@ -1,12 +1,14 @@
 /* field_cli.c - kith field add|list|show|edit|rm: custom field definitions
  * from the command line. Options become the JSON field.h takes; every rule
- * is checked in field.c. Depends on cli/, crm/field. */
+ * is checked in field.c; also the --field options of the other nouns
+ * (field_cli.h). Depends on cli/, crm/field. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "crm/field.h"
+#include "crm/field_cli.h"
 #include "crm/field_use.h"
 
 static const char *const list_keys[] = {"id",       "entity",  "key",      "label",
@@ -202,4 +204,33 @@ int field_cli_rm(Cli *cli)
 	}
 	json_decref(def);
 	return EXIT_OK;
+}
+
+int field_cli_args(Cli *cli, const char *entity, json_t *in)
+{
+	const char *arg;
+	json_t *custom = NULL;
+	int rc = 0;
+	while (rc == 0 && (arg = cli_opt(cli, "--field"))) {
+		const char *eq = strchr(arg, '=');
+		Err err = {0};
+		json_t *v = NULL;
+		if (!eq || eq == arg) {
+			rc = cli_usage_fail(cli, "--field: expected KEY=VALUE, got '%s'", arg);
+			break;
+		}
+		char *key = strndup(arg, (size_t)(eq - arg));
+		if (!key || field_value_from_text(cli->db, entity, key, eq + 1, &v, &err)) {
+			rc = key ? cli_fail(cli, &err) : cli_reject(cli, "custom", "out of memory");
+		} else {
+			if (!custom)
+				custom = json_object();
+			json_object_set_new(custom, key, v);
+		}
+		free(key);
+	}
+	if (custom && rc == 0)
+		json_object_set_new(in, "custom", json_incref(custom));
+	json_decref(custom);
+	return rc;
 }

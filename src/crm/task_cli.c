@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/audit_cli.h"
 #include "core/audit.h"
 #include "crm/names_cli.h"
 #include "crm/task.h"
@@ -188,7 +189,7 @@ done:
 
 int task_cli_show(Cli *cli)
 {
-	return cli_show_op_named(cli, "task", task_get, "assignee_id", names_cli_fill_record);
+	return audit_cli_show_op(cli, "task", task_get, "assignee_id", names_cli_fill_record);
 }
 
 /* One table row of a task. */

@@ -1,6 +1,7 @@
 /* http.h - what an API handler gets and how it answers. The contract
  * between src/http/ (server, router, auth, idempotency) and the *_api.c
- * adapters in the business contexts. Depends on base/, store/, core/access.h.
+ * adapters in the business contexts. Depends on base/, store/ (the Actor
+ * value is base/actor.h; what it may do is core/access.h's).
  *
  * The dispatcher enforces everything in routes.def before a handler runs:
  * method, bearer token (req->actor is set), permission, body limit, JSON
@@ -13,8 +14,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/actor.h"
 #include "base/err.h"
-#include "core/access.h"
 #include "store/db.h"
 
 typedef struct Req Req;

@@ -1,11 +1,10 @@
-/* meta_api.c - the API's own routes: the index page (/), health, the
- * caller (/me), and the OpenAPI document. Depends on http.h, route.h,
- * server.h, core/user.h, base/buf.h. */
+/* meta_api.c - the API's own routes: the index page (/), health and the
+ * OpenAPI document (the caller, /me, is core/user_api.c's). Depends on
+ * http.h, route.h, server.h, base/buf.h. */
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/limits.h"
-#include "core/user.h"
 #include "http/http.h"
 #include "http/route.h"
 #include "http/server.h"
@@ -102,16 +101,6 @@ int meta_api_index(Req *req)
 int meta_api_health(Req *req)
 {
 	return req_reply(req, 200, json_pack("{s:s}", "status", "ok"));
-}
-
-/* GET /api/v1/me: the user the bearer token belongs to. */
-int meta_api_me(Req *req)
-{
-	json_t *user = NULL;
-	Err err = {0};
-	if (user_get(req->db, req->actor.user_id, &user, &err))
-		return req_fail(req, &err);
-	return req_reply(req, 200, user);
 }
 
 /* GET /api/v1/openapi.json: the document merged once at start-up. */

@@ -23,8 +23,8 @@
  * then sees the connection end and closes it. The worker and the reaper
  * hand the deadline over by compare-and-swap (http/deadline.h).
  *
- * Depends on http/, store/, core/token.h, core/access.h, libmicrohttpd,
- * libsodium, pthreads. */
+ * Depends on http/, store/, libmicrohttpd, libsodium, pthreads; tokens and
+ * roles are core's, asked through the ServerHooks src/hooks.c sets. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -44,7 +44,6 @@
 
 #include "base/buf.h"
 #include "base/limits.h"
-#include "core/token.h"
 #include "http/body.h"
 #include "http/deadline.h"
 #include "http/openapi.h"
@@ -76,9 +75,18 @@ typedef struct DbSlot {
 	struct DbSlot *next; /* all slots, for server_stop */
 } DbSlot;
 
+/* Set once by hooks_install() before any server starts, read-only afterwards. */
+static const ServerHooks *hooks;
+
+void server_set_hooks(const ServerHooks *h)
+{
+	hooks = h;
+}
+
 struct Server {
 	struct MHD_Daemon *mhd; /* the daemon */
 	ServerConfig cfg;	/* copy of the start-up configuration */
+	const ServerHooks *hooks; /* server_set_hooks' (both set: server_start checks) */
 	const Route *routes;	/* route_table() */
 	int n_routes;
 	pthread_key_t slot_key; /* this thread's DbSlot */
@@ -223,7 +231,7 @@ static int authenticate_or_fail(Ctx *c)
 	} else {
 		for (h += 7; *h == ' '; h++)
 			;
-		rc = token_authenticate(req->db, h, &req->actor, &err);
+		rc = c->srv->hooks->authenticate(req->db, h, &req->actor, &err);
 		if (rc)
 			c->www_auth = "Bearer realm=\"kith\", error=\"invalid_token\"";
 	}
@@ -502,7 +510,7 @@ static void enforce_and_run(Ctx *c, DbSlot *slot)
 	Req *req = &c->req;
 	const Route *r = c->match.route;
 	Err err = {0};
-	if (r->perm == PERM_ADMIN && !access_is_admin(&req->actor)) {
+	if (r->perm == PERM_ADMIN && !c->srv->hooks->is_admin(&req->actor)) {
 		err_set(&err, ERR_FORBIDDEN, NULL, "only owners and admins may do this");
 		req_fail(req, &err);
 		return;
@@ -1009,12 +1017,15 @@ int server_start(Server **out, const ServerConfig *cfg, Err *err)
 	if (cfg->threads < 1 || cfg->threads > KITH_MAX_THREADS)
 		return err_set(err, ERR_INVALID, "threads", "must be from 1 to %u",
 			       KITH_MAX_THREADS);
+	if (!hooks || !hooks->authenticate || !hooks->is_admin)
+		return err_set(err, ERR_INTERNAL, NULL, "no token check: hooks_install() sets it");
 	if (sodium_init() < 0)
 		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");
 	Server *srv = calloc(1, sizeof *srv);
 	if (!srv)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	srv->cfg = *cfg;
+	srv->hooks = hooks;
 	srv->routes = route_table(&srv->n_routes);
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_mutex_init(&srv->conn_lock, NULL);

@@ -3,7 +3,8 @@
  * dispatcher that enforces routes.def policy (URL length, routing, bearer
  * token, permission, body size/type/JSON, Idempotency-Key) before a
  * handler runs. Depends on http.h, route.h, problem.h, body.h, openapi.h,
- * store/, core/token.h. Only src/http/ includes this header. */
+ * store/; who a token belongs to it asks through ServerHooks, set by
+ * src/hooks.c. Only src/http/ and src/hooks.c include this header. */
 #ifndef KITH_HTTP_SERVER_H
 #define KITH_HTTP_SERVER_H
 
@@ -13,6 +14,24 @@
 #include "http/http.h"
 
 typedef struct Server Server;
+
+/* What the server asks of the layers above it, which it does not include:
+ * hooks_install() (src/hooks.c) fills one with core's functions and
+ * hands it to server_set_hooks() at start-up. */
+typedef struct ServerHooks {
+	/* The bearer token secret -> the actor it acts for; ERR_UNAUTHORIZED
+	 * (answered 401) for any token that does not authenticate.
+	 * (token_authenticate) */
+	int (*authenticate)(Db *db, const char *secret, Actor *out, Err *err);
+	/* 1 when actor may call PERM_ADMIN routes. (access_is_admin) */
+	int (*is_admin)(const Actor *actor);
+} ServerHooks;
+
+/* Set the hooks every later server_start() uses: called once by
+ * hooks_install() before any server starts (hooks must outlive every
+ * server; they are read, never written, after this). server_start refuses
+ * to start without both. */
+void server_set_hooks(const ServerHooks *hooks);
 
 typedef struct ServerConfig {
 	const char *db_path; /* database each server thread opens (must outlive the server) */

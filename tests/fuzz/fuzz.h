@@ -80,7 +80,7 @@ static inline FuzzDb *fuzz_db(void)
 	if (f.db)
 		return &f;
 	f.owner = ACTOR_SYSTEM;
-	contact_links_register(); /* as main.c does */
+	contact_links_register(); /* as hooks_install() does */
 	if (db_open(&f.db, ":memory:", 1, &err) || migrate_up(f.db, NULL, &err) ||
 	    workspace_init(f.db, "Fuzz", "PL", "EUR", "Europe/Warsaw", &err))
 		fuzz_die("database", &err);

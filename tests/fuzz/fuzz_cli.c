@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "fuzz.h"
+#include "hooks.h"
 
 enum { MAX_ARGS = 64 };
 
@@ -105,6 +106,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!freopen("/dev/null", "r", stdin))
 		fuzz_die("stdin", NULL);
 	unsetenv("KITH_DB");
+	hooks_install(); /* as main() does */
 	make_template();
 	return 0;
 }

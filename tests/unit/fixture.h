@@ -32,7 +32,7 @@ static inline Db *fixture_open_empty(Fixture *f)
 	snprintf(f->dir, sizeof f->dir, "/tmp/kith-unit-XXXXXX");
 	cr_assert_not_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	contact_links_register(); /* as main.c does */
+	contact_links_register(); /* as hooks_install() does */
 	cr_assert_eq(db_open(&f->db, f->path, 1, &err), KITH_OK, "%s", err.msg);
 	return f->db;
 }

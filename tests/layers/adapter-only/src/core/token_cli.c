@@ -1,0 +1,3 @@
+/* a CLI adapter includes cli/, not http/ */
+#include "cli/cli.h"
+#include "http/http.h"

@@ -1,0 +1,3 @@
+/* an infrastructure directory includes no other one (unless it adapts to it) */
+#include "cli/cli.h"
+#include "http/http.h"

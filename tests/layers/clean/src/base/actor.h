@@ -1,0 +1,1 @@
+/* base: the Actor value the infrastructure carries */

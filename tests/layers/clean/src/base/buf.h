@@ -1,0 +1,1 @@
+/* base: includes nothing of the tree */

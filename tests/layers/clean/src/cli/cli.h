@@ -1,0 +1,2 @@
+#include "base/actor.h"
+#include "store/db.h"

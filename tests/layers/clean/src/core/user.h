@@ -1,0 +1,2 @@
+#include "core/access.h"
+#include "store/db.h"

@@ -1,0 +1,3 @@
+/* an adapter may include its surface */
+#include "cli/cli.h"
+#include "core/user.h"

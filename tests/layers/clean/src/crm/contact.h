@@ -1,0 +1,1 @@
+#include "crm/company.h"

@@ -1,0 +1,2 @@
+#include "crm/company.h"
+#include "crm/contact_cli.h"

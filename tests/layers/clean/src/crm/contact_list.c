@@ -1,0 +1,3 @@
+#include "crm/contact.h"
+#include "crm/contact_rec.h"
+#include "crm/tag.h"

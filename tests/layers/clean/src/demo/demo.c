@@ -1,0 +1,2 @@
+#include "crm/contact.h"
+#include "views/timeline.h"

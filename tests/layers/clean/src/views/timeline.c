@@ -1,0 +1,2 @@
+#include "crm/contact.h"
+#include "core/user.h"

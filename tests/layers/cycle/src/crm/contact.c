@@ -1,0 +1,2 @@
+#include "crm/contact.h"
+#include "crm/contact_rec.h"

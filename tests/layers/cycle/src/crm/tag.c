@@ -1,0 +1,3 @@
+/* above the cycle, not in it */
+#include "crm/company.h"
+#include "crm/contact.h"

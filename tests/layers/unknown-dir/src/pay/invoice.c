@@ -1,0 +1,2 @@
+/* a directory the layer table does not know */
+#include "base/money.h"

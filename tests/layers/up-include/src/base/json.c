@@ -1,0 +1,2 @@
+/* nor may base include store */
+#include "store/db.h"
