@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/json.h"
 #include "base/limits.h"
@@ -658,15 +659,23 @@ static int touch_read(Db *db, int64_t id, Touch *t, Err *err)
 	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
 }
 
-/* The next planned touch from t: *next is {"date","source","task_id"} or
- * null (caller decrefs). The workspace zone is read only when needed. */
-static int next_touch(Db *db, const Touch *t, json_t **next, Err *err)
+/* The next planned touch of a contact: date "" when there is none, task_id
+ * 0 when it comes from the cadence. */
+typedef struct Next {
+	char date[11];   /* civil date */
+	int64_t task_id; /* the task due then, 0 = the cadence */
+} Next;
+
+/* The next planned touch from t into *n. The workspace zone is read only
+ * when needed. */
+static int next_touch(Db *db, const Touch *t, Next *n, Err *err)
 {
 	Workspace ws;
 	char at_date[11] = "", cad_date[11] = "";
 	const char *task_date = NULL;
 	int64_t task_id = 0;
 	int rc = KITH_OK;
+	*n = (Next){0};
 	if ((t->at_id || t->cadence) && (rc = workspace_get(db, &ws, err)))
 		return rc;
 	if (t->at_id && (rc = local_date(ws.timezone, t->at, at_date, err)))
@@ -687,13 +696,12 @@ static int next_touch(Db *db, const Touch *t, json_t **next, Err *err)
 		task_id = t->at_id;
 		task_date = at_date;
 	}
-	if (task_id && (!cad_date[0] || strcmp(task_date, cad_date) <= 0))
-		*next = json_pack("{ss ss sI}", "date", task_date, "source", "task", "task_id",
-				  (json_int_t)task_id);
-	else if (cad_date[0])
-		*next = json_pack("{ss ss sn}", "date", cad_date, "source", "cadence", "task_id");
-	else
-		*next = json_null();
+	if (task_id && (!cad_date[0] || strcmp(task_date, cad_date) <= 0)) {
+		snprintf(n->date, sizeof n->date, "%s", task_date);
+		n->task_id = task_id;
+	} else if (cad_date[0]) {
+		memcpy(n->date, cad_date, sizeof n->date);
+	}
 	return KITH_OK;
 }
 
@@ -701,10 +709,15 @@ static int next_touch(Db *db, const Touch *t, json_t **next, Err *err)
 static int annotation(Db *db, int64_t id, json_t **out, Err *err)
 {
 	Touch t;
-	json_t *next = NULL;
+	Next n;
 	int rc = touch_read(db, id, &t, err);
-	if (rc || (rc = next_touch(db, &t, &next, err)))
+	if (rc || (rc = next_touch(db, &t, &n, err)))
 		return rc;
+	json_t *next = !n.date[0]    ? json_null()
+		       : n.task_id ? json_pack("{ss ss sI}", "date", n.date, "source", "task",
+					       "task_id", (json_int_t)n.task_id)
+				   : json_pack("{ss ss sn}", "date", n.date, "source", "cadence",
+					       "task_id");
 	*out = json_pack("{so so so}", "last_contacted_at",
 			 t.last[0] ? json_string(t.last) : json_null(), "effective_cadence_days",
 			 t.cadence ? json_integer(t.cadence) : json_null(), "next_touch", next);
@@ -721,32 +734,78 @@ int cadence_annotate(Db *db, int64_t id, json_t *contact, Err *err)
 	return rc;
 }
 
+/* Append s as a JSON string, the bytes json_dump writes: instants and
+ * dates need no escapes; anything else goes through jansson. Returns
+ * non-zero when out of memory. */
+static int add_json_string(Buf *b, const char *s)
+{
+	if (strspn(s, "0123456789-:.TZ+") == strlen(s)) {
+		buf_addf(b, "\"%s\"", s);
+		return 0;
+	}
+	json_t *v = json_string(s);
+	char *text = v ? json_dump(v) : NULL;
+	json_decref(v);
+	if (!text)
+		return -1;
+	buf_adds(b, text);
+	free(text);
+	return 0;
+}
+
+/* Append the keys of annotation() as JSON text, exactly as json_dump
+ * writes them, without building and serializing an object (GET by id is a
+ * hot path). Returns non-zero when out of memory. */
+static int annotation_text(Buf *b, const Touch *t, const Next *n)
+{
+	int oom = 0;
+	buf_adds(b, "\"last_contacted_at\":");
+	if (t->last[0])
+		oom |= add_json_string(b, t->last);
+	else
+		buf_adds(b, "null");
+	if (t->cadence)
+		buf_addf(b, ",\"effective_cadence_days\":%lld", (long long)t->cadence);
+	else
+		buf_adds(b, ",\"effective_cadence_days\":null");
+	buf_adds(b, ",\"next_touch\":");
+	if (!n->date[0]) {
+		buf_adds(b, "null");
+		return oom;
+	}
+	buf_adds(b, "{\"date\":");
+	oom |= add_json_string(b, n->date);
+	if (n->task_id)
+		buf_addf(b, ",\"source\":\"task\",\"task_id\":%lld}", (long long)n->task_id);
+	else
+		buf_adds(b, ",\"source\":\"cadence\",\"task_id\":null}");
+	return oom;
+}
+
 int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
 {
-	json_t *a = NULL;
-	int rc = annotation(db, id, &a, err);
-	if (rc)
+	Touch t;
+	Next n;
+	Buf b;
+	int rc = touch_read(db, id, &t, err);
+	if (rc || (rc = next_touch(db, &t, &n, err)))
 		return rc;
-	char *add = json_dump(a), *end = strrchr(*text, '}');
-	json_decref(a);
-	if (!add || !end || end == *text) {
-		free(add);
+	char *end = strrchr(*text, '}');
+	if (!end || **text != '{')
+		return err_set(err, ERR_INTERNAL, NULL, "a contact's JSON is not an object");
+	size_t head = (size_t)(end - *text);
+	buf_init(&b, 0);
+	buf_add(&b, *text, head);
+	if (head > 1) /* not "{}" */
+		buf_addc(&b, ',');
+	int oom = annotation_text(&b, &t, &n);
+	buf_addc(&b, '}');
+	if (oom || buf_failed(&b)) {
+		buf_free(&b);
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	}
-	size_t head = (size_t)(end - *text), tail = strlen(add + 1);
-	int empty = head == 1; /* "{}" */
-	char *joined = malloc(head + 1 + tail + 1);
-	if (!joined) {
-		free(add);
-		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	}
-	memcpy(joined, *text, head);
-	if (!empty)
-		joined[head++] = ',';
-	memcpy(joined + head, add + 1, tail + 1); /* its "}" and NUL */
-	free(add);
 	free(*text);
-	*text = joined;
+	*text = buf_take(&b);
 	return KITH_OK;
 }
 

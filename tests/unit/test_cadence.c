@@ -401,6 +401,50 @@ Test(cadence, annotate_text_appends_valid_json)
 	free(text);
 }
 
+/* The text GET by id sends: the stored JSON with cadence_annotate's keys
+ * appended, byte for byte what serializing the annotated object gives. */
+static void expect_text_matches_object(int64_t id)
+{
+	Err err = {0};
+	char *text = NULL;
+	int64_t version;
+	json_t *c = NULL;
+	cr_assert_eq(contact_get_text(fx.db, &sys, id, 0, &text, &version, &err), KITH_OK);
+	cr_assert_eq(cadence_annotate_text(fx.db, id, &text, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_get(fx.db, &sys, id, 0, &c, &err), KITH_OK);
+	cr_assert_eq(cadence_annotate(fx.db, id, c, &err), KITH_OK, "%s", err.msg);
+	char *want = json_dump(c);
+	cr_assert_str_eq(text, want);
+	free(want);
+	free(text);
+	json_decref(c);
+}
+
+Test(cadence, annotate_text_is_the_annotated_object)
+{
+	char json[160];
+	int64_t plain = contact("{\"first_name\":\"Ann\"}");
+	expect_text_matches_object(plain); /* nulls */
+	int64_t id = contact("{\"first_name\":\"Bo\",\"cadence_days\":14}");
+	expect_text_matches_object(id); /* cadence, never touched: due today */
+	touch(id, "call", "2026-11-02T23:30:00Z");
+	expect_text_matches_object(id); /* last contacted, next by cadence */
+	set_zone("Asia/Bangkok");
+	expect_text_matches_object(id);
+	snprintf(json, sizeof json,
+		 "{\"title\":\"call\",\"due_date\":\"2026-11-05\",\"contact_id\":%lld}",
+		 (long long)id);
+	add_task(json);
+	expect_text_matches_object(id); /* next by a task due on a date */
+	snprintf(json, sizeof json,
+		 "{\"title\":\"call\",\"due_at\":\"2026-11-04T20:00:00Z\",\"contact_id\":%lld}",
+		 (long long)id);
+	add_task(json);
+	expect_text_matches_object(id); /* a task due at an instant, in the zone */
+	touch(plain, "email", "2026-10-01T08:00:00Z");
+	expect_text_matches_object(plain); /* last contacted, no cadence */
+}
+
 Test(cadence, members_see_only_their_own)
 {
 	Err err = {0};
