@@ -609,52 +609,32 @@ int cadence_due(Db *db, const Actor *actor, const CadenceQuery *q, json_t **out,
 
 /* ---- last and next touch of one contact ---- */
 
-/* What the next touch of one contact is computed from. */
-typedef struct Touch {
-	int64_t cadence;  /* effective cadence, 0 = none */
-	char last[21];    /* last touch instant, "" = never */
-	int64_t date_id;  /* earliest open task due on a date, 0 = none */
-	char date[11];    /* its due_date */
-	int64_t at_id;    /* earliest open task due at an instant, 0 = none */
-	char at[21];      /* its due_at */
-} Touch;
-
-/* The earliest open task of the contact with a due of one kind (column). */
-#define FIRST_TASK(col)                                                                          \
-	"(SELECT k.id FROM task k WHERE k.contact_id = c.id AND k.status = 'open' "              \
-	"AND k.deleted_at IS NULL AND k." col " IS NOT NULL ORDER BY k." col ", k.id LIMIT 1)"
-
-/* Read t for contact id in one statement (GET by id is a hot path): the
- * contact's row, its tags (contact_tag primary key), its latest touch
- * (activity_contact) and its earliest open tasks (task_contact_due_date,
- * task_contact_due_at: partial indexes read in order, since an ORDER BY
- * sorter in the subqueries doubled the cost of a GET). The earliest instant
- * is also the earliest in any zone, so one task of each kind is enough. */
-static int touch_read(Db *db, int64_t id, Touch *t, Err *err)
+void cadence_touch_from_row(DbStmt *st, int col, CadenceTouch *t)
 {
-	static const char sql[] =
-		"SELECT COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tag ct "
-		"JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id)), "
-		"(SELECT MAX(a.occurred_at) FROM activity a WHERE a.contact_id = c.id "
-		"AND a.kind <> 'note' AND a.deleted_at IS NULL), d.id, d.due_date, i.id, i.due_at "
-		"FROM contact c LEFT JOIN task d ON d.id = " FIRST_TASK("due_date")
-		" LEFT JOIN task i ON i.id = " FIRST_TASK("due_at") " WHERE c.id = ?";
+	*t = (CadenceTouch){0};
+	t->cadence = db_col_int(st, col);
+	if (!db_col_is_null(st, col + 1))
+		snprintf(t->last, sizeof t->last, "%s", db_col_text(st, col + 1));
+	if ((t->date_id = db_col_int(st, col + 2)))
+		snprintf(t->date, sizeof t->date, "%s", db_col_text(st, col + 3));
+	if ((t->at_id = db_col_int(st, col + 4)))
+		snprintf(t->at, sizeof t->at, "%s", db_col_text(st, col + 5));
+}
+
+/* Read t for contact id in one statement (CADENCE_TOUCH_COLS). */
+static int touch_read(Db *db, int64_t id, CadenceTouch *t, Err *err)
+{
+	static const char sql[] = "SELECT " CADENCE_TOUCH_COLS " FROM contact c "
+				  CADENCE_TOUCH_JOINS " WHERE c.id = ?";
 	DbStmt *st;
-	*t = (Touch){0};
+	*t = (CadenceTouch){0};
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, id);
 	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		t->cadence = db_col_int(st, 0);
-		if (!db_col_is_null(st, 1))
-			snprintf(t->last, sizeof t->last, "%s", db_col_text(st, 1));
-		if ((t->date_id = db_col_int(st, 2)))
-			snprintf(t->date, sizeof t->date, "%s", db_col_text(st, 3));
-		if ((t->at_id = db_col_int(st, 4)))
-			snprintf(t->at, sizeof t->at, "%s", db_col_text(st, 5));
-	}
+	if (rc == DB_ROW)
+		cadence_touch_from_row(st, 0, t);
 	db_reset(st);
 	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
 }
@@ -668,7 +648,7 @@ typedef struct Next {
 
 /* The next planned touch from t into *n. The workspace zone is read only
  * when needed. */
-static int next_touch(Db *db, const Touch *t, Next *n, Err *err)
+static int next_touch(Db *db, const CadenceTouch *t, Next *n, Err *err)
 {
 	Workspace ws;
 	char at_date[11] = "", cad_date[11] = "";
@@ -708,7 +688,7 @@ static int next_touch(Db *db, const Touch *t, Next *n, Err *err)
 /* The keys cadence_annotate adds, as a new object (caller decrefs). */
 static int annotation(Db *db, int64_t id, json_t **out, Err *err)
 {
-	Touch t;
+	CadenceTouch t;
 	Next n;
 	int rc = touch_read(db, id, &t, err);
 	if (rc || (rc = next_touch(db, &t, &n, err)))
@@ -756,7 +736,7 @@ static int add_json_string(Buf *b, const char *s)
 /* Append the keys of annotation() as JSON text, exactly as json_dump
  * writes them, without building and serializing an object (GET by id is a
  * hot path). Returns non-zero when out of memory. */
-static int annotation_text(Buf *b, const Touch *t, const Next *n)
+static int annotation_text(Buf *b, const CadenceTouch *t, const Next *n)
 {
 	int oom = 0;
 	buf_adds(b, "\"last_contacted_at\":");
@@ -782,13 +762,12 @@ static int annotation_text(Buf *b, const Touch *t, const Next *n)
 	return oom;
 }
 
-int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
+int cadence_annotate_touch_text(Db *db, const CadenceTouch *t, char **text, Err *err)
 {
-	Touch t;
 	Next n;
 	Buf b;
-	int rc = touch_read(db, id, &t, err);
-	if (rc || (rc = next_touch(db, &t, &n, err)))
+	int rc = next_touch(db, t, &n, err);
+	if (rc)
 		return rc;
 	char *end = strrchr(*text, '}');
 	if (!end || **text != '{')
@@ -798,7 +777,7 @@ int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
 	buf_add(&b, *text, head);
 	if (head > 1) /* not "{}" */
 		buf_addc(&b, ',');
-	int oom = annotation_text(&b, &t, &n);
+	int oom = annotation_text(&b, t, &n);
 	buf_addc(&b, '}');
 	if (oom || buf_failed(&b)) {
 		buf_free(&b);
@@ -807,6 +786,13 @@ int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
 	free(*text);
 	*text = buf_take(&b);
 	return KITH_OK;
+}
+
+int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
+{
+	CadenceTouch t;
+	int rc = touch_read(db, id, &t, err);
+	return rc ? rc : cadence_annotate_touch_text(db, &t, text, err);
 }
 
 int cadence_scope(const Actor *actor, int64_t user_id, int team, const char *days_text,
