@@ -35,6 +35,19 @@
 
 enum { CADENCE_DAYS_MAX = KITH_MAX_CADENCE_DAYS, CADENCE_HORIZON_MAX = KITH_AGENDA_DAYS_MAX };
 
+/* SQL, the cadence rules for the contact aliased c (subqueries use the
+ * aliases a, t and ct): whether activity alias a is a touch, the last
+ * touch of c (an instant, NULL = never) and its effective cadence (days,
+ * NULL = none). Each is driven by an index (activity_contact, the
+ * contact_tag primary key). */
+#define CADENCE_IS_TOUCH(a) a ".kind <> 'note' AND " a ".deleted_at IS NULL"
+#define CADENCE_LAST_TOUCH                                                                         \
+	"(SELECT MAX(a.occurred_at) FROM activity a WHERE a.contact_id = c.id "                    \
+	"AND " CADENCE_IS_TOUCH("a") ")"
+#define CADENCE_EFFECTIVE                                                                          \
+	"COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tag ct "                \
+	"JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id))"
+
 /* Validate a cadence value v (a JSON integer 1..CADENCE_DAYS_MAX, or null
  * for none) into *days (0 = none). ERR_INVALID naming field. */
 int cadence_days_check(const json_t *v, const char *field, int64_t *days,
@@ -124,10 +137,7 @@ typedef struct CadenceTouch {
  * doubled the cost of a GET). The earliest instant is also the earliest in
  * any zone, so one task of each kind is enough. */
 #define CADENCE_TOUCH_COLS                                                                       \
-	"COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tag ct "             \
-	"JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id)), "                         \
-	"(SELECT MAX(a.occurred_at) FROM activity a WHERE a.contact_id = c.id "                 \
-	"AND a.kind <> 'note' AND a.deleted_at IS NULL), d.id, d.due_date, i.id, i.due_at"
+	CADENCE_EFFECTIVE ", " CADENCE_LAST_TOUCH ", d.id, d.due_date, i.id, i.due_at"
 #define CADENCE_TOUCH_JOINS                                                                      \
 	"LEFT JOIN task d ON d.id = " CADENCE_FIRST_TASK("due_date")                             \
 	" LEFT JOIN task i ON i.id = " CADENCE_FIRST_TASK("due_at")
