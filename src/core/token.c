@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/date.h"
 #include "base/limits.h"
@@ -134,14 +135,14 @@ done:
 	return db_end(db, rc, err);
 }
 
-static void touch(Db *db, int64_t id, const char *last_used)
+void token_record_use(Db *db, int64_t id)
 {
 	static const char sql[] = "UPDATE api_token SET last_used_at = ? WHERE id = ?";
 	char now[21];
 	DbStmt *st;
+	if (!id)
+		return;
 	time_now_iso(now);
-	if (last_used && strncmp(last_used, now, 10) == 0)
-		return; /* day precision: no write on every request */
 	if (db_prepare(db, &st, sql, NULL))
 		return;
 	db_bind_text(st, 1, now);
@@ -150,15 +151,15 @@ static void touch(Db *db, int64_t id, const char *last_used)
 		return; /* best effort: a busy database must not fail the request */
 }
 
-int token_authenticate(Db *db, const char *secret, Actor *out, Err *err)
+int token_check(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err)
 {
 	static const char sql[] =
 		"SELECT t.id, t.user_id, u.role, t.last_used_at FROM api_token t "
 		"JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = ? AND "
 		"t.revoked_at IS NULL AND u.disabled_at IS NULL";
-	char hex[65], last[21] = "";
+	char hex[65], today[11];
 	DbStmt *st;
-	int64_t tid = 0;
+	*stale = 0;
 	if (!secret || strlen(secret) != TOKEN_SECRET_LEN || strncmp(secret, "kith_", 5) != 0)
 		return err_set(err, ERR_UNAUTHORIZED, NULL, "invalid or revoked token");
 	int rc = db_prepare(db, &st, sql, err);
@@ -168,17 +169,25 @@ int token_authenticate(Db *db, const char *secret, Actor *out, Err *err)
 	db_bind_text(st, 1, hex);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		tid = db_col_int(st, 0);
 		out->user_id = db_col_int(st, 1);
 		out->role = role_parse(db_col_text(st, 2));
-		if (!db_col_is_null(st, 3))
-			snprintf(last, sizeof last, "%s", db_col_text(st, 3));
+		/* day precision: no write on every request */
+		if (date_format((int64_t)time(NULL) / 86400, today) || db_col_is_null(st, 3) ||
+		    strncmp(db_col_text(st, 3), today, 10) != 0)
+			*stale = db_col_int(st, 0);
 		rc = KITH_OK;
 	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_UNAUTHORIZED, NULL, "invalid or revoked token");
 	}
 	db_reset(st);
+	return rc;
+}
+
+int token_authenticate(Db *db, const char *secret, Actor *out, Err *err)
+{
+	int64_t stale;
+	int rc = token_check(db, secret, out, &stale, err);
 	if (rc == KITH_OK)
-		touch(db, tid, last[0] ? last : NULL);
+		token_record_use(db, stale);
 	return rc;
 }

@@ -30,4 +30,13 @@ int token_revoke(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNU
  * revoked, or the user is disabled. Records last use at most once a day. */
 int token_authenticate(Db *db, const char *secret, Actor *out, Err *err) KITH_WARN_UNUSED;
 
+/* token_authenticate without its write, for a read transaction: *stale is
+ * the token's id when its last use is not recorded today (pass it to
+ * token_record_use after the transaction), else 0. */
+int token_check(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err) KITH_WARN_UNUSED;
+
+/* Record today as the last use of token id (0: nothing to do). Best effort:
+ * a busy database leaves it for the next request. Outside a transaction. */
+void token_record_use(Db *db, int64_t id);
+
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/json.h"
 #include "base/limits.h"
@@ -95,65 +96,53 @@ int cadence_due_day(const char *zone, const char *last, int64_t days, int64_t *d
 
 /* ---- last and next touch of one contact ---- */
 
-/* What the next touch of one contact is computed from. */
-typedef struct Touch {
-	int64_t cadence;  /* effective cadence, 0 = none */
-	char last[21];    /* last touch instant, "" = never */
-	int64_t date_id;  /* earliest open task due on a date, 0 = none */
-	char date[11];    /* its due_date */
-	int64_t at_id;    /* earliest open task due at an instant, 0 = none */
-	char at[21];      /* its due_at */
-} Touch;
-
-/* The earliest open task of the contact with a due of one kind (column). */
-#define FIRST_TASK(col)                                                                          \
-	"(SELECT k.id FROM task k WHERE k.contact_id = c.id AND k.status = 'open' "              \
-	"AND k.deleted_at IS NULL AND k." col " IS NOT NULL ORDER BY k." col ", k.id LIMIT 1)"
-
-/* Read t for contact id in one statement (GET by id is a hot path): the
- * contact's row, its tags (contact_tag primary key), its latest touch
- * (activity_contact) and its earliest open tasks (task_contact_due_date,
- * task_contact_due_at: partial indexes read in order, since an ORDER BY
- * sorter in the subqueries doubled the cost of a GET). The earliest instant
- * is also the earliest in any zone, so one task of each kind is enough. */
-static int touch_read(Db *db, int64_t id, Touch *t, Err *err)
+void cadence_touch_from_row(DbStmt *st, int col, CadenceTouch *t)
 {
-	static const char sql[] =
-		"SELECT COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tag ct "
-		"JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id)), "
-		"(SELECT MAX(a.occurred_at) FROM activity a WHERE a.contact_id = c.id "
-		"AND a.kind <> 'note' AND a.deleted_at IS NULL), d.id, d.due_date, i.id, i.due_at "
-		"FROM contact c LEFT JOIN task d ON d.id = " FIRST_TASK("due_date")
-		" LEFT JOIN task i ON i.id = " FIRST_TASK("due_at") " WHERE c.id = ?";
+	*t = (CadenceTouch){0};
+	t->cadence = db_col_int(st, col);
+	if (!db_col_is_null(st, col + 1))
+		snprintf(t->last, sizeof t->last, "%s", db_col_text(st, col + 1));
+	if ((t->date_id = db_col_int(st, col + 2)))
+		snprintf(t->date, sizeof t->date, "%s", db_col_text(st, col + 3));
+	if ((t->at_id = db_col_int(st, col + 4)))
+		snprintf(t->at, sizeof t->at, "%s", db_col_text(st, col + 5));
+}
+
+/* Read t for contact id in one statement (CADENCE_TOUCH_COLS). */
+static int touch_read(Db *db, int64_t id, CadenceTouch *t, Err *err)
+{
+	static const char sql[] = "SELECT " CADENCE_TOUCH_COLS " FROM contact c "
+				  CADENCE_TOUCH_JOINS " WHERE c.id = ?";
 	DbStmt *st;
-	*t = (Touch){0};
+	*t = (CadenceTouch){0};
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, id);
 	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		t->cadence = db_col_int(st, 0);
-		if (!db_col_is_null(st, 1))
-			snprintf(t->last, sizeof t->last, "%s", db_col_text(st, 1));
-		if ((t->date_id = db_col_int(st, 2)))
-			snprintf(t->date, sizeof t->date, "%s", db_col_text(st, 3));
-		if ((t->at_id = db_col_int(st, 4)))
-			snprintf(t->at, sizeof t->at, "%s", db_col_text(st, 5));
-	}
+	if (rc == DB_ROW)
+		cadence_touch_from_row(st, 0, t);
 	db_reset(st);
 	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
 }
 
-/* The next planned touch from t: *next is {"date","source","task_id"} or
- * null (caller decrefs). The workspace zone is read only when needed. */
-static int next_touch(Db *db, const Touch *t, json_t **next, Err *err)
+/* The next planned touch of a contact: date "" when there is none, task_id
+ * 0 when it comes from the cadence. */
+typedef struct Next {
+	char date[11];   /* civil date */
+	int64_t task_id; /* the task due then, 0 = the cadence */
+} Next;
+
+/* The next planned touch from t into *n. The workspace zone is read only
+ * when needed. */
+static int next_touch(Db *db, const CadenceTouch *t, Next *n, Err *err)
 {
 	Workspace ws;
 	char at_date[11] = "", cad_date[11] = "";
 	const char *task_date = NULL;
 	int64_t task_id = 0;
 	int rc = KITH_OK;
+	*n = (Next){0};
 	if ((t->at_id || t->cadence) && (rc = workspace_get(db, &ws, err)))
 		return rc;
 	if (t->at_id && (rc = local_date(ws.timezone, t->at, at_date, err)))
@@ -174,24 +163,28 @@ static int next_touch(Db *db, const Touch *t, json_t **next, Err *err)
 		task_id = t->at_id;
 		task_date = at_date;
 	}
-	if (task_id && (!cad_date[0] || strcmp(task_date, cad_date) <= 0))
-		*next = json_pack("{ss ss sI}", "date", task_date, "source", "task", "task_id",
-				  (json_int_t)task_id);
-	else if (cad_date[0])
-		*next = json_pack("{ss ss sn}", "date", cad_date, "source", "cadence", "task_id");
-	else
-		*next = json_null();
+	if (task_id && (!cad_date[0] || strcmp(task_date, cad_date) <= 0)) {
+		snprintf(n->date, sizeof n->date, "%s", task_date);
+		n->task_id = task_id;
+	} else if (cad_date[0]) {
+		memcpy(n->date, cad_date, sizeof n->date);
+	}
 	return KITH_OK;
 }
 
 /* The keys cadence_annotate adds, as a new object (caller decrefs). */
 static int annotation(Db *db, int64_t id, json_t **out, Err *err)
 {
-	Touch t;
-	json_t *next = NULL;
+	CadenceTouch t;
+	Next n;
 	int rc = touch_read(db, id, &t, err);
-	if (rc || (rc = next_touch(db, &t, &next, err)))
+	if (rc || (rc = next_touch(db, &t, &n, err)))
 		return rc;
+	json_t *next = !n.date[0]    ? json_null()
+		       : n.task_id ? json_pack("{ss ss sI}", "date", n.date, "source", "task",
+					       "task_id", (json_int_t)n.task_id)
+				   : json_pack("{ss ss sn}", "date", n.date, "source", "cadence",
+					       "task_id");
 	*out = json_pack("{so so so}", "last_contacted_at",
 			 t.last[0] ? json_string(t.last) : json_null(), "effective_cadence_days",
 			 t.cadence ? json_integer(t.cadence) : json_null(), "next_touch", next);
@@ -208,31 +201,83 @@ int cadence_annotate(Db *db, int64_t id, json_t *contact, Err *err)
 	return rc;
 }
 
-int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
+/* Append s as a JSON string, the bytes json_dump writes: instants and
+ * dates need no escapes; anything else goes through jansson. Returns
+ * non-zero when out of memory. */
+static int add_json_string(Buf *b, const char *s)
 {
-	json_t *a = NULL;
-	int rc = annotation(db, id, &a, err);
+	if (strspn(s, "0123456789-:.TZ+") == strlen(s)) {
+		buf_addf(b, "\"%s\"", s);
+		return 0;
+	}
+	json_t *v = json_string(s);
+	char *text = v ? json_dump(v) : NULL;
+	json_decref(v);
+	if (!text)
+		return -1;
+	buf_adds(b, text);
+	free(text);
+	return 0;
+}
+
+/* Append the keys of annotation() as JSON text, exactly as json_dump
+ * writes them, without building and serializing an object (GET by id is a
+ * hot path). Returns non-zero when out of memory. */
+static int annotation_text(Buf *b, const CadenceTouch *t, const Next *n)
+{
+	int oom = 0;
+	buf_adds(b, "\"last_contacted_at\":");
+	if (t->last[0])
+		oom |= add_json_string(b, t->last);
+	else
+		buf_adds(b, "null");
+	if (t->cadence)
+		buf_addf(b, ",\"effective_cadence_days\":%lld", (long long)t->cadence);
+	else
+		buf_adds(b, ",\"effective_cadence_days\":null");
+	buf_adds(b, ",\"next_touch\":");
+	if (!n->date[0]) {
+		buf_adds(b, "null");
+		return oom;
+	}
+	buf_adds(b, "{\"date\":");
+	oom |= add_json_string(b, n->date);
+	if (n->task_id)
+		buf_addf(b, ",\"source\":\"task\",\"task_id\":%lld}", (long long)n->task_id);
+	else
+		buf_adds(b, ",\"source\":\"cadence\",\"task_id\":null}");
+	return oom;
+}
+
+int cadence_annotate_touch_text(Db *db, const CadenceTouch *t, char **text, Err *err)
+{
+	Next n;
+	Buf b;
+	int rc = next_touch(db, t, &n, err);
 	if (rc)
 		return rc;
-	char *add = json_dump(a), *end = strrchr(*text, '}');
-	json_decref(a);
-	if (!add || !end || end == *text) {
-		free(add);
+	char *end = strrchr(*text, '}');
+	if (!end || **text != '{')
+		return err_set(err, ERR_INTERNAL, NULL, "a contact's JSON is not an object");
+	size_t head = (size_t)(end - *text);
+	buf_init(&b, 0);
+	buf_add(&b, *text, head);
+	if (head > 1) /* not "{}" */
+		buf_addc(&b, ',');
+	int oom = annotation_text(&b, t, &n);
+	buf_addc(&b, '}');
+	if (oom || buf_failed(&b)) {
+		buf_free(&b);
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	}
-	size_t head = (size_t)(end - *text), tail = strlen(add + 1);
-	int empty = head == 1; /* "{}" */
-	char *joined = malloc(head + 1 + tail + 1);
-	if (!joined) {
-		free(add);
-		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	}
-	memcpy(joined, *text, head);
-	if (!empty)
-		joined[head++] = ',';
-	memcpy(joined + head, add + 1, tail + 1); /* its "}" and NUL */
-	free(add);
 	free(*text);
-	*text = joined;
+	*text = buf_take(&b);
 	return KITH_OK;
+}
+
+int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
+{
+	CadenceTouch t;
+	int rc = touch_read(db, id, &t, err);
+	return rc ? rc : cadence_annotate_touch_text(db, &t, text, err);
 }

@@ -70,4 +70,43 @@ int cadence_annotate(Db *db, int64_t id, json_t *contact, Err *err) KITH_WARN_UN
  * frees). */
 int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err) KITH_WARN_UNUSED;
 
+/* What a contact's next touch is computed from. */
+typedef struct CadenceTouch {
+	int64_t cadence; /* effective cadence, 0 = none */
+	char last[21];   /* last touch instant, "" = never */
+	int64_t date_id; /* earliest open task due on a date, 0 = none */
+	char date[11];   /* its due_date */
+	int64_t at_id;   /* earliest open task due at an instant, 0 = none */
+	char at[21];     /* its due_at */
+} CadenceTouch;
+
+/* The earliest open task of contact c with a due of one kind (column). */
+#define CADENCE_FIRST_TASK(col)                                                                  \
+	"(SELECT k.id FROM task k WHERE k.contact_id = c.id AND k.status = 'open' "              \
+	"AND k.deleted_at IS NULL AND k." col " IS NOT NULL ORDER BY k." col ", k.id LIMIT 1)"
+
+/* A contact's next-touch inputs in the statement that reads its row (GET
+ * by id is a hot path: one statement instead of two): CADENCE_TOUCH_COLS
+ * (CADENCE_TOUCH_NCOLS columns) in the SELECT list and CADENCE_TOUCH_JOINS
+ * after "FROM contact c"; cadence_touch_from_row reads them. The tag
+ * cadence (contact_tag primary key), the latest touch (activity_contact)
+ * and the earliest open tasks (task_contact_due_date, task_contact_due_at:
+ * partial indexes read in order, since an ORDER BY sorter in the subqueries
+ * doubled the cost of a GET). The earliest instant is also the earliest in
+ * any zone, so one task of each kind is enough. */
+#define CADENCE_TOUCH_COLS                                                                       \
+	CADENCE_EFFECTIVE ", " CADENCE_LAST_TOUCH ", d.id, d.due_date, i.id, i.due_at"
+#define CADENCE_TOUCH_JOINS                                                                      \
+	"LEFT JOIN task d ON d.id = " CADENCE_FIRST_TASK("due_date")                             \
+	" LEFT JOIN task i ON i.id = " CADENCE_FIRST_TASK("due_at")
+enum { CADENCE_TOUCH_NCOLS = 6 };
+
+/* Read the CADENCE_TOUCH_COLS columns of st's current row, from column col. */
+void cadence_touch_from_row(DbStmt *st, int col, CadenceTouch *t);
+
+/* cadence_annotate_text from inputs already read (cadence_touch_from_row
+ * in the same read transaction). */
+int cadence_annotate_touch_text(Db *db, const CadenceTouch *t, char **text,
+				Err *err) KITH_WARN_UNUSED;
+
 #endif

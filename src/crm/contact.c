@@ -1321,17 +1321,21 @@ int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **war
 
 /* The stored representation of contact id when it is current: *text is
  * malloc'd (caller frees), or NULL when the doc must be built live. Checks
- * visibility like contact_rec_find. */
+ * visibility like contact_rec_find. With touch, also reads the contact's
+ * next-touch inputs (cadence.h) in the same statement. */
 static int doc_read(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
-		    int64_t *version, Err *err)
+		    int64_t *version, CadenceTouch *touch, Err *err)
 {
-	static const char sql[] =
-	    "SELECT c.owner_id, c.deleted_at IS NOT NULL, c.doc, "
-	    "c.doc_gen = (SELECT generation FROM field_schema WHERE id = 1), c.version "
-	    "FROM contact c WHERE c.id = ?";
+#define DOC_COLS                                                                                 \
+	"SELECT c.owner_id, c.deleted_at IS NOT NULL, c.doc, "                                  \
+	"c.doc_gen = (SELECT generation FROM field_schema WHERE id = 1), c.version"
+	static const char sql[] = DOC_COLS " FROM contact c WHERE c.id = ?";
+	static const char sql_touch[] = DOC_COLS ", " CADENCE_TOUCH_COLS
+					" FROM contact c " CADENCE_TOUCH_JOINS " WHERE c.id = ?";
+#undef DOC_COLS
 	DbStmt *st;
 	*text = NULL;
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, touch ? sql_touch : sql, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, id);
@@ -1342,6 +1346,8 @@ static int doc_read(Db *db, const Actor *actor, int64_t id, int include_deleted,
 	int deleted = rc == DB_ROW && db_col_int(st, 1);
 	if (rc == DB_ROW) {
 		*version = db_col_int(st, 4);
+		if (touch)
+			cadence_touch_from_row(st, 5, touch);
 		rc = KITH_OK;
 		if (!db_col_is_null(st, 2) && db_col_int(st, 3) == 1 &&
 		    !(*text = strdup(db_col_text(st, 2))))
@@ -1373,7 +1379,7 @@ int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, jso
 {
 	char *text = NULL;
 	int64_t version;
-	int rc = doc_read(db, actor, id, include_deleted, &text, &version, err);
+	int rc = doc_read(db, actor, id, include_deleted, &text, &version, NULL, err);
 	if (rc == KITH_OK && text) {
 		*out = json_loads(text, 0, NULL);
 		free(text);
@@ -1413,7 +1419,7 @@ int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted
 		     int64_t *version, Err *err)
 {
 	json_t *live = NULL;
-	int rc = doc_read(db, actor, id, include_deleted, text, version, err);
+	int rc = doc_read(db, actor, id, include_deleted, text, version, NULL, err);
 	if (rc || *text)
 		return rc;
 	if ((rc = get_live(db, actor, id, include_deleted, &live, err)))
@@ -1422,6 +1428,24 @@ int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted
 	*text = json_dump(live);
 	json_decref(live);
 	return *text ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+}
+
+int contact_get_text_annotated(Db *db, const Actor *actor, int64_t id, int include_deleted,
+			       char **text, int64_t *version, Err *err)
+{
+	CadenceTouch touch;
+	int rc = doc_read(db, actor, id, include_deleted, text, version, &touch, err);
+	if (rc == KITH_OK && *text)
+		rc = cadence_annotate_touch_text(db, &touch, text, err);
+	else if (rc == KITH_OK && /* built live: the doc is stale */
+		 (rc = contact_get_text(db, actor, id, include_deleted, text, version, err)) ==
+		     KITH_OK)
+		rc = cadence_annotate_text(db, id, text, err);
+	if (rc) {
+		free(*text);
+		*text = NULL;
+	}
+	return rc;
 }
 
 static int check_version(const ContactRec *r, int64_t expected, Err *err)

@@ -83,6 +83,12 @@ int contact_check(Db *db, const Actor *actor, int64_t id, int include_deleted,
 int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
 		     int64_t *version, Err *err) KITH_WARN_UNUSED;
 
+/* contact_get_text with cadence_annotate's keys appended (GET by id): the
+ * stored representation and the next-touch inputs in one statement. Same
+ * errors. */
+int contact_get_text_annotated(Db *db, const Actor *actor, int64_t id, int include_deleted,
+			       char **text, int64_t *version, Err *err) KITH_WARN_UNUSED;
+
 /* Apply patch (keys as for create; absent keys unchanged). When
  * expected_version is non-zero and differs: ERR_STALE. The duplicate guard
  * applies to new emails/phones unless CONTACT_FORCE. *out (may be NULL)

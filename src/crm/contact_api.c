@@ -7,7 +7,6 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "core/audit.h"
-#include "crm/cadence.h"
 #include "crm/contact.h"
 #include "http/http.h"
 
@@ -79,8 +78,8 @@ int contact_api_get(Req *req)
 	int64_t version = 0;
 	if (req_query_bool_or_fail(req, "include_deleted", &include_deleted))
 		return KITH_OK;
-	if (contact_get_text(req->db, &req->actor, req->id, include_deleted, &text, &version, &err) ||
-	    cadence_annotate_text(req->db, req->id, &text, &err)) {
+	if (contact_get_text_annotated(req->db, &req->actor, req->id, include_deleted, &text,
+				       &version, &err)) {
 		free(text);
 		return req_fail(req, &err);
 	}

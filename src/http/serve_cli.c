@@ -32,11 +32,14 @@ static int threads_or_fail(Cli *cli, const char *s, unsigned *out)
 	return 0;
 }
 
-/* Parse --mmap MB (0..KITH_MAX_MMAP_MB). Returns 0 or EXIT_USAGE. */
+/* Parse --mmap MB (0..KITH_MAX_MMAP_MB); default: the largest map, so
+ * reads by id take no read() call and no copy (the mapped file pages are
+ * the operating system's file cache, not memory the server allocates).
+ * Returns 0 or EXIT_USAGE. */
 static int mmap_or_fail(Cli *cli, const char *s, unsigned *out)
 {
 	char *end = NULL;
-	long n = s ? strtol(s, &end, 10) : 0;
+	long n = s ? strtol(s, &end, 10) : (long)KITH_MAX_MMAP_MB;
 	if (s && (!*s || *end || n < 0 || n > (long)KITH_MAX_MMAP_MB))
 		return cli_usage_fail(cli, "--mmap: must be a number of MiB from 0 to %u",
 				      KITH_MAX_MMAP_MB);

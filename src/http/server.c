@@ -122,6 +122,7 @@ typedef struct Ctx {
 	int replayed;	      /* answer is an Idempotency-Key replay */
 	int html;	      /* c->resp is an HTML page (req_reply_html) */
 	const char *www_auth; /* WWW-Authenticate value for a 401 */
+	int64_t stale_token;  /* token whose use to record after the request (token_check) */
 	struct timespec t0;   /* request start, for --log */
 } Ctx;
 
@@ -231,7 +232,7 @@ static int authenticate_or_fail(Ctx *c)
 	} else {
 		for (h += 7; *h == ' '; h++)
 			;
-		rc = c->srv->hooks->authenticate(req->db, h, &req->actor, &err);
+		rc = c->srv->hooks->authenticate(req->db, h, &req->actor, &c->stale_token, &err);
 		if (rc)
 			c->www_auth = "Bearer realm=\"kith\", error=\"invalid_token\"";
 	}
@@ -542,22 +543,25 @@ static void dispatch(Ctx *c)
 		return;
 	}
 	req->db = slot->db;
-	/* Authentication may record the token's use (a write), so it runs
-	 * before a GET's read transaction, never inside it. */
-	if (c->match.route->perm != PERM_PUBLIC && authenticate_or_fail(c))
-		return;
 	/* A GET reads one consistent snapshot, and takes the WAL read lock once
-	 * instead of once per statement. */
+	 * instead of once per statement (its token check included). */
 	int snapshot = strcmp(req->method, "GET") == 0;
 	if (snapshot && db_begin_read(req->db, &err)) {
 		req_fail(req, &err);
 		return;
 	}
-	enforce_and_run(c, slot);
+	if (c->match.route->perm == PERM_PUBLIC || !authenticate_or_fail(c)) {
+		/* Recording the token's use is a write: never inside a read. */
+		if (!snapshot)
+			c->srv->hooks->record_use(req->db, c->stale_token);
+		enforce_and_run(c, slot);
+	}
 	if (snapshot && db_end(req->db, KITH_OK, &err) && req->status < 400) {
 		discard_answer(c);
 		req_fail(req, &err);
 	}
+	if (snapshot)
+		c->srv->hooks->record_use(req->db, c->stale_token);
 }
 
 /* Content type, caching and security headers, then the per-answer ones. */
@@ -1017,7 +1021,7 @@ int server_start(Server **out, const ServerConfig *cfg, Err *err)
 	if (cfg->threads < 1 || cfg->threads > KITH_MAX_THREADS)
 		return err_set(err, ERR_INVALID, "threads", "must be from 1 to %u",
 			       KITH_MAX_THREADS);
-	if (!hooks || !hooks->authenticate || !hooks->is_admin)
+	if (!hooks || !hooks->authenticate || !hooks->record_use || !hooks->is_admin)
 		return err_set(err, ERR_INTERNAL, NULL, "no token check: hooks_install() sets it");
 	if (sodium_init() < 0)
 		return err_set(err, ERR_INTERNAL, NULL, "libsodium failed to initialise");

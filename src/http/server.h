@@ -20,9 +20,13 @@ typedef struct Server Server;
  * hands it to server_set_hooks() at start-up. */
 typedef struct ServerHooks {
 	/* The bearer token secret -> the actor it acts for; ERR_UNAUTHORIZED
-	 * (answered 401) for any token that does not authenticate.
-	 * (token_authenticate) */
-	int (*authenticate)(Db *db, const char *secret, Actor *out, Err *err);
+	 * (answered 401) for any token that does not authenticate. Only reads
+	 * (it runs inside the request's read snapshot): *stale is the token
+	 * whose use is still to be recorded, 0 for none. (token_check) */
+	int (*authenticate)(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err);
+	/* Record the use of token id after the request's transaction: best
+	 * effort, never fails the request. (token_record_use) */
+	void (*record_use)(Db *db, int64_t id);
 	/* 1 when actor may call PERM_ADMIN routes. (access_is_admin) */
 	int (*is_admin)(const Actor *actor);
 } ServerHooks;
@@ -30,7 +34,7 @@ typedef struct ServerHooks {
 /* Set the hooks every later server_start() uses: called once by
  * hooks_install() before any server starts (hooks must outlive every
  * server; they are read, never written, after this). server_start refuses
- * to start without both. */
+ * to start without all three. */
 void server_set_hooks(const ServerHooks *hooks);
 
 typedef struct ServerConfig {

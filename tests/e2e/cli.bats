@@ -175,6 +175,27 @@ teardown() { kith_teardown; }
 	done
 	run curl -s -H "Authorization: Bearer $TOKEN" "$URL/api/v1/me"
 	[ "$(echo "$output" | jq -r .email)" = "owner@example.com" ]
+	grep -q "$KITH_DB\$" "/proc/$SERVER_PID/maps"
+}
+
+@test "serve maps the database by default; --mmap 0 reads it with read calls" {
+	kith_serve
+	run curl -s -H "Authorization: Bearer $TOKEN" "$URL/api/v1/me"
+	[ "$(echo "$output" | jq -r .email)" = "owner@example.com" ]
+	grep -q "$KITH_DB\$" "/proc/$SERVER_PID/maps"
+	kill "$SERVER_PID" && wait "$SERVER_PID" || true
+	"$KITH_BIN" --db "$KITH_DB" serve --listen 127.0.0.1:0 --mmap 0 >"$TMP/serve0.log" 2>&1 &
+	SERVER_PID=$!
+	URL=""
+	for _ in $(seq 1 100); do
+		URL="$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$TMP/serve0.log" | head -n 1)"
+		[ -n "$URL" ] && break
+		sleep 0.05
+	done
+	run curl -s -H "Authorization: Bearer $TOKEN" "$URL/api/v1/me"
+	[ "$(echo "$output" | jq -r .email)" = "owner@example.com" ]
+	run grep -q "$KITH_DB\$" "/proc/$SERVER_PID/maps"
+	[ "$status" -ne 0 ]
 }
 
 @test "a search query that is not UTF-8 is 422 naming q, and the server keeps serving" {

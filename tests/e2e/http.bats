@@ -95,6 +95,19 @@ post_file() {
 	[ "$(echo "$body" | jq -r .role)" = owner ]
 }
 
+@test "a token's use is recorded after a GET (outside its read snapshot) and after a POST" {
+	[ "$(kith token list --json | jq -r '.[] | select(.name == "tests") | .last_used_at')" = null ]
+	api GET /api/v1/me
+	[ "$status_code" = 200 ]
+	used="$(kith token list --json | jq -r '.[] | select(.name == "tests") | .last_used_at')"
+	[[ "$used" == "$(date -u +%Y-%m-%d)"T* ]]
+	second="$(kith token create --user owner@example.com --name second)"
+	AUTH_TOKEN="$second" api POST /api/v1/contacts '{"first_name":"Ann"}'
+	[ "$status_code" = 201 ]
+	used="$(kith token list --json | jq -r '.[] | select(.name == "second") | .last_used_at')"
+	[[ "$used" == "$(date -u +%Y-%m-%d)"T* ]]
+}
+
 @test "me without a token is 401 with WWW-Authenticate" {
 	AUTH_TOKEN=none api GET /api/v1/me "" -D "$TMP/h"
 	[ "$status_code" = 401 ]

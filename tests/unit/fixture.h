@@ -64,6 +64,15 @@ static inline void fixture_close(Fixture *f)
 
 /* Add a user (name "User", password "password1") as the system and return
  * them as an actor. role: "owner", "admin" or "member". */
+/* Set the workspace time zone (as the system). */
+static inline void fixture_zone(Fixture *f, const char *zone)
+{
+	Err err = {0};
+	Actor sys = ACTOR_SYSTEM;
+	cr_assert_eq(workspace_set(f->db, &sys, NULL, NULL, NULL, zone, &err), KITH_OK, "%s",
+		     err.msg);
+}
+
 static inline Actor fixture_user(Fixture *f, const char *email, const char *role)
 {
 	static const Actor sys = ACTOR_SYSTEM;

@@ -143,6 +143,144 @@ Test(cadence, annotate_text_appends_valid_json)
 	free(text);
 }
 
+/* The text GET by id sends: the stored JSON with cadence_annotate's keys
+ * appended, byte for byte what serializing the annotated object gives. */
+static void expect_text_matches_object(int64_t id)
+{
+	Err err = {0};
+	char *text = NULL;
+	int64_t version;
+	json_t *c = NULL;
+	cr_assert_eq(contact_get_text(fx.db, &sys, id, 0, &text, &version, &err), KITH_OK);
+	cr_assert_eq(cadence_annotate_text(fx.db, id, &text, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_get(fx.db, &sys, id, 0, &c, &err), KITH_OK);
+	cr_assert_eq(cadence_annotate(fx.db, id, c, &err), KITH_OK, "%s", err.msg);
+	char *want = json_dump(c);
+	cr_assert_str_eq(text, want);
+	free(text);
+	text = NULL;
+	cr_assert_eq(contact_get_text_annotated(fx.db, &sys, id, 0, &text, &version, &err), KITH_OK,
+		     "%s", err.msg);
+	cr_assert_str_eq(text, want, "GET by id's one-statement read");
+	cr_assert_eq(version, json_int_of(c, "version"));
+	free(want);
+	free(text);
+	json_decref(c);
+}
+
+Test(cadence, annotate_text_is_the_annotated_object)
+{
+	char json[160];
+	int64_t plain = contact("{\"first_name\":\"Ann\"}");
+	expect_text_matches_object(plain); /* nulls */
+	int64_t id = contact("{\"first_name\":\"Bo\",\"cadence_days\":14}");
+	expect_text_matches_object(id); /* cadence, never touched: due today */
+	touch(id, "call", "2026-11-02T23:30:00Z");
+	expect_text_matches_object(id); /* last contacted, next by cadence */
+	fixture_zone(&fx, "Asia/Bangkok");
+	expect_text_matches_object(id);
+	snprintf(json, sizeof json,
+		 "{\"title\":\"call\",\"due_date\":\"2026-11-05\",\"contact_id\":%lld}",
+		 (long long)id);
+	add_task(json);
+	expect_text_matches_object(id); /* next by a task due on a date */
+	snprintf(json, sizeof json,
+		 "{\"title\":\"call\",\"due_at\":\"2026-11-04T20:00:00Z\",\"contact_id\":%lld}",
+		 (long long)id);
+	add_task(json);
+	expect_text_matches_object(id); /* a task due at an instant, in the zone */
+	touch(plain, "email", "2026-10-01T08:00:00Z");
+	expect_text_matches_object(plain); /* last contacted, no cadence */
+	Err err = {0};
+	cr_assert_eq(db_exec_script(fx.db, "UPDATE field_schema SET generation = generation + 1",
+				    &err),
+		     KITH_OK);
+	expect_text_matches_object(id); /* stored docs are stale: built live */
+}
+
+/* last_contacted_at in GET by id's text after contact id's activities change. */
+static char *last_contacted(int64_t id)
+{
+	Err err = {0};
+	char *text = NULL;
+	int64_t version;
+	cr_assert_eq(contact_get_text_annotated(fx.db, &sys, id, 0, &text, &version, &err), KITH_OK,
+		     "%s", err.msg);
+	json_t *c = json_loads(text, 0, NULL);
+	cr_assert_not_null(c, "%s", text);
+	const char *v = json_string_value(json_object_get(c, "last_contacted_at"));
+	char *out = v ? strdup(v) : NULL;
+	json_decref(c);
+	free(text);
+	return out;
+}
+
+static void expect_last(int64_t id, const char *want)
+{
+	char *got = last_contacted(id);
+	if (want)
+		cr_expect_str_eq(got ? got : "(null)", want);
+	else
+		cr_expect_null(got, "%s", got);
+	free(got);
+}
+
+Test(cadence, annotated_text_follows_activity_edits_trash_and_restore)
+{
+	Err err = {0};
+	int64_t id = contact("{\"first_name\":\"Ann\",\"cadence_days\":7}");
+	expect_last(id, NULL);
+	touch(id, "call", "2026-11-02T10:00:00Z");
+	int64_t aid = 0;
+	json_t *in = json_pack("{ss sI ss}", "kind", "meeting", "contact_id", (json_int_t)id,
+			       "occurred_at", "2026-11-05T10:00:00Z");
+	cr_assert_eq(activity_create(fx.db, &sys, in, &aid, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	expect_last(id, "2026-11-05T10:00:00Z");
+	touch(id, "note", "2026-11-09T10:00:00Z");
+	expect_last(id, "2026-11-05T10:00:00Z"); /* a note is not a touch */
+	json_t *patch = json_pack("{ss}", "occurred_at", "2026-11-07T08:00:00Z");
+	cr_assert_eq(activity_update(fx.db, &sys, aid, patch, 0, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(patch);
+	expect_last(id, "2026-11-07T08:00:00Z");
+	cr_assert_eq(activity_delete(fx.db, &sys, aid, &err), KITH_OK, "%s", err.msg);
+	expect_last(id, "2026-11-02T10:00:00Z");
+	cr_assert_eq(activity_restore(fx.db, &sys, aid, &err), KITH_OK, "%s", err.msg);
+	expect_last(id, "2026-11-07T08:00:00Z");
+}
+
+Test(cadence, annotated_text_errors_and_visibility)
+{
+	Err err = {0};
+	char *text = NULL;
+	int64_t version;
+	fixture_user(&fx, "owner@example.com", "owner");
+	Actor ann = fixture_user(&fx, "ann@example.com", "member");
+	Actor bob = fixture_user(&fx, "bob@example.com", "member");
+	int64_t id = contact_as(&ann, "{\"first_name\":\"Mine\",\"cadence_days\":3}");
+	cr_expect_eq(contact_get_text_annotated(fx.db, &bob, id, 0, &text, &version, &err),
+		     ERR_NOT_FOUND, "hidden from another member");
+	cr_expect_null(text);
+	cr_expect_eq(contact_get_text_annotated(fx.db, &sys, id + 1000, 0, &text, &version, &err),
+		     ERR_NOT_FOUND);
+	cr_assert_eq(contact_get_text_annotated(fx.db, &ann, id, 0, &text, &version, &err), KITH_OK,
+		     "%s", err.msg);
+	json_t *c = json_loads(text, 0, NULL);
+	cr_assert_not_null(c, "%s", text);
+	cr_expect_eq(json_int_of(c, "effective_cadence_days"), 3);
+	json_decref(c);
+	free(text);
+	text = NULL;
+	cr_assert_eq(contact_delete(fx.db, &ann, id, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(contact_get_text_annotated(fx.db, &ann, id, 0, &text, &version, &err),
+		     ERR_GONE);
+	cr_expect_null(text);
+	cr_assert_eq(contact_get_text_annotated(fx.db, &ann, id, 1, &text, &version, &err), KITH_OK,
+		     "%s", err.msg);
+	free(text);
+}
+
 Test(cadence, bad_input_names_the_field)
 {
 	static const struct {

@@ -70,13 +70,6 @@ static void touch(int64_t id, const char *kind, const char *at)
 	json_decref(in);
 }
 
-static void set_zone(const char *zone)
-{
-	Err err = {0};
-	cr_assert_eq(workspace_set(fx.db, &sys, NULL, NULL, NULL, zone, &err), KITH_OK, "%s",
-		     err.msg);
-}
-
 static json_t *due_as(const Actor *actor, int64_t user, const char *today, int days)
 {
 	Err err = {0};
@@ -107,7 +100,7 @@ static json_t *find(const json_t *out, const char *section, int64_t id)
 
 Test(due, due_boundary_uses_the_workspace_zone_and_horizon)
 {
-	set_zone("America/New_York");
+	fixture_zone(&fx, "America/New_York");
 	int64_t id = contact("{\"first_name\":\"Ann\",\"cadence_days\":10}");
 	/* 03:00 UTC on 2 November is still 1 November in New York. */
 	touch(id, "call", "2026-11-02T03:00:00Z");

@@ -95,7 +95,7 @@ Test(hooks, the_actor_hook_is_the_system_then_the_one_owner_then_asks)
 }
 
 /* cli_main for `kith --db PATH contact list --json`, stdout to /dev/null. */
-static int contact_list(void)
+static int run_contact_list(void)
 {
 	char *argv[] = {"kith", "--db", f.path, "contact", "list", "--json", NULL};
 	fflush(stdout);
@@ -112,9 +112,9 @@ static int contact_list(void)
 
 Test(hooks, without_hooks_the_cli_refuses_to_guess_who_acts)
 {
-	cr_assert_eq(contact_list(), EXIT_INTERNAL);
+	cr_assert_eq(run_contact_list(), EXIT_INTERNAL);
 	hooks_install();
-	cr_assert_eq(contact_list(), EXIT_OK);
+	cr_assert_eq(run_contact_list(), EXIT_OK);
 }
 
 Test(hooks, without_hooks_no_server_starts)
