@@ -20,6 +20,7 @@ extern const char kith_migration_011[];
 extern const char kith_migration_012[];
 extern const char kith_migration_013[];
 extern const char kith_migration_014[];
+extern const char kith_migration_015[];
 
 static const char *const migrations[] = {
 	kith_migration_001,
@@ -36,6 +37,7 @@ static const char *const migrations[] = {
 	kith_migration_012,
 	kith_migration_013,
 	kith_migration_014,
+	kith_migration_015,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

@@ -58,4 +58,8 @@ kith_migration_013:
 kith_migration_014:
 	.incbin "src/store/migrations/014_search_more.sql"
 	.byte 0
+	.global kith_migration_015
+kith_migration_015:
+	.incbin "src/store/migrations/015_search_prefix4.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

@@ -42,7 +42,10 @@ int search_match_expr(const char *query, Buf *out, Err *err) KITH_WARN_UNUSED;
  * a write elsewhere between two pages moves no row that stays unchanged,
  * and each one is listed exactly once. */
 enum {
-	SEARCH_RANK_MIN_CHARS = 4,    /* characters of the longest word of a ranked query */
+	/* characters of the longest word of a ranked query; the indexes keep
+	 * prefixes up to this length (migration 015), so matching one does not
+	 * merge the lists of every word that starts with it */
+	SEARCH_RANK_MIN_CHARS = 4,
 	SEARCH_RANK_CANDIDATES = 200, /* matches ranked per query: bounds the rank and row reads */
 	/* Candidates read on a later page: those of the first page, which only
 	 * deletions shrink, plus room for rows edited to match meanwhile. */

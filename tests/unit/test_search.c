@@ -275,3 +275,29 @@ Test(search, a_walk_is_bounded)
 	cr_expect_str_eq(err.field, "cursor");
 	buf_free(&expr);
 }
+
+/* A ranked query's words are SEARCH_RANK_MIN_CHARS characters or more, so
+ * the index keeps prefixes of every length up to that one (migration 015):
+ * without the longest, FTS5 merges the lists of every word with that
+ * prefix on each match, a cost that grows with the table. (SQLite: FTS5
+ * keeps its options in the table's CREATE statement.) */
+Test(search, every_prefix_up_to_a_ranked_word_has_an_index)
+{
+	static const char sql[] = "SELECT sql FROM sqlite_master WHERE name = ?";
+	const char *const tables[] = {"contact_fts", "company_fts"};
+	char want[64] = "prefix = '";
+	for (int n = 1; n <= SEARCH_RANK_MIN_CHARS; n++)
+		snprintf(want + strlen(want), sizeof want - strlen(want), "%s%d", n > 1 ? " " : "",
+			 n);
+	strcat(want, "'");
+	for (int i = 0; i < 2; i++) {
+		Err err = {0};
+		DbStmt *st;
+		cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+		db_bind_text(st, 1, tables[i]);
+		cr_assert_eq(db_step(st, &err), DB_ROW, "%s", tables[i]);
+		cr_expect(strstr(db_col_text(st, 0), want), "%s: %s has no %s", tables[i],
+			  db_col_text(st, 0), want);
+		db_reset(st);
+	}
+}
