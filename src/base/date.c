@@ -102,6 +102,22 @@ int date_format(int64_t z, char out[11])
 	return 0;
 }
 
+int64_t date_day(const char *date)
+{
+	int64_t z = 0;
+	return date_parse(date, &z) ? 0 : z;
+}
+
+void date_format_clamped(int64_t z, char out[11])
+{
+	if (z < DATE_DAY_MIN)
+		z = DATE_DAY_MIN;
+	else if (z > DATE_DAY_MAX)
+		z = DATE_DAY_MAX;
+	if (date_format(z, out)) /* in range: cannot fail */
+		out[0] = '\0';
+}
+
 int date_add(const char *date, int n, char unit, char out[11])
 {
 	int y, m, d;

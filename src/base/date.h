@@ -50,6 +50,20 @@ int date_parse(const char *s, int64_t *days) KITH_WARN_UNUSED;
  * when its year is outside 1000..9999. */
 int date_format(int64_t z, char out[11]) KITH_WARN_UNUSED;
 
+/* The first and last representable dates, and their days. */
+#define DATE_MIN "1000-01-01"
+#define DATE_MAX "9999-12-31"
+#define DATE_DAY_MIN ((int64_t)-354285)
+#define DATE_DAY_MAX ((int64_t)2932896)
+
+/* Days since 1970-01-01 of a valid date "YYYY-MM-DD"; 0 for anything else
+ * (for callers that checked the date already). */
+int64_t date_day(const char *date);
+
+/* Day z as "YYYY-MM-DD" into out[11], clamped to DATE_MIN..DATE_MAX (a
+ * due date past 9999 is as good as never). */
+void date_format_clamped(int64_t z, char out[11]);
+
 /* date (YYYY-MM-DD) plus n days, weeks or months (unit 'd', 'w', 'm';
  * months clamp to the month's last day: Jan 31 + 1 month = Feb 28/29)
  * into out[11]. Returns 0, or -1 (out = "") when date is not valid, unit

@@ -91,7 +91,6 @@ typedef enum {
 
 /* The fragments with "?" parameters, bound by record_bind_visible(kind):
  * RECORD_PARAMS_OWNED, _ACTIVITY and _TASK parameters. */
-#define RECORD_SHARED(kind, id_expr) RECORD_SHARED_AT(kind, id_expr, "?")
 #define RECORD_VISIBLE(kind, alias) RECORD_VISIBLE_AT(kind, alias, "?", "?")
 #define RECORD_ACTIVITY_VISIBLE(x) RECORD_ACTIVITY_VISIBLE_AT(x, "?", "?")
 #define RECORD_TASK_VISIBLE(x) RECORD_TASK_VISIBLE_AT(x, "?", "?")

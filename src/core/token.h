@@ -1,5 +1,5 @@
 /* token.h - API bearer tokens. The secret is shown once at creation; only
- * its BLAKE2b hash is stored. Depends on store/, base/, libsodium, crm/user.
+ * its BLAKE2b hash is stored. Depends on store/, base/, libsodium, core/user.
  * Owns table api_token. */
 #ifndef KITH_CORE_TOKEN_H
 #define KITH_CORE_TOKEN_H

@@ -1,7 +1,7 @@
 /* activity_cli.c - kith log add|list|show|edit|rm|restore: turns options
  * into the JSON objects activity.h takes and prints the results as text or
  * JSON. No rules live here: every check is made by
- * activity.c. Depends on cli/, crm/{activity,audit,user}. */
+ * activity.c. Depends on cli/, core/{audit,user}, crm/activity. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -54,25 +54,7 @@ int cadence_days_parse(const char *s, const char *field, int64_t *days, Err *err
 	return KITH_OK;
 }
 
-/* ---- civil days (base/date.h) ---- */
-
-static const char DAY_MIN[] = "1000-01-01", DAY_MAX[] = "9999-12-31";
-
-/* Days since 1970-01-01 of a valid date "YYYY-MM-DD" (callers check;
- * anything else is day 0). */
-static int64_t day_of(const char *date)
-{
-	int64_t z = 0;
-	return date_parse(date, &z) ? 0 : z;
-}
-
-/* The date "YYYY-MM-DD" of day z into out[11], clamped to the years
- * 1000..9999 (a due past 9999 is as good as never). */
-static void date_of(int64_t z, char out[11])
-{
-	if (date_format(z, out))
-		snprintf(out, 11, "%s", z < 0 ? DAY_MIN : DAY_MAX);
-}
+/* ---- civil days ---- */
 
 /* The civil date of instant iso in zone into out[11] (UTC needs no zone
  * file: the hot path of cadence_annotate). */
@@ -90,7 +72,7 @@ int cadence_due_day(const char *zone, const char *last, int64_t days, int64_t *d
 {
 	char local[11];
 	int rc = local_date(zone, last, local, err);
-	*day = rc == KITH_OK ? day_of(local) + days : 0;
+	*day = rc == KITH_OK ? date_day(local) + days : 0;
 	return rc;
 }
 
@@ -149,7 +131,7 @@ static int next_touch(Db *db, const CadenceTouch *t, Next *n, Err *err)
 		return rc;
 	if (t->cadence && t->last[0] &&
 	    (rc = local_date(ws.timezone, t->last, cad_date, err)) == KITH_OK)
-		date_of(day_of(cad_date) + t->cadence, cad_date);
+		date_format_clamped(date_day(cad_date) + t->cadence, cad_date);
 	else if (t->cadence && !t->last[0])
 		rc = tz_local_date(ws.timezone, time(NULL), cad_date, err);
 	if (rc)

@@ -1,7 +1,7 @@
 /* collab_cli.c - `kith {contact,company,deal} share|unshare ID --with EMAIL`
  * and `kith {contact,company,deal} collaborators ID`. Parses arguments,
  * calls one collab.h function, prints. No rules live here. Depends on
- * cli/cli.h, crm/{collab, user}. */
+ * cli/cli.h, core/user, crm/collab. */
 #include <stdio.h>
 #include <string.h>
 

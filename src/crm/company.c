@@ -199,30 +199,6 @@ int company_id_span(Db *db, int64_t *first, int64_t *last, Err *err)
 	return db_query_int2(db, sql, first, last, err);
 }
 
-int company_check(Db *db, const Actor *actor, int64_t id, int include_deleted, Err *err)
-{
-	static const char sql[] =
-		"SELECT owner_id, deleted_at IS NOT NULL FROM company WHERE id = ?";
-	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, id);
-	rc = db_step(st, err);
-	int64_t owner = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	int deleted = rc == DB_ROW && db_col_int(st, 1);
-	db_reset(st); /* before record_can_see prepares its own statement */
-	if (rc == DB_DONE ||
-	    (rc == DB_ROW && !record_can_see(db, actor, RECORD_COMPANY, id, owner)))
-		return err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
-	if (rc != DB_ROW)
-		return rc;
-	if (!include_deleted && deleted)
-		return err_set(err, ERR_GONE, "id", "company %lld is in the trash; restore it first",
-			       (long long)id);
-	return KITH_OK;
-}
-
 int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err)
 {
 	static const char sql[] = "SELECT legal_name, owner_id FROM company "

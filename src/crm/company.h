@@ -1,7 +1,7 @@
 /* company.h - organisations: legal name, tax id, address, website, phone,
  * email, owner, tags, notes, custom fields; a company lists its contacts.
  * Rules and SQL in company.c; company_cli.c and company_api.c are adapters.
- * Depends on store/, base/, crm/{access,audit,tag,field,contact}.
+ * Depends on store/, base/, core/{access,audit,links,record}, crm/{tag,field}.
  * Owns tables company, company_tag, company_fts.
  *
  * JSON representation:
@@ -71,11 +71,6 @@ int company_reindex_ids(Db *db, const Buf *ids, Err *err) KITH_WARN_UNUSED;
  * (both 0 when there is none), for tools that pick records at random (demo
  * data); ids in between may be missing. */
 int company_id_span(Db *db, int64_t *first, int64_t *last, Err *err) KITH_WARN_UNUSED;
-
-/* Whether the actor may link to company id, with the errors of
- * company_get but without building the record: one row read. */
-int company_check(Db *db, const Actor *actor, int64_t id, int include_deleted,
-		  Err *err) KITH_WARN_UNUSED;
 
 /* Name of a live company visible to the actor, for contact links and
  * search documents: *name is malloc'd (caller frees). ERR_NOT_FOUND naming

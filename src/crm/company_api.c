@@ -1,7 +1,7 @@
 /* company_api.c - the /api/v1/companies routes: reads query parameters and
  * bodies, calls one company.h function, answers JSON (ETag on every single
  * company, Location on create, problems from the domain's Err). No rules
- * live here. Depends on http/http.h, crm/{company,contact,audit}. */
+ * live here. Depends on http/http.h, core/audit, crm/{company,contact}. */
 #include <stdlib.h>
 
 #include "base/json.h"

@@ -3,8 +3,8 @@
  * tables contact, contact_email, contact_phone, contact_tag and the
  * "contact" search index; reading a row and its JSON live in contact_rec.c,
  * contact_list() in contact_list.c. Depends on base/, store/ and
- * crm/{access, audit, cadence, company, contact_rec, field, phone, tag,
- * user, workspace}; never on cli/ or http/.
+ * core/{access, audit, links, record, user, workspace} and crm/{cadence,
+ * collab, company, contact_rec, field, phone, tag}; never on cli/ or http/.
  *
  * Statement discipline: db_prepare hands out slots of a small
  * per-connection cache that a later prepare may reuse, so every statement
@@ -1393,26 +1393,6 @@ int contact_id_span(Db *db, int64_t *first, int64_t *last, Err *err)
 {
 	static const char sql[] = "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM contact";
 	return db_query_int2(db, sql, first, last, err);
-}
-
-int contact_check(Db *db, const Actor *actor, int64_t id, int include_deleted, Err *err)
-{
-	static const char sql[] =
-		"SELECT owner_id, deleted_at IS NOT NULL FROM contact WHERE id = ?";
-	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, id);
-	rc = db_step(st, err);
-	int64_t owner = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	int deleted = rc == DB_ROW ? (int)db_col_int(st, 1) : 0;
-	db_reset(st); /* before contact_rec_visible prepares its own statement */
-	if (rc == DB_DONE)
-		return err_set(err, ERR_NOT_FOUND, "id", "no contact #%lld", (long long)id);
-	if (rc != DB_ROW)
-		return rc;
-	return contact_rec_visible(db, actor, id, owner, deleted, include_deleted, err);
 }
 
 int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,

@@ -2,7 +2,8 @@
  * lifecycle status, temperature, source, owner, tags, notes, consent note and
  * custom fields. The rules, validation, access and SQL for contacts live in
  * contact.c; contact_cli.c and contact_api.c are thin adapters.
- * Depends on store/, base/, crm/{access,audit,cadence,tag,field,phone,workspace}.
+ * Depends on store/, base/, core/{access,audit,links,record,workspace},
+ * crm/{cadence,tag,field,phone}.
  * Owns tables contact, contact_email, contact_phone, contact_tag, contact_fts.
  *
  * The JSON representation (contact_get output, list items):
@@ -70,11 +71,6 @@ int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, jso
  * (both 0 when there is none), for tools that pick records at random (demo
  * data); ids in between may be missing. */
 int contact_id_span(Db *db, int64_t *first, int64_t *last, Err *err) KITH_WARN_UNUSED;
-
-/* Whether the actor may link to contact id, with the errors of contact_get
- * but without building the record: one row read. */
-int contact_check(Db *db, const Actor *actor, int64_t id, int include_deleted,
-		  Err *err) KITH_WARN_UNUSED;
 
 /* contact_get, serialized: *text is the contact's JSON (malloc'd, caller
  * frees) and *version its version. Served from the representation stored

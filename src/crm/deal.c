@@ -1,8 +1,8 @@
 /* deal.c - deals: validation, access, money, stage moves with their
  * history, trash, lists, the pipeline board and the forecast. Owns tables
- * deal and deal_stage_change. Depends on store/, base/, core/record, crm/{access,audit,
- * pipeline,contact,company,field,user,workspace}; the CLI and API adapters
- * call only deal.h.
+ * deal and deal_stage_change. Depends on store/, base/,
+ * core/{audit,links,record,user,workspace}, crm/{collab,field,pipeline};
+ * the CLI and API adapters call only deal.h.
  *
  * A change is one transaction: the row, its custom values, its stage
  * history row and one audit entry commit together or not at all. */
@@ -22,13 +22,11 @@
 #include "core/audit.h"
 #include "core/links.h"
 #include "core/record.h"
-#include "crm/collab.h"
-#include "crm/company.h"
-#include "crm/contact.h"
-#include "crm/field.h"
-#include "crm/pipeline.h"
 #include "core/user.h"
 #include "core/workspace.h"
+#include "crm/collab.h"
+#include "crm/field.h"
+#include "crm/pipeline.h"
 
 static const char *const writable[] = {
 	"title",  "contact_id",          "company_id", "pipeline_id", "stage_id", "value",
@@ -180,13 +178,11 @@ static int check_date(const json_t *in, json_t *rec, Err *err)
 }
 
 /* A contact or company link: null, or the id of a live record the actor
- * may see. */
+ * may see (core/record's link check). */
 static int check_link(Db *db, const Actor *actor, const json_t *in, const char *key,
 		      json_t *rec, Err *err)
 {
-	json_t *v = json_object_get(in, key), *c = NULL;
-	char *name = NULL;
-	int rc;
+	json_t *v = json_object_get(in, key);
 	if (!v)
 		return KITH_OK;
 	if (json_is_null(v)) {
@@ -197,12 +193,8 @@ static int check_link(Db *db, const Actor *actor, const json_t *in, const char *
 		return err_set(err, ERR_INVALID, key, "must be a record id or null");
 	int64_t id = json_integer_value(v);
 	int is_contact = strcmp(key, "contact_id") == 0;
-	if (is_contact)
-		rc = contact_get(db, actor, id, 0, &c, err);
-	else
-		rc = company_name(db, actor, id, &name, err);
-	json_decref(c);
-	free(name);
+	int rc = record_check(db, actor, is_contact ? RECORD_CONTACT : RECORD_COMPANY, id, 0, key,
+			      NULL, err);
 	if (rc == ERR_NOT_FOUND || rc == ERR_GONE)
 		return err_set(err, ERR_INVALID, key, "no %s #%lld",
 			       is_contact ? "contact" : "company", (long long)id);

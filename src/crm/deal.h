@@ -1,7 +1,7 @@
 /* deal.h - deals: a possible sale moving through the stages of a pipeline.
  * Rules and SQL in deal.c; deal_cli.c and deal_api.c are adapters.
- * Depends on store/, base/, crm/{access,audit,pipeline,contact,company,
- * field,user,workspace}. Owns tables deal, deal_stage_change.
+ * Depends on store/, base/, core/{audit,links,record,user,workspace},
+ * crm/{collab,field,pipeline}. Owns tables deal, deal_stage_change.
  *
  * JSON representation:
  *   {"id", "title", "contact_id", "company_id", "pipeline_id", "stage_id",

@@ -1,5 +1,5 @@
 /* field.c - custom field definitions and their values. Owns tables field_def
- * and field_value. Depends on store/, base/, crm/{access,audit}; knows
+ * and field_value. Depends on store/, base/, core/{access,audit}; knows
  * nothing of the records (contacts, companies, deals) that carry values.
  *
  * Values are stored as canonical text in field_value.value:
@@ -499,19 +499,6 @@ int field_values_merge(Db *db, const char *entity, int64_t keep, int64_t other, 
 	db_bind_text(st, 2, entity);
 	db_bind_int(st, 3, other);
 	db_bind_int(st, 4, keep);
-	return db_exec_stmt(st, err);
-}
-
-int field_values_delete(Db *db, const char *entity, int64_t record_id, Err *err)
-{
-	static const char sql[] = "DELETE FROM field_value WHERE record_id = ? AND field_id IN "
-				  "(SELECT id FROM field_def WHERE entity = ?)";
-	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, record_id);
-	db_bind_text(st, 2, entity);
 	return db_exec_stmt(st, err);
 }
 

@@ -1,7 +1,7 @@
 /* field.h - custom fields defined per workspace for contacts, companies
  * (and later deals): key, label, type (text, number, date, money, select,
  * boolean), required, select options. Values are validated by type on every
- * write. Depends on store/, base/, crm/{access,audit}.
+ * write. Depends on store/, base/, core/{access,audit}.
  * Owns tables field_def, field_value.
  *
  * Definition JSON: {"id","entity","key","label","type","required",
@@ -70,8 +70,6 @@ int field_values_read(Db *db, const char *entity, int64_t record_id, json_t **cu
 int field_values_merge(Db *db, const char *entity, int64_t keep, int64_t other,
 		       Err *err) KITH_WARN_UNUSED;
 
-/* Delete all values of a record (purge). */
-int field_values_delete(Db *db, const char *entity, int64_t record_id, Err *err) KITH_WARN_UNUSED;
 
 /* Delete a definition (owner/admin) after checking its values: when values
  * exist and force is 0, ERR_CONFLICT naming field "force" with a message

@@ -1,7 +1,7 @@
 /* names_cli.h - names instead of ids in CLI tables: the contact, company,
  * deal and user a row refers to, read through the domain with the acting
  * user's rights (a record they may not see stays "#ID"). Depends on cli/,
- * crm/{contact,company,deal,user}. */
+ * core/user, crm/{contact,company,deal}. */
 #ifndef KITH_CRM_NAMES_CLI_H
 #define KITH_CRM_NAMES_CLI_H
 

@@ -1,7 +1,7 @@
 /* pipeline.c - pipelines and stages: validation (the open/won/lost rule),
  * ordering, access and audit. Owns tables pipeline and stage; reads table
  * deal only to refuse removing a stage that still holds deals.
- * Depends on store/, base/, crm/{access,audit}.
+ * Depends on store/, base/, core/{access,audit,links}.
  *
  * Every change is one transaction: rows, the rule check and one audit entry
  * (entity "pipeline", the whole pipeline before/after) commit together. */

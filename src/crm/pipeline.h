@@ -1,6 +1,6 @@
 /* pipeline.h - deal pipelines and their ordered stages. Rules and SQL in
  * pipeline.c; pipeline_cli.c and pipeline_api.c are adapters.
- * Depends on store/, base/, crm/{access,audit}. Owns tables pipeline, stage.
+ * Depends on store/, base/, core/{access,audit}. Owns tables pipeline, stage.
  *
  * A pipeline has at least one open stage, exactly one won and exactly one
  * lost stage; every change is checked against that rule before it commits.

@@ -1,6 +1,6 @@
 /* tag.h - tags shared by contacts and companies. "VIP" and "vip" are one
  * tag (folded key); the first spelling is kept for display.
- * Depends on store/, base/, crm/audit. Owns table tag. */
+ * Depends on store/, base/, core/{audit,record}, crm/cadence. Owns table tag. */
 #ifndef KITH_CRM_TAG_H
 #define KITH_CRM_TAG_H
 

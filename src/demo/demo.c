@@ -17,6 +17,7 @@
 #include "base/limits.h"
 #include "crm/activity.h"
 #include "core/audit.h"
+#include "core/record.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/deal.h"
@@ -302,8 +303,9 @@ static int64_t link_pick(Db *db, const Actor *a, uint64_t *s, const Demo *d, int
 	long n = company ? d->n_companies : d->n_contacts;
 	for (int k = 0; n > 0 && k < (d->old_links ? DEMO_LINK_TRIES : 1); k++) {
 		int64_t id = pick_id(s, first, n);
-		if (!d->old_links || (company ? company_check(db, a, id, 0, NULL)
-					      : contact_check(db, a, id, 0, NULL)) == KITH_OK)
+		if (!d->old_links ||
+		    record_check(db, a, company ? RECORD_COMPANY : RECORD_CONTACT, id, 0, "id", NULL,
+				 NULL) == KITH_OK)
 			return id;
 	}
 	return 0;

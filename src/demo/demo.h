@@ -2,8 +2,8 @@
  * Polish names, companies, phones in local formats, tags, statuses; users,
  * deals in two pipelines, activities, tasks) made through the same domain
  * calls as real data. Deterministic for a seed (except the users' random
- * passwords). Depends on crm/{contact,company,user,pipeline,deal,activity,
- * task,audit}, store/, base/. */
+ * passwords). Depends on core/{audit,record,user}, crm/{contact,company,
+ * pipeline,deal,activity,task}, store/, base/. */
 #ifndef KITH_DEMO_DEMO_H
 #define KITH_DEMO_DEMO_H
 

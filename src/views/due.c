@@ -31,41 +31,23 @@
 #include "core/workspace.h"
 #include "crm/cadence.h"
 
-/* ---- civil days (base/date.h) ---- */
-
-static const char DAY_MIN[] = "1000-01-01", DAY_MAX[] = "9999-12-31";
-
-/* Days since 1970-01-01 of a valid date "YYYY-MM-DD" (callers check;
- * anything else is day 0). */
-static int64_t day_of(const char *date)
-{
-	int64_t z = 0;
-	return date_parse(date, &z) ? 0 : z;
-}
-
-/* The date "YYYY-MM-DD" of day z into out[11], clamped to the years
- * 1000..9999 (a due past 9999 is as good as never). */
-static void date_of(int64_t z, char out[11])
-{
-	if (date_format(z, out))
-		snprintf(out, 11, "%s", z < 0 ? DAY_MIN : DAY_MAX);
-}
+/* ---- civil days ---- */
 
 /* The UTC instant (ISO text, out[21]) at which day z begins in zone; "" for
- * days before 1000-01-01 (no instant is earlier), DAY_MAX's end after. */
+ * days before 1000-01-01 (no instant is earlier), DATE_MAX's end after. */
 static int day_start(const char *zone, int64_t z, char out[21], Err *err)
 {
 	char date[11];
 	time_t t;
-	if (z < day_of(DAY_MIN)) {
+	if (z < DATE_DAY_MIN) {
 		out[0] = '\0';
 		return KITH_OK;
 	}
-	if (z > day_of(DAY_MAX)) {
+	if (z > DATE_DAY_MAX) {
 		snprintf(out, 21, "9999-12-31T23:59:59Z");
 		return KITH_OK;
 	}
-	date_of(z, date);
+	date_format_clamped(z, date);
 	int rc = tz_local_midnight(zone, date, &t, err);
 	if (rc == KITH_OK && time_iso(t, out))
 		out[0] = '\0'; /* 1000-01-01 east of UTC began before any instant we hold */
@@ -79,7 +61,7 @@ typedef struct Ctx {
 	Workspace ws;    /* zone and reminder settings */
 	int64_t owner;   /* owner filter, 0 = the whole team */
 	char today[11];  /* civil date */
-	int64_t day;     /* day_of(today) */
+	int64_t day;     /* date_day(today) */
 	int horizon;     /* days ahead for due */
 } Ctx;
 
@@ -116,8 +98,8 @@ static int ctx_init(Db *db, const Actor *actor, const DueQuery *q, Ctx *c, Err *
 	} else if ((rc = tz_local_date(c->ws.timezone, time(NULL), c->today, err))) {
 		return rc;
 	}
-	c->day = day_of(c->today);
-	if (c->day + 367 > day_of(DAY_MAX))
+	c->day = date_day(c->today);
+	if (c->day + 367 > DATE_DAY_MAX)
 		return err_set(err, ERR_INVALID, "today", "is too close to the year 9999");
 	return KITH_OK;
 }
@@ -255,7 +237,7 @@ static int due_item(Db *db, const Ctx *c, const Due *d, json_t **out, Err *err)
 		return rc;
 	}
 	if (d->last[0]) {
-		date_of(z, due);
+		date_format_clamped(z, due);
 		json_object_set_new(o, "last_contacted_at", json_string(d->last));
 		json_object_set_new(o, "due_date", json_string(due));
 		json_object_set_new(o, "days_overdue", json_integer(c->day - z));
@@ -344,8 +326,8 @@ static int64_t next_yearly(const Ctx *c, const char *md)
 		int common_feb29 = strcmp(md, "02-29") == 0 && !date_leap_year(y + k);
 		snprintf(date, sizeof date, "%04u-%.5s", (unsigned)(y + k) % 10000u,
 			 common_feb29 ? "02-28" : md);
-		if (date_valid(date) && day_of(date) >= c->day)
-			return day_of(date);
+		if (date_valid(date) && date_day(date) >= c->day)
+			return date_day(date);
 	}
 	return c->day + 1000; /* not a real month-day: never within any lead */
 }
@@ -355,7 +337,7 @@ static void key_date_add(json_t *arr, const char *type, int64_t id, const char *
 			 const char *key, const char *label, int64_t day, int64_t today)
 {
 	char date[11];
-	date_of(day, date);
+	date_format_clamped(day, date);
 	json_array_append_new(arr, json_pack("{ss sI ss? ss ss ss sI}", "type", type, "id",
 					     (json_int_t)id, "name", name, "key", key, "label",
 					     label, "date", date, "days", (json_int_t)(day - today)));
@@ -382,7 +364,7 @@ static int birthdays(Db *db, const Ctx *c, json_t *arr, Err *err)
 	static const char by_team[] = BIRTHDAY_SQL("");
 	char end[11], lo[2][6], hi[2][6];
 	int lead = c->ws.birthday_lead_days, n = 1, rc = KITH_OK;
-	date_of(c->day + lead, end);
+	date_format_clamped(c->day + lead, end);
 	snprintf(lo[0], 6, "%.5s", c->today + 5);
 	snprintf(hi[0], 6, "%.5s", end + 5);
 	if (lead >= 365) {
@@ -448,7 +430,7 @@ static int field_dates(Db *db, const Ctx *c, const json_t *def, json_t *arr, Err
 			sql = c->owner ? field_sql[i].by_owner : field_sql[i].by_team;
 	if (!sql)
 		return KITH_OK;
-	date_of(c->day + remind, end);
+	date_format_clamped(c->day + remind, end);
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
@@ -461,7 +443,7 @@ static int field_dates(Db *db, const Ctx *c, const json_t *def, json_t *arr, Err
 		if (date_valid(db_col_text(st, 1)))
 			key_date_add(arr, entity, db_col_int(st, 0), db_col_text(st, 2),
 				     json_str_of(def, "key"), json_str_of(def, "label"),
-				     day_of(db_col_text(st, 1)), c->day);
+				     date_day(db_col_text(st, 1)), c->day);
 	db_reset(st);
 	return rc == DB_DONE ? KITH_OK : rc;
 }

@@ -3,7 +3,7 @@
  * newest first, one page, each entry with its fields from what to what
  * (audit_fields); visible with the record, trash included. (Contacts and
  * companies serve theirs from contact_api.c and company_api.c.) Depends on
- * http/http.h, crm/{audit, activity, deal, task}. */
+ * http/http.h, core/audit, crm/{activity, deal, task}. */
 #include "crm/activity.h"
 #include "core/audit.h"
 #include "crm/deal.h"

@@ -294,3 +294,22 @@ Test(when, errors_name_the_field_and_say_the_forms)
 	cr_expect(strstr(err.msg, "9999-12-31"), "%s", err.msg);
 	cr_assert_eq(when_parse(NULL, "UTC", NOW, WHEN_DATE, "d", &w, &err), ERR_INVALID);
 }
+
+Test(date, day_bounds_and_clamped_format)
+{
+	int64_t z;
+	char out[11];
+	cr_assert_eq(date_parse(DATE_MIN, &z), 0);
+	cr_expect_eq(z, DATE_DAY_MIN);
+	cr_assert_eq(date_parse(DATE_MAX, &z), 0);
+	cr_expect_eq(z, DATE_DAY_MAX);
+	cr_expect_eq(date_day("2026-12-03"), date_days_from_civil(2026, 12, 3));
+	cr_expect_eq(date_day("2026-02-30"), 0, "not a date");
+	cr_expect_eq(date_day(""), 0);
+	date_format_clamped(date_days_from_civil(2026, 12, 3), out);
+	cr_expect_str_eq(out, "2026-12-03");
+	date_format_clamped(DATE_DAY_MAX + 400, out);
+	cr_expect_str_eq(out, DATE_MAX);
+	date_format_clamped(DATE_DAY_MIN - 1, out);
+	cr_expect_str_eq(out, DATE_MIN);
+}

@@ -448,7 +448,7 @@ Test(field, list_orders_by_position_then_key_and_filters_entity)
 	cr_expect_str_eq(err.field, "entity");
 }
 
-Test(field, text_merge_and_delete_of_record_values)
+Test(field, text_and_merge_of_record_values)
 {
 	Err err = {0};
 	Buf b;
@@ -464,19 +464,6 @@ Test(field, text_merge_and_delete_of_record_values)
 	cr_expect_str_eq(json_string_value(json_object_get(v, "note")), "kept", "keep wins");
 	cr_expect_str_eq(json_string_value(json_object_get(v, "tier")), "gold");
 	cr_expect_eq(json_integer_value(json_object_get(v, "employees")), 5);
-	json_decref(v);
-	cr_assert_eq(field_values_delete(fx.db, "company", 2, &err), KITH_OK);
-	v = get(2);
-	cr_expect_eq(json_object_size(v), 0);
-	json_decref(v);
-	v = get(1);
-	cr_expect_eq(json_object_size(v), 3, "other records keep theirs");
-	json_decref(v);
-	/* Values of one entity never leak into another with the same record id. */
-	define("{\"entity\":\"contact\",\"key\":\"note\",\"label\":\"N\",\"type\":\"text\"}");
-	cr_expect_eq(field_values_delete(fx.db, "contact", 1, &err), KITH_OK);
-	v = get(1);
-	cr_expect_eq(json_object_size(v), 3);
 	json_decref(v);
 }
 

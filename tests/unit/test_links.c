@@ -210,9 +210,16 @@ Test(links, company_purge_detaches_and_cascades_as_declared)
 	int64_t fid;
 	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
 	json_decref(def);
+	def = fixture_json("{\"entity\":\"contact\",\"key\":\"note\",\"label\":\"N\","
+			   "\"type\":\"text\"}");
+	int64_t contact_fid;
+	cr_assert_eq(field_define(fx.db, &sys, def, &contact_fid, &err), KITH_OK, "%s", err.msg);
+	json_decref(def);
 	int64_t co = make(company_make, "{\"legal_name\":\"Linkco\",\"custom\":{\"note\":\"x\"}}");
 	char buf[256];
-	snprintf(buf, sizeof buf, "{\"first_name\":\"Ann\",\"company_id\":%lld}", (long long)co);
+	snprintf(buf, sizeof buf,
+		 "{\"first_name\":\"Ann\",\"company_id\":%lld,\"custom\":{\"note\":\"y\"}}",
+		 (long long)co);
 	int64_t ct = make(contact_make, buf);
 	snprintf(buf, sizeof buf, "{\"title\":\"D\",\"company_id\":%lld}", (long long)co);
 	int64_t deal = make(deal_create, buf);
@@ -248,6 +255,8 @@ Test(links, company_purge_detaches_and_cascades_as_declared)
 	/* cascade: by links (custom values) and by the schema (own activity) */
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM activity WHERE id = ?1", own), 0);
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM field_value WHERE field_id = ?1", fid), 0);
+	cr_expect_eq(count_id("SELECT COUNT(*) FROM field_value WHERE field_id = ?1", contact_fid), 1,
+		     "a contact's values stay, even with the company's record id");
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM company_fts WHERE rowid = ?1", co), 0);
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM company WHERE id = ?1", co), 0);
 }
