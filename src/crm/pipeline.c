@@ -665,12 +665,10 @@ out:
 }
 
 /* How many deals (trashed ones too: restore brings them back there) are in
- * the stage, and how many stage history rows name it. */
-static int stage_usage(Db *db, int64_t stage_id, int64_t *deals, int64_t *history, Err *err)
+ * the stage. */
+static int stage_deal_count(Db *db, int64_t stage_id, int64_t *deals, Err *err)
 {
-	static const char sql[] =
-	    "SELECT (SELECT COUNT(*) FROM deal WHERE stage_id = ?1), "
-	    "(SELECT COUNT(*) FROM deal_stage_change WHERE from_stage_id = ?1 OR to_stage_id = ?1)";
+	static const char sql[] = "SELECT COUNT(*) FROM deal WHERE stage_id = ?";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
@@ -679,7 +677,6 @@ static int stage_usage(Db *db, int64_t stage_id, int64_t *deals, int64_t *histor
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		*deals = db_col_int(st, 0);
-		*history = db_col_int(st, 1);
 		rc = KITH_OK;
 	}
 	db_reset(st);
@@ -690,8 +687,8 @@ static int stage_usage(Db *db, int64_t stage_id, int64_t *deals, int64_t *histor
  * move), so only an empty stage may change kind. */
 static int require_empty_for_kind(Db *db, int64_t stage_id, Err *err)
 {
-	int64_t n = 0, history = 0;
-	int rc = stage_usage(db, stage_id, &n, &history, err);
+	int64_t n = 0;
+	int rc = stage_deal_count(db, stage_id, &n, err);
 	if (rc == KITH_OK && n)
 		rc = err_set(err, ERR_CONFLICT, "kind",
 			     "stage %lld holds %lld deal(s), trashed ones included; only an "

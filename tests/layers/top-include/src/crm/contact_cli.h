@@ -1,0 +1,1 @@
+#include "crm/contact.h"

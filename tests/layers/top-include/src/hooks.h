@@ -1,0 +1,1 @@
+void hooks_install(void);

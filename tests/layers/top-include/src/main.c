@@ -1,0 +1,3 @@
+#include "hooks.h"
+#include "crm/contact_cli.h"
+int main(void) { return 0; }
