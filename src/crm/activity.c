@@ -24,6 +24,7 @@
 #include "core/record.h"
 #include "core/user.h"
 #include "core/workspace.h"
+#include "crm/cadence.h"
 
 enum { DURATION_MAX = KITH_MAX_DURATION_MIN }; /* limits.h */
 enum { FUTURE_SLACK_S = KITH_FUTURE_SLACK_S }; /* limits.h */
@@ -678,15 +679,15 @@ int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t 
 			char out[21], Err *err)
 {
 	static const char by_contact[] = "SELECT max(a.occurred_at)" ACT_FROM
-					 "WHERE a.contact_id = ? AND a.kind <> 'note' AND "
-					 "a.deleted_at IS NULL AND " ACT_VISIBLE;
+					 "WHERE a.contact_id = ? AND " CADENCE_IS_TOUCH("a")
+					 " AND " ACT_VISIBLE;
 	static const char by_company[] =
 		"SELECT max(a.occurred_at)" ACT_FROM
 		"WHERE (a.company_id = ? OR a.contact_id IN (SELECT id FROM contact WHERE "
-		"company_id = ?)) AND a.kind <> 'note' AND a.deleted_at IS NULL AND " ACT_VISIBLE;
+		"company_id = ?)) AND " CADENCE_IS_TOUCH("a") " AND " ACT_VISIBLE;
 	static const char by_deal[] = "SELECT max(a.occurred_at)" ACT_FROM
-				      "WHERE a.deal_id = ? AND a.kind <> 'note' AND "
-				      "a.deleted_at IS NULL AND " ACT_VISIBLE;
+				      "WHERE a.deal_id = ? AND " CADENCE_IS_TOUCH("a")
+				      " AND " ACT_VISIBLE;
 	const char *const sql[] = {by_contact, by_company, by_deal};
 	DbStmt *st;
 	int which, p = 1;

@@ -21,8 +21,8 @@ typedef struct Server Server;
 typedef struct ServerHooks {
 	/* The bearer token secret -> the actor it acts for; ERR_UNAUTHORIZED
 	 * (answered 401) for any token that does not authenticate. Only reads
-	 * (it runs inside the request's read snapshot): *stale is the token
-	 * whose use is still to be recorded, 0 for none. (token_check) */
+	 * (a GET runs it inside the request's read snapshot): *stale is the
+	 * token whose use is still to be recorded, 0 for none. (token_check) */
 	int (*authenticate)(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err);
 	/* Record the use of token id after the request's transaction: best
 	 * effort, never fails the request. (token_record_use) */

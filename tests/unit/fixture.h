@@ -62,8 +62,6 @@ static inline void fixture_close(Fixture *f)
 	rmdir(f->dir);
 }
 
-/* Add a user (name "User", password "password1") as the system and return
- * them as an actor. role: "owner", "admin" or "member". */
 /* Set the workspace time zone (as the system). */
 static inline void fixture_zone(Fixture *f, const char *zone)
 {
@@ -73,6 +71,8 @@ static inline void fixture_zone(Fixture *f, const char *zone)
 		     err.msg);
 }
 
+/* Add a user (name "User", password "password1") as the system and return
+ * them as an actor. role: "owner", "admin" or "member". */
 static inline Actor fixture_user(Fixture *f, const char *email, const char *role)
 {
 	static const Actor sys = ACTOR_SYSTEM;
