@@ -34,6 +34,7 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "store/db.h"
 
 /* How one entry reads the row and what it writes. Every type that reads a
@@ -98,6 +99,15 @@ typedef struct RecordCols {
  * (more columns may follow: they start at record_cols_width(k)). Returns a
  * new object (caller decrefs), NULL when out of memory. */
 json_t *record_cols_json(DbStmt *st, const RecordCols *k);
+
+/* Append the JSON text of the current row of st to b, byte for byte what
+ * json_dump(record_cols_json(st, k)) writes (compact, key order), without
+ * building the object: for long lists on hot paths (the agenda). A kind
+ * with nested keys ("parent.child") is built and serialized. Returns 0;
+ * -1 when a text is not valid UTF-8 (record_cols_json answers NULL for
+ * that row) or out of memory, b then holds a partial row. An allocation
+ * failure of b itself shows in buf_failed(b). */
+int record_cols_text(DbStmt *st, const RecordCols *k, Buf *b);
 
 /* How many SQL columns k's table reads: 1 per entry, 2 for MONEY, 0 for a
  * placeholder. The first column a statement selects after k->select. */

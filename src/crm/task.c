@@ -1005,61 +1005,130 @@ static int agenda_bounds(Db *db, const char *today, int days, Bounds *b, Err *er
 	return KITH_OK;
 }
 
-/* The bucket of an open task: 0 overdue, 1 today, 2 upcoming. */
-static int agenda_bucket(const json_t *t, const Bounds *b)
+/* The agenda's statement. The tasks come in the order of the index
+ * task_agenda_user / task_agenda_team (migration 016): due (UTC, a date
+ * standing for its own text), priority, id; the range on that due stops
+ * the scan after the last day, the exact test of (due_date, due_at)
+ * follows. One statement for the team and one for a user: an OR on the
+ * assignee would make SQLite scan every open task of the team. The column
+ * after the task's is its bucket: 0 overdue (a date before today, an
+ * instant before today's midnight), 1 today, 2 upcoming. Parameters: today
+ * twice, today's and tomorrow's midnights, the rule (RECORD_PARAMS_TASK),
+ * the assignee (user_sql only), the end of the range, the last day and the
+ * midnight after it. */
+#define AGENDA_SELECT                                                                              \
+	"SELECT " TASK_COLS ", CASE WHEN t.due_date IS NOT NULL THEN "                             \
+	"CASE WHEN t.due_date < ? THEN 0 WHEN t.due_date = ? THEN 1 ELSE 2 END "                   \
+	"WHEN t.due_at < ? THEN 0 WHEN t.due_at < ? THEN 1 ELSE 2 END" TASK_FROM                   \
+	"WHERE t.deleted_at IS NULL AND t.status = 'open' AND " TASK_VISIBLE
+#define AGENDA_ORDER                                                                               \
+	" AND COALESCE(t.due_at, t.due_date) < ? AND (t.due_date <= ? OR t.due_at < ?) "           \
+	"ORDER BY COALESCE(t.due_at, t.due_date), "                                                \
+	"CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, t.id"
+static const char agenda_team_sql[] = AGENDA_SELECT AGENDA_ORDER;
+static const char agenda_user_sql[] = AGENDA_SELECT " AND t.assignee_id = ?" AGENDA_ORDER;
+#undef AGENDA_SELECT
+#undef AGENDA_ORDER
+
+/* Prepare and bind the agenda's statement into *st, its bounds into *b. */
+static int agenda_open(Db *db, const Actor *actor, int64_t user_id, const char *today,
+		       int days_ahead, Bounds *b, DbStmt **st, Err *err)
 {
-	const char *date = json_str_of(t, "due_date"), *at = json_str_of(t, "due_at");
-	if (date)
-		return strcmp(date, b->d[0]) < 0 ? 0 : strcmp(date, b->d[0]) == 0 ? 1 : 2;
-	return strcmp(at, b->at[0]) < 0 ? 0 : strcmp(at, b->at[1]) < 0 ? 1 : 2;
+	char end[11];
+	int64_t uid;
+	int rc = agenda_user(db, actor, user_id, &uid, err);
+	if (rc || (rc = agenda_bounds(db, today, days_ahead, b, err)))
+		return rc;
+	/* The range holds every due the exact test lets through: a date up
+	 * to the last day is below the day after it, an instant below the
+	 * midnight after the last day; both are below the larger bound. */
+	if (date_add(b->d[2], 1, 'd', end))
+		return err_set(err, ERR_INVALID, "today", "is too close to the year 9999");
+	const char *hi = strcmp(end, b->at[2]) > 0 ? end : b->at[2];
+	if ((rc = db_prepare(db, st, uid ? agenda_user_sql : agenda_team_sql, err)))
+		return rc;
+	db_bind_text(*st, 1, b->d[0]);
+	db_bind_text(*st, 2, b->d[0]);
+	db_bind_text(*st, 3, b->at[0]);
+	db_bind_text(*st, 4, b->at[1]);
+	int p = bind_visible(*st, 5, actor);
+	if (uid)
+		db_bind_int(*st, p++, uid);
+	db_bind_text(*st, p++, hi);
+	db_bind_text(*st, p++, b->d[2]);
+	db_bind_text(*st, p, b->at[2]);
+	return KITH_OK;
+}
+
+/* The bucket of the current row (0..2, agenda_open). */
+static int agenda_bucket(DbStmt *st)
+{
+	int64_t v = db_col_int(st, record_cols_width(&task_record_cols));
+	return v < 0 ? 0 : v > 2 ? 2 : (int)v;
+}
+
+int task_agenda_text(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
+		     char **out, Err *err)
+{
+	static const char *const names[] = {"overdue", "today", "upcoming"};
+	Bounds b;
+	DbStmt *st;
+	Buf lists[3], o;
+	int rc = agenda_open(db, actor, user_id, today, days_ahead, &b, &st, err);
+	if (rc)
+		return rc;
+	for (int i = 0; i < 3; i++)
+		buf_init(&lists[i], 0);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		Buf *l = &lists[agenda_bucket(st)];
+		buf_addc(l, l->len ? ',' : '[');
+		if (record_cols_text(st, &task_record_cols, l)) {
+			rc = err_set(err, ERR_INTERNAL, NULL,
+				     "task %lld could not be written as JSON",
+				     (long long)db_col_int(st, 0));
+			break;
+		}
+	}
+	db_reset(st);
+	buf_init(&o, 0);
+	if (rc == DB_DONE) {
+		/* {"date","overdue","today","upcoming"}, as json_dump writes it */
+		int oom = 0;
+		buf_adds(&o, "{\"date\":\"");
+		buf_adds(&o, b.d[0]); /* a valid date: nothing to escape */
+		buf_addc(&o, '"');
+		for (int i = 0; i < 3; i++) {
+			buf_addf(&o, ",\"%s\":", names[i]);
+			if (lists[i].len)
+				buf_add(&o, lists[i].data, lists[i].len);
+			else
+				buf_addc(&o, '[');
+			buf_addc(&o, ']');
+			oom |= buf_failed(&lists[i]);
+		}
+		buf_addc(&o, '}');
+		rc = oom || buf_failed(&o) ? err_set(err, ERR_INTERNAL, NULL, "out of memory")
+					   : KITH_OK;
+	}
+	for (int i = 0; i < 3; i++)
+		buf_free(&lists[i]);
+	if (rc == KITH_OK)
+		*out = buf_take(&o);
+	buf_free(&o);
+	return rc;
 }
 
 int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
 		json_t **out, Err *err)
 {
-	/* One statement for the team and one for a user: an OR on the assignee
-	 * would make SQLite scan every open task of the team (task_assignee). */
-#define AGENDA_ORDER                                                                            \
-	" AND (t.due_date <= ? OR t.due_at < ?) ORDER BY COALESCE(t.due_at, t.due_date), "      \
-	"CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, t.id"
-	static const char team_sql[] = "SELECT " TASK_COLS TASK_FROM
-				       "WHERE t.deleted_at IS NULL AND t.status = 'open' AND "
-				       TASK_VISIBLE AGENDA_ORDER;
-	static const char user_sql[] = "SELECT " TASK_COLS TASK_FROM
-				       "WHERE t.deleted_at IS NULL AND t.status = 'open' AND "
-				       TASK_VISIBLE " AND t.assignee_id = ?" AGENDA_ORDER;
-#undef AGENDA_ORDER
-	static const char *const names[] = {"overdue", "today", "upcoming"};
-	Bounds b;
-	DbStmt *st;
-	int64_t uid;
-	json_t *lists[3];
-	int rc = agenda_user(db, actor, user_id, &uid, err);
-	if (rc || (rc = agenda_bounds(db, today, days_ahead, &b, err)) ||
-	    (rc = db_prepare(db, &st, uid ? user_sql : team_sql, err)))
+	char *text = NULL;
+	int rc = task_agenda_text(db, actor, user_id, today, days_ahead, &text, err);
+	if (rc)
 		return rc;
-	int p = bind_visible(st, 1, actor);
-	if (uid)
-		db_bind_int(st, p++, uid);
-	db_bind_text(st, p++, b.d[2]);
-	db_bind_text(st, p, b.at[2]);
-	for (int i = 0; i < 3; i++)
-		lists[i] = json_array();
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		json_t *t = record_cols_json(st, &task_record_cols);
-		json_array_append_new(lists[agenda_bucket(t, &b)], t);
-	}
-	db_reset(st);
-	if (rc != DB_DONE) {
-		for (int i = 0; i < 3; i++)
-			json_decref(lists[i]);
-		return rc;
-	}
-	*out = json_object();
-	json_object_set_new(*out, "date", json_string(b.d[0]));
-	for (int i = 0; i < 3; i++)
-		json_object_set_new(*out, names[i], lists[i]);
-	return KITH_OK;
+	*out = json_loads(text, 0, NULL);
+	free(text);
+	return *out ? KITH_OK
+		    : err_set(err, ERR_INTERNAL, NULL, "the agenda's JSON did not read back");
 }
 
 int task_reassign(Db *db, int64_t from, int64_t to, Buf *ids, Err *err)

@@ -133,6 +133,13 @@ int task_today(Db *db, char out[11], Err *err) KITH_WARN_UNUSED;
 int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
 		json_t **out, Err *err) KITH_WARN_UNUSED;
 
+/* task_agenda's answer as the JSON text json_dump writes for it, written
+ * row by row without building the objects (GET /api/v1/agenda; task_agenda
+ * reads this text back). Same arguments and errors, and ERR_INTERNAL when
+ * a task's text is not UTF-8. *out: malloc'd, caller frees. */
+int task_agenda_text(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
+		     char **out, Err *err) KITH_WARN_UNUSED;
+
 /* Hand every open task assigned to of user `from` to user `to` (ids checked by the
  * caller), bumping versions; the changed ids are appended to ids (int64_t).
  * Runs in the caller's transaction; the caller audits. */

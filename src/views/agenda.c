@@ -1,25 +1,93 @@
 /* agenda.c - the agenda: task_agenda's and due_list's sections merged
- * (agenda.h). Depends on store/, core/access, crm/task and views/due;
- * never on cli/ or http/. */
+ * (agenda.h). Depends on store/, base/, core/access, crm/task and
+ * views/due; never on cli/ or http/.
+ *
+ * The tasks are written as JSON text row by row (task_agenda_text: a busy
+ * user's agenda holds hundreds of them, and building and freeing a jansson
+ * tree for each cost more than the query); the due sections, at most
+ * KITH_DUE_MAX items each, are built with jansson and serialized after
+ * them, in the key order json_object_update gave the merged object. */
 #include "views/agenda.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/json.h"
 #include "crm/task.h"
 #include "views/due.h"
+
+/* tasks (a JSON object's text, "{...}") with due's members appended, as
+ * json_dump writes the object json_object_update(tasks, due) makes: a key
+ * already in tasks keeps its place and takes due's value, which for
+ * "date" (the one such key) is the same date. *out: malloc'd. */
+static int merge_text(const char *tasks, const json_t *due, char **out, Err *err)
+{
+	const char *key;
+	json_t *v;
+	Buf b;
+	size_t n = strlen(tasks);
+	if (n < 2 || tasks[n - 1] != '}')
+		return err_set(err, ERR_INTERNAL, NULL, "the agenda's tasks are not a JSON object");
+	buf_init(&b, 0);
+	buf_add(&b, tasks, n - 1);
+	json_object_foreach((json_t *)due, key, v)
+	{
+		if (strcmp(key, "date") == 0)
+			continue;
+		char *text = json_dump(v);
+		if (!text) {
+			buf_free(&b);
+			return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		}
+		buf_addf(&b, "%s\"%s\":%s", n > 2 ? "," : "", key, text);
+		free(text);
+		n = 3; /* members follow now */
+	}
+	buf_addc(&b, '}');
+	if (buf_failed(&b)) {
+		buf_free(&b);
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	}
+	*out = buf_take(&b);
+	return KITH_OK;
+}
+
+int agenda_get_text(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
+		    char **out, Err *err)
+{
+	char now[11], *tasks = NULL, *text = NULL;
+	json_t *due = NULL;
+	int rc = db_begin_read(db, err); /* one snapshot for the tasks and the due list */
+	if (rc)
+		return rc;
+	/* one today for both halves, also when a midnight passes between them */
+	if (!today && (rc = task_today(db, now, err)) == KITH_OK)
+		today = now;
+	DueQuery q = {.user_id = user_id, .today = today, .days = days_ahead};
+	if (rc == KITH_OK &&
+	    (rc = task_agenda_text(db, actor, user_id, today, days_ahead, &tasks, err)) ==
+		KITH_OK &&
+	    (rc = due_list(db, actor, &q, &due, err)) == KITH_OK)
+		rc = merge_text(tasks, due, &text, err);
+	free(tasks);
+	json_decref(due);
+	if ((rc = db_end(db, rc, err)) == KITH_OK)
+		*out = text;
+	else
+		free(text);
+	return rc;
+}
 
 int agenda_get(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
 	       json_t **out, Err *err)
 {
-	DueQuery q = {.user_id = user_id, .today = today, .days = days_ahead};
-	json_t *tasks = NULL, *due = NULL;
-	int rc = db_begin_read(db, err); /* one snapshot for the tasks and the due list */
+	char *text = NULL;
+	int rc = agenda_get_text(db, actor, user_id, today, days_ahead, &text, err);
 	if (rc)
 		return rc;
-	if ((rc = task_agenda(db, actor, user_id, today, days_ahead, &tasks, err)) == KITH_OK &&
-	    (rc = due_list(db, actor, &q, &due, err)) == KITH_OK) {
-		json_object_update(tasks, due);
-		*out = json_incref(tasks);
-	}
-	json_decref(tasks);
-	json_decref(due);
-	return db_end(db, rc, err);
+	*out = json_loads(text, 0, NULL);
+	free(text);
+	return *out ? KITH_OK
+		    : err_set(err, ERR_INTERNAL, NULL, "the agenda's JSON did not read back");
 }

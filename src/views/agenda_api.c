@@ -1,7 +1,7 @@
 /* agenda_api.c - GET /api/v1/agenda: reads user_id, team, today and days,
  * lets due_scope decide whose agenda and how far ahead, answers
- * agenda_get's JSON. No rules live here. Depends on http/http.h,
- * views/{agenda,due}. */
+ * agenda_get_text's JSON text as is. No rules live here. Depends on
+ * http/http.h, views/{agenda,due}. */
 #include "base/limits.h"
 #include "http/http.h"
 #include "views/agenda.h"
@@ -10,7 +10,7 @@
 int agenda_api(Req *req)
 {
 	Err err = {0};
-	json_t *out = NULL;
+	char *out = NULL;
 	int64_t user = 0;
 	int team, days;
 	if (req_query_id_or_fail(req, "user_id", &user) ||
@@ -19,7 +19,7 @@ int agenda_api(Req *req)
 	if (due_scope(&req->actor, user, team, req_query(req, "days"), KITH_AGENDA_DAYS_DEFAULT,
 		      &user, &days, &err))
 		return req_fail(req, &err);
-	if (agenda_get(req->db, &req->actor, user, req_query(req, "today"), days, &out, &err))
+	if (agenda_get_text(req->db, &req->actor, user, req_query(req, "today"), days, &out, &err))
 		return req_fail(req, &err);
-	return req_reply(req, 200, out);
+	return req_reply_text(req, 200, out);
 }

@@ -1,7 +1,8 @@
 /* test_agenda.c - the agenda (views/agenda.h): the tasks of crm/task.h's
  * task_agenda and the sections of views/due.h in one answer, for a member
  * (their own) and for the team, and bad input naming the field with
- * nothing returned. The buckets themselves are tested in test_task.c, the
+ * nothing returned, and the text the API sends byte for byte as the merged
+ * objects serialize. The buckets themselves are tested in test_task.c, the
  * due sections in test_due.c. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "crm/contact.h"
 #include "crm/task.h"
 #include "views/agenda.h"
+#include "views/due.h"
 #include "fixture.h"
 
 static Fixture fx;
@@ -112,6 +114,48 @@ Test(agenda, tasks_and_who_to_touch_in_one_answer)
 	snprintf(want, sizeof want, "%lld", (long long)b);
 	cr_assert_str_eq(ids(out, "due"), want);
 	json_decref(out);
+}
+
+/* The text the API sends (agenda_get_text) is byte for byte the merge the
+ * agenda made before it was written as text: task_agenda's object updated
+ * with due_list's, serialized by json_dump; for a member, a user and the
+ * team, with today given and not. */
+Test(agenda, text_is_the_merged_objects_json_dump)
+{
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor ann = fixture_user(&fx, "ann@example.com", "member");
+	int64_t a = contact_as(&ann, "{\"first_name\":\"Ånn \\\"A\\\"\",\"cadence_days\":3,"
+				     "\"birthday\":\"1990-11-24\"}");
+	contact_as(&owner, "{\"first_name\":\"O\",\"cadence_days\":1}");
+	task_as(&ann, "2026-11-20", a);
+	task_as(&ann, "2026-11-22", a);
+	task_as(&owner, "2026-11-27", a);
+	static const struct {
+		int who; /* 0 ann, her own; 1 owner, ann's; 2 owner, the team */
+		const char *today;
+	} cases[] = {{0, "2026-11-22"}, {1, "2026-11-22"}, {2, "2026-11-22"}, {2, NULL}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const Actor *actor = cases[i].who ? &owner : &ann;
+		int64_t user = cases[i].who == 2 ? 0 : ann.user_id;
+		Err err = {0};
+		char *text = NULL, today[11];
+		json_t *tasks = NULL, *due = NULL;
+		cr_assert_eq(task_today(fx.db, today, &err), KITH_OK);
+		const char *day = cases[i].today ? cases[i].today : today;
+		DueQuery q = {.user_id = user, .today = day, .days = 7};
+		cr_assert_eq(agenda_get_text(fx.db, actor, user, cases[i].today, 7, &text, &err),
+			     KITH_OK, "%s", err.msg);
+		cr_assert_eq(task_agenda(fx.db, actor, user, day, 7, &tasks, &err), KITH_OK);
+		cr_assert_eq(due_list(fx.db, actor, &q, &due, &err), KITH_OK);
+		json_object_update(tasks, due);
+		char *want = json_dumps(tasks, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		cr_expect_str_eq(text, want, "case %zu", i);
+		cr_expect_gt(json_array_size(json_object_get(tasks, "due")), 0, "case %zu", i);
+		free(want);
+		free(text);
+		json_decref(tasks);
+		json_decref(due);
+	}
 }
 
 Test(agenda, bad_input_names_the_field_and_returns_nothing)

@@ -1,7 +1,8 @@
 /* test_record_cols.c - the per-kind column table (core/record_cols.h):
  * each column type with and without NULL, nested keys, placeholders, the
- * key order, and that every kind's SELECT list holds exactly the columns
- * its table reads. */
+ * key order, the row written as JSON text byte for byte as json_dump
+ * writes the object, and that every kind's SELECT list holds exactly the
+ * columns its table reads. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,116 @@ Test(record_cols, every_type_in_key_order)
 	       "\"custom\":{},\"contact_count\":null}");
 	cr_expect_eq(after, 99, "the first column after the table is at its width");
 	free(s);
+}
+
+/* A flat table (no nested keys): every type, NULL, and texts that need
+ * escapes (each control character, quote, backslash, DEL, slash, Thai,
+ * Polish, an emoji). */
+#define FLAT_COL_LIST(X)                                                                           \
+	X(ID, "-7", "id")                                                                          \
+	X(TEXT, "'Łódź \"q\" \\ / ' || char(127) || ' ก 😀'", "name")                               \
+	X(TEXT,                                                                                    \
+	  "char(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,"          \
+	  "28,29,30,31,32)",                                                                       \
+	  "controls")                                                                              \
+	X(TEXT, "NULL", "title")                                                                   \
+	X(INT, "-9223372036854775807 - 1", "min")                                                  \
+	X(INT, "9223372036854775807", "max")                                                       \
+	X(INT, "0", "zero")                                                                        \
+	X(INT, "NULL", "owner_id")                                                                 \
+	X(BOOL, "2", "yes")                                                                        \
+	X(BOOL, "0", "no")                                                                         \
+	X(BOOL, "NULL", "maybe")                                                                   \
+	X(ARRAY, NULL, "tags")                                                                     \
+	X(INSTANT, "'2026-12-03T12:00:00Z'", "at")                                                 \
+	X(DATE, "NULL", "birthday")                                                                \
+	X(MONEY, "123456, 'EUR'", "value")                                                         \
+	X(OBJECT, NULL, "custom")                                                                  \
+	X(LATER, NULL, "contact_count")
+static const RecordCols flat = RECORD_COLS(FLAT_COL_LIST);
+
+/* record_cols_text of the one row of sql (which selects k's columns)
+ * against json_dump of record_cols_json of the same row. */
+static void expect_text_is_json_dump(const char *sql, const RecordCols *k)
+{
+	Err err = {0};
+	DbStmt *st;
+	Buf b;
+	cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+	json_t *rec = record_cols_json(st, k);
+	cr_assert_not_null(rec);
+	char *want = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(rec);
+	buf_init(&b, 0);
+	buf_adds(&b, "[1,"); /* appends to what the buffer holds */
+	cr_assert_eq(record_cols_text(st, k, &b), 0);
+	db_reset(st);
+	cr_assert_eq(strncmp(buf_str(&b), "[1,", 3), 0);
+	cr_expect_str_eq(buf_str(&b) + 3, want);
+	free(want);
+	buf_free(&b);
+}
+
+Test(record_cols, text_is_what_json_dump_writes)
+{
+	expect_text_is_json_dump("SELECT " RECORD_COLS_SELECT(FLAT_COL_LIST), &flat);
+	/* nested keys: built and serialized */
+	expect_text_is_json_dump("SELECT " RECORD_COLS_SELECT(SAMPLE_COL_LIST), &sample);
+}
+
+/* An id and one text, for rows of single texts. */
+#define ONE_TEXT_LIST(X) X(ID, "1", "id") X(TEXT, "?", "s")
+static const RecordCols one = RECORD_COLS(ONE_TEXT_LIST);
+
+/* Every byte value that can start a one-byte character, as a text. */
+Test(record_cols, text_escapes_every_ascii_byte_as_jansson)
+{
+	static const char sql[] = "SELECT 1, ?";
+	Err err = {0};
+	DbStmt *st;
+	for (int c = 1; c < 128; c++) {
+		char s[4] = {'a', (char)c, 'z', 0};
+		Buf b;
+		cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+		db_bind_text(st, 1, s);
+		cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+		json_t *rec = record_cols_json(st, &one);
+		char *want = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		buf_init(&b, 0);
+		cr_assert_eq(record_cols_text(st, &one, &b), 0);
+		db_reset(st);
+		cr_expect_str_eq(buf_str(&b), want, "byte %d", c);
+		json_decref(rec);
+		free(want);
+		buf_free(&b);
+	}
+}
+
+/* A text that is not UTF-8 (an overlong '/', a lone surrogate, a cut
+ * sequence): json_string refuses it, so record_cols_json answers NULL and
+ * record_cols_text -1. */
+Test(record_cols, text_refuses_what_is_not_utf8)
+{
+	static const char *const sqls[] = {
+	    "SELECT 1, CAST(x'41C0AF42' AS TEXT)",
+	    "SELECT 1, CAST(x'EDA080' AS TEXT)",
+	    "SELECT 1, CAST(x'41E282' AS TEXT)",
+	};
+	for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
+		Err err = {0};
+		DbStmt *st;
+		Buf b;
+		cr_assert_eq(db_prepare(fx.db, &st, sqls[i], &err), KITH_OK, "%s", err.msg);
+		cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+		json_t *rec = record_cols_json(st, &one);
+		buf_init(&b, 0);
+		cr_expect_null(rec, "%s", sqls[i]);
+		cr_expect_eq(record_cols_text(st, &one, &b), -1, "%s", sqls[i]);
+		db_reset(st);
+		json_decref(rec);
+		buf_free(&b);
+	}
 }
 
 Test(record_cols, width_counts_money_twice_and_placeholders_never)

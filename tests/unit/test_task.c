@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/json.h"
 #include "base/limits.h"
 #include "base/tz.h"
 #include "crm/activity.h"
@@ -303,6 +304,83 @@ Test(task, agenda_buckets_dates_and_instants)
 	cr_assert_str_eq(err.field, "days");
 	cr_assert_eq(task_agenda(fx.db, &sys, 0, NULL, 0, &ag, &err), KITH_OK, "today default");
 	json_decref(ag);
+}
+
+/* West of UTC the agenda's last day ends after the next UTC midnight: an
+ * instant late on that day is upcoming, one at the next local midnight is
+ * beyond (the index range of migration 016 must not cut either way). */
+Test(task, agenda_last_day_west_of_utc)
+{
+	Err err = {0};
+	char got[128], want[128];
+	json_t *ag = NULL;
+	cr_assert_eq(workspace_set(fx.db, &sys, NULL, NULL, NULL, "America/New_York", &err),
+		     KITH_OK, "%s", err.msg);
+	int64_t before = add_as(&sys, "{\"title\":\"b\",\"due_at\":\"2999-11-22T04:59:59Z\"}");
+	int64_t first = add_as(&sys, "{\"title\":\"f\",\"due_at\":\"2999-11-22T05:00:00Z\"}");
+	int64_t last_date = add_as(&sys, "{\"title\":\"d\",\"due_date\":\"2999-11-29\"}");
+	int64_t late = add_as(&sys, "{\"title\":\"l\",\"due_at\":\"2999-11-30T04:59:59Z\"}");
+	add_as(&sys, "{\"title\":\"x\",\"due_at\":\"2999-11-30T05:00:00Z\"}");
+	add_as(&sys, "{\"title\":\"y\",\"due_date\":\"2999-11-30\"}");
+	cr_assert_eq(task_agenda(fx.db, &sys, 0, "2999-11-22", 7, &ag, &err), KITH_OK, "%s",
+		     err.msg);
+	section_ids(ag, "overdue", got, sizeof got);
+	snprintf(want, sizeof want, "%lld", (long long)before);
+	cr_assert_str_eq(got, want);
+	section_ids(ag, "today", got, sizeof got);
+	snprintf(want, sizeof want, "%lld", (long long)first);
+	cr_assert_str_eq(got, want);
+	section_ids(ag, "upcoming", got, sizeof got);
+	snprintf(want, sizeof want, "%lld,%lld", (long long)last_date, (long long)late);
+	cr_assert_str_eq(got, want);
+	json_decref(ag);
+}
+
+/* The agenda's text (task_agenda_text, written row by row) holds each task
+ * exactly as task_get's object serializes, in the layout json_dump
+ * writes: texts that need escapes, non-ASCII, nulls, every column. */
+Test(task, agenda_text_is_json_dump_of_each_task)
+{
+	Err err = {0};
+	char *text = NULL;
+	Actor owner = add_user("owner@example.com", "owner");
+	add_as(&owner, "{\"title\":\"Call \\\"Łukasz\\\" \\\\ back\",\"due_date\":\"2999-11-20\","
+		       "\"notes\":\"line 1\\nline 2\\ttab \\u0001 ก\",\"priority\":\"high\","
+		       "\"repeat_every\":2,\"repeat_unit\":\"weeks\"}");
+	add_as(&owner, "{\"title\":\"ส่งใบเสนอราคา\",\"due_at\":\"2999-11-22T08:00:00Z\","
+		       "\"type\":\"call\"}");
+	add_as(&owner, "{\"title\":\"later\",\"due_date\":\"2999-11-25\",\"priority\":\"low\"}");
+	cr_assert_eq(task_agenda_text(fx.db, &owner, 0, "2999-11-22", 7, &text, &err), KITH_OK,
+		     "%s", err.msg);
+	json_t *ag = json_loads(text, 0, NULL);
+	cr_assert_not_null(ag, "%s", text);
+	char *again = json_dumps(ag, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	cr_expect_str_eq(text, again, "the text is what json_dump writes for it");
+	free(again);
+	static const char *const names[] = {"overdue", "today", "upcoming"};
+	size_t n = 0;
+	for (int i = 0; i < 3; i++) {
+		size_t k;
+		json_t *item;
+		cr_expect_eq(json_array_size(json_object_get(ag, names[i])), 1, "%s", names[i]);
+		json_array_foreach(json_object_get(ag, names[i]), k, item)
+		{
+			json_t *t = NULL;
+			cr_assert_eq(task_get(fx.db, &owner, json_int_of(item, "id"), 0, &t, &err),
+				     KITH_OK);
+			char *a = json_dumps(item, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			char *b = json_dumps(t, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			cr_expect_str_eq(a, b);
+			cr_expect_not_null(json_str_of(t, "assignee_name"));
+			free(a);
+			free(b);
+			json_decref(t);
+			n++;
+		}
+	}
+	cr_expect_eq(n, 3);
+	json_decref(ag);
+	free(text);
 }
 
 Test(task, members_see_only_their_tasks)
