@@ -18,6 +18,9 @@
  *                       ordered sides, so a page costs about the page
  *   trash               walk the partial trash indexes (004_contact_lists)
  *   search              FTS5 drives in rowid order; no sort, no table scan
+ *   ranked search       the store reads the candidates once and ranks them
+ *                       (search_walk_read); one contact read by id per
+ *                       candidate until the page is full
  * Each sort has a first-page statement and an after-cursor statement, so
  * the keyset range is an index bound instead of an OR the planner cannot
  * use. */
@@ -110,14 +113,16 @@ static const char search_sql[] =
     "WHERE" SEARCH_MATCH_CONTACT "AND" SEARCH_ROWID "> ? AND " LIVE LIST_FILTERS ANY_SCOPE
     " ORDER BY" SEARCH_ROWID "LIMIT ?";
 
-/* Ranked search (search.h): the bounded candidate set by rank (then id),
- * a page after the keyset of the last row shown; the rank is the last
- * column. The filters apply to the candidates, so a page holds only rows
- * the actor may see. */
-static const char ranked_sql[] =
-    "SELECT " CONTACT_LIST_COLS "," SEARCH_RANK "FROM" SEARCH_RANKED_CONTACT
-    "JOIN contact c ON c.id =" SEARCH_RANKED_ID "WHERE " LIVE LIST_FILTERS ANY_SCOPE
-    " AND" SEARCH_RANK_AFTER "ORDER BY" SEARCH_RANK_ORDER "LIMIT ?";
+/* Ranked search (search.h): the store reads the bounded candidate set
+ * once, in rank order after the keyset of the last row shown
+ * (search_walk_read); then each candidate in turn is one contact read by
+ * id with the filters, until the page is full. The filters apply to the
+ * candidates, so a page holds only rows the actor may see; and only the
+ * contacts up to the page's last row are read, not all the candidates
+ * (one join of them read and sorted every candidate's row: at a million
+ * contacts that was most of a ranked page). */
+static const char ranked_row_sql[] =
+    "SELECT " CONTACT_LIST_COLS " FROM contact c WHERE c.id = ? AND " LIVE LIST_FILTERS ANY_SCOPE;
 
 /* A query checked and resolved into bindable values. */
 typedef struct ListPlan {
@@ -132,6 +137,7 @@ typedef struct ListPlan {
 	int ranked;	     /* search.h: rank the candidates (a longer query) */
 	int in_ranked;	     /* this page starts in the ranked part (no "q:" cursor) */
 	SearchWalk walk;     /* search.h: where the ranked part is */
+	int walk_all;	     /* the candidates were every match: none after the bound */
 	int has_cursor;	     /* a cursor was given */
 	char *after_key;     /* cursor key (malloc'd) */
 	int64_t after_id;    /* cursor id */
@@ -318,30 +324,24 @@ static void list_bind_shared(DbStmt *st, int *i, const Actor *actor, const Conta
 	list_bind_after(st, i, pl);
 }
 
-/* Prepare and bind the page query of pl for at most rows rows: the ranked
- * part of a ranked search after pl->walk when pl->in_ranked, else the
- * search by id (after pl->after_id) or the sorted list. */
+/* Prepare and bind the page query of pl for at most rows rows: the search
+ * by id (after pl->after_id) or the sorted list. */
 static int list_statement(Db *db, const Actor *actor, const ContactQuery *q, const ListPlan *pl,
 			  int rows, DbStmt **out, Err *err)
 {
 	int i = 1;
-	const char *sql = pl->sort ? pl->sort->sql[q->trash ? 1 : 0][pl->scope][pl->has_cursor]
-			  : pl->in_ranked ? ranked_sql
-					  : search_sql;
+	const char *sql =
+	    pl->sort ? pl->sort->sql[q->trash ? 1 : 0][pl->scope][pl->has_cursor] : search_sql;
 	int rc = db_prepare(db, out, sql, err);
 	if (rc)
 		return rc;
 	DbStmt *st = *out;
-	if (pl->in_ranked)
-		i = search_walk_bind_set(st, i, buf_str(&pl->match), &pl->walk);
-	else if (!pl->sort) {
+	if (!pl->sort) {
 		db_bind_text(st, i++, buf_str(&pl->match));
 		db_bind_int(st, i++, pl->after_id);
 	}
 	list_bind_filters(st, &i, actor, q, pl);
 	list_bind_after(st, &i, pl);
-	if (pl->in_ranked)
-		i = search_walk_bind_after(st, i, &pl->walk);
 	if (pl->scope == SCOPE_MEMBER)
 		list_bind_shared(st, &i, actor, q, pl);
 	db_bind_int(st, i++, rows);
@@ -367,16 +367,13 @@ static char *list_next(const ListPlan *pl, const ContactRec *r, int ranked, int6
 	return c;
 }
 
-/* Read up to cap rows into recs (and their ranks into ranks when not
- * NULL: the last column); *n receives how many. The statement is reset
- * before anything else is prepared. */
-static int list_fetch(DbStmt *st, ContactRec *recs, int64_t *ranks, int cap, int *n, Err *err)
+/* Read up to cap rows into recs; *n receives how many. The statement is
+ * reset before anything else is prepared. */
+static int list_fetch(DbStmt *st, ContactRec *recs, int cap, int *n, Err *err)
 {
 	int rc = DB_DONE;
 	*n = 0;
 	while (*n < cap && (rc = db_step(st, err)) == DB_ROW) {
-		if (ranks)
-			ranks[*n] = db_col_int(st, db_col_count(st) - 1);
 		contact_rec_init(&recs[*n]);
 		contact_rec_from_row(st, &recs[(*n)++]);
 	}
@@ -384,6 +381,39 @@ static int list_fetch(DbStmt *st, ContactRec *recs, int64_t *ranks, int cap, int
 		rc = DB_DONE;
 	db_reset(st);
 	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+/* The ranked part of a ranked search (pl->in_ranked): up to rows rows
+ * after pl->walk into recs and their ranks into ranks; *n receives how
+ * many. Starts the walk on a first page (pl->walk, pl->walk_all). */
+static int list_ranked(Db *db, const Actor *actor, const ContactQuery *q, ListPlan *pl,
+		       ContactRec *recs, int64_t *ranks, int rows, int *n, Err *err)
+{
+	SearchHit *hits = malloc(SEARCH_RANK_WALK * sizeof *hits);
+	DbStmt *st;
+	int n_hits = 0, i = 2, rc = DB_DONE;
+	*n = 0;
+	if (!hits)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if ((rc = search_walk_read(db, "contact", buf_str(&pl->match), &pl->walk, hits, &n_hits,
+				   &pl->walk_all, err)) ||
+	    (rc = db_prepare(db, &st, ranked_row_sql, err)))
+		goto done;
+	list_bind_filters(st, &i, actor, q, pl);
+	rc = DB_DONE;
+	for (int h = 0; h < n_hits && *n < rows && (rc == DB_DONE || rc == DB_ROW); h++) {
+		db_bind_int(st, 1, hits[h].id);
+		if ((rc = db_step(st, err)) == DB_ROW) {
+			ranks[*n] = hits[h].rank;
+			contact_rec_init(&recs[*n]);
+			contact_rec_from_row(st, &recs[(*n)++]);
+		}
+		db_reset(st);
+	}
+	rc = rc == DB_DONE || rc == DB_ROW ? KITH_OK : rc;
+done:
+	free(hits);
+	return rc;
 }
 
 /* After the ranked part of a ranked search filled recs[0..*n): *ranked_end
@@ -395,13 +425,13 @@ static int list_after_ranked(Db *db, const Actor *actor, const ContactQuery *q, 
 	DbStmt *st;
 	int more = 0, rc;
 	*ranked_end = *n;
-	if (*n > pl->limit)
+	if (*n > pl->limit || pl->walk_all)
 		return KITH_OK;
 	ListPlan by_id = *pl; /* a shallow copy for binding; nothing in it is freed */
 	by_id.in_ranked = 0;
 	by_id.after_id = pl->walk.bound;
 	if ((rc = list_statement(db, actor, q, &by_id, pl->limit + 1 - *n, &st, err)) ||
-	    (rc = list_fetch(st, recs + *n, NULL, pl->limit + 1 - *n, &more, err)))
+	    (rc = list_fetch(st, recs + *n, pl->limit + 1 - *n, &more, err)))
 		return rc;
 	*n += more;
 	return KITH_OK;
@@ -428,11 +458,11 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 		goto done;
 	}
 	if ((pl.in_ranked &&
-	     (rc = search_walk_begin(db, "contact", buf_str(&pl.match), &pl.walk, err))) ||
-	    (rc = list_statement(db, actor, query, &pl, pl.limit + 1, &st, err)) ||
-	    (rc = list_fetch(st, recs, pl.in_ranked ? ranks : NULL, pl.limit + 1, &n, err)) ||
-	    (pl.in_ranked &&
-	     (rc = list_after_ranked(db, actor, query, &pl, recs, &n, &ranked_end, err))))
+	     ((rc = list_ranked(db, actor, query, &pl, recs, ranks, pl.limit + 1, &n, err)) ||
+	      (rc = list_after_ranked(db, actor, query, &pl, recs, &n, &ranked_end, err)))) ||
+	    (!pl.in_ranked &&
+	     ((rc = list_statement(db, actor, query, &pl, pl.limit + 1, &st, err)) ||
+	      (rc = list_fetch(st, recs, pl.limit + 1, &n, err)))))
 		goto done;
 	for (int i = 0; i < n && i < pl.limit && rc == KITH_OK; i++) {
 		json_t *item = NULL;

@@ -2,6 +2,7 @@
 #include "store/search.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
@@ -226,6 +227,76 @@ int search_walk_begin(Db *db, const char *kind, const char *match, SearchWalk *w
 			       "the matches changed too much since the first page; start from "
 			       "the first page");
 	}
+	return KITH_OK;
+}
+
+static const char read_contact[] =
+    "SELECT rowid, kith_search_rank(doc, ?) FROM contact_fts "
+    "WHERE contact_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?";
+static const char read_company[] =
+    "SELECT rowid, kith_search_rank(doc, ?) FROM company_fts "
+    "WHERE company_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?";
+
+/* (rank, id) ascending: SEARCH_RANK_ORDER. */
+static int hit_cmp(const void *a, const void *b)
+{
+	const SearchHit *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Read the candidates of w (bound 0: the first SEARCH_RANK_CANDIDATES
+ * matches) into hits in id order; *n gets how many, SEARCH_RANK_WALK + 1
+ * when a later page's bound holds more than hits has room for (the extra
+ * one not stored). */
+static int walk_read_rows(Db *db, const char *kind, const char *match, const SearchWalk *w,
+			  SearchHit *hits, int *n, Err *err)
+{
+	DbStmt *st;
+	int first = w->bound == 0;
+	int rc = db_prepare(db, &st, is_contact(kind) ? read_contact : read_company, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, match);
+	db_bind_text(st, 2, match);
+	db_bind_int(st, 3, first ? INT64_MAX : w->bound);
+	db_bind_int(st, 4, first ? SEARCH_RANK_CANDIDATES : SEARCH_RANK_WALK + 1);
+	*n = 0;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (*n < SEARCH_RANK_WALK)
+			hits[*n] = (SearchHit){.id = db_col_int(st, 0), .rank = db_col_int(st, 1)};
+		(*n)++;
+	}
+	db_reset(st);
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+int search_walk_read(Db *db, const char *kind, const char *match, SearchWalk *w, SearchHit *hits,
+		     int *n, int *all, Err *err)
+{
+	int got = 0, first = w->bound == 0, kept = 0;
+	*n = 0;
+	*all = 0;
+	int rc = walk_read_rows(db, kind, match, w, hits, &got, err);
+	if (rc)
+		return rc;
+	if (first) {
+		/* in id order: the last is the largest */
+		*w = (SearchWalk){.bound = got ? hits[got - 1].id : 0, .rank = INT64_MIN, .id = 0};
+		*all = got < SEARCH_RANK_CANDIDATES;
+	} else if (got > SEARCH_RANK_WALK) {
+		return err_set(err, ERR_INVALID, "cursor",
+			       "the matches changed too much since the first page; start from "
+			       "the first page");
+	}
+	/* keep those after the keyset (rank, id) > (w->rank, w->id) */
+	const SearchHit after = {.rank = w->rank, .id = w->id};
+	for (int i = 0; i < got; i++)
+		if (hit_cmp(&hits[i], &after) > 0)
+			hits[kept++] = hits[i];
+	qsort(hits, (size_t)kept, sizeof *hits, hit_cmp);
+	*n = kept;
 	return KITH_OK;
 }
 

@@ -80,6 +80,23 @@ typedef struct SearchWalk {
 int search_walk_begin(Db *db, const char *kind, const char *match, SearchWalk *w,
 		      Err *err) KITH_WARN_UNUSED;
 
+/* A candidate of a ranked walk. */
+typedef struct SearchHit {
+	int64_t rank; /* search_rank of its document */
+	int64_t id;   /* its record id */
+} SearchHit;
+
+/* Start or check walk w as search_walk_begin does, reading the candidate
+ * set once with the rank of each (search_walk_begin and a
+ * SEARCH_RANKED_<KIND> page read it twice), and fill hits (room for
+ * SEARCH_RANK_WALK) with the candidates after (w->rank, w->id), best first
+ * (rank, then id: the order of SEARCH_RANK_ORDER); *n gets how many. *all
+ * is 1 when the candidates are every match (a first page that found fewer
+ * than SEARCH_RANK_CANDIDATES): no match follows the bound. Errors as
+ * search_walk_begin. kind as above. */
+int search_walk_read(Db *db, const char *kind, const char *match, SearchWalk *w, SearchHit *hits,
+		     int *n, int *all, Err *err) KITH_WARN_UNUSED;
+
 /* The cursor key of a walk ("<bound>:<rank>"; the id goes in the cursor's
  * id) into out; and back: ERR_INVALID "cursor" when key is not one we made. */
 void search_walk_key(const SearchWalk *w, Buf *out);
@@ -101,14 +118,12 @@ int search_walk_bind_after(DbStmt *st, int p, const SearchWalk *w);
 #define SEARCH_JOIN_COMPANY " JOIN company_fts s ON s.rowid = c.id "
 #define SEARCH_MATCH_COMPANY " s.company_fts MATCH ? "
 #define SEARCH_ROWID " s.rowid "
-/* The ranked candidate set SEARCH_RANKED_<KIND>, aliased "s", with four
+/* The ranked candidate set SEARCH_RANKED_COMPANY, aliased "s", with four
  * `?` (search_walk_bind_set); SEARCH_RANKED_ID its record id, SEARCH_RANK
  * the rank (a column to select: the next cursor needs it of the last row);
  * SEARCH_RANK_AFTER the keyset condition with two `?`
- * (search_walk_bind_after) and SEARCH_RANK_ORDER the order it pages. */
-#define SEARCH_RANKED_CONTACT                                                                      \
-	" (SELECT rowid AS sid, kith_search_rank(doc, ?) AS srank FROM contact_fts "               \
-	"WHERE contact_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?) s "
+ * (search_walk_bind_after) and SEARCH_RANK_ORDER the order it pages.
+ * Contacts read their candidates with search_walk_read instead. */
 #define SEARCH_RANKED_COMPANY                                                                      \
 	" (SELECT rowid AS sid, kith_search_rank(doc, ?) AS srank FROM company_fts "               \
 	"WHERE company_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?) s "

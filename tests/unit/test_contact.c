@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "core/audit.h"
 #include "core/links.h"
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/contact_rec.h"
@@ -859,6 +860,159 @@ Test(contact, ranked_search_pages_visit_every_match_once)
 	cr_expect_str_eq(err.field, "cursor");
 	free(q.cursor == next ? NULL : next);
 	free((char *)q.cursor);
+}
+
+/* The ids of matches of query in the order a ranked search shows them, as
+ * search.h defines it, before filters: the first SEARCH_RANK_CANDIDATES
+ * matches by (rank, id), then the later matches by id. Read straight from
+ * the index, apart from contact_list's code. *n receives how many. */
+static void ranked_order(const char *query, int64_t *out, int cap, int *n)
+{
+	static const char candidates_sql[] =
+	    "SELECT sid FROM (SELECT rowid AS sid, kith_search_rank(doc, ?1) AS srank "
+	    "FROM contact_fts WHERE contact_fts MATCH ?1 ORDER BY rowid LIMIT ?2) "
+	    "ORDER BY srank, sid";
+	static const char later_sql[] = "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?1 "
+					"AND rowid > ?2 ORDER BY rowid";
+	Err err = {0};
+	Buf expr;
+	DbStmt *st;
+	int64_t bound = 0;
+	buf_init(&expr, 0);
+	cr_assert_eq(search_match_expr(query, &expr, &err), KITH_OK);
+	*n = 0;
+	for (int part = 0; part < 2; part++) {
+		int rc;
+		cr_assert_eq(db_prepare(fx.db, &st, part ? later_sql : candidates_sql, &err),
+			     KITH_OK, "%s", err.msg);
+		db_bind_text(st, 1, buf_str(&expr));
+		db_bind_int(st, 2, part ? bound : SEARCH_RANK_CANDIDATES);
+		while ((rc = db_step(st, &err)) == DB_ROW) {
+			cr_assert_lt(*n, cap);
+			out[(*n)++] = db_col_int(st, 0);
+			bound = part || out[*n - 1] < bound ? bound : out[*n - 1];
+		}
+		db_reset(st);
+		cr_assert_eq(rc, DB_DONE, "%s", err.msg);
+	}
+	buf_free(&expr);
+}
+
+/* Every page of q as actor a with status filter status (NULL: none) and
+ * page size limit, joined: the ids in the order shown (*n of them). */
+static void ranked_pages(const Actor *a, const char *query, const char *status, int limit,
+			 int64_t *out, int cap, int *n)
+{
+	Err err = {0};
+	char *cursor = NULL;
+	int pages = 0;
+	*n = 0;
+	do {
+		json_t *items = NULL, *c;
+		char *next = NULL;
+		size_t i;
+		ContactQuery q = {.q = query, .status = status, .limit = limit, .cursor = cursor};
+		cr_assert_eq(contact_list(fx.db, a, &q, &items, &next, &err), KITH_OK,
+			     "limit %d page %d: %s", limit, pages, err.msg);
+		cr_expect(json_array_size(items) == (size_t)limit || !next,
+			  "limit %d page %d: a short page with a next cursor", limit, pages);
+		json_array_foreach(items, i, c)
+		{
+			cr_assert_lt(*n, cap);
+			out[(*n)++] = num(c, "id");
+		}
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+		pages++;
+	} while (cursor && pages < 1000);
+	free(cursor);
+}
+
+/* A ranked search's pages, whatever their size, show exactly the matches
+ * the actor may see with the filters, in the order search.h defines (the
+ * ranked candidates by rank then id, then the later matches by id): the
+ * cursor of a ranked page, the page that crosses into the matches by id and
+ * the pages after it, for an owner and for a member who sees some of the
+ * candidates (owned or shared) and not others. */
+Test(contact, ranked_pages_show_what_the_actor_may_see_in_rank_order)
+{
+	enum { N = SEARCH_RANK_CANDIDATES + 60 };
+	static const char *const names[] = {
+	    "Anna\",\"last_name\":\"Nowak", "Nowak\",\"last_name\":\"Nowakowska",
+	    "Jan\",\"last_name\":\"Nowakowski",
+	    "Ewa\",\"last_name\":\"Nowak\",\"notes\":\"Nowak again"};
+	int64_t ids[N], want[N], got[N];
+	char visible[N], customer[N];
+	Err err = {0};
+	for (int i = 0; i < N; i++) {
+		char body[256];
+		/* a member owns every fourth, sees every fourth shared, not the rest */
+		int64_t own = i % 4 == 0 ? member.user_id : owner.user_id;
+		customer[i] = i % 3 == 0;
+		snprintf(body, sizeof body,
+			 "{\"first_name\":\"%s\",\"status\":\"%s\",\"owner_id\":%lld}",
+			 names[(i * 7 / 3) % 4], customer[i] ? "customer" : "lead", (long long)own);
+		ids[i] = add(body);
+		visible[i] = i % 4 < 2;
+		if (i % 4 == 1)
+			cr_assert_eq(collab_add(fx.db, &owner, RECORD_CONTACT, ids[i],
+						member.user_id, NULL, &err),
+				     KITH_OK, "%s", err.msg);
+	}
+	int64_t order[N];
+	int n_order = 0;
+	ranked_order("nowak", order, N, &n_order);
+	cr_assert_eq(n_order, N);
+	cr_assert(search_ranks("nowak"));
+	static const int limits[] = {1, 7, 20, 33, 200, 201, 500};
+	for (int who = 0; who < 2; who++)
+		for (int f = 0; f < 2; f++) {
+			int n_want = 0;
+			for (int k = 0; k < N; k++) {
+				int i = (int)(order[k] - ids[0]);
+				if ((who == 0 || visible[i]) && (f == 0 || customer[i]))
+					want[n_want++] = order[k];
+			}
+			for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+				int n = 0;
+				ranked_pages(who ? &member : &owner, "nowak", f ? "customer" : NULL,
+					     limits[l], got, N, &n);
+				cr_expect_eq(n, n_want, "%s %s limit %d: %d rows of %d",
+					     who ? "member" : "owner", f ? "customers" : "all",
+					     limits[l], n, n_want);
+				for (int k = 0; k < n && k < n_want; k++)
+					cr_expect_eq(got[k], want[k],
+						     "%s %s limit %d: row %d is #%lld, not #%lld",
+						     who ? "member" : "owner",
+						     f ? "customers" : "all", limits[l], k,
+						     (long long)got[k], (long long)want[k]);
+			}
+		}
+}
+
+/* A member who may see none of the ranked candidates still gets the later
+ * matches they may see, by id, page after page. */
+Test(contact, hidden_candidates_leave_the_later_matches)
+{
+	enum { N = SEARCH_RANK_CANDIDATES + 10 };
+	int64_t ids[N], got[N];
+	for (int i = 0; i < N; i++) {
+		char body[160];
+		snprintf(body, sizeof body,
+			 "{\"first_name\":\"Jan%d\",\"last_name\":\"Kowalski\",\"owner_id\":%lld}",
+			 i,
+			 (long long)(i < SEARCH_RANK_CANDIDATES ? owner.user_id : member.user_id));
+		ids[i] = add(body);
+	}
+	for (int limit = 3; limit <= 11; limit += 4) {
+		int n = 0;
+		ranked_pages(&member, "kowalski", NULL, limit, got, N, &n);
+		cr_expect_eq(n, 10, "limit %d: %d rows", limit, n);
+		for (int k = 0; k < n && k < 10; k++)
+			cr_expect_eq(got[k], ids[SEARCH_RANK_CANDIDATES + k], "limit %d row %d",
+				     limit, k);
+	}
 }
 
 /* A namesake at the same company is a warning about a new contact, not a

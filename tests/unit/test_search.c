@@ -276,6 +276,85 @@ Test(search, a_walk_is_bounded)
 	buf_free(&expr);
 }
 
+/* search_walk_read: the candidates of a walk read once, with their ranks,
+ * best first (rank, then id) after the keyset; the same bound as
+ * search_walk_begin; a later page's bound that holds more than
+ * SEARCH_RANK_WALK is refused as "cursor"; *all only when the first page
+ * found every match. */
+Test(search, a_walk_reads_its_candidates_once_in_rank_order)
+{
+	static const char *const docs[] = {"Alpha Beta", "Alphabet", "Alpha", "Alpha Alpha Gamma"};
+	Err err = {0};
+	Buf expr;
+	SearchHit hits[SEARCH_RANK_WALK];
+	int n = 0, all = 1;
+	buf_init(&expr, 0);
+	cr_assert_eq(search_match_expr("alpha", &expr, &err), KITH_OK);
+	for (int i = 1; i <= SEARCH_RANK_WALK + 1; i++)
+		put("contact", i, docs[(i * 5) % 4]);
+	SearchWalk w = {0}, begun = {0};
+	cr_assert_eq(search_walk_begin(fx.db, "contact", buf_str(&expr), &begun, &err), KITH_OK);
+	cr_assert_eq(search_walk_read(fx.db, "contact", buf_str(&expr), &w, hits, &n, &all, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_expect(w.bound == begun.bound && w.rank == INT64_MIN && w.id == 0);
+	cr_expect_eq(w.bound, SEARCH_RANK_CANDIDATES);
+	cr_expect_eq(n, SEARCH_RANK_CANDIDATES);
+	cr_expect_eq(all, 0, "more matches follow the bound");
+	char seen[SEARCH_RANK_CANDIDATES + 1] = {0};
+	for (int i = 0; i < n; i++) {
+		cr_assert(hits[i].id >= 1 && hits[i].id <= SEARCH_RANK_CANDIDATES);
+		cr_expect(!seen[hits[i].id], "#%lld twice", (long long)hits[i].id);
+		seen[hits[i].id] = 1;
+		cr_expect_eq(hits[i].rank, rank_of(docs[(hits[i].id * 5) % 4], "alpha"));
+		if (i)
+			cr_expect(
+			    hits[i - 1].rank < hits[i].rank ||
+				(hits[i - 1].rank == hits[i].rank && hits[i - 1].id < hits[i].id),
+			    "#%d out of order", i);
+	}
+	/* after the keyset of the 50th: the rest, in the same order */
+	SearchHit first[SEARCH_RANK_CANDIDATES];
+	memcpy(first, hits, sizeof first);
+	SearchWalk later = {.bound = w.bound, .rank = first[49].rank, .id = first[49].id};
+	cr_assert_eq(
+	    search_walk_read(fx.db, "contact", buf_str(&expr), &later, hits, &n, &all, &err),
+	    KITH_OK, "%s", err.msg);
+	cr_expect_eq(n, SEARCH_RANK_CANDIDATES - 50);
+	cr_expect_eq(all, 0, "a later page does not know what follows its bound");
+	for (int i = 0; i < n; i++)
+		cr_expect(hits[i].id == first[50 + i].id && hits[i].rank == first[50 + i].rank,
+			  "#%d", i);
+	later = (SearchWalk){.bound = SEARCH_RANK_WALK, .rank = INT64_MIN};
+	cr_expect_eq(
+	    search_walk_read(fx.db, "contact", buf_str(&expr), &later, hits, &n, &all, &err),
+	    KITH_OK);
+	cr_expect_eq(n, SEARCH_RANK_WALK);
+	later.bound = SEARCH_RANK_WALK + 1;
+	cr_expect_eq(
+	    search_walk_read(fx.db, "contact", buf_str(&expr), &later, hits, &n, &all, &err),
+	    ERR_INVALID);
+	cr_expect_str_eq(err.field, "cursor");
+	/* few matches: every one is a candidate */
+	buf_reset(&expr);
+	cr_assert_eq(search_match_expr("gamma", &expr, &err), KITH_OK);
+	w = (SearchWalk){0};
+	cr_assert_eq(search_walk_read(fx.db, "contact", buf_str(&expr), &w, hits, &n, &all, &err),
+		     KITH_OK);
+	cr_expect_eq(all, 1);
+	int gammas = 0;
+	for (int i = 1; i <= SEARCH_RANK_WALK + 1; i++)
+		gammas += strstr(docs[(i * 5) % 4], "Gamma") != NULL;
+	cr_expect_eq(n, gammas);
+	cr_expect_eq(w.bound, SEARCH_RANK_WALK - 1, "the last Gamma");
+	buf_reset(&expr);
+	cr_assert_eq(search_match_expr("zeta", &expr, &err), KITH_OK);
+	w = (SearchWalk){0};
+	cr_assert_eq(search_walk_read(fx.db, "contact", buf_str(&expr), &w, hits, &n, &all, &err),
+		     KITH_OK);
+	cr_expect(all == 1 && n == 0 && w.bound == 0, "no match");
+	buf_free(&expr);
+}
+
 /* A ranked query's words are SEARCH_RANK_MIN_CHARS characters or more, so
  * the index keeps prefixes of every length up to that one (migration 015):
  * without the longest, FTS5 merges the lists of every word with that
