@@ -22,7 +22,7 @@ static const CliHooks cli_hooks = {
 
 /* Who a bearer token belongs to, and who may call PERM_ADMIN routes. */
 static const ServerHooks server_hooks = {
-    .authenticate = token_check,
+    .authenticate = token_check_memo,
     .record_use = token_record_use,
     .is_admin = access_is_admin,
 };

@@ -19,6 +19,7 @@
 #define KITH_THAI_SUFFIX 20u                 /* code points kept of each indexed Thai suffix (and query word) */
 #define KITH_MAX_QUERY_TERMS 8u              /* words in a search query */
 #define KITH_STMT_CACHE 64u                  /* prepared statements kept per connection */
+#define KITH_TOKEN_MEMO 8u                   /* verified tokens a server thread remembers (token_check_memo) */
 #define KITH_MAX_DEFERRED 4096u              /* deferred index writes queued before an early flush */
 #define KITH_MAX_PASSWORD 1024u              /* password length, bytes */
 #define KITH_MIN_PASSWORD 8u                 /* shortest accepted password, bytes */

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -12,10 +13,17 @@
 #include "core/audit.h"
 #include "core/user.h"
 
+/* The BLAKE2b hash of a secret, raw and as the hex stored in token_hash. */
+static void token_hash_raw(const char *secret, unsigned char h[TOKEN_HASH_BYTES])
+{
+	crypto_generichash(h, TOKEN_HASH_BYTES, (const unsigned char *)secret, strlen(secret), NULL,
+			   0);
+}
+
 static void token_hash(const char *secret, char hex[65])
 {
-	unsigned char h[32];
-	crypto_generichash(h, sizeof h, (const unsigned char *)secret, strlen(secret), NULL, 0);
+	unsigned char h[TOKEN_HASH_BYTES];
+	token_hash_raw(secret, h);
 	sodium_bin2hex(hex, 65, h, sizeof h);
 }
 
@@ -151,35 +159,153 @@ void token_record_use(Db *db, int64_t id)
 		return; /* best effort: a busy database must not fail the request */
 }
 
-int token_check(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err)
+/* A verified token: what its lookup found. */
+typedef struct Verified {
+	unsigned char hash[TOKEN_HASH_BYTES]; /* the token's BLAKE2b */
+	int64_t id;			      /* api_token.id */
+	Actor actor;			      /* who it acts for */
+	int64_t used_day;		      /* day of its last recorded use, -1 = none */
+} Verified;
+
+/* The tokens verified on one connection at one database version
+ * (token_check_memo): valid while db_data_version equals version. */
+typedef struct TokenMemo {
+	uint32_t version;	     /* the database version they were verified at */
+	unsigned n;		     /* entries used in v */
+	unsigned next;		     /* entry replaced when v is full */
+	Verified v[KITH_TOKEN_MEMO]; /* the tokens */
+} TokenMemo;
+
+/* 1 when secret has the shape of a token: anything else is refused before
+ * it is hashed. */
+static int secret_shape_ok(const char *secret)
+{
+	return secret && strlen(secret) == TOKEN_SECRET_LEN && strncmp(secret, "kith_", 5) == 0;
+}
+
+/* The day (since 1970-01-01) of a last_used_at instant, -1 for none or
+ * one that is not a date. */
+static int64_t used_day(DbStmt *st, int col)
+{
+	char date[11];
+	int64_t z;
+	if (db_col_is_null(st, col))
+		return -1;
+	snprintf(date, sizeof date, "%.10s", db_col_text(st, col));
+	return date_parse(date, &z) ? -1 : z;
+}
+
+/* The live token with hash h, of an active user: its id, actor and the day
+ * of its last recorded use. ERR_UNAUTHORIZED when there is none. */
+static int lookup(Db *db, const unsigned char h[TOKEN_HASH_BYTES], Verified *m, Err *err)
 {
 	static const char sql[] =
 		"SELECT t.id, t.user_id, u.role, t.last_used_at FROM api_token t "
 		"JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = ? AND "
 		"t.revoked_at IS NULL AND u.disabled_at IS NULL";
-	char hex[65], today[11];
+	char hex[65];
 	DbStmt *st;
-	*stale = 0;
-	if (!secret || strlen(secret) != TOKEN_SECRET_LEN || strncmp(secret, "kith_", 5) != 0)
-		return err_set(err, ERR_UNAUTHORIZED, NULL, "invalid or revoked token");
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
-	token_hash(secret, hex);
+	sodium_bin2hex(hex, sizeof hex, h, TOKEN_HASH_BYTES);
 	db_bind_text(st, 1, hex);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		out->user_id = db_col_int(st, 1);
-		out->role = role_parse(db_col_text(st, 2));
-		/* day precision: no write on every request */
-		if (date_format((int64_t)time(NULL) / 86400, today) || db_col_is_null(st, 3) ||
-		    strncmp(db_col_text(st, 3), today, 10) != 0)
-			*stale = db_col_int(st, 0);
+		memcpy(m->hash, h, TOKEN_HASH_BYTES);
+		m->id = db_col_int(st, 0);
+		m->actor.user_id = db_col_int(st, 1);
+		m->actor.role = role_parse(db_col_text(st, 2));
+		m->used_day = used_day(st, 3);
 		rc = KITH_OK;
 	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_UNAUTHORIZED, NULL, "invalid or revoked token");
 	}
 	db_reset(st);
+	return rc;
+}
+
+/* The actor of verified token m, and whether its use is still to be
+ * recorded today (day precision: no write on every request). */
+static void verified(const Verified *m, Actor *out, int64_t *stale)
+{
+	*out = m->actor;
+	*stale = m->used_day == (int64_t)time(NULL) / 86400 ? 0 : m->id;
+}
+
+int token_check(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err)
+{
+	unsigned char h[TOKEN_HASH_BYTES];
+	Verified m;
+	*stale = 0;
+	if (!secret_shape_ok(secret))
+		return err_set(err, ERR_UNAUTHORIZED, NULL, "invalid or revoked token");
+	token_hash_raw(secret, h);
+	int rc = lookup(db, h, &m, err);
+	if (rc == KITH_OK)
+		verified(&m, out, stale);
+	return rc;
+}
+
+/* The entry of memo m for hash h, or NULL. */
+static const Verified *memo_find(const TokenMemo *m, const unsigned char h[TOKEN_HASH_BYTES])
+{
+	for (unsigned i = 0; i < m->n; i++)
+		if (sodium_memcmp(m->v[i].hash, h, TOKEN_HASH_BYTES) == 0)
+			return &m->v[i];
+	return NULL;
+}
+
+/* Verify h at version: from m while the database is at m's version, else
+ * by a lookup remembered in m. */
+static int memo_check(Db *db, TokenMemo *m, uint32_t version,
+		      const unsigned char h[TOKEN_HASH_BYTES], Actor *out, int64_t *stale, Err *err)
+{
+	if (m->version != version) /* the database changed: forget everything */
+		*m = (TokenMemo){.version = version};
+	const Verified *found = memo_find(m, h);
+	if (found) {
+		verified(found, out, stale);
+		return KITH_OK;
+	}
+	Verified v;
+	int rc = lookup(db, h, &v, err);
+	if (rc)
+		return rc;
+	verified(&v, out, stale);
+	unsigned i = m->n < KITH_TOKEN_MEMO ? m->n++ : m->next++ % KITH_TOKEN_MEMO;
+	m->v[i] = v;
+	return KITH_OK;
+}
+
+int token_check_memo(Db *db, void **memo, const char *secret, Actor *out, int64_t *stale,
+		     Err *err)
+{
+	unsigned char h[TOKEN_HASH_BYTES];
+	uint32_t version;
+	TokenMemo scratch = {0}, *m = *memo;
+	Err ignored = {0};
+	*stale = 0;
+	if (!secret_shape_ok(secret))
+		return err_set(err, ERR_UNAUTHORIZED, NULL, "invalid or revoked token");
+	if (!m && !(m = *memo = calloc(1, sizeof *m)))
+		m = &scratch; /* out of memory: check without remembering */
+	token_hash_raw(secret, h);
+	/* the version and the lookup it vouches for in one snapshot (nested in
+	 * the request's read transaction when there is one) */
+	int rc = db_begin_read(db, err);
+	if (rc)
+		return rc;
+	if ((rc = db_data_version(db, &version, err)) == KITH_OK)
+		rc = memo_check(db, m, version, h, out, stale, err);
+	/* only read: nothing to roll back, and a refused token must not doom
+	 * the request's transaction */
+	int end = db_commit(db, &ignored);
+	if (rc == KITH_OK && end) {
+		if (err)
+			*err = ignored;
+		rc = end;
+	}
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "store/db.h"
 
 #define TOKEN_SECRET_LEN 48 /* "kith_" + 43 base64url characters */
+#define TOKEN_HASH_BYTES 32 /* BLAKE2b-256 of the secret, stored as hex */
 
 /* Create a token for the user with email user_email. Owners/admins may make
  * tokens for anyone, others only for themselves. secret receives the
@@ -34,6 +35,18 @@ int token_authenticate(Db *db, const char *secret, Actor *out, Err *err) KITH_WA
  * the token's id when its last use is not recorded today (pass it to
  * token_record_use after the transaction), else 0. */
 int token_check(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err) KITH_WARN_UNUSED;
+
+/* token_check, remembering on *memo the last KITH_TOKEN_MEMO tokens it
+ * verified (*memo: NULL at first, then malloc'd here; the caller frees it
+ * with free() when done with db). While the database is at the version they
+ * were verified at (db_data_version), the same secret is the same actor
+ * without a lookup; any commit (a revocation, a disabled user, a role change, a
+ * recorded use), on this connection or another, forces a lookup, so a
+ * revoked token or a disabled user fails on the very next check. One memo
+ * per connection (a server thread's). Reads in a read transaction of its
+ * own, or nested in the caller's. Same errors. */
+int token_check_memo(Db *db, void **memo, const char *secret, Actor *out, int64_t *stale,
+		     Err *err) KITH_WARN_UNUSED;
 
 /* Record today as the last use of token id (0: nothing to do). Best effort:
  * a busy database leaves it for the next request. Outside a transaction. */

@@ -183,13 +183,31 @@ int cadence_annotate(Db *db, int64_t id, json_t *contact, Err *err)
 	return rc;
 }
 
+/* Append v in decimal (what json_dump writes for an integer), without
+ * printf's cost on the hot path. */
+static void add_int(Buf *b, long long v)
+{
+	char d[24];
+	size_t i = sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		d[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		d[--i] = '-';
+	buf_add(b, d + i, sizeof d - i);
+}
+
 /* Append s as a JSON string, the bytes json_dump writes: instants and
  * dates need no escapes; anything else goes through jansson. Returns
  * non-zero when out of memory. */
 static int add_json_string(Buf *b, const char *s)
 {
-	if (strspn(s, "0123456789-:.TZ+") == strlen(s)) {
-		buf_addf(b, "\"%s\"", s);
+	size_t n = strlen(s);
+	if (strspn(s, "0123456789-:.TZ+") == n) {
+		buf_addc(b, '"');
+		buf_add(b, s, n);
+		buf_addc(b, '"');
 		return 0;
 	}
 	json_t *v = json_string(s);
@@ -213,10 +231,11 @@ static int annotation_text(Buf *b, const CadenceTouch *t, const Next *n)
 		oom |= add_json_string(b, t->last);
 	else
 		buf_adds(b, "null");
+	buf_adds(b, ",\"effective_cadence_days\":");
 	if (t->cadence)
-		buf_addf(b, ",\"effective_cadence_days\":%lld", (long long)t->cadence);
+		add_int(b, (long long)t->cadence);
 	else
-		buf_adds(b, ",\"effective_cadence_days\":null");
+		buf_adds(b, "null");
 	buf_adds(b, ",\"next_touch\":");
 	if (!n->date[0]) {
 		buf_adds(b, "null");
@@ -224,42 +243,56 @@ static int annotation_text(Buf *b, const CadenceTouch *t, const Next *n)
 	}
 	buf_adds(b, "{\"date\":");
 	oom |= add_json_string(b, n->date);
-	if (n->task_id)
-		buf_addf(b, ",\"source\":\"task\",\"task_id\":%lld}", (long long)n->task_id);
-	else
+	if (n->task_id) {
+		buf_adds(b, ",\"source\":\"task\",\"task_id\":");
+		add_int(b, (long long)n->task_id);
+		buf_addc(b, '}');
+	} else {
 		buf_adds(b, ",\"source\":\"cadence\",\"task_id\":null}");
+	}
 	return oom;
 }
 
-int cadence_annotate_touch_text(Db *db, const CadenceTouch *t, char **text, Err *err)
+int cadence_annotate_touch_buf(Db *db, const CadenceTouch *t, Buf *json, Err *err)
 {
 	Next n;
-	Buf b;
 	int rc = next_touch(db, t, &n, err);
 	if (rc)
 		return rc;
-	char *end = strrchr(*text, '}');
-	if (!end || **text != '{')
+	size_t end = json->len; /* just past the object's last '}' */
+	while (end > 0 && json->data[end - 1] != '}')
+		end--;
+	if (!end || json->data[0] != '{')
 		return err_set(err, ERR_INTERNAL, NULL, "a contact's JSON is not an object");
-	size_t head = (size_t)(end - *text);
-	buf_init(&b, 0);
-	buf_add(&b, *text, head);
-	if (head > 1) /* not "{}" */
-		buf_addc(&b, ',');
-	int oom = annotation_text(&b, t, &n);
-	buf_addc(&b, '}');
-	if (oom || buf_failed(&b)) {
-		buf_free(&b);
+	json->len = end - 1; /* the keys go where the '}' was */
+	json->data[json->len] = '\0';
+	if (json->len > 1) /* not "{}" */
+		buf_addc(json, ',');
+	int oom = annotation_text(json, t, &n);
+	buf_addc(json, '}');
+	if (oom || buf_failed(json))
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	}
-	free(*text);
-	*text = buf_take(&b);
 	return KITH_OK;
 }
 
 int cadence_annotate_text(Db *db, int64_t id, char **text, Err *err)
 {
 	CadenceTouch t;
+	Buf b;
 	int rc = touch_read(db, id, &t, err);
-	return rc ? rc : cadence_annotate_touch_text(db, &t, text, err);
+	if (rc)
+		return rc;
+	buf_init(&b, 0);
+	buf_adds(&b, *text);
+	if (buf_failed(&b))
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (rc == KITH_OK)
+		rc = cadence_annotate_touch_buf(db, &t, &b, err);
+	if (rc) {
+		buf_free(&b);
+		return rc;
+	}
+	free(*text);
+	*text = buf_take(&b);
+	return KITH_OK;
 }

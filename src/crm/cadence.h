@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/limits.h"
 #include "core/access.h"
 #include "store/db.h"
@@ -105,8 +106,10 @@ enum { CADENCE_TOUCH_NCOLS = 6 };
 void cadence_touch_from_row(DbStmt *st, int col, CadenceTouch *t);
 
 /* cadence_annotate_text from inputs already read (cadence_touch_from_row
- * in the same read transaction). */
-int cadence_annotate_touch_text(Db *db, const CadenceTouch *t, char **text,
-				Err *err) KITH_WARN_UNUSED;
+ * in the same read transaction), on the contact's JSON object in json:
+ * the keys are appended in place of its closing '}' (no copy of the
+ * object). On error json's contents are undefined (the caller frees it). */
+int cadence_annotate_touch_buf(Db *db, const CadenceTouch *t, Buf *json,
+			       Err *err) KITH_WARN_UNUSED;
 
 #endif

@@ -1319,11 +1319,13 @@ int contact_create_warnings(Db *db, const Actor *actor, int64_t id, json_t **war
 	return rc;
 }
 
-/* The stored representation of contact id when it is current: *text is
- * malloc'd (caller frees), or NULL when the doc must be built live. Checks
- * visibility like contact_rec_find. With touch, also reads the contact's
- * next-touch inputs (cadence.h) in the same statement. */
-static int doc_read(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
+/* The stored representation of contact id when it is current, into json
+ * (initialised here; the caller frees it): left empty when the doc must be
+ * built live. Checks visibility like contact_rec_find. With touch, also
+ * reads the contact's next-touch inputs (cadence.h) in the same statement.
+ * The text is copied once, straight from the row, into a buffer with room
+ * to spare for cadence_annotate_touch_buf. */
+static int doc_read(Db *db, const Actor *actor, int64_t id, int include_deleted, Buf *json,
 		    int64_t *version, CadenceTouch *touch, Err *err)
 {
 #define DOC_COLS                                                                                 \
@@ -1334,7 +1336,7 @@ static int doc_read(Db *db, const Actor *actor, int64_t id, int include_deleted,
 					" FROM contact c " CADENCE_TOUCH_JOINS " WHERE c.id = ?";
 #undef DOC_COLS
 	DbStmt *st;
-	*text = NULL;
+	buf_init(json, 0);
 	int rc = db_prepare(db, &st, touch ? sql_touch : sql, err);
 	if (rc)
 		return rc;
@@ -1349,17 +1351,17 @@ static int doc_read(Db *db, const Actor *actor, int64_t id, int include_deleted,
 		if (touch)
 			cadence_touch_from_row(st, 5, touch);
 		rc = KITH_OK;
-		if (!db_col_is_null(st, 2) && db_col_int(st, 3) == 1 &&
-		    !(*text = strdup(db_col_text(st, 2))))
-			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		if (!db_col_is_null(st, 2) && db_col_int(st, 3) == 1) {
+			buf_adds(json, db_col_text(st, 2));
+			if (buf_failed(json))
+				rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		}
 	}
 	db_reset(st); /* before the visibility check prepares its own statement */
 	if (rc == KITH_OK)
 		rc = contact_rec_visible(db, actor, id, owner_id, deleted, include_deleted, err);
-	if (rc) {
-		free(*text);
-		*text = NULL;
-	}
+	if (rc)
+		buf_free(json);
 	return rc;
 }
 
@@ -1377,15 +1379,16 @@ static int get_live(Db *db, const Actor *actor, int64_t id, int include_deleted,
 
 int contact_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out, Err *err)
 {
-	char *text = NULL;
+	Buf json;
 	int64_t version;
-	int rc = doc_read(db, actor, id, include_deleted, &text, &version, NULL, err);
-	if (rc == KITH_OK && text) {
-		*out = json_loads(text, 0, NULL);
-		free(text);
+	int rc = doc_read(db, actor, id, include_deleted, &json, &version, NULL, err);
+	if (rc == KITH_OK && json.len) {
+		*out = json_loadb(json.data, json.len, 0, NULL);
+		buf_free(&json);
 		if (*out)
 			return KITH_OK;
 	}
+	buf_free(&json);
 	return rc ? rc : get_live(db, actor, id, include_deleted, out, err);
 }
 
@@ -1395,14 +1398,13 @@ int contact_id_span(Db *db, int64_t *first, int64_t *last, Err *err)
 	return db_query_int2(db, sql, first, last, err);
 }
 
-int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
+/* contact_get_text when the stored doc is stale: build it live. */
+static int text_live(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
 		     int64_t *version, Err *err)
 {
 	json_t *live = NULL;
-	int rc = doc_read(db, actor, id, include_deleted, text, version, NULL, err);
-	if (rc || *text)
-		return rc;
-	if ((rc = get_live(db, actor, id, include_deleted, &live, err)))
+	int rc = get_live(db, actor, id, include_deleted, &live, err);
+	if (rc)
 		return rc;
 	*version = json_integer_value(json_object_get(live, "version"));
 	*text = json_dump(live);
@@ -1410,17 +1412,35 @@ int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted
 	return *text ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 }
 
+int contact_get_text(Db *db, const Actor *actor, int64_t id, int include_deleted, char **text,
+		     int64_t *version, Err *err)
+{
+	Buf json;
+	*text = NULL;
+	int rc = doc_read(db, actor, id, include_deleted, &json, version, NULL, err);
+	if (rc == KITH_OK && json.len) {
+		*text = buf_take(&json);
+		return KITH_OK;
+	}
+	buf_free(&json);
+	return rc ? rc : text_live(db, actor, id, include_deleted, text, version, err);
+}
+
 int contact_get_text_annotated(Db *db, const Actor *actor, int64_t id, int include_deleted,
 			       char **text, int64_t *version, Err *err)
 {
 	CadenceTouch touch;
-	int rc = doc_read(db, actor, id, include_deleted, text, version, &touch, err);
-	if (rc == KITH_OK && *text)
-		rc = cadence_annotate_touch_text(db, &touch, text, err);
-	else if (rc == KITH_OK && /* built live: the doc is stale */
-		 (rc = contact_get_text(db, actor, id, include_deleted, text, version, err)) ==
-		     KITH_OK)
+	Buf json;
+	*text = NULL;
+	int rc = doc_read(db, actor, id, include_deleted, &json, version, &touch, err);
+	if (rc == KITH_OK && json.len) {
+		if ((rc = cadence_annotate_touch_buf(db, &touch, &json, err)) == KITH_OK)
+			*text = buf_take(&json);
+	} else if (rc == KITH_OK && /* built live: the doc is stale */
+		   (rc = text_live(db, actor, id, include_deleted, text, version, err)) == KITH_OK) {
 		rc = cadence_annotate_text(db, id, text, err);
+	}
+	buf_free(&json);
 	if (rc) {
 		free(*text);
 		*text = NULL;

@@ -72,6 +72,7 @@ typedef struct Conn {
 typedef struct DbSlot {
 	Db *db;		     /* opened on the thread's first request */
 	time_t last_purge;   /* last idempotency_purge on this connection */
+	void *auth_memo;     /* the authenticate hook's memory on db (malloc'd) */
 	struct DbSlot *next; /* all slots, for server_stop */
 } DbSlot;
 
@@ -122,7 +123,7 @@ typedef struct Ctx {
 	int replayed;	      /* answer is an Idempotency-Key replay */
 	int html;	      /* c->resp is an HTML page (req_reply_html) */
 	const char *www_auth; /* WWW-Authenticate value for a 401 */
-	int64_t stale_token;  /* token whose use to record after the request (token_check) */
+	int64_t stale_token;  /* token whose use to record after the request (authenticate) */
 	struct timespec t0;   /* request start, for --log */
 } Ctx;
 
@@ -216,7 +217,7 @@ static void fail_400(Req *req, const Err *e)
 }
 
 /* Bearer token -> req->actor; answers 401 and returns non-zero on failure. */
-static int authenticate_or_fail(Ctx *c)
+static int authenticate_or_fail(Ctx *c, DbSlot *slot)
 {
 	Req *req = &c->req;
 	Err err = {0};
@@ -232,7 +233,8 @@ static int authenticate_or_fail(Ctx *c)
 	} else {
 		for (h += 7; *h == ' '; h++)
 			;
-		rc = c->srv->hooks->authenticate(req->db, h, &req->actor, &c->stale_token, &err);
+		rc = c->srv->hooks->authenticate(req->db, &slot->auth_memo, h, &req->actor,
+						 &c->stale_token, &err);
 		if (rc)
 			c->www_auth = "Bearer realm=\"kith\", error=\"invalid_token\"";
 	}
@@ -550,7 +552,7 @@ static void dispatch(Ctx *c)
 		req_fail(req, &err);
 		return;
 	}
-	if (c->match.route->perm == PERM_PUBLIC || !authenticate_or_fail(c)) {
+	if (c->match.route->perm == PERM_PUBLIC || !authenticate_or_fail(c, slot)) {
 		/* Recording the token's use is a write: never inside a read. */
 		if (!snapshot)
 			c->srv->hooks->record_use(req->db, c->stale_token);
@@ -1082,6 +1084,7 @@ void server_stop(Server *srv)
 	for (DbSlot *s = srv->slots, *next; s; s = next) {
 		next = s->next;
 		db_close(s->db);
+		free(s->auth_memo);
 		free(s);
 	}
 	pthread_key_delete(srv->slot_key);

@@ -21,9 +21,14 @@ typedef struct Server Server;
 typedef struct ServerHooks {
 	/* The bearer token secret -> the actor it acts for; ERR_UNAUTHORIZED
 	 * (answered 401) for any token that does not authenticate. Only reads
-	 * (a GET runs it inside the request's read snapshot): *stale is the
-	 * token whose use is still to be recorded, 0 for none. (token_check) */
-	int (*authenticate)(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err);
+	 * (a GET runs it inside the request's read snapshot): *stale is the token
+	 * whose use is still to be recorded, 0 for none. *memo is the
+	 * thread's: NULL at first, whatever the hook keeps there between
+	 * requests on db (malloc'd; the server frees it with db). It must stay
+	 * exact: a revoked token fails on the very next request.
+	 * (token_check_memo) */
+	int (*authenticate)(Db *db, void **memo, const char *secret, Actor *out, int64_t *stale,
+			    Err *err);
 	/* Record the use of token id after the request's transaction: best
 	 * effort, never fails the request. (token_record_use) */
 	void (*record_use)(Db *db, int64_t id);

@@ -451,6 +451,33 @@ int db_end(Db *db, int rc, Err *err)
 	return rc;
 }
 
+int db_data_version(Db *db, uint32_t *version, Err *err)
+{
+	/* any read of the file takes the snapshot; this one reads page 1 */
+	static const char sql_snapshot[] = "PRAGMA schema_version";
+	unsigned int v = 0;
+	*version = 0;
+	if (db->depth == 0)
+		return err_set(err, ERR_INTERNAL, NULL, "data version outside a transaction");
+	if (sqlite3_txn_state(db->h, "main") == SQLITE_TXN_NONE) {
+		DbStmt *st;
+		int rc = db_prepare(db, &st, sql_snapshot, err);
+		if (rc)
+			return rc;
+		rc = db_step(st, err);
+		db_reset(st);
+		if (rc != DB_ROW)
+			return rc == DB_DONE ? err_set(err, ERR_STORAGE, NULL, "no schema version") : rc;
+	}
+	/* SQLite's pager counter: it moves on every commit of this connection
+	 * and whenever a transaction begins on a database others changed (PRAGMA
+	 * data_version leaves out this connection's own commits) */
+	if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK)
+		return storage_err(db, err, "data version");
+	*version = v;
+	return KITH_OK;
+}
+
 int db_set_mmap(Db *db, unsigned mb, Err *err)
 {
 	char sql[64];

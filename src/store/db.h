@@ -93,6 +93,20 @@ int db_commit(Db *db, Err *err) KITH_WARN_UNUSED;
 int db_begin_read(Db *db, Err *err) KITH_WARN_UNUSED;
 void db_rollback(Db *db);
 
+/* The version of the database this connection's open transaction reads:
+ * a number that changes whenever the database changes, by a commit on this
+ * connection or on any other (another thread, another process). Equal
+ * values from two transactions mean the same database content, so a value
+ * derived from it can be remembered and used again while the version holds
+ * (a token's verification, http's server threads). A deferred read
+ * transaction that has read nothing yet is made to take its snapshot first.
+ * What this connection's open transaction changed counts only once it
+ * commits. The counter (32 bits) moves by at most two per transaction of this
+ * connection (its own commit, and the others' it finds at the start), so
+ * two reads a few transactions apart cannot meet by wrapping around.
+ * ERR_INTERNAL outside a transaction; ERR_STORAGE. */
+int db_data_version(Db *db, uint32_t *version, Err *err) KITH_WARN_UNUSED;
+
 /* Finish a transaction from a function's cleanup label: commit when rc is
  * KITH_OK, otherwise roll back. Returns the final rc. */
 int db_end(Db *db, int rc, Err *err);

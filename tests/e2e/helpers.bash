@@ -46,9 +46,10 @@ kith_member_token() {
 	"$KITH_BIN" --db "$KITH_DB" token create --user "$email"
 }
 
-# Start `kith serve` on a free loopback port; sets URL.
+# Start `kith serve` on a free loopback port (extra arguments go to serve,
+# e.g. --threads 1); sets URL.
 kith_serve() {
-	"$KITH_BIN" --db "$KITH_DB" serve --listen 127.0.0.1:0 >"$TMP/serve.log" 2>&1 &
+	"$KITH_BIN" --db "$KITH_DB" serve --listen 127.0.0.1:0 "$@" >"$TMP/serve.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 1 100); do
 		URL="$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$TMP/serve.log" | head -n 1)"

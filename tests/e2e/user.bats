@@ -76,6 +76,48 @@ user_id() {
 	[ "$output" = "user m@example.com is active already" ]
 }
 
+@test "a running server's thread refuses a token at once when it is revoked or its user disabled" {
+	# one server thread: every request below meets the same remembered
+	# verification (token_check_memo), which must never outlive a change
+	M_TOKEN="$(kith_member_token m@example.com)"
+	kith_serve --threads 1
+	local c mid tid
+	c="$(kith --as m@example.com contact add --first Ola --json | jq .id)"
+	mid="$(user_id m@example.com)"
+	for _ in 1 2 3; do
+		AUTH_TOKEN="$M_TOKEN" api GET "/api/v1/contacts/$c"
+		[ "$status_code" = 200 ]
+	done
+	# disabled through the API: a commit on the same thread's connection
+	api POST "/api/v1/users/$mid/disable"
+	[ "$status_code" = 200 ]
+	AUTH_TOKEN="$M_TOKEN" api GET "/api/v1/contacts/$c"
+	[ "$status_code" = 401 ]
+	api POST "/api/v1/users/$mid/enable"
+	[ "$status_code" = 200 ]
+	AUTH_TOKEN="$M_TOKEN" api GET "/api/v1/contacts/$c"
+	[ "$status_code" = 200 ]
+	# disabled by another process (the CLI)
+	kith user disable m@example.com >/dev/null
+	AUTH_TOKEN="$M_TOKEN" api GET "/api/v1/contacts/$c"
+	[ "$status_code" = 401 ]
+	AUTH_TOKEN="$M_TOKEN" api GET /api/v1/me
+	[ "$status_code" = 401 ]
+	kith user enable m@example.com >/dev/null
+	AUTH_TOKEN="$M_TOKEN" api GET "/api/v1/contacts/$c"
+	[ "$status_code" = 200 ]
+	# revoked by the CLI
+	tid="$(kith token list --json | jq '.[] | select(.user_email == "m@example.com") | .id')"
+	kith token revoke "$tid" >/dev/null
+	AUTH_TOKEN="$M_TOKEN" api GET "/api/v1/contacts/$c"
+	[ "$status_code" = 401 ]
+	AUTH_TOKEN="$M_TOKEN" api POST /api/v1/contacts '{"first_name": "X"}'
+	[ "$status_code" = 401 ]
+	# the owner's token, checked in between, still works
+	api GET "/api/v1/contacts/$c"
+	[ "$status_code" = 200 ]
+}
+
 @test "cli: who may disable whom; the last active owner stays; bad input" {
 	kith_member_token m@example.com >/dev/null
 	echo 'admin-password' | kith user add --email ad@example.com --name Ad --role admin \

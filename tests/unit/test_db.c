@@ -100,6 +100,52 @@ Test(db, nested_commit_commits_once)
 	cr_expect_eq(count(fx.db, n_tags), 1);
 }
 
+/* The data version in a read transaction of its own. */
+static uint32_t version_now(Db *db)
+{
+	Err err = {0};
+	uint32_t v = 0;
+	cr_assert_eq(db_begin_read(db, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_data_version(db, &v, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_commit(db, &err), KITH_OK, "%s", err.msg);
+	return v;
+}
+
+Test(db, data_version_moves_with_every_commit_from_anywhere)
+{
+	Err err = {0};
+	Db *other = NULL;
+	uint32_t v;
+	cr_expect_eq(db_data_version(fx.db, &v, &err), ERR_INTERNAL, "outside a transaction");
+	uint32_t v0 = version_now(fx.db);
+	cr_expect_eq(version_now(fx.db), v0, "reads change nothing");
+	cr_assert_eq(insert_tag(fx.db, "a", &err), KITH_OK, "%s", err.msg);
+	uint32_t v1 = version_now(fx.db);
+	cr_expect_neq(v1, v0, "this connection's own commit");
+	cr_assert_eq(db_open(&other, fx.path, 0, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(insert_tag(other, "b", &err), KITH_OK, "%s", err.msg);
+	uint32_t v2 = version_now(fx.db);
+	cr_expect_neq(v2, v1, "another connection's commit");
+	cr_expect_eq(version_now(fx.db), v2);
+	/* a read transaction keeps its snapshot's version, whatever commits
+	 * meanwhile; an uncommitted write of its own does not count */
+	cr_assert_eq(db_begin_read(fx.db, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_data_version(fx.db, &v, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(v, v2);
+	cr_assert_eq(insert_tag(other, "c", &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_data_version(fx.db, &v, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(v, v2, "the snapshot holds");
+	cr_assert_eq(db_commit(fx.db, &err), KITH_OK, "%s", err.msg);
+	uint32_t v3 = version_now(fx.db);
+	cr_expect_neq(v3, v2);
+	cr_assert_eq(db_begin(fx.db, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(insert_tag(fx.db, "d", &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_data_version(fx.db, &v, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(v, v3, "not committed yet");
+	db_rollback(fx.db);
+	db_close(other);
+}
+
 Test(db, unique_violation_is_conflict)
 {
 	Err err = {0};

@@ -245,3 +245,128 @@ Test(token, a_disabled_user_cannot_use_their_tokens)
 	Actor a = {0};
 	cr_expect_eq(token_authenticate(fx.db, s, &a, &err), ERR_UNAUTHORIZED);
 }
+
+/* ---- token_check_memo: remembered, and exact ---- */
+
+/* token_check_memo on connection db with memo *memo: its rc, and the
+ * actor and stale id it found. */
+static int memo_check(Db *db, void **memo, const char *s, Actor *a, int64_t *stale)
+{
+	Err err = {0};
+	*a = (Actor){0};
+	return token_check_memo(db, memo, s, a, stale, &err);
+}
+
+/* Run sql (no parameters) on its own connection: another process's CLI. */
+static void elsewhere(const char *sql)
+{
+	Db *cli = NULL;
+	Err err = {0};
+	cr_assert_eq(db_open(&cli, fx.path, 0, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_exec_script(cli, sql, &err), KITH_OK, "%s", err.msg);
+	db_close(cli);
+}
+
+Test(token, memo_forgets_a_revoked_token_at_once)
+{
+	char s[TOKEN_SECRET_LEN + 1], s2[TOKEN_SECRET_LEN + 1];
+	int64_t id = make(&sys, "member@example.com", "t", s);
+	int64_t id2 = make(&sys, "member@example.com", "t2", s2);
+	void *memo = NULL;
+	Actor a;
+	int64_t stale;
+	cr_assert_eq(memo_check(fx.db, &memo, s, &a, &stale), KITH_OK);
+	cr_expect_not_null(memo);
+	cr_expect_eq(a.user_id, member.user_id);
+	cr_expect_eq(a.role, ROLE_MEMBER);
+	cr_expect_eq(stale, id, "never used: its use is to be recorded");
+	cr_assert_eq(memo_check(fx.db, &memo, s, &a, &stale), KITH_OK, "remembered");
+	cr_expect_eq(a.user_id, member.user_id);
+	/* recorded on this connection: the next check sees it */
+	token_record_use(fx.db, id);
+	cr_assert_eq(memo_check(fx.db, &memo, s, &a, &stale), KITH_OK);
+	cr_expect_eq(stale, 0, "used today already");
+	/* revoked by another connection (the CLI while the server runs) */
+	elsewhere("UPDATE api_token SET revoked_at = '2026-01-01T00:00:00Z' WHERE name = 't'");
+	cr_expect_eq(memo_check(fx.db, &memo, s, &a, &stale), ERR_UNAUTHORIZED);
+	cr_expect_eq(a.user_id, 0);
+	cr_expect_eq(memo_check(fx.db, &memo, s, &a, &stale), ERR_UNAUTHORIZED, "and stays so");
+	/* revoked on this connection (the API on the same server thread) */
+	cr_assert_eq(memo_check(fx.db, &memo, s2, &a, &stale), KITH_OK);
+	Err err = {0};
+	cr_assert_eq(token_revoke(fx.db, &sys, id2, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(memo_check(fx.db, &memo, s2, &a, &stale), ERR_UNAUTHORIZED);
+	free(memo);
+}
+
+Test(token, memo_forgets_a_disabled_user_and_a_new_role_at_once)
+{
+	char s[TOKEN_SECRET_LEN + 1];
+	make(&sys, "member@example.com", "t", s);
+	void *memo = NULL;
+	Actor a;
+	int64_t stale;
+	cr_assert_eq(memo_check(fx.db, &memo, s, &a, &stale), KITH_OK);
+	cr_assert_eq(memo_check(fx.db, &memo, s, &a, &stale), KITH_OK);
+	elsewhere("UPDATE app_user SET disabled_at = '2026-01-01T00:00:00Z' "
+		  "WHERE email = 'member@example.com'");
+	cr_expect_eq(memo_check(fx.db, &memo, s, &a, &stale), ERR_UNAUTHORIZED);
+	elsewhere("UPDATE app_user SET disabled_at = NULL WHERE email = 'member@example.com'");
+	cr_assert_eq(memo_check(fx.db, &memo, s, &a, &stale), KITH_OK, "enabled again");
+	cr_expect_eq(a.role, ROLE_MEMBER);
+	elsewhere("UPDATE app_user SET role = 'admin' WHERE email = 'member@example.com'");
+	cr_assert_eq(memo_check(fx.db, &memo, s, &a, &stale), KITH_OK);
+	cr_expect_eq(a.role, ROLE_ADMIN, "the new role");
+	free(memo);
+}
+
+Test(token, memo_answers_from_the_snapshot_it_reads)
+{
+	char s[TOKEN_SECRET_LEN + 1];
+	make(&sys, "member@example.com", "t", s);
+	void *memo = NULL;
+	Actor a;
+	int64_t stale;
+	Err err = {0};
+	/* inside a request's read transaction: what that snapshot says */
+	cr_assert_eq(db_begin_read(fx.db, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(memo_check(fx.db, &memo, s, &a, &stale), KITH_OK);
+	elsewhere("UPDATE api_token SET revoked_at = '2026-01-01T00:00:00Z'");
+	cr_expect_eq(memo_check(fx.db, &memo, s, &a, &stale), KITH_OK, "same snapshot");
+	cr_assert_eq(db_commit(fx.db, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(memo_check(fx.db, &memo, s, &a, &stale), ERR_UNAUTHORIZED, "the next one");
+	/* a refused token inside the request's transaction does not doom it */
+	cr_assert_eq(db_begin_read(fx.db, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(memo_check(fx.db, &memo, s, &a, &stale), ERR_UNAUTHORIZED);
+	cr_expect_eq(db_commit(fx.db, &err), KITH_OK, "%s", err.msg);
+	free(memo);
+}
+
+Test(token, memo_keeps_many_tokens_apart)
+{
+	enum { N = KITH_TOKEN_MEMO + 3 };
+	char s[N][TOKEN_SECRET_LEN + 1];
+	const char *const emails[] = {"owner@example.com", "admin@example.com",
+				      "member@example.com", "other@example.com"};
+	const Actor *const who[] = {&owner, &admin, &member, &other};
+	void *memo = NULL;
+	Actor a;
+	int64_t stale;
+	for (int i = 0; i < N; i++)
+		make(&sys, emails[i % 4], "t", s[i]);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < N; i++) {
+			cr_assert_eq(memo_check(fx.db, &memo, s[i], &a, &stale), KITH_OK,
+				     "round %d token %d", round, i);
+			cr_expect_eq(a.user_id, who[i % 4]->user_id, "round %d token %d", round, i);
+			cr_expect_eq(a.role, who[i % 4]->role, "round %d token %d", round, i);
+		}
+	/* one character off is another token, remembered or not */
+	char bad[TOKEN_SECRET_LEN + 1];
+	memcpy(bad, s[0], sizeof bad);
+	bad[TOKEN_SECRET_LEN - 1] = bad[TOKEN_SECRET_LEN - 1] == 'A' ? 'B' : 'A';
+	cr_expect_eq(memo_check(fx.db, &memo, bad, &a, &stale), ERR_UNAUTHORIZED);
+	cr_expect_eq(memo_check(fx.db, &memo, "kith_short", &a, &stale), ERR_UNAUTHORIZED);
+	cr_expect_eq(memo_check(fx.db, &memo, s[0], &a, &stale), KITH_OK);
+	free(memo);
+}
