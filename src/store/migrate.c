@@ -21,6 +21,7 @@ extern const char kith_migration_012[];
 extern const char kith_migration_013[];
 extern const char kith_migration_014[];
 extern const char kith_migration_015[];
+extern const char kith_migration_016[];
 
 static const char *const migrations[] = {
 	kith_migration_001,
@@ -38,6 +39,7 @@ static const char *const migrations[] = {
 	kith_migration_013,
 	kith_migration_014,
 	kith_migration_015,
+	kith_migration_016,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

@@ -62,4 +62,8 @@ kith_migration_014:
 kith_migration_015:
 	.incbin "src/store/migrations/015_search_prefix4.sql"
 	.byte 0
+	.global kith_migration_016
+kith_migration_016:
+	.incbin "src/store/migrations/016_deal_open_totals.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits
