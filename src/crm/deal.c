@@ -469,10 +469,10 @@ static int closed_total_apply(Db *db, const json_t *rec, int sign, Err *err)
 /* What a deal adds to the open totals (stage_open_total, migration 016):
  * the row it counts in and its value. */
 typedef struct OpenKey {
-	int64_t stage_id;  /* its open stage */
-	char month[8];     /* YYYY-MM of expected_close_date, "" for none */
-	char currency[8];  /* ISO 4217 */
-	int64_t amount;    /* amount_minor; the row's rem is amount % 100 */
+	int64_t stage_id; /* its open stage */
+	char month[8];	  /* YYYY-MM of expected_close_date, "" for none */
+	char currency[8]; /* ISO 4217 */
+	int64_t amount;	  /* amount_minor; the row's rem is amount % 100 */
 } OpenKey;
 
 /* Fill *k from rec (a stored deal, may be NULL); 0 when rec adds nothing:
@@ -496,10 +496,10 @@ static int open_key(const json_t *rec, OpenKey *k)
 static int open_total_add(Db *db, const OpenKey *k, int sign, Err *err)
 {
 	static const char add[] =
-		"INSERT INTO stage_open_total (stage_id, month, currency, rem, deals, amount_minor) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (stage_id, month, currency, rem) DO "
-		"UPDATE SET deals = deals + excluded.deals, "
-		"amount_minor = amount_minor + excluded.amount_minor";
+	    "INSERT INTO stage_open_total (stage_id, month, currency, rem, deals, amount_minor) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (stage_id, month, currency, rem) DO "
+	    "UPDATE SET deals = deals + excluded.deals, "
+	    "amount_minor = amount_minor + excluded.amount_minor";
 	static const char drop[] = "DELETE FROM stage_open_total WHERE stage_id = ?1 AND "
 				   "month = ?2 AND currency = ?3 AND rem = ?4 AND deals = 0";
 	DbStmt *st;
@@ -1060,8 +1060,8 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 		"WHERE stage_id = ? AND day >= substr(?, 1, 10) GROUP BY currency "
 		"HAVING SUM(deals) > 0 ORDER BY currency";
 	static const char open_rollup_sql[] =
-		"SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_open_total "
-		"WHERE stage_id = ? GROUP BY currency HAVING SUM(deals) > 0 ORDER BY currency";
+	    "SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_open_total "
+	    "WHERE stage_id = ? GROUP BY currency HAVING SUM(deals) > 0 ORDER BY currency";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
 	int rollup = access_is_admin(actor);
 	DbStmt *st;
@@ -1250,10 +1250,10 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 	 * 016). A row's deals are each 100 q + rem, so they weigh
 	 * p * sum(q) + deals * ((rem * p + 50) / 100), exactly as above. */
 	static const char rollup_sql[] =
-		"SELECT NULLIF(month, ''), currency, SUM(deals), SUM(amount_minor), "
-		"SUM(?1 * ((amount_minor - deals * rem) / 100) + deals * ((rem * ?1 + 50) / 100)) "
-		"FROM stage_open_total WHERE stage_id = ?2 GROUP BY month, currency "
-		"HAVING SUM(deals) > 0";
+	    "SELECT NULLIF(month, ''), currency, SUM(deals), SUM(amount_minor), "
+	    "SUM(?1 * ((amount_minor - deals * rem) / 100) + deals * ((rem * ?1 + 50) / 100)) "
+	    "FROM stage_open_total WHERE stage_id = ?2 GROUP BY month, currency "
+	    "HAVING SUM(deals) > 0";
 	int rollup = access_is_admin(actor);
 	json_t *p = NULL, *months = json_array(), *s;
 	ForecastSum *sums = calloc(KITH_FORECAST_GROUPS, sizeof *sums);
