@@ -949,7 +949,7 @@ Test(contact, migration_014_rebuilds_old_documents)
 	cr_assert(!found("2345", id) && !found("lodz", id), "the old document");
 	int applied = 0;
 	cr_assert_eq(migrate_up(fx.db, &applied, &err), KITH_OK, "%s", err.msg);
-	cr_assert_eq(applied, 2, "014 and 015 (the 4-character prefix index)");
+	cr_assert_eq(applied, migrate_latest() - 13, "014 and every migration after it");
 	cr_expect(found("2345", id), "digits inside the number");
 	cr_expect(found("lodz", id), "notes, folded");
 	cr_expect(found("jan", id) && found("601234567", id), "what was there stays");
