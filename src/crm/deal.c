@@ -8,6 +8,7 @@
  * history row and one audit entry commit together or not at all. */
 #include "crm/deal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -457,6 +458,88 @@ static int closed_total_apply(Db *db, const json_t *rec, int sign, Err *err)
 	return db_exec_stmt(st, err);
 }
 
+/* What a deal adds to the open totals (stage_open_total, migration 017):
+ * the row it counts in and its value. */
+typedef struct OpenKey {
+	int64_t stage_id; /* its open stage */
+	char month[8];	  /* YYYY-MM of expected_close_date, "" for none */
+	char currency[8]; /* ISO 4217 */
+	int64_t amount;	  /* amount_minor; the row's rem is amount % 100 */
+} OpenKey;
+
+/* Fill *k from rec (a stored deal, may be NULL); 0 when rec adds nothing:
+ * absent, in the trash, or in a won or lost stage. */
+static int open_key(const json_t *rec, OpenKey *k)
+{
+	const json_t *val = json_object_get(rec, "value");
+	const char *close = json_str_of(rec, "expected_close_date");
+	if (!rec || !json_is_null(json_object_get(rec, "deleted_at")) ||
+	    stage_kind_parse(json_str_of(rec, "status")) != STAGE_OPEN)
+		return 0;
+	*k = (OpenKey){.stage_id = json_int_of(rec, "stage_id"),
+		       .amount = json_int_of(val, "amount_minor")};
+	snprintf(k->month, sizeof k->month, "%.7s", close ? close : "");
+	snprintf(k->currency, sizeof k->currency, "%s", json_str_of(val, "currency"));
+	return 1;
+}
+
+/* Add sign (1 or -1) times k's deal to its open totals row; a row left
+ * with no deals is removed. */
+static int open_total_add(Db *db, const OpenKey *k, int sign, Err *err)
+{
+	static const char add[] =
+	    "INSERT INTO stage_open_total (stage_id, month, currency, rem, deals, amount_minor) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (stage_id, month, currency, rem) DO "
+	    "UPDATE SET deals = deals + excluded.deals, "
+	    "amount_minor = amount_minor + excluded.amount_minor";
+	static const char drop[] = "DELETE FROM stage_open_total WHERE stage_id = ?1 AND "
+				   "month = ?2 AND currency = ?3 AND rem = ?4 AND deals = 0";
+	DbStmt *st;
+	int rc = KITH_OK;
+	for (int i = 0; i < (sign < 0 ? 2 : 1) && rc == KITH_OK; i++) {
+		if ((rc = db_prepare(db, &st, i ? drop : add, err)))
+			break;
+		db_bind_int(st, 1, k->stage_id);
+		db_bind_text(st, 2, k->month);
+		db_bind_text(st, 3, k->currency);
+		db_bind_int(st, 4, k->amount % 100);
+		if (!i) {
+			db_bind_int(st, 5, sign);
+			db_bind_int(st, 6, sign * k->amount);
+		}
+		rc = db_exec_stmt(st, err);
+	}
+	return rc;
+}
+
+/* Move a deal's share of the open totals from before to after (either may
+ * be NULL or add nothing); nothing to write when both add the same. */
+static int open_totals_move(Db *db, const json_t *before, const json_t *after, Err *err)
+{
+	OpenKey b, a;
+	int has_b = open_key(before, &b), has_a = open_key(after, &a), rc = KITH_OK;
+	if (has_b && has_a && b.stage_id == a.stage_id && b.amount == a.amount &&
+	    strcmp(b.month, a.month) == 0 && strcmp(b.currency, a.currency) == 0)
+		return KITH_OK;
+	if (has_b)
+		rc = open_total_add(db, &b, -1, err);
+	if (rc == KITH_OK && has_a)
+		rc = open_total_add(db, &a, 1, err);
+	return rc;
+}
+
+/* Keep both rollups (closed and open totals) as a deal changes from before
+ * to after (NULL: it did not exist). */
+static int totals_move(Db *db, const json_t *before, const json_t *after, Err *err)
+{
+	int rc = closed_total_apply(db, before, -1, err);
+	if (rc == KITH_OK)
+		rc = closed_total_apply(db, after, 1, err);
+	if (rc == KITH_OK)
+		rc = open_totals_move(db, before, after, err);
+	return rc;
+}
+
 /* won_at/lost_at after entering a stage of kind at now: set for won/lost
  * (kept when already there), cleared otherwise. A move out of the lost
  * stage also clears the lost reason (not a new deal's: moved is 0 then). */
@@ -503,9 +586,7 @@ static int deal_save(Db *db, const Actor *actor, const char *action, const json_
 	    (moved && (rc = history_add(db, actor, *id, from, si->id, now, err))) ||
 	    (moved && before &&
 	     (rc = visit_end(db, from, json_str_of(before, "stage_since"), now, err))) ||
-	    (rc = deal_load(db, *id, &after, err)) ||
-	    (rc = closed_total_apply(db, before, -1, err)) ||
-	    (rc = closed_total_apply(db, after, 1, err)))
+	    (rc = deal_load(db, *id, &after, err)) || (rc = totals_move(db, before, after, err)))
 		goto done;
 	diff = before ? audit_diff(before, after) : json_incref(after);
 	rc = audit_write(db, actor, action, "deal", *id, diff, err);
@@ -653,8 +734,7 @@ static int deal_trash(Db *db, const Actor *actor, int64_t id, int deleted, Err *
 	db_bind_text(st, 2, now);
 	db_bind_int(st, 3, id);
 	if ((rc = db_exec_stmt(st, err)) || (rc = deal_load(db, id, &after, err)) ||
-	    (rc = closed_total_apply(db, before, -1, err)) ||
-	    (rc = closed_total_apply(db, after, 1, err)) ||
+	    (rc = totals_move(db, before, after, err)) ||
 	    (rc = (deleted ? links_trash : links_restore)(db, "deal", id, err)))
 		goto done;
 	diff = deleted ? json_incref(before) : audit_diff(before, after);
@@ -951,10 +1031,11 @@ static int board_pipeline(Db *db, int64_t pipeline_id, json_t **out, Err *err)
 }
 
 /* Count and per-currency totals of the live deals in a stage the actor may
- * see: an open stage's all (deal_stage_values, in currency order); a won or
- * lost stage's those that entered it since `closed` (the start of a UTC
- * day), for owners and admins from the stage_day_total rollup, for members
- * from their visible deals (deal_stage_since). */
+ * see: an open stage's all; a won or lost stage's those that entered it
+ * since `closed` (the start of a UTC day). Owners and admins read the
+ * rollups (stage_open_total, stage_day_total: a few rows per stage),
+ * members their visible deals (deal_stage_values in currency order,
+ * deal_stage_since). */
 static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const char *closed,
 			json_t *col, Err *err)
 {
@@ -970,12 +1051,18 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 		"SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_day_total "
 		"WHERE stage_id = ? AND day >= substr(?, 1, 10) GROUP BY currency "
 		"HAVING SUM(deals) > 0 ORDER BY currency";
+	static const char open_rollup_sql[] =
+	    "SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_open_total "
+	    "WHERE stage_id = ? GROUP BY currency HAVING SUM(deals) > 0 ORDER BY currency";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
-	int rollup = !is_open && access_is_admin(actor);
+	int rollup = access_is_admin(actor);
 	DbStmt *st;
 	json_t *totals = json_array();
 	int64_t count = 0;
-	int rc = db_prepare(db, &st, is_open ? open_sql : rollup ? rollup_sql : closed_sql, err);
+	int rc = db_prepare(db, &st,
+			    rollup ? (is_open ? open_rollup_sql : rollup_sql)
+				   : (is_open ? open_sql : closed_sql),
+			    err);
 	if (rc) {
 		json_decref(totals);
 		return rc;
@@ -1142,8 +1229,8 @@ static int forecast_sum(ForecastSum *sums, size_t *n, const char *month, const c
 
 int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out, Err *err)
 {
-	/* Per open stage, in deal_stage_close index order (no sorting): sums per
-	 * close date and currency, each deal weighted as deal_weighted() does
+	/* Members: per open stage, in deal_stage_close index order (no sorting):
+	 * sums per close date and currency, each deal weighted as deal_weighted() does
 	 * (amounts are never negative, check_value, so half away from zero is
 	 * + 50 then integer division). Months are merged here. */
 	static const char sql[] =
@@ -1151,6 +1238,15 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 		"SUM(d.amount_minor), SUM((d.amount_minor * ? + 50) / 100) FROM deal d "
 		"WHERE d.stage_id = ? AND d.deleted_at IS NULL AND " RECORD_VISIBLE("deal", "d")
 		" GROUP BY d.expected_close_date, d.currency";
+	/* Owners and admins: the same sums from the open totals (migration
+	 * 017). A row's deals are each 100 q + rem, so they weigh
+	 * p * sum(q) + deals * ((rem * p + 50) / 100), exactly as above. */
+	static const char rollup_sql[] =
+	    "SELECT NULLIF(month, ''), currency, SUM(deals), SUM(amount_minor), "
+	    "SUM(?1 * ((amount_minor - deals * rem) / 100) + deals * ((rem * ?1 + 50) / 100)) "
+	    "FROM stage_open_total WHERE stage_id = ?2 GROUP BY month, currency "
+	    "HAVING SUM(deals) > 0";
+	int rollup = access_is_admin(actor);
 	json_t *p = NULL, *months = json_array(), *s;
 	ForecastSum *sums = calloc(KITH_FORECAST_GROUPS, sizeof *sums);
 	size_t n = 0, i;
@@ -1167,11 +1263,12 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 	{
 		if (stage_kind_parse(json_str_of(s, "kind")) != STAGE_OPEN)
 			continue;
-		if ((rc = db_prepare(db, &st, sql, err)))
+		if ((rc = db_prepare(db, &st, rollup ? rollup_sql : sql, err)))
 			goto done;
 		db_bind_int(st, 1, json_int_of(s, "probability"));
 		db_bind_int(st, 2, json_int_of(s, "id"));
-		record_bind_visible(st, 3, actor, RECORD_DEAL);
+		if (!rollup)
+			record_bind_visible(st, 3, actor, RECORD_DEAL);
 		while ((rc = db_step(st, err)) == DB_ROW &&
 		       (rc = forecast_sum(sums, &n, db_col_is_null(st, 0) ? "" : db_col_text(st, 0),
 					  db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),

@@ -22,6 +22,7 @@ extern const char kith_migration_013[];
 extern const char kith_migration_014[];
 extern const char kith_migration_015[];
 extern const char kith_migration_016[];
+extern const char kith_migration_017[];
 
 static const char *const migrations[] = {
 	kith_migration_001,
@@ -40,6 +41,7 @@ static const char *const migrations[] = {
 	kith_migration_014,
 	kith_migration_015,
 	kith_migration_016,
+	kith_migration_017,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

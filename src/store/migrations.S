@@ -66,4 +66,8 @@ kith_migration_015:
 kith_migration_016:
 	.incbin "src/store/migrations/016_task_agenda.sql"
 	.byte 0
+	.global kith_migration_017
+kith_migration_017:
+	.incbin "src/store/migrations/017_deal_open_totals.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits
