@@ -27,6 +27,9 @@
 #define KITH_DB_CACHE_KB 16384             /* SQLite page cache per connection, KiB */
 #define KITH_DB_BULK_CACHE_KB 524288       /* page cache during bulk loads (demo), KiB */
 #define KITH_DB_BULK_CHECKPOINT 65536       /* WAL pages between checkpoints during bulk loads */
+#define KITH_CHECKPOINT_PAGES 1000u          /* kith serve: WAL pages that start a background checkpoint (SQLite's own default) */
+#define KITH_MAX_CHECKPOINT_PAGES 1000000u   /* largest kith serve --checkpoint-pages */
+#define KITH_CHECKPOINT_IDLE_MS 1000         /* kith serve empties the WAL file after this long without a commit */
 #define KITH_MAX_MMAP_MB 65536u             /* largest database memory map for kith serve --mmap, MiB */
 #define KITH_BUSY_TIMEOUT_MS 5000            /* wait for a locked database before failing */
 #define KITH_MAX_DEMO 10000000L              /* rows kith demo makes in one call */

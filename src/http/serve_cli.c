@@ -47,11 +47,24 @@ static int mmap_or_fail(Cli *cli, const char *s, unsigned *out)
 	return 0;
 }
 
+/* Parse --checkpoint-pages N (0..KITH_MAX_CHECKPOINT_PAGES); default
+ * KITH_CHECKPOINT_PAGES. Returns 0 or EXIT_USAGE. */
+static int checkpoint_or_fail(Cli *cli, const char *s, unsigned *out)
+{
+	char *end = NULL;
+	long n = s ? strtol(s, &end, 10) : (long)KITH_CHECKPOINT_PAGES;
+	if (s && (!*s || *end || n < 0 || n > (long)KITH_MAX_CHECKPOINT_PAGES))
+		return cli_usage_fail(cli, "--checkpoint-pages: must be a number from 0 to %u",
+				      KITH_MAX_CHECKPOINT_PAGES);
+	*out = (unsigned)n;
+	return 0;
+}
+
 int serve_cli(Cli *cli)
 {
 	ServerConfig cfg = {.db_path = cli->db_path};
 	const char *listen = cli_opt(cli, "--listen"), *threads = cli_opt(cli, "--threads");
-	const char *mmap = cli_opt(cli, "--mmap");
+	const char *mmap = cli_opt(cli, "--mmap"), *ckpt = cli_opt(cli, "--checkpoint-pages");
 	char host[INET6_ADDRSTRLEN + 3];
 	Err err = {0};
 	Server *srv = NULL;
@@ -59,7 +72,8 @@ int serve_cli(Cli *cli)
 	int sig = 0;
 	cfg.log = cli_flag(cli, "--log");
 	if (cli_finish_or_fail(cli) || threads_or_fail(cli, threads, &cfg.threads) ||
-	    mmap_or_fail(cli, mmap, &cfg.mmap_mb))
+	    mmap_or_fail(cli, mmap, &cfg.mmap_mb) ||
+	    checkpoint_or_fail(cli, ckpt, &cfg.checkpoint_pages))
 		return EXIT_USAGE;
 	if (server_parse_listen(listen ? listen : "127.0.0.1:8080", &cfg, host, sizeof host, &err))
 		return cli_fail(cli, &err);

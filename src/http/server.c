@@ -49,6 +49,7 @@
 #include "http/openapi.h"
 #include "http/problem.h"
 #include "http/route.h"
+#include "store/checkpoint.h"
 #include "store/idempotency.h"
 
 #define PURGE_EVERY_S 3600 /* how often a thread deletes expired idempotency keys */
@@ -101,6 +102,7 @@ struct Server {
 	int reaper_stop;	    /* server_stop asks the reaper to end */
 	int reaper_started;	    /* reaper is a thread to join */
 	pthread_t reaper;	    /* shuts down connections past their deadline */
+	Checkpointer *ck;	    /* checkpoints for the slots, NULL with checkpoint_pages 0 */
 };
 
 /* Per-request state. req comes first so a Req * is its Ctx *. */
@@ -191,6 +193,8 @@ static int thread_db(Server *srv, DbSlot **out, Err *err)
 	int rc = db_open(&s->db, srv->cfg.db_path, 0, err);
 	if (rc == KITH_OK && srv->cfg.mmap_mb)
 		rc = db_set_mmap(s->db, srv->cfg.mmap_mb, err);
+	if (rc == KITH_OK && srv->ck)
+		checkpointer_attach(srv->ck, s->db);
 	if (rc) {
 		db_close(s->db);
 		free(s);
@@ -1049,6 +1053,8 @@ int server_start(Server **out, const ServerConfig *cfg, Err *err)
 	rc = route_table_check(srv->routes, srv->n_routes, err);
 	if (rc == KITH_OK)
 		rc = openapi_build(&srv->openapi, &srv->n_openapi, err);
+	if (rc == KITH_OK && cfg->checkpoint_pages)
+		rc = checkpointer_start(&srv->ck, cfg->db_path, cfg->checkpoint_pages, err);
 	if (rc == KITH_OK)
 		rc = start_daemon(srv, err);
 	if (rc == KITH_OK && pthread_create(&srv->reaper, NULL, reaper_main, srv) != 0)
@@ -1087,6 +1093,7 @@ void server_stop(Server *srv)
 		free(s->auth_memo);
 		free(s);
 	}
+	checkpointer_stop(srv->ck); /* after the slots: none commits any more */
 	pthread_key_delete(srv->slot_key);
 	pthread_mutex_destroy(&srv->lock);
 	pthread_mutex_destroy(&srv->conn_lock);

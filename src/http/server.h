@@ -48,6 +48,9 @@ typedef struct ServerConfig {
 	unsigned threads;	      /* worker threads, 1..KITH_MAX_THREADS */
 	int log;		      /* print "METHOD PATH STATUS µs" per request to stderr */
 	unsigned mmap_mb;	      /* map up to this much of the database file, 0 = read with pread */
+	unsigned checkpoint_pages;    /* WAL pages that start a background checkpoint
+				       * (store/checkpoint.h); 0 = each connection checkpoints
+				       * inside its own commits, as SQLite does by default */
 } ServerConfig;
 
 /* Parse "ADDR:PORT" ("127.0.0.1:8080", "[::1]:0", "localhost:8080") into
@@ -65,8 +68,8 @@ int server_start(Server **out, const ServerConfig *cfg, Err *err) KITH_WARN_UNUS
 /* The port actually bound (useful after port 0). */
 unsigned server_port(const Server *srv);
 
-/* Stop accepting, finish the threads, close every database connection and
- * free srv. NULL is a no-op. */
+/* Stop accepting, finish the threads (the checkpointer last), close every
+ * database connection and free srv. NULL is a no-op. */
 void server_stop(Server *srv);
 
 /* For handlers in src/http/: the merged OpenAPI document of the server

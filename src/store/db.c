@@ -34,6 +34,8 @@ struct Db {
 	int doomed;                         /* an inner level rolled back */
 	Deferred *deferred;                 /* writes to run before commit (db_defer) */
 	size_t n_deferred;                  /* entries used in deferred */
+	void (*on_commit)(void *, int);     /* db_on_commit's callback, or NULL */
+	void *on_commit_arg;                /* its argument */
 };
 
 static int storage_err(Db *db, Err *err, const char *what)
@@ -484,6 +486,45 @@ int db_set_mmap(Db *db, unsigned mb, Err *err)
 	/* Built from an integer, never from user text. */
 	snprintf(sql, sizeof sql, "PRAGMA mmap_size=%llu", (unsigned long long)mb * 1048576ULL);
 	return db_exec_script(db, sql, err);
+}
+
+/* sqlite3_wal_hook's callback: hand the WAL's frame count on. */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	Db *db = arg;
+	db->on_commit(db->on_commit_arg, frames);
+	return SQLITE_OK;
+}
+
+void db_on_commit(Db *db, void (*fn)(void *arg, int frames), void *arg)
+{
+	db->on_commit = fn;
+	db->on_commit_arg = arg;
+	/* Replaces the automatic checkpoint, which is itself a WAL hook. */
+	sqlite3_wal_hook(db->h, fn ? wal_hook : NULL, fn ? db : NULL);
+}
+
+int db_checkpoint(Db *db, int truncate, int *frames, int *copied, Err *err)
+{
+	int log = 0, done = 0;
+	if (truncate) /* never wait for a writer or a reader: try again later */
+		sqlite3_busy_timeout(db->h, 0);
+	int rc = sqlite3_wal_checkpoint_v2(
+	    db->h, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, &log,
+	    &done);
+	if (truncate)
+		sqlite3_busy_timeout(db->h, KITH_BUSY_TIMEOUT_MS);
+	if (frames)
+		*frames = log;
+	if (copied)
+		*copied = done;
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return ERR_BUSY;
+	if (rc != SQLITE_OK)
+		return storage_err(db, err, "checkpoint");
+	return KITH_OK;
 }
 
 int db_bulk_mode(Db *db, Err *err)

@@ -125,6 +125,23 @@ int db_defer(Db *db, const char *sql, int64_t id, const char *text, Err *err) KI
  * of the mapped file pages counting in the process's resident size. */
 int db_set_mmap(Db *db, unsigned mb, Err *err) KITH_WARN_UNUSED;
 
+/* Call fn(arg, frames) after each commit of this connection, with the
+ * number of frames the WAL then holds, instead of SQLite's automatic
+ * checkpoint (which copies the WAL into the database inside the commit
+ * that crosses 1000 pages): the caller checkpoints with db_checkpoint,
+ * from another thread. fn runs on the committing thread, must be quick
+ * and must not use db. NULL fn restores no automatic checkpoint either:
+ * only connections that someone checkpoints for should call this. */
+void db_on_commit(Db *db, void (*fn)(void *arg, int frames), void *arg);
+
+/* Checkpoint the WAL: PASSIVE (copy what no reader still needs, never
+ * waiting, never blocking a writer) or, with truncate, TRUNCATE (copy all
+ * and empty the WAL file; gives up at once with ERR_BUSY when a writer or
+ * reader is active). *frames and *copied (may be NULL) receive the WAL's
+ * frames and how many of them are now in the database. ERR_BUSY, or
+ * ERR_STORAGE with err filled. */
+int db_checkpoint(Db *db, int truncate, int *frames, int *copied, Err *err) KITH_WARN_UNUSED;
+
 /* Bulk loads (demo data, imports): a page cache of KITH_DB_BULK_CACHE_KB
  * so index pages stay in memory while millions of rows go in. Durability
  * settings are unchanged. */
