@@ -293,3 +293,52 @@ Test(user, list_for_members_and_admins)
 	cr_expect_not_null(json_object_get(e, "created_at"));
 	json_decref(list);
 }
+
+/* Whose records a per-user list shows (the agenda's tasks, the due list):
+ * a member their own whatever they name but another user, who is "no
+ * user"; an owner, admin or the system what they name, the team for 0,
+ * an active user only. */
+Test(user, whose_records_members_own_admins_choose)
+{
+	static const Actor sys = ACTOR_SYSTEM;
+	Actor owner = add_owner();
+	Actor admin = fixture_user(&fx, "admin@example.com", "admin");
+	Actor ann = fixture_user(&fx, "ann@example.com", "member");
+	Actor bob = fixture_user(&fx, "bob@example.com", "member");
+	Actor gone = fixture_user(&fx, "gone@example.com", "member");
+	Err err = {0};
+	int64_t uid = -1;
+	cr_assert_eq(user_set_disabled(fx.db, &owner, gone.user_id, 1, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+
+	cr_expect_eq(user_whose_records(fx.db, &ann, 0, &uid, &err), KITH_OK);
+	cr_expect_eq(uid, ann.user_id, "a member naming nobody gets their own");
+	cr_expect_eq(user_whose_records(fx.db, &ann, ann.user_id, &uid, &err), KITH_OK);
+	cr_expect_eq(uid, ann.user_id);
+	err = (Err){0};
+	cr_expect_eq(user_whose_records(fx.db, &ann, bob.user_id, &uid, &err), ERR_NOT_FOUND);
+	cr_expect_str_eq(err.field, "user_id");
+	char want[64];
+	snprintf(want, sizeof want, "no user %lld", (long long)bob.user_id);
+	cr_expect_str_eq(err.msg, want, "a member learns nothing of other users");
+
+	const Actor *admins[] = {&owner, &admin, &sys};
+	for (size_t i = 0; i < sizeof admins / sizeof admins[0]; i++) {
+		uid = -1;
+		cr_expect_eq(user_whose_records(fx.db, admins[i], 0, &uid, &err), KITH_OK);
+		cr_expect_eq(uid, 0, "case %zu: the team", i);
+		cr_expect_eq(user_whose_records(fx.db, admins[i], bob.user_id, &uid, &err),
+			     KITH_OK);
+		cr_expect_eq(uid, bob.user_id, "case %zu", i);
+		err = (Err){0};
+		cr_expect_eq(user_whose_records(fx.db, admins[i], gone.user_id, &uid, &err),
+			     ERR_NOT_FOUND, "case %zu: disabled", i);
+		cr_expect_str_eq(err.field, "user_id");
+		snprintf(want, sizeof want, "no active user %lld", (long long)gone.user_id);
+		cr_expect_str_eq(err.msg, want);
+		err = (Err){0};
+		cr_expect_eq(user_whose_records(fx.db, admins[i], 999, &uid, &err), ERR_NOT_FOUND,
+			     "case %zu: unknown", i);
+		cr_expect_str_eq(err.field, "user_id");
+	}
+}
