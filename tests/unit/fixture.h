@@ -1,9 +1,9 @@
 /* fixture.h - shared setup for unit tests: a fresh, migrated database in a
  * temporary directory (fixture_open() before, fixture_close() after), an
- * empty one for the tests of migrations, users to act as, contacts and
- * their touches, and small readers that fail the test on bad test data.
- * Header-only (static inline) so each test file stays self-contained; use
- * these instead of copying them. */
+ * empty one for the tests of migrations, users to act as, token checks as
+ * the server makes them, contacts and their touches, and small readers
+ * that fail the test on bad test data. Header-only (static inline) so each
+ * test file stays self-contained; use these instead of copying them. */
 #ifndef KITH_TESTS_FIXTURE_H
 #define KITH_TESTS_FIXTURE_H
 
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/access.h"
+#include "core/token.h"
 #include "core/user.h"
 #include "core/workspace.h"
 #include "crm/activity.h"
@@ -146,6 +147,20 @@ static inline void fixture_touch(Fixture *f, int64_t id, const char *kind, const
 	cr_assert_eq(activity_create(f->db, &sys, in, &aid, &err), KITH_OK, "%s: %s", err.field,
 		     err.msg);
 	json_decref(in);
+}
+
+/* Check an API token as the server does for a request (hooks.c):
+ * token_check_memo with a memo of its own, then token_record_use of what
+ * it found stale. Its rc; *out as token_check_memo leaves it. */
+static inline int fixture_token_auth(Fixture *f, const char *secret, Actor *out, Err *err)
+{
+	void *memo = NULL;
+	int64_t stale = 0;
+	int rc = token_check_memo(f->db, &memo, secret, out, &stale, err);
+	free(memo);
+	if (rc == KITH_OK)
+		token_record_use(f->db, stale);
+	return rc;
 }
 
 #endif

@@ -113,13 +113,13 @@ Test(user, tokens_authenticate_until_revoked)
 		     KITH_OK, "%s", err.msg);
 	cr_expect_eq(strlen(secret), TOKEN_SECRET_LEN);
 	cr_expect_eq(strncmp(secret, "kith_", 5), 0);
-	cr_assert_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
+	cr_assert_eq(fixture_token_auth(&fx, secret, &a, &err), KITH_OK);
 	cr_expect_eq(a.user_id, owner.user_id);
 	cr_expect_eq(a.role, ROLE_OWNER);
 	secret[10] ^= 1;
-	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, secret, &a, &err), ERR_UNAUTHORIZED);
 	secret[10] ^= 1;
-	cr_expect_eq(token_authenticate(fx.db, "kith_short", &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, "kith_short", &a, &err), ERR_UNAUTHORIZED);
 	json_t *list = NULL;
 	cr_assert_eq(token_list(fx.db, &owner, &list, &err), KITH_OK);
 	cr_expect_eq(json_array_size(list), 1);
@@ -128,7 +128,7 @@ Test(user, tokens_authenticate_until_revoked)
 	free(dump);
 	json_decref(list);
 	cr_assert_eq(token_revoke(fx.db, &owner, id, &err), KITH_OK);
-	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, secret, &a, &err), ERR_UNAUTHORIZED);
 	cr_expect_eq(token_revoke(fx.db, &owner, id, &err), ERR_NOT_FOUND);
 }
 
@@ -196,11 +196,11 @@ Test(user, disable_stops_tokens_and_login_and_enable_restores)
 	Actor owner = add_owner(), m = add_user(&owner, "m@example.com", "member"), a;
 	cr_assert_eq(token_create(fx.db, &owner, "m@example.com", "ci", secret, &tid, &err),
 		     KITH_OK);
-	cr_assert_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
+	cr_assert_eq(fixture_token_auth(&fx, secret, &a, &err), KITH_OK);
 	cr_assert_eq(user_set_disabled(fx.db, &owner, m.user_id, 1, &changed, &err), KITH_OK, "%s",
 		     err.msg);
 	cr_expect_eq(changed, 1);
-	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, secret, &a, &err), ERR_UNAUTHORIZED);
 	cr_expect_eq(user_login(fx.db, "m@example.com", "password1", &a, &err), ERR_UNAUTHORIZED);
 	cr_expect_eq(user_actor_by_email(fx.db, "m@example.com", &a, &err), ERR_NOT_FOUND);
 	cr_expect_eq(user_exists(fx.db, m.user_id), 0, "a disabled user cannot be assigned");
@@ -221,7 +221,7 @@ Test(user, disable_stops_tokens_and_login_and_enable_restores)
 	cr_expect_eq(changed, 1);
 	cr_assert_eq(token_create(fx.db, &owner, "m@example.com", "ci2", secret, &tid, &err),
 		     KITH_OK);
-	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
+	cr_expect_eq(fixture_token_auth(&fx, secret, &a, &err), KITH_OK);
 	cr_expect_eq(user_login(fx.db, "m@example.com", "password1", &a, &err), KITH_OK);
 	cr_expect_eq(user_set_disabled(fx.db, &owner, 999, 1, &changed, &err), ERR_NOT_FOUND);
 	cr_expect_str_eq(err.field, "id");
