@@ -233,20 +233,6 @@ static void verified(const Verified *m, Actor *out, int64_t *stale)
 	*stale = m->used_day == (int64_t)time(NULL) / 86400 ? 0 : m->id;
 }
 
-int token_check(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err)
-{
-	unsigned char h[TOKEN_HASH_BYTES];
-	Verified m;
-	*stale = 0;
-	if (!secret_shape_ok(secret))
-		return err_set(err, ERR_UNAUTHORIZED, NULL, "invalid or revoked token");
-	token_hash_raw(secret, h);
-	int rc = lookup(db, h, &m, err);
-	if (rc == KITH_OK)
-		verified(&m, out, stale);
-	return rc;
-}
-
 /* The entry of memo m for hash h, or NULL. */
 static const Verified *memo_find(const TokenMemo *m, const unsigned char h[TOKEN_HASH_BYTES])
 {
@@ -306,14 +292,5 @@ int token_check_memo(Db *db, void **memo, const char *secret, Actor *out, int64_
 			*err = ignored;
 		rc = end;
 	}
-	return rc;
-}
-
-int token_authenticate(Db *db, const char *secret, Actor *out, Err *err)
-{
-	int64_t stale;
-	int rc = token_check(db, secret, out, &stale, err);
-	if (rc == KITH_OK)
-		token_record_use(db, stale);
 	return rc;
 }

@@ -27,24 +27,21 @@ int token_list(Db *db, const Actor *actor, json_t **out, Err *err) KITH_WARN_UNU
 /* Revoke token id. ERR_NOT_FOUND when absent or not the actor's to revoke. */
 int token_revoke(Db *db, const Actor *actor, int64_t id, Err *err) KITH_WARN_UNUSED;
 
-/* Resolve a presented secret to its user. ERR_UNAUTHORIZED when unknown,
- * revoked, or the user is disabled. Records last use at most once a day. */
-int token_authenticate(Db *db, const char *secret, Actor *out, Err *err) KITH_WARN_UNUSED;
-
-/* token_authenticate without its write, for a read transaction: *stale is
- * the token's id when its last use is not recorded today (pass it to
- * token_record_use after the transaction), else 0. */
-int token_check(Db *db, const char *secret, Actor *out, int64_t *stale, Err *err) KITH_WARN_UNUSED;
-
-/* token_check, remembering on *memo the last KITH_TOKEN_MEMO tokens it
- * verified (*memo: NULL at first, then malloc'd here; the caller frees it
- * with free() when done with db). While the database is at the version they
- * were verified at (db_data_version), the same secret is the same actor
- * without a lookup; any commit (a revocation, a disabled user, a role change, a
- * recorded use), on this connection or another, forces a lookup, so a
- * revoked token or a disabled user fails on the very next check. One memo
- * per connection (a server thread's). Reads in a read transaction of its
- * own, or nested in the caller's. Same errors. */
+/* Resolve a presented secret to its user, as the server does for every
+ * request (hooks.c), remembering on *memo the last KITH_TOKEN_MEMO tokens
+ * it verified (*memo: NULL at first, then malloc'd here; the caller frees
+ * it with free() when done with db). ERR_UNAUTHORIZED when the secret is
+ * unknown, revoked, or its user is disabled (*out is left alone then),
+ * ERR_STORAGE when the database cannot be read.
+ * Writes nothing: *stale is the token's id when its last use is not
+ * recorded today (pass it to token_record_use after the request's
+ * transaction), else 0. While the database is at the version they were
+ * verified at (db_data_version), the same secret is the same actor
+ * without a lookup; any commit (a revocation, a disabled user, a role
+ * change, a recorded use), on this connection or another, forces a lookup,
+ * so a revoked token or a disabled user fails on the very next check. One
+ * memo per connection (a server thread's). Reads in a read transaction of
+ * its own, or nested in the caller's. */
 int token_check_memo(Db *db, void **memo, const char *secret, Actor *out, int64_t *stale,
 		     Err *err) KITH_WARN_UNUSED;
 

@@ -384,6 +384,22 @@ int user_exists(Db *db, int64_t id)
 	return found;
 }
 
+int user_whose_records(Db *db, const Actor *actor, int64_t user_id, int64_t *uid, Err *err)
+{
+	*uid = user_id;
+	if (!access_is_admin(actor)) {
+		if (user_id && user_id != actor->user_id)
+			return err_set(err, ERR_NOT_FOUND, "user_id", "no user %lld",
+				       (long long)user_id);
+		*uid = actor->user_id;
+		return KITH_OK;
+	}
+	if (user_id && !user_exists(db, user_id))
+		return err_set(err, ERR_NOT_FOUND, "user_id", "no active user %lld",
+			       (long long)user_id);
+	return KITH_OK;
+}
+
 int user_login(Db *db, const char *email, const char *password, Actor *out, Err *err)
 {
 	static const char sql[] = "SELECT password_hash FROM app_user WHERE id = ?";

@@ -62,6 +62,18 @@ int user_actor_by_email(Db *db, const char *email, Actor *out, Err *err) KITH_WA
 /* 1 when id names an active user (for owner_id validation). */
 int user_exists(Db *db, int64_t id);
 
+/* Whose records a per-user list (the agenda's tasks, the due list) shows
+ * when the actor asks for user_id (0 = not named): *uid gets the user to
+ * filter by, 0 = the whole team. A member always gets their own: naming
+ * nobody or themselves is *uid = their id, naming anyone else is
+ * ERR_NOT_FOUND naming "user_id" ("no user N", as for any record a member
+ * may not see). An owner or admin (or the local system) gets what they
+ * named: 0 the team, or an active user, else ERR_NOT_FOUND naming
+ * "user_id" ("no active user N"). One rule for task_agenda (crm/task.h)
+ * and due_list (views/due.h). */
+int user_whose_records(Db *db, const Actor *actor, int64_t user_id, int64_t *uid,
+		       Err *err) KITH_WARN_UNUSED;
+
 /* Apply in's "owner_id" to rec for a record called noun ("company",
  * "deal"): an active user or null; a member may only assign themselves,
  * may not leave the record unassigned; the acting user (not the local

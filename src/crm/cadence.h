@@ -88,7 +88,7 @@ typedef struct CadenceTouch {
 
 /* A contact's next-touch inputs in the statement that reads its row (GET
  * by id is a hot path: one statement instead of two): CADENCE_TOUCH_COLS
- * (CADENCE_TOUCH_NCOLS columns) in the SELECT list and CADENCE_TOUCH_JOINS
+ * (six columns) in the SELECT list and CADENCE_TOUCH_JOINS
  * after "FROM contact c"; cadence_touch_from_row reads them. The tag
  * cadence (contact_tag primary key), the latest touch (activity_contact)
  * and the earliest open tasks (task_contact_due_date, task_contact_due_at:
@@ -100,7 +100,6 @@ typedef struct CadenceTouch {
 #define CADENCE_TOUCH_JOINS                                                                      \
 	"LEFT JOIN task d ON d.id = " CADENCE_FIRST_TASK("due_date")                             \
 	" LEFT JOIN task i ON i.id = " CADENCE_FIRST_TASK("due_at")
-enum { CADENCE_TOUCH_NCOLS = 6 };
 
 /* Read the CADENCE_TOUCH_COLS columns of st's current row, from column col. */
 void cadence_touch_from_row(DbStmt *st, int col, CadenceTouch *t);

@@ -950,23 +950,6 @@ int task_list(Db *db, const Actor *actor, const TaskQuery *q, json_t **items, ch
 	return KITH_OK;
 }
 
-/* Whose agenda: *uid gets the assignee filter (0 = the team). */
-static int agenda_user(Db *db, const Actor *actor, int64_t user_id, int64_t *uid, Err *err)
-{
-	*uid = user_id;
-	if (!access_is_admin(actor)) {
-		if (user_id && user_id != actor->user_id)
-			return err_set(err, ERR_NOT_FOUND, "user_id", "no user %lld",
-				       (long long)user_id);
-		*uid = actor->user_id;
-		return KITH_OK;
-	}
-	if (user_id && !user_exists(db, user_id))
-		return err_set(err, ERR_NOT_FOUND, "user_id", "no active user %lld",
-			       (long long)user_id);
-	return KITH_OK;
-}
-
 /* The bounds of the agenda: civil dates today, tomorrow and the last day
  * (d[0..2]) and the UTC instants of their local midnights (at[0..2]; at[2]
  * is the end: the midnight after the last day). */
@@ -1036,7 +1019,8 @@ static int agenda_open(Db *db, const Actor *actor, int64_t user_id, const char *
 {
 	char end[11];
 	int64_t uid;
-	int rc = agenda_user(db, actor, user_id, &uid, err);
+	/* whose agenda: uid is the assignee filter, 0 = the team (core/user.h) */
+	int rc = user_whose_records(db, actor, user_id, &uid, err);
 	if (rc || (rc = agenda_bounds(db, today, days_ahead, b, err)))
 		return rc;
 	/* The range holds every due the exact test lets through: a date up

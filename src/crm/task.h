@@ -124,12 +124,13 @@ int task_today(Db *db, char out[11], Err *err) KITH_WARN_UNUSED;
 /* The agenda: {"date", "overdue": [...], "today": [...], "upcoming": [...]}
  * of live open tasks with a due the actor may see, assigned to user_id
  * (0 = the whole team for owners/admins; a member always gets their own;
- * a member naming someone else gets ERR_NOT_FOUND naming "user_id").
- * today is a civil date in the workspace zone (NULL = task_today); an
- * instant is due "today" when it falls on that civil date in the workspace
- * zone. upcoming holds the next days_ahead (0..366) days. Each list is
- * sorted by due (UTC), then priority (high first), then id. ERR_INVALID
- * naming "today" or "days". *out: caller decrefs. */
+ * a member naming someone else gets ERR_NOT_FOUND naming "user_id": the
+ * rule of user_whose_records, core/user.h). today is a civil date in the
+ * workspace zone (NULL = task_today); an instant is due "today" when it
+ * falls on that civil date in the workspace zone. upcoming holds the next
+ * days_ahead (0..366) days. Each list is sorted by due (UTC), then
+ * priority (high first), then id. ERR_INVALID naming "today" or "days".
+ * *out: caller decrefs. */
 int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
 		json_t **out, Err *err) KITH_WARN_UNUSED;
 

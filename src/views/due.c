@@ -65,26 +65,10 @@ typedef struct Ctx {
 	int horizon;     /* days ahead for due */
 } Ctx;
 
-/* Whose records (as task_agenda decides, task.c): members always their own. */
-static int ctx_owner(Db *db, const Actor *actor, int64_t user_id, int64_t *owner, Err *err)
-{
-	*owner = user_id;
-	if (!access_is_admin(actor)) {
-		if (user_id && user_id != actor->user_id)
-			return err_set(err, ERR_NOT_FOUND, "user_id", "no user %lld",
-				       (long long)user_id);
-		*owner = actor->user_id;
-		return KITH_OK;
-	}
-	if (user_id && !user_exists(db, user_id))
-		return err_set(err, ERR_NOT_FOUND, "user_id", "no active user %lld",
-			       (long long)user_id);
-	return KITH_OK;
-}
-
 static int ctx_init(Db *db, const Actor *actor, const DueQuery *q, Ctx *c, Err *err)
 {
-	int rc = ctx_owner(db, actor, q->user_id, &c->owner, err);
+	/* whose records: as for the agenda's tasks (core/user.h) */
+	int rc = user_whose_records(db, actor, q->user_id, &c->owner, err);
 	if (rc || (rc = workspace_get(db, &c->ws, err)))
 		return rc;
 	if (q->days < 0 || q->days > KITH_AGENDA_DAYS_MAX)

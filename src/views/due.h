@@ -21,7 +21,8 @@
  *   definition has remind_days, within [today, today + remind_days].
  * - Whose records: owners/admins choose a user or the whole team; a member
  *   always gets the records they own or that are shared with them
- *   (core/record.h). */
+ *   (core/record.h). The same rule as the agenda's tasks:
+ *   user_whose_records (core/user.h). */
 #ifndef KITH_VIEWS_DUE_H
 #define KITH_VIEWS_DUE_H
 

@@ -1,6 +1,7 @@
 /* fixture.h - shared setup for unit tests: a fresh, migrated database in a
  * temporary directory (fixture_open() before, fixture_close() after), an
- * empty one for the tests of migrations, users to act as, and small readers
+ * empty one for the tests of migrations, users to act as, token checks as
+ * the server makes them, contacts and their touches, and small readers
  * that fail the test on bad test data. Header-only (static inline) so each
  * test file stays self-contained; use these instead of copying them. */
 #ifndef KITH_TESTS_FIXTURE_H
@@ -13,8 +14,10 @@
 #include <unistd.h>
 
 #include "core/access.h"
+#include "core/token.h"
 #include "core/user.h"
 #include "core/workspace.h"
+#include "crm/activity.h"
 #include "crm/contact.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -117,6 +120,47 @@ static inline const char *fixture_str(const json_t *o, const char *key)
 static inline int64_t fixture_int(const json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
+}
+
+/* A contact from test JSON, created by actor with CONTACT_FORCE (test data
+ * never trips the duplicate guard); fails the test on any error. Its id. */
+static inline int64_t fixture_contact(Fixture *f, const Actor *actor, const char *json)
+{
+	Err err = {0};
+	int64_t id = 0;
+	json_t *in = fixture_json(json);
+	cr_assert_eq(contact_create(f->db, actor, in, CONTACT_FORCE, &id, &err), KITH_OK, "%s: %s",
+		     err.field, err.msg);
+	json_decref(in);
+	return id;
+}
+
+/* Log an activity of kind ("call", "meeting", ...: a touch; "note": not
+ * one, cadence.h) on contact id at instant at, as the system. */
+static inline void fixture_touch(Fixture *f, int64_t id, const char *kind, const char *at)
+{
+	static const Actor sys = ACTOR_SYSTEM;
+	Err err = {0};
+	int64_t aid;
+	json_t *in =
+	    json_pack("{ss sI ss}", "kind", kind, "contact_id", (json_int_t)id, "occurred_at", at);
+	cr_assert_eq(activity_create(f->db, &sys, in, &aid, &err), KITH_OK, "%s: %s", err.field,
+		     err.msg);
+	json_decref(in);
+}
+
+/* Check an API token as the server does for a request (hooks.c):
+ * token_check_memo with a memo of its own, then token_record_use of what
+ * it found stale. Its rc; *out as token_check_memo leaves it. */
+static inline int fixture_token_auth(Fixture *f, const char *secret, Actor *out, Err *err)
+{
+	void *memo = NULL;
+	int64_t stale = 0;
+	int rc = token_check_memo(f->db, &memo, secret, out, &stale, err);
+	free(memo);
+	if (rc == KITH_OK)
+		token_record_use(f->db, stale);
+	return rc;
 }
 
 #endif

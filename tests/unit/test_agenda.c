@@ -27,18 +27,6 @@ static void teardown(void)
 }
 TestSuite(agenda, .init = setup, .fini = teardown);
 
-static int64_t contact_as(const Actor *actor, const char *json)
-{
-	Err err = {0};
-	int64_t id = 0;
-	json_t *in = json_loads(json, 0, NULL);
-	cr_assert_not_null(in, "bad test JSON %s", json);
-	cr_assert_eq(contact_create(fx.db, actor, in, CONTACT_FORCE, &id, &err), KITH_OK, "%s: %s",
-		     err.field, err.msg);
-	json_decref(in);
-	return id;
-}
-
 /* A task of actor's (assigned to them) due on date, linked to contact. */
 static int64_t task_as(const Actor *actor, const char *date, int64_t contact)
 {
@@ -82,9 +70,10 @@ Test(agenda, tasks_and_who_to_touch_in_one_answer)
 	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
 	Actor ann = fixture_user(&fx, "ann@example.com", "member");
 	Actor bob = fixture_user(&fx, "bob@example.com", "member");
-	int64_t a = contact_as(&ann, "{\"first_name\":\"A\",\"cadence_days\":3,"
-				     "\"birthday\":\"1990-11-24\"}");
-	int64_t b = contact_as(&bob, "{\"first_name\":\"B\",\"cadence_days\":3}");
+	int64_t a = fixture_contact(&fx, &ann,
+				    "{\"first_name\":\"A\",\"cadence_days\":3,"
+				    "\"birthday\":\"1990-11-24\"}");
+	int64_t b = fixture_contact(&fx, &bob, "{\"first_name\":\"B\",\"cadence_days\":3}");
 	int64_t ta = task_as(&ann, "2026-11-22", a), tb = task_as(&bob, "2026-11-20", b);
 	int64_t tc = task_as(&ann, "2026-11-25", a);
 
@@ -124,9 +113,10 @@ Test(agenda, text_is_the_merged_objects_json_dump)
 {
 	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
 	Actor ann = fixture_user(&fx, "ann@example.com", "member");
-	int64_t a = contact_as(&ann, "{\"first_name\":\"Ånn \\\"A\\\"\",\"cadence_days\":3,"
-				     "\"birthday\":\"1990-11-24\"}");
-	contact_as(&owner, "{\"first_name\":\"O\",\"cadence_days\":1}");
+	int64_t a = fixture_contact(&fx, &ann,
+				    "{\"first_name\":\"Ånn \\\"A\\\"\",\"cadence_days\":3,"
+				    "\"birthday\":\"1990-11-24\"}");
+	fixture_contact(&fx, &owner, "{\"first_name\":\"O\",\"cadence_days\":1}");
 	task_as(&ann, "2026-11-20", a);
 	task_as(&ann, "2026-11-22", a);
 	task_as(&owner, "2026-11-27", a);

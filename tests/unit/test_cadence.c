@@ -31,41 +31,6 @@ static void teardown(void)
 
 TestSuite(cadence, .init = setup, .fini = teardown);
 
-static json_t *parse(const char *json)
-{
-	json_t *in = json_loads(json, 0, NULL);
-	cr_assert_not_null(in, "bad test JSON %s", json);
-	return in;
-}
-
-static int64_t contact_as(const Actor *actor, const char *json)
-{
-	Err err = {0};
-	int64_t id = 0;
-	json_t *in = parse(json);
-	cr_assert_eq(contact_create(fx.db, actor, in, CONTACT_FORCE, &id, &err), KITH_OK, "%s: %s",
-		     err.field, err.msg);
-	json_decref(in);
-	return id;
-}
-
-static int64_t contact(const char *json)
-{
-	return contact_as(&sys, json);
-}
-
-/* Log a touch (or a note) on contact id at instant at. */
-static void touch(int64_t id, const char *kind, const char *at)
-{
-	Err err = {0};
-	int64_t aid;
-	json_t *in = json_pack("{ss sI ss}", "kind", kind, "contact_id", (json_int_t)id,
-			       "occurred_at", at);
-	cr_assert_eq(activity_create(fx.db, &sys, in, &aid, &err), KITH_OK, "%s: %s", err.field,
-		     err.msg);
-	json_decref(in);
-}
-
 static json_t *annotated(int64_t id)
 {
 	Err err = {0};
@@ -78,7 +43,7 @@ static void add_task(const char *json)
 {
 	Err err = {0};
 	int64_t id;
-	json_t *in = parse(json);
+	json_t *in = fixture_json(json);
 	cr_assert_eq(task_create(fx.db, &sys, in, &id, &err), KITH_OK, "%s: %s", err.field, err.msg);
 	json_decref(in);
 }
@@ -86,15 +51,15 @@ static void add_task(const char *json)
 Test(cadence, next_touch_from_task_or_cadence)
 {
 	char json[200];
-	int64_t none = contact("{\"first_name\":\"Plain\"}");
+	int64_t none = fixture_contact(&fx, &sys, "{\"first_name\":\"Plain\"}");
 	json_t *c = annotated(none);
 	cr_assert(json_is_null(json_object_get(c, "next_touch")));
 	cr_assert(json_is_null(json_object_get(c, "last_contacted_at")));
 	cr_assert(json_is_null(json_object_get(c, "effective_cadence_days")));
 	json_decref(c);
 
-	int64_t id = contact("{\"first_name\":\"Ann\",\"cadence_days\":30}");
-	touch(id, "meeting", "2026-11-01T10:00:00Z");
+	int64_t id = fixture_contact(&fx, &sys, "{\"first_name\":\"Ann\",\"cadence_days\":30}");
+	fixture_touch(&fx, id, "meeting", "2026-11-01T10:00:00Z");
 	c = annotated(id);
 	json_t *n = json_object_get(c, "next_touch");
 	cr_assert_str_eq(json_str_of(n, "source"), "cadence");
@@ -128,7 +93,7 @@ Test(cadence, next_touch_from_task_or_cadence)
 Test(cadence, annotate_text_appends_valid_json)
 {
 	Err err = {0};
-	int64_t id = contact("{\"first_name\":\"Ann\",\"cadence_days\":5}");
+	int64_t id = fixture_contact(&fx, &sys, "{\"first_name\":\"Ann\",\"cadence_days\":5}");
 	char *text = NULL;
 	int64_t version;
 	cr_assert_eq(contact_get_text(fx.db, &sys, id, 0, &text, &version, &err), KITH_OK);
@@ -171,11 +136,11 @@ static void expect_text_matches_object(int64_t id)
 Test(cadence, annotate_text_is_the_annotated_object)
 {
 	char json[160];
-	int64_t plain = contact("{\"first_name\":\"Ann\"}");
+	int64_t plain = fixture_contact(&fx, &sys, "{\"first_name\":\"Ann\"}");
 	expect_text_matches_object(plain); /* nulls */
-	int64_t id = contact("{\"first_name\":\"Bo\",\"cadence_days\":14}");
+	int64_t id = fixture_contact(&fx, &sys, "{\"first_name\":\"Bo\",\"cadence_days\":14}");
 	expect_text_matches_object(id); /* cadence, never touched: due today */
-	touch(id, "call", "2026-11-02T23:30:00Z");
+	fixture_touch(&fx, id, "call", "2026-11-02T23:30:00Z");
 	expect_text_matches_object(id); /* last contacted, next by cadence */
 	fixture_zone(&fx, "Asia/Bangkok");
 	expect_text_matches_object(id);
@@ -189,7 +154,7 @@ Test(cadence, annotate_text_is_the_annotated_object)
 		 (long long)id);
 	add_task(json);
 	expect_text_matches_object(id); /* a task due at an instant, in the zone */
-	touch(plain, "email", "2026-10-01T08:00:00Z");
+	fixture_touch(&fx, plain, "email", "2026-10-01T08:00:00Z");
 	expect_text_matches_object(plain); /* last contacted, no cadence */
 	Err err = {0};
 	cr_assert_eq(db_exec_script(fx.db, "UPDATE field_schema SET generation = generation + 1",
@@ -228,16 +193,16 @@ static void expect_last(int64_t id, const char *want)
 Test(cadence, annotated_text_follows_activity_edits_trash_and_restore)
 {
 	Err err = {0};
-	int64_t id = contact("{\"first_name\":\"Ann\",\"cadence_days\":7}");
+	int64_t id = fixture_contact(&fx, &sys, "{\"first_name\":\"Ann\",\"cadence_days\":7}");
 	expect_last(id, NULL);
-	touch(id, "call", "2026-11-02T10:00:00Z");
+	fixture_touch(&fx, id, "call", "2026-11-02T10:00:00Z");
 	int64_t aid = 0;
 	json_t *in = json_pack("{ss sI ss}", "kind", "meeting", "contact_id", (json_int_t)id,
 			       "occurred_at", "2026-11-05T10:00:00Z");
 	cr_assert_eq(activity_create(fx.db, &sys, in, &aid, &err), KITH_OK, "%s", err.msg);
 	json_decref(in);
 	expect_last(id, "2026-11-05T10:00:00Z");
-	touch(id, "note", "2026-11-09T10:00:00Z");
+	fixture_touch(&fx, id, "note", "2026-11-09T10:00:00Z");
 	expect_last(id, "2026-11-05T10:00:00Z"); /* a note is not a touch */
 	json_t *patch = json_pack("{ss}", "occurred_at", "2026-11-07T08:00:00Z");
 	cr_assert_eq(activity_update(fx.db, &sys, aid, patch, 0, NULL, &err), KITH_OK, "%s",
@@ -258,7 +223,7 @@ Test(cadence, annotated_text_errors_and_visibility)
 	fixture_user(&fx, "owner@example.com", "owner");
 	Actor ann = fixture_user(&fx, "ann@example.com", "member");
 	Actor bob = fixture_user(&fx, "bob@example.com", "member");
-	int64_t id = contact_as(&ann, "{\"first_name\":\"Mine\",\"cadence_days\":3}");
+	int64_t id = fixture_contact(&fx, &ann, "{\"first_name\":\"Mine\",\"cadence_days\":3}");
 	cr_expect_eq(contact_get_text_annotated(fx.db, &bob, id, 0, &text, &version, &err),
 		     ERR_NOT_FOUND, "hidden from another member");
 	cr_expect_null(text);
@@ -294,7 +259,7 @@ Test(cadence, bad_input_names_the_field)
 	Err err = {0};
 	int64_t id, days;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		json_t *in = parse(cases[i].json);
+		json_t *in = fixture_json(cases[i].json);
 		cr_assert_eq(contact_create(fx.db, &sys, in, 0, &id, &err), ERR_INVALID, "%s",
 			     cases[i].json);
 		cr_assert_str_eq(err.field, cases[i].field);
@@ -322,13 +287,13 @@ Test(cadence, bad_input_names_the_field)
 	cr_assert_eq(tag_set_cadence(fx.db, &sys, 999, 5, NULL, &err), ERR_NOT_FOUND);
 	cr_assert_str_eq(err.field, "id");
 	/* an update clears the cadence with null and keeps it otherwise */
-	id = contact("{\"first_name\":\"A\",\"cadence_days\":9}");
-	json_t *c = NULL, *patch = parse("{\"last_name\":\"B\"}");
+	id = fixture_contact(&fx, &sys, "{\"first_name\":\"A\",\"cadence_days\":9}");
+	json_t *c = NULL, *patch = fixture_json("{\"last_name\":\"B\"}");
 	cr_assert_eq(contact_update(fx.db, &sys, id, patch, 0, 0, &c, &err), KITH_OK);
 	cr_assert_eq(json_int_of(c, "cadence_days"), 9);
 	json_decref(c);
 	json_decref(patch);
-	patch = parse("{\"cadence_days\":null}");
+	patch = fixture_json("{\"cadence_days\":null}");
 	cr_assert_eq(contact_update(fx.db, &sys, id, patch, 0, 0, &c, &err), KITH_OK);
 	cr_assert(json_is_null(json_object_get(c, "cadence_days")));
 	json_decref(c);

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "base/json.h"
-#include "crm/activity.h"
 #include "crm/cadence.h"
 #include "crm/collab.h"
 #include "crm/company.h"
@@ -34,41 +33,6 @@ static void teardown(void)
 }
 
 TestSuite(due, .init = setup, .fini = teardown);
-
-static json_t *parse(const char *json)
-{
-	json_t *in = json_loads(json, 0, NULL);
-	cr_assert_not_null(in, "bad test JSON %s", json);
-	return in;
-}
-
-static int64_t contact_as(const Actor *actor, const char *json)
-{
-	Err err = {0};
-	int64_t id = 0;
-	json_t *in = parse(json);
-	cr_assert_eq(contact_create(fx.db, actor, in, CONTACT_FORCE, &id, &err), KITH_OK, "%s: %s",
-		     err.field, err.msg);
-	json_decref(in);
-	return id;
-}
-
-static int64_t contact(const char *json)
-{
-	return contact_as(&sys, json);
-}
-
-/* Log a touch (or a note) on contact id at instant at. */
-static void touch(int64_t id, const char *kind, const char *at)
-{
-	Err err = {0};
-	int64_t aid;
-	json_t *in = json_pack("{ss sI ss}", "kind", kind, "contact_id", (json_int_t)id,
-			       "occurred_at", at);
-	cr_assert_eq(activity_create(fx.db, &sys, in, &aid, &err), KITH_OK, "%s: %s", err.field,
-		     err.msg);
-	json_decref(in);
-}
 
 static json_t *due_as(const Actor *actor, int64_t user, const char *today, int days)
 {
@@ -101,9 +65,9 @@ static json_t *find(const json_t *out, const char *section, int64_t id)
 Test(due, due_boundary_uses_the_workspace_zone_and_horizon)
 {
 	fixture_zone(&fx, "America/New_York");
-	int64_t id = contact("{\"first_name\":\"Ann\",\"cadence_days\":10}");
+	int64_t id = fixture_contact(&fx, &sys, "{\"first_name\":\"Ann\",\"cadence_days\":10}");
 	/* 03:00 UTC on 2 November is still 1 November in New York. */
-	touch(id, "call", "2026-11-02T03:00:00Z");
+	fixture_touch(&fx, id, "call", "2026-11-02T03:00:00Z");
 	json_t *out = due("2026-11-10", 0);
 	cr_assert_null(find(out, "due", id), "not due before 1 Nov + 10 days");
 	json_decref(out);
@@ -120,7 +84,7 @@ Test(due, due_boundary_uses_the_workspace_zone_and_horizon)
 	cr_assert_eq(json_int_of(d, "days_overdue"), -1);
 	json_decref(out);
 	/* a note is no touch: a newer note does not move the due date */
-	touch(id, "note", "2026-11-09T12:00:00Z");
+	fixture_touch(&fx, id, "note", "2026-11-09T12:00:00Z");
 	out = due("2026-11-11", 0);
 	cr_assert_not_null(find(out, "due", id));
 	json_decref(out);
@@ -128,12 +92,12 @@ Test(due, due_boundary_uses_the_workspace_zone_and_horizon)
 
 Test(due, never_touched_comes_first_then_most_overdue)
 {
-	int64_t a = contact("{\"first_name\":\"A\",\"cadence_days\":5}");
-	int64_t b = contact("{\"first_name\":\"B\",\"cadence_days\":5}");
-	int64_t c = contact("{\"first_name\":\"C\",\"cadence_days\":5}");
-	contact("{\"first_name\":\"No cadence\"}");
-	touch(a, "email", "2026-10-20T10:00:00Z");
-	touch(b, "email", "2026-10-01T10:00:00Z");
+	int64_t a = fixture_contact(&fx, &sys, "{\"first_name\":\"A\",\"cadence_days\":5}");
+	int64_t b = fixture_contact(&fx, &sys, "{\"first_name\":\"B\",\"cadence_days\":5}");
+	int64_t c = fixture_contact(&fx, &sys, "{\"first_name\":\"C\",\"cadence_days\":5}");
+	fixture_contact(&fx, &sys, "{\"first_name\":\"No cadence\"}");
+	fixture_touch(&fx, a, "email", "2026-10-20T10:00:00Z");
+	fixture_touch(&fx, b, "email", "2026-10-01T10:00:00Z");
 	json_t *out = due("2026-11-01", 0), *list = json_object_get(out, "due");
 	cr_assert_eq(json_array_size(list), 3);
 	cr_assert_eq(json_int_of(json_array_get(list, 0), "id"), c);
@@ -148,14 +112,16 @@ Test(due, contact_cadence_beats_the_shortest_tag_cadence)
 {
 	Err err = {0};
 	int64_t slow, fast;
-	int64_t by_tag = contact("{\"first_name\":\"T\",\"tags\":[\"slow\",\"fast\"]}");
-	int64_t own = contact("{\"first_name\":\"O\",\"tags\":[\"fast\"],\"cadence_days\":60}");
+	int64_t by_tag =
+	    fixture_contact(&fx, &sys, "{\"first_name\":\"T\",\"tags\":[\"slow\",\"fast\"]}");
+	int64_t own = fixture_contact(
+	    &fx, &sys, "{\"first_name\":\"O\",\"tags\":[\"fast\"],\"cadence_days\":60}");
 	cr_assert_eq(tag_find(fx.db, "slow", &slow, &err), KITH_OK);
 	cr_assert_eq(tag_find(fx.db, "fast", &fast, &err), KITH_OK);
 	cr_assert_eq(tag_set_cadence(fx.db, &sys, slow, 30, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_assert_eq(tag_set_cadence(fx.db, &sys, fast, 7, NULL, &err), KITH_OK, "%s", err.msg);
-	touch(by_tag, "call", "2026-11-01T10:00:00Z");
-	touch(own, "call", "2026-11-01T10:00:00Z");
+	fixture_touch(&fx, by_tag, "call", "2026-11-01T10:00:00Z");
+	fixture_touch(&fx, own, "call", "2026-11-01T10:00:00Z");
 	json_t *out = due("2026-11-08", 0), *d = find(out, "due", by_tag);
 	cr_assert_not_null(d, "the shortest tag cadence (7) applies");
 	cr_assert_eq(json_int_of(d, "cadence_days"), 7);
@@ -178,22 +144,22 @@ Test(due, too_often_counts_touches_in_the_window)
 	Err err = {0};
 	WorkspaceReminders r = {.touch_limit = 3, .touch_window_days = 7, .birthday_lead_days = -1};
 	cr_assert_eq(workspace_set_reminders(fx.db, &sys, &r, &err), KITH_OK, "%s", err.msg);
-	int64_t busy = contact("{\"first_name\":\"Busy\",\"cadence_days\":30}");
-	int64_t ok = contact("{\"first_name\":\"Fine\",\"cadence_days\":30}");
+	int64_t busy = fixture_contact(&fx, &sys, "{\"first_name\":\"Busy\",\"cadence_days\":30}");
+	int64_t ok = fixture_contact(&fx, &sys, "{\"first_name\":\"Fine\",\"cadence_days\":30}");
 	/* touches are only planned, so only counted, for contacts with a cadence */
-	int64_t unplanned = contact("{\"first_name\":\"Unplanned\"}");
+	int64_t unplanned = fixture_contact(&fx, &sys, "{\"first_name\":\"Unplanned\"}");
 	/* window for today 2026-11-10: 2026-11-04 .. 2026-11-10 (UTC) */
 	const char *in_window[] = {"2026-11-04T00:00:00Z", "2026-11-06T09:00:00Z",
 				   "2026-11-08T09:00:00Z", "2026-11-10T23:59:59Z"};
 	for (int i = 0; i < 4; i++) {
-		touch(busy, "call", in_window[i]);
-		touch(unplanned, "call", in_window[i]);
+		fixture_touch(&fx, busy, "call", in_window[i]);
+		fixture_touch(&fx, unplanned, "call", in_window[i]);
 	}
-	touch(ok, "call", "2026-11-03T23:59:59Z"); /* the day before the window */
-	touch(ok, "email", "2026-11-05T10:00:00Z");
-	touch(ok, "email", "2026-11-06T10:00:00Z");
-	touch(ok, "sms", "2026-11-07T10:00:00Z");
-	touch(ok, "note", "2026-11-08T10:00:00Z"); /* notes are no touches */
+	fixture_touch(&fx, ok, "call", "2026-11-03T23:59:59Z"); /* the day before the window */
+	fixture_touch(&fx, ok, "email", "2026-11-05T10:00:00Z");
+	fixture_touch(&fx, ok, "email", "2026-11-06T10:00:00Z");
+	fixture_touch(&fx, ok, "sms", "2026-11-07T10:00:00Z");
+	fixture_touch(&fx, ok, "note", "2026-11-08T10:00:00Z"); /* notes are no touches */
 	json_t *out = due("2026-11-10", 0), *d = find(out, "too_often", busy);
 	cr_assert_not_null(d, "4 touches > 3 in 7 days");
 	cr_assert_eq(json_int_of(d, "touches"), 4);
@@ -224,9 +190,12 @@ static json_t *key_date(const json_t *out, const char *type, int64_t id, const c
 
 Test(due, birthdays_wrap_the_year_and_29_february)
 {
-	int64_t jan = contact("{\"first_name\":\"Jan\",\"birthday\":\"1990-01-02\"}");
-	int64_t leap = contact("{\"first_name\":\"Leap\",\"birthday\":\"2000-02-29\"}");
-	int64_t dec = contact("{\"first_name\":\"Dec\",\"birthday\":\"1985-12-28\"}");
+	int64_t jan =
+	    fixture_contact(&fx, &sys, "{\"first_name\":\"Jan\",\"birthday\":\"1990-01-02\"}");
+	int64_t leap =
+	    fixture_contact(&fx, &sys, "{\"first_name\":\"Leap\",\"birthday\":\"2000-02-29\"}");
+	int64_t dec =
+	    fixture_contact(&fx, &sys, "{\"first_name\":\"Dec\",\"birthday\":\"1985-12-28\"}");
 	json_t *out = due("2026-12-28", 0), *d = key_date(out, "contact", jan, "birthday");
 	cr_assert_not_null(d, "2 January is 5 days after 28 December");
 	cr_assert_str_eq(json_str_of(d, "date"), "2027-01-02");
@@ -263,8 +232,9 @@ Test(due, date_fields_with_remind_days)
 {
 	Err err = {0};
 	int64_t fid, co1, co2, co3;
-	json_t *def = parse("{\"entity\":\"company\",\"key\":\"contract_end\",\"label\":\"Contract "
-			    "end\",\"type\":\"date\",\"remind_days\":30}");
+	json_t *def =
+	    fixture_json("{\"entity\":\"company\",\"key\":\"contract_end\",\"label\":\"Contract "
+			 "end\",\"type\":\"date\",\"remind_days\":30}");
 	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s: %s", err.field,
 		     err.msg);
 	json_decref(def);
@@ -286,7 +256,7 @@ Test(due, date_fields_with_remind_days)
 	cr_assert_null(key_date(out, "company", co3, "contract_end"), "past dates are out");
 	json_decref(out);
 	/* remind_days: null turns it off; only date fields take it */
-	json_t *patch = parse("{\"remind_days\":null}");
+	json_t *patch = fixture_json("{\"remind_days\":null}");
 	cr_assert_eq(field_update(fx.db, &sys, fid, patch, 0, NULL, &err), KITH_OK, "%s", err.msg);
 	json_decref(patch);
 	out = due("2026-11-01", 0);
@@ -301,7 +271,7 @@ Test(due, date_fields_with_remind_days)
 		"\"remind_days\":\"3\"}",
 	};
 	for (int i = 0; i < 3; i++) {
-		def = parse(bad[i]);
+		def = fixture_json(bad[i]);
 		cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), ERR_INVALID, "%s", bad[i]);
 		cr_assert_str_eq(err.field, "remind_days");
 		json_decref(def);
@@ -315,10 +285,12 @@ Test(due, members_see_only_their_own)
 	Actor ann = fixture_user(&fx, "ann@example.com", "member");
 	Actor bob = fixture_user(&fx, "bob@example.com", "member");
 	Actor boss = fixture_user(&fx, "boss@example.com", "admin");
-	int64_t mine = contact_as(&ann, "{\"first_name\":\"Mine\",\"cadence_days\":3,"
-					"\"birthday\":\"1990-11-03\"}");
-	int64_t theirs = contact_as(&bob, "{\"first_name\":\"Theirs\",\"cadence_days\":3,"
-					  "\"birthday\":\"1990-11-03\"}");
+	int64_t mine = fixture_contact(&fx, &ann,
+				       "{\"first_name\":\"Mine\",\"cadence_days\":3,"
+				       "\"birthday\":\"1990-11-03\"}");
+	int64_t theirs = fixture_contact(&fx, &bob,
+					 "{\"first_name\":\"Theirs\",\"cadence_days\":3,"
+					 "\"birthday\":\"1990-11-03\"}");
 	json_t *out = due_as(&ann, ann.user_id, "2026-11-01", 0);
 	cr_assert_not_null(find(out, "due", mine));
 	cr_assert_null(find(out, "due", theirs));
@@ -342,7 +314,7 @@ Test(due, members_see_only_their_own)
 	json_decref(out);
 	/* members may not set a tag's cadence */
 	int64_t tag;
-	contact_as(&ann, "{\"first_name\":\"T\",\"tags\":[\"vip\"]}");
+	fixture_contact(&fx, &ann, "{\"first_name\":\"T\",\"tags\":[\"vip\"]}");
 	cr_assert_eq(tag_find(fx.db, "vip", &tag, &err), KITH_OK);
 	cr_assert_eq(tag_set_cadence(fx.db, &ann, tag, 5, NULL, &err), ERR_FORBIDDEN);
 }
@@ -355,14 +327,16 @@ Test(due, members_see_what_is_shared_with_them)
 	fixture_user(&fx, "owner@example.com", "owner");
 	Actor ann = fixture_user(&fx, "ann@example.com", "member");
 	Actor bob = fixture_user(&fx, "bob@example.com", "member");
-	int64_t theirs = contact_as(&bob, "{\"first_name\":\"Theirs\",\"cadence_days\":3,"
-					  "\"birthday\":\"1990-11-03\"}");
-	int64_t tagged = contact_as(&bob, "{\"first_name\":\"Tagged\",\"tags\":[\"vip\"]}");
+	int64_t theirs = fixture_contact(&fx, &bob,
+					 "{\"first_name\":\"Theirs\",\"cadence_days\":3,"
+					 "\"birthday\":\"1990-11-03\"}");
+	int64_t tagged =
+	    fixture_contact(&fx, &bob, "{\"first_name\":\"Tagged\",\"tags\":[\"vip\"]}");
 	int64_t tag;
 	cr_assert_eq(tag_find(fx.db, "vip", &tag, &err), KITH_OK);
 	cr_assert_eq(tag_set_cadence(fx.db, &sys, tag, 5, NULL, &err), KITH_OK, "%s", err.msg);
 	for (int i = 0; i < 4; i++)
-		touch(theirs, "call", "2026-10-31T10:00:00Z");
+		fixture_touch(&fx, theirs, "call", "2026-10-31T10:00:00Z");
 	json_t *out = due_as(&ann, 0, "2026-11-01", 0);
 	cr_assert_null(find(out, "due", tagged));
 	cr_assert_null(find(out, "too_often", theirs));

@@ -62,7 +62,7 @@ Test(token, a_secret_resolves_to_its_user)
 	cr_expect_str_neq(s1, s2, "every token is new");
 	Actor a = {0};
 	Err err = {0};
-	cr_assert_eq(token_authenticate(fx.db, s1, &a, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(fixture_token_auth(&fx, s1, &a, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(a.user_id, member.user_id);
 	cr_expect_eq(a.role, ROLE_MEMBER);
 	/* only a hash is stored: the secret is nowhere in the table */
@@ -119,13 +119,13 @@ Test(token, bad_secrets_are_unauthorized)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		Actor a = {.user_id = -5};
 		Err err = {0};
-		cr_expect_eq(token_authenticate(fx.db, cases[i], &a, &err), ERR_UNAUTHORIZED,
+		cr_expect_eq(fixture_token_auth(&fx, cases[i], &a, &err), ERR_UNAUTHORIZED,
 			     "case %zu", i);
 		cr_expect_eq(a.user_id, -5, "case %zu: no actor on failure", i);
 	}
 	Actor a = {0};
 	Err err = {0};
-	cr_expect_eq(token_authenticate(fx.db, s, &a, &err), KITH_OK, "the real one still works");
+	cr_expect_eq(fixture_token_auth(&fx, s, &a, &err), KITH_OK, "the real one still works");
 }
 
 Test(token, names_are_checked)
@@ -198,10 +198,10 @@ Test(token, members_see_and_revoke_only_their_own)
 	Err err = {0};
 	cr_expect_eq(token_revoke(fx.db, &member, theirs, &err), ERR_NOT_FOUND);
 	Actor a = {0};
-	cr_expect_eq(token_authenticate(fx.db, s, &a, &err), KITH_OK, "not revoked");
+	cr_expect_eq(fixture_token_auth(&fx, s, &a, &err), KITH_OK, "not revoked");
 	cr_expect_eq(token_revoke(fx.db, &member, mine, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(token_revoke(fx.db, &admin, theirs, &err), KITH_OK, "%s", err.msg);
-	cr_expect_eq(token_authenticate(fx.db, s, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, s, &a, &err), ERR_UNAUTHORIZED);
 }
 
 Test(token, revoked_is_final_and_audited)
@@ -211,7 +211,7 @@ Test(token, revoked_is_final_and_audited)
 	Err err = {0};
 	cr_assert_eq(token_revoke(fx.db, &owner, id, &err), KITH_OK, "%s", err.msg);
 	Actor a = {0};
-	cr_expect_eq(token_authenticate(fx.db, s, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, s, &a, &err), ERR_UNAUTHORIZED);
 	cr_expect_eq(token_revoke(fx.db, &owner, id, &err), ERR_NOT_FOUND, "revoked once");
 	cr_expect_str_eq(err.field, "id");
 	cr_expect_eq(token_revoke(fx.db, &owner, id + 1000, &err), ERR_NOT_FOUND);
@@ -243,7 +243,7 @@ Test(token, a_disabled_user_cannot_use_their_tokens)
 				    &err),
 		     KITH_OK, "%s", err.msg);
 	Actor a = {0};
-	cr_expect_eq(token_authenticate(fx.db, s, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, s, &a, &err), ERR_UNAUTHORIZED);
 }
 
 /* ---- token_check_memo: remembered, and exact ---- */

@@ -113,13 +113,13 @@ Test(user, tokens_authenticate_until_revoked)
 		     KITH_OK, "%s", err.msg);
 	cr_expect_eq(strlen(secret), TOKEN_SECRET_LEN);
 	cr_expect_eq(strncmp(secret, "kith_", 5), 0);
-	cr_assert_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
+	cr_assert_eq(fixture_token_auth(&fx, secret, &a, &err), KITH_OK);
 	cr_expect_eq(a.user_id, owner.user_id);
 	cr_expect_eq(a.role, ROLE_OWNER);
 	secret[10] ^= 1;
-	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, secret, &a, &err), ERR_UNAUTHORIZED);
 	secret[10] ^= 1;
-	cr_expect_eq(token_authenticate(fx.db, "kith_short", &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, "kith_short", &a, &err), ERR_UNAUTHORIZED);
 	json_t *list = NULL;
 	cr_assert_eq(token_list(fx.db, &owner, &list, &err), KITH_OK);
 	cr_expect_eq(json_array_size(list), 1);
@@ -128,7 +128,7 @@ Test(user, tokens_authenticate_until_revoked)
 	free(dump);
 	json_decref(list);
 	cr_assert_eq(token_revoke(fx.db, &owner, id, &err), KITH_OK);
-	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, secret, &a, &err), ERR_UNAUTHORIZED);
 	cr_expect_eq(token_revoke(fx.db, &owner, id, &err), ERR_NOT_FOUND);
 }
 
@@ -196,11 +196,11 @@ Test(user, disable_stops_tokens_and_login_and_enable_restores)
 	Actor owner = add_owner(), m = add_user(&owner, "m@example.com", "member"), a;
 	cr_assert_eq(token_create(fx.db, &owner, "m@example.com", "ci", secret, &tid, &err),
 		     KITH_OK);
-	cr_assert_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
+	cr_assert_eq(fixture_token_auth(&fx, secret, &a, &err), KITH_OK);
 	cr_assert_eq(user_set_disabled(fx.db, &owner, m.user_id, 1, &changed, &err), KITH_OK, "%s",
 		     err.msg);
 	cr_expect_eq(changed, 1);
-	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), ERR_UNAUTHORIZED);
+	cr_expect_eq(fixture_token_auth(&fx, secret, &a, &err), ERR_UNAUTHORIZED);
 	cr_expect_eq(user_login(fx.db, "m@example.com", "password1", &a, &err), ERR_UNAUTHORIZED);
 	cr_expect_eq(user_actor_by_email(fx.db, "m@example.com", &a, &err), ERR_NOT_FOUND);
 	cr_expect_eq(user_exists(fx.db, m.user_id), 0, "a disabled user cannot be assigned");
@@ -221,7 +221,7 @@ Test(user, disable_stops_tokens_and_login_and_enable_restores)
 	cr_expect_eq(changed, 1);
 	cr_assert_eq(token_create(fx.db, &owner, "m@example.com", "ci2", secret, &tid, &err),
 		     KITH_OK);
-	cr_expect_eq(token_authenticate(fx.db, secret, &a, &err), KITH_OK);
+	cr_expect_eq(fixture_token_auth(&fx, secret, &a, &err), KITH_OK);
 	cr_expect_eq(user_login(fx.db, "m@example.com", "password1", &a, &err), KITH_OK);
 	cr_expect_eq(user_set_disabled(fx.db, &owner, 999, 1, &changed, &err), ERR_NOT_FOUND);
 	cr_expect_str_eq(err.field, "id");
@@ -292,4 +292,53 @@ Test(user, list_for_members_and_admins)
 	cr_expect(json_is_null(json_object_get(json_array_get(list, 0), "disabled_at")));
 	cr_expect_not_null(json_object_get(e, "created_at"));
 	json_decref(list);
+}
+
+/* Whose records a per-user list shows (the agenda's tasks, the due list):
+ * a member their own whatever they name but another user, who is "no
+ * user"; an owner, admin or the system what they name, the team for 0,
+ * an active user only. */
+Test(user, whose_records_members_own_admins_choose)
+{
+	static const Actor sys = ACTOR_SYSTEM;
+	Actor owner = add_owner();
+	Actor admin = fixture_user(&fx, "admin@example.com", "admin");
+	Actor ann = fixture_user(&fx, "ann@example.com", "member");
+	Actor bob = fixture_user(&fx, "bob@example.com", "member");
+	Actor gone = fixture_user(&fx, "gone@example.com", "member");
+	Err err = {0};
+	int64_t uid = -1;
+	cr_assert_eq(user_set_disabled(fx.db, &owner, gone.user_id, 1, NULL, &err), KITH_OK, "%s",
+		     err.msg);
+
+	cr_expect_eq(user_whose_records(fx.db, &ann, 0, &uid, &err), KITH_OK);
+	cr_expect_eq(uid, ann.user_id, "a member naming nobody gets their own");
+	cr_expect_eq(user_whose_records(fx.db, &ann, ann.user_id, &uid, &err), KITH_OK);
+	cr_expect_eq(uid, ann.user_id);
+	err = (Err){0};
+	cr_expect_eq(user_whose_records(fx.db, &ann, bob.user_id, &uid, &err), ERR_NOT_FOUND);
+	cr_expect_str_eq(err.field, "user_id");
+	char want[64];
+	snprintf(want, sizeof want, "no user %lld", (long long)bob.user_id);
+	cr_expect_str_eq(err.msg, want, "a member learns nothing of other users");
+
+	const Actor *admins[] = {&owner, &admin, &sys};
+	for (size_t i = 0; i < sizeof admins / sizeof admins[0]; i++) {
+		uid = -1;
+		cr_expect_eq(user_whose_records(fx.db, admins[i], 0, &uid, &err), KITH_OK);
+		cr_expect_eq(uid, 0, "case %zu: the team", i);
+		cr_expect_eq(user_whose_records(fx.db, admins[i], bob.user_id, &uid, &err),
+			     KITH_OK);
+		cr_expect_eq(uid, bob.user_id, "case %zu", i);
+		err = (Err){0};
+		cr_expect_eq(user_whose_records(fx.db, admins[i], gone.user_id, &uid, &err),
+			     ERR_NOT_FOUND, "case %zu: disabled", i);
+		cr_expect_str_eq(err.field, "user_id");
+		snprintf(want, sizeof want, "no active user %lld", (long long)gone.user_id);
+		cr_expect_str_eq(err.msg, want);
+		err = (Err){0};
+		cr_expect_eq(user_whose_records(fx.db, admins[i], 999, &uid, &err), ERR_NOT_FOUND,
+			     "case %zu: unknown", i);
+		cr_expect_str_eq(err.field, "user_id");
+	}
 }
