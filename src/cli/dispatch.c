@@ -103,7 +103,7 @@ static int open_db(Cli *cli, const char *as)
 {
 	Err err = {0};
 	int raw = cli->cmd->flags == CLI_DB_RAW;
-	if (!raw && access(cli->db_path, F_OK) != 0) {
+	if (!raw && db_target_is_file(cli->db_path) && access(cli->db_path, F_OK) != 0) {
 		err_set(&err, ERR_NOT_FOUND, "db",
 			"no database at %s; create one with 'kith init' (kith --db PATH init "
 			"for another file), or point --db or KITH_DB at an existing one",

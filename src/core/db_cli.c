@@ -12,17 +12,19 @@ int db_cli_init(Cli *cli)
 	const char *currency = cli_opt(cli, "--currency"), *tz = cli_opt(cli, "--timezone");
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
+	char target[256];
 	if (migrate_up(cli->db, &applied, &err) ||
 	    workspace_init(cli->db, name, country, currency, tz, &err))
 		return cli_fail(cli, &err);
+	db_target_redact(cli->db_path, target, sizeof target);
 	if (cli->json) {
-		json_t *o = json_pack("{ss si si}", "db", cli->db_path, "migrations_applied", applied,
+		json_t *o = json_pack("{ss si si}", "db", target, "migrations_applied", applied,
 				      "schema", migrate_latest());
 		cli_print_json(cli, o);
 		json_decref(o);
 	} else {
 		fprintf(cli->out, "kith: database %s ready (schema %d, %d migration%s applied)\n",
-			cli->db_path, migrate_latest(), applied, applied == 1 ? "" : "s");
+			target, migrate_latest(), applied, applied == 1 ? "" : "s");
 	}
 	return EXIT_OK;
 }
@@ -59,8 +61,10 @@ int db_cli_backup(Cli *cli)
 		return cli_usage_fail(cli, "FILE: missing");
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
+	char target[256];
 	if (db_backup(cli->db, file, &err))
 		return cli_fail(cli, &err);
-	fprintf(cli->out, "backed up %s to %s\n", cli->db_path, file);
+	db_target_redact(cli->db_path, target, sizeof target);
+	fprintf(cli->out, "backed up %s to %s\n", target, file);
 	return EXIT_OK;
 }

@@ -1053,7 +1053,8 @@ int server_start(Server **out, const ServerConfig *cfg, Err *err)
 	rc = route_table_check(srv->routes, srv->n_routes, err);
 	if (rc == KITH_OK)
 		rc = openapi_build(&srv->openapi, &srv->n_openapi, err);
-	if (rc == KITH_OK && cfg->checkpoint_pages)
+	/* only an SQLite file has a WAL to checkpoint */
+	if (rc == KITH_OK && cfg->checkpoint_pages && db_target_is_file(cfg->db_path))
 		rc = checkpointer_start(&srv->ck, cfg->db_path, cfg->checkpoint_pages, err);
 	if (rc == KITH_OK)
 		rc = start_daemon(srv, err);

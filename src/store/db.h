@@ -1,17 +1,19 @@
 /* db.h - the backend-neutral database interface. The only door to storage.
  *
  * Depends on base/ only. Callers write SQL in the subset SQLite and PostgreSQL
- * share, with positional `?` parameters (the PostgreSQL backend will rewrite
+ * share, with positional `?` parameters (the PostgreSQL backend rewrites
  * them to $n), RETURNING for generated ids, and no backend-specific functions;
  * where backends differ (full-text search), store/search.h offers a helper.
- * The SQLite backend is the embedded default; a target that starts with
- * "postgres://" is refused until that backend lands.
+ * The target chooses the backend: a file path is an SQLite database (the
+ * embedded default); a postgres:// or postgresql:// URL, or libpq's
+ * key=value form, a PostgreSQL one (db_pg.c).
  *
  * A Db is one connection, used by one thread at a time. */
 #ifndef KITH_STORE_DB_H
 #define KITH_STORE_DB_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/buf.h"
@@ -22,11 +24,22 @@ typedef struct DbStmt DbStmt;
 
 enum { DB_ROW = 100, DB_DONE = 101 };
 
-/* Open the database at target (a file path), creating the file when create
- * is set. Sets WAL, synchronous=FULL, foreign keys and the busy timeout.
- * Does not migrate. On success *out is owned by the caller (db_close). */
+/* Open the database at target. A file path: SQLite, creating the file
+ * when create is set; sets WAL, synchronous=FULL, foreign keys and the busy
+ * timeout. A PostgreSQL target: connects (create means nothing: the
+ * database must exist) and checks the server is PostgreSQL 15 or later.
+ * Does not migrate. On success *out is owned by the caller (db_close).
+ * Errors name the target without its password (db_target_redact). */
 int db_open(Db **out, const char *target, int create, Err *err) KITH_WARN_UNUSED;
 void db_close(Db *db);
+
+/* 1 when target is a file path (an SQLite database), 0 for a PostgreSQL
+ * URL or key=value string, or an empty target. Pure. */
+int db_target_is_file(const char *target);
+
+/* target for messages: a URL's or key=value string's password replaced by
+ * "***", into out (n bytes, always terminated). Pure. */
+void db_target_redact(const char *target, char *out, size_t n);
 
 /* Prepare sql, or take it from the connection's cache: sql must be a string
  * literal (the cache keys on its address). The statement is reset and its
@@ -153,7 +166,7 @@ int db_check(Db *db, Err *err);
 /* Online backup of the live database into the file at path. */
 int db_backup(Db *db, const char *path, Err *err);
 
-/* Name of the backend: "sqlite". */
+/* Name of the backend: "sqlite" or "postgres". */
 const char *db_backend(const Db *db);
 
 #endif

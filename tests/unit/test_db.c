@@ -73,8 +73,40 @@ Test(db, open_missing_file_without_create_fails)
 	Err err = {0};
 	cr_expect_eq(db_open(&db, "/nonexistent/dir/x.db", 0, &err), ERR_STORAGE);
 	cr_expect_null(db);
-	cr_expect_eq(db_open(&db, "postgres://localhost/kith", 0, &err), ERR_INVALID);
+	/* nothing listens on port 1: the error names the target, not its password */
+	cr_expect_eq(db_open(&db, "postgres://kith:s3cret@127.0.0.1:1/kith", 0, &err), ERR_STORAGE);
+	cr_expect_null(db);
 	cr_expect_str_eq(err.field, "db");
+	cr_expect(strstr(err.msg, "postgres://kith:***@127.0.0.1:1/kith") != NULL, "%s", err.msg);
+	cr_expect(strstr(err.msg, "s3cret") == NULL, "%s", err.msg);
+}
+
+Test(db, targets_choose_the_backend)
+{
+	cr_expect(db_target_is_file("kith.db"));
+	cr_expect(db_target_is_file("/var/lib/kith/a=b.db"));
+	cr_expect(db_target_is_file("./x y=z"));
+	cr_expect_not(db_target_is_file(""));
+	cr_expect_not(db_target_is_file("postgres://h/db"));
+	cr_expect_not(db_target_is_file("postgresql://u@h:5432/db"));
+	cr_expect_not(db_target_is_file("host=127.0.0.1 dbname=kith"));
+}
+
+Test(db, redacted_targets_hide_the_password)
+{
+	char out[128];
+	db_target_redact("postgres://kith:pw@127.0.0.1:5432/k", out, sizeof out);
+	cr_expect_str_eq(out, "postgres://kith:***@127.0.0.1:5432/k");
+	db_target_redact("postgresql://kith@h/k?sslmode=disable", out, sizeof out);
+	cr_expect_str_eq(out, "postgresql://kith@h/k?sslmode=disable");
+	db_target_redact("host=h password='a b\\' c' dbname=k", out, sizeof out);
+	cr_expect_str_eq(out, "host=h password=*** dbname=k");
+	db_target_redact("password=pw host=h", out, sizeof out);
+	cr_expect_str_eq(out, "password=*** host=h");
+	db_target_redact("/tmp/kith.db", out, sizeof out);
+	cr_expect_str_eq(out, "/tmp/kith.db");
+	db_target_redact("postgres://u:pw@h/k", out, 8); /* always terminated */
+	cr_expect_str_eq(out, "postgre");
 }
 
 Test(db, nested_rollback_undoes_everything)
