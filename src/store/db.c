@@ -352,6 +352,21 @@ int db_end(Db *db, int rc, Err *err)
 	return rc;
 }
 
+int db_lock_key(Db *db, const char *ns, const char *key, Err *err)
+{
+	DbStmt *st;
+	if (db->depth == 0)
+		return err_set(err, ERR_INTERNAL, NULL, "lock outside a transaction");
+	if (!db->be->sql_lock_key)
+		return KITH_OK;
+	int rc = db_prepare(db, &st, db->be->sql_lock_key, err);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, ns);
+	db_bind_text(st, 2, key);
+	return db_exec_stmt(st, err);
+}
+
 int db_data_version(Db *db, uint32_t *version, Err *err)
 {
 	*version = 0;

@@ -120,6 +120,26 @@ void db_rollback(Db *db);
  * ERR_INTERNAL outside a transaction; ERR_STORAGE. */
 int db_data_version(Db *db, uint32_t *version, Err *err) KITH_WARN_UNUSED;
 
+/* Rules that span rows hold on every backend only if writers that could
+ * break them wait for each other (DESIGN.md: enforced by the database,
+ * never by "SQLite lets one writer in at a time"). SQLite's BEGIN
+ * IMMEDIATE already serialises writers; PostgreSQL needs a lock:
+ *
+ * DB_FOR_UPDATE ends a SELECT that reads rows the transaction will change
+ * or whose state it checks: PostgreSQL locks them until the transaction
+ * ends ("FOR UPDATE"); SQLite reads it as a comment. A string literal, so
+ * a statement stays one literal: "SELECT ... WHERE id = ?" DB_FOR_UPDATE. */
+#define DB_FOR_UPDATE " /*kith:for-update*/"
+
+/* Inside a write transaction, wait until no other transaction holds the
+ * lock on (ns, key) and take it until this one ends: for rules about a
+ * value no row stands for yet (an email not taken, an idempotency key, the
+ * first user). PostgreSQL: a transaction-scoped advisory lock on the two
+ * strings' hashes (a collision only makes two writers wait for each
+ * other); SQLite: nothing to do. ERR_INTERNAL outside a transaction;
+ * ERR_BUSY after the lock timeout; ERR_STORAGE. */
+int db_lock_key(Db *db, const char *ns, const char *key, Err *err) KITH_WARN_UNUSED;
+
 /* Finish a transaction from a function's cleanup label: commit when rc is
  * KITH_OK, otherwise roll back. Returns the final rc. */
 int db_end(Db *db, int rc, Err *err);

@@ -79,6 +79,9 @@ struct DbBackend {
 	const char *sql_begin_write, *sql_begin_read, *sql_commit;
 	/* Roll back the open transaction; cannot usefully fail. */
 	void (*rollback)(Db *db);
+	/* db_lock_key's statement with two text parameters, or NULL when
+	 * writers are serialised anyway. */
+	const char *sql_lock_key;
 
 	/* What only some backends have: see db.h for each contract. */
 	int (*data_version)(Db *db, uint32_t *version, Err *err);

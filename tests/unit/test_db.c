@@ -81,6 +81,21 @@ Test(db, open_missing_file_without_create_fails)
 	cr_expect(strstr(err.msg, "s3cret") == NULL, "%s", err.msg);
 }
 
+Test(db, locks_are_statements_sqlite_accepts)
+{
+	static const char lock[] = "SELECT COUNT(*) FROM tag WHERE id > ?" DB_FOR_UPDATE;
+	DbStmt *st;
+	Err err = {0};
+	cr_expect_eq(db_lock_key(fx.db, "email", "a@example.com", &err), ERR_INTERNAL);
+	cr_assert_eq(db_begin(fx.db, &err), KITH_OK);
+	cr_expect_eq(db_lock_key(fx.db, "email", "a@example.com", &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_prepare(fx.db, &st, lock, &err), KITH_OK, "%s", err.msg);
+	db_bind_int(st, 1, 0);
+	cr_expect_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+	db_reset(st);
+	cr_expect_eq(db_commit(fx.db, &err), KITH_OK);
+}
+
 Test(db, targets_choose_the_backend)
 {
 	cr_expect(db_target_is_file("kith.db"));
