@@ -12,7 +12,7 @@
 #   make CC=clang works for every target.
 
 CC ?= cc
-PKGS := sqlite3 libpq libmicrohttpd jansson libsodium
+PKGS := sqlite3 libpq libmicrohttpd jansson libsodium icu-uc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
