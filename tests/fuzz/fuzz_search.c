@@ -4,7 +4,9 @@
  * company_list run it against the index of the demo data, as the API does.
  * Checks: an expression is made of quoted prefix terms only (no FTS5
  * operator from the input gets through), and SQLite accepts every
- * expression it makes (a refusal would be a 500). */
+ * expression it makes (a refusal would be a 500). PostgreSQL's literals
+ * (search_pg.h) of the expression and of the input as a document are
+ * quoted lexemes only, so no input reaches tsquery or tsvector syntax. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,7 +16,9 @@
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "fuzz.h"
+#include "base/text.h"
 #include "store/search.h"
+#include "store/search_pg.h"
 
 /* "\"w\"* \"w\"*": quoted words without quotes inside, each followed by '*'. */
 static void want_terms(const char *e)
@@ -35,6 +39,33 @@ static void want_terms(const char *e)
 		abort();
 }
 
+/* " 'lexeme'[:*][ &]..." with quotes inside doubled; query says whether
+ * lexemes are joined by '&' and may end in ":*". */
+static void want_lexemes(const char *e, int query)
+{
+	int n = 0;
+	while (*e) {
+		if (n++ && query && (*e++ != ' ' || *e++ != '&'))
+			abort();
+		if (*e++ != ' ' || *e++ != '\'')
+			abort();
+		for (;; e++) {
+			if (!*e)
+				abort();
+			if (*e == '\'' && e[1] == '\'')
+				e++;
+			else if (*e == '\\' && e[1] == '\\')
+				e++;
+			else if (*e == '\'' || *e == '\\')
+				break;
+		}
+		if (*e++ != '\'')
+			abort();
+		if (query && e[0] == ':' && e[1] == '*')
+			e += 2;
+	}
+}
+
 static void want_answer(int rc, const Err *err)
 {
 	if (rc != KITH_OK && (rc != ERR_INVALID || strcmp(err->field, "q") != 0))
@@ -49,11 +80,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	Err err = {0};
 	json_t *items = NULL;
 	buf_init(&expr, KITH_MAX_URL * 4);
-	if (search_match_expr(q, &expr, &err) == KITH_OK)
+	Buf lit;
+	buf_init(&lit, 0);
+	if (search_match_expr(q, &expr, &err) == KITH_OK) {
 		want_terms(buf_str(&expr));
-	else if (err.code != ERR_INVALID || strcmp(err.field, "q") != 0)
+		search_pg_query(buf_str(&expr), &lit);
+		want_lexemes(buf_str(&lit), 1);
+	} else if (err.code != ERR_INVALID || strcmp(err.field, "q") != 0) {
 		abort();
+	}
 	buf_free(&expr);
+	buf_free(&lit);
+	Buf doc;
+	buf_init(&doc, 0);
+	buf_init(&lit, 0);
+	text_search_doc(&doc, q);
+	search_pg_terms(buf_str(&doc), &lit);
+	want_lexemes(buf_str(&lit), 0);
+	buf_free(&doc);
+	buf_free(&lit);
 	ContactQuery cq = {.q = q, .limit = 5};
 	err_clear(&err);
 	want_answer(contact_list(f->db, &f->member, &cq, &items, &next, &err), &err);
