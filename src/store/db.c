@@ -92,6 +92,30 @@ void db_close(Db *db)
 	free(db);
 }
 
+/* sql with each marker (an SQL comment holding "kith:NAME") replaced by
+ * the backend's text (db_backend.h), into out. */
+static int expand(const DbBackend *be, const char *sql, Buf *out, Err *err)
+{
+	static const char open[] = "/*kith:";
+	const char *p = sql, *m;
+	while ((m = strstr(p, open))) {
+		const char *name = m + sizeof open - 1, *end = strstr(name, "*/");
+		const DbFragment *f = be->fragments;
+		while (end && f->name &&
+		       (strlen(f->name) != (size_t)(end - name) ||
+			memcmp(f->name, name, (size_t)(end - name)) != 0))
+			f++;
+		if (!end || !f->name)
+			return err_set(err, ERR_INTERNAL, NULL, "no %s text for the SQL marker %.40s",
+				       be->name, m);
+		buf_add(out, p, (size_t)(m - p));
+		buf_adds(out, f->text);
+		p = end + 2;
+	}
+	buf_adds(out, p);
+	return buf_failed(out) ? err_set(err, ERR_INTERNAL, NULL, "out of memory") : KITH_OK;
+}
+
 int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err)
 {
 	for (unsigned i = 0; i < db->n_cache; i++) {
@@ -102,7 +126,16 @@ int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err)
 		}
 	}
 	void *h = NULL;
-	int rc = db->be->prepare(db, sql, &h, err);
+	int rc;
+	if (strstr(sql, "/*kith:")) {
+		Buf text;
+		buf_init(&text, 0);
+		if ((rc = expand(db->be, sql, &text, err)) == KITH_OK)
+			rc = db->be->prepare(db, buf_str(&text), &h, err);
+		buf_free(&text);
+	} else {
+		rc = db->be->prepare(db, sql, &h, err);
+	}
 	if (rc)
 		return rc;
 	unsigned slot;

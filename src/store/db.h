@@ -127,8 +127,9 @@ int db_data_version(Db *db, uint32_t *version, Err *err) KITH_WARN_UNUSED;
  *
  * DB_FOR_UPDATE ends a SELECT that reads rows the transaction will change
  * or whose state it checks: PostgreSQL locks them until the transaction
- * ends ("FOR UPDATE"); SQLite reads it as a comment. A string literal, so
- * a statement stays one literal: "SELECT ... WHERE id = ?" DB_FOR_UPDATE. */
+ * ends ("FOR UPDATE"); SQLite has nothing to add. A string literal (a
+ * marker db_prepare replaces per backend), so a statement stays one
+ * literal: "SELECT ... WHERE id = ?" DB_FOR_UPDATE. */
 #define DB_FOR_UPDATE " /*kith:for-update*/"
 
 /* Inside a write transaction, wait until no other transaction holds the

@@ -30,6 +30,16 @@ typedef struct Deferred {
 
 typedef struct DbBackend DbBackend;
 
+/* A marker (an SQL comment holding "kith:NAME") in a statement stands
+ * for SQL that differs by backend (db.h: DB_FOR_UPDATE; search.h: the full-text fragments):
+ * db_prepare replaces it with the backend's text for NAME before the
+ * backend sees the statement. A marker the backend does not know is an
+ * error (ERR_INTERNAL). */
+typedef struct DbFragment {
+	const char *name; /* NAME */
+	const char *text; /* what the backend runs in its place */
+} DbFragment;
+
 struct Db {
 	const DbBackend *be;		    /* the backend's operations */
 	void *h;			    /* the backend's connection */
@@ -82,6 +92,8 @@ struct DbBackend {
 	/* db_lock_key's statement with two text parameters, or NULL when
 	 * writers are serialised anyway. */
 	const char *sql_lock_key;
+	/* The markers' texts, ended by a {NULL, NULL} entry. */
+	const DbFragment *fragments;
 
 	/* What only some backends have: see db.h for each contract. */
 	int (*data_version)(Db *db, uint32_t *version, Err *err);

@@ -79,19 +79,14 @@ static int pg_err(Db *db, const PGresult *res, Err *err, const char *what)
 	return err_set(err, code, NULL, "%s: %.*s", what, (int)len, msg ? msg : "");
 }
 
-/* Rewrite sql's `?` (numbered in order) and `?N` placeholders to $n, and
- * DB_FOR_UPDATE to FOR UPDATE, into out; *nparams gets the highest
- * number. Quoted strings, quoted names and comments are copied as they
- * are. */
+/* Rewrite sql's `?` (numbered in order) and `?N` placeholders to $n, into
+ * out; *nparams gets the highest number. Quoted strings, quoted names and
+ * comments are copied as they are. */
 static void rewrite(const char *sql, Buf *out, int *nparams)
 {
-	static const char for_update[] = DB_FOR_UPDATE;
 	int next = 0, max = 0;
 	for (const char *p = sql; *p;) {
-		if (strncmp(p, for_update, sizeof for_update - 1) == 0) {
-			buf_adds(out, " FOR UPDATE");
-			p += sizeof for_update - 1;
-		} else if (*p == '\'' || *p == '"') {
+		if (*p == '\'' || *p == '"') {
 			const char *q = p + 1;
 			while (*q && *q != *p)
 				q++;
@@ -454,6 +449,11 @@ static int pg_backup(Db *db, const char *path, Err *err)
 		       PC(db)->target);
 }
 
+static const DbFragment fragments[] = {
+    {"for-update", "FOR UPDATE"},
+    {NULL, NULL},
+};
+
 const DbBackend db_pg = {
     .name = "postgres",
     .open = pg_open,
@@ -479,6 +479,7 @@ const DbBackend db_pg = {
     .rollback = pg_rollback,
     .sql_lock_key = "SELECT pg_advisory_xact_lock(hashtext(CAST(? AS TEXT)), "
 		    "hashtext(CAST(? AS TEXT)))",
+    .fragments = fragments,
     .data_version = pg_data_version,
     .set_mmap = pg_set_mmap,
     .on_commit = pg_on_commit,

@@ -356,6 +356,12 @@ done:
 	return rc;
 }
 
+/* SQLite serialises writers (BEGIN IMMEDIATE): nothing to lock. */
+static const DbFragment fragments[] = {
+    {"for-update", ""},
+    {NULL, NULL},
+};
+
 const DbBackend db_sqlite = {
     .name = "sqlite",
     .open = lite_open,
@@ -379,6 +385,7 @@ const DbBackend db_sqlite = {
     .sql_begin_read = "BEGIN",
     .sql_commit = "COMMIT",
     .rollback = lite_rollback,
+    .fragments = fragments,
     .data_version = lite_data_version,
     .set_mmap = lite_set_mmap,
     .on_commit = lite_on_commit,
