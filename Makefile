@@ -71,8 +71,10 @@ $(TST)/kith: $(TST_OBJS)
 $(TST)/unit: $(TST_LIB_OBJS) $(UNIT_OBJS)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcriterion -lpthread
 
+# Tests that need PostgreSQL (the pg suites, tests/e2e/pg_*.bats) get a
+# throwaway server from scripts/with-test-pg: one for all of `make test`.
 unit: $(TST)/unit
-	ASAN_OPTIONS=detect_leaks=1 $(TST)/unit --jobs 2
+	./scripts/with-test-pg env ASAN_OPTIONS=detect_leaks=1 $(TST)/unit --jobs 2
 
 # First, and fast (sh + awk, no build): the check's own tests, then the
 # tree: every #include points down the layers (DESIGN.md), only adapters
@@ -82,11 +84,10 @@ check-layers:
 	@./scripts/check-layers src
 
 test: check-layers deps
-	$(MAKE) unit
-	$(MAKE) e2e_serial
+	./scripts/with-test-pg sh -c '$(MAKE) unit && $(MAKE) e2e_serial'
 
 e2e_serial: $(TST)/kith
-	KITH_BIN=$(CURDIR)/$(TST)/kith bats tests/e2e
+	KITH_BIN=$(CURDIR)/$(TST)/kith ./scripts/with-test-pg bats tests/e2e
 
 run: deps kith
 	./scripts/run
