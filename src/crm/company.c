@@ -946,7 +946,8 @@ done:
  *              (migration 003). Without
  *              them a member owning 20 of 100,000 companies, or a short
  *              trash, cost a scan of the whole sort index (~150 ms).
- *   filters    owner filter, updated_since, tag: "(? IS NULL OR ...)".
+ *   filters    owner filter, updated_since, tag:
+ *              "(CAST(? AS BIGINT) IS NULL OR ...)" (typed for PostgreSQL).
  *   keyset     (key, id) after/before the cursor. The first page binds a
  *              bound no row passes: ("", 0) going up, (KEY_MAX, INT64_MAX)
  *              going down, so one statement serves every page.
@@ -965,8 +966,9 @@ done:
 	"WHERE cl.user_id = ? AND c.id = cl.company_id AND c.owner_id IS NOT ? AND "           \
 	"c.deleted_at IS NULL"
 #define LIST_FILTERS                                                                            \
-	" AND (? IS NULL OR c.owner_id = ?) AND (? IS NULL OR c.updated_at >= ?)"               \
-	" AND (? IS NULL OR EXISTS (SELECT 1 FROM company_tag ct"                               \
+	" AND (CAST(? AS BIGINT) IS NULL OR c.owner_id = ?)"                                    \
+	" AND (CAST(? AS TEXT) IS NULL OR c.updated_at >= ?)"                                   \
+	" AND (CAST(? AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM company_tag ct"               \
 	" WHERE ct.company_id = c.id AND ct.tag_id = ?))"
 /* Keyset conditions (KEY_*) and orders (ORD_*) of each sort. */
 #define KEY_NAME " AND (c.sort_key, c.id) > (?, ?)"

@@ -4,10 +4,11 @@
  * core/{access, record}, crm/{contact_rec, tag}.
  *
  * The SQL is a fixed set of complete literal statements (db_prepare caches
- * by the literal's address): every filter is written `(? IS NULL OR ...)`
- * so one statement covers every combination, and a few variants exist only
- * where they change the plan. Plans, checked with EXPLAIN QUERY PLAN on 1M
- * contacts:
+ * by the literal's address): every filter is written
+ * `(CAST(? AS TEXT) IS NULL OR ...)` (the CAST gives PostgreSQL the
+ * parameter's type; SQLite reads it the same) so one statement covers every
+ * combination, and a few variants exist only where they change the plan.
+ * Plans, checked with EXPLAIN QUERY PLAN on 1M contacts:
  *   live, any scope     walk contact_sort / contact_updated / the rowid
  *   live, one company   seek contact_company, sort that company's few rows
  *   live, one owner     walk contact_owner_sort / contact_owner_updated /
@@ -42,18 +43,18 @@
 /* Filters every statement binds, in list_bind_filters order. */
 #define LIST_FILTERS                                                                               \
 	" AND " RECORD_VISIBLE("contact", "c")                                                     \
-	" AND (? IS NULL OR c.status = ?)"                                                         \
-	" AND (? IS NULL OR c.temperature = ?)"                                                    \
-	" AND (? IS NULL OR c.source = ?)"                                                         \
-	" AND (? IS NULL OR c.owner_id = ?)"                                                       \
-	" AND (? IS NULL OR c.updated_at >= ?)"                                                    \
-	" AND (? IS NULL OR EXISTS (SELECT 1 FROM contact_tag ct "                                 \
+	" AND (CAST(? AS TEXT) IS NULL OR c.status = ?)"                                           \
+	" AND (CAST(? AS TEXT) IS NULL OR c.temperature = ?)"                                      \
+	" AND (CAST(? AS TEXT) IS NULL OR c.source = ?)"                                           \
+	" AND (CAST(? AS BIGINT) IS NULL OR c.owner_id = ?)"                                       \
+	" AND (CAST(? AS TEXT) IS NULL OR c.updated_at >= ?)"                                      \
+	" AND (CAST(? AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM contact_tag ct "                 \
 	"WHERE ct.contact_id = c.id AND ct.tag_id = ?))"
 #define LIVE "c.deleted_at IS NULL"
 #define TRASH "c.deleted_at IS NOT NULL"
 /* Scopes: the company filter as a filter, or as the equality that drives
  * the query from an index; the owner equality likewise. */
-#define ANY_SCOPE " AND (? IS NULL OR c.company_id = ?)"
+#define ANY_SCOPE " AND (CAST(? AS BIGINT) IS NULL OR c.company_id = ?)"
 #define COMPANY_SCOPE " AND c.company_id = ?"
 #define OWNER_SCOPE ANY_SCOPE " AND c.owner_id = ?"
 #define LIST_SQL(state, scope, after, order)                                                       \

@@ -822,7 +822,8 @@ int deal_stage_change_get(Db *db, const Actor *actor, int64_t change_id, json_t 
 
 /* ---- lists --------------------------------------------------------------- */
 
-/* Bind v (0 = no filter) to parameters p and p + 1 of "(? IS NULL OR x = ?)". */
+/* Bind v (0 = no filter) to parameters p and p + 1 of
+ * "(CAST(? AS BIGINT) IS NULL OR x = ?)". */
 static void bind_filter(DbStmt *st, int p, int64_t v)
 {
 	if (v) {
@@ -904,10 +905,14 @@ done:
 #define DEAL_LIST_SQL(driver)                                                                   \
 	"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id WHERE " driver     \
 	" AND ((? = 0 AND d.deleted_at IS NULL) OR (? = 1 AND d.deleted_at IS NOT NULL)) "     \
-	"AND " RECORD_VISIBLE("deal", "d") " AND (? IS NULL OR d.owner_id = ?) "               \
-	"AND (? IS NULL OR d.pipeline_id = ?) AND (? IS NULL OR d.stage_id = ?) "              \
-	"AND (? IS NULL OR s.kind = ?) AND (? IS NULL OR d.contact_id = ?) "                   \
-	"AND (? IS NULL OR d.company_id = ?) AND (? IS NULL OR d.stage_since >= ?) "           \
+	"AND " RECORD_VISIBLE("deal", "d")                                                     \
+	" AND (CAST(? AS BIGINT) IS NULL OR d.owner_id = ?) "                                  \
+	"AND (CAST(? AS BIGINT) IS NULL OR d.pipeline_id = ?) "                                \
+	"AND (CAST(? AS BIGINT) IS NULL OR d.stage_id = ?) "                                   \
+	"AND (CAST(? AS TEXT) IS NULL OR s.kind = ?) "                                         \
+	"AND (CAST(? AS BIGINT) IS NULL OR d.contact_id = ?) "                                 \
+	"AND (CAST(? AS BIGINT) IS NULL OR d.company_id = ?) "                                 \
+	"AND (CAST(? AS TEXT) IS NULL OR d.stage_since >= ?) "                                 \
 	"AND d.id > ? ORDER BY d.id LIMIT ?"
 
 typedef enum { DRIVE_ALL, DRIVE_CONTACT, DRIVE_COMPANY, DRIVE_STAGE, DRIVE_MINE, DRIVE_N } Drive;

@@ -888,7 +888,7 @@ int task_restore(Db *db, const Actor *actor, int64_t id, Err *err)
 /* Filters of task_list; params: assignee x2, status x2, contact x2,
  * company x2, deal x2 (0 / NULL = any). */
 #define LIST_FILTERS                                                                            \
-	" AND (? = 0 OR t.assignee_id = ?) AND (? IS NULL OR t.status = ?)"                     \
+	" AND (? = 0 OR t.assignee_id = ?) AND (CAST(? AS TEXT) IS NULL OR t.status = ?)"       \
 	" AND (? = 0 OR t.contact_id = ?) AND (? = 0 OR t.company_id = ?)"                      \
 	" AND (? = 0 OR t.deal_id = ?)"
 
