@@ -96,7 +96,7 @@ static int count_contacts(Db *db, const Actor *actor, int64_t id, int64_t *n, Er
 	    "SELECT (SELECT COUNT(*) FROM contact WHERE company_id = ?1 AND +owner_id = ?2 "
 	    "AND deleted_at IS NULL) + (SELECT COUNT(*) FROM contact_collaborator cl "
 	    "CROSS JOIN contact c WHERE cl.user_id = ?2 AND c.id = cl.contact_id "
-	    "AND c.company_id = ?1 AND c.owner_id IS NOT ?2 AND c.deleted_at IS NULL)";
+	    "AND c.company_id = ?1 AND c.owner_id IS DISTINCT FROM ?2 AND c.deleted_at IS NULL)";
 	int scoped = actor && !access_is_admin(actor);
 	DbStmt *st;
 	int rc = db_prepare(db, &st, scoped ? member : all, err);
@@ -963,8 +963,8 @@ done:
  * side. Params: user_id, user_id. */
 #define SHARED_SELECT                                                                           \
 	"SELECT c.id, c.sort_key, c.updated_at FROM company_collaborator cl CROSS JOIN company c " \
-	"WHERE cl.user_id = ? AND c.id = cl.company_id AND c.owner_id IS NOT ? AND "           \
-	"c.deleted_at IS NULL"
+	"WHERE cl.user_id = ? AND c.id = cl.company_id AND c.owner_id IS DISTINCT FROM ? "     \
+	"AND c.deleted_at IS NULL"
 #define LIST_FILTERS                                                                            \
 	" AND (CAST(? AS BIGINT) IS NULL OR c.owner_id = ?)"                                    \
 	" AND (CAST(? AS TEXT) IS NULL OR c.updated_at >= ?)"                                   \

@@ -66,8 +66,8 @@
 #define MEMBER_SQL(state, after, order)                                                            \
 	"SELECT " CONTACT_LIST_COLS " FROM contact c WHERE " state LIST_FILTERS OWNER_SCOPE after  \
 	" UNION ALL SELECT " CONTACT_LIST_COLS " FROM contact_collaborator cl CROSS JOIN contact c " \
-	"WHERE cl.user_id = ? AND c.id = cl.contact_id AND c.owner_id IS NOT ? AND " state        \
-	LIST_FILTERS ANY_SCOPE after " ORDER BY " order " LIMIT ?"
+	"WHERE cl.user_id = ? AND c.id = cl.contact_id AND c.owner_id IS DISTINCT FROM ? AND "    \
+	state LIST_FILTERS ANY_SCOPE after " ORDER BY " order " LIMIT ?"
 #define PAGES(state, scope, after, order)                                                          \
 	{                                                                                          \
 		LIST_SQL(state, scope, "", order), LIST_SQL(state, scope, after, order)            \
