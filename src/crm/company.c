@@ -970,20 +970,23 @@ done:
 	" AND (CAST(? AS TEXT) IS NULL OR c.updated_at >= ?)"                                   \
 	" AND (CAST(? AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM company_tag ct"               \
 	" WHERE ct.company_id = c.id AND ct.tag_id = ?))"
-/* Keyset conditions (KEY_*) and orders (ORD_*) of each sort. */
+/* Keyset conditions (KEY_*) and orders (ORD_*) of each sort. The orders
+ * name output columns (sort_key, not c.sort_key): after TWO_SIDES' UNION ALL
+ * PostgreSQL accepts nothing else, and in ONE_SIDE they name the same
+ * columns. */
 #define KEY_NAME " AND (c.sort_key, c.id) > (?, ?)"
-#define ORD_NAME " ORDER BY c.sort_key, c.id LIMIT ?"
+#define ORD_NAME " ORDER BY sort_key, id LIMIT ?"
 #define KEY_NAME_DESC " AND (c.sort_key, c.id) < (?, ?)"
-#define ORD_NAME_DESC " ORDER BY c.sort_key DESC, c.id DESC LIMIT ?"
+#define ORD_NAME_DESC " ORDER BY sort_key DESC, id DESC LIMIT ?"
 #define KEY_UPDATED " AND (c.updated_at, c.id) > (?, ?)"
-#define ORD_UPDATED " ORDER BY c.updated_at, c.id LIMIT ?"
+#define ORD_UPDATED " ORDER BY updated_at, id LIMIT ?"
 #define KEY_UPDATED_DESC " AND (c.updated_at, c.id) < (?, ?)"
-#define ORD_UPDATED_DESC " ORDER BY c.updated_at DESC, c.id DESC LIMIT ?"
+#define ORD_UPDATED_DESC " ORDER BY updated_at DESC, id DESC LIMIT ?"
 /* "created" is creation order, which is id order: ids only grow. */
 #define KEY_ID " AND c.id > ?"
-#define ORD_ID " ORDER BY c.id LIMIT ?"
+#define ORD_ID " ORDER BY id LIMIT ?"
 #define KEY_ID_DESC " AND c.id < ?"
-#define ORD_ID_DESC " ORDER BY c.id DESC LIMIT ?"
+#define ORD_ID_DESC " ORDER BY id DESC LIMIT ?"
 #define ONE_SIDE(scope, key, ord) LIST_SELECT scope LIST_FILTERS key ord
 /* A member: own rows UNION ALL shared rows, each side with the filters and
  * keyset, one order over both (scope is unused: the sides are fixed). */

@@ -92,14 +92,17 @@ typedef struct SortDef {
 	const char *sql[2][N_SCOPES][2]; /* [trash][SCOPE_*][after a cursor] */
 } SortDef;
 
+/* The orders name output columns (sort_key, not c.sort_key): after
+ * MEMBER_SQL's UNION ALL PostgreSQL accepts nothing else, and in LIST_SQL
+ * they name the same columns. */
 static const SortDef sorts[] = {
-    {"name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) > (?, ?)", "c.sort_key, c.id")},
-    {"-name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) < (?, ?)", "c.sort_key DESC, c.id DESC")},
-    {"created", KEY_ID, SORT_SQL(" AND c.id > ?", "c.id")},
-    {"-created", KEY_ID, SORT_SQL(" AND c.id < ?", "c.id DESC")},
-    {"updated", KEY_UPDATED, SORT_SQL(" AND (c.updated_at, c.id) > (?, ?)", "c.updated_at, c.id")},
+    {"name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) > (?, ?)", "sort_key, id")},
+    {"-name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) < (?, ?)", "sort_key DESC, id DESC")},
+    {"created", KEY_ID, SORT_SQL(" AND c.id > ?", "id")},
+    {"-created", KEY_ID, SORT_SQL(" AND c.id < ?", "id DESC")},
+    {"updated", KEY_UPDATED, SORT_SQL(" AND (c.updated_at, c.id) > (?, ?)", "updated_at, id")},
     {"-updated", KEY_UPDATED,
-     SORT_SQL(" AND (c.updated_at, c.id) < (?, ?)", "c.updated_at DESC, c.id DESC")},
+     SORT_SQL(" AND (c.updated_at, c.id) < (?, ?)", "updated_at DESC, id DESC")},
 };
 enum { N_SORTS = sizeof sorts / sizeof sorts[0] };
 
