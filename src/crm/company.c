@@ -137,7 +137,7 @@ static int company_fill(Db *db, const Actor *actor, json_t *rec, Err *err)
 #define COMPANY_NEXT_ID                                                                     \
 	"(SELECT 1 + CASE WHEN a > b THEN a ELSE b END FROM "                               \
 	"(SELECT COALESCE((SELECT MAX(id) FROM company), 0) AS a, "                         \
-	"COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'company'), 0) AS b))"
+	"COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'company'), 0) AS b) AS m)"
 
 /* The record of id with contact_count as actor sees it (NULL: all). */
 static int company_load(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)

@@ -60,7 +60,7 @@
 #define BRANCH(from_where, at, type, cond, vis)                                                 \
 	"SELECT * FROM (SELECT " at " AS at, '" type "' AS type, x.id AS id" from_where        \
 	" AND " cond " AND " vis " AND " at " <= ?2 AND (" at " < ?2 OR '" type "' < ?3 OR ('" \
-	type "' = ?3 AND x.id < ?4)) ORDER BY " at " DESC, x.id DESC LIMIT ?5)"
+	type "' = ?3 AND x.id < ?4)) ORDER BY " at " DESC, x.id DESC LIMIT ?5) AS br"
 #define ACTIVITIES(from_where)                                                                  \
 	BRANCH(from_where, "x.occurred_at", "activity", "x.deleted_at IS NULL", VIS_ACTIVITY)
 #define TASKS_CREATED(from_where)                                                               \
