@@ -918,7 +918,7 @@ done:
 typedef enum { DRIVE_ALL, DRIVE_CONTACT, DRIVE_COMPANY, DRIVE_STAGE, DRIVE_MINE, DRIVE_N } Drive;
 
 static const char *const list_sql[DRIVE_N] = {
-	[DRIVE_ALL] = DEAL_LIST_SQL("1"),
+	[DRIVE_ALL] = DEAL_LIST_SQL("1 = 1"), /* no driver (a bare 1 is no boolean in PostgreSQL) */
 	[DRIVE_CONTACT] = DEAL_LIST_SQL("d.contact_id = ?"),
 	[DRIVE_COMPANY] = DEAL_LIST_SQL("d.company_id = ?"),
 	[DRIVE_STAGE] = DEAL_LIST_SQL("d.stage_id = ?"),

@@ -68,7 +68,10 @@
 #define TASKS_DONE(from_where)                                                                  \
 	BRANCH(from_where, "x.done_at", "task_done",                                           \
 	       "x.deleted_at IS NULL AND x.done_at IS NOT NULL", VIS_TASK)
-#define STAGE_CHANGES(from_where) BRANCH(from_where, "x.at", "stage_change", "1", VIS_STAGE)
+/* A stage change has no condition of its own: "1 = 1" (a bare 1 is no
+ * boolean in PostgreSQL). */
+#define STAGE_CHANGES(from_where)                                                               \
+	BRANCH(from_where, "x.at", "stage_change", "1 = 1", VIS_STAGE)
 #define TL_UNION " UNION "
 #define PAGE_ORDER " ORDER BY 1 DESC, 2 DESC, 3 DESC LIMIT ?5"
 
