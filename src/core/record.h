@@ -44,7 +44,9 @@ typedef enum {
  * kind is the literal table name ("contact", "company", "deal"); alias and
  * x the literal alias of the row the statement reads; admin and user the
  * SQL text of the parameters that hold the admin flag (1 for owners and
- * admins) and the actor's user id. */
+ * admins, bound as an integer) and the actor's user id. The flag is tested
+ * as "admin <> 0", not as a bare boolean parameter, so PostgreSQL types it
+ * as an integer as SQLite does. */
 
 /* True when user is a collaborator on the kind record whose id is the SQL
  * expression id_expr ("a.contact_id"): a primary-key probe of
@@ -62,7 +64,7 @@ typedef enum {
  * admin, the record's owner, or a collaborator. For an owner or admin
  * SQLite never runs the rest. */
 #define RECORD_VISIBLE_AT(kind, alias, admin, user)                                                \
-	"(" admin " OR " alias ".owner_id = " user                                                 \
+	"(" admin " <> 0 OR " alias ".owner_id = " user                                            \
 	" OR " RECORD_SHARED_AT(kind, alias ".id", user) ")"
 
 /* True when the kind record whose id is id_expr (NULL: no link) is owned by
@@ -81,12 +83,12 @@ typedef enum {
 /* True when the actor may see the activity aliased x: an owner or admin,
  * the user who logged it, or RECORD_LINKED_AT. */
 #define RECORD_ACTIVITY_VISIBLE_AT(x, admin, user)                                                 \
-	"(" admin " OR " x ".user_id = " user " OR " RECORD_LINKED_AT(x, user) ")"
+	"(" admin " <> 0 OR " x ".user_id = " user " OR " RECORD_LINKED_AT(x, user) ")"
 
 /* True when the actor may see the task aliased x: an owner or admin, its
  * assignee or creator, or RECORD_LINKED_AT. */
 #define RECORD_TASK_VISIBLE_AT(x, admin, user)                                                     \
-	"(" admin " OR " x ".assignee_id = " user " OR " x ".created_by = " user                   \
+	"(" admin " <> 0 OR " x ".assignee_id = " user " OR " x ".created_by = " user              \
 	" OR " RECORD_LINKED_AT(x, user) ")"
 
 /* The fragments with "?" parameters, bound by record_bind_visible(kind):

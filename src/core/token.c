@@ -91,7 +91,7 @@ int token_list(Db *db, const Actor *actor, json_t **out, Err *err)
 	static const char sql[] =
 		"SELECT t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, t.last_used_at, "
 		"t.revoked_at FROM api_token t JOIN app_user u ON u.id = t.user_id "
-		"WHERE ? OR t.user_id = ? ORDER BY t.id";
+		"WHERE ? <> 0 OR t.user_id = ? ORDER BY t.id";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
@@ -119,7 +119,7 @@ int token_list(Db *db, const Actor *actor, json_t **out, Err *err)
 int token_revoke(Db *db, const Actor *actor, int64_t id, Err *err)
 {
 	static const char sql[] = "UPDATE api_token SET revoked_at = ? WHERE id = ? AND "
-				  "revoked_at IS NULL AND (? OR user_id = ?)";
+				  "revoked_at IS NULL AND (? <> 0 OR user_id = ?)";
 	char now[21];
 	DbStmt *st;
 	int rc = db_begin(db, err);

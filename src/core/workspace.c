@@ -107,7 +107,7 @@ int workspace_set(Db *db, const Actor *actor, const char *name, const char *coun
 		  const char *currency, const char *tz_name, Err *err)
 {
 	static const char sql[] = "UPDATE workspace SET name = COALESCE(?, name), "
-				  "default_country = CASE WHEN ? THEN ? ELSE default_country END, "
+				  "default_country = CASE WHEN ? <> 0 THEN ? ELSE default_country END, "
 				  "currency = COALESCE(?, currency), timezone = COALESCE(?, timezone) "
 				  "WHERE id = 1";
 	DbStmt *st;

@@ -67,7 +67,8 @@ const RecordCols activity_record_cols = RECORD_COLS(ACT_COL_LIST);
 #define ACT_VISIBLE RECORD_ACTIVITY_VISIBLE("a")
 /* Keyset for newest first; params: key, key, key, id (key NULL = first page). */
 #define ACT_KEYSET                                                                              \
-	" AND (? IS NULL OR a.occurred_at < ? OR (a.occurred_at = ? AND a.id < ?))"             \
+	" AND (CAST(? AS TEXT) IS NULL OR a.occurred_at < ?"                                    \
+	" OR (a.occurred_at = ? AND a.id < ?))"                                                 \
 	" ORDER BY a.occurred_at DESC, a.id DESC LIMIT ?"
 
 static int bind_visible(DbStmt *st, int p, const Actor *actor)
@@ -593,12 +594,15 @@ static int since_arg(Db *db, const char *since, char out[21], Err *err)
 }
 
 /* Filters of activity_list; params: contact_id x2, company_id x2, deal_id
- * x2, kind x2, user_id x2, since x2 (0 / NULL = any). */
+ * x2, kind x2, user_id x2, since x2 (0 / NULL = any). The ids are cast to
+ * BIGINT: PostgreSQL would type "? = 0" as a 32-bit integer. */
 #define LIST_FILTERS                                                                            \
-	" AND (? = 0 OR a.contact_id = ?) AND (? = 0 OR a.company_id = ?)"                      \
-	" AND (? = 0 OR a.deal_id = ?)"                                                         \
-	" AND (? IS NULL OR a.kind = ?) AND (? = 0 OR a.user_id = ?)"                           \
-	" AND (? IS NULL OR a.occurred_at >= ?)"
+	" AND (CAST(? AS BIGINT) = 0 OR a.contact_id = ?)"                                      \
+	" AND (CAST(? AS BIGINT) = 0 OR a.company_id = ?)"                                      \
+	" AND (CAST(? AS BIGINT) = 0 OR a.deal_id = ?)"                                         \
+	" AND (CAST(? AS TEXT) IS NULL OR a.kind = ?)"                                          \
+	" AND (CAST(? AS BIGINT) = 0 OR a.user_id = ?)"                                         \
+	" AND (CAST(? AS TEXT) IS NULL OR a.occurred_at >= ?)"
 
 /* The statement for q: driven by the contact, company or deal index when
  * one is given (param 1 = its id, *p = 2), else by occurred_at (*p = 1). */

@@ -96,7 +96,7 @@ static int count_contacts(Db *db, const Actor *actor, int64_t id, int64_t *n, Er
 	    "SELECT (SELECT COUNT(*) FROM contact WHERE company_id = ?1 AND +owner_id = ?2 "
 	    "AND deleted_at IS NULL) + (SELECT COUNT(*) FROM contact_collaborator cl "
 	    "CROSS JOIN contact c WHERE cl.user_id = ?2 AND c.id = cl.contact_id "
-	    "AND c.company_id = ?1 AND c.owner_id IS NOT ?2 AND c.deleted_at IS NULL)";
+	    "AND c.company_id = ?1 AND c.owner_id IS DISTINCT FROM ?2 AND c.deleted_at IS NULL)";
 	int scoped = actor && !access_is_admin(actor);
 	DbStmt *st;
 	int rc = db_prepare(db, &st, scoped ? member : all, err);
@@ -137,7 +137,7 @@ static int company_fill(Db *db, const Actor *actor, json_t *rec, Err *err)
 #define COMPANY_NEXT_ID                                                                     \
 	"(SELECT 1 + CASE WHEN a > b THEN a ELSE b END FROM "                               \
 	"(SELECT COALESCE((SELECT MAX(id) FROM company), 0) AS a, "                         \
-	"COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'company'), 0) AS b))"
+	"COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'company'), 0) AS b) AS m)"
 
 /* The record of id with contact_count as actor sees it (NULL: all). */
 static int company_load(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
@@ -946,7 +946,8 @@ done:
  *              (migration 003). Without
  *              them a member owning 20 of 100,000 companies, or a short
  *              trash, cost a scan of the whole sort index (~150 ms).
- *   filters    owner filter, updated_since, tag: "(? IS NULL OR ...)".
+ *   filters    owner filter, updated_since, tag:
+ *              "(CAST(? AS BIGINT) IS NULL OR ...)" (typed for PostgreSQL).
  *   keyset     (key, id) after/before the cursor. The first page binds a
  *              bound no row passes: ("", 0) going up, (KEY_MAX, INT64_MAX)
  *              going down, so one statement serves every page.
@@ -962,26 +963,30 @@ done:
  * side. Params: user_id, user_id. */
 #define SHARED_SELECT                                                                           \
 	"SELECT c.id, c.sort_key, c.updated_at FROM company_collaborator cl CROSS JOIN company c " \
-	"WHERE cl.user_id = ? AND c.id = cl.company_id AND c.owner_id IS NOT ? AND "           \
-	"c.deleted_at IS NULL"
+	"WHERE cl.user_id = ? AND c.id = cl.company_id AND c.owner_id IS DISTINCT FROM ? "     \
+	"AND c.deleted_at IS NULL"
 #define LIST_FILTERS                                                                            \
-	" AND (? IS NULL OR c.owner_id = ?) AND (? IS NULL OR c.updated_at >= ?)"               \
-	" AND (? IS NULL OR EXISTS (SELECT 1 FROM company_tag ct"                               \
+	" AND (CAST(? AS BIGINT) IS NULL OR c.owner_id = ?)"                                    \
+	" AND (CAST(? AS TEXT) IS NULL OR c.updated_at >= ?)"                                   \
+	" AND (CAST(? AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM company_tag ct"               \
 	" WHERE ct.company_id = c.id AND ct.tag_id = ?))"
-/* Keyset conditions (KEY_*) and orders (ORD_*) of each sort. */
+/* Keyset conditions (KEY_*) and orders (ORD_*) of each sort. The orders
+ * name output columns (sort_key, not c.sort_key): after TWO_SIDES' UNION ALL
+ * PostgreSQL accepts nothing else, and in ONE_SIDE they name the same
+ * columns. */
 #define KEY_NAME " AND (c.sort_key, c.id) > (?, ?)"
-#define ORD_NAME " ORDER BY c.sort_key, c.id LIMIT ?"
+#define ORD_NAME " ORDER BY sort_key, id LIMIT ?"
 #define KEY_NAME_DESC " AND (c.sort_key, c.id) < (?, ?)"
-#define ORD_NAME_DESC " ORDER BY c.sort_key DESC, c.id DESC LIMIT ?"
+#define ORD_NAME_DESC " ORDER BY sort_key DESC, id DESC LIMIT ?"
 #define KEY_UPDATED " AND (c.updated_at, c.id) > (?, ?)"
-#define ORD_UPDATED " ORDER BY c.updated_at, c.id LIMIT ?"
+#define ORD_UPDATED " ORDER BY updated_at, id LIMIT ?"
 #define KEY_UPDATED_DESC " AND (c.updated_at, c.id) < (?, ?)"
-#define ORD_UPDATED_DESC " ORDER BY c.updated_at DESC, c.id DESC LIMIT ?"
+#define ORD_UPDATED_DESC " ORDER BY updated_at DESC, id DESC LIMIT ?"
 /* "created" is creation order, which is id order: ids only grow. */
 #define KEY_ID " AND c.id > ?"
-#define ORD_ID " ORDER BY c.id LIMIT ?"
+#define ORD_ID " ORDER BY id LIMIT ?"
 #define KEY_ID_DESC " AND c.id < ?"
-#define ORD_ID_DESC " ORDER BY c.id DESC LIMIT ?"
+#define ORD_ID_DESC " ORDER BY id DESC LIMIT ?"
 #define ONE_SIDE(scope, key, ord) LIST_SELECT scope LIST_FILTERS key ord
 /* A member: own rows UNION ALL shared rows, each side with the filters and
  * keyset, one order over both (scope is unused: the sides are fixed). */

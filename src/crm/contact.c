@@ -118,7 +118,8 @@ static int lookups_next_id(Db *db, Lookups *lk, int64_t *id, Err *err)
 	static const char sql[] =
 	    "SELECT CASE WHEN a > b THEN a ELSE b END FROM "
 	    "(SELECT COALESCE((SELECT MAX(id) FROM contact), 0) AS a, "
-	    "COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'contact'), 0) AS b)";
+	    "COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'contact'), 0) AS b) "
+	    "AS m";
 	DbStmt *st;
 	if (!lk->next_id) {
 		int rc = db_prepare(db, &st, sql, err);

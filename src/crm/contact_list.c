@@ -4,10 +4,11 @@
  * core/{access, record}, crm/{contact_rec, tag}.
  *
  * The SQL is a fixed set of complete literal statements (db_prepare caches
- * by the literal's address): every filter is written `(? IS NULL OR ...)`
- * so one statement covers every combination, and a few variants exist only
- * where they change the plan. Plans, checked with EXPLAIN QUERY PLAN on 1M
- * contacts:
+ * by the literal's address): every filter is written
+ * `(CAST(? AS TEXT) IS NULL OR ...)` (the CAST gives PostgreSQL the
+ * parameter's type; SQLite reads it the same) so one statement covers every
+ * combination, and a few variants exist only where they change the plan.
+ * Plans, checked with EXPLAIN QUERY PLAN on 1M contacts:
  *   live, any scope     walk contact_sort / contact_updated / the rowid
  *   live, one company   seek contact_company, sort that company's few rows
  *   live, one owner     walk contact_owner_sort / contact_owner_updated /
@@ -42,18 +43,18 @@
 /* Filters every statement binds, in list_bind_filters order. */
 #define LIST_FILTERS                                                                               \
 	" AND " RECORD_VISIBLE("contact", "c")                                                     \
-	" AND (? IS NULL OR c.status = ?)"                                                         \
-	" AND (? IS NULL OR c.temperature = ?)"                                                    \
-	" AND (? IS NULL OR c.source = ?)"                                                         \
-	" AND (? IS NULL OR c.owner_id = ?)"                                                       \
-	" AND (? IS NULL OR c.updated_at >= ?)"                                                    \
-	" AND (? IS NULL OR EXISTS (SELECT 1 FROM contact_tag ct "                                 \
+	" AND (CAST(? AS TEXT) IS NULL OR c.status = ?)"                                           \
+	" AND (CAST(? AS TEXT) IS NULL OR c.temperature = ?)"                                      \
+	" AND (CAST(? AS TEXT) IS NULL OR c.source = ?)"                                           \
+	" AND (CAST(? AS BIGINT) IS NULL OR c.owner_id = ?)"                                       \
+	" AND (CAST(? AS TEXT) IS NULL OR c.updated_at >= ?)"                                      \
+	" AND (CAST(? AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM contact_tag ct "                 \
 	"WHERE ct.contact_id = c.id AND ct.tag_id = ?))"
 #define LIVE "c.deleted_at IS NULL"
 #define TRASH "c.deleted_at IS NOT NULL"
 /* Scopes: the company filter as a filter, or as the equality that drives
  * the query from an index; the owner equality likewise. */
-#define ANY_SCOPE " AND (? IS NULL OR c.company_id = ?)"
+#define ANY_SCOPE " AND (CAST(? AS BIGINT) IS NULL OR c.company_id = ?)"
 #define COMPANY_SCOPE " AND c.company_id = ?"
 #define OWNER_SCOPE ANY_SCOPE " AND c.owner_id = ?"
 #define LIST_SQL(state, scope, after, order)                                                       \
@@ -65,8 +66,8 @@
 #define MEMBER_SQL(state, after, order)                                                            \
 	"SELECT " CONTACT_LIST_COLS " FROM contact c WHERE " state LIST_FILTERS OWNER_SCOPE after  \
 	" UNION ALL SELECT " CONTACT_LIST_COLS " FROM contact_collaborator cl CROSS JOIN contact c " \
-	"WHERE cl.user_id = ? AND c.id = cl.contact_id AND c.owner_id IS NOT ? AND " state        \
-	LIST_FILTERS ANY_SCOPE after " ORDER BY " order " LIMIT ?"
+	"WHERE cl.user_id = ? AND c.id = cl.contact_id AND c.owner_id IS DISTINCT FROM ? AND "    \
+	state LIST_FILTERS ANY_SCOPE after " ORDER BY " order " LIMIT ?"
 #define PAGES(state, scope, after, order)                                                          \
 	{                                                                                          \
 		LIST_SQL(state, scope, "", order), LIST_SQL(state, scope, after, order)            \
@@ -91,14 +92,17 @@ typedef struct SortDef {
 	const char *sql[2][N_SCOPES][2]; /* [trash][SCOPE_*][after a cursor] */
 } SortDef;
 
+/* The orders name output columns (sort_key, not c.sort_key): after
+ * MEMBER_SQL's UNION ALL PostgreSQL accepts nothing else, and in LIST_SQL
+ * they name the same columns. */
 static const SortDef sorts[] = {
-    {"name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) > (?, ?)", "c.sort_key, c.id")},
-    {"-name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) < (?, ?)", "c.sort_key DESC, c.id DESC")},
-    {"created", KEY_ID, SORT_SQL(" AND c.id > ?", "c.id")},
-    {"-created", KEY_ID, SORT_SQL(" AND c.id < ?", "c.id DESC")},
-    {"updated", KEY_UPDATED, SORT_SQL(" AND (c.updated_at, c.id) > (?, ?)", "c.updated_at, c.id")},
+    {"name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) > (?, ?)", "sort_key, id")},
+    {"-name", KEY_SORT, SORT_SQL(" AND (c.sort_key, c.id) < (?, ?)", "sort_key DESC, id DESC")},
+    {"created", KEY_ID, SORT_SQL(" AND c.id > ?", "id")},
+    {"-created", KEY_ID, SORT_SQL(" AND c.id < ?", "id DESC")},
+    {"updated", KEY_UPDATED, SORT_SQL(" AND (c.updated_at, c.id) > (?, ?)", "updated_at, id")},
     {"-updated", KEY_UPDATED,
-     SORT_SQL(" AND (c.updated_at, c.id) < (?, ?)", "c.updated_at DESC, c.id DESC")},
+     SORT_SQL(" AND (c.updated_at, c.id) < (?, ?)", "updated_at DESC, id DESC")},
 };
 enum { N_SORTS = sizeof sorts / sizeof sorts[0] };
 

@@ -413,8 +413,8 @@ static int visit_end(Db *db, int64_t stage_id, const char *since, const char *no
 {
 	static const char sql[] =
 		"INSERT INTO stage_visit (stage_id, month, visits, seconds) VALUES (?, ?, 1, ?) "
-		"ON CONFLICT (stage_id, month) DO UPDATE SET visits = visits + 1, "
-		"seconds = seconds + excluded.seconds";
+		"ON CONFLICT (stage_id, month) DO UPDATE SET visits = stage_visit.visits + 1, "
+		"seconds = stage_visit.seconds + excluded.seconds";
 	time_t from, to;
 	char month[8];
 	DbStmt *st;
@@ -438,7 +438,8 @@ static int closed_total_apply(Db *db, const json_t *rec, int sign, Err *err)
 	static const char sql[] =
 		"INSERT INTO stage_day_total (stage_id, day, currency, deals, amount_minor) "
 		"VALUES (?, ?, ?, ?, ?) ON CONFLICT (stage_id, day, currency) DO UPDATE SET "
-		"deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor";
+		"deals = stage_day_total.deals + excluded.deals, "
+		"amount_minor = stage_day_total.amount_minor + excluded.amount_minor";
 	const json_t *val = json_object_get(rec, "value");
 	const char *since = json_str_of(rec, "stage_since");
 	char day[11];
@@ -490,8 +491,8 @@ static int open_total_add(Db *db, const OpenKey *k, int sign, Err *err)
 	static const char add[] =
 	    "INSERT INTO stage_open_total (stage_id, month, currency, rem, deals, amount_minor) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (stage_id, month, currency, rem) DO "
-	    "UPDATE SET deals = deals + excluded.deals, "
-	    "amount_minor = amount_minor + excluded.amount_minor";
+	    "UPDATE SET deals = stage_open_total.deals + excluded.deals, "
+	    "amount_minor = stage_open_total.amount_minor + excluded.amount_minor";
 	static const char drop[] = "DELETE FROM stage_open_total WHERE stage_id = ?1 AND "
 				   "month = ?2 AND currency = ?3 AND rem = ?4 AND deals = 0";
 	DbStmt *st;
@@ -822,7 +823,8 @@ int deal_stage_change_get(Db *db, const Actor *actor, int64_t change_id, json_t 
 
 /* ---- lists --------------------------------------------------------------- */
 
-/* Bind v (0 = no filter) to parameters p and p + 1 of "(? IS NULL OR x = ?)". */
+/* Bind v (0 = no filter) to parameters p and p + 1 of
+ * "(CAST(? AS BIGINT) IS NULL OR x = ?)". */
 static void bind_filter(DbStmt *st, int p, int64_t v)
 {
 	if (v) {
@@ -904,16 +906,20 @@ done:
 #define DEAL_LIST_SQL(driver)                                                                   \
 	"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id WHERE " driver     \
 	" AND ((? = 0 AND d.deleted_at IS NULL) OR (? = 1 AND d.deleted_at IS NOT NULL)) "     \
-	"AND " RECORD_VISIBLE("deal", "d") " AND (? IS NULL OR d.owner_id = ?) "               \
-	"AND (? IS NULL OR d.pipeline_id = ?) AND (? IS NULL OR d.stage_id = ?) "              \
-	"AND (? IS NULL OR s.kind = ?) AND (? IS NULL OR d.contact_id = ?) "                   \
-	"AND (? IS NULL OR d.company_id = ?) AND (? IS NULL OR d.stage_since >= ?) "           \
+	"AND " RECORD_VISIBLE("deal", "d")                                                     \
+	" AND (CAST(? AS BIGINT) IS NULL OR d.owner_id = ?) "                                  \
+	"AND (CAST(? AS BIGINT) IS NULL OR d.pipeline_id = ?) "                                \
+	"AND (CAST(? AS BIGINT) IS NULL OR d.stage_id = ?) "                                   \
+	"AND (CAST(? AS TEXT) IS NULL OR s.kind = ?) "                                         \
+	"AND (CAST(? AS BIGINT) IS NULL OR d.contact_id = ?) "                                 \
+	"AND (CAST(? AS BIGINT) IS NULL OR d.company_id = ?) "                                 \
+	"AND (CAST(? AS TEXT) IS NULL OR d.stage_since >= ?) "                                 \
 	"AND d.id > ? ORDER BY d.id LIMIT ?"
 
 typedef enum { DRIVE_ALL, DRIVE_CONTACT, DRIVE_COMPANY, DRIVE_STAGE, DRIVE_MINE, DRIVE_N } Drive;
 
 static const char *const list_sql[DRIVE_N] = {
-	[DRIVE_ALL] = DEAL_LIST_SQL("1"),
+	[DRIVE_ALL] = DEAL_LIST_SQL("1 = 1"), /* no driver (a bare 1 is no boolean in PostgreSQL) */
 	[DRIVE_CONTACT] = DEAL_LIST_SQL("d.contact_id = ?"),
 	[DRIVE_COMPANY] = DEAL_LIST_SQL("d.company_id = ?"),
 	[DRIVE_STAGE] = DEAL_LIST_SQL("d.stage_id = ?"),

@@ -606,7 +606,8 @@ int field_get(Db *db, int64_t id, json_t **out, Err *err)
 int field_list(Db *db, const char *entity, json_t **out, Err *err)
 {
 	static const char sql[] = "SELECT " FIELD_COLS " FROM field_def "
-				  "WHERE (? IS NULL OR entity = ?) ORDER BY entity, position, key";
+				  "WHERE (CAST(? AS TEXT) IS NULL OR entity = ?) "
+				  "ORDER BY entity, position, key";
 	DbStmt *st;
 	if (entity && !entity_valid(entity))
 		return err_set(err, ERR_INVALID, "entity", "must be contact, company or deal");

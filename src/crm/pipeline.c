@@ -227,7 +227,7 @@ int stage_first_open(Db *db, int64_t pipeline_id, StageInfo *out, Err *err)
 {
 	static const char sql[] =
 		"SELECT s.id FROM pipeline p JOIN stage s ON s.pipeline_id = p.id "
-		"WHERE (? = 0 OR p.id = ?) AND s.kind = 'open' "
+		"WHERE (CAST(? AS BIGINT) = 0 OR p.id = ?) AND s.kind = 'open' "
 		"ORDER BY p.position, p.id, s.position, s.id LIMIT 1";
 	DbStmt *st;
 	int64_t id = 0;

@@ -168,7 +168,7 @@ int tag_list(Db *db, const Actor *actor, json_t **out, Err *err)
 	    "  WHERE mt.tag_id = t.id AND m.deleted_at IS NULL AND "
 	    RECORD_VISIBLE_AT("company", "m", "?1", "?2") ")"
 	    "  AS companies"
-	    " FROM tag t) WHERE ?1 OR contacts > 0 OR companies > 0 ORDER BY name_norm";
+	    " FROM tag t) AS v WHERE ?1 <> 0 OR contacts > 0 OR companies > 0 ORDER BY name_norm";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)

@@ -886,11 +886,14 @@ int task_restore(Db *db, const Actor *actor, int64_t id, Err *err)
 /* ---- lists and the agenda ---------------------------------------------- */
 
 /* Filters of task_list; params: assignee x2, status x2, contact x2,
- * company x2, deal x2 (0 / NULL = any). */
+ * company x2, deal x2 (0 / NULL = any). The ids are cast to BIGINT:
+ * PostgreSQL would type "? = 0" as a 32-bit integer. */
 #define LIST_FILTERS                                                                            \
-	" AND (? = 0 OR t.assignee_id = ?) AND (? IS NULL OR t.status = ?)"                     \
-	" AND (? = 0 OR t.contact_id = ?) AND (? = 0 OR t.company_id = ?)"                      \
-	" AND (? = 0 OR t.deal_id = ?)"
+	" AND (CAST(? AS BIGINT) = 0 OR t.assignee_id = ?)"                                     \
+	" AND (CAST(? AS TEXT) IS NULL OR t.status = ?)"                                        \
+	" AND (CAST(? AS BIGINT) = 0 OR t.contact_id = ?)"                                      \
+	" AND (CAST(? AS BIGINT) = 0 OR t.company_id = ?)"                                      \
+	" AND (CAST(? AS BIGINT) = 0 OR t.deal_id = ?)"
 
 int task_list(Db *db, const Actor *actor, const TaskQuery *q, json_t **items, char **next,
 	      Err *err)

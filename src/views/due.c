@@ -112,11 +112,14 @@ typedef struct Due {
 	"FROM contact c WHERE c.id IN (" CANDIDATES(own, shared) ") "                            \
 	"AND c.deleted_at IS NULL" owner_c
 /* A user's candidates: their own contacts with a cadence, every contact of
- * a tag with one, and the contacts shared with them; then only theirs. */
-#define BY_OWNER(sql)                                                                            \
-	sql(" AND owner_id = ?1",                                                                \
-	    " UNION SELECT contact_id FROM contact_collaborator WHERE user_id = ?1",             \
-	    " AND " RECORD_MINE_AT("contact", "c", "?1"))
+ * a tag with one, and the contacts shared with them; then only theirs. The
+ * user is parameter p, the last one of the statement, so the team's
+ * variant has no gap in its numbering (PostgreSQL cannot type a parameter
+ * that no statement text uses). */
+#define BY_OWNER(sql, p)                                                                         \
+	sql(" AND owner_id = " p,                                                                \
+	    " UNION SELECT contact_id FROM contact_collaborator WHERE user_id = " p,             \
+	    " AND " RECORD_MINE_AT("contact", "c", p))
 
 static int due_cmp(const void *a, const void *b)
 {
@@ -133,7 +136,7 @@ static int due_cmp(const void *a, const void *b)
  * cadence c due: the start of day (today + horizon - c + 1). */
 static int due_collect(Db *db, const Ctx *c, Due **list, size_t *n, Err *err)
 {
-	static const char by_owner[] = BY_OWNER(DUE_SQL);
+	static const char by_owner[] = BY_OWNER(DUE_SQL, "?1");
 	static const char by_team[] = DUE_SQL("", "", "");
 	char(*thr)[21] = calloc(CADENCE_DAYS_MAX + 1, sizeof *thr);
 	size_t cap = 0;
@@ -254,19 +257,20 @@ static int due_section(Db *db, const Ctx *c, json_t *out, json_t *counts, Err *e
 /* ---- touched too often ---- */
 
 /* Contacts with a cadence (the ones whose touches are planned) touched
- * more than ?4 times in [?2, ?3): the same candidates as due, each counted
- * through its activity_contact range, so the cost follows the contacts
- * with a cadence, not the team's activity in the window. */
+ * more than ?3 times in [?1, ?2) (?4: the owner, BY_OWNER): the same
+ * candidates as due, each counted through its activity_contact range, so
+ * the cost follows the contacts with a cadence, not the team's activity in
+ * the window. */
 #define TOO_OFTEN_SQL(own, shared, owner_c)                                                      \
 	"SELECT c.id, COUNT(*), MAX(a.occurred_at), c.display_name, c.owner_id "                  \
-	"FROM contact c JOIN activity a ON a.contact_id = c.id AND a.occurred_at >= ?2 "          \
-	"AND a.occurred_at < ?3 AND " CADENCE_IS_TOUCH("a") " "                                  \
+	"FROM contact c JOIN activity a ON a.contact_id = c.id AND a.occurred_at >= ?1 "          \
+	"AND a.occurred_at < ?2 AND " CADENCE_IS_TOUCH("a") " "                                  \
 	"WHERE c.id IN (" CANDIDATES(own, shared) ") AND c.deleted_at IS NULL" owner_c            \
-	" GROUP BY c.id HAVING COUNT(*) > ?4 ORDER BY COUNT(*) DESC, c.id"
+	" GROUP BY c.id HAVING COUNT(*) > ?3 ORDER BY COUNT(*) DESC, c.id"
 
 static int too_often_section(Db *db, const Ctx *c, json_t *out, json_t *counts, Err *err)
 {
-	static const char by_owner[] = BY_OWNER(TOO_OFTEN_SQL);
+	static const char by_owner[] = BY_OWNER(TOO_OFTEN_SQL, "?4");
 	static const char by_team[] = TOO_OFTEN_SQL("", "", "");
 	char from[21], to[21];
 	DbStmt *st;
@@ -276,10 +280,10 @@ static int too_often_section(Db *db, const Ctx *c, json_t *out, json_t *counts, 
 	    (rc = db_prepare(db, &st, c->owner ? by_owner : by_team, err)))
 		return rc;
 	if (c->owner)
-		db_bind_int(st, 1, c->owner);
-	db_bind_text(st, 2, from);
-	db_bind_text(st, 3, to);
-	db_bind_int(st, 4, c->ws.touch_limit);
+		db_bind_int(st, 4, c->owner);
+	db_bind_text(st, 1, from);
+	db_bind_text(st, 2, to);
+	db_bind_int(st, 3, c->ws.touch_limit);
 	json_t *arr = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		if (total++ >= KITH_DUE_MAX)
@@ -330,13 +334,14 @@ static void key_date_add(json_t *arr, const char *type, int64_t id, const char *
 #define BIRTHDAY_SQL(own)                                                                        \
 	"SELECT id, display_name, substr(birthday, 6, 5) FROM contact "                          \
 	"WHERE birthday IS NOT NULL AND deleted_at IS NULL" own                                   \
-	" AND substr(birthday, 6, 5) BETWEEN ?2 AND ?3"
-/* A user's: their own (contact_birthday_owner) and those shared with them. */
+	" AND substr(birthday, 6, 5) BETWEEN ?1 AND ?2"
+/* A user's: their own (contact_birthday_owner) and those shared with them;
+ * the user is ?3, last, as in BY_OWNER. */
 #define BIRTHDAY_MINE_SQL                                                                        \
-	BIRTHDAY_SQL(" AND owner_id = ?1") " UNION SELECT c.id, c.display_name, "                \
+	BIRTHDAY_SQL(" AND owner_id = ?3") " UNION SELECT c.id, c.display_name, "                \
 	"substr(c.birthday, 6, 5) FROM contact_collaborator cl JOIN contact c "                   \
-	"ON c.id = cl.contact_id WHERE cl.user_id = ?1 AND c.birthday IS NOT NULL "               \
-	"AND c.deleted_at IS NULL AND substr(c.birthday, 6, 5) BETWEEN ?2 AND ?3"
+	"ON c.id = cl.contact_id WHERE cl.user_id = ?3 AND c.birthday IS NOT NULL "               \
+	"AND c.deleted_at IS NULL AND substr(c.birthday, 6, 5) BETWEEN ?1 AND ?2"
 
 /* Birthdays in [today, today + birthday_lead_days]: one or two month-day
  * ranges (two when the window crosses New Year; the whole year when it is
@@ -367,9 +372,9 @@ static int birthdays(Db *db, const Ctx *c, json_t *arr, Err *err)
 		if ((rc = db_prepare(db, &st, c->owner ? by_owner : by_team, err)))
 			return rc;
 		if (c->owner)
-			db_bind_int(st, 1, c->owner);
-		db_bind_text(st, 2, lo[i]);
-		db_bind_text(st, 3, hi[i]);
+			db_bind_int(st, 3, c->owner);
+		db_bind_text(st, 1, lo[i]);
+		db_bind_text(st, 2, hi[i]);
 		while ((rc = db_step(st, err)) == DB_ROW) {
 			int64_t day = next_yearly(c, db_col_text(st, 2));
 			if (day - c->day <= lead)

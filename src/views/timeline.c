@@ -60,7 +60,7 @@
 #define BRANCH(from_where, at, type, cond, vis)                                                 \
 	"SELECT * FROM (SELECT " at " AS at, '" type "' AS type, x.id AS id" from_where        \
 	" AND " cond " AND " vis " AND " at " <= ?2 AND (" at " < ?2 OR '" type "' < ?3 OR ('" \
-	type "' = ?3 AND x.id < ?4)) ORDER BY " at " DESC, x.id DESC LIMIT ?5)"
+	type "' = ?3 AND x.id < ?4)) ORDER BY " at " DESC, x.id DESC LIMIT ?5) AS br"
 #define ACTIVITIES(from_where)                                                                  \
 	BRANCH(from_where, "x.occurred_at", "activity", "x.deleted_at IS NULL", VIS_ACTIVITY)
 #define TASKS_CREATED(from_where)                                                               \
@@ -68,7 +68,10 @@
 #define TASKS_DONE(from_where)                                                                  \
 	BRANCH(from_where, "x.done_at", "task_done",                                           \
 	       "x.deleted_at IS NULL AND x.done_at IS NOT NULL", VIS_TASK)
-#define STAGE_CHANGES(from_where) BRANCH(from_where, "x.at", "stage_change", "1", VIS_STAGE)
+/* A stage change has no condition of its own: "1 = 1" (a bare 1 is no
+ * boolean in PostgreSQL). */
+#define STAGE_CHANGES(from_where)                                                               \
+	BRANCH(from_where, "x.at", "stage_change", "1 = 1", VIS_STAGE)
 #define TL_UNION " UNION "
 #define PAGE_ORDER " ORDER BY 1 DESC, 2 DESC, 3 DESC LIMIT ?5"
 
