@@ -389,30 +389,22 @@ static int list_fetch(DbStmt *st, ContactRec *recs, int cap, int *n, Err *err)
 static int list_ranked(Db *db, const Actor *actor, const ContactQuery *q, ListPlan *pl,
 		       ContactRec *recs, int64_t *ranks, int rows, int *n, Err *err)
 {
-	SearchHit *hits = malloc(SEARCH_RANK_WALK * sizeof *hits);
-	DbStmt *st;
-	int n_hits = 0, i = 2, rc = DB_DONE;
+	SearchRows r;
+	DbStmt *st = NULL;
+	int i = 2;
+	int rc = search_rows_open(db, "contact", buf_str(&pl->match), &pl->walk, &r, err);
 	*n = 0;
-	if (!hits)
-		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	if ((rc = search_walk_read(db, "contact", buf_str(&pl->match), &pl->walk, hits, &n_hits,
-				   &pl->walk_all, err)) ||
-	    (rc = db_prepare(db, &st, ranked_row_sql, err)))
+	pl->walk_all = r.all;
+	if (rc || (rc = db_prepare(db, &st, ranked_row_sql, err)))
 		goto done;
 	list_bind_filters(st, &i, actor, q, pl);
-	rc = DB_DONE;
-	for (int h = 0; h < n_hits && *n < rows && (rc == DB_DONE || rc == DB_ROW); h++) {
-		db_bind_int(st, 1, hits[h].id);
-		if ((rc = db_step(st, err)) == DB_ROW) {
-			ranks[*n] = hits[h].rank;
-			contact_rec_init(&recs[*n]);
-			contact_rec_from_row(st, &recs[(*n)++]);
-		}
-		db_reset(st);
+	while (*n < rows && (rc = search_rows_next(&r, st, &ranks[*n], err)) == DB_ROW) {
+		contact_rec_init(&recs[*n]);
+		contact_rec_from_row(st, &recs[(*n)++]);
 	}
 	rc = rc == DB_DONE || rc == DB_ROW ? KITH_OK : rc;
 done:
-	free(hits);
+	search_rows_close(&r, st);
 	return rc;
 }
 
