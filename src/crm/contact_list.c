@@ -19,7 +19,7 @@
  *   trash               walk the partial trash indexes (004_contact_lists)
  *   search              FTS5 drives in rowid order; no sort, no table scan
  *   ranked search       the store reads the candidates once and ranks them
- *                       (search_walk_read); one contact read by id per
+ *                       (search_rows_open); one contact read by id per
  *                       candidate until the page is full
  * Each sort has a first-page statement and an after-cursor statement, so
  * the keyset range is an index bound instead of an OR the planner cannot
@@ -115,7 +115,7 @@ static const char search_sql[] =
 
 /* Ranked search (search.h): the store reads the bounded candidate set
  * once, in rank order after the keyset of the last row shown
- * (search_walk_read); then each candidate in turn is one contact read by
+ * (search_rows_open); then each candidate in turn is one contact read by
  * id with the filters, until the page is full. The filters apply to the
  * candidates, so a page holds only rows the actor may see; and only the
  * contacts up to the page's last row are read, not all the candidates
