@@ -1020,15 +1020,14 @@ static const char search_sql[] =
 	" AND " RECORD_VISIBLE("company", "c") LIST_FILTERS " AND " SEARCH_MATCH_COMPANY
 	" AND" SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
 
-/* Ranked search (store/search.h): the bounded candidate set by rank, a
- * page after the keyset of the last row shown (its rank is column 3);
- * then the matches after the walk's bound by id. */
-static const char ranked_sql[] =
-	"SELECT c.id, c.sort_key, c.updated_at," SEARCH_RANK "FROM" SEARCH_RANKED_COMPANY
-	"JOIN company c ON c.id =" SEARCH_RANKED_ID
-	"WHERE (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
-	" AND " RECORD_VISIBLE("company", "c") LIST_FILTERS
-	" AND" SEARCH_RANK_AFTER "ORDER BY" SEARCH_RANK_ORDER "LIMIT ?";
+/* Ranked search (store/search.h): the store reads the bounded candidate
+ * set once, best first after the keyset of the last row shown
+ * (search_rows_open); then each candidate in turn is one company read by
+ * id with the visibility rule and the filters, until the page is full;
+ * then the matches after the walk's bound by id (search_sql). */
+static const char ranked_row_sql[] = "SELECT c.id FROM company c WHERE c.id = ?"
+				     " AND (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
+				     " AND " RECORD_VISIBLE("company", "c") LIST_FILTERS;
 
 /* Greater than every sort_key and updated_at: U+10FFFF (the largest code
  * point, valid UTF-8) 51 times. A sort_key folds a legal name of at most
@@ -1050,6 +1049,7 @@ typedef struct ListArgs {
 	int limit;        /* page size */
 	int ranked;       /* search.h: this page starts in the ranked part */
 	SearchWalk walk;  /* search.h: where the ranked part is */
+	int walk_all;	  /* the candidates were every match: none after the bound */
 } ListArgs;
 
 static const char *sort_name(const ListArgs *a)
@@ -1169,16 +1169,6 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 			DbStmt **st, int *p, Err *err)
 {
 	int member = !access_is_admin(actor), rc;
-	if (a->sort < 0 && a->ranked) {
-		if ((rc = db_prepare(db, st, ranked_sql, err)))
-			return rc;
-		int i = search_walk_bind_set(*st, 1, buf_str(&a->match), &a->walk);
-		db_bind_int(*st, i, q->trash ? 1 : 0);
-		i = record_bind_visible(*st, i + 1, actor, RECORD_COMPANY);
-		*p = bind_filters(*st, i, q, a);
-		*p = search_walk_bind_after(*st, *p, &a->walk);
-		return KITH_OK;
-	}
 	if (a->sort < 0) {
 		if ((rc = db_prepare(db, st, search_sql, err)))
 			return rc;
@@ -1210,8 +1200,7 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 }
 
 /* Run the page query: ids[0..*n) of at most limit + 1 rows, and the cursor
- * key of row limit (the last one shown) in *last_key: in the ranked part,
- * the walk's key (search.h). */
+ * key of row limit (the last one shown) in *last_key. */
 static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const ListArgs *a,
 		    int64_t *ids, int *n, char **last_key, Err *err)
 {
@@ -1223,19 +1212,46 @@ static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const Lis
 	*n = 0;
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		ids[(*n)++] = db_col_int(st, 0);
-		if (*n == a->limit && a->sort < 0 && a->ranked) {
-			SearchWalk w = {a->walk.bound, db_col_int(st, 3), ids[*n - 1]};
-			Buf k;
-			buf_init(&k, 64);
-			search_walk_key(&w, &k);
-			*last_key = buf_failed(&k) ? NULL : strdup(buf_str(&k));
-			buf_free(&k);
-		} else if (*n == a->limit) {
+		if (*n == a->limit) {
 			int col = a->sort < 0 ? 0 : sorts[a->sort].key;
 			*last_key = strdup(col ? db_col_text(st, col) : "");
 		}
 	}
 	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+/* The ranked part of a ranked search (a->ranked): ids[0..*n) of at most
+ * limit + 1 rows after a->walk, and in *last_key the walk's key (search.h)
+ * of row limit (the last one shown). Starts the walk on a first page
+ * (a->walk, a->walk_all). */
+static int list_ranked(Db *db, const Actor *actor, const CompanyQuery *q, ListArgs *a, int64_t *ids,
+		       int *n, char **last_key, Err *err)
+{
+	SearchRows r;
+	DbStmt *st = NULL;
+	int64_t rank = 0;
+	int rc = search_rows_open(db, "company", buf_str(&a->match), &a->walk, &r, err);
+	*n = 0;
+	a->walk_all = r.all;
+	if (rc || (rc = db_prepare(db, &st, ranked_row_sql, err)))
+		goto done;
+	db_bind_int(st, 2, q->trash ? 1 : 0);
+	bind_filters(st, record_bind_visible(st, 3, actor, RECORD_COMPANY), q, a);
+	while (*n <= a->limit && (rc = search_rows_next(&r, st, &rank, err)) == DB_ROW) {
+		ids[(*n)++] = db_col_int(st, 0);
+		if (*n == a->limit) {
+			SearchWalk w = {a->walk.bound, rank, ids[*n - 1]};
+			Buf k;
+			buf_init(&k, 64);
+			search_walk_key(&w, &k);
+			*last_key = buf_failed(&k) ? NULL : strdup(buf_str(&k));
+			buf_free(&k);
+		}
+	}
+	rc = rc == DB_DONE || rc == DB_ROW ? KITH_OK : rc;
+done:
+	search_rows_close(&r, st);
+	return rc;
 }
 
 /* After a ranked page of *n ids (at most a->limit: the ranked part is
@@ -1268,12 +1284,11 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 	buf_init(&a.match, KITH_MAX_URL);
 	*next = NULL;
 	int rc = list_args(db, query, &a, err);
-	if (rc == KITH_OK && a.ranked)
-		rc = search_walk_begin(db, "company", buf_str(&a.match), &a.walk, err);
 	if (rc == KITH_OK)
-		rc = list_ids(db, actor, query, &a, ids, &n, &last_key, err);
+		rc = a.ranked ? list_ranked(db, actor, query, &a, ids, &n, &last_key, err)
+			      : list_ids(db, actor, query, &a, ids, &n, &last_key, err);
 	ranked_end = n;
-	if (rc == KITH_OK && a.ranked && n <= a.limit)
+	if (rc == KITH_OK && a.ranked && n <= a.limit && !a.walk_all)
 		rc = list_after_ranked(db, actor, query, &a, ids, &n, err);
 	/* Rows are loaded after the page query is done: a statement is never
 	 * kept open across other statements of the shared cache. */

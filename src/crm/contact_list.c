@@ -20,7 +20,7 @@
  *   trash               walk the partial trash indexes (004_contact_lists)
  *   search              FTS5 drives in rowid order; no sort, no table scan
  *   ranked search       the store reads the candidates once and ranks them
- *                       (search_walk_read); one contact read by id per
+ *                       (search_rows_open); one contact read by id per
  *                       candidate until the page is full
  * Each sort has a first-page statement and an after-cursor statement, so
  * the keyset range is an index bound instead of an OR the planner cannot
@@ -119,7 +119,7 @@ static const char search_sql[] =
 
 /* Ranked search (search.h): the store reads the bounded candidate set
  * once, in rank order after the keyset of the last row shown
- * (search_walk_read); then each candidate in turn is one contact read by
+ * (search_rows_open); then each candidate in turn is one contact read by
  * id with the filters, until the page is full. The filters apply to the
  * candidates, so a page holds only rows the actor may see; and only the
  * contacts up to the page's last row are read, not all the candidates
@@ -393,30 +393,22 @@ static int list_fetch(DbStmt *st, ContactRec *recs, int cap, int *n, Err *err)
 static int list_ranked(Db *db, const Actor *actor, const ContactQuery *q, ListPlan *pl,
 		       ContactRec *recs, int64_t *ranks, int rows, int *n, Err *err)
 {
-	SearchHit *hits = malloc(SEARCH_RANK_WALK * sizeof *hits);
-	DbStmt *st;
-	int n_hits = 0, i = 2, rc = DB_DONE;
+	SearchRows r;
+	DbStmt *st = NULL;
+	int i = 2;
+	int rc = search_rows_open(db, "contact", buf_str(&pl->match), &pl->walk, &r, err);
 	*n = 0;
-	if (!hits)
-		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	if ((rc = search_walk_read(db, "contact", buf_str(&pl->match), &pl->walk, hits, &n_hits,
-				   &pl->walk_all, err)) ||
-	    (rc = db_prepare(db, &st, ranked_row_sql, err)))
+	pl->walk_all = r.all;
+	if (rc || (rc = db_prepare(db, &st, ranked_row_sql, err)))
 		goto done;
 	list_bind_filters(st, &i, actor, q, pl);
-	rc = DB_DONE;
-	for (int h = 0; h < n_hits && *n < rows && (rc == DB_DONE || rc == DB_ROW); h++) {
-		db_bind_int(st, 1, hits[h].id);
-		if ((rc = db_step(st, err)) == DB_ROW) {
-			ranks[*n] = hits[h].rank;
-			contact_rec_init(&recs[*n]);
-			contact_rec_from_row(st, &recs[(*n)++]);
-		}
-		db_reset(st);
+	while (*n < rows && (rc = search_rows_next(&r, st, &ranks[*n], err)) == DB_ROW) {
+		contact_rec_init(&recs[*n]);
+		contact_rec_from_row(st, &recs[(*n)++]);
 	}
 	rc = rc == DB_DONE || rc == DB_ROW ? KITH_OK : rc;
 done:
-	free(hits);
+	search_rows_close(&r, st);
 	return rc;
 }
 

@@ -193,43 +193,6 @@ int64_t search_rank(const char *doc, size_t len, const char *match)
 	       clamp((int64_t)len, (1 << 24) - 1);
 }
 
-static const char walk_contact[] =
-    "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM (SELECT rowid FROM contact_fts "
-    "WHERE contact_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?)";
-static const char walk_company[] =
-    "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM (SELECT rowid FROM company_fts "
-    "WHERE company_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?)";
-
-int search_walk_begin(Db *db, const char *kind, const char *match, SearchWalk *w, Err *err)
-{
-	DbStmt *st;
-	int64_t count = 0, last = 0;
-	int first = w->bound == 0;
-	int rc = db_prepare(db, &st, is_contact(kind) ? walk_contact : walk_company, err);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, match);
-	db_bind_int(st, 2, first ? INT64_MAX : w->bound);
-	db_bind_int(st, 3, first ? SEARCH_RANK_CANDIDATES : SEARCH_RANK_WALK + 1);
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		count = db_col_int(st, 0);
-		last = db_col_int(st, 1);
-	}
-	db_reset(st);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? KITH_OK : rc;
-	if (first) {
-		w->bound = last;
-		w->rank = INT64_MIN;
-		w->id = 0;
-	} else if (count > SEARCH_RANK_WALK) {
-		return err_set(err, ERR_INVALID, "cursor",
-			       "the matches changed too much since the first page; start from "
-			       "the first page");
-	}
-	return KITH_OK;
-}
-
 static const char read_contact[] =
     "SELECT rowid, kith_search_rank(doc, ?) FROM contact_fts "
     "WHERE contact_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?";
@@ -237,7 +200,7 @@ static const char read_company[] =
     "SELECT rowid, kith_search_rank(doc, ?) FROM company_fts "
     "WHERE company_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?";
 
-/* (rank, id) ascending: SEARCH_RANK_ORDER. */
+/* (rank, id) ascending: the order of a ranked walk. */
 static int hit_cmp(const void *a, const void *b)
 {
 	const SearchHit *x = a, *y = b;
@@ -300,6 +263,39 @@ int search_walk_read(Db *db, const char *kind, const char *match, SearchWalk *w,
 	return KITH_OK;
 }
 
+int search_rows_open(Db *db, const char *kind, const char *match, SearchWalk *w, SearchRows *r,
+		     Err *err)
+{
+	*r = (SearchRows){.hits = malloc(SEARCH_RANK_WALK * sizeof *r->hits)};
+	if (!r->hits)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	return search_walk_read(db, kind, match, w, r->hits, &r->n_hits, &r->all, err);
+}
+
+int search_rows_next(SearchRows *r, DbStmt *st, int64_t *rank, Err *err)
+{
+	while (r->at < r->n_hits) {
+		const SearchHit *h = &r->hits[r->at++];
+		db_reset(st);
+		db_bind_int(st, 1, h->id);
+		int rc = db_step(st, err);
+		if (rc == DB_ROW)
+			*rank = h->rank;
+		if (rc != DB_DONE)
+			return rc;
+	}
+	db_reset(st);
+	return DB_DONE;
+}
+
+void search_rows_close(SearchRows *r, DbStmt *st)
+{
+	if (st)
+		db_reset(st);
+	free(r->hits);
+	*r = (SearchRows){0};
+}
+
 void search_walk_key(const SearchWalk *w, Buf *out)
 {
 	buf_addf(out, "%lld:%lld", (long long)w->bound, (long long)w->rank);
@@ -314,20 +310,4 @@ int search_walk_parse(const char *key, int64_t id, SearchWalk *w, Err *err)
 		return err_set(err, ERR_INVALID, "cursor", "is not one we made");
 	*w = (SearchWalk){.bound = bound, .rank = rank, .id = id};
 	return KITH_OK;
-}
-
-int search_walk_bind_set(DbStmt *st, int p, const char *match, const SearchWalk *w)
-{
-	db_bind_text(st, p++, match);
-	db_bind_text(st, p++, match);
-	db_bind_int(st, p++, w->bound);
-	db_bind_int(st, p++, SEARCH_RANK_WALK);
-	return p;
-}
-
-int search_walk_bind_after(DbStmt *st, int p, const SearchWalk *w)
-{
-	db_bind_int(st, p++, w->rank);
-	db_bind_int(st, p++, w->id);
-	return p;
 }

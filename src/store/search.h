@@ -73,39 +73,54 @@ typedef struct SearchWalk {
 	int64_t id;    /* id of the last row shown, 0 before the first */
 } SearchWalk;
 
-/* Start (w->bound == 0: read the bound of match's first
- * SEARCH_RANK_CANDIDATES matches) or check a walk (its candidates still
- * number at most SEARCH_RANK_WALK, else ERR_INVALID "cursor": the matches
- * changed too much since the first page). kind as above. */
-int search_walk_begin(Db *db, const char *kind, const char *match, SearchWalk *w,
-		      Err *err) KITH_WARN_UNUSED;
-
 /* A candidate of a ranked walk. */
 typedef struct SearchHit {
 	int64_t rank; /* search_rank of its document */
 	int64_t id;   /* its record id */
 } SearchHit;
 
-/* Start or check walk w as search_walk_begin does, reading the candidate
- * set once with the rank of each (search_walk_begin and a
- * SEARCH_RANKED_<KIND> page read it twice), and fill hits (room for
- * SEARCH_RANK_WALK) with the candidates after (w->rank, w->id), best first
- * (rank, then id: the order of SEARCH_RANK_ORDER); *n gets how many. *all
- * is 1 when the candidates are every match (a first page that found fewer
- * than SEARCH_RANK_CANDIDATES): no match follows the bound. Errors as
- * search_walk_begin. kind as above. */
+/* Start (w->bound == 0: the bound is the largest id of match's first
+ * SEARCH_RANK_CANDIDATES matches) or check walk w (its candidates, the
+ * matches up to its bound, still number at most SEARCH_RANK_WALK, else
+ * ERR_INVALID "cursor": the matches changed too much since the first
+ * page), reading the candidate set once with the rank of each, and fill
+ * hits (room for SEARCH_RANK_WALK) with the candidates after (w->rank,
+ * w->id), best first (rank, then id); *n gets how many. *all is 1 when the
+ * candidates are every match (a first page that found fewer than
+ * SEARCH_RANK_CANDIDATES): no match follows the bound. kind as above. */
 int search_walk_read(Db *db, const char *kind, const char *match, SearchWalk *w, SearchHit *hits,
 		     int *n, int *all, Err *err) KITH_WARN_UNUSED;
+
+/* The ranked part of a list page, one candidate at a time: what contacts
+ * and companies share. search_rows_open reads the candidates of walk w
+ * with search_walk_read (r->all its *all). The caller then prepares its
+ * statement st that reads one record by the id in parameter 1 with the
+ * actor's visibility and the list's filters, binds the other parameters,
+ * and calls search_rows_next until the page is full: it binds the next
+ * candidate's id, steps st, and returns DB_ROW with st on the row and
+ * *rank the candidate's rank, or moves on to the next candidate when st
+ * gives none (a record the actor may not see or the filters leave out);
+ * DB_DONE when none is left; or db_step's error. So a page reads the
+ * records of the candidates up to its last row, in rank order, never the
+ * whole set. st is prepared after search_rows_open (db_prepare may evict a
+ * statement that is not being stepped). search_rows_close resets st (NULL:
+ * none) and frees r; call it also after search_rows_open failed. */
+typedef struct SearchRows {
+	SearchHit *hits; /* the candidates after the walk's keyset, best first (owned) */
+	int n_hits;	 /* how many */
+	int at;		 /* the next one search_rows_next reads */
+	int all;	 /* the candidates are every match: none follows the bound */
+} SearchRows;
+
+int search_rows_open(Db *db, const char *kind, const char *match, SearchWalk *w, SearchRows *r,
+		     Err *err) KITH_WARN_UNUSED;
+int search_rows_next(SearchRows *r, DbStmt *st, int64_t *rank, Err *err);
+void search_rows_close(SearchRows *r, DbStmt *st);
 
 /* The cursor key of a walk ("<bound>:<rank>"; the id goes in the cursor's
  * id) into out; and back: ERR_INVALID "cursor" when key is not one we made. */
 void search_walk_key(const SearchWalk *w, Buf *out);
 int search_walk_parse(const char *key, int64_t id, SearchWalk *w, Err *err) KITH_WARN_UNUSED;
-
-/* Bind a ranked page's parameters: the candidate set's four from p on
- * (returns the next), the keyset's two from p on (returns the next). */
-int search_walk_bind_set(DbStmt *st, int p, const char *match, const SearchWalk *w);
-int search_walk_bind_after(DbStmt *st, int p, const SearchWalk *w);
 
 /* SQL fragments for a list query that the search index drives, as string
  * literals so a statement stays one literal (db_prepare caches by address):
@@ -118,18 +133,5 @@ int search_walk_bind_after(DbStmt *st, int p, const SearchWalk *w);
 #define SEARCH_JOIN_COMPANY " JOIN company_fts s ON s.rowid = c.id "
 #define SEARCH_MATCH_COMPANY " s.company_fts MATCH ? "
 #define SEARCH_ROWID " s.rowid "
-/* The ranked candidate set SEARCH_RANKED_COMPANY, aliased "s", with four
- * `?` (search_walk_bind_set); SEARCH_RANKED_ID its record id, SEARCH_RANK
- * the rank (a column to select: the next cursor needs it of the last row);
- * SEARCH_RANK_AFTER the keyset condition with two `?`
- * (search_walk_bind_after) and SEARCH_RANK_ORDER the order it pages.
- * Contacts read their candidates with search_walk_read instead. */
-#define SEARCH_RANKED_COMPANY                                                                      \
-	" (SELECT rowid AS sid, kith_search_rank(doc, ?) AS srank FROM company_fts "               \
-	"WHERE company_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?) s "
-#define SEARCH_RANKED_ID " s.sid "
-#define SEARCH_RANK " s.srank "
-#define SEARCH_RANK_AFTER " (s.srank, s.sid) > (?, ?) "
-#define SEARCH_RANK_ORDER " s.srank, s.sid "
 
 #endif

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "core/record.h"
+#include "crm/collab.h"
 #include "crm/company.h"
 #include "crm/contact.h"
 #include "crm/field.h"
@@ -885,4 +887,140 @@ Test(company, ranked_pages_hold_while_others_write_member)
 	fixture_user(&fx, "owner@example.com", "owner");
 	Actor member = fixture_user(&fx, "member@example.com", "member");
 	walk_while_writing(&member);
+}
+
+/* The ids of the company matches of query in the order a ranked search
+ * shows them, as store/search.h defines it, before visibility and filters:
+ * the first SEARCH_RANK_CANDIDATES matches by (rank, id), then the later
+ * matches by id. Read straight from the index, apart from company_list's
+ * code. *n receives how many. */
+static void ranked_order(const char *query, int64_t *out, int cap, int *n)
+{
+	static const char candidates_sql[] =
+	    "SELECT sid FROM (SELECT rowid AS sid, kith_search_rank(doc, ?1) AS srank "
+	    "FROM company_fts WHERE company_fts MATCH ?1 ORDER BY rowid LIMIT ?2) "
+	    "ORDER BY srank, sid";
+	static const char later_sql[] = "SELECT rowid FROM company_fts WHERE company_fts MATCH ?1 "
+					"AND rowid > ?2 ORDER BY rowid";
+	Err err = {0};
+	Buf expr;
+	DbStmt *st;
+	int64_t bound = 0;
+	buf_init(&expr, 0);
+	cr_assert_eq(search_match_expr(query, &expr, &err), KITH_OK);
+	*n = 0;
+	for (int part = 0; part < 2; part++) {
+		int rc;
+		cr_assert_eq(db_prepare(fx.db, &st, part ? later_sql : candidates_sql, &err),
+			     KITH_OK, "%s", err.msg);
+		db_bind_text(st, 1, buf_str(&expr));
+		db_bind_int(st, 2, part ? bound : SEARCH_RANK_CANDIDATES);
+		while ((rc = db_step(st, &err)) == DB_ROW) {
+			cr_assert_lt(*n, cap);
+			out[(*n)++] = db_col_int(st, 0);
+			bound = part || out[*n - 1] < bound ? bound : out[*n - 1];
+		}
+		db_reset(st);
+		cr_assert_eq(rc, DB_DONE, "%s", err.msg);
+	}
+	buf_free(&expr);
+}
+
+/* Every page of q as actor a with page size limit, joined: the ids in the
+ * order shown (*n of them). A page short of limit is the last one. */
+static void ranked_pages(const Actor *a, CompanyQuery q, int limit, int64_t *out, int cap, int *n)
+{
+	Err err = {0};
+	char *cursor = NULL;
+	int pages = 0;
+	*n = 0;
+	do {
+		json_t *items = NULL, *c;
+		char *next = NULL;
+		size_t i;
+		q.limit = limit;
+		q.cursor = cursor;
+		cr_assert_eq(company_list(fx.db, a, &q, &items, &next, &err), KITH_OK,
+			     "limit %d page %d: %s", limit, pages, err.msg);
+		cr_expect(json_array_size(items) == (size_t)limit || !next,
+			  "limit %d page %d: a short page with a next cursor", limit, pages);
+		json_array_foreach(items, i, c)
+		{
+			cr_assert_lt(*n, cap);
+			out[(*n)++] = fixture_int(c, "id");
+		}
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+		pages++;
+	} while (cursor && pages < 1000);
+	free(cursor);
+}
+
+/* A ranked company search's pages, whatever their size, show exactly the
+ * matches the actor may see with the filters, each once, in the order
+ * store/search.h defines (the ranked candidates by rank then id, then the
+ * later matches by id): more candidates than a page, and a member who owns
+ * some, has some shared and may not see the rest; a tag filter; the trash
+ * searched apart from the live companies. */
+Test(company, ranked_pages_show_what_the_actor_may_see_in_rank_order)
+{
+	enum { N = SEARCH_RANK_CANDIDATES + 60 };
+	static const char *const names[] = {"Baltic Trading", "Baltic Baltic Shipping",
+					    "Balticum Holding", "Nordic Baltic Baltic Ports"};
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor member = fixture_user(&fx, "member@example.com", "member");
+	int64_t ids[N], want[N], got[N], order[N];
+	char visible[N], vip[N], trashed[N];
+	Err err = {0};
+	for (int i = 0; i < N; i++) {
+		char body[256];
+		/* the member owns every fourth, sees every fourth shared, not the rest */
+		int64_t own = i % 4 == 0 ? member.user_id : owner.user_id;
+		vip[i] = i % 3 == 0;
+		snprintf(body, sizeof body, "{\"legal_name\":\"%s %d\",\"owner_id\":%lld%s}",
+			 names[(i * 7 / 3) % 4], i, (long long)own,
+			 vip[i] ? ",\"tags\":[\"vip\"]" : "");
+		ids[i] = create(body);
+		visible[i] = i % 4 < 2;
+		if (i % 4 == 1)
+			cr_assert_eq(collab_add(fx.db, &owner, RECORD_COMPANY, ids[i],
+						member.user_id, NULL, &err),
+				     KITH_OK, "%s", err.msg);
+		trashed[i] = i % 10 == 7;
+	}
+	for (int i = 0; i < N; i++)
+		if (trashed[i])
+			cr_assert_eq(company_delete(fx.db, &owner, ids[i], &err), KITH_OK, "%s",
+				     err.msg);
+	int n_order = 0;
+	ranked_order("baltic", order, N, &n_order);
+	cr_assert_eq(n_order, N);
+	cr_assert(search_ranks("baltic"));
+	cr_assert_neq(order[0], ids[0], "the test needs a rank order other than by id");
+	static const int limits[] = {1, 7, 20, 33, 200, 201, 500};
+	for (int who = 0; who < 2; who++)
+		for (int f = 0; f < 3; f++) { /* 0 live, 1 live with the tag, 2 the trash */
+			CompanyQuery q = {
+			    .q = "baltic", .tag = f == 1 ? "vip" : NULL, .trash = f == 2};
+			int n_want = 0;
+			for (int k = 0; k < N; k++) {
+				int i = (int)(order[k] - ids[0]);
+				if ((who == 0 || visible[i]) && (f != 1 || vip[i]) &&
+				    trashed[i] == (f == 2))
+					want[n_want++] = order[k];
+			}
+			cr_assert_gt(n_want, who == 0 && f == 0 ? 2 * 20 : 0);
+			for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+				int n = 0;
+				ranked_pages(who ? &member : &owner, q, limits[l], got, N, &n);
+				cr_expect_eq(n, n_want, "%s %d limit %d: %d rows of %d",
+					     who ? "member" : "owner", f, limits[l], n, n_want);
+				for (int k = 0; k < n && k < n_want; k++)
+					cr_expect_eq(got[k], want[k],
+						     "%s %d limit %d: row %d is #%lld, not #%lld",
+						     who ? "member" : "owner", f, limits[l], k,
+						     (long long)got[k], (long long)want[k]);
+			}
+		}
 }

@@ -251,34 +251,65 @@ Test(search, walk_keys_round_trip)
 		     "an id past the bound");
 }
 
-/* A walk starts at the largest id of the first SEARCH_RANK_CANDIDATES
- * matches; a later page refuses a bound that holds more than
- * SEARCH_RANK_WALK (a cursor we did not make, or the matches changed too
- * much), so a page never ranks more than that. */
-Test(search, a_walk_is_bounded)
+/* The ranked part of a page (search_rows_*): a first walk starts at the
+ * largest id of the first SEARCH_RANK_CANDIDATES matches; the caller's
+ * by-id statement runs for the candidates in rank order, with the
+ * parameters it bound kept, and the candidates it gives no row for (a
+ * record the actor may not see) are passed over; a later page refuses a
+ * bound that holds more than SEARCH_RANK_WALK (a cursor we did not make, or
+ * the matches changed too much), so a page never ranks more than that. */
+Test(search, ranked_rows_pass_over_what_the_statement_leaves_out)
 {
+	static const char by_id[] =
+	    "SELECT rowid FROM contact_fts WHERE rowid = ? AND rowid % 3 <> ?";
 	Err err = {0};
 	Buf expr;
+	SearchHit hits[SEARCH_RANK_WALK];
+	SearchRows r;
+	DbStmt *st;
+	int n = 0, all = 1, k = 0, rows = 0, rc;
+	int64_t rank = 0;
 	buf_init(&expr, 0);
 	cr_assert_eq(search_match_expr("alpha", &expr, &err), KITH_OK);
 	for (int i = 1; i <= SEARCH_RANK_WALK + 1; i++)
 		put("contact", i, i % 2 ? "Alpha Beta" : "Alpha");
-	SearchWalk w = {0};
-	cr_assert_eq(search_walk_begin(fx.db, "contact", buf_str(&expr), &w, &err), KITH_OK, "%s",
-		     err.msg);
+	SearchWalk w = {0}, ref = {0};
+	cr_assert_eq(search_walk_read(fx.db, "contact", buf_str(&expr), &ref, hits, &n, &all, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(search_rows_open(fx.db, "contact", buf_str(&expr), &w, &r, &err), KITH_OK,
+		     "%s", err.msg);
 	cr_expect_eq(w.bound, SEARCH_RANK_CANDIDATES);
 	cr_expect_eq(w.rank, INT64_MIN);
-	w.bound = SEARCH_RANK_WALK;
-	cr_expect_eq(search_walk_begin(fx.db, "contact", buf_str(&expr), &w, &err), KITH_OK);
+	cr_expect_eq(r.all, 0, "more matches follow the bound");
+	cr_assert_eq(db_prepare(fx.db, &st, by_id, &err), KITH_OK, "%s", err.msg);
+	db_bind_int(st, 2, 0); /* every third is left out */
+	while ((rc = search_rows_next(&r, st, &rank, &err)) == DB_ROW) {
+		while (k < n && hits[k].id % 3 == 0)
+			k++;
+		cr_assert_lt(k, n, "row %d is none of the candidates", rows);
+		cr_expect_eq(db_col_int(st, 0), hits[k].id, "row %d", rows);
+		cr_expect_eq(rank, hits[k].rank, "row %d", rows);
+		k++;
+		rows++;
+	}
+	cr_expect_eq(rc, DB_DONE, "%s", err.msg);
+	cr_expect_eq(rows, SEARCH_RANK_CANDIDATES - SEARCH_RANK_CANDIDATES / 3);
+	search_rows_close(&r, st);
+	cr_expect(r.hits == NULL && r.n_hits == 0);
+	w = (SearchWalk){.bound = SEARCH_RANK_WALK, .rank = INT64_MIN};
+	cr_expect_eq(search_rows_open(fx.db, "contact", buf_str(&expr), &w, &r, &err), KITH_OK);
+	cr_expect_eq(r.n_hits, SEARCH_RANK_WALK);
+	search_rows_close(&r, NULL);
 	w.bound = SEARCH_RANK_WALK + 1;
-	cr_expect_eq(search_walk_begin(fx.db, "contact", buf_str(&expr), &w, &err), ERR_INVALID);
+	cr_expect_eq(search_rows_open(fx.db, "contact", buf_str(&expr), &w, &r, &err), ERR_INVALID);
 	cr_expect_str_eq(err.field, "cursor");
+	search_rows_close(&r, NULL);
 	buf_free(&expr);
 }
 
 /* search_walk_read: the candidates of a walk read once, with their ranks,
- * best first (rank, then id) after the keyset; the same bound as
- * search_walk_begin; a later page's bound that holds more than
+ * best first (rank, then id) after the keyset; a first page's bound is the
+ * largest id of the first SEARCH_RANK_CANDIDATES matches; a later page's bound that holds more than
  * SEARCH_RANK_WALK is refused as "cursor"; *all only when the first page
  * found every match. */
 Test(search, a_walk_reads_its_candidates_once_in_rank_order)
@@ -292,11 +323,10 @@ Test(search, a_walk_reads_its_candidates_once_in_rank_order)
 	cr_assert_eq(search_match_expr("alpha", &expr, &err), KITH_OK);
 	for (int i = 1; i <= SEARCH_RANK_WALK + 1; i++)
 		put("contact", i, docs[(i * 5) % 4]);
-	SearchWalk w = {0}, begun = {0};
-	cr_assert_eq(search_walk_begin(fx.db, "contact", buf_str(&expr), &begun, &err), KITH_OK);
+	SearchWalk w = {0};
 	cr_assert_eq(search_walk_read(fx.db, "contact", buf_str(&expr), &w, hits, &n, &all, &err),
 		     KITH_OK, "%s", err.msg);
-	cr_expect(w.bound == begun.bound && w.rank == INT64_MIN && w.id == 0);
+	cr_expect(w.rank == INT64_MIN && w.id == 0);
 	cr_expect_eq(w.bound, SEARCH_RANK_CANDIDATES);
 	cr_expect_eq(n, SEARCH_RANK_CANDIDATES);
 	cr_expect_eq(all, 0, "more matches follow the bound");
