@@ -1174,7 +1174,7 @@ static int list_prepare(Db *db, const Actor *actor, const CompanyQuery *q, const
 			return rc;
 		db_bind_int(*st, 1, q->trash ? 1 : 0);
 		*p = bind_filters(*st, record_bind_visible(*st, 2, actor, RECORD_COMPANY), q, a);
-		db_bind_text(*st, (*p)++, buf_str(&a->match));
+		search_bind_match(*st, (*p)++, buf_str(&a->match));
 		db_bind_int(*st, (*p)++, a->key ? a->after_id : 0);
 		return KITH_OK;
 	}

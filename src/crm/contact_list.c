@@ -341,7 +341,7 @@ static int list_statement(Db *db, const Actor *actor, const ContactQuery *q, con
 		return rc;
 	DbStmt *st = *out;
 	if (!pl->sort) {
-		db_bind_text(st, i++, buf_str(&pl->match));
+		search_bind_match(st, i++, buf_str(&pl->match));
 		db_bind_int(st, i++, pl->after_id);
 	}
 	list_bind_filters(st, &i, actor, q, pl);

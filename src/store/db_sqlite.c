@@ -356,9 +356,15 @@ done:
 	return rc;
 }
 
-/* SQLite serialises writers (BEGIN IMMEDIATE): nothing to lock. */
+/* SQLite serialises writers (BEGIN IMMEDIATE): nothing to lock. The
+ * full-text index is FTS5's (search.h). */
 static const DbFragment fragments[] = {
     {"for-update", ""},
+    {"search-join-contact", "JOIN contact_fts s ON s.rowid = c.id"},
+    {"search-match-contact", "s.contact_fts MATCH ?"},
+    {"search-join-company", "JOIN company_fts s ON s.rowid = c.id"},
+    {"search-match-company", "s.company_fts MATCH ?"},
+    {"search-rowid", "s.rowid"},
     {NULL, NULL},
 };
 

@@ -1,4 +1,7 @@
-/* search.c - SQLite FTS5 implementation of search.h. */
+/* search.c - search.h on both backends: SQLite's FTS5 index, or on
+ * PostgreSQL a table of the same name whose tsvector holds terms made in C
+ * (search_pg.h). The match expression stays FTS5's form everywhere
+ * (search_rank reads it); PostgreSQL gets its tsquery at bind time. */
 #include "store/search.h"
 
 #include <stdio.h>
@@ -7,25 +10,81 @@
 
 #include "base/limits.h"
 #include "base/text.h"
+#include "store/db_backend.h"
+#include "store/search_pg.h"
 
 static const char put_contact[] = "INSERT OR REPLACE INTO contact_fts (rowid, doc) VALUES (?, ?)";
 static const char put_company[] = "INSERT OR REPLACE INTO company_fts (rowid, doc) VALUES (?, ?)";
 static const char del_contact[] = "DELETE FROM contact_fts WHERE rowid = ?";
 static const char del_company[] = "DELETE FROM company_fts WHERE rowid = ?";
+static const char pg_put_contact[] =
+    "INSERT INTO contact_fts (id, doc, terms) VALUES (?, ?, CAST(? AS tsvector)) "
+    "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, terms = excluded.terms";
+static const char pg_put_company[] =
+    "INSERT INTO company_fts (id, doc, terms) VALUES (?, ?, CAST(? AS tsvector)) "
+    "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, terms = excluded.terms";
+static const char pg_del_contact[] = "DELETE FROM contact_fts WHERE id = ?";
+static const char pg_del_company[] = "DELETE FROM company_fts WHERE id = ?";
 
 static int is_contact(const char *kind)
 {
 	return strcmp(kind, "contact") == 0;
 }
 
+static int on_pg(const Db *db)
+{
+	return db->be == &db_pg;
+}
+
+/* PostgreSQL: the row at once, with its terms (a batch at commit saves
+ * nothing there: no segments to flush). */
+static int pg_put(Db *db, const char *kind, int64_t id, const char *doc, Err *err)
+{
+	DbStmt *st;
+	Buf terms;
+	buf_init(&terms, 0);
+	search_pg_terms(doc, &terms);
+	int rc = buf_failed(&terms) ? err_set(err, ERR_INTERNAL, NULL, "out of memory")
+				    : db_prepare(db, &st, is_contact(kind) ? pg_put_contact
+									    : pg_put_company,
+						 err);
+	if (rc == KITH_OK) {
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, doc);
+		db_bind_text(st, 3, buf_str(&terms));
+		rc = db_exec_stmt(st, err);
+	}
+	buf_free(&terms);
+	return rc;
+}
+
 int search_put(Db *db, const char *kind, int64_t id, const char *doc, Err *err)
 {
+	if (on_pg(db))
+		return pg_put(db, kind, id, doc, err);
 	return db_defer(db, is_contact(kind) ? put_contact : put_company, id, doc, err);
 }
 
 int search_remove(Db *db, const char *kind, int64_t id, Err *err)
 {
+	if (on_pg(db))
+		return db_defer(db, is_contact(kind) ? pg_del_contact : pg_del_company, id, NULL,
+				err);
 	return db_defer(db, is_contact(kind) ? del_contact : del_company, id, NULL, err);
+}
+
+void search_bind_match(DbStmt *st, int i, const char *match)
+{
+	if (!on_pg(st->db)) {
+		db_bind_text(st, i, match);
+		return;
+	}
+	Buf q;
+	buf_init(&q, 0);
+	search_pg_query(match, &q);
+	/* out of memory: an empty query, which the server refuses */
+	db_bind_text(st, i, buf_failed(&q) ? "" : buf_str(&q));
+	buf_free(&q);
 }
 
 /* Token characters for our purposes: anything but ASCII space/punctuation,
@@ -193,12 +252,17 @@ int64_t search_rank(const char *doc, size_t len, const char *match)
 	       clamp((int64_t)len, (1 << 24) - 1);
 }
 
-static const char read_contact[] =
-    "SELECT rowid, kith_search_rank(doc, ?) FROM contact_fts "
-    "WHERE contact_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?";
-static const char read_company[] =
-    "SELECT rowid, kith_search_rank(doc, ?) FROM company_fts "
-    "WHERE company_fts MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?";
+/* The candidates with their documents, in id order (ranked in C). */
+static const char read_contact[] = "SELECT rowid, doc FROM contact_fts WHERE contact_fts MATCH ? "
+				   "AND rowid <= ? ORDER BY rowid LIMIT ?";
+static const char read_company[] = "SELECT rowid, doc FROM company_fts WHERE company_fts MATCH ? "
+				   "AND rowid <= ? ORDER BY rowid LIMIT ?";
+static const char pg_read_contact[] = "SELECT id, doc FROM contact_fts "
+				      "WHERE terms @@ CAST(? AS tsquery) AND id <= ? "
+				      "ORDER BY id LIMIT ?";
+static const char pg_read_company[] = "SELECT id, doc FROM company_fts "
+				      "WHERE terms @@ CAST(? AS tsquery) AND id <= ? "
+				      "ORDER BY id LIMIT ?";
 
 /* (rank, id) ascending: the order of a ranked walk. */
 static int hit_cmp(const void *a, const void *b)
@@ -218,17 +282,22 @@ static int walk_read_rows(Db *db, const char *kind, const char *match, const Sea
 {
 	DbStmt *st;
 	int first = w->bound == 0;
-	int rc = db_prepare(db, &st, is_contact(kind) ? read_contact : read_company, err);
+	const char *sql = on_pg(db) ? (is_contact(kind) ? pg_read_contact : pg_read_company)
+				    : (is_contact(kind) ? read_contact : read_company);
+	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
-	db_bind_text(st, 1, match);
-	db_bind_text(st, 2, match);
-	db_bind_int(st, 3, first ? INT64_MAX : w->bound);
-	db_bind_int(st, 4, first ? SEARCH_RANK_CANDIDATES : SEARCH_RANK_WALK + 1);
+	search_bind_match(st, 1, match);
+	db_bind_int(st, 2, first ? INT64_MAX : w->bound);
+	db_bind_int(st, 3, first ? SEARCH_RANK_CANDIDATES : SEARCH_RANK_WALK + 1);
 	*n = 0;
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		if (*n < SEARCH_RANK_WALK)
-			hits[*n] = (SearchHit){.id = db_col_int(st, 0), .rank = db_col_int(st, 1)};
+		if (*n < SEARCH_RANK_WALK) {
+			const char *doc = db_col_text(st, 1);
+			hits[*n] = (SearchHit){.id = db_col_int(st, 0),
+					       .rank = doc ? search_rank(doc, strlen(doc), match)
+							   : INT64_MAX};
+		}
 		(*n)++;
 	}
 	db_reset(st);

@@ -61,8 +61,8 @@ int search_ranks(const char *query);
  * (search_match_expr's output): lower is better. Fixed weights, in order:
  * query words found as whole words (2) or prefixes (1) in the first
  * SEARCH_RANK_SCAN bytes, more occurrences of them, earlier first
- * positions, a shorter document. Pure; registered as the SQL function
- * kith_search_rank(doc, match) at db_open. */
+ * positions, a shorter document. Pure; also registered on SQLite as the
+ * SQL function kith_search_rank(doc, match), for tests. */
 int64_t search_rank(const char *doc, size_t len, const char *match);
 
 /* Where a ranked walk is: the bound of its candidate set and, inside the
@@ -123,15 +123,21 @@ void search_walk_key(const SearchWalk *w, Buf *out);
 int search_walk_parse(const char *key, int64_t id, SearchWalk *w, Err *err) KITH_WARN_UNUSED;
 
 /* SQL fragments for a list query that the search index drives, as string
- * literals so a statement stays one literal (db_prepare caches by address):
- * SEARCH_JOIN_<KIND> ties the index, aliased "s", to the record alias "c";
- * SEARCH_MATCH_<KIND> is the condition with one `?` for search_match_expr's
- * output; SEARCH_ROWID is the index's record id, for keyset order. A
- * PostgreSQL backend will define its own. */
-#define SEARCH_JOIN_CONTACT " JOIN contact_fts s ON s.rowid = c.id "
-#define SEARCH_MATCH_CONTACT " s.contact_fts MATCH ? "
-#define SEARCH_JOIN_COMPANY " JOIN company_fts s ON s.rowid = c.id "
-#define SEARCH_MATCH_COMPANY " s.company_fts MATCH ? "
-#define SEARCH_ROWID " s.rowid "
+ * literals so a statement stays one literal (db_prepare caches by address);
+ * each is a marker db_prepare replaces with its backend's SQL (db_sqlite.c,
+ * db_pg.c): SEARCH_JOIN_<KIND> ties the index, aliased "s", to the record
+ * alias "c"; SEARCH_MATCH_<KIND> is the condition with one `?`, bound with
+ * search_bind_match; SEARCH_ROWID is the index's record id, for keyset
+ * order. */
+#define SEARCH_JOIN_CONTACT " /*kith:search-join-contact*/ "
+#define SEARCH_MATCH_CONTACT " /*kith:search-match-contact*/ "
+#define SEARCH_JOIN_COMPANY " /*kith:search-join-company*/ "
+#define SEARCH_MATCH_COMPANY " /*kith:search-match-company*/ "
+#define SEARCH_ROWID " /*kith:search-rowid*/ "
+
+/* Bind match (search_match_expr's output) as parameter i of a statement
+ * with SEARCH_MATCH_<KIND>: as it is on SQLite, as a tsquery on
+ * PostgreSQL (search_pg_query). */
+void search_bind_match(DbStmt *st, int i, const char *match);
 
 #endif
