@@ -71,8 +71,11 @@ $(TST)/kith: $(TST_OBJS)
 $(TST)/unit: $(TST_LIB_OBJS) $(UNIT_OBJS)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcriterion -lpthread
 
+# The pg suite (tests/unit/test_migrate_pg.c) needs a running PostgreSQL:
+# it runs when KITH_TEST_PG names one (postgres://USER@127.0.0.1:PORT/).
+UNIT_FILTER = $(if $(KITH_TEST_PG),,--filter '!(pg/*)')
 unit: $(TST)/unit
-	ASAN_OPTIONS=detect_leaks=1 $(TST)/unit --jobs 2
+	ASAN_OPTIONS=detect_leaks=1 $(TST)/unit --jobs 2 $(UNIT_FILTER)
 
 # First, and fast (sh + awk, no build): the check's own tests, then the
 # tree: every #include points down the layers (DESIGN.md), only adapters

@@ -206,13 +206,16 @@ int migrate_version(Db *db, int *version, Err *err)
 	return rc;
 }
 
-static int apply_one(Db *db, int n, Err *err)
+/* Apply migration n unless the database has it; *done = 1 when this call
+ * applied it. */
+static int apply_one(Db *db, int n, int *done, Err *err)
 {
 	static const char sql[] =
 	    "INSERT INTO schema_migration (version, applied_at) VALUES (?, ?)";
 	char now[21];
 	DbStmt *st;
 	int version = 0, rc = db_begin(db, err);
+	*done = 0;
 	if (rc)
 		return rc;
 	/* Read again under the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL:
@@ -234,7 +237,9 @@ static int apply_one(Db *db, int n, Err *err)
 		snprintf(why, sizeof why, "%s", err->msg);
 		err_set(err, rc, NULL, "migration %03d failed: %s", n, why);
 	}
-	return db_end(db, rc, err);
+	rc = db_end(db, rc, err);
+	*done = rc == KITH_OK;
+	return rc;
 }
 
 int migrate_up(Db *db, int *applied, Err *err)
@@ -245,9 +250,10 @@ int migrate_up(Db *db, int *applied, Err *err)
 	if (rc == KITH_OK && (rc = ensure_table(db, err)) == KITH_OK)
 		rc = migrate_version(db, &version, err);
 	for (int n = version + 1; rc == KITH_OK && n <= N_MIGRATIONS; n++) {
-		rc = apply_one(db, n, err);
-		if (rc == KITH_OK && applied)
-			(*applied)++;
+		int done = 0;
+		rc = apply_one(db, n, &done, err);
+		if (applied)
+			*applied += done;
 	}
 	return rc;
 }
