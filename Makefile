@@ -88,8 +88,11 @@ test: check-layers deps
 	$(MAKE) unit
 	$(MAKE) e2e_serial
 
+# tests/e2e/pg_*.bats need a running PostgreSQL: they run when KITH_TEST_PG
+# names one (postgres://USER@127.0.0.1:PORT/).
+E2E_FILES = $(if $(KITH_TEST_PG),tests/e2e,$(filter-out tests/e2e/pg_%,$(sort $(wildcard tests/e2e/*.bats))))
 e2e_serial: $(TST)/kith
-	KITH_BIN=$(CURDIR)/$(TST)/kith bats tests/e2e
+	KITH_BIN=$(CURDIR)/$(TST)/kith bats $(E2E_FILES)
 
 run: deps kith
 	./scripts/run
