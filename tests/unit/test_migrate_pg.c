@@ -393,3 +393,44 @@ Test(pg, another_applications_database_is_refused)
 	pg_drop(&ours);
 	pg_drop(&pg);
 }
+
+Test(pg, check_constraints_refuse_what_they_refuse_on_sqlite)
+{
+	static const char *const bad[] = {
+	    "INSERT INTO workspace (id, name, created_at) VALUES (2, 'W', 'x')",
+	    "INSERT INTO contact (display_name, sort_key, status, created_at, updated_at) "
+	    "VALUES ('A', 'a', 'bogus', 'x', 'x')",
+	    "INSERT INTO stage (pipeline_id, name, position, probability, kind) "
+	    "VALUES (1, 'S', 9, 101, 'open')",
+	    "INSERT INTO task (title, due_date, due_at, created_at, updated_at) "
+	    "VALUES ('T', '2026-01-01', '2026-01-01T00:00:00Z', 'x', 'x')",
+	    "INSERT INTO task (title, repeat_every, created_at, updated_at) VALUES ('T', 2, 'x', "
+	    "'x')",
+	    "UPDATE workspace SET touch_limit = 0",
+	    "INSERT INTO field_def (entity, key, label, type, created_at, updated_at) "
+	    "VALUES ('invoice', 'k', 'K', 'text', 'x', 'x')",
+	};
+	Fixture lite;
+	PgDb pg;
+	Err err = {0};
+	fixture_open(&lite, NULL);
+	pg_fresh(&pg);
+	migrate(pg.db);
+	cr_assert_eq(
+	    db_exec_script(
+		pg.db, "INSERT INTO workspace (id, name, created_at) VALUES (1, 'W', 'x')", &err),
+	    KITH_OK, "%s", err.msg);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_expect_neq(db_exec_script(lite.db, bad[i], &err), KITH_OK, "SQLite: %s", bad[i]);
+		cr_expect_neq(db_exec_script(pg.db, bad[i], &err), KITH_OK, "PostgreSQL: %s",
+			      bad[i]);
+	}
+	/* and accept the same row made valid */
+	static const char good[] =
+	    "INSERT INTO task (title, repeat_every, repeat_unit, created_at, "
+	    "updated_at) VALUES ('T', 2, 'weeks', 'x', 'x')";
+	cr_expect_eq(db_exec_script(lite.db, good, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(db_exec_script(pg.db, good, &err), KITH_OK, "%s", err.msg);
+	pg_drop(&pg);
+	fixture_close(&lite);
+}
