@@ -83,14 +83,21 @@ static const char pg_has_table[] =
  * at a time (two `kith init` at once). The key spells "kithmigr". SQLite
  * needs none: BEGIN IMMEDIATE already lets one writer in. */
 static const char pg_lock[] = "SELECT pg_advisory_xact_lock(7739845426473953138)";
-static const char pg_database[] = "SELECT current_database(), datcollate, "
-				  "pg_encoding_to_char(encoding) FROM pg_catalog.pg_database "
-				  "WHERE datname = current_database()";
-/* Relations of the schema kith would create its tables in. */
-static const char pg_relations[] = "SELECT COUNT(*) FROM pg_catalog.pg_class c "
-				   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-				   "WHERE n.nspname = current_schema() "
-				   "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')";
+/* Its name, collation (an ICU one when the provider is 'i', whatever
+ * datcollate says) and encoding. */
+static const char pg_database[] =
+    "SELECT current_database(), CASE WHEN datlocprovider = 'c' THEN datcollate "
+    "ELSE 'ICU ' || COALESCE(daticulocale, '') END, pg_encoding_to_char(encoding) "
+    "FROM pg_catalog.pg_database WHERE datname = current_database()";
+/* Of the relations in the schema kith would create its tables in: how
+ * many are schema_migration, and how many in all. One statement, so one
+ * snapshot: schema_migration commits before any other table of kith's, so
+ * a kith migrating at the same time never looks like another application. */
+static const char pg_relations[] =
+    "SELECT COUNT(*) FILTER (WHERE c.relname = 'schema_migration' AND c.relkind = 'r'), "
+    "COUNT(*) FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')";
 
 static int is_pg(Db *db)
 {
@@ -163,9 +170,7 @@ static int check_target(Db *db, Err *err)
 		    "the PostgreSQL database \"%s\" named by --db uses the encoding \"%s\"; "
 		    "kith needs UTF8; %s",
 		    name, enc, create);
-	if ((rc = query_int(db, pg_has_table, &ours, err)) || ours)
-		return rc;
-	if ((rc = query_int(db, pg_relations, &tables, err)) || tables == 0)
+	if ((rc = db_query_int2(db, pg_relations, &ours, &tables, err)) || ours || tables == 0)
 		return rc;
 	return err_set(err, ERR_STORAGE, "db",
 		       "the PostgreSQL database \"%s\" named by --db is not empty (%lld table%s) "

@@ -101,6 +101,14 @@ pg_query() {
 	[ "$status" -ne 0 ]
 }
 
+@test "a database that sorts with ICU is refused, though its datcollate says C" {
+	pg_admin "CREATE DATABASE $PGDB TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C' ENCODING 'UTF8'"
+	run kith init
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"collation \"ICU en-US\""* ]]
+	[ "$(pg_query "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'")" -eq 0 ]
+}
+
 @test "another application's database is refused and left as it was" {
 	pg_admin "CREATE DATABASE $PGDB TEMPLATE template0 LOCALE 'C' ENCODING 'UTF8'"
 	pg_query "CREATE TABLE orders (id BIGINT PRIMARY KEY); INSERT INTO orders VALUES (1)" >/dev/null

@@ -350,22 +350,29 @@ Test(pg, several_kith_migrating_at_once_apply_each_migration_once)
 
 Test(pg, a_database_without_the_c_collation_is_refused)
 {
-	PgDb pg;
-	Err err = {0};
-	int applied = -1;
-	pg_create(&pg, "TEMPLATE template0 LOCALE 'C.UTF-8' ENCODING 'UTF8'");
-	cr_expect_eq(migrate_up(pg.db, &applied, &err), ERR_STORAGE);
-	cr_expect_eq(applied, 0);
-	cr_expect_str_eq(err.field, "db");
-	cr_expect(strstr(err.msg, "--db") && strstr(err.msg, "collation") &&
-		      strstr(err.msg, pg.name) &&
-		      strstr(err.msg, "CREATE DATABASE kith TEMPLATE template0 LOCALE 'C' "
-				      "ENCODING 'UTF8'"),
-		  "%s", err.msg);
-	cr_expect_eq(one_int(pg.db, "SELECT COUNT(*) FROM pg_tables WHERE schemaname = "
-				    "current_schema()"),
-		     0, "nothing written");
-	pg_drop(&pg);
+	/* glibc's C.UTF-8, and ICU under a datcollate of C */
+	static const char *const creates[] = {
+	    "TEMPLATE template0 LOCALE 'C.UTF-8' ENCODING 'UTF8'",
+	    "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C' ENCODING 'UTF8'",
+	};
+	for (size_t i = 0; i < sizeof creates / sizeof creates[0]; i++) {
+		PgDb pg;
+		Err err = {0};
+		int applied = -1;
+		pg_create(&pg, creates[i]);
+		cr_expect_eq(migrate_up(pg.db, &applied, &err), ERR_STORAGE, "%s", creates[i]);
+		cr_expect_eq(applied, 0);
+		cr_expect_str_eq(err.field, "db");
+		cr_expect(strstr(err.msg, "--db") && strstr(err.msg, "collation") &&
+			      strstr(err.msg, pg.name) &&
+			      strstr(err.msg, "CREATE DATABASE kith TEMPLATE template0 LOCALE 'C' "
+					      "ENCODING 'UTF8'"),
+			  "%s", err.msg);
+		cr_expect_eq(one_int(pg.db, "SELECT COUNT(*) FROM pg_tables WHERE schemaname = "
+					    "current_schema()"),
+			     0, "nothing written");
+		pg_drop(&pg);
+	}
 }
 
 Test(pg, another_applications_database_is_refused)
