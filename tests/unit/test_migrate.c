@@ -39,17 +39,25 @@ static char *slurp(const char *path)
 	return s;
 }
 
-/* The number of a migration file name "NNN_words.sql", -1 when the name
- * has another shape. */
-static int migration_number(const char *name)
+/* The number of a migration file name "NNN_words.sql", or of a PostgreSQL
+ * variant "NNN_words.pg.sql" (then *pg = 1, else 0); -1 when the name has
+ * another shape. */
+static int migration_number(const char *name, int *pg)
 {
-	size_t n = strlen(name);
-	if (n < 9 || strcmp(name + n - 4, ".sql") != 0 || name[3] != '_')
+	size_t n = strlen(name), stem; /* stem: the name without .sql or .pg.sql */
+	*pg = n > 7 && strcmp(name + n - 7, ".pg.sql") == 0;
+	if (*pg)
+		stem = n - 7;
+	else if (n > 4 && strcmp(name + n - 4, ".sql") == 0)
+		stem = n - 4;
+	else
+		return -1;
+	if (stem < 5 || name[3] != '_')
 		return -1;
 	for (int i = 0; i < 3; i++)
 		if (name[i] < '0' || name[i] > '9')
 			return -1;
-	for (size_t i = 4; i < n - 4; i++)
+	for (size_t i = 4; i < stem; i++)
 		if (!(name[i] >= 'a' && name[i] <= 'z') && !(name[i] >= '0' && name[i] <= '9') &&
 		    name[i] != '_')
 			return -1;
@@ -61,13 +69,23 @@ Test(migrate, every_file_is_embedded_in_order_without_gaps)
 	glob_t g;
 	cr_assert_eq(glob("src/store/migrations/*", 0, NULL, &g), 0, "run from the project root");
 	int expect = 1;
+	static size_t variant[1000]; /* index + 1 in g of NNN's .pg.sql, 0 = none */
+	static char shared[1000][64];
+	memset(variant, 0, sizeof variant);
+	memset(shared, 0, sizeof shared);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		const char *name = strrchr(g.gl_pathv[i], '/') + 1;
-		int n = migration_number(name);
-		cr_expect_neq(n, -1, "%s: a migration is named NNN_lower_case_words.sql",
+		int pg, n = migration_number(name, &pg);
+		cr_expect_neq(n, -1,
+			      "%s: a migration is named NNN_lower_case_words.sql, its PostgreSQL "
+			      "variant NNN_lower_case_words.pg.sql",
 			      g.gl_pathv[i]);
 		if (n < 0)
 			continue;
+		if (pg) { /* checked against its shared file below */
+			variant[n] = i + 1;
+			continue;
+		}
 		/* glob sorts, so a repeated number or a hole shows here */
 		cr_expect_neq(n, expect - 1, "%s: migration %03d is numbered twice", name, n);
 		cr_expect(n <= expect, "%s: migration %03d is missing (numbers run without gaps)",
@@ -75,6 +93,7 @@ Test(migrate, every_file_is_embedded_in_order_without_gaps)
 		if (n != expect)
 			continue;
 		expect++;
+		snprintf(shared[n], sizeof shared[n], "%s", name);
 		char *text = slurp(g.gl_pathv[i]);
 		const char *sql = migrate_sql(n);
 		cr_expect_not_null(sql,
@@ -90,8 +109,33 @@ Test(migrate, every_file_is_embedded_in_order_without_gaps)
 	cr_expect_eq(migrate_latest(), expect - 1,
 		     "the binary embeds %d migrations, src/store/migrations/ has %d",
 		     migrate_latest(), expect - 1);
+	/* a variant sits beside its shared file, under the same name */
+	for (int n = 0; n < 1000; n++) {
+		if (!variant[n]) {
+			cr_expect_null(migrate_sql_pg(n),
+				       "the binary embeds a PostgreSQL variant of migration %03d, "
+				       "src/store/migrations/ has none",
+				       n);
+			continue;
+		}
+		const char *path = g.gl_pathv[variant[n] - 1], *name = strrchr(path, '/') + 1;
+		size_t len = strlen(shared[n]);
+		cr_expect(len > 4 && strncmp(name, shared[n], len - 4) == 0 &&
+			      strcmp(name + len - 4, ".pg.sql") == 0,
+			  "%s: a PostgreSQL variant is named as its shared file (%s) with .pg.sql",
+			  name, len ? shared[n] : "none");
+		char *text = slurp(path);
+		const char *sql = migrate_sql_pg(n);
+		cr_expect(sql && strcmp(sql, text) == 0,
+			  "%s is not what the binary embeds as the PostgreSQL variant of migration "
+			  "%d: add it to src/store/migrations.S and the pg column of the list in "
+			  "src/store/migrate.c",
+			  name, n);
+		free(text);
+	}
 	cr_expect_null(migrate_sql(0));
 	cr_expect_null(migrate_sql(migrate_latest() + 1));
+	cr_expect_null(migrate_sql_pg(migrate_latest() + 1));
 	globfree(&g);
 }
 
@@ -99,17 +143,24 @@ Test(migrate, the_numbering_check_catches_bad_names)
 {
 	static const struct {
 		const char *name;
-		int n;
+		int n, pg;
 	} cases[] = {
-	    {"001_init.sql", 1},  {"013_deal_board.sql", 13},
-	    {"120_x2.sql", 120},  {"01_init.sql", -1},
-	    {"001-init.sql", -1}, {"001_init.SQL", -1},
-	    {"001_Init.sql", -1}, {"001_.sql", -1},
-	    {"abc_init.sql", -1}, {"001_init.sql~", -1},
-	    {"README", -1},	  {"001_init", -1},
+	    {"001_init.sql", 1, 0},	{"013_deal_board.sql", 13, 0},
+	    {"120_x2.sql", 120, 0},	{"001_init.pg.sql", 1, 1},
+	    {"01_init.sql", -1, 0},	{"001-init.sql", -1, 0},
+	    {"001_init.SQL", -1, 0},	{"001_Init.sql", -1, 0},
+	    {"001_.sql", -1, 0},	{"abc_init.sql", -1, 0},
+	    {"001_init.sql~", -1, 0},	{"README", -1, 0},
+	    {"001_init", -1, 0},	{"001_init.pg.SQL", -1, 0},
+	    {"001_init.my.sql", -1, 0}, {"001_.pg.sql", -1, 0},
+	    {"001_init.pg", -1, 0},	{"001_init.sql.pg.sql", -1, 0},
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		cr_expect_eq(migration_number(cases[i].name), cases[i].n, "%s", cases[i].name);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int pg = -1;
+		cr_expect_eq(migration_number(cases[i].name, &pg), cases[i].n, "%s", cases[i].name);
+		if (cases[i].n >= 0)
+			cr_expect_eq(pg, cases[i].pg, "%s", cases[i].name);
+	}
 }
 
 Test(migrate, up_applies_every_migration_once)
