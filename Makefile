@@ -40,7 +40,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(TST)/%.o)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 
-.PHONY: all deps test unit e2e_serial run bench clean install uninstall check-layers
+.PHONY: all deps test unit unit-pg e2e_serial run bench clean install uninstall check-layers
 all: kith
 
 deps:
@@ -75,6 +75,12 @@ $(TST)/unit: $(TST_LIB_OBJS) $(UNIT_OBJS)
 # throwaway server from scripts/with-test-pg: one for all of `make test`.
 unit: $(TST)/unit
 	./scripts/with-test-pg env ASAN_OPTIONS=detect_leaks=1 $(TST)/unit --jobs 2
+
+# The unit suite again with every fixture on PostgreSQL (issue 8: not yet
+# part of `make test`; see the notes for what still fails there).
+unit-pg: $(TST)/unit
+	./scripts/with-test-pg env KITH_TEST_BACKEND=postgres ASAN_OPTIONS=detect_leaks=1 \
+		$(TST)/unit --jobs 2
 
 # First, and fast (sh + awk, no build): the check's own tests, then the
 # tree: every #include points down the layers (DESIGN.md), only adapters

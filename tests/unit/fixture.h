@@ -1,5 +1,6 @@
 /* fixture.h - shared setup for unit tests: a fresh, migrated database in a
- * temporary directory (fixture_open() before, fixture_close() after), an
+ * temporary directory (fixture_open() before, fixture_close() after; on
+ * PostgreSQL with KITH_TEST_BACKEND=postgres, see fixture_pg), an
  * empty one for the tests of migrations, users to act as, token checks as
  * the server makes them, contacts and their touches, and small readers
  * that fail the test on bad test data. Header-only (static inline) so each
@@ -11,6 +12,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/access.h"
@@ -23,18 +25,56 @@
 #include "store/migrate.h"
 
 typedef struct Fixture {
-	char dir[64];  /* temporary directory */
-	char path[96]; /* database file inside it */
+	char dir[64];	/* temporary directory */
+	char path[256]; /* database file inside it, or PostgreSQL database URL */
+	char pg[64];	/* the PostgreSQL database's name, "" on SQLite */
 	Db *db;
 } Fixture;
 
-/* A new database file in a new temporary directory, not migrated. */
+/* The PostgreSQL server the tests run on (KITH_TEST_BACKEND=postgres, and
+ * KITH_TEST_PG its URL prefix: scripts/with-test-pg), or NULL: SQLite. */
+static inline const char *fixture_pg(void)
+{
+	const char *backend = getenv("KITH_TEST_BACKEND");
+	if (!backend || strcmp(backend, "postgres") != 0)
+		return NULL;
+	const char *prefix = getenv("KITH_TEST_PG");
+	cr_assert(prefix && *prefix, "KITH_TEST_BACKEND=postgres needs KITH_TEST_PG "
+				     "(run through scripts/with-test-pg)");
+	return prefix;
+}
+
+/* Run sql (no parameters) on the PostgreSQL server's "postgres" database. */
+static inline void fixture_pg_admin(const char *prefix, const char *sql)
+{
+	char url[320];
+	Db *admin;
+	Err err = {0};
+	snprintf(url, sizeof url, "%spostgres", prefix);
+	cr_assert_eq(db_open(&admin, url, 0, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
+	db_close(admin);
+}
+
+/* A new, not migrated database: a file in a new temporary directory, or
+ * on PostgreSQL a database of its own (the directory is made as well, for
+ * tests that write other files). */
 static inline Db *fixture_open_empty(Fixture *f)
 {
+	static int n;
 	Err err = {0};
+	const char *prefix = fixture_pg();
 	snprintf(f->dir, sizeof f->dir, "/tmp/kith-unit-XXXXXX");
 	cr_assert_not_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	f->pg[0] = '\0';
+	if (prefix) {
+		char sql[128];
+		snprintf(f->pg, sizeof f->pg, "kith_unit_%d_%d", (int)getpid(), ++n);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE kith_template", f->pg);
+		fixture_pg_admin(prefix, sql);
+		snprintf(f->path, sizeof f->path, "%s%s", prefix, f->pg);
+	}
 	contact_links_register(); /* as hooks_install() does */
 	cr_assert_eq(db_open(&f->db, f->path, 1, &err), KITH_OK, "%s", err.msg);
 	return f->db;
@@ -54,13 +94,18 @@ static inline Db *fixture_open(Fixture *f, const char *country)
 
 static inline void fixture_close(Fixture *f)
 {
-	char p[128];
+	char p[320];
 	db_close(f->db);
 	f->db = NULL;
-	const char *sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
+	if (f->pg[0]) {
+		snprintf(p, sizeof p, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->pg);
+		fixture_pg_admin(fixture_pg(), p);
+	} else {
+		const char *sfx[] = {"", "-wal", "-shm"};
+		for (int i = 0; i < 3; i++) {
+			snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
+			unlink(p);
+		}
 	}
 	rmdir(f->dir);
 }
