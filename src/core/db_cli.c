@@ -64,10 +64,10 @@ static void copy_progress(void *arg, long long done, long long total)
 
 /* One line before a long step that reports nothing itself, on a terminal
  * only: piped output stays clean. */
-static void say_working(Cli *cli, const char *what, const char *from, const char *to)
+static void say_working(const char *what, const char *from, const char *to_or_into, const char *to)
 {
 	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "kith: %s %s to %s ...\n", what, from, to);
+		fprintf(stderr, "kith: %s %s %s %s ...\n", what, from, to_or_into, to);
 }
 
 int db_cli_backup(Cli *cli)
@@ -81,7 +81,7 @@ int db_cli_backup(Cli *cli)
 		return EXIT_USAGE;
 	char target[256];
 	db_target_redact(cli->db_path, target, sizeof target);
-	say_working(cli, "backing up", target, file);
+	say_working("backing up", target, "to", file);
 	if (backup_save(cli->db, file, force, &err))
 		return cli_fail(cli, &err);
 	if (cli->json) {
@@ -106,7 +106,7 @@ int db_cli_restore(Cli *cli)
 		return EXIT_USAGE;
 	char target[256];
 	db_target_redact(cli->db_path, target, sizeof target);
-	say_working(cli, "restoring", file, target);
+	say_working("restoring", file, "into", target);
 	if (backup_restore(cli->db_path, file, force, copy_progress, cli, &schema, &err))
 		return cli_fail(cli, &err);
 	if (cli->json) {

@@ -352,7 +352,7 @@ static int lite_restore(const char *target, const char *file, int force, BackupP
 	/* the old database's mode, or what kith init would give a new one */
 	mode_t mask = umask(0);
 	umask(mask);
-	fchmod(fd, exists ? st.st_mode & 0777 : 0666 & ~mask);
+	fchmod(fd, exists ? st.st_mode & 0777 : 0644 & ~mask); /* SQLite's default */
 	rc = copy_into(file, fd, progress, arg, err);
 	if (rc == KITH_OK)
 		rc = lite_verify(tmp, file, schema, err);
