@@ -358,6 +358,11 @@ static int lite_restore(const char *target, const char *file, int force, BackupP
 		rc = lite_verify(tmp, file, schema, err);
 	if (rc == KITH_OK && exists && (rc = lite_not_in_use(target, err)) == KITH_OK)
 		rc = lite_settle_old(target, err);
+	if (rc == KITH_OK && !exists) { /* a log left by a removed database is no one's */
+		char wal[PATH_MAX + 8];
+		snprintf(wal, sizeof wal, "%s-wal", target);
+		unlink(wal);
+	}
 	if (rc == KITH_OK && rename(tmp, target) != 0)
 		rc = err_set(err, ERR_STORAGE, "db", "cannot replace %s: %s", target,
 			     strerror(errno));

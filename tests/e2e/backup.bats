@@ -154,6 +154,20 @@ pg_rows() {
 	: >"$TMP/empty.db"
 	run "$KITH_BIN" --db "$TMP/empty.db" restore "$TMP/b.kith"
 	[ "$status" -eq 0 ]
+	# the log of a removed database is not applied to the restored one
+	cp "$KITH_DB" "$TMP/gone.db"
+	(cd "$TMP" && python3 -c "import sqlite3, shutil
+c = sqlite3.connect('gone.db'); c.execute('PRAGMA wal_autocheckpoint=0')
+c.execute(\"UPDATE contact SET first_name = 'Gone'\"); c.commit()
+shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
+	rm "$TMP/gone.db"
+	mv "$TMP/saved-wal" "$TMP/gone.db-wal"
+	[ -s "$TMP/gone.db-wal" ]
+	run "$KITH_BIN" --db "$TMP/gone.db" restore "$TMP/b.kith"
+	[ "$status" -eq 0 ]
+	run "$KITH_BIN" --db "$TMP/gone.db" db check
+	[ "$status" -eq 0 ]
+	[ "$("$KITH_BIN" --db "$TMP/gone.db" contact list --json)" = "$(kith contact list --json)" ]
 }
 
 @test "sqlite: restore refuses a database another process has open" {
