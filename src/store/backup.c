@@ -298,32 +298,24 @@ done:
 }
 
 /* Before the old database at target is replaced: copy its write-ahead log
- * into it and empty the log, so no log of the old database is left for the
- * new one to read, even after a crash between the rename and the clean-up.
- * A target that is not an SQLite database has no log of ours. */
-static int lite_settle_old(const char *target, Err *err)
+ * into it and empty the log (a checkpoint), then remove the log, so no log
+ * of the old database is left for the restored one to read, even after a
+ * crash between the rename and the clean-up. A damaged old database may
+ * refuse the checkpoint: it is being replaced (--force), so its log goes
+ * too. */
+static void lite_settle_old(const char *target)
 {
+	char wal[PATH_MAX + 8];
 	int kind = KIND_OTHER;
 	Err ignored = {0};
-	if (file_kind(target, &kind, &ignored) || kind != KIND_SQLITE) {
-		char wal[PATH_MAX + 8];
-		snprintf(wal, sizeof wal, "%s-wal", target);
-		unlink(wal);
-		return KITH_OK;
+	if (file_kind(target, &kind, &ignored) == KITH_OK && kind == KIND_SQLITE) {
+		sqlite3 *h = NULL;
+		if (sqlite3_open_v2(target, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
+			sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		sqlite3_close(h);
 	}
-	sqlite3 *h = NULL;
-	int s = sqlite3_open_v2(target, &h, SQLITE_OPEN_READWRITE, NULL);
-	if (s == SQLITE_OK)
-		s = sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-	int rc = s == SQLITE_OK ? KITH_OK
-				: err_set(err, ERR_STORAGE, "db", "cannot checkpoint %s: %s",
-					  target, h ? sqlite3_errmsg(h) : "out of memory");
-	sqlite3_close(h);
-	if (rc == KITH_OK && wal_size(target) > 0)
-		rc = err_set(err, ERR_STORAGE, "db",
-			     "cannot empty the write-ahead log of %s; is another process using it?",
-			     target);
-	return rc;
+	snprintf(wal, sizeof wal, "%s-wal", target);
+	unlink(wal);
 }
 
 static int lite_restore(const char *target, const char *file, int force, BackupProgress progress,
@@ -356,13 +348,10 @@ static int lite_restore(const char *target, const char *file, int force, BackupP
 	rc = copy_into(file, fd, progress, arg, err);
 	if (rc == KITH_OK)
 		rc = lite_verify(tmp, file, schema, err);
-	if (rc == KITH_OK && exists && (rc = lite_not_in_use(target, err)) == KITH_OK)
-		rc = lite_settle_old(target, err);
-	if (rc == KITH_OK && !exists) { /* a log left by a removed database is no one's */
-		char wal[PATH_MAX + 8];
-		snprintf(wal, sizeof wal, "%s-wal", target);
-		unlink(wal);
-	}
+	if (rc == KITH_OK && exists)
+		rc = lite_not_in_use(target, err);
+	if (rc == KITH_OK) /* also the log a removed database left: it is no one's */
+		lite_settle_old(target);
 	if (rc == KITH_OK && rename(tmp, target) != 0)
 		rc = err_set(err, ERR_STORAGE, "db", "cannot replace %s: %s", target,
 			     strerror(errno));

@@ -150,6 +150,12 @@ pg_rows() {
 	run "$KITH_BIN" --db "$TMP/other.db" restore "$TMP/b.kith" --force
 	[ "$status" -eq 0 ]
 	[ "$("$KITH_BIN" --db "$TMP/other.db" contact list --json)" = "$(kith contact list --json)" ]
+	# a damaged database is replaced too
+	dd if=/dev/urandom of="$TMP/other.db" bs=4096 seek=2 count=3 conv=notrunc 2>/dev/null
+	run "$KITH_BIN" --db "$TMP/other.db" restore "$TMP/b.kith" --force
+	[ "$status" -eq 0 ]
+	run "$KITH_BIN" --db "$TMP/other.db" db check
+	[ "$status" -eq 0 ]
 	# an empty file is no data
 	: >"$TMP/empty.db"
 	run "$KITH_BIN" --db "$TMP/empty.db" restore "$TMP/b.kith"
