@@ -1,7 +1,10 @@
-/* db_cli.c - kith init, db migrate, db check, backup. */
+/* db_cli.c - kith init, db migrate, db check, backup, restore. */
 #include "core/db_cli.h"
 
+#include <unistd.h>
+
 #include "core/workspace.h"
+#include "store/backup.h"
 #include "store/migrate.h"
 
 int db_cli_init(Cli *cli)
@@ -53,18 +56,71 @@ int db_cli_check(Cli *cli)
 	return EXIT_OK;
 }
 
+/* Progress of a long copy, on a terminal only (cli_progress), in KiB. */
+static void copy_progress(void *arg, long long done, long long total)
+{
+	cli_progress(arg, "restore: KiB copied", (long)(done / 1024), (long)(total / 1024));
+}
+
+/* One line before a long step that reports nothing itself, on a terminal
+ * only: piped output stays clean. */
+static void say_working(const char *what, const char *from, const char *to_or_into, const char *to)
+{
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "kith: %s %s %s %s ...\n", what, from, to_or_into, to);
+}
+
 int db_cli_backup(Cli *cli)
 {
 	Err err = {0};
 	const char *file = cli_arg(cli);
+	int force = cli_flag(cli, "--force");
 	if (!file)
 		return cli_usage_fail(cli, "FILE: missing");
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
 	char target[256];
-	if (db_backup(cli->db, file, &err))
-		return cli_fail(cli, &err);
 	db_target_redact(cli->db_path, target, sizeof target);
-	fprintf(cli->out, "backed up %s to %s\n", target, file);
+	say_working("backing up", target, "to", file);
+	if (backup_save(cli->db, file, force, &err))
+		return cli_fail(cli, &err);
+	if (cli->json) {
+		json_t *o = json_pack("{ss ss ss}", "db", target, "file", file, "backend",
+				      db_backend(cli->db));
+		cli_print_json(cli, o);
+		json_decref(o);
+	} else {
+		fprintf(cli->out, "backed up %s to %s\n", target, file);
+	}
+	return EXIT_OK;
+}
+
+int db_cli_restore(Cli *cli)
+{
+	Err err = {0};
+	const char *file = cli_arg(cli);
+	int force = cli_flag(cli, "--force"), schema = 0;
+	if (!file)
+		return cli_usage_fail(cli, "FILE: missing");
+	if (cli_finish_or_fail(cli))
+		return EXIT_USAGE;
+	char target[256];
+	db_target_redact(cli->db_path, target, sizeof target);
+	say_working("restoring", file, "into", target);
+	if (backup_restore(cli->db_path, file, force, copy_progress, cli, &schema, &err))
+		return cli_fail(cli, &err);
+	if (cli->json) {
+		json_t *o = json_pack("{ss ss si si}", "db", target, "file", file, "schema", schema,
+				      "latest", migrate_latest());
+		cli_print_json(cli, o);
+		json_decref(o);
+		return EXIT_OK;
+	}
+	fprintf(cli->out, "restored %s into %s (schema %d)\n", file, target, schema);
+	if (schema < migrate_latest())
+		fprintf(cli->out,
+			"the backup is older than this kith (schema %d); run 'kith db "
+			"migrate' to upgrade it\n",
+			migrate_latest());
 	return EXIT_OK;
 }

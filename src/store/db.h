@@ -184,7 +184,10 @@ int db_bulk_mode(Db *db, Err *err) KITH_WARN_UNUSED;
 /* Integrity check: KITH_OK, or ERR_STORAGE with the first problem. */
 int db_check(Db *db, Err *err);
 
-/* Online backup of the live database into the file at path. */
+/* Online backup of the live database into the file at path, which it
+ * overwrites: SQLite's backup API (a database file), or pg_dump
+ * --format=custom on PostgreSQL (store/pg_tool.h). Commands use
+ * backup_save (store/backup.h), which never leaves half a file. */
 int db_backup(Db *db, const char *path, Err *err);
 
 /* Name of the backend: "sqlite" or "postgres". */

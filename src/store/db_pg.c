@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "store/db_backend.h"
+#include "store/pg_tool.h"
 
 /* PostgreSQL 15 is the oldest server kith runs on. */
 enum { PG_MIN_VERSION = 150000 };
@@ -441,12 +442,16 @@ static int pg_check(Db *db, Err *err)
 	return rc;
 }
 
+/* pg_dump (custom format) of this connection's database, with its
+ * connection options, into path (pg_tool.h). */
 static int pg_backup(Db *db, const char *path, Err *err)
 {
-	(void)path;
-	return err_set(err, ERR_INVALID, "db",
-		       "kith backup of a PostgreSQL database (%s) is not available yet; use pg_dump",
-		       PC(db)->target);
+	PQconninfoOption *opts = PQconninfo(PC(db)->c);
+	if (!opts)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	int rc = pg_tool_dump(opts, path, PC(db)->target, err);
+	PQconninfoFree(opts);
+	return rc;
 }
 
 /* The full-text index: a table of kith's terms (search_pg.h). */

@@ -1,0 +1,431 @@
+/* pg_tool.c - pg_dump and pg_restore as child processes (pg_tool.h).
+ * Depends on libpq, store/migrate.h (the schema this kith knows), base/. */
+#include "store/pg_tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "store/migrate.h"
+
+extern char **environ;
+
+/* Debian installs the client of each major version here; the one on PATH
+ * (postgresql-client-common's wrapper) may pick another version. */
+#define PG_TOOL_DIR "/usr/lib/postgresql/15/bin/"
+
+enum { PG_TOOL_MAX_ARGS = 16, PG_TOOL_MSG = 400 };
+
+void pg_tool_conninfo(const PQconninfoOption *opts, Buf *conn, const char **password)
+{
+	*password = NULL;
+	for (const PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (strcmp(o->keyword, "password") == 0) {
+			*password = o->val;
+			continue;
+		}
+		buf_addf(conn, "%s%s='", conn->len ? " " : "", o->keyword);
+		for (const char *p = o->val; *p; p++) {
+			if (*p == '\'' || *p == '\\')
+				buf_addc(conn, '\\');
+			buf_addc(conn, *p);
+		}
+		buf_addc(conn, '\'');
+	}
+}
+
+/* s without a schema and without double quotes: "public"."t" is t. */
+static void bare_name(const char *s, size_t len, char *out, size_t n)
+{
+	const char *dot = NULL;
+	for (const char *p = s; p < s + len; p++)
+		if (*p == '.')
+			dot = p;
+	if (dot) {
+		len -= (size_t)(dot + 1 - s);
+		s = dot + 1;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < len && k + 1 < n; i++)
+		if (s[i] != '"')
+			out[k++] = s[i];
+	out[k] = '\0';
+}
+
+/* The index of column in the list "(a, b, c)" starting at p, or -1. */
+static int column_index(const char *p, const char *column)
+{
+	const char *close = strchr(p, ')');
+	char name[128];
+	int i = 0;
+	if (*p != '(' || !close)
+		return -1;
+	for (p++; p < close; i++) {
+		size_t len = strcspn(p, ",)");
+		while (*p == ' ') {
+			p++;
+			len--;
+		}
+		bare_name(p, len, name, sizeof name);
+		if (strcmp(name, column) == 0)
+			return i;
+		p += len + 1;
+	}
+	return -1;
+}
+
+/* Field i (tab-separated) of the line at p as an integer into *v. */
+static int copy_field(const char *p, int i, int64_t *v)
+{
+	for (; i > 0; i--) {
+		p += strcspn(p, "\t\n");
+		if (*p != '\t')
+			return ERR_INVALID;
+		p++;
+	}
+	char *end;
+	errno = 0;
+	long long n = strtoll(p, &end, 10);
+	if (end == p || errno || (*end && *end != '\t' && *end != '\n'))
+		return ERR_INVALID;
+	*v = n;
+	return KITH_OK;
+}
+
+int pg_tool_copy_max(const char *sql, const char *table, const char *column, int64_t *max)
+{
+	char name[128];
+	*max = 0;
+	for (const char *p = sql; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, "COPY ", 5) != 0)
+			continue;
+		const char *start = p + 5, *sp = strchr(start, ' ');
+		if (!sp)
+			continue;
+		bare_name(start, (size_t)(sp - start), name, sizeof name);
+		if (strcmp(name, table) != 0)
+			continue;
+		int col = column_index(sp + 1, column);
+		if (col < 0)
+			return ERR_NOT_FOUND;
+		for (p = strchr(p, '\n'); p && p[1] && strncmp(p + 1, "\\.", 2) != 0;
+		     p = strchr(p + 1, '\n')) {
+			int64_t v;
+			if (copy_field(p + 1, col, &v))
+				return ERR_INVALID;
+			if (v > *max)
+				*max = v;
+		}
+		return KITH_OK;
+	}
+	return ERR_NOT_FOUND;
+}
+
+void pg_tool_message(const char *text, const char *password, char *out, size_t n)
+{
+	const char *line = strstr(text, ": error: ");
+	const char *start = text;
+	if (line) { /* the first error line, not the "while PROCESSING TOC" before it */
+		while (start < line && (line[-1] != '\n'))
+			line--;
+		start = line;
+	}
+	size_t len = strcspn(start, "\n");
+	Buf b;
+	buf_init(&b, 0);
+	buf_add(&b, start, len);
+	char *s = (char *)buf_str(&b), *e;
+	/* "pg_dump: error: why" says why */
+	if ((e = strstr(s, ": error: ")) && !memchr(s, ' ', (size_t)(e - s)))
+		memmove(s, e + 9, strlen(e + 9) + 1);
+	Buf o;
+	buf_init(&o, 0);
+	size_t pw = password ? strlen(password) : 0;
+	for (const char *p = s; *p;) {
+		if (pw && strncmp(p, password, pw) == 0) {
+			buf_adds(&o, "***");
+			p += pw;
+		} else {
+			buf_addc(&o, *p++);
+		}
+	}
+	snprintf(out, n, "%s", buf_failed(&o) || buf_failed(&b) ? "(no message)" : buf_str(&o));
+	buf_free(&b);
+	buf_free(&o);
+}
+
+/* A finished tool: its exit status (-1 when a signal ended it) and what it
+ * said, fit for a message. */
+typedef struct ToolRun {
+	int status;
+	char msg[PG_TOOL_MSG];
+} ToolRun;
+
+/* The child's environment: the caller's without PGPASSWORD, plus the
+ * password when there is one. Caller frees the array and its last-but-one
+ * entry (pw_entry). */
+static char **child_env(const char *password, char **pw_entry)
+{
+	size_t n = 0, k = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 2, sizeof *env);
+	*pw_entry = NULL;
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+			env[k++] = environ[i];
+	if (password) {
+		size_t len = strlen(password) + 12;
+		if (!(*pw_entry = malloc(len))) {
+			free(env);
+			return NULL;
+		}
+		snprintf(*pw_entry, len, "PGPASSWORD=%s", password);
+		env[k++] = *pw_entry;
+	}
+	return env;
+}
+
+/* Read fd to its end into out (may be NULL: read and drop). */
+static void drain(int fd, Buf *out)
+{
+	char chunk[8192];
+	ssize_t got;
+	while ((got = read(fd, chunk, sizeof chunk)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		if (out)
+			buf_add(out, chunk, (size_t)got);
+	}
+}
+
+/* Start the child: stdin from /dev/null, stdout to out_fd, stderr to
+ * err_fd. 0 or an errno. */
+static int spawn(pid_t *pid, const char *path, char *const *argv, char **env, int out_fd,
+		 int err_fd)
+{
+	posix_spawn_file_actions_t fa;
+	int rc = posix_spawn_file_actions_init(&fa);
+	if (rc)
+		return rc;
+	if (!(rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) &&
+	    !(rc = posix_spawn_file_actions_adddup2(&fa, out_fd, 1)) &&
+	    !(rc = posix_spawn_file_actions_adddup2(&fa, err_fd, 2)))
+		rc = strchr(path, '/') ? posix_spawn(pid, path, &fa, NULL, argv, env)
+				       : posix_spawnp(pid, path, &fa, NULL, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
+
+/* Run tool (pg_dump, pg_restore) with args (NULL-ended) and, when opts is
+ * not NULL, --dbname with opts' connection; its stdout into out (may be
+ * NULL). KITH_OK once it ran (r says how it ended), or ERR_STORAGE naming
+ * "db" when it could not be started. */
+static int run_tool(const char *tool, const char *const *args, const PQconninfoOption *opts,
+		    Buf *out, ToolRun *r, Err *err)
+{
+	char path[128], *pw_entry = NULL, **env = NULL;
+	const char *argv[PG_TOOL_MAX_ARGS + 3], *password = NULL;
+	int n = 0, rc = KITH_OK, pipefd[2] = {-1, -1};
+	FILE *errf = NULL;
+	Buf conn;
+	buf_init(&conn, 0);
+	snprintf(path, sizeof path, PG_TOOL_DIR "%s", tool);
+	argv[n++] = access(path, X_OK) == 0 ? path : tool;
+	for (; *args && n < PG_TOOL_MAX_ARGS; args++)
+		argv[n++] = *args;
+	if (opts) {
+		buf_adds(&conn, "--dbname=");
+		pg_tool_conninfo(opts, &conn, &password);
+		argv[n++] = buf_str(&conn);
+	}
+	argv[n] = NULL;
+	if (buf_failed(&conn) || !(env = child_env(password, &pw_entry)) || !(errf = tmpfile()) ||
+	    pipe(pipefd) != 0) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "cannot start %s: %s", tool, strerror(errno));
+		goto done;
+	}
+	fcntl(fileno(errf), F_SETFD, FD_CLOEXEC);
+	fcntl(pipefd[0], F_SETFD, FD_CLOEXEC);
+	fcntl(pipefd[1], F_SETFD, FD_CLOEXEC);
+	pid_t pid;
+	int e = spawn(&pid, argv[0], (char *const *)argv, env, pipefd[1], fileno(errf));
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	if (e) {
+		rc = err_set(err, ERR_STORAGE, "db", "cannot run %s: %s%s", tool, strerror(e),
+			     e == ENOENT ? " (install postgresql-client-15)" : "");
+		goto done;
+	}
+	drain(pipefd[0], out);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	Buf said;
+	buf_init(&said, 64 * 1024);
+	rewind(errf);
+	drain(fileno(errf), &said);
+	pg_tool_message(buf_str(&said), password, r->msg, sizeof r->msg);
+	if (!r->msg[0] && r->status)
+		snprintf(r->msg, sizeof r->msg, "%s ended with status %d", tool, r->status);
+	buf_free(&said);
+done:
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	if (errf)
+		fclose(errf);
+	if (pw_entry) { /* the password leaves no copy behind */
+		memset(pw_entry, 0, strlen(pw_entry));
+		free(pw_entry);
+	}
+	free(env);
+	buf_free(&conn);
+	return rc;
+}
+
+int pg_tool_dump(const PQconninfoOption *opts, const char *path, const char *target, Err *err)
+{
+	const char *const args[] = {"--format=custom", "--no-password", "--file", path, NULL};
+	ToolRun r = {0};
+	int rc = run_tool("pg_dump", args, opts, NULL, &r, err);
+	if (rc == KITH_OK && r.status != 0)
+		rc = err_set(err, ERR_STORAGE, "db", "pg_dump of %s failed: %s", target, r.msg);
+	return rc;
+}
+
+/* The archive's schema version into *schema: ERR_INVALID naming "FILE"
+ * unless file is a custom-format archive with kith's schema_migration. */
+static int archive_schema(const char *file, int *schema, Err *err)
+{
+	const char *const list[] = {"--list", file, NULL};
+	const char *const data[] = {"--data-only", "--table=schema_migration", "--file=-", file,
+				    NULL};
+	ToolRun r = {0};
+	Buf out;
+	int64_t v = 0;
+	buf_init(&out, 0);
+	int rc = run_tool("pg_restore", list, NULL, &out, &r, err);
+	if (rc == KITH_OK && r.status != 0)
+		rc = err_set(err, ERR_INVALID, "FILE", "%s is not a readable backup: %s", file,
+			     r.msg);
+	if (rc)
+		goto done;
+	buf_reset(&out);
+	rc = run_tool("pg_restore", data, NULL, &out, &r, err);
+	if (rc == KITH_OK && r.status != 0)
+		rc = err_set(err, ERR_INVALID, "FILE", "%s is not a readable backup: %s", file,
+			     r.msg);
+	if (rc == KITH_OK &&
+	    (pg_tool_copy_max(buf_str(&out), "schema_migration", "version", &v) || v <= 0))
+		rc = err_set(err, ERR_INVALID, "FILE",
+			     "%s is not a kith backup (no schema_migration table with a version)",
+			     file);
+	if (rc == KITH_OK && v > migrate_latest())
+		rc = err_set(err, ERR_CONFLICT, "FILE",
+			     "%s holds schema %lld, newer than this kith (%d); restore it with a "
+			     "newer kith",
+			     file, (long long)v, migrate_latest());
+	*schema = (int)v;
+done:
+	buf_free(&out);
+	return rc;
+}
+
+/* Relations (tables, sequences, views) outside the system schemas into *n. */
+static int count_relations(PGconn *c, const char *target, long long *n, Err *err)
+{
+	PGresult *res =
+	    PQexec(c, "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace s "
+		      "ON s.oid = c.relnamespace WHERE c.relkind IN "
+		      "('r', 'p', 'S', 'v', 'm', 'f') AND s.nspname NOT IN "
+		      "('pg_catalog', 'information_schema') AND s.nspname NOT LIKE 'pg\\_%'");
+	int rc = KITH_OK;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		const char *m = PQerrorMessage(c);
+		rc = err_set(err, ERR_STORAGE, "db", "cannot read %s: %.*s", target,
+			     (int)strcspn(m, "\n"), m);
+	} else {
+		*n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Connect to target and refuse it unless it is empty or force. */
+static int check_target(const char *target, const char *shown, int force, Err *err)
+{
+	PGconn *c = PQconnectdb(target);
+	long long n = 0;
+	int rc = KITH_OK;
+	if (!c)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (PQstatus(c) != CONNECTION_OK) {
+		const char *m = PQerrorMessage(c);
+		rc = err_set(err, ERR_STORAGE, "db", "cannot connect to %s: %.*s", shown,
+			     (int)strcspn(m, "\n"), m);
+	} else if (PQserverVersion(c) < 150000) {
+		rc =
+		    err_set(err, ERR_STORAGE, "db", "%s runs PostgreSQL %d; kith needs 15 or later",
+			    shown, PQserverVersion(c) / 10000);
+	} else if ((rc = count_relations(c, shown, &n, err)) == KITH_OK && n > 0 && !force) {
+		rc = err_set(err, ERR_CONFLICT, "db",
+			     "%s is not empty (%lld tables, sequences or views); restore into an "
+			     "empty database, or add --force to replace what the backup holds",
+			     shown, n);
+	}
+	PQfinish(c);
+	return rc;
+}
+
+int pg_tool_restore(const char *target, const char *file, int force, int *schema, Err *err)
+{
+	char shown[256], *msg = NULL;
+	db_target_redact(target, shown, sizeof shown);
+	int rc = archive_schema(file, schema, err);
+	if (rc || (rc = check_target(target, shown, force, err)))
+		return rc;
+	PQconninfoOption *opts = PQconninfoParse(target, &msg);
+	if (!opts) {
+		rc = err_set(err, ERR_INVALID, "db", "%s: %s", shown, msg ? msg : "out of memory");
+		PQfreemem(msg);
+		return rc;
+	}
+	const char *const plain[] = {"--no-password",
+				     "--exit-on-error",
+				     "--single-transaction",
+				     "--no-owner",
+				     "--no-privileges",
+				     file,
+				     NULL};
+	const char *const clean[] = {"--no-password",
+				     "--exit-on-error",
+				     "--single-transaction",
+				     "--no-owner",
+				     "--no-privileges",
+				     "--clean",
+				     "--if-exists",
+				     file,
+				     NULL};
+	ToolRun r = {0};
+	rc = run_tool("pg_restore", force ? clean : plain, opts, NULL, &r, err);
+	if (rc == KITH_OK && r.status != 0)
+		rc = err_set(err, ERR_STORAGE, "db",
+			     "pg_restore into %s failed, nothing was restored: %s", shown, r.msg);
+	PQconninfoFree(opts);
+	return rc;
+}
