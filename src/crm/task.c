@@ -542,11 +542,13 @@ done:
 	return db_end(db, rc, err);
 }
 
-/* Set the status; now receives the instant written. */
+/* Set the status; now receives the instant written. Only a task with the
+ * other status changes (on top of the row lock its caller holds), so two
+ * completions never both pass: ERR_CONFLICT naming "status" otherwise. */
 static int set_status(Db *db, int64_t id, int done, char now[21], Err *err)
 {
 	static const char sql[] = "UPDATE task SET status = ?, done_at = ?, updated_at = ?, "
-				  "version = version + 1 WHERE id = ?";
+				  "version = version + 1 WHERE id = ? AND status = ?";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
@@ -556,7 +558,13 @@ static int set_status(Db *db, int64_t id, int done, char now[21], Err *err)
 	db_bind_text(st, 2, done ? now : NULL);
 	db_bind_text(st, 3, now);
 	db_bind_int(st, 4, id);
-	return db_exec_stmt(st, err);
+	db_bind_text(st, 5, done ? "open" : "done");
+	if ((rc = db_exec_stmt(st, err)))
+		return rc;
+	if (db_changes(db) != 1)
+		return err_set(err, ERR_CONFLICT, "status", "task %lld is already %s",
+			       (long long)id, done ? "done" : "open");
+	return KITH_OK;
 }
 
 /* The next occurrence of a repeating task: its due moved by the interval. */
