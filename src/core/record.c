@@ -13,6 +13,7 @@ typedef struct KindDef {
 	const char *label;  /* before the id in messages: "contact #7", "deal 7" */
 	const char *check;  /* ?1 id, ?2 admin, ?3 user: deleted, owner, visible */
 	const char *shared; /* ?1 record, ?2 user; NULL: not shareable */
+	const char *lock;   /* ?1 id: locks the row (record_lock) */
 	int params;	    /* parameters of the kind's "?" fragment */
 } KindDef;
 
@@ -20,9 +21,10 @@ typedef struct KindDef {
 	"SELECT x.deleted_at IS NOT NULL, COALESCE(x.owner_id, 0), " RECORD_VISIBLE_AT(            \
 	    k, "x", "?2", "?3") " FROM " k " x WHERE x.id = ?1"
 #define SHARED_SQL(k) "SELECT 1 FROM " k "_collaborator WHERE " k "_id = ?1 AND user_id = ?2"
+#define LOCK_SQL(k) "SELECT id FROM " k " WHERE id = ?1" DB_FOR_UPDATE
 #define OWNED(k, label)                                                                            \
 	{                                                                                          \
-		k, label, CHECK_OWNED(k), SHARED_SQL(k), RECORD_PARAMS_OWNED                       \
+		k, label, CHECK_OWNED(k), SHARED_SQL(k), LOCK_SQL(k), RECORD_PARAMS_OWNED          \
 	}
 
 static const KindDef kinds[] = {
@@ -32,11 +34,11 @@ static const KindDef kinds[] = {
     [RECORD_ACTIVITY] = {"activity", "activity ",
 			 "SELECT x.deleted_at IS NOT NULL, 0, " RECORD_ACTIVITY_VISIBLE_AT(
 			     "x", "?2", "?3") " FROM activity x WHERE x.id = ?1",
-			 NULL, RECORD_PARAMS_ACTIVITY},
+			 NULL, LOCK_SQL("activity"), RECORD_PARAMS_ACTIVITY},
     [RECORD_TASK] = {"task", "task ",
 		     "SELECT x.deleted_at IS NOT NULL, 0, " RECORD_TASK_VISIBLE_AT(
 			 "x", "?2", "?3") " FROM task x WHERE x.id = ?1",
-		     NULL, RECORD_PARAMS_TASK},
+		     NULL, LOCK_SQL("task"), RECORD_PARAMS_TASK},
 };
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
 
@@ -133,4 +135,25 @@ int record_check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int in
 	if (owner_id)
 		*owner_id = owner;
 	return KITH_OK;
+}
+
+int record_lock(Db *db, RecordKind kind, int64_t id, Err *err)
+{
+	const KindDef *k = kind_def(kind);
+	DbStmt *st;
+	if (!k)
+		return err_set(err, ERR_INTERNAL, NULL, "unknown record kind %d", (int)kind);
+	int rc = db_prepare(db, &st, k->lock, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+}
+
+int record_lock_pair(Db *db, RecordKind kind, int64_t a, int64_t b, Err *err)
+{
+	int rc = record_lock(db, kind, a < b ? a : b, err);
+	return rc || a == b ? rc : record_lock(db, kind, a < b ? b : a, err);
 }

@@ -143,4 +143,20 @@ int record_can_see(Db *db, const Actor *actor, RecordKind kind, int64_t id, int6
 int record_check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int include_deleted,
 		 const char *field, int64_t *owner_id, Err *err) KITH_WARN_UNUSED;
 
+/* Inside a write transaction, lock record id of kind until the transaction
+ * ends, before reading the state a change is computed from: a second
+ * writer of the same record waits here and then reads what the first one
+ * committed, so no update is lost and If-Match compares with the latest
+ * version (DESIGN.md: enforced by the database, never by "SQLite lets one
+ * writer in at a time"). PostgreSQL: the row's FOR UPDATE lock; SQLite:
+ * BEGIN IMMEDIATE already serialises writers. Says nothing about access
+ * and nothing when the record is absent (the caller's own read reports
+ * that). ERR_INTERNAL for no kind; ERR_BUSY after the lock timeout;
+ * ERR_STORAGE. */
+int record_lock(Db *db, RecordKind kind, int64_t id, Err *err) KITH_WARN_UNUSED;
+
+/* record_lock of two records of kind in id order (a merge), so two
+ * writers that lock the same pair never wait for each other in a cycle. */
+int record_lock_pair(Db *db, RecordKind kind, int64_t a, int64_t b, Err *err) KITH_WARN_UNUSED;
+
 #endif

@@ -33,6 +33,16 @@ static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], Err *
 	return KITH_OK;
 }
 
+/* Rules over the whole set of users (the first user needs no admin; one
+ * active owner remains) hold because their writers wait for each other
+ * here, until the transaction ends: the count or check that follows sees
+ * what the previous writer committed. Adding and disabling users is rare,
+ * so one key for all of them costs nothing. */
+static int roster_lock(Db *db, Err *err)
+{
+	return db_lock_key(db, "app_user", "roster", err);
+}
+
 static int count_users(Db *db, int64_t *n, Err *err)
 {
 	static const char sql[] = "SELECT COUNT(*) FROM app_user";
@@ -80,7 +90,7 @@ int user_add(Db *db, const Actor *actor, const char *email, const char *name, co
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = count_users(db, &n, err)) ||
+	if ((rc = roster_lock(db, err)) || (rc = count_users(db, &n, err)) ||
 	    (rc = check_new_user(actor, n == 0, email, name, role_parse(role), err)) ||
 	    (rc = check_password(password, err)) || (rc = hash_password(password, hash, err)) ||
 	    (rc = db_prepare(db, &st, sql, err)))
@@ -344,7 +354,8 @@ int user_set_disabled(Db *db, const Actor *actor, int64_t id, int disabled, int 
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = disable_check(db, actor, id, disabled, &target, was, err)))
+	if ((rc = roster_lock(db, err)) ||
+	    (rc = disable_check(db, actor, id, disabled, &target, was, err)))
 		goto done;
 	if (disabled == (was[0] != 0)) /* already so: nothing to write */
 		goto done;

@@ -105,6 +105,16 @@ static int activity_visible(Db *db, const Actor *actor, int64_t id, int include_
 	return rc;
 }
 
+/* activity_visible after locking the row (record_lock), for a change computed
+ * from what it reads: a concurrent writer of the same activity waits, then
+ * reads what this one committed. */
+static int activity_locked(Db *db, const Actor *actor, int64_t id, int include_deleted,
+			   json_t **out, Err *err)
+{
+	int rc = record_lock(db, RECORD_ACTIVITY, id, err);
+	return rc ? rc : activity_visible(db, actor, id, include_deleted, out, err);
+}
+
 int activity_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 		 Err *err)
 {
@@ -431,7 +441,7 @@ int activity_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = activity_visible(db, actor, id, 0, &before, err)))
+	if ((rc = activity_locked(db, actor, id, 0, &before, err)))
 		goto done;
 	if (expected_version && expected_version != json_int_of(before, "version")) {
 		rc = err_set(err, ERR_STALE, "version",
@@ -480,7 +490,7 @@ static int activity_trash(Db *db, const Actor *actor, int64_t id, int deleted, E
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = activity_visible(db, actor, id, 1, &before, err)))
+	if ((rc = activity_locked(db, actor, id, 1, &before, err)))
 		goto done;
 	int in_trash = !json_is_null(json_object_get(before, "deleted_at"));
 	if (deleted && in_trash) {

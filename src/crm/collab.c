@@ -62,8 +62,10 @@ static const KindSql *kind_sql(RecordKind kind)
 static int manage_check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int64_t *owner_id,
 			Err *err)
 {
-	int rc = record_check(db, actor, kind, id, 0, "id", owner_id, err);
-	if (rc)
+	/* the record's row lock makes writers of its collaborators wait for
+	 * each other, so room_check counts what the previous one added */
+	int rc = record_lock(db, kind, id, err);
+	if (rc || (rc = record_check(db, actor, kind, id, 0, "id", owner_id, err)))
 		return rc;
 	if (!access_is_admin(actor) && *owner_id != actor->user_id)
 		return err_set(err, ERR_FORBIDDEN, NULL,

@@ -187,6 +187,16 @@ static int company_visible(Db *db, const Actor *actor, int64_t id, int include_d
 	return KITH_OK;
 }
 
+/* company_visible after locking the row (record_lock), for a change
+ * computed from what it reads: a concurrent writer of the same company
+ * waits, then reads what this one committed. */
+static int company_locked(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+			  Err *err)
+{
+	int rc = record_lock(db, RECORD_COMPANY, id, err);
+	return rc ? rc : company_visible(db, actor, id, include_deleted, out, err);
+}
+
 int company_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 		Err *err)
 {
@@ -457,7 +467,11 @@ static int company_store(Db *db, const Actor *actor, const json_t *rec, int64_t 
 	buf_init(&key, 0);
 	text_fold(&key, json_str_of(rec, "legal_name"));
 	time_now_iso(now);
-	int rc = db_prepare(db, &st, *id ? upd : ins, err);
+	/* COMPANY_NEXT_ID reads the largest id: creators wait for each other
+	 * (as lookups_next_id in contact.c) so two never take the same one. */
+	int rc = *id ? KITH_OK : db_lock_key(db, "company", "next-id", err);
+	if (rc == KITH_OK)
+		rc = db_prepare(db, &st, *id ? upd : ins, err);
 	if (rc == KITH_OK && buf_failed(&key))
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if (rc == KITH_OK) {
@@ -759,7 +773,7 @@ int company_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = company_visible(db, actor, id, 0, &before, err)) ||
+	if ((rc = company_locked(db, actor, id, 0, &before, err)) ||
 	    (rc = version_check(before, expected_version, err)))
 		goto done;
 	rec = json_deep_copy(before);
@@ -815,7 +829,7 @@ int company_tag(Db *db, const Actor *actor, int64_t id, const json_t *add, const
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = company_visible(db, actor, id, 0, &before, err)))
+	if ((rc = company_locked(db, actor, id, 0, &before, err)))
 		goto done;
 	rec = json_deep_copy(before);
 	if ((rc = tags_apply(json_object_get(rec, "tags"), add, remove, err)))
@@ -852,7 +866,7 @@ static int company_trash(Db *db, const Actor *actor, int64_t id, int deleted, Er
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = company_visible(db, actor, id, 1, &before, err)))
+	if ((rc = company_locked(db, actor, id, 1, &before, err)))
 		goto done;
 	int in_trash = !json_is_null(json_object_get(before, "deleted_at"));
 	if (deleted && in_trash) {
@@ -906,7 +920,7 @@ int company_purge(Db *db, const Actor *actor, int64_t id, Err *err)
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = company_visible(db, actor, id, 1, &before, err)))
+	if ((rc = company_locked(db, actor, id, 1, &before, err)))
 		goto done;
 	if (!access_is_admin(actor)) {
 		rc = err_set(err, ERR_FORBIDDEN, NULL, "only an owner or admin may purge companies");

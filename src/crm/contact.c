@@ -110,9 +110,11 @@ static int lookups_generation(Db *db, Lookups *lk, int64_t *gen, Err *err)
  * contacts included (their audit entries keep their ids), so a new contact
  * never inherits a purged one's history. Knowing it before the INSERT lets
  * create_one write the row once, stored JSON included. Read once per call
- * and counted up by create_one: the caller's transaction holds the write
- * lock, so nobody else inserts meanwhile. (A PostgreSQL backend will use a
- * sequence here.) */
+ * and counted up by create_one: the key lock ("contact", "next-id") makes
+ * every other creator wait until this transaction ends, so nobody else
+ * takes these ids meanwhile, on any backend. (A store helper that hands
+ * out ids from a sequence on PostgreSQL would let contact creates run side
+ * by side.) */
 static int lookups_next_id(Db *db, Lookups *lk, int64_t *id, Err *err)
 {
 	static const char sql[] =
@@ -122,8 +124,8 @@ static int lookups_next_id(Db *db, Lookups *lk, int64_t *id, Err *err)
 	    "AS m";
 	DbStmt *st;
 	if (!lk->next_id) {
-		int rc = db_prepare(db, &st, sql, err);
-		if (rc)
+		int rc = db_lock_key(db, "contact", "next-id", err);
+		if (rc || (rc = db_prepare(db, &st, sql, err)))
 			return rc;
 		rc = db_step(st, err);
 		int64_t max = rc == DB_ROW ? db_col_int(st, 0) : 0;
@@ -697,6 +699,38 @@ static int rec_apply(Db *db, const Actor *actor, Lookups *lk, ContactRec *r, con
 
 /* ---- duplicate guard ---- */
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Claim the normalized emails (or phones) of r that old does not hold,
+ * until the transaction ends (db_lock_key "email" / "phone"), before
+ * dup_check looks for them: two writers adding one value wait for each
+ * other, and the second sees the first's contact. A unique index cannot
+ * say it: a contact in the trash and --force keep duplicates on purpose.
+ * Sorted, and emails before phones, so two writers never wait in a
+ * cycle. */
+static int dup_lock(Db *db, const ContactRec *r, const json_t *old, int phones, Err *err)
+{
+	const json_t *list = phones ? r->phones : r->emails;
+	const char *norms[KITH_MAX_EMAILS + KITH_MAX_PHONES];
+	size_t n = 0, i;
+	json_t *e;
+	int rc = KITH_OK;
+	json_array_foreach(list, i, e)
+	{
+		const char *norm = json_string_value(json_object_get(e, "norm"));
+		if (norm && n < sizeof norms / sizeof *norms && !(old && find_norm(old, norm) >= 0))
+			norms[n++] = norm;
+	}
+	qsort(norms, n, sizeof *norms, str_cmp);
+	for (i = 0; i < n && rc == KITH_OK; i++)
+		if (i == 0 || strcmp(norms[i], norms[i - 1]))
+			rc = db_lock_key(db, phones ? "phone" : "email", norms[i], err);
+	return rc;
+}
+
 /* ERR_CONFLICT when a value of r's emails (or phones) that old does not
  * hold already belongs to another live contact. The existing contact is
  * named only when the actor may see it. */
@@ -933,27 +967,27 @@ static int tag_lookup(Db *db, const char *name, const char *key, int64_t *id, ch
 {
 	static const char sql[] = "SELECT id, name FROM tag WHERE name_norm = ?";
 	DbStmt *st;
-	Buf trimmed;
 	*stored = NULL;
-	int rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, key);
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		*id = db_col_int(st, 0);
-		*stored = strdup(db_col_text(st, 1));
-	}
-	db_reset(st);
-	if (rc == DB_DONE) { /* a new tag keeps the name as given, trimmed */
-		if ((rc = tag_resolve(db, name, id, err)))
+	for (int pass = 0; pass < 2; pass++) {
+		int rc = db_prepare(db, &st, sql, err);
+		if (rc)
 			return rc;
-		buf_init(&trimmed, 0);
-		text_trim(&trimmed, name);
-		*stored = buf_failed(&trimmed) ? NULL : buf_take(&trimmed);
-		buf_free(&trimmed);
-	} else if (rc != DB_ROW) {
-		return rc;
+		db_bind_text(st, 1, key);
+		rc = db_step(st, err);
+		if (rc == DB_ROW) {
+			*id = db_col_int(st, 0);
+			*stored = strdup(db_col_text(st, 1));
+		}
+		db_reset(st);
+		if (rc == DB_ROW)
+			break;
+		if (rc != DB_DONE)
+			return rc;
+		/* a new tag keeps the name as given, trimmed, unless another
+		 * writer created it first: read back what was stored */
+		if (pass || (rc = tag_resolve(db, name, id, err)))
+			return pass ? err_set(err, ERR_STORAGE, NULL, "tag '%s' vanished", name)
+				    : rc;
 	}
 	return *stored ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 }
@@ -1189,8 +1223,10 @@ static int create_one(Db *db, const Actor *actor, Lookups *lk, const json_t *in,
 	buf_init(&custom, 0);
 	if ((rc = rec_apply(db, actor, lk, &r, in, 1, &p, err)))
 		goto done;
-	if (!(flags & CONTACT_FORCE) && ((rc = dup_check(db, actor, &r, NULL, 0, err)) ||
-					 (rc = dup_check(db, actor, &r, NULL, 1, err))))
+	if (!(flags & CONTACT_FORCE) &&
+	    ((rc = dup_lock(db, &r, NULL, 0, err)) || (rc = dup_lock(db, &r, NULL, 1, err)) ||
+	     (rc = dup_check(db, actor, &r, NULL, 0, err)) ||
+	     (rc = dup_check(db, actor, &r, NULL, 1, err))))
 		goto done;
 	time_now_iso(now);
 	r.version = 1;
@@ -1449,6 +1485,16 @@ int contact_get_text_annotated(Db *db, const Actor *actor, int64_t id, int inclu
 	return rc;
 }
 
+/* contact_rec_find after locking the row (record_lock), for a change
+ * computed from what it reads: a concurrent writer of the same contact
+ * waits, then reads what this one committed. */
+static int find_locked(Db *db, const Actor *actor, int64_t id, int include_deleted, ContactRec *r,
+		       Err *err)
+{
+	int rc = record_lock(db, RECORD_CONTACT, id, err);
+	return rc ? rc : contact_rec_find(db, actor, id, include_deleted, r, err);
+}
+
 static int check_version(const ContactRec *r, int64_t expected, Err *err)
 {
 	if (expected && expected != r->version)
@@ -1470,7 +1516,7 @@ int contact_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	if (rc)
 		return rc;
 	contact_rec_init(&r);
-	if ((rc = contact_rec_find(db, actor, id, 0, &r, err)) ||
+	if ((rc = find_locked(db, actor, id, 0, &r, err)) ||
 	    (rc = check_version(&r, expected_version, err)) ||
 	    (rc = contact_rec_json(db, actor, &r, 1, &before, err)))
 		goto done;
@@ -1478,7 +1524,9 @@ int contact_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	old_phones = json_incref(r.phones);
 	if ((rc = rec_apply(db, actor, &lk, &r, patch, 0, &p, err)))
 		goto done;
-	if (!(flags & CONTACT_FORCE) && ((rc = dup_check(db, actor, &r, old_emails, 0, err)) ||
+	if (!(flags & CONTACT_FORCE) && ((rc = dup_lock(db, &r, old_emails, 0, err)) ||
+					 (rc = dup_lock(db, &r, old_phones, 1, err)) ||
+					 (rc = dup_check(db, actor, &r, old_emails, 0, err)) ||
 					 (rc = dup_check(db, actor, &r, old_phones, 1, err))))
 		goto done;
 	if ((rc = rec_update_row(db, actor, &r, err)) ||
@@ -1535,7 +1583,7 @@ int contact_delete(Db *db, const Actor *actor, int64_t id, Err *err)
 		return rc;
 	contact_rec_init(&r);
 	time_now_iso(now);
-	if ((rc = contact_rec_find(db, actor, id, 0, &r, err)) ||
+	if ((rc = find_locked(db, actor, id, 0, &r, err)) ||
 	    (rc = contact_rec_json(db, actor, &r, 1, &snap, err)) ||
 	    (rc = set_deleted(db, id, now, err)) || (rc = rec_refresh(db, actor, &r, NULL, err)) ||
 	    (rc = links_trash(db, "contact", id, err)))
@@ -1555,7 +1603,7 @@ int contact_restore(Db *db, const Actor *actor, int64_t id, Err *err)
 	if (rc)
 		return rc;
 	contact_rec_init(&r);
-	if ((rc = contact_rec_find(db, actor, id, 1, &r, err)))
+	if ((rc = find_locked(db, actor, id, 1, &r, err)))
 		goto done;
 	if (!r.s[S_DELETED]) {
 		rc = err_set(err, ERR_CONFLICT, "id", "contact #%lld is not in the trash",
@@ -1582,7 +1630,7 @@ int contact_purge(Db *db, const Actor *actor, int64_t id, Err *err)
 	if (rc)
 		return rc;
 	contact_rec_init(&r);
-	if ((rc = contact_rec_find(db, actor, id, 1, &r, err)))
+	if ((rc = find_locked(db, actor, id, 1, &r, err)))
 		goto done;
 	if (!r.s[S_DELETED]) {
 		rc = err_set(err, ERR_CONFLICT, "id",
@@ -1755,7 +1803,8 @@ int contact_merge(Db *db, const Actor *actor, int64_t keep, int64_t other, json_
 	contact_rec_init(&k);
 	contact_rec_init(&o);
 	time_now_iso(now);
-	if ((rc = contact_rec_find(db, actor, keep, 0, &k, err)) ||
+	if ((rc = record_lock_pair(db, RECORD_CONTACT, keep, other, err)) ||
+	    (rc = contact_rec_find(db, actor, keep, 0, &k, err)) ||
 	    (rc = contact_rec_find(db, actor, other, 0, &o, err)) ||
 	    (rc = contact_rec_json(db, actor, &k, 1, &before, err)))
 		goto done;
@@ -1804,7 +1853,7 @@ int contact_tag(Db *db, const Actor *actor, int64_t id, const json_t *add, const
 	if ((rc = db_begin(db, err)))
 		return rc;
 	contact_rec_init(&r);
-	if ((rc = contact_rec_find(db, actor, id, 0, &r, err)))
+	if ((rc = find_locked(db, actor, id, 0, &r, err)))
 		goto done;
 	old = json_deep_copy(r.tags);
 	json_array_foreach(add, i, t)

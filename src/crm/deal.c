@@ -123,6 +123,17 @@ static int deal_visible(Db *db, const Actor *actor, int64_t id, int include_dele
 	return KITH_OK;
 }
 
+/* deal_visible after locking the row (record_lock), for a change computed
+ * from what it reads: a concurrent update or move of the same deal waits,
+ * then reads where this one left it, so the rollups of a move (visit_end,
+ * totals_move) subtract the deal from the stage it is really in. */
+static int deal_locked(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+		       Err *err)
+{
+	int rc = record_lock(db, RECORD_DEAL, id, err);
+	return rc ? rc : deal_visible(db, actor, id, include_deleted, out, err);
+}
+
 int deal_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 	     Err *err)
 {
@@ -609,7 +620,9 @@ int deal_create(Db *db, const Actor *actor, const json_t *in, int64_t *id, Err *
 		json_decref(rec);
 		return rc;
 	}
-	if ((rc = deal_apply(db, actor, in, rec, 1, &si, err)))
+	/* the stage's kind decides the deal's status and rollups: hold it */
+	if ((rc = deal_apply(db, actor, in, rec, 1, &si, err)) ||
+	    (rc = stage_lock(db, si.id, &si, err)))
 		goto done;
 	if (!json_object_get(rec, "value")) {
 		json_t *dflt = json_pack("{s{}}", "value"); /* zero in the workspace currency */
@@ -645,11 +658,12 @@ int deal_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = deal_visible(db, actor, id, 0, &before, err)) ||
+	if ((rc = deal_locked(db, actor, id, 0, &before, err)) ||
 	    (rc = version_check(before, expected_version, err)))
 		goto done;
 	rec = json_deep_copy(before);
-	if ((rc = deal_apply(db, actor, patch, rec, 0, &si, err)))
+	if ((rc = deal_apply(db, actor, patch, rec, 0, &si, err)) ||
+	    (si.id != json_int_of(before, "stage_id") && (rc = stage_lock(db, si.id, &si, err))))
 		goto done;
 	rc = deal_save(db, actor, "update", before, rec, &si, custom_of(patch), &id, out, err);
 done:
@@ -668,14 +682,14 @@ int deal_move(Db *db, const Actor *actor, int64_t id, int64_t stage_id, int64_t 
 		json_decref(patch);
 		return rc;
 	}
-	if ((rc = deal_visible(db, actor, id, 0, &before, err)) ||
+	if ((rc = deal_locked(db, actor, id, 0, &before, err)) ||
 	    (rc = version_check(before, expected_version, err)))
 		goto done;
 	if (stage_id < 1) {
 		rc = err_set(err, ERR_INVALID, "stage_id", "must be a positive integer id");
 		goto done;
 	}
-	if ((rc = as_invalid(stage_info(db, stage_id, "stage_id", &si, err), err)))
+	if ((rc = as_invalid(stage_lock(db, stage_id, &si, err), err)))
 		goto done;
 	if (si.pipeline_id != json_int_of(before, "pipeline_id")) {
 		rc = err_set(err, ERR_INVALID, "stage_id", "stage %lld is not in the deal's pipeline",
@@ -717,7 +731,7 @@ static int deal_trash(Db *db, const Actor *actor, int64_t id, int deleted, Err *
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = deal_visible(db, actor, id, 1, &before, err)))
+	if ((rc = deal_locked(db, actor, id, 1, &before, err)))
 		goto done;
 	int in_trash = !json_is_null(json_object_get(before, "deleted_at"));
 	if (deleted && in_trash) {

@@ -817,7 +817,10 @@ int field_define(Db *db, const Actor *actor, const json_t *in, int64_t *id, Err 
 	int rc = define_check(in, &d, err);
 	if (rc || (rc = db_begin(db, err)))
 		goto out;
-	if ((rc = def_count(db, d.entity, d.key, &n, &taken, err)))
+	/* definers of one entity wait for each other, so the count below
+	 * includes every field defined before and the limit holds */
+	if ((rc = db_lock_key(db, "field_def", d.entity, err)) ||
+	    (rc = def_count(db, d.entity, d.key, &n, &taken, err)))
 		goto done;
 	if (taken)
 		rc = err_set(err, ERR_CONFLICT, "key", "a custom field '%s' already exists for %s",
@@ -955,6 +958,24 @@ static int def_store(Db *db, int64_t id, const json_t *after, Err *err)
 	return rc;
 }
 
+/* field_get after locking the definition's row until the transaction ends:
+ * a concurrent change or removal of the same field waits, then reads what
+ * this one committed (If-Match compares with the latest version). */
+static int field_get_locked(Db *db, int64_t id, json_t **out, Err *err)
+{
+	static const char sql[] = "SELECT id FROM field_def WHERE id = ?" DB_FOR_UPDATE;
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	return field_get(db, id, out, err);
+}
+
 int field_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 		 int64_t expected_version, json_t **out, Err *err)
 {
@@ -965,7 +986,7 @@ int field_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = field_get(db, id, &cur, err)))
+	if ((rc = field_get_locked(db, id, &cur, err)))
 		goto done;
 	int64_t version = json_integer_value(json_object_get(cur, "version"));
 	if (expected_version && expected_version != version) {
@@ -1071,7 +1092,7 @@ int field_remove(Db *db, const Actor *actor, int64_t id, int force, int64_t *n_v
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = field_get(db, id, &cur, err)) || (rc = count_values(db, id, &n, err)))
+	if ((rc = field_get_locked(db, id, &cur, err)) || (rc = count_values(db, id, &n, err)))
 		goto done;
 	if (n && !force) {
 		rc = err_set(err, ERR_CONFLICT, "force",

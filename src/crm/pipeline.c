@@ -341,6 +341,49 @@ static int check_rules(Db *db, int64_t pipeline_id, Err *err)
 
 /* ---- writing ----------------------------------------------------------- */
 
+/* Lock row id of the pipeline or stage table (the sql given) until the
+ * transaction ends. Every write to a pipeline or its stages locks the
+ * pipeline first, so positions, counts and the open/won/lost rule are
+ * computed from what the previous writer committed; a kind change also
+ * locks its stages, which a deal moving in locks too (stage_lock). */
+static int lock_row(Db *db, const char *sql, int64_t id, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, err);
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+}
+
+static int pipeline_lock(Db *db, int64_t id, Err *err)
+{
+	static const char sql[] = "SELECT id FROM pipeline WHERE id = ?" DB_FOR_UPDATE;
+	return lock_row(db, sql, id, err);
+}
+
+static const char stage_lock_sql[] = "SELECT id FROM stage WHERE id = ?" DB_FOR_UPDATE;
+
+int stage_lock(Db *db, int64_t stage_id, StageInfo *out, Err *err)
+{
+	int rc = lock_row(db, stage_lock_sql, stage_id, err);
+	return rc ? rc : stage_info(db, stage_id, "stage_id", out, err);
+}
+
+/* The stage and its pipeline locked (pipeline first, as every writer of
+ * them), then the stage read: what a change of the stage starts from. */
+static int stage_hold(Db *db, int64_t stage_id, StageInfo *si, Err *err)
+{
+	int rc = stage_info(db, stage_id, "id", si, err);
+	if (rc || (rc = pipeline_lock(db, si->pipeline_id, err)))
+		return rc;
+	if ((rc = lock_row(db, stage_lock_sql, stage_id, err)))
+		return rc;
+	return stage_info(db, stage_id, "id", si, err);
+}
+
 static int insert_stage(Db *db, int64_t pipeline_id, const char *name, int position, int prob,
 			StageKind kind, int64_t *id, Err *err)
 {
@@ -464,7 +507,10 @@ int pipeline_create(Db *db, const Actor *actor, const json_t *in, int64_t *id, E
 	    (rc = name_key(json_object_get(in, "name"), "name", &name, &key, err)) ||
 	    (rc = db_begin(db, err)))
 		goto out;
-	if ((rc = db_prepare(db, &st, sql, err)))
+	/* The position is one past the largest: creators wait for each other
+	 * so two never take the same one. */
+	if ((rc = db_lock_key(db, "pipeline", "position", err)) ||
+	    (rc = db_prepare(db, &st, sql, err)))
 		goto done;
 	time_now_iso(now);
 	db_bind_text(st, 1, buf_str(&name));
@@ -526,7 +572,7 @@ int pipeline_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	    (rc = name_key(json_object_get(patch, "name"), "name", &name, &key, err)) ||
 	    (rc = db_begin(db, err)))
 		goto out;
-	if ((rc = pipeline_get(db, id, &before, err)) ||
+	if ((rc = pipeline_lock(db, id, err)) || (rc = pipeline_get(db, id, &before, err)) ||
 	    (rc = check_version(before, expected_version, err)) ||
 	    (rc = db_prepare(db, &st, sql, err)))
 		goto done;
@@ -641,7 +687,8 @@ int stage_add(Db *db, const Actor *actor, int64_t pipeline_id, const json_t *in,
 	    (rc = check_position(json_object_get(in, "position"), &pos, err)) ||
 	    (rc = db_begin(db, err)))
 		goto out;
-	if ((rc = pipeline_get(db, pipeline_id, &before, err)) ||
+	if ((rc = pipeline_lock(db, pipeline_id, err)) ||
+	    (rc = pipeline_get(db, pipeline_id, &before, err)) ||
 	    (rc = count_stages(db, pipeline_id, &n, &last_open, err)))
 		goto done;
 	if (n >= KITH_MAX_STAGES) {
@@ -704,7 +751,7 @@ static int require_empty_for_kind(Db *db, int64_t stage_id, Err *err)
 static int stage_change_kind(Db *db, const StageInfo *si, StageKind to, Err *err)
 {
 	static const char holder_sql[] = "SELECT id FROM stage WHERE pipeline_id = ? AND kind = ? "
-					 "AND id <> ?";
+					 "AND id <> ?" DB_FOR_UPDATE;
 	static const char set_sql[] = "UPDATE stage SET kind = ? WHERE id = ?";
 	DbStmt *st;
 	int64_t holder = 0;
@@ -762,7 +809,7 @@ int stage_update(Db *db, const Actor *actor, int64_t stage_id, const json_t *pat
 	    (rc = check_position(json_object_get(patch, "position"), &pos, err)) ||
 	    (rc = db_begin(db, err)))
 		goto out;
-	if ((rc = stage_info(db, stage_id, "id", &si, err)) ||
+	if ((rc = stage_hold(db, stage_id, &si, err)) ||
 	    (rc = pipeline_get(db, si.pipeline_id, &before, err)))
 		goto done;
 	if ((rc = check_version(before, expected_version, err)) ||
@@ -797,7 +844,7 @@ int stage_remove(Db *db, const Actor *actor, int64_t stage_id, Err *err)
 	if (rc || (rc = db_begin(db, err)))
 		return rc;
 	/* Refused while deals or their history name it (core/links.def). */
-	if ((rc = stage_info(db, stage_id, "id", &si, err)) ||
+	if ((rc = stage_hold(db, stage_id, &si, err)) ||
 	    (rc = pipeline_get(db, si.pipeline_id, &before, err)) ||
 	    (rc = links_purge(db, "stage", stage_id, "stage_id", err)) ||
 	    (rc = db_prepare(db, &st, del, err)))

@@ -84,6 +84,13 @@ int stage_update(Db *db, const Actor *actor, int64_t stage_id, const json_t *pat
  * break the open/won/lost rule. */
 int stage_remove(Db *db, const Actor *actor, int64_t stage_id, Err *err) KITH_WARN_UNUSED;
 
+/* Inside a write transaction, lock stage stage_id until the transaction
+ * ends and read it into *out: a deal moving into the stage calls it, so a
+ * concurrent change of the stage's kind (which locks it too) either waits
+ * for the move, then sees the deal, or goes first and the move reads the
+ * new kind. ERR_NOT_FOUND naming "stage_id" when absent. */
+int stage_lock(Db *db, int64_t stage_id, StageInfo *out, Err *err) KITH_WARN_UNUSED;
+
 /* Read a stage for deals. ERR_NOT_FOUND naming field when absent. */
 int stage_info(Db *db, int64_t stage_id, const char *field, StageInfo *out,
 	       Err *err) KITH_WARN_UNUSED;

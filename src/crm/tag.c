@@ -62,7 +62,13 @@ int tag_find(Db *db, const char *name, int64_t *id, Err *err)
 
 int tag_resolve(Db *db, const char *name, int64_t *id, Err *err)
 {
-	static const char sql[] = "INSERT INTO tag (name, name_norm) VALUES (?, ?) RETURNING id";
+	/* An upsert, so a writer that meets a tag another one has just created
+	 * (and not yet committed) waits for it and takes its id, instead of
+	 * failing on UNIQUE(name_norm). The update changes nothing. */
+	static const char sql[] =
+	    "INSERT INTO tag (name, name_norm) VALUES (?, ?) "
+	    "ON CONFLICT (name_norm) DO UPDATE SET name_norm = excluded.name_norm "
+	    "RETURNING id";
 	DbStmt *st;
 	Buf key, trimmed;
 	int rc = tag_check(name, "tags", err);

@@ -115,6 +115,16 @@ static int task_visible(Db *db, const Actor *actor, int64_t id, int include_dele
 	return rc;
 }
 
+/* task_visible after locking the row (record_lock), for a change computed
+ * from what it reads: a concurrent writer of the same task waits, then
+ * reads what this one committed. */
+static int task_locked(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
+		       Err *err)
+{
+	int rc = record_lock(db, RECORD_TASK, id, err);
+	return rc ? rc : task_visible(db, actor, id, include_deleted, out, err);
+}
+
 int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 	     Err *err)
 {
@@ -512,7 +522,7 @@ int task_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = task_visible(db, actor, id, 0, &before, err)))
+	if ((rc = task_locked(db, actor, id, 0, &before, err)))
 		goto done;
 	if (expected_version && expected_version != json_int_of(before, "version")) {
 		rc = err_set(err, ERR_STALE, "version",
@@ -532,11 +542,13 @@ done:
 	return db_end(db, rc, err);
 }
 
-/* Set the status; now receives the instant written. */
+/* Set the status; now receives the instant written. Only a task with the
+ * other status changes (on top of the row lock its caller holds), so two
+ * completions never both pass: ERR_CONFLICT naming "status" otherwise. */
 static int set_status(Db *db, int64_t id, int done, char now[21], Err *err)
 {
 	static const char sql[] = "UPDATE task SET status = ?, done_at = ?, updated_at = ?, "
-				  "version = version + 1 WHERE id = ?";
+				  "version = version + 1 WHERE id = ? AND status = ?";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
@@ -546,7 +558,13 @@ static int set_status(Db *db, int64_t id, int done, char now[21], Err *err)
 	db_bind_text(st, 2, done ? now : NULL);
 	db_bind_text(st, 3, now);
 	db_bind_int(st, 4, id);
-	return db_exec_stmt(st, err);
+	db_bind_text(st, 5, done ? "open" : "done");
+	if ((rc = db_exec_stmt(st, err)))
+		return rc;
+	if (db_changes(db) != 1)
+		return err_set(err, ERR_CONFLICT, "status", "task %lld is already %s",
+			       (long long)id, done ? "done" : "open");
+	return KITH_OK;
 }
 
 /* The next occurrence of a repeating task: its due moved by the interval. */
@@ -666,7 +684,7 @@ static int task_set_done(Db *db, const Actor *actor, int64_t id, int done, const
 		*next_id = 0;
 	if (activity_id)
 		*activity_id = 0;
-	if ((rc = task_visible(db, actor, id, 0, &before, err)))
+	if ((rc = task_locked(db, actor, id, 0, &before, err)))
 		goto done;
 	if (!strcmp(json_str_of(before, "status"), done ? "done" : "open")) {
 		rc = err_set(err, ERR_CONFLICT, "status", "task %lld is already %s", (long long)id,
@@ -812,7 +830,7 @@ int task_snooze(Db *db, const Actor *actor, int64_t id, const char *until, const
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = task_visible(db, actor, id, 0, &before, err)))
+	if ((rc = task_locked(db, actor, id, 0, &before, err)))
 		goto done;
 	if (!strcmp(json_str_of(before, "status"), "done")) {
 		rc = err_set(err, ERR_CONFLICT, "status", "task %lld is done; reopen it first",
@@ -851,7 +869,7 @@ static int task_trash(Db *db, const Actor *actor, int64_t id, int deleted, Err *
 	int rc = db_begin(db, err);
 	if (rc)
 		return rc;
-	if ((rc = task_visible(db, actor, id, 1, &before, err)))
+	if ((rc = task_locked(db, actor, id, 1, &before, err)))
 		goto done;
 	int in_trash = !json_is_null(json_object_get(before, "deleted_at"));
 	if (deleted && in_trash) {

@@ -368,13 +368,26 @@ static int remember(Ctx *c, DbSlot *slot, const char *key, const char *hash, Err
 }
 
 /* Store a refusal (4xx) in a transaction of its own: the handler's was
- * rolled back. A failure here only costs the replay, so it is logged. */
+ * rolled back. A retry that ran meanwhile (the key's lock ended with the
+ * rollback) may have stored its own answer: that one stays. A failure here
+ * only costs the replay, so it is logged. */
 static void remember_alone(Ctx *c, DbSlot *slot, const char *key, const char *hash)
 {
+	IdempotencyRecord rec = {0};
+	Db *db = c->req.db;
+	int64_t user = c->req.actor.user_id;
 	Err err = {0};
-	int rc = db_begin(c->req.db, &err);
-	if (rc == KITH_OK)
-		rc = db_end(c->req.db, remember(c, slot, key, hash, &err), &err);
+	int found = 0;
+	int rc = db_begin(db, &err);
+	if (rc == KITH_OK) {
+		rc = idempotency_lock(db, user, key, &err);
+		if (rc == KITH_OK)
+			rc = idempotency_find(db, user, key, time(NULL), &rec, &found, &err);
+		if (rc == KITH_OK && !found)
+			rc = remember(c, slot, key, hash, &err);
+		idempotency_record_free(&rec);
+		rc = db_end(db, rc, &err);
+	}
 	if (rc)
 		fprintf(stderr, "kith: Idempotency-Key not stored: %s\n", err.msg);
 }
@@ -400,7 +413,12 @@ static int replay_or_refuse(Ctx *c, const char *key, const char *hash)
 	IdempotencyRecord rec = {0};
 	Err err = {0};
 	int found = 0;
-	int rc = idempotency_find(req->db, req->actor.user_id, key, time(NULL), &rec, &found, &err);
+	/* a concurrent request with the same key waits here for this one to
+	 * end, then finds what it stored */
+	int rc = idempotency_lock(req->db, req->actor.user_id, key, &err);
+	if (rc == KITH_OK)
+		rc = idempotency_find(req->db, req->actor.user_id, key, time(NULL), &rec, &found,
+				      &err);
 	if (rc == KITH_OK && found && strcmp(rec.request_hash, hash) != 0)
 		rc = err_set(&err, ERR_INVALID, "Idempotency-Key",
 			     "was already used with a different request; use a new key");

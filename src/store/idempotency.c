@@ -15,6 +15,13 @@ static void cutoff(time_t now, char out[21])
 	time_iso(now - KITH_IDEMPOTENCY_TTL_S, out);
 }
 
+int idempotency_lock(Db *db, int64_t user_id, const char *key, Err *err)
+{
+	char claim[KITH_MAX_IDEMPOTENCY_KEY + 32];
+	snprintf(claim, sizeof claim, "%lld:%s", (long long)user_id, key);
+	return db_lock_key(db, "idempotency_key", claim, err);
+}
+
 int idempotency_find(Db *db, int64_t user_id, const char *key, time_t now, IdempotencyRecord *out,
 		     int *found, Err *err)
 {

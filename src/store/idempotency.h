@@ -18,6 +18,14 @@ typedef struct IdempotencyRecord {
 	char etag[40];	    /* its ETag header, "" when none */
 } IdempotencyRecord;
 
+/* Inside a write transaction, wait until no other transaction holds
+ * (user_id, key) and hold it until this one ends (db_lock_key): a retry
+ * that arrives while the first request still runs waits for it, then
+ * finds its stored answer, so the handler never runs twice. Take it
+ * before idempotency_find. Errors: ERR_BUSY after the lock timeout,
+ * ERR_INTERNAL outside a transaction, ERR_STORAGE. */
+int idempotency_lock(Db *db, int64_t user_id, const char *key, Err *err) KITH_WARN_UNUSED;
+
 /* Look up (user_id, key) among keys stored after now - TTL. *found is 1 and
  * *out filled (free with idempotency_record_free) when there is one, else 0.
  * Errors: ERR_STORAGE. */
