@@ -24,8 +24,9 @@ int db_target_is_file(const char *target)
 	return target && *target && !db_target_is_pg(target);
 }
 
-/* The password of a URL is between "scheme://user:" and "@"; of the
- * key=value form, the value of password=. */
+/* The password of a URL is between "scheme://user:" and "@", or the
+ * value of its password= query parameter (up to '&'); of the key=value
+ * form, the value of password= (up to a space, or quoted). */
 void db_target_redact(const char *target, char *out, size_t n)
 {
 	Buf b;
@@ -33,24 +34,28 @@ void db_target_redact(const char *target, char *out, size_t n)
 	const char *scheme = strstr(target, "://");
 	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
 	const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
-	const char *kv = !scheme && db_target_is_pg(target) ? strstr(target, "password=") : NULL;
+	const char *p = target;
 	if (colon) {
 		buf_add(&b, target, (size_t)(colon - target));
 		buf_adds(&b, ":***");
-		buf_adds(&b, at);
-	} else if (kv && (kv == target || kv[-1] == ' ')) {
+		p = at;
+	}
+	const char *query = scheme ? strchr(p, '?') : NULL;
+	const char *kv = scheme ? (query ? strstr(query, "password=") : NULL)
+				: db_target_is_pg(target) ? strstr(p, "password=") : NULL;
+	char before = kv && kv > target ? kv[-1] : ' ';
+	if (kv && (scheme ? before == '?' || before == '&' : before == ' ')) {
 		const char *end = kv + 9;
-		if (*end == '\'') /* a quoted value: up to the closing quote */
+		if (!scheme && *end == '\'') /* a quoted value: up to the closing quote */
 			for (end++; *end && *end != '\''; end += *end == '\\' && end[1] ? 2 : 1)
 				;
-		while (*end && *end != ' ')
+		while (*end && *end != (scheme ? '&' : ' '))
 			end++;
-		buf_add(&b, target, (size_t)(kv - target));
+		buf_add(&b, p, (size_t)(kv - p));
 		buf_adds(&b, "password=***");
-		buf_adds(&b, end);
-	} else {
-		buf_adds(&b, target);
+		p = end;
 	}
+	buf_adds(&b, p);
 	snprintf(out, n, "%s", buf_failed(&b) ? "(database)" : buf_str(&b));
 	buf_free(&b);
 }
