@@ -64,13 +64,13 @@ EOF
 }
 
 @test "sql-census: a tag with no statement after it is an error" {
-	cat >src/crm/t.c <<'EOF'
+	cat >src/store/t.c <<'EOF'
 /* census: sqlite */
 static const char msg[] = "not a statement";
 EOF
 	run "$CENSUS" -o "$BATS_TEST_TMPDIR/out" -- -std=c17 -Isrc
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"src/crm/t.c:1: census tag followed by no statement"* ]]
+	[[ "$output" == *"src/store/t.c:1: census tag followed by no statement"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/out" ]
 }
 
@@ -82,6 +82,16 @@ EOF
 	run "$CENSUS" -- -std=c17 -Isrc
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"src/store/db_pg.c:1: census tag says sqlite in a postgres file"* ]]
+}
+
+@test "sql-census: a tag outside src/store/ is an error: domain SQL runs on both" {
+	cat >src/crm/t.c <<'EOF'
+/* census: sqlite */
+static const char s[] = "SELECT rowid FROM t";
+EOF
+	run "$CENSUS" -- -std=c17 -Isrc
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"src/crm/t.c:1: census tag outside src/store/"* ]]
 }
 
 @test "sql-census: a file that does not preprocess is an error" {
