@@ -74,17 +74,21 @@ const char *migrate_sql_pg(int n)
 
 /* The store's own statements that differ by backend (db_backend chooses);
  * the migrations themselves differ by file. */
+/* census: sqlite */
 static const char sqlite_has_table[] = "SELECT COUNT(*) FROM sqlite_master "
 				       "WHERE type = 'table' AND name = 'schema_migration'";
+/* census: postgres */
 static const char pg_has_table[] =
     "SELECT COUNT(*) FROM pg_catalog.pg_tables "
     "WHERE schemaname = current_schema() AND tablename = 'schema_migration'";
 /* Held until the transaction ends: one kith migrates a PostgreSQL database
  * at a time (two `kith init` at once). The key spells "kithmigr". SQLite
  * needs none: BEGIN IMMEDIATE already lets one writer in. */
+/* census: postgres */
 static const char pg_lock[] = "SELECT pg_advisory_xact_lock(7739845426473953138)";
 /* Its name, collation (an ICU one when the provider is 'i', whatever
  * datcollate says) and encoding. */
+/* census: postgres */
 static const char pg_database[] =
     "SELECT current_database(), CASE WHEN datlocprovider = 'c' THEN datcollate "
     "ELSE 'ICU ' || COALESCE(daticulocale, '') END, pg_encoding_to_char(encoding) "
@@ -93,6 +97,7 @@ static const char pg_database[] =
  * many are schema_migration, and how many in all. One statement, so one
  * snapshot: schema_migration commits before any other table of kith's, so
  * a kith migrating at the same time never looks like another application. */
+/* census: postgres */
 static const char pg_relations[] =
     "SELECT COUNT(*) FILTER (WHERE c.relname = 'schema_migration' AND c.relkind = 'r'), "
     "COUNT(*) FROM pg_catalog.pg_class c "

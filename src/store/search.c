@@ -13,17 +13,25 @@
 #include "store/db_backend.h"
 #include "store/search_pg.h"
 
+/* census: sqlite */
 static const char put_contact[] = "INSERT OR REPLACE INTO contact_fts (rowid, doc) VALUES (?, ?)";
+/* census: sqlite */
 static const char put_company[] = "INSERT OR REPLACE INTO company_fts (rowid, doc) VALUES (?, ?)";
+/* census: sqlite */
 static const char del_contact[] = "DELETE FROM contact_fts WHERE rowid = ?";
+/* census: sqlite */
 static const char del_company[] = "DELETE FROM company_fts WHERE rowid = ?";
+/* census: postgres */
 static const char pg_put_contact[] =
     "INSERT INTO contact_fts (id, doc, terms) VALUES (?, ?, CAST(? AS tsvector)) "
     "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, terms = excluded.terms";
+/* census: postgres */
 static const char pg_put_company[] =
     "INSERT INTO company_fts (id, doc, terms) VALUES (?, ?, CAST(? AS tsvector)) "
     "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, terms = excluded.terms";
+/* census: postgres */
 static const char pg_del_contact[] = "DELETE FROM contact_fts WHERE id = ?";
+/* census: postgres */
 static const char pg_del_company[] = "DELETE FROM company_fts WHERE id = ?";
 
 static int is_contact(const char *kind)
@@ -253,13 +261,17 @@ int64_t search_rank(const char *doc, size_t len, const char *match)
 }
 
 /* The candidates with their documents, in id order (ranked in C). */
+/* census: sqlite */
 static const char read_contact[] = "SELECT rowid, doc FROM contact_fts WHERE contact_fts MATCH ? "
 				   "AND rowid <= ? ORDER BY rowid LIMIT ?";
+/* census: sqlite */
 static const char read_company[] = "SELECT rowid, doc FROM company_fts WHERE company_fts MATCH ? "
 				   "AND rowid <= ? ORDER BY rowid LIMIT ?";
+/* census: postgres */
 static const char pg_read_contact[] = "SELECT id, doc FROM contact_fts "
 				      "WHERE terms @@ CAST(? AS tsquery) AND id <= ? "
 				      "ORDER BY id LIMIT ?";
+/* census: postgres */
 static const char pg_read_company[] = "SELECT id, doc FROM company_fts "
 				      "WHERE terms @@ CAST(? AS tsquery) AND id <= ? "
 				      "ORDER BY id LIMIT ?";
