@@ -257,7 +257,7 @@ static int lite_verify(const char *tmp, const char *file, int *schema, Err *err)
 	char text[512];
 	int row = 0, rc = KITH_OK, s = sqlite3_open_v2(tmp, &h, SQLITE_OPEN_READWRITE, NULL);
 	if (s == SQLITE_OK)
-		s = lite_one(h, "PRAGMA integrity_check", text, sizeof text, &row);
+		s = lite_one(h, /* census: sqlite */ "PRAGMA integrity_check", text, sizeof text, &row);
 	if (s != SQLITE_OK || strcmp(text, "ok") != 0) {
 		for (char *p = text; (p = strchr(p, '\n'));)
 			*p = ' '; /* integrity_check's lines */
@@ -266,7 +266,7 @@ static int lite_verify(const char *tmp, const char *file, int *schema, Err *err)
 		goto done;
 	}
 	if (lite_one(h,
-		     "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+		     /* census: sqlite */ "SELECT name FROM sqlite_master WHERE type = 'table' AND "
 		     "name = 'schema_migration'",
 		     text, sizeof text, &row) != SQLITE_OK ||
 	    !row ||
@@ -286,7 +286,7 @@ static int lite_verify(const char *tmp, const char *file, int *schema, Err *err)
 		    file, *schema, migrate_latest());
 		goto done;
 	}
-	s = lite_one(h, "PRAGMA foreign_key_check", text, sizeof text, &row);
+	s = lite_one(h, /* census: sqlite */ "PRAGMA foreign_key_check", text, sizeof text, &row);
 	if (s != SQLITE_OK || row)
 		rc = err_set(err, ERR_INVALID, "FILE", "%s is damaged: %s%s", file,
 			     s != SQLITE_OK ? sqlite3_errmsg(h) : "a foreign key fails in table ",
@@ -311,7 +311,7 @@ static void lite_settle_old(const char *target)
 	if (file_kind(target, &kind, &ignored) == KITH_OK && kind == KIND_SQLITE) {
 		sqlite3 *h = NULL;
 		if (sqlite3_open_v2(target, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
-			sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+			sqlite3_exec(h, /* census: sqlite */ "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 		sqlite3_close(h);
 	}
 	snprintf(wal, sizeof wal, "%s-wal", target);
