@@ -42,10 +42,16 @@ void db_target_redact(const char *target, char *out, size_t n)
 	}
 	const char *query = scheme ? strchr(p, '?') : NULL;
 	const char *kv = scheme ? (query ? strstr(query, "password=") : NULL)
-				: db_target_is_pg(target) ? strstr(p, "password=") : NULL;
+				: db_target_is_pg(target) ? strstr(p, "password") : NULL;
 	char before = kv && kv > target ? kv[-1] : ' ';
-	if (kv && (scheme ? before == '?' || before == '&' : before == ' ')) {
-		const char *end = kv + 9;
+	const char *value = kv ? kv + 8 : NULL;
+	while (value && !scheme && (*value == ' ' || *value == '\t'))
+		value++; /* key = value: spaces around '=' are allowed */
+	if (value && *value == '=' &&
+	    (scheme ? before == '?' || before == '&' : before == ' ' || before == '\t')) {
+		const char *end = value + 1;
+		while (!scheme && (*end == ' ' || *end == '\t'))
+			end++;
 		if (!scheme && *end == '\'') /* a quoted value: up to the closing quote */
 			for (end++; *end && *end != '\''; end += *end == '\\' && end[1] ? 2 : 1)
 				;

@@ -71,6 +71,11 @@ static int pg_err(Db *db, const PGresult *res, Err *err, const char *what)
 	int code = ERR_STORAGE;
 	if (state && strcmp(state, "23505") == 0)
 		code = ERR_CONFLICT; /* unique_violation, as SQLite's UNIQUE */
+	else if (state && strcmp(state, "23503") == 0)
+		/* foreign_key_violation: checked before writing, so another
+		 * transaction removed the record meanwhile (it waited for it) */
+		return err_set(err, ERR_CONFLICT, NULL,
+			       "a record this change refers to was removed meanwhile; try again");
 	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
 			   strcmp(state, "55P03") == 0))
 		/* serialization_failure, deadlock_detected, lock_not_available */
@@ -96,6 +101,11 @@ static void rewrite(const char *sql, Buf *out, int *nparams)
 			p = q;
 		} else if (p[0] == '-' && p[1] == '-') {
 			size_t n = strcspn(p, "\n");
+			buf_add(out, p, n);
+			p += n;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+			size_t n = end ? (size_t)(end + 2 - p) : strlen(p);
 			buf_add(out, p, n);
 			p += n;
 		} else if (*p == '?') {
@@ -135,13 +145,32 @@ static int pg_open(Db *db, const char *target, int create, Err *err)
 	db->h = pc;
 	buf_init(&pc->dealloc, 0);
 	db_target_redact(target, pc->target, sizeof pc->target);
+	/* libpq's own messages may quote the target: parse it first, and
+	 * never show a message that holds its password */
+	char *perr = NULL;
+	PQconninfoOption *opts = PQconninfoParse(target, &perr);
+	if (!opts) {
+		PQfreemem(perr);
+		return err_set(err, ERR_INVALID, "db",
+			       "cannot read the connection string %s (a postgres:// URL or "
+			       "key=value pairs)",
+			       pc->target);
+	}
+	char password[256] = "";
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (o->val && *o->val && strcmp(o->keyword, "password") == 0)
+			snprintf(password, sizeof password, "%s", o->val);
+	PQconninfoFree(opts);
 	pc->c = PQconnectdb(target);
 	if (!pc->c)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if (PQstatus(pc->c) != CONNECTION_OK) {
 		const char *msg = PQerrorMessage(pc->c);
+		int len = (int)strcspn(msg, "\n");
+		if (*password && strstr(msg, password))
+			msg = "the server refused the connection", len = (int)strlen(msg);
 		return err_set(err, ERR_STORAGE, "db", "cannot connect to %s: %.*s", pc->target,
-			       (int)strcspn(msg, "\n"), msg);
+			       len, msg);
 	}
 	PQsetNoticeProcessor(pc->c, quiet, NULL);
 	int v = PQserverVersion(pc->c);
@@ -191,6 +220,9 @@ static void stmt_free(PgStmt *ps)
 	free(ps);
 }
 
+static int may_reconnect(const Db *db, const char *sql);
+static int reconnect(Db *db);
+
 static int pg_prepare(Db *db, const char *sql, void **h, Err *err)
 {
 	PgConn *pc = PC(db);
@@ -207,6 +239,8 @@ static int pg_prepare(Db *db, const char *sql, void **h, Err *err)
 	}
 	snprintf(ps->name, sizeof ps->name, "k%u", ++pc->next);
 	int rc = server_prepare(db, ps, err);
+	if (rc && PQstatus(pc->c) != CONNECTION_OK && may_reconnect(db, sql) && reconnect(db))
+		rc = server_prepare(db, ps, err);
 	if (rc) {
 		stmt_free(ps);
 		return rc;
@@ -275,8 +309,35 @@ static void pg_bind_null(DbStmt *st, int i)
 	set_param(st, i, NULL);
 }
 
-/* Run the statement once; after a lost connection outside a transaction,
- * connect again (the server forgot every prepared name) and retry once. */
+/* Whether a statement (sql: the caller's literal) may be sent again on a
+ * new connection after the old one was lost: outside a transaction, or
+ * as the BEGIN that opens one (what came before on the lost connection
+ * is gone, so nothing inside a transaction may). */
+static int may_reconnect(const Db *db, const char *sql)
+{
+	return db->depth == 0 || (db->depth == 1 && (sql == db->be->sql_begin_write ||
+						      sql == db->be->sql_begin_read));
+}
+
+/* Connect again after a lost connection: the server forgot every
+ * prepared name and the session's settings. 1 when connected. */
+static int reconnect(Db *db)
+{
+	PgConn *pc = PC(db);
+	Err ignored = {0};
+	PQreset(pc->c);
+	if (PQstatus(pc->c) != CONNECTION_OK)
+		return 0;
+	PQsetNoticeProcessor(pc->c, quiet, NULL);
+	for (unsigned i = 0; i < db->n_cache; i++)
+		if (db->cache[i].h)
+			PS(&db->cache[i])->prepared = 0;
+	pc->dealloc.len = 0;
+	return pg_exec_script(db, session_sql, &ignored) == KITH_OK;
+}
+
+/* Run the statement once; after a lost connection, where may_reconnect
+ * allows, connect again and retry once. */
 static PGresult *execute(DbStmt *st)
 {
 	Db *db = st->db;
@@ -288,18 +349,10 @@ static PGresult *execute(DbStmt *st)
 		if (ps->prepared || server_prepare(db, ps, &ignored) == KITH_OK)
 			res = PQexecPrepared(pc->c, ps->name, ps->nparams,
 					     (const char *const *)ps->vals, NULL, NULL, 0);
-		if (PQstatus(pc->c) == CONNECTION_OK || attempt > 0 || db->depth > 0)
+		if (PQstatus(pc->c) == CONNECTION_OK || attempt > 0 || !may_reconnect(db, st->sql))
 			return res;
 		PQclear(res);
-		PQreset(pc->c);
-		if (PQstatus(pc->c) != CONNECTION_OK)
-			return NULL;
-		PQsetNoticeProcessor(pc->c, quiet, NULL);
-		for (unsigned i = 0; i < db->n_cache; i++)
-			if (db->cache[i].h)
-				PS(&db->cache[i])->prepared = 0;
-		pc->dealloc.len = 0;
-		if (pg_exec_script(db, session_sql, &ignored))
+		if (!reconnect(db))
 			return NULL;
 	}
 }
@@ -321,8 +374,10 @@ static int pg_step(DbStmt *st, Err *err)
 		PQclear(res);
 		return rc;
 	}
-	const char *n = PQcmdTuples(res);
-	if (*n)
+	/* rows changed: of an INSERT, UPDATE or DELETE only, as SQLite counts */
+	const char *cmd = PQcmdStatus(res), *n = PQcmdTuples(res);
+	if (*n && (strncmp(cmd, "INSERT", 6) == 0 || strncmp(cmd, "UPDATE", 6) == 0 ||
+		   strncmp(cmd, "DELETE", 6) == 0))
 		PC(st->db)->changes = strtoll(n, NULL, 10);
 	/* A COMMIT of a transaction an error had aborted answers ROLLBACK:
 	 * nothing was written, and the caller must hear it. */

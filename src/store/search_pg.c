@@ -63,8 +63,16 @@ void search_pg_tokens(const char *doc, void (*fn)(void *arg, const char *tok, si
 			if (*p)
 				continue;
 		}
-		if (tok.len && !buf_failed(&tok))
-			fn(arg, tok.data, tok.len);
+		if (tok.len && !buf_failed(&tok)) {
+			/* PostgreSQL refuses a lexeme over 2047 bytes: a longer
+			 * token is kept as its start, cut at a character (a query
+			 * word is cut alike, so it still finds it) */
+			size_t len = tok.len;
+			if (len > SEARCH_PG_TOKEN_MAX)
+				for (len = SEARCH_PG_TOKEN_MAX; len && (tok.data[len] & 0xC0) == 0x80;)
+					len--;
+			fn(arg, tok.data, len);
+		}
 		tok.len = 0;
 	}
 	buf_free(&tok);

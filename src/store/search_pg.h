@@ -19,7 +19,9 @@
 
 #include "base/buf.h"
 
-enum { SEARCH_PG_PREFIX = 4 };
+/* SEARCH_PG_TOKEN_MAX: the longest token in bytes (PostgreSQL's lexemes
+ * end at 2047 bytes); a longer one is cut to its first characters. */
+enum { SEARCH_PG_PREFIX = 4, SEARCH_PG_TOKEN_MAX = 2000 };
 
 /* Call fn for each token of doc (a search document, text_search_doc's
  * output), in order: the runs of letters, numbers, marks and private-use

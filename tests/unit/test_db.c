@@ -122,6 +122,10 @@ Test(db, redacted_targets_hide_the_password)
 	cr_expect_str_eq(out, "postgres://kith@h/k?sslmode=require&password=***&x=1");
 	db_target_redact("postgresql://u:a@h/k?password=b", out, sizeof out);
 	cr_expect_str_eq(out, "postgresql://u:***@h/k?password=***");
+	db_target_redact("host=h password = 'p w' dbname=k", out, sizeof out);
+	cr_expect_str_eq(out, "host=h password=*** dbname=k");
+	db_target_redact("host=h\tpassword=pw", out, sizeof out);
+	cr_expect_str_eq(out, "host=h\tpassword=***");
 	db_target_redact("/tmp/kith.db", out, sizeof out);
 	cr_expect_str_eq(out, "/tmp/kith.db");
 	db_target_redact("postgres://u:pw@h/k", out, 8); /* always terminated */

@@ -113,3 +113,35 @@ Test(search_pg, queries_use_a_prefix_lexeme_or_a_prefix_match)
 	buf_free(&match);
 	buf_free(&b);
 }
+
+static void longest(void *arg, const char *tok, size_t len)
+{
+	(void)tok;
+	size_t *max = arg;
+	if (len > *max)
+		*max = len;
+}
+
+Test(search_pg, long_tokens_are_cut_at_a_character)
+{
+	Buf doc, q, match;
+	size_t max = 0;
+	buf_init(&doc, 0);
+	buf_init(&q, 0);
+	buf_init(&match, 0);
+	for (int i = 0; i < 1000; i++)
+		buf_adds(&doc, "ก"); /* 3 bytes each */
+	search_pg_tokens(buf_str(&doc), longest, &max);
+	cr_expect_leq(max, (size_t)SEARCH_PG_TOKEN_MAX);
+	cr_expect_eq(max % 3, 0, "cut inside a character: %zu bytes", max);
+	/* a match expression as search_match_expr writes one (a user's query
+	 * is shorter: KITH_MAX_URL) */
+	buf_addc(&match, '"');
+	buf_adds(&match, buf_str(&doc));
+	buf_adds(&match, "\"*");
+	search_pg_query(buf_str(&match), &q);
+	cr_expect_lt(q.len, (size_t)SEARCH_PG_TOKEN_MAX + 16);
+	buf_free(&doc);
+	buf_free(&q);
+	buf_free(&match);
+}
