@@ -378,8 +378,8 @@ int backup_restore(const char *target, const char *file, int force, BackupProgre
 		if (kind == KIND_PG)
 			return err_set(err, ERR_INVALID, "FILE",
 				       "%s is a backup of a PostgreSQL database (pg_dump's custom "
-				       "format): restore it with --db postgres://..., or move data "
-				       "between backends with kith db copy",
+				       "format): restore it with --db postgres://... (moving data "
+				       "between backends, kith db copy, is not available yet)",
 				       file);
 		if (kind != KIND_SQLITE)
 			return err_set(err, ERR_INVALID, "FILE",
@@ -389,7 +389,8 @@ int backup_restore(const char *target, const char *file, int force, BackupProgre
 	if (kind == KIND_SQLITE)
 		return err_set(err, ERR_INVALID, "FILE",
 			       "%s is a backup of an SQLite database: restore it into a database "
-			       "file (--db PATH), or move data between backends with kith db copy",
+			       "file (--db PATH); moving data between backends (kith db copy) "
+			       "is not available yet",
 			       file);
 	if (kind != KIND_PG)
 		return err_set(err, ERR_INVALID, "FILE",

@@ -169,9 +169,10 @@ typedef struct ToolRun {
 	char msg[PG_TOOL_MSG];
 } ToolRun;
 
-/* The child's environment: the caller's without PGPASSWORD, plus the
- * password when there is one. Caller frees the array and its last-but-one
- * entry (pw_entry). */
+/* The child's environment: the caller's, with PGPASSWORD replaced by the
+ * target's password when it has one (else the caller's PGPASSWORD, if
+ * any, is what libpq would use for kith itself). Caller frees the array
+ * and its last-but-one entry (pw_entry). */
 static char **child_env(const char *password, char **pw_entry)
 {
 	size_t n = 0, k = 0;
@@ -182,7 +183,7 @@ static char **child_env(const char *password, char **pw_entry)
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+		if (!password || strncmp(environ[i], "PGPASSWORD=", 11) != 0)
 			env[k++] = environ[i];
 	if (password) {
 		size_t len = strlen(password) + 12;
