@@ -56,10 +56,53 @@ static inline void fixture_pg_admin(const char *prefix, const char *sql)
 	db_close(admin);
 }
 
-/* A new, not migrated database: a file in a new temporary directory, or
- * on PostgreSQL a database of its own (the directory is made as well, for
- * tests that write other files). */
-static inline Db *fixture_open_empty(Fixture *f)
+/* The first column of the first row of sql on db, as an integer. */
+static inline int64_t fixture_query_int(Db *db, const char *sql)
+{
+	Err err = {0};
+	DbStmt *st;
+	cr_assert_eq(db_prepare(db, &st, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
+	cr_assert_eq(db_step(st, &err), DB_ROW, "%s: %s", sql, err.msg);
+	int64_t v = db_col_int(st, 0);
+	db_reset(st);
+	return v;
+}
+
+/* On PostgreSQL: the name of a database migrated to the binary's version
+ * (kith_migrated_<version>), made once per server from kith_template by the
+ * first fixture that needs it, under an advisory lock on the server's
+ * "postgres" database, so fixtures copy it instead of migrating each. The
+ * lock is held until fixture_pg_unlock (admin closed): no copy of the
+ * template starts while another process is still migrating it. */
+static inline Db *fixture_pg_migrated(const char *prefix, char *name, size_t size)
+{
+	char url[320], sql[160];
+	Db *admin, *tpl;
+	Err err = {0};
+	snprintf(name, size, "kith_migrated_%d", migrate_latest());
+	snprintf(url, sizeof url, "%spostgres", prefix);
+	cr_assert_eq(db_open(&admin, url, 0, &err), KITH_OK, "%s", err.msg);
+	(void)fixture_query_int(admin, "SELECT 1 FROM pg_advisory_lock(7210531)");
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM pg_database WHERE datname = '%s'", name);
+	if (fixture_query_int(admin, sql) == 0) {
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s_new TEMPLATE kith_template", name);
+		cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
+		snprintf(url, sizeof url, "%s%s_new", prefix, name);
+		cr_assert_eq(db_open(&tpl, url, 0, &err), KITH_OK, "%s", err.msg);
+		cr_assert_eq(migrate_up(tpl, NULL, &err), KITH_OK, "%s", err.msg);
+		db_close(tpl);
+		/* renamed only once migrated: a failed run leaves no half template */
+		snprintf(sql, sizeof sql, "ALTER DATABASE %s_new RENAME TO %s", name, name);
+		cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
+	}
+	return admin;
+}
+
+/* A new database, not migrated (template kith_template) or migrated
+ * (migrated: from fixture_pg_migrated): a file in a new temporary
+ * directory, or on PostgreSQL a database of its own (the directory is made
+ * as well, for tests that write other files). */
+static inline Db *fixture_open_from(Fixture *f, int migrated)
 {
 	static int n;
 	Err err = {0};
@@ -69,10 +112,19 @@ static inline Db *fixture_open_empty(Fixture *f)
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
 	f->pg[0] = '\0';
 	if (prefix) {
-		char sql[128];
+		char sql[192], tpl[64] = "kith_template";
+		Db *admin = NULL;
+		if (migrated)
+			admin = fixture_pg_migrated(prefix, tpl, sizeof tpl);
 		snprintf(f->pg, sizeof f->pg, "kith_unit_%d_%d", (int)getpid(), ++n);
-		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE kith_template", f->pg);
-		fixture_pg_admin(prefix, sql);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", f->pg, tpl);
+		if (admin) {
+			cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql,
+				     err.msg);
+			db_close(admin); /* and with it the advisory lock */
+		} else {
+			fixture_pg_admin(prefix, sql);
+		}
 		snprintf(f->path, sizeof f->path, "%s%s", prefix, f->pg);
 	}
 	contact_links_register(); /* as hooks_install() does */
@@ -80,12 +132,18 @@ static inline Db *fixture_open_empty(Fixture *f)
 	return f->db;
 }
 
+/* A new, not migrated database (fixture_open_from). */
+static inline Db *fixture_open_empty(Fixture *f)
+{
+	return fixture_open_from(f, 0);
+}
+
 /* A migrated database with a workspace "Test" (country may be NULL, EUR,
  * UTC). */
 static inline Db *fixture_open(Fixture *f, const char *country)
 {
 	Err err = {0};
-	fixture_open_empty(f);
+	fixture_open_from(f, 1);
 	cr_assert_eq(migrate_up(f->db, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_assert_eq(workspace_init(f->db, "Test", country, "EUR", "UTC", &err), KITH_OK, "%s",
 		     err.msg);
