@@ -29,6 +29,7 @@ typedef struct Fixture {
 	char path[256]; /* database file inside it, or PostgreSQL database URL */
 	char pg[64];	/* the PostgreSQL database's name, "" on SQLite */
 	Db *db;
+	Db *pg_db; /* the fixture's PostgreSQL database while fixture_use_sqlite */
 } Fixture;
 
 /* The PostgreSQL server the tests run on (KITH_TEST_BACKEND=postgres, and
@@ -111,6 +112,7 @@ static inline Db *fixture_open_from(Fixture *f, int migrated)
 	cr_assert_not_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
 	f->pg[0] = '\0';
+	f->pg_db = NULL;
 	if (prefix) {
 		char sql[192], tpl[64] = "kith_template";
 		Db *admin = NULL;
@@ -150,9 +152,37 @@ static inline Db *fixture_open(Fixture *f, const char *country)
 	return f->db;
 }
 
+/* For a test about SQLite itself (its FTS5 tables, its migrations'
+ * rebuilds): on PostgreSQL, the test goes on with a migrated SQLite
+ * database of its own in f->dir as f->db and f->path (a workspace "Test"
+ * with country, EUR, UTC), so it runs on SQLite in both passes;
+ * fixture_close closes it. Nothing on SQLite. */
+static inline void fixture_use_sqlite(Fixture *f, const char *country)
+{
+	Err err = {0};
+	if (!f->pg[0] || f->pg_db)
+		return;
+	f->pg_db = f->db;
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	cr_assert_eq(db_open(&f->db, f->path, 1, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(migrate_up(f->db, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(workspace_init(f->db, "Test", country, "EUR", "UTC", &err), KITH_OK, "%s",
+		     err.msg);
+}
+
 static inline void fixture_close(Fixture *f)
 {
 	char p[320];
+	if (f->pg_db) {
+		const char *sfx[] = {"", "-wal", "-shm"};
+		db_close(f->db);
+		for (int i = 0; i < 3; i++) {
+			snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
+			unlink(p);
+		}
+		f->db = f->pg_db;
+		f->pg_db = NULL;
+	}
 	db_close(f->db);
 	f->db = NULL;
 	if (f->pg[0]) {
