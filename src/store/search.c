@@ -69,7 +69,8 @@ int search_remove(Db *db, const char *kind, int64_t id, Err *err)
 {
 	if (on_pg(db)) { /* at once, as pg_put: in the order of the writes */
 		DbStmt *st;
-		int rc = db_prepare(db, &st, is_contact(kind) ? pg_del_contact : pg_del_company, err);
+		int rc =
+		    db_prepare(db, &st, is_contact(kind) ? pg_del_contact : pg_del_company, err);
 		if (rc)
 			return rc;
 		db_bind_int(st, 1, id);

@@ -905,10 +905,12 @@ static int by_rank_then_id(const void *a, const void *b)
 
 static void ranked_order(const char *query, int64_t *out, int cap, int *n)
 {
-	static const char candidates_sql[] = "SELECT" SEARCH_ROWID ", doc FROM company_fts s WHERE"
-					     SEARCH_MATCH_COMPANY "ORDER BY" SEARCH_ROWID "LIMIT ?";
-	static const char later_sql[] = "SELECT" SEARCH_ROWID "FROM company_fts s WHERE" SEARCH_MATCH_COMPANY
-					"AND" SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID;
+	static const char candidates_sql[] =
+	    "SELECT" SEARCH_ROWID ", doc FROM company_fts s WHERE" SEARCH_MATCH_COMPANY
+	    "ORDER BY" SEARCH_ROWID "LIMIT ?";
+	static const char later_sql[] =
+	    "SELECT" SEARCH_ROWID "FROM company_fts s WHERE" SEARCH_MATCH_COMPANY "AND" SEARCH_ROWID
+	    "> ? ORDER BY" SEARCH_ROWID;
 	static SearchHit hits[SEARCH_RANK_CANDIDATES];
 	Err err = {0};
 	Buf expr;

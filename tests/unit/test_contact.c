@@ -877,10 +877,12 @@ static int by_rank_then_id(const void *a, const void *b)
 
 static void ranked_order(const char *query, int64_t *out, int cap, int *n)
 {
-	static const char candidates_sql[] = "SELECT" SEARCH_ROWID ", doc FROM contact_fts s WHERE"
-					     SEARCH_MATCH_CONTACT "ORDER BY" SEARCH_ROWID "LIMIT ?";
-	static const char later_sql[] = "SELECT" SEARCH_ROWID "FROM contact_fts s WHERE" SEARCH_MATCH_CONTACT
-					"AND" SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID;
+	static const char candidates_sql[] =
+	    "SELECT" SEARCH_ROWID ", doc FROM contact_fts s WHERE" SEARCH_MATCH_CONTACT
+	    "ORDER BY" SEARCH_ROWID "LIMIT ?";
+	static const char later_sql[] =
+	    "SELECT" SEARCH_ROWID "FROM contact_fts s WHERE" SEARCH_MATCH_CONTACT "AND" SEARCH_ROWID
+	    "> ? ORDER BY" SEARCH_ROWID;
 	static SearchHit hits[SEARCH_RANK_CANDIDATES];
 	Err err = {0};
 	Buf expr;

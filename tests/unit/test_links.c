@@ -59,12 +59,12 @@ static int on_pg(void)
  * pragma_foreign_key_list gives them: table, column, referenced table,
  * ON DELETE. */
 #define PG_FOREIGN_KEYS                                                                            \
-	"SELECT cl.relname AS tname, a.attname AS cname, rc.relname AS rname, "                   \
-	"CASE k.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' "                  \
+	"SELECT cl.relname AS tname, a.attname AS cname, rc.relname AS rname, "                    \
+	"CASE k.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' "                   \
 	"WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' END "        \
-	"AS on_delete FROM pg_constraint k JOIN pg_class cl ON cl.oid = k.conrelid "              \
-	"JOIN pg_class rc ON rc.oid = k.confrelid "                                               \
-	"JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "              \
+	"AS on_delete FROM pg_constraint k JOIN pg_class cl ON cl.oid = k.conrelid "               \
+	"JOIN pg_class rc ON rc.oid = k.confrelid "                                                \
+	"JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "               \
 	"WHERE k.contype = 'f' AND cl.relnamespace = CAST('public' AS regnamespace)"
 
 /* Every foreign key of the migrated schema is a line of links.def with the
@@ -78,8 +78,7 @@ Test(links, every_foreign_key_of_the_schema_is_declared_as_it_is)
 	Err err = {0};
 	DbStmt *st;
 	int seen = 0, rc;
-	cr_assert_eq(db_prepare(fx.db, &st, on_pg() ? pg_sql : sql, &err), KITH_OK, "%s",
-		     err.msg);
+	cr_assert_eq(db_prepare(fx.db, &st, on_pg() ? pg_sql : sql, &err), KITH_OK, "%s", err.msg);
 	while ((rc = db_step(st, &err)) == DB_ROW) {
 		const char *table = db_col_text(st, 0), *column = db_col_text(st, 1);
 		const LinksRef *ref = ref_of(table, column);
@@ -109,8 +108,8 @@ Test(links, every_declared_foreign_key_is_in_the_schema)
 	static const char sql[] = "SELECT f.\"table\", f.on_delete "
 				  "FROM pragma_foreign_key_list(?1) f WHERE f.\"from\" = ?2";
 	static const char col[] = "SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = ?2";
-	static const char pg_sql[] = "SELECT rname, on_delete FROM (" PG_FOREIGN_KEYS
-				     ") f WHERE tname = ? AND cname = ?";
+	static const char pg_sql[] =
+	    "SELECT rname, on_delete FROM (" PG_FOREIGN_KEYS ") f WHERE tname = ? AND cname = ?";
 	static const char pg_col[] = "SELECT COUNT(*) FROM information_schema.columns "
 				     "WHERE table_schema = 'public' AND table_name = ? "
 				     "AND column_name = ?";
@@ -284,7 +283,8 @@ Test(links, company_purge_detaches_and_cascades_as_declared)
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM field_value WHERE field_id = ?1", fid), 0);
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM field_value WHERE field_id = ?1", contact_fid), 1,
 		     "a contact's values stay, even with the company's record id");
-	cr_expect_eq(count_id("SELECT COUNT(*) FROM company_fts s WHERE" SEARCH_ROWID "= ?1", co), 0);
+	cr_expect_eq(count_id("SELECT COUNT(*) FROM company_fts s WHERE" SEARCH_ROWID "= ?1", co),
+		     0);
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM company WHERE id = ?1", co), 0);
 }
 
@@ -313,7 +313,8 @@ Test(links, contact_purge_detaches_shared_activities_and_cascades_the_rest)
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM activity WHERE id = ?1", own), 0);
 	cr_expect_eq(count_id("SELECT contact_id IS NULL FROM deal WHERE id = ?1", deal), 1);
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM contact_email WHERE contact_id = ?1", ct), 0);
-	cr_expect_eq(count_id("SELECT COUNT(*) FROM contact_fts s WHERE" SEARCH_ROWID "= ?1", ct), 0);
+	cr_expect_eq(count_id("SELECT COUNT(*) FROM contact_fts s WHERE" SEARCH_ROWID "= ?1", ct),
+		     0);
 }
 
 /* Restrict with a real reference: a stage holding a deal cannot go, the

@@ -95,7 +95,7 @@ Test(record_cols, every_type_in_key_order)
  * Polish, an emoji). */
 #define FLAT_COL_LIST(X)                                                                           \
 	X(ID, "-7", "id")                                                                          \
-	X(TEXT, "?", "name")     /* flat_name */                                                   \
+	X(TEXT, "?", "name")	 /* flat_name */                                                   \
 	X(TEXT, "?", "controls") /* flat_controls */                                               \
 	X(TEXT, "NULL", "title")                                                                   \
 	X(INT, "-9223372036854775807 - 1", "min")                                                  \
@@ -115,8 +115,9 @@ static const RecordCols flat = RECORD_COLS(FLAT_COL_LIST);
 /* Its texts, as parameters (no SQL function makes characters on both
  * backends) */
 static const char flat_name[] = "Łódź \"q\" \\ / \x7f ก 😀";
-static const char flat_controls[] = "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
-				    "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20";
+static const char flat_controls[] =
+    "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+    "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20";
 
 /* record_cols_text of the one row of sql (which selects k's columns; its
  * parameters 1 and 2 p1 and p2 unless NULL) against json_dump of

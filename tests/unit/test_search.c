@@ -408,7 +408,8 @@ Test(search, every_prefix_up_to_a_ranked_word_has_an_index)
 		for (int i = 0; i < 2; i++) {
 			Err err = {0};
 			DbStmt *st;
-			cr_assert_eq(db_prepare(fx.db, &st, terms[i], &err), KITH_OK, "%s", err.msg);
+			cr_assert_eq(db_prepare(fx.db, &st, terms[i], &err), KITH_OK, "%s",
+				     err.msg);
 			cr_assert_eq(db_step(st, &err), DB_ROW, "%s", tables[i]);
 			for (int n = 1; n <= SEARCH_RANK_MIN_CHARS; n++) {
 				char want[32];
