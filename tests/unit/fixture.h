@@ -72,9 +72,10 @@ static inline int64_t fixture_query_int(Db *db, const char *sql)
 /* On PostgreSQL: the name of a database migrated to the binary's version
  * (kith_migrated_<version>), made once per server from kith_template by the
  * first fixture that needs it, under an advisory lock on the server's
- * "postgres" database, so fixtures copy it instead of migrating each. The
- * lock is held until fixture_pg_unlock (admin closed): no copy of the
- * template starts while another process is still migrating it. */
+ * "postgres" database, so fixtures copy it instead of migrating each. It
+ * takes its name only once migrated and closed, so a copy never starts
+ * from a half-migrated template; the lock is released before the copies,
+ * which run side by side. Returns the admin connection (caller closes). */
 static inline Db *fixture_pg_migrated(const char *prefix, char *name, size_t size)
 {
 	char url[320], sql[160];
@@ -86,6 +87,9 @@ static inline Db *fixture_pg_migrated(const char *prefix, char *name, size_t siz
 	(void)fixture_query_int(admin, "SELECT 1 FROM pg_advisory_lock(7210531)");
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM pg_database WHERE datname = '%s'", name);
 	if (fixture_query_int(admin, sql) == 0) {
+		/* what a run that failed while migrating left */
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s_new WITH (FORCE)", name);
+		cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
 		snprintf(sql, sizeof sql, "CREATE DATABASE %s_new TEMPLATE kith_template", name);
 		cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
 		snprintf(url, sizeof url, "%s%s_new", prefix, name);
@@ -96,6 +100,7 @@ static inline Db *fixture_pg_migrated(const char *prefix, char *name, size_t siz
 		snprintf(sql, sizeof sql, "ALTER DATABASE %s_new RENAME TO %s", name, name);
 		cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
 	}
+	(void)fixture_query_int(admin, "SELECT 1 FROM pg_advisory_unlock(7210531)");
 	return admin;
 }
 
@@ -123,7 +128,7 @@ static inline Db *fixture_open_from(Fixture *f, int migrated)
 		if (admin) {
 			cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql,
 				     err.msg);
-			db_close(admin); /* and with it the advisory lock */
+			db_close(admin);
 		} else {
 			fixture_pg_admin(prefix, sql);
 		}
