@@ -75,9 +75,15 @@ int search_put(Db *db, const char *kind, int64_t id, const char *doc, Err *err)
 
 int search_remove(Db *db, const char *kind, int64_t id, Err *err)
 {
-	if (on_pg(db))
-		return db_defer(db, is_contact(kind) ? pg_del_contact : pg_del_company, id, NULL,
-				err);
+	if (on_pg(db)) { /* at once, as pg_put: in the order of the writes */
+		DbStmt *st;
+		int rc =
+		    db_prepare(db, &st, is_contact(kind) ? pg_del_contact : pg_del_company, err);
+		if (rc)
+			return rc;
+		db_bind_int(st, 1, id);
+		return db_exec_stmt(st, err);
+	}
 	return db_defer(db, is_contact(kind) ? del_contact : del_company, id, NULL, err);
 }
 

@@ -12,7 +12,7 @@
 #include "base/buf.h"
 #include "store/db.h"
 
-/* Replace the search document of record id. Inside a transaction the
+/* Replace the search document of record id. Inside a transaction on SQLite the
  * write is deferred to just before commit (db_defer). */
 int search_put(Db *db, const char *kind, int64_t id, const char *doc, Err *err) KITH_WARN_UNUSED;
 

@@ -29,6 +29,7 @@ typedef struct Fixture {
 	char path[256]; /* database file inside it, or PostgreSQL database URL */
 	char pg[64];	/* the PostgreSQL database's name, "" on SQLite */
 	Db *db;
+	Db *pg_db; /* the fixture's PostgreSQL database while fixture_use_sqlite */
 } Fixture;
 
 /* The PostgreSQL server the tests run on (KITH_TEST_BACKEND=postgres, and
@@ -56,10 +57,58 @@ static inline void fixture_pg_admin(const char *prefix, const char *sql)
 	db_close(admin);
 }
 
-/* A new, not migrated database: a file in a new temporary directory, or
- * on PostgreSQL a database of its own (the directory is made as well, for
- * tests that write other files). */
-static inline Db *fixture_open_empty(Fixture *f)
+/* The first column of the first row of sql on db, as an integer. */
+static inline int64_t fixture_query_int(Db *db, const char *sql)
+{
+	Err err = {0};
+	DbStmt *st;
+	cr_assert_eq(db_prepare(db, &st, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
+	cr_assert_eq(db_step(st, &err), DB_ROW, "%s: %s", sql, err.msg);
+	int64_t v = db_col_int(st, 0);
+	db_reset(st);
+	return v;
+}
+
+/* On PostgreSQL: the name of a database migrated to the binary's version
+ * (kith_migrated_<version>), made once per server from kith_template by the
+ * first fixture that needs it, under an advisory lock on the server's
+ * "postgres" database, so fixtures copy it instead of migrating each. It
+ * takes its name only once migrated and closed, so a copy never starts
+ * from a half-migrated template; the lock is released before the copies,
+ * which run side by side. Returns the admin connection (caller closes). */
+static inline Db *fixture_pg_migrated(const char *prefix, char *name, size_t size)
+{
+	char url[320], sql[160];
+	Db *admin, *tpl;
+	Err err = {0};
+	snprintf(name, size, "kith_migrated_%d", migrate_latest());
+	snprintf(url, sizeof url, "%spostgres", prefix);
+	cr_assert_eq(db_open(&admin, url, 0, &err), KITH_OK, "%s", err.msg);
+	(void)fixture_query_int(admin, "SELECT 1 FROM pg_advisory_lock(7210531)");
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM pg_database WHERE datname = '%s'", name);
+	if (fixture_query_int(admin, sql) == 0) {
+		/* what a run that failed while migrating left */
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s_new WITH (FORCE)", name);
+		cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s_new TEMPLATE kith_template", name);
+		cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
+		snprintf(url, sizeof url, "%s%s_new", prefix, name);
+		cr_assert_eq(db_open(&tpl, url, 0, &err), KITH_OK, "%s", err.msg);
+		cr_assert_eq(migrate_up(tpl, NULL, &err), KITH_OK, "%s", err.msg);
+		db_close(tpl);
+		/* renamed only once migrated: a failed run leaves no half template */
+		snprintf(sql, sizeof sql, "ALTER DATABASE %s_new RENAME TO %s", name, name);
+		cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql, err.msg);
+	}
+	(void)fixture_query_int(admin, "SELECT 1 FROM pg_advisory_unlock(7210531)");
+	return admin;
+}
+
+/* A new database, not migrated (template kith_template) or migrated
+ * (migrated: from fixture_pg_migrated): a file in a new temporary
+ * directory, or on PostgreSQL a database of its own (the directory is made
+ * as well, for tests that write other files). */
+static inline Db *fixture_open_from(Fixture *f, int migrated)
 {
 	static int n;
 	Err err = {0};
@@ -68,11 +117,21 @@ static inline Db *fixture_open_empty(Fixture *f)
 	cr_assert_not_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
 	f->pg[0] = '\0';
+	f->pg_db = NULL;
 	if (prefix) {
-		char sql[128];
+		char sql[192], tpl[64] = "kith_template";
+		Db *admin = NULL;
+		if (migrated)
+			admin = fixture_pg_migrated(prefix, tpl, sizeof tpl);
 		snprintf(f->pg, sizeof f->pg, "kith_unit_%d_%d", (int)getpid(), ++n);
-		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE kith_template", f->pg);
-		fixture_pg_admin(prefix, sql);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", f->pg, tpl);
+		if (admin) {
+			cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql,
+				     err.msg);
+			db_close(admin);
+		} else {
+			fixture_pg_admin(prefix, sql);
+		}
 		snprintf(f->path, sizeof f->path, "%s%s", prefix, f->pg);
 	}
 	contact_links_register(); /* as hooks_install() does */
@@ -80,21 +139,55 @@ static inline Db *fixture_open_empty(Fixture *f)
 	return f->db;
 }
 
+/* A new, not migrated database (fixture_open_from). */
+static inline Db *fixture_open_empty(Fixture *f)
+{
+	return fixture_open_from(f, 0);
+}
+
 /* A migrated database with a workspace "Test" (country may be NULL, EUR,
  * UTC). */
 static inline Db *fixture_open(Fixture *f, const char *country)
 {
 	Err err = {0};
-	fixture_open_empty(f);
+	fixture_open_from(f, 1);
 	cr_assert_eq(migrate_up(f->db, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_assert_eq(workspace_init(f->db, "Test", country, "EUR", "UTC", &err), KITH_OK, "%s",
 		     err.msg);
 	return f->db;
 }
 
+/* For a test about SQLite itself (its FTS5 tables, its migrations'
+ * rebuilds): on PostgreSQL, the test goes on with a migrated SQLite
+ * database of its own in f->dir as f->db and f->path (a workspace "Test"
+ * with country, EUR, UTC), so it runs on SQLite in both passes;
+ * fixture_close closes it. Nothing on SQLite. */
+static inline void fixture_use_sqlite(Fixture *f, const char *country)
+{
+	Err err = {0};
+	if (!f->pg[0] || f->pg_db)
+		return;
+	f->pg_db = f->db;
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	cr_assert_eq(db_open(&f->db, f->path, 1, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(migrate_up(f->db, NULL, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(workspace_init(f->db, "Test", country, "EUR", "UTC", &err), KITH_OK, "%s",
+		     err.msg);
+}
+
 static inline void fixture_close(Fixture *f)
 {
 	char p[320];
+	if (f->pg_db) {
+		const char *sfx[] = {"", "-wal", "-shm"};
+		db_close(f->db);
+		for (int i = 0; i < 3; i++) {
+			snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
+			unlink(p);
+		}
+		f->db = f->pg_db;
+		f->pg_db = NULL;
+	}
 	db_close(f->db);
 	f->db = NULL;
 	if (f->pg[0]) {

@@ -507,7 +507,7 @@ static void check_rollup(void)
 				   "FROM stage_day_total WHERE deals <> 0 ORDER BY 1, 2, 3";
 	Err err = {0};
 	DbStmt *a, *b;
-	static const char built[] = "SELECT * FROM (" ROLLUP_FROM_DEALS ") ORDER BY 1, 2, 3";
+	static const char built[] = "SELECT * FROM (" ROLLUP_FROM_DEALS ") b ORDER BY 1, 2, 3";
 	cr_assert_eq(db_prepare(fx.db, &a, kept, &err), KITH_OK, "%s", err.msg);
 	cr_assert_eq(db_prepare(fx.db, &b, built, &err), KITH_OK, "%s", err.msg);
 	int ra, rb, rows = 0;
@@ -656,7 +656,7 @@ static void check_open_rollup(void)
 	static const char kept[] = "SELECT stage_id, month, currency, rem, deals, amount_minor "
 				   "FROM stage_open_total ORDER BY 1, 2, 3, 4";
 	static const char built[] =
-	    "SELECT * FROM (" OPEN_ROLLUP_FROM_DEALS ") ORDER BY 1, 2, 3, 4";
+	    "SELECT * FROM (" OPEN_ROLLUP_FROM_DEALS ") b ORDER BY 1, 2, 3, 4";
 	Err err = {0};
 	DbStmt *a, *b;
 	cr_assert_eq(db_prepare(fx.db, &a, kept, &err), KITH_OK, "%s", err.msg);

@@ -14,6 +14,7 @@
 #include "crm/pipeline.h"
 #include "crm/task.h"
 #include "fixture.h"
+#include "store/search.h"
 
 static Fixture fx;
 static const Actor sys = ACTOR_SYSTEM;
@@ -49,6 +50,23 @@ static const LinksRef *ref_of(const char *table, const char *column)
 	return NULL;
 }
 
+static int on_pg(void)
+{
+	return strcmp(db_backend(fx.db), "postgres") == 0;
+}
+
+/* PostgreSQL's foreign keys (one column each) as SQLite's
+ * pragma_foreign_key_list gives them: table, column, referenced table,
+ * ON DELETE. */
+#define PG_FOREIGN_KEYS                                                                            \
+	"SELECT cl.relname AS tname, a.attname AS cname, rc.relname AS rname, "                    \
+	"CASE k.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' "                   \
+	"WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' END "        \
+	"AS on_delete FROM pg_constraint k JOIN pg_class cl ON cl.oid = k.conrelid "               \
+	"JOIN pg_class rc ON rc.oid = k.confrelid "                                                \
+	"JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "               \
+	"WHERE k.contype = 'f' AND cl.relnamespace = CAST('public' AS regnamespace)"
+
 /* Every foreign key of the migrated schema is a line of links.def with the
  * same referenced table and ON DELETE. */
 Test(links, every_foreign_key_of_the_schema_is_declared_as_it_is)
@@ -56,10 +74,11 @@ Test(links, every_foreign_key_of_the_schema_is_declared_as_it_is)
 	static const char sql[] = "SELECT m.name, f.\"from\", f.\"table\", f.on_delete "
 				  "FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
 				  "WHERE m.type = 'table' ORDER BY m.name, f.\"from\"";
+	static const char pg_sql[] = PG_FOREIGN_KEYS " ORDER BY 1, 2";
 	Err err = {0};
 	DbStmt *st;
 	int seen = 0, rc;
-	cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_prepare(fx.db, &st, on_pg() ? pg_sql : sql, &err), KITH_OK, "%s", err.msg);
 	while ((rc = db_step(st, &err)) == DB_ROW) {
 		const char *table = db_col_text(st, 0), *column = db_col_text(st, 1);
 		const LinksRef *ref = ref_of(table, column);
@@ -89,19 +108,26 @@ Test(links, every_declared_foreign_key_is_in_the_schema)
 	static const char sql[] = "SELECT f.\"table\", f.on_delete "
 				  "FROM pragma_foreign_key_list(?1) f WHERE f.\"from\" = ?2";
 	static const char col[] = "SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = ?2";
+	static const char pg_sql[] =
+	    "SELECT rname, on_delete FROM (" PG_FOREIGN_KEYS ") f WHERE tname = ? AND cname = ?";
+	static const char pg_col[] = "SELECT COUNT(*) FROM information_schema.columns "
+				     "WHERE table_schema = 'public' AND table_name = ? "
+				     "AND column_name = ?";
 	size_t n;
 	const LinksRef *r = links_refs(&n);
 	for (size_t i = 0; i < n; i++) {
 		Err err = {0};
 		DbStmt *st;
-		cr_assert_eq(db_prepare(fx.db, &st, col, &err), KITH_OK, "%s", err.msg);
+		cr_assert_eq(db_prepare(fx.db, &st, on_pg() ? pg_col : col, &err), KITH_OK, "%s",
+			     err.msg);
 		db_bind_text(st, 1, r[i].table);
 		db_bind_text(st, 2, r[i].column);
 		cr_assert_eq(db_step(st, &err), DB_ROW);
 		cr_expect_eq(db_col_int(st, 0), 1, "%s.%s: no such column", r[i].table,
 			     r[i].column);
 		db_reset(st);
-		cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+		cr_assert_eq(db_prepare(fx.db, &st, on_pg() ? pg_sql : sql, &err), KITH_OK, "%s",
+			     err.msg);
 		db_bind_text(st, 1, r[i].table);
 		db_bind_text(st, 2, r[i].column);
 		int rc = db_step(st, &err);
@@ -257,7 +283,8 @@ Test(links, company_purge_detaches_and_cascades_as_declared)
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM field_value WHERE field_id = ?1", fid), 0);
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM field_value WHERE field_id = ?1", contact_fid), 1,
 		     "a contact's values stay, even with the company's record id");
-	cr_expect_eq(count_id("SELECT COUNT(*) FROM company_fts WHERE rowid = ?1", co), 0);
+	cr_expect_eq(count_id("SELECT COUNT(*) FROM company_fts s WHERE" SEARCH_ROWID "= ?1", co),
+		     0);
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM company WHERE id = ?1", co), 0);
 }
 
@@ -286,7 +313,8 @@ Test(links, contact_purge_detaches_shared_activities_and_cascades_the_rest)
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM activity WHERE id = ?1", own), 0);
 	cr_expect_eq(count_id("SELECT contact_id IS NULL FROM deal WHERE id = ?1", deal), 1);
 	cr_expect_eq(count_id("SELECT COUNT(*) FROM contact_email WHERE contact_id = ?1", ct), 0);
-	cr_expect_eq(count_id("SELECT COUNT(*) FROM contact_fts WHERE rowid = ?1", ct), 0);
+	cr_expect_eq(count_id("SELECT COUNT(*) FROM contact_fts s WHERE" SEARCH_ROWID "= ?1", ct),
+		     0);
 }
 
 /* Restrict with a real reference: a stage holding a deal cannot go, the

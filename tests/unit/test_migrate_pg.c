@@ -66,7 +66,8 @@ static void pg_create(PgDb *p, const char *create)
 	static int seq;
 	char sql[256];
 	Err err = {0};
-	snprintf(p->name, sizeof p->name, "kith_unit_%ld_%d", (long)getpid(), ++seq);
+	/* not kith_unit_<pid>_<n>: those are the fixtures' */
+	snprintf(p->name, sizeof p->name, "kith_unit_pg_%ld_%d", (long)getpid(), ++seq);
 	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", p->name);
 	pg_admin(sql);
 	snprintf(sql, sizeof sql, "CREATE DATABASE %s %s", p->name, create);
@@ -79,6 +80,13 @@ static void pg_create(PgDb *p, const char *create)
 static void pg_fresh(PgDb *p)
 {
 	pg_create(p, "TEMPLATE template0 LOCALE 'C' ENCODING 'UTF8'");
+}
+
+/* The SQLite side of a comparison: the fixture on SQLite whatever
+ * KITH_TEST_BACKEND says (each test runs in a process of its own). */
+static void lite_backend(void)
+{
+	cr_assert_eq(unsetenv("KITH_TEST_BACKEND"), 0);
 }
 
 static void pg_drop(PgDb *p)
@@ -164,6 +172,7 @@ Test(pg_migrate, a_fresh_database_has_sqlites_tables_columns_and_indexes)
 {
 	Fixture lite;
 	PgDb pg;
+	lite_backend();
 	fixture_open_empty(&lite);
 	migrate(lite.db);
 	pg_fresh(&pg);
@@ -420,6 +429,7 @@ Test(pg_migrate, check_constraints_refuse_what_they_refuse_on_sqlite)
 	Fixture lite;
 	PgDb pg;
 	Err err = {0};
+	lite_backend();
 	fixture_open(&lite, NULL);
 	pg_fresh(&pg);
 	migrate(pg.db);

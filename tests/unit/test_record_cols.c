@@ -95,11 +95,8 @@ Test(record_cols, every_type_in_key_order)
  * Polish, an emoji). */
 #define FLAT_COL_LIST(X)                                                                           \
 	X(ID, "-7", "id")                                                                          \
-	X(TEXT, "'Łódź \"q\" \\ / ' || char(127) || ' ก 😀'", "name")                               \
-	X(TEXT,                                                                                    \
-	  "char(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,"          \
-	  "28,29,30,31,32)",                                                                       \
-	  "controls")                                                                              \
+	X(TEXT, "?", "name")	 /* flat_name */                                                   \
+	X(TEXT, "?", "controls") /* flat_controls */                                               \
 	X(TEXT, "NULL", "title")                                                                   \
 	X(INT, "-9223372036854775807 - 1", "min")                                                  \
 	X(INT, "9223372036854775807", "max")                                                       \
@@ -115,15 +112,27 @@ Test(record_cols, every_type_in_key_order)
 	X(OBJECT, NULL, "custom")                                                                  \
 	X(LATER, NULL, "contact_count")
 static const RecordCols flat = RECORD_COLS(FLAT_COL_LIST);
+/* Its texts, as parameters (no SQL function makes characters on both
+ * backends) */
+static const char flat_name[] = "Łódź \"q\" \\ / \x7f ก 😀";
+static const char flat_controls[] =
+    "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+    "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20";
 
-/* record_cols_text of the one row of sql (which selects k's columns)
- * against json_dump of record_cols_json of the same row. */
-static void expect_text_is_json_dump(const char *sql, const RecordCols *k)
+/* record_cols_text of the one row of sql (which selects k's columns; its
+ * parameters 1 and 2 p1 and p2 unless NULL) against json_dump of
+ * record_cols_json of the same row. */
+static void expect_text_is_json_dump(const char *sql, const RecordCols *k, const char *p1,
+				     const char *p2)
 {
 	Err err = {0};
 	DbStmt *st;
 	Buf b;
 	cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+	if (p1)
+		db_bind_text(st, 1, p1);
+	if (p2)
+		db_bind_text(st, 2, p2);
 	cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
 	json_t *rec = record_cols_json(st, k);
 	cr_assert_not_null(rec);
@@ -141,9 +150,11 @@ static void expect_text_is_json_dump(const char *sql, const RecordCols *k)
 
 Test(record_cols, text_is_what_json_dump_writes)
 {
-	expect_text_is_json_dump("SELECT " RECORD_COLS_SELECT(FLAT_COL_LIST), &flat);
+	expect_text_is_json_dump("SELECT " RECORD_COLS_SELECT(FLAT_COL_LIST), &flat, flat_name,
+				 flat_controls);
 	/* nested keys: built and serialized */
-	expect_text_is_json_dump("SELECT " RECORD_COLS_SELECT(SAMPLE_COL_LIST), &sample);
+	expect_text_is_json_dump("SELECT " RECORD_COLS_SELECT(SAMPLE_COL_LIST), &sample, NULL,
+				 NULL);
 }
 
 /* An id and one text, for rows of single texts. */
@@ -184,6 +195,21 @@ Test(record_cols, text_refuses_what_is_not_utf8)
 	    "SELECT 1, CAST(x'EDA080' AS TEXT)",
 	    "SELECT 1, CAST(x'41E282' AS TEXT)",
 	};
+	static const char *const texts[] = {"\x41\xc0\xaf\x42", "\xed\xa0\x80", "\x41\xe2\x82"};
+	if (fx.pg[0]) {
+		/* PostgreSQL refuses such a text at the door, so none is read
+		 * back; SQLite stores it, so record_cols is checked there */
+		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+			Err err = {0};
+			DbStmt *st;
+			cr_assert_eq(db_prepare(fx.db, &st, "SELECT 1, ?", &err), KITH_OK, "%s",
+				     err.msg);
+			db_bind_text(st, 1, texts[i]);
+			cr_expect_eq(db_step(st, &err), ERR_STORAGE, "text %zu", i);
+			db_reset(st);
+		}
+		fixture_use_sqlite(&fx, NULL);
+	}
 	for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
 		Err err = {0};
 		DbStmt *st;

@@ -57,7 +57,7 @@ static const char *ids(const char *kind, const char *query)
 	}
 	int rc = db_prepare(fx.db, &st, strcmp(kind, "contact") ? company_sql : contact_sql, &err);
 	cr_assert_eq(rc, KITH_OK, "%s", err.msg);
-	db_bind_text(st, 1, buf_str(&expr));
+	search_bind_match(st, 1, buf_str(&expr));
 	out[0] = '\0';
 	while ((rc = db_step(st, &err)) == DB_ROW)
 		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%lld", out[0] ? "," : "",
@@ -260,8 +260,8 @@ Test(search, walk_keys_round_trip)
  * the matches changed too much), so a page never ranks more than that. */
 Test(search, ranked_rows_pass_over_what_the_statement_leaves_out)
 {
-	static const char by_id[] =
-	    "SELECT rowid FROM contact_fts WHERE rowid = ? AND rowid % 3 <> ?";
+	static const char by_id[] = "SELECT" SEARCH_ROWID "FROM contact_fts s WHERE" SEARCH_ROWID
+				    "= ? AND" SEARCH_ROWID "% 3 <> ?";
 	Err err = {0};
 	Buf expr;
 	SearchHit hits[SEARCH_RANK_WALK];
@@ -389,11 +389,38 @@ Test(search, a_walk_reads_its_candidates_once_in_rank_order)
  * the index keeps prefixes of every length up to that one (migration 015):
  * without the longest, FTS5 merges the lists of every word with that
  * prefix on each match, a cost that grows with the table. (SQLite: FTS5
- * keeps its options in the table's CREATE statement.) */
+ * keeps its options in the table's CREATE statement; PostgreSQL: the terms
+ * of a document hold each word's prefixes as lexemes "p:<prefix>",
+ * store/search_pg.h.) */
 Test(search, every_prefix_up_to_a_ranked_word_has_an_index)
 {
 	static const char sql[] = "SELECT sql FROM sqlite_master WHERE name = ?";
 	const char *const tables[] = {"contact_fts", "company_fts"};
+	if (strcmp(db_backend(fx.db), "postgres") == 0) {
+		static const char *const terms[] = {
+		    "SELECT ' ' || array_to_string(tsvector_to_array(terms), ' ') || ' ' "
+		    "FROM contact_fts WHERE id = 1",
+		    "SELECT ' ' || array_to_string(tsvector_to_array(terms), ' ') || ' ' "
+		    "FROM company_fts WHERE id = 1"};
+		const char *word = "kowalskiego";
+		put("contact", 1, "Jan Kowalskiego");
+		put("company", 1, "Kowalskiego Sp.");
+		for (int i = 0; i < 2; i++) {
+			Err err = {0};
+			DbStmt *st;
+			cr_assert_eq(db_prepare(fx.db, &st, terms[i], &err), KITH_OK, "%s",
+				     err.msg);
+			cr_assert_eq(db_step(st, &err), DB_ROW, "%s", tables[i]);
+			for (int n = 1; n <= SEARCH_RANK_MIN_CHARS; n++) {
+				char want[32];
+				snprintf(want, sizeof want, " p:%.*s ", n, word);
+				cr_expect(strstr(db_col_text(st, 0), want), "%s: %s has no%s",
+					  tables[i], db_col_text(st, 0), want);
+			}
+			db_reset(st);
+		}
+		return;
+	}
 	char want[64] = "prefix = '";
 	for (int n = 1; n <= SEARCH_RANK_MIN_CHARS; n++)
 		snprintf(want + strlen(want), sizeof want - strlen(want), "%s%d", n > 1 ? " " : "",
