@@ -71,11 +71,6 @@ static int pg_err(Db *db, const PGresult *res, Err *err, const char *what)
 	int code = ERR_STORAGE;
 	if (state && strcmp(state, "23505") == 0)
 		code = ERR_CONFLICT; /* unique_violation, as SQLite's UNIQUE */
-	else if (state && strcmp(state, "23503") == 0)
-		/* foreign_key_violation: checked before writing, so another
-		 * transaction removed the record meanwhile (it waited for it) */
-		return err_set(err, ERR_CONFLICT, NULL,
-			       "a record this change refers to was removed meanwhile; try again");
 	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
 			   strcmp(state, "55P03") == 0))
 		/* serialization_failure, deadlock_detected, lock_not_available */
