@@ -87,6 +87,51 @@ int search_remove(Db *db, const char *kind, int64_t id, Err *err)
 	return db_defer(db, is_contact(kind) ? del_contact : del_company, id, NULL, err);
 }
 
+const char *const search_kinds[] = {"contact", "company", NULL};
+
+const char *search_table(const char *kind)
+{
+	return is_contact(kind) ? "contact_fts" : "company_fts";
+}
+
+/* Every document of an index in id order, a page at a time: one literal
+ * for both backends (SEARCH_ROWID is FTS5's rowid or the table's id). */
+static const char docs_contact[] = "SELECT" SEARCH_ROWID ", s.doc FROM contact_fts s WHERE"
+				   SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
+static const char docs_company[] = "SELECT" SEARCH_ROWID ", s.doc FROM company_fts s WHERE"
+				   SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
+
+int search_count(Db *db, const char *kind, int64_t *n, Err *err)
+{
+	int64_t unused = 0;
+	return db_query_int2(db,
+			     is_contact(kind) ? "SELECT COUNT(*), 0 FROM contact_fts"
+					      : "SELECT COUNT(*), 0 FROM company_fts",
+			     n, &unused, err);
+}
+
+int search_docs(Db *db, const char *kind, int64_t after, int limit, SearchDocFn fn, void *arg,
+		int *n, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, is_contact(kind) ? docs_contact : docs_company, err), got = 0;
+	if (n)
+		*n = 0;
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, after);
+	db_bind_int(st, 2, limit);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		got++;
+		if ((rc = fn(arg, db_col_int(st, 0), db_col_text(st, 1), err)))
+			break;
+	}
+	db_reset(st);
+	if (n)
+		*n = got;
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
 void search_bind_match(DbStmt *st, int i, const char *match)
 {
 	if (!on_pg(st->db)) {
