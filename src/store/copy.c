@@ -499,7 +499,7 @@ static void hash_val(crypto_generichash_state *h, const Val *v, int kind)
 	}
 }
 
-/* SELECT the columns of t ORDER BY its key LIMIT ?, from the first row
+/* SELECT the columns of t ORDER BY its key LIMIT KITH_COPY_PAGE, from the first row
  * or (after) from the row after a key given in parameters 1..n_pk. */
 static void select_sql(const Table *t, int after, Buf *b)
 {
@@ -527,7 +527,9 @@ static void select_sql(const Table *t, int after, Buf *b)
 		buf_adds(b, k ? ", " : "");
 		add_name(b, t->cols[t->pk[k]].name);
 	}
-	buf_adds(b, " LIMIT ?");
+	/* a constant, not a parameter: PostgreSQL's generic plan for an
+	 * unknown LIMIT sorts the whole table instead of walking the key */
+	buf_addf(b, " LIMIT %d", KITH_COPY_PAGE);
 }
 
 /* Where a keyset read is: the key of the last row read. */
@@ -588,7 +590,6 @@ static int table_read(Db *db, const Table *t, unsigned char out[DIGEST_LEN], Row
 		int got = 0;
 		if (page)
 			key_bind(&key, t, st);
-		db_bind_int(st, page ? t->n_pk + 1 : 1, KITH_COPY_PAGE);
 		while (rc == KITH_OK && (rc = db_step(st, err)) == DB_ROW) {
 			rc = KITH_OK;
 			for (int c = 0; c < t->n_cols && rc == KITH_OK; c++)
