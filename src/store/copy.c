@@ -807,6 +807,9 @@ typedef struct Docs {
 	const char *kind;	    /* the index */
 	int64_t last, done, total;  /* last id read, documents read, documents in all */
 	const CopyOptions *opt;	    /* progress */
+	int64_t *ids;		    /* a page's ids and documents (owned), for dst */
+	char **docs;
+	size_t n; /* entries used in ids and docs */
 } Docs;
 
 static int doc_row(void *arg, int64_t id, const char *doc, Err *err)
@@ -818,19 +821,48 @@ static int doc_row(void *arg, int64_t id, const char *doc, Err *err)
 	hash_val(&d->h, &v, COL_TEXT);
 	d->last = id;
 	d->done++;
-	return d->dst ? search_put(d->dst, d->kind, id, doc, err) : KITH_OK;
+	if (!d->dst)
+		return KITH_OK;
+	if (d->n == KITH_COPY_PAGE || !(d->docs[d->n] = strdup(doc)))
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	d->ids[d->n++] = id;
+	return KITH_OK;
+}
+
+/* Write the page of documents read into dst's index (unless rc already
+ * says the copy failed), and forget them. */
+static int docs_flush(Docs *d, int rc, Err *err)
+{
+	if (rc == KITH_OK)
+		rc = search_put_many(d->dst, d->kind, d->ids, (const char *const *)d->docs, d->n,
+				     err);
+	for (size_t i = 0; i < d->n; i++)
+		free(d->docs[i]);
+	d->n = 0;
+	return rc;
 }
 
 static int docs_read(Db *db, Docs *d, unsigned char out[DIGEST_LEN], Err *err)
 {
-	int n = 0, rc;
+	int n = 0, rc = KITH_OK;
 	crypto_generichash_init(&d->h, NULL, 0, DIGEST_LEN);
-	do {
+	if (d->dst && (!(d->ids = calloc(KITH_COPY_PAGE, sizeof *d->ids)) ||
+		       !(d->docs = calloc(KITH_COPY_PAGE, sizeof *d->docs))))
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	while (rc == KITH_OK) {
 		rc = search_docs(db, d->kind, d->last, KITH_COPY_PAGE, doc_row, d, &n, err);
+		if (d->dst && d->n)
+			rc = docs_flush(d, rc, err);
 		if (rc == KITH_OK && d->dst && d->opt->progress)
 			d->opt->progress(d->opt->arg, search_table(d->kind), d->done, d->total);
-	} while (rc == KITH_OK && n == KITH_COPY_PAGE);
+		if (n < KITH_COPY_PAGE)
+			break;
+	}
 	crypto_generichash_final(&d->h, out, DIGEST_LEN);
+	free(d->ids);
+	free(d->docs);
+	d->ids = NULL;
+	d->docs = NULL;
 	return rc;
 }
 

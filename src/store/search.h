@@ -16,6 +16,13 @@
  * write is deferred to just before commit (db_defer). */
 int search_put(Db *db, const char *kind, int64_t id, const char *doc, Err *err) KITH_WARN_UNUSED;
 
+/* Replace the documents of n records at once (a bulk load such as a
+ * copy): docs[i] becomes the document of ids[i]. On PostgreSQL one
+ * statement for them all; on SQLite search_put each (deferred as there).
+ * ERR_INTERNAL when the batch does not fit KITH_MAX_BUF. */
+int search_put_many(Db *db, const char *kind, const int64_t *ids, const char *const *docs,
+		    size_t n, Err *err) KITH_WARN_UNUSED;
+
 /* Remove record id from the index (no error when absent). */
 int search_remove(Db *db, const char *kind, int64_t id, Err *err) KITH_WARN_UNUSED;
 

@@ -110,7 +110,10 @@ static Actor fill(void)
 				   "{\"first_name\": \"สมชาย\", \"last_name\": "
 				   "\"บริษัทตัวอย่างจำกัด\", \"phones\": [{\"value\": "
 				   "\"+66 81 234 5678\"}], \"tags\": [\"vip\", \"thai\"]}");
-	add_contact(fx.db, &owner, "{\"first_name\": \"Ada\", \"last_name\": \"O'Neil\"}");
+	/* quotes and backslashes: PostgreSQL array literals escape them */
+	add_contact(fx.db, &owner,
+		    "{\"first_name\": \"Ada\", \"last_name\": \"O'Neil\", \"notes\": "
+		    "\"said \\\"tak\\\" in C:\\\\temp\\\\notatki\"}");
 	json_t *c = fixture_json("{\"legal_name\": \"Kowalski Sp. z o.o.\", \"tax_id\": "
 				 "\"PL5260001246\"}");
 	int64_t company = 0;
@@ -212,7 +215,7 @@ Test(copy, round_trip_keeps_rows_ids_and_search)
 	}
 	/* search on both copies: Thai inside a longer run, Polish typed
 	 * without its marks, a phone by its digits */
-	const char *queries[] = {"ตัวอย่าง", "zazolc gesla", "2345678", "o'neil"};
+	const char *queries[] = {"ตัวอย่าง", "zazolc gesla", "2345678", "o'neil", "notatki"};
 	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
 		char want[64], got_m[64], got_b[64];
 		search_ids(fx.db, &owner, queries[q], want, sizeof want);
