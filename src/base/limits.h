@@ -27,6 +27,9 @@
 #define KITH_DB_CACHE_KB 16384             /* SQLite page cache per connection, KiB */
 #define KITH_DB_BULK_CACHE_KB 524288       /* page cache during bulk loads (demo), KiB */
 #define KITH_DB_BULK_CHECKPOINT 65536       /* WAL pages between checkpoints during bulk loads */
+#define KITH_COPY_PAGE 5000                 /* rows kith db copy reads per statement (PostgreSQL answers one whole) */
+#define KITH_COPY_BATCH_ROWS 1000           /* rows per INSERT kith db copy writes */
+#define KITH_COPY_BATCH_PARAMS 16000        /* parameters per such INSERT (SQLite allows 32766, PostgreSQL 65535) */
 #define KITH_CHECKPOINT_PAGES 1000u          /* kith serve: WAL pages that start a background checkpoint (SQLite's own default) */
 #define KITH_MAX_CHECKPOINT_PAGES 1000000u   /* largest kith serve --checkpoint-pages */
 #define KITH_CHECKPOINT_IDLE_MS 1000         /* kith serve empties the WAL file after this long without a commit */

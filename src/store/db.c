@@ -355,6 +355,11 @@ int db_defer(Db *db, const char *sql, int64_t id, const char *text, Err *err)
 	return KITH_OK;
 }
 
+int db_defer_flush(Db *db, Err *err)
+{
+	return flush_deferred(db, err);
+}
+
 int db_commit(Db *db, Err *err)
 {
 	if (db->depth == 0)

@@ -154,6 +154,11 @@ int db_end(Db *db, int rc, Err *err);
  * early when it holds KITH_MAX_DEFERRED writes, and dropped on rollback. */
 int db_defer(Db *db, const char *sql, int64_t id, const char *text, Err *err) KITH_WARN_UNUSED;
 
+/* Store-internal: run the writes db_defer queued now, inside the open
+ * transaction, so what they wrote can be read before it commits (a copy
+ * verifies its target's search index). KITH_OK when none are queued. */
+int db_defer_flush(Db *db, Err *err) KITH_WARN_UNUSED;
+
 /* Read the database through a memory map of up to mb MiB instead of
  * pread: reads of pages the OS has cached cost no system call, at the price
  * of the mapped file pages counting in the process's resident size. */

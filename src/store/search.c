@@ -73,6 +73,83 @@ int search_put(Db *db, const char *kind, int64_t id, const char *doc, Err *err)
 	return db_defer(db, is_contact(kind) ? put_contact : put_company, id, doc, err);
 }
 
+/* Many documents in one statement: three arrays (ids, documents, terms)
+ * unnested into rows. */
+/* census: postgres */
+static const char pg_put_contacts[] =
+    "INSERT INTO contact_fts (id, doc, terms) SELECT * FROM unnest(CAST(? AS BIGINT[]), "
+    "CAST(? AS TEXT[]), CAST(? AS TSVECTOR[])) "
+    "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, terms = excluded.terms";
+/* census: postgres */
+static const char pg_put_companies[] =
+    "INSERT INTO company_fts (id, doc, terms) SELECT * FROM unnest(CAST(? AS BIGINT[]), "
+    "CAST(? AS TEXT[]), CAST(? AS TSVECTOR[])) "
+    "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, terms = excluded.terms";
+
+/* s as an element of a PostgreSQL array literal: double-quoted, with
+ * '"' and '\\' escaped. */
+static void array_elem(Buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
+int search_put_many(Db *db, const char *kind, const int64_t *ids, const char *const *docs,
+		    size_t n, Err *err)
+{
+	int rc = KITH_OK;
+	if (!on_pg(db)) {
+		for (size_t i = 0; i < n && rc == KITH_OK; i++)
+			rc = search_put(db, kind, ids[i], docs[i], err);
+		return rc;
+	}
+	if (n == 0)
+		return KITH_OK;
+	Buf a_ids, a_docs, a_terms, terms;
+	DbStmt *st;
+	buf_init(&a_ids, 0);
+	buf_init(&a_docs, 0);
+	buf_init(&a_terms, 0);
+	buf_init(&terms, 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *sep = i ? "," : "{";
+		buf_addf(&a_ids, "%s%lld", sep, (long long)ids[i]);
+		buf_adds(&a_docs, sep);
+		array_elem(&a_docs, docs[i]);
+		buf_adds(&a_terms, sep);
+		buf_reset(&terms);
+		search_pg_terms(docs[i], &terms);
+		if (buf_failed(&terms)) {
+			a_terms.failed = 1;
+			break;
+		}
+		array_elem(&a_terms, buf_str(&terms));
+	}
+	buf_addc(&a_ids, '}');
+	buf_addc(&a_docs, '}');
+	buf_addc(&a_terms, '}');
+	if (buf_failed(&a_ids) || buf_failed(&a_docs) || buf_failed(&a_terms))
+		rc = err_set(err, ERR_INTERNAL, NULL, "too many search documents at once");
+	if (rc == KITH_OK &&
+	    (rc = db_prepare(db, &st, is_contact(kind) ? pg_put_contacts : pg_put_companies,
+			     err)) == KITH_OK) {
+		db_bind_text(st, 1, buf_str(&a_ids));
+		db_bind_text(st, 2, buf_str(&a_docs));
+		db_bind_text(st, 3, buf_str(&a_terms));
+		rc = db_exec_stmt(st, err);
+	}
+	buf_free(&a_ids);
+	buf_free(&a_docs);
+	buf_free(&a_terms);
+	buf_free(&terms);
+	return rc;
+}
+
 int search_remove(Db *db, const char *kind, int64_t id, Err *err)
 {
 	if (on_pg(db)) { /* at once, as pg_put: in the order of the writes */
@@ -85,6 +162,51 @@ int search_remove(Db *db, const char *kind, int64_t id, Err *err)
 		return db_exec_stmt(st, err);
 	}
 	return db_defer(db, is_contact(kind) ? del_contact : del_company, id, NULL, err);
+}
+
+const char *const search_kinds[] = {"contact", "company", NULL};
+
+const char *search_table(const char *kind)
+{
+	return is_contact(kind) ? "contact_fts" : "company_fts";
+}
+
+/* Every document of an index in id order, a page at a time: one literal
+ * for both backends (SEARCH_ROWID is FTS5's rowid or the table's id). */
+static const char docs_contact[] = "SELECT" SEARCH_ROWID ", s.doc FROM contact_fts s WHERE"
+				   SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
+static const char docs_company[] = "SELECT" SEARCH_ROWID ", s.doc FROM company_fts s WHERE"
+				   SEARCH_ROWID "> ? ORDER BY" SEARCH_ROWID "LIMIT ?";
+
+int search_count(Db *db, const char *kind, int64_t *n, Err *err)
+{
+	int64_t unused = 0;
+	return db_query_int2(db,
+			     is_contact(kind) ? "SELECT COUNT(*), 0 FROM contact_fts"
+					      : "SELECT COUNT(*), 0 FROM company_fts",
+			     n, &unused, err);
+}
+
+int search_docs(Db *db, const char *kind, int64_t after, int limit, SearchDocFn fn, void *arg,
+		int *n, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, is_contact(kind) ? docs_contact : docs_company, err), got = 0;
+	if (n)
+		*n = 0;
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, after);
+	db_bind_int(st, 2, limit);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		got++;
+		if ((rc = fn(arg, db_col_int(st, 0), db_col_text(st, 1), err)))
+			break;
+	}
+	db_reset(st);
+	if (n)
+		*n = got;
+	return rc == DB_DONE ? KITH_OK : rc;
 }
 
 void search_bind_match(DbStmt *st, int i, const char *match)

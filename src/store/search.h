@@ -16,8 +16,36 @@
  * write is deferred to just before commit (db_defer). */
 int search_put(Db *db, const char *kind, int64_t id, const char *doc, Err *err) KITH_WARN_UNUSED;
 
+/* Replace the documents of n records at once (a bulk load such as a
+ * copy): docs[i] becomes the document of ids[i]. On PostgreSQL one
+ * statement for them all; on SQLite search_put each (deferred as there).
+ * ERR_INTERNAL when the batch does not fit KITH_MAX_BUF. */
+int search_put_many(Db *db, const char *kind, const int64_t *ids, const char *const *docs,
+		    size_t n, Err *err) KITH_WARN_UNUSED;
+
 /* Remove record id from the index (no error when absent). */
 int search_remove(Db *db, const char *kind, int64_t id, Err *err) KITH_WARN_UNUSED;
+
+/* The search indexes, by kind, ended by NULL: what a copy of a whole
+ * database (store/copy.h) rebuilds on its target. */
+extern const char *const search_kinds[];
+
+/* The table (or FTS5 virtual table, with its shadow tables named after it)
+ * that holds kind's index on every backend: "contact_fts". A copy skips it
+ * and its shadows, since the backends store it differently, and moves the
+ * documents with search_docs and search_put. Static storage. */
+const char *search_table(const char *kind);
+
+/* How many documents kind's index holds, into *n. */
+int search_count(Db *db, const char *kind, int64_t *n, Err *err) KITH_WARN_UNUSED;
+
+/* Read at most limit documents of kind's index with record ids after
+ * after, in id order, calling fn(arg, id, doc, err) for each (doc valid
+ * during the call); a non-zero return from fn stops the read and is
+ * returned. *n (may be NULL) gets how many were read. */
+typedef int (*SearchDocFn)(void *arg, int64_t id, const char *doc, Err *err);
+int search_docs(Db *db, const char *kind, int64_t after, int limit, SearchDocFn fn, void *arg,
+		int *n, Err *err) KITH_WARN_UNUSED;
 
 /* Turn a user's query into the backend's match expression in out: the query
  * is folded like documents, split into words (at most KITH_MAX_QUERY_TERMS),
