@@ -20,8 +20,9 @@
  *   trash               walk the partial trash indexes (004_contact_lists)
  *   search              FTS5 drives in rowid order; no sort, no table scan
  *   ranked search       the store reads the candidates once and ranks them
- *                       (search_rows_open); one contact read by id per
- *                       candidate until the page is full
+ *                       (search_rows_open); the contacts of as many
+ *                       candidates as the page still needs, read by id in
+ *                       one statement, until the page is full
  * Each sort has a first-page statement and an after-cursor statement, so
  * the keyset range is an index bound instead of an OR the planner cannot
  * use. */
@@ -119,14 +120,16 @@ static const char search_sql[] =
 
 /* Ranked search (search.h): the store reads the bounded candidate set
  * once, in rank order after the keyset of the last row shown
- * (search_rows_open); then each candidate in turn is one contact read by
- * id with the filters, until the page is full. The filters apply to the
- * candidates, so a page holds only rows the actor may see; and only the
- * contacts up to the page's last row are read, not all the candidates
- * (one join of them read and sorted every candidate's row: at a million
- * contacts that was most of a ranked page). */
-static const char ranked_row_sql[] =
-    "SELECT " CONTACT_LIST_COLS " FROM contact c WHERE c.id = ? AND " LIVE LIST_FILTERS ANY_SCOPE;
+ * (search_rows_open); then the contacts of the next candidates, as many as
+ * the page still needs, are read by id with the filters in one statement
+ * (search_rows_bind: one round trip, not one per candidate), until the
+ * page is full. The filters apply to the candidates, so a page holds only
+ * rows the actor may see; and only about the page's contacts are read,
+ * not all the candidates (one join of them read and sorted every
+ * candidate's row: at a million contacts that was most of a ranked page). */
+static const char ranked_rows_sql[] =
+    "SELECT " CONTACT_LIST_COLS " FROM contact c WHERE c.id" DB_IN_IDS
+    "AND " LIVE LIST_FILTERS ANY_SCOPE;
 
 /* A query checked and resolved into bindable values. */
 typedef struct ListPlan {
@@ -395,19 +398,48 @@ static int list_ranked(Db *db, const Actor *actor, const ContactQuery *q, ListPl
 {
 	SearchRows r;
 	DbStmt *st = NULL;
-	int i = 2;
+	int i = 2, k;
 	int rc = search_rows_open(db, "contact", buf_str(&pl->match), &pl->walk, &r, err);
+	char *got = calloc((size_t)rows, 1); /* got[p]: recs[*n + p] was read */
 	*n = 0;
 	pl->walk_all = r.all;
-	if (rc || (rc = db_prepare(db, &st, ranked_row_sql, err)))
+	if (rc == KITH_OK && !got)
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (rc || (rc = db_prepare(db, &st, ranked_rows_sql, err)))
 		goto done;
 	list_bind_filters(st, &i, actor, q, pl);
-	while (*n < rows && (rc = search_rows_next(&r, st, &ranks[*n], err)) == DB_ROW) {
-		contact_rec_init(&recs[*n]);
-		contact_rec_from_row(st, &recs[(*n)++]);
+	/* each batch's rows land at their rank position, then close up */
+	while (*n < rows && (search_rows_bind(&r, st, rows - *n, &k), k > 0)) {
+		memset(got, 0, (size_t)k);
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			int64_t rank;
+			int p = search_rows_pos(&r, db_col_int(st, 0), &rank);
+			if (p < 0 || got[p])
+				continue;
+			contact_rec_init(&recs[*n + p]);
+			contact_rec_from_row(st, &recs[*n + p]);
+			ranks[*n + p] = rank;
+			got[p] = 1;
+		}
+		if (rc != DB_DONE) {
+			for (int p = 0; p < k; p++)
+				if (got[p])
+					contact_rec_free(&recs[*n + p]);
+			goto done;
+		}
+		rc = KITH_OK;
+		for (int p = 0, base = *n; p < k; p++)
+			if (got[p]) {
+				if (base + p != *n) { /* it moves: its old slot owns nothing */
+					recs[*n] = recs[base + p];
+					ranks[*n] = ranks[base + p];
+					recs[base + p] = (ContactRec){0};
+				}
+				(*n)++;
+			}
 	}
-	rc = rc == DB_DONE || rc == DB_ROW ? KITH_OK : rc;
 done:
+	free(got);
 	search_rows_close(&r, st);
 	return rc;
 }
@@ -460,10 +492,10 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 	     ((rc = list_statement(db, actor, query, &pl, pl.limit + 1, &st, err)) ||
 	      (rc = list_fetch(st, recs, pl.limit + 1, &n, err)))))
 		goto done;
+	rc = contact_rec_children_many(db, recs, n < pl.limit ? n : pl.limit, err);
 	for (int i = 0; i < n && i < pl.limit && rc == KITH_OK; i++) {
 		json_t *item = NULL;
-		if ((rc = contact_rec_children(db, &recs[i], err)) == KITH_OK &&
-		    (rc = contact_rec_json(db, actor, &recs[i], 0, &item, err)) == KITH_OK)
+		if ((rc = contact_rec_json(db, actor, &recs[i], 0, &item, err)) == KITH_OK)
 			json_array_append_new(arr, item);
 	}
 	/* Past the ranked part the next page goes on by id after the walk's

@@ -126,6 +126,92 @@ int contact_rec_children(Db *db, ContactRec *r, Err *err)
 	return KITH_OK;
 }
 
+/* Where a contact id sits in the page: (id, index) pairs sorted by id. */
+typedef struct RecAt {
+	int64_t id;
+	int at;
+} RecAt;
+
+static int rec_at_cmp(const void *a, const void *b)
+{
+	const RecAt *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The record of id in recs, by the sorted index; NULL when none. */
+static ContactRec *rec_of(ContactRec *recs, const RecAt *index, int n, int64_t id)
+{
+	RecAt key = {.id = id};
+	const RecAt *hit = bsearch(&key, index, (size_t)n, sizeof *index, rec_at_cmp);
+	return hit ? &recs[hit->at] : NULL;
+}
+
+/* One list of every contact of the page: sql selects (contact_id, ...)
+ * in list order for the ids bound as parameter 1; row_fn appends a row's
+ * entry to the list slot picks. */
+static int load_many(Db *db, const char *sql, ContactRec *recs, const RecAt *index,
+		     const int64_t *ids, int n, int which, Err *err)
+{
+	DbStmt *st;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_ids(st, 1, ids, (size_t)n);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		ContactRec *r = rec_of(recs, index, n, db_col_int(st, 0));
+		if (!r)
+			continue;
+		json_t *list = which == 0 ? r->emails : which == 1 ? r->phones : r->tags;
+		json_t *v = which == 2
+				? json_string(db_col_text(st, 1))
+				: json_pack("{ss ss ss}", "label", db_col_text(st, 1), "value",
+					    db_col_text(st, 2), "norm", db_col_text(st, 3));
+		if (!v || json_array_append_new(list, v))
+			r->oom = 1;
+	}
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+int contact_rec_children_many(Db *db, ContactRec *recs, int n, Err *err)
+{
+	/* the statements of contact_rec_children, for every contact at once:
+	 * three round trips for a page instead of three per row */
+	static const char emails[] =
+	    "SELECT contact_id, label, email, email_norm FROM contact_email "
+	    "WHERE contact_id" DB_IN_IDS "ORDER BY contact_id, position";
+	static const char phones[] =
+	    "SELECT contact_id, label, phone, phone_norm FROM contact_phone "
+	    "WHERE contact_id" DB_IN_IDS "ORDER BY contact_id, position";
+	static const char tags[] = "SELECT ct.contact_id, t.name FROM contact_tag ct "
+				   "JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id" DB_IN_IDS
+				   "ORDER BY ct.contact_id, t.name_norm";
+	if (n <= 0)
+		return KITH_OK;
+	RecAt *index = malloc((size_t)n * sizeof *index);
+	int64_t *ids = malloc((size_t)n * sizeof *ids);
+	int rc = KITH_OK;
+	if (!index || !ids) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	for (int i = 0; i < n; i++) {
+		json_array_clear(recs[i].emails);
+		json_array_clear(recs[i].phones);
+		json_array_clear(recs[i].tags);
+		index[i] = (RecAt){.id = recs[i].id, .at = i};
+	}
+	qsort(index, (size_t)n, sizeof *index, rec_at_cmp);
+	for (int i = 0; i < n; i++)
+		ids[i] = index[i].id;
+	if ((rc = load_many(db, emails, recs, index, ids, n, 0, err)) == KITH_OK &&
+	    (rc = load_many(db, phones, recs, index, ids, n, 1, err)) == KITH_OK)
+		rc = load_many(db, tags, recs, index, ids, n, 2, err);
+done:
+	free(index);
+	free(ids);
+	return rc;
+}
+
 /* Load contact id with its lists. ERR_NOT_FOUND when there is no row. */
 int contact_rec_load(Db *db, int64_t id, ContactRec *r, Err *err)
 {

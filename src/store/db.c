@@ -187,6 +187,20 @@ void db_bind_text_or_null(DbStmt *st, int i, const char *s)
 	db_bind_text(st, i, s && *s ? s : NULL);
 }
 
+void db_bind_ids(DbStmt *st, int i, const int64_t *ids, size_t n)
+{
+	/* a JSON array for SQLite's json_each, an array literal for PostgreSQL */
+	int pg = st->db->be == &db_pg;
+	Buf b;
+	buf_init(&b, 0);
+	buf_addc(&b, pg ? '{' : '[');
+	for (size_t k = 0; k < n; k++)
+		buf_addf(&b, k ? ",%lld" : "%lld", (long long)ids[k]);
+	buf_addc(&b, pg ? '}' : ']');
+	db_bind_text(st, i, buf_failed(&b) ? (pg ? "{}" : "[]") : buf_str(&b));
+	buf_free(&b);
+}
+
 void db_bind_null(DbStmt *st, int i)
 {
 	st->db->be->bind_null(st, i);

@@ -132,6 +132,19 @@ int db_data_version(Db *db, uint32_t *version, Err *err) KITH_WARN_UNUSED;
  * literal: "SELECT ... WHERE id = ?" DB_FOR_UPDATE. */
 #define DB_FOR_UPDATE " /*kith:for-update*/"
 
+/* DB_IN_IDS follows a column and tests it against a list of ids bound as
+ * one parameter with db_bind_ids, so a statement that reads the rows of a
+ * page (its children, its candidates) stays one literal and one round
+ * trip to the server: "... WHERE contact_id" DB_IN_IDS. A marker as
+ * DB_FOR_UPDATE: SQLite reads the list with json_each, PostgreSQL as a
+ * BIGINT array (= ANY). The list holds no duplicates' meaning: a row
+ * matches once however often its id is listed. */
+#define DB_IN_IDS " /*kith:in-ids*/ "
+
+/* Bind the n ids (n may be 0: no row matches) as parameter i, the
+ * parameter of DB_IN_IDS. Out of memory binds an empty list. */
+void db_bind_ids(DbStmt *st, int i, const int64_t *ids, size_t n);
+
 /* Inside a write transaction, wait until no other transaction holds the
  * lock on (ns, key) and take it until this one ends: for rules about a
  * value no row stands for yet (an email not taken, an idempotency key, the

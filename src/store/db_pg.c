@@ -27,6 +27,7 @@ typedef struct PgConn {
 	int64_t changes;   /* rows changed by the last command */
 	uint32_t version;  /* db_data_version's counter: never repeats */
 	Buf dealloc;	   /* DEALLOCATE commands of evicted statements, run at the next prepare */
+	const char *begin; /* a BEGIN not sent yet (begin_later), or NULL */
 	char target[256];  /* the target for messages, without its password */
 } PgConn;
 
@@ -38,6 +39,7 @@ typedef struct PgStmt {
 	PGresult *res;	       /* the result after the first step, else NULL */
 	int row;	       /* the current row of res */
 	int prepared;	       /* the server knows name (a reconnect forgets it) */
+	int custom;	       /* planned with its parameters at every run (plan_each_run) */
 } PgStmt;
 
 #define PC(db) ((PgConn *)(db)->h)
@@ -121,7 +123,8 @@ static void rewrite(const char *sql, Buf *out, int *nparams)
 	*nparams = max;
 }
 
-static int pg_exec_script(Db *db, const char *sql, Err *err)
+/* Run sql as a simple query, as it is. */
+static int exec_now(Db *db, const char *sql, Err *err)
 {
 	PGresult *res = PQexec(PC(db)->c, sql);
 	ExecStatusType s = PQresultStatus(res);
@@ -173,7 +176,7 @@ static int pg_open(Db *db, const char *target, int create, Err *err)
 		return err_set(err, ERR_STORAGE, "db",
 			       "%s runs PostgreSQL %d.%d; kith needs PostgreSQL 15 or later",
 			       pc->target, v / 10000, v % 10000);
-	return pg_exec_script(db, session_sql, err);
+	return exec_now(db, session_sql, err);
 }
 
 static void pg_close(Db *db)
@@ -218,6 +221,22 @@ static void stmt_free(PgStmt *ps)
 static int may_reconnect(const Db *db, const char *sql);
 static int reconnect(Db *db);
 
+/* Whether a statement is planned with its parameters at every run instead
+ * of once: a full-text match (@@). What it costs depends on the query's
+ * terms: a one-letter prefix matches half the contacts, so walking the ids
+ * in order and testing each row stops after a few hundred, while a rare
+ * word is a few rows of the GIN index, where that walk reads the whole
+ * table (17 ms at 3,000 contacts, seconds at a million). A named
+ * statement's plan is made for any parameters after its fifth run (the
+ * generic plan), and for these it picked the walk; a statement planned
+ * with its terms picks per query from the index statistics. Such a
+ * statement is still prepared under its name, so db_prepare finds its
+ * errors, but runs as an unnamed statement (PQexecParams). */
+static int plan_each_run(const char *sql)
+{
+	return strstr(sql, "@@") != NULL;
+}
+
 static int pg_prepare(Db *db, const char *sql, void **h, Err *err)
 {
 	PgConn *pc = PC(db);
@@ -233,6 +252,7 @@ static int pg_prepare(Db *db, const char *sql, void **h, Err *err)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	}
 	snprintf(ps->name, sizeof ps->name, "k%u", ++pc->next);
+	ps->custom = plan_each_run(ps->sql);
 	int rc = server_prepare(db, ps, err);
 	if (rc && PQstatus(pc->c) != CONNECTION_OK && may_reconnect(db, sql) && reconnect(db))
 		rc = server_prepare(db, ps, err);
@@ -328,28 +348,121 @@ static int reconnect(Db *db)
 		if (db->cache[i].h)
 			PS(&db->cache[i])->prepared = 0;
 	pc->dealloc.len = 0;
-	return pg_exec_script(db, session_sql, &ignored) == KITH_OK;
+	return exec_now(db, session_sql, &ignored) == KITH_OK;
+}
+
+/* A transaction's BEGIN waits on the connection (pc->begin) until its
+ * first statement, and goes to the server with it in one round trip
+ * (libpq's pipeline mode): every request of `kith serve` runs in a
+ * transaction, and a BEGIN of its own cost each one a round trip. A
+ * transaction that runs no statement (a route that reads nothing) sends
+ * nothing at all: its COMMIT or ROLLBACK has nothing to end. PostgreSQL
+ * takes no lock and no snapshot at BEGIN, so nothing changes but the
+ * round trips. */
+static int begin_later(DbStmt *st)
+{
+	const DbBackend *be = st->db->be;
+	if (st->sql != be->sql_begin_write && st->sql != be->sql_begin_read)
+		return 0;
+	PC(st->db)->begin = st->sql;
+	return 1;
+}
+
+/* Send the statement (its name, or its text when planned at every run). */
+static int send_stmt(PGconn *c, const PgStmt *ps)
+{
+	const char *const *vals = (const char *const *)ps->vals;
+	return ps->custom ? PQsendQueryParams(c, ps->sql, ps->nparams, NULL, vals, NULL, NULL, 0)
+			  : PQsendQueryPrepared(c, ps->name, ps->nparams, vals, NULL, NULL, 0);
+}
+
+/* The pending BEGIN and the statement in one pipeline: the statement's
+ * result, or BEGIN's when BEGIN failed (the server then skips the rest);
+ * NULL when the connection failed. */
+static PGresult *exec_after_begin(PgConn *pc, const PgStmt *ps)
+{
+	PGconn *c = pc->c;
+	PGresult *res = NULL, *r;
+	if (!PQenterPipelineMode(c))
+		return NULL;
+	int sent = PQsendQueryParams(c, pc->begin, 0, NULL, NULL, NULL, NULL, 0) &&
+		   send_stmt(c, ps) && PQpipelineSync(c);
+	/* results: BEGIN's, NULL, the statement's, NULL, the sync */
+	for (int i = 0; sent && i < 2; i++) {
+		while ((r = PQgetResult(c))) {
+			ExecStatusType s = PQresultStatus(r);
+			if (!res && (i == 1 || s != PGRES_COMMAND_OK))
+				res = r; /* the first failure, else the statement's */
+			else
+				PQclear(r);
+		}
+	}
+	while (sent && (r = PQgetResult(c))) {
+		int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	if (!PQexitPipelineMode(c) || !sent) {
+		PQclear(res);
+		return NULL;
+	}
+	if (res && PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
+		PQclear(res); /* cannot be: a failed BEGIN's result comes first */
+		return NULL;
+	}
+	return res;
 }
 
 /* Run the statement once; after a lost connection, where may_reconnect
- * allows, connect again and retry once. */
+ * allows (or in the round trip that carries a transaction's BEGIN: nothing
+ * of the transaction ran yet), connect again and retry once. */
 static PGresult *execute(DbStmt *st)
 {
 	Db *db = st->db;
 	PgConn *pc = PC(db);
 	PgStmt *ps = PS(st);
 	Err ignored = {0};
+	int first = pc->begin != NULL;
 	for (int attempt = 0;; attempt++) {
 		PGresult *res = NULL;
-		if (ps->prepared || server_prepare(db, ps, &ignored) == KITH_OK)
-			res = PQexecPrepared(pc->c, ps->name, ps->nparams,
-					     (const char *const *)ps->vals, NULL, NULL, 0);
-		if (PQstatus(pc->c) == CONNECTION_OK || attempt > 0 || !may_reconnect(db, st->sql))
+		if (ps->prepared || server_prepare(db, ps, &ignored) == KITH_OK) {
+			if (pc->begin)
+				res = exec_after_begin(pc, ps);
+			else if (ps->custom)
+				res = PQexecParams(pc->c, ps->sql, ps->nparams, NULL,
+						   (const char *const *)ps->vals, NULL, NULL, 0);
+			else
+				res = PQexecPrepared(pc->c, ps->name, ps->nparams,
+						     (const char *const *)ps->vals, NULL, NULL, 0);
+		}
+		if (PQstatus(pc->c) == CONNECTION_OK || attempt > 0 ||
+		    !(first || may_reconnect(db, st->sql))) {
+			pc->begin = NULL; /* sent, or failed with the statement */
 			return res;
+		}
 		PQclear(res);
-		if (!reconnect(db))
+		if (!reconnect(db)) {
+			pc->begin = NULL;
 			return NULL;
+		}
 	}
+}
+
+/* Send a BEGIN still waiting now, before SQL that does not go through
+ * execute (a script). */
+static int begin_now(Db *db, Err *err)
+{
+	PgConn *pc = PC(db);
+	const char *sql = pc->begin;
+	pc->begin = NULL;
+	return sql ? exec_now(db, sql, err) : KITH_OK;
+}
+
+static int pg_exec_script(Db *db, const char *sql, Err *err)
+{
+	int rc = begin_now(db, err);
+	return rc ? rc : exec_now(db, sql, err);
 }
 
 static int pg_step(DbStmt *st, Err *err)
@@ -358,6 +471,13 @@ static int pg_step(DbStmt *st, Err *err)
 	if (ps->res) {
 		ps->row++;
 		return ps->row < PQntuples(ps->res) ? DB_ROW : DB_DONE;
+	}
+	if (begin_later(st))
+		return DB_DONE;
+	/* the end of a transaction that never reached the server */
+	if (PC(st->db)->begin && st->sql == sql_commit) {
+		PC(st->db)->begin = NULL;
+		return DB_DONE;
 	}
 	PGresult *res = execute(st);
 	ExecStatusType s = PQresultStatus(res);
@@ -424,6 +544,10 @@ static int64_t pg_changes(Db *db)
 
 static void pg_rollback(Db *db)
 {
+	if (PC(db)->begin) { /* nothing reached the server */
+		PC(db)->begin = NULL;
+		return;
+	}
 	PQclear(PQexec(PC(db)->c, "ROLLBACK"));
 }
 
@@ -507,6 +631,7 @@ static int pg_backup(Db *db, const char *path, Err *err)
 /* The full-text index: a table of kith's terms (search_pg.h). */
 static const DbFragment fragments[] = {
     {"for-update", "FOR UPDATE"},
+    {"in-ids", "= ANY(CAST(? AS BIGINT[]))"},
     {"search-join-contact", "JOIN contact_fts s ON s.id = c.id"},
     {"search-match-contact", "s.terms @@ CAST(? AS tsquery)"},
     {"search-join-company", "JOIN company_fts s ON s.id = c.id"},

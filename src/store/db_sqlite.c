@@ -360,6 +360,7 @@ done:
  * full-text index is FTS5's (search.h). */
 static const DbFragment fragments[] = {
     {"for-update", ""},
+    {"in-ids", "IN (SELECT value FROM json_each(?))"},
     {"search-join-contact", "JOIN contact_fts s ON s.rowid = c.id"},
     {"search-match-contact", "s.contact_fts MATCH ?"},
     {"search-join-company", "JOIN company_fts s ON s.rowid = c.id"},

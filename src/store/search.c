@@ -497,6 +497,31 @@ int search_rows_next(SearchRows *r, DbStmt *st, int64_t *rank, Err *err)
 	return DB_DONE;
 }
 
+void search_rows_bind(SearchRows *r, DbStmt *st, int want, int *n)
+{
+	int64_t ids[SEARCH_RANK_WALK];
+	int k = 0;
+	r->bound_at = r->at;
+	while (k < want && r->at < r->n_hits && k < SEARCH_RANK_WALK)
+		ids[k++] = r->hits[r->at++].id;
+	r->n_bound = k;
+	*n = k;
+	db_reset(st);
+	db_bind_ids(st, 1, ids, (size_t)k);
+}
+
+int search_rows_pos(const SearchRows *r, int64_t id, int64_t *rank)
+{
+	for (int k = 0; k < r->n_bound; k++) {
+		const SearchHit *h = &r->hits[r->bound_at + k];
+		if (h->id == id) {
+			*rank = h->rank;
+			return k;
+		}
+	}
+	return -1;
+}
+
 void search_rows_close(SearchRows *r, DbStmt *st)
 {
 	if (st)

@@ -136,14 +136,30 @@ int search_walk_read(Db *db, const char *kind, const char *match, SearchWalk *w,
 typedef struct SearchRows {
 	SearchHit *hits; /* the candidates after the walk's keyset, best first (owned) */
 	int n_hits;	 /* how many */
-	int at;		 /* the next one search_rows_next reads */
+	int at;		 /* the next one search_rows_next (or _bind) reads */
 	int all;	 /* the candidates are every match: none follows the bound */
+	int bound_at;	 /* search_rows_bind: the first candidate it bound */
+	int n_bound;	 /* and how many */
 } SearchRows;
 
 int search_rows_open(Db *db, const char *kind, const char *match, SearchWalk *w, SearchRows *r,
 		     Err *err) KITH_WARN_UNUSED;
 int search_rows_next(SearchRows *r, DbStmt *st, int64_t *rank, Err *err);
 void search_rows_close(SearchRows *r, DbStmt *st);
+
+/* The same walk a batch of candidates at a time, so a page costs one
+ * statement per batch instead of one per candidate (a round trip each on
+ * PostgreSQL): st reads the records whose id is in parameter 1, bound
+ * here with db_bind_ids ("WHERE c.id" DB_IN_IDS "AND ..."), in any order.
+ * search_rows_bind resets st and binds the next candidates, at most want
+ * of them; *n gets how many (0: none left). The caller steps st to its
+ * end, and puts each row in rank order by search_rows_pos: the position
+ * (0 first) of record id among the candidates just bound, with its rank
+ * in *rank, or -1 when id is not one of them. A caller asks for as many
+ * as its page still needs, so when every candidate is visible it reads
+ * the same rows as search_rows_next would. */
+void search_rows_bind(SearchRows *r, DbStmt *st, int want, int *n);
+int search_rows_pos(const SearchRows *r, int64_t id, int64_t *rank);
 
 /* The cursor key of a walk ("<bound>:<rank>"; the id goes in the cursor's
  * id) into out; and back: ERR_INVALID "cursor" when key is not one we made. */

@@ -1810,3 +1810,51 @@ Test(contact, hidden_namesakes_leave_room_for_visible_ones)
 	cr_expect_eq(num(json_array_get(w, 0), "existing_id"), mine);
 	json_decref(w);
 }
+
+/* A list page reads the emails, phones and tags of all its rows at once
+ * (contact_rec_children_many): each row still gets its own, in their
+ * order, as contact_get shows them, in a plain list and in a ranked search
+ * alike; a row without any gets empty lists. */
+Test(contact, list_rows_carry_their_own_emails_phones_and_tags)
+{
+	int64_t ids[4];
+	ids[0] = add("{\"first_name\": \"Listed\", \"last_name\": \"Kowalska\", "
+		     "\"emails\": [\"b@example.com\", \"a@example.com\"], "
+		     "\"phones\": [\"+48 601 234 567\"], \"tags\": [\"vip\", \"alpha\"]}");
+	ids[1] = add("{\"first_name\": \"Listed\", \"last_name\": \"Kowalski\"}");
+	ids[2] = add("{\"first_name\": \"Listed\", \"last_name\": \"Nowak\", "
+		     "\"emails\": [\"n@example.com\"], \"tags\": [\"zeta\"]}");
+	ids[3] = add("{\"first_name\": \"Listed\", \"last_name\": \"Kowalczyk\", "
+		     "\"phones\": [\"+48 602 000 111\", \"+48 602 000 222\"]}");
+	const char *queries[] = {NULL, "lis", "listed", "listed kowal"};
+	for (size_t k = 0; k < sizeof queries / sizeof queries[0]; k++) {
+		Err err = {0};
+		json_t *items = NULL, *c;
+		char *next = NULL;
+		size_t i, seen = 0;
+		ContactQuery q = {.q = queries[k], .limit = 50};
+		cr_assert_eq(contact_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK, "%s",
+			     err.msg);
+		json_array_foreach(items, i, c)
+		{
+			json_t *one = get(num(c, "id"));
+			const char *keys[] = {"emails", "phones", "tags"};
+			for (int j = 0; j < 3; j++)
+				cr_expect(json_equal(json_object_get(c, keys[j]),
+						     json_object_get(one, keys[j])),
+					  "query %s: contact %lld: %s differ from contact_get's",
+					  queries[k] ? queries[k] : "(none)",
+					  (long long)num(c, "id"), keys[j]);
+			for (int j = 0; j < 4; j++)
+				seen += num(c, "id") == ids[j];
+			json_decref(one);
+		}
+		cr_expect_eq(seen, k == 3 ? 3 : 4, "query %s", queries[k] ? queries[k] : "(none)");
+		json_decref(items);
+		free(next);
+	}
+	json_t *first = get(ids[0]);
+	cr_expect_eq(json_array_size(json_object_get(first, "emails")), 2);
+	cr_expect_eq(json_array_size(json_object_get(first, "tags")), 2);
+	json_decref(first);
+}

@@ -332,6 +332,44 @@ Test(db, search_prefix_and_scripts)
 	cr_assert_eq(search_remove(fx.db, "contact", 1, &err), KITH_OK);
 }
 
+/* DB_IN_IDS with db_bind_ids: the rows whose id is listed, each once
+ * however often it is listed; an empty list matches none. The same
+ * statement on both backends (json_each on SQLite, an array on
+ * PostgreSQL). */
+Test(db, in_ids_reads_the_listed_rows)
+{
+	static const char sql[] =
+	    "SELECT COUNT(*), COALESCE(SUM(id), 0) FROM tag WHERE id" DB_IN_IDS;
+	Err err = {0};
+	DbStmt *st;
+	int64_t first = 0;
+	for (int i = 0; i < 5; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "t%d", i);
+		cr_assert_eq(insert_tag(fx.db, name, &err), KITH_OK, "%s", err.msg);
+	}
+	first = count(fx.db, "SELECT MIN(id) FROM tag");
+	const int64_t some[] = {first + 1, first + 3, first + 3, first + 1000};
+	const struct {
+		const int64_t *ids;
+		size_t n;
+		int64_t rows, sum;
+	} cases[] = {
+	    {some, 4, 2, 2 * first + 4},
+	    {some, 1, 1, first + 1},
+	    {some, 0, 0, 0},
+	    {some + 3, 1, 0, 0},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+		db_bind_ids(st, 1, cases[k].ids, cases[k].n);
+		cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+		cr_expect_eq(db_col_int(st, 0), cases[k].rows, "case %zu", k);
+		cr_expect_eq(db_col_int(st, 1), cases[k].sum, "case %zu", k);
+		db_reset(st);
+	}
+}
+
 Test(db, search_query_must_be_utf8)
 {
 	Err err = {0};

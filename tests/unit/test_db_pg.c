@@ -335,3 +335,41 @@ Test(pg, a_key_lock_makes_writers_of_one_value_wait)
 	db_rollback(other);
 	db_close(other);
 }
+
+/* A transaction's BEGIN goes to the server with its first statement (one
+ * round trip, db_pg.c begin_later): that statement still runs inside the
+ * transaction, unseen by others until the commit and undone by a
+ * rollback; when it fails, the transaction fails as a whole; a
+ * transaction that ran nothing commits and rolls back as nothing. */
+Test(pg, the_first_statement_runs_inside_its_transaction)
+{
+	static const char others[] = "SELECT COUNT(*), 0 FROM t";
+	Db *other;
+	int64_t n = -1, zero;
+	Err err = {0};
+	open_url(&other, name);
+	cr_assert_eq(db_begin(db, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(insert(1, "a", &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_query_int2(other, others, &n, &zero, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(n, 0, "another connection sees the row before the commit");
+	db_rollback(db);
+	cr_expect_eq(count(), 0, "the rollback undid the first statement");
+
+	cr_assert_eq(insert(1, "a", &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_begin(db, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(insert(2, "a", &err), ERR_CONFLICT, "the first statement's own error");
+	cr_expect_eq(insert(3, "c", &err), ERR_STORAGE, "the transaction is aborted");
+	cr_expect_eq(db_commit(db, &err), ERR_STORAGE);
+	cr_expect_eq(count(), 1);
+
+	cr_assert_eq(db_begin_read(db, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(db_commit(db, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_begin(db, &err), KITH_OK, "%s", err.msg);
+	db_rollback(db);
+	cr_assert_eq(db_begin(db, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(insert(2, "b", &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_commit(db, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_query_int2(other, others, &n, &zero, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(n, 2);
+	db_close(other);
+}
