@@ -5,10 +5,12 @@
 
 #include "cli/cli.h"
 #include "core/access.h"
+#include "core/dbcheck.h"
 #include "core/token.h"
 #include "core/user_cli.h"
 #include "core/workspace.h"
 #include "core/workspace_cli.h"
+#include "crm/company.h"
 #include "crm/contact.h"
 #include "http/server.h"
 
@@ -30,6 +32,8 @@ static const ServerHooks server_hooks = {
 void hooks_install(void)
 {
 	contact_links_register(); /* core/links rebuilds contacts through contact.c */
+	dbcheck_set_search("contact", contact_search_check); /* kith db check */
+	dbcheck_set_search("company", company_search_check);
 	cli_set_hooks(&cli_hooks);
 	server_set_hooks(&server_hooks);
 }

@@ -471,25 +471,90 @@ static int pg_bulk_mode(Db *db, Err *err)
 	return KITH_OK;
 }
 
-/* Constraints the server has not validated (added NOT VALID, or disabled
- * by hand) are the PostgreSQL counterpart of a foreign key check. */
-static int pg_check(Db *db, Err *err)
+/* The constraints of the current schema the server has not validated
+ * (added NOT VALID), and the foreign keys whose triggers are disabled
+ * (ALTER TABLE ... DISABLE TRIGGER ALL): rows written meanwhile were not
+ * checked. */
+/* census: postgres */
+static const char pg_check_unvalidated[] =
+    "SELECT conrelid::regclass::text, conname, 'is not validated' FROM pg_constraint "
+    "WHERE NOT convalidated AND connamespace = CAST(current_schema() AS regnamespace) "
+    "UNION ALL "
+    "SELECT DISTINCT c.conrelid::regclass::text, c.conname, "
+    "'is not enforced: its triggers are disabled' FROM pg_trigger t "
+    "JOIN pg_constraint c ON c.oid = t.tgconstraint "
+    "WHERE t.tgenabled = 'D' AND c.contype = 'f' "
+    "AND c.connamespace = CAST(current_schema() AS regnamespace) ORDER BY 1, 2";
+
+/* Each foreign key of the current schema with the statement that finds
+ * the rows breaking it (MATCH SIMPLE: a row with a NULL in the key is not
+ * checked): the row's id (0 when its table has none) and its key values,
+ * at most KITH_CHECK_MAX_FINDINGS. The server quotes every name. */
+/* census: postgres */
+static const char pg_check_fks[] =
+    "SELECT con.conrelid::regclass::text, con.conname, con.confrelid::regclass::text, "
+    "string_agg(ca.attname, ',' ORDER BY k.n), "
+    "format('SELECT %s, concat_ws('','', %s) FROM %s k WHERE %s AND NOT EXISTS "
+    "(SELECT 1 FROM %s p WHERE %s) ORDER BY 1 LIMIT " KITH_STR(KITH_CHECK_MAX_FINDINGS) "', "
+    "CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid "
+    "AND a.attname = 'id' AND NOT a.attisdropped) THEN 'k.id' ELSE '0' END, "
+    "string_agg(format('k.%I', ca.attname), ', ' ORDER BY k.n), con.conrelid::regclass, "
+    "string_agg(format('k.%I IS NOT NULL', ca.attname), ' AND ' ORDER BY k.n), "
+    "con.confrelid::regclass, "
+    "string_agg(format('p.%I = k.%I', pa.attname, ca.attname), ' AND ' ORDER BY k.n)) "
+    "FROM pg_constraint con "
+    "CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(c, p, n) "
+    "JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.c "
+    "JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.p "
+    "WHERE con.contype = 'f' AND con.connamespace = CAST(current_schema() AS regnamespace) "
+    "GROUP BY con.oid, con.conrelid, con.conname, con.confrelid ORDER BY 1, 2";
+
+/* Run one foreign key's finder (sql, made by pg_check_fks) and report its
+ * rows: table's key columns cols hold values no row of parent has. */
+static int check_fk(Db *db, const char *table, const char *name, const char *parent,
+		    const char *cols, const char *sql, DbCheckFn fn, void *arg, Err *err)
 {
-	static const char sql[] = "SELECT conrelid::regclass::text, conname FROM pg_constraint "
-				  "WHERE NOT convalidated AND connamespace = "
-				  "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())";
+	PGresult *res = PQexec(PC(db)->c, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		int rc = pg_err(db, res, err, "check");
+		PQclear(res);
+		return rc;
+	}
+	for (int r = 0; r < PQntuples(res); r++) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s (%s) = (%s) references no row of %s (foreign key %s)",
+			 table, cols, PQgetvalue(res, r, 1), parent, name);
+		fn(arg, &(DbFinding){"foreign_key", table, strtoll(PQgetvalue(res, r, 0), NULL, 10),
+				     msg});
+	}
+	PQclear(res);
+	return KITH_OK;
+}
+
+static int pg_check(Db *db, DbCheckFn fn, void *arg, Err *err)
+{
 	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, pg_check_unvalidated, err);
 	if (rc)
 		return rc;
-	rc = db_step(st, err);
-	if (rc == DB_ROW)
-		rc = err_set(err, ERR_STORAGE, NULL, "constraint %s of table %s is not validated",
-			     db_col_text(st, 1), db_col_text(st, 0));
-	else if (rc == DB_DONE)
-		rc = KITH_OK;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "constraint %s of table %s %s", db_col_text(st, 1),
+			 db_col_text(st, 0), db_col_text(st, 2));
+		fn(arg, &(DbFinding){"constraint", db_col_text(st, 0), 0, msg});
+	}
 	db_reset(st);
-	return rc;
+	if (rc != DB_DONE)
+		return rc;
+	if ((rc = db_prepare(db, &st, pg_check_fks, err)))
+		return rc;
+	/* every row is read at the first step: the finders may run meanwhile */
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = check_fk(db, db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+				   db_col_text(st, 3), db_col_text(st, 4), fn, arg, err)))
+			break;
+	db_reset(st);
+	return rc == DB_DONE ? KITH_OK : rc;
 }
 
 /* pg_dump (custom format) of this connection's database, with its
