@@ -270,8 +270,9 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 	[ "$(q "$dst" "SELECT body FROM note WHERE id = 1")" = "$(printf 'line one\nline two')" ]
 	# identities go on after the restored ids
 	[ "$(q "$dst" "WITH i AS (INSERT INTO person (name) VALUES ('new') RETURNING id) SELECT id FROM i")" = "4" ]
-	run "$KITH_BIN" --db "$dst" db check
-	[ "$status" -eq 0 ]
+	# constraints restored and validated (kith db check needs kith's own
+	# tables, which these hand-made ones are not)
+	[ "$(q "$dst" "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND convalidated")" = "1" ]
 	# backup refuses an existing FILE on this backend too
 	run "$KITH_BIN" --db "$src" backup "$TMP/pg.dump"
 	[ "$status" -eq 2 ]
