@@ -32,8 +32,9 @@ static const ServerHooks server_hooks = {
 void hooks_install(void)
 {
 	contact_links_register(); /* core/links rebuilds contacts through contact.c */
-	dbcheck_set_search("contact", contact_search_check); /* kith db check */
-	dbcheck_set_search("company", company_search_check);
+	/* kith db check */
+	dbcheck_set_search("contact", contact_search_check, contact_reindex_ids);
+	dbcheck_set_search("company", company_search_check, company_reindex_ids);
 	cli_set_hooks(&cli_hooks);
 	server_set_hooks(&server_hooks);
 }

@@ -84,18 +84,23 @@ static void check_progress(void *arg, long done, long total)
 int db_cli_check(Cli *cli)
 {
 	Err err = {0};
-	int version = 0;
+	int version = 0, repair = cli_flag(cli, "--repair-search");
+	long repaired = 0;
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
 	CheckOut o = {.cli = cli, .problems = json_array()};
-	const SearchCheck chk = {check_report, check_progress, &o};
-	if (dbcheck_run(cli->db, &chk, &version, &err)) {
+	const SearchCheck chk = {check_report, check_progress, &o, NULL, NULL};
+	int rc = repair ? dbcheck_repair(cli->db, &chk, &version, &repaired, &err)
+			: dbcheck_run(cli->db, &chk, &version, &err);
+	if (rc) {
 		json_decref(o.problems);
 		return cli_fail(cli, &err);
 	}
 	if (cli->json) {
 		json_t *j = json_pack("{sb si si so}", "ok", o.n == 0, "schema", version, "latest",
 				      migrate_latest(), "problems", o.problems);
+		if (j && repair)
+			json_object_set_new(j, "repaired", json_integer(repaired));
 		cli_print_json(cli, j);
 		json_decref(j);
 	} else {
@@ -104,6 +109,10 @@ int db_cli_check(Cli *cli)
 			fprintf(cli->out, "ok\n");
 		else
 			fprintf(cli->out, "%ld problem%s found\n", o.n, o.n == 1 ? "" : "s");
+		if (repair && repaired)
+			fprintf(cli->out,
+				"repaired %ld search document%s; run 'kith db check' again\n",
+				repaired, repaired == 1 ? "" : "s");
 	}
 	/* problems in the database: a storage error's exit code, as before */
 	return o.n ? EXIT_INTERNAL : EXIT_OK;

@@ -1080,8 +1080,8 @@ static int write_tag_links(Db *db, int64_t id, const int64_t *ids, size_t n, Err
 /* Put r's search document: names, emails, phone forms, company name, tags,
  * job title, city, notes and the text custom values (custom: NULL reads
  * them, "" when there are none). */
-static int rec_doc(Db *db, const ContactRec *r, const char *company, const char *custom,
-		   Buf *doc, Err *err)
+static int rec_doc(Db *db, const ContactRec *r, const char *company, const char *custom, Buf *doc,
+		   Err *err)
 {
 	Buf raw;
 	json_t *e;
@@ -1165,7 +1165,8 @@ static int contact_search_doc(Db *db, int64_t id, Buf *doc, Err *err)
 	contact_rec_init(&r);
 	int rc = contact_rec_load(db, id, &r, err);
 	if (rc == KITH_OK && r.s[S_DELETED])
-		rc = err_set(err, ERR_NOT_FOUND, "id", "contact %lld is in the trash", (long long)id);
+		rc = err_set(err, ERR_NOT_FOUND, "id", "contact %lld is in the trash",
+			     (long long)id);
 	if (rc == KITH_OK)
 		rc = rec_company(db, &r, &company, err);
 	if (rc == KITH_OK)
@@ -1180,8 +1181,7 @@ int contact_search_check(Db *db, const SearchCheck *chk, Err *err)
 	/* the contacts rec_index gives a document: those out of the trash */
 	static const char ids[] = "SELECT id FROM contact WHERE deleted_at IS NULL AND id > ? "
 				  "ORDER BY id LIMIT ?";
-	static const char count[] =
-	    "SELECT COUNT(*), 0 FROM contact WHERE deleted_at IS NULL";
+	static const char count[] = "SELECT COUNT(*), 0 FROM contact WHERE deleted_at IS NULL";
 	return search_check(db, "contact", ids, count, contact_search_doc, chk, err);
 }
 

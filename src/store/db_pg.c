@@ -489,19 +489,20 @@ static const char pg_check_unvalidated[] =
 /* Each foreign key of the current schema with the statement that finds
  * the rows breaking it (MATCH SIMPLE: a row with a NULL in the key is not
  * checked): the row's id (0 when its table has none) and its key values,
- * at most KITH_CHECK_MAX_FINDINGS. The server quotes every name. */
+ * at most ?1 (KITH_CHECK_MAX_FINDINGS). The server quotes every name. */
 /* census: postgres */
 static const char pg_check_fks[] =
     "SELECT con.conrelid::regclass::text, con.conname, con.confrelid::regclass::text, "
     "string_agg(ca.attname, ',' ORDER BY k.n), "
     "format('SELECT %s, concat_ws('','', %s) FROM %s k WHERE %s AND NOT EXISTS "
-    "(SELECT 1 FROM %s p WHERE %s) ORDER BY 1 LIMIT " KITH_STR(KITH_CHECK_MAX_FINDINGS) "', "
+    "(SELECT 1 FROM %s p WHERE %s) ORDER BY 1 LIMIT %s', "
     "CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid "
     "AND a.attname = 'id' AND NOT a.attisdropped) THEN 'k.id' ELSE '0' END, "
     "string_agg(format('k.%I', ca.attname), ', ' ORDER BY k.n), con.conrelid::regclass, "
     "string_agg(format('k.%I IS NOT NULL', ca.attname), ' AND ' ORDER BY k.n), "
     "con.confrelid::regclass, "
-    "string_agg(format('p.%I = k.%I', pa.attname, ca.attname), ' AND ' ORDER BY k.n)) "
+    "string_agg(format('p.%I = k.%I', pa.attname, ca.attname), ' AND ' ORDER BY k.n), "
+    "CAST(? AS integer)) "
     "FROM pg_constraint con "
     "CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(c, p, n) "
     "JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.c "
@@ -548,6 +549,7 @@ static int pg_check(Db *db, DbCheckFn fn, void *arg, Err *err)
 		return rc;
 	if ((rc = db_prepare(db, &st, pg_check_fks, err)))
 		return rc;
+	db_bind_int(st, 1, KITH_CHECK_MAX_FINDINGS);
 	/* every row is read at the first step: the finders may run meanwhile */
 	while ((rc = db_step(st, err)) == DB_ROW)
 		if ((rc = check_fk(db, db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2),

@@ -431,6 +431,13 @@ static const char fts_check_contact[] =
 static const char fts_check_company[] =
     "INSERT INTO company_fts (company_fts) VALUES ('integrity-check')";
 
+/* census: sqlite */
+static const char fts_rebuild_contact[] =
+    "INSERT INTO contact_fts (contact_fts) VALUES ('rebuild')";
+/* census: sqlite */
+static const char fts_rebuild_company[] =
+    "INSERT INTO company_fts (company_fts) VALUES ('rebuild')";
+
 enum { CHECK_PAGE = 512 }; /* ids read per statement while walking */
 
 /* One side of the walk: ids in order, a page at a time. */
@@ -468,20 +475,25 @@ typedef struct Checker {
 	Db *db;
 	const char *kind, *table; /* "contact", "contact_fts" */
 	const SearchCheck *chk;
-	int found;		  /* findings reported */
-	Buf doc, terms;		  /* the document the record gets now, its terms */
+	int found;	/* findings reported */
+	Buf doc, terms; /* the document the record gets now, its terms */
 } Checker;
 
-static void finding(Checker *c, int64_t id, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void finding(Checker *c, int64_t id, const char *fmt, ...)
+/* Report a finding about id (the first KITH_CHECK_MAX_FINDINGS), and
+ * note id in list (chk->fix or chk->drop) when repairing. */
+static void finding(Checker *c, Buf *list, int64_t id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void finding(Checker *c, Buf *list, int64_t id, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
+	if (list)
+		buf_add(list, &id, sizeof id);
+	if (c->found++ >= (int)KITH_CHECK_MAX_FINDINGS)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	c->found++;
 	c->chk->report(c->chk->arg, &(DbFinding){"search", c->table, id, msg});
 }
 
@@ -494,7 +506,8 @@ static int check_doc(Checker *c, int64_t id, SearchDocFn doc_fn, Err *err)
 	int rc = doc_fn(c->db, id, &c->doc, err);
 	if (rc == ERR_NOT_FOUND) { /* gone meanwhile, or never indexed */
 		err_clear(err);
-		finding(c, id, "a search document is stored for %s %lld, which has none", c->kind,
+		finding(c, c->chk->drop, id,
+			"a search document is stored for %s %lld, which has none", c->kind,
 			(long long)id);
 		return KITH_OK;
 	}
@@ -519,13 +532,16 @@ static int check_doc(Checker *c, int64_t id, SearchDocFn doc_fn, Err *err)
 	if (rc == DB_ROW) {
 		const char *stored = db_col_text(st, 0);
 		if (!stored || strcmp(stored, buf_str(&c->doc)) != 0)
-			finding(c, id, "the search document of %s %lld differs from the record",
-				c->kind, (long long)id);
+			finding(c, c->chk->fix, id,
+				"the search document of %s %lld differs from the record", c->kind,
+				(long long)id);
 		else if (!db_col_int(st, 1))
-			finding(c, id, "the search terms of %s %lld differ from its document",
-				c->kind, (long long)id);
+			finding(c, c->chk->fix, id,
+				"the search terms of %s %lld differ from its document", c->kind,
+				(long long)id);
 	} else if (rc == DB_DONE) { /* deleted between the id walk and now */
-		finding(c, id, "%s %lld has no search document", c->kind, (long long)id);
+		finding(c, c->chk->fix, id, "%s %lld has no search document", c->kind,
+			(long long)id);
 	}
 	db_reset(st);
 	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
@@ -549,15 +565,18 @@ int search_check(Db *db, const char *kind, const char *ids_sql, const char *coun
 		rc = db_query_int2(db, count_sql, &total, &ignored, err);
 	}
 	/* a merge of the two id lists, both in id order */
-	while (rc == KITH_OK && c.found < (int)KITH_CHECK_MAX_FINDINGS &&
+	while (rc == KITH_OK && (chk->fix || c.found < (int)KITH_CHECK_MAX_FINDINGS) &&
 	       (rc = page_peek(db, rec, &a, err)) == KITH_OK &&
-	       (rc = page_peek(db, idx, &b, err)) == KITH_OK && (a != INT64_MAX || b != INT64_MAX)) {
+	       (rc = page_peek(db, idx, &b, err)) == KITH_OK &&
+	       (a != INT64_MAX || b != INT64_MAX)) {
 		if (a < b) {
-			finding(&c, a, "%s %lld has no search document", kind, (long long)a);
+			finding(&c, chk->fix, a, "%s %lld has no search document", kind,
+				(long long)a);
 			rec->at++;
 		} else if (a > b) {
-			finding(&c, b, "a search document is stored for %s %lld, which has none",
-				kind, (long long)b);
+			finding(&c, chk->drop, b,
+				"a search document is stored for %s %lld, which has none", kind,
+				(long long)b);
 			idx->at++;
 		} else {
 			rc = check_doc(&c, a, doc_fn, err);
@@ -569,6 +588,10 @@ int search_check(Db *db, const char *kind, const char *ids_sql, const char *coun
 	}
 	if (rc == KITH_OK && chk->progress)
 		chk->progress(chk->arg, (long)total, (long)total);
+	if (rc == KITH_OK &&
+	    ((chk->fix && buf_failed(chk->fix)) || (chk->drop && buf_failed(chk->drop))))
+		rc =
+		    err_set(err, ERR_INTERNAL, NULL, "too many search documents to repair at once");
 	buf_free(&c.doc);
 	buf_free(&c.terms);
 	free(rec);
@@ -576,24 +599,32 @@ int search_check(Db *db, const char *kind, const char *ids_sql, const char *coun
 	return rc;
 }
 
-int search_check_index(Db *db, const char *kind, const SearchCheck *chk, Err *err)
+int search_check_index(Db *db, const char *kind, const SearchCheck *chk, int *repaired, Err *err)
 {
 	DbStmt *st;
+	int contact = is_contact(kind);
+	if (repaired)
+		*repaired = 0;
 	if (on_pg(db))
 		return KITH_OK;
-	int rc = db_prepare(db, &st, is_contact(kind) ? fts_check_contact : fts_check_company, err);
+	int rc = db_prepare(db, &st, contact ? fts_check_contact : fts_check_company, err);
 	if (rc)
 		return rc;
 	rc = db_exec_stmt(st, err);
-	if (rc == ERR_STORAGE) { /* SQLITE_CORRUPT_VTAB: the index is not its documents' */
-		char msg[sizeof err->msg + 64];
-		snprintf(msg, sizeof msg, "the full-text index does not match its documents (%s)",
-			 err->msg);
-		chk->report(chk->arg, &(DbFinding){"search", is_contact(kind) ? "contact_fts"
-									  : "company_fts",
-						   0, msg});
-		err_clear(err);
-		rc = KITH_OK;
-	}
+	if (rc != ERR_STORAGE) /* SQLITE_CORRUPT_VTAB: the index is not its documents' */
+		return rc;
+	char msg[sizeof err->msg + 64];
+	snprintf(msg, sizeof msg, "the full-text index does not match its documents (%s)",
+		 err->msg);
+	chk->report(chk->arg,
+		    &(DbFinding){"search", contact ? "contact_fts" : "company_fts", 0, msg});
+	err_clear(err);
+	if (!chk->fix)
+		return KITH_OK;
+	if ((rc = db_prepare(db, &st, contact ? fts_rebuild_contact : fts_rebuild_company, err)))
+		return rc;
+	rc = db_exec_stmt(st, err);
+	if (rc == KITH_OK && repaired)
+		*repaired = 1;
 	return rc;
 }

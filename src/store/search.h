@@ -154,6 +154,10 @@ typedef struct SearchCheck {
 	/* records checked so far of total, at times (NULL: none) */
 	void (*progress)(void *arg, long done, long total);
 	void *arg; /* both functions' first argument */
+	/* To repair (kith db check --repair-search), or NULL to only report:
+	 * the ids whose document is missing or wrong, to rebuild, and the ids
+	 * with a document they should not have, to remove (int64_t values). */
+	Buf *fix, *drop;
 } SearchCheck;
 
 /* Check kind's index against its records and report to chk, in the
@@ -165,15 +169,18 @@ typedef struct SearchCheck {
  * document, after ?1, in id order, at most ?2 of them; count_sql its
  * count (one row, one integer, no parameter). Findings are not errors:
  * KITH_OK once checked, else the error that stopped it (doc_fn's too).
- * At most KITH_CHECK_MAX_FINDINGS findings are reported. */
+ * At most KITH_CHECK_MAX_FINDINGS findings are reported; without chk->fix
+ * the walk stops there, with it every id to repair is collected. */
 int search_check(Db *db, const char *kind, const char *ids_sql, const char *count_sql,
 		 SearchDocFn doc_fn, const SearchCheck *chk, Err *err) KITH_WARN_UNUSED;
 
 /* SQLite: FTS5's own integrity check of kind's index (its inverted index
- * against its stored documents), reported to chk; it takes a write lock
- * for a moment, so call it outside a read transaction. PostgreSQL: nothing
- * to check (the index is a table with a GIN index the server keeps). */
-int search_check_index(Db *db, const char *kind, const SearchCheck *chk,
+ * against its stored documents), reported to chk; with chk->fix set, a
+ * broken index is rebuilt from its documents (FTS5's 'rebuild') and
+ * *repaired (may be NULL) set to 1. It takes a write lock for a moment, so
+ * call it outside a read transaction. PostgreSQL: nothing to check (the
+ * index is a table with a GIN index the server keeps). */
+int search_check_index(Db *db, const char *kind, const SearchCheck *chk, int *repaired,
 		       Err *err) KITH_WARN_UNUSED;
 
 #endif

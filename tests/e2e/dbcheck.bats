@@ -112,3 +112,20 @@ sample() {
 	[ "$status" -eq 3 ]
 	[ "$(echo "$output" | jq -r '.problems[] | select(.check == "constraint") | .message' | grep -c 'of table deal is not enforced')" -ge 1 ]
 }
+
+@test "db check --repair-search rebuilds wrong documents and removes stray ones" {
+	sample
+	sqlite3 "$KITH_DB" "DELETE FROM contact_fts WHERE rowid = 1;
+		UPDATE contact_fts SET doc = 'somebody' WHERE rowid = 2;
+		INSERT INTO company_fts (rowid, doc) VALUES (77, 'ghost');"
+	run kith contact search ann
+	[[ "$output" != *"Ann"* ]]
+	run kith db check --repair-search
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"3 problems found"*"repaired 3 search documents; run 'kith db check' again" ]]
+	run kith db check
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok" ]
+	run kith contact search ann
+	[[ "$output" == *"Ann"* ]]
+}

@@ -17,8 +17,9 @@ static const Actor sys = ACTOR_SYSTEM;
 static void setup(void)
 {
 	fixture_open(&fx, NULL);
-	dbcheck_set_search("contact", contact_search_check); /* as hooks_install() does */
-	dbcheck_set_search("company", company_search_check);
+	/* as hooks_install() does */
+	dbcheck_set_search("contact", contact_search_check, contact_reindex_ids);
+	dbcheck_set_search("company", company_search_check, company_reindex_ids);
 }
 static void teardown(void)
 {
@@ -54,7 +55,7 @@ static void run(Found *o, int *version)
 	buf_init(&o->lines, 0);
 	o->n = 0;
 	o->progress = -1;
-	const SearchCheck chk = {collect, progress, o};
+	const SearchCheck chk = {collect, progress, o, NULL, NULL};
 	cr_assert_eq(dbcheck_run(fx.db, &chk, version, &err), KITH_OK, "%s", err.msg);
 }
 
@@ -69,7 +70,8 @@ static void raw(const char *sql_sqlite, const char *sql_pg)
 		return;
 	}
 	char url[320];
-	const char *prefix = fixture_pg(), *at = strchr(prefix, '@'), *scheme = strstr(prefix, "://");
+	const char *prefix = fixture_pg(), *at = strchr(prefix, '@'),
+		   *scheme = strstr(prefix, "://");
 	cr_assert(at && scheme);
 	snprintf(url, sizeof url, "%.*spostgres%s%s", (int)(scheme + 3 - prefix), prefix, at,
 		 fx.pg);
@@ -139,8 +141,9 @@ Test(dbcheck, search_rows_deleted_changed_or_orphaned)
 	Found o;
 	run(&o, &v);
 	char want[3][160];
-	snprintf(want[0], sizeof want[0], "search contact_fts %lld contact %lld has no search document\n",
-		 (long long)a, (long long)a);
+	snprintf(want[0], sizeof want[0],
+		 "search contact_fts %lld contact %lld has no search document\n", (long long)a,
+		 (long long)a);
 	snprintf(want[1], sizeof want[1],
 		 "search contact_fts %lld the search document of contact %lld differs from the "
 		 "record\n",
@@ -237,8 +240,9 @@ Test(dbcheck, pg_constraint_not_enforced)
 	Found o;
 	int v;
 	run(&o, &v);
-	cr_expect(strstr(buf_str(&o.lines), "constraint deal 0 constraint deal_stage_id_fkey of "
-					    "table deal is not enforced: its triggers are disabled\n"),
+	cr_expect(strstr(buf_str(&o.lines),
+			 "constraint deal 0 constraint deal_stage_id_fkey of "
+			 "table deal is not enforced: its triggers are disabled\n"),
 		  "got:\n%s", buf_str(&o.lines));
 	cr_expect(strstr(buf_str(&o.lines), "constraint task 0 constraint task_deal_id_fkey of "
 					    "table task is not validated\n"),
@@ -284,5 +288,66 @@ Test(dbcheck, newer_schema)
 		 "(%d); upgrade kith\n",
 		 migrate_latest());
 	cr_expect_str_eq(buf_str(&o.lines), want);
+	buf_free(&o.lines);
+}
+
+/* --repair-search: every wrong document is rebuilt, every stray one
+ * removed (more than the findings listed), and the next check is clean. */
+Test(dbcheck, repair_search)
+{
+	int64_t a, b, co;
+	int v;
+	long repaired = 0;
+	Err err = {0};
+	sample(&a, &b, &co);
+	for (int i = 0; i < 3; i++)
+		fixture_contact(&fx, &sys, "{\"first_name\": \"Extra\"}");
+	char sqlite[300], pg[300];
+	snprintf(sqlite, sizeof sqlite,
+		 "DELETE FROM contact_fts;"
+		 "UPDATE company_fts SET doc = 'changed' WHERE rowid = %lld;"
+		 "INSERT INTO company_fts (rowid, doc) VALUES (4242, 'ghost');",
+		 (long long)co);
+	snprintf(pg, sizeof pg,
+		 "DELETE FROM contact_fts;"
+		 "UPDATE company_fts SET doc = 'changed' WHERE id = %lld;"
+		 "INSERT INTO company_fts (id, doc, terms) VALUES (4242, 'ghost', 'ghost');",
+		 (long long)co);
+	raw(sqlite, pg);
+	Found o;
+	buf_init(&o.lines, 0);
+	o.n = 0;
+	const SearchCheck chk = {collect, NULL, &o, NULL, NULL};
+	cr_assert_eq(dbcheck_repair(fx.db, &chk, &v, &repaired, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(o.n, 7, "%s", buf_str(&o.lines));
+	cr_expect_eq(repaired, 7);
+	buf_free(&o.lines);
+	run(&o, &v);
+	cr_expect_eq(o.n, 0, "%s", buf_str(&o.lines));
+	buf_free(&o.lines);
+	/* and search finds them again */
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM contact_fts"), 5);
+}
+
+/* SQLite: a broken FTS5 index is rebuilt from its documents. */
+Test(dbcheck, sqlite_fts5_index_rebuilt)
+{
+	int64_t a, b, co;
+	int v;
+	long repaired = 0;
+	Err err = {0};
+	if (fx.pg[0])
+		cr_skip_test("FTS5 is SQLite's");
+	sample(&a, &b, &co);
+	raw("DELETE FROM contact_fts_data WHERE id > 10", "");
+	Found o;
+	buf_init(&o.lines, 0);
+	o.n = 0;
+	const SearchCheck chk = {collect, NULL, &o, NULL, NULL};
+	cr_assert_eq(dbcheck_repair(fx.db, &chk, &v, &repaired, &err), KITH_OK, "%s", err.msg);
+	cr_expect_geq(repaired, 1);
+	buf_free(&o.lines);
+	run(&o, &v);
+	cr_expect_eq(o.n, 0, "%s", buf_str(&o.lines));
 	buf_free(&o.lines);
 }
