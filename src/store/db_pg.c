@@ -80,17 +80,30 @@ static int pg_err(Db *db, const PGresult *res, Err *err, const char *what)
 	return err_set(err, code, NULL, "%s: %.*s", what, (int)len, msg ? msg : "");
 }
 
-/* Rewrite sql's `?` (numbered in order) and `?N` placeholders to $n, into
- * out; *nparams gets the highest number. Quoted strings, quoted names and
- * comments are copied as they are. */
-static void rewrite(const char *sql, Buf *out, int *nparams)
+/* 1 when c may be part of an SQL identifier or keyword. */
+static int ident_char(char c)
 {
-	int next = 0, max = 0;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* Rewrite sql's `?` (numbered in order) and `?N` placeholders to $n, into
+ * out; *nparams gets the highest number. Quoted strings (E'...' with its
+ * backslash escapes too), quoted names and comments are copied as they
+ * are. Returns -1 when sql mixes `?` and `?N`: SQLite numbers a `?` after
+ * `?N` from N + 1, a reading nobody should have to make (the statement is
+ * refused on PostgreSQL, so the census finds it); else 0. */
+static int rewrite(const char *sql, Buf *out, int *nparams)
+{
+	int next = 0, max = 0, numbered = 0;
 	for (const char *p = sql; *p;) {
 		if (*p == '\'' || *p == '"') {
+			/* E'...': a backslash escapes the next character */
+			int esc = *p == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+				  (p - 1 == sql || !ident_char(p[-2]));
 			const char *q = p + 1;
 			while (*q && *q != *p)
-				q++;
+				q += esc && *q == '\\' && q[1] ? 2 : 1;
 			q += *q != 0;
 			buf_add(out, p, (size_t)(q - p));
 			p = q;
@@ -106,11 +119,13 @@ static void rewrite(const char *sql, Buf *out, int *nparams)
 		} else if (*p == '?') {
 			int n = 0;
 			p++;
-			if (*p >= '0' && *p <= '9')
+			if (*p >= '0' && *p <= '9') {
+				numbered = 1;
 				while (*p >= '0' && *p <= '9' && n < 10000)
 					n = n * 10 + (*p++ - '0');
-			else
+			} else {
 				n = ++next;
+			}
 			if (n > max)
 				max = n;
 			buf_addf(out, "$%d", n);
@@ -119,6 +134,7 @@ static void rewrite(const char *sql, Buf *out, int *nparams)
 		}
 	}
 	*nparams = max;
+	return numbered && next ? -1 : 0;
 }
 
 static int pg_exec_script(Db *db, const char *sql, Err *err)
@@ -224,8 +240,12 @@ static int pg_prepare(Db *db, const char *sql, void **h, Err *err)
 	PgStmt *ps = calloc(1, sizeof *ps);
 	Buf b;
 	buf_init(&b, 0);
-	if (ps)
-		rewrite(sql, &b, &ps->nparams);
+	if (ps && rewrite(sql, &b, &ps->nparams) < 0) {
+		buf_free(&b);
+		stmt_free(ps);
+		return err_set(err, ERR_INTERNAL, NULL,
+			       "prepare: the statement mixes ? and ?N placeholders: %.60s", sql);
+	}
 	if (!ps || buf_failed(&b) || !(ps->sql = buf_take(&b)) ||
 	    (ps->nparams && !(ps->vals = calloc((size_t)ps->nparams, sizeof *ps->vals)))) {
 		buf_free(&b);
