@@ -256,8 +256,8 @@ static char **child_env(const char *password, const char *service_file, char **p
  * file of their own, mode 0600 in a new 0700 folder (PGSERVICEFILE for
  * the child), never on its command line: dir and file get their names
  * ("" when there is no such option). */
-static int write_secrets(const PQconninfoOption *opts, char *dir, size_t dn, char *file,
-			 size_t fn, Err *err)
+static int write_secrets(const PQconninfoOption *opts, char *dir, size_t dn, char *file, size_t fn,
+			 Err *err)
 {
 	Buf svc;
 	buf_init(&svc, 0);
@@ -282,8 +282,7 @@ static int write_secrets(const PQconninfoOption *opts, char *dir, size_t dn, cha
 	snprintf(file, fn, "%s/service.conf", dir);
 	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, svc.data, svc.len) != (ssize_t)svc.len)
-		rc = err_set(err, ERR_INTERNAL, NULL, "cannot write %s: %s", file,
-			     strerror(errno));
+		rc = err_set(err, ERR_INTERNAL, NULL, "cannot write %s: %s", file, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 done:
@@ -485,8 +484,8 @@ static int count_relations(PGconn *c, const char *target, long long *n, Err *err
 /* Connect to target and refuse it unless it is empty or force; *opts
  * gets the connection's options (PQconninfo: a service's resolved, the
  * caller frees them) when it is accepted. */
-static int check_target(const char *target, const char *shown, int force,
-			PQconninfoOption **opts, Err *err)
+static int check_target(const char *target, const char *shown, int force, PQconninfoOption **opts,
+			Err *err)
 {
 	PGconn *c = PQconnectdb(target);
 	long long n = 0;
