@@ -601,7 +601,11 @@ static int apply_company(Db *db, const Actor *actor, ContactRec *r, const json_t
 	int rc = get_ref(in, "company_id", &id, &present, err);
 	if (rc || !present || id == r->company_id)
 		return rc;
-	if (id && (rc = company_name(db, actor, id, &name, err))) {
+	/* the link check locks the company (record_check_link): a purge in
+	 * progress is waited for, and then it is not found */
+	if (id &&
+	    ((rc = record_check_link(db, actor, RECORD_COMPANY, id, 1, "company_id", NULL, err)) ||
+	     (rc = company_name(db, actor, id, &name, err)))) {
 		if (rc == ERR_NOT_FOUND)
 			rc = err_set(err, ERR_INVALID, "company_id", "no company #%lld",
 				     (long long)id);

@@ -132,6 +132,16 @@ int db_data_version(Db *db, uint32_t *version, Err *err) KITH_WARN_UNUSED;
  * literal: "SELECT ... WHERE id = ?" DB_FOR_UPDATE. */
 #define DB_FOR_UPDATE " /*kith:for-update*/"
 
+/* DB_FOR_SHARE ends a SELECT, inside a write transaction, that checks a
+ * row this transaction will point at (a link's target): PostgreSQL waits
+ * for a transaction that locked the row to change or delete it (a purge)
+ * and then reads what it committed, so the check sees a purged row gone
+ * instead of a foreign-key check failing later; the row cannot be deleted
+ * until this transaction ends ("FOR SHARE"). SQLite: nothing. Never in a
+ * read transaction (REPEATABLE READ refuses to lock a row changed since
+ * its snapshot). */
+#define DB_FOR_SHARE " /*kith:for-share*/"
+
 /* Inside a write transaction, wait until no other transaction holds the
  * lock on (ns, key) and take it until this one ends: for rules about a
  * value no row stands for yet (an email not taken, an idempotency key, the

@@ -594,6 +594,7 @@ static int pg_backup(Db *db, const char *path, Err *err)
 /* The full-text index: a table of kith's terms (search_pg.h). */
 static const DbFragment fragments[] = {
     {"for-update", "FOR UPDATE"},
+    {"for-share", "FOR SHARE"},
     {"search-join-contact", "JOIN contact_fts s ON s.id = c.id"},
     {"search-match-contact", "s.terms @@ CAST(? AS tsquery)"},
     {"search-join-company", "JOIN company_fts s ON s.id = c.id"},

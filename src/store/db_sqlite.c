@@ -363,6 +363,7 @@ done:
  * full-text index is FTS5's (search.h). */
 static const DbFragment fragments[] = {
     {"for-update", ""},
+    {"for-share", ""},
     {"search-join-contact", "JOIN contact_fts s ON s.rowid = c.id"},
     {"search-match-contact", "s.contact_fts MATCH ?"},
     {"search-join-company", "JOIN company_fts s ON s.rowid = c.id"},
