@@ -5,10 +5,12 @@
 
 #include "cli/cli.h"
 #include "core/access.h"
+#include "core/dbcheck.h"
 #include "core/token.h"
 #include "core/user_cli.h"
 #include "core/workspace.h"
 #include "core/workspace_cli.h"
+#include "crm/company.h"
 #include "crm/contact.h"
 #include "http/server.h"
 
@@ -30,6 +32,9 @@ static const ServerHooks server_hooks = {
 void hooks_install(void)
 {
 	contact_links_register(); /* core/links rebuilds contacts through contact.c */
+	/* kith db check */
+	dbcheck_set_search("contact", contact_search_check, contact_reindex_ids);
+	dbcheck_set_search("company", company_search_check, company_reindex_ids);
 	cli_set_hooks(&cli_hooks);
 	server_set_hooks(&server_hooks);
 }

@@ -21,6 +21,7 @@
 #define KITH_STMT_CACHE 64u                  /* prepared statements kept per connection */
 #define KITH_TOKEN_MEMO 8u                   /* verified tokens a server thread remembers (token_check_memo) */
 #define KITH_MAX_DEFERRED 4096u              /* deferred index writes queued before an early flush */
+#define KITH_CHECK_MAX_FINDINGS 100          /* problems one check (kith db check) reports before it stops listing */
 #define KITH_MAX_PASSWORD 1024u              /* password length, bytes */
 #define KITH_MIN_PASSWORD 8u                 /* shortest accepted password, bytes */
 #define KITH_IDEMPOTENCY_TTL_S (24 * 3600)   /* how long an Idempotency-Key is remembered */

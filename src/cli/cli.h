@@ -77,6 +77,8 @@ enum {
 	CLI_DB = 1,      /* opens the database and requires it to be current */
 	CLI_DB_RAW = 2,  /* opens (creates) the database but does not check its version */
 	CLI_DB_SYS = 3,  /* as CLI_DB, but acts as the local system unless --as is given */
+	CLI_DB_ANY = 4,  /* as CLI_DB_SYS, but any schema version: opens an existing
+			    database and neither creates nor migrates it (backup, db check) */
 };
 
 struct CliCommand {

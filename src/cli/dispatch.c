@@ -97,8 +97,8 @@ int cli_version(Cli *cli)
 
 /* Open the database for cmd and pick the actor (the actor hook): --as
  * EMAIL, else KITH_USER, else the default (the workspace's one owner).
- * Commands flagged CLI_DB_SYS (serve, backup, db check) act as the local
- * system unless --as is given. Returns an exit code. */
+ * Commands flagged CLI_DB_SYS (serve) or CLI_DB_ANY (backup, db check:
+ * any schema version) act as the local system unless --as is given. Returns an exit code. */
 static int open_db(Cli *cli, const char *as)
 {
 	Err err = {0};
@@ -111,7 +111,7 @@ static int open_db(Cli *cli, const char *as)
 		return cli_fail(cli, &err);
 	}
 	int rc = db_open(&cli->db, cli->db_path, raw, &err);
-	if (rc == KITH_OK && !raw)
+	if (rc == KITH_OK && !raw && cli->cmd->flags != CLI_DB_ANY)
 		rc = migrate_require_current(cli->db, &err);
 	if (rc)
 		return cli_fail(cli, &err);

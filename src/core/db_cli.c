@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include "core/dbcheck.h"
 #include "core/workspace.h"
 #include "store/backup.h"
 #include "store/migrate.h"
@@ -45,15 +46,76 @@ int db_cli_migrate(Cli *cli)
 	return EXIT_OK;
 }
 
+/* What kith db check found: every finding for --json, the first
+ * KITH_CHECK_MAX_FINDINGS of each check printed as they come otherwise. */
+typedef struct CheckOut {
+	Cli *cli;
+	json_t *problems; /* --json: the findings */
+	long n;		  /* findings so far */
+	int progress;	  /* a progress line is on the terminal */
+} CheckOut;
+
+static void check_report(void *arg, const DbFinding *f)
+{
+	CheckOut *o = arg;
+	o->n++;
+	if (o->cli->json) {
+		json_t *p = json_pack("{ss ss sI ss}", "check", f->check, "table", f->table, "id",
+				      (json_int_t)f->id, "message", f->message);
+		if (p && f->id == 0)
+			json_object_set_new(p, "id", json_null());
+		json_array_append_new(o->problems, p);
+		return;
+	}
+	if (o->progress && isatty(STDERR_FILENO))
+		fputc('\n', stderr); /* below the progress line */
+	o->progress = 0;
+	fprintf(o->cli->out, "%s: %s%s%s\n", f->check, f->table, *f->table ? ": " : "", f->message);
+}
+
+/* Records checked against the index, on a terminal only (cli_progress). */
+static void check_progress(void *arg, long done, long total)
+{
+	CheckOut *o = arg;
+	o->progress = done < total;
+	cli_progress(o->cli, "check: records", done, total);
+}
+
 int db_cli_check(Cli *cli)
 {
 	Err err = {0};
+	int version = 0, repair = cli_flag(cli, "--repair-search");
+	long repaired = 0;
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
-	if (db_check(cli->db, &err))
+	CheckOut o = {.cli = cli, .problems = json_array()};
+	const SearchCheck chk = {check_report, check_progress, &o, NULL, NULL};
+	int rc = repair ? dbcheck_repair(cli->db, &chk, &version, &repaired, &err)
+			: dbcheck_run(cli->db, &chk, &version, &err);
+	if (rc) {
+		json_decref(o.problems);
 		return cli_fail(cli, &err);
-	fprintf(cli->out, "ok\n");
-	return EXIT_OK;
+	}
+	if (cli->json) {
+		json_t *j = json_pack("{sb si si so}", "ok", o.n == 0, "schema", version, "latest",
+				      migrate_latest(), "problems", o.problems);
+		if (j && repair)
+			json_object_set_new(j, "repaired", json_integer(repaired));
+		cli_print_json(cli, j);
+		json_decref(j);
+	} else {
+		json_decref(o.problems);
+		if (o.n == 0)
+			fprintf(cli->out, "ok\n");
+		else
+			fprintf(cli->out, "%ld problem%s found\n", o.n, o.n == 1 ? "" : "s");
+		if (repair && repaired)
+			fprintf(cli->out,
+				"repaired %ld search document%s; run 'kith db check' again\n",
+				repaired, repaired == 1 ? "" : "s");
+	}
+	/* problems in the database: a storage error's exit code, as before */
+	return o.n ? EXIT_INTERNAL : EXIT_OK;
 }
 
 /* Progress of a long copy, on a terminal only (cli_progress), in KiB. */

@@ -14,6 +14,7 @@ typedef struct KindDef {
 	const char *check;  /* ?1 id, ?2 admin, ?3 user: deleted, owner, visible */
 	const char *shared; /* ?1 record, ?2 user; NULL: not shareable */
 	const char *lock;   /* ?1 id: locks the row (record_lock) */
+	const char *link;   /* check, locking the row for share (record_check_link) */
 	int params;	    /* parameters of the kind's "?" fragment */
 } KindDef;
 
@@ -24,21 +25,24 @@ typedef struct KindDef {
 #define LOCK_SQL(k) "SELECT id FROM " k " WHERE id = ?1" DB_FOR_UPDATE
 #define OWNED(k, label)                                                                            \
 	{                                                                                          \
-		k, label, CHECK_OWNED(k), SHARED_SQL(k), LOCK_SQL(k), RECORD_PARAMS_OWNED          \
+		k, label, CHECK_OWNED(k), SHARED_SQL(k), LOCK_SQL(k), CHECK_OWNED(k) DB_FOR_SHARE, \
+		    RECORD_PARAMS_OWNED                                                            \
 	}
+#define CHECK_ACTIVITY                                                                             \
+	"SELECT x.deleted_at IS NOT NULL, 0, " RECORD_ACTIVITY_VISIBLE_AT(                         \
+	    "x", "?2", "?3") " FROM activity x WHERE x.id = ?1"
+#define CHECK_TASK                                                                                 \
+	"SELECT x.deleted_at IS NOT NULL, 0, " RECORD_TASK_VISIBLE_AT(                             \
+	    "x", "?2", "?3") " FROM task x WHERE x.id = ?1"
 
 static const KindDef kinds[] = {
     [RECORD_CONTACT] = OWNED("contact", "contact #"),
     [RECORD_COMPANY] = OWNED("company", "company "),
     [RECORD_DEAL] = OWNED("deal", "deal "),
-    [RECORD_ACTIVITY] = {"activity", "activity ",
-			 "SELECT x.deleted_at IS NOT NULL, 0, " RECORD_ACTIVITY_VISIBLE_AT(
-			     "x", "?2", "?3") " FROM activity x WHERE x.id = ?1",
-			 NULL, LOCK_SQL("activity"), RECORD_PARAMS_ACTIVITY},
-    [RECORD_TASK] = {"task", "task ",
-		     "SELECT x.deleted_at IS NOT NULL, 0, " RECORD_TASK_VISIBLE_AT(
-			 "x", "?2", "?3") " FROM task x WHERE x.id = ?1",
-		     NULL, LOCK_SQL("task"), RECORD_PARAMS_TASK},
+    [RECORD_ACTIVITY] = {"activity", "activity ", CHECK_ACTIVITY, NULL, LOCK_SQL("activity"),
+			 CHECK_ACTIVITY DB_FOR_SHARE, RECORD_PARAMS_ACTIVITY},
+    [RECORD_TASK] = {"task", "task ", CHECK_TASK, NULL, LOCK_SQL("task"), CHECK_TASK DB_FOR_SHARE,
+		     RECORD_PARAMS_TASK},
 };
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
 
@@ -105,8 +109,10 @@ int record_can_see(Db *db, const Actor *actor, RecordKind kind, int64_t id, int6
 	return actor->user_id && record_shared(db, kind, id, actor->user_id, &err) == 1;
 }
 
-int record_check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int include_deleted,
-		 const char *field, int64_t *owner_id, Err *err)
+/* record_check with the kind's check statement (link: the one that locks
+ * the row for share). */
+static int check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int include_deleted,
+		 const char *field, int64_t *owner_id, int link, Err *err)
 {
 	const KindDef *k = kind_def(kind);
 	DbStmt *st;
@@ -114,7 +120,7 @@ int record_check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int in
 		*owner_id = 0;
 	if (!k)
 		return err_set(err, ERR_INTERNAL, field, "unknown record kind %d", (int)kind);
-	int rc = db_prepare(db, &st, k->check, err);
+	int rc = db_prepare(db, &st, link ? k->link : k->check, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, id);
@@ -135,6 +141,18 @@ int record_check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int in
 	if (owner_id)
 		*owner_id = owner;
 	return KITH_OK;
+}
+
+int record_check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int include_deleted,
+		 const char *field, int64_t *owner_id, Err *err)
+{
+	return check(db, actor, kind, id, include_deleted, field, owner_id, 0, err);
+}
+
+int record_check_link(Db *db, const Actor *actor, RecordKind kind, int64_t id, int include_deleted,
+		      const char *field, int64_t *owner_id, Err *err)
+{
+	return check(db, actor, kind, id, include_deleted, field, owner_id, 1, err);
 }
 
 int record_lock(Db *db, RecordKind kind, int64_t id, Err *err)

@@ -143,6 +143,18 @@ int record_can_see(Db *db, const Actor *actor, RecordKind kind, int64_t id, int6
 int record_check(Db *db, const Actor *actor, RecordKind kind, int64_t id, int include_deleted,
 		 const char *field, int64_t *owner_id, Err *err) KITH_WARN_UNUSED;
 
+/* record_check for a link about to be written (a deal's company_id, a
+ * task's contact_id), inside the write transaction that writes it: the
+ * record's row is locked for share until the transaction ends
+ * (DB_FOR_SHARE). On PostgreSQL a purge or trash of the record in progress
+ * is waited for, and the check then sees it gone or trashed, so the
+ * writer answers ERR_NOT_FOUND / ERR_GONE as on SQLite rather than a
+ * foreign-key failure (a storage error) at its INSERT; and the record
+ * cannot be purged until the link is written. Errors as record_check;
+ * ERR_BUSY after the lock timeout. */
+int record_check_link(Db *db, const Actor *actor, RecordKind kind, int64_t id, int include_deleted,
+		      const char *field, int64_t *owner_id, Err *err) KITH_WARN_UNUSED;
+
 /* Inside a write transaction, lock record id of kind until the transaction
  * ends, before reading the state a change is computed from: a second
  * writer of the same record waits here and then reads what the first one

@@ -557,14 +557,13 @@ static void doc_add_tax_id(Buf *raw, const char *s)
 /* Rebuild the search document of rec: legal name, tax id, email, phone
  * digits, website, city, tags, notes, text and select custom values
  * (custom: NULL reads them; a new company passes those it wrote). */
-static int company_index(Db *db, const json_t *rec, const char *custom, Err *err)
+static int company_doc(Db *db, const json_t *rec, const char *custom, Buf *doc, Err *err)
 {
 	int64_t id = json_int_of(rec, "id");
-	Buf raw, doc;
+	Buf raw;
 	size_t i;
 	json_t *t;
 	buf_init(&raw, 0);
-	buf_init(&doc, 0);
 	doc_add(&raw, json_str_of(rec, "legal_name"));
 	doc_add_tax_id(&raw, json_str_of(rec, "tax_id"));
 	doc_add(&raw, json_str_of(rec, "email"));
@@ -582,12 +581,21 @@ static int company_index(Db *db, const json_t *rec, const char *custom, Err *err
 	else
 		doc_add(&raw, custom); /* as field_values_text appends */
 	if (rc == KITH_OK) {
-		text_search_doc(&doc, buf_str(&raw));
-		rc = buf_failed(&raw) || buf_failed(&doc)
-			     ? err_set(err, ERR_INVALID, NULL, "the company is too large to index")
-			     : search_put(db, "company", id, buf_str(&doc), err);
+		text_search_doc(doc, buf_str(&raw));
+		if (buf_failed(&raw) || buf_failed(doc))
+			rc = err_set(err, ERR_INVALID, NULL, "the company is too large to index");
 	}
 	buf_free(&raw);
+	return rc;
+}
+
+static int company_index(Db *db, const json_t *rec, const char *custom, Err *err)
+{
+	Buf doc;
+	buf_init(&doc, 0);
+	int rc = company_doc(db, rec, custom, &doc, err);
+	if (rc == KITH_OK)
+		rc = search_put(db, "company", json_int_of(rec, "id"), buf_str(&doc), err);
 	buf_free(&doc);
 	return rc;
 }
@@ -694,6 +702,25 @@ int company_reindex_ids(Db *db, const Buf *ids, Err *err)
 		json_decref(rec);
 	}
 	return rc;
+}
+
+/* search_check's SearchDocFn: the document company_index puts. */
+static int company_search_doc(Db *db, int64_t id, Buf *doc, Err *err)
+{
+	json_t *rec = NULL;
+	int rc = company_load(db, NULL, id, &rec, err);
+	if (rc == KITH_OK)
+		rc = company_doc(db, rec, NULL, doc, err);
+	json_decref(rec);
+	return rc;
+}
+
+int company_search_check(Db *db, const SearchCheck *chk, Err *err)
+{
+	/* every company has a document, in the trash too (search --trash) */
+	static const char ids[] = "SELECT id FROM company WHERE id > ? ORDER BY id LIMIT ?";
+	static const char count[] = "SELECT COUNT(*), 0 FROM company";
+	return search_check(db, "company", ids, count, company_search_doc, chk, err);
 }
 
 int company_create(Db *db, const Actor *actor, const json_t *in, int flags, int64_t *id,

@@ -21,6 +21,7 @@
 #include "core/access.h"
 #include "core/record_cols.h"
 #include "store/db.h"
+#include "store/search.h"
 
 /* The company's column table: its SELECT list and its JSON (core/record_cols.h;
  * test_record_cols checks the two agree). */
@@ -66,6 +67,12 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 /* Rebuild the search documents of the companies whose ids ids holds
  * (int64_t values; missing ones are skipped). Caller's transaction. */
 int company_reindex_ids(Db *db, const Buf *ids, Err *err) KITH_WARN_UNUSED;
+
+/* Check the companies' search index (store/search.h search_check): every
+ * company, in the trash too, has one document, equal to the one its next
+ * write would store; no other id has one. Findings go to chk. KITH_OK
+ * once checked; ERR_STORAGE. */
+int company_search_check(Db *db, const SearchCheck *chk, Err *err) KITH_WARN_UNUSED;
 
 /* The smallest and largest company id in use, trashed ones included
  * (both 0 when there is none), for tools that pick records at random (demo

@@ -601,7 +601,11 @@ static int apply_company(Db *db, const Actor *actor, ContactRec *r, const json_t
 	int rc = get_ref(in, "company_id", &id, &present, err);
 	if (rc || !present || id == r->company_id)
 		return rc;
-	if (id && (rc = company_name(db, actor, id, &name, err))) {
+	/* the link check locks the company (record_check_link): a purge in
+	 * progress is waited for, and then it is not found */
+	if (id &&
+	    ((rc = record_check_link(db, actor, RECORD_COMPANY, id, 1, "company_id", NULL, err)) ||
+	     (rc = company_name(db, actor, id, &name, err)))) {
 		if (rc == ERR_NOT_FOUND)
 			rc = err_set(err, ERR_INVALID, "company_id", "no company #%lld",
 				     (long long)id);
@@ -1080,15 +1084,14 @@ static int write_tag_links(Db *db, int64_t id, const int64_t *ids, size_t n, Err
 /* Put r's search document: names, emails, phone forms, company name, tags,
  * job title, city, notes and the text custom values (custom: NULL reads
  * them, "" when there are none). */
-static int rec_index_put(Db *db, const ContactRec *r, const char *company, const char *custom,
-			 Err *err)
+static int rec_doc(Db *db, const ContactRec *r, const char *company, const char *custom, Buf *doc,
+		   Err *err)
 {
-	Buf raw, doc;
+	Buf raw;
 	json_t *e;
 	size_t i;
 	int rc = KITH_OK;
 	buf_init(&raw, 0);
-	buf_init(&doc, 0);
 	buf_adds(&raw, r->s[S_DISPLAY] ? r->s[S_DISPLAY] : "");
 	json_array_foreach(r->emails, i, e)
 	{
@@ -1111,32 +1114,79 @@ static int rec_index_put(Db *db, const ContactRec *r, const char *company, const
 	else if (*custom)
 		buf_addf(&raw, " %s", custom); /* as field_values_text appends */
 	if (rc == KITH_OK) {
-		text_search_doc(&doc, buf_str(&raw));
-		rc = buf_failed(&raw) || buf_failed(&doc)
-			 ? err_set(err, ERR_INTERNAL, NULL, "search document too large")
-			 : search_put(db, "contact", r->id, buf_str(&doc), err);
+		text_search_doc(doc, buf_str(&raw));
+		if (buf_failed(&raw) || buf_failed(doc))
+			rc = err_set(err, ERR_INTERNAL, NULL, "search document too large");
 	}
 	buf_free(&raw);
+	return rc;
+}
+
+static int rec_index_put(Db *db, const ContactRec *r, const char *company, const char *custom,
+			 Err *err)
+{
+	Buf doc;
+	buf_init(&doc, 0);
+	int rc = rec_doc(db, r, company, custom, &doc, err);
+	if (rc == KITH_OK)
+		rc = search_put(db, "contact", r->id, buf_str(&doc), err);
 	buf_free(&doc);
+	return rc;
+}
+
+/* The name of r's company as its search document shows it, or NULL
+ * (*company: caller frees). */
+static int rec_company(Db *db, const ContactRec *r, char **company, Err *err)
+{
+	const Actor system = ACTOR_SYSTEM;
+	*company = NULL;
+	int rc = r->company_id ? company_name(db, &system, r->company_id, company, err) : KITH_OK;
+	if (rc == ERR_NOT_FOUND) {
+		err_clear(err);
+		rc = KITH_OK;
+	}
 	return rc;
 }
 
 /* Put (or, for a trashed contact, remove) r's search document. */
 static int rec_index(Db *db, const ContactRec *r, Err *err)
 {
-	const Actor system = ACTOR_SYSTEM;
 	char *company = NULL;
 	if (r->s[S_DELETED])
 		return search_remove(db, "contact", r->id, err);
-	int rc = r->company_id ? company_name(db, &system, r->company_id, &company, err) : KITH_OK;
-	if (rc == ERR_NOT_FOUND) {
-		err_clear(err);
-		rc = KITH_OK;
-	}
+	int rc = rec_company(db, r, &company, err);
 	if (rc == KITH_OK)
 		rc = rec_index_put(db, r, company, NULL, err);
 	free(company);
 	return rc;
+}
+
+/* search_check's SearchDocFn: the document rec_index puts. */
+static int contact_search_doc(Db *db, int64_t id, Buf *doc, Err *err)
+{
+	ContactRec r;
+	char *company = NULL;
+	contact_rec_init(&r);
+	int rc = contact_rec_load(db, id, &r, err);
+	if (rc == KITH_OK && r.s[S_DELETED])
+		rc = err_set(err, ERR_NOT_FOUND, "id", "contact %lld is in the trash",
+			     (long long)id);
+	if (rc == KITH_OK)
+		rc = rec_company(db, &r, &company, err);
+	if (rc == KITH_OK)
+		rc = rec_doc(db, &r, company, NULL, doc, err);
+	free(company);
+	contact_rec_free(&r);
+	return rc;
+}
+
+int contact_search_check(Db *db, const SearchCheck *chk, Err *err)
+{
+	/* the contacts rec_index gives a document: those out of the trash */
+	static const char ids[] = "SELECT id FROM contact WHERE deleted_at IS NULL AND id > ? "
+				  "ORDER BY id LIMIT ?";
+	static const char count[] = "SELECT COUNT(*), 0 FROM contact WHERE deleted_at IS NULL";
+	return search_check(db, "contact", ids, count, contact_search_doc, chk, err);
 }
 
 /* Store doc as r's stored representation (migration 005), stamped with

@@ -30,6 +30,7 @@
 #include "base/buf.h"
 #include "core/access.h"
 #include "store/db.h"
+#include "store/search.h"
 
 enum {
 	CONTACT_FORCE = 1,    /* skip the duplicate guard (email/phone already used) */
@@ -143,6 +144,12 @@ int contact_reindex_ids(Db *db, const Buf *ids, Err *err) KITH_WARN_UNUSED;
  * with core/links. Call once at start-up, before any thread starts (main.c,
  * the test fixtures). */
 void contact_links_register(void);
+
+/* Check the contacts' search index (store/search.h search_check): every
+ * contact out of the trash has one document, equal to the one its next
+ * write would store; no other contact has one. Findings go to chk.
+ * KITH_OK once checked; ERR_STORAGE. */
+int contact_search_check(Db *db, const SearchCheck *chk, Err *err) KITH_WARN_UNUSED;
 
 /* Hand every contact (trashed ones too) of user `from` to user `to` (ids checked by the
  * caller), bumping versions; the changed ids are appended to ids (int64_t).

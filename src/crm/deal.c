@@ -205,8 +205,8 @@ static int check_link(Db *db, const Actor *actor, const json_t *in, const char *
 		return err_set(err, ERR_INVALID, key, "must be a record id or null");
 	int64_t id = json_integer_value(v);
 	int is_contact = strcmp(key, "contact_id") == 0;
-	int rc = record_check(db, actor, is_contact ? RECORD_CONTACT : RECORD_COMPANY, id, 0, key,
-			      NULL, err);
+	int rc = record_check_link(db, actor, is_contact ? RECORD_CONTACT : RECORD_COMPANY, id, 0,
+				   key, NULL, err);
 	if (rc == ERR_NOT_FOUND || rc == ERR_GONE)
 		return err_set(err, ERR_INVALID, key, "no %s #%lld",
 			       is_contact ? "contact" : "company", (long long)id);

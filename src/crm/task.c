@@ -307,7 +307,7 @@ static int put_link(Db *db, const Actor *actor, const json_t *in, const char *ke
 	int64_t id = json_integer_value(v);
 	if (id == json_int_of(rec, key))
 		return KITH_OK;
-	int rc = record_check(db, actor, kind, id, 0, key, NULL, err);
+	int rc = record_check_link(db, actor, kind, id, 0, key, NULL, err);
 	if (rc)
 		return rc;
 	json_object_set_new(rec, key, json_integer(id));

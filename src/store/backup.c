@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/db_backend.h"
 #include "store/migrate.h"
 #include "store/pg_tool.h"
 
@@ -114,6 +115,25 @@ static int put_in_place(const char *tmp, const char *file, int force, Err *err)
 	return KITH_OK;
 }
 
+/* 1 when the file st describes is db's own SQLite database file or one
+ * SQLite keeps beside it (-wal, -shm, -journal): the same device and
+ * inode, whatever the names (a link, another path to it). */
+static int is_live_file(Db *db, const struct stat *st)
+{
+	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+	const char *live = strcmp(db_backend(db), "sqlite") == 0
+			       ? sqlite3_db_filename((sqlite3 *)db->h, "main")
+			       : NULL;
+	char path[PATH_MAX + 16];
+	struct stat ls;
+	for (size_t i = 0; live && *live && i < sizeof ext / sizeof ext[0]; i++) {
+		snprintf(path, sizeof path, "%s%s", live, ext[i]);
+		if (stat(path, &ls) == 0 && ls.st_dev == st->st_dev && ls.st_ino == st->st_ino)
+			return 1;
+	}
+	return 0;
+}
+
 int backup_save(Db *db, const char *file, int force, Err *err)
 {
 	char tmp[PATH_MAX];
@@ -121,6 +141,10 @@ int backup_save(Db *db, const char *file, int force, Err *err)
 	int exists = lstat(file, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode))
 		return err_set(err, ERR_INVALID, "FILE", "%s is a folder; name a file in it", file);
+	/* the name rename() would replace, whichever path spells it */
+	if (exists && is_live_file(db, &st))
+		return err_set(err, ERR_INVALID, "FILE",
+			       "%s is the live database itself; back up to another file", file);
 	if (exists && !force)
 		return err_set(err, ERR_CONFLICT, "FILE",
 			       "%s exists; choose a new file, or add --force to replace it", file);

@@ -460,9 +460,9 @@ int db_bulk_mode(Db *db, Err *err)
 	return db->be->bulk_mode(db, err);
 }
 
-int db_check(Db *db, Err *err)
+int db_check(Db *db, DbCheckFn fn, void *arg, Err *err)
 {
-	return db->be->check(db, err);
+	return db->be->check(db, fn, arg, err);
 }
 
 int db_backup(Db *db, const char *path, Err *err)

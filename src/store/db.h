@@ -144,6 +144,15 @@ int db_data_version(Db *db, uint32_t *version, Err *err) KITH_WARN_UNUSED;
 /* Bind the n ids (n may be 0: no row matches) as parameter i, the
  * parameter of DB_IN_IDS. Out of memory binds an empty list. */
 void db_bind_ids(DbStmt *st, int i, const int64_t *ids, size_t n);
+/* DB_FOR_SHARE ends a SELECT, inside a write transaction, that checks a
+ * row this transaction will point at (a link's target): PostgreSQL waits
+ * for a transaction that locked the row to change or delete it (a purge)
+ * and then reads what it committed, so the check sees a purged row gone
+ * instead of a foreign-key check failing later; the row cannot be deleted
+ * until this transaction ends ("FOR SHARE"). SQLite: nothing. Never in a
+ * read transaction (REPEATABLE READ refuses to lock a row changed since
+ * its snapshot). */
+#define DB_FOR_SHARE " /*kith:for-share*/"
 
 /* Inside a write transaction, wait until no other transaction holds the
  * lock on (ns, key) and take it until this one ends: for rules about a
@@ -199,8 +208,24 @@ int db_checkpoint(Db *db, int truncate, int *frames, int *copied, Err *err) KITH
  * settings are unchanged. */
 int db_bulk_mode(Db *db, Err *err) KITH_WARN_UNUSED;
 
-/* Integrity check: KITH_OK, or ERR_STORAGE with the first problem. */
-int db_check(Db *db, Err *err);
+/* One problem a check found (db_check, search_check). */
+typedef struct DbFinding {
+	const char *check;   /* "integrity", "constraint", "foreign_key", "schema", "search" */
+	const char *table;   /* the table it is in ("" when none) */
+	int64_t id;	     /* the record's id (rowid on SQLite), 0 when none */
+	const char *message; /* what is wrong, for a user */
+} DbFinding;
+
+/* Receives each finding of a check; the strings live during the call. */
+typedef void (*DbCheckFn)(void *arg, const DbFinding *f);
+
+/* Check the database's own consistency and report every problem to fn
+ * (arg its first argument): SQLite's integrity_check and foreign_key_check;
+ * on PostgreSQL every constraint validated, no foreign-key trigger
+ * disabled, and every foreign key holding (an anti-join per key, from the
+ * catalog). Findings are not errors: KITH_OK once checked, ERR_STORAGE when
+ * a check could not run. At most KITH_CHECK_MAX_FINDINGS per check. */
+int db_check(Db *db, DbCheckFn fn, void *arg, Err *err);
 
 /* Online backup of the live database into the file at path, which it
  * overwrites: SQLite's backup API (a database file), or pg_dump

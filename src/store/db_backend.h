@@ -101,7 +101,7 @@ struct DbBackend {
 	void (*on_commit)(Db *db, int on);
 	int (*checkpoint)(Db *db, int truncate, int *frames, int *copied, Err *err);
 	int (*bulk_mode)(Db *db, Err *err);
-	int (*check)(Db *db, Err *err);
+	int (*check)(Db *db, DbCheckFn fn, void *arg, Err *err);
 	int (*backup)(Db *db, const char *path, Err *err);
 };
 

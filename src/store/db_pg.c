@@ -82,17 +82,30 @@ static int pg_err(Db *db, const PGresult *res, Err *err, const char *what)
 	return err_set(err, code, NULL, "%s: %.*s", what, (int)len, msg ? msg : "");
 }
 
-/* Rewrite sql's `?` (numbered in order) and `?N` placeholders to $n, into
- * out; *nparams gets the highest number. Quoted strings, quoted names and
- * comments are copied as they are. */
-static void rewrite(const char *sql, Buf *out, int *nparams)
+/* 1 when c may be part of an SQL identifier or keyword. */
+static int ident_char(char c)
 {
-	int next = 0, max = 0;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* Rewrite sql's `?` (numbered in order) and `?N` placeholders to $n, into
+ * out; *nparams gets the highest number. Quoted strings (E'...' with its
+ * backslash escapes too), quoted names and comments are copied as they
+ * are. Returns -1 when sql mixes `?` and `?N`: SQLite numbers a `?` after
+ * `?N` from N + 1, a reading nobody should have to make (the statement is
+ * refused on PostgreSQL, so the census finds it); else 0. */
+static int rewrite(const char *sql, Buf *out, int *nparams)
+{
+	int next = 0, max = 0, numbered = 0;
 	for (const char *p = sql; *p;) {
 		if (*p == '\'' || *p == '"') {
+			/* E'...': a backslash escapes the next character */
+			int esc = *p == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+				  (p - 1 == sql || !ident_char(p[-2]));
 			const char *q = p + 1;
 			while (*q && *q != *p)
-				q++;
+				q += esc && *q == '\\' && q[1] ? 2 : 1;
 			q += *q != 0;
 			buf_add(out, p, (size_t)(q - p));
 			p = q;
@@ -108,11 +121,13 @@ static void rewrite(const char *sql, Buf *out, int *nparams)
 		} else if (*p == '?') {
 			int n = 0;
 			p++;
-			if (*p >= '0' && *p <= '9')
+			if (*p >= '0' && *p <= '9') {
+				numbered = 1;
 				while (*p >= '0' && *p <= '9' && n < 10000)
 					n = n * 10 + (*p++ - '0');
-			else
+			} else {
 				n = ++next;
+			}
 			if (n > max)
 				max = n;
 			buf_addf(out, "$%d", n);
@@ -121,6 +136,7 @@ static void rewrite(const char *sql, Buf *out, int *nparams)
 		}
 	}
 	*nparams = max;
+	return numbered && next ? -1 : 0;
 }
 
 /* Run sql as a simple query, as it is. */
@@ -243,8 +259,12 @@ static int pg_prepare(Db *db, const char *sql, void **h, Err *err)
 	PgStmt *ps = calloc(1, sizeof *ps);
 	Buf b;
 	buf_init(&b, 0);
-	if (ps)
-		rewrite(sql, &b, &ps->nparams);
+	if (ps && rewrite(sql, &b, &ps->nparams) < 0) {
+		buf_free(&b);
+		stmt_free(ps);
+		return err_set(err, ERR_INTERNAL, NULL,
+			       "prepare: the statement mixes ? and ?N placeholders: %.60s", sql);
+	}
 	if (!ps || buf_failed(&b) || !(ps->sql = buf_take(&b)) ||
 	    (ps->nparams && !(ps->vals = calloc((size_t)ps->nparams, sizeof *ps->vals)))) {
 		buf_free(&b);
@@ -595,25 +615,92 @@ static int pg_bulk_mode(Db *db, Err *err)
 	return KITH_OK;
 }
 
-/* Constraints the server has not validated (added NOT VALID, or disabled
- * by hand) are the PostgreSQL counterpart of a foreign key check. */
-static int pg_check(Db *db, Err *err)
+/* The constraints of the current schema the server has not validated
+ * (added NOT VALID), and the foreign keys whose triggers are disabled
+ * (ALTER TABLE ... DISABLE TRIGGER ALL): rows written meanwhile were not
+ * checked. */
+/* census: postgres */
+static const char pg_check_unvalidated[] =
+    "SELECT conrelid::regclass::text, conname, 'is not validated' FROM pg_constraint "
+    "WHERE NOT convalidated AND connamespace = CAST(current_schema() AS regnamespace) "
+    "UNION ALL "
+    "SELECT DISTINCT c.conrelid::regclass::text, c.conname, "
+    "'is not enforced: its triggers are disabled' FROM pg_trigger t "
+    "JOIN pg_constraint c ON c.oid = t.tgconstraint "
+    "WHERE t.tgenabled = 'D' AND c.contype = 'f' "
+    "AND c.connamespace = CAST(current_schema() AS regnamespace) ORDER BY 1, 2";
+
+/* Each foreign key of the current schema with the statement that finds
+ * the rows breaking it (MATCH SIMPLE: a row with a NULL in the key is not
+ * checked): the row's id (0 when its table has none) and its key values,
+ * at most ?1 (KITH_CHECK_MAX_FINDINGS). The server quotes every name. */
+/* census: postgres */
+static const char pg_check_fks[] =
+    "SELECT con.conrelid::regclass::text, con.conname, con.confrelid::regclass::text, "
+    "string_agg(ca.attname, ',' ORDER BY k.n), "
+    "format('SELECT %s, concat_ws('','', %s) FROM %s k WHERE %s AND NOT EXISTS "
+    "(SELECT 1 FROM %s p WHERE %s) ORDER BY 1 LIMIT %s', "
+    "CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid "
+    "AND a.attname = 'id' AND NOT a.attisdropped) THEN 'k.id' ELSE '0' END, "
+    "string_agg(format('k.%I', ca.attname), ', ' ORDER BY k.n), con.conrelid::regclass, "
+    "string_agg(format('k.%I IS NOT NULL', ca.attname), ' AND ' ORDER BY k.n), "
+    "con.confrelid::regclass, "
+    "string_agg(format('p.%I = k.%I', pa.attname, ca.attname), ' AND ' ORDER BY k.n), "
+    "CAST(? AS integer)) "
+    "FROM pg_constraint con "
+    "CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(c, p, n) "
+    "JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.c "
+    "JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.p "
+    "WHERE con.contype = 'f' AND con.connamespace = CAST(current_schema() AS regnamespace) "
+    "GROUP BY con.oid, con.conrelid, con.conname, con.confrelid ORDER BY 1, 2";
+
+/* Run one foreign key's finder (sql, made by pg_check_fks) and report its
+ * rows: table's key columns cols hold values no row of parent has. */
+static int check_fk(Db *db, const char *table, const char *name, const char *parent,
+		    const char *cols, const char *sql, DbCheckFn fn, void *arg, Err *err)
 {
-	static const char sql[] = "SELECT conrelid::regclass::text, conname FROM pg_constraint "
-				  "WHERE NOT convalidated AND connamespace = "
-				  "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())";
+	PGresult *res = PQexec(PC(db)->c, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		int rc = pg_err(db, res, err, "check");
+		PQclear(res);
+		return rc;
+	}
+	for (int r = 0; r < PQntuples(res); r++) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s (%s) = (%s) references no row of %s (foreign key %s)",
+			 table, cols, PQgetvalue(res, r, 1), parent, name);
+		fn(arg, &(DbFinding){"foreign_key", table, strtoll(PQgetvalue(res, r, 0), NULL, 10),
+				     msg});
+	}
+	PQclear(res);
+	return KITH_OK;
+}
+
+static int pg_check(Db *db, DbCheckFn fn, void *arg, Err *err)
+{
 	DbStmt *st;
-	int rc = db_prepare(db, &st, sql, err);
+	int rc = db_prepare(db, &st, pg_check_unvalidated, err);
 	if (rc)
 		return rc;
-	rc = db_step(st, err);
-	if (rc == DB_ROW)
-		rc = err_set(err, ERR_STORAGE, NULL, "constraint %s of table %s is not validated",
-			     db_col_text(st, 1), db_col_text(st, 0));
-	else if (rc == DB_DONE)
-		rc = KITH_OK;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "constraint %s of table %s %s", db_col_text(st, 1),
+			 db_col_text(st, 0), db_col_text(st, 2));
+		fn(arg, &(DbFinding){"constraint", db_col_text(st, 0), 0, msg});
+	}
 	db_reset(st);
-	return rc;
+	if (rc != DB_DONE)
+		return rc;
+	if ((rc = db_prepare(db, &st, pg_check_fks, err)))
+		return rc;
+	db_bind_int(st, 1, KITH_CHECK_MAX_FINDINGS);
+	/* every row is read at the first step: the finders may run meanwhile */
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = check_fk(db, db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+				   db_col_text(st, 3), db_col_text(st, 4), fn, arg, err)))
+			break;
+	db_reset(st);
+	return rc == DB_DONE ? KITH_OK : rc;
 }
 
 /* pg_dump (custom format) of this connection's database, with its
@@ -632,6 +719,7 @@ static int pg_backup(Db *db, const char *path, Err *err)
 static const DbFragment fragments[] = {
     {"for-update", "FOR UPDATE"},
     {"in-ids", "= ANY(CAST(? AS BIGINT[]))"},
+    {"for-share", "FOR SHARE"},
     {"search-join-contact", "JOIN contact_fts s ON s.id = c.id"},
     {"search-match-contact", "s.terms @@ CAST(? AS tsquery)"},
     {"search-join-company", "JOIN company_fts s ON s.id = c.id"},

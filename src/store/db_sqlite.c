@@ -296,33 +296,36 @@ static int lite_bulk_mode(Db *db, Err *err)
 				err);
 }
 
-static int lite_check(Db *db, Err *err)
+/* Report the rows of a check pragma (at most KITH_CHECK_MAX_FINDINGS). */
+static int lite_check(Db *db, DbCheckFn fn, void *arg, Err *err)
 {
-	static const char sql[] = "PRAGMA integrity_check";
+	/* integrity_check: "ok", or one row per problem */
+	static const char sql[] = "PRAGMA integrity_check(" KITH_STR(KITH_CHECK_MAX_FINDINGS) ")";
 	DbStmt *st;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		const char *r = db_col_text(st, 0);
-		rc = r && strcmp(r, "ok") == 0 ? KITH_OK
-					       : err_set(err, ERR_STORAGE, NULL, "integrity: %s", r ? r : "?");
+		if (r && strcmp(r, "ok") != 0)
+			fn(arg, &(DbFinding){"integrity", "", 0, r});
 	}
 	db_reset(st);
-	if (rc)
+	if (rc != DB_DONE)
 		return rc;
+	/* foreign_key_check: table, rowid, parent table, foreign key number */
 	static const char fk[] = "PRAGMA foreign_key_check";
 	if ((rc = db_prepare(db, &st, fk, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc == DB_ROW)
-		rc = err_set(err, ERR_STORAGE, NULL, "foreign key violation in table %s",
-			     db_col_text(st, 0));
-	else if (rc == DB_DONE)
-		rc = KITH_OK;
+	int n = 0;
+	while ((rc = db_step(st, err)) == DB_ROW && n++ < (int)KITH_CHECK_MAX_FINDINGS) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "row %lld references a missing row of %s",
+			 (long long)db_col_int(st, 1), db_col_text(st, 2));
+		fn(arg, &(DbFinding){"foreign_key", db_col_text(st, 0), db_col_int(st, 1), msg});
+	}
 	db_reset(st);
-	return rc;
+	return rc == DB_DONE || rc == DB_ROW ? KITH_OK : rc;
 }
 
 static int lite_backup(Db *db, const char *path, Err *err)
@@ -361,6 +364,7 @@ done:
 static const DbFragment fragments[] = {
     {"for-update", ""},
     {"in-ids", "IN (SELECT value FROM json_each(?))"},
+    {"for-share", ""},
     {"search-join-contact", "JOIN contact_fts s ON s.rowid = c.id"},
     {"search-match-contact", "s.contact_fts MATCH ?"},
     {"search-join-company", "JOIN company_fts s ON s.rowid = c.id"},

@@ -20,7 +20,27 @@ extern char **environ;
  * (postgresql-client-common's wrapper) may pick another version. */
 #define PG_TOOL_DIR "/usr/lib/postgresql/15/bin/"
 
-enum { PG_TOOL_MAX_ARGS = 16, PG_TOOL_MSG = 400 };
+enum { PG_TOOL_MAX_ARGS = 16, PG_TOOL_MSG = 400, PG_TOOL_PATH = 4096 };
+
+/* The service (section) of the service file that carries the secrets. */
+#define PG_TOOL_SERVICE "kith"
+
+/* file as a tool's argument: "./file" when it starts with '-', which the
+ * tool would read as an option, into buf (n bytes); else file itself. */
+static const char *arg_path(const char *file, char *buf, size_t n)
+{
+	if (file[0] != '-')
+		return file;
+	snprintf(buf, n, "./%s", file);
+	return buf;
+}
+
+/* 1 for an option libpq marks secret (dispchar "*": password,
+ * sslpassword). */
+static int secret(const PQconninfoOption *o)
+{
+	return o->dispchar && o->dispchar[0] == '*';
+}
 
 void pg_tool_conninfo(const PQconninfoOption *opts, Buf *conn, const char **password)
 {
@@ -32,6 +52,10 @@ void pg_tool_conninfo(const PQconninfoOption *opts, Buf *conn, const char **pass
 			*password = o->val;
 			continue;
 		}
+		/* other secrets go in a service file (pg_tool_secrets); a
+		 * service's options are already among opts */
+		if (secret(o) || strcmp(o->keyword, "service") == 0)
+			continue;
 		buf_addf(conn, "%s%s='", conn->len ? " " : "", o->keyword);
 		for (const char *p = o->val; *p; p++) {
 			if (*p == '\'' || *p == '\\')
@@ -40,6 +64,25 @@ void pg_tool_conninfo(const PQconninfoOption *opts, Buf *conn, const char **pass
 		}
 		buf_addc(conn, '\'');
 	}
+}
+
+int pg_tool_secrets(const PQconninfoOption *opts, Buf *service)
+{
+	int n = 0;
+	for (const PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (!o->val || !*o->val || !secret(o) || strcmp(o->keyword, "password") == 0)
+			continue;
+		/* libpq reads a service file's value to the end of its line,
+		 * without the spaces around it */
+		size_t len = strlen(o->val);
+		if (strpbrk(o->val, "\r\n") || o->val[0] == ' ' || o->val[0] == '\t' ||
+		    o->val[len - 1] == ' ' || o->val[len - 1] == '\t')
+			return -1;
+		if (!n++)
+			buf_adds(service, "[" PG_TOOL_SERVICE "]\n");
+		buf_addf(service, "%s=%s\n", o->keyword, o->val);
+	}
+	return n;
 }
 
 /* s without a schema and without double quotes: "public"."t" is t. */
@@ -171,19 +214,22 @@ typedef struct ToolRun {
 
 /* The child's environment: the caller's, with PGPASSWORD replaced by the
  * target's password when it has one (else the caller's PGPASSWORD, if
- * any, is what libpq would use for kith itself). Caller frees the array
- * and its last-but-one entry (pw_entry). */
-static char **child_env(const char *password, char **pw_entry)
+ * any, is what libpq would use for kith itself), and PGSERVICEFILE by
+ * service_file when it is not NULL. Caller frees the array and the
+ * entries it made (pw_entry, sf_entry). */
+static char **child_env(const char *password, const char *service_file, char **pw_entry,
+			char **sf_entry)
 {
 	size_t n = 0, k = 0;
 	while (environ[n])
 		n++;
-	char **env = calloc(n + 2, sizeof *env);
-	*pw_entry = NULL;
+	char **env = calloc(n + 3, sizeof *env);
+	*pw_entry = *sf_entry = NULL;
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (!password || strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+		if ((!password || strncmp(environ[i], "PGPASSWORD=", 11) != 0) &&
+		    (!service_file || strncmp(environ[i], "PGSERVICEFILE=", 14) != 0))
 			env[k++] = environ[i];
 	if (password) {
 		size_t len = strlen(password) + 12;
@@ -194,7 +240,56 @@ static char **child_env(const char *password, char **pw_entry)
 		snprintf(*pw_entry, len, "PGPASSWORD=%s", password);
 		env[k++] = *pw_entry;
 	}
+	if (service_file) {
+		size_t len = strlen(service_file) + 15;
+		if (!(*sf_entry = malloc(len))) {
+			free(env);
+			return NULL;
+		}
+		snprintf(*sf_entry, len, "PGSERVICEFILE=%s", service_file);
+		env[k++] = *sf_entry;
+	}
 	return env;
+}
+
+/* The secret options other than the password (sslpassword) in a service
+ * file of their own, mode 0600 in a new 0700 folder (PGSERVICEFILE for
+ * the child), never on its command line: dir and file get their names
+ * ("" when there is no such option). */
+static int write_secrets(const PQconninfoOption *opts, char *dir, size_t dn, char *file, size_t fn,
+			 Err *err)
+{
+	Buf svc;
+	buf_init(&svc, 0);
+	dir[0] = file[0] = '\0';
+	int n = pg_tool_secrets(opts, &svc), rc = KITH_OK;
+	if (n < 0)
+		rc = err_set(err, ERR_INVALID, "db",
+			     "an sslpassword with a line break or leading or trailing spaces "
+			     "cannot be handed to pg_dump or pg_restore");
+	else if (n > 0 && buf_failed(&svc))
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (rc || n == 0)
+		goto done;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, dn, "%s/kith-pg-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		dir[0] = '\0';
+		rc = err_set(err, ERR_INTERNAL, NULL, "cannot make a private folder: %s",
+			     strerror(errno));
+		goto done;
+	}
+	snprintf(file, fn, "%s/service.conf", dir);
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, svc.data, svc.len) != (ssize_t)svc.len)
+		rc = err_set(err, ERR_INTERNAL, NULL, "cannot write %s: %s", file, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+done:
+	if (svc.data)
+		memset(svc.data, 0, svc.len); /* the secret leaves no copy behind */
+	buf_free(&svc);
+	return rc;
 }
 
 /* Read fd to its end into out (may be NULL: read and drop). */
@@ -237,24 +332,31 @@ static int spawn(pid_t *pid, const char *path, char *const *argv, char **env, in
 static int run_tool(const char *tool, const char *const *args, const PQconninfoOption *opts,
 		    Buf *out, ToolRun *r, Err *err)
 {
-	char path[128], *pw_entry = NULL, **env = NULL;
+	char path[128], *pw_entry = NULL, *sf_entry = NULL, **env = NULL;
+	char sdir[PG_TOOL_PATH], sfile[PG_TOOL_PATH + 16];
 	const char *argv[PG_TOOL_MAX_ARGS + 3], *password = NULL;
 	int n = 0, rc = KITH_OK, pipefd[2] = {-1, -1};
 	FILE *errf = NULL;
 	Buf conn;
 	buf_init(&conn, 0);
+	sdir[0] = sfile[0] = '\0';
 	snprintf(path, sizeof path, PG_TOOL_DIR "%s", tool);
 	argv[n++] = access(path, X_OK) == 0 ? path : tool;
 	for (; *args && n < PG_TOOL_MAX_ARGS; args++)
 		argv[n++] = *args;
 	if (opts) {
+		if ((rc = write_secrets(opts, sdir, sizeof sdir, sfile, sizeof sfile, err)))
+			goto done;
 		buf_adds(&conn, "--dbname=");
 		pg_tool_conninfo(opts, &conn, &password);
+		if (sfile[0])
+			buf_adds(&conn, " service=" PG_TOOL_SERVICE);
 		argv[n++] = buf_str(&conn);
 	}
 	argv[n] = NULL;
-	if (buf_failed(&conn) || !(env = child_env(password, &pw_entry)) || !(errf = tmpfile()) ||
-	    pipe(pipefd) != 0) {
+	if (buf_failed(&conn) ||
+	    !(env = child_env(password, sfile[0] ? sfile : NULL, &pw_entry, &sf_entry)) ||
+	    !(errf = tmpfile()) || pipe(pipefd) != 0) {
 		rc = err_set(err, ERR_INTERNAL, NULL, "cannot start %s: %s", tool, strerror(errno));
 		goto done;
 	}
@@ -294,6 +396,11 @@ done:
 		memset(pw_entry, 0, strlen(pw_entry));
 		free(pw_entry);
 	}
+	free(sf_entry);
+	if (sfile[0])
+		unlink(sfile);
+	if (sdir[0])
+		rmdir(sdir);
 	free(env);
 	buf_free(&conn);
 	return rc;
@@ -301,9 +408,14 @@ done:
 
 int pg_tool_dump(const PQconninfoOption *opts, const char *path, const char *target, Err *err)
 {
-	const char *const args[] = {"--format=custom", "--no-password", "--file", path, NULL};
+	Buf file;
+	buf_init(&file, 0);
+	buf_addf(&file, "--file=%s", path);
+	const char *const args[] = {"--format=custom", "--no-password", buf_str(&file), NULL};
 	ToolRun r = {0};
-	int rc = run_tool("pg_dump", args, opts, NULL, &r, err);
+	int rc = buf_failed(&file) ? err_set(err, ERR_INTERNAL, NULL, "out of memory")
+				   : run_tool("pg_dump", args, opts, NULL, &r, err);
+	buf_free(&file);
 	if (rc == KITH_OK && r.status != 0)
 		rc = err_set(err, ERR_STORAGE, "db", "pg_dump of %s failed: %s", target, r.msg);
 	return rc;
@@ -313,8 +425,10 @@ int pg_tool_dump(const PQconninfoOption *opts, const char *path, const char *tar
  * unless file is a custom-format archive with kith's schema_migration. */
 static int archive_schema(const char *file, int *schema, Err *err)
 {
-	const char *const list[] = {"--list", file, NULL};
-	const char *const data[] = {"--data-only", "--table=schema_migration", "--file=-", file,
+	char safe[PG_TOOL_PATH];
+	const char *arg = arg_path(file, safe, sizeof safe);
+	const char *const list[] = {"--list", arg, NULL};
+	const char *const data[] = {"--data-only", "--table=schema_migration", "--file=-", arg,
 				    NULL};
 	ToolRun r = {0};
 	Buf out;
@@ -367,8 +481,11 @@ static int count_relations(PGconn *c, const char *target, long long *n, Err *err
 	return rc;
 }
 
-/* Connect to target and refuse it unless it is empty or force. */
-static int check_target(const char *target, const char *shown, int force, Err *err)
+/* Connect to target and refuse it unless it is empty or force; *opts
+ * gets the connection's options (PQconninfo: a service's resolved, the
+ * caller frees them) when it is accepted. */
+static int check_target(const char *target, const char *shown, int force, PQconninfoOption **opts,
+			Err *err)
 {
 	PGconn *c = PQconnectdb(target);
 	long long n = 0;
@@ -389,29 +506,28 @@ static int check_target(const char *target, const char *shown, int force, Err *e
 			     "empty database, or add --force to replace what the backup holds",
 			     shown, n);
 	}
+	if (rc == KITH_OK && !(*opts = PQconninfo(c)))
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	PQfinish(c);
 	return rc;
 }
 
 int pg_tool_restore(const char *target, const char *file, int force, int *schema, Err *err)
 {
-	char shown[256], *msg = NULL;
+	char shown[256];
+	PQconninfoOption *opts = NULL;
 	db_target_redact(target, shown, sizeof shown);
 	int rc = archive_schema(file, schema, err);
-	if (rc || (rc = check_target(target, shown, force, err)))
+	if (rc || (rc = check_target(target, shown, force, &opts, err)))
 		return rc;
-	PQconninfoOption *opts = PQconninfoParse(target, &msg);
-	if (!opts) {
-		rc = err_set(err, ERR_INVALID, "db", "%s: %s", shown, msg ? msg : "out of memory");
-		PQfreemem(msg);
-		return rc;
-	}
+	char safe[PG_TOOL_PATH];
+	const char *arg = arg_path(file, safe, sizeof safe);
 	const char *const plain[] = {"--no-password",
 				     "--exit-on-error",
 				     "--single-transaction",
 				     "--no-owner",
 				     "--no-privileges",
-				     file,
+				     arg,
 				     NULL};
 	const char *const clean[] = {"--no-password",
 				     "--exit-on-error",
@@ -420,7 +536,7 @@ int pg_tool_restore(const char *target, const char *file, int force, int *schema
 				     "--no-privileges",
 				     "--clean",
 				     "--if-exists",
-				     file,
+				     arg,
 				     NULL};
 	ToolRun r = {0};
 	rc = run_tool("pg_restore", force ? clean : plain, opts, NULL, &r, err);

@@ -8,6 +8,12 @@
  * without the password, which travels in PGPASSWORD in the child's
  * environment only (not on its command line, which every user of the
  * machine can read in ps), and --no-password keeps them from prompting.
+ * The other secret options (libpq marks them: sslpassword) have no
+ * environment variable: they go in a service file of their own (mode
+ * 0600, in a new 0700 folder, removed when the tool ends) that the child
+ * finds through PGSERVICEFILE, with service=kith in its --dbname. A file
+ * argument starting with '-' is passed as "./-..." so it is not read as an
+ * option.
  *
  * Only src/store/ includes this header (it includes libpq-fe.h).
  * Depends on store/db.h, base/. */
@@ -21,10 +27,17 @@
 #include "base/err.h"
 
 /* Append to conn libpq's key='value' form of the options in opts that have
- * a value, except the password (quotes and backslashes escaped as libpq
- * reads them). *password gets the password's value (borrowed from opts),
- * or NULL when there is none. Pure. */
+ * a value, except the secret ones (password, sslpassword) and service
+ * (quotes and backslashes escaped as libpq reads them). *password gets
+ * the password's value (borrowed from opts), or NULL when there is none.
+ * Pure. */
 void pg_tool_conninfo(const PQconninfoOption *opts, Buf *conn, const char **password);
+
+/* Append to service the service file (section [kith]) holding the secret
+ * options of opts other than the password. Returns how many, 0 when none
+ * (nothing appended), -1 when a value cannot be written in a service file
+ * (a line break, leading or trailing blanks). Pure. */
+int pg_tool_secrets(const PQconninfoOption *opts, Buf *service);
 
 /* The largest value of column in the rows of table's COPY block in sql (a
  * pg_restore --data-only script): *max gets it, 0 when the block has no

@@ -4,6 +4,7 @@
  * (search_rank reads it); PostgreSQL gets its tsquery at bind time. */
 #include "store/search.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -544,4 +545,233 @@ int search_walk_parse(const char *key, int64_t id, SearchWalk *w, Err *err)
 		return err_set(err, ERR_INVALID, "cursor", "is not one we made");
 	*w = (SearchWalk){.bound = bound, .rank = rank, .id = id};
 	return KITH_OK;
+}
+
+/* ---- search_check ---- */
+
+/* census: sqlite */
+static const char ids_contact[] =
+    "SELECT rowid FROM contact_fts WHERE rowid > ? ORDER BY rowid LIMIT ?";
+/* census: sqlite */
+static const char ids_company[] =
+    "SELECT rowid FROM company_fts WHERE rowid > ? ORDER BY rowid LIMIT ?";
+/* census: postgres */
+static const char pg_ids_contact[] = "SELECT id FROM contact_fts WHERE id > ? ORDER BY id LIMIT ?";
+/* census: postgres */
+static const char pg_ids_company[] = "SELECT id FROM company_fts WHERE id > ? ORDER BY id LIMIT ?";
+/* census: sqlite */
+static const char doc_contact[] = "SELECT doc, 1 FROM contact_fts WHERE rowid = ?";
+/* census: sqlite */
+static const char doc_company[] = "SELECT doc, 1 FROM company_fts WHERE rowid = ?";
+/* The stored document, and whether the stored terms equal ?1's (the
+ * terms of the document the record would get now). */
+/* census: postgres */
+static const char pg_doc_contact[] =
+    "SELECT doc, terms = CAST(?1 AS tsvector) FROM contact_fts WHERE id = ?2";
+/* census: postgres */
+static const char pg_doc_company[] =
+    "SELECT doc, terms = CAST(?1 AS tsvector) FROM company_fts WHERE id = ?2";
+/* census: sqlite */
+static const char fts_check_contact[] =
+    "INSERT INTO contact_fts (contact_fts) VALUES ('integrity-check')";
+/* census: sqlite */
+static const char fts_check_company[] =
+    "INSERT INTO company_fts (company_fts) VALUES ('integrity-check')";
+
+/* census: sqlite */
+static const char fts_rebuild_contact[] =
+    "INSERT INTO contact_fts (contact_fts) VALUES ('rebuild')";
+/* census: sqlite */
+static const char fts_rebuild_company[] =
+    "INSERT INTO company_fts (company_fts) VALUES ('rebuild')";
+
+enum { CHECK_PAGE = 512 }; /* ids read per statement while walking */
+
+/* One side of the walk: ids in order, a page at a time. */
+typedef struct IdPage {
+	const char *sql; /* ids after ?1, at most ?2 */
+	int64_t ids[CHECK_PAGE];
+	int n, at, done; /* ids held, the next one, no more pages */
+} IdPage;
+
+/* The next id of p (INT64_MAX when none is left), reading a page when
+ * needed. */
+static int page_peek(Db *db, IdPage *p, int64_t *id, Err *err)
+{
+	if (p->at == p->n && !p->done) {
+		DbStmt *st;
+		int64_t after = p->n ? p->ids[p->n - 1] : 0;
+		int rc = db_prepare(db, &st, p->sql, err);
+		if (rc)
+			return rc;
+		db_bind_int(st, 1, after);
+		db_bind_int(st, 2, CHECK_PAGE);
+		p->n = p->at = 0;
+		while ((rc = db_step(st, err)) == DB_ROW)
+			p->ids[p->n++] = db_col_int(st, 0);
+		db_reset(st);
+		if (rc != DB_DONE)
+			return rc;
+		p->done = p->n < CHECK_PAGE;
+	}
+	*id = p->at < p->n ? p->ids[p->at] : INT64_MAX;
+	return KITH_OK;
+}
+
+typedef struct Checker {
+	Db *db;
+	const char *kind, *table; /* "contact", "contact_fts" */
+	const SearchCheck *chk;
+	int found;	/* findings reported */
+	Buf doc, terms; /* the document the record gets now, its terms */
+} Checker;
+
+/* Report a finding about id (the first KITH_CHECK_MAX_FINDINGS), and
+ * note id in list (chk->fix or chk->drop) when repairing. */
+static void finding(Checker *c, Buf *list, int64_t id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void finding(Checker *c, Buf *list, int64_t id, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	if (list)
+		buf_add(list, &id, sizeof id);
+	if (c->found++ >= (int)KITH_CHECK_MAX_FINDINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	c->chk->report(c->chk->arg, &(DbFinding){"search", c->table, id, msg});
+}
+
+/* Record id has a document: compare it with what doc_fn builds now. */
+static int check_doc(Checker *c, int64_t id, SearchDocFn doc_fn, Err *err)
+{
+	DbStmt *st;
+	int pg = on_pg(c->db), contact = is_contact(c->kind);
+	c->doc.len = c->terms.len = 0;
+	int rc = doc_fn(c->db, id, &c->doc, err);
+	if (rc == ERR_NOT_FOUND) { /* gone meanwhile, or never indexed */
+		err_clear(err);
+		finding(c, c->chk->drop, id,
+			"a search document is stored for %s %lld, which has none", c->kind,
+			(long long)id);
+		return KITH_OK;
+	}
+	if (rc == KITH_OK && pg)
+		search_pg_terms(buf_str(&c->doc), &c->terms);
+	if (rc == KITH_OK && (buf_failed(&c->doc) || buf_failed(&c->terms)))
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (rc == KITH_OK)
+		rc = db_prepare(c->db, &st,
+				pg ? (contact ? pg_doc_contact : pg_doc_company)
+				   : (contact ? doc_contact : doc_company),
+				err);
+	if (rc)
+		return rc;
+	if (pg) {
+		db_bind_text(st, 1, buf_str(&c->terms));
+		db_bind_int(st, 2, id);
+	} else {
+		db_bind_int(st, 1, id);
+	}
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		const char *stored = db_col_text(st, 0);
+		if (!stored || strcmp(stored, buf_str(&c->doc)) != 0)
+			finding(c, c->chk->fix, id,
+				"the search document of %s %lld differs from the record", c->kind,
+				(long long)id);
+		else if (!db_col_int(st, 1))
+			finding(c, c->chk->fix, id,
+				"the search terms of %s %lld differ from its document", c->kind,
+				(long long)id);
+	} else if (rc == DB_DONE) { /* deleted between the id walk and now */
+		finding(c, c->chk->fix, id, "%s %lld has no search document", c->kind,
+			(long long)id);
+	}
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+}
+
+int search_check(Db *db, const char *kind, const char *ids_sql, const char *count_sql,
+		 SearchDocFn doc_fn, const SearchCheck *chk, Err *err)
+{
+	int pg = on_pg(db), contact = is_contact(kind);
+	IdPage *rec = calloc(1, sizeof *rec), *idx = calloc(1, sizeof *idx);
+	Checker c = {db, kind, contact ? "contact_fts" : "company_fts", chk, 0, {0}, {0}};
+	int64_t total = 0, ignored, a, b;
+	long done = 0;
+	int rc = rec && idx ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	buf_init(&c.doc, 0);
+	buf_init(&c.terms, 0);
+	if (rc == KITH_OK) {
+		rec->sql = ids_sql;
+		idx->sql = pg ? (contact ? pg_ids_contact : pg_ids_company)
+			      : (contact ? ids_contact : ids_company);
+		rc = db_query_int2(db, count_sql, &total, &ignored, err);
+	}
+	/* a merge of the two id lists, both in id order */
+	while (rc == KITH_OK && (chk->fix || c.found < (int)KITH_CHECK_MAX_FINDINGS) &&
+	       (rc = page_peek(db, rec, &a, err)) == KITH_OK &&
+	       (rc = page_peek(db, idx, &b, err)) == KITH_OK &&
+	       (a != INT64_MAX || b != INT64_MAX)) {
+		if (a < b) {
+			finding(&c, chk->fix, a, "%s %lld has no search document", kind,
+				(long long)a);
+			rec->at++;
+		} else if (a > b) {
+			finding(&c, chk->drop, b,
+				"a search document is stored for %s %lld, which has none", kind,
+				(long long)b);
+			idx->at++;
+		} else {
+			rc = check_doc(&c, a, doc_fn, err);
+			rec->at++;
+			idx->at++;
+		}
+		if (a <= b && chk->progress && ++done % 256 == 0)
+			chk->progress(chk->arg, done, (long)total);
+	}
+	if (rc == KITH_OK && chk->progress)
+		chk->progress(chk->arg, (long)total, (long)total);
+	if (rc == KITH_OK &&
+	    ((chk->fix && buf_failed(chk->fix)) || (chk->drop && buf_failed(chk->drop))))
+		rc =
+		    err_set(err, ERR_INTERNAL, NULL, "too many search documents to repair at once");
+	buf_free(&c.doc);
+	buf_free(&c.terms);
+	free(rec);
+	free(idx);
+	return rc;
+}
+
+int search_check_index(Db *db, const char *kind, const SearchCheck *chk, int *repaired, Err *err)
+{
+	DbStmt *st;
+	int contact = is_contact(kind);
+	if (repaired)
+		*repaired = 0;
+	if (on_pg(db))
+		return KITH_OK;
+	int rc = db_prepare(db, &st, contact ? fts_check_contact : fts_check_company, err);
+	if (rc)
+		return rc;
+	rc = db_exec_stmt(st, err);
+	if (rc != ERR_STORAGE) /* SQLITE_CORRUPT_VTAB: the index is not its documents' */
+		return rc;
+	char msg[sizeof err->msg + 64];
+	snprintf(msg, sizeof msg, "the full-text index does not match its documents (%s)",
+		 err->msg);
+	chk->report(chk->arg,
+		    &(DbFinding){"search", contact ? "contact_fts" : "company_fts", 0, msg});
+	err_clear(err);
+	if (!chk->fix)
+		return KITH_OK;
+	if ((rc = db_prepare(db, &st, contact ? fts_rebuild_contact : fts_rebuild_company, err)))
+		return rc;
+	rc = db_exec_stmt(st, err);
+	if (rc == KITH_OK && repaired)
+		*repaired = 1;
+	return rc;
 }

@@ -184,4 +184,47 @@ int search_walk_parse(const char *key, int64_t id, SearchWalk *w, Err *err) KITH
  * PostgreSQL (search_pg_query). */
 void search_bind_match(DbStmt *st, int i, const char *match);
 
+/* ---- checking the index against the records (kith db check) ---- */
+
+/* Build the search document record id would get now, with the very
+ * function its writes use, into doc: KITH_OK; ERR_NOT_FOUND when the
+ * record has no document (gone, or not indexed, such as a contact in the
+ * trash); another error when it cannot be built. */
+typedef int (*SearchDocFn)(Db *db, int64_t id, Buf *doc, Err *err);
+
+/* Where a check's findings and progress go. */
+typedef struct SearchCheck {
+	DbCheckFn report; /* each finding (never NULL) */
+	/* records checked so far of total, at times (NULL: none) */
+	void (*progress)(void *arg, long done, long total);
+	void *arg; /* both functions' first argument */
+	/* To repair (kith db check --repair-search), or NULL to only report:
+	 * the ids whose document is missing or wrong, to rebuild, and the ids
+	 * with a document they should not have, to remove (int64_t values). */
+	Buf *fix, *drop;
+} SearchCheck;
+
+/* Check kind's index against its records and report to chk, in the
+ * caller's read transaction: every record that should have a document has
+ * exactly one and it equals what doc_fn builds now (on PostgreSQL its
+ * terms too equal what search_put would store for it); no document
+ * belongs to a record without one. ids_sql is the noun's literal
+ * statement answering the ids of the records that should have a
+ * document, after ?1, in id order, at most ?2 of them; count_sql its
+ * count (one row, one integer, no parameter). Findings are not errors:
+ * KITH_OK once checked, else the error that stopped it (doc_fn's too).
+ * At most KITH_CHECK_MAX_FINDINGS findings are reported; without chk->fix
+ * the walk stops there, with it every id to repair is collected. */
+int search_check(Db *db, const char *kind, const char *ids_sql, const char *count_sql,
+		 SearchDocFn doc_fn, const SearchCheck *chk, Err *err) KITH_WARN_UNUSED;
+
+/* SQLite: FTS5's own integrity check of kind's index (its inverted index
+ * against its stored documents), reported to chk; with chk->fix set, a
+ * broken index is rebuilt from its documents (FTS5's 'rebuild') and
+ * *repaired (may be NULL) set to 1. It takes a write lock for a moment, so
+ * call it outside a read transaction. PostgreSQL: nothing to check (the
+ * index is a table with a GIN index the server keeps). */
+int search_check_index(Db *db, const char *kind, const SearchCheck *chk, int *repaired,
+		       Err *err) KITH_WARN_UNUSED;
+
 #endif

@@ -113,6 +113,35 @@ Test(pg, placeholders_in_order_numbered_and_quoted)
 	db_reset(st);
 }
 
+/* An E'' string's backslash escapes its quote: what follows is still the
+ * string, and its ? no placeholder. */
+Test(pg, escape_strings_keep_their_question_marks)
+{
+	static const char escaped[] = "SELECT E'it\\'s ?' || CAST(? AS TEXT) || e'\\\\' || "
+				      "'\\' || CAST(? AS TEXT)";
+	DbStmt *st;
+	Err err = {0};
+	cr_assert_eq(db_prepare(db, &st, escaped, &err), KITH_OK, "%s", err.msg);
+	db_bind_text(st, 1, "!");
+	db_bind_text(st, 2, "end");
+	cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+	cr_expect_str_eq(db_col_text(st, 0), "it's ?!\\\\end");
+	db_reset(st);
+}
+
+/* SQLite numbers a ? after ?N from N + 1: such a statement is refused at
+ * prepare, not read one way here and another there. */
+Test(pg, mixed_bare_and_numbered_placeholders_are_refused)
+{
+	static const char mixed[] = "SELECT CAST(?1 AS BIGINT) + CAST(? AS BIGINT)";
+	static const char mixed2[] = "SELECT CAST(? AS BIGINT) + CAST(?2 AS BIGINT)";
+	DbStmt *st;
+	Err err = {0};
+	cr_expect_eq(db_prepare(db, &st, mixed, &err), ERR_INTERNAL);
+	cr_expect(strstr(err.msg, "mixes ? and ?N"), "%s", err.msg);
+	cr_expect_eq(db_prepare(db, &st, mixed2, &err), ERR_INTERNAL);
+}
+
 Test(pg, booleans_nulls_and_text_round_trip)
 {
 	static const char sql[] = "SELECT 1 = 1, 1 = 2, CAST(NULL AS TEXT), CAST(? AS TEXT), "

@@ -75,6 +75,43 @@ Test(pg_tool, conninfo_without_a_password)
 	cr_expect_null(pw);
 }
 
+/* sslpassword has no environment variable: it never reaches the command
+ * line either, but a service file of its own. */
+Test(pg_tool, conninfo_leaves_every_secret_out_and_the_service_file_holds_them)
+{
+	const char *pw = NULL;
+	const char *c = conninfo("host=h dbname=d user=u password=pw sslpassword='k3y pass' "
+				 "sslkey=/k.pem service=mine",
+				 &pw);
+	cr_expect_str_eq(pw, "pw");
+	cr_expect_null(strstr(c, "k3y"), "%s", c);
+	cr_expect_null(strstr(c, "sslpassword"), "%s", c);
+	cr_expect_null(strstr(c, "service"), "%s", c);
+	cr_expect_not_null(strstr(c, "sslkey='/k.pem'"), "%s", c);
+	char *msg = NULL;
+	PQconninfoOption *opts = PQconninfoParse("host=h sslpassword='k3y pass' password=pw", &msg);
+	cr_assert_not_null(opts);
+	Buf svc;
+	buf_init(&svc, 0);
+	cr_expect_eq(pg_tool_secrets(opts, &svc), 1);
+	cr_expect_str_eq(buf_str(&svc), "[kith]\nsslpassword=k3y pass\n");
+	buf_free(&svc);
+	PQconninfoFree(opts);
+	/* a value a service file cannot carry is refused, not cut */
+	opts = PQconninfoParse("host=h sslpassword=' padded'", &msg);
+	cr_assert_not_null(opts);
+	buf_init(&svc, 0);
+	cr_expect_eq(pg_tool_secrets(opts, &svc), -1);
+	buf_free(&svc);
+	PQconninfoFree(opts);
+	opts = PQconninfoParse("host=h password=only", &msg);
+	buf_init(&svc, 0);
+	cr_expect_eq(pg_tool_secrets(opts, &svc), 0);
+	cr_expect_eq(svc.len, 0);
+	buf_free(&svc);
+	PQconninfoFree(opts);
+}
+
 static const char script[] =
     "--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\n\n"
     "COPY public.other (version) FROM stdin;\n900\n\\.\n\n"

@@ -4,7 +4,9 @@
  * it is hidden, the trash) as the point check, the C check and the list
  * fragments decide it, and the link check's errors naming the field. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/record.h"
 #include "crm/activity.h"
@@ -312,4 +314,78 @@ Test(record, linking_a_hidden_record_names_the_link)
 	in = fixture_json(json);
 	cr_expect_eq(task_create(fx.db, &cat, in, &id, &err), KITH_OK, "%s", err.msg);
 	json_decref(in);
+}
+
+/* ---- a link written while its target is being purged ---------------------
+ * A purge holds the company's row (its DELETE) while a writer checks the
+ * link it is about to write. On SQLite the writer waits at BEGIN IMMEDIATE;
+ * on PostgreSQL its link check waits for the row (record_check_link's FOR
+ * SHARE). Either way it then sees the company gone: a clean "no company",
+ * never a foreign-key failure (a storage error) at its INSERT. */
+
+typedef struct Linker {
+	RecordKind kind;  /* what it creates: a task or a contact */
+	const char *json; /* linked to the company */
+	int rc;
+	Err err;
+} Linker;
+
+static void *link_one(void *arg)
+{
+	Linker *l = arg;
+	int64_t id = 0;
+	json_t *in = fixture_json(l->json);
+	l->rc = l->kind == RECORD_TASK
+		    ? task_create(fx.db, &owner, in, &id, &l->err)
+		    : contact_create(fx.db, &owner, in, CONTACT_FORCE, &id, &l->err);
+	json_decref(in);
+	return NULL;
+}
+
+/* Purge company (its DELETE, held open) while l links to it. */
+static void link_during_purge(int64_t target, Linker *l)
+{
+	Err err = {0};
+	Db *purger;
+	cr_assert_eq(db_open(&purger, fx.path, 0, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_begin(purger, &err), KITH_OK, "%s", err.msg);
+	char sql[80];
+	snprintf(sql, sizeof sql, "DELETE FROM company WHERE id = %lld", (long long)target);
+	cr_assert_eq(db_exec_script(purger, sql, &err), KITH_OK, "%s", err.msg);
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, link_one, l), 0);
+	usleep(300 * 1000); /* the linker is waiting for the purge by now */
+	cr_assert_eq(db_commit(purger, &err), KITH_OK, "%s", err.msg);
+	pthread_join(t, NULL);
+	db_close(purger);
+}
+
+Test(record, a_contact_linked_during_its_companys_purge_gets_no_company)
+{
+	int64_t target = create(&owner, RECORD_COMPANY, "{\"legal_name\": \"Going Away\"}");
+	char json[80];
+	snprintf(json, sizeof json, "{\"first_name\": \"Ann\", \"company_id\": %lld}",
+		 (long long)target);
+	Linker l = {.kind = RECORD_CONTACT, .json = json};
+	link_during_purge(target, &l);
+	cr_expect_eq(l.rc, ERR_INVALID, "%d %s: %s", l.rc, l.err.field, l.err.msg);
+	cr_expect_str_eq(l.err.field, "company_id");
+	char want[40];
+	snprintf(want, sizeof want, "no company #%lld", (long long)target);
+	cr_expect_str_eq(l.err.msg, want);
+}
+
+Test(record, a_link_written_during_the_targets_purge_is_not_found)
+{
+	int64_t target = create(&owner, RECORD_COMPANY, "{\"legal_name\": \"Going Away\"}");
+	char json[80];
+	snprintf(json, sizeof json, "{\"title\": \"call\", \"company_id\": %lld}",
+		 (long long)target);
+	Linker l = {.kind = RECORD_TASK, .json = json};
+	link_during_purge(target, &l);
+	cr_expect_eq(l.rc, ERR_NOT_FOUND, "%d %s: %s", l.rc, l.err.field, l.err.msg);
+	cr_expect_str_eq(l.err.field, "company_id");
+	char want[40];
+	snprintf(want, sizeof want, "no company %lld", (long long)target);
+	cr_expect_str_eq(l.err.msg, want);
 }
