@@ -188,7 +188,7 @@ int search_count(Db *db, const char *kind, int64_t *n, Err *err)
 			     n, &unused, err);
 }
 
-int search_docs(Db *db, const char *kind, int64_t after, int limit, SearchDocFn fn, void *arg,
+int search_docs(Db *db, const char *kind, int64_t after, int limit, SearchDocEachFn fn, void *arg,
 		int *n, Err *err)
 {
 	DbStmt *st;

@@ -43,8 +43,8 @@ int search_count(Db *db, const char *kind, int64_t *n, Err *err) KITH_WARN_UNUSE
  * after, in id order, calling fn(arg, id, doc, err) for each (doc valid
  * during the call); a non-zero return from fn stops the read and is
  * returned. *n (may be NULL) gets how many were read. */
-typedef int (*SearchDocFn)(void *arg, int64_t id, const char *doc, Err *err);
-int search_docs(Db *db, const char *kind, int64_t after, int limit, SearchDocFn fn, void *arg,
+typedef int (*SearchDocEachFn)(void *arg, int64_t id, const char *doc, Err *err);
+int search_docs(Db *db, const char *kind, int64_t after, int limit, SearchDocEachFn fn, void *arg,
 		int *n, Err *err) KITH_WARN_UNUSED;
 
 /* Turn a user's query into the backend's match expression in out: the query
