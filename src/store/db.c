@@ -411,6 +411,32 @@ int db_lock_key(Db *db, const char *ns, const char *key, Err *err)
 	return db_exec_stmt(st, err);
 }
 
+int db_next_id(Db *db, const char *table, const char *max_sql, int64_t *id, Err *err)
+{
+	const char *seq = db->be->sql_next_id;
+	DbStmt *st;
+	*id = 0;
+	if (db->depth == 0)
+		return err_set(err, ERR_INTERNAL, NULL, "a new %s id outside a transaction", table);
+	int rc = db_prepare(db, &st, seq ? seq : max_sql, err);
+	if (rc)
+		return rc;
+	if (seq)
+		db_bind_text(st, 1, table);
+	rc = db_step(st, err);
+	int null = rc != DB_ROW || db_col_is_null(st, 0);
+	int64_t v = null ? 0 : db_col_int(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	if (null || v < 0 || (seq && v == 0))
+		return err_set(err, ERR_STORAGE, NULL, "table %s hands out no ids", table);
+	if (!seq && v == INT64_MAX)
+		return err_set(err, ERR_STORAGE, NULL, "the ids of table %s are used up", table);
+	*id = seq ? v : v + 1;
+	return KITH_OK;
+}
+
 int db_data_version(Db *db, uint32_t *version, Err *err)
 {
 	*version = 0;

@@ -92,6 +92,10 @@ struct DbBackend {
 	/* db_lock_key's statement with two text parameters, or NULL when
 	 * writers are serialised anyway. */
 	const char *sql_lock_key;
+	/* db_next_id's statement with one text parameter (the table),
+	 * answering a new id from the table's sequence, or NULL when writers
+	 * are serialised anyway (the caller's max_sql is run instead). */
+	const char *sql_next_id;
 	/* The markers' texts, ended by a {NULL, NULL} entry. */
 	const DbFragment *fragments;
 

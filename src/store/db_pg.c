@@ -540,6 +540,9 @@ const DbBackend db_pg = {
     .rollback = pg_rollback,
     .sql_lock_key = "SELECT pg_advisory_xact_lock(hashtext(CAST(? AS TEXT)), "
 		    "hashtext(CAST(? AS TEXT)))",
+    /* the identity column's sequence; nextval never waits for another
+     * transaction and never hands a value out twice */
+    .sql_next_id = "SELECT nextval(pg_get_serial_sequence(CAST(? AS TEXT), 'id'))",
     .fragments = fragments,
     .data_version = pg_data_version,
     .set_mmap = pg_set_mmap,

@@ -517,6 +517,43 @@ Test(races, concurrent_creates_get_distinct_ids_and_share_a_new_tag)
 	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM tag"), 1);
 }
 
+/* On PostgreSQL new ids come from the tables' sequences (db_next_id):
+ * a create waits for no other creator, even one whose transaction holds
+ * new contacts and companies and has not ended. (Until then every create
+ * waited on one key lock for "one past the largest id", and ran into the
+ * lock timeout here.) SQLite lets one writer in at a time by design. */
+Test(races, creates_do_not_wait_for_another_open_create)
+{
+	Err err = {0};
+	Db *other = NULL;
+	int64_t open_contact, open_company, contact, company;
+	if (!fixture_pg())
+		cr_skip_test("SQLite serialises writers: nothing runs side by side");
+	cr_assert_eq(db_open(&other, race_target(), 0, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_begin(other, &err), KITH_OK, "%s", err.msg);
+	json_t *in = fixture_json("{\"first_name\":\"Open\"}");
+	cr_assert_eq(contact_create(other, &sys, in, 0, &open_contact, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(in);
+	in = fixture_json("{\"legal_name\":\"Open Ltd\"}");
+	cr_assert_eq(company_create(other, &sys, in, 0, &open_company, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(in);
+	/* other's transaction is still open */
+	in = fixture_json("{\"first_name\":\"Meanwhile\"}");
+	cr_expect_eq(contact_create(fx.db, &sys, in, 0, &contact, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	in = fixture_json("{\"legal_name\":\"Meanwhile Ltd\"}");
+	cr_expect_eq(company_create(fx.db, &sys, in, 0, &company, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	cr_assert_eq(db_commit(other, &err), KITH_OK, "%s", err.msg);
+	db_close(other);
+	cr_expect_neq(contact, open_contact);
+	cr_expect_neq(company, open_company);
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM contact"), 2);
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM company"), 2);
+}
+
 /* ---- R6, R7, R8: pipelines and stages -------------------------------------- */
 
 static int create_pipeline(Db *db, Racer *r)
