@@ -502,8 +502,7 @@ static int store_tags(Db *db, int64_t id, const json_t *tags, int fresh, Err *er
 	static const char del[] = "DELETE FROM company_tag WHERE company_id = ?";
 	static const char ins[] = "INSERT INTO company_tag (company_id, tag_id) VALUES (?, ?)";
 	DbStmt *st;
-	size_t i;
-	json_t *t;
+	size_t *order = NULL;
 	int rc = fresh ? KITH_OK : db_prepare(db, &st, del, err);
 	if (rc)
 		return rc;
@@ -512,18 +511,21 @@ static int store_tags(Db *db, int64_t id, const json_t *tags, int fresh, Err *er
 		if ((rc = db_exec_stmt(st, err)))
 			return rc;
 	}
-	json_array_foreach(tags, i, t)
-	{
+	/* in tag_order, so writers creating the same new tags never deadlock */
+	if ((rc = tag_order(tags, &order, err)))
+		return rc;
+	for (size_t i = 0; i < json_array_size(tags) && rc == KITH_OK; i++) {
 		int64_t tag_id;
-		if ((rc = tag_resolve(db, json_string_value(t), &tag_id, err)) ||
+		const char *name = json_string_value(json_array_get(tags, order[i]));
+		if ((rc = tag_resolve(db, name, &tag_id, err)) ||
 		    (rc = db_prepare(db, &st, ins, err)))
-			return rc;
+			break;
 		db_bind_int(st, 1, id);
 		db_bind_int(st, 2, tag_id);
-		if ((rc = db_exec_stmt(st, err)))
-			return rc;
+		rc = db_exec_stmt(st, err);
 	}
-	return KITH_OK;
+	free(order);
+	return rc;
 }
 
 static void doc_add(Buf *raw, const char *s)

@@ -904,20 +904,23 @@ static int write_tags(Db *db, const ContactRec *r, Err *err)
 {
 	static const char del[] = "DELETE FROM contact_tag WHERE contact_id = ?";
 	static const char ins[] = "INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)";
-	json_t *t;
-	size_t i;
+	size_t *order = NULL;
 	int rc = exec_id(db, del, r->id, err);
-	json_array_foreach(r->tags, i, t)
-	{
+	/* in tag_order, so writers creating the same new tags never deadlock */
+	if (rc || (rc = tag_order(r->tags, &order, err)))
+		return rc;
+	for (size_t i = 0; i < json_array_size(r->tags) && rc == KITH_OK; i++) {
 		int64_t tag_id = 0;
 		DbStmt *st;
-		if (rc || (rc = tag_resolve(db, json_string_value(t), &tag_id, err)) ||
+		const char *name = json_string_value(json_array_get(r->tags, order[i]));
+		if ((rc = tag_resolve(db, name, &tag_id, err)) ||
 		    (rc = db_prepare(db, &st, ins, err)))
-			return rc;
+			break;
 		db_bind_int(st, 1, r->id);
 		db_bind_int(st, 2, tag_id);
 		rc = db_exec_stmt(st, err);
 	}
+	free(order);
 	return rc;
 }
 
@@ -1013,7 +1016,8 @@ static int tags_resolve(Db *db, Lookups *lk, ContactRec *r, int64_t ids[KITH_MAX
 {
 	size_t n = json_array_size(r->tags), i;
 	TagMemo *used[KITH_MAX_TAGS];
-	json_t *t, *names;
+	json_t *names;
+	size_t *order = NULL;
 	int rc;
 	if (n == 0)
 		return KITH_OK;
@@ -1021,11 +1025,15 @@ static int tags_resolve(Db *db, Lookups *lk, ContactRec *r, int64_t ids[KITH_MAX
 		return err_set(err, ERR_INVALID, "tags", "at most %u tags", KITH_MAX_TAGS);
 	if (lk->n_tags + n > TAG_MEMO_MAX)
 		lookups_free(lk); /* full: start over rather than grow */
-	json_array_foreach(r->tags, i, t)
-	{
-		if ((rc = memo_tag(db, lk, json_string_value(t), &used[i], err)))
-			return rc;
-	}
+	/* in tag_order, so writers creating the same new tags never deadlock */
+	if ((rc = tag_order(r->tags, &order, err)))
+		return rc;
+	for (i = 0; i < n && rc == KITH_OK; i++)
+		rc = memo_tag(db, lk, json_string_value(json_array_get(r->tags, order[i])),
+			      &used[i], err);
+	free(order);
+	if (rc)
+		return rc;
 	qsort(used, n, sizeof used[0], memo_cmp);
 	names = json_array();
 	for (i = 0; i < n && names; i++) {

@@ -554,6 +554,70 @@ Test(races, creates_do_not_wait_for_another_open_create)
 	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM company"), 2);
 }
 
+/* Racers create records with the same new tags listed in opposite
+ * orders (the_version: the round, so each round's tags are new), or add
+ * them to contact the_id and company the_other. */
+static int64_t the_other;
+static const char *const crossed[2] = {"[\"cross-a%lld\",\"cross-b%lld\"]",
+				       "[\"cross-b%lld\",\"cross-a%lld\"]"};
+
+static int create_crossed(Db *db, Racer *r)
+{
+	char tags[128], json[256];
+	snprintf(tags, sizeof tags, crossed[r->i % 2], (long long)the_version,
+		 (long long)the_version);
+	snprintf(json, sizeof json, r->i < RACERS_MAX / 2 ? "{\"first_name\":\"R%d\",\"tags\":%s}"
+						       : "{\"legal_name\":\"R%d\",\"tags\":%s}",
+		 r->i, tags);
+	json_t *in = fixture_json(json);
+	int rc = r->i < RACERS_MAX / 2 ? contact_create(db, &sys, in, 0, &r->id, &r->err)
+				       : company_create(db, &sys, in, 0, &r->id, &r->err);
+	json_decref(in);
+	return rc;
+}
+
+static int tag_crossed(Db *db, Racer *r)
+{
+	char tags[128];
+	snprintf(tags, sizeof tags, crossed[r->i % 2], (long long)the_version,
+		 (long long)the_version);
+	json_t *add = fixture_json(tags);
+	int rc = r->i < RACERS_MAX / 2
+		     ? contact_tag(db, &sys, the_id, add, NULL, NULL, &r->err)
+		     : company_tag(db, &sys, the_other, add, NULL, NULL, &r->err);
+	json_decref(add);
+	return rc;
+}
+
+/* Writers that create the same new tags take them in one order (by folded
+ * name), whatever order they were listed in: on PostgreSQL two writers
+ * taking them in opposite orders wait for each other in a cycle, and the
+ * server breaks the deadlock by failing one (busy). */
+Test(races, new_tags_listed_in_opposite_orders_never_deadlock)
+{
+	Err err = {0};
+	for (the_version = 0; the_version < 3; the_version++) {
+		Racer *r = race(RACERS_MAX, create_crossed);
+		for (int i = 0; i < RACERS_MAX; i++)
+			cr_expect_eq(r[i].rc, KITH_OK, "round %lld, racer %d: %s",
+				     (long long)the_version, i, r[i].err.msg);
+	}
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM tag"), 6);
+	the_id = fixture_contact(&fx, &sys, "{\"first_name\":\"Tagged\"}");
+	json_t *in = fixture_json("{\"legal_name\":\"Tagged\"}");
+	int64_t company;
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &company, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	the_other = company;
+	for (; the_version < 6; the_version++) {
+		Racer *r = race(RACERS_MAX, tag_crossed);
+		for (int i = 0; i < RACERS_MAX; i++)
+			cr_expect_eq(r[i].rc, KITH_OK, "round %lld, racer %d: %s",
+				     (long long)the_version, i, r[i].err.msg);
+	}
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM tag"), 12);
+}
+
 /* ---- R6, R7, R8: pipelines and stages -------------------------------------- */
 
 static int create_pipeline(Db *db, Racer *r)
