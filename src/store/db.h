@@ -161,6 +161,19 @@ int db_lock_key(Db *db, const char *ns, const char *key, Err *err) KITH_WARN_UNU
 int db_next_id(Db *db, const char *table, const char *max_sql, int64_t *id,
 	       Err *err) KITH_WARN_UNUSED;
 
+/* Run fn(db, arg, err) and, when it fails with ERR_BUSY that running it
+ * again can cure, run it again, up to KITH_BUSY_RETRIES more times after a
+ * short pause of random length; returns fn's last result. fn is a whole
+ * piece of work (a request's handler), begun outside any transaction. It
+ * runs again only when all of this holds: the busy was a deadlock or a
+ * serialization failure (PostgreSQL), which the server undid whole, not a
+ * lock wait that timed out (the holder may hold it still: the caller
+ * answers busy at once); no transaction is left open; and nothing fn
+ * wrote has committed (no write transaction, no write outside one), so
+ * nothing is applied twice. SQLite, whose busy is a timed-out wait, never
+ * runs fn again. */
+int db_retry(Db *db, int (*fn)(Db *db, void *arg, Err *err), void *arg, Err *err);
+
 /* Finish a transaction from a function's cleanup label: commit when rc is
  * KITH_OK, otherwise roll back. Returns the final rc. */
 int db_end(Db *db, int rc, Err *err);

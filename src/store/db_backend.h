@@ -52,6 +52,9 @@ struct Db {
 	size_t n_deferred;		    /* entries used in deferred */
 	void (*on_commit)(void *, int);	    /* db_on_commit's callback, or NULL */
 	void *on_commit_arg;		    /* its argument */
+	int writing;			    /* the open transaction began with db_begin */
+	uint64_t writes;		    /* writes committed: write transactions, autocommits */
+	int transient;			    /* a busy the backend undid whole (deadlock): set by it */
 };
 
 /* The operations of a backend. Statement operations take the DbStmt whose

@@ -72,10 +72,14 @@ static int pg_err(Db *db, const PGresult *res, Err *err, const char *what)
 	if (state && strcmp(state, "23505") == 0)
 		code = ERR_CONFLICT; /* unique_violation, as SQLite's UNIQUE */
 	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-			   strcmp(state, "55P03") == 0))
-		/* serialization_failure, deadlock_detected, lock_not_available */
+			   strcmp(state, "55P03") == 0)) {
+		/* serialization_failure, deadlock_detected, lock_not_available;
+		 * the first two roll the transaction back at once, and running
+		 * it again may well succeed at once (db_retry) */
+		db->transient = state[0] == '4';
 		return err_set(err, ERR_BUSY, NULL,
 			       "the database is busy with another change; try again");
+	}
 	size_t len = strcspn(msg ? msg : "", "\n");
 	return err_set(err, code, NULL, "%s: %.*s", what, (int)len, msg ? msg : "");
 }

@@ -618,6 +618,89 @@ Test(races, new_tags_listed_in_opposite_orders_never_deadlock)
 	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM tag"), 12);
 }
 
+/* ---- deadlocks and lock waits: run again or answer busy ------------------ */
+
+static pthread_barrier_t crossing;
+
+/* Update contact the_id + r->i, then the other one: two racers hold one
+ * row each and wait for the other's (on their first run, when both wait
+ * at crossing in between). r->id counts the runs. */
+static int cross_updates(Db *db, void *arg, Err *err)
+{
+	static const char sql[] = "UPDATE contact SET notes = 'crossed' WHERE id = ?";
+	Racer *r = arg;
+	DbStmt *st;
+	int first = r->id++ == 0;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	for (int k = 0; k < 2 && rc == KITH_OK; k++) {
+		if (k == 1 && first)
+			pthread_barrier_wait(&crossing);
+		if ((rc = db_prepare(db, &st, sql, err)) == KITH_OK) {
+			db_bind_int(st, 1, k == r->i ? the_id : the_other);
+			rc = db_exec_stmt(st, err);
+		}
+	}
+	return db_end(db, rc, err);
+}
+
+static int cross_once(Db *db, Racer *r)
+{
+	return cross_updates(db, r, &r->err);
+}
+
+static int cross_retrying(Db *db, Racer *r)
+{
+	return db_retry(db, cross_updates, r, &r->err);
+}
+
+/* Two writers that lock two rows in opposite orders deadlock on
+ * PostgreSQL, which undoes one of them whole (busy); db_retry (what the
+ * server runs every request's handler in) runs that one again, so both
+ * succeed. SQLite lets one writer in at a time: no deadlock to force. */
+Test(races, a_deadlocked_writer_runs_again_and_succeeds)
+{
+	if (!fixture_pg())
+		cr_skip_test("SQLite serialises writers: they cannot deadlock");
+	the_id = fixture_contact(&fx, &sys, "{\"first_name\":\"A\"}");
+	the_other = fixture_contact(&fx, &sys, "{\"first_name\":\"B\"}");
+	cr_assert_eq(pthread_barrier_init(&crossing, NULL, 2), 0);
+	Racer *r = race(2, cross_once);
+	only(r, 2, KITH_OK, ERR_BUSY);
+	cr_expect_eq(ended(r, 2, ERR_BUSY), 1, "without running again, one is undone");
+	r = race(2, cross_retrying);
+	cr_expect_eq(ended(r, 2, KITH_OK), 2, "%s / %s", r[0].err.msg, r[1].err.msg);
+	cr_expect_eq(r[0].id + r[1].id, 3, "the undone one ran once more");
+	pthread_barrier_destroy(&crossing);
+}
+
+/* A wait for a lock that timed out is answered busy at once: the holder
+ * may hold it still, and another wait would only keep the caller as long
+ * again. */
+Test(races, a_lock_wait_that_timed_out_does_not_run_again)
+{
+	static const char lock[] = "UPDATE contact SET notes = 'held' WHERE id = ?";
+	Err err = {0};
+	Db *holder = NULL;
+	DbStmt *st;
+	Racer r = {.i = 0};
+	if (!fixture_pg())
+		cr_skip_test("SQLite's busy is a timed-out wait");
+	the_id = fixture_contact(&fx, &sys, "{\"first_name\":\"A\"}");
+	the_other = fixture_contact(&fx, &sys, "{\"first_name\":\"B\"}");
+	cr_assert_eq(db_open(&holder, race_target(), 0, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_begin(holder, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_prepare(holder, &st, lock, &err), KITH_OK, "%s", err.msg);
+	db_bind_int(st, 1, the_id);
+	cr_assert_eq(db_exec_stmt(st, &err), KITH_OK, "%s", err.msg);
+	r.id = 1; /* not the first run: no barrier */
+	cr_expect_eq(db_retry(fx.db, cross_updates, &r, &r.err), ERR_BUSY);
+	cr_expect_eq(r.id, 2, "ran once");
+	db_rollback(holder);
+	db_close(holder);
+}
+
 /* ---- R6, R7, R8: pipelines and stages -------------------------------------- */
 
 static int create_pipeline(Db *db, Racer *r)
