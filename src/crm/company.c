@@ -460,9 +460,9 @@ static int company_store(Db *db, const Actor *actor, const json_t *rec, int64_t 
 			 char now[21], Err *err)
 {
 	static const char ins[] =
-		"INSERT INTO company (legal_name, sort_key, tax_id, street, city, region, "
-		"postal_code, country, website, phone, email, owner_id, notes, updated_at, "
-		"created_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "INSERT INTO company (legal_name, sort_key, tax_id, street, city, region, "
+	    "postal_code, country, website, phone, email, owner_id, notes, updated_at, "
+	    "created_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char upd[] =
 		"UPDATE company SET legal_name = ?, sort_key = ?, tax_id = ?, street = ?, city = ?, "
 		"region = ?, postal_code = ?, country = ?, website = ?, phone = ?, email = ?, "

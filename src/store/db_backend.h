@@ -54,7 +54,7 @@ struct Db {
 	void *on_commit_arg;		    /* its argument */
 	int writing;			    /* the open transaction began with db_begin */
 	uint64_t writes;		    /* writes committed: write transactions, autocommits */
-	int transient;			    /* a busy the backend undid whole (deadlock): set by it */
+	int transient;			    /* the backend undid a busy whole (deadlock) */
 };
 
 /* The operations of a backend. Statement operations take the DbStmt whose

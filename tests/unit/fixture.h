@@ -341,8 +341,9 @@ static inline void fixture_ranked_order(Fixture *f, int company, const char *que
 	buf_init(&expr, 0);
 	cr_assert_eq(search_match_expr(query, &expr, &err), KITH_OK);
 	/* the candidates ranked in C: kith_search_rank is SQLite's only */
-	cr_assert_eq(db_prepare(f->db, &st, company ? company_candidates : contact_candidates, &err),
-		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(
+	    db_prepare(f->db, &st, company ? company_candidates : contact_candidates, &err),
+	    KITH_OK, "%s", err.msg);
 	search_bind_match(st, 1, buf_str(&expr));
 	db_bind_int(st, 2, SEARCH_RANK_CANDIDATES);
 	while ((rc = db_step(st, &err)) == DB_ROW) {

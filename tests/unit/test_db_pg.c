@@ -375,7 +375,8 @@ static int work(Db *d, void *arg, Err *err)
 	if (!w->commit_first)
 		rc = insert_row(d, w->base + w->runs, err);
 	if (rc == KITH_OK && w->runs <= w->fail_runs &&
-	    (rc = db_prepare(d, &st, w->code[0] == '4' ? serialization : lock_wait, err)) == KITH_OK)
+	    (rc = db_prepare(d, &st, w->code[0] == '4' ? serialization : lock_wait, err)) ==
+		KITH_OK)
 		rc = db_exec_stmt(st, err);
 	return db_end(d, rc, err);
 }

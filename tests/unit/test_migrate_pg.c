@@ -314,17 +314,17 @@ Test(pg_migrate, sequences_move_past_ids_written_before_018)
 	cr_expect_eq(one_int(pg.db, "SELECT COUNT(*) FROM pg_sequences WHERE last_value IS NULL "
 				    "AND sequencename IN ('contact_id_seq', 'company_id_seq')"),
 		     2, "a fresh database's sequences still start at 1");
-	cr_assert_eq(
-	    db_exec_script(pg.db,
-			   "INSERT INTO contact (id, display_name, sort_key, created_at, updated_at) "
-			   "VALUES (5, 'A', 'a', 'x', 'x');"
-			   "INSERT INTO audit_log (at, action, entity, record_id, changes) "
-			   "VALUES ('x', 'purge', 'contact', 9, '{}');"
-			   "INSERT INTO company (id, legal_name, sort_key, created_at, updated_at) "
-			   "VALUES (3, 'C', 'c', 'x', 'x');"
-			   "DELETE FROM schema_migration WHERE version = 18",
-			   &err),
-	    KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_exec_script(
+			 pg.db,
+			 "INSERT INTO contact (id, display_name, sort_key, created_at, updated_at) "
+			 "VALUES (5, 'A', 'a', 'x', 'x');"
+			 "INSERT INTO audit_log (at, action, entity, record_id, changes) "
+			 "VALUES ('x', 'purge', 'contact', 9, '{}');"
+			 "INSERT INTO company (id, legal_name, sort_key, created_at, updated_at) "
+			 "VALUES (3, 'C', 'c', 'x', 'x');"
+			 "DELETE FROM schema_migration WHERE version = 18",
+			 &err),
+		     KITH_OK, "%s", err.msg);
 	cr_assert_eq(migrate_up(pg.db, &applied, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(applied, 1);
 	cr_expect_eq(next_id(pg.db, "contact"), 10, "past the purged contact 9");

@@ -566,8 +566,9 @@ static int create_crossed(Db *db, Racer *r)
 	char tags[128], json[256];
 	snprintf(tags, sizeof tags, crossed[r->i % 2], (long long)the_version,
 		 (long long)the_version);
-	snprintf(json, sizeof json, r->i < RACERS_MAX / 2 ? "{\"first_name\":\"R%d\",\"tags\":%s}"
-						       : "{\"legal_name\":\"R%d\",\"tags\":%s}",
+	snprintf(json, sizeof json,
+		 r->i < RACERS_MAX / 2 ? "{\"first_name\":\"R%d\",\"tags\":%s}"
+				       : "{\"legal_name\":\"R%d\",\"tags\":%s}",
 		 r->i, tags);
 	json_t *in = fixture_json(json);
 	int rc = r->i < RACERS_MAX / 2 ? contact_create(db, &sys, in, 0, &r->id, &r->err)
@@ -582,9 +583,8 @@ static int tag_crossed(Db *db, Racer *r)
 	snprintf(tags, sizeof tags, crossed[r->i % 2], (long long)the_version,
 		 (long long)the_version);
 	json_t *add = fixture_json(tags);
-	int rc = r->i < RACERS_MAX / 2
-		     ? contact_tag(db, &sys, the_id, add, NULL, NULL, &r->err)
-		     : company_tag(db, &sys, the_other, add, NULL, NULL, &r->err);
+	int rc = r->i < RACERS_MAX / 2 ? contact_tag(db, &sys, the_id, add, NULL, NULL, &r->err)
+				       : company_tag(db, &sys, the_other, add, NULL, NULL, &r->err);
 	json_decref(add);
 	return rc;
 }
