@@ -825,6 +825,45 @@ Test(races, concurrent_moves_of_one_deal_keep_history_and_rollups)
 		     "the deal is open in one stage");
 }
 
+/* Racer i moves deal the_id (i even) or the_other (i odd) to the stage
+ * the other deal is in: the two cross between two stages. */
+static int move_across(Db *db, Racer *r)
+{
+	int64_t id = r->i % 2 ? the_other : the_id;
+	return deal_move(db, &sys, id, r->i % 2 ? FIRST : PROPOSAL, 0, NULL, NULL, &r->err);
+}
+
+static int move_back(Db *db, Racer *r)
+{
+	int64_t id = r->i % 2 ? the_other : the_id;
+	return deal_move(db, &sys, id, r->i % 2 ? PROPOSAL : FIRST, 0, NULL, NULL, &r->err);
+}
+
+/* Two deals moving at once between two stages in opposite directions
+ * lock the stages and the rollup rows of both: in one order, so neither
+ * waits for the other in a cycle (on PostgreSQL a deadlock fails one of
+ * them as busy). */
+Test(races, deals_crossing_between_two_stages_never_deadlock)
+{
+	Err err = {0};
+	the_id = new_deal();
+	the_other = new_deal();
+	cr_assert_eq(deal_move(fx.db, &sys, the_other, PROPOSAL, 0, NULL, NULL, &err), KITH_OK,
+		     "%s", err.msg);
+	for (int round = 0; round < 3; round++) {
+		Racer *r = race(2, move_across);
+		for (int i = 0; i < 2; i++)
+			cr_expect_eq(r[i].rc, KITH_OK, "round %d, racer %d: %s", round, i,
+				     r[i].err.msg);
+		r = race(2, move_back);
+		for (int i = 0; i < 2; i++)
+			cr_expect_eq(r[i].rc, KITH_OK, "round %d back, racer %d: %s", round, i,
+				     r[i].err.msg);
+	}
+	cr_expect_eq(fixture_count(&fx, "SELECT COALESCE(SUM(deals), 0) FROM stage_open_total"), 2);
+	cr_expect_eq(fixture_count(&fx, "SELECT COALESCE(SUM(visits), 0) FROM stage_visit"), 13);
+}
+
 /* ---- R10, R11: the first user, the last active owner ----------------------- */
 
 static int first_user(Db *db, Racer *r)
