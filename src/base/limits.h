@@ -36,6 +36,7 @@
 #define KITH_CHECKPOINT_IDLE_MS 1000         /* kith serve empties the WAL file after this long without a commit */
 #define KITH_MAX_MMAP_MB 65536u             /* largest database memory map for kith serve --mmap, MiB */
 #define KITH_BUSY_TIMEOUT_MS 5000            /* wait for a locked database before failing */
+#define KITH_BUSY_RETRIES 3                  /* runs again of work a deadlock undid (db_retry) */
 #define KITH_MAX_DEMO 10000000L              /* rows kith demo makes in one call */
 #define KITH_MAX_DEMO_USERS 100L             /* kith demo --users: each costs a password hash */
 #define KITH_MAX_IDEMPOTENCY_KEY 200u        /* Idempotency-Key header value, bytes (printable ASCII) */

@@ -131,14 +131,6 @@ static int company_fill(Db *db, const Actor *actor, json_t *rec, Err *err)
 }
 
 /* The full record of id, without access checks; ERR_NOT_FOUND when absent. */
-/* One past the largest company id ever used, purged companies included
- * (their audit entries keep their ids), so a new company never inherits a
- * purged one's history. */
-#define COMPANY_NEXT_ID                                                                     \
-	"(SELECT 1 + CASE WHEN a > b THEN a ELSE b END FROM "                               \
-	"(SELECT COALESCE((SELECT MAX(id) FROM company), 0) AS a, "                         \
-	"COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'company'), 0) AS b) AS m)"
-
 /* The record of id with contact_count as actor sees it (NULL: all). */
 static int company_load(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 {
@@ -448,28 +440,40 @@ static void bind_fields(DbStmt *st, const json_t *rec, const char *sort_key, con
 	db_bind_text(st, 14, now);
 }
 
+/* The id of a new company (db_next_id): never one used before, purged
+ * companies included (their audit entries keep their ids), so a new
+ * company never inherits a purged one's history. On PostgreSQL it comes
+ * from the table's sequence, so creators do not wait for each other. */
+static int company_next_id(Db *db, int64_t *id, Err *err)
+{
+	static const char max_sql[] =
+	    "SELECT CASE WHEN a > b THEN a ELSE b END FROM "
+	    "(SELECT COALESCE((SELECT MAX(id) FROM company), 0) AS a, "
+	    "COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'company'), 0) AS b) "
+	    "AS m";
+	return db_next_id(db, "company", max_sql, id, err);
+}
+
 /* Insert (id 0, *id receives the new id) or update the row from rec; now
  * receives the time written as updated_at (and created_at). */
 static int company_store(Db *db, const Actor *actor, const json_t *rec, int64_t *id,
 			 char now[21], Err *err)
 {
 	static const char ins[] =
-		"INSERT INTO company (id, legal_name, sort_key, tax_id, street, city, region, "
-		"postal_code, country, website, phone, email, owner_id, notes, updated_at, "
-		"created_at) VALUES (" COMPANY_NEXT_ID ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?, ?) RETURNING id";
+	    "INSERT INTO company (legal_name, sort_key, tax_id, street, city, region, "
+	    "postal_code, country, website, phone, email, owner_id, notes, updated_at, "
+	    "created_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char upd[] =
 		"UPDATE company SET legal_name = ?, sort_key = ?, tax_id = ?, street = ?, city = ?, "
 		"region = ?, postal_code = ?, country = ?, website = ?, phone = ?, email = ?, "
 		"owner_id = ?, notes = ?, updated_at = ?, version = version + 1 WHERE id = ?";
 	DbStmt *st;
 	Buf key;
+	int64_t new_id = 0;
 	buf_init(&key, 0);
 	text_fold(&key, json_str_of(rec, "legal_name"));
 	time_now_iso(now);
-	/* COMPANY_NEXT_ID reads the largest id: creators wait for each other
-	 * (as lookups_next_id in contact.c) so two never take the same one. */
-	int rc = *id ? KITH_OK : db_lock_key(db, "company", "next-id", err);
+	int rc = *id ? KITH_OK : company_next_id(db, &new_id, err);
 	if (rc == KITH_OK)
 		rc = db_prepare(db, &st, *id ? upd : ins, err);
 	if (rc == KITH_OK && buf_failed(&key))
@@ -482,12 +486,9 @@ static int company_store(Db *db, const Actor *actor, const json_t *rec, int64_t 
 				rc = collab_drop_owner(db, actor, RECORD_COMPANY, *id, err);
 		} else {
 			db_bind_text(st, 15, now);
-			rc = db_step(st, err);
-			if (rc == DB_ROW) {
-				*id = db_col_int(st, 0);
-				rc = KITH_OK;
-			}
-			db_reset(st);
+			db_bind_int(st, 16, new_id);
+			if ((rc = db_exec_stmt(st, err)) == KITH_OK)
+				*id = new_id;
 		}
 	}
 	buf_free(&key);
@@ -501,8 +502,7 @@ static int store_tags(Db *db, int64_t id, const json_t *tags, int fresh, Err *er
 	static const char del[] = "DELETE FROM company_tag WHERE company_id = ?";
 	static const char ins[] = "INSERT INTO company_tag (company_id, tag_id) VALUES (?, ?)";
 	DbStmt *st;
-	size_t i;
-	json_t *t;
+	size_t *order = NULL;
 	int rc = fresh ? KITH_OK : db_prepare(db, &st, del, err);
 	if (rc)
 		return rc;
@@ -511,18 +511,21 @@ static int store_tags(Db *db, int64_t id, const json_t *tags, int fresh, Err *er
 		if ((rc = db_exec_stmt(st, err)))
 			return rc;
 	}
-	json_array_foreach(tags, i, t)
-	{
+	/* in tag_order, so writers creating the same new tags never deadlock */
+	if ((rc = tag_order(tags, &order, err)))
+		return rc;
+	for (size_t i = 0; i < json_array_size(tags) && rc == KITH_OK; i++) {
 		int64_t tag_id;
-		if ((rc = tag_resolve(db, json_string_value(t), &tag_id, err)) ||
+		const char *name = json_string_value(json_array_get(tags, order[i]));
+		if ((rc = tag_resolve(db, name, &tag_id, err)) ||
 		    (rc = db_prepare(db, &st, ins, err)))
-			return rc;
+			break;
 		db_bind_int(st, 1, id);
 		db_bind_int(st, 2, tag_id);
-		if ((rc = db_exec_stmt(st, err)))
-			return rc;
+		rc = db_exec_stmt(st, err);
 	}
-	return KITH_OK;
+	free(order);
+	return rc;
 }
 
 static void doc_add(Buf *raw, const char *s)

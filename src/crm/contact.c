@@ -68,7 +68,6 @@ typedef struct Lookups {
 	Workspace ws;
 	int have_gen;
 	int64_t gen;
-	int64_t next_id; /* id of the next contact, 0 = not read yet */
 	TagMemo tags[TAG_MEMO_MAX];
 	size_t n_tags;
 } Lookups;
@@ -106,38 +105,21 @@ static int lookups_generation(Db *db, Lookups *lk, int64_t *gen, Err *err)
 	return KITH_OK;
 }
 
-/* The id the next contact gets: one past the largest ever used, purged
- * contacts included (their audit entries keep their ids), so a new contact
- * never inherits a purged one's history. Knowing it before the INSERT lets
- * create_one write the row once, stored JSON included. Read once per call
- * and counted up by create_one: the key lock ("contact", "next-id") makes
- * every other creator wait until this transaction ends, so nobody else
- * takes these ids meanwhile, on any backend. (A store helper that hands
- * out ids from a sequence on PostgreSQL would let contact creates run side
- * by side.) */
-static int lookups_next_id(Db *db, Lookups *lk, int64_t *id, Err *err)
+/* The id of a new contact (db_next_id): never one used before, purged
+ * contacts included (their audit entries keep their ids), so a new
+ * contact never inherits a purged one's history. Knowing it before the
+ * INSERT lets create_one write the row once, stored JSON included. On
+ * PostgreSQL it comes from the table's sequence, so creators on several
+ * connections do not wait for each other; on SQLite it is one past the
+ * largest id of the table and of the audit log. */
+static int contact_next_id(Db *db, int64_t *id, Err *err)
 {
-	static const char sql[] =
+	static const char max_sql[] =
 	    "SELECT CASE WHEN a > b THEN a ELSE b END FROM "
 	    "(SELECT COALESCE((SELECT MAX(id) FROM contact), 0) AS a, "
 	    "COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'contact'), 0) AS b) "
 	    "AS m";
-	DbStmt *st;
-	if (!lk->next_id) {
-		int rc = db_lock_key(db, "contact", "next-id", err);
-		if (rc || (rc = db_prepare(db, &st, sql, err)))
-			return rc;
-		rc = db_step(st, err);
-		int64_t max = rc == DB_ROW ? db_col_int(st, 0) : 0;
-		db_reset(st);
-		if (rc != DB_ROW)
-			return rc == DB_DONE ? err_set(err, ERR_STORAGE, NULL, "no contact id") : rc;
-		if (max == INT64_MAX)
-			return err_set(err, ERR_STORAGE, NULL, "contact ids are used up");
-		lk->next_id = max + 1;
-	}
-	*id = lk->next_id;
-	return KITH_OK;
+	return db_next_id(db, "contact", max_sql, id, err);
 }
 
 /* What an input object asked for besides plain columns. */
@@ -926,20 +908,23 @@ static int write_tags(Db *db, const ContactRec *r, Err *err)
 {
 	static const char del[] = "DELETE FROM contact_tag WHERE contact_id = ?";
 	static const char ins[] = "INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)";
-	json_t *t;
-	size_t i;
+	size_t *order = NULL;
 	int rc = exec_id(db, del, r->id, err);
-	json_array_foreach(r->tags, i, t)
-	{
+	/* in tag_order, so writers creating the same new tags never deadlock */
+	if (rc || (rc = tag_order(r->tags, &order, err)))
+		return rc;
+	for (size_t i = 0; i < json_array_size(r->tags) && rc == KITH_OK; i++) {
 		int64_t tag_id = 0;
 		DbStmt *st;
-		if (rc || (rc = tag_resolve(db, json_string_value(t), &tag_id, err)) ||
+		const char *name = json_string_value(json_array_get(r->tags, order[i]));
+		if ((rc = tag_resolve(db, name, &tag_id, err)) ||
 		    (rc = db_prepare(db, &st, ins, err)))
-			return rc;
+			break;
 		db_bind_int(st, 1, r->id);
 		db_bind_int(st, 2, tag_id);
 		rc = db_exec_stmt(st, err);
 	}
+	free(order);
 	return rc;
 }
 
@@ -1035,7 +1020,8 @@ static int tags_resolve(Db *db, Lookups *lk, ContactRec *r, int64_t ids[KITH_MAX
 {
 	size_t n = json_array_size(r->tags), i;
 	TagMemo *used[KITH_MAX_TAGS];
-	json_t *t, *names;
+	json_t *names;
+	size_t *order = NULL;
 	int rc;
 	if (n == 0)
 		return KITH_OK;
@@ -1043,11 +1029,15 @@ static int tags_resolve(Db *db, Lookups *lk, ContactRec *r, int64_t ids[KITH_MAX
 		return err_set(err, ERR_INVALID, "tags", "at most %u tags", KITH_MAX_TAGS);
 	if (lk->n_tags + n > TAG_MEMO_MAX)
 		lookups_free(lk); /* full: start over rather than grow */
-	json_array_foreach(r->tags, i, t)
-	{
-		if ((rc = memo_tag(db, lk, json_string_value(t), &used[i], err)))
-			return rc;
-	}
+	/* in tag_order, so writers creating the same new tags never deadlock */
+	if ((rc = tag_order(r->tags, &order, err)))
+		return rc;
+	for (i = 0; i < n && rc == KITH_OK; i++)
+		rc = memo_tag(db, lk, json_string_value(json_array_get(r->tags, order[i])),
+			      &used[i], err);
+	free(order);
+	if (rc)
+		return rc;
 	qsort(used, n, sizeof used[0], memo_cmp);
 	names = json_array();
 	for (i = 0; i < n && names; i++) {
@@ -1258,7 +1248,7 @@ static int new_doc(Db *db, const ContactRec *r, const Patch *p, json_t **doc, ch
 
 /* contact_create's work inside the caller's transaction. The row is
  * written once, with its stored JSON: its id is taken in advance
- * (lookups_next_id) and everything the JSON shows is known before. */
+ * (contact_next_id) and everything the JSON shows is known before. */
 static int create_one(Db *db, const Actor *actor, Lookups *lk, const json_t *in, int flags,
 		      int64_t *id, Err *err)
 {
@@ -1286,14 +1276,13 @@ static int create_one(Db *db, const Actor *actor, Lookups *lk, const json_t *in,
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 		goto done;
 	}
-	if ((rc = lookups_next_id(db, lk, &r.id, err)) ||
+	if ((rc = contact_next_id(db, &r.id, err)) ||
 	    (rc = tags_resolve(db, lk, &r, tag_ids, err)) ||
 	    (rc = field_values_put(db, "contact", r.id, p.custom, 1, err)) ||
 	    (rc = new_doc(db, &r, &p, &doc, &text, &custom, err)) ||
 	    (rc = lookups_generation(db, lk, &gen, err)) ||
 	    (rc = rec_insert(db, &r, text, gen, err)))
 		goto done;
-	lk->next_id++;
 	if ((rc = write_entries(db, &r, 0, 1, err)) || (rc = write_entries(db, &r, 1, 1, err)) ||
 	    (rc = write_tag_links(db, r.id, tag_ids, json_array_size(r.tags), err)) ||
 	    (rc = rec_index_put(db, &r, p.company_name, buf_str(&custom), err)))

@@ -639,6 +639,24 @@ done:
 	return db_end(db, rc, err);
 }
 
+/* Lock the stage a deal leaves (from; 0: none) and the one it enters (to,
+ * read into *si), the lower id first. A move writes the rollups of both
+ * and checks both keys, so two deals crossing between two stages in
+ * opposite directions, each holding the stage it enters, would wait for
+ * each other (on PostgreSQL a deadlock, which fails one as busy). */
+static int stages_lock(Db *db, int64_t from, int64_t to, StageInfo *si, Err *err)
+{
+	StageInfo left;
+	int rc = KITH_OK;
+	if (from && from < to)
+		rc = stage_lock(db, from, &left, err);
+	if (rc == KITH_OK)
+		rc = stage_lock(db, to, si, err);
+	if (rc == KITH_OK && from > to)
+		rc = stage_lock(db, from, &left, err);
+	return rc;
+}
+
 /* Stale check for expected_version (0 = any). */
 static int version_check(const json_t *rec, int64_t expected, Err *err)
 {
@@ -663,7 +681,8 @@ int deal_update(Db *db, const Actor *actor, int64_t id, const json_t *patch,
 		goto done;
 	rec = json_deep_copy(before);
 	if ((rc = deal_apply(db, actor, patch, rec, 0, &si, err)) ||
-	    (si.id != json_int_of(before, "stage_id") && (rc = stage_lock(db, si.id, &si, err))))
+	    (si.id != json_int_of(before, "stage_id") &&
+	     (rc = stages_lock(db, json_int_of(before, "stage_id"), si.id, &si, err))))
 		goto done;
 	rc = deal_save(db, actor, "update", before, rec, &si, custom_of(patch), &id, out, err);
 done:
@@ -689,7 +708,8 @@ int deal_move(Db *db, const Actor *actor, int64_t id, int64_t stage_id, int64_t 
 		rc = err_set(err, ERR_INVALID, "stage_id", "must be a positive integer id");
 		goto done;
 	}
-	if ((rc = as_invalid(stage_lock(db, stage_id, &si, err), err)))
+	if ((rc = as_invalid(stages_lock(db, json_int_of(before, "stage_id"), stage_id, &si, err),
+			     err)))
 		goto done;
 	if (si.pipeline_id != json_int_of(before, "pipeline_id")) {
 		rc = err_set(err, ERR_INVALID, "stage_id", "stage %lld is not in the deal's pipeline",

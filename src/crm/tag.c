@@ -93,6 +93,52 @@ int tag_resolve(Db *db, const char *name, int64_t *id, Err *err)
 	return rc;
 }
 
+/* One name of tag_order's array: its folded key and its index. */
+typedef struct TagOrder {
+	char *key;
+	size_t i;
+} TagOrder;
+
+static int tag_order_cmp(const void *a, const void *b)
+{
+	const TagOrder *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+int tag_order(const json_t *names, size_t **order, Err *err)
+{
+	size_t n = json_array_size(names), i;
+	TagOrder *t = n ? calloc(n, sizeof *t) : NULL;
+	int rc = KITH_OK;
+	*order = n ? malloc(n * sizeof **order) : NULL;
+	if (n && (!t || !*order))
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	for (i = 0; i < n && rc == KITH_OK; i++) {
+		Buf key;
+		buf_init(&key, 0);
+		tag_key(&key, json_string_value(json_array_get(names, i)));
+		t[i].i = i;
+		t[i].key = buf_failed(&key) ? NULL : buf_take(&key);
+		buf_free(&key);
+		if (!t[i].key)
+			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	}
+	if (rc == KITH_OK && n) {
+		qsort(t, n, sizeof *t, tag_order_cmp);
+		for (i = 0; i < n; i++)
+			(*order)[i] = t[i].i;
+	}
+	for (i = 0; t && i < n; i++)
+		free(t[i].key);
+	free(t);
+	if (rc) {
+		free(*order);
+		*order = NULL;
+	}
+	return rc;
+}
+
 int tag_check_array(const json_t *tags, const char *field, Err *err)
 {
 	size_t i, j;

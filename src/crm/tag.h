@@ -18,6 +18,15 @@ int tag_check(const char *name, const char *field, Err *err) KITH_WARN_UNUSED;
  * caller's transaction. */
 int tag_resolve(Db *db, const char *name, int64_t *id, Err *err) KITH_WARN_UNUSED;
 
+/* The order in which a writer resolves the tag names of the array names
+ * (tag_resolve, which may create them): *order (malloc'd, caller frees;
+ * NULL for an empty array) gets the indexes of names sorted by folded key.
+ * Two writers that create the same new tags then take them in one order
+ * and never wait for each other in a cycle, whatever order each was given
+ * (on PostgreSQL such a deadlock fails one of them as busy). ERR_INTERNAL
+ * when out of memory. */
+int tag_order(const json_t *names, size_t **order, Err *err) KITH_WARN_UNUSED;
+
 /* Id of an existing tag, 0 when there is none (for filters). */
 int tag_find(Db *db, const char *name, int64_t *id, Err *err) KITH_WARN_UNUSED;
 

@@ -529,7 +529,46 @@ static int query_or_fail(Ctx *c)
 	return 1;
 }
 
-/* Enforce the rest of the route's policy, then run its handler. */
+/* One run of a request's handler, for db_retry. */
+typedef struct Run {
+	Ctx *c;
+	DbSlot *slot;
+	const char *key; /* Idempotency-Key, or NULL */
+	int body;	 /* the route takes the JSON body */
+	int runs;	 /* runs so far */
+} Run;
+
+/* Run the handler (with its Idempotency-Key, if any); a run after the
+ * first starts from a clean answer and a freshly parsed body (a handler
+ * may change req->body). ERR_BUSY when it answered 503, for db_retry to
+ * decide whether to run it again. */
+static int run_once(Db *db, void *arg, Err *err)
+{
+	Run *run = arg;
+	Ctx *c = run->c;
+	Req *req = &c->req;
+	(void)db;
+	if (run->runs++ > 0) {
+		discard_answer(c);
+		json_decref(req->out);
+		req->out = NULL;
+		req->status = 0;
+		req->problem = 0;
+		json_decref(req->body);
+		req->body = NULL;
+		if (run->body && body_or_fail(c))
+			return KITH_OK;
+	}
+	if (run->key)
+		run_idempotent(c, run->slot, run->key);
+	else
+		run_handler(c);
+	return req->status == 503 ? err_set(err, ERR_BUSY, NULL, "busy") : KITH_OK;
+}
+
+/* Enforce the rest of the route's policy, then run its handler: again,
+ * up to KITH_BUSY_RETRIES times, when a deadlock or serialization failure
+ * undid all it wrote (db_retry), before answering 503. */
 static void enforce_and_run(Ctx *c, DbSlot *slot)
 {
 	Req *req = &c->req;
@@ -545,12 +584,9 @@ static void enforce_and_run(Ctx *c, DbSlot *slot)
 		return;
 	if (query_or_fail(c))
 		return;
-	const char *key =
-	    strcmp(req->method, "POST") == 0 ? req_header(req, "Idempotency-Key") : NULL;
-	if (key)
-		run_idempotent(c, slot, key);
-	else
-		run_handler(c);
+	Run run = {.c = c, .slot = slot, .body = body};
+	run.key = strcmp(req->method, "POST") == 0 ? req_header(req, "Idempotency-Key") : NULL;
+	(void)db_retry(req->db, run_once, &run, &err);
 }
 
 static void dispatch(Ctx *c)

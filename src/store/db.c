@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "store/db_backend.h"
 
@@ -206,9 +208,24 @@ void db_bind_null(DbStmt *st, int i)
 	st->db->be->bind_null(st, i);
 }
 
+/* 1 when sql (a caller's literal) is a plain SELECT, which writes
+ * nothing. */
+static int is_select(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n')
+		sql++;
+	return strncasecmp(sql, "SELECT", 6) == 0;
+}
+
 int db_step(DbStmt *st, Err *err)
 {
-	return st->db->be->step(st, err);
+	Db *db = st->db;
+	int rc = db->be->step(st, err);
+	/* a write outside a transaction commits at once (db_retry) */
+	if (db->depth == 0 && (rc == DB_ROW || rc == DB_DONE) && st->sql != db->be->sql_commit &&
+	    !is_select(st->sql))
+		db->writes++;
+	return rc;
 }
 
 int db_exec_stmt(DbStmt *st, Err *err)
@@ -314,6 +331,7 @@ static int begin(Db *db, const char *sql, Err *err)
 	if (db->depth++ > 0)
 		return KITH_OK;
 	db->doomed = 0;
+	db->writing = sql == db->be->sql_begin_write;
 	int rc = run_cached(db, sql, err);
 	if (rc)
 		db->depth = 0;
@@ -392,6 +410,8 @@ int db_commit(Db *db, Err *err)
 		rc = run_cached(db, db->be->sql_commit, err);
 	if (rc)
 		rollback_now(db);
+	else if (db->writing)
+		db->writes++;
 	return rc;
 }
 
@@ -428,6 +448,58 @@ int db_lock_key(Db *db, const char *ns, const char *key, Err *err)
 	db_bind_text(st, 1, ns);
 	db_bind_text(st, 2, key);
 	return db_exec_stmt(st, err);
+}
+
+int db_next_id(Db *db, const char *table, const char *max_sql, int64_t *id, Err *err)
+{
+	const char *seq = db->be->sql_next_id;
+	DbStmt *st;
+	*id = 0;
+	if (db->depth == 0)
+		return err_set(err, ERR_INTERNAL, NULL, "a new %s id outside a transaction", table);
+	int rc = db_prepare(db, &st, seq ? seq : max_sql, err);
+	if (rc)
+		return rc;
+	if (seq)
+		db_bind_text(st, 1, table);
+	rc = db_step(st, err);
+	int null = rc != DB_ROW || db_col_is_null(st, 0);
+	int64_t v = null ? 0 : db_col_int(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	if (null || v < 0 || (seq && v == 0))
+		return err_set(err, ERR_STORAGE, NULL, "table %s hands out no ids", table);
+	if (!seq && v == INT64_MAX)
+		return err_set(err, ERR_STORAGE, NULL, "the ids of table %s are used up", table);
+	*id = seq ? v : v + 1;
+	return KITH_OK;
+}
+
+/* A pause before running work again: 5 to 25 ms times the attempt, the
+ * clock's nanoseconds as the random part (two connections that deadlocked
+ * should not meet again at once). */
+static void retry_pause(int attempt)
+{
+	struct timespec now, pause;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (5 + now.tv_nsec % 21) * attempt;
+	pause.tv_sec = 0;
+	pause.tv_nsec = ms * 1000000L;
+	nanosleep(&pause, NULL);
+}
+
+int db_retry(Db *db, int (*fn)(Db *db, void *arg, Err *err), void *arg, Err *err)
+{
+	for (int attempt = 1;; attempt++) {
+		uint64_t mark = db->writes;
+		db->transient = 0;
+		int rc = fn(db, arg, err);
+		if (rc != ERR_BUSY || !db->transient || db->depth != 0 || db->writes != mark ||
+		    attempt > KITH_BUSY_RETRIES)
+			return rc;
+		retry_pause(attempt);
+	}
 }
 
 int db_data_version(Db *db, uint32_t *version, Err *err)

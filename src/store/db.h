@@ -2,7 +2,8 @@
  *
  * Depends on base/ only. Callers write SQL in the subset SQLite and PostgreSQL
  * share, with positional `?` parameters (the PostgreSQL backend rewrites
- * them to $n), RETURNING for generated ids, and no backend-specific functions;
+ * them to $n), RETURNING for generated ids (or db_next_id, for an id needed
+ * before the INSERT), and no backend-specific functions;
  * where backends differ (full-text search), store/search.h offers a helper.
  * The target chooses the backend: a file path is an SQLite database (the
  * embedded default); a postgres:// or postgresql:// URL, or libpq's
@@ -162,6 +163,38 @@ void db_bind_ids(DbStmt *st, int i, const int64_t *ids, size_t n);
  * other); SQLite: nothing to do. ERR_INTERNAL outside a transaction;
  * ERR_BUSY after the lock timeout; ERR_STORAGE. */
 int db_lock_key(Db *db, const char *ns, const char *key, Err *err) KITH_WARN_UNUSED;
+
+/* A new id for a row of table (its key: a column `id`), inside a write
+ * transaction, in *id: never one handed out before, so a purged record's
+ * id (kept by its audit entries) is never given to another.
+ * PostgreSQL: the next value of the table's identity sequence; creators on
+ * other connections and servers take theirs side by side without waiting,
+ * and an id taken by a transaction that rolls back is skipped (a gap). So
+ * rows written with explicit ids (migration seeds, `kith db copy`) must
+ * advance the sequence past every id ever used (setval).
+ * SQLite: one past what max_sql answers (a literal without parameters
+ * answering one row of one integer: the largest id ever used, 0 for none,
+ * such as the table's MAX(id) and the audit log's record ids), which holds
+ * because BEGIN IMMEDIATE lets one writer in at a time. Read again at
+ * every call, so call it once per new row. max_sql is prepared on both
+ * backends (the census) but run on SQLite only.
+ * ERR_INTERNAL outside a transaction; ERR_STORAGE when table has no
+ * identity or its ids are used up. */
+int db_next_id(Db *db, const char *table, const char *max_sql, int64_t *id,
+	       Err *err) KITH_WARN_UNUSED;
+
+/* Run fn(db, arg, err) and, when it fails with ERR_BUSY that running it
+ * again can cure, run it again, up to KITH_BUSY_RETRIES more times after a
+ * short pause of random length; returns fn's last result. fn is a whole
+ * piece of work (a request's handler), begun outside any transaction. It
+ * runs again only when all of this holds: the busy was a deadlock or a
+ * serialization failure (PostgreSQL), which the server undid whole, not a
+ * lock wait that timed out (the holder may hold it still: the caller
+ * answers busy at once); no transaction is left open; and nothing fn
+ * wrote has committed (no write transaction, no write outside one), so
+ * nothing is applied twice. SQLite, whose busy is a timed-out wait, never
+ * runs fn again. */
+int db_retry(Db *db, int (*fn)(Db *db, void *arg, Err *err), void *arg, Err *err);
 
 /* Finish a transaction from a function's cleanup label: commit when rc is
  * KITH_OK, otherwise roll back. Returns the final rc. */

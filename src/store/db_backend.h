@@ -52,6 +52,9 @@ struct Db {
 	size_t n_deferred;		    /* entries used in deferred */
 	void (*on_commit)(void *, int);	    /* db_on_commit's callback, or NULL */
 	void *on_commit_arg;		    /* its argument */
+	int writing;			    /* the open transaction began with db_begin */
+	uint64_t writes;		    /* writes committed: write transactions, autocommits */
+	int transient;			    /* the backend undid a busy whole (deadlock) */
 };
 
 /* The operations of a backend. Statement operations take the DbStmt whose
@@ -92,6 +95,10 @@ struct DbBackend {
 	/* db_lock_key's statement with two text parameters, or NULL when
 	 * writers are serialised anyway. */
 	const char *sql_lock_key;
+	/* db_next_id's statement with one text parameter (the table),
+	 * answering a new id from the table's sequence, or NULL when writers
+	 * are serialised anyway (the caller's max_sql is run instead). */
+	const char *sql_next_id;
 	/* The markers' texts, ended by a {NULL, NULL} entry. */
 	const DbFragment *fragments;
 

@@ -74,10 +74,14 @@ static int pg_err(Db *db, const PGresult *res, Err *err, const char *what)
 	if (state && strcmp(state, "23505") == 0)
 		code = ERR_CONFLICT; /* unique_violation, as SQLite's UNIQUE */
 	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-			   strcmp(state, "55P03") == 0))
-		/* serialization_failure, deadlock_detected, lock_not_available */
+			   strcmp(state, "55P03") == 0)) {
+		/* serialization_failure, deadlock_detected, lock_not_available;
+		 * the first two roll the transaction back at once, and running
+		 * it again may well succeed at once (db_retry) */
+		db->transient = state[0] == '4';
 		return err_set(err, ERR_BUSY, NULL,
 			       "the database is busy with another change; try again");
+	}
 	size_t len = strcspn(msg ? msg : "", "\n");
 	return err_set(err, code, NULL, "%s: %.*s", what, (int)len, msg ? msg : "");
 }
@@ -753,6 +757,9 @@ const DbBackend db_pg = {
     .rollback = pg_rollback,
     .sql_lock_key = "SELECT pg_advisory_xact_lock(hashtext(CAST(? AS TEXT)), "
 		    "hashtext(CAST(? AS TEXT)))",
+    /* the identity column's sequence; nextval never waits for another
+     * transaction and never hands a value out twice */
+    .sql_next_id = "SELECT nextval(pg_get_serial_sequence(CAST(? AS TEXT), 'id'))",
     .fragments = fragments,
     .data_version = pg_data_version,
     .set_mmap = pg_set_mmap,

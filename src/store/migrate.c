@@ -24,6 +24,7 @@ extern const char kith_migration_014[];
 extern const char kith_migration_015[];
 extern const char kith_migration_016[];
 extern const char kith_migration_017[];
+extern const char kith_migration_018[];
 extern const char kith_migration_001_pg[];
 extern const char kith_migration_002_pg[];
 extern const char kith_migration_003_pg[];
@@ -39,6 +40,7 @@ extern const char kith_migration_014_pg[];
 extern const char kith_migration_015_pg[];
 extern const char kith_migration_016_pg[];
 extern const char kith_migration_017_pg[];
+extern const char kith_migration_018_pg[];
 
 /* Each migration's shared SQL, and its PostgreSQL variant (NNN_name.pg.sql,
  * used instead on PostgreSQL) or NULL when the shared file serves both. */
@@ -53,7 +55,7 @@ static const struct {
     {kith_migration_011, kith_migration_011_pg}, {kith_migration_012, kith_migration_012_pg},
     {kith_migration_013, kith_migration_013_pg}, {kith_migration_014, kith_migration_014_pg},
     {kith_migration_015, kith_migration_015_pg}, {kith_migration_016, kith_migration_016_pg},
-    {kith_migration_017, kith_migration_017_pg},
+    {kith_migration_017, kith_migration_017_pg}, {kith_migration_018, kith_migration_018_pg},
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 

@@ -133,4 +133,12 @@ kith_migration_017:
 kith_migration_017_pg:
 	.incbin "src/store/migrations/017_deal_open_totals.pg.sql"
 	.byte 0
+	.global kith_migration_018
+kith_migration_018:
+	.incbin "src/store/migrations/018_id_sequences.sql"
+	.byte 0
+	.global kith_migration_018_pg
+kith_migration_018_pg:
+	.incbin "src/store/migrations/018_id_sequences.pg.sql"
+	.byte 0
 	.section .note.GNU-stack,"",@progbits

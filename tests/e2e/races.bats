@@ -124,3 +124,29 @@ count() {
 	run kith tag list --json
 	[ "$(jq 'map(select(.name == "fresh")) | length' <<<"$output")" -eq 1 ]
 }
+
+@test "a change kept waiting past the lock timeout answers 503 with Retry-After and writes nothing" {
+	# another writer holds the database's write lock for longer than the
+	# server waits (5 s); a busy that a wait could not cure is not run again.
+	# First a request that records the token's use (a write of its own).
+	api GET /api/v1/me
+	[ "$status_code" -eq 200 ]
+	(printf '.timeout 5000\nBEGIN IMMEDIATE;\nSELECT %s;\n' "'held'"; sleep 8
+		echo 'ROLLBACK;') | sqlite3 "$KITH_DB" >"$TMP/held" &
+	holder=$!
+	for _ in $(seq 1 100); do
+		grep -q held "$TMP/held" && break
+		sleep 0.05
+	done
+	grep -q held "$TMP/held"
+	curl -s -o "$TMP/body" -D "$TMP/h" -w '%{http_code}' -X POST \
+		-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+		--data-binary '{"first_name":"Waited"}' "$URL/api/v1/contacts" >"$TMP/code"
+	wait "$holder"
+	[ "$(cat "$TMP/code")" = 503 ]
+	grep -qi '^Retry-After: 1' "$TMP/h"
+	grep -qi '^Content-Type: application/problem+json' "$TMP/h"
+	jq -e '.status == 503' "$TMP/body"
+	run kith contact list --json
+	[ "$(jq ".items | length" <<<"$output")" -eq 0 ]
+}

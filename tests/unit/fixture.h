@@ -23,6 +23,7 @@
 #include "crm/contact.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "store/search.h"
 
 typedef struct Fixture {
 	char dir[64];	/* temporary directory */
@@ -299,6 +300,75 @@ static inline int fixture_token_auth(Fixture *f, const char *secret, Actor *out,
 	if (rc == KITH_OK)
 		token_record_use(f->db, stale);
 	return rc;
+}
+
+/* Order of two ranked candidates: rank, then id. */
+static inline int fixture_by_rank_then_id(const void *a, const void *b)
+{
+	const SearchHit *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The ids of the matches of query among companies (company set) or
+ * contacts in the order a ranked search shows them, as store/search.h
+ * defines it, before visibility and filters: the first
+ * SEARCH_RANK_CANDIDATES matches by (rank, id), then the later matches by
+ * id. Read straight from the index, apart from the lists' code. out has
+ * room for cap ids; *n receives how many. */
+static inline void fixture_ranked_order(Fixture *f, int company, const char *query, int64_t *out,
+					int cap, int *n)
+{
+	static const char contact_candidates[] =
+	    "SELECT" SEARCH_ROWID ", doc FROM contact_fts s WHERE" SEARCH_MATCH_CONTACT
+	    "ORDER BY" SEARCH_ROWID "LIMIT ?";
+	static const char contact_later[] =
+	    "SELECT" SEARCH_ROWID "FROM contact_fts s WHERE" SEARCH_MATCH_CONTACT "AND" SEARCH_ROWID
+	    "> ? ORDER BY" SEARCH_ROWID;
+	static const char company_candidates[] =
+	    "SELECT" SEARCH_ROWID ", doc FROM company_fts s WHERE" SEARCH_MATCH_COMPANY
+	    "ORDER BY" SEARCH_ROWID "LIMIT ?";
+	static const char company_later[] =
+	    "SELECT" SEARCH_ROWID "FROM company_fts s WHERE" SEARCH_MATCH_COMPANY "AND" SEARCH_ROWID
+	    "> ? ORDER BY" SEARCH_ROWID;
+	static SearchHit hits[SEARCH_RANK_CANDIDATES];
+	Err err = {0};
+	Buf expr;
+	DbStmt *st;
+	int64_t bound = 0;
+	int rc, m = 0;
+	buf_init(&expr, 0);
+	cr_assert_eq(search_match_expr(query, &expr, &err), KITH_OK);
+	/* the candidates ranked in C: kith_search_rank is SQLite's only */
+	cr_assert_eq(
+	    db_prepare(f->db, &st, company ? company_candidates : contact_candidates, &err),
+	    KITH_OK, "%s", err.msg);
+	search_bind_match(st, 1, buf_str(&expr));
+	db_bind_int(st, 2, SEARCH_RANK_CANDIDATES);
+	while ((rc = db_step(st, &err)) == DB_ROW) {
+		const char *doc = db_col_text(st, 1);
+		hits[m].id = db_col_int(st, 0);
+		hits[m].rank = search_rank(doc, strlen(doc), buf_str(&expr));
+		bound = hits[m++].id;
+	}
+	db_reset(st);
+	cr_assert_eq(rc, DB_DONE, "%s", err.msg);
+	qsort(hits, (size_t)m, sizeof hits[0], fixture_by_rank_then_id);
+	cr_assert_leq(m, cap);
+	for (*n = 0; *n < m; (*n)++)
+		out[*n] = hits[*n].id;
+	cr_assert_eq(db_prepare(f->db, &st, company ? company_later : contact_later, &err), KITH_OK,
+		     "%s", err.msg);
+	search_bind_match(st, 1, buf_str(&expr));
+	db_bind_int(st, 2, bound);
+	while ((rc = db_step(st, &err)) == DB_ROW) {
+		cr_assert_lt(*n, cap);
+		out[(*n)++] = db_col_int(st, 0);
+	}
+	db_reset(st);
+	cr_assert_eq(rc, DB_DONE, "%s", err.msg);
+	buf_free(&expr);
 }
 
 #endif

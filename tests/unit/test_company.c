@@ -889,64 +889,6 @@ Test(company, ranked_pages_hold_while_others_write_member)
 	walk_while_writing(&member);
 }
 
-/* The ids of the company matches of query in the order a ranked search
- * shows them, as store/search.h defines it, before visibility and filters:
- * the first SEARCH_RANK_CANDIDATES matches by (rank, id), then the later
- * matches by id. Read straight from the index, apart from company_list's
- * code. *n receives how many. */
-/* Order of two ranked candidates: rank, then id. */
-static int by_rank_then_id(const void *a, const void *b)
-{
-	const SearchHit *x = a, *y = b;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static void ranked_order(const char *query, int64_t *out, int cap, int *n)
-{
-	static const char candidates_sql[] =
-	    "SELECT" SEARCH_ROWID ", doc FROM company_fts s WHERE" SEARCH_MATCH_COMPANY
-	    "ORDER BY" SEARCH_ROWID "LIMIT ?";
-	static const char later_sql[] =
-	    "SELECT" SEARCH_ROWID "FROM company_fts s WHERE" SEARCH_MATCH_COMPANY "AND" SEARCH_ROWID
-	    "> ? ORDER BY" SEARCH_ROWID;
-	static SearchHit hits[SEARCH_RANK_CANDIDATES];
-	Err err = {0};
-	Buf expr;
-	DbStmt *st;
-	int64_t bound = 0;
-	int rc, m = 0;
-	buf_init(&expr, 0);
-	cr_assert_eq(search_match_expr(query, &expr, &err), KITH_OK);
-	/* the candidates ranked in C: kith_search_rank is SQLite's only */
-	cr_assert_eq(db_prepare(fx.db, &st, candidates_sql, &err), KITH_OK, "%s", err.msg);
-	search_bind_match(st, 1, buf_str(&expr));
-	db_bind_int(st, 2, SEARCH_RANK_CANDIDATES);
-	while ((rc = db_step(st, &err)) == DB_ROW) {
-		const char *doc = db_col_text(st, 1);
-		hits[m].id = db_col_int(st, 0);
-		hits[m].rank = search_rank(doc, strlen(doc), buf_str(&expr));
-		bound = hits[m++].id;
-	}
-	db_reset(st);
-	cr_assert_eq(rc, DB_DONE, "%s", err.msg);
-	qsort(hits, (size_t)m, sizeof hits[0], by_rank_then_id);
-	cr_assert_leq(m, cap);
-	for (*n = 0; *n < m; (*n)++)
-		out[*n] = hits[*n].id;
-	cr_assert_eq(db_prepare(fx.db, &st, later_sql, &err), KITH_OK, "%s", err.msg);
-	search_bind_match(st, 1, buf_str(&expr));
-	db_bind_int(st, 2, bound);
-	while ((rc = db_step(st, &err)) == DB_ROW) {
-		cr_assert_lt(*n, cap);
-		out[(*n)++] = db_col_int(st, 0);
-	}
-	db_reset(st);
-	cr_assert_eq(rc, DB_DONE, "%s", err.msg);
-	buf_free(&expr);
-}
-
 /* Every page of q as actor a with page size limit, joined: the ids in the
  * order shown (*n of them). A page short of limit is the last one. */
 static void ranked_pages(const Actor *a, CompanyQuery q, int limit, int64_t *out, int cap, int *n)
@@ -1015,7 +957,7 @@ Test(company, ranked_pages_show_what_the_actor_may_see_in_rank_order)
 			cr_assert_eq(company_delete(fx.db, &owner, ids[i], &err), KITH_OK, "%s",
 				     err.msg);
 	int n_order = 0;
-	ranked_order("baltic", order, N, &n_order);
+	fixture_ranked_order(&fx, 1, "baltic", order, N, &n_order);
 	cr_assert_eq(n_order, N);
 	cr_assert(search_ranks("baltic"));
 	cr_assert_neq(order[0], ids[0], "the test needs a rank order other than by id");

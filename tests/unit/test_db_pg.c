@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/limits.h"
 #include "store/db.h"
 
 static Db *admin, *db;
@@ -401,4 +402,73 @@ Test(pg, the_first_statement_runs_inside_its_transaction)
 	cr_assert_eq(db_query_int2(other, others, &n, &zero, &err), KITH_OK, "%s", err.msg);
 	cr_expect_eq(n, 2);
 	db_close(other);
+}
+
+/* db_retry's work: each run inserts row runs (in a transaction of its own
+ * first when commit_first, else in the one that fails; base + runs), then, while runs
+ * <= fail_runs, fails with SQLSTATE code as a concurrent writer would
+ * make it fail (40001 serialization_failure, 55P03 lock_not_available). */
+typedef struct Work {
+	int runs, fail_runs, commit_first;
+	int64_t base; /* rows are base + runs */
+	const char *code;
+} Work;
+
+static int insert_row(Db *d, int64_t id, Err *err)
+{
+	static const char one[] = "INSERT INTO t (id) VALUES (?)";
+	DbStmt *st;
+	int rc = db_prepare(d, &st, one, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	return db_exec_stmt(st, err);
+}
+
+static int work(Db *d, void *arg, Err *err)
+{
+	static const char serialization[] =
+	    "DO $$BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = '40001'; END$$";
+	static const char lock_wait[] =
+	    "DO $$BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = '55P03'; END$$";
+	Work *w = arg;
+	DbStmt *st;
+	int rc = KITH_OK;
+	w->runs++;
+	if (w->commit_first && (rc = db_begin(d, err)) == KITH_OK)
+		rc = db_end(d, insert_row(d, w->base + w->runs, err), err);
+	if (rc || (rc = db_begin(d, err)))
+		return rc;
+	if (!w->commit_first)
+		rc = insert_row(d, w->base + w->runs, err);
+	if (rc == KITH_OK && w->runs <= w->fail_runs &&
+	    (rc = db_prepare(d, &st, w->code[0] == '4' ? serialization : lock_wait, err)) ==
+		KITH_OK)
+		rc = db_exec_stmt(st, err);
+	return db_end(d, rc, err);
+}
+
+Test(pg, work_undone_by_a_serialization_failure_runs_again)
+{
+	Err err = {0};
+	Work w = {.fail_runs = 2, .code = "40001"};
+	cr_expect_eq(db_retry(db, work, &w, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(w.runs, 3);
+	cr_expect_eq(count(), 1, "only the run that succeeded wrote");
+	w = (Work){.fail_runs = 100, .base = 100, .code = "40001"};
+	cr_expect_eq(db_retry(db, work, &w, &err), ERR_BUSY);
+	cr_expect_eq(w.runs, 1 + KITH_BUSY_RETRIES, "a bounded number of times");
+	cr_expect_eq(count(), 1);
+}
+
+Test(pg, work_is_not_run_again_after_a_lock_wait_or_a_commit)
+{
+	Err err = {0};
+	Work w = {.fail_runs = 1, .code = "55P03"};
+	cr_expect_eq(db_retry(db, work, &w, &err), ERR_BUSY);
+	cr_expect_eq(w.runs, 1, "a timed-out lock wait is answered busy at once");
+	w = (Work){.fail_runs = 1, .commit_first = 1, .code = "40001"};
+	cr_expect_eq(db_retry(db, work, &w, &err), ERR_BUSY);
+	cr_expect_eq(w.runs, 1, "what committed is not written twice");
+	cr_expect_eq(count(), 1);
 }

@@ -288,6 +288,54 @@ Test(pg_migrate, seeded_and_explicit_ids_advance_the_identity)
 	pg_drop(&pg);
 }
 
+/* The next id of table from db_next_id (its sequence), in a transaction
+ * of its own. */
+static int64_t next_id(Db *db, const char *table)
+{
+	Err err = {0};
+	int64_t id = 0;
+	cr_assert_eq(db_begin(db, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_next_id(db, table, "SELECT 0", &id, &err), KITH_OK, "%s", err.msg);
+	db_rollback(db);
+	return id;
+}
+
+/* 018: contact and company ids come from their sequences now; rows an
+ * earlier kith wrote with explicit ids (one past the largest) left the
+ * sequences at their start, so the migration moves them past every id
+ * used, the audit log's included, and never back. */
+Test(pg_migrate, sequences_move_past_ids_written_before_018)
+{
+	PgDb pg;
+	Err err = {0};
+	int applied = 0;
+	pg_fresh(&pg);
+	migrate(pg.db);
+	cr_expect_eq(one_int(pg.db, "SELECT COUNT(*) FROM pg_sequences WHERE last_value IS NULL "
+				    "AND sequencename IN ('contact_id_seq', 'company_id_seq')"),
+		     2, "a fresh database's sequences still start at 1");
+	cr_assert_eq(db_exec_script(
+			 pg.db,
+			 "INSERT INTO contact (id, display_name, sort_key, created_at, updated_at) "
+			 "VALUES (5, 'A', 'a', 'x', 'x');"
+			 "INSERT INTO audit_log (at, action, entity, record_id, changes) "
+			 "VALUES ('x', 'purge', 'contact', 9, '{}');"
+			 "INSERT INTO company (id, legal_name, sort_key, created_at, updated_at) "
+			 "VALUES (3, 'C', 'c', 'x', 'x');"
+			 "DELETE FROM schema_migration WHERE version = 18",
+			 &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(migrate_up(pg.db, &applied, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(applied, 1);
+	cr_expect_eq(next_id(pg.db, "contact"), 10, "past the purged contact 9");
+	cr_expect_eq(next_id(pg.db, "company"), 4);
+	cr_assert_eq(db_exec_script(pg.db, "DELETE FROM schema_migration WHERE version = 18", &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(migrate_up(pg.db, &applied, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(next_id(pg.db, "contact"), 11, "never back to an id handed out");
+	pg_drop(&pg);
+}
+
 Test(pg_migrate, migrating_again_is_a_no_op_and_current)
 {
 	PgDb pg;

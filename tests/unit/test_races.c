@@ -517,6 +517,190 @@ Test(races, concurrent_creates_get_distinct_ids_and_share_a_new_tag)
 	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM tag"), 1);
 }
 
+/* On PostgreSQL new ids come from the tables' sequences (db_next_id):
+ * a create waits for no other creator, even one whose transaction holds
+ * new contacts and companies and has not ended. (Until then every create
+ * waited on one key lock for "one past the largest id", and ran into the
+ * lock timeout here.) SQLite lets one writer in at a time by design. */
+Test(races, creates_do_not_wait_for_another_open_create)
+{
+	Err err = {0};
+	Db *other = NULL;
+	int64_t open_contact, open_company, contact, company;
+	if (!fixture_pg())
+		cr_skip_test("SQLite serialises writers: nothing runs side by side");
+	cr_assert_eq(db_open(&other, race_target(), 0, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_begin(other, &err), KITH_OK, "%s", err.msg);
+	json_t *in = fixture_json("{\"first_name\":\"Open\"}");
+	cr_assert_eq(contact_create(other, &sys, in, 0, &open_contact, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(in);
+	in = fixture_json("{\"legal_name\":\"Open Ltd\"}");
+	cr_assert_eq(company_create(other, &sys, in, 0, &open_company, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(in);
+	/* other's transaction is still open */
+	in = fixture_json("{\"first_name\":\"Meanwhile\"}");
+	cr_expect_eq(contact_create(fx.db, &sys, in, 0, &contact, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	in = fixture_json("{\"legal_name\":\"Meanwhile Ltd\"}");
+	cr_expect_eq(company_create(fx.db, &sys, in, 0, &company, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	cr_assert_eq(db_commit(other, &err), KITH_OK, "%s", err.msg);
+	db_close(other);
+	cr_expect_neq(contact, open_contact);
+	cr_expect_neq(company, open_company);
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM contact"), 2);
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM company"), 2);
+}
+
+/* Racers create records with the same new tags listed in opposite
+ * orders (the_version: the round, so each round's tags are new), or add
+ * them to contact the_id and company the_other. */
+static int64_t the_other;
+static const char *const crossed[2] = {"[\"cross-a%lld\",\"cross-b%lld\"]",
+				       "[\"cross-b%lld\",\"cross-a%lld\"]"};
+
+static int create_crossed(Db *db, Racer *r)
+{
+	char tags[128], json[256];
+	snprintf(tags, sizeof tags, crossed[r->i % 2], (long long)the_version,
+		 (long long)the_version);
+	snprintf(json, sizeof json,
+		 r->i < RACERS_MAX / 2 ? "{\"first_name\":\"R%d\",\"tags\":%s}"
+				       : "{\"legal_name\":\"R%d\",\"tags\":%s}",
+		 r->i, tags);
+	json_t *in = fixture_json(json);
+	int rc = r->i < RACERS_MAX / 2 ? contact_create(db, &sys, in, 0, &r->id, &r->err)
+				       : company_create(db, &sys, in, 0, &r->id, &r->err);
+	json_decref(in);
+	return rc;
+}
+
+static int tag_crossed(Db *db, Racer *r)
+{
+	char tags[128];
+	snprintf(tags, sizeof tags, crossed[r->i % 2], (long long)the_version,
+		 (long long)the_version);
+	json_t *add = fixture_json(tags);
+	int rc = r->i < RACERS_MAX / 2 ? contact_tag(db, &sys, the_id, add, NULL, NULL, &r->err)
+				       : company_tag(db, &sys, the_other, add, NULL, NULL, &r->err);
+	json_decref(add);
+	return rc;
+}
+
+/* Writers that create the same new tags take them in one order (by folded
+ * name), whatever order they were listed in: on PostgreSQL two writers
+ * taking them in opposite orders wait for each other in a cycle, and the
+ * server breaks the deadlock by failing one (busy). */
+Test(races, new_tags_listed_in_opposite_orders_never_deadlock)
+{
+	Err err = {0};
+	for (the_version = 0; the_version < 3; the_version++) {
+		Racer *r = race(RACERS_MAX, create_crossed);
+		for (int i = 0; i < RACERS_MAX; i++)
+			cr_expect_eq(r[i].rc, KITH_OK, "round %lld, racer %d: %s",
+				     (long long)the_version, i, r[i].err.msg);
+	}
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM tag"), 6);
+	the_id = fixture_contact(&fx, &sys, "{\"first_name\":\"Tagged\"}");
+	json_t *in = fixture_json("{\"legal_name\":\"Tagged\"}");
+	int64_t company;
+	cr_assert_eq(company_create(fx.db, &sys, in, 0, &company, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	the_other = company;
+	for (; the_version < 6; the_version++) {
+		Racer *r = race(RACERS_MAX, tag_crossed);
+		for (int i = 0; i < RACERS_MAX; i++)
+			cr_expect_eq(r[i].rc, KITH_OK, "round %lld, racer %d: %s",
+				     (long long)the_version, i, r[i].err.msg);
+	}
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM tag"), 12);
+}
+
+/* ---- deadlocks and lock waits: run again or answer busy ------------------ */
+
+static pthread_barrier_t crossing;
+
+/* Update contact the_id + r->i, then the other one: two racers hold one
+ * row each and wait for the other's (on their first run, when both wait
+ * at crossing in between). r->id counts the runs. */
+static int cross_updates(Db *db, void *arg, Err *err)
+{
+	static const char sql[] = "UPDATE contact SET notes = 'crossed' WHERE id = ?";
+	Racer *r = arg;
+	DbStmt *st;
+	int first = r->id++ == 0;
+	int rc = db_begin(db, err);
+	if (rc)
+		return rc;
+	for (int k = 0; k < 2 && rc == KITH_OK; k++) {
+		if (k == 1 && first)
+			pthread_barrier_wait(&crossing);
+		if ((rc = db_prepare(db, &st, sql, err)) == KITH_OK) {
+			db_bind_int(st, 1, k == r->i ? the_id : the_other);
+			rc = db_exec_stmt(st, err);
+		}
+	}
+	return db_end(db, rc, err);
+}
+
+static int cross_once(Db *db, Racer *r)
+{
+	return cross_updates(db, r, &r->err);
+}
+
+static int cross_retrying(Db *db, Racer *r)
+{
+	return db_retry(db, cross_updates, r, &r->err);
+}
+
+/* Two writers that lock two rows in opposite orders deadlock on
+ * PostgreSQL, which undoes one of them whole (busy); db_retry (what the
+ * server runs every request's handler in) runs that one again, so both
+ * succeed. SQLite lets one writer in at a time: no deadlock to force. */
+Test(races, a_deadlocked_writer_runs_again_and_succeeds)
+{
+	if (!fixture_pg())
+		cr_skip_test("SQLite serialises writers: they cannot deadlock");
+	the_id = fixture_contact(&fx, &sys, "{\"first_name\":\"A\"}");
+	the_other = fixture_contact(&fx, &sys, "{\"first_name\":\"B\"}");
+	cr_assert_eq(pthread_barrier_init(&crossing, NULL, 2), 0);
+	Racer *r = race(2, cross_once);
+	only(r, 2, KITH_OK, ERR_BUSY);
+	cr_expect_eq(ended(r, 2, ERR_BUSY), 1, "without running again, one is undone");
+	r = race(2, cross_retrying);
+	cr_expect_eq(ended(r, 2, KITH_OK), 2, "%s / %s", r[0].err.msg, r[1].err.msg);
+	cr_expect_eq(r[0].id + r[1].id, 3, "the undone one ran once more");
+	pthread_barrier_destroy(&crossing);
+}
+
+/* A wait for a lock that timed out is answered busy at once: the holder
+ * may hold it still, and another wait would only keep the caller as long
+ * again. */
+Test(races, a_lock_wait_that_timed_out_does_not_run_again)
+{
+	static const char lock[] = "UPDATE contact SET notes = 'held' WHERE id = ?";
+	Err err = {0};
+	Db *holder = NULL;
+	DbStmt *st;
+	Racer r = {.i = 0};
+	if (!fixture_pg())
+		cr_skip_test("SQLite's busy is a timed-out wait");
+	the_id = fixture_contact(&fx, &sys, "{\"first_name\":\"A\"}");
+	the_other = fixture_contact(&fx, &sys, "{\"first_name\":\"B\"}");
+	cr_assert_eq(db_open(&holder, race_target(), 0, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_begin(holder, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_prepare(holder, &st, lock, &err), KITH_OK, "%s", err.msg);
+	db_bind_int(st, 1, the_id);
+	cr_assert_eq(db_exec_stmt(st, &err), KITH_OK, "%s", err.msg);
+	r.id = 1; /* not the first run: no barrier */
+	cr_expect_eq(db_retry(fx.db, cross_updates, &r, &r.err), ERR_BUSY);
+	cr_expect_eq(r.id, 2, "ran once");
+	db_rollback(holder);
+	db_close(holder);
+}
+
 /* ---- R6, R7, R8: pipelines and stages -------------------------------------- */
 
 static int create_pipeline(Db *db, Racer *r)
@@ -639,6 +823,45 @@ Test(races, concurrent_moves_of_one_deal_keep_history_and_rollups)
 		     "one ended visit per move");
 	cr_expect_eq(fixture_count(&fx, "SELECT COALESCE(SUM(deals), 0) FROM stage_open_total"), 1,
 		     "the deal is open in one stage");
+}
+
+/* Racer i moves deal the_id (i even) or the_other (i odd) to the stage
+ * the other deal is in: the two cross between two stages. */
+static int move_across(Db *db, Racer *r)
+{
+	int64_t id = r->i % 2 ? the_other : the_id;
+	return deal_move(db, &sys, id, r->i % 2 ? FIRST : PROPOSAL, 0, NULL, NULL, &r->err);
+}
+
+static int move_back(Db *db, Racer *r)
+{
+	int64_t id = r->i % 2 ? the_other : the_id;
+	return deal_move(db, &sys, id, r->i % 2 ? PROPOSAL : FIRST, 0, NULL, NULL, &r->err);
+}
+
+/* Two deals moving at once between two stages in opposite directions
+ * lock the stages and the rollup rows of both: in one order, so neither
+ * waits for the other in a cycle (on PostgreSQL a deadlock fails one of
+ * them as busy). */
+Test(races, deals_crossing_between_two_stages_never_deadlock)
+{
+	Err err = {0};
+	the_id = new_deal();
+	the_other = new_deal();
+	cr_assert_eq(deal_move(fx.db, &sys, the_other, PROPOSAL, 0, NULL, NULL, &err), KITH_OK,
+		     "%s", err.msg);
+	for (int round = 0; round < 3; round++) {
+		Racer *r = race(2, move_across);
+		for (int i = 0; i < 2; i++)
+			cr_expect_eq(r[i].rc, KITH_OK, "round %d, racer %d: %s", round, i,
+				     r[i].err.msg);
+		r = race(2, move_back);
+		for (int i = 0; i < 2; i++)
+			cr_expect_eq(r[i].rc, KITH_OK, "round %d back, racer %d: %s", round, i,
+				     r[i].err.msg);
+	}
+	cr_expect_eq(fixture_count(&fx, "SELECT COALESCE(SUM(deals), 0) FROM stage_open_total"), 2);
+	cr_expect_eq(fixture_count(&fx, "SELECT COALESCE(SUM(visits), 0) FROM stage_visit"), 13);
 }
 
 /* ---- R10, R11: the first user, the last active owner ----------------------- */
