@@ -111,6 +111,11 @@ static const char pg_counter[] =
     "SELECT COALESCE((SELECT s.last_value FROM pg_catalog.pg_sequences s "
     "WHERE quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) = "
     "pg_get_serial_sequence(?, ?)), 0)";
+/* The largest id the audit log names for a table's records: ids handed
+ * out by db_next_id (contacts, companies) are never reused after a purge,
+ * so a counter moves past these too (018_id_sequences). */
+static const char audit_max[] =
+    "SELECT COALESCE(MAX(record_id), 0) FROM audit_log WHERE entity = ?";
 /* census: postgres */
 static const char pg_counter_set[] = "SELECT setval(pg_get_serial_sequence(?, ?), ?, ?)";
 
@@ -353,6 +358,12 @@ static int read_table(Db *db, Table *t, Err *err)
 			: each_row(db, lite_counter, t->name, NULL, first_int, &t->counter, err);
 		break;
 	}
+	int64_t audited = 0;
+	if (rc == KITH_OK && t->n_pk == 1 && t->cols[t->pk[0]].kind == COL_INT &&
+	    strcmp(t->name, "audit_log") != 0 &&
+	    (rc = each_row(db, audit_max, t->name, NULL, first_int, &audited, err)) == KITH_OK &&
+	    audited > t->counter)
+		t->counter = audited;
 	return rc;
 }
 

@@ -212,6 +212,8 @@ void db_bind_null(DbStmt *st, int i)
  * nothing. */
 static int is_select(const char *sql)
 {
+	if (!sql) /* built at run time (store/copy.c): may write */
+		return 0;
 	while (*sql == ' ' || *sql == '\t' || *sql == '\n')
 		sql++;
 	return strncasecmp(sql, "SELECT", 6) == 0;

@@ -250,6 +250,26 @@ Test(copy, id_counters_continue_past_the_source)
 	db_close(db);
 }
 
+/* A purged contact's id is not given again on the copy (db_next_id's
+ * rule: past the audit log's ids too), whichever way the copy goes. */
+Test(copy, a_purged_last_contact_id_is_not_reused_on_the_copy)
+{
+	Actor owner = fill();
+	char to[320];
+	Err err = {0};
+	CopyReport r;
+	int64_t gone = add_contact(fx.db, &owner, "{\"first_name\": \"Gone\"}");
+	cr_assert_eq(contact_delete(fx.db, &owner, gone, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_purge(fx.db, &owner, gone, &err), KITH_OK, "%s", err.msg);
+	new_target(!fx.pg[0], "purged", to);
+	cr_assert_eq(copy_run(fx.path, to, NULL, &r, &err), KITH_OK, "%s", err.msg);
+	copy_report_free(&r);
+	Db *db;
+	cr_assert_eq(db_open(&db, to, 0, &err), KITH_OK, "%s", err.msg);
+	cr_expect_eq(add_contact(db, &owner, "{\"first_name\": \"New\"}"), gone + 1);
+	db_close(db);
+}
+
 Test(copy, refuses_a_target_with_rows_of_its_own)
 {
 	fill();
