@@ -150,7 +150,10 @@ void db_bind_ids(DbStmt *st, int i, const int64_t *ids, size_t n);
  * for a transaction that locked the row to change or delete it (a purge)
  * and then reads what it committed, so the check sees a purged row gone
  * instead of a foreign-key check failing later; the row cannot be deleted
- * until this transaction ends ("FOR SHARE"). SQLite: nothing. Never in a
+ * or locked for update until this transaction ends ("FOR KEY SHARE", the
+ * foreign-key check's own lock: a plain UPDATE of the row, as a company
+ * rename rewriting its contacts, does not wait for it, so no deadlock
+ * with a writer that links to both). SQLite: nothing. Never in a
  * read transaction (REPEATABLE READ refuses to lock a row changed since
  * its snapshot). */
 #define DB_FOR_SHARE " /*kith:for-share*/"

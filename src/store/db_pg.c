@@ -367,6 +367,8 @@ static int reconnect(Db *db)
 	PQreset(pc->c);
 	if (PQstatus(pc->c) != CONNECTION_OK)
 		return 0;
+	if (PQpipelineStatus(pc->c) != PQ_PIPELINE_OFF && !PQexitPipelineMode(pc->c))
+		return 0;
 	PQsetNoticeProcessor(pc->c, quiet, NULL);
 	for (unsigned i = 0; i < db->n_cache; i++)
 		if (db->cache[i].h)
@@ -402,8 +404,9 @@ static int send_stmt(PGconn *c, const PgStmt *ps)
 
 /* The pending BEGIN and the statement in one pipeline: the statement's
  * result, or BEGIN's when BEGIN failed (the server then skips the rest);
- * NULL when the connection failed. */
-static PGresult *exec_after_begin(PgConn *pc, const PgStmt *ps)
+ * NULL when the connection failed, or when a send failed (*stuck = 1:
+ * the connection must be made again). */
+static PGresult *exec_after_begin(PgConn *pc, const PgStmt *ps, int *stuck)
 {
 	PGconn *c = pc->c;
 	PGresult *res = NULL, *r;
@@ -428,7 +431,12 @@ static PGresult *exec_after_begin(PgConn *pc, const PgStmt *ps)
 			break;
 	}
 	if (!PQexitPipelineMode(c) || !sent) {
+		/* a send failed on a live connection: results may still be
+		 * queued and the connection stuck in pipeline mode; a new
+		 * connection is the only clean state (the BEGIN stays pending) */
 		PQclear(res);
+		if (PQstatus(c) == CONNECTION_OK)
+			*stuck = 1;
 		return NULL;
 	}
 	if (res && PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
@@ -450,9 +458,10 @@ static PGresult *execute(DbStmt *st)
 	int first = pc->begin != NULL;
 	for (int attempt = 0;; attempt++) {
 		PGresult *res = NULL;
+		int stuck = 0;
 		if (ps->prepared || server_prepare(db, ps, &ignored) == KITH_OK) {
 			if (pc->begin)
-				res = exec_after_begin(pc, ps);
+				res = exec_after_begin(pc, ps, &stuck);
 			else if (ps->custom)
 				res = PQexecParams(pc->c, ps->sql, ps->nparams, NULL,
 						   (const char *const *)ps->vals, NULL, NULL, 0);
@@ -460,9 +469,18 @@ static PGresult *execute(DbStmt *st)
 				res = PQexecPrepared(pc->c, ps->name, ps->nparams,
 						     (const char *const *)ps->vals, NULL, NULL, 0);
 		}
+		if (stuck && !reconnect(db)) {
+			pc->begin = NULL;
+			return NULL;
+		}
 		if (PQstatus(pc->c) == CONNECTION_OK || attempt > 0 ||
 		    !(first || may_reconnect(db, st->sql))) {
-			pc->begin = NULL; /* sent, or failed with the statement */
+			/* BEGIN reached the server with the statement; when it
+			 * did not (a prepare or a send failed), it stays pending,
+			 * so a statement after the error still runs inside the
+			 * transaction and a rollback has nothing to undo */
+			if (res)
+				pc->begin = NULL;
 			return res;
 		}
 		PQclear(res);
@@ -723,7 +741,7 @@ static int pg_backup(Db *db, const char *path, Err *err)
 static const DbFragment fragments[] = {
     {"for-update", "FOR UPDATE"},
     {"in-ids", "= ANY(CAST(? AS BIGINT[]))"},
-    {"for-share", "FOR SHARE"},
+    {"for-share", "FOR KEY SHARE"},
     {"search-join-contact", "JOIN contact_fts s ON s.id = c.id"},
     {"search-match-contact", "s.terms @@ CAST(? AS tsquery)"},
     {"search-join-company", "JOIN company_fts s ON s.id = c.id"},

@@ -1,10 +1,12 @@
 /* pg_tool.c - pg_dump and pg_restore as child processes (pg_tool.h).
  * Depends on libpq, store/migrate.h (the schema this kith knows), base/. */
+#define _GNU_SOURCE /* memfd_create: the service file never touches a disk */
 #include "store/pg_tool.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,15 +255,17 @@ static char **child_env(const char *password, const char *service_file, char **p
 }
 
 /* The secret options other than the password (sslpassword) in a service
- * file of their own, mode 0600 in a new 0700 folder (PGSERVICEFILE for
- * the child), never on its command line: dir and file get their names
- * ("" when there is no such option). */
-static int write_secrets(const PQconninfoOption *opts, char *dir, size_t dn, char *file, size_t fn,
-			 Err *err)
+ * file of their own, never on the child's command line and never on a
+ * disk: an anonymous memory file (memfd) the child inherits as *fd and
+ * reads through file, /proc/self/fd/N (PGSERVICEFILE for the child), gone
+ * when the last descriptor closes, also when kith is killed. *fd is -1 and
+ * file "" when there is no such option. */
+static int write_secrets(const PQconninfoOption *opts, int *fd, char *file, size_t fn, Err *err)
 {
 	Buf svc;
 	buf_init(&svc, 0);
-	dir[0] = file[0] = '\0';
+	*fd = -1;
+	file[0] = '\0';
 	int n = pg_tool_secrets(opts, &svc), rc = KITH_OK;
 	if (n < 0)
 		rc = err_set(err, ERR_INVALID, "db",
@@ -271,20 +275,13 @@ static int write_secrets(const PQconninfoOption *opts, char *dir, size_t dn, cha
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if (rc || n == 0)
 		goto done;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, dn, "%s/kith-pg-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		dir[0] = '\0';
-		rc = err_set(err, ERR_INTERNAL, NULL, "cannot make a private folder: %s",
+	*fd = memfd_create("kith-pg-service", 0); /* inherited by the child */
+	if (*fd < 0 || write(*fd, svc.data, svc.len) != (ssize_t)svc.len) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "cannot make the service file: %s",
 			     strerror(errno));
 		goto done;
 	}
-	snprintf(file, fn, "%s/service.conf", dir);
-	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, svc.data, svc.len) != (ssize_t)svc.len)
-		rc = err_set(err, ERR_INTERNAL, NULL, "cannot write %s: %s", file, strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	snprintf(file, fn, "/proc/self/fd/%d", *fd);
 done:
 	if (svc.data)
 		memset(svc.data, 0, svc.len); /* the secret leaves no copy behind */
@@ -333,19 +330,20 @@ static int run_tool(const char *tool, const char *const *args, const PQconninfoO
 		    Buf *out, ToolRun *r, Err *err)
 {
 	char path[128], *pw_entry = NULL, *sf_entry = NULL, **env = NULL;
-	char sdir[PG_TOOL_PATH], sfile[PG_TOOL_PATH + 16];
+	char sfile[64];
+	int sfd = -1;
 	const char *argv[PG_TOOL_MAX_ARGS + 3], *password = NULL;
 	int n = 0, rc = KITH_OK, pipefd[2] = {-1, -1};
 	FILE *errf = NULL;
 	Buf conn;
 	buf_init(&conn, 0);
-	sdir[0] = sfile[0] = '\0';
+	sfile[0] = '\0';
 	snprintf(path, sizeof path, PG_TOOL_DIR "%s", tool);
 	argv[n++] = access(path, X_OK) == 0 ? path : tool;
 	for (; *args && n < PG_TOOL_MAX_ARGS; args++)
 		argv[n++] = *args;
 	if (opts) {
-		if ((rc = write_secrets(opts, sdir, sizeof sdir, sfile, sizeof sfile, err)))
+		if ((rc = write_secrets(opts, &sfd, sfile, sizeof sfile, err)))
 			goto done;
 		buf_adds(&conn, "--dbname=");
 		pg_tool_conninfo(opts, &conn, &password);
@@ -397,10 +395,8 @@ done:
 		free(pw_entry);
 	}
 	free(sf_entry);
-	if (sfile[0])
-		unlink(sfile);
-	if (sdir[0])
-		rmdir(sdir);
+	if (sfd >= 0)
+		close(sfd);
 	free(env);
 	buf_free(&conn);
 	return rc;
