@@ -40,7 +40,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(TST)/%.o)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 
-.PHONY: all deps test unit unit-pg e2e_serial run bench clean install uninstall check-layers
+.PHONY: all deps test unit unit-pg e2e e2e-pg e2e_serial run bench clean install uninstall check-layers
 all: kith
 
 deps:
@@ -99,10 +99,24 @@ check-layers:
 	@./scripts/check-layers src
 
 test: check-layers deps
-	./scripts/with-test-pg sh -c '$(MAKE) unit && $(MAKE) unit-pg && $(MAKE) e2e_serial'
+	./scripts/with-test-pg sh -c '$(MAKE) unit && $(MAKE) unit-pg && $(MAKE) e2e && $(MAKE) e2e-pg'
 
-e2e_serial: $(TST)/kith
+# The end-to-end suite (bats against the real binary), every test on a copy
+# of an SQLite database made once (tests/e2e/setup_suite.bash).
+e2e: $(TST)/kith
 	KITH_BIN=$(CURDIR)/$(TST)/kith ./scripts/with-test-pg bats tests/e2e
+
+# The same suite with every test's database on PostgreSQL (a copy of one
+# database where kith init ran, per test). The files that make their own
+# databases whatever the pass (the harness, pg_init, the census script) ran
+# in the SQLite pass already.
+E2E_PG_ONCE := pg_harness pg_init sql_census
+E2E_PG_FILES := $(filter-out $(E2E_PG_ONCE:%=tests/e2e/%.bats),$(wildcard tests/e2e/*.bats))
+e2e-pg: $(TST)/kith
+	KITH_BIN=$(CURDIR)/$(TST)/kith KITH_E2E_BACKEND=postgres ./scripts/with-test-pg \
+		bats $(E2E_PG_FILES)
+
+e2e_serial: e2e
 
 run: deps kith
 	./scripts/run
