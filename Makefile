@@ -20,6 +20,9 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c17 -D_DEFAULT_SOURCE $(WARN) -Isrc -I. -MMD -MP
 OPT ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# The test and fuzz builds hash passwords at libsodium's minimum cost
+# (src/core/user.c): the tests add hundreds of users. Never in the release build.
+TEST_DEFS := -DKITH_PWHASH_MIN
 
 SRCS := $(wildcard src/*.c src/*/*.c)
 ASMS := src/store/migrations.S src/http/openapi_docs.S
@@ -59,7 +62,7 @@ $(REL)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
 
 $(TST)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(TEST_DEFS) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
 
 $(TST)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
 	@mkdir -p $(@D)
@@ -150,6 +153,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_CHECK_SECONDS ?= 3
 FUZZ := build/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# The test and fuzz builds hash passwords at libsodium's minimum cost
+# (src/core/user.c): the tests add hundreds of users. Never in the release build.
+TEST_DEFS := -DKITH_PWHASH_MIN
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ)/fuzz_%)
@@ -163,7 +169,7 @@ fuzz-build: $(FUZZ_BINS)
 
 $(FUZZ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(BASE_CFLAGS) $(TEST_DEFS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
 
 $(FUZZ)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
 	@mkdir -p $(@D)
