@@ -1,7 +1,8 @@
 # kith - build, test, run, bench. See README.md.
 #   make          build ./kith (optimised)
-#   make test     check the layers, install deps, build with ASan+UBSan, run unit and
-#                 end-to-end tests
+#   make test     check the layers, install deps, build with ASan+UBSan, run every suite
+#                 on SQLite and on a throwaway PostgreSQL, side by side (see test: below)
+#   make unit / unit-pg / e2e / e2e-pg / fuzz-check   one suite (unit-pg, e2e-pg: PostgreSQL)
 #   make check-layers  includes point down the layers, domain modules form no cycle
 #   make run      install deps, build, create ./kith.db with demo data, serve on 127.0.0.1:8080
 #   make bench    benchmarks; prints a table and writes bench/results-<date>.md
@@ -43,7 +44,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(TST)/%.o)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 
-.PHONY: all deps test unit unit-pg e2e e2e-pg e2e_serial run bench clean install uninstall check-layers
+.PHONY: all deps test test-suites unit unit-pg e2e e2e-pg e2e_serial run bench clean install uninstall check-layers
 all: kith
 
 deps:
@@ -86,13 +87,13 @@ $(TST)/census.jsonl: scripts/sql-census $(SRCS) $(wildcard src/*.h src/*/*.h src
 # get a throwaway server from scripts/with-test-pg: one for all of `make test`.
 unit: $(TST)/unit $(TST)/census.jsonl
 	./scripts/with-test-pg env ASAN_OPTIONS=detect_leaks=1 KITH_CENSUS=$(TST)/census.jsonl \
-		$(TST)/unit --jobs 2
+		$(TST)/unit --jobs $(JOBS)
 
 # The unit suite again with every fixture on PostgreSQL: a database per
 # test, copied from one migrated once per server (tests/unit/fixture.h).
 unit-pg: $(TST)/unit $(TST)/census.jsonl
 	./scripts/with-test-pg env KITH_TEST_BACKEND=postgres ASAN_OPTIONS=detect_leaks=1 \
-		KITH_CENSUS=$(TST)/census.jsonl $(TST)/unit --jobs 2
+		KITH_CENSUS=$(TST)/census.jsonl $(TST)/unit --jobs $(JOBS)
 
 # First, and fast (sh + awk, no build): the check's own tests, then the
 # tree: every #include points down the layers (DESIGN.md), only adapters
@@ -101,13 +102,26 @@ check-layers:
 	@./tests/layers/run
 	@./scripts/check-layers src
 
+# make test: the layer check, then on one throwaway PostgreSQL (make deps
+# installs it) every suite side by side, as many at once as there are
+# cores (make -j, each suite's output in one piece when it ends; -k: a
+# failing suite does not stop the others): fuzz-check, unit, unit-pg, e2e,
+# e2e-pg. Each suite runs JOBS tests at a time as well.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+TEST_SUITES := fuzz-check unit unit-pg e2e e2e-pg
 test: check-layers deps
-	./scripts/with-test-pg sh -c '$(MAKE) unit && $(MAKE) unit-pg && $(MAKE) e2e && $(MAKE) e2e-pg'
+	./scripts/with-test-pg $(MAKE) --no-print-directory -k -j$(JOBS) -Otarget test-suites
+
+test-suites: $(TEST_SUITES)
+
+# bats runs JOBS tests at a time with GNU parallel (make deps installs it),
+# one at a time without it.
+BATS := bats $(if $(shell command -v parallel 2>/dev/null),--jobs $(JOBS))
 
 # The end-to-end suite (bats against the real binary), every test on a copy
 # of an SQLite database made once (tests/e2e/setup_suite.bash).
 e2e: $(TST)/kith
-	KITH_BIN=$(CURDIR)/$(TST)/kith ./scripts/with-test-pg bats tests/e2e
+	KITH_BIN=$(CURDIR)/$(TST)/kith ./scripts/with-test-pg $(BATS) tests/e2e
 
 # The same suite with every test's database on PostgreSQL (a copy of one
 # database where kith init ran, per test). The files that make their own
@@ -117,7 +131,7 @@ E2E_PG_ONCE := pg_harness pg_init sql_census
 E2E_PG_FILES := $(filter-out $(E2E_PG_ONCE:%=tests/e2e/%.bats),$(wildcard tests/e2e/*.bats))
 e2e-pg: $(TST)/kith
 	KITH_BIN=$(CURDIR)/$(TST)/kith KITH_E2E_BACKEND=postgres ./scripts/with-test-pg \
-		bats $(E2E_PG_FILES)
+		$(BATS) $(E2E_PG_FILES)
 
 e2e_serial: e2e
 
@@ -205,7 +219,5 @@ fuzz-check: deps $(FUZZ_BINS)
 		fi; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz-check: FAILED:$$failed (inputs in $(FUZZ)/artifacts/)"; exit 1; fi
-
-test: fuzz-check
 
 -include $(shell find build -name '*.d' 2>/dev/null)
