@@ -1,7 +1,8 @@
 # kith - build, test, run, bench. See README.md.
 #   make          build ./kith (optimised)
-#   make test     check the layers, install deps, build with ASan+UBSan, run unit and
-#                 end-to-end tests
+#   make test     check the layers, install deps, build with ASan+UBSan, run every suite
+#                 on SQLite and on a throwaway PostgreSQL, side by side (see test: below)
+#   make unit / unit-pg / e2e / e2e-pg / fuzz-check   one suite (unit-pg, e2e-pg: PostgreSQL)
 #   make check-layers  includes point down the layers, domain modules form no cycle
 #   make run      install deps, build, create ./kith.db with demo data, serve on 127.0.0.1:8080
 #   make bench    benchmarks; prints a table and writes bench/results-<date>.md
@@ -20,6 +21,9 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c17 -D_DEFAULT_SOURCE $(WARN) -Isrc -I. -MMD -MP
 OPT ?= -O2 -g
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# The test and fuzz builds hash passwords at libsodium's minimum cost
+# (src/core/user.c): the tests add hundreds of users. Never in the release build.
+TEST_DEFS := -DKITH_PWHASH_MIN
 
 SRCS := $(wildcard src/*.c src/*/*.c)
 ASMS := src/store/migrations.S src/http/openapi_docs.S
@@ -40,7 +44,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(TST)/%.o)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 
-.PHONY: all deps test unit unit-pg e2e_serial run bench clean install uninstall check-layers
+.PHONY: all deps test test-suites unit unit-pg e2e e2e-pg e2e_serial run bench clean install uninstall check-layers
 all: kith
 
 deps:
@@ -59,7 +63,7 @@ $(REL)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
 
 $(TST)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(TEST_DEFS) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
 
 $(TST)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
 	@mkdir -p $(@D)
@@ -83,13 +87,13 @@ $(TST)/census.jsonl: scripts/sql-census $(SRCS) $(wildcard src/*.h src/*/*.h src
 # get a throwaway server from scripts/with-test-pg: one for all of `make test`.
 unit: $(TST)/unit $(TST)/census.jsonl
 	./scripts/with-test-pg env ASAN_OPTIONS=detect_leaks=1 KITH_CENSUS=$(TST)/census.jsonl \
-		$(TST)/unit --jobs 2
+		$(TST)/unit --jobs $(JOBS)
 
 # The unit suite again with every fixture on PostgreSQL: a database per
 # test, copied from one migrated once per server (tests/unit/fixture.h).
 unit-pg: $(TST)/unit $(TST)/census.jsonl
 	./scripts/with-test-pg env KITH_TEST_BACKEND=postgres ASAN_OPTIONS=detect_leaks=1 \
-		KITH_CENSUS=$(TST)/census.jsonl $(TST)/unit --jobs 2
+		KITH_CENSUS=$(TST)/census.jsonl $(TST)/unit --jobs $(JOBS)
 
 # First, and fast (sh + awk, no build): the check's own tests, then the
 # tree: every #include points down the layers (DESIGN.md), only adapters
@@ -98,11 +102,38 @@ check-layers:
 	@./tests/layers/run
 	@./scripts/check-layers src
 
+# make test: the layer check, then on one throwaway PostgreSQL (make deps
+# installs it) every suite side by side, as many at once as there are
+# cores (make -j, each suite's output in one piece when it ends; -k: a
+# failing suite does not stop the others): fuzz-check, unit, unit-pg, e2e,
+# e2e-pg. Each suite runs JOBS tests at a time as well.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+TEST_SUITES := fuzz-check unit unit-pg e2e e2e-pg
 test: check-layers deps
-	./scripts/with-test-pg sh -c '$(MAKE) unit && $(MAKE) unit-pg && $(MAKE) e2e_serial'
+	./scripts/with-test-pg $(MAKE) --no-print-directory -k -j$(JOBS) -Otarget test-suites
 
-e2e_serial: $(TST)/kith
-	KITH_BIN=$(CURDIR)/$(TST)/kith ./scripts/with-test-pg bats tests/e2e
+test-suites: $(TEST_SUITES)
+
+# bats runs JOBS tests at a time with GNU parallel (make deps installs it),
+# one at a time without it.
+BATS := bats $(if $(shell command -v parallel 2>/dev/null),--jobs $(JOBS))
+
+# The end-to-end suite (bats against the real binary), every test on a copy
+# of an SQLite database made once (tests/e2e/setup_suite.bash).
+e2e: $(TST)/kith
+	KITH_BIN=$(CURDIR)/$(TST)/kith ./scripts/with-test-pg $(BATS) tests/e2e
+
+# The same suite with every test's database on PostgreSQL (a copy of one
+# database where kith init ran, per test). The files that make their own
+# databases whatever the pass (the harness, pg_init, the census script) ran
+# in the SQLite pass already.
+E2E_PG_ONCE := pg_harness pg_init sql_census
+E2E_PG_FILES := $(filter-out $(E2E_PG_ONCE:%=tests/e2e/%.bats),$(wildcard tests/e2e/*.bats))
+e2e-pg: $(TST)/kith
+	KITH_BIN=$(CURDIR)/$(TST)/kith KITH_E2E_BACKEND=postgres ./scripts/with-test-pg \
+		$(BATS) $(E2E_PG_FILES)
+
+e2e_serial: e2e
 
 run: deps kith
 	./scripts/run
@@ -136,6 +167,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_CHECK_SECONDS ?= 3
 FUZZ := build/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# The test and fuzz builds hash passwords at libsodium's minimum cost
+# (src/core/user.c): the tests add hundreds of users. Never in the release build.
+TEST_DEFS := -DKITH_PWHASH_MIN
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ)/fuzz_%)
@@ -149,7 +183,7 @@ fuzz-build: $(FUZZ_BINS)
 
 $(FUZZ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(BASE_CFLAGS) $(TEST_DEFS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
 
 $(FUZZ)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
 	@mkdir -p $(@D)
@@ -185,7 +219,5 @@ fuzz-check: deps $(FUZZ_BINS)
 		fi; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz-check: FAILED:$$failed (inputs in $(FUZZ)/artifacts/)"; exit 1; fi
-
-test: fuzz-check
 
 -include $(shell find build -name '*.d' 2>/dev/null)

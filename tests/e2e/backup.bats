@@ -83,7 +83,40 @@ pg_rows() {
 	q "$1" "SELECT p.id, p.name, p.cents, n.id, n.body FROM person p LEFT JOIN note n ON n.person_id = p.id ORDER BY p.id, n.id"
 }
 
+@test "backup and restore into a new database of the same backend: the same records, and it works on" {
+	add_records
+	kith deal add --title Website --contact 1 --value 1500 >/dev/null
+	before="$(kith contact list --json)"
+	companies="$(kith company list --json)"
+	deals="$(kith deal list --json)"
+	run kith backup "$TMP/b.kith"
+	[ "$status" -eq 0 ]
+	kith_new_db
+	run "$KITH_BIN" --db "$NEW_DB" restore "$TMP/b.kith"
+	[ "$status" -eq 0 ]
+	[ "$output" = "restored $TMP/b.kith into $NEW_DB (schema $(latest_schema))" ]
+	run "$KITH_BIN" --db "$NEW_DB" db check
+	[ "$status" -eq 0 ]
+	[ "$("$KITH_BIN" --db "$NEW_DB" contact list --json)" = "$before" ]
+	[ "$("$KITH_BIN" --db "$NEW_DB" company list --json)" = "$companies" ]
+	[ "$("$KITH_BIN" --db "$NEW_DB" deal list --json)" = "$deals" ]
+	# the search index came along
+	[ "$("$KITH_BIN" --db "$NEW_DB" contact search Wójcik --json | jq -r '.items[0].first_name')" = Zofia ]
+	# new records get new ids, after the restored ones
+	run "$KITH_BIN" --db "$NEW_DB" contact add --first Nowy --json
+	[ "$status" -eq 0 ]
+	[ "$(jq .id <<<"$output")" -eq 3 ]
+	run "$KITH_BIN" --db "$NEW_DB" company add --name Nowa --json
+	[ "$(jq .id <<<"$output")" -eq 2 ]
+	# the owner's token works there
+	KITH_DB="$NEW_DB" kith_serve
+	api GET /api/v1/contacts/3
+	[ "$status_code" -eq 200 ]
+	[ "$(jq -r .first_name <<<"$body")" = Nowy ]
+}
+
 @test "sqlite: backup and restore into a new file give the same records" {
+	kith_sqlite_only "backups of an SQLite file"
 	add_records
 	before="$(kith contact list --json)"
 	companies="$(kith company list --json)"
@@ -107,6 +140,7 @@ pg_rows() {
 }
 
 @test "sqlite: restore --json says what it restored" {
+	kith_sqlite_only "backups of an SQLite file"
 	kith backup "$TMP/b.kith" >/dev/null
 	run "$KITH_BIN" --db "$TMP/new.db" restore "$TMP/b.kith" --json
 	[ "$status" -eq 0 ]
@@ -115,6 +149,7 @@ pg_rows() {
 }
 
 @test "sqlite: backup refuses an existing FILE unless --force, on both kinds of file" {
+	kith_sqlite_only "backups of an SQLite file"
 	echo "precious" >"$TMP/taken"
 	run kith backup "$TMP/taken"
 	[ "$status" -eq 2 ]
@@ -174,6 +209,7 @@ pg_rows() {
 }
 
 @test "sqlite: restore refuses a target with data unless --force, and then replaces it" {
+	kith_sqlite_only "restores into SQLite files"
 	add_records
 	kith backup "$TMP/b.kith" >/dev/null
 	"$KITH_BIN" --db "$TMP/other.db" init >/dev/null
@@ -212,6 +248,7 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 }
 
 @test "sqlite: restore refuses a database another process has open" {
+	kith_sqlite_only "SQLite files open in another process"
 	kith backup "$TMP/b.kith" >/dev/null
 	kith_serve
 	run kith restore "$TMP/b.kith" --force
@@ -222,6 +259,7 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 }
 
 @test "sqlite: restore refuses what is not a kith backup, leaving the target alone" {
+	kith_sqlite_only "SQLite files that are not kith backups"
 	kith backup "$TMP/b.kith" >/dev/null
 	# missing argument, missing file
 	run "$KITH_BIN" --db "$TMP/new.db" restore
@@ -267,6 +305,7 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 }
 
 @test "restore refuses a backup of the other backend" {
+	kith_sqlite_only "a backup of an SQLite file against both kinds of target"
 	kith backup "$TMP/b.kith" >/dev/null
 	printf 'PGDMP\001\016\000\004\010\001\001' >"$TMP/pg.dump"
 	run "$KITH_BIN" --db "$TMP/new.db" restore "$TMP/pg.dump"
@@ -288,6 +327,7 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 }
 
 @test "postgres: backup, restore into an empty database, the same rows" {
+	kith_sqlite_pass_only
 	need_pg
 	local src dst
 	src="$(pg_db src)"
@@ -318,6 +358,7 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 }
 
 @test "postgres: restore refuses a database with tables unless --force, which replaces them" {
+	kith_sqlite_pass_only
 	need_pg
 	local src dst
 	src="$(pg_db src)"
@@ -341,6 +382,7 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 }
 
 @test "postgres: restore refuses an archive that is not kith's or is newer, and a damaged one" {
+	kith_sqlite_pass_only
 	need_pg
 	local src dst plain
 	src="$(pg_db src)"
@@ -364,6 +406,7 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 }
 
 @test "postgres: an unreachable server or a wrong password is exit 3, and the password is never shown" {
+	kith_sqlite_pass_only
 	need_pg
 	local url port src su
 	kith backup "$TMP/lite.kith" >/dev/null

@@ -18,6 +18,7 @@ create() {
 }
 
 @test "the server empties the WAL after writes once idle, then stops cleanly" {
+	kith_sqlite_only "the WAL file of an SQLite database"
 	kith_serve
 	create 1 30
 	[ "$(wal_size)" -gt 0 ]
@@ -44,6 +45,7 @@ create() {
 }
 
 @test "with --checkpoint-pages 0 requests checkpoint as before: the WAL is not emptied" {
+	kith_sqlite_only "the WAL file of an SQLite database"
 	"$KITH_BIN" --db "$KITH_DB" serve --listen 127.0.0.1:0 --checkpoint-pages 0 \
 		>"$TMP/serve.log" 2>&1 &
 	SERVER_PID=$!

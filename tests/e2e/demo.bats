@@ -59,7 +59,8 @@ teardown() { kith_teardown; }
 @test "the same seed makes the same data" {
 	kith demo --contacts 20 --deals 10 --activities 30 --tasks 10 --seed 42 >/dev/null
 	first="$(kith --json deal list --limit 100 | jq -c '[.items[] | [.title, .value.amount_minor, .stage_id, .contact_id]]')"
-	rm -f "$KITH_DB" "$KITH_DB-wal" "$KITH_DB-shm"
+	kith_new_db
+	KITH_DB="$NEW_DB"
 	"$KITH_BIN" --db "$KITH_DB" init --country PL --currency PLN >/dev/null
 	kith demo --contacts 20 --deals 10 --activities 30 --tasks 10 --seed 42 >/dev/null
 	second="$(kith --json deal list --limit 100 | jq -c '[.items[] | [.title, .value.amount_minor, .stage_id, .contact_id]]')"

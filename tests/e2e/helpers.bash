@@ -3,30 +3,95 @@
 # starts a real `kith serve` on 127.0.0.1 with a free port, stopped in teardown.
 #
 #   load helpers
-#   setup() { kith_setup; }            # temp db, initialised, owner + token
+#   setup() { kith_setup; }            # a fresh database: workspace, owner, token
 #   teardown() { kith_teardown; }
 #   run kith contact add --first Ann   # the binary under test (KITH_BIN)
 #   kith_serve                          # sets $URL, $TOKEN is ready
 #   api GET /api/v1/me                  # curl with the token; sets $status_code, $body
+#
+# KITH_E2E_BACKEND=postgres runs every test on PostgreSQL (`make e2e-pg`):
+# KITH_DB is then the URL of a database of the test's own on the throwaway
+# server of KITH_TEST_PG, dropped in teardown. Either way the database is a
+# copy of a template that setup_suite.bash made once for the run (kith init
+# --country PL --currency PLN, the owner owner@example.com, their token).
+# A test about SQLite itself calls kith_sqlite_only (skipped in the
+# PostgreSQL pass, saying why); kith_new_db gives a new, empty database of
+# the pass's backend; kith_pg is true in the PostgreSQL pass.
 
 KITH_BIN="${KITH_BIN:-$BATS_TEST_DIRNAME/../../kith}"
+KITH_E2E_BACKEND="${KITH_E2E_BACKEND:-sqlite}"
 
 kith() {
 	"$KITH_BIN" --db "$KITH_DB" "$@"
 }
 
+# True when the tests run on PostgreSQL (KITH_E2E_BACKEND=postgres).
+kith_pg() {
+	[ "$KITH_E2E_BACKEND" = postgres ]
+}
+
 kith_setup() {
 	TMP="$(mktemp -d)"
-	export KITH_DB="$TMP/test.db"
-	"$KITH_BIN" --db "$KITH_DB" init --country PL --currency PLN >/dev/null
-	echo 'owner-password' | "$KITH_BIN" --db "$KITH_DB" user add --email owner@example.com \
-		--name Owner --role owner --password-stdin >/dev/null
-	TOKEN="$("$KITH_BIN" --db "$KITH_DB" token create --user owner@example.com --name tests)"
-	export TOKEN
 	SERVER_PID=""
+	KITH_PGDBS=""
+	if [ -z "${KITH_E2E_TEMPLATE_DIR:-}" ]; then
+		echo "no template: helpers.bash needs tests/e2e/setup_suite.bash (run bats on tests/e2e files)" >&2
+		return 1
+	fi
+	if kith_pg; then
+		kith_pg_db "$KITH_E2E_PG_TEMPLATE"
+		export KITH_DB="$KITH_PG_URL"
+		TOKEN="$(cat "$KITH_E2E_TEMPLATE_DIR/token.pg")"
+	else
+		cp "$KITH_E2E_TEMPLATE_DIR/test.db" "$TMP/test.db"
+		export KITH_DB="$TMP/test.db"
+		TOKEN="$(cat "$KITH_E2E_TEMPLATE_DIR/token")"
+	fi
+	export TOKEN
+}
+
+# kith_pg_db [TEMPLATE]: a new database on the test server, a copy of
+# TEMPLATE (default: the server's empty kith_template), dropped in
+# kith_teardown; sets KITH_PG_URL to its URL.
+kith_pg_db() {
+	local name="kith_e2e_${BASHPID}_${RANDOM}${RANDOM}"
+	KITH_PG_URL="$("$BATS_TEST_DIRNAME/../../scripts/pg-test-db" create "$KITH_TEST_PG" \
+		"$name" ${1:+"$1"})" || return 1
+	KITH_PGDBS="$KITH_PGDBS $name"
+}
+
+# kith_new_db: sets NEW_DB to a new, empty database (not initialised) of
+# the test's backend: a file in $TMP that is not there yet, or on
+# PostgreSQL an empty database (dropped in teardown).
+kith_new_db() {
+	if kith_pg; then
+		kith_pg_db
+		NEW_DB="$KITH_PG_URL"
+	else
+		NEW_DB="$(mktemp -u "$TMP/new-XXXXXX.db")"
+	fi
+}
+
+# kith_sqlite_only REASON: the test is about SQLite itself (its files, its
+# WAL, backups of a .db file): skipped in the PostgreSQL pass, saying why.
+kith_sqlite_only() {
+	if kith_pg; then
+		skip "sqlite-only: $1"
+	fi
+}
+
+# kith_sqlite_pass_only: the test makes the databases it needs itself (of
+# both backends, as its name says) and does not use the pass's database:
+# it runs in the SQLite pass and is skipped in the PostgreSQL pass, which
+# would run the very same test again.
+kith_sqlite_pass_only() {
+	if kith_pg; then
+		skip "runs in the SQLite pass: it makes its own databases of both backends"
+	fi
 }
 
 kith_teardown() {
+	local d
 	if [ -n "${SERVER_PID:-}" ]; then
 		kill -TERM "$SERVER_PID" 2>/dev/null || true
 		for _ in $(seq 1 50); do
@@ -35,6 +100,9 @@ kith_teardown() {
 		done
 		kill -KILL "$SERVER_PID" 2>/dev/null || true
 	fi
+	for d in ${KITH_PGDBS:-}; do
+		"$BATS_TEST_DIRNAME/../../scripts/pg-test-db" drop "$KITH_TEST_PG" "$d" >/dev/null
+	done
 	rm -rf "$TMP"
 }
 

@@ -89,6 +89,18 @@ port_of() {
 	[ "$(q "${url}kith_template" "SELECT to_regclass('only_in_one') IS NULL")" = t ]
 	[ "$(q "${url}two" "$tables")" = 0 ]
 
+	# create NAME TEMPLATE copies another database (with no session on it)
+	run "$SCRIPTS/pg-test-db" create "$url" three one
+	[ "$status" -eq 0 ]
+	[ "$output" = "${url}three" ]
+	[ "$(q "${url}three" 'SELECT count(*) FROM only_in_one')" = 1 ]
+	run "$SCRIPTS/pg-test-db" create "$url" four 'One;'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"TEMPLATE: 'One;' is not a lower-case letter"* ]]
+	run "$SCRIPTS/pg-test-db" drop "$url" three extra
+	[ "$status" -eq 2 ]
+	"$SCRIPTS/pg-test-db" drop "$url" three
+
 	# drop: gone, and again is fine.
 	"$SCRIPTS/pg-test-db" drop "$url" one
 	"$SCRIPTS/pg-test-db" drop "$url" one

@@ -7,7 +7,7 @@
 # Needs a running throwaway PostgreSQL 15: KITH_TEST_PG holds a URL prefix
 # such as postgres://kith@127.0.0.1:55433/ (a role that may create
 # databases); each test creates its own database under it and drops it.
-# `make e2e_serial` starts one (scripts/with-test-pg). Without KITH_TEST_PG
+# `make e2e` starts one (scripts/with-test-pg). Without KITH_TEST_PG
 # every test fails and says how to run it:
 #   KITH_BIN=$PWD/build/test/kith scripts/with-test-pg bats tests/e2e/pg_init.bats
 
@@ -16,7 +16,7 @@ load helpers
 setup() {
 	if [ -z "${KITH_TEST_PG:-}" ]; then
 		echo "KITH_TEST_PG is not set: pg_init.bats needs a running throwaway PostgreSQL 15." >&2
-		echo "Run it as scripts/with-test-pg bats tests/e2e/pg_init.bats (or make e2e_serial)" >&2
+		echo "Run it as scripts/with-test-pg bats tests/e2e/pg_init.bats (or make e2e)" >&2
 		return 1
 	fi
 	TMP="$(mktemp -d)"

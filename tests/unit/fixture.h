@@ -9,6 +9,7 @@
 #define KITH_TESTS_FIXTURE_H
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,8 +106,59 @@ static inline Db *fixture_pg_migrated(const char *prefix, char *name, size_t siz
 	return admin;
 }
 
+/* Copy the file src to dst (a new file, 0600). */
+static inline void fixture_copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	size_t n;
+	FILE *in = fopen(src, "rb");
+	cr_assert_not_null(in, "%s", src);
+	int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert(fd >= 0, "%s", dst);
+	FILE *out = fdopen(fd, "wb");
+	cr_assert_not_null(out, "%s", dst);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		cr_assert_eq(fwrite(buf, 1, n, out), n, "%s", dst);
+	cr_assert(!ferror(in), "%s", src);
+	fclose(in);
+	cr_assert_eq(fclose(out), 0, "%s", dst);
+}
+
+/* On SQLite: the path of a database file migrated to the binary's version
+ * (migrated_<version>.db), made once per run of the suite by the first
+ * fixture that needs it, in the directory KITH_UNIT_TEMPLATE_DIR that
+ * test_fixture.c's hooks make before the first test (and remove after the
+ * last), so fixtures copy it instead of migrating each. It is migrated
+ * under a name of its own and renamed when closed, so a copy never starts
+ * from a half-migrated file; two fixtures that both make it each rename a
+ * whole one. Returns 0 (path untouched) without KITH_UNIT_TEMPLATE_DIR: the
+ * fixture migrates its own database. */
+static inline int fixture_sqlite_migrated(char *path, size_t size)
+{
+	char tmp[200], wal[220];
+	Db *db;
+	Err err = {0};
+	const char *dir = getenv("KITH_UNIT_TEMPLATE_DIR");
+	if (!dir || !*dir)
+		return 0;
+	cr_assert_lt(strlen(dir), 160, "KITH_UNIT_TEMPLATE_DIR: %s: too long", dir);
+	snprintf(path, size, "%s/migrated_%d.db", dir, migrate_latest());
+	if (access(path, F_OK) == 0)
+		return 1;
+	snprintf(tmp, sizeof tmp, "%s/new_%d.db", dir, (int)getpid());
+	cr_assert_eq(db_open(&db, tmp, 1, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(migrate_up(db, NULL, &err), KITH_OK, "%s", err.msg);
+	db_close(db);
+	/* the last connection closed: the WAL is in the file and removed */
+	snprintf(wal, sizeof wal, "%s-wal", tmp);
+	cr_assert_neq(access(wal, F_OK), 0, "%s is left after closing", wal);
+	cr_assert_eq(rename(tmp, path), 0, "%s", path);
+	return 1;
+}
+
 /* A new database, not migrated (template kith_template) or migrated
- * (migrated: from fixture_pg_migrated): a file in a new temporary
+ * (migrated: from fixture_pg_migrated, or on SQLite a copy of
+ * fixture_sqlite_migrated's file): a file in a new temporary
  * directory, or on PostgreSQL a database of its own (the directory is made
  * as well, for tests that write other files). */
 static inline Db *fixture_open_from(Fixture *f, int migrated)
@@ -125,7 +177,11 @@ static inline Db *fixture_open_from(Fixture *f, int migrated)
 		if (migrated)
 			admin = fixture_pg_migrated(prefix, tpl, sizeof tpl);
 		snprintf(f->pg, sizeof f->pg, "kith_unit_%d_%d", (int)getpid(), ++n);
-		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", f->pg, tpl);
+		/* FILE_COPY: copies the files (and checkpoints, cheap with the
+		 * test server's fsync off): a fifth of the time the default
+		 * WAL_LOG takes, which writes every page of the copy to the WAL */
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s STRATEGY FILE_COPY", f->pg,
+			 tpl);
 		if (admin) {
 			cr_assert_eq(db_exec_script(admin, sql, &err), KITH_OK, "%s: %s", sql,
 				     err.msg);
@@ -134,6 +190,10 @@ static inline Db *fixture_open_from(Fixture *f, int migrated)
 			fixture_pg_admin(prefix, sql);
 		}
 		snprintf(f->path, sizeof f->path, "%s%s", prefix, f->pg);
+	} else if (migrated) {
+		char tpl[320];
+		if (fixture_sqlite_migrated(tpl, sizeof tpl))
+			fixture_copy_file(tpl, f->path);
 	}
 	contact_links_register(); /* as hooks_install() does */
 	cr_assert_eq(db_open(&f->db, f->path, 1, &err), KITH_OK, "%s", err.msg);
@@ -170,6 +230,9 @@ static inline void fixture_use_sqlite(Fixture *f, const char *country)
 		return;
 	f->pg_db = f->db;
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	char tpl[320];
+	if (fixture_sqlite_migrated(tpl, sizeof tpl))
+		fixture_copy_file(tpl, f->path);
 	cr_assert_eq(db_open(&f->db, f->path, 1, &err), KITH_OK, "%s", err.msg);
 	cr_assert_eq(migrate_up(f->db, NULL, &err), KITH_OK, "%s", err.msg);
 	cr_assert_eq(workspace_init(f->db, "Test", country, "EUR", "UTC", &err), KITH_OK, "%s",
