@@ -895,14 +895,20 @@ static int page_read(Db *db, DbStmt *st, int limit, json_t **items, char **next,
 	db_reset(st);
 	if (rc != DB_ROW && rc != DB_DONE)
 		goto done;
-	rc = KITH_OK;
-	size_t i;
-	json_t *d;
-	json_array_foreach(arr, i, d)
-	{
-		if ((rc = deal_custom(db, d, err)))
-			goto done;
-	}
+	/* the page's custom values in one statement, not one per deal */
+	size_t i, m = json_array_size(arr);
+	int64_t *ids = m ? malloc(m * sizeof *ids) : NULL;
+	json_t **custom = m ? malloc(m * sizeof *custom) : NULL;
+	rc = m && (!ids || !custom) ? err_set(err, ERR_INTERNAL, NULL, "out of memory") : KITH_OK;
+	for (i = 0; rc == KITH_OK && i < m; i++)
+		ids[i] = json_int_of(json_array_get(arr, i), "id");
+	if (rc == KITH_OK && (rc = field_values_get_many(db, "deal", ids, m, custom, err)) == KITH_OK)
+		for (i = 0; i < m; i++)
+			json_object_set_new(json_array_get(arr, i), "custom", custom[i]);
+	free(ids);
+	free(custom);
+	if (rc)
+		goto done;
 	*next = NULL;
 	if (more && !(*next = cursor_encode(NULL, last)))
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
