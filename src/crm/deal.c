@@ -1056,12 +1056,13 @@ static int board_pipeline(Db *db, int64_t pipeline_id, json_t **out, Err *err)
 	return rc;
 }
 
-/* Count and per-currency totals of the live deals in a stage the actor may
+/* Count and per-currency totals of the live deals in a stage a member may
  * see: an open stage's all; a won or lost stage's those that entered it
- * since `closed` (the start of a UTC day). Owners and admins read the
- * rollups (stage_open_total, stage_day_total: a few rows per stage),
- * members their visible deals (deal_stage_values in currency order,
- * deal_stage_since). */
+ * since `closed` (the start of a UTC day), from their visible deals
+ * (deal_stage_values in currency order, deal_stage_since). Owners and
+ * admins read the rollups instead (board_rollups). Members get no
+ * avg_days_in_stage: a pipeline-wide measure over every deal, which must
+ * not tell them about deals hidden from them. */
 static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const char *closed,
 			json_t *col, Err *err)
 {
@@ -1073,22 +1074,11 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
 		"WHERE stage_id = ? AND deleted_at IS NULL AND stage_since >= ? "
 		"AND " RECORD_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
-	static const char rollup_sql[] =
-		"SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_day_total "
-		"WHERE stage_id = ? AND day >= substr(?, 1, 10) GROUP BY currency "
-		"HAVING SUM(deals) > 0 ORDER BY currency";
-	static const char open_rollup_sql[] =
-	    "SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_open_total "
-	    "WHERE stage_id = ? GROUP BY currency HAVING SUM(deals) > 0 ORDER BY currency";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
-	int rollup = access_is_admin(actor);
 	DbStmt *st;
 	json_t *totals = json_array();
 	int64_t count = 0;
-	int rc = db_prepare(db, &st,
-			    rollup ? (is_open ? open_rollup_sql : rollup_sql)
-				   : (is_open ? open_sql : closed_sql),
-			    err);
+	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err);
 	if (rc) {
 		json_decref(totals);
 		return rc;
@@ -1096,8 +1086,7 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 	db_bind_int(st, 1, json_int_of(stage, "id"));
 	if (!is_open)
 		db_bind_text(st, 2, closed);
-	if (!rollup)
-		record_bind_visible(st, is_open ? 2 : 3, actor, RECORD_DEAL);
+	record_bind_visible(st, is_open ? 2 : 3, actor, RECORD_DEAL);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		count += db_col_int(st, 1);
 		json_array_append_new(totals, money_to_json(db_col_int(st, 2), db_col_text(st, 0)));
@@ -1107,36 +1096,73 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
-/* Mean days per completed visit of an open stage over the visits that ended
- * in the months since `month` (YYYY-MM), to one decimal; null when none, and
- * for won/lost stages, where a visit only ends when a deal is reopened.
- * A pipeline-wide measure of the process over every deal, read from the
- * stage_visit rollup so it costs one index range per stage; so members,
- * who must not learn about deals hidden from them, get null. */
-static int stage_avg_days(Db *db, const Actor *actor, const json_t *stage, const char *month,
-			  json_t *col, Err *err)
+/* The column of stage id in cols (NULL when none). */
+static json_t *col_of(json_t *cols, int64_t stage_id)
 {
-	static const char sql[] = "SELECT COALESCE(SUM(visits), 0), COALESCE(SUM(seconds), 0) "
-				  "FROM stage_visit WHERE stage_id = ? AND month >= ?";
-	json_t *avg = json_null();
-	DbStmt *st;
-	int rc = KITH_OK;
-	if (access_is_admin(actor) && stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN &&
-	    (rc = db_prepare(db, &st, sql, err)) == KITH_OK) {
-		db_bind_int(st, 1, json_int_of(stage, "id"));
-		db_bind_text(st, 2, month);
-		rc = db_step(st, err);
-		int64_t visits = rc == DB_ROW ? db_col_int(st, 0) : 0;
-		int64_t secs = rc == DB_ROW ? db_col_int(st, 1) : 0;
-		db_reset(st);
-		rc = rc == DB_ROW ? KITH_OK : rc;
-		/* tenths of days rounded half up, without floating-point sums */
-		if (visits)
-			avg = json_real((double)((secs * 10 + visits * 43200) / (visits * 86400)) /
-					10.0);
+	size_t i;
+	json_t *col;
+	json_array_foreach(cols, i, col)
+	{
+		if (json_int_of(json_object_get(col, "stage"), "id") == stage_id)
+			return col;
 	}
-	json_object_set_new(col, "avg_days_in_stage", avg);
-	return rc;
+	return NULL;
+}
+
+/* Count and per-currency totals of every column of pipeline pid for
+ * owners and admins, from the rollups (a few rows per stage): open stages'
+ * from stage_open_total, won and lost ones' from stage_day_total since
+ * `closed` (the start of a UTC day), in currency order per stage. And the
+ * mean days per completed visit of each open stage over the visits that
+ * ended in the months since `month` (YYYY-MM), to one decimal (null when
+ * none, and for won/lost stages, where a visit only ends when a deal is
+ * reopened), from stage_visit. Two statements for the whole board, not
+ * two per stage (a round trip each on PostgreSQL). */
+static int board_rollups(Db *db, int64_t pid, const char *closed, const char *month,
+			 json_t *cols, Err *err)
+{
+	static const char totals_sql[] =
+	    "SELECT o.stage_id, o.currency, SUM(o.deals), SUM(o.amount_minor) FROM stage s "
+	    "JOIN stage_open_total o ON o.stage_id = s.id WHERE s.pipeline_id = ?1 "
+	    "AND s.kind = 'open' GROUP BY o.stage_id, o.currency HAVING SUM(o.deals) > 0 "
+	    "UNION ALL SELECT t.stage_id, t.currency, SUM(t.deals), SUM(t.amount_minor) "
+	    "FROM stage s JOIN stage_day_total t ON t.stage_id = s.id WHERE s.pipeline_id = ?1 "
+	    "AND s.kind <> 'open' AND t.day >= substr(?2, 1, 10) GROUP BY t.stage_id, t.currency "
+	    "HAVING SUM(t.deals) > 0 ORDER BY 1, 2";
+	static const char visits_sql[] =
+	    "SELECT v.stage_id, COALESCE(SUM(v.visits), 0), COALESCE(SUM(v.seconds), 0) "
+	    "FROM stage s JOIN stage_visit v ON v.stage_id = s.id WHERE s.pipeline_id = ? "
+	    "AND s.kind = 'open' AND v.month >= ? GROUP BY v.stage_id";
+	DbStmt *st;
+	json_t *col;
+	int rc = db_prepare(db, &st, totals_sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, pid);
+	db_bind_text(st, 2, closed);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (!(col = col_of(cols, db_col_int(st, 0))))
+			continue;
+		json_object_set_new(col, "count",
+				    json_integer(json_int_of(col, "count") + db_col_int(st, 2)));
+		json_array_append_new(json_object_get(col, "totals"),
+				      money_to_json(db_col_int(st, 3), db_col_text(st, 1)));
+	}
+	db_reset(st);
+	if (rc != DB_DONE || (rc = db_prepare(db, &st, visits_sql, err)))
+		return rc;
+	db_bind_int(st, 1, pid);
+	db_bind_text(st, 2, month);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t visits = db_col_int(st, 1), secs = db_col_int(st, 2);
+		/* tenths of days rounded half up, without floating-point sums */
+		if ((col = col_of(cols, db_col_int(st, 0))) && visits)
+			json_object_set_new(
+			    col, "avg_days_in_stage",
+			    json_real((double)((secs * 10 + visits * 43200) / (visits * 86400)) / 10.0));
+	}
+	db_reset(st);
+	return rc == DB_DONE ? KITH_OK : rc;
 }
 
 int deal_board(Db *db, const Actor *actor, const DealBoardQuery *q, json_t **out, Err *err)
@@ -1169,13 +1195,21 @@ int deal_board(Db *db, const Actor *actor, const DealBoardQuery *q, json_t **out
 	if ((rc = board_pipeline(db, q->pipeline_id, &p, err)))
 		goto done;
 	int64_t pid = json_int_of(p, "id");
+	int rollup = access_is_admin(actor);
+	/* the columns, their members in place; owners' and admins' rollups
+	 * for all of them at once */
 	json_array_foreach(json_object_get(p, "stages"), i, s)
 	{
-		json_t *col = json_pack("{sO}", "stage", s), *items = NULL;
+		json_array_append_new(cols, json_pack("{sOsIs[]sn}", "stage", s, "count",
+						      (json_int_t)0, "totals", "avg_days_in_stage"));
+	}
+	if (rollup && (rc = board_rollups(db, pid, closed, month, cols, err)))
+		goto done;
+	json_array_foreach(json_object_get(p, "stages"), i, s)
+	{
+		json_t *col = json_array_get(cols, i), *items = NULL;
 		char *next = NULL;
-		json_array_append_new(cols, col);
-		if ((rc = stage_totals(db, actor, s, closed, col, err)) ||
-		    (rc = stage_avg_days(db, actor, s, month, col, err)) ||
+		if ((!rollup && (rc = stage_totals(db, actor, s, closed, col, err))) ||
 		    (rc = stage_deals(db, actor, pid, s, closed, limit, &items, &next, err)))
 			goto done;
 		json_object_set_new(col, "deals", items);
@@ -1265,13 +1299,19 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 		"WHERE d.stage_id = ? AND d.deleted_at IS NULL AND " RECORD_VISIBLE("deal", "d")
 		" GROUP BY d.expected_close_date, d.currency";
 	/* Owners and admins: the same sums from the open totals (migration
-	 * 017). A row's deals are each 100 q + rem, so they weigh
-	 * p * sum(q) + deals * ((rem * p + 50) / 100), exactly as above. */
+	 * 017), every open stage of the pipeline in one statement (one round
+	 * trip, not one per stage). A row's deals are each 100 q + rem, so
+	 * they weigh p * sum(q) + deals * ((rem * p + 50) / 100), exactly as
+	 * above; a row's weight is its own stage's, so summing the stages'
+	 * rows in one group gives the per-stage sums' total. No row has 0
+	 * deals (017 removes them), so HAVING drops what it dropped per stage. */
 	static const char rollup_sql[] =
-	    "SELECT NULLIF(month, ''), currency, SUM(deals), SUM(amount_minor), "
-	    "SUM(?1 * ((amount_minor - deals * rem) / 100) + deals * ((rem * ?1 + 50) / 100)) "
-	    "FROM stage_open_total WHERE stage_id = ?2 GROUP BY month, currency "
-	    "HAVING SUM(deals) > 0";
+	    "SELECT NULLIF(o.month, ''), o.currency, SUM(o.deals), SUM(o.amount_minor), "
+	    "SUM(s.probability * ((o.amount_minor - o.deals * o.rem) / 100) "
+	    "+ o.deals * ((o.rem * s.probability + 50) / 100)) "
+	    "FROM stage s JOIN stage_open_total o ON o.stage_id = s.id "
+	    "WHERE s.pipeline_id = ? AND s.kind = 'open' GROUP BY o.month, o.currency "
+	    "HAVING SUM(o.deals) > 0";
 	int rollup = access_is_admin(actor);
 	json_t *p = NULL, *months = json_array(), *s;
 	ForecastSum *sums = calloc(KITH_FORECAST_GROUPS, sizeof *sums);
@@ -1285,16 +1325,22 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 	}
 	if ((rc = board_pipeline(db, pipeline_id, &p, err)))
 		goto done;
-	json_array_foreach(json_object_get(p, "stages"), i, s)
-	{
-		if (stage_kind_parse(json_str_of(s, "kind")) != STAGE_OPEN)
+	/* owners and admins: one statement for every stage; members: one per open stage */
+	json_t *stages = json_object_get(p, "stages");
+	size_t runs = rollup ? 1 : json_array_size(stages);
+	for (i = 0; i < runs; i++) {
+		s = json_array_get(stages, i);
+		if (!rollup && stage_kind_parse(json_str_of(s, "kind")) != STAGE_OPEN)
 			continue;
 		if ((rc = db_prepare(db, &st, rollup ? rollup_sql : sql, err)))
 			goto done;
-		db_bind_int(st, 1, json_int_of(s, "probability"));
-		db_bind_int(st, 2, json_int_of(s, "id"));
-		if (!rollup)
+		if (rollup) {
+			db_bind_int(st, 1, json_int_of(p, "id"));
+		} else {
+			db_bind_int(st, 1, json_int_of(s, "probability"));
+			db_bind_int(st, 2, json_int_of(s, "id"));
 			record_bind_visible(st, 3, actor, RECORD_DEAL);
+		}
 		while ((rc = db_step(st, err)) == DB_ROW &&
 		       (rc = forecast_sum(sums, &n, db_col_is_null(st, 0) ? "" : db_col_text(st, 0),
 					  db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),
