@@ -881,7 +881,34 @@ static int list_check(Db *db, const DealQuery *q, int *limit, int64_t *after, ch
 
 /* Step st (bound, LIMIT limit + 1) into one page: *items gets at most
  * limit deals with their custom values, *next a cursor when more follow. */
-static int page_read(Db *db, DbStmt *st, int limit, json_t **items, char **next, Err *err)
+/* The custom values of every deal in the arrays lists[0..n) in one
+ * statement, not one per deal (a round trip each on PostgreSQL). */
+static int deals_custom(Db *db, json_t *const *lists, size_t n, Err *err)
+{
+	size_t i, j, k, m = 0;
+	json_t *d;
+	for (i = 0; i < n; i++)
+		m += json_array_size(lists[i]);
+	if (!m)
+		return KITH_OK;
+	int64_t *ids = malloc(m * sizeof *ids);
+	json_t **custom = malloc(m * sizeof *custom);
+	int rc = !ids || !custom ? err_set(err, ERR_INTERNAL, NULL, "out of memory") : KITH_OK;
+	for (i = 0, k = 0; rc == KITH_OK && i < n; i++)
+		json_array_foreach(lists[i], j, d) ids[k++] = json_int_of(d, "id");
+	if (rc == KITH_OK && (rc = field_values_get_many(db, "deal", ids, m, custom, err)) == KITH_OK)
+		for (i = 0, k = 0; i < n; i++)
+			json_array_foreach(lists[i], j, d)
+				json_object_set_new(d, "custom", custom[k++]);
+	free(ids);
+	free(custom);
+	return rc;
+}
+
+/* A page of deals from st; with_custom: their custom values too (else the
+ * caller reads them, deals_custom). */
+static int page_read(Db *db, DbStmt *st, int limit, int with_custom, json_t **items, char **next,
+		     Err *err)
 {
 	json_t *arr = json_array();
 	int n = 0, rc;
@@ -895,18 +922,7 @@ static int page_read(Db *db, DbStmt *st, int limit, json_t **items, char **next,
 	db_reset(st);
 	if (rc != DB_ROW && rc != DB_DONE)
 		goto done;
-	/* the page's custom values in one statement, not one per deal */
-	size_t i, m = json_array_size(arr);
-	int64_t *ids = m ? malloc(m * sizeof *ids) : NULL;
-	json_t **custom = m ? malloc(m * sizeof *custom) : NULL;
-	rc = m && (!ids || !custom) ? err_set(err, ERR_INTERNAL, NULL, "out of memory") : KITH_OK;
-	for (i = 0; rc == KITH_OK && i < m; i++)
-		ids[i] = json_int_of(json_array_get(arr, i), "id");
-	if (rc == KITH_OK && (rc = field_values_get_many(db, "deal", ids, m, custom, err)) == KITH_OK)
-		for (i = 0; i < m; i++)
-			json_object_set_new(json_array_get(arr, i), "custom", custom[i]);
-	free(ids);
-	free(custom);
+	rc = with_custom ? deals_custom(db, &arr, 1, err) : KITH_OK;
 	if (rc)
 		goto done;
 	*next = NULL;
@@ -1002,10 +1018,11 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 	db_bind_text_or_null(st, p + 13, since[0] ? since : NULL);
 	db_bind_int(st, p + 14, after);
 	db_bind_int(st, p + 15, limit + 1);
-	return page_read(db, st, limit, items, next, err);
+	return page_read(db, st, limit, 1, items, next, err);
 }
 
-/* The deals of one board column: for an open stage the first limit by id
+/* The deals of one board column, without their custom values (the board
+ * reads every column's at once): for an open stage the first limit by id
  * (the deal_board index), with a next cursor for deal_list; for a won or
  * lost stage the limit most recently closed since `closed`, newest first
  * (deal_stage_since read backwards), and no cursor: deal_list with
@@ -1032,7 +1049,7 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const js
 	if (!is_open)
 		db_bind_text(st, p++, closed);
 	db_bind_int(st, record_bind_visible(st, p, actor, RECORD_DEAL), limit + 1);
-	rc = page_read(db, st, limit, items, next, err);
+	rc = page_read(db, st, limit, 0, items, next, err);
 	if (rc == KITH_OK && !is_open) {
 		free(*next);
 		*next = NULL;
@@ -1216,6 +1233,19 @@ int deal_board(Db *db, const Actor *actor, const DealBoardQuery *q, json_t **out
 		json_object_set_new(col, "next", next ? json_string(next) : json_null());
 		free(next);
 	}
+	/* every card's custom values in one statement */
+	size_t ncols = json_array_size(cols);
+	json_t **lists = ncols ? malloc(ncols * sizeof *lists) : NULL;
+	if (ncols && !lists) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < ncols; i++)
+		lists[i] = json_object_get(json_array_get(cols, i), "deals");
+	rc = deals_custom(db, lists, ncols, err);
+	free(lists);
+	if (rc)
+		goto done;
 	json_object_del(p, "stages");
 	*out = json_pack("{sOsssOss}", "pipeline", p, "closed_since", closed, "stages", cols,
 			 "visits_since", month);
