@@ -901,7 +901,34 @@ static int list_check(Db *db, const DealQuery *q, int *limit, int64_t *after, ch
 
 /* Step st (bound, LIMIT limit + 1) into one page: *items gets at most
  * limit deals with their custom values, *next a cursor when more follow. */
-static int page_read(Db *db, DbStmt *st, int limit, json_t **items, char **next, Err *err)
+/* The custom values of every deal in the arrays lists[0..n) in one
+ * statement, not one per deal (a round trip each on PostgreSQL). */
+static int deals_custom(Db *db, json_t *const *lists, size_t n, Err *err)
+{
+	size_t i, j, k, m = 0;
+	json_t *d;
+	for (i = 0; i < n; i++)
+		m += json_array_size(lists[i]);
+	if (!m)
+		return KITH_OK;
+	int64_t *ids = malloc(m * sizeof *ids);
+	json_t **custom = malloc(m * sizeof *custom);
+	int rc = !ids || !custom ? err_set(err, ERR_INTERNAL, NULL, "out of memory") : KITH_OK;
+	for (i = 0, k = 0; rc == KITH_OK && i < n; i++)
+		json_array_foreach(lists[i], j, d) ids[k++] = json_int_of(d, "id");
+	if (rc == KITH_OK && (rc = field_values_get_many(db, "deal", ids, m, custom, err)) == KITH_OK)
+		for (i = 0, k = 0; i < n; i++)
+			json_array_foreach(lists[i], j, d)
+				json_object_set_new(d, "custom", custom[k++]);
+	free(ids);
+	free(custom);
+	return rc;
+}
+
+/* A page of deals from st; with_custom: their custom values too (else the
+ * caller reads them, deals_custom). */
+static int page_read(Db *db, DbStmt *st, int limit, int with_custom, json_t **items, char **next,
+		     Err *err)
 {
 	json_t *arr = json_array();
 	int n = 0, rc;
@@ -915,14 +942,9 @@ static int page_read(Db *db, DbStmt *st, int limit, json_t **items, char **next,
 	db_reset(st);
 	if (rc != DB_ROW && rc != DB_DONE)
 		goto done;
-	rc = KITH_OK;
-	size_t i;
-	json_t *d;
-	json_array_foreach(arr, i, d)
-	{
-		if ((rc = deal_custom(db, d, err)))
-			goto done;
-	}
+	rc = with_custom ? deals_custom(db, &arr, 1, err) : KITH_OK;
+	if (rc)
+		goto done;
 	*next = NULL;
 	if (more && !(*next = cursor_encode(NULL, last)))
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
@@ -1016,10 +1038,11 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 	db_bind_text_or_null(st, p + 13, since[0] ? since : NULL);
 	db_bind_int(st, p + 14, after);
 	db_bind_int(st, p + 15, limit + 1);
-	return page_read(db, st, limit, items, next, err);
+	return page_read(db, st, limit, 1, items, next, err);
 }
 
-/* The deals of one board column: for an open stage the first limit by id
+/* The deals of one board column, without their custom values (the board
+ * reads every column's at once): for an open stage the first limit by id
  * (the deal_board index), with a next cursor for deal_list; for a won or
  * lost stage the limit most recently closed since `closed`, newest first
  * (deal_stage_since read backwards), and no cursor: deal_list with
@@ -1046,7 +1069,7 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const js
 	if (!is_open)
 		db_bind_text(st, p++, closed);
 	db_bind_int(st, record_bind_visible(st, p, actor, RECORD_DEAL), limit + 1);
-	rc = page_read(db, st, limit, items, next, err);
+	rc = page_read(db, st, limit, 0, items, next, err);
 	if (rc == KITH_OK && !is_open) {
 		free(*next);
 		*next = NULL;
@@ -1070,12 +1093,13 @@ static int board_pipeline(Db *db, int64_t pipeline_id, json_t **out, Err *err)
 	return rc;
 }
 
-/* Count and per-currency totals of the live deals in a stage the actor may
+/* Count and per-currency totals of the live deals in a stage a member may
  * see: an open stage's all; a won or lost stage's those that entered it
- * since `closed` (the start of a UTC day). Owners and admins read the
- * rollups (stage_open_total, stage_day_total: a few rows per stage),
- * members their visible deals (deal_stage_values in currency order,
- * deal_stage_since). */
+ * since `closed` (the start of a UTC day), from their visible deals
+ * (deal_stage_values in currency order, deal_stage_since). Owners and
+ * admins read the rollups instead (board_rollups). Members get no
+ * avg_days_in_stage: a pipeline-wide measure over every deal, which must
+ * not tell them about deals hidden from them. */
 static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const char *closed,
 			json_t *col, Err *err)
 {
@@ -1087,22 +1111,11 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
 		"WHERE stage_id = ? AND deleted_at IS NULL AND stage_since >= ? "
 		"AND " RECORD_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
-	static const char rollup_sql[] =
-		"SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_day_total "
-		"WHERE stage_id = ? AND day >= substr(?, 1, 10) GROUP BY currency "
-		"HAVING SUM(deals) > 0 ORDER BY currency";
-	static const char open_rollup_sql[] =
-	    "SELECT currency, SUM(deals), SUM(amount_minor) FROM stage_open_total "
-	    "WHERE stage_id = ? GROUP BY currency HAVING SUM(deals) > 0 ORDER BY currency";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
-	int rollup = access_is_admin(actor);
 	DbStmt *st;
 	json_t *totals = json_array();
 	int64_t count = 0;
-	int rc = db_prepare(db, &st,
-			    rollup ? (is_open ? open_rollup_sql : rollup_sql)
-				   : (is_open ? open_sql : closed_sql),
-			    err);
+	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err);
 	if (rc) {
 		json_decref(totals);
 		return rc;
@@ -1110,8 +1123,7 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 	db_bind_int(st, 1, json_int_of(stage, "id"));
 	if (!is_open)
 		db_bind_text(st, 2, closed);
-	if (!rollup)
-		record_bind_visible(st, is_open ? 2 : 3, actor, RECORD_DEAL);
+	record_bind_visible(st, is_open ? 2 : 3, actor, RECORD_DEAL);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		count += db_col_int(st, 1);
 		json_array_append_new(totals, money_to_json(db_col_int(st, 2), db_col_text(st, 0)));
@@ -1121,36 +1133,73 @@ static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const c
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
-/* Mean days per completed visit of an open stage over the visits that ended
- * in the months since `month` (YYYY-MM), to one decimal; null when none, and
- * for won/lost stages, where a visit only ends when a deal is reopened.
- * A pipeline-wide measure of the process over every deal, read from the
- * stage_visit rollup so it costs one index range per stage; so members,
- * who must not learn about deals hidden from them, get null. */
-static int stage_avg_days(Db *db, const Actor *actor, const json_t *stage, const char *month,
-			  json_t *col, Err *err)
+/* The column of stage id in cols (NULL when none). */
+static json_t *col_of(json_t *cols, int64_t stage_id)
 {
-	static const char sql[] = "SELECT COALESCE(SUM(visits), 0), COALESCE(SUM(seconds), 0) "
-				  "FROM stage_visit WHERE stage_id = ? AND month >= ?";
-	json_t *avg = json_null();
-	DbStmt *st;
-	int rc = KITH_OK;
-	if (access_is_admin(actor) && stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN &&
-	    (rc = db_prepare(db, &st, sql, err)) == KITH_OK) {
-		db_bind_int(st, 1, json_int_of(stage, "id"));
-		db_bind_text(st, 2, month);
-		rc = db_step(st, err);
-		int64_t visits = rc == DB_ROW ? db_col_int(st, 0) : 0;
-		int64_t secs = rc == DB_ROW ? db_col_int(st, 1) : 0;
-		db_reset(st);
-		rc = rc == DB_ROW ? KITH_OK : rc;
-		/* tenths of days rounded half up, without floating-point sums */
-		if (visits)
-			avg = json_real((double)((secs * 10 + visits * 43200) / (visits * 86400)) /
-					10.0);
+	size_t i;
+	json_t *col;
+	json_array_foreach(cols, i, col)
+	{
+		if (json_int_of(json_object_get(col, "stage"), "id") == stage_id)
+			return col;
 	}
-	json_object_set_new(col, "avg_days_in_stage", avg);
-	return rc;
+	return NULL;
+}
+
+/* Count and per-currency totals of every column of pipeline pid for
+ * owners and admins, from the rollups (a few rows per stage): open stages'
+ * from stage_open_total, won and lost ones' from stage_day_total since
+ * `closed` (the start of a UTC day), in currency order per stage. And the
+ * mean days per completed visit of each open stage over the visits that
+ * ended in the months since `month` (YYYY-MM), to one decimal (null when
+ * none, and for won/lost stages, where a visit only ends when a deal is
+ * reopened), from stage_visit. Two statements for the whole board, not
+ * two per stage (a round trip each on PostgreSQL). */
+static int board_rollups(Db *db, int64_t pid, const char *closed, const char *month,
+			 json_t *cols, Err *err)
+{
+	static const char totals_sql[] =
+	    "SELECT o.stage_id, o.currency, SUM(o.deals), SUM(o.amount_minor) FROM stage s "
+	    "JOIN stage_open_total o ON o.stage_id = s.id WHERE s.pipeline_id = ?1 "
+	    "AND s.kind = 'open' GROUP BY o.stage_id, o.currency HAVING SUM(o.deals) > 0 "
+	    "UNION ALL SELECT t.stage_id, t.currency, SUM(t.deals), SUM(t.amount_minor) "
+	    "FROM stage s JOIN stage_day_total t ON t.stage_id = s.id WHERE s.pipeline_id = ?1 "
+	    "AND s.kind <> 'open' AND t.day >= substr(?2, 1, 10) GROUP BY t.stage_id, t.currency "
+	    "HAVING SUM(t.deals) > 0 ORDER BY 1, 2";
+	static const char visits_sql[] =
+	    "SELECT v.stage_id, COALESCE(SUM(v.visits), 0), COALESCE(SUM(v.seconds), 0) "
+	    "FROM stage s JOIN stage_visit v ON v.stage_id = s.id WHERE s.pipeline_id = ? "
+	    "AND s.kind = 'open' AND v.month >= ? GROUP BY v.stage_id";
+	DbStmt *st;
+	json_t *col;
+	int rc = db_prepare(db, &st, totals_sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, pid);
+	db_bind_text(st, 2, closed);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (!(col = col_of(cols, db_col_int(st, 0))))
+			continue;
+		json_object_set_new(col, "count",
+				    json_integer(json_int_of(col, "count") + db_col_int(st, 2)));
+		json_array_append_new(json_object_get(col, "totals"),
+				      money_to_json(db_col_int(st, 3), db_col_text(st, 1)));
+	}
+	db_reset(st);
+	if (rc != DB_DONE || (rc = db_prepare(db, &st, visits_sql, err)))
+		return rc;
+	db_bind_int(st, 1, pid);
+	db_bind_text(st, 2, month);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t visits = db_col_int(st, 1), secs = db_col_int(st, 2);
+		/* tenths of days rounded half up, without floating-point sums */
+		if ((col = col_of(cols, db_col_int(st, 0))) && visits)
+			json_object_set_new(
+			    col, "avg_days_in_stage",
+			    json_real((double)((secs * 10 + visits * 43200) / (visits * 86400)) / 10.0));
+	}
+	db_reset(st);
+	return rc == DB_DONE ? KITH_OK : rc;
 }
 
 int deal_board(Db *db, const Actor *actor, const DealBoardQuery *q, json_t **out, Err *err)
@@ -1183,19 +1232,40 @@ int deal_board(Db *db, const Actor *actor, const DealBoardQuery *q, json_t **out
 	if ((rc = board_pipeline(db, q->pipeline_id, &p, err)))
 		goto done;
 	int64_t pid = json_int_of(p, "id");
+	int rollup = access_is_admin(actor);
+	/* the columns, their members in place; owners' and admins' rollups
+	 * for all of them at once */
 	json_array_foreach(json_object_get(p, "stages"), i, s)
 	{
-		json_t *col = json_pack("{sO}", "stage", s), *items = NULL;
+		json_array_append_new(cols, json_pack("{sOsIs[]sn}", "stage", s, "count",
+						      (json_int_t)0, "totals", "avg_days_in_stage"));
+	}
+	if (rollup && (rc = board_rollups(db, pid, closed, month, cols, err)))
+		goto done;
+	json_array_foreach(json_object_get(p, "stages"), i, s)
+	{
+		json_t *col = json_array_get(cols, i), *items = NULL;
 		char *next = NULL;
-		json_array_append_new(cols, col);
-		if ((rc = stage_totals(db, actor, s, closed, col, err)) ||
-		    (rc = stage_avg_days(db, actor, s, month, col, err)) ||
+		if ((!rollup && (rc = stage_totals(db, actor, s, closed, col, err))) ||
 		    (rc = stage_deals(db, actor, pid, s, closed, limit, &items, &next, err)))
 			goto done;
 		json_object_set_new(col, "deals", items);
 		json_object_set_new(col, "next", next ? json_string(next) : json_null());
 		free(next);
 	}
+	/* every card's custom values in one statement */
+	size_t ncols = json_array_size(cols);
+	json_t **lists = ncols ? malloc(ncols * sizeof *lists) : NULL;
+	if (ncols && !lists) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < ncols; i++)
+		lists[i] = json_object_get(json_array_get(cols, i), "deals");
+	rc = deals_custom(db, lists, ncols, err);
+	free(lists);
+	if (rc)
+		goto done;
 	json_object_del(p, "stages");
 	*out = json_pack("{sOsssOss}", "pipeline", p, "closed_since", closed, "stages", cols,
 			 "visits_since", month);
@@ -1279,13 +1349,19 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 		"WHERE d.stage_id = ? AND d.deleted_at IS NULL AND " RECORD_VISIBLE("deal", "d")
 		" GROUP BY d.expected_close_date, d.currency";
 	/* Owners and admins: the same sums from the open totals (migration
-	 * 017). A row's deals are each 100 q + rem, so they weigh
-	 * p * sum(q) + deals * ((rem * p + 50) / 100), exactly as above. */
+	 * 017), every open stage of the pipeline in one statement (one round
+	 * trip, not one per stage). A row's deals are each 100 q + rem, so
+	 * they weigh p * sum(q) + deals * ((rem * p + 50) / 100), exactly as
+	 * above; a row's weight is its own stage's, so summing the stages'
+	 * rows in one group gives the per-stage sums' total. No row has 0
+	 * deals (017 removes them), so HAVING drops what it dropped per stage. */
 	static const char rollup_sql[] =
-	    "SELECT NULLIF(month, ''), currency, SUM(deals), SUM(amount_minor), "
-	    "SUM(?1 * ((amount_minor - deals * rem) / 100) + deals * ((rem * ?1 + 50) / 100)) "
-	    "FROM stage_open_total WHERE stage_id = ?2 GROUP BY month, currency "
-	    "HAVING SUM(deals) > 0";
+	    "SELECT NULLIF(o.month, ''), o.currency, SUM(o.deals), SUM(o.amount_minor), "
+	    "SUM(s.probability * ((o.amount_minor - o.deals * o.rem) / 100) "
+	    "+ o.deals * ((o.rem * s.probability + 50) / 100)) "
+	    "FROM stage s JOIN stage_open_total o ON o.stage_id = s.id "
+	    "WHERE s.pipeline_id = ? AND s.kind = 'open' GROUP BY o.month, o.currency "
+	    "HAVING SUM(o.deals) > 0";
 	int rollup = access_is_admin(actor);
 	json_t *p = NULL, *months = json_array(), *s;
 	ForecastSum *sums = calloc(KITH_FORECAST_GROUPS, sizeof *sums);
@@ -1299,16 +1375,22 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 	}
 	if ((rc = board_pipeline(db, pipeline_id, &p, err)))
 		goto done;
-	json_array_foreach(json_object_get(p, "stages"), i, s)
-	{
-		if (stage_kind_parse(json_str_of(s, "kind")) != STAGE_OPEN)
+	/* owners and admins: one statement for every stage; members: one per open stage */
+	json_t *stages = json_object_get(p, "stages");
+	size_t runs = rollup ? 1 : json_array_size(stages);
+	for (i = 0; i < runs; i++) {
+		s = json_array_get(stages, i);
+		if (!rollup && stage_kind_parse(json_str_of(s, "kind")) != STAGE_OPEN)
 			continue;
 		if ((rc = db_prepare(db, &st, rollup ? rollup_sql : sql, err)))
 			goto done;
-		db_bind_int(st, 1, json_int_of(s, "probability"));
-		db_bind_int(st, 2, json_int_of(s, "id"));
-		if (!rollup)
+		if (rollup) {
+			db_bind_int(st, 1, json_int_of(p, "id"));
+		} else {
+			db_bind_int(st, 1, json_int_of(s, "probability"));
+			db_bind_int(st, 2, json_int_of(s, "id"));
 			record_bind_visible(st, 3, actor, RECORD_DEAL);
+		}
 		while ((rc = db_step(st, err)) == DB_ROW &&
 		       (rc = forecast_sum(sums, &n, db_col_is_null(st, 0) ? "" : db_col_text(st, 0),
 					  db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),

@@ -57,6 +57,12 @@ int field_values_put(Db *db, const char *entity, int64_t record_id, const json_t
 int field_values_get(Db *db, const char *entity, int64_t record_id, json_t **out,
 		     Err *err) KITH_WARN_UNUSED;
 
+/* field_values_get for n records at once, in one statement: outs[i]
+ * receives the values object of ids[i] (new references; the caller
+ * decrefs each). On error no object is left in outs. */
+int field_values_get_many(Db *db, const char *entity, const int64_t *ids, size_t n,
+			  json_t **outs, Err *err) KITH_WARN_UNUSED;
+
 /* Append the record's text and select values, space separated (search). */
 int field_values_text(Db *db, const char *entity, int64_t record_id, Buf *out,
 		      Err *err) KITH_WARN_UNUSED;

@@ -911,3 +911,65 @@ Test(deal, sending_back_a_disabled_owner_changes_nothing)
 	json_decref(patch);
 	json_decref(d);
 }
+
+/* The board's and the list's cards carry each deal's custom values, read
+ * for a page at once: the same object, member for member, as deal_get. */
+Test(deal, board_and_list_cards_carry_their_own_custom_values)
+{
+	Err err = {0};
+	int64_t fid = 0;
+	static const char *const defs[] = {
+	    "{\"entity\": \"deal\", \"key\": \"seats\", \"label\": \"Seats\", \"type\": \"number\"}",
+	    "{\"entity\": \"deal\", \"key\": \"region\", \"label\": \"Region\", \"type\": \"text\"}",
+	    "{\"entity\": \"contact\", \"key\": \"seats\", \"label\": \"S\", \"type\": \"text\"}"};
+	for (size_t i = 0; i < 3; i++) {
+		json_t *def = fixture_json(defs[i]);
+		cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
+		json_decref(def);
+	}
+	int64_t a = create("{\"title\": \"A\", \"custom\": {\"region\": \"north\", \"seats\": 3}}");
+	int64_t b = create("{\"title\": \"B\"}");
+	int64_t c = create("{\"title\": \"C\", \"custom\": {\"seats\": 7}}");
+	int64_t won = create("{\"title\": \"W\", \"custom\": {\"region\": \"south\"}}");
+	json_t *moved = NULL;
+	cr_assert_eq(deal_move(fx.db, &sys, won, WON, 0, NULL, &moved, &err), KITH_OK, "%s",
+		     err.msg);
+	json_decref(moved);
+	json_t *board = NULL, *items = NULL, *card;
+	char *next = NULL;
+	cr_assert_eq(deal_board(fx.db, &sys, &(DealBoardQuery){.pipeline_id = 1}, &board, &err),
+		     KITH_OK, "%s", err.msg);
+	DealQuery q = {0};
+	cr_assert_eq(deal_list(fx.db, &sys, &q, &items, &next, &err), KITH_OK, "%s", err.msg);
+	size_t i, j, seen = 0;
+	json_t *col, *lists[8] = {items};
+	size_t nlists = 1;
+	json_array_foreach(json_object_get(board, "stages"), i, col)
+	{
+		if (nlists < 8)
+			lists[nlists++] = json_object_get(col, "deals");
+	}
+	for (size_t l = 0; l < nlists; l++)
+		json_array_foreach(lists[l], j, card)
+		{
+			json_t *one = get(fixture_int(card, "id"));
+			char *x = json_dumps(json_object_get(card, "custom"), JSON_COMPACT);
+			char *y = json_dumps(json_object_get(one, "custom"), JSON_COMPACT);
+			cr_expect_str_eq(x, y, "deal %lld", (long long)fixture_int(card, "id"));
+			free(x);
+			free(y);
+			json_decref(one);
+			seen++;
+		}
+	cr_expect_eq(seen, 8, "each deal once on the board and once in the list");
+	json_t *ga = get(a), *gb = get(b), *gc = get(c);
+	cr_expect_eq(json_object_size(json_object_get(ga, "custom")), 2);
+	cr_expect_eq(json_object_size(json_object_get(gb, "custom")), 0);
+	cr_expect_eq(fixture_int(json_object_get(gc, "custom"), "seats"), 7);
+	json_decref(ga);
+	json_decref(gb);
+	json_decref(gc);
+	json_decref(board);
+	json_decref(items);
+	free(next);
+}

@@ -549,3 +549,43 @@ Test(field, limits_on_fields_per_entity_and_options)
 	cr_expect_eq(field_define(fx.db, &owner, in, &id, &err), KITH_OK, "%s", err.msg);
 	json_decref(in);
 }
+
+Test(field, values_of_many_records_match_one_by_one)
+{
+	Err err = {0};
+	define_all();
+	/* a contact field with a value on record 1: another entity's, never listed */
+	define("{\"entity\":\"contact\",\"key\":\"note\",\"label\":\"Note\",\"type\":\"text\"}");
+	json_t *cin = json_pack("{ss}", "note", "of a contact");
+	cr_assert_eq(field_values_put(fx.db, "contact", 1, cin, 1, &err), KITH_OK, "%s", err.msg);
+	json_decref(cin);
+	cr_assert_eq(put(1,
+			 "{\"tier\":\"gold\",\"note\":\"a\",\"employees\":3,\"founded\":\"2001-02-03\","
+			 "\"budget\":{\"amount_minor\":5,\"currency\":\"EUR\"},\"active\":true}",
+			 1, &err),
+		     KITH_OK, "%s", err.msg);
+	cr_assert_eq(put(3, "{\"employees\":0.5}", 1, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(put(7, "{\"note\":\"seven\",\"tier\":\"Złoto\"}", 1, &err), KITH_OK, "%s",
+		     err.msg);
+	/* out of id order, a record without values (2), one listed twice (7) */
+	const int64_t ids[] = {7, 2, 1, 3, 7};
+	enum { N = sizeof ids / sizeof ids[0] };
+	json_t *many[N];
+	cr_assert_eq(field_values_get_many(fx.db, "company", ids, N, many, &err), KITH_OK, "%s",
+		     err.msg);
+	for (size_t i = 0; i < N; i++) {
+		json_t *one = get(ids[i]);
+		char *a = json_dumps(many[i], JSON_COMPACT), *b = json_dumps(one, JSON_COMPACT);
+		/* the same members in the same order */
+		cr_expect_str_eq(a, b, "record %lld", (long long)ids[i]);
+		free(a);
+		free(b);
+		json_decref(one);
+		json_decref(many[i]);
+	}
+	json_t *none = get(2);
+	cr_expect_eq(json_object_size(none), 0);
+	json_decref(none);
+	/* none listed: nothing read, nothing written */
+	cr_expect_eq(field_values_get_many(fx.db, "company", ids, 0, many, &err), KITH_OK);
+}
