@@ -93,15 +93,15 @@ static int ident_char(char c)
 	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
 }
 
-/* Rewrite sql's `?` (numbered in order) and `?N` placeholders to $n, into
- * out; *nparams gets the highest number. Quoted strings (E'...' with its
- * backslash escapes too), quoted names and comments are copied as they
- * are. Returns -1 when sql mixes `?` and `?N`: SQLite numbers a `?` after
- * `?N` from N + 1, a reading nobody should have to make (the statement is
- * refused on PostgreSQL, so the census finds it); else 0. */
-static int rewrite(const char *sql, Buf *out, int *nparams)
+/* Rewrite sql's `?` and `?N` placeholders to $n, into out, numbered as
+ * SQLite numbers them: `?N` is N, a bare `?` one more than the largest
+ * number given so far (so `?` after `?3` is 4; a store marker's `?` may
+ * follow a statement's own `?N`). *nparams gets the highest number.
+ * Quoted strings (E'...' with its backslash escapes too), quoted names
+ * and comments are copied as they are. */
+static void rewrite(const char *sql, Buf *out, int *nparams)
 {
-	int next = 0, max = 0, numbered = 0;
+	int max = 0;
 	for (const char *p = sql; *p;) {
 		if (*p == '\'' || *p == '"') {
 			/* E'...': a backslash escapes the next character */
@@ -126,11 +126,10 @@ static int rewrite(const char *sql, Buf *out, int *nparams)
 			int n = 0;
 			p++;
 			if (*p >= '0' && *p <= '9') {
-				numbered = 1;
 				while (*p >= '0' && *p <= '9' && n < 10000)
 					n = n * 10 + (*p++ - '0');
 			} else {
-				n = ++next;
+				n = max + 1;
 			}
 			if (n > max)
 				max = n;
@@ -140,7 +139,6 @@ static int rewrite(const char *sql, Buf *out, int *nparams)
 		}
 	}
 	*nparams = max;
-	return numbered && next ? -1 : 0;
 }
 
 /* Run sql as a simple query, as it is. */
@@ -263,12 +261,8 @@ static int pg_prepare(Db *db, const char *sql, void **h, Err *err)
 	PgStmt *ps = calloc(1, sizeof *ps);
 	Buf b;
 	buf_init(&b, 0);
-	if (ps && rewrite(sql, &b, &ps->nparams) < 0) {
-		buf_free(&b);
-		stmt_free(ps);
-		return err_set(err, ERR_INTERNAL, NULL,
-			       "prepare: the statement mixes ? and ?N placeholders: %.60s", sql);
-	}
+	if (ps)
+		rewrite(sql, &b, &ps->nparams);
 	if (!ps || buf_failed(&b) || !(ps->sql = buf_take(&b)) ||
 	    (ps->nparams && !(ps->vals = calloc((size_t)ps->nparams, sizeof *ps->vals)))) {
 		buf_free(&b);

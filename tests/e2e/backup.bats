@@ -174,6 +174,7 @@ pg_rows() {
 }
 
 @test "sqlite: backup refuses FILE when it is the live database itself, however it is spelled" {
+	kith_sqlite_only "backups of an SQLite file"
 	add_records
 	before="$(kith contact list --json)"
 	for f in "$KITH_DB" "$TMP/./test.db" "$KITH_DB-wal"; do
@@ -191,6 +192,7 @@ pg_rows() {
 }
 
 @test "sqlite: backup works on a database older than this kith (back up before kith db migrate)" {
+	kith_sqlite_only "backups of an SQLite file"
 	add_records
 	sqlite3 "$KITH_DB" "DELETE FROM schema_migration WHERE version = $(latest_schema)"
 	run kith contact list

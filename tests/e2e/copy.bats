@@ -71,6 +71,7 @@ fill() {
 }
 
 @test "SQLite to PostgreSQL and back keeps every row, id and counter; search works on both" {
+	kith_sqlite_pass_only
 	fill
 	run kith --json db copy --from "$KITH_DB" --to "$PG"
 	[ "$status" -eq 0 ]
@@ -100,6 +101,7 @@ fill() {
 }
 
 @test "progress only on a terminal; --json summary; --help" {
+	kith_sqlite_pass_only
 	fill
 	run --separate-stderr kith db copy --from "$KITH_DB" --to "$PG"
 	[ "$status" -eq 0 ]
@@ -112,6 +114,7 @@ fill() {
 }
 
 @test "a target with rows of its own is refused and left as it was" {
+	kith_sqlite_pass_only
 	fill
 	"$KITH_BIN" --db "$PG" init --name Other >/dev/null
 	run kith db copy --from "$KITH_DB" --to "$PG"
@@ -126,6 +129,7 @@ fill() {
 }
 
 @test "bad --from and --to: missing, unreachable, not kith, the same, older" {
+	kith_sqlite_pass_only
 	run kith db copy --to "$PG"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"--from"*"missing"* ]]

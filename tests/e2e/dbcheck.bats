@@ -54,6 +54,7 @@ sample() {
 }
 
 @test "db check (SQLite): search rows deleted, changed or orphaned and a broken foreign key are listed, exit 3" {
+	kith_sqlite_only "breaks an SQLite file behind kith's back with the sqlite3 shell"
 	sample
 	sqlite3 "$KITH_DB" "DELETE FROM contact_fts WHERE rowid = 1;
 		UPDATE contact_fts SET doc = 'somebody' WHERE rowid = 2;
@@ -72,6 +73,7 @@ sample() {
 }
 
 @test "db check: an older schema says to run kith db migrate; a newer one to upgrade kith" {
+	kith_sqlite_only "breaks an SQLite file behind kith's back with the sqlite3 shell"
 	sqlite3 "$KITH_DB" "DELETE FROM schema_migration WHERE version = (SELECT MAX(version) FROM schema_migration)"
 	run kith db check
 	[ "$status" -eq 3 ]
@@ -92,6 +94,7 @@ sample() {
 }
 
 @test "db check (PostgreSQL): clean, then search rows, terms and a foreign key broken behind its back" {
+	kith_sqlite_pass_only
 	pg_setup
 	sample
 	run kith db check
@@ -114,6 +117,7 @@ sample() {
 }
 
 @test "db check --repair-search rebuilds wrong documents and removes stray ones" {
+	kith_sqlite_only "breaks an SQLite file behind kith's back with the sqlite3 shell"
 	sample
 	sqlite3 "$KITH_DB" "DELETE FROM contact_fts WHERE rowid = 1;
 		UPDATE contact_fts SET doc = 'somebody' WHERE rowid = 2;

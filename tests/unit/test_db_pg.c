@@ -130,17 +130,28 @@ Test(pg, escape_strings_keep_their_question_marks)
 	db_reset(st);
 }
 
-/* SQLite numbers a ? after ?N from N + 1: such a statement is refused at
- * prepare, not read one way here and another there. */
-Test(pg, mixed_bare_and_numbered_placeholders_are_refused)
+/* A bare ? is one more than the largest number given so far, as SQLite
+ * numbers it: ?1 then ? is 1 and 2; ?3 then ? is 3 and 4; ? then ?1 is 1
+ * twice (a store marker's ? may follow a statement's own ?N). */
+Test(pg, bare_placeholders_are_numbered_as_sqlite_numbers_them)
 {
-	static const char mixed[] = "SELECT CAST(?1 AS BIGINT) + CAST(? AS BIGINT)";
-	static const char mixed2[] = "SELECT CAST(? AS BIGINT) + CAST(?2 AS BIGINT)";
+	static const char after[] = "SELECT CAST(?3 AS BIGINT) * 10 + CAST(? AS BIGINT)";
+	static const char before[] = "SELECT CAST(? AS BIGINT) * 10 + CAST(?1 AS BIGINT)";
 	DbStmt *st;
 	Err err = {0};
-	cr_expect_eq(db_prepare(db, &st, mixed, &err), ERR_INTERNAL);
-	cr_expect(strstr(err.msg, "mixes ? and ?N"), "%s", err.msg);
-	cr_expect_eq(db_prepare(db, &st, mixed2, &err), ERR_INTERNAL);
+	cr_assert_eq(db_prepare(db, &st, after, &err), KITH_OK, "%s", err.msg);
+	db_bind_int(st, 1, 1);
+	db_bind_int(st, 2, 2);
+	db_bind_int(st, 3, 3);
+	db_bind_int(st, 4, 4);
+	cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+	cr_expect_eq(db_col_int(st, 0), 34);
+	db_reset(st);
+	cr_assert_eq(db_prepare(db, &st, before, &err), KITH_OK, "%s", err.msg);
+	db_bind_int(st, 1, 7);
+	cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+	cr_expect_eq(db_col_int(st, 0), 77);
+	db_reset(st);
 }
 
 Test(pg, booleans_nulls_and_text_round_trip)
