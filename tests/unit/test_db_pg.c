@@ -131,11 +131,12 @@ Test(pg, escape_strings_keep_their_question_marks)
 }
 
 /* A bare ? is one more than the largest number given so far, as SQLite
- * numbers it: ?1 then ? is 1 and 2; ?3 then ? is 3 and 4; ? then ?1 is 1
+ * numbers it: ?1, ?2 then ? is 1, 2 and 3; ? then ?1 is 1
  * twice (a store marker's ? may follow a statement's own ?N). */
 Test(pg, bare_placeholders_are_numbered_as_sqlite_numbers_them)
 {
-	static const char after[] = "SELECT CAST(?3 AS BIGINT) * 10 + CAST(? AS BIGINT)";
+	static const char after[] =
+	    "SELECT CAST(?1 AS BIGINT) * 100 + CAST(?2 AS BIGINT) * 10 + CAST(? AS BIGINT)";
 	static const char before[] = "SELECT CAST(? AS BIGINT) * 10 + CAST(?1 AS BIGINT)";
 	DbStmt *st;
 	Err err = {0};
@@ -143,9 +144,8 @@ Test(pg, bare_placeholders_are_numbered_as_sqlite_numbers_them)
 	db_bind_int(st, 1, 1);
 	db_bind_int(st, 2, 2);
 	db_bind_int(st, 3, 3);
-	db_bind_int(st, 4, 4);
 	cr_assert_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
-	cr_expect_eq(db_col_int(st, 0), 34);
+	cr_expect_eq(db_col_int(st, 0), 123);
 	db_reset(st);
 	cr_assert_eq(db_prepare(db, &st, before, &err), KITH_OK, "%s", err.msg);
 	db_bind_int(st, 1, 7);
