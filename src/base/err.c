@@ -38,6 +38,7 @@ const char *err_code_name(int code)
 	case ERR_FORBIDDEN: return "forbidden";
 	case ERR_BUSY: return "busy";
 	case ERR_STORAGE: return "storage";
+	case ERR_UNAVAILABLE: return "unavailable";
 	default: return "internal";
 	}
 }

@@ -17,6 +17,7 @@ enum {
 	ERR_FORBIDDEN,    /* known actor, action not allowed (rare: hidden records are NOT_FOUND) */
 	ERR_BUSY,         /* the database stayed locked past the busy timeout; retry later */
 	ERR_STORAGE,      /* database failure */
+	ERR_UNAVAILABLE,  /* the database server cannot be reached (down, refusing); retry later */
 	ERR_INTERNAL,     /* bug or resource exhaustion */
 };
 

@@ -280,6 +280,7 @@ int cli_fail(Cli *cli, const Err *err)
 	case KITH_OK: return EXIT_OK;
 	case ERR_BUSY:
 	case ERR_STORAGE:
+	case ERR_UNAVAILABLE:
 	case ERR_INTERNAL: return EXIT_INTERNAL;
 	default: return EXIT_REJECTED;
 	}

@@ -42,7 +42,7 @@ int req_fail(Req *req, const Err *err)
 	req->status = problem_status(err->code);
 	req->out = problem_from_err(err);
 	req->problem = 1;
-	if (req->status == 500)
+	if (req->status == 500 || err->code == ERR_UNAVAILABLE)
 		fprintf(stderr, "kith: %s %s: %s%s%s\n", req->method ? req->method : "-",
 			req->path ? req->path : "-", err->field, err->field[0] ? ": " : "",
 			err->msg);

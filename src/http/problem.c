@@ -25,6 +25,7 @@ int problem_status(int code)
 	case ERR_FORBIDDEN:
 		return 403;
 	case ERR_BUSY:
+	case ERR_UNAVAILABLE:
 		return 503;
 	default:
 		return 500;
@@ -112,6 +113,11 @@ json_t *problem_from_err(const Err *err)
 	const char *code = err_code_name(err->code);
 	if (status == 500)
 		return problem_new(500, code, "internal error; the server log has the details",
+				   NULL, NULL, 0);
+	if (err->code == ERR_UNAVAILABLE) /* the message names the database server */
+		return problem_new(503, code,
+				   "the database cannot be reached; try again shortly (the server "
+				   "log has the details)",
 				   NULL, NULL, 0);
 	char detail[sizeof err->field + sizeof err->msg + 2];
 	if (err->field[0])

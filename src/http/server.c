@@ -642,7 +642,7 @@ static void add_headers(Ctx *c, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (req->etag[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, req->etag);
-	if (req->status == 503) /* the database was locked: worth a retry soon */
+	if (req->status == 503) /* the database was locked or away: worth a retry soon */
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (req->location[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, req->location);

@@ -73,6 +73,9 @@ static int pg_err(Db *db, const PGresult *res, Err *err, const char *what)
 	int code = ERR_STORAGE;
 	if (state && strcmp(state, "23505") == 0)
 		code = ERR_CONFLICT; /* unique_violation, as SQLite's UNIQUE */
+	else if (state && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+			   strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0))
+		code = ERR_UNAVAILABLE; /* connection exception; server shutting down or starting */
 	else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
 			   strcmp(state, "55P03") == 0)) {
 		/* serialization_failure, deadlock_detected, lock_not_available;
@@ -185,7 +188,7 @@ static int pg_open(Db *db, const char *target, int create, Err *err)
 		int len = (int)strcspn(msg, "\n");
 		if (*password && strstr(msg, password))
 			msg = "the server refused the connection", len = (int)strlen(msg);
-		return err_set(err, ERR_STORAGE, "db", "cannot connect to %s: %.*s", pc->target,
+		return err_set(err, ERR_UNAVAILABLE, "db", "cannot connect to %s: %.*s", pc->target,
 			       len, msg);
 	}
 	PQsetNoticeProcessor(pc->c, quiet, NULL);
@@ -520,7 +523,7 @@ static int pg_step(DbStmt *st, Err *err)
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 		int rc = PQstatus(PC(st->db)->c) == CONNECTION_OK
 			     ? pg_err(st->db, res, err, "query")
-			     : err_set(err, ERR_STORAGE, "db", "lost the connection to %s",
+			     : err_set(err, ERR_UNAVAILABLE, "db", "lost the connection to %s",
 				       PC(st->db)->target);
 		PQclear(res);
 		return rc;

@@ -16,6 +16,7 @@ Test(problem, status_map)
 	    {ERR_UNAUTHORIZED, 401},
 	    {ERR_FORBIDDEN, 403},
 	    {ERR_BUSY, 503},
+	    {ERR_UNAVAILABLE, 503},
 	    {ERR_STORAGE, 500},
 	    {ERR_INTERNAL, 500},
 	    {KITH_OK, 500},
