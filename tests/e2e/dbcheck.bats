@@ -85,6 +85,34 @@ sample() {
 	[[ "$output" == *"the database is at schema 999, newer than this kith"*"; upgrade kith"* ]]
 }
 
+# run_unprivileged CMD...: CMD as a user the file permissions hold for
+# (root writes a read-only file anyway: nobody when the test runs as root).
+run_unprivileged() {
+	if [ "$(id -u)" -eq 0 ]; then
+		run runuser -u nobody -- "$@"
+	else
+		run "$@"
+	fi
+}
+
+@test "db check (SQLite): a read-only file or directory gets a clear error naming --db, not a broken index" {
+	kith_sqlite_only "file permissions of an SQLite file"
+	sample
+	chmod 755 "$TMP"
+	# a read-only file in a directory where its -wal and -shm may be made
+	mkdir "$TMP/w" && chmod 777 "$TMP/w"
+	cp "$KITH_DB" "$TMP/w/ro.db" && chmod 444 "$TMP/w/ro.db"
+	run_unprivileged "$KITH_BIN" --db "$TMP/w/ro.db" db check
+	[ "$status" -eq 3 ]
+	[[ "$output" != *"does not match its documents"* ]]
+	[[ "$output" == "kith: db: $TMP/w/ro.db is read-only: the check of its search index (FTS5's integrity-check) needs write access; check a writable copy" ]]
+	# a read-only directory: SQLite cannot make the WAL's files, nor read
+	mkdir "$TMP/r" && cp "$KITH_DB" "$TMP/r/x.db" && chmod 555 "$TMP/r"
+	run_unprivileged "$KITH_BIN" --db "$TMP/r/x.db" db check
+	[ "$status" -eq 3 ]
+	[[ "$output" == "kith: db: cannot open database $TMP/r/x.db: attempt to write a readonly database"*"needs write access to its directory"* ]]
+}
+
 @test "db check: piped output has no progress, and extra arguments are a usage error" {
 	sample
 	run kith db check 2>&1
