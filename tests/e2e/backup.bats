@@ -504,3 +504,32 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 	[ "$(pg_rows "$dst")" = "$(pg_rows "$src")" ]
 	[ -z "$(ls -A "$TMP/t")" ]
 }
+
+@test "postgres: the pg_dump and pg_restore on PATH come first, PostgreSQL 15's from Debian are the fallback" {
+	kith_sqlite_pass_only
+	need_pg
+	local src dst t
+	pg_db psrc
+	src="$PG_URL"
+	pg_db pdst
+	dst="$PG_URL"
+	pg_fill "$src" "$(latest_schema)"
+	mkdir "$TMP/bin" "$TMP/empty"
+	for t in pg_dump pg_restore; do
+		printf '#!/bin/sh\necho "%s: error: the one on PATH ran" >&2\nexit 1\n' "$t" >"$TMP/bin/$t"
+		chmod +x "$TMP/bin/$t"
+	done
+	PATH="$TMP/bin:$PATH" run "$KITH_BIN" --db "$src" backup "$TMP/p.dump"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"the one on PATH ran"* ]]
+	[ ! -e "$TMP/p.dump" ]
+	# none on PATH: /usr/lib/postgresql/15/bin's
+	PATH="$TMP/empty" run "$KITH_BIN" --db "$src" backup "$TMP/p.dump"
+	[ "$status" -eq 0 ]
+	PATH="$TMP/bin:$PATH" run "$KITH_BIN" --db "$dst" restore "$TMP/p.dump"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"the one on PATH ran"* ]]
+	PATH="$TMP/empty" run "$KITH_BIN" --db "$dst" restore "$TMP/p.dump"
+	[ "$status" -eq 0 ]
+	[ "$(pg_rows "$dst")" = "$(pg_rows "$src")" ]
+}
