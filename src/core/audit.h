@@ -10,6 +10,19 @@
 #include "core/access.h"
 #include "store/db.h"
 
+/* db_next_id's max_sql (store/db.h) for a table whose records the audit
+ * log names by entity = the table's name (contact, company): the largest
+ * id of the table and of the audit log's entries for it, so that on
+ * SQLite a purged record's id, which its entries keep, is never handed out
+ * again (PostgreSQL's sequences never go back; migration 018 moved them
+ * past these ids). table is a string literal: the statement stays one
+ * literal, for the statement cache and the census. */
+#define AUDIT_MAX_ID_SQL(table)                                                                    \
+	"SELECT CASE WHEN a > b THEN a ELSE b END FROM "                                           \
+	"(SELECT COALESCE((SELECT MAX(id) FROM " table "), 0) AS a, "                              \
+	"COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = '" table "'), 0) AS b) "    \
+	"AS m"
+
 /* Append an entry. changes is a JSON object ({"field": [old, new]} for
  * updates, the record for create/delete); it is borrowed, not stolen. */
 int audit_write(Db *db, const Actor *actor, const char *action, const char *entity,

@@ -1,8 +1,10 @@
 /* db_cli.c - kith init, db migrate, db check, backup, restore. */
 #include "core/db_cli.h"
 
+#include <string.h>
 #include <unistd.h>
 
+#include "base/limits.h"
 #include "core/dbcheck.h"
 #include "core/workspace.h"
 #include "store/backup.h"
@@ -46,20 +48,49 @@ int db_cli_migrate(Cli *cli)
 	return EXIT_OK;
 }
 
-/* What kith db check found: every finding for --json, the first
- * KITH_CHECK_MAX_FINDINGS of each check printed as they come otherwise. */
+/* What kith db check found: every finding for --json (and the check after
+ * a repair), the first KITH_CHECK_MAX_FINDINGS of each check printed as
+ * they come otherwise. */
 typedef struct CheckOut {
 	Cli *cli;
-	json_t *problems; /* --json: the findings */
-	long n;		  /* findings so far */
-	int progress;	  /* a progress line is on the terminal */
+	json_t *problems;   /* --json, or collect: the findings */
+	int collect;	    /* keep the findings in problems, print nothing */
+	long n;		    /* findings so far */
+	int progress;	    /* a progress line is on the terminal */
+	char checks[8][16]; /* the checks that reported (DbFinding.check) */
+	long per_check[8];  /* findings of each */
+	int cut;	    /* a check listed as many as it lists: it may have more */
 } CheckOut;
+
+/* Count f under its check. Each check stops listing at
+ * KITH_CHECK_MAX_FINDINGS (of a table, a key or in all: db.h db_check,
+ * search.h search_check), so a check with that many or more may have found
+ * more than it listed: its count is then "at least". */
+static void check_count(CheckOut *o, const DbFinding *f)
+{
+	size_t i, n = sizeof o->checks / sizeof o->checks[0];
+	for (i = 0; i < n && o->checks[i][0] && strcmp(o->checks[i], f->check) != 0; i++)
+		;
+	if (i == n || strlen(f->check) >= sizeof o->checks[i]) {
+		o->cut = 1; /* a check we cannot count: say "at least" */
+		return;
+	}
+	snprintf(o->checks[i], sizeof o->checks[i], "%s", f->check);
+	if (++o->per_check[i] >= KITH_CHECK_MAX_FINDINGS)
+		o->cut = 1;
+}
+
+static void print_finding(FILE *out, const char *check, const char *table, const char *message)
+{
+	fprintf(out, "%s: %s%s%s\n", check, table, *table ? ": " : "", message);
+}
 
 static void check_report(void *arg, const DbFinding *f)
 {
 	CheckOut *o = arg;
 	o->n++;
-	if (o->cli->json) {
+	check_count(o, f);
+	if (o->cli->json || o->collect) {
 		json_t *p = json_pack("{ss ss sI ss}", "check", f->check, "table", f->table, "id",
 				      (json_int_t)f->id, "message", f->message);
 		if (p && f->id == 0)
@@ -70,7 +101,7 @@ static void check_report(void *arg, const DbFinding *f)
 	if (o->progress && isatty(STDERR_FILENO))
 		fputc('\n', stderr); /* below the progress line */
 	o->progress = 0;
-	fprintf(o->cli->out, "%s: %s%s%s\n", f->check, f->table, *f->table ? ": " : "", f->message);
+	print_finding(o->cli->out, f->check, f->table, f->message);
 }
 
 /* Records checked against the index, on a terminal only (cli_progress). */
@@ -81,6 +112,61 @@ static void check_progress(void *arg, long done, long total)
 	cli_progress(o->cli, "check: records", done, total);
 }
 
+/* After a repair that changed something, check again: what remains goes
+ * to left (collected, not printed). */
+static int check_again(Cli *cli, CheckOut *left, Err *err)
+{
+	int version;
+	*left = (CheckOut){.cli = cli, .problems = json_array(), .collect = 1};
+	const SearchCheck chk = {check_report, check_progress, left, NULL, NULL};
+	return dbcheck_run(cli->db, &chk, &version, err);
+}
+
+static void print_check(Cli *cli, const CheckOut *o, int version, int repair, long repaired,
+			const CheckOut *left)
+{
+	if (cli->json) {
+		json_t *j = json_pack("{sb si si sO sI sb}", "ok", left->n == 0, "schema", version,
+				      "latest", migrate_latest(), "problems", o->problems, "found",
+				      (json_int_t)o->n, "found_exact", !o->cut);
+		if (j && repair) {
+			json_object_set_new(j, "repaired", json_integer(repaired));
+			json_object_set(j, "remaining", left->problems);
+		}
+		cli_print_json(cli, j);
+		json_decref(j);
+		return;
+	}
+	if (o->n == 0) {
+		fprintf(cli->out, "ok\n");
+		return;
+	}
+	fprintf(cli->out, "%s%ld problem%s found%s\n", o->cut ? "at least " : "", o->n,
+		o->n == 1 ? "" : "s",
+		o->cut ? " (at most " KITH_STR(KITH_CHECK_MAX_FINDINGS) " of each check are listed)"
+		       : "");
+	if (!repair)
+		return;
+	if (!repaired) {
+		fprintf(cli->out, "no search document to repair\n");
+		return;
+	}
+	fprintf(cli->out, "repaired %ld search document%s; checked again: ", repaired,
+		repaired == 1 ? "" : "s");
+	if (left->n == 0) {
+		fprintf(cli->out, "ok\n");
+		return;
+	}
+	fprintf(cli->out, "%s%ld problem%s remain%s\n", left->cut ? "at least " : "", left->n,
+		left->n == 1 ? "" : "s", left->n == 1 ? "s" : "");
+	for (size_t i = 0; i < json_array_size(left->problems); i++) {
+		json_t *p = json_array_get(left->problems, i);
+		print_finding(cli->out, json_string_value(json_object_get(p, "check")),
+			      json_string_value(json_object_get(p, "table")),
+			      json_string_value(json_object_get(p, "message")));
+	}
+}
+
 int db_cli_check(Cli *cli)
 {
 	Err err = {0};
@@ -88,34 +174,27 @@ int db_cli_check(Cli *cli)
 	long repaired = 0;
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
-	CheckOut o = {.cli = cli, .problems = json_array()};
+	CheckOut o = {.cli = cli, .problems = json_array()}, again = {0};
+	const CheckOut *left = &o; /* what is wrong now */
 	const SearchCheck chk = {check_report, check_progress, &o, NULL, NULL};
 	int rc = repair ? dbcheck_repair(cli->db, &chk, &version, &repaired, &err)
 			: dbcheck_run(cli->db, &chk, &version, &err);
-	if (rc) {
-		json_decref(o.problems);
-		return cli_fail(cli, &err);
+	/* a repair is verified: exit 0 only when nothing is wrong any more */
+	if (rc == KITH_OK && repaired) {
+		rc = check_again(cli, &again, &err);
+		left = &again;
 	}
-	if (cli->json) {
-		json_t *j = json_pack("{sb si si so}", "ok", o.n == 0, "schema", version, "latest",
-				      migrate_latest(), "problems", o.problems);
-		if (j && repair)
-			json_object_set_new(j, "repaired", json_integer(repaired));
-		cli_print_json(cli, j);
-		json_decref(j);
-	} else {
-		json_decref(o.problems);
-		if (o.n == 0)
-			fprintf(cli->out, "ok\n");
-		else
-			fprintf(cli->out, "%ld problem%s found\n", o.n, o.n == 1 ? "" : "s");
-		if (repair && repaired)
-			fprintf(cli->out,
-				"repaired %ld search document%s; run 'kith db check' again\n",
-				repaired, repaired == 1 ? "" : "s");
-	}
+	if (rc == KITH_OK)
+		print_check(cli, &o, version, repair, repaired, left);
+	else
+		rc = cli_fail(cli, &err);
+	long wrong = left->n;
+	json_decref(o.problems);
+	json_decref(again.problems);
+	if (rc)
+		return rc;
 	/* problems in the database: a storage error's exit code, as before */
-	return o.n ? EXIT_INTERNAL : EXIT_OK;
+	return wrong ? EXIT_INTERNAL : EXIT_OK;
 }
 
 /* Progress of a long copy, on a terminal only (cli_progress), in KiB. */

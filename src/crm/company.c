@@ -441,17 +441,13 @@ static void bind_fields(DbStmt *st, const json_t *rec, const char *sort_key, con
 }
 
 /* The id of a new company (db_next_id): never one used before, purged
- * companies included (their audit entries keep their ids), so a new
- * company never inherits a purged one's history. On PostgreSQL it comes
- * from the table's sequence, so creators do not wait for each other. */
+ * companies included (their audit entries keep their ids,
+ * AUDIT_MAX_ID_SQL), so a new company never inherits a purged one's
+ * history. On PostgreSQL it comes from the table's sequence, so creators
+ * do not wait for each other. */
 static int company_next_id(Db *db, int64_t *id, Err *err)
 {
-	static const char max_sql[] =
-	    "SELECT CASE WHEN a > b THEN a ELSE b END FROM "
-	    "(SELECT COALESCE((SELECT MAX(id) FROM company), 0) AS a, "
-	    "COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'company'), 0) AS b) "
-	    "AS m";
-	return db_next_id(db, "company", max_sql, id, err);
+	return db_next_id(db, "company", AUDIT_MAX_ID_SQL("company"), id, err);
 }
 
 /* Insert (id 0, *id receives the new id) or update the row from rec; now

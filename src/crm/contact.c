@@ -106,20 +106,14 @@ static int lookups_generation(Db *db, Lookups *lk, int64_t *gen, Err *err)
 }
 
 /* The id of a new contact (db_next_id): never one used before, purged
- * contacts included (their audit entries keep their ids), so a new
- * contact never inherits a purged one's history. Knowing it before the
- * INSERT lets create_one write the row once, stored JSON included. On
- * PostgreSQL it comes from the table's sequence, so creators on several
- * connections do not wait for each other; on SQLite it is one past the
- * largest id of the table and of the audit log. */
+ * contacts included (their audit entries keep their ids, AUDIT_MAX_ID_SQL),
+ * so a new contact never inherits a purged one's history. Knowing it
+ * before the INSERT lets create_one write the row once, stored JSON
+ * included. On PostgreSQL it comes from the table's sequence, so creators
+ * on several connections do not wait for each other. */
 static int contact_next_id(Db *db, int64_t *id, Err *err)
 {
-	static const char max_sql[] =
-	    "SELECT CASE WHEN a > b THEN a ELSE b END FROM "
-	    "(SELECT COALESCE((SELECT MAX(id) FROM contact), 0) AS a, "
-	    "COALESCE((SELECT MAX(record_id) FROM audit_log WHERE entity = 'contact'), 0) AS b) "
-	    "AS m";
-	return db_next_id(db, "contact", max_sql, id, err);
+	return db_next_id(db, "contact", AUDIT_MAX_ID_SQL("contact"), id, err);
 }
 
 /* What an input object asked for besides plain columns. */

@@ -169,6 +169,7 @@ static int load_many(Db *db, const char *sql, ContactRec *recs, const RecAt *ind
 		if (!v || json_array_append_new(list, v))
 			r->oom = 1;
 	}
+	db_reset(st); /* PostgreSQL: frees the page's rows now, not at the next use */
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 

@@ -599,7 +599,12 @@ static int task_next(Db *db, const Actor *actor, const json_t *done_task, int64_
  * record is live and visible to the actor; *key NULL otherwise. A record
  * that is gone, in the trash or hidden is no link; any other failure (a
  * storage error) is returned, so a completion never silently drops its
- * touch. Read-only. */
+ * touch. The record found is locked for share until the transaction ends
+ * (record_check_link), as the activity's own link check does: a trash or
+ * purge in progress is waited for and seen here, so the activity's check
+ * cannot fail the completion afterwards. Only a record that looks live is
+ * locked: a purge (of a trashed record) holds its row and waits for this
+ * task's, which the caller holds, so locking it would deadlock. */
 static int touch_link(Db *db, const Actor *actor, const json_t *task, const char **key,
 		      int64_t *id, Err *err)
 {
@@ -614,6 +619,8 @@ static int touch_link(Db *db, const Actor *actor, const json_t *task, const char
 		if (!v)
 			continue;
 		int rc = record_check(db, actor, link_kinds[i], v, 0, keys[i], NULL, &e);
+		if (rc == KITH_OK)
+			rc = record_check_link(db, actor, link_kinds[i], v, 0, keys[i], NULL, &e);
 		if (rc == KITH_OK) {
 			*key = keys[i];
 			*id = v;

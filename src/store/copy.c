@@ -993,9 +993,8 @@ static int same_target(const char *from, const char *to, Err *err)
 }
 
 /* Open the target, creating an SQLite file that is not there (*created),
- * refuse it when it holds rows of its own, and migrate it. On PostgreSQL
- * migrate_up refuses another application's database, another collation
- * or encoding, before it writes anything. */
+ * and refuse it when it holds rows of its own. migrate_target brings it to
+ * this kith's schema inside the copy's transaction. */
 static int open_target(const char *to, Db **dst, int *created, Db **ref, Err *err)
 {
 	int version = 0, rc;
@@ -1018,11 +1017,18 @@ static int open_target(const char *to, Db **dst, int *created, Db **ref, Err *er
 				     "the file named by --to holds tables but is not a kith "
 				     "database; copy into a new file");
 	}
-	if (rc == KITH_OK)
-		rc = name_side(migrate_up(*dst, NULL, err), err, "--to");
-	if (rc == KITH_OK)
-		rc = name_side(migrate_require_current(*dst, err), err, "--to");
 	return rc;
+}
+
+/* Migrate the target inside the copy's open transaction (migrate_up's own
+ * transactions nest in it), so a copy that fails leaves the target as it
+ * was, unmigrated too. On PostgreSQL migrate_up refuses another
+ * application's database, another collation or encoding, before it
+ * writes anything. */
+static int migrate_target(Db *dst, Err *err)
+{
+	int rc = name_side(migrate_up(dst, NULL, err), err, "--to");
+	return rc ? rc : name_side(migrate_require_current(dst, err), err, "--to");
 }
 
 /* Copy the tables and the search index inside dst's open transaction,
@@ -1085,6 +1091,12 @@ int copy_run(const char *from, const char *to, const CopyOptions *opt, CopyRepor
 		rc = open_source(from, &src, err);
 	if (rc == KITH_OK)
 		rc = open_target(to, &dst, &created, &ref, err);
+	if (rc == KITH_OK)
+		rc = db_bulk_mode(dst, err);
+	if (rc == KITH_OK && (rc = db_begin(dst, err)) == KITH_OK)
+		writing = 1;
+	if (rc == KITH_OK)
+		rc = migrate_target(dst, err);
 	if (rc == KITH_OK && (rc = db_begin_read(src, err)) == KITH_OK)
 		reading = 1;
 	if (rc == KITH_OK)
@@ -1093,10 +1105,6 @@ int copy_run(const char *from, const char *to, const CopyOptions *opt, CopyRepor
 		rc = name_side(read_schema(dst, &ts, err), err, "--to");
 	if (rc == KITH_OK)
 		rc = same_schema(&ss, &ts, err);
-	if (rc == KITH_OK)
-		rc = db_bulk_mode(dst, err);
-	if (rc == KITH_OK && (rc = db_begin(dst, err)) == KITH_OK)
-		writing = 1;
 	if (rc == KITH_OK)
 		rc = target_empty(dst, &ts, &ref, 1, err);
 	if (rc == KITH_OK)

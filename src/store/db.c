@@ -134,6 +134,7 @@ int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err)
 	for (unsigned i = 0; i < db->n_cache; i++) {
 		if (db->cache[i].sql == sql) {
 			db->be->clear(&db->cache[i]);
+			db->cache[i].unbound = 0;
 			*out = &db->cache[i];
 			return KITH_OK;
 		}
@@ -196,10 +197,16 @@ void db_bind_ids(DbStmt *st, int i, const int64_t *ids, size_t n)
 	Buf b;
 	buf_init(&b, 0);
 	buf_addc(&b, pg ? '{' : '[');
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n && !buf_failed(&b); k++)
 		buf_addf(&b, k ? ",%lld" : "%lld", (long long)ids[k]);
 	buf_addc(&b, pg ? '}' : ']');
-	db_bind_text(st, i, buf_failed(&b) ? (pg ? "{}" : "[]") : buf_str(&b));
+	/* a shorter list would read fewer rows without a word: db_step fails */
+	if (buf_failed(&b)) {
+		st->unbound = 1;
+		db_bind_null(st, i);
+	} else {
+		db_bind_text(st, i, buf_str(&b));
+	}
 	buf_free(&b);
 }
 
@@ -222,6 +229,9 @@ static int is_select(const char *sql)
 int db_step(DbStmt *st, Err *err)
 {
 	Db *db = st->db;
+	if (st->unbound)
+		return err_set(err, ERR_INTERNAL, NULL,
+			       "out of memory: a statement's list of ids could not be bound");
 	int rc = db->be->step(st, err);
 	/* a write outside a transaction commits at once (db_retry) */
 	if (db->depth == 0 && (rc == DB_ROW || rc == DB_DONE) && st->sql != db->be->sql_commit &&

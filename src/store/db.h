@@ -143,7 +143,9 @@ int db_data_version(Db *db, uint32_t *version, Err *err) KITH_WARN_UNUSED;
 #define DB_IN_IDS " /*kith:in-ids*/ "
 
 /* Bind the n ids (n may be 0: no row matches) as parameter i, the
- * parameter of DB_IN_IDS. Out of memory binds an empty list. */
+ * parameter of DB_IN_IDS. Out of memory (a list longer than KITH_MAX_BUF
+ * as text) binds nothing: the statement's next db_step (db_exec_stmt)
+ * fails with ERR_INTERNAL "out of memory", until db_prepare binds anew. */
 void db_bind_ids(DbStmt *st, int i, const int64_t *ids, size_t n);
 /* DB_FOR_SHARE ends a SELECT, inside a write transaction, that checks a
  * row this transaction will point at (a link's target): PostgreSQL waits

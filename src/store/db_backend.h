@@ -20,6 +20,8 @@ struct DbStmt {
 	const char *sql; /* cache key: the caller's string literal */
 	void *h;	 /* the backend's prepared statement */
 	Db *db;		 /* owning connection */
+	int unbound;	 /* a parameter could not be bound (out of memory): the
+			    step fails until db_prepare binds anew */
 };
 
 typedef struct Deferred {

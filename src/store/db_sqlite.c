@@ -116,13 +116,21 @@ static int lite_open(Db *db, const char *target, int create, Err *err)
 	if (register_functions(db))
 		return err_set(err, ERR_STORAGE, "db", "cannot register SQL functions: %s",
 			       sqlite3_errmsg(h));
-	return lite_exec_script(db,
-				"PRAGMA journal_mode=WAL;"
-				"PRAGMA synchronous=FULL;"
-				"PRAGMA foreign_keys=ON;"
-				"PRAGMA temp_store=MEMORY;"
-				"PRAGMA cache_size=-" KITH_STR(KITH_DB_CACHE_KB) ";",
-				err);
+	if (lite_exec_script(db,
+			     "PRAGMA journal_mode=WAL;"
+			     "PRAGMA synchronous=FULL;"
+			     "PRAGMA foreign_keys=ON;"
+			     "PRAGMA temp_store=MEMORY;"
+			     "PRAGMA cache_size=-" KITH_STR(KITH_DB_CACHE_KB) ";",
+			     err) == KITH_OK)
+		return KITH_OK;
+	/* a WAL database is not even read without its -shm file */
+	if ((sqlite3_extended_errcode(h) & 0xff) == SQLITE_READONLY)
+		return err_set(err, ERR_STORAGE, "db",
+			       "cannot open database %s: %s (a database in WAL mode needs write "
+			       "access to its directory, for its -wal and -shm files)",
+			       target, sqlite3_errmsg(h));
+	return ERR_STORAGE;
 }
 
 static void lite_close(Db *db)

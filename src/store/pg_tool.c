@@ -18,8 +18,8 @@
 
 extern char **environ;
 
-/* Debian installs the client of each major version here; the one on PATH
- * (postgresql-client-common's wrapper) may pick another version. */
+/* Debian installs the client of each major version here: the tools kith
+ * falls back on when PATH has none. */
 #define PG_TOOL_DIR "/usr/lib/postgresql/15/bin/"
 
 enum { PG_TOOL_MAX_ARGS = 16, PG_TOOL_MSG = 400, PG_TOOL_PATH = 4096 };
@@ -322,6 +322,24 @@ static int spawn(pid_t *pid, const char *path, char *const *argv, char **env, in
 	return rc;
 }
 
+/* Where tool is, into path (n bytes): the first on PATH, searched as
+ * execvp does (an empty entry is the current folder), so a user's choice
+ * wins (Debian's /usr/bin one is postgresql-client-common's wrapper, which
+ * runs the newest client installed); else PostgreSQL 15's from Debian's
+ * postgresql-client-15; else tool itself, which then cannot be started. */
+static const char *tool_path(const char *tool, char *path, size_t n)
+{
+	for (const char *p = getenv("PATH"); p && *p;) {
+		size_t len = strcspn(p, ":");
+		snprintf(path, n, "%.*s/%s", (int)(len ? len : 1), len ? p : ".", tool);
+		if (access(path, X_OK) == 0)
+			return path;
+		p = p[len] ? p + len + 1 : NULL;
+	}
+	snprintf(path, n, PG_TOOL_DIR "%s", tool);
+	return access(path, X_OK) == 0 ? path : tool;
+}
+
 /* Run tool (pg_dump, pg_restore) with args (NULL-ended) and, when opts is
  * not NULL, --dbname with opts' connection; its stdout into out (may be
  * NULL). KITH_OK once it ran (r says how it ended), or ERR_STORAGE naming
@@ -329,7 +347,7 @@ static int spawn(pid_t *pid, const char *path, char *const *argv, char **env, in
 static int run_tool(const char *tool, const char *const *args, const PQconninfoOption *opts,
 		    Buf *out, ToolRun *r, Err *err)
 {
-	char path[128], *pw_entry = NULL, *sf_entry = NULL, **env = NULL;
+	char path[PG_TOOL_PATH], *pw_entry = NULL, *sf_entry = NULL, **env = NULL;
 	char sfile[64];
 	int sfd = -1;
 	const char *argv[PG_TOOL_MAX_ARGS + 3], *password = NULL;
@@ -338,8 +356,7 @@ static int run_tool(const char *tool, const char *const *args, const PQconninfoO
 	Buf conn;
 	buf_init(&conn, 0);
 	sfile[0] = '\0';
-	snprintf(path, sizeof path, PG_TOOL_DIR "%s", tool);
-	argv[n++] = access(path, X_OK) == 0 ? path : tool;
+	argv[n++] = tool_path(tool, path, sizeof path);
 	for (; *args && n < PG_TOOL_MAX_ARGS; args++)
 		argv[n++] = *args;
 	if (opts) {

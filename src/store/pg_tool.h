@@ -1,9 +1,9 @@
 /* pg_tool.h - store-internal: PostgreSQL's own client programs (pg_dump,
  * pg_restore) run as child processes for kith backup and kith restore.
  *
- * The tools are PostgreSQL 15's (/usr/lib/postgresql/15/bin, Debian's
- * postgresql-client-15) when present, else the ones on PATH: pg_dump must
- * not be older than the server. They are started with posix_spawn, never
+ * The tools are the first ones on PATH (a user's choice wins), else
+ * PostgreSQL 15's (/usr/lib/postgresql/15/bin, Debian's
+ * postgresql-client-15): pg_dump must not be older than the server. They are started with posix_spawn, never
  * through a shell; the connection goes to them as --dbname=CONNINFO
  * without the password, which travels in PGPASSWORD in the child's
  * environment only (not on its command line, which every user of the

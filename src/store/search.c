@@ -4,6 +4,7 @@
  * (search_rank reads it); PostgreSQL gets its tsquery at bind time. */
 #include "store/search.h"
 
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -757,8 +758,16 @@ int search_check_index(Db *db, const char *kind, const SearchCheck *chk, int *re
 	int rc = db_prepare(db, &st, contact ? fts_check_contact : fts_check_company, err);
 	if (rc)
 		return rc;
+	/* 'integrity-check' is an INSERT: SQLite refuses it on a database it
+	 * may not write before FTS5 looks, so a refusal is not a broken index.
+	 * Only SQLITE_CORRUPT_VTAB says the index is not its documents'. */
+	if (sqlite3_db_readonly(db->h, "main") == 1)
+		return err_set(err, ERR_STORAGE, "db",
+			       "%s is read-only: the check of its search index (FTS5's "
+			       "integrity-check) needs write access; check a writable copy",
+			       sqlite3_db_filename(db->h, "main"));
 	rc = db_exec_stmt(st, err);
-	if (rc != ERR_STORAGE) /* SQLITE_CORRUPT_VTAB: the index is not its documents' */
+	if (rc != ERR_STORAGE || sqlite3_extended_errcode(db->h) != SQLITE_CORRUPT_VTAB)
 		return rc;
 	char msg[sizeof err->msg + 64];
 	snprintf(msg, sizeof msg, "the full-text index does not match its documents (%s)",

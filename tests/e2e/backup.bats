@@ -19,14 +19,22 @@ setup() {
 }
 
 teardown() {
-	local d
+	local d left=0
 	for d in $PGDBS; do
 		"$SCRIPTS/pg-test-db" drop "$KITH_TEST_PG" "$d" >/dev/null 2>&1 || true
 	done
 	if [ -n "$PGDIR" ]; then
 		"$SCRIPTS/pg-test-server" stop "$PGDIR" >/dev/null 2>&1 || true
 	fi
+	# every database pg_db made is gone (the test server lives for the run)
+	if [ -n "${KITH_TEST_PG:-}" ]; then
+		left="$(q "${KITH_TEST_PG}postgres" "SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'bk\_%\_$$'")"
+	fi
 	kith_teardown
+	if [ "$left" != 0 ]; then
+		echo "teardown: $left bk_*_$$ database(s) left on the test server" >&2
+		return 1
+	fi
 }
 
 # A few records to compare before and after.
@@ -48,12 +56,14 @@ need_pg() {
 	fi
 }
 
-# A new empty PostgreSQL database from the test server; prints its URL.
+# pg_db NAME: a new empty PostgreSQL database from the test server,
+# dropped in teardown; sets PG_URL to its URL. Not in $(...): the list
+# teardown drops would stay in the subshell.
 pg_db() {
 	local name="bk_$1_$$"
-	"$SCRIPTS/pg-test-db" create "$KITH_TEST_PG" "$name" >/dev/null
+	"$SCRIPTS/pg-test-db" create "$KITH_TEST_PG" "$name" >/dev/null || return 1
 	PGDBS="$PGDBS $name"
-	printf '%s%s\n' "$KITH_TEST_PG" "$name"
+	PG_URL="$KITH_TEST_PG$name"
 }
 
 q() {
@@ -332,8 +342,10 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 	kith_sqlite_pass_only
 	need_pg
 	local src dst
-	src="$(pg_db src)"
-	dst="$(pg_db dst)"
+	pg_db src
+	src="$PG_URL"
+	pg_db dst
+	dst="$PG_URL"
 	pg_fill "$src" "$(latest_schema)"
 	run "$KITH_BIN" --db "$src" backup "$TMP/pg.dump"
 	[ "$status" -eq 0 ]
@@ -363,8 +375,10 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 	kith_sqlite_pass_only
 	need_pg
 	local src dst
-	src="$(pg_db src)"
-	dst="$(pg_db dst)"
+	pg_db src
+	src="$PG_URL"
+	pg_db dst
+	dst="$PG_URL"
 	pg_fill "$src" "$(latest_schema)"
 	"$KITH_BIN" --db "$src" backup "$TMP/pg.dump" >/dev/null
 	q "$dst" "CREATE TABLE keep (x INT); INSERT INTO keep VALUES (7)"
@@ -387,9 +401,12 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 	kith_sqlite_pass_only
 	need_pg
 	local src dst plain
-	src="$(pg_db src)"
-	dst="$(pg_db dst)"
-	plain="$(pg_db plain)"
+	pg_db src
+	src="$PG_URL"
+	pg_db dst
+	dst="$PG_URL"
+	pg_db plain
+	plain="$PG_URL"
 	pg_fill "$src" 9999
 	q "$plain" "CREATE TABLE t (x INT); INSERT INTO t VALUES (1)"
 	pg_dump --format=custom --file="$TMP/newer.dump" "$src"
@@ -454,8 +471,10 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 @test "postgres: a FILE starting with '-' is a file, not an option, for pg_dump and pg_restore" {
 	need_pg
 	local src dst
-	src="$(pg_db dsrc)"
-	dst="$(pg_db ddst)"
+	pg_db dsrc
+	src="$PG_URL"
+	pg_db ddst
+	dst="$PG_URL"
 	pg_fill "$src" "$(latest_schema)"
 	cd "$TMP"
 	run "$KITH_BIN" --db "$src" backup -dash.dump
@@ -469,8 +488,10 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 @test "postgres: an sslpassword in the target reaches pg_dump and pg_restore (through a private service file, never their command line)" {
 	need_pg
 	local src dst
-	src="$(pg_db ssrc)"
-	dst="$(pg_db sdst)"
+	pg_db ssrc
+	src="$PG_URL"
+	pg_db sdst
+	dst="$PG_URL"
 	pg_fill "$src" "$(latest_schema)"
 	# the secret goes through a private service file, removed afterwards
 	mkdir "$TMP/t"
@@ -482,4 +503,33 @@ shutil.copy('gone.db-wal', 'saved-wal'); c.close()")
 	[ "$status" -eq 0 ]
 	[ "$(pg_rows "$dst")" = "$(pg_rows "$src")" ]
 	[ -z "$(ls -A "$TMP/t")" ]
+}
+
+@test "postgres: the pg_dump and pg_restore on PATH come first, PostgreSQL 15's from Debian are the fallback" {
+	kith_sqlite_pass_only
+	need_pg
+	local src dst t
+	pg_db psrc
+	src="$PG_URL"
+	pg_db pdst
+	dst="$PG_URL"
+	pg_fill "$src" "$(latest_schema)"
+	mkdir "$TMP/bin" "$TMP/empty"
+	for t in pg_dump pg_restore; do
+		printf '#!/bin/sh\necho "%s: error: the one on PATH ran" >&2\nexit 1\n' "$t" >"$TMP/bin/$t"
+		chmod +x "$TMP/bin/$t"
+	done
+	PATH="$TMP/bin:$PATH" run "$KITH_BIN" --db "$src" backup "$TMP/p.dump"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"the one on PATH ran"* ]]
+	[ ! -e "$TMP/p.dump" ]
+	# none on PATH: /usr/lib/postgresql/15/bin's
+	PATH="$TMP/empty" run "$KITH_BIN" --db "$src" backup "$TMP/p.dump"
+	[ "$status" -eq 0 ]
+	PATH="$TMP/bin:$PATH" run "$KITH_BIN" --db "$dst" restore "$TMP/p.dump"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"the one on PATH ran"* ]]
+	PATH="$TMP/empty" run "$KITH_BIN" --db "$dst" restore "$TMP/p.dump"
+	[ "$status" -eq 0 ]
+	[ "$(pg_rows "$dst")" = "$(pg_rows "$src")" ]
 }

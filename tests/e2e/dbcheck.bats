@@ -50,7 +50,7 @@ sample() {
 	[ "$output" = "ok" ]
 	run kith db check --json
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | jq -c '[.ok, (.problems | length), .schema == .latest]')" = '[true,0,true]' ]
+	[ "$(echo "$output" | jq -c '[.ok, (.problems | length), .schema == .latest, .found, .found_exact]')" = '[true,0,true,0,true]' ]
 }
 
 @test "db check (SQLite): search rows deleted, changed or orphaned and a broken foreign key are listed, exit 3" {
@@ -85,6 +85,34 @@ sample() {
 	[[ "$output" == *"the database is at schema 999, newer than this kith"*"; upgrade kith"* ]]
 }
 
+# run_unprivileged CMD...: CMD as a user the file permissions hold for
+# (root writes a read-only file anyway: nobody when the test runs as root).
+run_unprivileged() {
+	if [ "$(id -u)" -eq 0 ]; then
+		run runuser -u nobody -- "$@"
+	else
+		run "$@"
+	fi
+}
+
+@test "db check (SQLite): a read-only file or directory gets a clear error naming --db, not a broken index" {
+	kith_sqlite_only "file permissions of an SQLite file"
+	sample
+	chmod 755 "$TMP"
+	# a read-only file in a directory where its -wal and -shm may be made
+	mkdir "$TMP/w" && chmod 777 "$TMP/w"
+	cp "$KITH_DB" "$TMP/w/ro.db" && chmod 444 "$TMP/w/ro.db"
+	run_unprivileged "$KITH_BIN" --db "$TMP/w/ro.db" db check
+	[ "$status" -eq 3 ]
+	[[ "$output" != *"does not match its documents"* ]]
+	[[ "$output" == "kith: db: $TMP/w/ro.db is read-only: the check of its search index (FTS5's integrity-check) needs write access; check a writable copy" ]]
+	# a read-only directory: SQLite cannot make the WAL's files, nor read
+	mkdir "$TMP/r" && cp "$KITH_DB" "$TMP/r/x.db" && chmod 555 "$TMP/r"
+	run_unprivileged "$KITH_BIN" --db "$TMP/r/x.db" db check
+	[ "$status" -eq 3 ]
+	[[ "$output" == "kith: db: cannot open database $TMP/r/x.db: attempt to write a readonly database"*"needs write access to its directory"* ]]
+}
+
 @test "db check: piped output has no progress, and extra arguments are a usage error" {
 	sample
 	run kith db check 2>&1
@@ -114,6 +142,10 @@ sample() {
 	run kith db check --json
 	[ "$status" -eq 3 ]
 	[ "$(echo "$output" | jq -r '.problems[] | select(.check == "constraint") | .message' | grep -c 'of table deal is not enforced')" -ge 1 ]
+	# the search documents are repaired, what remains is not kith's to fix: exit 3
+	run kith db check --repair-search --json
+	[ "$status" -eq 3 ]
+	[ "$(echo "$output" | jq -c '[.ok, .repaired, ([.remaining[].check] | unique)]')" = '[false,3,["constraint","foreign_key"]]' ]
 }
 
 @test "db check --repair-search rebuilds wrong documents and removes stray ones" {
@@ -125,11 +157,41 @@ sample() {
 	run kith contact search ann
 	[[ "$output" != *"Ann"* ]]
 	run kith db check --repair-search
-	[ "$status" -eq 3 ]
-	[[ "$output" == *"3 problems found"*"repaired 3 search documents; run 'kith db check' again" ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"search: contact_fts: contact 1 has no search document"*"3 problems found"*"repaired 3 search documents; checked again: ok" ]]
 	run kith db check
 	[ "$status" -eq 0 ]
 	[ "$output" = "ok" ]
 	run kith contact search ann
 	[[ "$output" == *"Ann"* ]]
+}
+
+@test "db check --repair-search: exit 3 and the problems that remain when the repair could not fix everything" {
+	kith_sqlite_only "breaks an SQLite file behind kith's back with the sqlite3 shell"
+	sample
+	sqlite3 "$KITH_DB" "DELETE FROM contact_fts WHERE rowid = 1;
+		PRAGMA foreign_keys = OFF; DELETE FROM tag;"
+	run kith db check --repair-search
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"3 problems found"*"repaired 2 search documents; checked again: 1 problem remains"* ]]
+	[[ "$(echo "$output" | grep -c 'foreign_key: contact_tag: row ')" -eq 2 ]]
+	run kith db check --repair-search --json
+	[ "$status" -eq 3 ]
+	[ "$(echo "$output" | jq -c '[.ok, .found, .repaired, (.remaining | map(.check))]')" = '[false,1,0,["foreign_key"]]' ]
+}
+
+@test "db check: more problems than it lists are counted as at least that many; --repair-search repairs them all" {
+	kith_sqlite_only "breaks an SQLite file behind kith's back with the sqlite3 shell"
+	sqlite3 "$KITH_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150)
+		INSERT INTO company_fts (rowid, doc) SELECT 1000 + i, 'ghost' FROM n;"
+	run kith db check
+	[ "$status" -eq 3 ]
+	[ "$(echo "$output" | grep -c '^search: company_fts: ')" -eq 100 ]
+	[[ "$output" == *"at least 100 problems found (at most 100 of each check are listed)" ]]
+	run kith db check --json
+	[ "$status" -eq 3 ]
+	[ "$(echo "$output" | jq -c '[.ok, (.problems | length), .found, .found_exact]')" = '[false,100,100,false]' ]
+	run kith db check --repair-search
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"at least 100 problems found"*"repaired 150 search documents; checked again: ok" ]]
 }

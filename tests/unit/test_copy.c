@@ -9,6 +9,7 @@
  * passes cover both directions. PostgreSQL needs KITH_TEST_PG (a
  * throwaway server: scripts/with-test-pg, as `make test` runs it). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -321,15 +322,28 @@ Test(copy, a_failed_verification_writes_nothing)
 	cr_expect_eq(report_table(&r, "contact")->ok, 0);
 	cr_expect_eq(report_table(&r, "app_user")->ok, 1);
 	copy_report_free(&r);
+	Db *db;
 	if (!pg) { /* the file the copy made is gone */
 		struct stat st;
 		cr_expect_neq(stat(to, &st), 0, "%s is still there", to);
+		/* an empty file that was there is left as it was: no table */
+		FILE *f = fopen(to, "w");
+		cr_assert(f);
+		fclose(f);
+		err = (Err){0};
+		cr_expect_eq(copy_run(fx.path, to, &opt, &r, &err), ERR_STORAGE);
+		copy_report_free(&r);
+		cr_assert_eq(db_open(&db, to, 0, &err), KITH_OK, "%s", err.msg);
+		cr_expect_eq(fixture_query_int(db, "SELECT COUNT(*) FROM sqlite_schema"), 0,
+			     "the copy's migrations were left in %s", to);
+		db_close(db);
 		return;
 	}
-	Db *db;
+	/* the empty database is left empty: not even migrated */
 	cr_assert_eq(db_open(&db, to, 0, &err), KITH_OK, "%s", err.msg);
-	cr_expect_eq(fixture_query_int(db, "SELECT COUNT(*) FROM contact"), 0);
-	cr_expect_eq(fixture_query_int(db, "SELECT COUNT(*) FROM contact_fts"), 0);
+	cr_expect_eq(fixture_query_int(db, "SELECT COUNT(*) FROM pg_catalog.pg_tables "
+					   "WHERE schemaname = current_schema()"),
+		     0, "the copy's migrations were left in %s", to);
 	db_close(db);
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "base/limits.h"
 #include "base/text.h"
 #include "store/search.h"
 
@@ -377,6 +378,34 @@ Test(db, in_ids_reads_the_listed_rows)
 		cr_expect_eq(db_col_int(st, 1), cases[k].sum, "case %zu", k);
 		db_reset(st);
 	}
+}
+
+/* A list of ids too long for its buffer (KITH_MAX_BUF) is not bound as an
+ * empty list, which would read fewer rows without a word: the statement
+ * fails at its step with "out of memory", and its next use binds anew. */
+Test(db, in_ids_out_of_memory_fails_the_statement)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM tag WHERE id" DB_IN_IDS;
+	size_t n = KITH_MAX_BUF / 16; /* 20 bytes an id in the list */
+	int64_t *ids = malloc(n * sizeof *ids);
+	Err err = {0};
+	DbStmt *st;
+	cr_assert(ids);
+	for (size_t k = 0; k < n; k++)
+		ids[k] = INT64_C(1000000000000000000) + (int64_t)k;
+	cr_assert_eq(insert_tag(fx.db, "t", &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+	db_bind_ids(st, 1, ids, n);
+	cr_expect_eq(db_step(st, &err), ERR_INTERNAL, "a statement with a list it lost ran");
+	cr_expect(strstr(err.msg, "out of memory"), "%s", err.msg);
+	db_reset(st);
+	ids[0] = count(fx.db, "SELECT MIN(id) FROM tag");
+	cr_assert_eq(db_prepare(fx.db, &st, sql, &err), KITH_OK, "%s", err.msg);
+	db_bind_ids(st, 1, ids, 1);
+	cr_expect_eq(db_step(st, &err), DB_ROW, "%s", err.msg);
+	cr_expect_eq(db_col_int(st, 0), 1);
+	db_reset(st);
+	free(ids);
 }
 
 Test(db, search_query_must_be_utf8)

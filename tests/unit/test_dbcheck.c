@@ -198,6 +198,29 @@ Test(dbcheck, sqlite_fts5_index_broken)
 	buf_free(&o.lines);
 }
 
+/* SQLite: FTS5's integrity-check is an INSERT, which a database kith may
+ * not write refuses before FTS5 looks: the check fails with that error,
+ * it does not report a broken index (kith db check on a read-only file). */
+Test(dbcheck, sqlite_fts5_check_refused_is_no_finding)
+{
+	int64_t a, b, co;
+	int v;
+	Err err = {0};
+	if (fx.pg[0])
+		cr_skip_test("FTS5 is SQLite's");
+	sample(&a, &b, &co);
+	raw("PRAGMA query_only = ON", "");
+	Found o;
+	buf_init(&o.lines, 0);
+	o.n = 0;
+	const SearchCheck chk = {collect, NULL, &o, NULL, NULL};
+	cr_expect_eq(dbcheck_run(fx.db, &chk, &v, &err), ERR_STORAGE);
+	cr_expect(strstr(err.msg, "readonly"), "got: %s", err.msg);
+	cr_expect_eq(o.n, 0, "%s", buf_str(&o.lines));
+	buf_free(&o.lines);
+	raw("PRAGMA query_only = OFF", "");
+}
+
 Test(dbcheck, foreign_key_broken_behind_its_back)
 {
 	int64_t a, b, co;

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/limits.h"
 #include "core/record.h"
@@ -993,6 +994,54 @@ Test(races, two_completions_of_a_repeating_task_make_one_next)
 	cr_expect_eq(ended(r, 2, KITH_OK), 1);
 	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM task"), 2, "one next occurrence");
 	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM task WHERE status = 'open'"), 1);
+}
+
+/* ---- completing a call task against a trash of its contact --------------- */
+
+/* Complete call task the_id on a connection of its own (race_target). */
+static void *complete_call(void *arg)
+{
+	Racer *r = arg;
+	Db *db = NULL;
+	r->rc = db_open(&db, race_target(), 0, &r->err);
+	if (r->rc == KITH_OK)
+		r->rc = task_complete(db, &sys, the_id, NULL, NULL, &r->id, &r->err);
+	db_close(db);
+	return NULL;
+}
+
+/* The touch of a completed call goes to its contact only if the contact is
+ * still live when the activity is written: a trash of it in progress is
+ * waited for (the link check locks the contact, as every link check
+ * does), and the call then completes without a touch. Read without the
+ * lock, the contact looked live and the activity's own (locked) link
+ * check failed the completion with "in the trash" (PostgreSQL). */
+Test(races, a_call_completed_while_its_contact_goes_to_the_trash_completes)
+{
+	Err err = {0};
+	Db *other = NULL;
+	pthread_t t;
+	Racer r = {0};
+	int64_t contact = fixture_contact(&fx, &sys, "{\"first_name\":\"Anna\"}");
+	char json[128];
+	snprintf(json, sizeof json,
+		 "{\"title\":\"Call Anna\",\"type\":\"call\",\"contact_id\":%lld}",
+		 (long long)contact);
+	json_t *in = fixture_json(json);
+	cr_assert_eq(task_create(fx.db, &sys, in, &the_id, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	cr_assert_eq(db_open(&other, race_target(), 0, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(db_begin(other, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(contact_delete(other, &sys, contact, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(pthread_create(&t, NULL, complete_call, &r), 0);
+	usleep(300 * 1000); /* the completion reaches the trashed contact's lock */
+	cr_assert_eq(db_commit(other, &err), KITH_OK, "%s", err.msg);
+	pthread_join(t, NULL);
+	db_close(other);
+	cr_expect_eq(r.rc, KITH_OK, "%s: %s", r.err.field, r.err.msg);
+	cr_expect_eq(r.id, 0, "a touch was written for a contact in the trash");
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM activity"), 0);
+	cr_expect_eq(fixture_count(&fx, "SELECT COUNT(*) FROM task WHERE status = 'done'"), 1);
 }
 
 /* ---- R17: purge against restore -------------------------------------------- */
