@@ -13,13 +13,13 @@
 enum { ASSET_HASH_HEX = 16 };
 
 typedef struct Asset {
-	const char *name;		  /* "kith.css" */
-	const char *type;		  /* Content-Type, "text/css; charset=utf-8" */
-	const char *data;		  /* the bytes, in the binary's read-only data */
-	size_t len;			  /* their number */
-	char hash[ASSET_HASH_HEX + 1];	  /* hex content hash */
-	char etag[ASSET_HASH_HEX + 3];	  /* "\"<hash>\"" */
-	char url[ASSET_HASH_HEX + 48];	  /* "/assets/<hash>/<name>" */
+	const char *name;	       /* "kith.css" */
+	const char *type;	       /* Content-Type, "text/css; charset=utf-8" */
+	const char *data;	       /* the bytes, in the binary's read-only data */
+	size_t len;		       /* their number */
+	char hash[ASSET_HASH_HEX + 1]; /* hex content hash */
+	char etag[ASSET_HASH_HEX + 3]; /* "\"<hash>\"" */
+	char url[ASSET_HASH_HEX + 48]; /* "/assets/<hash>/<name>" */
 } Asset;
 
 /* Every embedded asset; *n receives their number. Hashes are computed on

@@ -121,10 +121,10 @@ void html_int(Buf *b, int64_t v)
 /* 1 when name is one of the attributes that take a URL. */
 static int url_attr_name(const char *name)
 {
-	static const char *const names[] = {"href",   "src",	   "action", "formaction",
-					    "poster", "cite",	   "srcset", "background",
-					    "data",   "codebase", "ping",   "manifest",
-					    "longdesc", "usemap",  NULL};
+	static const char *const names[] = {"href",	"src",	    "action", "formaction",
+					    "poster",	"cite",	    "srcset", "background",
+					    "data",	"codebase", "ping",   "manifest",
+					    "longdesc", "usemap",   NULL};
 	for (const char *const *p = names; *p; p++)
 		if (strcmp(*p, name) == 0)
 			return 1;
@@ -220,9 +220,9 @@ typedef struct NamedRef {
 } NamedRef;
 
 static const NamedRef named_refs[] = {
-    {"colon", ':'}, {"Tab", '\t'},   {"tab", '\t'},  {"NewLine", '\n'}, {"newline", '\n'},
-    {"amp", '&'},   {"AMP", '&'},    {"sol", '/'},   {"quest", '?'},    {"num", '#'},
-    {"bsol", '\\'}, {"lpar", '('},   {"rpar", ')'},  {"period", '.'},   {"semi", ';'},
+    {"colon", ':'}, {"Tab", '\t'}, {"tab", '\t'}, {"NewLine", '\n'}, {"newline", '\n'},
+    {"amp", '&'},   {"AMP", '&'},  {"sol", '/'},  {"quest", '?'},    {"num", '#'},
+    {"bsol", '\\'}, {"lpar", '('}, {"rpar", ')'}, {"period", '.'},   {"semi", ';'},
 };
 
 /* Decode one character reference at s[i] == '&' into out; returns the
@@ -237,7 +237,7 @@ static size_t decode_ref(const char *s, size_t n, size_t i, Buf *out)
 		size_t digits = 0;
 		for (j += hex ? 2 : 1; j < n; j++, digits++) {
 			char c = s[j];
-			int d = c >= '0' && c <= '9'		  ? c - '0'
+			int d = c >= '0' && c <= '9'	      ? c - '0'
 				: hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
 				: hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
 							      : -1;

@@ -18,13 +18,13 @@ typedef struct LayoutLink {
 } LayoutLink;
 
 typedef struct Page {
-	const char *lang;	/* BCP 47 language of the page ("en", "th", "tr", "pl");
-				   NULL or anything but letters, digits and '-' gives "en" */
-	const char *title;	/* what the page is about; the <title> is "TITLE · kith",
-				   or "kith" when NULL or empty */
-	const LayoutLink *nav;	/* the navigation, n_nav links; none when NULL */
+	const char *lang;      /* BCP 47 language of the page ("en", "th", "tr", "pl");
+				  NULL or anything but letters, digits and '-' gives "en" */
+	const char *title;     /* what the page is about; the <title> is "TITLE · kith",
+				  or "kith" when NULL or empty */
+	const LayoutLink *nav; /* the navigation, n_nav links; none when NULL */
 	int n_nav;
-	const char *footer;	/* footer text, escaped; NULL for none */
+	const char *footer; /* footer text, escaped; NULL for none */
 } Page;
 
 /* Append everything up to and including <main id="main">. */

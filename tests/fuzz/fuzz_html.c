@@ -118,7 +118,7 @@ static void check_url(const char *value, size_t n)
 			unsigned long v = 0;
 			for (j += (size_t)hex; j < n && v < 0x110000; j++) {
 				char c = value[j];
-				int dgt = c >= '0' && c <= '9'		    ? c - '0'
+				int dgt = c >= '0' && c <= '9'		? c - '0'
 					  : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
 					  : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
 									: -1;

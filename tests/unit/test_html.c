@@ -46,15 +46,22 @@ Test(html, text_escapes_markup_and_quotes)
 
 Test(html, text_replaces_invalid_utf8_and_controls)
 {
-	expect_text("a\xff" "b", "a" FFFD "b");
-	expect_text("\xc3", FFFD);				   /* cut short */
-	expect_text("\xc0\xbc" "script", FFFD FFFD "script");	   /* overlong '<' */
-	expect_text("\xe0\x80\xbc", FFFD FFFD FFFD);		   /* overlong '<' in 3 bytes */
-	expect_text("\xed\xa0\x80", FFFD FFFD FFFD);		   /* a surrogate */
-	expect_text("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD);	   /* above U+10FFFF */
-	expect_text("a\x01" "b\x1b" "c\x7f", "a" FFFD "b" FFFD "c" FFFD);
-	expect_text("\xc2\x85", FFFD);				   /* C1: NEL */
-	expect_text("line\nnext\ttab\r", "line\nnext\ttab\r");	   /* kept */
+	expect_text("a\xff"
+		    "b",
+		    "a" FFFD "b");
+	expect_text("\xc3", FFFD); /* cut short */
+	expect_text("\xc0\xbc"
+		    "script",
+		    FFFD FFFD "script");		      /* overlong '<' */
+	expect_text("\xe0\x80\xbc", FFFD FFFD FFFD);	      /* overlong '<' in 3 bytes */
+	expect_text("\xed\xa0\x80", FFFD FFFD FFFD);	      /* a surrogate */
+	expect_text("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD); /* above U+10FFFF */
+	expect_text("a\x01"
+		    "b\x1b"
+		    "c\x7f",
+		    "a" FFFD "b" FFFD "c" FFFD);
+	expect_text("\xc2\x85", FFFD);			       /* C1: NEL */
+	expect_text("line\nnext\ttab\r", "line\nnext\ttab\r"); /* kept */
 	/* a NUL inside counted text */
 	Buf b;
 	buf_init(&b, 0);
@@ -66,11 +73,16 @@ Test(html, text_replaces_invalid_utf8_and_controls)
 Test(html, bidi_controls_stay_text_inside_bdi)
 {
 	/* U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LRI: kept (they are text) */
-	expect_text("\xe2\x80\xae" "evil", "\xe2\x80\xae" "evil");
+	expect_text("\xe2\x80\xae"
+		    "evil",
+		    "\xe2\x80\xae"
+		    "evil");
 	Buf b;
 	buf_init(&b, 0);
-	html_bdi(&b, "\xe2\x80\xae" "<b>x");
-	cr_expect_str_eq(buf_str(&b), "<bdi>\xe2\x80\xae" "&lt;b&gt;x</bdi>");
+	html_bdi(&b, "\xe2\x80\xae"
+		     "<b>x");
+	cr_expect_str_eq(buf_str(&b), "<bdi>\xe2\x80\xae"
+				      "&lt;b&gt;x</bdi>");
 	buf_reset(&b);
 	html_bdi(&b, "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xe2\x81\xa6"); /* Hebrew + LRI */
 	cr_expect_str_eq(buf_str(&b), "<bdi>\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xe2\x81\xa6</bdi>");
@@ -181,7 +193,8 @@ Test(html, dangerous_urls_in_disguise_are_refused)
 	    "%6Aavascript:alert(1)",
 	    "\xc2\xa0javascript:alert(1)", /* NO-BREAK SPACE is not stripped, but refused */
 	    "\xef\xbb\xbfjavascript:alert(1)",
-	    "java\xff" "script:alert(1)",	/* invalid UTF-8 */
+	    "java\xff"
+	    "script:alert(1)",		    /* invalid UTF-8 */
 	    "https://example.com/\xc0\xaf", /* overlong '/' */
 	    "httpx:alert(1)",
 	    "http",

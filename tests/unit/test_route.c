@@ -235,10 +235,17 @@ Test(route, web_routes_and_word_parameters)
 	cr_assert_eq(route_find(web, 3, "GET", "/contacts/42", &m), ROUTE_FOUND);
 	cr_expect_eq(m.id, 42);
 	static const char *const no[] = {
-	    "/assets/0123/..",	     "/assets/../kith.css",  "/assets/0123/.hidden",
-	    "/assets/0123/a b.css",  "/assets/0123/a%2f.css", "/assets/0123/kith.css/x",
-	    "/assets//kith.css",     "/assets/0123/",	      "/assets/0123",
-	    "/assets/0123/kith.css/", "/assets/0123/k\xc3\xa9.css",
+	    "/assets/0123/..",
+	    "/assets/../kith.css",
+	    "/assets/0123/.hidden",
+	    "/assets/0123/a b.css",
+	    "/assets/0123/a%2f.css",
+	    "/assets/0123/kith.css/x",
+	    "/assets//kith.css",
+	    "/assets/0123/",
+	    "/assets/0123",
+	    "/assets/0123/kith.css/",
+	    "/assets/0123/k\xc3\xa9.css",
 	};
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
 		cr_expect_eq(route_find(web, 3, "GET", no[i], &m), ROUTE_NO_PATH, "%s matched",
@@ -275,12 +282,12 @@ Test(route, compiled_table_serves_assets_as_a_web_route)
 	int n;
 	const Route *r = route_table(&n);
 	RouteMatch m;
-	cr_assert_eq(route_find(r, n, "GET", "/assets/0123456789abcdef/kith.css", &m),
-		     ROUTE_FOUND);
+	cr_assert_eq(route_find(r, n, "GET", "/assets/0123456789abcdef/kith.css", &m), ROUTE_FOUND);
 	cr_expect(m.route->flags & ROUTE_WEB);
 	cr_expect_eq(m.route->perm, PERM_PUBLIC);
 	for (int i = 0; i < n; i++) /* web routes live outside /api/, API routes inside */
 		cr_expect_eq(!(r[i].flags & ROUTE_WEB),
-			     strncmp(r[i].pattern, "/api/", 5) == 0 || strcmp(r[i].pattern, "/") == 0,
+			     strncmp(r[i].pattern, "/api/", 5) == 0 ||
+				 strcmp(r[i].pattern, "/") == 0,
 			     "%s %s", r[i].method, r[i].pattern);
 }
