@@ -26,11 +26,12 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 TEST_DEFS := -DKITH_PWHASH_MIN
 
 SRCS := $(wildcard src/*.c src/*/*.c)
-ASMS := src/store/migrations.S src/http/openapi_docs.S
+ASMS := src/store/migrations.S src/http/openapi_docs.S src/web/assets.S
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 MIGRATIONS := $(wildcard src/store/migrations/*.sql)
 OPENAPI_DOCS := $(wildcard docs/openapi/*.json)
+WEB_ASSETS := $(wildcard src/web/assets/*)
 
 # Objects of different compilers never mix: clang builds into its own trees.
 FLAVOR := $(if $(findstring clang,$(notdir $(CC))),-clang,)
@@ -57,7 +58,7 @@ $(REL)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) -c -o $@ $<
 
-$(REL)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
+$(REL)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS) $(WEB_ASSETS)
 	@mkdir -p $(@D)
 	$(CC) -I. -c -o $@ $<
 
@@ -65,7 +66,7 @@ $(TST)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(TEST_DEFS) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
 
-$(TST)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
+$(TST)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS) $(WEB_ASSETS)
 	@mkdir -p $(@D)
 	$(CC) -I. -c -o $@ $<
 
@@ -185,7 +186,7 @@ $(FUZZ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(BASE_CFLAGS) $(TEST_DEFS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
 
-$(FUZZ)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS)
+$(FUZZ)/%.o: %.S $(MIGRATIONS) $(OPENAPI_DOCS) $(WEB_ASSETS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -I. -c -o $@ $<
 

@@ -12,6 +12,7 @@
 #define KITH_HTTP_HTTP_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/actor.h"
@@ -32,6 +33,9 @@ enum {
 enum {
 	ROUTE_BODY = 1, /* expects a JSON object body; 400/415/413 handled before the handler */
 	ROUTE_BODY_OPTIONAL = 2, /* as ROUTE_BODY when a body is sent; req->body NULL without one */
+	ROUTE_WEB = 4, /* a route of the web UI (pages, assets), not of the JSON API: its
+			  pattern is outside /api/, the OpenAPI document does not describe
+			  it, `kith test-routes` lists it only with --web */
 };
 
 struct Req {
@@ -66,10 +70,24 @@ int req_reply(Req *req, int status, json_t *body);
  * for records the domain keeps serialized. Returns KITH_OK. */
 int req_reply_text(Req *req, int status, char *text);
 
-/* Answer status with an HTML page (stolen, malloc'd; the caller escaped
- * everything in it), sent as text/html with a Content-Security-Policy that
- * allows no script, style, frame or form. Returns KITH_OK. */
+/* Answer status with an HTML page (stolen, malloc'd; written with the
+ * HTML writer, src/web/html.h), sent as text/html; charset=utf-8 with the
+ * web UI's headers, set in one place (server.c, add_headers): the strict
+ * Content-Security-Policy (scripts, styles and images from this origin
+ * only, no inline ones, forms post here only, no framing, no <base>),
+ * Referrer-Policy same-origin, X-Content-Type-Options nosniff, and
+ * Cache-Control no-store. Returns KITH_OK. */
 int req_reply_html(Req *req, int status, char *html);
+
+/* Answer 200 with an immutable static file: data[0..len) sent as is (not
+ * copied, not freed: it must outlive the request, e.g. bytes embedded in
+ * the binary), Content-Type type, ETag etag (with its quotes) and
+ * Cache-Control "public, max-age=31536000, immutable": for the web UI's
+ * versioned asset URLs only, whose content never changes under one URL
+ * (so browsers do not revalidate, and no 304 is offered: libmicrohttpd
+ * would send it with a Content-Length of 0, which RFC 9110 8.6 forbids).
+ * Returns KITH_OK. */
+int req_reply_asset(Req *req, const char *data, size_t len, const char *type, const char *etag);
 
 /* Answer with an RFC 9457 problem document for err: status from the code
  * (invalid 422, not_found 404, conflict 409, stale 412, gone 410,

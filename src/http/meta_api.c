@@ -85,7 +85,8 @@ int meta_api_index(Req *req)
 		     "<table>\n<thead><tr><th>method</th><th>path</th><th>needs</th>"
 		     "<th>what it does</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++)
-		index_row(&b, &r[i]);
+		if (!(r[i].flags & ROUTE_WEB))
+			index_row(&b, &r[i]);
 	buf_adds(&b, "</tbody>\n</table>\n</body>\n</html>\n");
 	if (buf_failed(&b)) {
 		buf_free(&b);

@@ -41,6 +41,26 @@ static int parse_id(const char *s, const char *end, int64_t *id)
 	return 1;
 }
 
+/* 1 when the parameter at brace is {id} or {user_id} (a positive integer);
+ * any other name ({hash}, {name}) is a word parameter. */
+static int is_id_param(const char *brace)
+{
+	return strncmp(brace, "{id}", 4) == 0 || strncmp(brace, "{user_id}", 9) == 0;
+}
+
+/* 1 when the path segment [s, end) may fill a word parameter: one or more
+ * of [A-Za-z0-9._-], not starting with '.' (so never "." or ".."). */
+static int word_ok(const char *s, const char *end)
+{
+	if (s == end || *s == '.')
+		return 0;
+	for (const char *c = s; c < end; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-'))
+			return 0;
+	return 1;
+}
+
 int route_match(const char *pattern, const char *path, int64_t *id)
 {
 	int64_t ids[ROUTE_MAX_IDS];
@@ -64,6 +84,13 @@ int route_match_ids(const char *pattern, const char *path, int64_t ids[ROUTE_MAX
 				return 0;
 			if (!seg_end)
 				seg_end = s + strlen(s);
+			if (!is_id_param(p)) { /* a word: the handler reads it from the path */
+				if (!word_ok(s, seg_end))
+					return 0;
+				p = close + 1;
+				s = seg_end;
+				continue;
+			}
 			if (seg_end == s || n == ROUTE_MAX_IDS)
 				return 0; /* an empty segment is no segment at all */
 			if (!parse_id(s, seg_end, &v[n++]) && !bad_id)
@@ -150,13 +177,39 @@ static int param_ok(const char *brace, const char *name, size_t *len)
 	       (brace[*len] == '\0' || brace[*len] == '/');
 }
 
+/* Validate a web route's pattern (ROUTE_WEB): outside /api/, no empty
+ * segments, each parameter a whole segment named in [a-z_]: {id} and
+ * {user_id} as in API patterns, any other name a word (route_match_ids). */
+static int web_pattern_ok(const char *pat)
+{
+	if (pat[0] != '/' || strncmp(pat, "/api/", 5) == 0 || strcmp(pat, "/api") == 0 ||
+	    strstr(pat, "//") || (pat[1] && pat[strlen(pat) - 1] == '/'))
+		return 0;
+	for (const char *b = strchr(pat, '{'); b; b = strchr(b + 1, '{')) {
+		const char *c = b + 1;
+		while ((*c >= 'a' && *c <= 'z') || *c == '_')
+			c++;
+		if (b[-1] != '/' || c == b + 1 || *c != '}' || (c[1] != '\0' && c[1] != '/'))
+			return 0;
+	}
+	int open = 0, close = 0;
+	for (const char *c = pat; *c; c++) {
+		open += *c == '{';
+		close += *c == '}';
+	}
+	return open == close; /* every '}' closes a parameter checked above */
+}
+
 /* Validate one pattern's shape: "/" alone, or an "/api/" prefix, no empty segments, at most
  * one "{id}" that fills a whole segment, optionally followed by one
- * "{user_id}" segment (the second id, RouteMatch.sub_id). */
-static int pattern_ok(const char *pat)
+ * "{user_id}" segment (the second id, RouteMatch.sub_id). Web routes:
+ * web_pattern_ok. */
+static int pattern_ok(const char *pat, int flags)
 {
 	const char *brace = strchr(pat, '{');
 	size_t len;
+	if (flags & ROUTE_WEB)
+		return web_pattern_ok(pat);
 	if (strcmp(pat, "/") == 0)
 		return 1; /* the index page */
 	if (strncmp(pat, "/api/", 5) != 0 || strstr(pat, "//") || pat[strlen(pat) - 1] == '/')
@@ -217,7 +270,7 @@ int route_table_check(const Route *table, int n, Err *err)
 		if (!method_known(r->method))
 			return err_set(err, ERR_INTERNAL, "method", "%s %s: unknown method",
 				       r->method, r->pattern);
-		if (!pattern_ok(r->pattern))
+		if (!pattern_ok(r->pattern, r->flags))
 			return err_set(err, ERR_INTERNAL, "pattern", "%s %s: bad pattern",
 				       r->method, r->pattern);
 		if (r->perm < PERM_PUBLIC || r->perm > PERM_ADMIN || !r->summary || !r->summary[0])

@@ -64,7 +64,10 @@ int route_find(const Route *table, int n, const char *method, const char *path, 
 int route_query_allowed(const Route *r, const char *name);
 
 /* Check a table for mistakes: patterns starting with "/api/" (or "/" alone),
- * at most one {id} and then one {user_id}, known methods, no duplicate
+ * at most one {id} and then one {user_id}; ROUTE_WEB patterns outside
+ * /api/, whose other parameters ({hash}) match one segment of
+ * [A-Za-z0-9._-] not starting with '.' and are read from req->path by the
+ * handler; known methods, no duplicate
  * METHOD + pattern, query lists of [a-z0-9_] names separated by single
  * commas, each once. Returns KITH_OK or ERR_INTERNAL naming the first bad
  * route in err. */

@@ -101,9 +101,12 @@ int serve_cli_test_routes(Cli *cli)
 	int n;
 	const Route *r = route_table(&n);
 	int query = cli_flag(cli, "--query");
+	int web = cli_flag(cli, "--web");
 	if (cli_finish_or_fail(cli))
 		return EXIT_USAGE;
 	for (int i = 0; i < n; i++) {
+		if (!(r[i].flags & ROUTE_WEB) != !web)
+			continue; /* the API's routes (the OpenAPI document's), or --web's */
 		fprintf(cli->out, "%s %s", r[i].method, r[i].pattern);
 		if (query) /* "1" for a JSON body route, then the query list or "-" */
 			fprintf(cli->out, " %d %s", (r[i].flags & ROUTE_BODY) != 0,

@@ -124,6 +124,7 @@ typedef struct Ctx {
 	size_t n_resp;
 	int replayed;	      /* answer is an Idempotency-Key replay */
 	int html;	      /* c->resp is an HTML page (req_reply_html) */
+	const char *type;     /* Content-Type of an asset (req_reply_asset), else NULL */
 	const char *www_auth; /* WWW-Authenticate value for a 401 */
 	int64_t stale_token;  /* token whose use to record after the request (authenticate) */
 	struct timespec t0;   /* request start, for --log */
@@ -165,6 +166,15 @@ int req_reply_html(Req *req, int status, char *html)
 {
 	req_reply_text(req, status, html);
 	ctx_of(req)->html = 1;
+	return KITH_OK;
+}
+
+int req_reply_asset(Req *req, const char *data, size_t len, const char *type, const char *etag)
+{
+	Ctx *c = ctx_of(req);
+	server_reply_static(req, 200, data, len);
+	c->type = type;
+	snprintf(req->etag, sizeof req->etag, "%s", etag);
 	return KITH_OK;
 }
 
@@ -401,6 +411,7 @@ static void discard_answer(Ctx *c)
 	c->raw = NULL;
 	c->replayed = 0;
 	c->html = 0;
+	c->type = NULL;
 	c->req.etag[0] = c->req.location[0] = '\0';
 }
 
@@ -624,21 +635,33 @@ static void dispatch(Ctx *c)
 		c->srv->hooks->record_use(req->db, c->stale_token);
 }
 
+/* The web UI's Content-Security-Policy (issue 9, DESIGN.md "Web UI
+ * conventions"): scripts, styles and images from this origin only, with no
+ * inline script or style at all; forms post here only; no framing by
+ * anyone, no <base>. Every HTML answer carries it (add_headers). */
+static const char web_csp[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
+			      "img-src 'self' data:; form-action 'self'; "
+			      "frame-ancestors 'none'; base-uri 'none'";
+
 /* Content type, caching and security headers, then the per-answer ones. */
 static void add_headers(Ctx *c, struct MHD_Response *resp)
 {
 	Req *req = &c->req;
 	int html = c->html && !req->problem;
+	int asset = c->type && !req->problem;
 	if (req->status != 204)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					req->problem ? "application/problem+json"
+					: asset	     ? c->type
 					: html	     ? "text/html; charset=utf-8"
 						     : "application/json; charset=utf-8");
-	if (html) /* the page needs nothing but itself and its links */
-		MHD_add_response_header(resp, "Content-Security-Policy",
-					"default-src 'none'; base-uri 'none'; form-action 'none'; "
-					"frame-ancestors 'none'");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (html) { /* the one place that sets the web UI's security headers */
+		MHD_add_response_header(resp, "Content-Security-Policy", web_csp);
+		MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	}
+	/* an asset's URL holds its content hash: what is there never changes */
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				asset ? "public, max-age=31536000, immutable" : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (req->etag[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, req->etag);

@@ -15,6 +15,8 @@ setup() { kith_setup; }
 teardown() { kith_teardown; }
 
 ROUTES_DEF="$BATS_TEST_DIRNAME/../../src/http/routes.def"
+# The stylesheet's versioned URL: its content hash is BLAKE2b-64 (docs/web.md).
+WEBCSS="/assets/$(b2sum -l 64 "$BATS_TEST_DIRNAME/../../src/web/assets/kith.css" | cut -c1-16)/kith.css"
 
 # "METHOD pattern" of every route in routes.def.
 route_list() {
@@ -24,7 +26,8 @@ route_list() {
 # The table: METHOD PATTERN PATH BODY HIDDEN SHARED IDS ITEM, one route per
 # line, run top to bottom. PATH and BODY use @C (ann's contact), @M (her
 # company), @D (her deal), @A (her activity on @C), @T (her task on @D), @B
-# (bob's own contact), @F (a custom field), @U (bob's user id); "-" = none.
+# (bob's own contact), @F (a custom field), @U (bob's user id), @WEBCSS (the
+# web UI stylesheet's versioned URL); "-" = none.
 # HIDDEN and SHARED are the statuses expected before and after sharing.
 # IDS is a jq expression listing ids in the answer, ITEM the record that
 # must be absent before and present after sharing ("-" = no check).
@@ -35,6 +38,7 @@ GET / / - 200 200 - - workspace
 GET /api/v1/health /api/v1/health - 200 200 - - workspace
 GET /api/v1/me /api/v1/me - 200 200 - - workspace
 GET /api/v1/openapi.json /api/v1/openapi.json - 200 200 - - workspace
+GET /assets/{hash}/{name} @WEBCSS - 200 200 - - workspace
 GET /api/v1/contacts /api/v1/contacts - 200 200 .items[].id @C
 GET /api/v1/contacts /api/v1/contacts?q=ola - 200 200 .items[].id @C
 GET /api/v1/contacts /api/v1/contacts?owner_id=@ANN - 200 200 .items[].id @C
@@ -131,6 +135,7 @@ fill() {
 	s="${s//@B/$B}"
 	s="${s//@F/$F}"
 	s="${s//@U/$BOB_ID}"
+	s="${s//@WEBCSS/$WEBCSS}"
 	printf '%s' "$s"
 }
 

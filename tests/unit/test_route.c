@@ -216,3 +216,78 @@ Test(route, second_id_is_the_user_id)
 		     1);
 	cr_expect(ids[0] == 1 && ids[1] == 2);
 }
+
+/* Web UI routes (ROUTE_WEB): outside /api/, word parameters match one
+ * segment of [A-Za-z0-9._-] not starting with '.'; no id is read. */
+Test(route, web_routes_and_word_parameters)
+{
+	static const Route web[] = {
+	    {"GET", "/assets/{hash}/{name}", h, PERM_PUBLIC, ROUTE_WEB, "", "asset"},
+	    {"GET", "/contacts/{id}", h, PERM_READ, ROUTE_WEB, "", "page"},
+	    {"GET", "/api/v1/contacts", h, PERM_READ, 0, "", "list"},
+	};
+	Err err = {0};
+	RouteMatch m;
+	cr_expect_eq(route_table_check(web, 3, &err), KITH_OK, "%s", err.msg);
+	cr_assert_eq(route_find(web, 3, "GET", "/assets/0123abcd/kith.css", &m), ROUTE_FOUND);
+	cr_expect_eq(m.route, &web[0]);
+	cr_expect_eq(m.id, 0);
+	cr_assert_eq(route_find(web, 3, "GET", "/contacts/42", &m), ROUTE_FOUND);
+	cr_expect_eq(m.id, 42);
+	static const char *const no[] = {
+	    "/assets/0123/..",
+	    "/assets/../kith.css",
+	    "/assets/0123/.hidden",
+	    "/assets/0123/a b.css",
+	    "/assets/0123/a%2f.css",
+	    "/assets/0123/kith.css/x",
+	    "/assets//kith.css",
+	    "/assets/0123/",
+	    "/assets/0123",
+	    "/assets/0123/kith.css/",
+	    "/assets/0123/k\xc3\xa9.css",
+	};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		cr_expect_eq(route_find(web, 3, "GET", no[i], &m), ROUTE_NO_PATH, "%s matched",
+			     no[i]);
+	cr_expect_eq(route_find(web, 3, "POST", "/assets/0123/kith.css", &m), ROUTE_NO_METHOD);
+}
+
+Test(route, web_route_table_check)
+{
+	static const Route bad[] = {
+	    {"GET", "/api/v1/assets/{hash}", h, PERM_PUBLIC, ROUTE_WEB, "", "under /api/"},
+	    {"GET", "/assets/{Hash}", h, PERM_PUBLIC, ROUTE_WEB, "", "upper-case name"},
+	    {"GET", "/assets/{}", h, PERM_PUBLIC, ROUTE_WEB, "", "empty name"},
+	    {"GET", "/assets/a{hash}", h, PERM_PUBLIC, ROUTE_WEB, "", "half a segment"},
+	    {"GET", "/assets/{hash}x", h, PERM_PUBLIC, ROUTE_WEB, "", "half a segment"},
+	    {"GET", "/assets/{hash", h, PERM_PUBLIC, ROUTE_WEB, "", "unclosed"},
+	    {"GET", "/assets/hash}", h, PERM_PUBLIC, ROUTE_WEB, "", "stray brace"},
+	    {"GET", "/assets//x", h, PERM_PUBLIC, ROUTE_WEB, "", "empty segment"},
+	    {"GET", "/assets/", h, PERM_PUBLIC, ROUTE_WEB, "", "trailing slash"},
+	    {"GET", "assets", h, PERM_PUBLIC, ROUTE_WEB, "", "relative"},
+	    /* an API route may not take a word parameter, nor leave /api/ */
+	    {"GET", "/api/v1/{hash}", h, PERM_PUBLIC, 0, "", "word in the API"},
+	    {"GET", "/assets/x", h, PERM_PUBLIC, 0, "", "API route outside /api/"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		Err err = {0};
+		cr_expect_eq(route_table_check(&bad[i], 1, &err), ERR_INTERNAL, "%s (%s) accepted",
+			     bad[i].pattern, bad[i].summary);
+	}
+}
+
+Test(route, compiled_table_serves_assets_as_a_web_route)
+{
+	int n;
+	const Route *r = route_table(&n);
+	RouteMatch m;
+	cr_assert_eq(route_find(r, n, "GET", "/assets/0123456789abcdef/kith.css", &m), ROUTE_FOUND);
+	cr_expect(m.route->flags & ROUTE_WEB);
+	cr_expect_eq(m.route->perm, PERM_PUBLIC);
+	for (int i = 0; i < n; i++) /* web routes live outside /api/, API routes inside */
+		cr_expect_eq(!(r[i].flags & ROUTE_WEB),
+			     strncmp(r[i].pattern, "/api/", 5) == 0 ||
+				 strcmp(r[i].pattern, "/") == 0,
+			     "%s %s", r[i].method, r[i].pattern);
+}
