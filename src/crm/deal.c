@@ -855,6 +855,25 @@ int deal_stage_change_get(Db *db, const Actor *actor, int64_t change_id, json_t 
 	return rc;
 }
 
+int deal_stage_change_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n,
+			       json_t **out, Err *err)
+{
+	/* deal_stage_change_get's record_can_see, as SQL: its deal's rule */
+	static const char sql[] = "SELECT " CHANGE_COLS CHANGE_FROM "WHERE h.id" DB_IN_IDS
+				  "AND " RECORD_VISIBLE("deal", "d");
+	DbStmt *st;
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	if (!n)
+		return KITH_OK;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_ids(st, 1, ids, n);
+	record_bind_visible(st, 2, actor, RECORD_DEAL);
+	return record_cols_many(st, &stage_change_record_cols, ids, n, out, err);
+}
+
 /* ---- lists --------------------------------------------------------------- */
 
 /* Bind v (0 = no filter) to parameters p and p + 1 of

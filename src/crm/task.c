@@ -131,6 +131,24 @@ int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t
 	return task_visible(db, actor, id, include_deleted, out, err);
 }
 
+int task_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n, json_t **out,
+		  Err *err)
+{
+	static const char sql[] = "SELECT " TASK_COLS TASK_FROM "WHERE t.id" DB_IN_IDS
+				  "AND t.deleted_at IS NULL AND " TASK_VISIBLE;
+	DbStmt *st;
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	if (!n)
+		return KITH_OK;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_ids(st, 1, ids, n);
+	bind_visible(st, 2, actor);
+	return record_cols_many(st, &task_record_cols, ids, n, out, err);
+}
+
 /* ---- civil dates and zones -------------------------------------------- */
 
 #define PAST_9999 "moves the due past the year 9999"

@@ -51,6 +51,13 @@ int task_create(Db *db, const Actor *actor, const json_t *in, int64_t *id,
 int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 	     Err *err) KITH_WARN_UNUSED;
 
+/* The live tasks ids[0..n) the actor may see, in one statement (a page of
+ * a timeline): out[i] gets task ids[i] as task_get gives it (caller
+ * decrefs), or NULL when it is absent, hidden or in the trash. An id listed
+ * twice gets two objects. A storage error leaves out all NULL. */
+int task_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n, json_t **out,
+		  Err *err) KITH_WARN_UNUSED;
+
 /* Patch with the writable keys (absent keys unchanged, null clears the
  * optional ones). ERR_STALE when expected_version is non-zero and differs.
  * *out (may be NULL) gets the new record (caller decrefs). Audited. */

@@ -12,8 +12,12 @@
  *     cursor on and stops after limit + 1 rows, so a page reads at most
  *     (branches x (limit + 1)) index entries however long the history is;
  *     UNION merges them and drops an item reached two ways.
- *  2. each key is loaded with activity_get, task_get or
- *     deal_stage_change_get (cached statements, point lookups).
+ *  2. the page's items are loaded by their owners, one statement per item
+ *     type on the page (activity_get_many, task_get_many,
+ *     deal_stage_change_get_many: primary-key lookups of a list of ids),
+ *     not one per item: on PostgreSQL each statement is a round trip.
+ * The API and the CLI also show when the record was last contacted
+ * (timeline_page): read in the same snapshot, after the one record check.
  * Branches over "all contacts of a company" walk each contact's index range
  * and sort the union of them: bounded by the company's own history, not
  * the table's. */
@@ -185,21 +189,16 @@ static int position_of(const char *cursor, Position *pos, Err *err)
 	return KITH_OK;
 }
 
-/* The payload of one key, into item; ERR_NOT_FOUND/ERR_GONE when its owner
- * hides it (the caller skips it). */
-static int item_load(Db *db, const Actor *actor, int type, int64_t id, json_t *item, Err *err)
+/* The payloads of keys[0..n) of item type t (types[]) in one statement of
+ * their owner, into recs (NULL where the owner hides one: not shown). */
+static int items_load(Db *db, const Actor *actor, int t, const int64_t *ids, size_t n,
+		      json_t **recs, Err *err)
 {
-	json_t *rec = NULL;
-	int rc;
-	if (type == 0)
-		rc = activity_get(db, actor, id, 0, &rec, err);
-	else if (type == 1)
-		rc = deal_stage_change_get(db, actor, id, &rec, err);
-	else
-		rc = task_get(db, actor, id, 0, &rec, err);
-	if (rc == KITH_OK)
-		json_object_set_new(item, types[type].key, rec);
-	return rc;
+	if (t == 0)
+		return activity_get_many(db, actor, ids, n, recs, err);
+	if (t == 1)
+		return deal_stage_change_get_many(db, actor, ids, n, recs, err);
+	return task_get_many(db, actor, ids, n, recs, err);
 }
 
 /* Step 1: the keys of the page (up to limit + 1 rows) as a JSON array of
@@ -231,34 +230,59 @@ static int page_keys(Db *db, const Actor *actor, int which, int64_t id, const Po
 	return KITH_OK;
 }
 
+/* The payloads of the first n keys, recs[i] for keys[i]: one statement
+ * per item type on the page, not one per item (a round trip each on
+ * PostgreSQL). recs[i] NULL: hidden by its owner's rule. */
+static int page_payloads(Db *db, const Actor *actor, const json_t *keys, size_t n, json_t **recs,
+			 Err *err)
+{
+	int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+	size_t *at = malloc((n ? n : 1) * sizeof *at);
+	json_t **got = malloc((n ? n : 1) * sizeof *got);
+	int rc = ids && at && got ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		recs[i] = NULL;
+	/* task_created and task_done are both tasks: one statement for them */
+	for (int t = 0; rc == KITH_OK && t < N_TYPES && strcmp(types[t].type, "task_done"); t++) {
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			const json_t *key = json_array_get(keys, i);
+			int ti = type_index(json_string_value(json_array_get(key, 1)));
+			if (ti == t || (t == 2 && ti == 3)) {
+				ids[m] = json_integer_value(json_array_get(key, 2));
+				at[m++] = i;
+			}
+		}
+		if (m && (rc = items_load(db, actor, t, ids, m, got, err)) == KITH_OK)
+			for (size_t j = 0; j < m; j++)
+				recs[at[j]] = got[j];
+	}
+	free(ids);
+	free(at);
+	free(got);
+	return rc;
+}
+
 /* Step 2: items for the first limit keys; *next from the last one when
  * there are more. */
 static int page_items(Db *db, const Actor *actor, const json_t *keys, int limit, json_t **items,
 		      char **next, Err *err)
 {
-	json_t *arr = json_array(), *key;
-	size_t i;
-	int rc = KITH_OK;
+	size_t n = json_array_size(keys) < (size_t)limit ? json_array_size(keys) : (size_t)limit;
+	json_t *arr = json_array(), **recs = malloc((n ? n : 1) * sizeof *recs);
+	int rc = recs ? page_payloads(db, actor, keys, n, recs, err)
+		      : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	*next = NULL;
-	json_array_foreach(keys, i, key)
-	{
-		if ((int)i == limit)
-			break;
-		const char *at = json_string_value(json_array_get(key, 0));
+	for (size_t i = 0; rc == KITH_OK && i < n; i++) {
+		const json_t *key = json_array_get(keys, i);
 		int type = type_index(json_string_value(json_array_get(key, 1)));
-		int64_t id = json_integer_value(json_array_get(key, 2));
-		json_t *item = json_pack("{ssss}", "type", types[type].type, "at", at);
-		rc = item_load(db, actor, type, id, item, err);
-		if (rc == KITH_OK) {
-			json_array_append_new(arr, item);
-			continue;
-		}
-		json_decref(item);
-		if (rc != ERR_NOT_FOUND && rc != ERR_GONE)
-			goto done;
-		rc = KITH_OK;   /* hidden by its owner's rule: not shown */
+		if (!recs[i])
+			continue; /* hidden by its owner's rule: not shown */
+		json_array_append_new(arr, json_pack("{sssssO}", "type", types[type].type, "at",
+						     json_string_value(json_array_get(key, 0)),
+						     types[type].key, recs[i]));
 	}
-	if ((int)json_array_size(keys) > limit) {
+	if (rc == KITH_OK && json_array_size(keys) > (size_t)limit) {
 		const json_t *last = json_array_get(keys, (size_t)limit - 1);
 		char mark[48];
 		snprintf(mark, sizeof mark, "%s %s", json_string_value(json_array_get(last, 0)),
@@ -266,15 +290,17 @@ static int page_items(Db *db, const Actor *actor, const json_t *keys, int limit,
 		if (!(*next = cursor_encode(mark, json_integer_value(json_array_get(last, 2)))))
 			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	}
-done:
+	for (size_t i = 0; recs && i < n; i++)
+		json_decref(recs[i]);
+	free(recs);
 	if (rc == KITH_OK)
 		*items = json_incref(arr);
 	json_decref(arr);
 	return rc;
 }
 
-int timeline_get(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
-		 const char *cursor, json_t **items, char **next, Err *err)
+int timeline_page(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
+		  const char *cursor, json_t **items, char **next, char last_touch[21], Err *err)
 {
 	Position pos;
 	json_t *keys = NULL;
@@ -295,8 +321,20 @@ int timeline_get(Db *db, const Actor *actor, const char *entity, int64_t id, int
 	if ((rc = position_of(cursor, &pos, err)) ||
 	    (rc = page_keys(db, actor, which, id, &pos, limit, &keys, err)))
 		goto done;
-	rc = page_items(db, actor, keys, limit, items, next, err);
+	if ((rc = page_items(db, actor, keys, limit, items, next, err)) == KITH_OK && last_touch &&
+	    (rc = activity_last_touch_seen(db, actor, entity, id, last_touch, err))) {
+		json_decref(*items);
+		free(*next);
+		*items = NULL;
+		*next = NULL;
+	}
 done:
 	json_decref(keys);
 	return db_end(db, rc, err);
+}
+
+int timeline_get(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
+		 const char *cursor, json_t **items, char **next, Err *err)
+{
+	return timeline_page(db, actor, entity, id, limit, cursor, items, next, NULL, err);
 }
