@@ -46,7 +46,13 @@ typedef enum {
  * SQL text of the parameters that hold the admin flag (1 for owners and
  * admins, bound as an integer) and the actor's user id. The flag is tested
  * as "admin <> 0", not as a bare boolean parameter, so PostgreSQL types it
- * as an integer as SQLite does. */
+ * as an integer as SQLite does. admin may also be the literal "1" or "0":
+ * a statement written twice, once for owners and admins and once for
+ * members, gets on PostgreSQL one plan per variant that suits every
+ * execution (the rule folded away in the first), where a parameter flag
+ * makes the planner plan again at every execution (a custom plan, the flag
+ * known, always looks cheaper than the generic one). views/timeline.c and
+ * the board do so. */
 
 /* True when user is a collaborator on the kind record whose id is the SQL
  * expression id_expr ("a.contact_id"): a primary-key probe of

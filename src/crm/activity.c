@@ -714,10 +714,13 @@ static int last_touch_of(Db *db, const Actor *actor, int which, int64_t id, char
 	static const char by_contact[] = "SELECT max(a.occurred_at)" ACT_FROM
 					 "WHERE a.contact_id = ? AND " CADENCE_IS_TOUCH("a")
 					 " AND " ACT_VISIBLE;
+	/* two index walks, the company's and its contacts': "company_id = ? OR
+	 * contact_id IN (...)" read every activity on PostgreSQL */
 	static const char by_company[] =
-		"SELECT max(a.occurred_at)" ACT_FROM
-		"WHERE (a.company_id = ? OR a.contact_id IN (SELECT id FROM contact WHERE "
-		"company_id = ?)) AND " CADENCE_IS_TOUCH("a") " AND " ACT_VISIBLE;
+		"SELECT max(m) FROM (SELECT max(a.occurred_at) AS m" ACT_FROM
+		"WHERE a.company_id = ? AND " CADENCE_IS_TOUCH("a") " AND " ACT_VISIBLE
+		" UNION ALL SELECT max(a.occurred_at)" ACT_FROM "JOIN contact c ON c.id = a.contact_id "
+		"WHERE c.company_id = ? AND " CADENCE_IS_TOUCH("a") " AND " ACT_VISIBLE ") AS t";
 	static const char by_deal[] = "SELECT max(a.occurred_at)" ACT_FROM
 				      "WHERE a.deal_id = ? AND " CADENCE_IS_TOUCH("a")
 				      " AND " ACT_VISIBLE;
@@ -729,9 +732,11 @@ static int last_touch_of(Db *db, const Actor *actor, int which, int64_t id, char
 	if (rc)
 		return rc;
 	db_bind_int(st, p++, id);
-	if (which == 1)
+	p = bind_visible(st, p, actor);
+	if (which == 1) {
 		db_bind_int(st, p++, id);
-	bind_visible(st, p, actor);
+		bind_visible(st, p, actor);
+	}
 	rc = db_step(st, err);
 	if (rc == DB_ROW && !db_col_is_null(st, 0))
 		snprintf(out, 21, "%s", db_col_text(st, 0));
