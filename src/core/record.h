@@ -110,6 +110,20 @@ enum { RECORD_PARAMS_OWNED = 3, RECORD_PARAMS_ACTIVITY = 8, RECORD_PARAMS_TASK =
  * next parameter number. */
 int record_bind_visible(DbStmt *st, int p, const Actor *actor, RecordKind kind);
 
+/* The fragments with the admin flag as a literal and the user id as "?":
+ * for a statement written twice, admin "1" in the owners' and admins'
+ * variant, "0" in the members' (access_is_admin chooses; see "admin may
+ * also be the literal" above). Bound by record_bind_user(kind): one
+ * parameter fewer than RECORD_PARAMS_*. */
+#define RECORD_VISIBLE_IF(kind, alias, admin) RECORD_VISIBLE_AT(kind, alias, admin, "?")
+#define RECORD_ACTIVITY_VISIBLE_IF(x, admin) RECORD_ACTIVITY_VISIBLE_AT(x, admin, "?")
+#define RECORD_TASK_VISIBLE_IF(x, admin) RECORD_TASK_VISIBLE_AT(x, admin, "?")
+
+/* Bind the user ids of kind's _IF fragment from parameter p on (the
+ * actor's user id, RECORD_PARAMS_* - 1 times). Returns the next parameter
+ * number. */
+int record_bind_user(DbStmt *st, int p, const Actor *actor, RecordKind kind);
+
 /* ---- kinds ---------------------------------------------------------------- */
 
 /* The API name of kind ("contact", "company", "deal", "activity", "task"),
