@@ -259,8 +259,8 @@ int record_cols_check(const RecordCols *k)
 	       record_cols_count_select(k->select) == record_cols_width(k);
 }
 
-int record_cols_many(DbStmt *st, const RecordCols *k, const int64_t *ids, size_t n,
-		     json_t **out, Err *err)
+int record_cols_many(DbStmt *st, const RecordCols *k, const int64_t *ids, size_t n, json_t **out,
+		     Err *err)
 {
 	size_t i;
 	int rc;

@@ -129,7 +129,7 @@ int record_cols_check(const RecordCols *k);
  * first; on error every object is released and out is all NULL again.
  * The caller decrefs each non-NULL out[i]. Resets st. ERR_INTERNAL when
  * out of memory or a row's text is not UTF-8; a storage error. */
-int record_cols_many(DbStmt *st, const RecordCols *k, const int64_t *ids, size_t n,
-		     json_t **out, Err *err) KITH_WARN_UNUSED;
+int record_cols_many(DbStmt *st, const RecordCols *k, const int64_t *ids, size_t n, json_t **out,
+		     Err *err) KITH_WARN_UNUSED;
 
 #endif

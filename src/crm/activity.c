@@ -708,8 +708,7 @@ static int entity_check(Db *db, const Actor *actor, const char *entity, int64_t 
 }
 
 /* activity_last_touch's statement for the record; which: 0 contact, 1 company, 2 deal. */
-static int last_touch_of(Db *db, const Actor *actor, int which, int64_t id, char out[21],
-			 Err *err)
+static int last_touch_of(Db *db, const Actor *actor, int which, int64_t id, char out[21], Err *err)
 {
 	static const char by_contact[] = "SELECT max(a.occurred_at)" ACT_FROM
 					 "WHERE a.contact_id = ? AND " CADENCE_IS_TOUCH("a")
@@ -744,8 +743,8 @@ static int last_touch_of(Db *db, const Actor *actor, int which, int64_t id, char
 	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
 }
 
-int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t id,
-			char out[21], Err *err)
+int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t id, char out[21],
+			Err *err)
 {
 	int which;
 	int rc = entity_check(db, actor, entity, id, &which, err);

@@ -1157,8 +1157,8 @@ static int board_pipeline(Db *db, int64_t pipeline_id, json_t **out, Err *err)
  * no avg_days_in_stage: a pipeline-wide measure over every deal, which
  * must not tell them about deals hidden from them. Parameters: the
  * pipeline, the rule's user ids, the pipeline, closed, the rule's user ids. */
-static int member_totals(Db *db, const Actor *actor, int64_t pid, const char *closed,
-			 json_t *cols, Err *err)
+static int member_totals(Db *db, const Actor *actor, int64_t pid, const char *closed, json_t *cols,
+			 Err *err)
 {
 	static const char sql[] =
 	    "SELECT d.stage_id, d.currency, COUNT(*), SUM(d.amount_minor) FROM stage s "

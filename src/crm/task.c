@@ -131,8 +131,7 @@ int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t
 	return task_visible(db, actor, id, include_deleted, out, err);
 }
 
-int task_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n, json_t **out,
-		  Err *err)
+int task_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n, json_t **out, Err *err)
 {
 	static const char sql[] = "SELECT " TASK_COLS TASK_FROM "WHERE t.id" DB_IN_IDS
 				  "AND t.deleted_at IS NULL AND " TASK_VISIBLE;

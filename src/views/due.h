@@ -40,8 +40,8 @@ typedef struct DueQuery {
 			      (0..KITH_AGENDA_DAYS_MAX) */
 	const Workspace *ws; /* the workspace when the caller has read it (the
 				agenda, once for its two halves); NULL: read it */
-	int user_checked;  /* 1: user_id is already user_whose_records's answer
-			      for the actor (core/user.h), not checked again */
+	int user_checked;    /* 1: user_id is already user_whose_records's answer
+				for the actor (core/user.h), not checked again */
 } DueQuery;
 
 /* Who to touch, as {"date": today, "due": [...], "too_often": [...],
