@@ -81,6 +81,14 @@ int record_bind_visible(DbStmt *st, int p, const Actor *actor, RecordKind kind)
 	return p;
 }
 
+int record_bind_user(DbStmt *st, int p, const Actor *actor, RecordKind kind)
+{
+	const KindDef *k = kind_def(kind);
+	for (int i = 1; k && i < k->params; i++)
+		db_bind_int(st, p++, actor->user_id);
+	return p;
+}
+
 int record_shared(Db *db, RecordKind kind, int64_t id, int64_t user_id, Err *err)
 {
 	const KindDef *k = kind_def(kind);

@@ -46,7 +46,13 @@ typedef enum {
  * SQL text of the parameters that hold the admin flag (1 for owners and
  * admins, bound as an integer) and the actor's user id. The flag is tested
  * as "admin <> 0", not as a bare boolean parameter, so PostgreSQL types it
- * as an integer as SQLite does. */
+ * as an integer as SQLite does. admin may also be the literal "1" or "0":
+ * a statement written twice, once for owners and admins and once for
+ * members, gets on PostgreSQL one plan per variant that suits every
+ * execution (the rule folded away in the first), where a parameter flag
+ * makes the planner plan again at every execution (a custom plan, the flag
+ * known, always looks cheaper than the generic one). views/timeline.c and
+ * the board do so. */
 
 /* True when user is a collaborator on the kind record whose id is the SQL
  * expression id_expr ("a.contact_id"): a primary-key probe of
@@ -103,6 +109,20 @@ enum { RECORD_PARAMS_OWNED = 3, RECORD_PARAMS_ACTIVITY = 8, RECORD_PARAMS_TASK =
  * parameter p on: the admin flag, then the actor's user id. Returns the
  * next parameter number. */
 int record_bind_visible(DbStmt *st, int p, const Actor *actor, RecordKind kind);
+
+/* The fragments with the admin flag as a literal and the user id as "?":
+ * for a statement written twice, admin "1" in the owners' and admins'
+ * variant, "0" in the members' (access_is_admin chooses; see "admin may
+ * also be the literal" above). Bound by record_bind_user(kind): one
+ * parameter fewer than RECORD_PARAMS_*. */
+#define RECORD_VISIBLE_IF(kind, alias, admin) RECORD_VISIBLE_AT(kind, alias, admin, "?")
+#define RECORD_ACTIVITY_VISIBLE_IF(x, admin) RECORD_ACTIVITY_VISIBLE_AT(x, admin, "?")
+#define RECORD_TASK_VISIBLE_IF(x, admin) RECORD_TASK_VISIBLE_AT(x, admin, "?")
+
+/* Bind the user ids of kind's _IF fragment from parameter p on (the
+ * actor's user id, RECORD_PARAMS_* - 1 times). Returns the next parameter
+ * number. */
+int record_bind_user(DbStmt *st, int p, const Actor *actor, RecordKind kind);
 
 /* ---- kinds ---------------------------------------------------------------- */
 

@@ -258,3 +258,38 @@ int record_cols_check(const RecordCols *k)
 	return k->n_cols > 0 && k->cols[0].type == RECORD_COL_ID &&
 	       record_cols_count_select(k->select) == record_cols_width(k);
 }
+
+int record_cols_many(DbStmt *st, const RecordCols *k, const int64_t *ids, size_t n, json_t **out,
+		     Err *err)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < n; i++)
+		out[i] = NULL;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		json_t *rec = record_cols_json(st, k);
+		if (!rec) {
+			rc = err_set(err, ERR_INTERNAL, NULL, "a record could not be read as JSON");
+			break;
+		}
+		/* one object per slot: a record listed twice is not shared */
+		for (i = 0; i < n; i++) {
+			if (ids[i] == id && !(out[i] = json_deep_copy(rec)))
+				break;
+		}
+		json_decref(rec);
+		if (i < n) {
+			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+			break;
+		}
+	}
+	db_reset(st);
+	if (rc == DB_DONE)
+		return KITH_OK;
+	for (i = 0; i < n; i++) {
+		json_decref(out[i]);
+		out[i] = NULL;
+	}
+	return rc;
+}

@@ -121,4 +121,15 @@ int record_cols_count_select(const char *select);
  * entry is the id; tests run it on every kind. */
 int record_cols_check(const RecordCols *k);
 
+/* Step st (bound, selecting k->select first) to the end and put each row's
+ * JSON at out[i] for every i where ids[i] is the row's id (its first
+ * column), so a statement that reads the records of a list of ids at once
+ * (DB_IN_IDS) answers them in the list's order: an id listed twice gets
+ * two objects, an id with no row keeps NULL. out[0..n) is set to NULL
+ * first; on error every object is released and out is all NULL again.
+ * The caller decrefs each non-NULL out[i]. Resets st. ERR_INTERNAL when
+ * out of memory or a row's text is not UTF-8; a storage error. */
+int record_cols_many(DbStmt *st, const RecordCols *k, const int64_t *ids, size_t n, json_t **out,
+		     Err *err) KITH_WARN_UNUSED;
+
 #endif

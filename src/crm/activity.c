@@ -121,6 +121,24 @@ int activity_get(Db *db, const Actor *actor, int64_t id, int include_deleted, js
 	return activity_visible(db, actor, id, include_deleted, out, err);
 }
 
+int activity_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n, json_t **out,
+		      Err *err)
+{
+	static const char sql[] = "SELECT " ACT_COLS ACT_FROM "WHERE a.id" DB_IN_IDS
+				  "AND a.deleted_at IS NULL AND " ACT_VISIBLE;
+	DbStmt *st;
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	if (!n)
+		return KITH_OK;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_ids(st, 1, ids, n);
+	bind_visible(st, 2, actor);
+	return record_cols_many(st, &activity_record_cols, ids, n, out, err);
+}
+
 int activity_kind_valid(const char *s)
 {
 	for (int i = 0; s && kinds[i]; i++)
@@ -689,35 +707,59 @@ static int entity_check(Db *db, const Actor *actor, const char *entity, int64_t 
 	return record_check(db, actor, kind, id, 1, "id", NULL, err);
 }
 
-int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t id,
-			char out[21], Err *err)
+/* activity_last_touch's statement for the record; which: 0 contact, 1 company, 2 deal. */
+static int last_touch_of(Db *db, const Actor *actor, int which, int64_t id, char out[21], Err *err)
 {
 	static const char by_contact[] = "SELECT max(a.occurred_at)" ACT_FROM
 					 "WHERE a.contact_id = ? AND " CADENCE_IS_TOUCH("a")
 					 " AND " ACT_VISIBLE;
+	/* two index walks, the company's and its contacts': "company_id = ? OR
+	 * contact_id IN (...)" read every activity on PostgreSQL */
 	static const char by_company[] =
-		"SELECT max(a.occurred_at)" ACT_FROM
-		"WHERE (a.company_id = ? OR a.contact_id IN (SELECT id FROM contact WHERE "
-		"company_id = ?)) AND " CADENCE_IS_TOUCH("a") " AND " ACT_VISIBLE;
+		"SELECT max(m) FROM (SELECT max(a.occurred_at) AS m" ACT_FROM
+		"WHERE a.company_id = ? AND " CADENCE_IS_TOUCH("a") " AND " ACT_VISIBLE
+		" UNION ALL SELECT max(a.occurred_at)" ACT_FROM "JOIN contact c ON c.id = a.contact_id "
+		"WHERE c.company_id = ? AND " CADENCE_IS_TOUCH("a") " AND " ACT_VISIBLE ") AS t";
 	static const char by_deal[] = "SELECT max(a.occurred_at)" ACT_FROM
 				      "WHERE a.deal_id = ? AND " CADENCE_IS_TOUCH("a")
 				      " AND " ACT_VISIBLE;
 	const char *const sql[] = {by_contact, by_company, by_deal};
 	DbStmt *st;
-	int which, p = 1;
-	int rc = entity_check(db, actor, entity, id, &which, err);
+	int p = 1;
+	int rc = db_prepare(db, &st, sql[which], err);
 	out[0] = '\0';
-	if (rc || (rc = db_prepare(db, &st, sql[which], err)))
+	if (rc)
 		return rc;
 	db_bind_int(st, p++, id);
-	if (which == 1)
+	p = bind_visible(st, p, actor);
+	if (which == 1) {
 		db_bind_int(st, p++, id);
-	bind_visible(st, p, actor);
+		bind_visible(st, p, actor);
+	}
 	rc = db_step(st, err);
 	if (rc == DB_ROW && !db_col_is_null(st, 0))
 		snprintf(out, 21, "%s", db_col_text(st, 0));
 	db_reset(st);
 	return rc == DB_ROW || rc == DB_DONE ? KITH_OK : rc;
+}
+
+int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t id, char out[21],
+			Err *err)
+{
+	int which;
+	int rc = entity_check(db, actor, entity, id, &which, err);
+	out[0] = '\0';
+	return rc ? rc : last_touch_of(db, actor, which, id, out, err);
+}
+
+int activity_last_touch_seen(Db *db, const Actor *actor, const char *entity, int64_t id,
+			     char out[21], Err *err)
+{
+	RecordKind kind = record_kind_parse(entity);
+	out[0] = '\0';
+	if (!record_kind_shareable(kind))
+		return err_set(err, ERR_INVALID, "entity", "must be contact, company or deal");
+	return last_touch_of(db, actor, (int)(kind - RECORD_CONTACT), id, out, err);
 }
 
 int activity_last_contacted(Db *db, const Actor *actor, int64_t contact_id, char out[21],

@@ -58,6 +58,14 @@ int activity_create_many(Db *db, const Actor *actor, json_t *const *in, size_t n
 int activity_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 		 Err *err) KITH_WARN_UNUSED;
 
+/* The live activities ids[0..n) the actor may see, in one statement (a
+ * page of a timeline): out[i] gets activity ids[i] as activity_get gives it
+ * (caller decrefs), or NULL when it is absent, hidden or in the trash (where
+ * activity_get answers ERR_NOT_FOUND or ERR_GONE). An id listed twice gets
+ * two objects. A storage error leaves out all NULL. */
+int activity_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n, json_t **out,
+		      Err *err) KITH_WARN_UNUSED;
+
 /* Patch with the keys of create (absent keys unchanged, null clears the
  * optional ones). ERR_STALE when expected_version is non-zero and differs.
  * *out (may be NULL) gets the new record. Audited with the changed keys. */
@@ -94,6 +102,12 @@ int activity_list(Db *db, const Actor *actor, const ActivityQuery *q, json_t **i
  * "entity". */
 int activity_last_touch(Db *db, const Actor *actor, const char *entity, int64_t id,
 			char out[21], Err *err) KITH_WARN_UNUSED;
+
+/* activity_last_touch of a record the caller has already found visible
+ * to the actor (record_check, in the same transaction): one statement
+ * fewer. Errors as activity_last_touch but never ERR_NOT_FOUND. */
+int activity_last_touch_seen(Db *db, const Actor *actor, const char *entity, int64_t id,
+			     char out[21], Err *err) KITH_WARN_UNUSED;
 
 /* activity_last_touch for a contact. */
 int activity_last_contacted(Db *db, const Actor *actor, int64_t contact_id, char out[21],

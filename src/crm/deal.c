@@ -855,6 +855,25 @@ int deal_stage_change_get(Db *db, const Actor *actor, int64_t change_id, json_t 
 	return rc;
 }
 
+int deal_stage_change_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n,
+			       json_t **out, Err *err)
+{
+	/* deal_stage_change_get's record_can_see, as SQL: its deal's rule */
+	static const char sql[] = "SELECT " CHANGE_COLS CHANGE_FROM "WHERE h.id" DB_IN_IDS
+				  "AND " RECORD_VISIBLE("deal", "d");
+	DbStmt *st;
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	if (!n)
+		return KITH_OK;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_ids(st, 1, ids, n);
+	record_bind_visible(st, 2, actor, RECORD_DEAL);
+	return record_cols_many(st, &stage_change_record_cols, ids, n, out, err);
+}
+
 /* ---- lists --------------------------------------------------------------- */
 
 /* Bind v (0 = no filter) to parameters p and p + 1 of
@@ -1041,26 +1060,60 @@ int deal_list(Db *db, const Actor *actor, const DealQuery *q, json_t **items, ch
 	return page_read(db, st, limit, 1, items, next, err);
 }
 
+/* ---- board, forecast ------------------------------------------------------ */
+
+/* The board's statements for owners and admins are written with the admin
+ * flag as a literal (core/record.h's _IF fragments), so PostgreSQL plans
+ * each once per connection; with the flag as a parameter it planned them
+ * again at every board. */
+
+/* The column of stage id in cols (NULL when none). */
+static json_t *col_of(json_t *cols, int64_t stage_id)
+{
+	size_t i;
+	json_t *col;
+	json_array_foreach(cols, i, col)
+	{
+		if (json_int_of(json_object_get(col, "stage"), "id") == stage_id)
+			return col;
+	}
+	return NULL;
+}
+
 /* The deals of one board column, without their custom values (the board
  * reads every column's at once): for an open stage the first limit by id
  * (the deal_board index), with a next cursor for deal_list; for a won or
  * lost stage the limit most recently closed since `closed`, newest first
  * (deal_stage_since read backwards), and no cursor: deal_list with
- * stage_since lists them all. */
+ * stage_since lists them all. Owners and admins: the _all statements.
+ * Members' open columns keep the flag a parameter: a plan made once for
+ * every member (the generic plan) walked the primary key in id order and
+ * filtered every deal of every stage, where the plan made for the values
+ * at hand (a custom plan, PostgreSQL's choice while the flag is a
+ * parameter) walks the stage's own deals (deal_board). */
+#define BOARD_OPEN_SQL(vis)                                                                     \
+	"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "                  \
+	"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "                 \
+	"AND " vis " ORDER BY d.id LIMIT ?"
+#define BOARD_CLOSED_SQL(vis)                                                                   \
+	"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "                  \
+	"WHERE d.stage_id = ? AND d.stage_since >= ? AND d.deleted_at IS NULL "                \
+	"AND " vis " ORDER BY d.stage_since DESC, d.id DESC LIMIT ?"
+static const char board_open_all_sql[] = BOARD_OPEN_SQL(RECORD_VISIBLE_IF("deal", "d", "1"));
+static const char board_open_member_sql[] = BOARD_OPEN_SQL(RECORD_VISIBLE("deal", "d"));
+static const char board_closed_all_sql[] = BOARD_CLOSED_SQL(RECORD_VISIBLE_IF("deal", "d", "1"));
+static const char board_closed_member_sql[] =
+	BOARD_CLOSED_SQL(RECORD_VISIBLE_IF("deal", "d", "0"));
+
 static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const json_t *stage,
 		       const char *closed, int limit, json_t **items, char **next, Err *err)
 {
-	static const char open_sql[] =
-		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
-		"WHERE d.pipeline_id = ? AND d.stage_id = ? AND d.deleted_at IS NULL "
-		"AND " RECORD_VISIBLE("deal", "d") " ORDER BY d.id LIMIT ?";
-	static const char closed_sql[] =
-		"SELECT " DEAL_COLS " FROM deal d JOIN stage s ON s.id = d.stage_id "
-		"WHERE d.stage_id = ? AND d.stage_since >= ? AND d.deleted_at IS NULL "
-		"AND " RECORD_VISIBLE("deal", "d") " ORDER BY d.stage_since DESC, d.id DESC LIMIT ?";
 	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
+	int all = access_is_admin(actor);
+	const char *sql = is_open ? (all ? board_open_all_sql : board_open_member_sql)
+				  : (all ? board_closed_all_sql : board_closed_member_sql);
 	DbStmt *st;
-	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err), p = 1;
+	int rc = db_prepare(db, &st, sql, err), p = 1;
 	if (rc)
 		return rc;
 	if (is_open)
@@ -1068,7 +1121,11 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const js
 	db_bind_int(st, p++, json_int_of(stage, "id"));
 	if (!is_open)
 		db_bind_text(st, p++, closed);
-	db_bind_int(st, record_bind_visible(st, p, actor, RECORD_DEAL), limit + 1);
+	if (is_open && !all)
+		p = record_bind_visible(st, p, actor, RECORD_DEAL);
+	else
+		p = record_bind_user(st, p, actor, RECORD_DEAL);
+	db_bind_int(st, p, limit + 1);
 	rc = page_read(db, st, limit, 0, items, next, err);
 	if (rc == KITH_OK && !is_open) {
 		free(*next);
@@ -1076,8 +1133,6 @@ static int stage_deals(Db *db, const Actor *actor, int64_t pipeline_id, const js
 	}
 	return rc;
 }
-
-/* ---- board, forecast ------------------------------------------------------ */
 
 /* The pipeline (0 = the first one) as JSON. ERR_NOT_FOUND naming
  * "pipeline_id". */
@@ -1093,57 +1148,47 @@ static int board_pipeline(Db *db, int64_t pipeline_id, json_t **out, Err *err)
 	return rc;
 }
 
-/* Count and per-currency totals of the live deals in a stage a member may
- * see: an open stage's all; a won or lost stage's those that entered it
- * since `closed` (the start of a UTC day), from their visible deals
- * (deal_stage_values in currency order, deal_stage_since). Owners and
- * admins read the rollups instead (board_rollups). Members get no
- * avg_days_in_stage: a pipeline-wide measure over every deal, which must
- * not tell them about deals hidden from them. */
-static int stage_totals(Db *db, const Actor *actor, const json_t *stage, const char *closed,
-			json_t *col, Err *err)
+/* Count and per-currency totals of the live deals a member may see in every
+ * column of pipeline ?1: an open stage's all; a won or lost stage's those
+ * that entered it since `closed` ?2 (the start of a UTC day), from their
+ * visible deals (deal_stage_values, deal_stage_since), in currency order
+ * per stage. One statement for the whole board, not one per stage.
+ * Owners and admins read the rollups instead (board_rollups). Members get
+ * no avg_days_in_stage: a pipeline-wide measure over every deal, which
+ * must not tell them about deals hidden from them. Parameters: the
+ * pipeline, the rule's user ids, the pipeline, closed, the rule's user ids. */
+static int member_totals(Db *db, const Actor *actor, int64_t pid, const char *closed, json_t *cols,
+			 Err *err)
 {
-	static const char open_sql[] =
-		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
-		"WHERE stage_id = ? AND deleted_at IS NULL "
-		"AND " RECORD_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
-	static const char closed_sql[] =
-		"SELECT currency, COUNT(*), SUM(amount_minor) FROM deal "
-		"WHERE stage_id = ? AND deleted_at IS NULL AND stage_since >= ? "
-		"AND " RECORD_VISIBLE("deal", "deal") " GROUP BY currency ORDER BY currency";
-	int is_open = stage_kind_parse(json_str_of(stage, "kind")) == STAGE_OPEN;
+	static const char sql[] =
+	    "SELECT d.stage_id, d.currency, COUNT(*), SUM(d.amount_minor) FROM stage s "
+	    "JOIN deal d ON d.stage_id = s.id WHERE s.pipeline_id = ? AND s.kind = 'open' "
+	    "AND d.deleted_at IS NULL AND " RECORD_VISIBLE_IF("deal", "d", "0")
+	    " GROUP BY d.stage_id, d.currency "
+	    "UNION ALL SELECT d.stage_id, d.currency, COUNT(*), SUM(d.amount_minor) FROM stage s "
+	    "JOIN deal d ON d.stage_id = s.id WHERE s.pipeline_id = ? AND s.kind <> 'open' "
+	    "AND d.stage_since >= ? AND d.deleted_at IS NULL AND " RECORD_VISIBLE_IF("deal", "d", "0")
+	    " GROUP BY d.stage_id, d.currency ORDER BY 1, 2";
 	DbStmt *st;
-	json_t *totals = json_array();
-	int64_t count = 0;
-	int rc = db_prepare(db, &st, is_open ? open_sql : closed_sql, err);
-	if (rc) {
-		json_decref(totals);
-		return rc;
-	}
-	db_bind_int(st, 1, json_int_of(stage, "id"));
-	if (!is_open)
-		db_bind_text(st, 2, closed);
-	record_bind_visible(st, is_open ? 2 : 3, actor, RECORD_DEAL);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		count += db_col_int(st, 1);
-		json_array_append_new(totals, money_to_json(db_col_int(st, 2), db_col_text(st, 0)));
-	}
-	json_object_set_new(col, "count", json_integer(count));
-	json_object_set_new(col, "totals", totals);
-	return rc == DB_DONE ? KITH_OK : rc;
-}
-
-/* The column of stage id in cols (NULL when none). */
-static json_t *col_of(json_t *cols, int64_t stage_id)
-{
-	size_t i;
 	json_t *col;
-	json_array_foreach(cols, i, col)
-	{
-		if (json_int_of(json_object_get(col, "stage"), "id") == stage_id)
-			return col;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, pid);
+	int p = record_bind_user(st, 2, actor, RECORD_DEAL);
+	db_bind_int(st, p++, pid);
+	db_bind_text(st, p++, closed);
+	record_bind_user(st, p, actor, RECORD_DEAL);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (!(col = col_of(cols, db_col_int(st, 0))))
+			continue;
+		json_object_set_new(col, "count",
+				    json_integer(json_int_of(col, "count") + db_col_int(st, 2)));
+		json_array_append_new(json_object_get(col, "totals"),
+				      money_to_json(db_col_int(st, 3), db_col_text(st, 1)));
 	}
-	return NULL;
+	db_reset(st);
+	return rc == DB_DONE ? KITH_OK : rc;
 }
 
 /* Count and per-currency totals of every column of pipeline pid for
@@ -1233,21 +1278,22 @@ int deal_board(Db *db, const Actor *actor, const DealBoardQuery *q, json_t **out
 		goto done;
 	int64_t pid = json_int_of(p, "id");
 	int rollup = access_is_admin(actor);
-	/* the columns, their members in place; owners' and admins' rollups
-	 * for all of them at once */
+	/* the columns, their members in place; the totals (owners' and
+	 * admins' from the rollups) for all of them at once */
 	json_array_foreach(json_object_get(p, "stages"), i, s)
 	{
-		json_array_append_new(cols, json_pack("{sOsIs[]sn}", "stage", s, "count",
-						      (json_int_t)0, "totals", "avg_days_in_stage"));
+		json_array_append_new(cols, json_pack("{sOsIs[]sns[]sn}", "stage", s, "count",
+						      (json_int_t)0, "totals", "avg_days_in_stage",
+						      "deals", "next"));
 	}
-	if (rollup && (rc = board_rollups(db, pid, closed, month, cols, err)))
+	if ((rc = rollup ? board_rollups(db, pid, closed, month, cols, err)
+			 : member_totals(db, actor, pid, closed, cols, err)))
 		goto done;
 	json_array_foreach(json_object_get(p, "stages"), i, s)
 	{
 		json_t *col = json_array_get(cols, i), *items = NULL;
 		char *next = NULL;
-		if ((!rollup && (rc = stage_totals(db, actor, s, closed, col, err))) ||
-		    (rc = stage_deals(db, actor, pid, s, closed, limit, &items, &next, err)))
+		if ((rc = stage_deals(db, actor, pid, s, closed, limit, &items, &next, err)))
 			goto done;
 		json_object_set_new(col, "deals", items);
 		json_object_set_new(col, "next", next ? json_string(next) : json_null());
@@ -1339,15 +1385,21 @@ static int forecast_sum(ForecastSum *sums, size_t *n, const char *month, const c
 
 int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out, Err *err)
 {
-	/* Members: per open stage, in deal_stage_close index order (no sorting):
-	 * sums per close date and currency, each deal weighted as deal_weighted() does
-	 * (amounts are never negative, check_value, so half away from zero is
-	 * + 50 then integer division). Months are merged here. */
+	/* Members: every open stage of the pipeline in one statement (one
+	 * round trip, not one per stage), each stage's deals in
+	 * deal_stage_close index order: sums per stage, close date and
+	 * currency, each deal weighted by its stage's probability as
+	 * deal_weighted() does (amounts are never negative, check_value, so
+	 * half away from zero is + 50 then integer division). Months and
+	 * stages are merged here. The rule with the flag a literal (members
+	 * only), so PostgreSQL plans it once per connection. */
 	static const char sql[] =
 		"SELECT substr(d.expected_close_date, 1, 7), d.currency, COUNT(*), "
-		"SUM(d.amount_minor), SUM((d.amount_minor * ? + 50) / 100) FROM deal d "
-		"WHERE d.stage_id = ? AND d.deleted_at IS NULL AND " RECORD_VISIBLE("deal", "d")
-		" GROUP BY d.expected_close_date, d.currency";
+		"SUM(d.amount_minor), SUM((d.amount_minor * s.probability + 50) / 100) "
+		"FROM stage s JOIN deal d ON d.stage_id = s.id WHERE s.pipeline_id = ? "
+		"AND s.kind = 'open' AND d.deleted_at IS NULL AND "
+		RECORD_VISIBLE_IF("deal", "d", "0")
+		" GROUP BY d.stage_id, d.expected_close_date, d.currency";
 	/* Owners and admins: the same sums from the open totals (migration
 	 * 017), every open stage of the pipeline in one statement (one round
 	 * trip, not one per stage). A row's deals are each 100 q + rem, so
@@ -1363,7 +1415,7 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 	    "WHERE s.pipeline_id = ? AND s.kind = 'open' GROUP BY o.month, o.currency "
 	    "HAVING SUM(o.deals) > 0";
 	int rollup = access_is_admin(actor);
-	json_t *p = NULL, *months = json_array(), *s;
+	json_t *p = NULL, *months = json_array();
 	ForecastSum *sums = calloc(KITH_FORECAST_GROUPS, sizeof *sums);
 	size_t n = 0, i;
 	DbStmt *st;
@@ -1375,32 +1427,21 @@ int deal_forecast(Db *db, const Actor *actor, int64_t pipeline_id, json_t **out,
 	}
 	if ((rc = board_pipeline(db, pipeline_id, &p, err)))
 		goto done;
-	/* owners and admins: one statement for every stage; members: one per open stage */
-	json_t *stages = json_object_get(p, "stages");
-	size_t runs = rollup ? 1 : json_array_size(stages);
-	for (i = 0; i < runs; i++) {
-		s = json_array_get(stages, i);
-		if (!rollup && stage_kind_parse(json_str_of(s, "kind")) != STAGE_OPEN)
-			continue;
-		if ((rc = db_prepare(db, &st, rollup ? rollup_sql : sql, err)))
-			goto done;
-		if (rollup) {
-			db_bind_int(st, 1, json_int_of(p, "id"));
-		} else {
-			db_bind_int(st, 1, json_int_of(s, "probability"));
-			db_bind_int(st, 2, json_int_of(s, "id"));
-			record_bind_visible(st, 3, actor, RECORD_DEAL);
-		}
-		while ((rc = db_step(st, err)) == DB_ROW &&
-		       (rc = forecast_sum(sums, &n, db_col_is_null(st, 0) ? "" : db_col_text(st, 0),
-					  db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),
-					  db_col_int(st, 4), err)) == KITH_OK)
-			;
-		db_reset(st);
-		if (rc != DB_DONE)
-			goto done;
-		rc = KITH_OK;
-	}
+	/* one statement for every open stage, owners' and admins' or members' */
+	if ((rc = db_prepare(db, &st, rollup ? rollup_sql : sql, err)))
+		goto done;
+	db_bind_int(st, 1, json_int_of(p, "id"));
+	if (!rollup)
+		record_bind_user(st, 2, actor, RECORD_DEAL);
+	while ((rc = db_step(st, err)) == DB_ROW &&
+	       (rc = forecast_sum(sums, &n, db_col_is_null(st, 0) ? "" : db_col_text(st, 0),
+				  db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3),
+				  db_col_int(st, 4), err)) == KITH_OK)
+		;
+	db_reset(st);
+	if (rc != DB_DONE)
+		goto done;
+	rc = KITH_OK;
 	if (n)
 		qsort(sums, n, sizeof *sums, forecast_cmp);
 	for (i = 0; i < n; i++)

@@ -80,6 +80,14 @@ int deal_history(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 int deal_stage_change_get(Db *db, const Actor *actor, int64_t change_id, json_t **out,
 			  Err *err) KITH_WARN_UNUSED;
 
+/* The stage changes ids[0..n) in one statement (a page of a timeline):
+ * out[i] gets change ids[i] as deal_stage_change_get gives it (caller
+ * decrefs), or NULL when it is absent or its deal is hidden from the
+ * actor. An id listed twice gets two objects. A storage error leaves out
+ * all NULL. */
+int deal_stage_change_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n,
+			       json_t **out, Err *err) KITH_WARN_UNUSED;
+
 typedef struct DealQuery {
 	int64_t pipeline_id; /* 0 = any */
 	int64_t stage_id;    /* 0 = any */

@@ -225,27 +225,31 @@ int stage_info(Db *db, int64_t stage_id, const char *field, StageInfo *out, Err 
 
 int stage_first_open(Db *db, int64_t pipeline_id, StageInfo *out, Err *err)
 {
+	/* stage_info's columns in the same statement: one round trip */
 	static const char sql[] =
-		"SELECT s.id FROM pipeline p JOIN stage s ON s.pipeline_id = p.id "
+		"SELECT s.id, s.pipeline_id, s.probability, s.kind FROM pipeline p "
+		"JOIN stage s ON s.pipeline_id = p.id "
 		"WHERE (CAST(? AS BIGINT) = 0 OR p.id = ?) AND s.kind = 'open' "
 		"ORDER BY p.position, p.id, s.position, s.id LIMIT 1";
 	DbStmt *st;
-	int64_t id = 0;
 	int rc = db_prepare(db, &st, sql, err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, pipeline_id);
 	db_bind_int(st, 2, pipeline_id);
 	rc = db_step(st, err);
-	if (rc == DB_ROW)
-		id = db_col_int(st, 0);
+	if (rc == DB_ROW) {
+		out->id = db_col_int(st, 0);
+		out->pipeline_id = db_col_int(st, 1);
+		out->probability = (int)db_col_int(st, 2);
+		out->kind = stage_kind_parse(db_col_text(st, 3));
+		rc = KITH_OK;
+	} else if (rc == DB_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "pipeline_id", "no pipeline %lld",
+			     (long long)pipeline_id);
+	}
 	db_reset(st);
-	if (rc == DB_DONE)
-		return err_set(err, ERR_NOT_FOUND, "pipeline_id", "no pipeline %lld",
-			       (long long)pipeline_id);
-	if (rc != DB_ROW)
-		return rc;
-	return stage_info(db, id, "stage_id", out, err);
+	return rc;
 }
 
 /* ---- validation -------------------------------------------------------- */

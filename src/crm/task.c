@@ -131,6 +131,23 @@ int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t
 	return task_visible(db, actor, id, include_deleted, out, err);
 }
 
+int task_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n, json_t **out, Err *err)
+{
+	static const char sql[] = "SELECT " TASK_COLS TASK_FROM "WHERE t.id" DB_IN_IDS
+				  "AND t.deleted_at IS NULL AND " TASK_VISIBLE;
+	DbStmt *st;
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	if (!n)
+		return KITH_OK;
+	int rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_ids(st, 1, ids, n);
+	bind_visible(st, 2, actor);
+	return record_cols_many(st, &task_record_cols, ids, n, out, err);
+}
+
 /* ---- civil dates and zones -------------------------------------------- */
 
 #define PAST_9999 "moves the due past the year 9999"
@@ -986,19 +1003,16 @@ typedef struct Bounds {
 	char at[3][21];
 } Bounds;
 
-static int agenda_bounds(Db *db, const char *today, int days, Bounds *b, Err *err)
+static int agenda_bounds(const Workspace *ws, const char *today, int days, Bounds *b, Err *err)
 {
-	Workspace ws;
 	char end[11];
 	time_t mid[3];
-	int rc = workspace_get(db, &ws, err);
-	if (rc)
-		return rc;
+	int rc;
 	if (today) {
 		if (!date_valid(today) || strlen(today) != 10)
 			return err_set(err, ERR_INVALID, "today", "must be a date YYYY-MM-DD");
 		snprintf(b->d[0], 11, "%s", today);
-	} else if ((rc = tz_local_date(ws.timezone, time(NULL), b->d[0], err))) {
+	} else if ((rc = tz_local_date(ws->timezone, time(NULL), b->d[0], err))) {
 		return rc;
 	}
 	if (days < 0 || days > DAYS_AHEAD_MAX)
@@ -1008,7 +1022,7 @@ static int agenda_bounds(Db *db, const char *today, int days, Bounds *b, Err *er
 		return err_set(err, ERR_INVALID, "today", "is too close to the year 9999");
 	const char *const dates[] = {b->d[0], b->d[1], end};
 	for (int i = 0; i < 3; i++) {
-		if ((rc = tz_local_midnight(ws.timezone, dates[i], &mid[i], err)))
+		if ((rc = tz_local_midnight(ws->timezone, dates[i], &mid[i], err)))
 			return rc;
 		if (time_iso(mid[i], b->at[i]))
 			return err_set(err, ERR_INVALID, "today", "is too close to the year 1000");
@@ -1026,30 +1040,34 @@ static int agenda_bounds(Db *db, const char *today, int days, Bounds *b, Err *er
  * instant before today's midnight), 1 today, 2 upcoming. Parameters: today
  * twice, today's and tomorrow's midnights, the rule (RECORD_PARAMS_TASK),
  * the assignee (user_sql only), the end of the range, the last day and the
- * midnight after it. */
-#define AGENDA_SELECT                                                                              \
+ * midnight after it. Each is written twice, for owners and admins and for
+ * members (the admin flag a literal: core/record.h's _IF fragments), so
+ * PostgreSQL plans each once per connection, not at every agenda. */
+#define AGENDA_SELECT(adm)                                                                         \
 	"SELECT " TASK_COLS ", CASE WHEN t.due_date IS NOT NULL THEN "                             \
 	"CASE WHEN t.due_date < ? THEN 0 WHEN t.due_date = ? THEN 1 ELSE 2 END "                   \
 	"WHEN t.due_at < ? THEN 0 WHEN t.due_at < ? THEN 1 ELSE 2 END" TASK_FROM                   \
-	"WHERE t.deleted_at IS NULL AND t.status = 'open' AND " TASK_VISIBLE
+	"WHERE t.deleted_at IS NULL AND t.status = 'open' AND " RECORD_TASK_VISIBLE_IF("t", adm)
 #define AGENDA_ORDER                                                                               \
 	" AND COALESCE(t.due_at, t.due_date) < ? AND (t.due_date <= ? OR t.due_at < ?) "           \
 	"ORDER BY COALESCE(t.due_at, t.due_date), "                                                \
 	"CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, t.id"
-static const char agenda_team_sql[] = AGENDA_SELECT AGENDA_ORDER;
-static const char agenda_user_sql[] = AGENDA_SELECT " AND t.assignee_id = ?" AGENDA_ORDER;
+static const char agenda_team_all_sql[] = AGENDA_SELECT("1") AGENDA_ORDER;
+static const char agenda_team_member_sql[] = AGENDA_SELECT("0") AGENDA_ORDER;
+static const char agenda_user_all_sql[] = AGENDA_SELECT("1") " AND t.assignee_id = ?" AGENDA_ORDER;
+static const char agenda_user_member_sql[] =
+	AGENDA_SELECT("0") " AND t.assignee_id = ?" AGENDA_ORDER;
 #undef AGENDA_SELECT
 #undef AGENDA_ORDER
 
-/* Prepare and bind the agenda's statement into *st, its bounds into *b. */
-static int agenda_open(Db *db, const Actor *actor, int64_t user_id, const char *today,
-		       int days_ahead, Bounds *b, DbStmt **st, Err *err)
+/* Prepare and bind the agenda's statement into *st, its bounds into *b;
+ * uid: the assignee filter, 0 = the team (user_whose_records). */
+static int agenda_open(Db *db, const Actor *actor, int64_t uid, const Workspace *ws,
+		       const char *today, int days_ahead, Bounds *b, DbStmt **st, Err *err)
 {
 	char end[11];
-	int64_t uid;
-	/* whose agenda: uid is the assignee filter, 0 = the team (core/user.h) */
-	int rc = user_whose_records(db, actor, user_id, &uid, err);
-	if (rc || (rc = agenda_bounds(db, today, days_ahead, b, err)))
+	int rc = agenda_bounds(ws, today, days_ahead, b, err);
+	if (rc)
 		return rc;
 	/* The range holds every due the exact test lets through: a date up
 	 * to the last day is below the day after it, an instant below the
@@ -1057,13 +1075,16 @@ static int agenda_open(Db *db, const Actor *actor, int64_t user_id, const char *
 	if (date_add(b->d[2], 1, 'd', end))
 		return err_set(err, ERR_INVALID, "today", "is too close to the year 9999");
 	const char *hi = strcmp(end, b->at[2]) > 0 ? end : b->at[2];
-	if ((rc = db_prepare(db, st, uid ? agenda_user_sql : agenda_team_sql, err)))
+	int all = access_is_admin(actor);
+	const char *sql = uid ? (all ? agenda_user_all_sql : agenda_user_member_sql)
+			      : (all ? agenda_team_all_sql : agenda_team_member_sql);
+	if ((rc = db_prepare(db, st, sql, err)))
 		return rc;
 	db_bind_text(*st, 1, b->d[0]);
 	db_bind_text(*st, 2, b->d[0]);
 	db_bind_text(*st, 3, b->at[0]);
 	db_bind_text(*st, 4, b->at[1]);
-	int p = bind_visible(*st, 5, actor);
+	int p = record_bind_user(*st, 5, actor, RECORD_TASK);
 	if (uid)
 		db_bind_int(*st, p++, uid);
 	db_bind_text(*st, p++, hi);
@@ -1082,11 +1103,23 @@ static int agenda_bucket(DbStmt *st)
 int task_agenda_text(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
 		     char **out, Err *err)
 {
+	Workspace ws;
+	int64_t uid;
+	/* whose agenda: uid is the assignee filter, 0 = the team (core/user.h) */
+	int rc = user_whose_records(db, actor, user_id, &uid, err);
+	if (rc || (rc = workspace_get(db, &ws, err)))
+		return rc;
+	return task_agenda_text_for(db, actor, uid, &ws, today, days_ahead, out, err);
+}
+
+int task_agenda_text_for(Db *db, const Actor *actor, int64_t uid, const Workspace *ws,
+			 const char *today, int days_ahead, char **out, Err *err)
+{
 	static const char *const names[] = {"overdue", "today", "upcoming"};
 	Bounds b;
 	DbStmt *st;
 	Buf lists[3], o;
-	int rc = agenda_open(db, actor, user_id, today, days_ahead, &b, &st, err);
+	int rc = agenda_open(db, actor, uid, ws, today, days_ahead, &b, &st, err);
 	if (rc)
 		return rc;
 	for (int i = 0; i < 3; i++)

@@ -28,6 +28,7 @@
 #include "base/buf.h"
 #include "core/access.h"
 #include "core/record_cols.h"
+#include "core/workspace.h"
 #include "store/db.h"
 
 /* The task's column table: its SELECT list and its JSON (core/record_cols.h;
@@ -50,6 +51,13 @@ int task_create(Db *db, const Actor *actor, const json_t *in, int64_t *id,
  * ERR_GONE when in the trash and !include_deleted. */
 int task_get(Db *db, const Actor *actor, int64_t id, int include_deleted, json_t **out,
 	     Err *err) KITH_WARN_UNUSED;
+
+/* The live tasks ids[0..n) the actor may see, in one statement (a page of
+ * a timeline): out[i] gets task ids[i] as task_get gives it (caller
+ * decrefs), or NULL when it is absent, hidden or in the trash. An id listed
+ * twice gets two objects. A storage error leaves out all NULL. */
+int task_get_many(Db *db, const Actor *actor, const int64_t *ids, size_t n, json_t **out,
+		  Err *err) KITH_WARN_UNUSED;
 
 /* Patch with the writable keys (absent keys unchanged, null clears the
  * optional ones). ERR_STALE when expected_version is non-zero and differs.
@@ -140,6 +148,15 @@ int task_agenda(Db *db, const Actor *actor, int64_t user_id, const char *today, 
  * a task's text is not UTF-8. *out: malloc'd, caller frees. */
 int task_agenda_text(Db *db, const Actor *actor, int64_t user_id, const char *today, int days_ahead,
 		     char **out, Err *err) KITH_WARN_UNUSED;
+
+/* task_agenda_text for a caller that has already read the workspace (ws)
+ * and found whose agenda it is: uid is user_whose_records's answer for the
+ * actor (core/user.h; the assignee, 0 = the team), not checked again. The
+ * agenda view does so once for its two halves (views/agenda.c): on
+ * PostgreSQL each read is a round trip. Errors as task_agenda_text, without
+ * the user's. */
+int task_agenda_text_for(Db *db, const Actor *actor, int64_t uid, const Workspace *ws,
+			 const char *today, int days_ahead, char **out, Err *err) KITH_WARN_UNUSED;
 
 /* Hand every open task assigned to of user `from` to user `to` (ids checked by the
  * caller), bumping versions; the changed ids are appended to ids (int64_t).

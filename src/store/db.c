@@ -232,6 +232,8 @@ int db_step(DbStmt *st, Err *err)
 	if (st->unbound)
 		return err_set(err, ERR_INTERNAL, NULL,
 			       "out of memory: a statement's list of ids could not be bound");
+	if (!db->be->busy(st)) /* a first step: the statement runs */
+		db->statements++;
 	int rc = db->be->step(st, err);
 	/* a write outside a transaction commits at once (db_retry) */
 	if (db->depth == 0 && (rc == DB_ROW || rc == DB_DONE) && st->sql != db->be->sql_commit &&
@@ -557,4 +559,9 @@ int db_backup(Db *db, const char *path, Err *err)
 const char *db_backend(const Db *db)
 {
 	return db->be->name;
+}
+
+uint64_t db_statements(const Db *db)
+{
+	return db->statements;
 }

@@ -271,6 +271,11 @@ int db_check(Db *db, DbCheckFn fn, void *arg, Err *err);
  * backup_save (store/backup.h), which never leaves half a file. */
 int db_backup(Db *db, const char *path, Err *err);
 
+/* How many statements this connection has run through db_step (each
+ * execution once, however many rows it answers): on PostgreSQL each is a
+ * round trip, so tests bound what a request costs with it. */
+uint64_t db_statements(const Db *db);
+
 /* Name of the backend: "sqlite" or "postgres". */
 const char *db_backend(const Db *db);
 

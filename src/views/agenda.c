@@ -1,6 +1,6 @@
 /* agenda.c - the agenda: task_agenda's and due_list's sections merged
  * (agenda.h). Depends on store/, base/, core/access, crm/task and
- * views/due; never on cli/ or http/.
+ * core/{user,workspace} and views/due; never on cli/ or http/.
  *
  * The tasks are written as JSON text row by row (task_agenda_text: a busy
  * user's agenda holds hundreds of them, and building and freeing a jansson
@@ -11,9 +11,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/tz.h"
+#include "core/user.h"
+#include "core/workspace.h"
 #include "crm/task.h"
 #include "views/due.h"
 
@@ -58,15 +62,25 @@ int agenda_get_text(Db *db, const Actor *actor, int64_t user_id, const char *tod
 {
 	char now[11], *tasks = NULL, *text = NULL;
 	json_t *due = NULL;
+	Workspace ws;
+	int64_t uid = 0;
 	int rc = db_begin_read(db, err); /* one snapshot for the tasks and the due list */
 	if (rc)
 		return rc;
-	/* one today for both halves, also when a midnight passes between them */
-	if (!today && (rc = task_today(db, now, err)) == KITH_OK)
+	/* whose agenda and the workspace, read once for both halves (a round
+	 * trip each on PostgreSQL); one today for both, also when a midnight
+	 * passes between them */
+	if ((rc = user_whose_records(db, actor, user_id, &uid, err)) == KITH_OK &&
+	    (rc = workspace_get(db, &ws, err)) == KITH_OK && !today &&
+	    (rc = tz_local_date(ws.timezone, time(NULL), now, err)) == KITH_OK)
 		today = now;
-	DueQuery q = {.user_id = user_id, .today = today, .days = days_ahead};
+	DueQuery q = {.user_id = uid,
+		      .today = today,
+		      .days = days_ahead,
+		      .ws = &ws,
+		      .user_checked = 1};
 	if (rc == KITH_OK &&
-	    (rc = task_agenda_text(db, actor, user_id, today, days_ahead, &tasks, err)) ==
+	    (rc = task_agenda_text_for(db, actor, uid, &ws, today, days_ahead, &tasks, err)) ==
 		KITH_OK &&
 	    (rc = due_list(db, actor, &q, &due, err)) == KITH_OK)
 		rc = merge_text(tasks, due, &text, err);

@@ -71,8 +71,15 @@ typedef struct Ctx {
 static int ctx_init(Db *db, const Actor *actor, const DueQuery *q, Ctx *c, Err *err)
 {
 	/* whose records: as for the agenda's tasks (core/user.h) */
-	int rc = user_whose_records(db, actor, q->user_id, &c->owner, err);
-	if (rc || (rc = workspace_get(db, &c->ws, err)))
+	int rc = KITH_OK;
+	c->owner = q->user_id;
+	if (!q->user_checked)
+		rc = user_whose_records(db, actor, q->user_id, &c->owner, err);
+	if (rc)
+		return rc;
+	if (q->ws)
+		c->ws = *q->ws;
+	else if ((rc = workspace_get(db, &c->ws, err)))
 		return rc;
 	if (q->days < 0 || q->days > KITH_AGENDA_DAYS_MAX)
 		return err_set(err, ERR_INVALID, "days", "must be from 0 to %d",

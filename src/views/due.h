@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "core/access.h"
+#include "core/workspace.h"
 #include "store/db.h"
 
 typedef struct DueQuery {
@@ -37,6 +38,10 @@ typedef struct DueQuery {
 	const char *today; /* civil date YYYY-MM-DD; NULL = today in the workspace zone */
 	int days;	   /* horizon: also list who falls due within this many days
 			      (0..KITH_AGENDA_DAYS_MAX) */
+	const Workspace *ws; /* the workspace when the caller has read it (the
+				agenda, once for its two halves); NULL: read it */
+	int user_checked;    /* 1: user_id is already user_whose_records's answer
+				for the actor (core/user.h), not checked again */
 } DueQuery;
 
 /* Who to touch, as {"date": today, "due": [...], "too_often": [...],

@@ -12,8 +12,12 @@
  *     cursor on and stops after limit + 1 rows, so a page reads at most
  *     (branches x (limit + 1)) index entries however long the history is;
  *     UNION merges them and drops an item reached two ways.
- *  2. each key is loaded with activity_get, task_get or
- *     deal_stage_change_get (cached statements, point lookups).
+ *  2. the page's items are loaded by their owners, one statement per item
+ *     type on the page (activity_get_many, task_get_many,
+ *     deal_stage_change_get_many: primary-key lookups of a list of ids),
+ *     not one per item: on PostgreSQL each statement is a round trip.
+ * The API and the CLI also show when the record was last contacted
+ * (timeline_page): read in the same snapshot, after the one record check.
  * Branches over "all contacts of a company" walk each contact's index range
  * and sort the union of them: bounded by the company's own history, not
  * the table's. */
@@ -36,14 +40,22 @@
  *   ?2 ?3 ?4 the cursor's at, type and id (the first page binds values
  *            above every key: "~", "~", INT64_MAX)
  *   ?5 rows per branch and per page: limit + 1, to know there is a next page
- *   ?6 ?7 the actor: 1 when owner/admin, its user id */
+ *   ?6 the actor's user id
+ * Each statement is written twice, for owners and admins and for members:
+ * the admin flag is a literal, not a parameter. PostgreSQL folds "1 <> 0
+ * OR ..." away when it plans the first and keeps the rule in the second,
+ * so each has one plan that suits every execution and is planned once per
+ * connection. With the flag as a parameter, a custom plan (the flag
+ * known, the rule folded) always looked cheaper than the generic one, so
+ * the statement was planned again at every execution (the 14 branches of
+ * a company's timeline cost milliseconds to plan). */
 
-/* ---- visibility: core/record.h's rule, with parameters ?6 and ?7 ------- *
+/* ---- visibility: core/record.h's rule, with the flag adm and ?6 -------- *
  * An activity or task as activity.c and task.c decide; a stage change as
  * its deal. x is the branch's row, d the deal it came through. */
-#define VIS_ACTIVITY RECORD_ACTIVITY_VISIBLE_AT("x", "?6", "?7")
-#define VIS_TASK RECORD_TASK_VISIBLE_AT("x", "?6", "?7")
-#define VIS_STAGE RECORD_VISIBLE_AT("deal", "d", "?6", "?7")
+#define VIS_ACTIVITY(adm) RECORD_ACTIVITY_VISIBLE_AT("x", adm, "?6")
+#define VIS_TASK(adm) RECORD_TASK_VISIBLE_AT("x", adm, "?6")
+#define VIS_STAGE(adm) RECORD_VISIBLE_AT("deal", "d", adm, "?6")
 
 /* ---- ways of being linked to the record (table: the source's table) ---- */
 #define OF_RECORD(table, col) " FROM " table " x WHERE x." col " = ?1"
@@ -61,59 +73,69 @@
 	"SELECT * FROM (SELECT " at " AS at, '" type "' AS type, x.id AS id" from_where        \
 	" AND " cond " AND " vis " AND " at " <= ?2 AND (" at " < ?2 OR '" type "' < ?3 OR ('" \
 	type "' = ?3 AND x.id < ?4)) ORDER BY " at " DESC, x.id DESC LIMIT ?5) AS br"
-#define ACTIVITIES(from_where)                                                                  \
-	BRANCH(from_where, "x.occurred_at", "activity", "x.deleted_at IS NULL", VIS_ACTIVITY)
-#define TASKS_CREATED(from_where)                                                               \
-	BRANCH(from_where, "x.created_at", "task_created", "x.deleted_at IS NULL", VIS_TASK)
-#define TASKS_DONE(from_where)                                                                  \
+#define ACTIVITIES(from_where, adm)                                                             \
+	BRANCH(from_where, "x.occurred_at", "activity", "x.deleted_at IS NULL", VIS_ACTIVITY(adm))
+#define TASKS_CREATED(from_where, adm)                                                          \
+	BRANCH(from_where, "x.created_at", "task_created", "x.deleted_at IS NULL", VIS_TASK(adm))
+#define TASKS_DONE(from_where, adm)                                                             \
 	BRANCH(from_where, "x.done_at", "task_done",                                           \
-	       "x.deleted_at IS NULL AND x.done_at IS NOT NULL", VIS_TASK)
+	       "x.deleted_at IS NULL AND x.done_at IS NOT NULL", VIS_TASK(adm))
 /* A stage change has no condition of its own: "1 = 1" (a bare 1 is no
  * boolean in PostgreSQL). */
-#define STAGE_CHANGES(from_where)                                                               \
-	BRANCH(from_where, "x.at", "stage_change", "1 = 1", VIS_STAGE)
+#define STAGE_CHANGES(from_where, adm)                                                          \
+	BRANCH(from_where, "x.at", "stage_change", "1 = 1", VIS_STAGE(adm))
 #define TL_UNION " UNION "
 #define PAGE_ORDER " ORDER BY 1 DESC, 2 DESC, 3 DESC LIMIT ?5"
 
 /* A contact: its own items and those of its live deals. */
-static const char sql_contact[] =
-	ACTIVITIES(OF_RECORD("activity", "contact_id")) TL_UNION
-	ACTIVITIES(OF_DEALS("activity", "contact_id")) TL_UNION
-	TASKS_CREATED(OF_RECORD("task", "contact_id")) TL_UNION
-	TASKS_CREATED(OF_DEALS("task", "contact_id")) TL_UNION
-	TASKS_DONE(OF_RECORD("task", "contact_id")) TL_UNION
-	TASKS_DONE(OF_DEALS("task", "contact_id")) TL_UNION
-	STAGE_CHANGES(OF_DEALS("deal_stage_change", "contact_id")) PAGE_ORDER;
+#define SQL_CONTACT(adm)                                                                        \
+	ACTIVITIES(OF_RECORD("activity", "contact_id"), adm) TL_UNION                          \
+	ACTIVITIES(OF_DEALS("activity", "contact_id"), adm) TL_UNION                           \
+	TASKS_CREATED(OF_RECORD("task", "contact_id"), adm) TL_UNION                           \
+	TASKS_CREATED(OF_DEALS("task", "contact_id"), adm) TL_UNION                            \
+	TASKS_DONE(OF_RECORD("task", "contact_id"), adm) TL_UNION                              \
+	TASKS_DONE(OF_DEALS("task", "contact_id"), adm) TL_UNION                               \
+	STAGE_CHANGES(OF_DEALS("deal_stage_change", "contact_id"), adm) PAGE_ORDER
 
 /* A company: its own items, its contacts', and those of the live deals of
  * the company and of its contacts. */
-static const char sql_company[] =
-	ACTIVITIES(OF_RECORD("activity", "company_id")) TL_UNION
-	ACTIVITIES(OF_CONTACTS("activity")) TL_UNION
-	ACTIVITIES(OF_DEALS("activity", "company_id")) TL_UNION
-	ACTIVITIES(OF_CONTACTS_DEALS("activity")) TL_UNION
-	TASKS_CREATED(OF_RECORD("task", "company_id")) TL_UNION
-	TASKS_CREATED(OF_CONTACTS("task")) TL_UNION
-	TASKS_CREATED(OF_DEALS("task", "company_id")) TL_UNION
-	TASKS_CREATED(OF_CONTACTS_DEALS("task")) TL_UNION
-	TASKS_DONE(OF_RECORD("task", "company_id")) TL_UNION
-	TASKS_DONE(OF_CONTACTS("task")) TL_UNION
-	TASKS_DONE(OF_DEALS("task", "company_id")) TL_UNION
-	TASKS_DONE(OF_CONTACTS_DEALS("task")) TL_UNION
-	STAGE_CHANGES(OF_DEALS("deal_stage_change", "company_id")) TL_UNION
-	STAGE_CHANGES(OF_CONTACTS_DEALS("deal_stage_change")) PAGE_ORDER;
+#define SQL_COMPANY(adm)                                                                        \
+	ACTIVITIES(OF_RECORD("activity", "company_id"), adm) TL_UNION                          \
+	ACTIVITIES(OF_CONTACTS("activity"), adm) TL_UNION                                      \
+	ACTIVITIES(OF_DEALS("activity", "company_id"), adm) TL_UNION                           \
+	ACTIVITIES(OF_CONTACTS_DEALS("activity"), adm) TL_UNION                                \
+	TASKS_CREATED(OF_RECORD("task", "company_id"), adm) TL_UNION                           \
+	TASKS_CREATED(OF_CONTACTS("task"), adm) TL_UNION                                       \
+	TASKS_CREATED(OF_DEALS("task", "company_id"), adm) TL_UNION                            \
+	TASKS_CREATED(OF_CONTACTS_DEALS("task"), adm) TL_UNION                                 \
+	TASKS_DONE(OF_RECORD("task", "company_id"), adm) TL_UNION                              \
+	TASKS_DONE(OF_CONTACTS("task"), adm) TL_UNION                                          \
+	TASKS_DONE(OF_DEALS("task", "company_id"), adm) TL_UNION                               \
+	TASKS_DONE(OF_CONTACTS_DEALS("task"), adm) TL_UNION                                    \
+	STAGE_CHANGES(OF_DEALS("deal_stage_change", "company_id"), adm) TL_UNION               \
+	STAGE_CHANGES(OF_CONTACTS_DEALS("deal_stage_change"), adm) PAGE_ORDER
 
 /* A deal: its own items and its stage history (the deal may be in the
  * trash: its timeline stays readable). */
-static const char sql_deal[] =
-	ACTIVITIES(OF_RECORD("activity", "deal_id")) TL_UNION
-	TASKS_CREATED(OF_RECORD("task", "deal_id")) TL_UNION
-	TASKS_DONE(OF_RECORD("task", "deal_id")) TL_UNION
-	STAGE_CHANGES(" FROM deal d JOIN deal_stage_change x ON x.deal_id = d.id WHERE d.id = ?1")
-	PAGE_ORDER;
+#define SQL_DEAL(adm)                                                                           \
+	ACTIVITIES(OF_RECORD("activity", "deal_id"), adm) TL_UNION                             \
+	TASKS_CREATED(OF_RECORD("task", "deal_id"), adm) TL_UNION                              \
+	TASKS_DONE(OF_RECORD("task", "deal_id"), adm) TL_UNION                                 \
+	STAGE_CHANGES(" FROM deal d JOIN deal_stage_change x ON x.deal_id = d.id WHERE d.id = ?1", \
+		      adm) PAGE_ORDER
+
+static const char sql_contact_all[] = SQL_CONTACT("1");
+static const char sql_contact_member[] = SQL_CONTACT("0");
+static const char sql_company_all[] = SQL_COMPANY("1");
+static const char sql_company_member[] = SQL_COMPANY("0");
+static const char sql_deal_all[] = SQL_DEAL("1");
+static const char sql_deal_member[] = SQL_DEAL("0");
 
 enum { TL_CONTACT, TL_COMPANY, TL_DEAL, TL_N }; /* RECORD_CONTACT.. RECORD_DEAL, from 0 */
-static const char *const statements[TL_N] = {sql_contact, sql_company, sql_deal};
+/* [which][1 for owners and admins] */
+static const char *const statements[TL_N][2] = {{sql_contact_member, sql_contact_all},
+						 {sql_company_member, sql_company_all},
+						 {sql_deal_member, sql_deal_all}};
 
 /* Item types, and the payload key each one's record goes under. */
 static const struct {
@@ -185,21 +207,16 @@ static int position_of(const char *cursor, Position *pos, Err *err)
 	return KITH_OK;
 }
 
-/* The payload of one key, into item; ERR_NOT_FOUND/ERR_GONE when its owner
- * hides it (the caller skips it). */
-static int item_load(Db *db, const Actor *actor, int type, int64_t id, json_t *item, Err *err)
+/* The payloads of keys[0..n) of item type t (types[]) in one statement of
+ * their owner, into recs (NULL where the owner hides one: not shown). */
+static int items_load(Db *db, const Actor *actor, int t, const int64_t *ids, size_t n,
+		      json_t **recs, Err *err)
 {
-	json_t *rec = NULL;
-	int rc;
-	if (type == 0)
-		rc = activity_get(db, actor, id, 0, &rec, err);
-	else if (type == 1)
-		rc = deal_stage_change_get(db, actor, id, &rec, err);
-	else
-		rc = task_get(db, actor, id, 0, &rec, err);
-	if (rc == KITH_OK)
-		json_object_set_new(item, types[type].key, rec);
-	return rc;
+	if (t == 0)
+		return activity_get_many(db, actor, ids, n, recs, err);
+	if (t == 1)
+		return deal_stage_change_get_many(db, actor, ids, n, recs, err);
+	return task_get_many(db, actor, ids, n, recs, err);
 }
 
 /* Step 1: the keys of the page (up to limit + 1 rows) as a JSON array of
@@ -208,7 +225,7 @@ static int page_keys(Db *db, const Actor *actor, int which, int64_t id, const Po
 		     int limit, json_t **keys, Err *err)
 {
 	DbStmt *st;
-	int rc = db_prepare(db, &st, statements[which], err);
+	int rc = db_prepare(db, &st, statements[which][access_is_admin(actor) ? 1 : 0], err);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, id);
@@ -216,8 +233,7 @@ static int page_keys(Db *db, const Actor *actor, int which, int64_t id, const Po
 	db_bind_text(st, 3, pos->type);
 	db_bind_int(st, 4, pos->id);
 	db_bind_int(st, 5, limit + 1);
-	db_bind_int(st, 6, access_is_admin(actor));
-	db_bind_int(st, 7, actor->user_id);
+	db_bind_int(st, 6, actor->user_id);
 	json_t *arr = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW)
 		json_array_append_new(arr, json_pack("[ssI]", db_col_text(st, 0), db_col_text(st, 1),
@@ -231,34 +247,59 @@ static int page_keys(Db *db, const Actor *actor, int which, int64_t id, const Po
 	return KITH_OK;
 }
 
+/* The payloads of the first n keys, recs[i] for keys[i]: one statement
+ * per item type on the page, not one per item (a round trip each on
+ * PostgreSQL). recs[i] NULL: hidden by its owner's rule. */
+static int page_payloads(Db *db, const Actor *actor, const json_t *keys, size_t n, json_t **recs,
+			 Err *err)
+{
+	int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+	size_t *at = malloc((n ? n : 1) * sizeof *at);
+	json_t **got = malloc((n ? n : 1) * sizeof *got);
+	int rc = ids && at && got ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		recs[i] = NULL;
+	/* task_created and task_done are both tasks: one statement for them */
+	for (int t = 0; rc == KITH_OK && t < N_TYPES && strcmp(types[t].type, "task_done"); t++) {
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			const json_t *key = json_array_get(keys, i);
+			int ti = type_index(json_string_value(json_array_get(key, 1)));
+			if (ti == t || (t == 2 && ti == 3)) {
+				ids[m] = json_integer_value(json_array_get(key, 2));
+				at[m++] = i;
+			}
+		}
+		if (m && (rc = items_load(db, actor, t, ids, m, got, err)) == KITH_OK)
+			for (size_t j = 0; j < m; j++)
+				recs[at[j]] = got[j];
+	}
+	free(ids);
+	free(at);
+	free(got);
+	return rc;
+}
+
 /* Step 2: items for the first limit keys; *next from the last one when
  * there are more. */
 static int page_items(Db *db, const Actor *actor, const json_t *keys, int limit, json_t **items,
 		      char **next, Err *err)
 {
-	json_t *arr = json_array(), *key;
-	size_t i;
-	int rc = KITH_OK;
+	size_t n = json_array_size(keys) < (size_t)limit ? json_array_size(keys) : (size_t)limit;
+	json_t *arr = json_array(), **recs = malloc((n ? n : 1) * sizeof *recs);
+	int rc = recs ? page_payloads(db, actor, keys, n, recs, err)
+		      : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	*next = NULL;
-	json_array_foreach(keys, i, key)
-	{
-		if ((int)i == limit)
-			break;
-		const char *at = json_string_value(json_array_get(key, 0));
+	for (size_t i = 0; rc == KITH_OK && i < n; i++) {
+		const json_t *key = json_array_get(keys, i);
 		int type = type_index(json_string_value(json_array_get(key, 1)));
-		int64_t id = json_integer_value(json_array_get(key, 2));
-		json_t *item = json_pack("{ssss}", "type", types[type].type, "at", at);
-		rc = item_load(db, actor, type, id, item, err);
-		if (rc == KITH_OK) {
-			json_array_append_new(arr, item);
-			continue;
-		}
-		json_decref(item);
-		if (rc != ERR_NOT_FOUND && rc != ERR_GONE)
-			goto done;
-		rc = KITH_OK;   /* hidden by its owner's rule: not shown */
+		if (!recs[i])
+			continue; /* hidden by its owner's rule: not shown */
+		json_array_append_new(arr, json_pack("{sssssO}", "type", types[type].type, "at",
+						     json_string_value(json_array_get(key, 0)),
+						     types[type].key, recs[i]));
 	}
-	if ((int)json_array_size(keys) > limit) {
+	if (rc == KITH_OK && json_array_size(keys) > (size_t)limit) {
 		const json_t *last = json_array_get(keys, (size_t)limit - 1);
 		char mark[48];
 		snprintf(mark, sizeof mark, "%s %s", json_string_value(json_array_get(last, 0)),
@@ -266,15 +307,17 @@ static int page_items(Db *db, const Actor *actor, const json_t *keys, int limit,
 		if (!(*next = cursor_encode(mark, json_integer_value(json_array_get(last, 2)))))
 			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	}
-done:
+	for (size_t i = 0; recs && i < n; i++)
+		json_decref(recs[i]);
+	free(recs);
 	if (rc == KITH_OK)
 		*items = json_incref(arr);
 	json_decref(arr);
 	return rc;
 }
 
-int timeline_get(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
-		 const char *cursor, json_t **items, char **next, Err *err)
+int timeline_page(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
+		  const char *cursor, json_t **items, char **next, char last_touch[21], Err *err)
 {
 	Position pos;
 	json_t *keys = NULL;
@@ -295,8 +338,20 @@ int timeline_get(Db *db, const Actor *actor, const char *entity, int64_t id, int
 	if ((rc = position_of(cursor, &pos, err)) ||
 	    (rc = page_keys(db, actor, which, id, &pos, limit, &keys, err)))
 		goto done;
-	rc = page_items(db, actor, keys, limit, items, next, err);
+	if ((rc = page_items(db, actor, keys, limit, items, next, err)) == KITH_OK && last_touch &&
+	    (rc = activity_last_touch_seen(db, actor, entity, id, last_touch, err))) {
+		json_decref(*items);
+		free(*next);
+		*items = NULL;
+		*next = NULL;
+	}
 done:
 	json_decref(keys);
 	return db_end(db, rc, err);
+}
+
+int timeline_get(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
+		 const char *cursor, json_t **items, char **next, Err *err)
+{
+	return timeline_page(db, actor, entity, id, limit, cursor, items, next, NULL, err);
 }

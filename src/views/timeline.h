@@ -45,4 +45,12 @@
 int timeline_get(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
 		 const char *cursor, json_t **items, char **next, Err *err) KITH_WARN_UNUSED;
 
+/* timeline_get, and when last_touch is not NULL the record's
+ * activity_last_touch into it (crm/activity.h), read in the same snapshot
+ * without checking the record twice. Errors as timeline_get; on error
+ * *items and *next stay NULL. */
+int timeline_page(Db *db, const Actor *actor, const char *entity, int64_t id, int limit,
+		  const char *cursor, json_t **items, char **next, char last_touch[21],
+		  Err *err) KITH_WARN_UNUSED;
+
 #endif

@@ -1,10 +1,9 @@
 /* timeline_api.c - GET /api/v1/{contacts,companies,deals}/{id}/timeline:
- * reads the page parameters, calls timeline_get and activity_last_touch,
+ * reads the page parameters, calls timeline_page (the page and the last touch),
  * answers JSON or a problem from the domain's Err. No rules live here.
- * Depends on http/http.h, crm/{timeline,activity}. */
+ * Depends on http/http.h, views/timeline. */
 #include <stdlib.h>
 
-#include "crm/activity.h"
 #include "views/timeline.h"
 #include "http/http.h"
 
@@ -17,9 +16,8 @@ static int reply_timeline(Req *req, const char *entity)
 	const char *cursor;
 	int limit;
 	if (req_list_params(req, &limit, &cursor, &err) ||
-	    timeline_get(req->db, &req->actor, entity, req->id, limit, cursor, &items, &next,
-			 &err) ||
-	    activity_last_touch(req->db, &req->actor, entity, req->id, last, &err)) {
+	    timeline_page(req->db, &req->actor, entity, req->id, limit, cursor, &items, &next, last,
+			  &err)) {
 		json_decref(items);
 		free(next);
 		return req_fail(req, &err);

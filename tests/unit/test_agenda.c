@@ -182,3 +182,31 @@ Test(agenda, bad_input_names_the_field_and_returns_nothing)
 	cr_assert_str_eq(err.field, "user_id");
 	cr_assert_null(out);
 }
+
+/* The agenda reads the workspace and checks whose agenda it is once for
+ * its two halves (a round trip each on PostgreSQL), and answers as before:
+ * the tasks and the due list of the user named. */
+Test(agenda, reads_the_workspace_and_the_user_once)
+{
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor m1 = fixture_user(&fx, "m1@example.com", "member");
+	Err err = {0};
+	json_t *in = json_pack("{ss}", "first_name", "Anna");
+	int64_t c = 0, t = 0;
+	cr_assert_eq(contact_create(fx.db, &m1, in, 0, &c, &err), KITH_OK, "%s", err.msg);
+	json_decref(in);
+	t = task_as(&m1, "2026-11-22", c);
+	uint64_t before = db_statements(fx.db);
+	json_t *out = agenda(&owner, m1.user_id);
+	uint64_t ran = db_statements(fx.db) - before;
+	/* the user, the workspace, the tasks, the due list's candidates and
+	 * key dates (2), and a BEGIN and COMMIT where the backend counts them */
+	cr_assert_leq(ran, 8, "%llu statements for an agenda", (unsigned long long)ran);
+	char want[32];
+	snprintf(want, sizeof want, "%lld", (long long)t);
+	cr_assert_str_eq(ids(out, "today"), want);
+	json_decref(out);
+	cr_assert_eq(agenda_get(fx.db, &m1, owner.user_id, "2026-11-22", 7, &out, &err),
+		     ERR_NOT_FOUND, "a member naming someone else");
+	cr_assert_str_eq(err.field, "user_id");
+}

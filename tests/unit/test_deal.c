@@ -973,3 +973,55 @@ Test(deal, board_and_list_cards_carry_their_own_custom_values)
 	json_decref(items);
 	free(next);
 }
+
+/* A member's board and forecast: totals and the forecast in one statement
+ * for every stage, not one per stage (a round trip each on PostgreSQL),
+ * and the same answer as from the deals themselves. */
+Test(deal, members_board_and_forecast_cost_no_statement_per_stage)
+{
+	fixture_user(&fx, "owner@example.com", "owner");
+	Actor m1 = fixture_user(&fx, "m1@example.com", "member");
+	Err err = {0};
+	json_t *b = NULL, *f = NULL, *p = NULL;
+	create_as(&m1, "{\"title\": \"A\", \"value\": {\"amount\": \"10\"}, "
+		       "\"expected_close_date\": \"2026-12-01\", \"stage_id\": 5}");
+	create_as(&m1, "{\"title\": \"B\", \"value\": {\"amount\": \"20\"}, "
+		       "\"expected_close_date\": \"2026-12-20\"}");
+	create("{\"title\": \"Hidden\", \"value\": {\"amount\": \"40\"}, "
+	       "\"expected_close_date\": \"2026-12-01\", \"stage_id\": 5}");
+	cr_assert_eq(pipeline_get(fx.db, 1, &p, &err), KITH_OK);
+	uint64_t stages = json_array_size(json_object_get(p, "stages"));
+	json_decref(p);
+	cr_assert_geq(stages, 4);
+	uint64_t before = db_statements(fx.db);
+	DealBoardQuery q = {.pipeline_id = 1};
+	cr_assert_eq(deal_board(fx.db, &m1, &q, &b, &err), KITH_OK, "%s", err.msg);
+	uint64_t board = db_statements(fx.db) - before;
+	/* the pipeline (3), the totals, a column's deals per stage, the custom
+	 * values, and a BEGIN and COMMIT where the backend counts them */
+	cr_assert_leq(board, stages + 7, "%llu statements for %llu stages",
+		      (unsigned long long)board, (unsigned long long)stages);
+	int64_t n = 0, amount = 0;
+	json_t *col;
+	size_t i;
+	json_array_foreach(json_object_get(b, "stages"), i, col)
+	{
+		n += fixture_int(col, "count");
+		json_t *t = json_array_get(json_object_get(col, "totals"), 0);
+		amount += t ? fixture_int(t, "amount_minor") : 0;
+	}
+	cr_assert_eq(n, 2, "the member's two deals, not the hidden one");
+	cr_assert_eq(amount, 3000);
+	json_decref(b);
+	before = db_statements(fx.db);
+	cr_assert_eq(deal_forecast(fx.db, &m1, 1, &f, &err), KITH_OK, "%s", err.msg);
+	uint64_t forecast = db_statements(fx.db) - before;
+	cr_assert_leq(forecast, 6, "%llu statements for a forecast", (unsigned long long)forecast);
+	json_t *m = json_object_get(f, "months");
+	cr_assert_eq(json_array_size(m), 1);
+	cr_assert_eq(fixture_int(json_array_get(m, 0), "count"), 2);
+	cr_assert_eq(fixture_int(json_array_get(m, 0), "amount_minor"), 3000);
+	/* 10.00 at 70 % and 20.00 at 10 % */
+	cr_assert_eq(fixture_int(json_array_get(m, 0), "weighted_minor"), 700 + 200);
+	json_decref(f);
+}

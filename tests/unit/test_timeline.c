@@ -481,3 +481,45 @@ Test(timeline, activity_deal_link_is_checked)
 	json_decref(got);
 	json_decref(patch);
 }
+
+/* A page costs a few statements whatever its length (one per item type,
+ * not one per item: a round trip each on PostgreSQL), for owners and
+ * members, and timeline_page's last touch is activity_last_touch's, read
+ * without a second record check. */
+Test(timeline, a_page_costs_a_few_statements_whatever_its_length)
+{
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor m1 = fixture_user(&fx, "m1@example.com", "member");
+	int64_t c = CONTACT(&m1, "{\"first_name\":\"Busy\"}", 0);
+	int64_t d = DEAL(&m1, "{\"title\":\"Big\",\"contact_id\":%lld}", c);
+	for (int i = 0; i < 12; i++) {
+		LOG(&m1, "{\"kind\":\"call\",\"contact_id\":%lld}", c, 0);
+		LOG(&m1, "{\"kind\":\"call\",\"contact_id\":%lld,\"deal_id\":%lld}", c, d);
+	}
+	for (int i = 0; i < 6; i++)
+		TASK(&m1, "{\"title\":\"Call back\",\"contact_id\":%lld}", c);
+	const Actor *actors[] = {&owner, &m1};
+	for (size_t a = 0; a < 2; a++) {
+		Err err = {0};
+		json_t *items = NULL, *page = NULL;
+		char *next = NULL, last[21], want_last[21];
+		uint64_t before = db_statements(fx.db);
+		cr_assert_eq(timeline_page(fx.db, actors[a], "contact", c, KITH_LIST_MAX, NULL,
+					   &items, &next, last, &err),
+			     KITH_OK, "%s: %s", err.field, err.msg);
+		uint64_t ran = db_statements(fx.db) - before;
+		/* 24 activities, 6 tasks, the deal's creation */
+		cr_assert_eq(json_array_size(items), 31);
+		/* the check, the keys, activities, tasks, stage changes, the last
+		 * touch (and a BEGIN and COMMIT where the backend counts them) */
+		cr_assert_leq(ran, 8, "%llu statements for one page", (unsigned long long)ran);
+		cr_assert_eq(activity_last_touch(fx.db, actors[a], "contact", c, want_last, &err),
+			     KITH_OK);
+		cr_assert_str_eq(last, want_last);
+		page = all(actors[a], "contact", c);
+		cr_assert(json_equal(page, items), "timeline_page and timeline_get differ");
+		json_decref(page);
+		json_decref(items);
+		free(next);
+	}
+}
