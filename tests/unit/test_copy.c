@@ -364,7 +364,7 @@ Test(copy, refuses_bad_sources_and_targets)
 	/* a PostgreSQL server nobody listens on */
 	err = (Err){0};
 	cr_expect_eq(copy_run(fx.path, "postgres://kith:secret@127.0.0.1:1/none", NULL, &r, &err),
-		     ERR_STORAGE);
+		     ERR_UNAVAILABLE);
 	cr_expect_str_eq(err.field, "to");
 	cr_expect_null(strstr(err.msg, "secret"), "%s", err.msg);
 	/* an SQLite file of another application, either side */

@@ -101,7 +101,7 @@ Test(db, open_missing_file_without_create_fails)
 	cr_expect_eq(db_open(&db, "/nonexistent/dir/x.db", 0, &err), ERR_STORAGE);
 	cr_expect_null(db);
 	/* nothing listens on port 1: the error names the target, not its password */
-	cr_expect_eq(db_open(&db, "postgres://kith:s3cret@127.0.0.1:1/kith", 0, &err), ERR_STORAGE);
+	cr_expect_eq(db_open(&db, "postgres://kith:s3cret@127.0.0.1:1/kith", 0, &err), ERR_UNAVAILABLE);
 	cr_expect_null(db);
 	cr_expect_str_eq(err.field, "db");
 	cr_expect(strstr(err.msg, "postgres://kith:***@127.0.0.1:1/kith") != NULL, "%s", err.msg);
