@@ -41,7 +41,8 @@ static const char *const address_keys[] = {"street", "city", "region", "postal_c
 /* ---- reading ----------------------------------------------------------- */
 
 /* The record's columns in the representation's key order (core/record_cols.h);
- * tags, custom and contact_count are placeholders company_fill() fills. */
+ * tags and custom are placeholders company_fill() (company_load_page for a
+ * page) fills, contact_count one row_json() fills. */
 #define COMPANY_COL_LIST(X)                                                                        \
 	X(ID, "c.id", "id")                                                                        \
 	X(TEXT, "c.legal_name", "legal_name")                                                      \
@@ -80,80 +81,194 @@ static int load_tags(Db *db, int64_t id, json_t *tags, Err *err)
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
-/* The live contacts of company id that the actor may see (issue 7: a
- * count must not tell a member about contacts hidden from them); every one
- * for an owner, an admin or actor NULL (internal reads). A member's count
- * is built like their contact list of one company (contact_list.c): their
- * own contacts of the company, found through contact_company (the unary +
- * keeps SQLite off contact_owner: a member may own thousands, a company
- * has few), plus those shared with them, driven by the collaborator index
- * (a member's shares are few); no visibility probe per contact. */
-static int count_contacts(Db *db, const Actor *actor, int64_t id, int64_t *n, Err *err)
+/* contact_count as a column of a company row c: the live contacts of the
+ * company that the actor may see (issue 7: a count must not tell a member
+ * about contacts hidden from them); every one for an owner, an admin or
+ * actor NULL (internal reads). A member's count is built like their
+ * contact list of one company (contact_list.c): their own contacts of the
+ * company, found through contact_company (the unary + keeps SQLite off
+ * contact_owner: a member may own thousands, a company has few), plus
+ * those shared with them, driven by the collaborator index (a member's
+ * shares are few); no visibility probe per contact. Read in the row's
+ * statement, so a company costs no statement of its own for it. COUNT_MEMBER
+ * binds the member's id three times. */
+#define COUNT_ALL                                                                                  \
+	"(SELECT COUNT(*) FROM contact x WHERE x.company_id = c.id AND x.deleted_at IS NULL)"
+#define COUNT_MEMBER                                                                               \
+	"(SELECT COUNT(*) FROM contact x WHERE x.company_id = c.id AND +x.owner_id = ? "         \
+	"AND x.deleted_at IS NULL) + (SELECT COUNT(*) FROM contact_collaborator cl "               \
+	"CROSS JOIN contact x WHERE cl.user_id = ? AND x.id = cl.contact_id "                      \
+	"AND x.company_id = c.id AND x.owner_id IS DISTINCT FROM ? AND x.deleted_at IS NULL)"
+
+/* Prepare the read of one company (many = 0: "c.id = ?") or of a page
+ * (many = 1: c.id DB_IN_IDS) with its contact_count as the actor sees it
+ * (the last column), and bind the count's parameters; *p receives the
+ * number of the id parameter. */
+static int rows_prepare(Db *db, const Actor *actor, int many, DbStmt **st, int *p, Err *err)
 {
-	static const char all[] = "SELECT COUNT(*) FROM contact WHERE company_id = ? "
-				  "AND deleted_at IS NULL";
-	static const char member[] =
-	    "SELECT (SELECT COUNT(*) FROM contact WHERE company_id = ?1 AND +owner_id = ?2 "
-	    "AND deleted_at IS NULL) + (SELECT COUNT(*) FROM contact_collaborator cl "
-	    "CROSS JOIN contact c WHERE cl.user_id = ?2 AND c.id = cl.contact_id "
-	    "AND c.company_id = ?1 AND c.owner_id IS DISTINCT FROM ?2 AND c.deleted_at IS NULL)";
+	static const char one_all[] =
+	    "SELECT " COMPANY_COLS ", " COUNT_ALL " FROM company c WHERE c.id = ?";
+	static const char one_member[] =
+	    "SELECT " COMPANY_COLS ", " COUNT_MEMBER " FROM company c WHERE c.id = ?";
+	static const char many_all[] =
+	    "SELECT " COMPANY_COLS ", " COUNT_ALL " FROM company c WHERE c.id" DB_IN_IDS;
+	static const char many_member[] =
+	    "SELECT " COMPANY_COLS ", " COUNT_MEMBER " FROM company c WHERE c.id" DB_IN_IDS;
 	int scoped = actor && !access_is_admin(actor);
-	DbStmt *st;
-	int rc = db_prepare(db, &st, scoped ? member : all, err);
+	const char *sql = many ? (scoped ? many_member : many_all) : scoped ? one_member : one_all;
+	int rc = db_prepare(db, st, sql, err);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, id);
-	if (scoped)
-		db_bind_int(st, 2, actor->user_id);
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		*n = db_col_int(st, 0);
-		rc = KITH_OK;
-	}
-	db_reset(st);
-	return rc;
+	*p = 1;
+	for (int i = 0; scoped && i < 3; i++)
+		db_bind_int(*st, (*p)++, actor->user_id);
+	return KITH_OK;
 }
 
-/* Fill tags, custom values and contact_count (as the actor sees it, see
- * count_contacts) of a record from the row. */
-static int company_fill(Db *db, const Actor *actor, json_t *rec, Err *err)
+/* The record of the current row of a rows_prepare statement, tags and
+ * custom still empty; NULL when out of memory. */
+static json_t *row_json(DbStmt *st)
 {
-	int64_t id = json_integer_value(json_object_get(rec, "id")), n = 0;
+	json_t *rec = record_cols_json(st, &company_record_cols);
+	json_t *n = json_integer(db_col_int(st, db_col_count(st) - 1));
+	if (!rec || json_object_set_new(rec, "contact_count", n)) {
+		json_decref(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+/* Fill tags and custom values of a record read by row_json. */
+static int company_fill(Db *db, json_t *rec, Err *err)
+{
+	int64_t id = json_integer_value(json_object_get(rec, "id"));
 	json_t *custom = NULL;
 	int rc = load_tags(db, id, json_object_get(rec, "tags"), err);
 	if (rc || (rc = field_values_get(db, "company", id, &custom, err)))
 		return rc;
 	json_object_set_new(rec, "custom", custom);
-	if ((rc = count_contacts(db, actor, id, &n, err)))
-		return rc;
-	json_object_set_new(rec, "contact_count", json_integer(n));
 	return KITH_OK;
 }
 
-/* The full record of id, without access checks; ERR_NOT_FOUND when absent. */
-/* The record of id with contact_count as actor sees it (NULL: all). */
+/* The record of id with contact_count as actor sees it (NULL: all), without
+ * access checks; ERR_NOT_FOUND when absent. */
 static int company_load(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 {
-	static const char sql[] = "SELECT " COMPANY_COLS " FROM company c WHERE c.id = ?";
 	DbStmt *st;
 	json_t *rec = NULL;
-	int rc = db_prepare(db, &st, sql, err);
+	int p, rc = rows_prepare(db, actor, 0, &st, &p, err);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, id);
+	db_bind_int(st, p, id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		rec = record_cols_json(st, &company_record_cols);
-		rc = KITH_OK;
+		rec = row_json(st);
+		rc = rec ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
 	}
 	db_reset(st);
-	if (rc == KITH_OK && (rc = company_fill(db, actor, rec, err)) == KITH_OK) {
+	if (rc == KITH_OK && (rc = company_fill(db, rec, err)) == KITH_OK) {
 		*out = rec;
 		return KITH_OK;
 	}
 	json_decref(rec);
+	return rc;
+}
+
+/* Where a company id sits in a page: (id, index) pairs sorted by id. */
+typedef struct IdAt {
+	int64_t id;
+	int at;
+} IdAt;
+
+static int id_at_cmp(const void *a, const void *b)
+{
+	const IdAt *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The index in the page of id (index sorted, n entries); -1 when none. */
+static int page_at(const IdAt *index, int n, int64_t id)
+{
+	IdAt key = {.id = id};
+	const IdAt *hit = bsearch(&key, index, (size_t)n, sizeof *index, id_at_cmp);
+	return hit ? hit->at : -1;
+}
+
+/* The tags of the page's records recs (by index), one statement. */
+static int page_tags(Db *db, const int64_t *ids, const IdAt *index, int n, json_t **recs,
+		     Err *err)
+{
+	static const char sql[] = "SELECT ct.company_id, t.name FROM company_tag ct "
+				  "JOIN tag t ON t.id = ct.tag_id WHERE ct.company_id" DB_IN_IDS
+				  "ORDER BY ct.company_id, t.name_norm";
+	DbStmt *st;
+	int oom = 0, rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_ids(st, 1, ids, (size_t)n);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int at = page_at(index, n, db_col_int(st, 0));
+		if (at >= 0 && recs[at])
+			oom |= json_array_append_new(json_object_get(recs[at], "tags"),
+						     json_string(db_col_text(st, 1)));
+	}
+	db_reset(st);
+	if (rc == DB_DONE && oom)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+/* company_load for the page ids[0..n) (distinct), appended to arr in that
+ * order, in three statements however long the page: the rows with their
+ * contact counts, the tags, the custom values (each a round trip on
+ * PostgreSQL; one company_load each cost four per row). */
+static int company_load_page(Db *db, const Actor *actor, const int64_t *ids, int n, json_t *arr,
+			     Err *err)
+{
+	json_t **recs = calloc((size_t)n + 1, sizeof *recs);
+	json_t **customs = calloc((size_t)n + 1, sizeof *customs);
+	IdAt *index = malloc(((size_t)n + 1) * sizeof *index);
+	DbStmt *st;
+	int p, rc = KITH_OK, oom = 0;
+	if (!recs || !customs || !index) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	for (int i = 0; i < n; i++)
+		index[i] = (IdAt){.id = ids[i], .at = i};
+	qsort(index, (size_t)n, sizeof *index, id_at_cmp);
+	if (n == 0 || (rc = rows_prepare(db, actor, 1, &st, &p, err)))
+		goto done;
+	db_bind_ids(st, p, ids, (size_t)n);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int at = page_at(index, n, db_col_int(st, 0));
+		if (at >= 0 && !recs[at])
+			oom |= !(recs[at] = row_json(st));
+	}
+	db_reset(st);
+	if (rc == DB_DONE && oom)
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (rc != DB_DONE || (rc = page_tags(db, ids, index, n, recs, err)) ||
+	    (rc = field_values_get_many(db, "company", ids, (size_t)n, customs, err)))
+		goto done;
+	for (int i = 0; i < n; i++) {
+		if (!recs[i])
+			continue; /* not there any more */
+		json_object_set_new(recs[i], "custom", customs[i]);
+		customs[i] = NULL;
+		json_array_append_new(arr, recs[i]);
+		recs[i] = NULL;
+	}
+done:
+	for (int i = 0; i < n && recs && customs; i++) {
+		json_decref(recs[i]);
+		json_decref(customs[i]);
+	}
+	free(recs);
+	free(customs);
+	free(index);
 	return rc;
 }
 
@@ -223,6 +338,44 @@ int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err)
 		rc = err_set(err, ERR_NOT_FOUND, "company_id", "no company %lld", (long long)id);
 	}
 	free(copy);
+	return rc;
+}
+
+int company_names_many(Db *db, const int64_t *ids, size_t n, char **names, Err *err)
+{
+	static const char sql[] = "SELECT id, legal_name FROM company WHERE id" DB_IN_IDS
+				  "AND deleted_at IS NULL";
+	int64_t *set = n ? malloc(n * sizeof *set) : NULL;
+	size_t k = 0;
+	DbStmt *st;
+	int rc = KITH_OK, oom = 0;
+	for (size_t i = 0; i < n; i++) {
+		names[i] = NULL;
+		if (set && ids[i])
+			set[k++] = ids[i]; /* a repeated id matches its row once */
+	}
+	if (n && !set)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (k == 0 || (rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	db_bind_ids(st, 1, set, k);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		const char *name = db_col_text(st, 1);
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == id && !names[i])
+				oom |= !(names[i] = strdup(name));
+	}
+	db_reset(st);
+	if (rc == DB_DONE && oom)
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	rc = rc == DB_DONE ? KITH_OK : rc;
+done:
+	for (size_t i = 0; rc && i < n; i++) {
+		free(names[i]);
+		names[i] = NULL;
+	}
+	free(set);
 	return rc;
 }
 
@@ -1334,13 +1487,11 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 	ranked_end = n;
 	if (rc == KITH_OK && a.ranked && n <= a.limit && !a.walk_all)
 		rc = list_after_ranked(db, actor, query, &a, ids, &n, err);
-	/* Rows are loaded after the page query is done: a statement is never
-	 * kept open across other statements of the shared cache. */
-	for (int i = 0; rc == KITH_OK && i < n && i < a.limit; i++) {
-		json_t *rec = NULL;
-		if ((rc = company_load(db, actor, ids[i], &rec, err)) == KITH_OK)
-			json_array_append_new(arr, rec);
-	}
+	/* Rows are loaded after the page query is done (a statement is never
+	 * kept open across other statements of the shared cache), for the
+	 * whole page at once. */
+	if (rc == KITH_OK)
+		rc = company_load_page(db, actor, ids, n < a.limit ? n : a.limit, arr, err);
 	if (rc == KITH_OK && n > a.limit) {
 		/* in the ranked part: after its last row shown; at its end: by id
 		 * after the walk's bound; past it: by id after the last row shown */

@@ -493,11 +493,8 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 	      (rc = list_fetch(st, recs, pl.limit + 1, &n, err)))))
 		goto done;
 	rc = contact_rec_children_many(db, recs, n < pl.limit ? n : pl.limit, err);
-	for (int i = 0; i < n && i < pl.limit && rc == KITH_OK; i++) {
-		json_t *item = NULL;
-		if ((rc = contact_rec_json(db, actor, &recs[i], 0, &item, err)) == KITH_OK)
-			json_array_append_new(arr, item);
-	}
+	if (rc == KITH_OK)
+		rc = contact_rec_json_page(db, recs, n < pl.limit ? n : pl.limit, arr, err);
 	/* Past the ranked part the next page goes on by id after the walk's
 	 * bound (or after the page's last row when that is further). */
 	int ranked = pl.in_ranked && n > pl.limit && ranked_end > pl.limit;

@@ -135,6 +135,7 @@ int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err)
 		if (db->cache[i].sql == sql) {
 			db->be->clear(&db->cache[i]);
 			*out = &db->cache[i];
+			db->prepares++;
 			return KITH_OK;
 		}
 	}
@@ -168,7 +169,13 @@ int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err)
 	}
 	db->cache[slot] = (DbStmt){.sql = sql, .h = h, .db = db};
 	*out = &db->cache[slot];
+	db->prepares++;
 	return KITH_OK;
+}
+
+uint64_t db_prepare_count(const Db *db)
+{
+	return db->prepares;
 }
 
 void db_bind_int(DbStmt *st, int i, int64_t v)

@@ -55,6 +55,7 @@ struct Db {
 	int writing;			    /* the open transaction began with db_begin */
 	uint64_t writes;		    /* writes committed: write transactions, autocommits */
 	int transient;			    /* the backend undid a busy whole (deadlock) */
+	uint64_t prepares;		    /* db_prepare calls that succeeded */
 };
 
 /* The operations of a backend. Statement operations take the DbStmt whose
