@@ -95,7 +95,7 @@ static int load_tags(Db *db, int64_t id, json_t *tags, Err *err)
 #define COUNT_ALL                                                                                  \
 	"(SELECT COUNT(*) FROM contact x WHERE x.company_id = c.id AND x.deleted_at IS NULL)"
 #define COUNT_MEMBER                                                                               \
-	"(SELECT COUNT(*) FROM contact x WHERE x.company_id = c.id AND +x.owner_id = ? "         \
+	"(SELECT COUNT(*) FROM contact x WHERE x.company_id = c.id AND +x.owner_id = ? "           \
 	"AND x.deleted_at IS NULL) + (SELECT COUNT(*) FROM contact_collaborator cl "               \
 	"CROSS JOIN contact x WHERE cl.user_id = ? AND x.id = cl.contact_id "                      \
 	"AND x.company_id = c.id AND x.owner_id IS DISTINCT FROM ? AND x.deleted_at IS NULL)"
@@ -197,8 +197,7 @@ static int page_at(const IdAt *index, int n, int64_t id)
 }
 
 /* The tags of the page's records recs (by index), one statement. */
-static int page_tags(Db *db, const int64_t *ids, const IdAt *index, int n, json_t **recs,
-		     Err *err)
+static int page_tags(Db *db, const int64_t *ids, const IdAt *index, int n, json_t **recs, Err *err)
 {
 	static const char sql[] = "SELECT ct.company_id, t.name FROM company_tag ct "
 				  "JOIN tag t ON t.id = ct.tag_id WHERE ct.company_id" DB_IN_IDS
@@ -343,8 +342,8 @@ int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err)
 
 int company_names_many(Db *db, const int64_t *ids, size_t n, char **names, Err *err)
 {
-	static const char sql[] = "SELECT id, legal_name FROM company WHERE id" DB_IN_IDS
-				  "AND deleted_at IS NULL";
+	static const char sql[] =
+	    "SELECT id, legal_name FROM company WHERE id" DB_IN_IDS "AND deleted_at IS NULL";
 	int64_t *set = n ? malloc(n * sizeof *set) : NULL;
 	size_t k = 0;
 	DbStmt *st;

@@ -1026,8 +1026,11 @@ static int64_t count_of(const json_t *items, int64_t id)
 {
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it) if (fixture_int(it, "id") == id) return fixture_int(
-	    it, "contact_count");
+	json_array_foreach(items, i, it)
+	{
+		if (fixture_int(it, "id") == id)
+			return fixture_int(it, "contact_count");
+	}
 	return -1;
 }
 
@@ -1041,15 +1044,18 @@ Test(company, a_list_page_costs_the_same_statements_for_one_row_or_many)
 	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
 	Actor member = fixture_user(&fx, "member@example.com", "member");
 	int64_t fid = 0, id = 0, ids[4];
-	json_t *def = json_pack("{ss ss ss ss}", "entity", "company", "key", "size", "label", "Size",
-				"type", "text");
+	json_t *def = json_pack("{ss ss ss ss}", "entity", "company", "key", "size", "label",
+				"Size", "type", "text");
 	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
 	json_decref(def);
 	for (int i = 0; i < 4; i++) {
 		json_t *in = json_pack("{ss s[ss] s{ss} sI}", "legal_name",
-				       i == 0 ? "Alfa" : i == 1 ? "Beta" : i == 2 ? "Gamma" : "Delta",
-				       "tags", i % 2 ? "Hurt" : "VIP", i ? "Nowy" : "Stały", "custom",
-				       "size", i % 2 ? "big" : "small", "owner_id",
+				       i == 0	? "Alfa"
+				       : i == 1 ? "Beta"
+				       : i == 2 ? "Gamma"
+						: "Delta",
+				       "tags", i % 2 ? "Hurt" : "VIP", i ? "Nowy" : "Stały",
+				       "custom", "size", i % 2 ? "big" : "small", "owner_id",
 				       (json_int_t)(i == 2 ? owner.user_id : member.user_id));
 		cr_assert_eq(company_create(fx.db, &owner, in, 0, &ids[i], &err), KITH_OK, "%s",
 			     err.msg);
@@ -1061,17 +1067,20 @@ Test(company, a_list_page_costs_the_same_statements_for_one_row_or_many)
 	 * with them, one in the trash; Gamma: one of the owner's, hidden */
 	const char *people[] = {"Ada", "Ela", "Ida", "Ola", "Ula", "Iza"};
 	for (int i = 0; i < 6; i++) {
-		json_t *in = json_pack("{ss sI sI}", "first_name", people[i], "company_id",
-				       (json_int_t)ids[i == 5 ? 2 : 0], "owner_id",
-				       (json_int_t)(i < 2 || i == 4 ? member.user_id : owner.user_id));
-		cr_assert_eq(contact_create(fx.db, &owner, in, 0, &id, &err), KITH_OK, "%s", err.msg);
+		json_t *in =
+		    json_pack("{ss sI sI}", "first_name", people[i], "company_id",
+			      (json_int_t)ids[i == 5 ? 2 : 0], "owner_id",
+			      (json_int_t)(i < 2 || i == 4 ? member.user_id : owner.user_id));
+		cr_assert_eq(contact_create(fx.db, &owner, in, 0, &id, &err), KITH_OK, "%s",
+			     err.msg);
 		json_decref(in);
 		if (i == 3)
 			cr_assert_eq(collab_add(fx.db, &owner, RECORD_CONTACT, id, member.user_id,
 						NULL, &err),
 				     KITH_OK, "%s", err.msg);
 		if (i == 4)
-			cr_assert_eq(contact_delete(fx.db, &owner, id, &err), KITH_OK, "%s", err.msg);
+			cr_assert_eq(contact_delete(fx.db, &owner, id, &err), KITH_OK, "%s",
+				     err.msg);
 	}
 	const Actor *actors[] = {&owner, &member};
 	for (int a = 0; a < 2; a++) {
@@ -1080,8 +1089,9 @@ Test(company, a_list_page_costs_the_same_statements_for_one_row_or_many)
 		uint64_t n4 = page_statements(actors[a], 10, &all);
 		cr_expect_eq(json_array_size(one), 1);
 		cr_expect_eq(json_array_size(all), 4);
-		cr_expect_eq(n4, n1, "actor %d: a page of 4 companies costs %llu statements, of 1 %llu",
-			     a, (unsigned long long)n4, (unsigned long long)n1);
+		cr_expect_eq(n4, n1,
+			     "actor %d: a page of 4 companies costs %llu statements, of 1 %llu", a,
+			     (unsigned long long)n4, (unsigned long long)n1);
 		page_matches_get(actors[a], all);
 		cr_expect_eq(count_of(all, ids[0]), a ? 3 : 4, "Alfa's contacts the actor may see");
 		cr_expect_eq(count_of(all, ids[2]), a ? 0 : 1, "Gamma's");

@@ -1856,15 +1856,20 @@ Test(contact, a_page_reads_company_names_in_one_statement)
 	for (int i = 0; i < 5; i++) {
 		char body[160];
 		if (i < 4)
-			snprintf(body, sizeof body,
-				 "{\"first_name\":\"%s\",\"last_name\":\"Zetka\",\"company_id\":%lld,"
-				 "\"owner_id\":%lld}",
-				 people[i], (long long)co[i == 0 ? 0 : i < 3 ? 1 : 2],
-				 (long long)member.user_id);
+			snprintf(
+			    body, sizeof body,
+			    "{\"first_name\":\"%s\",\"last_name\":\"Zetka\",\"company_id\":%lld,"
+			    "\"owner_id\":%lld}",
+			    people[i],
+			    (long long)co[i == 0  ? 0
+					  : i < 3 ? 1
+						  : 2],
+			    (long long)member.user_id);
 		else
-			snprintf(body, sizeof body,
-				 "{\"first_name\":\"%s\",\"last_name\":\"Zetka\",\"owner_id\":%lld}",
-				 people[i], (long long)member.user_id);
+			snprintf(
+			    body, sizeof body,
+			    "{\"first_name\":\"%s\",\"last_name\":\"Zetka\",\"owner_id\":%lld}",
+			    people[i], (long long)member.user_id);
 		who[i] = add(body);
 	}
 	cr_assert_eq(company_delete(fx.db, &sys, co[2], &err), KITH_OK, "%s", err.msg);
@@ -1887,7 +1892,8 @@ Test(contact, a_page_reads_company_names_in_one_statement)
 			cr_expect_eq(json_array_size(one), 2, "actor %d query %d", a, k);
 			cr_expect_eq(json_array_size(four), 4, "actor %d query %d", a, k);
 			cr_expect_eq(json_array_size(all), 5, "actor %d query %d", a, k);
-			cr_expect_eq(n4, n1, "actor %d query %d: 4 rows cost %llu statements, 2 rows %llu",
+			cr_expect_eq(n4, n1,
+				     "actor %d query %d: 4 rows cost %llu statements, 2 rows %llu",
 				     a, k, (unsigned long long)n4, (unsigned long long)n1);
 			for (int i = 0; i < 5; i++) {
 				const char *got = item_company(all, who[i]);
@@ -1896,9 +1902,9 @@ Test(contact, a_page_reads_company_names_in_one_statement)
 					  people[i], got ? got : "(missing)", want[i]);
 				json_t *c = get(who[i]);
 				json_t *link = json_object_get(c, "company");
-				const char *name = json_is_null(link) ? "-"
-						   : str(link, "name")	 ? str(link, "name")
-									 : "null";
+				const char *name = json_is_null(link)  ? "-"
+						   : str(link, "name") ? str(link, "name")
+								       : "null";
 				cr_expect_str_eq(name, want[i], "contact_get agrees");
 				json_decref(c);
 			}
