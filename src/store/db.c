@@ -135,7 +135,7 @@ int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err)
 		if (db->cache[i].sql == sql) {
 			db->be->clear(&db->cache[i]);
 			*out = &db->cache[i];
-			db->prepares++;
+			db->cache[i].running = 0;
 			return KITH_OK;
 		}
 	}
@@ -169,13 +169,12 @@ int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err)
 	}
 	db->cache[slot] = (DbStmt){.sql = sql, .h = h, .db = db};
 	*out = &db->cache[slot];
-	db->prepares++;
 	return KITH_OK;
 }
 
-uint64_t db_prepare_count(const Db *db)
+uint64_t db_exec_count(const Db *db)
 {
-	return db->prepares;
+	return db->execs;
 }
 
 void db_bind_int(DbStmt *st, int i, int64_t v)
@@ -229,6 +228,10 @@ static int is_select(const char *sql)
 int db_step(DbStmt *st, Err *err)
 {
 	Db *db = st->db;
+	if (!st->running) {
+		st->running = 1;
+		db->execs++;
+	}
 	int rc = db->be->step(st, err);
 	/* a write outside a transaction commits at once (db_retry) */
 	if (db->depth == 0 && (rc == DB_ROW || rc == DB_DONE) && st->sql != db->be->sql_commit &&
@@ -246,6 +249,7 @@ int db_exec_stmt(DbStmt *st, Err *err)
 
 void db_reset(DbStmt *st)
 {
+	st->running = 0;
 	st->db->be->reset(st);
 }
 

@@ -49,11 +49,12 @@ void db_target_redact(const char *target, char *out, size_t n);
  * before starting another; a statement being stepped is never evicted. */
 int db_prepare(Db *db, DbStmt **out, const char *sql, Err *err) KITH_WARN_UNUSED;
 
-/* How many statements db_prepare handed out on this connection so far (a
- * use of a cached one counts again): what a request costs in round trips
- * on PostgreSQL, for tests that check a page reads its rows in a fixed
- * number of statements. */
-uint64_t db_prepare_count(const Db *db);
+/* How many statements ran on this connection so far: each first step
+ * after a statement's prepare or reset counts, so a statement run again
+ * with other bindings counts again. What a request costs in round trips on
+ * PostgreSQL, for tests that check a page reads its rows in a fixed number
+ * of statements. */
+uint64_t db_exec_count(const Db *db);
 
 /* Bind parameter i (1-based). Text is copied. NULL text binds SQL NULL. */
 void db_bind_int(DbStmt *st, int i, int64_t v);

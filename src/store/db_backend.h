@@ -20,6 +20,7 @@ struct DbStmt {
 	const char *sql; /* cache key: the caller's string literal */
 	void *h;	 /* the backend's prepared statement */
 	Db *db;		 /* owning connection */
+	int running;	 /* stepped since its prepare or reset (db_exec_count) */
 };
 
 typedef struct Deferred {
@@ -55,7 +56,7 @@ struct Db {
 	int writing;			    /* the open transaction began with db_begin */
 	uint64_t writes;		    /* writes committed: write transactions, autocommits */
 	int transient;			    /* the backend undid a busy whole (deadlock) */
-	uint64_t prepares;		    /* db_prepare calls that succeeded */
+	uint64_t execs;			    /* statements run: db_exec_count */
 };
 
 /* The operations of a backend. Statement operations take the DbStmt whose

@@ -995,9 +995,9 @@ static uint64_t page_statements(const Actor *actor, int limit, json_t **items)
 	Err err = {0};
 	char *next = NULL;
 	CompanyQuery q = {.limit = limit};
-	uint64_t before = db_prepare_count(fx.db);
+	uint64_t before = db_exec_count(fx.db);
 	cr_assert_eq(company_list(fx.db, actor, &q, items, &next, &err), KITH_OK, "%s", err.msg);
-	uint64_t n = db_prepare_count(fx.db) - before;
+	uint64_t n = db_exec_count(fx.db) - before;
 	free(next);
 	return n;
 }
