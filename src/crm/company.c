@@ -1218,11 +1218,13 @@ static const char search_sql[] =
 
 /* Ranked search (store/search.h): the store reads the bounded candidate
  * set once, best first after the keyset of the last row shown
- * (search_rows_open); then each candidate in turn is one company read by
- * id with the visibility rule and the filters, until the page is full;
- * then the matches after the walk's bound by id (search_sql). */
-static const char ranked_row_sql[] = "SELECT c.id FROM company c WHERE c.id = ?"
-				     " AND (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
+ * (search_rows_open); then the companies of the next candidates, as many
+ * as the page still needs, are read by id with the visibility rule and the
+ * filters in one statement (search_rows_bind: one round trip, not one per
+ * candidate), until the page is full; then the matches after the walk's
+ * bound by id (search_sql). */
+static const char ranked_row_sql[] = "SELECT c.id FROM company c WHERE c.id" DB_IN_IDS
+				     "AND (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
 				     " AND " RECORD_VISIBLE("company", "c") LIST_FILTERS;
 
 /* Greater than every sort_key and updated_at: U+10FFFF (the largest code
@@ -1416,16 +1418,36 @@ static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const Lis
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
+/* How many candidates the next batch of a ranked page binds: what the
+ * page still needs, scaled by the share of the candidates bound so far
+ * that the actor may see and the filters keep (as contact_list.c's
+ * batch_size): a member who sees a third of the matches binds three times
+ * as many, so a page takes about two statements, not one per shrinking
+ * batch. Every candidate when none has been found yet. */
+static int batch_size(int need, int bound, int found)
+{
+	if (bound == 0)
+		return need;
+	if (found == 0)
+		return SEARCH_RANK_WALK;
+	int64_t want = (int64_t)need * bound / found + 1;
+	return want < need ? need : want > SEARCH_RANK_WALK ? SEARCH_RANK_WALK : (int)want;
+}
+
 /* The ranked part of a ranked search (a->ranked): ids[0..*n) of at most
  * limit + 1 rows after a->walk, and in *last_key the walk's key (search.h)
  * of row limit (the last one shown). Starts the walk on a first page
- * (a->walk, a->walk_all). */
+ * (a->walk, a->walk_all). A batch may read candidates past the page's
+ * last row: they are dropped, and the next page starts after its last
+ * row. */
 static int list_ranked(Db *db, const Actor *actor, const CompanyQuery *q, ListArgs *a, int64_t *ids,
 		       int *n, char **last_key, Err *err)
 {
 	SearchRows r;
 	DbStmt *st = NULL;
-	int64_t rank = 0;
+	int64_t hit[SEARCH_RANK_WALK], hit_rank[SEARCH_RANK_WALK], last_rank = 0;
+	char got[SEARCH_RANK_WALK]; /* got[p]: the batch's candidate p passed */
+	int k, bound = 0, rows = a->limit + 1;
 	int rc = search_rows_open(db, "company", buf_str(&a->match), &a->walk, &r, err);
 	*n = 0;
 	a->walk_all = r.all;
@@ -1433,18 +1455,37 @@ static int list_ranked(Db *db, const Actor *actor, const CompanyQuery *q, ListAr
 		goto done;
 	db_bind_int(st, 2, q->trash ? 1 : 0);
 	bind_filters(st, record_bind_visible(st, 3, actor, RECORD_COMPANY), q, a);
-	while (*n <= a->limit && (rc = search_rows_next(&r, st, &rank, err)) == DB_ROW) {
-		ids[(*n)++] = db_col_int(st, 0);
-		if (*n == a->limit) {
-			SearchWalk w = {a->walk.bound, rank, ids[*n - 1]};
-			Buf k;
-			buf_init(&k, 64);
-			search_walk_key(&w, &k);
-			*last_key = buf_failed(&k) ? NULL : strdup(buf_str(&k));
-			buf_free(&k);
+	while (*n < rows &&
+	       (search_rows_bind(&r, st, batch_size(rows - *n, bound, *n), &k), k > 0)) {
+		bound += k;
+		memset(got, 0, (size_t)k);
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			int64_t rank, id = db_col_int(st, 0);
+			int p = search_rows_pos(&r, id, &rank);
+			if (p >= 0) {
+				hit[p] = id;
+				hit_rank[p] = rank;
+				got[p] = 1;
+			}
 		}
+		if (rc != DB_DONE)
+			goto done;
+		for (int p = 0; p < k && *n < rows; p++)
+			if (got[p]) {
+				if (*n + 1 == a->limit)
+					last_rank = hit_rank[p];
+				ids[(*n)++] = hit[p];
+			}
 	}
-	rc = rc == DB_DONE || rc == DB_ROW ? KITH_OK : rc;
+	rc = KITH_OK;
+	if (*n >= a->limit) {
+		SearchWalk w = {a->walk.bound, last_rank, ids[a->limit - 1]};
+		Buf key;
+		buf_init(&key, 64);
+		search_walk_key(&w, &key);
+		*last_key = buf_failed(&key) ? NULL : strdup(buf_str(&key));
+		buf_free(&key);
+	}
 done:
 	search_rows_close(&r, st);
 	return rc;

@@ -1104,3 +1104,52 @@ Test(company, a_list_page_costs_the_same_statements_for_one_row_or_many)
 		json_decref(all);
 	}
 }
+
+/* A ranked page reads its candidates' companies in batches, not one
+ * statement per candidate (a round trip each on PostgreSQL): a member who
+ * sees a third of the matches pays a statement or two more than the
+ * owner, and sees the same rows as page after page of one row. */
+Test(company, a_ranked_page_reads_its_candidates_in_few_batches)
+{
+	enum { N = 60 };
+	Err err = {0};
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor member = fixture_user(&fx, "member@example.com", "member");
+	for (int i = 0; i < N; i++) {
+		int64_t id = 0;
+		char name[32];
+		snprintf(name, sizeof name, "Zetka Handel %d", i);
+		json_t *in = json_pack("{ss sI}", "legal_name", name, "owner_id",
+				       (json_int_t)(i % 3 ? owner.user_id : member.user_id));
+		cr_assert_eq(company_create(fx.db, &owner, in, 0, &id, &err), KITH_OK, "%s",
+			     err.msg);
+		json_decref(in);
+	}
+	CompanyQuery q = {.q = "zetka", .limit = 10};
+	json_t *mine = NULL, *all = NULL;
+	char *next = NULL;
+	uint64_t before = db_exec_count(fx.db);
+	cr_assert_eq(company_list(fx.db, &owner, &q, &all, &next, &err), KITH_OK, "%s", err.msg);
+	uint64_t n_owner = db_exec_count(fx.db) - before;
+	free(next);
+	before = db_exec_count(fx.db);
+	cr_assert_eq(company_list(fx.db, &member, &q, &mine, &next, &err), KITH_OK, "%s", err.msg);
+	uint64_t n_member = db_exec_count(fx.db) - before;
+	free(next);
+	cr_expect_eq(json_array_size(all), 10);
+	cr_expect_eq(json_array_size(mine), 10);
+	cr_expect_leq(n_owner, 8, "the owner's page cost %llu statements",
+		      (unsigned long long)n_owner);
+	cr_expect_leq(n_member, n_owner + 2,
+		      "the member's page cost %llu statements, the owner's %llu",
+		      (unsigned long long)n_member, (unsigned long long)n_owner);
+	CompanyQuery one = {.q = "zetka"};
+	json_t *walked = walk(&member, one, 1);
+	cr_assert_eq(json_array_size(walked), N / 3);
+	for (size_t k = 0; k < 10; k++)
+		cr_expect_eq(fixture_int(json_array_get(mine, k), "id"),
+			     fixture_int(json_array_get(walked, k), "id"), "row %zu", k);
+	json_decref(walked);
+	json_decref(mine);
+	json_decref(all);
+}
