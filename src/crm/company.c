@@ -41,7 +41,8 @@ static const char *const address_keys[] = {"street", "city", "region", "postal_c
 /* ---- reading ----------------------------------------------------------- */
 
 /* The record's columns in the representation's key order (core/record_cols.h);
- * tags, custom and contact_count are placeholders company_fill() fills. */
+ * tags and custom are placeholders company_fill() (company_load_page for a
+ * page) fills, contact_count one row_json() fills. */
 #define COMPANY_COL_LIST(X)                                                                        \
 	X(ID, "c.id", "id")                                                                        \
 	X(TEXT, "c.legal_name", "legal_name")                                                      \
@@ -80,80 +81,193 @@ static int load_tags(Db *db, int64_t id, json_t *tags, Err *err)
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
-/* The live contacts of company id that the actor may see (issue 7: a
- * count must not tell a member about contacts hidden from them); every one
- * for an owner, an admin or actor NULL (internal reads). A member's count
- * is built like their contact list of one company (contact_list.c): their
- * own contacts of the company, found through contact_company (the unary +
- * keeps SQLite off contact_owner: a member may own thousands, a company
- * has few), plus those shared with them, driven by the collaborator index
- * (a member's shares are few); no visibility probe per contact. */
-static int count_contacts(Db *db, const Actor *actor, int64_t id, int64_t *n, Err *err)
+/* contact_count as a column of a company row c: the live contacts of the
+ * company that the actor may see (issue 7: a count must not tell a member
+ * about contacts hidden from them); every one for an owner, an admin or
+ * actor NULL (internal reads). A member's count is built like their
+ * contact list of one company (contact_list.c): their own contacts of the
+ * company, found through contact_company (the unary + keeps SQLite off
+ * contact_owner: a member may own thousands, a company has few), plus
+ * those shared with them, driven by the collaborator index (a member's
+ * shares are few); no visibility probe per contact. Read in the row's
+ * statement, so a company costs no statement of its own for it. COUNT_MEMBER
+ * binds the member's id three times. */
+#define COUNT_ALL                                                                                  \
+	"(SELECT COUNT(*) FROM contact x WHERE x.company_id = c.id AND x.deleted_at IS NULL)"
+#define COUNT_MEMBER                                                                               \
+	"(SELECT COUNT(*) FROM contact x WHERE x.company_id = c.id AND +x.owner_id = ? "           \
+	"AND x.deleted_at IS NULL) + (SELECT COUNT(*) FROM contact_collaborator cl "               \
+	"CROSS JOIN contact x WHERE cl.user_id = ? AND x.id = cl.contact_id "                      \
+	"AND x.company_id = c.id AND x.owner_id IS DISTINCT FROM ? AND x.deleted_at IS NULL)"
+
+/* Prepare the read of one company (many = 0: "c.id = ?") or of a page
+ * (many = 1: c.id DB_IN_IDS) with its contact_count as the actor sees it
+ * (the last column), and bind the count's parameters; *p receives the
+ * number of the id parameter. */
+static int rows_prepare(Db *db, const Actor *actor, int many, DbStmt **st, int *p, Err *err)
 {
-	static const char all[] = "SELECT COUNT(*) FROM contact WHERE company_id = ? "
-				  "AND deleted_at IS NULL";
-	static const char member[] =
-	    "SELECT (SELECT COUNT(*) FROM contact WHERE company_id = ?1 AND +owner_id = ?2 "
-	    "AND deleted_at IS NULL) + (SELECT COUNT(*) FROM contact_collaborator cl "
-	    "CROSS JOIN contact c WHERE cl.user_id = ?2 AND c.id = cl.contact_id "
-	    "AND c.company_id = ?1 AND c.owner_id IS DISTINCT FROM ?2 AND c.deleted_at IS NULL)";
+	static const char one_all[] =
+	    "SELECT " COMPANY_COLS ", " COUNT_ALL " FROM company c WHERE c.id = ?";
+	static const char one_member[] =
+	    "SELECT " COMPANY_COLS ", " COUNT_MEMBER " FROM company c WHERE c.id = ?";
+	static const char many_all[] =
+	    "SELECT " COMPANY_COLS ", " COUNT_ALL " FROM company c WHERE c.id" DB_IN_IDS;
+	static const char many_member[] =
+	    "SELECT " COMPANY_COLS ", " COUNT_MEMBER " FROM company c WHERE c.id" DB_IN_IDS;
 	int scoped = actor && !access_is_admin(actor);
-	DbStmt *st;
-	int rc = db_prepare(db, &st, scoped ? member : all, err);
+	const char *sql = many ? (scoped ? many_member : many_all) : scoped ? one_member : one_all;
+	int rc = db_prepare(db, st, sql, err);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, id);
-	if (scoped)
-		db_bind_int(st, 2, actor->user_id);
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		*n = db_col_int(st, 0);
-		rc = KITH_OK;
-	}
-	db_reset(st);
-	return rc;
+	*p = 1;
+	for (int i = 0; scoped && i < 3; i++)
+		db_bind_int(*st, (*p)++, actor->user_id);
+	return KITH_OK;
 }
 
-/* Fill tags, custom values and contact_count (as the actor sees it, see
- * count_contacts) of a record from the row. */
-static int company_fill(Db *db, const Actor *actor, json_t *rec, Err *err)
+/* The record of the current row of a rows_prepare statement, tags and
+ * custom still empty; NULL when out of memory. */
+static json_t *row_json(DbStmt *st)
 {
-	int64_t id = json_integer_value(json_object_get(rec, "id")), n = 0;
+	json_t *rec = record_cols_json(st, &company_record_cols);
+	json_t *n = json_integer(db_col_int(st, db_col_count(st) - 1));
+	if (!rec || json_object_set_new(rec, "contact_count", n)) {
+		json_decref(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+/* Fill tags and custom values of a record read by row_json. */
+static int company_fill(Db *db, json_t *rec, Err *err)
+{
+	int64_t id = json_integer_value(json_object_get(rec, "id"));
 	json_t *custom = NULL;
 	int rc = load_tags(db, id, json_object_get(rec, "tags"), err);
 	if (rc || (rc = field_values_get(db, "company", id, &custom, err)))
 		return rc;
 	json_object_set_new(rec, "custom", custom);
-	if ((rc = count_contacts(db, actor, id, &n, err)))
-		return rc;
-	json_object_set_new(rec, "contact_count", json_integer(n));
 	return KITH_OK;
 }
 
-/* The full record of id, without access checks; ERR_NOT_FOUND when absent. */
-/* The record of id with contact_count as actor sees it (NULL: all). */
+/* The record of id with contact_count as actor sees it (NULL: all), without
+ * access checks; ERR_NOT_FOUND when absent. */
 static int company_load(Db *db, const Actor *actor, int64_t id, json_t **out, Err *err)
 {
-	static const char sql[] = "SELECT " COMPANY_COLS " FROM company c WHERE c.id = ?";
 	DbStmt *st;
 	json_t *rec = NULL;
-	int rc = db_prepare(db, &st, sql, err);
+	int p, rc = rows_prepare(db, actor, 0, &st, &p, err);
 	if (rc)
 		return rc;
-	db_bind_int(st, 1, id);
+	db_bind_int(st, p, id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		rec = record_cols_json(st, &company_record_cols);
-		rc = KITH_OK;
+		rec = row_json(st);
+		rc = rec ? KITH_OK : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	} else if (rc == DB_DONE) {
 		rc = err_set(err, ERR_NOT_FOUND, "id", "no company %lld", (long long)id);
 	}
 	db_reset(st);
-	if (rc == KITH_OK && (rc = company_fill(db, actor, rec, err)) == KITH_OK) {
+	if (rc == KITH_OK && (rc = company_fill(db, rec, err)) == KITH_OK) {
 		*out = rec;
 		return KITH_OK;
 	}
 	json_decref(rec);
+	return rc;
+}
+
+/* Where a company id sits in a page: (id, index) pairs sorted by id. */
+typedef struct IdAt {
+	int64_t id;
+	int at;
+} IdAt;
+
+static int id_at_cmp(const void *a, const void *b)
+{
+	const IdAt *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The index in the page of id (index sorted, n entries); -1 when none. */
+static int page_at(const IdAt *index, int n, int64_t id)
+{
+	IdAt key = {.id = id};
+	const IdAt *hit = bsearch(&key, index, (size_t)n, sizeof *index, id_at_cmp);
+	return hit ? hit->at : -1;
+}
+
+/* The tags of the page's records recs (by index), one statement. */
+static int page_tags(Db *db, const int64_t *ids, const IdAt *index, int n, json_t **recs, Err *err)
+{
+	static const char sql[] = "SELECT ct.company_id, t.name FROM company_tag ct "
+				  "JOIN tag t ON t.id = ct.tag_id WHERE ct.company_id" DB_IN_IDS
+				  "ORDER BY ct.company_id, t.name_norm";
+	DbStmt *st;
+	int oom = 0, rc = db_prepare(db, &st, sql, err);
+	if (rc)
+		return rc;
+	db_bind_ids(st, 1, ids, (size_t)n);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int at = page_at(index, n, db_col_int(st, 0));
+		if (at >= 0 && recs[at])
+			oom |= json_array_append_new(json_object_get(recs[at], "tags"),
+						     json_string(db_col_text(st, 1)));
+	}
+	db_reset(st);
+	if (rc == DB_DONE && oom)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	return rc == DB_DONE ? KITH_OK : rc;
+}
+
+/* company_load for the page ids[0..n) (distinct), appended to arr in that
+ * order, in three statements however long the page: the rows with their
+ * contact counts, the tags, the custom values (each a round trip on
+ * PostgreSQL; one company_load each cost four per row). */
+static int company_load_page(Db *db, const Actor *actor, const int64_t *ids, int n, json_t *arr,
+			     Err *err)
+{
+	json_t **recs = calloc((size_t)n + 1, sizeof *recs);
+	json_t **customs = calloc((size_t)n + 1, sizeof *customs);
+	IdAt *index = malloc(((size_t)n + 1) * sizeof *index);
+	DbStmt *st;
+	int p, rc = KITH_OK, oom = 0;
+	if (!recs || !customs || !index) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	for (int i = 0; i < n; i++)
+		index[i] = (IdAt){.id = ids[i], .at = i};
+	qsort(index, (size_t)n, sizeof *index, id_at_cmp);
+	if (n == 0 || (rc = rows_prepare(db, actor, 1, &st, &p, err)))
+		goto done;
+	db_bind_ids(st, p, ids, (size_t)n);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int at = page_at(index, n, db_col_int(st, 0));
+		if (at >= 0 && !recs[at])
+			oom |= !(recs[at] = row_json(st));
+	}
+	db_reset(st);
+	if (rc == DB_DONE && oom)
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (rc != DB_DONE || (rc = page_tags(db, ids, index, n, recs, err)) ||
+	    (rc = field_values_get_many(db, "company", ids, (size_t)n, customs, err)))
+		goto done;
+	for (int i = 0; i < n; i++) {
+		if (!recs[i])
+			continue; /* not there any more */
+		json_object_set_new(recs[i], "custom", customs[i]);
+		customs[i] = NULL;
+		json_array_append_new(arr, recs[i]);
+		recs[i] = NULL;
+	}
+done:
+	for (int i = 0; i < n && recs && customs; i++) {
+		json_decref(recs[i]);
+		json_decref(customs[i]);
+	}
+	free(recs);
+	free(customs);
+	free(index);
 	return rc;
 }
 
@@ -223,6 +337,44 @@ int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err)
 		rc = err_set(err, ERR_NOT_FOUND, "company_id", "no company %lld", (long long)id);
 	}
 	free(copy);
+	return rc;
+}
+
+int company_names_many(Db *db, const int64_t *ids, size_t n, char **names, Err *err)
+{
+	static const char sql[] =
+	    "SELECT id, legal_name FROM company WHERE id" DB_IN_IDS "AND deleted_at IS NULL";
+	int64_t *set = n ? malloc(n * sizeof *set) : NULL;
+	size_t k = 0;
+	DbStmt *st;
+	int rc = KITH_OK, oom = 0;
+	for (size_t i = 0; i < n; i++) {
+		names[i] = NULL;
+		if (set && ids[i])
+			set[k++] = ids[i]; /* a repeated id matches its row once */
+	}
+	if (n && !set)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (k == 0 || (rc = db_prepare(db, &st, sql, err)))
+		goto done;
+	db_bind_ids(st, 1, set, k);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		const char *name = db_col_text(st, 1);
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == id && !names[i])
+				oom |= !(names[i] = strdup(name));
+	}
+	db_reset(st);
+	if (rc == DB_DONE && oom)
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	rc = rc == DB_DONE ? KITH_OK : rc;
+done:
+	for (size_t i = 0; rc && i < n; i++) {
+		free(names[i]);
+		names[i] = NULL;
+	}
+	free(set);
 	return rc;
 }
 
@@ -1062,11 +1214,13 @@ static const char search_sql[] =
 
 /* Ranked search (store/search.h): the store reads the bounded candidate
  * set once, best first after the keyset of the last row shown
- * (search_rows_open); then each candidate in turn is one company read by
- * id with the visibility rule and the filters, until the page is full;
- * then the matches after the walk's bound by id (search_sql). */
-static const char ranked_row_sql[] = "SELECT c.id FROM company c WHERE c.id = ?"
-				     " AND (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
+ * (search_rows_open); then the companies of the next candidates, as many
+ * as the page still needs, are read by id with the visibility rule and the
+ * filters in one statement (search_rows_bind: one round trip, not one per
+ * candidate), until the page is full; then the matches after the walk's
+ * bound by id (search_sql). */
+static const char ranked_row_sql[] = "SELECT c.id FROM company c WHERE c.id" DB_IN_IDS
+				     "AND (CASE WHEN c.deleted_at IS NULL THEN 0 ELSE 1 END) = ?"
 				     " AND " RECORD_VISIBLE("company", "c") LIST_FILTERS;
 
 /* Greater than every sort_key and updated_at: U+10FFFF (the largest code
@@ -1260,16 +1414,36 @@ static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const Lis
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
+/* How many candidates the next batch of a ranked page binds: what the
+ * page still needs, scaled by the share of the candidates bound so far
+ * that the actor may see and the filters keep (as contact_list.c's
+ * batch_size): a member who sees a third of the matches binds three times
+ * as many, so a page takes about two statements, not one per shrinking
+ * batch. Every candidate when none has been found yet. */
+static int batch_size(int need, int bound, int found)
+{
+	if (bound == 0)
+		return need;
+	if (found == 0)
+		return SEARCH_RANK_WALK;
+	int64_t want = (int64_t)need * bound / found + 1;
+	return want < need ? need : want > SEARCH_RANK_WALK ? SEARCH_RANK_WALK : (int)want;
+}
+
 /* The ranked part of a ranked search (a->ranked): ids[0..*n) of at most
  * limit + 1 rows after a->walk, and in *last_key the walk's key (search.h)
  * of row limit (the last one shown). Starts the walk on a first page
- * (a->walk, a->walk_all). */
+ * (a->walk, a->walk_all). A batch may read candidates past the page's
+ * last row: they are dropped, and the next page starts after its last
+ * row. */
 static int list_ranked(Db *db, const Actor *actor, const CompanyQuery *q, ListArgs *a, int64_t *ids,
 		       int *n, char **last_key, Err *err)
 {
 	SearchRows r;
 	DbStmt *st = NULL;
-	int64_t rank = 0;
+	int64_t hit[SEARCH_RANK_WALK], hit_rank[SEARCH_RANK_WALK], last_rank = 0;
+	char got[SEARCH_RANK_WALK]; /* got[p]: the batch's candidate p passed */
+	int k, bound = 0, rows = a->limit + 1;
 	int rc = search_rows_open(db, "company", buf_str(&a->match), &a->walk, &r, err);
 	*n = 0;
 	a->walk_all = r.all;
@@ -1277,18 +1451,37 @@ static int list_ranked(Db *db, const Actor *actor, const CompanyQuery *q, ListAr
 		goto done;
 	db_bind_int(st, 2, q->trash ? 1 : 0);
 	bind_filters(st, record_bind_visible(st, 3, actor, RECORD_COMPANY), q, a);
-	while (*n <= a->limit && (rc = search_rows_next(&r, st, &rank, err)) == DB_ROW) {
-		ids[(*n)++] = db_col_int(st, 0);
-		if (*n == a->limit) {
-			SearchWalk w = {a->walk.bound, rank, ids[*n - 1]};
-			Buf k;
-			buf_init(&k, 64);
-			search_walk_key(&w, &k);
-			*last_key = buf_failed(&k) ? NULL : strdup(buf_str(&k));
-			buf_free(&k);
+	while (*n < rows &&
+	       (search_rows_bind(&r, st, batch_size(rows - *n, bound, *n), &k), k > 0)) {
+		bound += k;
+		memset(got, 0, (size_t)k);
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			int64_t rank, id = db_col_int(st, 0);
+			int p = search_rows_pos(&r, id, &rank);
+			if (p >= 0) {
+				hit[p] = id;
+				hit_rank[p] = rank;
+				got[p] = 1;
+			}
 		}
+		if (rc != DB_DONE)
+			goto done;
+		for (int p = 0; p < k && *n < rows; p++)
+			if (got[p]) {
+				if (*n + 1 == a->limit)
+					last_rank = hit_rank[p];
+				ids[(*n)++] = hit[p];
+			}
 	}
-	rc = rc == DB_DONE || rc == DB_ROW ? KITH_OK : rc;
+	rc = KITH_OK;
+	if (*n >= a->limit) {
+		SearchWalk w = {a->walk.bound, last_rank, ids[a->limit - 1]};
+		Buf key;
+		buf_init(&key, 64);
+		search_walk_key(&w, &key);
+		*last_key = buf_failed(&key) ? NULL : strdup(buf_str(&key));
+		buf_free(&key);
+	}
 done:
 	search_rows_close(&r, st);
 	return rc;
@@ -1330,13 +1523,11 @@ int company_list(Db *db, const Actor *actor, const CompanyQuery *query, json_t *
 	ranked_end = n;
 	if (rc == KITH_OK && a.ranked && n <= a.limit && !a.walk_all)
 		rc = list_after_ranked(db, actor, query, &a, ids, &n, err);
-	/* Rows are loaded after the page query is done: a statement is never
-	 * kept open across other statements of the shared cache. */
-	for (int i = 0; rc == KITH_OK && i < n && i < a.limit; i++) {
-		json_t *rec = NULL;
-		if ((rc = company_load(db, actor, ids[i], &rec, err)) == KITH_OK)
-			json_array_append_new(arr, rec);
-	}
+	/* Rows are loaded after the page query is done (a statement is never
+	 * kept open across other statements of the shared cache), for the
+	 * whole page at once. */
+	if (rc == KITH_OK)
+		rc = company_load_page(db, actor, ids, n < a.limit ? n : a.limit, arr, err);
 	if (rc == KITH_OK && n > a.limit) {
 		/* in the ranked part: after its last row shown; at its end: by id
 		 * after the walk's bound; past it: by id after the last row shown */

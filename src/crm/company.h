@@ -84,6 +84,16 @@ int company_id_span(Db *db, int64_t *first, int64_t *last, Err *err) KITH_WARN_U
  * field "company_id" when absent, deleted or hidden. */
 int company_name(Db *db, const Actor *actor, int64_t id, char **name, Err *err) KITH_WARN_UNUSED;
 
+/* The names of the live companies ids[0..n) for contact links, the
+ * system's view (company_name with ACTOR_SYSTEM: whoever may see a contact
+ * sees its company's name): names[i] receives a malloc'd copy of ids[i]'s
+ * legal name (caller frees each), NULL when ids[i] is 0, absent or in the
+ * trash. ids may repeat. One statement for all (a round trip on
+ * PostgreSQL), none when every id is 0. ERR_STORAGE, ERR_INTERNAL (out of
+ * memory); on error every names[i] is NULL. */
+int company_names_many(Db *db, const int64_t *ids, size_t n, char **names,
+		       Err *err) KITH_WARN_UNUSED;
+
 /* Hand every company (trashed ones too) of user `from` to user `to` (ids checked by the
  * caller), bumping versions; the changed ids are appended to ids (int64_t).
  * Runs in the caller's transaction; the caller audits. */

@@ -390,55 +390,80 @@ static int list_fetch(DbStmt *st, ContactRec *recs, int cap, int *n, Err *err)
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
+/* How many candidates the next batch of a ranked page binds: what the
+ * page still needs (need), scaled by the share of the candidates bound so
+ * far (bound) that the actor may see and the filters keep (found): a
+ * member who sees a third of the matches binds three times as many, so a
+ * page takes about two statements instead of one per shrinking batch (a
+ * round trip each on PostgreSQL). Every candidate is read when none has
+ * been found yet. search_rows_bind binds at most SEARCH_RANK_WALK. */
+static int batch_size(int need, int bound, int found)
+{
+	if (bound == 0)
+		return need;
+	if (found == 0)
+		return SEARCH_RANK_WALK;
+	int64_t want = (int64_t)need * bound / found + 1;
+	return want < need ? need : want > SEARCH_RANK_WALK ? SEARCH_RANK_WALK : (int)want;
+}
+
 /* The ranked part of a ranked search (pl->in_ranked): up to rows rows
  * after pl->walk into recs and their ranks into ranks; *n receives how
- * many. Starts the walk on a first page (pl->walk, pl->walk_all). */
+ * many. Starts the walk on a first page (pl->walk, pl->walk_all). A batch
+ * may read candidates past the page's last row (batch_size): they are
+ * dropped, and the next page starts after its last row as before. */
 static int list_ranked(Db *db, const Actor *actor, const ContactQuery *q, ListPlan *pl,
 		       ContactRec *recs, int64_t *ranks, int rows, int *n, Err *err)
 {
 	SearchRows r;
 	DbStmt *st = NULL;
-	int i = 2, k;
+	int i = 2, k, bound = 0;
 	int rc = search_rows_open(db, "contact", buf_str(&pl->match), &pl->walk, &r, err);
-	char *got = calloc((size_t)rows, 1); /* got[p]: recs[*n + p] was read */
+	/* a batch's rows by their rank position (got[p]: batch[p] was read) */
+	ContactRec *batch = calloc(SEARCH_RANK_WALK, sizeof *batch);
+	int64_t *batch_ranks = calloc(SEARCH_RANK_WALK, sizeof *batch_ranks);
+	char *got = calloc(SEARCH_RANK_WALK, 1);
 	*n = 0;
 	pl->walk_all = r.all;
-	if (rc == KITH_OK && !got)
+	if (rc == KITH_OK && (!batch || !batch_ranks || !got))
 		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if (rc || (rc = db_prepare(db, &st, ranked_rows_sql, err)))
 		goto done;
 	list_bind_filters(st, &i, actor, q, pl);
-	/* each batch's rows land at their rank position, then close up */
-	while (*n < rows && (search_rows_bind(&r, st, rows - *n, &k), k > 0)) {
+	while (*n < rows &&
+	       (search_rows_bind(&r, st, batch_size(rows - *n, bound, *n), &k), k > 0)) {
+		bound += k;
 		memset(got, 0, (size_t)k);
 		while ((rc = db_step(st, err)) == DB_ROW) {
 			int64_t rank;
 			int p = search_rows_pos(&r, db_col_int(st, 0), &rank);
 			if (p < 0 || got[p])
 				continue;
-			contact_rec_init(&recs[*n + p]);
-			contact_rec_from_row(st, &recs[*n + p]);
-			ranks[*n + p] = rank;
+			contact_rec_init(&batch[p]);
+			contact_rec_from_row(st, &batch[p]);
+			batch_ranks[p] = rank;
 			got[p] = 1;
 		}
-		if (rc != DB_DONE) {
-			for (int p = 0; p < k; p++)
-				if (got[p])
-					contact_rec_free(&recs[*n + p]);
-			goto done;
-		}
-		rc = KITH_OK;
-		for (int p = 0, base = *n; p < k; p++)
-			if (got[p]) {
-				if (base + p != *n) { /* it moves: its old slot owns nothing */
-					recs[*n] = recs[base + p];
-					ranks[*n] = ranks[base + p];
-					recs[base + p] = (ContactRec){0};
-				}
-				(*n)++;
+		if (rc == DB_DONE)
+			rc = KITH_OK;
+		/* in rank order, as many as the page has room for */
+		for (int p = 0; p < k; p++) {
+			if (!got[p])
+				continue;
+			if (rc == KITH_OK && *n < rows) {
+				recs[*n] = batch[p];
+				ranks[(*n)++] = batch_ranks[p];
+			} else {
+				contact_rec_free(&batch[p]);
 			}
+			batch[p] = (ContactRec){0};
+		}
+		if (rc)
+			goto done;
 	}
 done:
+	free(batch);
+	free(batch_ranks);
 	free(got);
 	search_rows_close(&r, st);
 	return rc;
@@ -493,11 +518,8 @@ int contact_list(Db *db, const Actor *actor, const ContactQuery *query, json_t *
 	      (rc = list_fetch(st, recs, pl.limit + 1, &n, err)))))
 		goto done;
 	rc = contact_rec_children_many(db, recs, n < pl.limit ? n : pl.limit, err);
-	for (int i = 0; i < n && i < pl.limit && rc == KITH_OK; i++) {
-		json_t *item = NULL;
-		if ((rc = contact_rec_json(db, actor, &recs[i], 0, &item, err)) == KITH_OK)
-			json_array_append_new(arr, item);
-	}
+	if (rc == KITH_OK)
+		rc = contact_rec_json_page(db, recs, n < pl.limit ? n : pl.limit, arr, err);
 	/* Past the ranked part the next page goes on by id after the walk's
 	 * bound (or after the page's last row when that is further). */
 	int ranked = pl.in_ranked && n > pl.limit && ranked_end > pl.limit;

@@ -325,6 +325,32 @@ int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, 
 	return rc;
 }
 
+int contact_rec_json_page(Db *db, const ContactRec *recs, int n, json_t *arr, Err *err)
+{
+	int64_t *ids = calloc((size_t)n + 1, sizeof *ids);
+	char **names = calloc((size_t)n + 1, sizeof *names);
+	int rc = KITH_OK;
+	if (!ids || !names) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		goto done;
+	}
+	for (int i = 0; i < n; i++)
+		ids[i] = recs[i].company_id;
+	if ((rc = company_names_many(db, ids, (size_t)n, names, err)))
+		goto done;
+	for (int i = 0; i < n && rc == KITH_OK; i++) {
+		json_t *item = contact_rec_json_known(&recs[i], 0, names[i], NULL);
+		if (!item || json_array_append_new(arr, item))
+			rc = err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	}
+done:
+	for (int i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+	free(ids);
+	return rc;
+}
+
 json_t *contact_rec_json_known(const ContactRec *r, int full, const char *company_name,
 			       json_t *custom)
 {

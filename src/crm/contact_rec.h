@@ -115,6 +115,12 @@ int contact_rec_find(Db *db, const Actor *actor, int64_t id, int include_deleted
 int contact_rec_json(Db *db, const Actor *actor, const ContactRec *r, int full, json_t **out,
 		     Err *err) KITH_WARN_UNUSED;
 
+/* The list items (contact_rec_json with full = 0) of recs[0..n), appended
+ * to arr in that order: the companies' names are read in one statement
+ * for the page (company_names_many), not one per row. */
+int contact_rec_json_page(Db *db, const ContactRec *recs, int n, json_t *arr,
+			  Err *err) KITH_WARN_UNUSED;
+
 /* contact_rec_json with its two lookups already done (a create knows both):
  * company_name is the linked company's name (NULL gives a null name; unused
  * when r->company_id is 0); custom (stolen; NULL = {}) is used when full and

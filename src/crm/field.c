@@ -493,6 +493,7 @@ int field_values_get_many(Db *db, const char *entity, const int64_t *ids, size_t
 			oom |= !v || json_object_set_new(outs[index[lo].at], db_col_text(st, 1), v);
 		}
 	}
+	db_reset(st);
 	rc = rc == DB_DONE ? KITH_OK : rc;
 done:
 	if (rc == KITH_OK && oom)

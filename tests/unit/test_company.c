@@ -987,3 +987,169 @@ Test(company, ranked_pages_show_what_the_actor_may_see_in_rank_order)
 			}
 		}
 }
+
+/* Statements a company_list page of limit rows costs the actor (the page
+ * is checked against company_get in page_matches_get). */
+static uint64_t page_statements(const Actor *actor, int limit, json_t **items)
+{
+	Err err = {0};
+	char *next = NULL;
+	CompanyQuery q = {.limit = limit};
+	uint64_t before = db_statements(fx.db);
+	cr_assert_eq(company_list(fx.db, actor, &q, items, &next, &err), KITH_OK, "%s", err.msg);
+	uint64_t n = db_statements(fx.db) - before;
+	free(next);
+	return n;
+}
+
+/* Every item of a list page is the company as company_get shows it to the
+ * same actor: tags, custom values and contact_count included. */
+static void page_matches_get(const Actor *actor, const json_t *items)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		Err err = {0};
+		json_t *one = NULL;
+		int64_t id = fixture_int(it, "id");
+		cr_assert_eq(company_get(fx.db, actor, id, 0, &one, &err), KITH_OK, "%s", err.msg);
+		char *a = json_dumps(it, JSON_SORT_KEYS), *b = json_dumps(one, JSON_SORT_KEYS);
+		cr_expect_str_eq(a, b, "company %lld in the list and by id", (long long)id);
+		free(a);
+		free(b);
+		json_decref(one);
+	}
+}
+
+static int64_t count_of(const json_t *items, int64_t id)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		if (fixture_int(it, "id") == id)
+			return fixture_int(it, "contact_count");
+	}
+	return -1;
+}
+
+/* A page reads its companies' rows, tags, custom values and contact
+ * counts a few statements per page, not per row (each a round trip on
+ * PostgreSQL), and shows each company as company_get does, with the
+ * contact count the actor may see (issue 7). */
+Test(company, a_list_page_costs_the_same_statements_for_one_row_or_many)
+{
+	Err err = {0};
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor member = fixture_user(&fx, "member@example.com", "member");
+	int64_t fid = 0, id = 0, ids[4];
+	json_t *def = json_pack("{ss ss ss ss}", "entity", "company", "key", "size", "label",
+				"Size", "type", "text");
+	cr_assert_eq(field_define(fx.db, &sys, def, &fid, &err), KITH_OK, "%s", err.msg);
+	json_decref(def);
+	for (int i = 0; i < 4; i++) {
+		json_t *in = json_pack("{ss s[ss] s{ss} sI}", "legal_name",
+				       i == 0	? "Alfa"
+				       : i == 1 ? "Beta"
+				       : i == 2 ? "Gamma"
+						: "Delta",
+				       "tags", i % 2 ? "Hurt" : "VIP", i ? "Nowy" : "Stały",
+				       "custom", "size", i % 2 ? "big" : "small", "owner_id",
+				       (json_int_t)(i == 2 ? owner.user_id : member.user_id));
+		cr_assert_eq(company_create(fx.db, &owner, in, 0, &ids[i], &err), KITH_OK, "%s",
+			     err.msg);
+		json_decref(in);
+	}
+	cr_assert_eq(collab_add(fx.db, &owner, RECORD_COMPANY, ids[2], member.user_id, NULL, &err),
+		     KITH_OK, "%s", err.msg);
+	/* Alfa: two of the member's contacts, one hidden from them, one shared
+	 * with them, one in the trash; Gamma: one of the owner's, hidden */
+	const char *people[] = {"Ada", "Ela", "Ida", "Ola", "Ula", "Iza"};
+	for (int i = 0; i < 6; i++) {
+		json_t *in =
+		    json_pack("{ss sI sI}", "first_name", people[i], "company_id",
+			      (json_int_t)ids[i == 5 ? 2 : 0], "owner_id",
+			      (json_int_t)(i < 2 || i == 4 ? member.user_id : owner.user_id));
+		cr_assert_eq(contact_create(fx.db, &owner, in, 0, &id, &err), KITH_OK, "%s",
+			     err.msg);
+		json_decref(in);
+		if (i == 3)
+			cr_assert_eq(collab_add(fx.db, &owner, RECORD_CONTACT, id, member.user_id,
+						NULL, &err),
+				     KITH_OK, "%s", err.msg);
+		if (i == 4)
+			cr_assert_eq(contact_delete(fx.db, &owner, id, &err), KITH_OK, "%s",
+				     err.msg);
+	}
+	const Actor *actors[] = {&owner, &member};
+	for (int a = 0; a < 2; a++) {
+		json_t *one = NULL, *all = NULL;
+		uint64_t n1 = page_statements(actors[a], 1, &one);
+		uint64_t n4 = page_statements(actors[a], 10, &all);
+		cr_expect_eq(json_array_size(one), 1);
+		cr_expect_eq(json_array_size(all), 4);
+		cr_expect_eq(n4, n1,
+			     "actor %d: a page of 4 companies costs %llu statements, of 1 %llu", a,
+			     (unsigned long long)n4, (unsigned long long)n1);
+		page_matches_get(actors[a], all);
+		cr_expect_eq(count_of(all, ids[0]), a ? 3 : 4, "Alfa's contacts the actor may see");
+		cr_expect_eq(count_of(all, ids[2]), a ? 0 : 1, "Gamma's");
+		cr_expect_eq(count_of(all, ids[1]), 0);
+		json_t *alfa = json_array_get(all, 0);
+		cr_expect_str_eq(fixture_str(alfa, "legal_name"), "Alfa");
+		cr_expect_str_eq(fixture_str(json_object_get(alfa, "custom"), "size"), "small");
+		cr_expect_eq(json_array_size(json_object_get(alfa, "tags")), 2);
+		json_decref(one);
+		json_decref(all);
+	}
+}
+
+/* A ranked page reads its candidates' companies in batches, not one
+ * statement per candidate (a round trip each on PostgreSQL): a member who
+ * sees a third of the matches pays a statement or two more than the
+ * owner, and sees the same rows as page after page of one row. */
+Test(company, a_ranked_page_reads_its_candidates_in_few_batches)
+{
+	enum { N = 60 };
+	Err err = {0};
+	Actor owner = fixture_user(&fx, "owner@example.com", "owner");
+	Actor member = fixture_user(&fx, "member@example.com", "member");
+	for (int i = 0; i < N; i++) {
+		int64_t id = 0;
+		char name[32];
+		snprintf(name, sizeof name, "Zetka Handel %d", i);
+		json_t *in = json_pack("{ss sI}", "legal_name", name, "owner_id",
+				       (json_int_t)(i % 3 ? owner.user_id : member.user_id));
+		cr_assert_eq(company_create(fx.db, &owner, in, 0, &id, &err), KITH_OK, "%s",
+			     err.msg);
+		json_decref(in);
+	}
+	CompanyQuery q = {.q = "zetka", .limit = 10};
+	json_t *mine = NULL, *all = NULL;
+	char *next = NULL;
+	uint64_t before = db_statements(fx.db);
+	cr_assert_eq(company_list(fx.db, &owner, &q, &all, &next, &err), KITH_OK, "%s", err.msg);
+	uint64_t n_owner = db_statements(fx.db) - before;
+	free(next);
+	before = db_statements(fx.db);
+	cr_assert_eq(company_list(fx.db, &member, &q, &mine, &next, &err), KITH_OK, "%s", err.msg);
+	uint64_t n_member = db_statements(fx.db) - before;
+	free(next);
+	cr_expect_eq(json_array_size(all), 10);
+	cr_expect_eq(json_array_size(mine), 10);
+	cr_expect_leq(n_owner, 8, "the owner's page cost %llu statements",
+		      (unsigned long long)n_owner);
+	cr_expect_leq(n_member, n_owner + 2,
+		      "the member's page cost %llu statements, the owner's %llu",
+		      (unsigned long long)n_member, (unsigned long long)n_owner);
+	CompanyQuery one = {.q = "zetka"};
+	json_t *walked = walk(&member, one, 1);
+	cr_assert_eq(json_array_size(walked), N / 3);
+	for (size_t k = 0; k < 10; k++)
+		cr_expect_eq(fixture_int(json_array_get(mine, k), "id"),
+			     fixture_int(json_array_get(walked, k), "id"), "row %zu", k);
+	json_decref(walked);
+	json_decref(mine);
+	json_decref(all);
+}
