@@ -177,12 +177,15 @@ static int param_ok(const char *brace, const char *name, size_t *len)
 	       (brace[*len] == '\0' || brace[*len] == '/');
 }
 
-/* Validate a web route's pattern (ROUTE_WEB): outside /api/, no empty
- * segments, each parameter a whole segment named in [a-z_]: {id} and
- * {user_id} as in API patterns, any other name a word (route_match_ids). */
+/* Validate a web route's pattern (ROUTE_WEB): its first segment a literal
+ * other than "api" (so no web route, listed before the API's, can match
+ * an API path: a parameter there would match "api"), no empty segments,
+ * each parameter a whole segment named in [a-z_]: {id} and {user_id} as
+ * in API patterns, any other name a word (route_match_ids). */
 static int web_pattern_ok(const char *pat)
 {
-	if (pat[0] != '/' || strncmp(pat, "/api/", 5) == 0 || strcmp(pat, "/api") == 0 ||
+	size_t first = strcspn(pat + 1, "/");
+	if (pat[0] != '/' || pat[1] == '{' || (first == 3 && strncmp(pat + 1, "api", 3) == 0) ||
 	    strstr(pat, "//") || (pat[1] && pat[strlen(pat) - 1] == '/'))
 		return 0;
 	for (const char *b = strchr(pat, '{'); b; b = strchr(b + 1, '{')) {
@@ -276,6 +279,12 @@ int route_table_check(const Route *table, int n, Err *err)
 		if (r->perm < PERM_PUBLIC || r->perm > PERM_ADMIN || !r->summary || !r->summary[0])
 			return err_set(err, ERR_INTERNAL, "perm",
 				       "%s %s: bad permission or summary", r->method, r->pattern);
+		/* the dispatcher knows bearer tokens only: a signed-in web route
+		 * waits for sessions (issue 9), it must not take a token */
+		if ((r->flags & ROUTE_WEB) && r->perm != PERM_PUBLIC)
+			return err_set(err, ERR_INTERNAL, "perm",
+				       "%s %s: a web route is public until web sessions exist",
+				       r->method, r->pattern);
 		if (!query_list_ok(r->query))
 			return err_set(err, ERR_INTERNAL, "query",
 				       "%s %s: bad query parameter list '%s'", r->method,

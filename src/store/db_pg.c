@@ -62,6 +62,27 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
+/* The kind of a failed connection c: ERR_UNAVAILABLE when the server could
+ * not be reached or is not taking connections now (down, starting, shutting
+ * down, a database closed to connections), worth a retry; ERR_STORAGE when
+ * it answered and refused us (a wrong or missing password: retrying cannot
+ * help, and a server must not tell its clients it might). libpq gives no
+ * SQLSTATE for a failed connection; the phrases are its own, in English
+ * unless the process runs in another language (then a refusal of our
+ * password is still told apart by PQconnectionUsedPassword). */
+static int connect_failure_code(PGconn *c)
+{
+	static const char *const away[] = {"not currently accepting connections",
+					   "is starting up", "is shutting down",
+					   "in recovery mode", NULL};
+	const char *msg = PQerrorMessage(c);
+	for (const char *const *p = away; *p; p++)
+		if (strstr(msg, *p))
+			return ERR_UNAVAILABLE;
+	return PQconnectionNeedsPassword(c) || PQconnectionUsedPassword(c) ? ERR_STORAGE
+									   : ERR_UNAVAILABLE;
+}
+
 /* err from a failed result (or the connection when res is NULL): the
  * SQLSTATE decides the kind; the message is the server's first line. */
 static int pg_err(Db *db, const PGresult *res, Err *err, const char *what)
@@ -188,8 +209,8 @@ static int pg_open(Db *db, const char *target, int create, Err *err)
 		int len = (int)strcspn(msg, "\n");
 		if (*password && strstr(msg, password))
 			msg = "the server refused the connection", len = (int)strlen(msg);
-		return err_set(err, ERR_UNAVAILABLE, "db", "cannot connect to %s: %.*s", pc->target,
-			       len, msg);
+		return err_set(err, connect_failure_code(pc->c), "db", "cannot connect to %s: %.*s",
+			       pc->target, len, msg);
 	}
 	PQsetNoticeProcessor(pc->c, quiet, NULL);
 	int v = PQserverVersion(pc->c);
@@ -521,10 +542,12 @@ static int pg_step(DbStmt *st, Err *err)
 	PGresult *res = execute(st);
 	ExecStatusType s = PQresultStatus(res);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		const char *why = PQerrorMessage(PC(st->db)->c); /* libpq's: never the password */
 		int rc = PQstatus(PC(st->db)->c) == CONNECTION_OK
 			     ? pg_err(st->db, res, err, "query")
-			     : err_set(err, ERR_UNAVAILABLE, "db", "lost the connection to %s",
-				       PC(st->db)->target);
+			     : err_set(err, connect_failure_code(PC(st->db)->c), "db",
+				       "lost the connection to %s: %.*s", PC(st->db)->target,
+				       (int)strcspn(why, "\n"), why);
 		PQclear(res);
 		return rc;
 	}

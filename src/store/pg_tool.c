@@ -507,7 +507,7 @@ static int check_target(const char *target, const char *shown, int force, PQconn
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if (PQstatus(c) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(c);
-		rc = err_set(err, ERR_UNAVAILABLE, "db", "cannot connect to %s: %.*s", shown,
+		rc = err_set(err, ERR_STORAGE, "db", "cannot connect to %s: %.*s", shown,
 			     (int)strcspn(m, "\n"), m);
 	} else if (PQserverVersion(c) < 150000) {
 		rc =

@@ -131,10 +131,23 @@ static int url_attr_name(const char *name)
 	return 0;
 }
 
+/* 1 when name is an attribute whose value a browser parses as markup,
+ * a refresh or an animated value (which may set a URL attribute). */
+static int active_attr_name(const char *name)
+{
+	static const char *const names[] = {"style", "srcdoc", "content", "http-equiv",
+					    "imagesrcset", "values", "from", "to", "by",
+					    "attributename", NULL};
+	for (const char *const *p = names; *p; p++)
+		if (strcmp(*p, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* 1 when name is a literal attribute name html_attr may write. */
 static int plain_attr_name(const char *name)
 {
-	if (!name || !*name || strncmp(name, "on", 2) == 0 || strcmp(name, "style") == 0 ||
+	if (!name || !*name || strncmp(name, "on", 2) == 0 || active_attr_name(name) ||
 	    url_attr_name(name))
 		return 0;
 	for (const char *p = name; *p; p++)
@@ -203,11 +216,11 @@ static int scheme_ok(const char *s, size_t n)
 			continue;
 		if (c == '/' || c == '?' || c == '#' || c == '\\')
 			return 1; /* relative: a path, a query or a fragment */
-		if (c == ':')
-			return scheme_allowed(scheme, len);
-		if (len == sizeof scheme)
-			return 0; /* a ':' may follow; no allowed scheme is this long */
-		scheme[len++] = c;
+		if (c == ':') /* a scheme longer than the buffer is none we allow */
+			return len <= sizeof scheme && scheme_allowed(scheme, len);
+		if (len < sizeof scheme)
+			scheme[len] = c;
+		len++; /* past the buffer: keep reading, a '/' first makes it relative */
 	}
 	return 1; /* no ':' at all: a relative path */
 }

@@ -50,9 +50,11 @@ void html_int(Buf *b, int64_t v);
 
 /* Append ` name="value"` with value escaped as text (NULL writes an empty
  * value). name is a literal: lower-case letters, digits and '-' only. It
- * may not be an event handler (on...), style, or a URL attribute (href,
- * src, action, formaction, srcset...: use html_url_attr): asserted, since
- * that is a programmer's mistake, never the user's. */
+ * may not be an event handler (on...), style, an attribute parsed as
+ * markup or a refresh (srcdoc, content, http-equiv), an animated value
+ * (values, from, to, by, attributename), or a URL attribute (href, src,
+ * action, formaction, srcset, imagesrcset...: use html_url_attr):
+ * asserted, since that is a programmer's mistake, never the user's. */
 void html_attr(Buf *b, const char *name, const char *value);
 
 /* Append ` name="url"` for a URL attribute (href, src, action, formaction,

@@ -17,6 +17,7 @@ setup() {
 teardown() {
 	[ -z "${DBNAME:-}" ] || su_sql "ALTER DATABASE $DBNAME ALLOW_CONNECTIONS true" || true
 	kith_teardown
+	[ -z "${PGDIR:-}" ] || "$BATS_TEST_DIRNAME/../../scripts/pg-test-server" stop "$PGDIR" >/dev/null
 }
 
 # su_sql SQL: as the test server's superuser, on its postgres database.
@@ -30,7 +31,7 @@ su_sql() {
 # open (the server's) are cut, as when the database server goes down.
 outage() {
 	su_sql "ALTER DATABASE $DBNAME ALLOW_CONNECTIONS false"
-	su_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$DBNAME'"
+	su_sql "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = '$DBNAME'"
 }
 
 @test "a lost database answers 503 with Retry-After, names no target, writes nothing; kith carries on once it is back" {
@@ -62,4 +63,36 @@ outage() {
 	api POST /api/v1/contacts '{"first_name":"After"}'
 	[ "$status_code" = 201 ]
 	[ "$(grep -c 'Sanitizer\|runtime error' "$TMP/serve.log")" = 0 ]
+}
+
+@test "a server that refuses kith's password after a change is a 500, not a 503 to retry forever" {
+	local url port su db
+	# a server of our own that asks for passwords (the test server trusts everyone)
+	PGDIR="$(mktemp -d)"
+	url="$("$BATS_TEST_DIRNAME/../../scripts/pg-test-server" start "$PGDIR")"
+	port="${url##*:}"
+	port="${port%/}"
+	su="postgres://postgres@127.0.0.1:$port/postgres"
+	psql -X -q -v ON_ERROR_STOP=1 "$su" -c "CREATE ROLE sec LOGIN PASSWORD 'Old-pw-1'" \
+		-c "CREATE DATABASE secdb OWNER sec" >/dev/null
+	printf 'local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n' \
+		>"$PGDIR/data/pg_hba.conf"
+	psql -X -q "$su" -c "SELECT pg_reload_conf()" >/dev/null
+	db="postgres://sec:Old-pw-1@127.0.0.1:$port/secdb"
+	"$KITH_BIN" --db "$db" init --country PL --currency PLN >/dev/null
+	echo 'owner-password' | "$KITH_BIN" --db "$db" user add --email owner@example.com \
+		--name Owner --role owner --password-stdin >/dev/null
+	TOKEN="$("$KITH_BIN" --db "$db" token create --user owner@example.com --name tests)"
+	kill -TERM "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+	KITH_DB="$db" kith_serve --threads 1
+	api GET /api/v1/contacts
+	[ "$status_code" = 200 ]
+	psql -X -q -v ON_ERROR_STOP=1 "$su" -c "ALTER ROLE sec PASSWORD 'New-pw-2'" \
+		-c "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = 'sec'" \
+		>/dev/null
+	api GET /api/v1/contacts
+	[ "$status_code" = 500 ]
+	jq -e '.code == "storage"' <<<"$body"
+	grep -q 'password authentication failed' "$TMP/serve.log"
+	[ "$(grep -c 'Old-pw-1' "$TMP/serve.log")" = 0 ]
 }

@@ -137,7 +137,10 @@ page() {
 		[ "$status_code" = 200 ] || { echo "$url: $status_code"; false; }
 	done
 	# every URL in the frame is on this server: no third-party requests
-	[ -z "$(jq -r '.hrefs[] | select(startswith("/") or startswith("#") | not)' "$TMP/page.json")" ]
+	# (a browser reads "//host" and "/\host" as another host)
+	[ -z "$(jq -r '.hrefs[], .styles[], .scripts[] | select((startswith("/") and
+		(startswith("//") or startswith("/\\") | not)) or startswith("#") | not)' \
+		"$TMP/page.json")" ]
 }
 
 @test "hostile text stays text: the DOM holds exactly what was given" {

@@ -135,6 +135,11 @@ Test(html, safe_urls_pass)
 	    "/contacts/42",
 	    "/contacts?q=a:b&sort=name",
 	    "contacts/42",
+	    "companies/3", /* relative, with a first segment longer than any scheme */
+	    "dashboard",
+	    "settings/users",
+	    "www.acme.co.th",
+	    "example.com/x?y=1:2",
 	    "?page=2",
 	    "#notes",
 	    "//example.com/x",
@@ -197,6 +202,10 @@ Test(html, dangerous_urls_in_disguise_are_refused)
 	    "script:alert(1)",		    /* invalid UTF-8 */
 	    "https://example.com/\xc0\xaf", /* overlong '/' */
 	    "httpx:alert(1)",
+	    "a&#58;b",	      /* short: the decoding, not the scheme's length, refuses it */
+	    "data&#58x",
+	    "longerthananyscheme:x",
+	    "javascriptjavascript:alert(1)",
 	    "http",
 	};
 	/* "http" alone is a relative path: checked below, not here */
@@ -247,4 +256,18 @@ Test(html, first_error_sticks)
 	html_text(&b, "x");
 	cr_expect(buf_failed(&b), "the failure stays");
 	buf_free(&b);
+}
+
+Test(html, srcdoc_attribute_is_refused, .signal = SIGABRT)
+{
+	Buf b;
+	buf_init(&b, 0);
+	html_attr(&b, "srcdoc", "&lt;img src=x&gt;"); /* parsed as a document */
+}
+
+Test(html, meta_content_attribute_is_refused, .signal = SIGABRT)
+{
+	Buf b;
+	buf_init(&b, 0);
+	html_attr(&b, "content", "0;url=javascript:alert(1)"); /* a refresh */
 }

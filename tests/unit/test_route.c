@@ -223,7 +223,7 @@ Test(route, web_routes_and_word_parameters)
 {
 	static const Route web[] = {
 	    {"GET", "/assets/{hash}/{name}", h, PERM_PUBLIC, ROUTE_WEB, "", "asset"},
-	    {"GET", "/contacts/{id}", h, PERM_READ, ROUTE_WEB, "", "page"},
+	    {"GET", "/contacts/{id}", h, PERM_PUBLIC, ROUTE_WEB, "", "page"},
 	    {"GET", "/api/v1/contacts", h, PERM_READ, 0, "", "list"},
 	};
 	Err err = {0};
@@ -266,6 +266,13 @@ Test(route, web_route_table_check)
 	    {"GET", "/assets//x", h, PERM_PUBLIC, ROUTE_WEB, "", "empty segment"},
 	    {"GET", "/assets/", h, PERM_PUBLIC, ROUTE_WEB, "", "trailing slash"},
 	    {"GET", "assets", h, PERM_PUBLIC, ROUTE_WEB, "", "relative"},
+	    /* a first segment that is a parameter would match /api/...: web
+	     * routes come first in the table and would take API paths */
+	    {"GET", "/{noun}/{slug}/{tab}", h, PERM_PUBLIC, ROUTE_WEB, "", "first segment a word"},
+	    {"GET", "/{id}/x", h, PERM_PUBLIC, ROUTE_WEB, "", "first segment an id"},
+	    {"GET", "/api", h, PERM_PUBLIC, ROUTE_WEB, "", "/api itself"},
+	    {"GET", "/api/{page}", h, PERM_PUBLIC, ROUTE_WEB, "", "under /api"},
+	    {"GET", "/assets/{hash}", h, PERM_READ, ROUTE_WEB, "", "a token on a web route"},
 	    /* an API route may not take a word parameter, nor leave /api/ */
 	    {"GET", "/api/v1/{hash}", h, PERM_PUBLIC, 0, "", "word in the API"},
 	    {"GET", "/assets/x", h, PERM_PUBLIC, 0, "", "API route outside /api/"},
