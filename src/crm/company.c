@@ -1414,22 +1414,6 @@ static int list_ids(Db *db, const Actor *actor, const CompanyQuery *q, const Lis
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
-/* How many candidates the next batch of a ranked page binds: what the
- * page still needs, scaled by the share of the candidates bound so far
- * that the actor may see and the filters keep (as contact_list.c's
- * batch_size): a member who sees a third of the matches binds three times
- * as many, so a page takes about two statements, not one per shrinking
- * batch. Every candidate when none has been found yet. */
-static int batch_size(int need, int bound, int found)
-{
-	if (bound == 0)
-		return need;
-	if (found == 0)
-		return SEARCH_RANK_WALK;
-	int64_t want = (int64_t)need * bound / found + 1;
-	return want < need ? need : want > SEARCH_RANK_WALK ? SEARCH_RANK_WALK : (int)want;
-}
-
 /* The ranked part of a ranked search (a->ranked): ids[0..*n) of at most
  * limit + 1 rows after a->walk, and in *last_key the walk's key (search.h)
  * of row limit (the last one shown). Starts the walk on a first page
@@ -1452,7 +1436,7 @@ static int list_ranked(Db *db, const Actor *actor, const CompanyQuery *q, ListAr
 	db_bind_int(st, 2, q->trash ? 1 : 0);
 	bind_filters(st, record_bind_visible(st, 3, actor, RECORD_COMPANY), q, a);
 	while (*n < rows &&
-	       (search_rows_bind(&r, st, batch_size(rows - *n, bound, *n), &k), k > 0)) {
+	       (search_rows_bind(&r, st, search_rows_want(rows - *n, bound, *n), &k), k > 0)) {
 		bound += k;
 		memset(got, 0, (size_t)k);
 		while ((rc = db_step(st, err)) == DB_ROW) {

@@ -390,27 +390,10 @@ static int list_fetch(DbStmt *st, ContactRec *recs, int cap, int *n, Err *err)
 	return rc == DB_DONE ? KITH_OK : rc;
 }
 
-/* How many candidates the next batch of a ranked page binds: what the
- * page still needs (need), scaled by the share of the candidates bound so
- * far (bound) that the actor may see and the filters keep (found): a
- * member who sees a third of the matches binds three times as many, so a
- * page takes about two statements instead of one per shrinking batch (a
- * round trip each on PostgreSQL). Every candidate is read when none has
- * been found yet. search_rows_bind binds at most SEARCH_RANK_WALK. */
-static int batch_size(int need, int bound, int found)
-{
-	if (bound == 0)
-		return need;
-	if (found == 0)
-		return SEARCH_RANK_WALK;
-	int64_t want = (int64_t)need * bound / found + 1;
-	return want < need ? need : want > SEARCH_RANK_WALK ? SEARCH_RANK_WALK : (int)want;
-}
-
 /* The ranked part of a ranked search (pl->in_ranked): up to rows rows
  * after pl->walk into recs and their ranks into ranks; *n receives how
  * many. Starts the walk on a first page (pl->walk, pl->walk_all). A batch
- * may read candidates past the page's last row (batch_size): they are
+ * may read candidates past the page's last row (search_rows_want): they are
  * dropped, and the next page starts after its last row as before. */
 static int list_ranked(Db *db, const Actor *actor, const ContactQuery *q, ListPlan *pl,
 		       ContactRec *recs, int64_t *ranks, int rows, int *n, Err *err)
@@ -431,7 +414,7 @@ static int list_ranked(Db *db, const Actor *actor, const ContactQuery *q, ListPl
 		goto done;
 	list_bind_filters(st, &i, actor, q, pl);
 	while (*n < rows &&
-	       (search_rows_bind(&r, st, batch_size(rows - *n, bound, *n), &k), k > 0)) {
+	       (search_rows_bind(&r, st, search_rows_want(rows - *n, bound, *n), &k), k > 0)) {
 		bound += k;
 		memset(got, 0, (size_t)k);
 		while ((rc = db_step(st, err)) == DB_ROW) {

@@ -499,6 +499,16 @@ int search_rows_next(SearchRows *r, DbStmt *st, int64_t *rank, Err *err)
 	return DB_DONE;
 }
 
+int search_rows_want(int need, int bound, int found)
+{
+	if (bound == 0)
+		return need;
+	if (found == 0)
+		return SEARCH_RANK_WALK;
+	int64_t want = (int64_t)need * bound / found + 1;
+	return want < need ? need : want > SEARCH_RANK_WALK ? SEARCH_RANK_WALK : (int)want;
+}
+
 void search_rows_bind(SearchRows *r, DbStmt *st, int want, int *n)
 {
 	int64_t ids[SEARCH_RANK_WALK];

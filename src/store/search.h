@@ -159,6 +159,15 @@ void search_rows_close(SearchRows *r, DbStmt *st);
  * as its page still needs, so when every candidate is visible it reads
  * the same rows as search_rows_next would. */
 void search_rows_bind(SearchRows *r, DbStmt *st, int want, int *n);
+
+/* How many candidates a ranked page's next search_rows_bind should ask
+ * for: what the page still needs (need), scaled by the share of the
+ * candidates bound so far (bound) that the actor may see and the filters
+ * keep (found): a member who sees a third of the matches binds three times
+ * as many, so a page takes about two statements instead of one per
+ * shrinking batch (a round trip each on PostgreSQL). Every candidate
+ * (SEARCH_RANK_WALK) when none has been found yet. */
+int search_rows_want(int need, int bound, int found);
 int search_rows_pos(const SearchRows *r, int64_t id, int64_t *rank);
 
 /* The cursor key of a walk ("<bound>:<rank>"; the id goes in the cursor's

@@ -437,3 +437,21 @@ Test(search, every_prefix_up_to_a_ranked_word_has_an_index)
 		db_reset(st);
 	}
 }
+
+/* A ranked page's next batch: what it needs, scaled up by the share of the
+ * candidates bound so far that turned out visible, never past the walk. */
+Test(search, rows_want_scales_by_the_share_found)
+{
+	static const int cases[][4] = {
+	    /* need, bound, found, want */
+	    {20, 0, 0, 20},			      /* the first batch: what the page needs */
+	    {20, 20, 20, 21},			      /* all seen: about the same again */
+	    {10, 30, 10, 31},			      /* a third seen: three times as many */
+	    {5, 40, 0, SEARCH_RANK_WALK},	      /* none seen yet: every candidate */
+	    {200, 400, 1, SEARCH_RANK_WALK},	      /* capped at the walk */
+	    {50, 10, 100, 50},			      /* never fewer than needed */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		cr_expect_eq(search_rows_want(cases[i][0], cases[i][1], cases[i][2]), cases[i][3],
+			     "case %zu", i);
+}
