@@ -9,11 +9,6 @@ load helpers
 setup() { kith_setup; }
 teardown() { kith_teardown; }
 
-hdr() {
-	tr -d '\r' <"$TMP/h" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
-		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
-}
-
 @test "log and timeline commands have --help" {
 	for verb in add list show edit rm restore; do
 		run kith log "$verb" --help

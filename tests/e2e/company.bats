@@ -9,12 +9,6 @@ load helpers
 setup() { kith_setup; }
 teardown() { kith_teardown; }
 
-# hdr NAME: the value of response header NAME in $TMP/h (case-insensitive).
-hdr() {
-	tr -d '\r' <"$TMP/h" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
-		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
-}
-
 @test "company commands have --help" {
 	for verb in add show list search edit rm restore purge tag; do
 		run kith company "$verb" --help

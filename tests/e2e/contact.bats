@@ -11,12 +11,6 @@ bats_require_minimum_version 1.5.0
 setup() { kith_setup; }
 teardown() { kith_teardown; }
 
-# hdr NAME: the value of response header NAME in $TMP/h (case-insensitive).
-hdr() {
-	tr -d '\r' <"$TMP/h" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
-		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
-}
-
 # count: how many live contacts the database holds.
 count() {
 	kith --json contact list --limit 500 | jq '.items | length'

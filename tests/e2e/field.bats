@@ -8,11 +8,6 @@ load helpers
 setup() { kith_setup; }
 teardown() { kith_teardown; }
 
-hdr() {
-	tr -d '\r' <"$TMP/h" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
-		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
-}
-
 @test "field commands have --help" {
 	for verb in add list show edit rm; do
 		run kith field "$verb" --help

@@ -145,3 +145,38 @@ api() {
 	status_code="$(curl "${args[@]}" "$@" "$URL$path")"
 	body="$(cat "$TMP/body")"
 }
+
+# hdr NAME: the value of response header NAME in $TMP/h (case-insensitive).
+hdr() {
+	tr -d '\r' <"$TMP/h" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
+		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
+}
+
+# kith_teardown_checked: kith_teardown, after stopping the server itself to
+# see its exit status and any sanitizer report: a server that does not stop
+# on SIGTERM, exits non-zero, or reports a leak or memory error (ASan) fails
+# the test.
+kith_teardown_checked() {
+	local rc=0 pid="${SERVER_PID:-}"
+	SERVER_PID=""
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		for _ in $(seq 1 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid"
+			echo "kith serve did not stop on SIGTERM" >&2
+			rc=1
+		fi
+		wait "$pid" 2>/dev/null || rc=$?
+		if [ "$rc" -ne 0 ] || grep -q 'Sanitizer\|runtime error' "$TMP/serve.log"; then
+			echo "kith serve exited $rc:" >&2
+			cat "$TMP/serve.log" >&2
+			rc=1
+		fi
+	fi
+	kith_teardown
+	return "$rc"
+}

@@ -10,11 +10,6 @@ load helpers
 setup() { kith_setup; }
 teardown() { kith_teardown; }
 
-hdr() {
-	tr -d '\r' <"$TMP/h" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
-		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
-}
-
 @test "task and agenda commands have --help" {
 	for verb in add list show edit done reopen snooze rm restore; do
 		run kith task "$verb" --help

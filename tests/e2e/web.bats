@@ -14,27 +14,9 @@ setup() {
 }
 
 # Stop the server here to see its exit status and any sanitizer report
-# (as http.bats does): under ASan a leak or a memory error fails the test.
+# (kith_teardown_checked): under ASan a leak or a memory error fails the test.
 teardown() {
-	local rc=0 pid="${SERVER_PID:-}"
-	SERVER_PID=""
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || rc=$?
-		if [ "$rc" -ne 0 ] || grep -q 'Sanitizer\|runtime error' "$TMP/serve.log"; then
-			echo "kith serve exited $rc:" >&2
-			cat "$TMP/serve.log" >&2
-			rc=1
-		fi
-	fi
-	kith_teardown
-	return "$rc"
-}
-
-# hdr NAME: the value of response header NAME in $TMP/h (case-insensitive).
-hdr() {
-	tr -d '\r' <"$TMP/h" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
-		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
+	kith_teardown_checked
 }
 
 # get PATH [curl args...]: sets status_code, the body in $TMP/body, headers in $TMP/h.
